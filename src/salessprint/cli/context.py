@@ -1,0 +1,50 @@
+"""The command line's shared state: settings, the store, who I am."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import click
+
+from salessprint.config import Settings, load_settings
+from salessprint.domain.errors import SalesSprintError
+
+
+@dataclass
+class Ctx:
+    db_option: str | None
+    as_option: str | None
+    _settings: Settings | None = None
+    _store: Any = field(default=None)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(db=self.db_option, user=self.as_option)
+        return self._settings
+
+    def store(self, *, check_schema: bool = True) -> Any:
+        """The opened store (schema checked unless the command creates it)."""
+        if self._store is None:
+            from salessprint.services import open_store
+
+            self._store = open_store(self.settings.db, check_schema=check_schema)
+        return self._store
+
+    @property
+    def login(self) -> str:
+        login = self.settings.user
+        if not login:
+            raise SalesSprintError(
+                "Say who you are: --as LOGIN, SALESSPRINT_USER, or 'salessprint init' "
+                "(which remembers you)."
+            )
+        return login
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.dispose()
+
+
+pass_ctx = click.make_pass_decorator(Ctx)

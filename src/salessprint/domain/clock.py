@@ -1,0 +1,45 @@
+"""The one place that knows the time, so tests and demos can freeze it.
+
+`SALESSPRINT_NOW` (an ISO datetime) freezes the clock for a whole process,
+which snapshot tests and screenshots use; `freeze()` does it in-process.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+
+_frozen: datetime | None = None
+
+
+def _env_now() -> datetime | None:
+    raw = os.environ.get("SALESSPRINT_NOW")
+    if not raw:
+        return None
+    value = datetime.fromisoformat(raw)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def now() -> datetime:
+    """Timezone-aware UTC now (frozen when a test or the env says so)."""
+    if _frozen is not None:
+        return _frozen
+    return _env_now() or datetime.now(UTC)
+
+
+def today() -> date:
+    return now().date()
+
+
+@contextmanager
+def freeze(at: datetime) -> Iterator[datetime]:
+    """Freeze `now()` at `at` (naive means UTC) inside the block."""
+    global _frozen
+    previous = _frozen
+    _frozen = at if at.tzinfo else at.replace(tzinfo=UTC)
+    try:
+        yield _frozen
+    finally:
+        _frozen = previous

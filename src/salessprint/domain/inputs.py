@@ -1,0 +1,193 @@
+"""Validated input: what forms, CLI arguments and files must satisfy.
+
+`validate(Model, **raw)` turns a pydantic failure into an InvalidInput that
+names the field and says what is wrong in a sales manager's words.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+
+from salessprint.domain.enums import ActivityKind, Metric, Period, Role, SalesRole, TaskKind
+from salessprint.domain.errors import InvalidInput
+
+M = TypeVar("M", bound=BaseModel)
+MAX_MONEY = Decimal("999999999999.99")
+
+
+def parse_money(raw: Any) -> Decimal:
+    """'12500', '12500.50', '12,500.50' or a number; never negative, never 'lots'."""
+    if isinstance(raw, Decimal):
+        value = raw
+    elif isinstance(raw, int):
+        value = Decimal(raw)
+    elif isinstance(raw, float):
+        value = Decimal(str(raw))
+    else:
+        text = str(raw).strip().replace(" ", "")
+        if text.count(",") and text.count("."):
+            if text.rfind(",") > text.rfind("."):
+                raise ValueError(f"'{raw}' uses a decimal comma; write 1234.56")
+            text = text.replace(",", "")
+        elif "," in text:
+            parts = text.split(",")
+            if all(len(p) == 3 for p in parts[1:]):
+                text = text.replace(",", "")
+            else:
+                raise ValueError(f"'{raw}' uses a decimal comma; write 1234.56")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"'{raw}' is not an amount of money") from None
+    if not value.is_finite():
+        raise ValueError(f"'{raw}' is not an amount of money")
+    if value < 0:
+        raise ValueError("money cannot be negative")
+    if value > MAX_MONEY:
+        raise ValueError("that amount is too large")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError("money has at most two decimals (cents)")
+    return value.quantize(Decimal("0.01"))
+
+
+def _strict_date(raw: Any) -> Any:
+    if isinstance(raw, str):
+        try:
+            return date.fromisoformat(raw.strip())
+        except ValueError:
+            raise ValueError(f"'{raw}' is not a real date (YYYY-MM-DD)") from None
+    return raw
+
+
+def _text(raw: Any) -> Any:
+    return raw.strip() if isinstance(raw, str) else raw
+
+
+Money = Annotated[Decimal, BeforeValidator(parse_money)]
+Day = Annotated[date, BeforeValidator(_strict_date)]
+Title = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=300)]
+Points = Annotated[int, Field(ge=0, le=100)]
+
+
+class Form(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class MemberIn(Form):
+    login: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")]
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    role: Role = Role.REP
+    sales_role: SalesRole | None = None
+    territory: Annotated[str, Field(max_length=80)] | None = None
+    started_on: Day | None = None
+
+
+class TargetIn(Form):
+    login: str
+    metric: Metric
+    amount: Money
+    period: Period
+    effective_from: Day | None = None
+
+
+class DealIn(Form):
+    title: Title
+    account: Annotated[str, Field(min_length=1, max_length=200)]
+    value: Money
+    owner: str | None = None
+    stage: str | None = None
+    expected_close: Day | None = None
+    points: Points | None = None
+    next_step: Annotated[str, Field(max_length=300)] | None = None
+
+
+class DealPatch(Form):
+    """Fields a deal edit may change; None means unchanged."""
+
+    title: Title | None = None
+    account: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    value: Money | None = None
+    expected_close: Day | None = None
+    points: Points | None = None
+    next_step: Annotated[str, Field(max_length=300)] | None = None
+    owner: str | None = None
+
+
+class TaskIn(Form):
+    title: Title
+    kind: TaskKind = TaskKind.OTHER
+    assignee: str | None = None
+    points: Points | None = None
+    due_on: Day | None = None
+    deal_id: int | None = None
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, raw: Any) -> Any:
+        return raw.strip().lower().replace("_", "-") if isinstance(raw, str) else raw
+
+
+class TaskPatch(Form):
+    title: Title | None = None
+    kind: TaskKind | None = None
+    points: Points | None = None
+    due_on: Day | None = None
+    assignee: str | None = None
+
+
+class ActivityIn(Form):
+    kind: ActivityKind
+    deal_id: int | None = None
+    outcome: Annotated[str, Field(max_length=300)] | None = None
+    note: str | None = None
+    when: datetime | None = None
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, raw: Any) -> Any:
+        return raw.strip().lower() if isinstance(raw, str) else raw
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _when(cls, raw: Any) -> Any:
+        if isinstance(raw, str):
+            try:
+                return datetime.fromisoformat(raw.strip())
+            except ValueError:
+                raise ValueError(f"'{raw}' is not a real date and time (YYYY-MM-DDTHH:MM)") from None
+        return raw
+
+
+FIELD_WORDS = {
+    "login": "login", "name": "name", "value": "value", "amount": "amount",
+    "expected_close": "close date", "due_on": "due date", "started_on": "start date",
+    "effective_from": "effective date", "when": "time", "points": "points",
+}
+
+
+def explain(exc: ValidationError) -> InvalidInput:
+    """The first validation error as one plain sentence naming its field."""
+    err = exc.errors()[0]
+    field = str(err["loc"][0]) if err["loc"] else "input"
+    msg = err["msg"]
+    for prefix in ("Value error, ", "Assertion failed, "):
+        msg = msg.removeprefix(prefix)
+    if err["type"] == "enum":
+        allowed = err.get("ctx", {}).get("expected", "")
+        msg = f"'{err.get('input')}' is not one of {allowed}"
+    elif err["type"] == "string_pattern_mismatch":
+        msg = "use letters, digits, dots, dashes, @ or underscores only"
+    elif err["type"] == "extra_forbidden":
+        msg = "is not a field here"
+    return InvalidInput(f"{FIELD_WORDS.get(field, field)}: {msg}", field=field)
+
+
+def validate(model: type[M], **raw: Any) -> M:
+    try:
+        return model(**raw)
+    except ValidationError as exc:
+        raise explain(exc) from None

@@ -1,0 +1,76 @@
+"""Sprint item outcomes, carry-over, velocity and the forecast.
+
+The store computes the sums in SQL; this module owns the rules those sums
+follow, so the SQL and the tests agree on one definition.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from statistics import mean
+
+from salessprint.domain.enums import ItemOutcome
+
+FORECAST_WINDOW = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ItemFacts:
+    """What closing a sprint needs to know about one of its items."""
+
+    points: int
+    done_on: date | None
+    removed: bool
+    added_after_start: bool
+
+
+def outcome_at_close(item: ItemFacts, sprint_end: date, carry_over: bool) -> ItemOutcome:
+    """Done before the end counts; unfinished work carries over or is dropped."""
+    if item.removed:
+        return ItemOutcome.REMOVED
+    if item.done_on is not None and item.done_on <= sprint_end:
+        return ItemOutcome.DONE
+    return ItemOutcome.CARRIED_OVER if carry_over else ItemOutcome.DROPPED
+
+
+@dataclass(frozen=True, slots=True)
+class SprintTotals:
+    """Jira's sprint report in points: committed at start, completed, etc."""
+
+    committed: int
+    completed: int
+    added: int
+    removed: int
+    carried: int
+
+    @property
+    def velocity(self) -> int:
+        return self.completed
+
+
+def totals(items: list[ItemFacts], sprint_end: date) -> SprintTotals:
+    """Reference implementation of the sprint report, used to test the SQL."""
+    committed = sum(i.points for i in items if not i.added_after_start)
+    added = sum(i.points for i in items if i.added_after_start)
+    removed = sum(i.points for i in items if i.removed)
+    completed = sum(
+        i.points
+        for i in items
+        if not i.removed and i.done_on is not None and i.done_on <= sprint_end
+    )
+    carried = sum(
+        i.points
+        for i in items
+        if not i.removed and (i.done_on is None or i.done_on > sprint_end)
+    )
+    return SprintTotals(committed, completed, added, removed, carried)
+
+
+def forecast(velocities_oldest_first: list[int | float | Decimal]) -> Decimal | None:
+    """Mean velocity of the last three closed sprints; None with no history."""
+    recent = velocities_oldest_first[-FORECAST_WINDOW:]
+    if not recent:
+        return None
+    return Decimal(str(round(mean(float(v) for v in recent), 1)))

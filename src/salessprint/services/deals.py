@@ -1,0 +1,280 @@
+"""Deals: add, list, show, edit, move between stages, collaborators."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from salessprint.domain import clock
+from salessprint.domain.enums import SprintState, StageKind, TaskStatus
+from salessprint.domain.errors import InvalidInput
+from salessprint.domain.inputs import DealIn, DealPatch, validate
+from salessprint.domain.permissions import Action
+from salessprint.domain.values import DealView
+from salessprint.services.lookups import (
+    account_named,
+    deal_by_id,
+    first_stage,
+    member_by_login,
+    stage_by_name,
+)
+from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
+from salessprint.services.views import deal_view
+from salessprint.store.db import Store
+from salessprint.store.models import (
+    Account,
+    Deal,
+    DealCollaborator,
+    DealEvent,
+    Member,
+    Sprint,
+    SprintItem,
+    Stage,
+)
+
+
+def collaborators_of(session: Session, deal_id: int) -> list[str]:
+    return list(
+        session.scalars(
+            select(Member.login)
+            .join(DealCollaborator, DealCollaborator.member_id == Member.id)
+            .where(DealCollaborator.deal_id == deal_id)
+            .order_by(Member.login)
+        )
+    )
+
+
+def owns_deal(uow: UnitOfWork, deal: Deal) -> bool:
+    if deal.owner_id == uow.actor.member_id:
+        return True
+    return bool(
+        uow.session.scalar(
+            select(DealCollaborator.deal_id).where(
+                DealCollaborator.deal_id == deal.id,
+                DealCollaborator.member_id == uow.actor.member_id,
+            )
+        )
+    )
+
+
+def next_rank(session: Session, model: type, team_id: int) -> float:
+    top = session.scalar(select(func.max(model.backlog_rank)).where(model.team_id == team_id))
+    return float(top or 0) + 1.0
+
+
+def add_deal(store: Store, login: str, **fields: object) -> DealView:
+    data = validate(DealIn, **fields)
+    with unit_of_work(store, login) as uow:
+        team_id = uow.actor.team_id
+        owner = member_by_login(uow.session, team_id, data.owner) if data.owner else None
+        owner_id = owner.id if owner else uow.actor.member_id
+        uow.require(Action.CREATE_DEAL, owns=owner_id == uow.actor.member_id)
+        stage = stage_by_name(uow.session, team_id, data.stage) if data.stage else first_stage(uow.session, team_id)
+        now = clock.now()
+        deal = Deal(
+            team_id=team_id,
+            account_id=account_named(uow.session, team_id, data.account, owner_id).id,
+            title=data.title,
+            value=data.value,
+            stage_id=stage.id,
+            expected_close=data.expected_close,
+            owner_id=owner_id,
+            next_step=data.next_step,
+            points=data.points,
+            started_on=clock.today(),
+            stage_entered_at=now,
+            closed_on=clock.today() if stage.kind != StageKind.OPEN else None,
+            backlog_rank=next_rank(uow.session, Deal, team_id),
+        )
+        uow.add("deal", deal)
+        uow.session.refresh(deal)
+        return deal_view(deal)
+
+
+def list_deals(
+    store: Store,
+    login: str,
+    *,
+    mine: bool = False,
+    text: str | None = None,
+    open_only: bool = False,
+    stage: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[DealView]:
+    """Deals in backlog order; `text` matches title, account, owner or stage."""
+    with unit_of_work(store, login) as uow:
+        query = deal_query(uow, mine=mine, text=text, open_only=open_only, stage=stage)
+        query = query.order_by(Deal.backlog_rank, Deal.id).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        deals = list(uow.session.scalars(query))
+        collab = _collaborators_for(uow.session, [d.id for d in deals])
+        return [deal_view(d, collab.get(d.id, [])) for d in deals]
+
+
+def deal_query(uow: UnitOfWork, *, mine: bool, text: str | None, open_only: bool, stage: str | None):  # type: ignore[no-untyped-def]
+    query = select(Deal).where(Deal.team_id == uow.actor.team_id)
+    if mine:
+        query = query.where(Deal.owner_id == uow.actor.member_id)
+    if open_only:
+        query = query.where(Deal.stage.has(Stage.kind == StageKind.OPEN.value))
+    if stage:
+        query = query.where(Deal.stage_id == stage_by_name(uow.session, uow.actor.team_id, stage).id)
+    if text and text.strip():
+        like = f"%{text.strip().lower()}%"
+        query = query.where(
+            or_(
+                func.lower(Deal.title).like(like),
+                Deal.account.has(func.lower(Account.name).like(like)),
+                Deal.owner.has(or_(func.lower(Member.login).like(like), func.lower(Member.name).like(like))),
+                Deal.stage.has(func.lower(Stage.name).like(like)),
+            )
+        )
+    return query
+
+
+def _collaborators_for(session: Session, deal_ids: list[int]) -> dict[int, list[str]]:
+    if not deal_ids:
+        return {}
+    out: dict[int, list[str]] = {}
+    rows = session.execute(
+        select(DealCollaborator.deal_id, Member.login)
+        .join(Member, Member.id == DealCollaborator.member_id)
+        .where(DealCollaborator.deal_id.in_(deal_ids))
+        .order_by(Member.login)
+    )
+    for deal_id, member_login in rows:
+        out.setdefault(deal_id, []).append(member_login)
+    return out
+
+
+def get_deal(store: Store, login: str, deal_id: int) -> DealView:
+    with unit_of_work(store, login) as uow:
+        deal = deal_by_id(uow.session, uow.actor.team_id, deal_id)
+        return deal_view(deal, collaborators_of(uow.session, deal.id))
+
+
+def move_deal(
+    store: Store,
+    login: str,
+    deal_id: int,
+    stage_name: str,
+    *,
+    lost_reason: str | None = None,
+    expected_version: int | None = None,
+) -> DealView:
+    """Move a deal to another stage; Won/Lost close it (Lost wants a reason)."""
+    with unit_of_work(store, login) as uow:
+        team_id = uow.actor.team_id
+        deal = deal_by_id(uow.session, team_id, deal_id)
+        uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
+        uow.check_version(deal, expected_version, "deal")
+        stage = stage_by_name(uow.session, team_id, stage_name)
+        if stage.id == deal.stage_id:
+            return deal_view(deal, collaborators_of(uow.session, deal.id))
+        before = snapshot(deal)
+        old_stage = deal.stage.name
+        deal.stage_id = stage.id
+        deal.stage = stage
+        deal.stage_entered_at = clock.now()
+        deal.probability = None
+        if stage.kind == StageKind.OPEN:
+            deal.closed_on = None
+            deal.lost_reason = None
+        else:
+            deal.closed_on = clock.today()
+            deal.lost_reason = (lost_reason or "").strip() or None if stage.kind == StageKind.LOST else None
+        uow.session.add(DealEvent(deal_id=deal.id, member_id=uow.actor.member_id, at=clock.now(),
+                                  kind="stage", old=old_stage, new=stage.name))
+        _sync_sprint_item(uow.session, deal.id, stage.kind == StageKind.WON)
+        uow.session.flush()
+        uow.record("deal", deal.id, "update", before, snapshot(deal))
+        return deal_view(deal, collaborators_of(uow.session, deal.id))
+
+
+def _sync_sprint_item(session: Session, deal_id: int, won: bool) -> None:
+    """A won deal's card in an open sprint is done; reopening undoes that."""
+    items = session.scalars(
+        select(SprintItem)
+        .join(Sprint, Sprint.id == SprintItem.sprint_id)
+        .where(
+            SprintItem.deal_id == deal_id,
+            SprintItem.removed_at.is_(None),
+            Sprint.state.in_([SprintState.ACTIVE.value, SprintState.PLANNED.value]),
+        )
+    )
+    for item in items:
+        if won:
+            item.status = TaskStatus.DONE.value
+            item.done_on = clock.today()
+        elif item.status == TaskStatus.DONE.value:
+            item.status = TaskStatus.DOING.value
+            item.done_on = None
+
+
+def update_deal(
+    store: Store, login: str, deal_id: int, expected_version: int | None = None, **fields: object
+) -> DealView:
+    patch = validate(DealPatch, **fields)
+    with unit_of_work(store, login) as uow:
+        team_id = uow.actor.team_id
+        deal = deal_by_id(uow.session, team_id, deal_id)
+        uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
+        uow.check_version(deal, expected_version, "deal")
+        before = snapshot(deal)
+        changes = patch.model_dump(exclude_unset=True)
+        if "owner" in changes and changes["owner"]:
+            new_owner = member_by_login(uow.session, team_id, changes.pop("owner"))
+            if new_owner.id != deal.owner_id:
+                uow.require(Action.REASSIGN)
+                deal.owner_id = new_owner.id
+                deal.owner = new_owner
+        changes.pop("owner", None)
+        if "account" in changes and changes["account"]:
+            account = account_named(uow.session, team_id, changes.pop("account"), deal.owner_id)
+            deal.account_id = account.id
+            deal.account = account
+        changes.pop("account", None)
+        if "expected_close" in changes and changes["expected_close"] != deal.expected_close:
+            old: date | None = deal.expected_close
+            new: date | None = changes["expected_close"]
+            uow.session.add(DealEvent(
+                deal_id=deal.id, member_id=uow.actor.member_id, at=clock.now(),
+                kind="expected_close", old=old.isoformat() if old else None,
+                new=new.isoformat() if new else None,
+            ))
+        if "title" in changes and changes["title"] is None:
+            raise InvalidInput("title: a deal needs a title", field="title")
+        if "value" in changes and changes["value"] is None:
+            raise InvalidInput("value: a deal needs a value", field="value")
+        for key, value in changes.items():
+            setattr(deal, key, value)
+        uow.session.flush()
+        uow.record("deal", deal.id, "update", before, snapshot(deal))
+        return deal_view(deal, collaborators_of(uow.session, deal.id))
+
+
+def add_collaborator(store: Store, login: str, deal_id: int, member: str) -> DealView:
+    with unit_of_work(store, login) as uow:
+        deal = deal_by_id(uow.session, uow.actor.team_id, deal_id)
+        uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
+        who = member_by_login(uow.session, uow.actor.team_id, member)
+        if who.id != deal.owner_id and who.login not in collaborators_of(uow.session, deal.id):
+            uow.session.add(DealCollaborator(deal_id=deal.id, member_id=who.id))
+            uow.session.flush()
+            uow.record("deal_collaborator", deal.id, "create", None, {"deal_id": deal.id, "member": who.login})
+        return deal_view(deal, collaborators_of(uow.session, deal.id))
+
+
+def delete_deal(store: Store, login: str, deal_id: int, expected_version: int | None = None) -> None:
+    with unit_of_work(store, login) as uow:
+        deal = deal_by_id(uow.session, uow.actor.team_id, deal_id)
+        uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
+        uow.check_version(deal, expected_version, "deal")
+        before = snapshot(deal)
+        uow.session.delete(deal)
+        uow.session.flush()
+        uow.record("deal", deal_id, "delete", before, None)

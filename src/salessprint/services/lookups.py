@@ -1,0 +1,87 @@
+"""Find rows the user named, or raise NotFound with a helpful message."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from salessprint.domain.enums import SprintState
+from salessprint.domain.errors import NotFound
+from salessprint.store.models import Account, Deal, Member, Sprint, Stage, Task
+
+
+def member_by_login(session: Session, team_id: int, login: str) -> Member:
+    member = session.scalar(
+        select(Member).where(Member.team_id == team_id, Member.login == login.strip())
+    )
+    if member is None:
+        raise NotFound(f"No member with login '{login}' ('salessprint member list' shows them).")
+    return member
+
+
+def stage_by_name(session: Session, team_id: int, name: str) -> Stage:
+    stages = session.scalars(select(Stage).where(Stage.team_id == team_id)).all()
+    for stage in stages:
+        if stage.name.lower() == name.strip().lower():
+            return stage
+    names = ", ".join(s.name for s in sorted(stages, key=lambda s: s.position))
+    raise NotFound(f"Unknown stage '{name}'. The team's stages are: {names}.")
+
+
+def first_stage(session: Session, team_id: int) -> Stage:
+    stage = session.scalar(
+        select(Stage).where(Stage.team_id == team_id).order_by(Stage.position).limit(1)
+    )
+    assert stage is not None
+    return stage
+
+
+def deal_by_id(session: Session, team_id: int, deal_id: int, *, lock: bool = False) -> Deal:
+    query = select(Deal).where(Deal.id == deal_id, Deal.team_id == team_id)
+    if lock:
+        query = query.with_for_update(of=Deal)
+    deal = session.scalar(query)
+    if deal is None:
+        raise NotFound(f"No deal #{deal_id} in this team.")
+    return deal
+
+
+def task_by_id(session: Session, team_id: int, task_id: int) -> Task:
+    task = session.scalar(select(Task).where(Task.id == task_id, Task.team_id == team_id))
+    if task is None:
+        raise NotFound(f"No task #{task_id} in this team.")
+    return task
+
+
+def account_named(session: Session, team_id: int, name: str, owner_id: int | None) -> Account:
+    """The team's account with this name, created on first use."""
+    clean = name.strip()
+    account = session.scalar(
+        select(Account).where(Account.team_id == team_id, Account.name == clean)
+    )
+    if account is None:
+        account = Account(team_id=team_id, name=clean, owner_id=owner_id)
+        session.add(account)
+        session.flush()
+    return account
+
+
+def sprint_in_state(session: Session, team_id: int, state: SprintState, *, lock: bool = False) -> Sprint | None:
+    query = (
+        select(Sprint)
+        .where(Sprint.team_id == team_id, Sprint.state == state.value)
+        .order_by(Sprint.number)
+        .limit(1)
+    )
+    if lock:
+        query = query.with_for_update()
+    return session.scalar(query)
+
+
+def sprint_by_number(session: Session, team_id: int, number: int) -> Sprint:
+    sprint = session.scalar(
+        select(Sprint).where(Sprint.team_id == team_id, Sprint.number == number)
+    )
+    if sprint is None:
+        raise NotFound(f"No sprint number {number} ('salessprint sprint list' shows them).")
+    return sprint

@@ -1,0 +1,206 @@
+"""Tasks: add, list, edit, move between todo/doing/done.
+
+Finishing a call, email, meeting, note, demo or proposal task logs one
+activity of that kind; moving it back out of done removes that activity.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from salessprint.domain import clock
+from salessprint.domain.enums import ACTIVITY_FOR_TASK, SprintState, TaskKind, TaskStatus, parse_choice
+from salessprint.domain.inputs import TaskIn, TaskPatch, validate
+from salessprint.domain.permissions import Action
+from salessprint.domain.values import TaskView
+from salessprint.services.deals import next_rank
+from salessprint.services.lookups import deal_by_id, member_by_login, task_by_id
+from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
+from salessprint.services.views import task_view
+from salessprint.store.db import Store
+from salessprint.store.models import Activity, Deal, Member, Sprint, SprintItem, Task
+
+
+def add_task(store: Store, login: str, **fields: object) -> TaskView:
+    data = validate(TaskIn, **fields)
+    with unit_of_work(store, login) as uow:
+        team_id = uow.actor.team_id
+        assignee = member_by_login(uow.session, team_id, data.assignee) if data.assignee else None
+        assignee_id = assignee.id if assignee else uow.actor.member_id
+        uow.require(Action.CREATE_TASK, owns=assignee_id == uow.actor.member_id)
+        deal_title = None
+        if data.deal_id is not None:
+            deal_title = deal_by_id(uow.session, team_id, data.deal_id).title
+        task = Task(
+            team_id=team_id, title=data.title, kind=data.kind.value, deal_id=data.deal_id,
+            assignee_id=assignee_id, points=data.points, status=TaskStatus.TODO.value,
+            due_on=data.due_on, backlog_rank=next_rank(uow.session, Task, team_id),
+        )
+        uow.add("task", task)
+        uow.session.refresh(task)
+        return task_view(task, deal_title)
+
+
+def list_tasks(
+    store: Store,
+    login: str,
+    *,
+    mine: bool = False,
+    assignee: str | None = None,
+    status: str | None = None,
+    text: str | None = None,
+    open_only: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[TaskView]:
+    with unit_of_work(store, login) as uow:
+        query = (
+            select(Task, Deal.title)
+            .outerjoin(Deal, Deal.id == Task.deal_id)
+            .where(Task.team_id == uow.actor.team_id)
+        )
+        if mine:
+            query = query.where(Task.assignee_id == uow.actor.member_id)
+        if assignee:
+            query = query.where(Task.assignee_id == member_by_login(uow.session, uow.actor.team_id, assignee).id)
+        if status:
+            query = query.where(Task.status == parse_choice(TaskStatus, status, "status").value)
+        if open_only:
+            query = query.where(Task.status != TaskStatus.DONE.value)
+        if text and text.strip():
+            like = f"%{text.strip().lower()}%"
+            query = query.where(
+                or_(
+                    func.lower(Task.title).like(like),
+                    func.lower(Task.kind).like(like),
+                    Task.assignee.has(or_(func.lower(Member.login).like(like), func.lower(Member.name).like(like))),
+                    func.lower(Deal.title).like(like),
+                )
+            )
+        query = query.order_by(Task.backlog_rank, Task.id).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        return [task_view(t, title) for t, title in uow.session.execute(query)]
+
+
+def _owns(uow: UnitOfWork, task: Task) -> bool:
+    return task.assignee_id == uow.actor.member_id
+
+
+def move_task(
+    store: Store, login: str, task_id: int, status: str, expected_version: int | None = None
+) -> TaskView:
+    new_status = parse_choice(TaskStatus, status, "status")
+    with unit_of_work(store, login) as uow:
+        task = task_by_id(uow.session, uow.actor.team_id, task_id)
+        uow.require(Action.EDIT_TASK, owns=_owns(uow, task))
+        uow.check_version(task, expected_version, "task")
+        set_task_status(uow, task, TaskStatus(new_status))
+        return task_view(task)
+
+
+def set_task_status(uow: UnitOfWork, task: Task, status: TaskStatus) -> None:
+    """Change a task's status with its side effects, inside `uow`."""
+    if task.status == status.value:
+        return
+    before = snapshot(task)
+    was_done = task.status == TaskStatus.DONE.value
+    task.status = status.value
+    session = uow.session
+    if status is TaskStatus.DONE:
+        task.done_at = clock.now()
+        kind = ACTIVITY_FOR_TASK.get(TaskKind(task.kind))
+        if kind is not None:
+            session.add(Activity(
+                team_id=task.team_id, member_id=task.assignee_id, kind=kind.value,
+                occurred_at=task.done_at, deal_id=task.deal_id, task_id=task.id,
+                outcome=f"Task done: {task.title}"[:300],
+            ))
+    elif was_done:
+        task.done_at = None
+        session.execute(delete(Activity).where(Activity.task_id == task.id))
+    _sync_items(session, task)
+    session.flush()
+    uow.record("task", task.id, "update", before, snapshot(task))
+
+
+def _sync_items(session: Session, task: Task) -> None:
+    items = session.scalars(
+        select(SprintItem)
+        .join(Sprint, Sprint.id == SprintItem.sprint_id)
+        .where(
+            SprintItem.task_id == task.id,
+            Sprint.state.in_([SprintState.ACTIVE.value, SprintState.PLANNED.value]),
+        )
+    )
+    for item in items:
+        item.status = task.status
+        item.done_on = task.done_at.date() if task.done_at else None
+
+
+def update_task(
+    store: Store, login: str, task_id: int, expected_version: int | None = None, **fields: object
+) -> TaskView:
+    patch = validate(TaskPatch, **fields)
+    with unit_of_work(store, login) as uow:
+        task = task_by_id(uow.session, uow.actor.team_id, task_id)
+        uow.require(Action.EDIT_TASK, owns=_owns(uow, task))
+        uow.check_version(task, expected_version, "task")
+        before = snapshot(task)
+        changes = patch.model_dump(exclude_unset=True)
+        assignee = changes.pop("assignee", None)
+        if assignee:
+            member = member_by_login(uow.session, uow.actor.team_id, assignee)
+            if member.id != task.assignee_id:
+                uow.require(Action.REASSIGN)
+                task.assignee_id = member.id
+                task.assignee = member
+        for key, value in changes.items():
+            if key in ("title", "kind") and value is None:
+                continue
+            setattr(task, key, value.value if isinstance(value, TaskKind) else value)
+        uow.session.flush()
+        uow.record("task", task.id, "update", before, snapshot(task))
+        return task_view(task)
+
+
+def delete_task(store: Store, login: str, task_id: int, expected_version: int | None = None) -> None:
+    with unit_of_work(store, login) as uow:
+        task = task_by_id(uow.session, uow.actor.team_id, task_id)
+        uow.require(Action.EDIT_TASK, owns=_owns(uow, task))
+        uow.check_version(task, expected_version, "task")
+        before = snapshot(task)
+        uow.session.delete(task)
+        uow.session.flush()
+        uow.record("task", task_id, "delete", before, None)
+
+
+def rerank(store: Store, login: str, item_type: str, item_id: int, direction: int) -> None:
+    """Move a task or deal one place up (-1) or down (+1) in the backlog."""
+    from salessprint.services.deals import owns_deal
+
+    model: type = Task if item_type == "task" else Deal
+    with unit_of_work(store, login) as uow:
+        team_id = uow.actor.team_id
+        row = task_by_id(uow.session, team_id, item_id) if model is Task else deal_by_id(uow.session, team_id, item_id)
+        owns = _owns(uow, row) if model is Task else owns_deal(uow, row)
+        uow.require(Action.EDIT_TASK if model is Task else Action.EDIT_DEAL, owns=owns)
+        if direction < 0:
+            cond = (model.backlog_rank < row.backlog_rank) | ((model.backlog_rank == row.backlog_rank) & (model.id < row.id))
+            order = (model.backlog_rank.desc(), model.id.desc())
+        else:
+            cond = (model.backlog_rank > row.backlog_rank) | ((model.backlog_rank == row.backlog_rank) & (model.id > row.id))
+            order = (model.backlog_rank, model.id)
+        neighbour = uow.session.scalar(
+            select(model).where(model.team_id == team_id, cond).order_by(*order).limit(1)
+        )
+        if neighbour is None:
+            return
+        before = snapshot(row)
+        if neighbour.backlog_rank == row.backlog_rank:
+            row.backlog_rank += 0.5 * direction
+        else:
+            row.backlog_rank, neighbour.backlog_rank = neighbour.backlog_rank, row.backlog_rank
+        uow.session.flush()
+        uow.record(item_type, row.id, "update", before, snapshot(row))

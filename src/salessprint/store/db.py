@@ -1,0 +1,205 @@
+"""Engine, sessions and schema state for one store (SQLite or PostgreSQL).
+
+`Store` is the handle the services hold. It validates the URL, turns on
+SQLite's foreign keys and WAL, and knows whether the schema is current.
+Driver errors become `StoreUnavailable` with a message that says what to do
+and never shows a password.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from salessprint.domain.errors import StoreUnavailable
+
+SUPPORTED = ("sqlite", "postgresql")
+
+
+def parse_url(raw: str) -> URL:
+    """Validate a database URL; a bare path means an SQLite file."""
+    raw = raw.strip()
+    if not raw:
+        raise StoreUnavailable("The database URL is empty.")
+    if "://" not in raw:
+        raw = f"sqlite:///{Path(raw).expanduser()}"
+    try:
+        url = make_url(raw)
+    except ArgumentError:
+        raise StoreUnavailable(
+            "The database URL is malformed; use a file path, sqlite:///FILE or "
+            "postgresql+psycopg://USER@HOST/DBNAME."
+        ) from None
+    backend = url.get_backend_name()
+    if backend not in SUPPORTED:
+        raise StoreUnavailable(
+            f"salessprint stores data in SQLite or PostgreSQL, not '{backend}'."
+        )
+    if backend == "postgresql" and url.drivername != "postgresql+psycopg":
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def safe_url(url: URL) -> str:
+    """The URL as it may be shown: never with its password."""
+    return url.render_as_string(hide_password=True)
+
+
+def describe_failure(url: URL, exc: BaseException) -> str:
+    """A one-line explanation of a connection failure, password-free."""
+    text = str(getattr(exc, "orig", exc) or exc).lower()
+    where = safe_url(url)
+    if url.get_backend_name() == "sqlite":
+        return f"Cannot open the database file {url.database}: check the folder exists and is writable."
+    if "password authentication failed" in text or "no password supplied" in text:
+        return f"PostgreSQL refused the user name or password for {where}."
+    if "does not exist" in text and "database" in text:
+        return (
+            f"The database {url.database!r} does not exist on {url.host}; "
+            "create it (createdb) and run 'salessprint db upgrade'."
+        )
+    if "role" in text and "does not exist" in text:
+        return f"PostgreSQL has no user {url.username!r} on {url.host}."
+    return (
+        f"Cannot reach the database at {where}: is the server running and the "
+        "host and port right?"
+    )
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+@dataclass
+class SchemaState:
+    current: str | None
+    head: str
+
+    @property
+    def empty(self) -> bool:
+        return self.current is None
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+class Store:
+    """One database: its engine, a session factory and its schema state."""
+
+    def __init__(self, url: str | URL, *, echo: bool = False) -> None:
+        self.url = url if isinstance(url, URL) else parse_url(url)
+        kwargs: dict[str, Any] = {"echo": echo}
+        if self.backend == "sqlite":
+            if self.url.database and self.url.database != ":memory:":
+                folder = Path(self.url.database).expanduser().parent
+                if not folder.exists():
+                    folder.mkdir(parents=True, exist_ok=True)
+            kwargs["connect_args"] = {"timeout": 10}
+        else:
+            kwargs["pool_pre_ping"] = True
+            kwargs["connect_args"] = {"connect_timeout": 5}
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        if self.backend == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def backend(self) -> str:
+        return self.url.get_backend_name()
+
+    @property
+    def display_url(self) -> str:
+        return safe_url(self.url)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session whose driver errors become StoreUnavailable."""
+        try:
+            with self.sessions() as session:
+                yield session
+        except OperationalError as exc:
+            raise StoreUnavailable(describe_failure(self.url, exc)) from None
+
+    def check_connection(self) -> None:
+        try:
+            with self.engine.connect():
+                pass
+        except SQLAlchemyError as exc:
+            raise StoreUnavailable(describe_failure(self.url, exc)) from None
+
+    # -- schema -----------------------------------------------------------
+    def alembic_config(self) -> Any:
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(files("salessprint.store") / "migrations"))
+        cfg.attributes["store"] = self
+        return cfg
+
+    def schema_state(self) -> SchemaState:
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
+        head = ScriptDirectory.from_config(self.alembic_config()).get_current_head()
+        assert head is not None
+        try:
+            with self.engine.connect() as conn:
+                if not inspect(conn).has_table("alembic_version"):
+                    current = None
+                else:
+                    current = MigrationContext.configure(conn).get_current_revision()
+        except SQLAlchemyError as exc:
+            raise StoreUnavailable(describe_failure(self.url, exc)) from None
+        return SchemaState(current=current, head=head)
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest revision (creates it when empty)."""
+        from alembic import command
+
+        try:
+            command.upgrade(self.alembic_config(), "head")
+        except OperationalError as exc:
+            raise StoreUnavailable(describe_failure(self.url, exc)) from None
+
+    def require_current_schema(self) -> None:
+        state = self.schema_state()
+        if state.empty:
+            raise StoreUnavailable(
+                f"The database {self.display_url} has no salessprint data yet: run "
+                "'salessprint init', 'salessprint demo' or 'salessprint restore' first."
+            )
+        if not state.up_to_date:
+            raise StoreUnavailable(
+                f"The database {self.display_url} uses an older schema: run "
+                "'salessprint db upgrade'."
+            )
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def reset_schema(store: Store) -> None:
+    """Drop every salessprint table (and Alembic's), then build the schema anew."""
+    from sqlalchemy import text
+
+    from salessprint.store.models import Base
+
+    with store.engine.begin() as conn:
+        Base.metadata.drop_all(conn)
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    store.upgrade()

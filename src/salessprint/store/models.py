@@ -1,0 +1,336 @@
+"""The data model of DESIGN.md as typed SQLAlchemy 2 tables.
+
+Every editable row carries `version` (optimistic concurrency: SQLAlchemy adds
+`WHERE version = ?` to each UPDATE). Enumerations are stored as their string
+values so that both backends and exports read the same words.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+from salessprint.domain.clock import now
+from salessprint.store.types import Money, UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Versioned:
+    """Mixin: a version counter checked on every UPDATE."""
+
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class Team(Versioned, Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    week_start: Mapped[int] = mapped_column(Integer, default=0)
+    sprint_weeks: Mapped[int] = mapped_column(Integer, default=1)
+    rotting_days: Mapped[int] = mapped_column(Integer, default=21)
+    wip_todo: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    wip_doing: Mapped[int | None] = mapped_column(Integer, nullable=True, default=6)
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    """A demo team may be wiped and rebuilt by `salessprint demo`."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+    stages: Mapped[list[Stage]] = relationship(
+        back_populates="team", order_by="Stage.position"
+    )
+
+
+class Stage(Base):
+    __tablename__ = "stages"
+    __table_args__ = (UniqueConstraint("team_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(60))
+    position: Mapped[int] = mapped_column(Integer)
+    probability: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(10))  # StageKind
+
+    team: Mapped[Team] = relationship(back_populates="stages")
+
+
+class Member(Versioned, Base):
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(10))  # Role
+    sales_role: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    territory: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    started_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+
+class Target(Base):
+    __tablename__ = "targets"
+    __table_args__ = (
+        UniqueConstraint("member_id", "metric", "period", "effective_from"),
+        CheckConstraint("amount >= 0", name="amount_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    metric: Mapped[str] = mapped_column(String(20))  # Metric
+    period: Mapped[str] = mapped_column(String(10))  # Period
+    amount: Mapped[Decimal] = mapped_column(Money())
+    effective_from: Mapped[date] = mapped_column(Date)
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("team_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    territory: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    sector: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), nullable=True)
+    external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+class Deal(Versioned, Base):
+    __tablename__ = "deals"
+    __table_args__ = (
+        CheckConstraint("value >= 0", name="value_not_negative"),
+        Index("ix_deals_team_rank", "team_id", "backlog_rank", "id"),
+        Index("ix_deals_owner_stage", "owner_id", "stage_id"),
+        Index("ix_deals_team_closed", "team_id", "closed_on"),
+        UniqueConstraint("team_id", "source", "external_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    value: Mapped[Decimal] = mapped_column(Money())
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id"), index=True)
+    probability: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    expected_close: Mapped[date | None] = mapped_column(Date, nullable=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    next_step: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    product: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    started_on: Mapped[date] = mapped_column(Date)
+    stage_entered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    lost_reason: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    backlog_rank: Mapped[float] = mapped_column(Float, default=0.0)
+    points: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    source: Mapped[str] = mapped_column(String(20), default="salessprint")
+    external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+    account: Mapped[Account] = relationship(lazy="joined", innerjoin=True)
+    stage: Mapped[Stage] = relationship(lazy="joined", innerjoin=True)
+    owner: Mapped[Member] = relationship(lazy="joined", innerjoin=True)
+
+
+
+class DealCollaborator(Base):
+    __tablename__ = "deal_collaborators"
+
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class DealEvent(Base):
+    """A deal's history of stage and close-date changes, for reports."""
+
+    __tablename__ = "deal_events"
+    __table_args__ = (Index("ix_deal_events_deal_at", "deal_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deal_id: Mapped[int] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "stage" | "expected_close"
+    old: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    new: Mapped[str | None] = mapped_column(String(60), nullable=True)
+
+
+class Task(Versioned, Base):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_team_rank", "team_id", "backlog_rank", "id"),
+        Index("ix_tasks_assignee_status", "assignee_id", "status"),
+        CheckConstraint("points IS NULL OR points >= 0", name="points_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(12))  # TaskKind
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"), nullable=True, index=True)
+    assignee_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    points: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    status: Mapped[str] = mapped_column(String(8), default="todo")  # TaskStatus
+    due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    backlog_rank: Mapped[float] = mapped_column(Float, default=0.0)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+    assignee: Mapped[Member] = relationship(lazy="joined", innerjoin=True)
+
+
+
+class Sprint(Versioned, Base):
+    __tablename__ = "sprints"
+    __table_args__ = (UniqueConstraint("team_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    goal: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(8), default="planned")  # SprintState
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+
+class SprintItem(Versioned, Base):
+    """A task or deal in a sprint. For a task card the task's status is the
+    card's column; a deal card keeps its own `status`."""
+
+    __tablename__ = "sprint_items"
+    __table_args__ = (
+        CheckConstraint(
+            "(task_id IS NULL) <> (deal_id IS NULL)", name="task_xor_deal"
+        ),
+        Index("ix_sprint_items_sprint_member", "sprint_id", "member_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sprint_id: Mapped[int] = mapped_column(ForeignKey("sprints.id", ondelete="CASCADE"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), nullable=True, index=True)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), nullable=True, index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    points: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(8), default="todo")  # TaskStatus
+    added_after_start: Mapped[bool] = mapped_column(Boolean, default=False)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(14), nullable=True)  # ItemOutcome
+
+
+
+class Activity(Base):
+    __tablename__ = "activities"
+    __table_args__ = (
+        Index("ix_activities_member_at", "member_id", "occurred_at"),
+        Index("ix_activities_team_at", "team_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # ActivityKind
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"), nullable=True, index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"), nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+class RetroEntry(Versioned, Base):
+    __tablename__ = "retro_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sprint_id: Mapped[int] = mapped_column(ForeignKey("sprints.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    column: Mapped[str] = mapped_column(String(12))  # RetroColumn
+    text: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), nullable=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+
+class RetroVote(Base):
+    """One row per vote: votes are inserts, so simultaneous votes all count."""
+
+    __tablename__ = "retro_votes"
+
+    entry_id: Mapped[int] = mapped_column(ForeignKey("retro_entries.id", ondelete="CASCADE"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Note(Base):
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=True, index=True)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), nullable=True, index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+class Change(Base):
+    """The audit log: who changed which entity when, before and after."""
+
+    __tablename__ = "changes"
+    __table_args__ = (
+        Index("ix_changes_entity", "entity", "entity_id"),
+        Index("ix_changes_team_id", "team_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), nullable=True, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    entity: Mapped[str] = mapped_column(String(20))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(10))  # create | update | delete
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    undone: Mapped[bool] = mapped_column(Boolean, default=False)

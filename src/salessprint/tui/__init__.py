@@ -1,0 +1,1 @@
+"""The Textual app: screens as modes, dialogs as modal screens, widgets."""

@@ -1,0 +1,1 @@
+"""Top-level screens, one per file; each is a mode of the app."""

@@ -1,0 +1,37 @@
+"""What every top-level screen shares: the header, the footer, loading data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from salessprint.tui.widgets.status_header import StatusHeader
+
+
+class BaseScreen(Screen[None]):
+    """A mode screen: header on top, footer with its keys below."""
+
+    TITLE_TEXT = ""
+
+    def compose_header(self) -> ComposeResult:
+        yield StatusHeader(id="status")
+
+    def compose_footer(self) -> ComposeResult:
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        self.context_changed()
+        self.reload()
+
+    def context_changed(self) -> None:
+        app: Any = self.app
+        header = self.query_one(StatusHeader)
+        header.team, header.sprint, header.me = app.team, app.sprint, app.me
+        header.today = app.today
+        header.screen_title = self.TITLE_TEXT
+
+    def reload(self) -> None:
+        """Fetch this screen's data (in a worker). Screens override."""

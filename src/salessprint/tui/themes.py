@@ -1,0 +1,90 @@
+"""Themes as files: the shipped `themes/*.toml` plus the user's theme folder.
+
+Each file is validated by a pydantic model and becomes a `textual.theme.Theme`.
+A broken file is reported (in `failed`) and skipped; it never stops start-up.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib.resources import files
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from textual.theme import Theme
+
+# App colours every theme may set; these serve Textual's built-in themes.
+APP_VARIABLES = {
+    "lane-todo": "#4FA3E0",
+    "lane-doing": "#F5A524",
+    "lane-done": "#30A46C",
+    "stage-won": "#30A46C",
+    "stage-lost": "#E5484D",
+    "rotting": "#E5484D",
+    "goal-bar": "#30A46C",
+    "goal-behind": "#F5A524",
+    "velocity-bar": "#4FA3E0",
+}
+
+
+class ThemeFile(BaseModel):
+    """What a theme file may hold (Textual's Theme fields, kebab or snake case)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    name: str = Field(min_length=1, max_length=60)
+    primary: str
+    secondary: str | None = None
+    warning: str | None = None
+    error: str | None = None
+    success: str | None = None
+    accent: str | None = None
+    foreground: str | None = None
+    background: str | None = None
+    surface: str | None = None
+    panel: str | None = None
+    boost: str | None = None
+    dark: bool = True
+    luminosity_spread: float = Field(0.15, alias="luminosity-spread")
+    text_alpha: float = Field(0.95, alias="text-alpha")
+    variables: dict[str, str] = {}
+
+    def to_theme(self) -> Theme:
+        data = self.model_dump(exclude={"variables"})
+        return Theme(**data, variables=dict(self.variables))
+
+
+@dataclass
+class LoadedThemes:
+    themes: list[Theme] = field(default_factory=list)
+    failed: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def _load_file(path: Path) -> Theme:
+    from textual.color import Color
+
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    model = ThemeFile.model_validate(raw)
+    for key in ("primary", "secondary", "warning", "error", "success", "accent",
+                "foreground", "background", "surface", "panel", "boost"):
+        value = getattr(model, key)
+        if value is not None:
+            Color.parse(value)  # raises ColorParseError on nonsense
+    return model.to_theme()
+
+
+def load_themes(user_dir: Path | None) -> LoadedThemes:
+    """Shipped themes first, then the user's (which may override by name)."""
+    out = LoadedThemes()
+    shipped = files("salessprint") / "themes"
+    paths = sorted(Path(str(p)) for p in shipped.iterdir() if p.name.endswith(".toml"))
+    if user_dir is not None and user_dir.is_dir():
+        paths += sorted(user_dir.glob("*.toml"))
+    for path in paths:
+        try:
+            out.themes.append(_load_file(path))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError, Exception) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            out.failed.append((path, reason))
+    return out

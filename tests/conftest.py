@@ -1,0 +1,129 @@
+"""Shared fixtures: isolated config and data dir, a frozen clock, and stores
+on both backends.
+
+PostgreSQL tests use the server on 127.0.0.1:5432 (user postgres, trust auth),
+each in a database of its own that is dropped afterwards. Without a server
+they skip, except when CI is set: then they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from salessprint.domain import clock
+
+PG_ADMIN_URL = os.environ.get("SALESSPRINT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+FROZEN_NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)  # a Thursday
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Config, data dir and identity never leak in from the developer's machine."""
+    monkeypatch.setenv("SALESSPRINT_CONFIG", str(tmp_path / "config" / "config.toml"))
+    monkeypatch.setenv("SALESSPRINT_DATA_DIR", str(tmp_path / "data"))
+    for var in ("SALESSPRINT_DB", "SALESSPRINT_USER", "SALESSPRINT_THEME"):
+        monkeypatch.delenv(var, raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def frozen() -> Iterator[datetime]:
+    with clock.freeze(FROZEN_NOW) as now:
+        yield now
+
+
+def _pg_available() -> bool:
+    import psycopg
+
+    try:
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", connect_timeout=3):
+            return True
+    except psycopg.Error:
+        return False
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    if not _pg_available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not answering on 127.0.0.1:5432 and CI is set: these tests must run.")
+        pytest.skip("PostgreSQL is not answering on 127.0.0.1:5432")
+    return PG_ADMIN_URL
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    import psycopg
+
+    name = f"salessprint_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'store.db'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database URL, once per backend."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def team_store(db_url: str, frozen: datetime):  # type: ignore[no-untyped-def]
+    """A store holding a small team: admin 'ada', manager 'max', reps 'rita' and 'rob'."""
+    from salessprint.services import open_store
+    from salessprint.services.members import add_member
+    from salessprint.services.team import init_team
+
+    store = open_store(db_url, check_schema=False)
+    init_team(store, "Test Team", "ada", "Ada Admin")
+    add_member(store, "ada", login="max", name="Max Manager", role="manager")
+    add_member(store, "ada", login="rita", name="Rita Rep", role="rep", sales_role="AE")
+    add_member(store, "ada", login="rob", name="Rob Rep", role="rep", sales_role="SDR")
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(scope="session")
+def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo store per test session (built with a frozen clock); copy before writing."""
+    from salessprint.services import open_store
+    from salessprint.services.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    with clock.freeze(FROZEN_NOW):
+        store = open_store(f"sqlite:///{path}", check_schema=False)
+        build_demo(store, seed=7)
+        store.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_db_path: Path, tmp_path: Path, frozen: datetime):  # type: ignore[no-untyped-def]
+    """A private, writable copy of the demo store, with the clock frozen."""
+    import shutil
+
+    from salessprint.services import open_store
+
+    target = tmp_path / "demo.db"
+    shutil.copy(demo_db_path, target)
+    store = open_store(f"sqlite:///{target}")
+    yield store
+    store.dispose()

@@ -1,0 +1,43 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from salessprint.domain.enums import ItemOutcome
+from salessprint.domain.velocity import ItemFacts, forecast, outcome_at_close, totals
+
+END = date(2026, 11, 29)
+
+items = st.builds(
+    ItemFacts,
+    points=st.integers(0, 13),
+    done_on=st.one_of(st.none(), st.dates(min_value=END - timedelta(days=10), max_value=END + timedelta(days=5))),
+    removed=st.booleans(),
+    added_after_start=st.booleans(),
+)
+
+
+def test_done_before_the_end_counts_and_late_work_carries_over() -> None:
+    on_time = ItemFacts(3, END, False, False)
+    late = ItemFacts(3, END + timedelta(days=1), False, False)
+    assert outcome_at_close(on_time, END, carry_over=True) is ItemOutcome.DONE
+    assert outcome_at_close(late, END, carry_over=True) is ItemOutcome.CARRIED_OVER
+    assert outcome_at_close(late, END, carry_over=False) is ItemOutcome.DROPPED
+    assert outcome_at_close(ItemFacts(3, END, True, False), END, carry_over=True) is ItemOutcome.REMOVED
+
+
+@given(st.lists(items, max_size=30), st.booleans())
+def test_every_point_not_removed_is_either_completed_or_carried(batch: list[ItemFacts], carry: bool) -> None:
+    t = totals(batch, END)
+    assert t.completed + t.carried + t.removed == sum(i.points for i in batch)
+    assert t.committed + t.added == sum(i.points for i in batch)
+    assert t.velocity == t.completed
+    outcomes = [outcome_at_close(i, END, carry) for i in batch]
+    assert sum(i.points for i, o in zip(batch, outcomes) if o is ItemOutcome.DONE) == t.completed
+
+
+def test_forecast_is_the_mean_of_the_last_three() -> None:
+    assert forecast([]) is None
+    assert forecast([10]) == Decimal("10.0")
+    assert forecast([100, 10, 20, 31]) == Decimal("20.3")
