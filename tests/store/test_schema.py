@@ -114,3 +114,15 @@ def test_missing_database_says_create_it(pg_server: str) -> None:
     store = Store("postgresql+psycopg://postgres@127.0.0.1:5432/salessprint_does_not_exist")
     with pytest.raises(StoreUnavailable, match="does not exist"):
         store.schema_state()
+
+
+def test_an_older_schema_says_run_db_upgrade(sqlite_url: str) -> None:
+    from sqlalchemy import text
+
+    store = Store(sqlite_url)
+    store.upgrade()
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0000_older'"))
+    with pytest.raises(StoreUnavailable, match="salessprint db upgrade"):
+        store.require_current_schema()
+    store.dispose()
