@@ -82,7 +82,6 @@ class SalesSprintApp(App[None]):
         self.refresh_context()
 
     def watch_theme(self, theme: str) -> None:
-        self.set_class(theme == "projector", "-projector")
         if self.is_mounted and theme != self.wanted_theme:
             self.wanted_theme = theme
             from salessprint.config import save_settings

@@ -25,6 +25,15 @@ from salessprint.domain.inputs import validate
 from salessprint.tui.service_calls import call_service
 
 
+# Pydantic's phrases a sales rep should not have to read.
+WORDING = {
+    "String should have at least 1 character": "is required",
+    "Input should be a valid integer, unable to parse string as an integer": "must be a whole number",
+    "Input should be greater than or equal to 0": "cannot be negative",
+    "Input should be less than or equal to 100": "is at most 100",
+}
+
+
 @dataclass(frozen=True)
 class FieldSpec:
     """One row of a form."""
@@ -120,6 +129,7 @@ class FormModal(ModalScreen[Any]):
         name = self._row_for(exc.field) if isinstance(exc, InvalidInput) else None
         if name is not None:
             message = exc.message.split(": ", 1)[1] if ": " in exc.message else exc.message
+            message = WORDING.get(message, message)
             self.query_one(f"#err-{name}", Label).update(Text(message))
             self.query_one(f"#row-{name}").add_class("invalid")
             self.query_one(f"#f-{name}").focus()
