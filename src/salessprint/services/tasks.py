@@ -204,3 +204,10 @@ def rerank(store: Store, login: str, item_type: str, item_id: int, direction: in
             row.backlog_rank, neighbour.backlog_rank = neighbour.backlog_rank, row.backlog_rank
         uow.session.flush()
         uow.record(item_type, row.id, "update", before, snapshot(row))
+
+
+def get_task(store: Store, login: str, task_id: int) -> TaskView:
+    with unit_of_work(store, login) as uow:
+        task = task_by_id(uow.session, uow.actor.team_id, task_id)
+        deal_title = deal_by_id(uow.session, uow.actor.team_id, task.deal_id).title if task.deal_id else None
+        return task_view(task, deal_title)

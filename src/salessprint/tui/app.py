@@ -14,14 +14,28 @@ from textual.binding import Binding, BindingType
 
 from salessprint.domain import clock
 from salessprint.domain.values import MemberView, SprintView, TeamView
+from salessprint.tui.commands import ScreenActions
+from salessprint.tui.screens.backlog import BacklogScreen
 from salessprint.tui.screens.board import BoardScreen
+from salessprint.tui.screens.planning import PlanningScreen
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.themes import APP_VARIABLES, load_themes
 
 # (mode name, key, title, screen class): the order is the number keys' order.
+# Add a screen by adding one line here.
 SCREENS: list[tuple[str, str, str, type]] = [
+    ("backlog", "1", "Backlog", BacklogScreen),
+    ("planning", "2", "Planning", PlanningScreen),
     ("board", "3", "Board", BoardScreen),
 ]
+
+
+def _mode_bindings() -> list[BindingType]:
+    return [
+        Binding(key, f"app.switch_mode('{name}')", title, id=f"mode.{name}",
+                tooltip=f"Open the {title} screen")
+        for name, key, title, _cls in SCREENS
+    ]
 
 
 class SalesSprintApp(App[None]):
@@ -29,15 +43,15 @@ class SalesSprintApp(App[None]):
 
     TITLE = "salessprint"
     CSS_PATH = "styles/app.tcss"
+    COMMANDS = App.COMMANDS | {ScreenActions}
+    ENABLE_COMMAND_PALETTE = True
     MODES: ClassVar[dict[str, Any]] = {name: cls for name, _key, _title, cls in SCREENS}
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(
-            Binding(key, f"switch_mode('{name}')", title, id=f"mode.{name}", tooltip=f"Open the {title} screen")
-            for name, key, title, _cls in SCREENS
-        ),
+        *_mode_bindings(),
         Binding("question_mark", "help", "Keys", id="app.help", tooltip="Show the keys of this screen"),
-        Binding("ctrl+t", "change_theme", "Theme", id="app.theme", show=False),
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+t", "change_theme", "Theme", id="app.theme", show=False,
+                tooltip="Choose a colour theme (remembered)"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave salessprint"),
     ]
 
     def __init__(self, store: Any, login: str, theme_name: str = "salessprint-dark") -> None:
@@ -49,6 +63,7 @@ class SalesSprintApp(App[None]):
         self.sprint: SprintView | None = None
         self.me: MemberView | None = None
         self.theme_failures: list[tuple[Any, str]] = []
+        self._opened = False
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_VARIABLES)
@@ -61,10 +76,10 @@ class SalesSprintApp(App[None]):
             self.register_theme(theme)
         self.theme_failures = loaded.failed
         for path, reason in loaded.failed:
-            self.notify(f"Theme file {path.name} skipped: {reason}", severity="warning", markup=False)
+            self.notify(f"Theme file {path.name} skipped: {reason}", severity="warning", markup=False,
+                        timeout=10)
         self.theme = self.wanted_theme if self.wanted_theme in self.available_themes else "salessprint-dark"
         self.refresh_context()
-        self.switch_mode("board")
 
     def watch_theme(self, theme: str) -> None:
         if self.is_mounted and theme != self.wanted_theme:
@@ -81,9 +96,22 @@ class SalesSprintApp(App[None]):
 
     def _got_context(self, ctx: Any) -> None:
         self.team, self.sprint, self.me = ctx.team, ctx.sprint, ctx.me
+        if not self._opened:
+            # First screen: the board of the active sprint, else the backlog.
+            self._opened = True
+            active = self.sprint is not None and self.sprint.state == "active"
+            self.switch_mode("board" if active else "backlog")
+            return
         for screen in self.screen_stack:
             if hasattr(screen, "context_changed"):
                 screen.context_changed()
+
+    def action_help(self) -> None:
+        from salessprint.tui.modals.help import KeysModal
+
+        if isinstance(self.screen, KeysModal):
+            return
+        self.push_screen(KeysModal(self.screen))
 
     @property
     def today(self) -> Any:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from salessprint.tui.widgets.status_header import StatusHeader
+
+
+def theme_colour(app: App[Any], name: str) -> str:
+    """A colour of the current theme (for Rich text styles inside tables)."""
+    return str(app.theme_variables.get(name) or app.theme_variables.get("foreground", ""))
 
 
 class BaseScreen(Screen[None]):

@@ -1,4 +1,8 @@
-"""The board: To do / Doing / Done columns of the active sprint's cards."""
+"""The board: To do / Doing / Done columns of the active sprint's cards.
+
+Cards move with the keyboard; a per-rep filter narrows the columns; each
+column shows its WIP limit (from the team's settings) and warns when over.
+"""
 
 from __future__ import annotations
 
@@ -27,8 +31,9 @@ def card_text(card: SprintItemView, currency: str = "") -> Text:
     text.append(f"{card.owner_name} · {card.points} pt")
     if card.value is not None:
         text.append(f" · {currency} {card.value:,.0f}".replace("  ", " "))
-    if card.item_type == "deal":
-        text.append(" · deal", style="italic")
+    if card.account:
+        text.append(" · ")
+        text.append(card.account, style="italic")
     return text
 
 
@@ -50,25 +55,33 @@ class BoardScreen(BaseScreen):
 
     TITLE_TEXT = "Board"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "focus_lane(-1)", "Prev column", id="board.prev_lane", show=False),
-        Binding("right", "focus_lane(1)", "Next column", id="board.next_lane", show=False),
-        Binding("shift+right,greater_than_sign", "move_card(1)", "Move right", id="board.move_right",
+        Binding("left,h", "focus_lane(-1)", "Previous column", id="board.prev_lane", show=False,
+                tooltip="Go to the column on the left"),
+        Binding("right,l", "focus_lane(1)", "Next column", id="board.next_lane", show=False,
+                tooltip="Go to the column on the right"),
+        Binding("shift+right,greater_than_sign", "move_card(1)", "Move card right", id="board.move_right",
                 tooltip="Move the selected card one column right"),
-        Binding("shift+left,less_than_sign", "move_card(-1)", "Move left", id="board.move_left",
+        Binding("shift+left,less_than_sign", "move_card(-1)", "Move card left", id="board.move_left",
                 tooltip="Move the selected card one column left"),
-        Binding("r", "reload", "Refresh", id="board.refresh"),
+        Binding("f", "filter_rep", "Filter rep", id="board.filter_rep",
+                tooltip="Show one rep's cards; press again for the next rep, then everyone"),
+        Binding("r", "reload", "Refresh", id="board.refresh", show=False, tooltip="Reload from the store"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
+        self.all_cards: list[SprintItemView] = []
         self.cards: dict[str, list[SprintItemView]] = {s: [] for s, _ in LANES}
+        self.rep: str | None = None
+        """Login whose cards are shown, or None for everyone."""
+        self._follow: int | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
+        yield Label("", id="board-status", classes="screen-status")
         with Horizontal(id="lanes"):
             for status, title in LANES:
                 yield Lane(status, title)
-        yield Label("", id="board-empty")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -80,10 +93,21 @@ class BoardScreen(BaseScreen):
     def action_reload(self) -> None:
         self.reload()
 
+    def wip_limit(self, status: str) -> int | None:
+        app: Any = self.app
+        if app.team is None:
+            return None
+        return {"todo": app.team.wip_todo, "doing": app.team.wip_doing}.get(status)
+
     def show_cards(self, cards: list[SprintItemView]) -> None:
+        self.all_cards = [c for c in cards if not c.removed]
+        self.render_lanes()
+
+    def render_lanes(self) -> None:
         app: Any = self.app
         currency = app.team.currency if app.team else ""
-        self.cards = {s: [c for c in cards if c.status == s and not c.removed] for s, _ in LANES}
+        shown = [c for c in self.all_cards if self.rep is None or c.owner == self.rep]
+        self.cards = {s: [c for c in shown if c.status == s] for s, _ in LANES}
         for status, title in LANES:
             lane = self.query_one(f"#cards-{status}", OptionList)
             highlighted = lane.highlighted
@@ -91,12 +115,36 @@ class BoardScreen(BaseScreen):
             lane.add_options([Option(card_text(c, currency), id=str(c.id)) for c in self.cards[status]])
             if self.cards[status]:
                 lane.highlighted = min(highlighted or 0, len(self.cards[status]) - 1)
+                if self._follow is not None:
+                    for i, c in enumerate(self.cards[status]):
+                        if c.id == self._follow:
+                            lane.highlighted = i
+                            lane.focus()
+            in_lane = [c for c in self.all_cards if c.status == status]
             points = sum(c.points for c in self.cards[status])
-            self.query_one(f"#lane-{status} .lane-title", Label).update(
-                Text(f"{title}  ({len(self.cards[status])} cards, {points} pt)")
-            )
-        empty = self.query_one("#board-empty", Label)
-        empty.update("" if cards else "No active sprint yet: plan one and pull work in from the backlog.")
+            heading = Text(f"{title}  {len(self.cards[status])} cards · {points} pt")
+            limit = self.wip_limit(status)
+            box = self.query_one(f"#lane-{status}", Lane)
+            if limit is not None:
+                heading.append(f"  WIP {len(in_lane)}/{limit}")
+                if len(in_lane) > limit:
+                    heading.append("  over limit!", style="bold")
+            box.set_class(limit is not None and len(in_lane) > limit, "over-wip")
+            self.query_one(f"#lane-{status} .lane-title", Label).update(heading)
+        self._follow = None
+        status_line = Text()
+        if not self.all_cards:
+            status_line.append("No cards: no active sprint yet, or nothing pulled in. "
+                               "Plan on 2, pull work in from the backlog on 1.")
+        else:
+            status_line.append("Showing: ")
+            if self.rep is None:
+                status_line.append("everyone", style="bold")
+            else:
+                name = next((c.owner_name for c in self.all_cards if c.owner == self.rep), self.rep)
+                status_line.append(name, style="bold")
+            status_line.append("  (f: filter rep)   shift+←/→ or < > moves the selected card")
+        self.query_one("#board-status", Label).update(status_line)
 
     def _focused_lane(self) -> int:
         for i, (status, _) in enumerate(LANES):
@@ -108,18 +156,42 @@ class BoardScreen(BaseScreen):
         i = (self._focused_lane() + step) % len(LANES)
         self.query_one(f"#cards-{LANES[i][0]}", OptionList).focus()
 
-    def action_move_card(self, step: int) -> None:
-        i = self._focused_lane()
-        status = LANES[i][0]
+    def action_filter_rep(self) -> None:
+        reps = sorted({(c.owner_name, c.owner) for c in self.all_cards})
+        logins = [login for _name, login in reps]
+        if not logins:
+            self.rep = None
+        elif self.rep is None:
+            self.rep = logins[0]
+        else:
+            i = logins.index(self.rep) if self.rep in logins else -1
+            self.rep = logins[i + 1] if i + 1 < len(logins) else None
+        self.render_lanes()
+
+    def selected_card(self) -> SprintItemView | None:
+        status = LANES[self._focused_lane()][0]
         lane = self.query_one(f"#cards-{status}", OptionList)
         if lane.highlighted is None or not self.cards[status]:
+            return None
+        return self.cards[status][lane.highlighted]
+
+    def action_move_card(self, step: int) -> None:
+        card = self.selected_card()
+        if card is None:
             return
-        card = self.cards[status][lane.highlighted]
-        target = i + step
+        target = self._focused_lane() + step
         if not 0 <= target < len(LANES):
             return
-        call_service(self.app, move_card, card.id, LANES[target][0], expected_version=card.version,
-                     done=lambda _view: self._moved(), group="board-move")
+        status = LANES[target][0]
+        call_service(self.app, move_card, card.id, status, expected_version=card.version,
+                     done=self._moved, failed=lambda _exc: self.reload(), group="board-move")
 
-    def _moved(self) -> None:
+    def _moved(self, card: SprintItemView) -> None:
+        limit = self.wip_limit(card.status)
+        count = sum(1 for c in self.all_cards if c.status == card.status and c.id != card.id) + 1
+        if limit is not None and count > limit:
+            title = dict(LANES)[card.status]
+            self.notify(f"{title} now holds {count} cards; its WIP limit is {limit}.", title="Over WIP limit",
+                        severity="warning", markup=False)
+        self._follow = card.id
         self.reload()

@@ -1,0 +1,219 @@
+"""Sprint planning: the next sprint's goal and items, capacity per rep from
+their forecast velocity beside what is committed; start and close sprints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Label
+
+from salessprint.domain.values import MemberView, SprintItemView, SprintView
+from salessprint.services.members import list_members
+from salessprint.services.reports import member_forecasts
+from salessprint.services.sprints import (
+    close_sprint,
+    list_sprints,
+    remove_item,
+    sprint_items,
+    sprint_points_by_member,
+    start_sprint,
+)
+from salessprint.tui.screens.base import BaseScreen, theme_colour
+from salessprint.tui.service_calls import call_service
+
+
+@dataclass(frozen=True)
+class Capacity:
+    """One rep's line: forecast velocity against points committed."""
+
+    member: MemberView
+    forecast: Decimal | None
+    committed: int
+
+    @property
+    def over(self) -> Decimal:
+        return Decimal(self.committed) - (self.forecast or Decimal(0)) if self.forecast is not None else Decimal(0)
+
+
+@dataclass(frozen=True)
+class Planning:
+    planned: SprintView | None
+    active: SprintView | None
+    items: list[SprintItemView] = field(default_factory=list)
+    capacity: list[Capacity] = field(default_factory=list)
+
+
+def load_planning(store: Any, login: str) -> Planning:
+    """Everything the screen shows, read through the services (in a worker)."""
+    sprints = list_sprints(store, login)
+    planned = next((s for s in sprints if s.state == "planned"), None)
+    active = next((s for s in sprints if s.state == "active"), None)
+    items = [i for i in sprint_items(store, login, planned.number) if not i.removed] if planned else []
+    committed = sprint_points_by_member(store, login, planned.number) if planned else {}
+    forecasts = member_forecasts(store, login)
+    capacity = [
+        Capacity(m, forecasts.get(m.login), committed.get(m.login, 0))
+        for m in list_members(store, login)
+        if m.role == "rep" or committed.get(m.login)
+    ]
+    return Planning(planned, active, items, capacity)
+
+
+class PlanningScreen(BaseScreen):
+    """The planned sprint: goal, items, capacity; start and close sprints."""
+
+    TITLE_TEXT = "Planning"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "plan", "Plan next sprint", id="planning.plan",
+                tooltip="Create the next sprint (when none is planned) with a goal"),
+        Binding("g", "goal", "Set goal", id="planning.goal", tooltip="Change the planned sprint's goal"),
+        Binding("delete,x", "remove", "Remove item", id="planning.remove",
+                tooltip="Take the selected item out of the planned sprint"),
+        Binding("s", "start", "Start sprint", id="planning.start", tooltip="Start the planned sprint"),
+        Binding("c", "close", "Close sprint", id="planning.close",
+                tooltip="Close the active sprint; unfinished items carry over"),
+        Binding("r", "reload", "Refresh", id="planning.refresh", show=False, tooltip="Reload from the store"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: Planning | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        yield Label("", id="planning-title", classes="screen-status")
+        with Horizontal(id="planning-body"):
+            with Vertical(id="planning-items-box", classes="panel"):
+                yield Label("Committed items", classes="panel-title")
+                yield DataTable(id="planning-items", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="planning-capacity-box", classes="panel"):
+                yield Label("Capacity (forecast velocity) vs committed", classes="panel-title")
+                yield DataTable(id="planning-capacity", cursor_type="row")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        items = self.query_one("#planning-items", DataTable)
+        for key, label in (("owner", "Owner"), ("type", "Type"), ("title", "Title"), ("points", "Pts")):
+            items.add_column(label, key=key)
+        cap = self.query_one("#planning-capacity", DataTable)
+        for key, label in (("rep", "Rep"), ("forecast", "Forecast"), ("committed", "Committed"), ("state", "")):
+            cap.add_column(label, key=key)
+        items.focus()
+
+    def reload(self) -> None:
+        call_service(self.app, load_planning, done=self.show, group="planning")
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def show(self, data: Planning) -> None:
+        self.data = data
+        title = Text()
+        if data.planned is None:
+            title.append("No sprint planned.", style="bold")
+            title.append("  n plans the next one")
+            if data.active is not None:
+                title.append(f"; sprint {data.active.number} is active until {data.active.ends_on:%a %d %b}"
+                             " (c closes it).")
+        else:
+            p = data.planned
+            title.append(f"Sprint {p.number} (planned) {p.starts_on:%a %d %b} – {p.ends_on:%a %d %b}", style="bold")
+            title.append("   Goal: ")
+            title.append(p.goal or "none yet (g sets it)", style="italic")
+            total = sum(i.points for i in data.items)
+            forecast = sum((c.forecast or Decimal(0)) for c in data.capacity)
+            title.append(f"   {total} pt committed, team forecast {forecast} pt")
+            if data.active is not None:
+                title.append(f"   · sprint {data.active.number} still active: close it (c) before starting (s)")
+        self.query_one("#planning-title", Label).update(title)
+
+        items = self.query_one("#planning-items", DataTable)
+        row = items.cursor_row
+        items.clear()
+        for item in sorted(data.items, key=lambda i: (i.owner_name, i.id)):
+            items.add_row(Text(item.owner_name), Text(item.kind or item.item_type), Text(item.title),
+                          Text(str(item.points), justify="right"), key=str(item.id))
+        if data.items:
+            items.move_cursor(row=min(row, len(data.items) - 1))
+
+        cap = self.query_one("#planning-capacity", DataTable)
+        cap.clear()
+        for c in data.capacity:
+            forecast = "–" if c.forecast is None else f"{c.forecast}"
+            state = Text("")
+            if c.forecast is not None and c.over > 0:
+                state = Text(f"over by {c.over}", style=f"bold {theme_colour(self.app, 'error')}")
+            elif c.forecast is not None and c.committed:
+                state = Text("ok", style=theme_colour(self.app, "success"))
+            cap.add_row(Text(c.member.name), Text(forecast, justify="right"),
+                        Text(str(c.committed), justify="right"), state, key=c.member.login)
+
+    def _sorted_items(self) -> list[SprintItemView]:
+        return sorted(self.data.items, key=lambda i: (i.owner_name, i.id)) if self.data else []
+
+    def _changed(self, note: str | None = None) -> None:
+        if note:
+            self.notify(note, markup=False)
+        self.reload()
+        app: Any = self.app
+        app.refresh_context()
+
+    def action_plan(self) -> None:
+        from salessprint.tui.modals.goal_form import GoalForm
+
+        if self.data is not None and self.data.planned is not None:
+            self.notify(f"Sprint {self.data.planned.number} is already planned; g changes its goal.", markup=False)
+            return
+        self.app.push_screen(GoalForm(None), lambda s: s and self._changed(f"Planned sprint {s.number}."))
+
+    def action_goal(self) -> None:
+        from salessprint.tui.modals.goal_form import GoalForm
+
+        planned = self.data.planned if self.data else None
+        self.app.push_screen(GoalForm(planned), lambda s: s and self._changed(f"Sprint {s.number} goal saved."))
+
+    def action_remove(self) -> None:
+        items = self._sorted_items()
+        table = self.query_one("#planning-items", DataTable)
+        if not items or self.data is None or self.data.planned is None:
+            return
+        item = items[table.cursor_row]
+        call_service(self.app, remove_item, item.item_type, item.item_id, self.data.planned.number,
+                     done=lambda _: self._changed(f"Removed from sprint {item.sprint_number}: {item.title}"))
+
+    def action_start(self) -> None:
+        from salessprint.tui.modals.confirm import ConfirmModal
+
+        planned = self.data.planned if self.data else None
+        if planned is None:
+            self.notify("There is no planned sprint to start: n plans one.", markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                call_service(self.app, start_sprint, done=lambda s: self._changed(f"Sprint {s.number} started."))
+
+        self.app.push_screen(ConfirmModal(f"Start sprint {planned.number} now?", yes="Start", no="Not yet"),
+                             answered)
+
+    def action_close(self) -> None:
+        from salessprint.tui.modals.confirm import ConfirmModal
+
+        active = self.data.active if self.data else None
+        if active is None:
+            self.notify("There is no active sprint to close.", markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                call_service(self.app, close_sprint, carry_over=True,
+                             done=lambda s: self._changed(f"Sprint {s.number} closed; unfinished work carried over."))
+
+        question = f"Close sprint {active.number}? Unfinished items carry over to the next sprint."
+        self.app.push_screen(ConfirmModal(question, yes="Close", no="Keep open"), answered)

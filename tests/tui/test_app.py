@@ -1,0 +1,115 @@
+"""The app shell: first screen, number keys, `?` keys overlay, command palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.command import CommandPalette
+
+from salessprint.services import open_store
+from salessprint.services.sprints import sprint_items
+from salessprint.services.team import init_team
+from salessprint.tui.app import SCREENS
+from salessprint.tui.commands import screen_commands
+from salessprint.tui.modals.help import KeysModal
+from tests.tui._harness import async_test, make_app, screen_text, settle
+
+
+@pytest.fixture
+def empty_team(tmp_path: Path, frozen: Any):  # type: ignore[no-untyped-def]
+    """A new team with no sprint at all, only its admin."""
+    store = open_store(f"sqlite:///{tmp_path / 'new.db'}", check_schema=False)
+    init_team(store, "Fresh Start GmbH", "ada", "Ada Admin")
+    yield store
+    store.dispose()
+
+
+@async_test
+async def test_without_an_active_sprint_it_opens_on_the_backlog(empty_team: Any) -> None:
+    app = make_app(empty_team, "ada")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "backlog"
+        text = screen_text(app)
+        assert "Fresh Start GmbH" in text
+        assert "No active sprint" in text
+        assert "Nothing here yet" in text
+
+
+def test_screens_are_numbered_in_order() -> None:
+    assert [(name, key) for name, key, _t, _c in SCREENS][:3] == [("backlog", "1"), ("planning", "2"), ("board", "3")]
+
+
+@async_test
+async def test_number_keys_switch_screens_and_header_follows(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        for key, mode, title in (("1", "backlog", "Backlog"), ("2", "planning", "Planning"), ("3", "board", "Board")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.current_mode == mode
+            header = screen_text(app).splitlines()[0]
+            assert f"›  {title}" in header
+            assert "Northwind Field Sales" in header
+            assert "Sprint 13 (active)" in header
+            assert "3 days left" in header  # Thursday 26 Nov; the sprint ends Sunday 29 Nov
+            assert "Alex Novak" in header
+
+
+@async_test
+async def test_question_mark_lists_the_keys_of_the_current_screen(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, KeysModal)
+        text = screen_text(app)
+        assert "Keys: Board" in text
+        assert "move card right" in text and "filter rep" in text
+        assert "pull into sprint" not in text  # a backlog key, not the board's
+        await pilot.press("escape")
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "Keys: Backlog" in text and "pull into sprint" in text and "rank up" in text
+
+
+@async_test
+async def test_every_binding_has_id_description_tooltip_and_palette_entry(demo_store: Any) -> None:
+    app = make_app(demo_store, "maria")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        for name, _key, title, cls in SCREENS[:3]:
+            await app.switch_mode(name)
+            await settle(pilot)
+            for binding in [*cls.BINDINGS, *app.BINDINGS]:
+                assert binding.id and binding.description and binding.tooltip, binding
+            titles = {t for t, _h, _b in screen_commands(app.screen)}
+            for binding in cls.BINDINGS:
+                assert any(t.startswith(f"{title}: ") and t.lower().endswith(binding.description.lower())
+                           for t in titles), (binding.description, titles)
+        await app.switch_mode("board")
+        await settle(pilot)
+        assert "Board: move card right" in {t for t, _h, _b in screen_commands(app.screen)}
+
+
+@async_test
+async def test_palette_runs_a_screen_action(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        card = app.screen.cards["todo"][0]
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"move card right")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert {c.id: c.status for c in sprint_items(demo_store, "alex")}[card.id] == "doing"

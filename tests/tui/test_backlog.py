@@ -1,0 +1,233 @@
+"""The backlog: mine/team, filter as you type, forms, delete, re-rank, pull, pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import DataTable, Input
+
+from salessprint.services.backlog import PAGE_SIZE, backlog_page
+from salessprint.services.deals import get_deal, list_deals, update_deal
+from salessprint.services.sprints import sprint_items
+from salessprint.tui.modals.confirm import ConfirmModal
+from salessprint.tui.modals.deal_form import DealForm
+from salessprint.tui.screens.backlog import BacklogScreen
+from salessprint.tui.widgets.form import FormModal
+from tests.tui._harness import async_test, make_app, screen_text, settle
+
+
+async def open_backlog(pilot: Any) -> BacklogScreen:
+    await settle(pilot)
+    await pilot.press("1")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, BacklogScreen)
+    return screen
+
+
+async def fill(pilot: Any, form: FormModal, **values: str) -> None:
+    for name, value in values.items():
+        field = form.query_one(f"#f-{name}", Input)
+        field.focus()
+        field.value = ""
+        await pilot.press(*value) if value else None
+    await pilot.pause()
+
+
+@async_test
+async def test_opens_on_my_items_and_a_toggles_the_team(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_backlog(pilot)
+        mine = backlog_page(demo_store, "alex", mine=True)
+        team = backlog_page(demo_store, "alex", mine=False)
+        assert screen.page is not None and screen.page.total == mine.total
+        assert {r.owner for r in screen.page.rows} == {"alex"}
+        assert "My items" in screen_text(app)
+        await pilot.press("a")
+        await settle(pilot)
+        assert screen.page.total == team.total > mine.total
+        assert len({r.owner for r in screen.page.rows}) > 1
+        assert "Whole team" in screen_text(app)
+
+
+@async_test
+async def test_filter_narrows_as_you_type(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_backlog(pilot)
+        before = screen.page.total
+        await pilot.press("slash")
+        assert screen.query_one("#backlog-filter", Input).has_focus
+        await pilot.press(*"falk")
+        await pilot.pause(0.4)  # the debounce
+        await settle(pilot)
+        expected = backlog_page(demo_store, "alex", mine=True, text="falk")
+        assert 0 < screen.page.total == expected.total < before
+        assert all("falk" in f"{r.title} {r.account}".lower() for r in screen.page.rows)
+        table = screen.query_one(DataTable)
+        assert table.row_count == expected.total
+        # by stage and by kind too
+        screen.query_one("#backlog-filter", Input).value = ""
+        await pilot.press(*"proposal")
+        await pilot.pause(0.4)
+        await settle(pilot)
+        assert screen.page.rows and all(r.stage == "Proposal" or r.kind == "proposal" or "proposal" in r.title.lower()
+                                        for r in screen.page.rows)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen.page.total == before
+        assert not screen.query_one("#backlog-filter", Input).display
+
+
+@async_test
+async def test_new_deal_is_saved_and_shown(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_backlog(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, DealForm)
+        await fill(pilot, form, title="Solar roof pilot", account="Sonnenhof Hotels", value="12,500.50",
+                   expected_close="2026-12-18", points="3")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, BacklogScreen)
+        deals = [d for d in list_deals(demo_store, "alex", mine=True) if d.title == "Solar roof pilot"]
+        assert len(deals) == 1
+        assert str(deals[0].value) == "12500.50" and deals[0].points == 3 and deals[0].owner == "alex"
+        assert any(r.title == "Solar roof pilot" for r in screen.page.rows) or screen.page.total > PAGE_SIZE
+        assert "Solar roof pilot" in screen_text(app)
+
+
+@async_test
+async def test_invalid_form_shows_error_beside_field_and_saves_nothing(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_backlog(pilot)
+        count = len(list_deals(demo_store, "alex"))
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        await fill(pilot, form, title="Big one", account="Acme", value="lots")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        error = str(form.query_one("#err-value").render())
+        assert "not an amount of money" in error
+        assert form.query_one("#row-value").has_class("invalid")
+        assert form.query_one("#f-value", Input).has_focus
+        assert len(list_deals(demo_store, "alex")) == count
+        # fixing the field clears the error and saves
+        await fill(pilot, form, value="900")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert len(list_deals(demo_store, "alex")) == count + 1
+
+
+@async_test
+async def test_stale_edit_is_reported_and_not_overwritten(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_backlog(pilot)
+        row = screen.selected()
+        assert row is not None and row.item_type == "deal"
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, DealForm) and form.deal is not None and form.deal.id == row.id
+        # The manager edits the same deal meanwhile.
+        update_deal(demo_store, "maria", row.id, next_step="Manager's plan")
+        await fill(pilot, form, next_step="My plan")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form  # still open, nothing lost
+        banner = str(form.query_one("#form-banner").render())
+        assert "someone else changed" in banner.lower()
+        assert get_deal(demo_store, "alex", row.id).next_step == "Manager's plan"
+        assert "Changed by someone else" in [n.title for n in app._notifications]
+
+
+@async_test
+async def test_delete_asks_then_deletes(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_backlog(pilot)
+        row = screen.selected()
+        total = screen.page.total
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("n")
+        await settle(pilot)
+        assert screen.page.total == total
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert screen.page.total == total - 1
+        assert row.id not in [d.id for d in list_deals(demo_store, "alex")]
+
+
+@async_test
+async def test_rerank_moves_the_item_in_list_and_store(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_backlog(pilot)
+        first, second = screen.page.rows[0], screen.page.rows[1]
+        await pilot.press("shift+down")
+        await settle(pilot)
+        keys = [(r.item_type, r.id) for r in screen.page.rows]
+        assert keys.index((first.item_type, first.id)) > keys.index((second.item_type, second.id))
+        assert screen.selected().id == first.id  # the cursor follows the item
+        fresh = backlog_page(demo_store, "alex", mine=True)
+        assert [(r.item_type, r.id) for r in fresh.rows] == keys
+        await pilot.press("shift+up")
+        await settle(pilot)
+        assert (screen.page.rows[0].item_type, screen.page.rows[0].id) == (first.item_type, first.id)
+
+
+@async_test
+async def test_pull_puts_the_item_into_the_sprint(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_backlog(pilot)
+        row = next(r for r in screen.page.rows if r.sprint_number is None)
+        screen.query_one(DataTable).move_cursor(row=screen.page.rows.index(row))
+        await pilot.press("p")
+        await settle(pilot)
+        pulled = [i for i in sprint_items(demo_store, "alex") if i.item_type == row.item_type and i.item_id == row.id]
+        assert len(pulled) == 1 and pulled[0].added_after_start
+        assert next(r for r in screen.page.rows if r.id == row.id and r.item_type == row.item_type).sprint_number == 13
+        # pulling twice is refused with a plain message
+        await pilot.press("p")
+        await settle(pilot)
+        assert any("already in sprint 13" in str(n.message) for n in app._notifications)
+
+
+@async_test
+async def test_pages_of_the_team_backlog(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_backlog(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        total = screen.page.total
+        assert total > PAGE_SIZE
+        assert len(screen.page.rows) == PAGE_SIZE
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert screen.page.offset == PAGE_SIZE
+        assert len(screen.page.rows) == min(PAGE_SIZE, total - PAGE_SIZE)
+        assert f"{PAGE_SIZE + 1:,}–" in screen_text(app)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert screen.page.offset == 0
+
+
+def test_backlog_snapshot(demo_store: Any, snap_compare: Any) -> None:
+    async def ready(pilot: Any) -> None:
+        await open_backlog(pilot)
+
+    assert snap_compare(make_app(demo_store, "alex"), terminal_size=(140, 40), run_before=ready)

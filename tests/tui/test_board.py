@@ -1,0 +1,137 @@
+"""The board: cards per column, moving with keys, rep filter, WIP limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import OptionList
+
+from salessprint.services.sprints import move_card, sprint_items
+from salessprint.tui.screens.board import BoardScreen, Lane
+from tests.tui._harness import async_test, make_app, screen_text, settle
+
+
+def _cards(store: Any, login: str = "alex") -> dict[int, Any]:
+    return {c.id: c for c in sprint_items(store, login)}
+
+
+@async_test
+async def test_board_opens_first_with_the_team_and_cards(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        assert app.current_mode == "board"
+        text = screen_text(app)
+        assert "Northwind Field Sales" in text
+        assert "Alex Novak (rep)" in text
+        todo = [c for c in sprint_items(demo_store, "alex") if c.status == "todo" and not c.removed]
+        assert app.screen.query_one("#cards-todo", OptionList).option_count == len(todo)
+        assert todo[0].title in text
+
+
+@async_test
+async def test_shift_right_moves_my_card_to_doing_in_the_store(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        first = screen.cards["todo"][0]
+        assert first.owner == "alex"  # alex's cards sort first in the demo
+        await pilot.press("shift+right")
+        await settle(pilot)
+        assert _cards(demo_store)[first.id].status == "doing"
+        assert first.id in [c.id for c in screen.cards["doing"]]
+        # the moved card stays selected, so a second press moves it on to Done
+        assert screen.query_one("#cards-doing", OptionList).has_focus
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        assert _cards(demo_store)[first.id].status == "done"
+
+
+@async_test
+async def test_a_rep_cannot_move_someone_elses_card(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        others = [c for c in screen.cards["todo"] if c.owner != "alex"]
+        index = screen.cards["todo"].index(others[0])
+        screen.query_one("#cards-todo", OptionList).highlighted = index
+        await pilot.press("shift+right")
+        await settle(pilot)
+        assert _cards(demo_store)[others[0].id].status == "todo"
+        assert any("may not" in str(n.message) or "not allowed" in str(n.message).lower()
+                   or "only" in str(n.message).lower() for n in app._notifications), \
+            [str(n.message) for n in app._notifications]
+
+
+@async_test
+async def test_stale_card_is_reported_not_overwritten(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        card = screen.cards["todo"][0]
+        # Someone else (the manager) moves it to Done meanwhile.
+        move_card(demo_store, "maria", card.id, "done", expected_version=card.version)
+        await pilot.press("shift+right")
+        await settle(pilot)
+        assert _cards(demo_store)[card.id].status == "done"
+        titles = [n.title for n in app._notifications]
+        assert "Changed by someone else" in titles
+        # the board reloaded: the card now sits in Done
+        assert card.id in [c.id for c in screen.cards["done"]]
+
+
+@async_test
+async def test_rep_filter_cycles_through_reps(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        everyone = sum(len(v) for v in screen.cards.values())
+        await pilot.press("f")
+        shown = [c for v in screen.cards.values() for c in v]
+        assert shown and {c.owner for c in shown} == {screen.rep}
+        assert len(shown) < everyone
+        assert "Showing: " in screen_text(app)
+        for _ in range(20):
+            await pilot.press("f")
+            if screen.rep is None:
+                break
+        assert screen.rep is None
+        assert sum(len(v) for v in screen.cards.values()) == everyone
+
+
+@async_test
+async def test_wip_limit_is_shown_and_warned(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        limit = app.team.wip_doing
+        doing = len([c for c in screen.all_cards if c.status == "doing"])
+        assert limit is not None and doing > limit  # the demo team runs over its limit
+        assert screen.query_one("#lane-doing", Lane).has_class("over-wip")
+        assert not screen.query_one("#lane-done", Lane).has_class("over-wip")
+        assert f"WIP {doing}/{limit}" in screen_text(app)
+        # moving one more card into Doing warns
+        await pilot.press("shift+right")
+        await settle(pilot)
+        assert "Over WIP limit" in [n.title for n in app._notifications]
+
+
+def test_board_snapshot(demo_store: Any, snap_compare: Any) -> None:
+    async def ready(pilot: Any) -> None:
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_store, "alex"), terminal_size=(140, 40), run_before=ready)
+
+
+def test_board_projector_snapshot(demo_store: Any, snap_compare: Any) -> None:
+    async def ready(pilot: Any) -> None:
+        await settle(pilot)
+        assert pilot.app.theme == "projector"
+
+    assert snap_compare(make_app(demo_store, "alex", theme="projector"), terminal_size=(200, 50), run_before=ready)

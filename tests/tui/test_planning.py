@@ -1,0 +1,140 @@
+"""Sprint planning: plan with a goal, capacity vs committed, remove, start, close."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.widgets import DataTable, Input
+
+from salessprint.services.backlog import backlog_page
+from salessprint.services.reports import member_forecasts
+from salessprint.services.sprints import add_item, list_sprints, plan_sprint, sprint_items
+from salessprint.tui.modals.confirm import ConfirmModal
+from salessprint.tui.modals.goal_form import GoalForm
+from salessprint.tui.screens.planning import PlanningScreen
+from tests.tui._harness import async_test, make_app, screen_text, settle
+
+
+async def open_planning(pilot: Any) -> PlanningScreen:
+    await settle(pilot)
+    await pilot.press("2")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, PlanningScreen)
+    return screen
+
+
+def plan_with_items(store: Any, login: str = "alex", how_many: int = 6) -> list[Any]:
+    """Sprint 14 planned by the manager, with some of `login`'s open deals in it."""
+    plan_sprint(store, "maria", goal="Win the Falkenberg renewal")
+    rows = [r for r in backlog_page(store, login, mine=True).rows if r.sprint_number is None][:how_many]
+    return [add_item(store, login, r.item_type, r.id) for r in rows]
+
+
+def sprint(store: Any, number: int) -> Any:
+    return next(s for s in list_sprints(store, "maria") if s.number == number)
+
+
+@async_test
+async def test_manager_plans_the_next_sprint_with_a_goal(demo_store: Any) -> None:
+    app = make_app(demo_store, "maria")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_planning(pilot)
+        assert "No sprint planned" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, GoalForm)
+        await pilot.press(*"Close [bold]three[/] renewals")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PlanningScreen)
+        planned = sprint(demo_store, 14)
+        assert planned.state == "planned" and planned.goal == "Close [bold]three[/] renewals"
+        text = screen_text(app)
+        assert "Sprint 14 (planned)" in text
+        assert "Close [bold]three[/] renewals" in text
+
+
+@async_test
+async def test_capacity_shows_forecast_beside_committed_and_over_commitment(demo_store: Any) -> None:
+    items = plan_with_items(demo_store, "alex", how_many=12)
+    committed = sum(i.points for i in items)
+    forecast = member_forecasts(demo_store, "maria")["alex"]
+    assert forecast is not None and committed > forecast  # twelve deals is more than alex usually finishes
+    app = make_app(demo_store, "maria")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_planning(pilot)
+        cap = screen.query_one("#planning-capacity", DataTable)
+        row = [c.plain for c in cap.get_row("alex")]
+        assert row[0] == "Alex Novak" and row[1] == str(forecast) and row[2] == str(committed)
+        assert row[3] == f"over by {committed - forecast}"
+        assert screen.query_one("#planning-items", DataTable).row_count == len(items)
+        text = screen_text(app)
+        assert "Win the Falkenberg renewal" in text and f"over by {committed - forecast}" in text
+
+
+@async_test
+async def test_remove_takes_an_item_out(demo_store: Any) -> None:
+    items = plan_with_items(demo_store, "alex", how_many=3)
+    app = make_app(demo_store, "maria")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_planning(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        left = [i for i in sprint_items(demo_store, "maria", 14) if not i.removed]
+        assert len(left) == len(items) - 1
+        assert screen.query_one("#planning-items", DataTable).row_count == len(items) - 1
+
+
+@async_test
+async def test_close_with_carry_over_then_start_the_next(demo_store: Any) -> None:
+    open_before = [i for i in sprint_items(demo_store, "maria", 13) if i.status != "done" and not i.removed]
+    app = make_app(demo_store, "maria")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_planning(pilot)
+        await pilot.press("s")  # nothing planned yet
+        await settle(pilot)
+        assert any("no planned sprint" in str(n.message) for n in app._notifications)
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await settle(pilot)
+        assert sprint(demo_store, 13).state == "closed"
+        carried = sprint_items(demo_store, "maria", 14)
+        assert len(carried) == len(open_before) and sprint(demo_store, 14).state == "planned"
+        assert screen.data is not None and screen.data.planned is not None and screen.data.planned.number == 14
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert sprint(demo_store, 14).state == "active"
+        assert "Sprint 14 (active)" in screen_text(app).splitlines()[0]
+
+
+@async_test
+async def test_a_rep_may_not_plan_and_is_told_so_on_the_form(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await open_planning(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#f-goal", Input).value = "My own sprint"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert "Not saved" in str(form.query_one("#form-banner").render())
+        assert [s.number for s in list_sprints(demo_store, "alex")][-1] == 13
+
+
+def test_planning_snapshot(demo_store: Any, snap_compare: Any) -> None:
+    plan_with_items(demo_store, "alex", how_many=8)
+    for login in ("bea", "chris"):
+        for r in [r for r in backlog_page(demo_store, login, mine=True).rows if r.sprint_number is None][:3]:
+            add_item(demo_store, login, r.item_type, r.id)
+
+    async def ready(pilot: Any) -> None:
+        await open_planning(pilot)
+
+    assert snap_compare(make_app(demo_store, "maria"), terminal_size=(140, 40), run_before=ready)
