@@ -34,7 +34,7 @@ def parse_url(raw: str) -> URL:
         raw = f"sqlite:///{Path(raw).expanduser()}"
     try:
         url = make_url(raw)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise StoreUnavailable(
             "The database URL is malformed; use a file path, sqlite:///FILE or "
             "postgresql+psycopg://USER@HOST/DBNAME."
