@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,7 +19,14 @@ from salessprint.domain.inputs import Form, validate
 class LostReasonIn(Form):
     """What the lost-reason form must satisfy (the store keeps 300 characters)."""
 
-    reason: Annotated[str, Field(min_length=1, max_length=300)]
+    reason: Annotated[str, Field(max_length=300)]
+
+    @field_validator("reason")
+    @classmethod
+    def _given(cls, value: str) -> str:
+        if not value:
+            raise ValueError("say why the deal was lost")
+        return value
 
 
 class LostReasonModal(ModalScreen[str | None]):
