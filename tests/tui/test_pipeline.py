@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import html
-import re
-from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -15,38 +11,18 @@ from textual.widgets import DataTable
 from salessprint.services.deals import add_deal, get_deal, update_deal
 from salessprint.tui.app import SalesSprintApp
 from salessprint.tui.screens.pipeline import PipelineScreen
+from tests.tui.pilot_tools import HOSTILE, screen_text, settle
+from tests.tui.pilot_tools import run_on as _run_on
 
 SIZE = (140, 40)
-HOSTILE = ("[bold]x[/bold]", "[/]", "[link=x]y")
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers finish and their callbacks (which may start more) run."""
-    for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+def run(store: Any, login: str, scenario: Any) -> None:
+    async def on_pipeline(pilot: Pilot[Any], app: SalesSprintApp) -> None:
+        assert isinstance(app.screen, PipelineScreen)
+        await scenario(pilot, app)
 
-
-def screen_text(app: SalesSprintApp) -> str:
-    """What the terminal shows, line by line, as plain text (from the SVG screenshot)."""
-    lines: dict[int, list[str]] = {}
-    for line, content in re.findall(r'<text [^>]*clip-path="url\(#terminal-\d+-line-(\d+)\)">([^<]*)</text>',
-                                    app.export_screenshot()):
-        lines.setdefault(int(line), []).append(html.unescape(content).replace("\xa0", " "))
-    return "\n".join("".join(parts) for _, parts in sorted(lines.items()))
-
-
-def run(store: Any, login: str, scenario: Callable[[Pilot[Any], SalesSprintApp], Awaitable[None]]) -> None:
-    async def main() -> None:
-        app = SalesSprintApp(store, login)
-        async with app.run_test(size=SIZE, notifications=True) as pilot:
-            await settle(pilot)
-            await pilot.press("4")
-            await settle(pilot)
-            assert isinstance(app.screen, PipelineScreen)
-            await scenario(pilot, app)
-
-    asyncio.run(main())
+    _run_on(store, login, "4", SIZE, on_pipeline)
 
 
 def stage_count(screen: PipelineScreen, name: str) -> int:

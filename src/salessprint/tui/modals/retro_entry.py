@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -36,8 +36,15 @@ class RetroEntryIn(Form):
     """What the retro entry form must satisfy (the service checks it again)."""
 
     column: RetroColumn
-    text: Annotated[str, Field(min_length=1, max_length=2000)]
+    text: Annotated[str, Field(max_length=2000)]
     owner: str | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _written(cls, value: str) -> str:
+        if not value:
+            raise ValueError("write something first")
+        return value
 
     @model_validator(mode="after")
     def _owner_only_for_actions(self) -> RetroEntryIn:
