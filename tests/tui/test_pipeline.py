@@ -150,3 +150,36 @@ def test_pipeline_snapshot(demo_store, snap_compare) -> None:
         await pilot.press("tab")
 
     assert snap_compare(SalesSprintApp(demo_store, "alex"), terminal_size=SIZE, run_before=loaded)
+
+
+def test_a_rep_cannot_move_someone_elses_deal(demo_store) -> None:
+    async def scenario(pilot: Pilot[Any], app: SalesSprintApp) -> None:
+        screen = app.screen
+        assert isinstance(screen, PipelineScreen)
+        await pilot.press("tab")
+        index = next(i for i, d in enumerate(screen.shown) if d.owner != "alex")
+        deal = screen.shown[index]
+        await pilot.press(*["down"] * index, "w")
+        await settle(pilot)
+        assert get_deal(demo_store, "alex", deal.id).stage == "Lead"
+        assert "Not done" in screen_text(app)
+
+    run(demo_store, "alex", scenario)
+
+
+def test_enter_on_a_deal_opens_the_move_dialog_and_narrow_screens_keep_days_visible(demo_store) -> None:
+    async def scenario(pilot: Pilot[Any], app: SalesSprintApp) -> None:
+        screen = app.screen
+        assert isinstance(screen, PipelineScreen)
+        assert screen.narrow
+        text = screen_text(app)
+        assert "Days" in text and "⚠ rotting" in text and "Account" not in text
+        await pilot.press("tab")
+        deal = screen.shown[0]
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("enter")  # the next stage is highlighted first
+        await settle(pilot)
+        assert get_deal(demo_store, "maria", deal.id).stage == "Qualified"
+
+    _run_on(demo_store, "maria", "4", (80, 24), scenario)

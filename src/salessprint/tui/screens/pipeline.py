@@ -216,6 +216,8 @@ class PipelineScreen(BaseScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "stages":
             self.query_one("#deals", DataTable).focus()
+        else:
+            self.action_move()
 
     # -- actions ---------------------------------------------------------
     def selected_deal(self) -> PipelineDeal | None:
@@ -274,6 +276,9 @@ class PipelineScreen(BaseScreen):
 
     def _move_to(self, deal: PipelineDeal, stage: str) -> None:
         assert self.view is not None
+        if stage == deal.stage:
+            self.notify(f"Already in {stage}.", severity="warning", markup=False)
+            return
         kind = next((s.kind for s in self.view.stages if s.name == stage), "open")
         if kind == "lost":
             def with_reason(reason: str | None) -> None:
