@@ -14,7 +14,6 @@ from textual.widgets import Footer, Label, OptionList
 from textual.widgets.option_list import Option
 
 
-
 class StageLike(Protocol):
     """A stage's name and default win probability (StageView, StageSummary)."""
 

@@ -74,13 +74,14 @@ class ActivityScreen(BaseScreen):
                 yield Label("This week", id="week-title", classes="panel-title")
                 for kind in KIND_ORDER:
                     yield GoalBar(kind.value, id=f"week-{kind.value}")
-        keys = " · ".join(f"{key} {label.lower()}" for key, _kind, label in KINDS)
-        yield Static(Text(f"Log in two keys: l then {keys}.  Latest activities:"), id="log-hint")
+        keys = ", ".join(f"{key} {label.lower()}" for key, _kind, label in KINDS)
+        yield Static(Text(f"Log in two keys: l then {keys}"), id="log-hint")
         yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
         table = self.query_one("#recent", DataTable)
+        table.border_title = "My latest activities"
         table.add_column("When", key="when")
         table.add_column("Kind", key="kind")
         table.add_column("Deal", key="deal")
