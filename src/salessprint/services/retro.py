@@ -136,3 +136,50 @@ def delete_entry(store: Store, login: str, entry_id: int) -> None:
         uow.session.delete(entry)
         uow.session.flush()
         uow.record("retro_entry", entry_id, "delete", before, None)
+
+
+class RetroBoardView(Value):
+    """What the retrospective screen shows for one sprint."""
+
+    sprint_number: int | None
+    sprint_state: str | None
+    sprint_goal: str | None
+    numbers: list[int]
+    """Sprints a retro can be held on (active and closed), oldest first."""
+    entries: list[RetroEntryView]
+    counts: dict[str, int]
+    """Entries per column (SQL GROUP BY)."""
+    my_votes: list[int]
+    """Ids of the entries I voted for."""
+
+
+def retro_board(store: Store, login: str, number: int | None = None) -> RetroBoardView:
+    """The retro of sprint `number` (default: the active, else the last closed)."""
+    with unit_of_work(store, login) as uow:
+        team_id = uow.actor.team_id
+        numbers = list(uow.session.scalars(
+            select(Sprint.number).where(
+                Sprint.team_id == team_id,
+                Sprint.state.in_([SprintState.ACTIVE.value, SprintState.CLOSED.value]),
+            ).order_by(Sprint.number)
+        ))
+        try:
+            sprint = retro_sprint(uow, number)
+        except NotFound:
+            if number is not None:
+                raise
+            return RetroBoardView(sprint_number=None, sprint_state=None, sprint_goal=None, numbers=numbers,
+                                  entries=[], counts={}, my_votes=[])
+        counts = {
+            column: int(n) for column, n in uow.session.execute(
+                select(RetroEntry.column, func.count(RetroEntry.id))
+                .where(RetroEntry.sprint_id == sprint.id).group_by(RetroEntry.column)
+            )
+        }
+        my_votes = list(uow.session.scalars(
+            select(RetroVote.entry_id)
+            .join(RetroEntry, RetroEntry.id == RetroVote.entry_id)
+            .where(RetroEntry.sprint_id == sprint.id, RetroVote.member_id == uow.actor.member_id)
+        ))
+        return RetroBoardView(sprint_number=sprint.number, sprint_state=sprint.state, sprint_goal=sprint.goal,
+                              numbers=numbers, entries=_views(uow, sprint), counts=counts, my_votes=my_votes)

@@ -15,9 +15,12 @@ from textual.binding import Binding, BindingType
 from salessprint.domain import clock
 from salessprint.domain.values import MemberView, SprintView, TeamView
 from salessprint.tui.commands import ScreenActions
+from salessprint.tui.screens.activity import ActivityScreen
 from salessprint.tui.screens.backlog import BacklogScreen
 from salessprint.tui.screens.board import BoardScreen
+from salessprint.tui.screens.pipeline import PipelineScreen
 from salessprint.tui.screens.planning import PlanningScreen
+from salessprint.tui.screens.retro import RetroScreen
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.themes import APP_VARIABLES, load_themes
 
@@ -27,6 +30,9 @@ SCREENS: list[tuple[str, str, str, type]] = [
     ("backlog", "1", "Backlog", BacklogScreen),
     ("planning", "2", "Planning", PlanningScreen),
     ("board", "3", "Board", BoardScreen),
+    ("pipeline", "4", "Pipeline", PipelineScreen),
+    ("activity", "5", "Activity", ActivityScreen),
+    ("retro", "6", "Retro", RetroScreen),
 ]
 
 

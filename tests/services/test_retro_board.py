@@ -1,0 +1,44 @@
+"""The retro board read model: which sprint, counts per column in SQL, my votes."""
+
+from __future__ import annotations
+
+import pytest
+
+from salessprint.domain.errors import NotFound
+from salessprint.services.retro import add_entry, retro_board, vote
+from salessprint.services.sprints import close_sprint, plan_sprint, start_sprint
+
+
+def test_board_of_no_sprint_is_empty(team_store) -> None:
+    board = retro_board(team_store, "rita")
+    assert (board.sprint_number, board.numbers, board.entries, board.counts) == (None, [], [], {})
+    plan_sprint(team_store, "max")  # a planned sprint has no retro yet
+    assert retro_board(team_store, "rita").sprint_number is None
+
+
+def test_board_counts_votes_and_sprint_choice(team_store) -> None:
+    plan_sprint(team_store, "max")
+    start_sprint(team_store, "max")
+    well = add_entry(team_store, "rita", "went_well", "Short calls")
+    add_entry(team_store, "rob", "went-well", "Pairing on demos")
+    add_entry(team_store, "rob", "to_improve", "Late notes")
+    vote(team_store, "rita", well.id)
+    vote(team_store, "rob", well.id)
+
+    board = retro_board(team_store, "rita")
+    assert (board.sprint_number, board.sprint_state, board.numbers) == (1, "active", [1])
+    assert board.counts == {"went_well": 2, "to_improve": 1}
+    assert board.my_votes == [well.id]
+    assert board.entries[0].id == well.id and board.entries[0].votes == 2
+    assert retro_board(team_store, "max").my_votes == []
+
+    close_sprint(team_store, "max")
+    plan_sprint(team_store, "max")
+    start_sprint(team_store, "max")
+    add_entry(team_store, "rita", "action", "Book demos earlier", owner="rob")
+    current = retro_board(team_store, "rita")
+    assert (current.sprint_number, current.numbers, current.counts) == (2, [1, 2], {"action": 1})
+    assert current.entries[0].owner == "rob" and current.entries[0].task_id is not None
+    assert retro_board(team_store, "rita", 1).counts == {"went_well": 2, "to_improve": 1}
+    with pytest.raises(NotFound):
+        retro_board(team_store, "rita", 9)

@@ -1,0 +1,118 @@
+"""The Activity screen: goals fill as I log; two keys log an activity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Input, ProgressBar
+
+from salessprint.services.activities import list_activities
+from salessprint.services.activity_view import my_goals
+from salessprint.services.deals import add_deal
+from salessprint.tui.app import SalesSprintApp
+from salessprint.tui.modals.log_activity import LogActivityModal
+from salessprint.tui.screens.activity import ActivityScreen
+from salessprint.tui.widgets.goal_bar import GoalBar
+from tests.tui.pilot_tools import HOSTILE, run_on, screen_text, settle
+
+SIZE = (140, 40)
+
+
+def run(store: Any, login: str, scenario: Any) -> None:
+    async def on_activity(pilot: Pilot[Any], app: SalesSprintApp) -> None:
+        assert isinstance(app.screen, ActivityScreen)
+        await scenario(pilot, app)
+
+    run_on(store, login, "5", SIZE, on_activity)
+
+
+def calls_done(store: Any, login: str) -> tuple[int, int]:
+    view = my_goals(store, login)
+    today = next(g for g in view.today_goals if g.kind == "call")
+    week = next(g for g in view.week_goals if g.kind == "call")
+    return today.done, week.done
+
+
+def test_l_then_c_logs_a_call_that_counts_towards_the_goal(demo_store) -> None:
+    before_today, before_week = calls_done(demo_store, "alex")
+
+    async def scenario(pilot: Pilot[Any], app: SalesSprintApp) -> None:
+        screen = app.screen
+        bar = screen.query_one("#today-call", GoalBar)
+        assert (bar.done, bar.target) == (before_today, 12)  # alex: 12 calls a day
+        progress = bar.query_one(ProgressBar).progress
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, LogActivityModal)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, ActivityScreen)
+        assert calls_done(demo_store, "alex") == (before_today + 1, before_week + 1)
+        assert bar.done == before_today + 1
+        assert bar.query_one(ProgressBar).progress == progress + 1
+        assert screen.query_one("#week-call", GoalBar).done == before_week + 1
+        text = screen_text(app)
+        assert f"{before_today + 1} / 12" in text
+        assert "Call logged" in text
+
+    run(demo_store, "alex", scenario)
+
+
+def test_outcome_and_deal_go_with_the_highlighted_kind(demo_store) -> None:
+    deal = add_deal(demo_store, "alex", title=HOSTILE[0], account="Hostile [/] GmbH", value="500")
+
+    async def scenario(pilot: Pilot[Any], app: SalesSprintApp) -> None:
+        await pilot.press("l")
+        await settle(pilot)  # my open deals load into the dialog
+        await pilot.press("down")  # meeting
+        await pilot.press("tab", *"Demo booked [b]", "tab")
+        await pilot.press("enter")  # open the deal list
+        await pilot.pause()
+        await pilot.press("end", "enter")  # the newest of my open deals: the hostile one
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        newest = list_activities(demo_store, "alex", member="alex", limit=1)[0]
+        assert (newest.kind, newest.outcome, newest.deal_id) == ("meeting", "Demo booked [b]", deal.id)
+        table = app.screen.query_one("#recent", DataTable)
+        cells = [c.plain for c in table.get_row_at(0)]
+        assert cells[1:] == ["Meeting", HOSTILE[0], "Demo booked [b]"]
+        text = screen_text(app)
+        assert "Meeting logged: Demo booked [b]" in text
+        assert HOSTILE[0] in text
+
+    run(demo_store, "alex", scenario)
+
+
+def test_a_refused_log_shows_the_error_beside_the_field_and_saves_nothing(demo_store) -> None:
+    before = calls_done(demo_store, "alex")
+
+    async def scenario(pilot: Pilot[Any], app: SalesSprintApp) -> None:
+        await pilot.press("l")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, LogActivityModal)
+        modal.query_one("#outcome", Input).value = "x" * 301  # too long for the store
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.screen is modal  # still open
+        error = modal.query_one("#outcome-error")
+        assert error.display and "outcome" in str(error.render())
+        assert "at most 300 characters" in screen_text(app)
+        assert calls_done(demo_store, "alex") == before
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ActivityScreen)
+        assert calls_done(demo_store, "alex") == before
+
+    run(demo_store, "alex", scenario)
+
+
+def test_activity_snapshot(demo_store, snap_compare) -> None:
+    async def loaded(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+
+    assert snap_compare(SalesSprintApp(demo_store, "alex"), terminal_size=SIZE, run_before=loaded)
