@@ -86,8 +86,8 @@ def test_pace_bands() -> None:
 
 
 def test_ideal_line() -> None:
-    assert ideal_line(20, 5) == [Decimal(20), Decimal(15), Decimal(10), Decimal(5), Decimal(0)]
-    assert ideal_line(10, 4) == [Decimal("10.0"), Decimal("6.7"), Decimal("3.3"), Decimal("0.0")]
+    assert ideal_line(20, 5) == [Decimal(16), Decimal(12), Decimal(8), Decimal(4), Decimal(0)]
+    assert ideal_line(10, 3) == [Decimal("6.7"), Decimal("3.3"), Decimal("0.0")]
     assert ideal_line(0, 3) == [Decimal(0), Decimal(0), Decimal(0)]
     assert ideal_line(7, 1) == [Decimal(0)]
     assert ideal_line(7, 0) == []

@@ -116,14 +116,13 @@ def pace(done: float | Decimal, expected: float | Decimal) -> str:
 
 
 def ideal_line(start_points: int, days: int) -> list[Decimal]:
-    """The ideal burndown: start_points at the end of day 0 falling linearly
-    to zero at the end of the last working day (one value per working day)."""
+    """The ideal burndown at the end of each of `days` working days: from
+    start_points before the first day, falling linearly to zero at the end
+    of the last one."""
     if days <= 0:
         return []
-    if days == 1:
-        return [Decimal(0)]
-    step = Decimal(start_points) / (days - 1) if days > 1 else Decimal(0)
-    return [(Decimal(start_points) - step * i).quantize(TENTH, rounding=ROUND_HALF_UP) for i in range(days)]
+    start = Decimal(start_points)
+    return [(start * (days - i) / days).quantize(TENTH, rounding=ROUND_HALF_UP) for i in range(1, days + 1)]
 
 
 # --- pipeline ---------------------------------------------------------------
