@@ -655,7 +655,8 @@ def dashboard(store: Store, login: str) -> dict[str, Any]:
 
 
 def rep_detail(store: Store, login: str, member: str) -> dict[str, Any]:
-    """One rep on the dashboard: attainment, activity this week, velocity, flags."""
+    """One rep on the dashboard: attainment, activity this week, velocity, and
+    (for a manager; None for others) the coaching flags."""
     from salessprint.domain.permissions import allowed
 
     with unit_of_work(store, login) as uow:
@@ -665,7 +666,7 @@ def rep_detail(store: Store, login: str, member: str) -> dict[str, Any]:
         month = period_range(Period.MONTH, today)
         week = period_range(Period.WEEK, today, team.week_start)
         history = _points_history(uow, _closed_sprints(uow)).get(rep.id, [])
-        flags = []
+        flags: list[dict[str, str]] | None = None
         if allowed(uow.actor.role, Action.COACHING):
             figures, _ = _coaching_figures(uow, [rep])
             flags = [{"code": f.code, "message": f.message} for f in flags_for(figures[0], today, team.rotting_days)]

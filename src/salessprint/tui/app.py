@@ -15,12 +15,16 @@ from textual.binding import Binding, BindingType
 from salessprint.domain import clock
 from salessprint.domain.values import MemberView, SprintView, TeamView
 from salessprint.tui.screens.board import BoardScreen
+from salessprint.tui.screens.dashboard import DashboardScreen
+from salessprint.tui.screens.review import ReviewScreen
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.themes import APP_VARIABLES, load_themes
 
 # (mode name, key, title, screen class): the order is the number keys' order.
 SCREENS: list[tuple[str, str, str, type]] = [
     ("board", "3", "Board", BoardScreen),
+    ("dashboard", "7", "Dashboard", DashboardScreen),
+    ("review", "f5", "Review", ReviewScreen),
 ]
 
 
