@@ -1,4 +1,4 @@
-"""`report` commands: velocity and activity attainment."""
+"""`report` commands: the manager's figures as a table, JSON or CSV."""
 
 from __future__ import annotations
 
@@ -68,6 +68,213 @@ def report_activity(ctx: Ctx, member: str | None, start: str | None, end: str | 
     if fmt == "table":
         click.echo(f"Activities {data['from']} to {data['to']} (done/target):")
     emit(fmt, "members", rows, ["login", *kinds])
+
+
+
+
+def _money(value: Any) -> str:
+    return "-" if value is None else f"{value:,.2f}"
+
+
+def _pct(value: Any) -> str:
+    return "-" if value is None else f"{value} %"
+
+
+@report_group.command("sprint")
+@click.option("--number", type=int, help="Sprint number (default: the active sprint, else the last closed).")
+@format_option
+@pass_ctx
+def report_sprint(ctx: Ctx, number: int | None, fmt: str) -> None:
+    """Committed, completed, added, removed, carried over; deals won, advanced, slipped, untouched."""
+    from salessprint.services.analytics import sprint_report
+
+    data = sprint_report(ctx.store(), ctx.login, number)
+    if fmt == "json":
+        dump_json(data)
+        return
+    if data["sprint"] is None:
+        click.echo("No sprint yet: plan and start one ('salessprint sprint plan').")
+        return
+    sp = data["sprint"]
+    rows = [{"figure": name.replace("_", " "), "items": data[name]["items"], "points": data[name]["points"]}
+            for name in ("committed", "completed", "added", "removed", "carried_over")]
+    rows += [{"figure": f"deals {name}", "items": data[name]["count"], "points": "",
+              "value": data[name]["value"]} for name in ("won", "advanced", "slipped", "untouched")]
+    if fmt == "table":
+        click.echo(f"Sprint {sp['number']} ({sp['state']}, {sp['starts_on']} to {sp['ends_on']})"
+                   + (f" — goal: {sp['goal']}" if sp["goal"] else ""))
+    emit(fmt, "figures", rows, ["figure", "items", "points", "value"])
+    if fmt == "table":
+        for name in ("won", "slipped"):
+            if data[name]["deals"]:
+                click.echo(f"\nDeals {name}:")
+                for d in data[name]["deals"]:
+                    click.echo(f"  #{d['id']} {d['title']} ({d['owner']}) {data['currency']} {_money(d['value'])}")
+
+
+@report_group.command("burndown")
+@click.option("--number", type=int, help="Sprint number (default: the active sprint, else the last closed).")
+@format_option
+@pass_ctx
+def report_burndown(ctx: Ctx, number: int | None, fmt: str) -> None:
+    """Remaining points at the end of each working day against the ideal line."""
+    from salessprint.services.analytics import burndown
+
+    data = burndown(ctx.store(), ctx.login, number)
+    if fmt == "json":
+        dump_json(data)
+        return
+    if data["sprint"] is None:
+        click.echo("No sprint yet: the burndown starts with the first sprint.")
+        return
+    if fmt == "table":
+        click.echo(f"Sprint {data['sprint']['number']}: {data['start_points']} points committed at the start.")
+    emit(fmt, "days", data["days"], ["day", "remaining", "ideal"])
+
+
+@report_group.command("attainment")
+@click.option("--member", help="Only this member.")
+@click.option("--from", "start", help="First day, YYYY-MM-DD (default: this month).")
+@click.option("--to", "end", help="Last day, YYYY-MM-DD.")
+@click.option("--by", type=click.Choice(["range", "month", "quarter"]), default="range", show_default=True,
+              help="One row per member for the range, or per month / quarter inside it (table and CSV).")
+@format_option
+@pass_ctx
+def report_attainment(ctx: Ctx, member: str | None, start: str | None, end: str | None, by: str, fmt: str) -> None:
+    """Won value against quota per rep (deals won with their won date in the range)."""
+    from salessprint.services.analytics import attainment
+
+    lo, hi = date_range(start, end)
+    data = attainment(ctx.store(), ctx.login, start=lo, end=hi, member=member)
+    if fmt == "json":
+        dump_json(data)
+        return
+    columns = ["login", "name", "won_value", "won_deals", "quota", "attainment"]
+    if by == "range":
+        rows = data["members"]
+    else:
+        key = "months" if by == "month" else "quarters"
+        rows = [{"login": m["login"], "name": m["name"], **p} for m in data["members"] for p in m[key]]
+        columns.insert(2, "period")
+    if fmt == "table":
+        click.echo(f"Quota attainment {data['from']} to {data['to']} ({data['currency']}, attainment in %):")
+        if not data["members"]:
+            click.echo("No reps on the team yet.")
+            return
+    emit(fmt, "members", rows, columns)
+    if fmt == "table":
+        t = data["team"]
+        click.echo(f"\nTeam: {_money(t['won_value'])} won in {t['won_deals']} deals of "
+                   f"{_money(t['quota'])} quota ({_pct(t['attainment'])}).")
+
+
+@report_group.command("pipeline")
+@click.option("--from", "start", help="First day of closed deals, YYYY-MM-DD (default: this quarter).")
+@click.option("--to", "end", help="Last day, YYYY-MM-DD.")
+@format_option
+@pass_ctx
+def report_pipeline(ctx: Ctx, start: str | None, end: str | None, fmt: str) -> None:
+    """Win rate, averages, open and weighted pipeline, pipeline velocity, rotting deals."""
+    from salessprint.services.analytics import pipeline
+
+    lo, hi = date_range(start, end)
+    data = pipeline(ctx.store(), ctx.login, start=lo, end=hi)
+    if fmt == "json":
+        dump_json(data)
+        return
+    names = ["won_deals", "lost_deals", "won_value", "win_rate", "average_won_value", "average_cycle_days",
+             "open_deals", "open_value", "qualified_open_deals", "weighted_value", "pipeline_velocity"]
+    rows = [{"figure": n, "value": data[n]} for n in names]
+    rows.append({"figure": "rotting_deals", "value": data["rotting"]["count"]})
+    if fmt == "table":
+        click.echo(f"Pipeline, deals closed {data['from']} to {data['to']} ({data['currency']}; "
+                   "win rate in %, pipeline velocity per day):")
+        if data["won_deals"] + data["lost_deals"] + data["open_deals"] == 0:
+            click.echo("No deals yet: add some with 'salessprint deal add' or import them.")
+            return
+    emit(fmt, "figures", rows, ["figure", "value"])
+    if fmt == "table" and data["rotting"]["deals"]:
+        click.echo(f"\nRotting (no stage change for over {data['rotting']['limit_days']} days), oldest first:")
+        for d in data["rotting"]["deals"]:
+            click.echo(f"  #{d['id']} {d['title']} ({d['owner']}, {d['stage']}, {d['days_in_stage']} days)")
+
+
+@report_group.command("forecast")
+@click.option("--seed", default=42, show_default=True, type=int, help="Random seed: same store and seed, same answer.")
+@format_option
+@pass_ctx
+def report_forecast(ctx: Ctx, seed: int, fmt: str) -> None:
+    """Monte Carlo: each rep's chance of quota by month and quarter end; next sprint's points range."""
+    from salessprint.services.analytics import forecast
+
+    data = forecast(ctx.store(), ctx.login, seed=seed)
+    if fmt == "json":
+        dump_json(data)
+        return
+    rows = [{"login": m["login"], "month": m["month"]["period"], "month_chance": m["month"]["chance"],
+             "quarter": m["quarter"]["period"], "quarter_chance": m["quarter"]["chance"]} for m in data["members"]]
+    if fmt == "table":
+        click.echo(f"Chance of making quota, in % ({data['trials']} trials over {data['sprints_sampled']} "
+                   f"past sprints, seed {data['seed']}; '-' = no quota):")
+    emit(fmt, "members", rows, ["login", "month", "month_chance", "quarter", "quarter_chance"])
+    if fmt == "table":
+        nxt = data["next_sprint"]
+        if nxt is None:
+            click.echo("\nNo closed sprint yet: the points range appears after the first sprint closes.")
+        else:
+            click.echo(f"\nNext sprint the team completes at least {nxt['p50']} points (50 %), "
+                       f"{nxt['p85']} (85 %), {nxt['p95']} (95 %).")
+
+
+@report_group.command("coaching")
+@format_option
+@pass_ctx
+def report_coaching(ctx: Ctx, fmt: str) -> None:
+    """Who needs a 1:1, and why (managers)."""
+    from salessprint.services.analytics import coaching
+
+    data = coaching(ctx.store(), ctx.login)
+    if fmt == "json":
+        dump_json(data)
+        return
+    rows = [{"login": m["login"], "flag": f["code"], "message": f["message"]}
+            for m in data["members"] for f in m["flags"]]
+    if fmt == "table":
+        if not data["members"]:
+            click.echo("No reps on the team yet.")
+            return
+        if not rows:
+            click.echo("No coaching flags: everyone is on track.")
+            return
+        for m in data["members"]:
+            if m["flags"]:
+                click.echo(f"{m['name']} ({m['login']}):")
+                for f in m["flags"]:
+                    click.echo(f"  - {f['message']}")
+        click.echo("\n'salessprint report one-on-one LOGIN' prints an agenda.")
+        return
+    emit(fmt, "flags", rows, ["login", "flag", "message"])
+
+
+@report_group.command("one-on-one")
+@click.argument("member")
+@pass_ctx
+def report_one_on_one(ctx: Ctx, member: str) -> None:
+    """A 1:1 agenda for a rep, as plain text to paste (managers)."""
+    from salessprint.services.analytics import one_on_one
+
+    click.echo(one_on_one(ctx.store(), ctx.login, member), nl=False)
+
+
+@report_group.command("daily")
+@click.argument("member", required=False)
+@click.option("--date", "day", help="The day, YYYY-MM-DD (default: today).")
+@pass_ctx
+def report_daily(ctx: Ctx, member: str | None, day: str | None) -> None:
+    """A rep's day against their goals, as plain text for the team chat."""
+    from salessprint.services.analytics import daily
+
+    click.echo(daily(ctx.store(), ctx.login, member, parse_date(day, "date") if day else None), nl=False)
 
 
 COMMANDS = [report_group]

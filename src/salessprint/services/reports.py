@@ -12,9 +12,10 @@ from salessprint.domain import clock
 from salessprint.domain.calendar import target_for_range, utc_bounds, week_start_on_or_before
 from salessprint.domain.enums import METRIC_FOR_ACTIVITY, ActivityKind, Period, SprintState
 from salessprint.domain.errors import InvalidInput
+from salessprint.domain.metrics import expected_by_now, pace
 from salessprint.domain.velocity import forecast
 from salessprint.services.lookups import member_by_login
-from salessprint.services.uow import unit_of_work
+from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store.db import Store
 from salessprint.store.models import Activity, Member, Sprint, SprintItem, Target
 
@@ -30,47 +31,52 @@ def _completed_condition():  # type: ignore[no-untyped-def]
 def velocity(store: Store, login: str, last: int = 12) -> dict[str, Any]:
     """Closed sprints (newest `last`), Jira's meanings, plus the forecast."""
     with unit_of_work(store, login) as uow:
-        team_id = uow.actor.team_id
-        done = _completed_condition()
-        pts = SprintItem.points
-        rows = uow.session.execute(
-            select(
-                Sprint.number, Sprint.starts_on, Sprint.ends_on, Sprint.goal,
-                func.coalesce(func.sum(case((SprintItem.added_after_start.is_(False), pts), else_=0)), 0),
-                func.coalesce(func.sum(case((done, pts), else_=0)), 0),
-                func.coalesce(func.sum(case((SprintItem.added_after_start.is_(True), pts), else_=0)), 0),
-                func.coalesce(func.sum(case((SprintItem.removed_at.is_not(None), pts), else_=0)), 0),
-                func.coalesce(func.sum(case((and_(SprintItem.removed_at.is_(None), ~done), pts), else_=0)), 0),
-            )
-            .outerjoin(SprintItem, SprintItem.sprint_id == Sprint.id)
-            .where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
-            .group_by(Sprint.id, Sprint.number, Sprint.starts_on, Sprint.ends_on, Sprint.goal)
-            .order_by(Sprint.number.desc())
-            .limit(last)
-        ).all()
-        numbers = [r[0] for r in rows]
-        by_member: dict[int, dict[str, int]] = {n: {} for n in numbers}
-        if numbers:
-            member_rows = uow.session.execute(
-                select(Sprint.number, Member.login, func.sum(SprintItem.points))
-                .join(SprintItem, SprintItem.sprint_id == Sprint.id)
-                .join(Member, Member.id == SprintItem.member_id)
-                .where(Sprint.team_id == team_id, Sprint.number.in_(numbers), done)
-                .group_by(Sprint.number, Member.login)
-            )
-            for number, member_login, points in member_rows:
-                by_member[number][member_login] = int(points)
-        sprints = [
-            {
-                "number": number, "starts_on": starts, "ends_on": ends, "goal": goal,
-                "committed_points": int(c), "completed_points": int(d), "added_points": int(a),
-                "removed_points": int(r), "carried_points": int(k), "velocity": int(d),
-                "by_member": dict(sorted(by_member[number].items())),
-            }
-            for number, starts, ends, goal, c, d, a, r, k in reversed(rows)
-        ]
-        fc = forecast([s["velocity"] for s in sprints])
-        return {"sprints": sprints, "forecast": fc}
+        return velocity_in(uow, last)
+
+
+def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
+    """`velocity` inside an open unit of work (the dashboard and review share it)."""
+    team_id = uow.actor.team_id
+    done = _completed_condition()
+    pts = SprintItem.points
+    rows = uow.session.execute(
+        select(
+            Sprint.number, Sprint.starts_on, Sprint.ends_on, Sprint.goal,
+            func.coalesce(func.sum(case((SprintItem.added_after_start.is_(False), pts), else_=0)), 0),
+            func.coalesce(func.sum(case((done, pts), else_=0)), 0),
+            func.coalesce(func.sum(case((SprintItem.added_after_start.is_(True), pts), else_=0)), 0),
+            func.coalesce(func.sum(case((SprintItem.removed_at.is_not(None), pts), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(SprintItem.removed_at.is_(None), ~done), pts), else_=0)), 0),
+        )
+        .outerjoin(SprintItem, SprintItem.sprint_id == Sprint.id)
+        .where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
+        .group_by(Sprint.id, Sprint.number, Sprint.starts_on, Sprint.ends_on, Sprint.goal)
+        .order_by(Sprint.number.desc())
+        .limit(last)
+    ).all()
+    numbers = [r[0] for r in rows]
+    by_member: dict[int, dict[str, int]] = {n: {} for n in numbers}
+    if numbers:
+        member_rows = uow.session.execute(
+            select(Sprint.number, Member.login, func.sum(SprintItem.points))
+            .join(SprintItem, SprintItem.sprint_id == Sprint.id)
+            .join(Member, Member.id == SprintItem.member_id)
+            .where(Sprint.team_id == team_id, Sprint.number.in_(numbers), done)
+            .group_by(Sprint.number, Member.login)
+        )
+        for number, member_login, points in member_rows:
+            by_member[number][member_login] = int(points)
+    sprints = [
+        {
+            "number": number, "starts_on": starts, "ends_on": ends, "goal": goal,
+            "committed_points": int(c), "completed_points": int(d), "added_points": int(a),
+            "removed_points": int(r), "carried_points": int(k), "velocity": int(d),
+            "by_member": dict(sorted(by_member[number].items())),
+        }
+        for number, starts, ends, goal, c, d, a, r, k in reversed(rows)
+    ]
+    fc = forecast([s["velocity"] for s in sprints])
+    return {"sprints": sprints, "forecast": fc}
 
 
 def member_forecasts(store: Store, login: str) -> dict[str, Decimal | None]:
@@ -105,7 +111,8 @@ def activity(
     store: Store, login: str, *, member: str | None = None,
     start: date | None = None, end: date | None = None,
 ) -> dict[str, Any]:
-    """Activities done against target per member and kind, for a date range."""
+    """Activities done against target per member and kind, for a date range,
+    with each member's pacing: where they should be by now versus where they are."""
     with unit_of_work(store, login) as uow:
         team = uow.team()
         if (start is None) != (end is None):
@@ -114,13 +121,20 @@ def activity(
             start, end = default_range(team.week_start)
         if end < start:
             raise InvalidInput("--to is before --from.", field="to")
-        lo, hi = utc_bounds(start, end, team.timezone)
         members_q = select(Member).where(Member.team_id == team.id, Member.active.is_(True)).order_by(Member.login)
         if member:
             members_q = members_q.where(Member.id == member_by_login(uow.session, team.id, member).id)
         members = list(uow.session.scalars(members_q))
-        ids = [m.id for m in members]
-        counts: dict[tuple[int, str], int] = {}
+        return {"from": start, "to": end, "members": activity_in(uow, members, start, end)}
+
+
+def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) -> list[dict[str, Any]]:
+    """Per member: done/target per kind, and the pacing inside [start, end]."""
+    team = uow.team()
+    lo, hi = utc_bounds(start, end, team.timezone)
+    ids = [m.id for m in members]
+    counts: dict[tuple[int, str], int] = {}
+    if ids:
         for member_id, kind, n in uow.session.execute(
             select(Activity.member_id, Activity.kind, func.count())
             .where(Activity.team_id == team.id, Activity.member_id.in_(ids),
@@ -128,23 +142,38 @@ def activity(
             .group_by(Activity.member_id, Activity.kind)
         ):
             counts[(member_id, kind)] = int(n)
-        targets = _targets_in_force(uow.session, ids, end)
-        out = []
-        for m in members:
-            per_kind: dict[str, dict[str, Any]] = {}
-            mine = targets.get(m.id, {})
-            for kind in ActivityKind:
-                target = None
-                metric = METRIC_FOR_ACTIVITY[kind].value
-                # With targets for several periods, the shortest period rules.
-                for period in Period:
-                    if (metric, period.value) in mine:
-                        amount = mine[(metric, period.value)]
-                        target = round(target_for_range(float(amount), period, start, end, team.week_start))
-                        break
-                per_kind[kind.value] = {"done": counts.get((m.id, kind.value), 0), "target": target}
-            out.append({"login": m.login, "name": m.name, "activities": per_kind})
-        return {"from": start, "to": end, "members": out}
+    targets = _targets_in_force(uow.session, ids, end) if ids else {}
+    today = clock.today()
+    out = []
+    for m in members:
+        per_kind: dict[str, dict[str, Any]] = {}
+        mine = targets.get(m.id, {})
+        done_total, target_total, expected_total = 0, 0, Decimal(0)
+        for kind in ActivityKind:
+            target = None
+            metric = METRIC_FOR_ACTIVITY[kind].value
+            # With targets for several periods, the shortest period rules.
+            for period in Period:
+                if (metric, period.value) in mine:
+                    amount = mine[(metric, period.value)]
+                    target = round(target_for_range(float(amount), period, start, end, team.week_start))
+                    break
+            done = counts.get((m.id, kind.value), 0)
+            entry: dict[str, Any] = {"done": done, "target": target}
+            if target is not None:
+                expected = expected_by_now(target, start, end, today)
+                entry["expected_by_now"] = expected
+                entry["pace"] = pace(done, expected)
+                done_total += done
+                target_total += target
+                expected_total += expected
+            per_kind[kind.value] = entry
+        pacing = None
+        if target_total:
+            pacing = {"done": done_total, "target": target_total, "expected_by_now": expected_total,
+                      "status": pace(done_total, expected_total)}
+        out.append({"login": m.login, "name": m.name, "activities": per_kind, "pacing": pacing})
+    return out
 
 
 def _targets_in_force(session, member_ids: list[int], on: date) -> dict[int, dict[tuple[str, str], Decimal]]:  # type: ignore[no-untyped-def]

@@ -21,6 +21,8 @@ from salessprint.tui.screens.board import BoardScreen
 from salessprint.tui.screens.pipeline import PipelineScreen
 from salessprint.tui.screens.planning import PlanningScreen
 from salessprint.tui.screens.retro import RetroScreen
+from salessprint.tui.screens.dashboard import DashboardScreen
+from salessprint.tui.screens.review import ReviewScreen
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.themes import APP_VARIABLES, load_themes
 
@@ -33,6 +35,8 @@ SCREENS: list[tuple[str, str, str, type]] = [
     ("pipeline", "4", "Pipeline", PipelineScreen),
     ("activity", "5", "Activity", ActivityScreen),
     ("retro", "6", "Retro", RetroScreen),
+    ("dashboard", "7", "Dashboard", DashboardScreen),
+    ("review", "f5", "Review", ReviewScreen),
 ]
 
 

@@ -1,0 +1,48 @@
+"""`review` (the weekly meeting's slides) and `serve` (the same in a browser)."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+
+import click
+
+from salessprint.cli.context import Ctx, pass_ctx
+
+
+@click.command("review")
+@click.option("--theme", default="projector", show_default=True, help="Theme for the shared screen.")
+@pass_ctx
+def review_cmd(ctx: Ctx, theme: str) -> None:
+    """Run the weekly review as full-screen slides (arrow keys / space move)."""
+    from salessprint.services.members import whoami
+
+    store = ctx.store()
+    whoami(store, ctx.login)  # fail in plain words before the screen opens
+    from salessprint.tui.review_app import ReviewApp
+
+    ReviewApp(store=store, login=ctx.login, theme_name=theme).run()
+
+
+def serve_command(ctx: Ctx, whole_app: bool) -> str:
+    """The command textual-serve runs for each browser: this program, same store and login."""
+    parts = [sys.executable, "-m", "salessprint", "--db", ctx.settings.db, "--as", ctx.login]
+    return shlex.join(parts) if whole_app else shlex.join([*parts, "review"])
+
+
+@click.command("serve")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port on 127.0.0.1.")
+@click.option("--app", "whole_app", is_flag=True, help="Serve the whole app instead of the review.")
+@pass_ctx
+def serve_cmd(ctx: Ctx, port: int, whole_app: bool) -> None:
+    """Serve the review (or the app) to a browser on 127.0.0.1 with textual-serve."""
+    from salessprint.services.members import whoami
+
+    whoami(ctx.store(), ctx.login)
+    from textual_serve.server import Server
+
+    click.echo(f"Serving on http://127.0.0.1:{port}/ (Ctrl+C stops).")
+    Server(serve_command(ctx, whole_app), host="127.0.0.1", port=port, title="salessprint").serve()
+
+
+COMMANDS = [review_cmd, serve_cmd]

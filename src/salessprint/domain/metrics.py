@@ -1,0 +1,154 @@
+"""The manager's figures, defined once: attainment, pacing, burndown, pipeline.
+
+The services fetch sums and counts with SQL aggregates; the arithmetic that
+turns those sums into the reported figures lives here, so the SQL, the CLI,
+the dashboard and the review agree on one definition and the tests can check
+each figure against a hand-computed case.
+
+Money is `Decimal` to the cent; ratios are percentages with one decimal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from salessprint.domain.calendar import period_range, working_days
+from salessprint.domain.enums import Period
+
+CENT = Decimal("0.01")
+TENTH = Decimal("0.1")
+PACE_BAND = Decimal("0.10")
+"""Within ±10 % of where a rep should be by now counts as on pace."""
+
+NEW_REP_DAYS = 90
+"""A rep in their first 90 days is flagged for coaching."""
+
+
+def money(value: Decimal | int | float | str | None) -> Decimal:
+    """A money amount rounded half-up to the cent (None is zero)."""
+    if value is None:
+        return Decimal("0.00")
+    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent(part: Decimal | int | float, whole: Decimal | int | float | None) -> Decimal | None:
+    """part / whole in percent, one decimal; None when there is no whole."""
+    if whole is None or Decimal(str(whole)) == 0:
+        return None
+    ratio = Decimal(str(part)) * 100 / Decimal(str(whole))
+    return ratio.quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+# --- quota and attainment ---------------------------------------------------
+
+
+def quota_for_range(amount: Decimal, period: Period, start: date, end: date, week_start: int = 0) -> Decimal:
+    """A quota per period scaled to [start, end] by working days, to the cent.
+
+    A whole period gives exactly the amount; a month's quota over half of the
+    month's working days gives half of it.
+    """
+    if end < start:
+        return Decimal("0.00")
+    share: dict[tuple[date, date], int] = {}
+    for day in working_days(start, end):
+        bounds = period_range(period, day, week_start)
+        share[bounds] = share.get(bounds, 0) + 1
+    total = Decimal(0)
+    for bounds, days in share.items():
+        whole = max(1, len(working_days(*bounds)))
+        total += Decimal(amount) * days / whole
+    return money(total)
+
+
+def attainment(won_value: Decimal, quota: Decimal | None) -> Decimal | None:
+    """Quota attainment in percent (won value / quota); None without a quota."""
+    if quota is None or quota == 0:
+        return None
+    return percent(won_value, quota)
+
+
+def period_label(period: Period, start: date) -> str:
+    """'2026-11' for a month, '2026-Q4' for a quarter."""
+    if period is Period.QUARTER:
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    return f"{start.year}-{start.month:02d}"
+
+
+def periods_in_range(period: Period, start: date, end: date) -> list[tuple[date, date]]:
+    """The months or quarters overlapping [start, end], each clipped to it."""
+    out: list[tuple[date, date]] = []
+    day = start
+    while day <= end:
+        lo, hi = period_range(period, day)
+        out.append((max(lo, start), min(hi, end)))
+        day = date.fromordinal(hi.toordinal() + 1)
+    return out
+
+
+# --- pacing -----------------------------------------------------------------
+
+
+def expected_by_now(target: float | Decimal, start: date, end: date, today: date) -> Decimal:
+    """Where a rep should be by now: the target times the share of the range's
+    working days already finished (days before today; today is still running)."""
+    days = working_days(start, end)
+    if not days:
+        return Decimal(0)
+    finished = sum(1 for d in days if d < today)
+    return (Decimal(str(target)) * finished / len(days)).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def pace(done: float | Decimal, expected: float | Decimal) -> str:
+    """'ahead', 'on pace' or 'behind' against where one should be by now."""
+    done_d, expected_d = Decimal(str(done)), Decimal(str(expected))
+    if expected_d == 0:
+        return "on pace" if done_d == 0 else "ahead"
+    if done_d > expected_d * (1 + PACE_BAND):
+        return "ahead"
+    if done_d < expected_d * (1 - PACE_BAND):
+        return "behind"
+    return "on pace"
+
+
+# --- burndown ---------------------------------------------------------------
+
+
+def ideal_line(start_points: int, days: int) -> list[Decimal]:
+    """The ideal burndown at the end of each of `days` working days: from
+    start_points before the first day, falling linearly to zero at the end
+    of the last one."""
+    if days <= 0:
+        return []
+    start = Decimal(start_points)
+    return [(start * (days - i) / days).quantize(TENTH, rounding=ROUND_HALF_UP) for i in range(1, days + 1)]
+
+
+# --- pipeline ---------------------------------------------------------------
+
+
+def win_rate(won: int, lost: int) -> Decimal | None:
+    """Won / (won + lost) in percent; None when nothing closed."""
+    return percent(won, won + lost)
+
+
+def average(total: Decimal | int, count: int, quantum: Decimal = CENT) -> Decimal | None:
+    if count == 0:
+        return None
+    return (Decimal(total) / count).quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+def pipeline_velocity(
+    qualified_open: int, rate_percent: Decimal | None, avg_won: Decimal | None, cycle_days: Decimal | None
+) -> Decimal | None:
+    """Open qualified deals × win rate × average won value / average cycle
+    days: money per day. None when any factor is unknown or the cycle is 0."""
+    if rate_percent is None or avg_won is None or cycle_days is None or cycle_days == 0:
+        return None
+    return money(Decimal(qualified_open) * rate_percent / 100 * avg_won / cycle_days)
+
+
+def weighted(value_times_probability: Decimal) -> Decimal:
+    """Sum of value × probability (in percent points) as money."""
+    return money(Decimal(value_times_probability) / 100)

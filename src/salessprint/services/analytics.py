@@ -1,0 +1,702 @@
+"""The manager's reports, each a handful of SQL aggregates over the store.
+
+Sprint report, burndown, attainment, pipeline, the Monte Carlo forecast,
+coaching flags, the 1:1 agenda and the daily report. The SQL does the sums
+(GROUP BY, SUM(CASE ...), NOT EXISTS); domain/metrics.py, montecarlo.py and
+coaching.py turn the sums into figures. Results are plain JSON-ready dicts
+whose keys are the `--format json` contract. Lists of deals are capped at
+LIST_LIMIT rows (biggest first); their counts and values cover every deal.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, case, distinct, exists, extract, func, or_, select, type_coerce
+from sqlalchemy.orm import aliased
+
+from salessprint.domain import clock
+from salessprint.domain.calendar import period_range, target_for_range, utc_bounds, working_days
+from salessprint.domain.coaching import (
+    AgendaFacts,
+    DayFacts,
+    RepFigures,
+    daily_report,
+    flags_for,
+    one_on_one_agenda,
+)
+from salessprint.domain.enums import (
+    METRIC_FOR_ACTIVITY,
+    ActivityKind,
+    Metric,
+    Period,
+    Role,
+    SprintState,
+    StageKind,
+)
+from salessprint.domain.errors import InvalidInput
+from salessprint.domain.metrics import (
+    attainment as attainment_pct,
+)
+from salessprint.domain.metrics import (
+    average,
+    expected_by_now,
+    ideal_line,
+    money,
+    pace,
+    period_label,
+    periods_in_range,
+    pipeline_velocity,
+    quota_for_range,
+    weighted,
+    win_rate,
+)
+from salessprint.domain.montecarlo import DEFAULT_SEED, TRIALS, quota_chance, team_points_range
+from salessprint.domain.permissions import Action
+from salessprint.services.lookups import member_by_login, sprint_by_number, sprint_in_state
+from salessprint.services.reports import _targets_in_force, activity_in, velocity_in
+from salessprint.services.uow import UnitOfWork, unit_of_work
+from salessprint.store.db import Store
+from salessprint.store.models import (
+    Activity,
+    Deal,
+    DealEvent,
+    Member,
+    RetroEntry,
+    RetroVote,
+    Sprint,
+    SprintItem,
+    Stage,
+    Task,
+)
+from salessprint.store.types import Money
+
+LIST_LIMIT = 20
+HISTORY_SPRINTS = 12
+
+
+# --- shared pieces ----------------------------------------------------------
+
+
+def _check_range(start: date | None, end: date | None, default: tuple[date, date]) -> tuple[date, date]:
+    if (start is None) != (end is None):
+        raise InvalidInput("Give both --from and --to, or neither.", field="from")
+    if start is None or end is None:
+        return default
+    if end < start:
+        raise InvalidInput("--to is before --from.", field="to")
+    return start, end
+
+
+def _reps(uow: UnitOfWork, login: str | None = None) -> list[Member]:
+    """Active reps of the team (or the one named), by login."""
+    q = select(Member).where(Member.team_id == uow.actor.team_id, Member.active.is_(True))
+    if login:
+        q = q.where(Member.id == member_by_login(uow.session, uow.actor.team_id, login).id)
+    else:
+        q = q.where(Member.role == Role.REP.value)
+    return list(uow.session.scalars(q.order_by(Member.login)))
+
+
+def _won(kind: StageKind = StageKind.WON):  # type: ignore[no-untyped-def]
+    return and_(Stage.id == Deal.stage_id, Stage.kind == kind.value)
+
+
+def _days_between(uow: UnitOfWork, later: Any, earlier: Any) -> Any:
+    """Whole days from `earlier` to `later` (two DATE columns) on either backend."""
+    if uow.session.get_bind().dialect.name == "sqlite":
+        return func.julianday(later) - func.julianday(earlier)
+    return later - earlier
+
+
+def _deal_rows(rows: Any) -> list[dict[str, Any]]:
+    return [{"id": i, "title": t, "owner": o, "value": money(v)} for i, t, o, v in rows]
+
+
+def _revenue_quota(mine: dict[tuple[str, str], Decimal], start: date, end: date, prefer: Period | None,
+                   week_start: int) -> Decimal | None:
+    """The quota for [start, end] from a member's revenue targets: the
+    preferred period's target if set, else the shortest period's, pro rata."""
+    order = [prefer] if prefer else []
+    order += [p for p in (Period.DAY, Period.WEEK, Period.MONTH, Period.QUARTER) if p not in order]
+    for period in order:
+        amount = mine.get((Metric.REVENUE.value, period.value))
+        if amount is not None:
+            return quota_for_range(amount, period, start, end, week_start)
+    return None
+
+
+def _won_by_member(uow: UnitOfWork, ids: list[int], start: date, end: date) -> dict[int, tuple[Decimal, int]]:
+    rows = uow.session.execute(
+        select(Deal.owner_id, func.sum(Deal.value), func.count())
+        .join(Stage, _won())
+        .where(Deal.team_id == uow.actor.team_id, Deal.owner_id.in_(ids),
+               Deal.closed_on >= start, Deal.closed_on <= end)
+        .group_by(Deal.owner_id)
+    )
+    return {mid: (money(v), int(n)) for mid, v, n in rows}
+
+
+def _sprint_for_report(uow: UnitOfWork, number: int | None) -> Sprint | None:
+    team_id = uow.actor.team_id
+    if number is not None:
+        return sprint_by_number(uow.session, team_id, number)
+    return sprint_in_state(uow.session, team_id, SprintState.ACTIVE) or uow.session.scalar(
+        select(Sprint).where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
+        .order_by(Sprint.number.desc()).limit(1)
+    )
+
+
+# --- attainment -------------------------------------------------------------
+
+
+def attainment(store: Store, login: str, *, start: date | None = None, end: date | None = None,
+               member: str | None = None) -> dict[str, Any]:
+    """Won value against quota per rep for a range (default: this month),
+    plus the same per month and per quarter inside the range."""
+    with unit_of_work(store, login) as uow:
+        start, end = _check_range(start, end, period_range(Period.MONTH, clock.today()))
+        return attainment_in(uow, start, end, member)
+
+
+def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = None) -> dict[str, Any]:
+    team = uow.team()
+    reps = _reps(uow, member)
+    ids = [m.id for m in reps]
+    won = _won_by_member(uow, ids, start, end) if ids else {}
+    targets = _targets_in_force(uow.session, ids, end) if ids else {}
+    monthly: dict[tuple[int, int, int], tuple[Decimal, int]] = {}
+    if ids:
+        year, month = extract("year", Deal.closed_on), extract("month", Deal.closed_on)
+        for mid, y, mo, v, n in uow.session.execute(
+            select(Deal.owner_id, year, month, func.sum(Deal.value), func.count())
+            .join(Stage, _won())
+            .where(Deal.team_id == team.id, Deal.owner_id.in_(ids), Deal.closed_on >= start, Deal.closed_on <= end)
+            .group_by(Deal.owner_id, year, month)
+        ):
+            monthly[(mid, int(y), int(mo))] = (money(v), int(n))
+
+    def bucket(mid: int, period: Period, lo: date, hi: date) -> dict[str, Any]:
+        value, count = Decimal("0.00"), 0
+        for y, mo in _months_between(lo, hi):
+            v, n = monthly.get((mid, y, mo), (Decimal(0), 0))
+            value, count = value + v, count + n
+        quota = _revenue_quota(targets.get(mid, {}), lo, hi, period, team.week_start)
+        return {"period": period_label(period, lo), "from": lo, "to": hi, "won_value": money(value),
+                "won_deals": count, "quota": quota, "attainment": attainment_pct(value, quota)}
+
+    out = []
+    team_value, team_deals, team_quota = Decimal(0), 0, Decimal(0)
+    for m in reps:
+        value, count = won.get(m.id, (Decimal("0.00"), 0))
+        quota = _revenue_quota(targets.get(m.id, {}), start, end, None, team.week_start)
+        team_value += value
+        team_deals += count
+        team_quota += quota or 0
+        out.append({
+            "login": m.login, "name": m.name, "won_value": value, "won_deals": count, "quota": quota,
+            "attainment": attainment_pct(value, quota),
+            "months": [bucket(m.id, Period.MONTH, lo, hi) for lo, hi in periods_in_range(Period.MONTH, start, end)],
+            "quarters": [bucket(m.id, Period.QUARTER, lo, hi)
+                         for lo, hi in periods_in_range(Period.QUARTER, start, end)],
+        })
+    return {"from": start, "to": end, "currency": team.currency, "members": out,
+            "team": {"won_value": money(team_value), "won_deals": team_deals,
+                     "quota": money(team_quota) if team_quota else None,
+                     "attainment": attainment_pct(team_value, team_quota or None)}}
+
+
+def _months_between(lo: date, hi: date) -> set[tuple[int, int]]:
+    return {(lo2.year, lo2.month) for lo2, _ in periods_in_range(Period.MONTH, lo, hi)}
+
+
+# --- sprint report ----------------------------------------------------------
+
+
+def sprint_report(store: Store, login: str, number: int | None = None) -> dict[str, Any]:
+    """Jira's sprint report in items and points, plus the sales view of the
+    sprint: deals won, advanced a stage, slipped, untouched, with values."""
+    with unit_of_work(store, login) as uow:
+        return sprint_report_in(uow, number)
+
+
+def sprint_report_in(uow: UnitOfWork, number: int | None = None) -> dict[str, Any]:
+    sprint = _sprint_for_report(uow, number)
+    if sprint is None:
+        return {"sprint": None}
+    team = uow.team()
+    done = and_(SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None), SprintItem.done_on <= sprint.ends_on)
+    groups = {
+        "committed": SprintItem.added_after_start.is_(False),
+        "completed": done,
+        "added": SprintItem.added_after_start.is_(True),
+        "removed": SprintItem.removed_at.is_not(None),
+        "carried_over": and_(SprintItem.removed_at.is_(None), ~done),
+    }
+    columns = []
+    for cond in groups.values():
+        columns += [func.coalesce(func.sum(case((cond, 1), else_=0)), 0),
+                    func.coalesce(func.sum(case((cond, SprintItem.points), else_=0)), 0)]
+    row = uow.session.execute(select(*columns).where(SprintItem.sprint_id == sprint.id)).one()
+    figures = {name: {"items": int(row[2 * i]), "points": int(row[2 * i + 1])} for i, name in enumerate(groups)}
+    return {
+        "sprint": {"number": sprint.number, "goal": sprint.goal, "starts_on": sprint.starts_on,
+                   "ends_on": sprint.ends_on, "state": sprint.state},
+        "currency": team.currency,
+        **figures,
+        **_sales_view(uow, sprint),
+    }
+
+
+def _sales_view(uow: UnitOfWork, sprint: Sprint) -> dict[str, Any]:
+    team = uow.team()
+    lo, hi = utc_bounds(sprint.starts_on, sprint.ends_on, team.timezone)
+    owner = select(Member.login).where(Member.id == Deal.owner_id).scalar_subquery()
+
+    def summary(condition: Any) -> dict[str, Any]:
+        total = uow.session.execute(
+            select(func.count(), func.sum(Deal.value)).select_from(Deal).join(Stage, Stage.id == Deal.stage_id)
+            .where(Deal.team_id == team.id, condition)
+        ).one()
+        top = uow.session.execute(
+            select(Deal.id, Deal.title, owner, Deal.value).join(Stage, Stage.id == Deal.stage_id)
+            .where(Deal.team_id == team.id, condition)
+            .order_by(Deal.value.desc(), Deal.id).limit(LIST_LIMIT)
+        )
+        return {"count": int(total[0]), "value": money(total[1]), "deals": _deal_rows(top)}
+
+    old_stage, new_stage = aliased(Stage), aliased(Stage)
+    advanced = exists(
+        select(DealEvent.id)
+        .join(old_stage, and_(old_stage.team_id == team.id, old_stage.name == DealEvent.old))
+        .join(new_stage, and_(new_stage.team_id == team.id, new_stage.name == DealEvent.new))
+        .where(DealEvent.deal_id == Deal.id, DealEvent.kind == "stage", DealEvent.at >= lo, DealEvent.at < hi,
+               new_stage.position > old_stage.position, new_stage.kind == StageKind.OPEN.value)
+    )
+    slipped = exists(
+        select(DealEvent.id).where(
+            DealEvent.deal_id == Deal.id, DealEvent.kind == "expected_close", DealEvent.at >= lo, DealEvent.at < hi,
+            DealEvent.old.is_not(None), DealEvent.new.is_not(None), DealEvent.new > DealEvent.old)
+    )
+    open_in_sprint = and_(Deal.started_on <= sprint.ends_on,
+                          or_(Deal.closed_on.is_(None), Deal.closed_on > sprint.ends_on))
+    untouched = and_(
+        open_in_sprint,
+        ~exists(select(Activity.id).where(Activity.deal_id == Deal.id, Activity.occurred_at >= lo,
+                                          Activity.occurred_at < hi)),
+        ~exists(select(DealEvent.id).where(DealEvent.deal_id == Deal.id, DealEvent.at >= lo, DealEvent.at < hi)),
+    )
+    won = and_(Stage.kind == StageKind.WON.value, Deal.closed_on >= sprint.starts_on,
+               Deal.closed_on <= sprint.ends_on)
+    return {"won": summary(won), "advanced": summary(advanced), "slipped": summary(slipped),
+            "untouched": summary(untouched)}
+
+
+# --- burndown ---------------------------------------------------------------
+
+
+def burndown(store: Store, login: str, number: int | None = None) -> dict[str, Any]:
+    """Remaining points at the end of each working day against the ideal line."""
+    with unit_of_work(store, login) as uow:
+        return burndown_in(uow, number)
+
+
+def burndown_in(uow: UnitOfWork, number: int | None = None) -> dict[str, Any]:
+    sprint = _sprint_for_report(uow, number)
+    if sprint is None:
+        return {"sprint": None, "days": []}
+    team = uow.team()
+    days = working_days(sprint.starts_on, sprint.ends_on)
+    today = clock.today()
+    columns = [func.coalesce(func.sum(case((SprintItem.added_after_start.is_(False), SprintItem.points), else_=0)), 0)]
+    for day in days:
+        end_of_day = utc_bounds(day, day, team.timezone)[1]
+        in_scope = and_(
+            or_(SprintItem.added_after_start.is_(False), SprintItem.added_at < end_of_day),
+            or_(SprintItem.removed_at.is_(None), SprintItem.removed_at >= end_of_day),
+        )
+        not_done = or_(SprintItem.done_on.is_(None), SprintItem.done_on > day)
+        columns.append(func.coalesce(func.sum(case((and_(in_scope, not_done), SprintItem.points), else_=0)), 0))
+    row = uow.session.execute(select(*columns).where(SprintItem.sprint_id == sprint.id)).one()
+    start_points = int(row[0])
+    ideal = ideal_line(start_points, len(days))
+    return {
+        "sprint": {"number": sprint.number, "goal": sprint.goal, "starts_on": sprint.starts_on,
+                   "ends_on": sprint.ends_on, "state": sprint.state},
+        "start_points": start_points,
+        "days": [{"day": day, "remaining": int(row[i + 1]) if day <= today else None, "ideal": ideal[i]}
+                 for i, day in enumerate(days)],
+    }
+
+
+# --- pipeline ---------------------------------------------------------------
+
+
+def pipeline(store: Store, login: str, *, start: date | None = None, end: date | None = None) -> dict[str, Any]:
+    """Win rate, averages and pipeline velocity for deals closed in a range
+    (default: this quarter), open pipeline and rotting deals as of now."""
+    with unit_of_work(store, login) as uow:
+        start, end = _check_range(start, end, period_range(Period.QUARTER, clock.today()))
+        return pipeline_in(uow, start, end)
+
+
+def pipeline_in(uow: UnitOfWork, start: date, end: date) -> dict[str, Any]:
+    team = uow.team()
+    s = uow.session
+    closed = {kind: (int(n), money(v), Decimal(str(d or 0))) for kind, n, v, d in s.execute(
+        select(Stage.kind, func.count(), func.sum(Deal.value),
+               func.sum(_days_between(uow, Deal.closed_on, Deal.started_on)))
+        .join(Stage, Stage.id == Deal.stage_id)
+        .where(Deal.team_id == team.id, Stage.kind.in_([StageKind.WON.value, StageKind.LOST.value]),
+               Deal.closed_on >= start, Deal.closed_on <= end)
+        .group_by(Stage.kind)
+    )}
+    won_n, won_v, won_days = closed.get(StageKind.WON.value, (0, Decimal("0.00"), Decimal(0)))
+    lost_n = closed.get(StageKind.LOST.value, (0, Decimal(0), Decimal(0)))[0]
+    first_position = select(func.min(Stage.position)).where(Stage.team_id == team.id).scalar_subquery()
+    probability = func.coalesce(Deal.probability, Stage.probability)
+    open_n, open_v, weighted_raw, qualified = s.execute(
+        select(func.count(), func.sum(Deal.value), type_coerce(func.sum(Deal.value * probability), Money()),
+               func.coalesce(func.sum(case((Stage.position > first_position, 1), else_=0)), 0))
+        .select_from(Deal).join(Stage, Stage.id == Deal.stage_id)
+        .where(Deal.team_id == team.id, Stage.kind == StageKind.OPEN.value)
+    ).one()
+    rate = win_rate(won_n, lost_n)
+    avg_won = average(won_v, won_n)
+    cycle = average(won_days, won_n, Decimal("0.1"))
+    return {
+        "from": start, "to": end, "currency": team.currency,
+        "won_deals": won_n, "lost_deals": lost_n, "won_value": won_v, "win_rate": rate,
+        "average_won_value": avg_won, "average_cycle_days": cycle,
+        "open_deals": int(open_n), "open_value": money(open_v), "qualified_open_deals": int(qualified),
+        "weighted_value": weighted(weighted_raw or Decimal(0)),
+        "pipeline_velocity": pipeline_velocity(int(qualified), rate, avg_won, cycle),
+        "rotting": rotting_in(uow),
+    }
+
+
+def rotting_in(uow: UnitOfWork, owner_ids: list[int] | None = None) -> dict[str, Any]:
+    """Open deals with no stage change for longer than the team's limit."""
+    team = uow.team()
+    limit = clock.now() - timedelta(days=team.rotting_days)
+    cond = and_(Deal.team_id == team.id, Stage.kind == StageKind.OPEN.value, Deal.stage_entered_at < limit)
+    if owner_ids is not None:
+        cond = and_(cond, Deal.owner_id.in_(owner_ids))
+    n, v = uow.session.execute(
+        select(func.count(), func.sum(Deal.value)).select_from(Deal).join(Stage, Stage.id == Deal.stage_id).where(cond)
+    ).one()
+    owner = select(Member.login).where(Member.id == Deal.owner_id).scalar_subquery()
+    rows = uow.session.execute(
+        select(Deal.id, Deal.title, owner, Stage.name, Deal.value, Deal.stage_entered_at)
+        .join(Stage, Stage.id == Deal.stage_id).where(cond)
+        .order_by(Deal.stage_entered_at, Deal.id).limit(LIST_LIMIT)
+    )
+    today = clock.today()
+    deals = [{"id": i, "title": t, "owner": o, "stage": st, "value": money(val),
+              "days_in_stage": (today - at.date()).days} for i, t, o, st, val, at in rows]
+    return {"limit_days": team.rotting_days, "count": int(n), "value": money(v), "deals": deals}
+
+
+def _rotting_by_owner(uow: UnitOfWork, ids: list[int]) -> dict[int, list[tuple[int, str, int]]]:
+    """Each owner's rotting deals, oldest first (LIST_LIMIT per owner)."""
+    team = uow.team()
+    limit = clock.now() - timedelta(days=team.rotting_days)
+    ranked = (
+        select(Deal.owner_id, Deal.id, Deal.title, Deal.stage_entered_at,
+               func.row_number().over(partition_by=Deal.owner_id,
+                                      order_by=(Deal.stage_entered_at, Deal.id)).label("n"))
+        .join(Stage, Stage.id == Deal.stage_id)
+        .where(Deal.team_id == team.id, Deal.owner_id.in_(ids), Stage.kind == StageKind.OPEN.value,
+               Deal.stage_entered_at < limit)
+        .subquery()
+    )
+    today = clock.today()
+    out: dict[int, list[tuple[int, str, int]]] = {}
+    for owner_id, deal_id, title, at, _n in uow.session.execute(
+        select(ranked).where(ranked.c.n <= LIST_LIMIT).order_by(ranked.c.owner_id, ranked.c.n)
+    ):
+        at_date = at.date() if hasattr(at, "date") else date.fromisoformat(str(at)[:10])
+        out.setdefault(owner_id, []).append((deal_id, title, (today - at_date).days))
+    return out
+
+
+# --- history per rep --------------------------------------------------------
+
+
+def _closed_sprints(uow: UnitOfWork, last: int = HISTORY_SPRINTS) -> list[Sprint]:
+    rows = uow.session.scalars(
+        select(Sprint).where(Sprint.team_id == uow.actor.team_id, Sprint.state == SprintState.CLOSED.value)
+        .order_by(Sprint.number.desc()).limit(last)
+    )
+    return list(reversed(list(rows)))
+
+
+def _points_history(uow: UnitOfWork, sprints: list[Sprint]) -> dict[int, list[int]]:
+    """Completed points per member per closed sprint they had items in, oldest first."""
+    if not sprints:
+        return {}
+    done = and_(SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None),
+                SprintItem.done_on <= Sprint.ends_on)
+    rows = uow.session.execute(
+        select(SprintItem.member_id, Sprint.number, func.sum(case((done, SprintItem.points), else_=0)))
+        .join(Sprint, Sprint.id == SprintItem.sprint_id)
+        .where(Sprint.id.in_([sp.id for sp in sprints]))
+        .group_by(SprintItem.member_id, Sprint.number)
+        .order_by(SprintItem.member_id, Sprint.number)
+    )
+    out: dict[int, list[int]] = {}
+    for member_id, _number, points in rows:
+        out.setdefault(member_id, []).append(int(points))
+    return out
+
+
+def _won_per_sprint(uow: UnitOfWork, sprints: list[Sprint], ids: list[int]) -> dict[tuple[int, int], Decimal]:
+    if not sprints or not ids:
+        return {}
+    rows = uow.session.execute(
+        select(Deal.owner_id, Sprint.id, func.sum(Deal.value))
+        .join(Stage, _won())
+        .join(Sprint, and_(Sprint.team_id == Deal.team_id, Deal.closed_on >= Sprint.starts_on,
+                           Deal.closed_on <= Sprint.ends_on))
+        .where(Deal.team_id == uow.actor.team_id, Deal.owner_id.in_(ids), Sprint.id.in_([sp.id for sp in sprints]))
+        .group_by(Deal.owner_id, Sprint.id)
+    )
+    return {(owner, sprint_id): money(v) for owner, sprint_id, v in rows}
+
+
+# --- Monte Carlo forecast ---------------------------------------------------
+
+
+def forecast(store: Store, login: str, *, seed: int = DEFAULT_SEED, trials: int = TRIALS) -> dict[str, Any]:
+    """Each rep's chance of making quota by month and quarter end, and the
+    team's 50/85/95 % range of points next sprint, by resampling past sprints."""
+    with unit_of_work(store, login) as uow:
+        return forecast_in(uow, seed, trials)
+
+
+def forecast_in(uow: UnitOfWork, seed: int = DEFAULT_SEED, trials: int = TRIALS) -> dict[str, Any]:
+    team = uow.team()
+    rng = random.Random(seed)
+    today = clock.today()
+    reps = _reps(uow)
+    ids = [m.id for m in reps]
+    sprints = _closed_sprints(uow)
+    won_per_sprint = _won_per_sprint(uow, sprints, ids)
+    per_sprint_days = 5 * team.sprint_weeks
+    periods = {name: period_range(p, today, team.week_start) for name, p in (("month", Period.MONTH),
+                                                                           ("quarter", Period.QUARTER))}
+    won_now = {name: _won_by_member(uow, ids, lo, today) if ids else {} for name, (lo, _hi) in periods.items()}
+    targets = {name: _targets_in_force(uow.session, ids, hi) if ids else {} for name, (_lo, hi) in periods.items()}
+    members = []
+    for m in reps:
+        history = [won_per_sprint.get((m.id, sp.id), Decimal(0)) for sp in sprints
+                   if m.started_on is None or sp.starts_on >= m.started_on]
+        entry: dict[str, Any] = {"login": m.login, "name": m.name}
+        for name, (lo, hi) in periods.items():
+            period = Period.MONTH if name == "month" else Period.QUARTER
+            quota = _revenue_quota(targets[name].get(m.id, {}), lo, hi, period, team.week_start)
+            won = won_now[name].get(m.id, (Decimal("0.00"), 0))[0]
+            left = len([d for d in working_days(today, hi)]) / per_sprint_days
+            entry[name] = {"period": period_label(period, lo), "won_value": won, "quota": quota,
+                           "chance": quota_chance(won, quota, history, left, rng, trials)}
+        members.append(entry)
+    points = _points_history(uow, sprints)
+    logins = {m.id: m.login for m in uow.session.scalars(select(Member).where(Member.team_id == team.id,
+                                                                              Member.active.is_(True)))}
+    per_login = {logins[mid]: hist for mid, hist in points.items() if mid in logins}
+    return {"seed": seed, "trials": trials, "sprints_sampled": len(sprints), "members": members,
+            "next_sprint": team_points_range(per_login, rng, trials)}
+
+
+# --- coaching ---------------------------------------------------------------
+
+
+def _coaching_figures(uow: UnitOfWork, reps: list[Member]) -> tuple[list[RepFigures], dict[str, Any]]:
+    team = uow.team()
+    today = clock.today()
+    ids = [m.id for m in reps]
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    q_lo, q_hi = period_range(Period.MONTH, last_month_end)
+    won = _won_by_member(uow, ids, q_lo, q_hi) if ids else {}
+    targets = _targets_in_force(uow.session, ids, q_hi) if ids else {}
+    week = period_range(Period.WEEK, today, team.week_start)
+    activity = {row["login"]: row for row in activity_in(uow, reps, *week)}
+    sprints = _closed_sprints(uow)
+    history = _points_history(uow, sprints)
+    rotting = _rotting_by_owner(uow, ids) if ids else {}
+    figures = []
+    for m in reps:
+        quota = _revenue_quota(targets.get(m.id, {}), q_lo, q_hi, Period.MONTH, team.week_start)
+        behind = [(kind, f["done"], f["expected_by_now"]) for kind, f in activity[m.login]["activities"].items()
+                  if f.get("pace") == "behind"]
+        figures.append(RepFigures(
+            login=m.login, name=m.name, started_on=m.started_on, quota=quota,
+            won_value=won.get(m.id, (Decimal("0.00"), 0))[0], quota_period=period_label(Period.MONTH, q_lo),
+            activity_behind=behind, velocities=history.get(m.id, []), rotting=rotting.get(m.id, []),
+        ))
+    return figures, {"activity": activity, "quota_period": period_label(Period.MONTH, q_lo)}
+
+
+def coaching(store: Store, login: str) -> dict[str, Any]:
+    """Coaching flags per rep (managers only)."""
+    with unit_of_work(store, login) as uow:
+        uow.require(Action.COACHING)
+        return coaching_in(uow)
+
+
+def coaching_in(uow: UnitOfWork) -> dict[str, Any]:
+    team = uow.team()
+    figures, extra = _coaching_figures(uow, _reps(uow))
+    today = clock.today()
+    members = []
+    for f in figures:
+        flags = flags_for(f, today, team.rotting_days)
+        members.append({"login": f.login, "name": f.name,
+                        "flags": [{"code": fl.code, "message": fl.message} for fl in flags]})
+    return {"date": today, "quota_period": extra["quota_period"], "rotting_days": team.rotting_days,
+            "members": members, "flagged": [m["login"] for m in members if m["flags"]]}
+
+
+def one_on_one(store: Store, login: str, member: str) -> str:
+    """A plain-text 1:1 agenda for one rep (managers only)."""
+    with unit_of_work(store, login) as uow:
+        uow.require(Action.COACHING)
+        team = uow.team()
+        rep = member_by_login(uow.session, team.id, member)
+        figures, extra = _coaching_figures(uow, [rep])
+        f = figures[0]
+        today = clock.today()
+        month = period_range(Period.MONTH, today)
+        owner = select(Member.login).where(Member.id == Deal.owner_id).scalar_subquery()
+        wins = [(t, money(v)) for _i, t, _o, v in uow.session.execute(
+            select(Deal.id, Deal.title, owner, Deal.value).join(Stage, _won())
+            .where(Deal.team_id == team.id, Deal.owner_id == rep.id, Deal.closed_on >= month[0],
+                   Deal.closed_on <= today)
+            .order_by(Deal.value.desc()).limit(5)
+        )]
+        month_att = attainment_in(uow, month[0], month[1], rep.login)["members"][0]
+        att_line = ""
+        if month_att["quota"] is not None:
+            att_line = (f"{month_att['won_value']:,.2f} won of {month_att['quota']:,.2f} this month "
+                        f"({month_att['attainment']} %).")
+        act = extra["activity"][rep.login]["activities"]
+        lines = [f"{k} {v['done']}/{v['target']}" for k, v in act.items() if v["target"]]
+        return one_on_one_agenda(AgendaFacts(
+            name=rep.name, today=today, flags=flags_for(f, today, team.rotting_days), wins=wins,
+            rotting=f.rotting, velocities=list(f.velocities)[-6:], attainment_line=att_line,
+            activity_lines=lines,
+        ))
+
+
+# --- daily report -----------------------------------------------------------
+
+
+def daily(store: Store, login: str, member: str | None = None, day: date | None = None) -> str:
+    """What a rep did on a day against their daily goals, as chat-ready text.
+    A rep may ask for their own; a manager for anyone's."""
+    with unit_of_work(store, login) as uow:
+        team = uow.team()
+        rep = member_by_login(uow.session, team.id, member or login)
+        if rep.id != uow.actor.member_id:
+            uow.require(Action.COACHING)
+        day = day or clock.today()
+        lo, hi = utc_bounds(day, day, team.timezone)
+        counts = dict(uow.session.execute(
+            select(Activity.kind, func.count()).where(Activity.team_id == team.id, Activity.member_id == rep.id,
+                                                      Activity.occurred_at >= lo, Activity.occurred_at < hi)
+            .group_by(Activity.kind)
+        ).all())
+        mine = _targets_in_force(uow.session, [rep.id], day).get(rep.id, {})
+        activities = []
+        for kind in ActivityKind:
+            target = None
+            for period in Period:
+                amount = mine.get((METRIC_FOR_ACTIVITY[kind].value, period.value))
+                if amount is not None:
+                    target = round(target_for_range(float(amount), period, day, day, team.week_start)) or None
+                    break
+            activities.append((kind.value, int(counts.get(kind.value, 0)), target))
+        tasks = list(uow.session.scalars(
+            select(Task.title).where(Task.team_id == team.id, Task.assignee_id == rep.id,
+                                     Task.done_at >= lo, Task.done_at < hi).order_by(Task.done_at).limit(50)
+        ))
+        touched_ids = select(Activity.deal_id.label("deal_id")).where(
+            Activity.member_id == rep.id, Activity.occurred_at >= lo, Activity.occurred_at < hi,
+            Activity.deal_id.is_not(None)
+        ).union(select(DealEvent.deal_id).where(DealEvent.member_id == rep.id, DealEvent.at >= lo,
+                                                DealEvent.at < hi)).subquery()
+        deals = [(i, t, st) for i, t, st in uow.session.execute(
+            select(Deal.id, Deal.title, Stage.name).join(Stage, Stage.id == Deal.stage_id)
+            .where(Deal.team_id == team.id, Deal.id.in_(select(touched_ids.c.deal_id)))
+            .order_by(Deal.id).limit(50)
+        )]
+        return daily_report(DayFacts(name=rep.name, day=day, activities=activities, tasks_done=tasks,
+                                     deals_touched=deals))
+
+
+# --- the dashboard and the review, one round trip each ----------------------
+
+
+def dashboard(store: Store, login: str) -> dict[str, Any]:
+    """Velocity, attainment this month, burndown and (for managers) coaching flags."""
+    from salessprint.domain.permissions import allowed
+
+    with unit_of_work(store, login) as uow:
+        month = period_range(Period.MONTH, clock.today())
+        return {
+            "velocity": velocity_in(uow, HISTORY_SPRINTS),
+            "attainment": attainment_in(uow, *month),
+            "burndown": burndown_in(uow),
+            "coaching": coaching_in(uow) if allowed(uow.actor.role, Action.COACHING) else None,
+        }
+
+
+def rep_detail(store: Store, login: str, member: str) -> dict[str, Any]:
+    """One rep on the dashboard: attainment, activity this week, velocity, and
+    (for a manager; None for others) the coaching flags."""
+    from salessprint.domain.permissions import allowed
+
+    with unit_of_work(store, login) as uow:
+        team = uow.team()
+        rep = member_by_login(uow.session, team.id, member)
+        today = clock.today()
+        month = period_range(Period.MONTH, today)
+        week = period_range(Period.WEEK, today, team.week_start)
+        history = _points_history(uow, _closed_sprints(uow)).get(rep.id, [])
+        flags: list[dict[str, str]] | None = None
+        if allowed(uow.actor.role, Action.COACHING):
+            figures, _ = _coaching_figures(uow, [rep])
+            flags = [{"code": f.code, "message": f.message} for f in flags_for(figures[0], today, team.rotting_days)]
+        return {"login": rep.login, "name": rep.name, "currency": team.currency,
+                "attainment": attainment_in(uow, *month, rep.login)["members"][0],
+                "activity": activity_in(uow, [rep], *week)[0], "velocities": history, "flags": flags,
+                "rotting": rotting_in(uow, [rep.id])}
+
+
+def review(store: Store, login: str, *, seed: int = DEFAULT_SEED) -> dict[str, Any]:
+    """Everything the weekly review's slides show, for the sprint under review
+    (the active one, else the last closed)."""
+    with unit_of_work(store, login) as uow:
+        report = sprint_report_in(uow)
+        sprint = report.get("sprint")
+        out: dict[str, Any] = {"report": report, "velocity": velocity_in(uow, HISTORY_SPRINTS),
+                               "forecast": forecast_in(uow, seed, 2000), "activity": [], "retro": {}}
+        if sprint is None:
+            return out
+        out["activity"] = activity_in(uow, _reps(uow), sprint["starts_on"], sprint["ends_on"])
+        sprint_id = select(Sprint.id).where(Sprint.team_id == uow.actor.team_id,
+                                            Sprint.number == sprint["number"]).scalar_subquery()
+        votes = select(func.count(distinct(RetroVote.member_id))).where(
+            RetroVote.entry_id == RetroEntry.id).scalar_subquery()
+        retro: dict[str, list[dict[str, Any]]] = {"went_well": [], "to_improve": [], "action": []}
+        for column, text, n in uow.session.execute(
+            select(RetroEntry.column, RetroEntry.text, votes).where(RetroEntry.sprint_id == sprint_id)
+            .order_by(RetroEntry.column, votes.desc(), RetroEntry.id)
+        ):
+            retro.setdefault(column, []).append({"text": text, "votes": int(n)})
+        out["retro"] = retro
+        return out
+

@@ -1,0 +1,232 @@
+"""The weekly review as full-screen slides for the shared screen.
+
+Slides: sprint goal and outcome, the sprint report, deals won and slipped,
+each rep's activity against goal, velocity and forecast, the retrospective.
+Right / space / page down move on, left / page up move back. One service
+call (analytics.review) loads everything; every user text is plain Text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Static
+
+from salessprint.services.analytics import review
+from salessprint.tui.service_calls import call_service
+from salessprint.tui.widgets.charts import VelocityChart
+
+Slide = tuple[str, Callable[[dict[str, Any]], RenderableType]]
+
+
+def _money(value: Any) -> str:
+    return f"{value:,.2f}"
+
+
+def _goal_slide(d: dict[str, Any]) -> RenderableType:
+    r = d["report"]
+    sp = r["sprint"]
+    text = Text()
+    text.append("Goal\n", style="bold")
+    text.append(f"{sp['goal'] or '(no goal set)'}\n\n")
+    text.append(f"{sp['starts_on']:%d %b} – {sp['ends_on']:%d %b %Y} · {sp['state']}\n\n")
+    committed, completed = r["committed"]["points"], r["completed"]["points"]
+    text.append("Outcome\n", style="bold")
+    text.append(f"{completed} of {committed} committed points done")
+    if committed:
+        text.append(f" ({round(100 * completed / committed)} %)")
+    text.append(f"\n{r['won']['count']} deals won, {r['won']['value']:,.2f} {r['currency']}\n")
+    return text
+
+
+def _report_slide(d: dict[str, Any]) -> RenderableType:
+    r = d["report"]
+    table = Table(expand=True, show_edge=False, header_style="bold")
+    table.add_column("")
+    table.add_column("Items", justify="right")
+    table.add_column("Points", justify="right")
+    for key, label in (("committed", "Committed at start"), ("completed", "Completed"),
+                       ("added", "Added after start"), ("removed", "Removed"), ("carried_over", "Not completed")):
+        table.add_row(Text(label), str(r[key]["items"]), str(r[key]["points"]))
+    sales = Table(expand=True, show_edge=False, header_style="bold")
+    sales.add_column("Deals")
+    sales.add_column("Count", justify="right")
+    sales.add_column(f"Value ({r['currency']})", justify="right")
+    for key, label in (("won", "Won"), ("advanced", "Advanced a stage"), ("slipped", "Slipped"),
+                       ("untouched", "Untouched")):
+        sales.add_row(Text(label), str(r[key]["count"]), _money(r[key]["value"]))
+    return Group(table, Text(""), sales)
+
+
+def _deals_slide(d: dict[str, Any]) -> RenderableType:
+    r = d["report"]
+    parts: list[RenderableType] = []
+    for key, label in (("won", "Won"), ("slipped", "Slipped (close date moved later)")):
+        parts.append(Text(f"{label}: {r[key]['count']} deals, {_money(r[key]['value'])} {r['currency']}",
+                          style="bold"))
+        for deal in r[key]["deals"][:8]:
+            parts.append(Text(f"  #{deal['id']} {deal['title']} · {deal['owner']} · {_money(deal['value'])}"))
+        if not r[key]["deals"]:
+            parts.append(Text("  none"))
+        parts.append(Text(""))
+    return Group(*parts)
+
+
+def _activity_slide(d: dict[str, Any]) -> RenderableType:
+    members = d["activity"]
+    if not members:
+        return Text("No reps on the team yet.")
+    kinds = list(members[0]["activities"])
+    table = Table(expand=True, show_edge=False, header_style="bold")
+    table.add_column("Rep")
+    for kind in kinds:
+        table.add_column(kind, justify="right")
+    table.add_column("Pace")
+    for m in members:
+        cells = []
+        for kind in kinds:
+            f = m["activities"][kind]
+            cells.append(f"{f['done']}/{f['target']}" if f["target"] is not None else str(f["done"]))
+        pace = m["pacing"]["status"] if m["pacing"] else "no target"
+        table.add_row(Text(m["name"]), *cells, Text(pace, style="bold" if pace == "behind" else ""))
+    return table
+
+
+def _velocity_slide(d: dict[str, Any]) -> RenderableType:
+    v, f = d["velocity"], d["forecast"]
+    text = Text()
+    if v["forecast"] is None:
+        text.append("No closed sprint yet: the forecast starts after the first one.")
+        return text
+    text.append(f"Forecast for next sprint: {v['forecast']} points (mean of the last three)\n")
+    nxt = f["next_sprint"]
+    if nxt:
+        text.append(f"Monte Carlo: at least {nxt['p50']} points (50 %), {nxt['p85']} (85 %), {nxt['p95']} (95 %)")
+    return text
+
+
+def _retro_slide(d: dict[str, Any]) -> RenderableType:
+    retro = d["retro"]
+    table = Table(expand=True, show_lines=False, header_style="bold")
+    columns = (("went_well", "Went well"), ("to_improve", "To improve"), ("action", "Actions"))
+    for _key, label in columns:
+        table.add_column(label, ratio=1)
+    rows = max((len(retro.get(key, [])) for key, _ in columns), default=0)
+    for i in range(rows):
+        cells = []
+        for key, _ in columns:
+            entries = retro.get(key, [])
+            if i < len(entries):
+                cells.append(Text(f"{entries[i]['text']}" + (f"  (+{entries[i]['votes']})" if entries[i]["votes"]
+                                                               else "")))
+            else:
+                cells.append(Text(""))
+        table.add_row(*cells)
+    if not rows:
+        return Text("No retrospective entries yet: add them with 'salessprint retro add'.")
+    return table
+
+
+SLIDES: list[Slide] = [
+    ("Sprint goal and outcome", _goal_slide),
+    ("Sprint report", _report_slide),
+    ("Deals won and slipped", _deals_slide),
+    ("Activity against goal", _activity_slide),
+    ("Velocity and forecast", _velocity_slide),
+    ("Retrospective", _retro_slide),
+]
+
+
+class ReviewScreen(Screen[None]):
+    """Full-screen slides of the weekly review."""
+
+    DEFAULT_CSS = """
+    ReviewScreen { background: $background; }
+    #slide { height: 1fr; padding: 1 4; }
+    #slide-title { text-style: bold; color: $primary; width: 1fr; padding-bottom: 1; }
+    #slide-body { width: 1fr; }
+    #slide-chart { height: 1fr; min-height: 12; }
+    #slide-chart.hidden { display: none; }
+    #slide-number { dock: bottom; width: 1fr; text-align: right; padding: 0 2; color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("right,space,pagedown", "slide(1)", "Next", id="review.next", tooltip="Next slide"),
+        Binding("left,pageup,backspace", "slide(-1)", "Back", id="review.back", tooltip="Previous slide"),
+        Binding("home", "first", "First", id="review.first", show=False, tooltip="First slide"),
+        Binding("r", "reload", "Refresh", id="review.refresh", tooltip="Reload the figures"),
+        Binding("escape", "leave", "Leave", id="review.leave", tooltip="Leave the review"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.index = 0
+        self.data: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="slide"):
+            yield Label("Weekly review", id="slide-title")
+            yield Static("Loading…", id="slide-body")
+            yield VelocityChart(id="slide-chart", classes="hidden")
+        yield Label("", id="slide-number")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        call_service(self.app, review, done=self.show, group="review")
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def show(self, data: dict[str, Any]) -> None:
+        self.data = data
+        self.render_slide()
+
+    @property
+    def slides(self) -> list[Slide]:
+        if self.data is None or self.data["report"]["sprint"] is None:
+            return [("Weekly review", lambda _d: Text("No sprint yet: plan and start one, then review it here."))]
+        return SLIDES
+
+    def render_slide(self) -> None:
+        slides = self.slides
+        self.index = max(0, min(self.index, len(slides) - 1))
+        title, build = slides[self.index]
+        data = self.data or {}
+        if data.get("report", {}).get("sprint"):
+            title = f"Sprint {data['report']['sprint']['number']} · {title}"
+        self.query_one("#slide-title", Label).update(Text(title))
+        self.query_one("#slide-body", Static).update(build(data) if self.data is not None else "Loading…")
+        chart = self.query_one("#slide-chart", VelocityChart)
+        is_velocity = slides[self.index][1] is _velocity_slide
+        chart.set_class(not is_velocity, "hidden")
+        if is_velocity:
+            chart.show(data["velocity"])
+        self.query_one("#slide-number", Label).update(f"{self.index + 1} / {len(slides)}")
+
+    def action_slide(self, step: int) -> None:
+        self.index += step
+        self.render_slide()
+
+    def action_first(self) -> None:
+        self.index = 0
+        self.render_slide()
+
+    def action_leave(self) -> None:
+        app: Any = self.app
+        if getattr(app, "review_only", False):
+            app.exit()
+        else:
+            app.switch_mode("dashboard")

@@ -1,0 +1,98 @@
+"""Coaching flags, the 1:1 agenda and the daily report (domain/coaching.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from salessprint.domain.coaching import (
+    AgendaFacts,
+    DayFacts,
+    RepFigures,
+    daily_report,
+    flags_for,
+    is_new_rep,
+    one_on_one_agenda,
+    velocity_falling,
+)
+
+TODAY = date(2026, 11, 26)
+
+
+def test_velocity_falling_needs_three_drops_in_a_row() -> None:
+    assert velocity_falling([10, 9, 8, 7])
+    assert velocity_falling([5, 12, 11, 10, 9])
+    assert not velocity_falling([10, 9, 9, 7])
+    assert not velocity_falling([9, 8, 7])
+    assert not velocity_falling([])
+    assert not velocity_falling([7, 8, 9, 10])
+
+
+def test_new_rep_is_the_first_90_days() -> None:
+    assert is_new_rep(date(2026, 10, 20), TODAY)
+    assert is_new_rep(date(2026, 8, 29), TODAY)       # day 90
+    assert not is_new_rep(date(2026, 8, 28), TODAY)   # day 91
+    assert not is_new_rep(None, TODAY)
+
+
+def rep(**kw: object) -> RepFigures:
+    base: dict[str, object] = dict(login="chris", name="Chris", started_on=date(2024, 1, 1), quota=Decimal(60000),
+                                   won_value=Decimal(60000), quota_period="2026-10")
+    base.update(kw)
+    return RepFigures(**base)  # type: ignore[arg-type]
+
+
+def test_no_flags_for_a_rep_on_track() -> None:
+    assert flags_for(rep(), TODAY, 21) == []
+
+
+def test_each_flag() -> None:
+    r = rep(won_value=Decimal("59999.99"), activity_behind=[("call", 20, Decimal("36.0"))],
+            velocities=[12, 11, 9, 6], rotting=[(4, "Acme renewal", 40)], started_on=date(2026, 10, 1))
+    codes = [f.code for f in flags_for(r, TODAY, 21)]
+    assert codes == ["under_quota", "under_activity_target", "velocity_falling", "rotting_deals", "new_rep"]
+    text = " ".join(f.message for f in flags_for(r, TODAY, 21))
+    assert "won 59,999.99 of 60,000.00" in text
+    assert "call 20 of 36.0" in text
+    assert "12 → 11 → 9 → 6" in text
+    assert "day 57" in text
+
+
+def test_a_rep_with_no_quota_is_never_under_quota() -> None:
+    assert flags_for(rep(quota=None, won_value=Decimal(0)), TODAY, 21) == []
+
+
+def test_agenda_is_plain_text_with_every_flag() -> None:
+    r = rep(won_value=Decimal(1000), velocities=[9, 8, 7, 6])
+    flags = flags_for(r, TODAY, 21)
+    text = one_on_one_agenda(AgendaFacts(name="Chris Okafor", today=TODAY, flags=flags,
+                                         wins=[("Acme [bold]x[/]", Decimal("1000.00"))],
+                                         rotting=[(4, "Acme renewal", 40)], velocities=[9, 8, 7, 6],
+                                         attainment_line="1.7 % of 60,000.00"))
+    assert text.startswith("1:1 with Chris Okafor — 2026-11-26\n")
+    assert "Under quota" in text and "Velocity down 3 sprints running" in text
+    assert "Acme [bold]x[/] (1,000.00)" in text
+    assert "#4 Acme renewal: 40 days in stage" in text
+    assert text.endswith("who does what.\n")
+
+
+def test_agenda_without_flags_says_so() -> None:
+    text = one_on_one_agenda(AgendaFacts(name="Alex", today=TODAY, flags=[]))
+    assert "No coaching flags" in text
+
+
+def test_daily_report() -> None:
+    text = daily_report(DayFacts(name="Eli Brandt", day=TODAY,
+                                 activities=[("call", 20, 25), ("email", 21, 20), ("demo", 0, None), ("note", 2, None)],
+                                 tasks_done=["Call: Acme"], deals_touched=[(3, "Acme Platform", "Qualified")]))
+    assert text.splitlines()[0] == "Daily update — Eli Brandt, Thursday 2026-11-26"
+    assert "- call: 20 / 25 (5 to go)" in text
+    assert "- email: 21 / 20 ✓" in text
+    assert "- note: 2" in text and "demo" not in text
+    assert "- #3 Acme Platform (Qualified)" in text
+
+
+def test_daily_report_of_an_empty_day() -> None:
+    text = daily_report(DayFacts(name="Eli", day=TODAY, activities=[("call", 0, None)]))
+    assert "Activities: none logged." in text
+    assert "no tasks finished" in text and "Deals touched: none." in text

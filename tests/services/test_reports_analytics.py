@@ -1,0 +1,349 @@
+"""The manager's reports on a small, hand-computed team, on SQLite and PostgreSQL.
+
+The story (team timezone UTC, today Thursday 2026-11-26):
+- rita (AE) has a 10,000 monthly revenue quota and 10 calls a week; rob (SDR) has no target.
+- Deals, all added on Monday 2 November: D1 Alpha 4,000 Qualified (rita), D2 Beta 2,500.50
+  Proposal (rita, close 30 Nov), D3 Gamma 1,000 Lead (rob), D4 Delta 3,000 Negotiation (rita),
+  D5 Epsilon 500 Proposal (rita).
+- Sprint 1, 16-22 November: T1 rita 3 pt, T2 rita 5 pt, T3 rob 2 pt committed. T1 done on the
+  17th; T4 rob 1 pt added on the 18th; T3 removed on the 19th; T4 done on the 20th; closed
+  without carry-over. D1 moved Qualified -> Proposal on the 18th; D4 won on the 19th; D2's
+  close date moved to 15 December on the 20th.
+- Sprint 2, 23-29 November, active: T5 rita 2 pt, done on the 25th. D5 lost on the 24th; rita
+  logged 5 calls on D1 on the 24th.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from salessprint.domain import clock
+from salessprint.domain.errors import InvalidInput, PermissionDenied
+from salessprint.services import analytics
+from salessprint.services.activities import log_activity
+from salessprint.services.deals import add_deal, move_deal, update_deal
+from salessprint.services.reports import activity
+from salessprint.services.sprints import add_item, close_sprint, plan_sprint, remove_item, start_sprint
+from salessprint.services.tasks import add_task, move_task
+
+
+def at(day: int, hour: int = 10) -> datetime:
+    return datetime(2026, 11, day, hour, tzinfo=UTC)
+
+
+def _small_team(url: str) -> Any:
+    """Admin 'ada', manager 'max', reps 'rita' (AE) and 'rob' (SDR).
+
+    Members are inserted directly: the foundation's add_member(store, login,
+    **fields) cannot take a `login` field, so conftest's team_store fails.
+    """
+    from salessprint.services import open_store
+    from salessprint.services.team import init_team
+    from salessprint.store.models import Member
+
+    store = open_store(url, check_schema=False)
+    team_id = init_team(store, "Test Team", "ada", "Ada Admin").id
+    with store.sessions() as session:
+        for login, name, role, sales_role in (("max", "Max Manager", "manager", None),
+                                              ("rita", "Rita Rep", "rep", "AE"), ("rob", "Rob Rep", "rep", "SDR")):
+            session.add(Member(team_id=team_id, login=login, name=name, role=role, sales_role=sales_role, version=1))
+        session.commit()
+    return store
+
+
+@pytest.fixture
+def team_store(db_url: str, frozen: datetime) -> Any:
+    store = _small_team(db_url)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def story_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The story, built once per backend for the whole module (tests only read it)."""
+    import uuid
+
+    import psycopg
+
+    if request.param == "sqlite":
+        url, dropper = f"sqlite:///{tmp_path_factory.mktemp('story') / 'story.db'}", None
+    else:
+        request.getfixturevalue("pg_server")
+        name = f"salessprint_test_{uuid.uuid4().hex[:12]}"
+        admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+        def dropper() -> None:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with clock.freeze(datetime(2026, 11, 26, 10, 30, tzinfo=UTC)):
+        store = _small_team(url)
+        _build_story(store)
+    yield store
+    store.dispose()
+    if dropper:
+        dropper()
+
+
+@pytest.fixture
+def story(story_store: Any, frozen: datetime) -> Any:
+    return story_store
+
+
+def _targets(store: Any, login: str, rows: list[tuple[str, str, Decimal]]) -> None:
+    """Targets inserted directly (set_target(store, login, login=...) has the same clash)."""
+    from sqlalchemy import select
+
+    from salessprint.store.models import Member, Target
+
+    with store.sessions() as session:
+        member_id = session.scalar(select(Member.id).where(Member.login == login))
+        for metric, period, amount in rows:
+            session.add(Target(member_id=member_id, metric=metric, period=period, amount=amount,
+                               effective_from=date(2026, 1, 1)))
+        session.commit()
+
+
+def _build_story(s: Any) -> None:
+    with clock.freeze(at(2)):
+        _targets(s, "rita", [("revenue", "month", Decimal(10000)), ("calls", "week", Decimal(10))])
+        d1 = add_deal(s, "max", title="Alpha", account="A", value="4000", owner="rita", stage="Qualified").id
+        d2 = add_deal(s, "max", title="Beta", account="B", value="2500.50", owner="rita", stage="Proposal",
+                      expected_close="2026-11-30").id
+        add_deal(s, "max", title="Gamma", account="C", value="1000", owner="rob", stage="Lead")
+        d4 = add_deal(s, "max", title="Delta", account="D", value="3000", owner="rita", stage="Negotiation").id
+        d5 = add_deal(s, "max", title="Epsilon", account="E", value="500", owner="rita", stage="Proposal").id
+    with clock.freeze(at(13)):
+        plan_sprint(s, "max", goal="First sprint", starts="2026-11-16")
+        t1 = add_task(s, "max", title="T1", assignee="rita", points=3).id
+        t2 = add_task(s, "max", title="T2", assignee="rita", points=5).id
+        t3 = add_task(s, "max", title="T3", assignee="rob", points=2).id
+        for t in (t1, t2, t3):
+            add_item(s, "max", "task", t)
+    with clock.freeze(at(16, 8)):
+        start_sprint(s, "max")
+    with clock.freeze(at(17)):
+        move_task(s, "max", t1, "done")
+    with clock.freeze(at(18)):
+        t4 = add_task(s, "max", title="T4", assignee="rob", points=1).id
+        add_item(s, "max", "task", t4)
+        move_deal(s, "max", d1, "Proposal")
+    with clock.freeze(at(19)):
+        remove_item(s, "max", "task", t3)
+        move_deal(s, "max", d4, "Won")
+    with clock.freeze(at(20)):
+        move_task(s, "max", t4, "done")
+        update_deal(s, "max", d2, expected_close="2026-12-15")
+    with clock.freeze(at(22, 18)):
+        close_sprint(s, "max", carry_over=False)
+        plan_sprint(s, "max", goal="Second sprint")
+        t5 = add_task(s, "max", title="T5", assignee="rita", points=2).id
+        add_item(s, "max", "task", t5)
+    with clock.freeze(at(23, 8)):
+        start_sprint(s, "max")
+    with clock.freeze(at(24)):
+        move_deal(s, "max", d5, "Lost", lost_reason="Price")
+        for _ in range(5):
+            log_activity(s, "rita", kind="call", deal_id=d1)
+    with clock.freeze(at(25)):
+        move_task(s, "max", t5, "done")
+
+
+def test_sprint_report_in_items_and_points(story: Any) -> None:
+    r = analytics.sprint_report(story, "rita", 1)
+    assert r["sprint"]["number"] == 1 and r["sprint"]["goal"] == "First sprint"
+    assert r["committed"] == {"items": 3, "points": 10}
+    assert r["completed"] == {"items": 2, "points": 4}
+    assert r["added"] == {"items": 1, "points": 1}
+    assert r["removed"] == {"items": 1, "points": 2}
+    assert r["carried_over"] == {"items": 1, "points": 5}
+    assert (r["won"]["count"], r["won"]["value"]) == (1, Decimal("3000.00"))
+    assert [d["title"] for d in r["won"]["deals"]] == ["Delta"]
+    assert [d["title"] for d in r["advanced"]["deals"]] == ["Alpha"]
+    assert (r["slipped"]["count"], r["slipped"]["value"]) == (1, Decimal("2500.50"))
+    # Gamma and Epsilon (lost only in sprint 2) saw no activity and no change.
+    assert [d["title"] for d in r["untouched"]["deals"]] == ["Gamma", "Epsilon"]
+    assert r["untouched"]["value"] == Decimal("1500.00")
+
+
+def test_sprint_report_defaults_to_the_active_sprint(story: Any) -> None:
+    r = analytics.sprint_report(story, "rita")
+    assert r["sprint"]["number"] == 2 and r["sprint"]["state"] == "active"
+    assert r["committed"] == {"items": 1, "points": 2}
+    assert r["completed"] == {"items": 1, "points": 2}
+    assert r["carried_over"] == {"items": 0, "points": 0}
+    # Lost is not won, and moving to Lost is not advancing.
+    assert r["won"]["count"] == 0 and r["advanced"]["count"] == 0
+
+
+def test_burndown_follows_scope_changes(story: Any) -> None:
+    b = analytics.burndown(story, "rita", 1)
+    assert b["start_points"] == 10
+    assert [d["remaining"] for d in b["days"]] == [10, 7, 8, 6, 5]
+    assert [d["ideal"] for d in b["days"]] == [Decimal(8), Decimal(6), Decimal(4), Decimal(2), Decimal(0)]
+    active = analytics.burndown(story, "rita")
+    # Friday the 27th has not happened yet.
+    assert [d["remaining"] for d in active["days"]] == [2, 2, 0, 0, None]
+
+
+def test_attainment_this_month_and_inclusive_ranges(story: Any) -> None:
+    a = analytics.attainment(story, "rita")
+    assert (a["from"], a["to"]) == (date(2026, 11, 1), date(2026, 11, 30))
+    rita, rob = a["members"]
+    assert rita == {**rita, "login": "rita", "name": "Rita Rep", "won_value": Decimal("3000.00"), "won_deals": 1,
+                    "quota": Decimal("10000.00"), "attainment": Decimal("30.0")}
+    assert rita["months"][0]["period"] == "2026-11" and rita["quarters"][0]["period"] == "2026-Q4"
+    # A rep with no target: no quota, no attainment.
+    assert (rob["won_value"], rob["quota"], rob["attainment"]) == (Decimal("0.00"), None, None)
+    one_day = analytics.attainment(story, "rita", start=date(2026, 11, 19), end=date(2026, 11, 19), member="rita")
+    # One of November's 21 working days: 10,000 / 21 = 476.19; 3,000 / 476.19 = 630.0 %
+    assert one_day["members"][0]["quota"] == Decimal("476.19")
+    assert one_day["members"][0]["attainment"] == Decimal("630.0")
+    after = analytics.attainment(story, "rita", start=date(2026, 11, 20), end=date(2026, 11, 30), member="rita")
+    assert after["members"][0]["won_value"] == Decimal("0.00")
+    empty = analytics.attainment(story, "rita", start=date(2026, 1, 1), end=date(2026, 1, 31))
+    assert [m["won_deals"] for m in empty["members"]] == [0, 0]
+    assert empty["members"][0]["attainment"] == Decimal("0.0")
+
+
+def test_attainment_by_quarter_uses_the_monthly_quota_pro_rata(story: Any) -> None:
+    a = analytics.attainment(story, "rita", start=date(2026, 10, 1), end=date(2026, 12, 31), member="rita")
+    m = a["members"][0]
+    assert [p["period"] for p in m["months"]] == ["2026-10", "2026-11", "2026-12"]
+    assert [p["won_value"] for p in m["months"]] == [Decimal("0.00"), Decimal("3000.00"), Decimal("0.00")]
+    assert m["quarters"] == [{**m["quarters"][0], "period": "2026-Q4", "quota": Decimal("30000.00"),
+                              "won_value": Decimal("3000.00"), "attainment": Decimal("10.0")}]
+
+
+def test_attainment_rejects_half_a_range(story: Any) -> None:
+    with pytest.raises(InvalidInput):
+        analytics.attainment(story, "rita", start=date(2026, 11, 1))
+    with pytest.raises(InvalidInput):
+        analytics.attainment(story, "rita", start=date(2026, 11, 2), end=date(2026, 11, 1))
+
+
+def test_pipeline(story: Any) -> None:
+    p = analytics.pipeline(story, "rita", start=date(2026, 11, 1), end=date(2026, 11, 30))
+    assert (p["won_deals"], p["lost_deals"], p["win_rate"]) == (1, 1, Decimal("50.0"))
+    assert p["average_won_value"] == Decimal("3000.00")
+    assert p["average_cycle_days"] == Decimal("17.0")          # 2 -> 19 November
+    assert (p["open_deals"], p["open_value"]) == (3, Decimal("7500.50"))
+    assert p["weighted_value"] == Decimal("4000.30")           # 60 % of 6,500.50 + 10 % of 1,000
+    assert p["qualified_open_deals"] == 2
+    assert p["pipeline_velocity"] == Decimal("176.47")         # 2 x 50 % x 3,000 / 17
+    # Beta and Gamma have sat in their stage since 2 November (over 21 days).
+    assert p["rotting"]["count"] == 2 and p["rotting"]["value"] == Decimal("3500.50")
+    assert [d["title"] for d in p["rotting"]["deals"]] == ["Beta", "Gamma"]
+    assert p["rotting"]["deals"][0]["days_in_stage"] == 24
+
+
+def test_pipeline_with_zero_lost_deals(story: Any) -> None:
+    p = analytics.pipeline(story, "rita", start=date(2026, 11, 19), end=date(2026, 11, 19))
+    assert (p["won_deals"], p["lost_deals"], p["win_rate"]) == (1, 0, Decimal("100.0"))
+
+
+def test_activity_pacing(story: Any) -> None:
+    a = activity(story, "rita")
+    rita = next(m for m in a["members"] if m["login"] == "rita")
+    assert rita["activities"]["call"] == {"done": 5, "target": 10, "expected_by_now": Decimal("6.0"), "pace": "behind"}
+    assert rita["pacing"]["status"] == "behind"
+    rob = next(m for m in a["members"] if m["login"] == "rob")
+    assert rob["pacing"] is None and rob["activities"]["call"] == {"done": 0, "target": None}
+
+
+def test_forecast_is_seeded_and_hand_checkable(story: Any) -> None:
+    f = analytics.forecast(story, "rita", seed=3, trials=500)
+    assert f == analytics.forecast(story, "rita", seed=3, trials=500)
+    rita = next(m for m in f["members"] if m["login"] == "rita")
+    # 3,000 won + 0.6 of one sprint's 3,000 cannot reach 10,000 this month.
+    assert rita["month"] == {"period": "2026-11", "won_value": Decimal("3000.00"), "quota": Decimal("10000.00"),
+                             "chance": Decimal("0.0")}
+    assert rita["quarter"]["quota"] == Decimal("30000.00")
+    rob = next(m for m in f["members"] if m["login"] == "rob")
+    assert rob["month"]["chance"] is None
+    # rita completed 3 points, rob 1: every trial gives 4.
+    assert f["next_sprint"] == {"p50": 4, "p85": 4, "p95": 4}
+
+
+def test_coaching_flags_and_agenda(story: Any) -> None:
+    c = analytics.coaching(story, "max")
+    flags = {m["login"]: [f["code"] for f in m["flags"]] for m in c["members"]}
+    assert flags["rita"] == ["under_quota", "under_activity_target", "rotting_deals"]
+    assert flags["rob"] == ["rotting_deals"]
+    assert c["flagged"] == ["rita", "rob"]
+    agenda = analytics.one_on_one(story, "max", "rita")
+    assert agenda.startswith("1:1 with Rita Rep — 2026-11-26")
+    assert "3,000.00 won of 10,000.00 this month (30.0 %)" in agenda
+    assert "Celebrate: Delta (3,000.00)" in agenda
+    assert "#2 Beta: 24 days in stage" in agenda
+
+
+def test_coaching_is_for_managers(story: Any) -> None:
+    with pytest.raises(PermissionDenied):
+        analytics.coaching(story, "rita")
+    with pytest.raises(PermissionDenied):
+        analytics.one_on_one(story, "rita", "rita")
+    with pytest.raises(PermissionDenied):
+        analytics.daily(story, "rita", "rob")
+
+
+def test_daily_report(story: Any) -> None:
+    text = analytics.daily(story, "rita", day=date(2026, 11, 24))
+    assert "Daily update — Rita Rep, Tuesday 2026-11-24" in text
+    assert "- call: 5 / 2 ✓" in text
+    assert "- #1 Alpha (Proposal)" in text
+    assert "Done today: no tasks finished." in text
+    assert "T5" in analytics.daily(story, "max", "rita", date(2026, 11, 25))
+
+
+def test_every_report_on_an_empty_team(team_store: Any) -> None:
+    s = team_store
+    assert analytics.sprint_report(s, "max") == {"sprint": None}
+    assert analytics.burndown(s, "max") == {"sprint": None, "days": []}
+    p = analytics.pipeline(s, "max")
+    assert (p["won_deals"], p["win_rate"], p["average_cycle_days"], p["pipeline_velocity"]) == (0, None, None, None)
+    assert p["open_value"] == Decimal("0.00") and p["weighted_value"] == Decimal("0.00")
+    f = analytics.forecast(s, "max", trials=100)
+    assert f["next_sprint"] is None and f["sprints_sampled"] == 0
+    assert all(m["month"]["chance"] is None for m in f["members"])
+    a = analytics.attainment(s, "max")
+    assert a["team"] == {"won_value": Decimal("0.00"), "won_deals": 0, "quota": None, "attainment": None}
+    c = analytics.coaching(s, "max")
+    assert c["flagged"] == []
+    assert "none logged" in analytics.daily(s, "rob")
+    assert "No coaching flags" in analytics.one_on_one(s, "max", "rob")
+    d = analytics.dashboard(s, "max")
+    assert d["velocity"]["sprints"] == [] and d["velocity"]["forecast"] is None
+    r = analytics.review(s, "max")
+    assert r["report"] == {"sprint": None} and r["activity"] == []
+
+
+def test_a_sprint_with_nothing_committed(team_store: Any) -> None:
+    s = team_store
+    plan_sprint(s, "max", goal="Empty")
+    start_sprint(s, "max")
+    r = analytics.sprint_report(s, "max")
+    assert r["committed"] == {"items": 0, "points": 0} and r["completed"] == {"items": 0, "points": 0}
+    b = analytics.burndown(s, "max")
+    assert b["start_points"] == 0
+    assert all(d["ideal"] == 0 for d in b["days"])
+    assert [d["remaining"] for d in b["days"] if d["remaining"] is not None] == [0, 0, 0, 0]
+
+
+def test_dashboard_and_review_in_one_call(story: Any) -> None:
+    d = analytics.dashboard(story, "max")
+    assert [s["number"] for s in d["velocity"]["sprints"]] == [1]
+    assert d["coaching"]["flagged"] == ["rita", "rob"]
+    assert analytics.dashboard(story, "rita")["coaching"] is None
+    detail = analytics.rep_detail(story, "max", "rita")
+    assert detail["velocities"] == [3] and detail["attainment"]["won_value"] == Decimal("3000.00")
+    r = analytics.review(story, "max")
+    assert r["report"]["sprint"]["number"] == 2
+    assert [m["login"] for m in r["activity"]] == ["rita", "rob"]
+    assert set(r["retro"]) == {"went_well", "to_improve", "action"}

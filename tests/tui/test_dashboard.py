@@ -1,0 +1,118 @@
+"""The manager's dashboard: key 7, panels filled from the store, rep detail."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from textual.widgets import OptionList, Static
+
+from salessprint.services.analytics import attainment, coaching
+from salessprint.tui.app import SalesSprintApp
+from salessprint.tui.modals.rep_detail import RepDetailModal
+from salessprint.tui.screens.dashboard import DashboardScreen
+
+SIZE = (160, 50)
+
+
+async def settle(app: Any, pilot: Any) -> None:
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def static_text(widget: Static) -> str:
+    return str(widget.render())
+
+
+def test_key_7_opens_the_dashboard_with_the_stores_figures(demo_store: Any) -> None:
+    async def run() -> None:
+        app = SalesSprintApp(demo_store, "maria")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("7")
+            await settle(app, pilot)
+            screen = app.screen
+            assert isinstance(screen, DashboardScreen)
+            expected = attainment(demo_store, "maria")["members"]
+            reps = screen.query_one("#reps", OptionList)
+            assert reps.option_count == len(expected) == 7
+            shown = [str(reps.get_option_at_index(i).prompt) for i in range(reps.option_count)]
+            for line, member in zip(shown, expected, strict=True):
+                assert line.startswith(member["name"][:18])
+                if member["attainment"] is None:
+                    assert "no quota" in line
+                else:
+                    assert f"{member['attainment']} %" in line
+            flags = static_text(screen.query_one("#flags", Static))
+            chris = next(m for m in coaching(demo_store, "maria")["members"] if m["login"] == "chris")
+            assert "Chris Okafor" in flags
+            assert all(f["message"] in flags for f in chris["flags"])
+            assert "Velocity down 3 sprints running" in flags
+
+    asyncio.run(run())
+
+
+def test_selecting_a_rep_opens_their_detail_and_agenda(demo_store: Any) -> None:
+    async def run() -> None:
+        app = SalesSprintApp(demo_store, "maria")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("7")
+            await settle(app, pilot)
+            await pilot.press("down", "down", "enter")   # alex, bea, chris
+            await settle(app, pilot)
+            modal = app.screen
+            assert isinstance(modal, RepDetailModal) and modal.login == "chris"
+            body = static_text(modal.query_one("#detail-body", Static))
+            assert "Won this month: 0.00 of 60,000.00 EUR (0.0 %)" in body
+            assert "Velocity, last sprints:" in body
+            assert modal.agenda.startswith("1:1 with Chris Okafor")
+            assert "1:1 with Chris Okafor" in static_text(modal.query_one("#detail-agenda", Static))
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, DashboardScreen)
+
+    asyncio.run(run())
+
+
+def test_a_rep_sees_no_coaching_flags(demo_store: Any) -> None:
+    async def run() -> None:
+        app = SalesSprintApp(demo_store, "alex")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("7")
+            await settle(app, pilot)
+            assert "for managers" in static_text(app.screen.query_one("#flags", Static))
+
+    asyncio.run(run())
+
+
+def test_dashboard_on_an_empty_team(tmp_path: Any, frozen: Any) -> None:
+    async def run() -> None:
+        from salessprint.services import open_store
+        from salessprint.services.team import init_team
+
+        store = open_store(f"sqlite:///{tmp_path / 'empty.db'}", check_schema=False)
+        init_team(store, "Empty", "ada", "Ada Admin")
+        app = SalesSprintApp(store, "ada")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("7")
+            await settle(app, pilot)
+            screen = app.screen
+            assert screen.query_one("#reps", OptionList).option_count == 0
+            assert "no reps yet" in str(screen.query_one("#attainment-title").render())
+            assert "everyone is on track" in static_text(screen.query_one("#flags", Static))
+        store.dispose()
+
+    asyncio.run(run())
+
+
+def test_dashboard_snapshot(demo_store: Any, snap_compare: Any) -> None:
+    async def open_dashboard(pilot: Any) -> None:
+        await settle(pilot.app, pilot)
+        await pilot.press("7")
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(SalesSprintApp(demo_store, "maria"), terminal_size=SIZE, run_before=open_dashboard)

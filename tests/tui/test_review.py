@@ -1,0 +1,285 @@
+"""The weekly review: slides in the projector theme, keys, the F5 mode, and
+`salessprint serve` answering over HTTP (and rendering in headless chromium)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import Label, Static
+
+from salessprint.services.analytics import review
+from salessprint.tui.app import SalesSprintApp
+from salessprint.tui.review_app import ReviewApp
+from salessprint.tui.screens.review import SLIDES, ReviewScreen
+
+SIZE = (200, 50)
+
+
+async def settle(app: Any, pilot: Any) -> None:
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def title(app: Any) -> str:
+    return str(app.screen.query_one("#slide-title", Label).render())
+
+
+def body(app: Any) -> str:
+    """The slide body as plain text (rich tables and groups rendered)."""
+    from rich.console import Console
+
+    content = app.screen.query_one("#slide-body", Static).content
+    console = Console(width=200, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(content)
+    return console.export_text()
+
+
+def test_slides_move_with_the_keys_and_show_the_store(demo_store: Any) -> None:
+    expected = review(demo_store, "maria")
+    report = expected["report"]
+
+    async def run() -> None:
+        app = ReviewApp(demo_store, "maria")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert isinstance(app.screen, ReviewScreen)
+            assert app.theme == "projector"
+            assert title(app) == "Sprint 13 · Sprint goal and outcome"
+            assert report["sprint"]["goal"] in body(app)
+            assert f"{report['completed']['points']} of {report['committed']['points']} committed points" in body(app)
+            await pilot.press("right")
+            assert title(app).endswith("Sprint report")
+            assert "Committed at start" in body(app) and "Untouched" in body(app)
+            await pilot.press("space")
+            assert title(app).endswith("Deals won and slipped")
+            for deal in report["slipped"]["deals"][:8]:
+                assert deal["title"] in body(app)
+            await pilot.press("pagedown")
+            assert title(app).endswith("Activity against goal")
+            assert "Chris Okafor" in body(app) and "behind" in body(app)
+            await pilot.press("right")
+            assert title(app).endswith("Velocity and forecast")
+            assert f"{expected['velocity']['forecast']} points" in body(app)
+            assert app.screen.query_one("#slide-chart").display
+            await pilot.press("right")
+            assert title(app).endswith("Retrospective")
+            assert not app.screen.query_one("#slide-chart").display
+            for entry in expected["retro"]["went_well"]:
+                assert entry["text"] in body(app)
+            await pilot.press("right")   # the last slide stays
+            assert title(app).endswith("Retrospective")
+            assert str(app.screen.query_one("#slide-number", Label).render()) == f"{len(SLIDES)} / {len(SLIDES)}"
+            await pilot.press("left")
+            assert title(app).endswith("Velocity and forecast")
+            await pilot.press("home")
+            assert title(app).endswith("Sprint goal and outcome")
+            await pilot.press("escape")
+            await pilot.pause()
+        assert app.return_code == 0
+
+    asyncio.run(run())
+
+
+def test_f5_opens_the_review_from_the_app(demo_store: Any) -> None:
+    async def run() -> None:
+        app = SalesSprintApp(demo_store, "maria")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f5")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ReviewScreen)
+            assert title(app).startswith("Sprint 13")
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert app.current_mode == "dashboard"
+
+    asyncio.run(run())
+
+
+def test_review_of_an_empty_team_says_so(tmp_path: Path, frozen: Any) -> None:
+    from salessprint.services import open_store
+    from salessprint.services.team import init_team
+
+    store = open_store(f"sqlite:///{tmp_path / 'empty.db'}", check_schema=False)
+    init_team(store, "Empty", "ada", "Ada Admin")
+
+    async def run() -> None:
+        app = ReviewApp(store, "ada")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            assert "No sprint yet" in body(app)
+            await pilot.press("right")
+            assert "No sprint yet" in body(app)
+
+    asyncio.run(run())
+    store.dispose()
+
+
+def test_review_snapshot_in_the_projector_theme(demo_store: Any, snap_compare: Any) -> None:
+    async def wait(pilot: Any) -> None:
+        await settle(pilot.app, pilot)
+        await pilot.press("right")
+
+    assert snap_compare(ReviewApp(demo_store, "maria"), terminal_size=SIZE, run_before=wait)
+
+
+# --- serve ------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(demo_db_path: Path, tmp_path: Path) -> Any:
+    """`salessprint serve` on a free port, on a copy of the demo store."""
+    db = tmp_path / "served.db"
+    shutil.copy(demo_db_path, db)
+    port = _free_port()
+    env = {**os.environ, "SALESSPRINT_NOW": "2026-11-26T10:30:00+00:00"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "salessprint", "--db", f"sqlite:///{db}", "--as", "maria", "serve", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 30
+    html = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                html = response.read().decode()
+                break
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.2)
+    try:
+        yield url, html, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_serve_answers_on_127_0_0_1(served: Any) -> None:
+    url, html, proc = served
+    assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
+    assert "js/textual.js" in html
+    port = url.rstrip("/").rsplit(":", 1)[1]
+    assert f'data-session-websocket-url="ws://127.0.0.1:{port}/ws"' in html
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+def test_headless_chromium_renders_the_first_slide(served: Any, tmp_path: Path) -> None:
+    url, _html, proc = served
+    assert proc.poll() is None
+    text = _terminal_text_in_chromium(url, tmp_path)
+    assert "Sprint goal and outcome" in text and "Sprint 13" in text
+    # xterm.js drew the terminal into the page (canvas layers or DOM rows).
+    assert "[rows:0]" not in text
+
+
+# Collects what the served app sends to the browser's terminal, as text.
+CAPTURE_WEBSOCKET = """
+(() => {
+  window.__ssText = "";
+  const Orig = window.WebSocket;
+  const dec = new TextDecoder("utf-8");
+  function Wrapped(url, protocols) {
+    const ws = protocols === undefined ? new Orig(url) : new Orig(url, protocols);
+    ws.addEventListener("message", async (ev) => {
+      const d = ev.data;
+      if (typeof d === "string") { window.__ssText += d; }
+      else if (d instanceof Blob) { window.__ssText += dec.decode(await d.arrayBuffer()); }
+      else { window.__ssText += dec.decode(d); }
+    });
+    return ws;
+  }
+  Wrapped.prototype = Orig.prototype;
+  Object.assign(Wrapped, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+  window.WebSocket = Wrapped;
+})();
+"""
+
+
+def _terminal_text_in_chromium(url: str, profile: Path) -> str:
+    """Open the page in headless chromium through the DevTools protocol and
+    return what the app sent to the page's terminal, once the first slide is
+    there (or after 40 s), plus whether xterm drew rows into the page."""
+    import http.client
+
+    port = _free_port()
+    browser = subprocess.Popen(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", f"--remote-debugging-port={port}",
+         f"--user-data-dir={profile / 'chromium'}", "--window-size=1600,1000", "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        ws_url = ""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not ws_url:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+                conn.request("GET", "/json")
+                pages = [p for p in json.loads(conn.getresponse().read()) if p.get("type") == "page"]
+                ws_url = pages[0]["webSocketDebuggerUrl"] if pages else ""
+            except (OSError, ValueError, IndexError):
+                time.sleep(0.3)
+        assert ws_url, "chromium's DevTools endpoint did not answer"
+        return asyncio.run(_drive(ws_url, url))
+    finally:
+        browser.terminate()
+        try:
+            browser.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            browser.kill()
+
+
+async def _drive(ws_url: str, url: str) -> str:
+    import aiohttp
+
+    counter = 0
+
+    async def call(ws: Any, method: str, **params: Any) -> dict[str, Any]:
+        nonlocal counter
+        counter += 1
+        await ws.send_json({"id": counter, "method": method, "params": params})
+        async for msg in ws:
+            data = json.loads(msg.data)
+            if data.get("id") == counter:
+                return dict(data.get("result", {}))
+        return {}
+
+    async with aiohttp.ClientSession() as session, session.ws_connect(ws_url, max_msg_size=0) as ws:
+        await call(ws, "Page.enable")
+        await call(ws, "Page.addScriptToEvaluateOnNewDocument", source=CAPTURE_WEBSOCKET)
+        await call(ws, "Page.navigate", url=url)
+        text = ""
+        for _ in range(80):
+            await asyncio.sleep(0.5)
+            result = await call(ws, "Runtime.evaluate", returnByValue=True,
+                                expression="(window.__ssText || '') + '\\n[rows:' + "
+                                           "document.querySelectorAll('.xterm-screen canvas, .xterm-rows').length + ']'")
+            text = str(result.get("result", {}).get("value", ""))
+            if "Sprint goal and outcome" in text:
+                break
+        return text
