@@ -109,6 +109,9 @@ def import_deals(
                 "This store has no team yet: add --team NAME to create it from the import "
                 "(you, --as LOGIN, become its admin), or run 'salessprint init' first."
             )
+        if not login:
+            raise SalesSprintError("Say who you are with --as LOGIN: the import makes you the new team's admin.")
+        validate(MemberIn, login=login, name=login, role=Role.ADMIN)
         if dry_run:
             with tempfile.TemporaryDirectory(prefix="salessprint-dry-") as folder:
                 scratch = Store(f"sqlite:///{Path(folder) / 'dry.db'}")

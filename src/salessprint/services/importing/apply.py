@@ -178,7 +178,7 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
             .join(Deal, Deal.id == DealEvent.deal_id)
             .where(Deal.team_id == team_id, Deal.source == parsed.source)
             .group_by(DealEvent.deal_id)
-        ).tuples().all())
+        ).all())
     history: dict[str, list[Any]] = {}
     for item in parsed.history:
         history.setdefault(item.deal_external_id, []).append(item)
@@ -272,7 +272,7 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
             if progress:
                 progress(total // 2 + (start + len(chunk)) // 3, total)
         id_of = dict(s.execute(select(DEALS.c.external_id, DEALS.c.id).where(
-            DEALS.c.team_id == team_id, DEALS.c.source == parsed.source)).tuples().all())
+            DEALS.c.team_id == team_id, DEALS.c.source == parsed.source)).all())
         for start in range(0, len(inserts), 2000):
             chunk = inserts[start:start + 2000]
             for row, evs in zip(chunk, new_events[start:start + 2000], strict=True):

@@ -58,7 +58,7 @@ class ImportFailed(InvalidInput):
             f"Nothing was imported: {len(self.errors)}{'+' if more else ''} "
             f"bad row{'s' if len(self.errors) != 1 else ''}"
             + (" (only the first 20 are listed)" if more else "")
-            + ". Fix them and run the import again:"
+            + f". Fix {'them' if len(self.errors) != 1 else 'it'} and run the import again:"
         )
         super().__init__("\n".join([head, *lines]), field="file")
 

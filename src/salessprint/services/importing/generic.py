@@ -73,6 +73,8 @@ class Layout:
     stage_outcomes: dict[str, str] = field(default_factory=dict)
     stage_order: tuple[str, ...] = ()
     """The CRM's usual open-stage order, used before probabilities."""
+    explicit: frozenset[str] = frozenset()
+    """Fields a mapping file named: their columns must be in the file."""
 
     def resolve(self, csv_file: CsvFile) -> dict[str, str]:
         present = {h.lower(): h for h in csv_file.header}
@@ -82,6 +84,13 @@ class Layout:
                 if name.lower() in present:
                     columns[key] = present[name.lower()]
                     break
+        absent = [f"'{self.candidates[k][0]}' (for {k})" for k in sorted(self.explicit) if k not in columns]
+        if absent:
+            raise InvalidInput(
+                f"{csv_file.name}: line 1: the mapping names column{'s' if len(absent) > 1 else ''} "
+                f"{', '.join(absent)}, but the file has no such column.",
+                field="file",
+            )
         missing = [k for k in REQUIRED if k not in columns]
         if missing:
             wanted = "; ".join(f"{k}: {' or '.join(repr(n) for n in self.candidates.get(k, ()))}" for k in missing)
@@ -127,7 +136,8 @@ def merge(layout: Layout, mapping: dict[str, Any] | None) -> Layout:
     candidates = dict(layout.candidates)
     for key, column in mapping["columns"].items():
         candidates[key] = (column,)
-    return Layout(candidates, {**layout.stage_outcomes, **mapping["stages"]}, layout.stage_order)
+    return Layout(candidates, {**layout.stage_outcomes, **mapping["stages"]}, layout.stage_order,
+                  frozenset(mapping["columns"]))
 
 
 def outcome_of(stage: str, cells: dict[str, Any], raw: dict[str, str], layout: Layout) -> str:
