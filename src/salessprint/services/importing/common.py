@@ -381,14 +381,19 @@ def build(model: type[BaseModel], errors: ErrorList, file: str, line: int,
     try:
         return model(line=line, **values)
     except ValidationError as exc:
+        named: set[str] = set()
         for err in exc.errors():
             key = str(err["loc"][0]) if err["loc"] else "row"
+            column = columns.get(key, FIELD_LABELS.get(key, key))
+            if column in named:
+                continue
+            named.add(column)
             msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "string_too_long":
+            if err["type"] in ("string_too_long", "too_long"):
                 msg = f"is too long (at most {err['ctx']['max_length']} characters)"
             elif err["type"] in ("string_too_short", "missing") or (err["type"] == "string_type" and err.get("input") is None):
                 msg = "is empty but required"
-            errors.add(file, line, columns.get(key, FIELD_LABELS.get(key, key)), msg)
+            errors.add(file, line, column, msg)
         return None
 
 
