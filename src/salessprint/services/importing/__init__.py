@@ -101,8 +101,11 @@ def import_deals(
     progress: Progress | None = None,
 ) -> ImportResult:
     started = time.perf_counter()
-    parsed = read_file(path, fmt, mapping)
     state = store.schema_state()
+    if not state.empty:
+        store.require_current_schema()
+        _check_permission(store, login)
+    parsed = read_file(path, fmt, mapping)
     if state.empty:
         if not team_name:
             raise SalesSprintError(
@@ -125,6 +128,15 @@ def import_deals(
     else:
         store.require_current_schema()
     return _run(store, login, parsed, fmt, Path(path), dry_run, team_name, progress, started)
+
+
+def _check_permission(store: Store, login: str | None) -> None:
+    """Refuse a non-admin before reading the file (the transaction checks again)."""
+    with store.session() as probe:
+        if not probe.scalar(select(func.count()).select_from(Team)):
+            return
+    with unit_of_work(store, login) as uow:
+        uow.require(Action.IMPORT)
 
 
 def _run(store: Store, login: str | None, parsed: Parsed, fmt: str, path: Path, dry_run: bool,
