@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "salessprint.cli.sprint_cmds",
     "salessprint.cli.report_cmds",
     "salessprint.cli.review_cmds",
+    "salessprint.cli.io_cmds",
 )
 
 

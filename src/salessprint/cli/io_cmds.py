@@ -1,0 +1,136 @@
+"""Moving data in and out: `import deals`, `export`, `restore`.
+
+An import into a store with no team creates the team (`--team NAME`) and
+makes you (`--as LOGIN`) its admin; into an existing team it needs an admin.
+`restore` needs no identity: it only fills an empty store.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from salessprint.cli.context import Ctx, pass_ctx
+from salessprint.cli.output import dump_json
+
+FORMAT_HELP = (
+    "maven: the Maven 'CRM Sales Opportunities' sales_pipeline.csv (sales_teams.csv, accounts.csv and "
+    "products.csv beside it are read too); salesforce: an Opportunity export (Account.csv and "
+    "OpportunityHistory.csv beside it are read too); pipedrive, hubspot: their deal exports; csv: any "
+    "file, with --mapping."
+)
+
+
+class _Bar:
+    """A progress bar on stderr, only on a terminal and only once it is worth it."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not sys.stderr.isatty() or total < 500:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Importing deals", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(max(0, done - self.done))
+        self.done = max(self.done, done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+@click.group("import")
+def import_group() -> None:
+    """Bring data in from other tools."""
+
+
+@import_group.command("deals")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", required=True, help=FORMAT_HELP,
+              type=click.Choice(["maven", "salesforce", "pipedrive", "hubspot", "csv"], case_sensitive=False))
+@click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
+              help="A TOML file naming your columns ([columns] title = \"Name\" ...), for --format csv.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
+@click.option("--team", "team", metavar="NAME", help="In an empty store: create this team, with you as its admin.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@pass_ctx
+def import_deals_cmd(ctx: Ctx, file: Path, fmt: str, mapping: Path | None, dry_run: bool, team: str | None,
+                     as_json: bool) -> None:
+    """Import deals from a CRM export. Re-importing the same file updates the
+    deals (matched on the CRM's ids), never duplicates them. A bad row stops
+    the whole import, listing the bad rows; the store stays as it was."""
+    from salessprint.services.importing import import_deals
+
+    bar = _Bar()
+    try:
+        result = import_deals(ctx.store(check_schema=False), ctx.settings.user, file, fmt.lower(),
+                              mapping=mapping, dry_run=dry_run, team_name=team, progress=bar)
+    finally:
+        bar.close()
+    if as_json:
+        dump_json(result)
+        return
+    verb = "Would import" if result.dry_run else "Imported"
+    click.echo(
+        f"{verb} {result.file} into '{result.team}'{' (new team)' if result.team_created else ''}: "
+        f"{result.deals_created} new deals, {result.deals_updated} updated, {result.deals_unchanged} unchanged; "
+        f"{len(result.members_created)} new members, {result.accounts_created} new accounts, "
+        f"{result.events_created} stage changes ({result.seconds:.1f} s)."
+    )
+    if result.stages_created:
+        click.echo(f"New stages: {', '.join(result.stages_created)}.")
+    if result.members_created:
+        shown = ", ".join(result.members_created[:12])
+        more = f" and {len(result.members_created) - 12} more" if len(result.members_created) > 12 else ""
+        click.echo(f"New members (logins): {shown}{more}.")
+    for note in result.notes[:5]:
+        click.echo(f"Note: {note}")
+    if result.dry_run:
+        click.echo("Dry run: nothing was changed.")
+
+
+@click.command("export")
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--csv", "csv_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Write one CSV per table into DIR (for spreadsheets) instead of a JSON backup.")
+@pass_ctx
+def export_cmd(ctx: Ctx, file: Path | None, csv_dir: Path | None) -> None:
+    """Write the whole team to FILE.json (a backup 'restore' reads back), or
+    its tables as CSV files with --csv DIR. Managers and admins only."""
+    from salessprint.services.backup import export_csv, export_json
+
+    if (file is None) == (csv_dir is None):
+        raise click.UsageError("Give either FILE.json or --csv DIR.")
+    if csv_dir is not None:
+        summary = export_csv(ctx.store(), ctx.login, csv_dir)
+        click.echo(f"Wrote {len(summary.rows)} CSV files for '{summary.team}' into {summary.path}.")
+        return
+    assert file is not None
+    summary = export_json(ctx.store(), ctx.login, file)
+    click.echo(f"Exported '{summary.team}' to {summary.path}: {_counts(summary.rows)}.")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@pass_ctx
+def restore_cmd(ctx: Ctx, file: Path) -> None:
+    """Restore a backup written by 'export' into an empty store (SQLite or
+    PostgreSQL), creating the schema. A store that holds a team is refused."""
+    from salessprint.services.backup import restore
+
+    summary = restore(ctx.store(check_schema=False), file)
+    click.echo(f"Restored '{summary.team}' into {ctx.store(check_schema=False).display_url}: {_counts(summary.rows)}.")
+
+
+def _counts(rows: dict[str, int]) -> str:
+    keys = ("members", "deals", "tasks", "sprints", "activities", "changes")
+    return ", ".join(f"{rows.get(k, 0)} {k}" for k in keys)
+
+
+COMMANDS = [import_group, export_cmd, restore_cmd]

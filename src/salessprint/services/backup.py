@@ -1,0 +1,462 @@
+"""Export a whole team as versioned JSON, restore it into an empty store, and
+export its tables as CSV for spreadsheets.
+
+The backup format (version 1)
+-----------------------------
+One UTF-8 JSON object, keys sorted, one table row per line, ending in a
+newline:
+
+    {
+     "about": "salessprint backup: ...",
+     "format": "salessprint-backup",
+     "schema": "<alembic revision of the store it came from>",
+     "tables": {
+      "<table>": {
+       "columns": ["id", ...],
+       "rows": [
+        [1, ...],
+        ...
+       ]
+      },
+      ...
+     },
+     "team": "<team name>",
+     "version": 1
+    }
+
+Every table of the data model is present (teams, stages, members, targets,
+accounts, deals, deal_collaborators, deal_events, tasks, sprints,
+sprint_items, activities, retro_entries, retro_votes, notes, changes), its
+rows ordered by primary key, each row a list in `columns` order. Values:
+money as a string with two decimals ("1234.50"), dates as "YYYY-MM-DD",
+times as ISO 8601 in UTC with offset ("2026-11-26T10:30:00+00:00"), booleans
+as true/false, the change log's before/after as JSON objects, text exactly as
+stored (any Unicode). Ids are kept, so references between tables hold.
+
+The same store gives the same bytes: nothing in the file depends on when or
+where it was written. export -> restore -> export gives identical bytes on
+SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Table, Text, insert, select, text, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from salessprint.domain.enums import Role
+from salessprint.domain.errors import Conflict, InvalidInput, PermissionDenied, StoreUnavailable
+from salessprint.domain.values import Value
+from salessprint.services.uow import unit_of_work
+from salessprint.store.db import Store, describe_failure
+from salessprint.store.models import (
+    Account,
+    Activity,
+    Change,
+    Deal,
+    DealCollaborator,
+    DealEvent,
+    Member,
+    Note,
+    RetroEntry,
+    RetroVote,
+    Sprint,
+    SprintItem,
+    Stage,
+    Target,
+    Task,
+    Team,
+)
+from salessprint.store.types import Money, UTCDateTime
+
+FORMAT = "salessprint-backup"
+VERSION = 1
+ABOUT = ("salessprint backup: the whole team, table by table; see salessprint.services.backup "
+         "for the format. Restore with 'salessprint restore FILE' into an empty store.")
+MODELS: tuple[type, ...] = (Team, Stage, Member, Target, Account, Deal, DealCollaborator, DealEvent, Task,
+                            Sprint, SprintItem, Activity, RetroEntry, RetroVote, Note, Change)
+TABLES: dict[str, Table] = {m.__tablename__: m.__table__ for m in MODELS}  # type: ignore[attr-defined]
+CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "|")
+
+
+class BackupSummary(Value):
+    """What an export or restore wrote: rows per table."""
+
+    path: str
+    team: str
+    rows: dict[str, int]
+
+
+# -- encoding values ------------------------------------------------------
+def _encode(column: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    kind = column.type
+    if isinstance(kind, Money):
+        return str(Decimal(value).quantize(Decimal("0.01")))
+    if isinstance(kind, UTCDateTime):
+        return value.isoformat()
+    if isinstance(kind, Date):
+        return value.isoformat()
+    if isinstance(kind, Boolean):
+        return bool(value)
+    if isinstance(kind, Float):
+        return float(value)
+    return value
+
+
+def _decode(column: Any, value: Any) -> Any:
+    """A JSON value back into the column's Python type, or ValueError."""
+    if value is None:
+        if not column.nullable:
+            raise ValueError("is empty but required")
+        return None
+    kind = column.type
+    if isinstance(kind, Money):
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not money written as a string like \"12.50\"")
+        try:
+            amount = Decimal(value)
+        except InvalidOperation:
+            raise ValueError(f"'{value[:40]}' is not an amount of money") from None
+        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or abs(amount) >= Decimal("1e12"):
+            raise ValueError(f"'{value[:40]}' is not an amount of money with cents")
+        return amount
+    if isinstance(kind, UTCDateTime):
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not a time")
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"'{value[:40]}' is not a real time (ISO 8601)") from None
+        if moment.tzinfo is None:
+            raise ValueError(f"'{value[:40]}' has no time zone")
+        return moment
+    if isinstance(kind, Date):
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not a date")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"'{value[:40]}' is not a real date (YYYY-MM-DD)") from None
+    if isinstance(kind, Boolean):
+        if not isinstance(value, bool):
+            raise ValueError(f"{value!r} is not true or false")
+        return value
+    if isinstance(kind, Integer):
+        if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2**31:
+            raise ValueError(f"{value!r} is not a whole number")
+        return value
+    if isinstance(kind, Float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"{value!r} is not a number")
+        return float(value)
+    if isinstance(kind, JSON):
+        if not isinstance(value, dict):
+            raise ValueError("is not a JSON object")
+        return value
+    if isinstance(kind, String | Text):
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not text")
+        length = getattr(kind, "length", None)
+        if length is not None and len(value) > length:
+            raise ValueError(f"is longer than {length} characters")
+        if "\x00" in value:
+            raise ValueError("contains a NUL character")
+        return value
+    return value
+
+
+# -- export ---------------------------------------------------------------
+def _team_filters(team_id: int) -> dict[str, Any]:
+    deals = select(Deal.id).where(Deal.team_id == team_id)
+    members = select(Member.id).where(Member.team_id == team_id)
+    sprints = select(Sprint.id).where(Sprint.team_id == team_id)
+    entries = select(RetroEntry.id).where(RetroEntry.sprint_id.in_(sprints))
+    return {
+        "teams": Team.id == team_id,
+        "stages": Stage.team_id == team_id,
+        "members": Member.team_id == team_id,
+        "targets": Target.member_id.in_(members),
+        "accounts": Account.team_id == team_id,
+        "deals": Deal.team_id == team_id,
+        "deal_collaborators": DealCollaborator.deal_id.in_(deals),
+        "deal_events": DealEvent.deal_id.in_(deals),
+        "tasks": Task.team_id == team_id,
+        "sprints": Sprint.team_id == team_id,
+        "sprint_items": SprintItem.sprint_id.in_(sprints),
+        "activities": Activity.team_id == team_id,
+        "retro_entries": RetroEntry.sprint_id.in_(sprints),
+        "retro_votes": RetroVote.entry_id.in_(entries),
+        "notes": Note.team_id == team_id,
+        "changes": Change.team_id == team_id,
+    }
+
+
+def _read_tables(session: Session, team_id: int) -> dict[str, dict[str, Any]]:
+    filters = _team_filters(team_id)
+    tables: dict[str, dict[str, Any]] = {}
+    for name, table in TABLES.items():
+        columns = list(table.columns)
+        order = list(table.primary_key.columns)
+        rows = session.execute(select(*columns).where(filters[name]).order_by(*order)).all()
+        tables[name] = {
+            "columns": [c.name for c in columns],
+            "rows": [[_encode(c, v) for c, v in zip(columns, row, strict=True)] for row in rows],
+        }
+    return tables
+
+
+def _admin_team(uow: Any) -> Team:
+    if uow.actor.role not in (Role.MANAGER, Role.ADMIN):
+        raise PermissionDenied(
+            "Only a manager or admin may export the whole team (it includes the change log); "
+            f"you are a {uow.actor.role.value}."
+        )
+    return uow.team()
+
+
+def backup_document(store: Store, login: str) -> dict[str, Any]:
+    """The team's backup as a JSON-ready dict."""
+    with unit_of_work(store, login) as uow:
+        team = _admin_team(uow)
+        tables = _read_tables(uow.session, team.id)
+        schema = store.schema_state().current
+        return {"about": ABOUT, "format": FORMAT, "version": VERSION, "schema": schema,
+                "team": team.name, "tables": tables}
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(", ", ": "), allow_nan=False)
+
+
+def dumps(document: dict[str, Any]) -> bytes:
+    """The backup's bytes: keys sorted, one table row per line."""
+    out = ["{\n"]
+    keys = sorted(document)
+    for i, key in enumerate(keys):
+        comma = "," if i < len(keys) - 1 else ""
+        if key != "tables":
+            out.append(f" {_json(key)}: {_json(document[key])}{comma}\n")
+            continue
+        out.append(' "tables": {\n')
+        names = sorted(document["tables"])
+        for j, name in enumerate(names):
+            table = document["tables"][name]
+            out.append(f'  {_json(name)}: {{\n   "columns": {_json(table["columns"])},\n   "rows": [')
+            if table["rows"]:
+                out.append("\n" + ",\n".join("    " + _json(row) for row in table["rows"]) + "\n   ]")
+            else:
+                out.append("]")
+            out.append("\n  }" + ("," if j < len(names) - 1 else "") + "\n")
+        out.append(" }" + comma + "\n")
+    out.append("}\n")
+    return "".join(out).encode("utf-8")
+
+
+def export_json(store: Store, login: str, path: str | Path) -> BackupSummary:
+    """Write the team's backup to `path` (replaced atomically)."""
+    document = backup_document(store, login)
+    target = Path(path)
+    _write_bytes(target, dumps(document))
+    return BackupSummary(path=str(target), team=document["team"],
+                         rows={n: len(t["rows"]) for n, t in document["tables"].items()})
+
+
+def _write_bytes(target: Path, data: bytes) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        partial.write_bytes(data)
+        partial.replace(target)
+    except OSError as exc:
+        raise InvalidInput(f"Cannot write {target}: {exc.strerror or exc}.", field="file") from None
+
+
+def neutralise(value: Any) -> str:
+    """A CSV cell a spreadsheet will show, never run: formula-looking text
+    ('=cmd|...', '+1+1', '@SUM(...)') gets a leading apostrophe."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict | list):
+        value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    cell = str(value)
+    if cell.startswith(CSV_TRIGGERS) and not _is_number(cell):
+        return "'" + cell
+    return cell
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        return Decimal(cell).is_finite()
+    except InvalidOperation:
+        return False
+
+
+def export_csv(store: Store, login: str, folder: str | Path) -> BackupSummary:
+    """One CSV per table (UTF-8 with BOM, for spreadsheets) in `folder`."""
+    document = backup_document(store, login)
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise InvalidInput(f"{target} is a file; give a folder for the CSV files.", field="folder")
+    for name, table in document["tables"].items():
+        lines: list[list[str]] = [table["columns"], *([neutralise(v) for v in row] for row in table["rows"])]
+        import io
+
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(lines)
+        _write_bytes(target / f"{name}.csv", buffer.getvalue().encode("utf-8-sig"))
+    return BackupSummary(path=str(target), team=document["team"],
+                         rows={n: len(t["rows"]) for n, t in document["tables"].items()})
+
+
+# -- restore --------------------------------------------------------------
+def _problem(path: Path, message: str) -> InvalidInput:
+    return InvalidInput(f"{path.name}: {message}", field="file")
+
+
+def load_backup(path: str | Path, known_revisions: set[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Read and check a backup file completely; rows per table, decoded."""
+    source = Path(path)
+    try:
+        raw = source.read_bytes()
+    except OSError:
+        raise _problem(source, "cannot be read: check the path.") from None
+    if not raw.strip():
+        raise _problem(source, "is empty; it is not a salessprint backup.")
+    try:
+        document = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise _problem(source, "is not UTF-8 text; it is not a salessprint backup.") from None
+    except json.JSONDecodeError as exc:
+        cut = exc.pos >= len(raw.decode("utf-8-sig", "replace").rstrip()) - 1
+        what = "is cut off (incomplete JSON)" if cut else "is not valid JSON"
+        raise _problem(source, f"{what} at line {exc.lineno}, column {exc.colno}; use a complete backup.") from None
+    except RecursionError:
+        raise _problem(source, "is nested too deeply; it is not a salessprint backup.") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise _problem(source, "is not a salessprint backup (no \"format\": \"salessprint-backup\").")
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise _problem(source, "has no format version; it is not a salessprint backup.")
+    if version > VERSION:
+        raise _problem(source, f"was written by a newer salessprint (backup format {version}; this one reads "
+                               f"up to {VERSION}). Upgrade salessprint, then restore.")
+    if version < 1:
+        raise _problem(source, f"has an unknown backup format version {version}.")
+    schema = document.get("schema")
+    if known_revisions is not None and schema not in known_revisions:
+        raise _problem(source, f"comes from a newer database schema ({str(schema)[:40]}); upgrade salessprint, "
+                               "then restore.")
+    tables = document.get("tables")
+    if not isinstance(tables, dict):
+        raise _problem(source, "has no tables.")
+    missing = [n for n in TABLES if n not in tables]
+    unknown = [n for n in tables if n not in TABLES]
+    if unknown:
+        raise _problem(source, f"has tables this salessprint does not know ({', '.join(map(str, unknown))[:200]}); "
+                               "it was written by a newer salessprint.")
+    if missing:
+        raise _problem(source, f"lacks the tables {', '.join(missing)}; it is incomplete.")
+    out: dict[str, list[dict[str, Any]]] = {}
+    for name, table in TABLES.items():
+        block = tables[name]
+        if not isinstance(block, dict) or not isinstance(block.get("columns"), list) or not isinstance(block.get("rows"), list):
+            raise _problem(source, f"table {name} needs \"columns\" and \"rows\" lists.")
+        columns = block["columns"]
+        expected = [c.name for c in table.columns]
+        if columns != expected:
+            extra = [c for c in columns if c not in expected]
+            if extra:
+                raise _problem(source, f"table {name} has columns this salessprint does not know "
+                                       f"({', '.join(map(str, extra))[:200]}); it was written by a newer salessprint.")
+            raise _problem(source, f"table {name} should have the columns {', '.join(expected)}.")
+        decoded: list[dict[str, Any]] = []
+        keys: set[tuple[Any, ...]] = set()
+        pk = [c.name for c in table.primary_key.columns]
+        for number, row in enumerate(block["rows"], start=1):
+            if not isinstance(row, list) or len(row) != len(columns):
+                raise _problem(source, f"table {name}, row {number}: should be a list of {len(columns)} values.")
+            values: dict[str, Any] = {}
+            for column, value in zip(table.columns, row, strict=True):
+                try:
+                    values[column.name] = _decode(column, value)
+                except ValueError as exc:
+                    raise _problem(source, f"table {name}, row {number}: {column.name}: {exc}.") from None
+            key = tuple(values[k] for k in pk)
+            if key in keys:
+                raise _problem(source, f"table {name}, row {number}: the id {key[0] if len(key) == 1 else key} "
+                                       "appears twice.")
+            keys.add(key)
+            decoded.append(values)
+        out[name] = decoded
+    if len(out["teams"]) != 1:
+        raise _problem(source, f"should hold exactly one team, not {len(out['teams'])}.")
+    return out
+
+
+def _known_revisions(store: Store) -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(store.alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def restore(store: Store, path: str | Path) -> BackupSummary:
+    """Restore a backup into an empty store (creating its schema); a store
+    that already holds a team is refused. All or nothing."""
+    data = load_backup(path, _known_revisions(store))
+    state = store.schema_state()
+    if not state.empty:
+        store.require_current_schema()
+        with store.session() as probe:
+            name = probe.scalar(select(Team.name).limit(1))
+            if name is not None:
+                raise Conflict(
+                    f"This store already holds the team '{name}'; restore only into an empty store "
+                    "(give a new --db)."
+                )
+    store.upgrade()
+    try:
+        with unit_of_work(store, None, need_actor=False) as uow:
+            s = uow.session
+            for name, table in TABLES.items():
+                rows = data[name]
+                if name == "members":
+                    managers = [{"b_id": r["id"], "b_manager": r["manager_id"]} for r in rows if r["manager_id"]]
+                    rows = [{**r, "manager_id": None} for r in rows]
+                for start in range(0, len(rows), 5000):
+                    s.execute(insert(table), rows[start:start + 5000])
+                if name == "members" and managers:
+                    from sqlalchemy import bindparam
+
+                    s.execute(update(table).where(table.c.id == bindparam("b_id"))
+                              .values(manager_id=bindparam("b_manager")), managers)
+            if store.backend == "postgresql":
+                for name, table in TABLES.items():
+                    if "id" in table.c and table.c.id.primary_key:
+                        s.execute(text(
+                            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                            f"COALESCE((SELECT MAX(id) FROM {name}), 1), "
+                            f"(SELECT MAX(id) FROM {name}) IS NOT NULL)"
+                        ))
+    except Conflict as exc:
+        raise InvalidInput(
+            f"{Path(path).name}: its rows do not fit together ({exc.message.split(': ', 1)[-1]}); "
+            "nothing was restored.", field="file"
+        ) from None
+    except (IntegrityError, SQLAlchemyError) as exc:
+        if isinstance(exc, IntegrityError):
+            raise InvalidInput(f"{Path(path).name}: its rows do not fit together; nothing was restored.") from None
+        raise StoreUnavailable(describe_failure(store.url, exc)) from None
+    team = data["teams"][0]["name"]
+    return BackupSummary(path=str(path), team=team, rows={n: len(r) for n, r in data.items()})

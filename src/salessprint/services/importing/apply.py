@@ -1,0 +1,312 @@
+"""Writing a parsed import into the store: one transaction, bulk statements.
+
+Deals are matched on (team, source, external id): a re-import updates the
+rows that changed and leaves the rest alone, never duplicating. Members are
+matched on their full name, accounts on their name, stages on their name
+(won/lost deals whose stage name the team lacks go to its Won/Lost stage;
+open stages the team lacks are added after its last open stage).
+Every created or changed deal is written to the change log.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from salessprint.domain import clock
+from salessprint.domain.enums import StageKind
+from salessprint.services.importing.common import DealRow, MemberRow, Parsed, Progress
+from salessprint.services.uow import jsonable
+from salessprint.store.models import Account, Change, Deal, DealEvent, Member, Stage
+
+DEALS = Deal.__table__
+COMPARED = ("title", "account_id", "value", "stage_id", "probability", "expected_close", "owner_id",
+            "next_step", "product", "started_on", "closed_on", "lost_reason")
+
+
+@dataclass
+class Outcome:
+    deals_created: int = 0
+    deals_updated: int = 0
+    deals_unchanged: int = 0
+    members_created: list[str] = field(default_factory=list)
+    accounts_created: int = 0
+    stages_created: list[str] = field(default_factory=list)
+    events_created: int = 0
+
+
+def midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=UTC)
+
+
+def login_for(name: str, taken: set[str]) -> str:
+    """'Moses Frase' -> 'moses.frase' (ASCII, unique in the store)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", ".", ascii_name.lower()).strip(".")[:56] or "member"
+    login, n = base, 1
+    while login in taken:
+        n += 1
+        login = f"{base}{n}"
+    taken.add(login)
+    return login
+
+
+def _stages(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> tuple[dict[str, Stage], Stage, Stage]:
+    stages = list(s.scalars(select(Stage).where(Stage.team_id == team_id).order_by(Stage.position)))
+    by_name = {st.name.lower(): st for st in stages}
+    won = next(st for st in stages if st.kind == StageKind.WON.value)
+    lost = next(st for st in stages if st.kind == StageKind.LOST.value)
+    wanted: dict[str, int] = {}
+    for name, probability in parsed.open_stages:
+        wanted.setdefault(name, probability)
+    for deal in parsed.deals:
+        if deal.outcome == "open":
+            wanted.setdefault(deal.stage, deal.probability if deal.probability is not None else 50)
+    missing = [(n, p) for n, p in wanted.items() if n.lower() not in by_name]
+    if missing:
+        last_open = max((st.position for st in stages if st.kind == StageKind.OPEN.value), default=-1)
+        for st in stages:
+            if st.position > last_open:
+                st.position += len(missing)
+        for i, (name, probability) in enumerate(missing):
+            stage = Stage(team_id=team_id, name=name, position=last_open + 1 + i,
+                          probability=probability, kind=StageKind.OPEN.value)
+            s.add(stage)
+            by_name[name.lower()] = stage
+            out.stages_created.append(name)
+        s.flush()
+    return by_name, won, lost
+
+
+def _members(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> dict[str, int]:
+    members = list(s.scalars(select(Member).where(Member.team_id == team_id)))
+    by_name = {m.name.casefold(): m for m in members}
+    taken = set(s.scalars(select(Member.login)))
+    wanted: dict[str, MemberRow] = {}
+    for row in parsed.members:
+        wanted.setdefault(row.name.casefold(), row)
+    for deal in parsed.deals:
+        if deal.owner:
+            wanted.setdefault(deal.owner.casefold(), MemberRow(line=deal.line, name=deal.owner))
+    now = clock.now()
+    for key, row in wanted.items():
+        member = by_name.get(key)
+        if member is None:
+            member = Member(team_id=team_id, login=login_for(row.name, taken), name=row.name, role=row.role,
+                            territory=row.territory, active=True, created_at=now)
+            s.add(member)
+            by_name[key] = member
+            out.members_created.append(member.login)
+        elif member.territory is None and row.territory:
+            member.territory = row.territory
+    s.flush()
+    for key, row in wanted.items():
+        member = by_name[key]
+        if row.manager and member.manager_id is None:
+            boss = by_name.get(row.manager.casefold())
+            if boss is not None and boss.id != member.id:
+                member.manager_id = boss.id
+    s.flush()
+    return {k: m.id for k, m in by_name.items()}
+
+
+def _accounts(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> dict[str, int]:
+    ids = {name: id_ for id_, name in s.execute(select(Account.id, Account.name).where(Account.team_id == team_id))}
+    rows: dict[str, dict[str, Any]] = {}
+    now = clock.now()
+    for acc in parsed.accounts:
+        if acc.name not in ids and acc.name not in rows:
+            rows[acc.name] = {"team_id": team_id, "name": acc.name, "sector": acc.sector,
+                              "territory": acc.territory, "external_id": acc.external_id, "created_at": now}
+    for deal in parsed.deals:
+        assert deal.account is not None
+        if deal.account not in ids and deal.account not in rows:
+            rows[deal.account] = {"team_id": team_id, "name": deal.account, "sector": None, "territory": None,
+                                  "external_id": None, "created_at": now}
+    if rows:
+        s.execute(insert(Account.__table__), list(rows.values()))
+        ids = {name: id_ for id_, name in s.execute(select(Account.id, Account.name).where(Account.team_id == team_id))}
+        out.accounts_created = len(rows)
+    return ids
+
+
+def _events(deal: DealRow, history: list[Any], entry_stage: str | None, entered: datetime) -> list[tuple[datetime, str | None, str]]:
+    """The stage changes a new deal brings: the file's history, else what
+    its dates say."""
+    if history:
+        events: list[tuple[datetime, str | None, str]] = []
+        prev: str | None = None
+        for item in sorted(history, key=lambda h: (h.at, h.line)):
+            if item.stage != prev:
+                events.append((item.at, prev, item.stage))
+                prev = item.stage
+        if prev != deal.stage:
+            events.append((max(entered, events[-1][0]), prev, deal.stage))
+        return events
+    if deal.outcome != "open" and entry_stage and deal.started_on:
+        return [(midnight(deal.started_on), None, entry_stage), (entered, entry_stage, deal.stage)]
+    return [(entered, None, deal.stage)]
+
+
+def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Progress | None) -> Outcome:
+    out = Outcome()
+    total = len(parsed.deals)
+    if progress:
+        progress(0, total)
+    stages, won, lost = _stages(s, team_id, parsed, out)
+    members = _members(s, team_id, parsed, out)
+    accounts = _accounts(s, team_id, parsed, out)
+    now = clock.now()
+    today = clock.today()
+
+    cols = [DEALS.c[name] for name in ("id", "external_id", "version", *COMPARED)]
+    existing = {
+        row.external_id: row
+        for row in s.execute(select(*cols).where(DEALS.c.team_id == team_id, DEALS.c.source == parsed.source))
+    }
+    last_event: dict[int, datetime] = {}
+    if existing and parsed.history:
+        last_event = dict(s.execute(
+            select(DealEvent.deal_id, func.max(DealEvent.at))
+            .join(Deal, Deal.id == DealEvent.deal_id)
+            .where(Deal.team_id == team_id, Deal.source == parsed.source)
+            .group_by(DealEvent.deal_id)
+        ).all())
+    history: dict[str, list[Any]] = {}
+    for item in parsed.history:
+        history.setdefault(item.deal_external_id, []).append(item)
+    stage_names = {st.id: st.name for st in stages.values()}
+    rank = float(s.scalar(select(func.max(DEALS.c.backlog_rank)).where(DEALS.c.team_id == team_id)) or 0)
+
+    inserts: list[dict[str, Any]] = []
+    new_events: list[list[tuple[datetime, str | None, str]]] = []
+    updates: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for i, deal in enumerate(parsed.deals):
+        if progress and i % 500 == 0:
+            progress(i // 2, total)
+        if deal.outcome == "won":
+            stage = stages.get(deal.stage.lower())
+            stage = stage if stage is not None and stage.kind == StageKind.WON.value else won
+        elif deal.outcome == "lost":
+            stage = stages.get(deal.stage.lower())
+            stage = stage if stage is not None and stage.kind == StageKind.LOST.value else lost
+        else:
+            stage = stages[deal.stage.lower()]
+        assert deal.account is not None
+        fields: dict[str, Any] = {
+            "title": deal.title,
+            "account_id": accounts[deal.account],
+            "value": deal.value,
+            "stage_id": stage.id,
+            "probability": deal.probability,
+            "expected_close": deal.expected_close or deal.closed_on,
+            "owner_id": members[deal.owner.casefold()] if deal.owner else actor_id,
+            "next_step": deal.next_step,
+            "product": deal.product,
+            "started_on": deal.started_on,
+            "closed_on": deal.closed_on,
+            "lost_reason": deal.lost_reason,
+        }
+        old = existing.get(deal.external_id)
+        if old is None:
+            if fields["started_on"] is None:
+                fields["started_on"] = deal.closed_on if deal.closed_on and deal.closed_on < today else today
+            hist = history.get(deal.external_id, [])
+            if deal.closed_on is not None:
+                entered = midnight(deal.closed_on)
+            elif hist:
+                entered = max(h.at for h in hist)
+            elif deal.started_on is not None:
+                entered = midnight(deal.started_on)
+            else:
+                entered = now
+            rank += 1.0
+            inserts.append({
+                **fields, "team_id": team_id, "stage_entered_at": entered, "backlog_rank": rank,
+                "points": None, "source": parsed.source, "external_id": deal.external_id,
+                "created_at": deal.created_at or now, "version": 1,
+            })
+            new_events.append(_events(deal, hist, parsed.entry_stage, entered))
+            continue
+        if fields["started_on"] is None:
+            fields["started_on"] = old.started_on
+        before = {k: getattr(old, k) for k in COMPARED}
+        if before == fields:
+            out.deals_unchanged += 1
+            continue
+        entered_at = None
+        if old.stage_id != fields["stage_id"]:
+            entered_at = midnight(deal.closed_on) if deal.closed_on else now
+            events.append({"deal_id": old.id, "member_id": actor_id, "at": entered_at, "kind": "stage",
+                           "old": stage_names.get(old.stage_id), "new": stage.name})
+        for item in sorted(history.get(deal.external_id, []), key=lambda h: h.at):
+            if item.at > last_event.get(old.id, item.at) and item.stage != stage_names.get(old.stage_id):
+                events.append({"deal_id": old.id, "member_id": actor_id, "at": item.at, "kind": "stage",
+                               "old": None, "new": item.stage})
+        updates.append({"b_id": old.id, "b_version": old.version + 1, **{f"b_{k}": v for k, v in fields.items()}})
+        if entered_at is not None:
+            updates[-1]["_entered"] = entered_at
+        changed = {k for k in COMPARED if before[k] != fields[k]}
+        changes.append({"team_id": team_id, "actor_id": actor_id, "at": now, "entity": "deal", "entity_id": old.id,
+                        "action": "update", "undone": False,
+                        "before": {k: jsonable(before[k]) for k in sorted(changed)},
+                        "after": {k: jsonable(fields[k]) for k in sorted(changed)}})
+
+    if progress:
+        progress(total // 2, total)
+    if inserts:
+        # No RETURNING: SQLite would then insert row by row. The ids are read
+        # back by external id, which is unique per team and source.
+        for start in range(0, len(inserts), 2000):
+            chunk = inserts[start:start + 2000]
+            s.execute(insert(DEALS), chunk)
+            if progress:
+                progress(total // 2 + (start + len(chunk)) // 3, total)
+        id_of = dict(s.execute(select(DEALS.c.external_id, DEALS.c.id).where(
+            DEALS.c.team_id == team_id, DEALS.c.source == parsed.source)).all())
+        for start in range(0, len(inserts), 2000):
+            chunk = inserts[start:start + 2000]
+            for row, evs in zip(chunk, new_events[start:start + 2000], strict=True):
+                deal_id = id_of[row["external_id"]]
+                for at, old_stage, new_stage in evs:
+                    events.append({"deal_id": deal_id, "member_id": row["owner_id"], "at": at, "kind": "stage",
+                                   "old": old_stage, "new": new_stage})
+                changes.append({"team_id": team_id, "actor_id": actor_id, "at": now, "entity": "deal",
+                                "entity_id": deal_id, "action": "create", "undone": False, "before": None,
+                                "after": {"id": deal_id, "source": parsed.source, "external_id": row["external_id"],
+                                          "title": row["title"], "value": str(row["value"]),
+                                          "stage_id": row["stage_id"], "owner_id": row["owner_id"]}})
+        out.deals_created = len(inserts)
+    if updates:
+        _bulk_update(s, [u for u in updates if "_entered" not in u], with_entered=False)
+        _bulk_update(s, [u for u in updates if "_entered" in u], with_entered=True)
+        out.deals_updated = len(updates)
+    if events:
+        s.execute(insert(DealEvent.__table__), events)
+        out.events_created = len(events)
+    if changes:
+        s.execute(insert(Change.__table__), changes)
+    if progress:
+        progress(total, total)
+    return out
+
+
+def _bulk_update(s: Session, rows: Iterable[dict[str, Any]], *, with_entered: bool) -> None:
+    rows = list(rows)
+    if not rows:
+        return
+    values: dict[str, Any] = {k: bindparam(f"b_{k}") for k in COMPARED}
+    values["version"] = bindparam("b_version")
+    if with_entered:
+        values["stage_entered_at"] = bindparam("b_entered")
+        rows = [{**{k: v for k, v in r.items() if k != "_entered"}, "b_entered": r["_entered"]} for r in rows]
+    s.execute(update(DEALS).where(DEALS.c.id == bindparam("b_id")).values(**values), rows)

@@ -1,0 +1,424 @@
+"""What every CRM format shares: reading a CSV safely, CRM-aware value parsers,
+the validated row models, and the error list that makes an import fail whole.
+
+A format module (maven, salesforce, pipedrive, hubspot, generic) turns files
+into a `Parsed` bundle of validated rows; `apply.py` writes that bundle in one
+transaction. Nothing here touches the store.
+
+Line numbers are the file's own (header = line 1), counted from the physical
+lines, so a quoted field spanning lines still points at the record's first
+line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from salessprint.domain.errors import InvalidInput
+from salessprint.domain.inputs import parse_money
+
+MAX_ERRORS = 20
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_FIELD_CHARS = 100_000
+"""Longest cell we read; a 1 MB 'title' is refused, not stored."""
+
+Progress = Callable[[int, int], None]
+"""progress(done, total): called now and then while an import runs."""
+
+
+# -- errors ---------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class RowError:
+    file: str
+    line: int
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.field}: {self.problem}"
+
+
+class ImportFailed(InvalidInput):
+    """The file had bad rows: nothing was imported. Lists up to 20 of them."""
+
+    def __init__(self, errors: list[RowError], more: bool = False) -> None:
+        self.errors = errors[:MAX_ERRORS]
+        lines = [str(e) for e in self.errors]
+        head = (
+            f"Nothing was imported: {len(self.errors)}{'+' if more else ''} "
+            f"bad row{'s' if len(self.errors) != 1 else ''}"
+            + (" (only the first 20 are listed)" if more else "")
+            + f". Fix {'them' if len(self.errors) != 1 else 'it'} and run the import again:"
+        )
+        super().__init__("\n".join([head, *lines]), field="file")
+
+
+class ErrorList:
+    """Collects row errors; stops the import once 20 are known."""
+
+    def __init__(self) -> None:
+        self.items: list[RowError] = []
+        self.more = False
+
+    def add(self, file: str, line: int, field_name: str, problem: str) -> None:
+        if len(self.items) >= MAX_ERRORS:
+            self.more = True
+            return
+        self.items.append(RowError(file, line, field_name, problem))
+
+    def full(self) -> bool:
+        return len(self.items) >= MAX_ERRORS
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ImportFailed(self.items, self.more)
+
+
+def file_problem(path: Path, problem: str) -> InvalidInput:
+    return InvalidInput(f"{path.name}: {problem}", field="file")
+
+
+# -- reading CSV ----------------------------------------------------------
+@dataclass(slots=True)
+class CsvRow:
+    line: int
+    values: dict[str, str]
+
+
+@dataclass(slots=True)
+class CsvFile:
+    path: Path
+    header: list[str]
+    rows: list[CsvRow]
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def decode(path: Path) -> str:
+    """The file's text: UTF-8 with or without BOM; anything else explained."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        raise file_problem(path, "cannot be read: check the path.") from None
+    if not path.is_file():
+        raise file_problem(path, "is not a file.")
+    if size > MAX_FILE_BYTES:
+        raise file_problem(path, f"is {size // (1024 * 1024)} MB; split it into files under 200 MB.")
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise file_problem(path, "is UTF-16 text; save it as 'CSV UTF-8' and import that.")
+    if b"\x00" in data:
+        raise file_problem(path, "is not a CSV text file (it contains binary data).")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise file_problem(
+            path,
+            f"line {line} is not UTF-8 text (perhaps Windows-1252 or Latin-1); "
+            "save the file as 'CSV UTF-8' and import it again.",
+        ) from None
+
+
+def read_csv(path: Path, *, required: tuple[str, ...] = (), errors: ErrorList | None = None) -> CsvFile:
+    """Read a CSV into rows keyed by header name, with each row's first line.
+
+    Empty files, a missing header, duplicated or missing required columns and
+    rows with the wrong number of cells are refused with the line to fix.
+    """
+    text = decode(path)
+    if not text.strip():
+        raise file_problem(path, "is empty; export the deals again with a header row.")
+    csv.field_size_limit(MAX_FIELD_CHARS * 4 + 10)
+    stream = io.StringIO(text, newline="")
+    reader = csv.reader(stream, strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise file_problem(path, f"line 1: the header is not valid CSV ({exc}).") from None
+    header = [h.strip() for h in header]
+    if not any(header):
+        raise file_problem(path, "line 1 should be the header with column names, but it is blank.")
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            raise file_problem(path, f"line 1: the column '{name}' appears twice in the header.")
+        seen.add(name)
+    missing = [c for c in required if c not in seen]
+    if missing:
+        raise file_problem(
+            path,
+            f"line 1: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+            f"(found: {', '.join(h for h in header if h)[:300]}). Is this the right file and --format?",
+        )
+    errs = errors if errors is not None else ErrorList()
+    rows: list[CsvRow] = []
+    width = len(header)
+    last = reader.line_num
+    while True:
+        start = last + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            message = str(exc)
+            if "field larger than field limit" in message:
+                message = f"a cell is longer than {MAX_FIELD_CHARS:,} characters"
+            raise ImportFailed(
+                [*errs.items, RowError(path.name, start, "row", f"not valid CSV: {message}")][:MAX_ERRORS]
+            ) from None
+        last = reader.line_num
+        if not cells or (len(cells) == 1 and not cells[0].strip()):
+            continue  # blank line
+        if len(cells) != width:
+            errs.add(path.name, start, "row", f"has {len(cells)} cells but the header has {width} columns")
+            continue
+        rows.append(CsvRow(start, dict(zip(header, cells, strict=True))))
+    return CsvFile(path, header, rows)
+
+
+def beside(path: Path, *names: str) -> Path | None:
+    """A companion file next to `path` (case-insensitive), if there is one."""
+    wanted = {n.lower() for n in names}
+    try:
+        for entry in path.parent.iterdir():
+            if entry.name.lower() in wanted and entry.is_file():
+                return entry
+    except OSError:
+        return None
+    return None
+
+
+# -- value parsers (raise ValueError with a plain message) -----------------
+CURRENCY = re.compile(r"^(?:[A-Z]{3}\s*)?[$€£¥]?\s*(?P<num>[^A-Z$€£¥]*?)\s*[$€£¥]?(?:\s*[A-Z]{3})?$")
+
+
+def crm_money(raw: str) -> Decimal | None:
+    """CRM amounts: '1234.5', '$1,234.50', 'USD 1234', '1234 EUR'; blank is None.
+
+    Decimal commas ('1.234,56') and words ('lots') are refused, never guessed.
+    """
+    text = raw.strip()
+    if not text:
+        return None
+    match = CURRENCY.match(text)
+    number = match.group("num") if match else text
+    if not number:
+        raise ValueError(f"'{raw}' is not an amount of money")
+    if number.count(".") > 1:
+        raise ValueError(f"'{raw}' uses dots between thousands; write 1234.56")
+    return parse_money(number)
+
+
+EXCEL_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$")
+
+
+def crm_datetime(raw: str) -> datetime | None:
+    """ISO dates/times ('2024-01-22', '2024-01-22T16:14:25.000+0000') or US
+    Excel style ('02/23/26', '02/23/26 08:55 PM'); naive times are UTC."""
+    text = raw.strip()
+    if not text:
+        return None
+    match = EXCEL_DATE.match(text)
+    if match:
+        month, day, year, hour, minute, second, ampm = match.groups()
+        y = int(year)
+        if len(year) == 2:
+            y += 2000 if y < 70 else 1900
+        h = int(hour or 0)
+        if ampm:
+            if not 1 <= h <= 12:
+                raise ValueError(f"'{raw}' is not a real time")
+            h = h % 12 + (12 if ampm.lower() == "pm" else 0)
+        try:
+            return datetime(y, int(month), int(day), h, int(minute or 0), int(second or 0), tzinfo=UTC)
+        except ValueError:
+            raise ValueError(f"'{raw}' is not a real date (MM/DD/YY)") from None
+    iso = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text.replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", text) else text)
+    if not re.match(r"^\d{4}-\d{2}-\d{2}", iso):
+        raise ValueError(f"'{raw}' is not a date (use YYYY-MM-DD)")
+    try:
+        value = datetime.fromisoformat(iso)
+    except ValueError:
+        raise ValueError(f"'{raw}' is not a real date (YYYY-MM-DD)") from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def crm_date(raw: str) -> date | None:
+    value = crm_datetime(raw)
+    return value.date() if value else None
+
+
+def crm_bool(raw: str) -> bool | None:
+    text = raw.strip().lower()
+    if not text:
+        return None
+    if text in ("1", "true", "yes", "y", "t"):
+        return True
+    if text in ("0", "false", "no", "n", "f"):
+        return False
+    raise ValueError(f"'{raw}' is not yes/no (1, 0, TRUE or FALSE)")
+
+
+def crm_int(raw: str) -> int | None:
+    text = raw.strip()
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except Exception:
+        raise ValueError(f"'{raw}' is not a number") from None
+    if not number.is_finite() or number != number.to_integral_value():
+        raise ValueError(f"'{raw}' is not a whole number")
+    return int(number)
+
+
+# -- validated rows -------------------------------------------------------
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean(raw: Any) -> Any:
+    if isinstance(raw, str):
+        raw = raw.strip()
+        if CONTROL.search(raw):
+            raise ValueError("contains control characters")
+        return raw or None
+    return raw
+
+
+Text300 = Annotated[str, BeforeValidator(_clean), Field(max_length=300)]
+Text200 = Annotated[str, BeforeValidator(_clean), Field(min_length=1, max_length=200)]
+Text120 = Annotated[str, BeforeValidator(_clean), Field(max_length=120)]
+Text60 = Annotated[str, BeforeValidator(_clean), Field(min_length=1, max_length=60)]
+ExternalId = Annotated[str, BeforeValidator(_clean), Field(min_length=1, max_length=64)]
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    line: int
+
+
+class DealRow(Row):
+    """One deal as a CRM file gives it, validated."""
+
+    external_id: ExternalId
+    title: Annotated[str, BeforeValidator(_clean), Field(min_length=1, max_length=300)]
+    account: Text200 | None = None
+    value: Decimal = Decimal("0.00")
+    stage: Text60
+    outcome: str = "open"  # open | won | lost
+    owner: Text120 | None = None
+    started_on: date | None = None
+    closed_on: date | None = None
+    expected_close: date | None = None
+    probability: Annotated[int, Field(ge=0, le=100)] | None = None
+    product: Text120 | None = None
+    next_step: Text300 | None = None
+    lost_reason: Text300 | None = None
+    created_at: datetime | None = None
+
+
+class MemberRow(Row):
+    name: Annotated[str, BeforeValidator(_clean), Field(min_length=1, max_length=120)]
+    manager: Text120 | None = None
+    territory: Annotated[str, BeforeValidator(_clean), Field(max_length=80)] | None = None
+    role: str = "rep"
+
+
+class AccountRow(Row):
+    name: Text200
+    external_id: ExternalId | None = None
+    sector: Annotated[str, BeforeValidator(_clean), Field(max_length=80)] | None = None
+    territory: Annotated[str, BeforeValidator(_clean), Field(max_length=80)] | None = None
+
+
+class HistoryRow(Row):
+    """A stage a deal entered, and when (Salesforce OpportunityHistory)."""
+
+    deal_external_id: ExternalId
+    at: datetime
+    stage: Text60
+
+
+@dataclass
+class Parsed:
+    """Everything a format read from its files, ready to write."""
+
+    source: str
+    files: list[str]
+    deals: list[DealRow] = field(default_factory=list)
+    members: list[MemberRow] = field(default_factory=list)
+    accounts: list[AccountRow] = field(default_factory=list)
+    history: list[HistoryRow] = field(default_factory=list)
+    open_stages: list[tuple[str, int]] = field(default_factory=list)
+    """The format's open stages in pipeline order, with a default win %."""
+    entry_stage: str | None = None
+    """The stage a deal enters on its start date, for history without one."""
+    notes: list[str] = field(default_factory=list)
+
+
+FIELD_LABELS = {"external_id": "id", "started_on": "start date", "closed_on": "close date",
+                "expected_close": "expected close", "created_at": "created date"}
+
+
+def build(model: type[BaseModel], errors: ErrorList, file: str, line: int,
+          columns: dict[str, str], **values: Any) -> Any:
+    """Validate one row; on failure add its errors (named by the file's column)
+    and return None."""
+    try:
+        return model(line=line, **values)
+    except ValidationError as exc:
+        named: set[str] = set()
+        for err in exc.errors():
+            key = str(err["loc"][0]) if err["loc"] else "row"
+            column = columns.get(key, FIELD_LABELS.get(key, key))
+            if column in named:
+                continue
+            named.add(column)
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] in ("string_too_long", "too_long"):
+                msg = f"is too long (at most {err['ctx']['max_length']} characters)"
+            elif err["type"] in ("string_too_short", "missing") or (err["type"] == "string_type" and err.get("input") is None):
+                msg = "is empty but required"
+            errors.add(file, line, column, msg)
+        return None
+
+
+def parse_cells(errors: ErrorList, file: str, line: int,
+                parsers: dict[str, tuple[str, Callable[[str], Any]]], cells: dict[str, str]) -> dict[str, Any] | None:
+    """Run each field's parser on its column's cell; errors name the column."""
+    out: dict[str, Any] = {}
+    ok = True
+    for key, (column, parser) in parsers.items():
+        raw = cells.get(column, "")
+        try:
+            out[key] = parser(raw)
+        except ValueError as exc:
+            errors.add(file, line, column, str(exc))
+            ok = False
+    return out if ok else None
+
+
+def text(raw: str) -> str | None:
+    value = raw.strip()
+    return value or None
+
+
+def iter_progress(items: list[Any], progress: Progress | None, total: int, start: int = 0) -> Iterator[Any]:
+    for i, item in enumerate(items):
+        if progress is not None and i % 500 == 0:
+            progress(start + i, total)
+        yield item
