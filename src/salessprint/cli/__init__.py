@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "salessprint.cli.work",
     "salessprint.cli.sprint_cmds",
     "salessprint.cli.report_cmds",
+    "salessprint.cli.shared_cmds",
 )
 
 

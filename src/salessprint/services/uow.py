@@ -76,6 +76,8 @@ class UnitOfWork:
     def __init__(self, session: Session, actor: Actor | None) -> None:
         self.session = session
         self._actor = actor
+        self.last_change: Change | None = None
+        """The newest change recorded in this transaction (for NOTIFY)."""
 
     @property
     def actor(self) -> Actor:
@@ -101,18 +103,18 @@ class UnitOfWork:
         team_id: int | None = None,
     ) -> None:
         """Append to the change log in this transaction."""
-        self.session.add(
-            Change(
-                team_id=team_id if team_id is not None else self.actor.team_id,
-                actor_id=self._actor.member_id if self._actor else None,
-                at=clock.now(),
-                entity=entity,
-                entity_id=entity_id,
-                action=action,
-                before=before,
-                after=after,
-            )
+        change = Change(
+            team_id=team_id if team_id is not None else self.actor.team_id,
+            actor_id=self._actor.member_id if self._actor else None,
+            at=clock.now(),
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            before=before,
+            after=after,
         )
+        self.session.add(change)
+        self.last_change = change
 
     def add(self, entity: str, row: Any) -> Any:
         """Insert a row and log its creation."""
@@ -157,6 +159,8 @@ def unit_of_work(store: Store, login: str | None, *, need_actor: bool = True) ->
             uow = UnitOfWork(session, actor)
             try:
                 yield uow
+                if uow.last_change is not None:
+                    _announce(uow)
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -169,6 +173,16 @@ def unit_of_work(store: Store, login: str | None, *, need_actor: bool = True) ->
         raise Conflict(f"That would break a rule of the store: {_integrity_reason(exc)}") from None
     except OperationalError as exc:
         raise StoreUnavailable(describe_failure(store.url, exc)) from None
+
+
+def _announce(uow: UnitOfWork) -> None:
+    """Tell listening screens about this transaction's changes, on commit."""
+    from salessprint.services.changes import notify_change
+
+    change = uow.last_change
+    assert change is not None
+    uow.session.flush()
+    notify_change(uow.session, change.team_id, change.id)
 
 
 def _integrity_reason(exc: IntegrityError) -> str:
