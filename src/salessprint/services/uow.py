@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -116,6 +116,18 @@ class UnitOfWork:
         self.session.add(change)
         self.last_change = change
 
+    def _lock_fresh(self, row: Any) -> None:
+        if self.session.get_bind().dialect.name == "sqlite":
+            # SQLite has no row locks: a no-op UPDATE takes the database's
+            # write lock now, so no one can commit between check and write.
+            table = sa_inspect(row).mapper.local_table
+            self.session.execute(
+                update(table).where(table.c.id == row.id).values(version=table.c.version)
+            )
+            self.session.refresh(row)
+        else:
+            self.session.refresh(row, with_for_update={"of": type(row)})
+
     def add(self, entity: str, row: Any) -> Any:
         """Insert a row and log its creation."""
         self.session.add(row)
@@ -124,8 +136,16 @@ class UnitOfWork:
         return row
 
     def check_version(self, row: Any, expected: int | None, what: str) -> None:
-        """Refuse a write based on an older version of the row."""
-        if expected is not None and row.version != expected:
+        """Refuse a write based on an older version of the row.
+
+        The row is first locked and re-read, so two clients that both saw
+        version N cannot both pass: the second waits for the first to commit
+        and then sees (and is shown) the row as the first left it.
+        """
+        if expected is None:
+            return
+        self._lock_fresh(row)
+        if row.version != expected:
             raise StaleWrite(
                 f"Someone else changed this {what} since you opened it "
                 f"(now version {row.version}); review the fresh values and try again.",
