@@ -61,6 +61,11 @@ class ChangeFeed:
         self._conn: Any = None
 
     @property
+    def connected(self) -> bool:
+        """True once `connect()` succeeded and no failure has closed the feed since."""
+        return self.team_id is not None and (not self.listening or self._conn is not None)
+
+    @property
     def listening(self) -> bool:
         """True on PostgreSQL, where changes are pushed rather than polled."""
         return self.store.backend == "postgresql"
@@ -138,6 +143,7 @@ class ChangeFeed:
         return None
 
     def close(self) -> None:
+        self.team_id = None
         if self._conn is not None:
             try:
                 self._conn.close()
