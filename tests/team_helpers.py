@@ -76,6 +76,10 @@ class TcpProxy:
 
     def cut(self) -> None:
         if self._server is not None:
+            # shutdown() wakes the thread blocked in accept(); close() alone
+            # would leave the socket listening on Linux until it returned.
+            with contextlib.suppress(OSError):
+                self._server.shutdown(socket.SHUT_RDWR)
             self._server.close()
             self._server = None
         with self._lock:
