@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "salessprint.cli.report_cmds",
     "salessprint.cli.review_cmds",
     "salessprint.cli.io_cmds",
+    "salessprint.cli.shared_cmds",
 )
 
 

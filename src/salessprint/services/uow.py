@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -76,6 +76,8 @@ class UnitOfWork:
     def __init__(self, session: Session, actor: Actor | None) -> None:
         self.session = session
         self._actor = actor
+        self.last_change: Change | None = None
+        """The newest change recorded in this transaction (for NOTIFY)."""
 
     @property
     def actor(self) -> Actor:
@@ -101,18 +103,30 @@ class UnitOfWork:
         team_id: int | None = None,
     ) -> None:
         """Append to the change log in this transaction."""
-        self.session.add(
-            Change(
-                team_id=team_id if team_id is not None else self.actor.team_id,
-                actor_id=self._actor.member_id if self._actor else None,
-                at=clock.now(),
-                entity=entity,
-                entity_id=entity_id,
-                action=action,
-                before=before,
-                after=after,
-            )
+        change = Change(
+            team_id=team_id if team_id is not None else self.actor.team_id,
+            actor_id=self._actor.member_id if self._actor else None,
+            at=clock.now(),
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            before=before,
+            after=after,
         )
+        self.session.add(change)
+        self.last_change = change
+
+    def _lock_fresh(self, row: Any) -> None:
+        if self.session.get_bind().dialect.name == "sqlite":
+            # SQLite has no row locks: a no-op UPDATE takes the database's
+            # write lock now, so no one can commit between check and write.
+            table = sa_inspect(row).mapper.local_table
+            self.session.execute(
+                update(table).where(table.c.id == row.id).values(version=table.c.version)
+            )
+            self.session.refresh(row)
+        else:
+            self.session.refresh(row, with_for_update={"of": type(row)})
 
     def add(self, entity: str, row: Any) -> Any:
         """Insert a row and log its creation."""
@@ -122,8 +136,16 @@ class UnitOfWork:
         return row
 
     def check_version(self, row: Any, expected: int | None, what: str) -> None:
-        """Refuse a write based on an older version of the row."""
-        if expected is not None and row.version != expected:
+        """Refuse a write based on an older version of the row.
+
+        The row is first locked and re-read, so two clients that both saw
+        version N cannot both pass: the second waits for the first to commit
+        and then sees (and is shown) the row as the first left it.
+        """
+        if expected is None:
+            return
+        self._lock_fresh(row)
+        if row.version != expected:
             raise StaleWrite(
                 f"Someone else changed this {what} since you opened it "
                 f"(now version {row.version}); review the fresh values and try again.",
@@ -157,6 +179,8 @@ def unit_of_work(store: Store, login: str | None, *, need_actor: bool = True) ->
             uow = UnitOfWork(session, actor)
             try:
                 yield uow
+                if uow.last_change is not None:
+                    _announce(uow)
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -169,6 +193,16 @@ def unit_of_work(store: Store, login: str | None, *, need_actor: bool = True) ->
         raise Conflict(f"That would break a rule of the store: {_integrity_reason(exc)}") from None
     except OperationalError as exc:
         raise StoreUnavailable(describe_failure(store.url, exc)) from None
+
+
+def _announce(uow: UnitOfWork) -> None:
+    """Tell listening screens about this transaction's changes, on commit."""
+    from salessprint.services.changes import notify_change
+
+    change = uow.last_change
+    assert change is not None
+    uow.session.flush()
+    notify_change(uow.session, change.team_id, change.id)
 
 
 def _integrity_reason(exc: IntegrityError) -> str:

@@ -1,0 +1,94 @@
+"""Live refresh: a background worker that tells the app when the store changed.
+
+A thread worker waits on the change feed (`services.changes.ChangeFeed`:
+PostgreSQL LISTEN/NOTIFY, or a one-second poll of the newest change id on
+SQLite) and posts `StoreChanged` to the app. When the server goes away it
+posts `StoreOffline`, retries with a growing pause (0.5 s up to 5 s), and on
+reconnecting posts `StoreOnline` followed by a `StoreChanged`, because
+changes made meanwhile were not announced to us.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+from textual.worker import Worker, get_current_worker
+
+from salessprint.domain.errors import SalesSprintError, StoreUnavailable
+from salessprint.services.changes import ChangeFeed
+
+WAIT_SECONDS = 1.0
+"""How long one wait on the feed lasts; also the SQLite poll interval."""
+BACKOFF_FIRST, BACKOFF_MAX = 0.5, 5.0
+
+
+@dataclass
+class StoreChanged(Message):
+    """Someone (maybe me) committed a change; screens should reload."""
+
+    change_id: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, StoreChanged)
+
+
+@dataclass
+class StoreOffline(Message):
+    """The database stopped answering; `reason` is a one-line explanation."""
+
+    reason: str
+
+
+class StoreOnline(Message):
+    """The database answers again after being offline."""
+
+
+def start_live_refresh(app: Any, wait_seconds: float = WAIT_SECONDS) -> Worker[None]:
+    """Run the watcher in a thread worker owned by `app` (cancelled on exit)."""
+    return app.run_worker(
+        lambda: watch_store(app, wait_seconds), thread=True, exclusive=True, group="live",
+        name="live-refresh", exit_on_error=False,
+    )
+
+
+def watch_store(app: Any, wait_seconds: float = WAIT_SECONDS) -> None:
+    worker = get_current_worker()
+    feed = ChangeFeed(app.store, app.login, poll_seconds=wait_seconds)
+    online = True
+    backoff = BACKOFF_FIRST
+    try:
+        while not worker.is_cancelled:
+            try:
+                if not feed.connected:
+                    feed.connect()
+                    backoff = BACKOFF_FIRST
+                    if not online:
+                        online = True
+                        app.post_message(StoreOnline())
+                        app.post_message(StoreChanged(feed.last_seen))
+                newest = feed.wait(wait_seconds)
+                if newest is not None:
+                    app.post_message(StoreChanged(newest))
+            except StoreUnavailable as exc:
+                feed.close()
+                if online:
+                    online = False
+                    app.post_message(StoreOffline(exc.message))
+                _sleep(worker, backoff)
+                backoff = min(backoff * 2, BACKOFF_MAX)
+            except SalesSprintError as exc:
+                # E.g. my membership was removed: nothing to watch any more.
+                app.post_message(StoreOffline(exc.message))
+                return
+    finally:
+        feed.close()
+
+
+def _sleep(worker: Worker[Any], seconds: float) -> None:
+    """Sleep in small steps so that quitting the app is never held up."""
+    end = time.monotonic() + seconds
+    while not worker.is_cancelled and time.monotonic() < end:
+        time.sleep(0.05)

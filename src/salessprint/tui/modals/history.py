@@ -1,0 +1,108 @@
+"""The history panel: who changed what and when, newest first.
+
+Opens over any screen (key `H`); `m` toggles between the whole team and my
+own changes; it reloads itself when the store changes (live refresh), and
+undo (`ctrl+z`, an app key) works while it is open.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Label
+
+from salessprint.services.history import ChangeView, history
+from salessprint.tui.service_calls import call_service
+
+LIMIT = 200
+
+
+def change_row(change: ChangeView) -> tuple[Text, Text, Text, Text]:
+    """One table row; every cell is plain text (titles are never markup)."""
+    when = Text(change.at.strftime("%a %d %b %H:%M"))
+    who = Text(change.login or "system")
+    what = Text(f"{change.entity.replace('_', ' ')} #{change.entity_id}")
+    summary = Text(change.summary, style="strike dim" if change.undone else "")
+    return when, who, what, summary
+
+
+class HistoryModal(ModalScreen[None]):
+    """The change log as a table, over the current screen."""
+
+    DEFAULT_CSS = """
+    HistoryModal {
+        align: center middle;
+    }
+    HistoryModal > #history-box {
+        width: 90%;
+        height: 80%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    HistoryModal #history-title {
+        text-style: bold;
+        width: 1fr;
+    }
+    HistoryModal DataTable {
+        height: 1fr;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,H", "dismiss_panel", "Close", id="history.close", tooltip="Close the history panel"),
+        Binding("m", "toggle_mine", "Mine/team", id="history.mine",
+                tooltip="Show only my changes, or the whole team's"),
+        Binding("r", "reload", "Refresh", id="history.refresh", tooltip="Reload the history now"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.only_mine = False
+        self.changes: list[ChangeView] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="history-box"):
+            yield Label("History", id="history-title")
+            yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("When", "Who", "What", "Change")
+        table.focus()
+        self.reload()
+
+    def reload(self) -> None:
+        app: Any = self.app
+        member = app.login if self.only_mine else None
+        call_service(self.app, history, member=member, limit=LIMIT, done=self.show, group="history")
+
+    def show(self, changes: list[ChangeView]) -> None:
+        if not self.is_mounted:
+            return
+        self.changes = changes
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for change in changes:
+            table.add_row(*change_row(change), key=str(change.id))
+        if changes:
+            table.move_cursor(row=min(row, len(changes) - 1))
+        scope = "my changes" if self.only_mine else "the team's changes"
+        self.query_one("#history-title", Label).update(Text(f"History: {scope} ({len(changes)} newest)"))
+
+    def action_toggle_mine(self) -> None:
+        self.only_mine = not self.only_mine
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_dismiss_panel(self) -> None:
+        self.dismiss(None)

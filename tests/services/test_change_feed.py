@@ -1,0 +1,74 @@
+"""The change feed: NOTIFY on commit (never on rollback) and the SQLite poll."""
+
+from __future__ import annotations
+
+import threading
+
+import psycopg
+import pytest
+
+from salessprint.domain.errors import SalesSprintError
+from salessprint.services.changes import CHANNEL, ChangeFeed, latest_change_id
+from salessprint.services.deals import add_deal
+from salessprint.services.uow import unit_of_work
+from tests.team_helpers import make_team
+
+
+def _listener(url: str) -> psycopg.Connection:
+    raw = url.replace("postgresql+psycopg://", "postgresql://")
+    conn = psycopg.connect(raw, autocommit=True)
+    conn.execute(f"LISTEN {CHANNEL}")
+    return conn
+
+
+@pytest.fixture
+def pg_team(pg_url, frozen):  # type: ignore[no-untyped-def]
+    store = make_team(pg_url)
+    yield store
+    store.dispose()
+
+
+@pytest.mark.postgres
+def test_a_committed_change_is_announced_with_team_and_id(pg_team, pg_url) -> None:
+    conn = _listener(pg_url)
+    try:
+        add_deal(pg_team, "rita", title="Acme", account="Acme", value="1")
+        payloads = [n.payload for n in conn.notifies(timeout=2, stop_after=1)]
+        newest = latest_change_id(pg_team, "rita")
+        assert payloads == [f"{_team_id(pg_team)}:{newest}"]
+    finally:
+        conn.close()
+
+
+def _team_id(store) -> int:  # type: ignore[no-untyped-def]
+    with unit_of_work(store, "ada") as uow:
+        return uow.actor.team_id
+
+
+@pytest.mark.postgres
+def test_a_rolled_back_write_is_not_announced(pg_team, pg_url) -> None:
+    conn = _listener(pg_url)
+    try:
+        with pytest.raises(SalesSprintError):
+            add_deal(pg_team, "rita", title="Bad", account="Acme", value="1", owner="max")  # rep may not
+        with pytest.raises(SalesSprintError), unit_of_work(pg_team, "rita") as uow:
+            uow.record("deal", 1, "update", {}, {})
+            raise SalesSprintError("changed my mind")
+        assert list(conn.notifies(timeout=0.5)) == []
+    finally:
+        conn.close()
+
+
+def test_the_feed_wakes_on_another_clients_write(team_store) -> None:
+    feed = ChangeFeed(team_store, "max", poll_seconds=0.2)
+    start = feed.connect()
+    assert feed.wait(0.2) is None  # nothing new yet
+    threading.Timer(0.1, lambda: add_deal(team_store, "rita", title="Acme", account="Acme", value="1")).start()
+    seen = None
+    for _ in range(20):
+        seen = feed.wait(0.3)
+        if seen is not None:
+            break
+    feed.close()
+    assert seen is not None and seen > start
+    assert seen == latest_change_id(team_store, "max")

@@ -1,0 +1,110 @@
+"""History and undo on both backends: my own last change, refused when stale."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from salessprint.domain.errors import Conflict, InvalidInput, NotFound
+from salessprint.services.deals import add_collaborator, add_deal, get_deal, update_deal
+from salessprint.services.history import deal_timeline, history, last_undoable, parse_entity, undo
+from salessprint.services.notes import add_note
+from salessprint.services.sprints import add_item, plan_sprint, start_sprint
+from salessprint.services.tasks import add_task, delete_task, list_tasks
+
+
+def test_undo_restores_my_edit_and_logs_it(team_store) -> None:
+    deal = add_deal(team_store, "rita", title="Acme renewal", account="Acme", value="1200")
+    update_deal(team_store, "rita", deal.id, expected_version=deal.version, value="1500", title="Acme renewal XL")
+
+    result = undo(team_store, "rita")
+
+    back = get_deal(team_store, "rita", deal.id)
+    assert (back.title, back.value) == ("Acme renewal", Decimal("1200.00"))
+    assert back.version == deal.version + 2  # the edit, then the undo: both are writes
+    assert "Acme renewal XL" in result.message
+    log = history(team_store, "rita", entity=f"deal:{deal.id}")
+    assert [c.action for c in log] == ["undo", "update", "create"]
+    assert log[1].undone is True
+    assert {f.field for f in log[0].fields} == {"title", "value"}
+
+
+def test_undo_is_refused_when_someone_changed_the_row_since(team_store) -> None:
+    deal = add_deal(team_store, "rita", title="Globex", account="Globex", value="900")
+    update_deal(team_store, "rita", deal.id, next_step="Call CFO")
+    update_deal(team_store, "max", deal.id, next_step="Send proposal")
+
+    with pytest.raises(Conflict, match="max changed deal #"):
+        undo(team_store, "rita")
+    assert get_deal(team_store, "rita", deal.id).next_step == "Send proposal"
+    # Nothing was marked undone by the refusal.
+    assert not any(c.undone for c in history(team_store, "rita", entity=f"deal:{deal.id}"))
+
+
+def test_undo_walks_back_through_my_changes(team_store) -> None:
+    deal = add_deal(team_store, "rob", title="Initech", account="Initech", value="100")
+    update_deal(team_store, "rob", deal.id, next_step="one")
+    update_deal(team_store, "rob", deal.id, next_step="two")
+
+    undo(team_store, "rob")
+    assert get_deal(team_store, "rob", deal.id).next_step == "one"
+    undo(team_store, "rob")
+    assert get_deal(team_store, "rob", deal.id).next_step is None
+    undo(team_store, "rob")  # the creation itself
+    with pytest.raises(NotFound):
+        get_deal(team_store, "rob", deal.id)
+    with pytest.raises(NotFound, match="no change left to undo"):
+        undo(team_store, "rob")
+
+
+def test_undo_brings_a_deleted_task_back_with_its_id(team_store) -> None:
+    task = add_task(team_store, "rita", title="Call Acme", kind="call", points="2", due_on="2026-11-30")
+    delete_task(team_store, "rita", task.id, expected_version=task.version)
+
+    undo(team_store, "rita")
+
+    (back,) = [t for t in list_tasks(team_store, "rita") if t.id == task.id]
+    assert (back.title, back.kind, back.points, str(back.due_on)) == ("Call Acme", "call", 2, "2026-11-30")
+
+
+def test_undo_of_a_note_and_a_collaborator(team_store) -> None:
+    deal = add_deal(team_store, "rita", title="Umbrella", account="Umbrella", value="10")
+    add_collaborator(team_store, "rita", deal.id, "rob")
+    add_note(team_store, "rob", "Competitor dropped their price 10%", deal_id=deal.id)
+
+    undo(team_store, "rob")  # rob's note goes
+    assert [e.kind for e in deal_timeline(team_store, "rob", deal.id)].count("note") == 0
+    undo(team_store, "rita")  # rita's collaborator add goes
+    assert get_deal(team_store, "rita", deal.id).collaborators == []
+
+
+def test_undo_refuses_a_sprint_start(team_store) -> None:
+    task = add_task(team_store, "max", title="Plan", assignee="max")
+    plan_sprint(team_store, "max", goal="Close Q4")
+    add_item(team_store, "max", "task", task.id)
+    start_sprint(team_store, "max")
+    assert last_undoable(team_store, "max").entity == "sprint"
+    with pytest.raises(Conflict, match="Starting or closing a sprint"):
+        undo(team_store, "max")
+
+
+def test_history_filters_by_member_and_entity(team_store) -> None:
+    a = add_deal(team_store, "rita", title="A", account="Acc", value="1")
+    add_deal(team_store, "rob", title="B", account="Acc", value="2")
+    add_collaborator(team_store, "rita", a.id, "rob")
+
+    by_rob = history(team_store, "max", member="rob")
+    assert {c.login for c in by_rob} == {"rob"}
+    on_a = history(team_store, "rob", entity=f"deal:{a.id}")
+    assert [c.entity for c in on_a] == ["deal_collaborator", "deal"]
+    assert "added rob on deal" in on_a[0].summary
+    with pytest.raises(InvalidInput):
+        parse_entity("deal")
+    with pytest.raises(NotFound):
+        history(team_store, "rita", member="nobody")
+
+
+def test_undo_needs_a_member(team_store) -> None:
+    with pytest.raises(NotFound, match="'ghost' is not a member"):
+        undo(team_store, "ghost")

@@ -1,0 +1,57 @@
+"""Two app instances on one database: a change made through one shows in the
+other's screen within a second or two, with no key pressed there."""
+
+from __future__ import annotations
+
+import pytest
+
+from salessprint.services import open_store
+from salessprint.services.deals import add_deal
+from salessprint.services.sprints import sprint_items
+from salessprint.tui.app import SalesSprintApp
+from salessprint.tui.modals.history import HistoryModal
+from salessprint.tui.screens.board import BoardScreen
+from tests.tui.live_helpers import run, sprint_team, wait_until
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def live_url(request: pytest.FixtureRequest, tmp_path, frozen) -> str:  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'live.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+    sprint_team(url).dispose()
+    return url
+
+
+def test_a_card_moved_in_one_app_moves_in_the_other(live_url: str) -> None:
+    async def scenario() -> None:
+        store_a, store_b = open_store(live_url), open_store(live_url)
+        rita = SalesSprintApp(store=store_a, login="rita")
+        max_ = SalesSprintApp(store=store_b, login="max")
+        try:
+            async with rita.run_test(size=(120, 36)) as pa, max_.run_test(size=(120, 36)) as pb:
+                board_a, board_b = rita.screen, max_.screen
+                assert isinstance(board_a, BoardScreen) and isinstance(board_b, BoardScreen)
+                await wait_until(pa, lambda: len(board_a.cards["todo"]) == 3)
+                await wait_until(pb, lambda: len(board_b.cards["todo"]) == 3)
+                await pb.pause(1.2)  # both watchers are listening / have a baseline
+                moved = board_a.cards["todo"][0]
+
+                await pa.press("shift+right")  # rita moves her card; max presses nothing
+                await wait_until(pa, lambda: {c.id for c in sprint_items(store_a, "rita") if c.status == "doing"} == {moved.id})
+                took = await wait_until(pb, lambda: [c.id for c in board_b.cards["doing"]] == [moved.id], timeout=5)
+                assert took < 3.0
+                assert moved.id not in [c.id for c in board_b.cards["todo"]]
+
+                # The history panel, open in max's app, follows along too.
+                await pb.press("H")
+                await wait_until(pb, lambda: isinstance(max_.screen, HistoryModal) and bool(max_.screen.changes))
+                panel = max_.screen
+                assert isinstance(panel, HistoryModal)
+                seen = len(panel.changes)
+                add_deal(store_a, "rita", title="[bold]Hooli[/] expansion", account="Hooli", value="900")
+                await wait_until(pb, lambda: len(panel.changes) == seen + 1, timeout=5)
+                assert panel.changes[0].summary == "created deal '[bold]Hooli[/] expansion'"
+        finally:
+            store_a.dispose()
+            store_b.dispose()
+
+    run(scenario())
