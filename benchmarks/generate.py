@@ -664,6 +664,21 @@ def ensure_postgres(size: str = "large", *, rebuild: bool = False, seed: int = 7
     return Generated("postgresql", size, url, False, seconds, table_seconds, dict(plan.counts))
 
 
+def build_store(url: str, size: Size, seed: int = 7, log: Any = lambda _m: None) -> Plan:
+    """Create the schema in an empty database at `url` and load a team of `size` (no cache)."""
+    _upgrade(url)
+    plan = Plan(size, seed)
+    if url.startswith("sqlite"):
+        _load_sqlite(url, plan, log)
+    else:
+        _load_postgres(url, plan, log)
+        import psycopg
+
+        with psycopg.connect(_conninfo(url), autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+    return plan
+
+
 def _upgrade(url: str) -> None:
     from salessprint.store.db import Store
 

@@ -129,9 +129,21 @@ def measure_entry(store: Any, url: str, entry: Entry, runs: int, raw: RawConnect
         return out
     reads = [s for s in statements if s.sql.lstrip().upper().startswith(("SELECT", "WITH"))]
     out["statements"] = len(statements)
-    out["ms"] = _median_ms(lambda: fn(store, entry.login, **entry.kwargs), runs)
-    if len(reads) == len(statements):
-        out["raw_ms"] = _median_ms(lambda: raw.run(statements), runs)
+    replay = len(reads) == len(statements)
+    service_ms: list[float] = []
+    raw_ms: list[float] = []
+    # Interleaved, so that a busy machine slows both sides alike.
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn(store, entry.login, **entry.kwargs)
+        service_ms.append((time.perf_counter() - t0) * 1000)
+        if replay:
+            t0 = time.perf_counter()
+            raw.run(statements)
+            raw_ms.append((time.perf_counter() - t0) * 1000)
+    out["ms"] = round(statistics.median(service_ms), 2)
+    if replay:
+        out["raw_ms"] = round(statistics.median(raw_ms), 2)
         out["ratio"] = round(out["ms"] / out["raw_ms"], 2) if out["raw_ms"] > 0 else None
     else:
         out["raw_ms"] = None

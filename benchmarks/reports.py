@@ -33,6 +33,7 @@ class Entry:
 
 
 REPORTS = "salessprint.services.reports"
+ANALYTICS = "salessprint.services.analytics"
 
 REGISTRY: list[Entry] = [
     # Reports and the dashboard: the 200 ms / 2x-raw targets apply.
@@ -41,14 +42,19 @@ REGISTRY: list[Entry] = [
     Entry("member forecasts", f"{REPORTS}:member_forecasts"),
     Entry("activity (this week)", f"{REPORTS}:activity"),
     Entry("activity (quarter)", f"{REPORTS}:activity", {"start": date(2026, 10, 1), "end": date(2026, 12, 31)}),
-    Entry("attainment", f"{REPORTS}:attainment"),
-    Entry("burndown", f"{REPORTS}:burndown"),
-    Entry("sprint report", f"{REPORTS}:sprint_report"),
-    Entry("pipeline velocity", f"{REPORTS}:pipeline_velocity"),
-    Entry("coaching flags", f"{REPORTS}:coaching"),
-    Entry("rotting deals", f"{REPORTS}:rotting"),
-    Entry("dashboard", "salessprint.services.dashboard:dashboard", group="dashboard"),
+    Entry("attainment", f"{ANALYTICS}:attainment"),
+    Entry("sprint report", f"{ANALYTICS}:sprint_report"),
+    Entry("burndown", f"{ANALYTICS}:burndown"),
+    Entry("pipeline report", f"{ANALYTICS}:pipeline"),
+    Entry("forecast", f"{ANALYTICS}:forecast"),
+    Entry("coaching flags", f"{ANALYTICS}:coaching"),
+    Entry("1:1 sheet", f"{ANALYTICS}:one_on_one", {"member": "rep01"}),
+    Entry("daily", f"{ANALYTICS}:daily", {"member": "rep01"}),
+    Entry("rep detail", f"{ANALYTICS}:rep_detail", {"member": "rep01"}),
+    Entry("review", f"{ANALYTICS}:review"),
+    Entry("dashboard", f"{ANALYTICS}:dashboard", group="dashboard"),
     # What the screens load: one window or one summary at a time.
+    Entry("who am I (unit-of-work floor)", "salessprint.services.members:whoami", group="screen"),
     Entry("app context (header)", "salessprint.services.app_context:load_context", group="screen"),
     Entry("board cards", "salessprint.services.sprints:sprint_items", group="screen"),
     Entry("backlog page (team)", "salessprint.services.backlog:backlog_page", {"mine": False}, "list"),
@@ -66,7 +72,7 @@ REGISTRY: list[Entry] = [
     Entry("latest change id", "salessprint.services.changes:latest_change_id", group="screen"),
 ]
 
-AUTO_DISCOVER = (REPORTS, "salessprint.services.dashboard")
+AUTO_DISCOVER = (REPORTS, ANALYTICS)
 
 
 class Missing(Exception):
@@ -107,6 +113,6 @@ def entries() -> list[Entry]:
             if (name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != module_name
                     or target in known or not _takes_store_and_login_only(fn)):
                 continue
-            group = "dashboard" if module_name.endswith("dashboard") else "report"
+            group = "dashboard" if "dashboard" in name else "report"
             out.append(Entry(name.replace("_", " "), target, group=group))
     return out
