@@ -1,0 +1,194 @@
+"""Turning raw measurements into figures against the issue's targets.
+
+`summarise()` reduces each backend's raw samples to medians and p95s and
+sets each figure beside its target; `table()` renders them for a terminal or
+the README; `write()` saves bench/results.json (raw samples included) and
+bench/results.md.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+from typing import Any
+
+TARGETS: dict[str, tuple[float, str]] = {
+    "first_frame_ratio": (1.5, "x minimal app"),
+    "board_ratio": (3.0, "x minimal app"),
+    "filter_p95_ms": (50.0, "ms"),
+    "card_move_ms": (50.0, "ms"),
+    "activity_log_ms": (50.0, "ms"),
+    "report_ms": (200.0, "ms"),
+    "report_raw_ratio": (2.0, "x raw driver"),
+    "import_s": (5.0, "s"),
+    "rss_mb": (150.0, "MB"),
+}
+
+
+def median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 3) if values else None
+
+
+def p95(values: list[float]) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))], 3)
+
+
+def _verdict(value: float | None, key: str) -> str:
+    if value is None:
+        return "not measured"
+    return "ok" if value <= TARGETS[key][0] else "MISSED"
+
+
+def summarise_backend(data: dict[str, Any]) -> dict[str, Any]:
+    """Figures of one backend from its raw samples."""
+    s: dict[str, Any] = {"notes": []}
+    tui = data.get("tui") or {}
+    runs = tui.get("runs", [])
+    if tui.get("error") or tui.get("not_measured"):
+        s["notes"].append(f"TUI not measured: {tui.get('error') or tui.get('not_measured')}")
+    minimal = median(tui.get("minimal_first_frame_s", []))
+    first = median([r["first_frame_s"] for r in runs if r.get("first_frame_s") is not None])
+    board = median([r["board_s"] for r in runs if r.get("board_s") is not None])
+    s["minimal_first_frame_s"] = minimal
+    s["first_frame_s"] = first
+    s["board_s"] = board
+    s["first_frame_ratio"] = round(first / minimal, 2) if first and minimal else None
+    s["board_ratio"] = round(board / minimal, 2) if board and minimal else None
+    last = [x for r in runs for x in r.get("filter_last_ms", [])]
+    echo = [x for r in runs for x in r.get("filter_first_ms", [])]
+    s["filter_p50_ms"], s["filter_p95_ms"] = median(last), p95(last)
+    s["filter_echo_p95_ms"] = p95(echo)
+    s["filter_samples"] = len(last)
+    moves = [x for r in runs for x in r.get("move_commit_ms", [])]
+    s["card_move_ms"], s["card_move_p95_ms"] = median(moves), p95(moves)
+    s["card_move_repaint_ms"] = median([x for r in runs for x in r.get("move_repaint_ms", [])])
+    logs = [x for r in runs for x in r.get("log_commit_ms", [])]
+    s["activity_log_ms"] = median(logs)
+    writes = data.get("writes") or {}
+    s["log_activity_service_ms"] = writes.get("log_activity_ms")
+    s["cli_log_s"] = (data.get("cli") or {}).get("log_call_s")
+    rss = [r["peak_rss_kb"] for r in runs if r.get("peak_rss_kb")]
+    s["rss_mb"] = round(max(rss) / 1024, 1) if rss else None
+    screens: dict[str, list[float]] = {}
+    for r in runs:
+        for mode, ms in r.get("screen_settle_ms", {}).items():
+            screens.setdefault(mode, []).append(ms)
+    s["screen_switch_ms"] = {mode: median(v) for mode, v in screens.items()}
+    for r in runs[:1]:
+        s["notes"].extend(r.get("notes", []))
+    gen = data.get("generate") or {}
+    s["generate_s"] = gen.get("seconds")
+    s["generate_cached"] = gen.get("cached")
+    s["queries"] = data.get("queries", [])
+    return s
+
+
+def summarise(results: dict[str, Any]) -> dict[str, Any]:
+    return {b: summarise_backend(d) for b, d in results.get("backends", {}).items()}
+
+
+def _fmt(value: Any, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        text = f"{value:,.2f}" if value < 10 else f"{value:,.0f}" if value >= 1000 else f"{value:,.1f}"
+    else:
+        text = str(value)
+    return f"{text}{unit}"
+
+
+def table(results: dict[str, Any]) -> str:
+    """The figures as a Markdown table, one column per backend."""
+    summary = summarise(results)
+    backends = list(summary)
+    head = "| figure | " + " | ".join(backends) + " | target |"
+    lines = [head, "|" + "---|" * (len(backends) + 2)]
+
+    def row(label: str, key: str, unit: str = "", target: str | None = None) -> None:
+        cells = []
+        for b in backends:
+            value = summary[b].get(key)
+            cell = _fmt(value, unit)
+            if target and value is not None:
+                cell += " ✓" if value <= TARGETS[target][0] else " ✗"
+            cells.append(cell)
+        goal = f"≤ {TARGETS[target][0]:g} {TARGETS[target][1]}" if target else ""
+        lines.append(f"| {label} | " + " | ".join(cells) + f" | {goal} |")
+
+    row("generate the large store (s)", "generate_s", " s")
+    row("minimal Textual app, first frame", "minimal_first_frame_s", " s")
+    row("salessprint first frame", "first_frame_s", " s")
+    row("first frame / minimal app", "first_frame_ratio", "x", "first_frame_ratio")
+    row("board with data", "board_s", " s")
+    row("board with data / minimal app", "board_ratio", "x", "board_ratio")
+    row("backlog filter keystroke → repaint p50", "filter_p50_ms", " ms")
+    row("backlog filter keystroke → repaint p95", "filter_p95_ms", " ms", "filter_p95_ms")
+    row("backlog filter keystroke → first change p95", "filter_echo_p95_ms", " ms")
+    row("card move keystroke → committed (median)", "card_move_ms", " ms", "card_move_ms")
+    row("card move keystroke → repainted (median)", "card_move_repaint_ms", " ms")
+    row("activity log keystroke → committed (TUI)", "activity_log_ms", " ms", "activity_log_ms")
+    row("log_activity service call", "log_activity_service_ms", " ms")
+    row("`salessprint log call` whole command", "cli_log_s", " s")
+    row("peak RSS of the TUI", "rss_mb", " MB", "rss_mb")
+    for b in backends:
+        for mode, ms in summary[b]["screen_switch_ms"].items():
+            key = f"switch to {mode} (settled)"
+            summary[b][key] = ms
+    modes = sorted({m for b in backends for m in summary[b]["screen_switch_ms"]})
+    for mode in modes:
+        row(f"switch to {mode} screen, until settled", f"switch to {mode} (settled)", " ms")
+    imp = results.get("import") or {}
+    for b in backends:
+        summary[b]["import_s"] = (imp.get(b) or {}).get("seconds")
+    row("import 8,800 deals (maven), whole command", "import_s", " s", "import_s")
+
+    # Service queries: one row each, "ms (x raw)".
+    names: list[str] = []
+    for b in backends:
+        for q in summary[b]["queries"]:
+            if q["name"] not in names:
+                names.append(q["name"])
+    qlines = ["", "| query (group) | " + " | ".join(f"{b} ms (x raw, statements)" for b in backends) + " | target |",
+              "|" + "---|" * (len(backends) + 2)]
+    for name in names:
+        cells = []
+        group = ""
+        for b in backends:
+            q = next((q for q in summary[b]["queries"] if q["name"] == name), None)
+            if q is None or "ms" not in q:
+                cells.append("not measured" + (f": {q['not_measured']}" if q else ""))
+                continue
+            group = q["group"]
+            ok = ""
+            if group in ("report", "dashboard"):
+                good = q["ms"] <= TARGETS["report_ms"][0] and (q.get("ratio") or 0) <= TARGETS["report_raw_ratio"][0]
+                ok = " ✓" if good else " ✗"
+            scans = f", full scan: {', '.join(q['full_scans'])}" if q.get("full_scans") else ""
+            cells.append(f"{_fmt(q['ms'])} ({_fmt(q.get('ratio'), 'x')}, {q['statements']}){ok}{scans}")
+            group = q["group"]
+        goal = "≤ 200 ms and ≤ 2x raw" if group in ("report", "dashboard") else ""
+        qlines.append(f"| {name} ({group or '?'}) | " + " | ".join(cells) + f" | {goal} |")
+    notes = [f"- {b}: {n}" for b in backends for n in summary[b]["notes"]]
+    if imp.get("not_measured"):
+        notes.append(f"- import: not measured: {imp['not_measured']}")
+    out = "\n".join(lines + qlines)
+    if notes:
+        out += "\n\nNotes:\n" + "\n".join(notes)
+    return out
+
+
+def write(results: dict[str, Any], folder: Path) -> tuple[Path, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    results = dict(results)
+    results["summary"] = {
+        b: {k: v for k, v in s.items() if k != "queries"} for b, s in summarise(results).items()
+    }
+    json_path = folder / "results.json"
+    json_path.write_text(json.dumps(results, indent=2, default=str))
+    md_path = folder / "results.md"
+    md_path.write_text(f"Command: `{results.get('command')}` ({results.get('started')})\n\n{table(results)}\n")
+    return json_path, md_path

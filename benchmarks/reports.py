@@ -1,0 +1,118 @@
+"""The registry of service calls the benchmark times: reports, dashboard, lists.
+
+Each entry names a service function by "module:function" (resolved when the
+bench runs, so a report that is not merged yet shows as "not measured"),
+the keyword arguments, who calls it, and a group for the results table.
+
+To measure a new report or screen query, add one `Entry` here. Public
+functions of the modules in `AUTO_DISCOVER` that need nothing beyond
+`(store, login)` are measured even without an entry.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from benchmarks.generate import BENCH_LOGIN
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    target: str
+    """"package.module:function"; called as function(store, login, **kwargs)."""
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    group: str = "report"
+    """report | dashboard | list (a screen's window of rows) | screen (a screen's summary)."""
+    login: str = BENCH_LOGIN
+
+
+REPORTS = "salessprint.services.reports"
+ANALYTICS = "salessprint.services.analytics"
+
+REGISTRY: list[Entry] = [
+    # Reports and the dashboard: the 200 ms / 2x-raw targets apply.
+    Entry("velocity", f"{REPORTS}:velocity"),
+    Entry("velocity (52 sprints)", f"{REPORTS}:velocity", {"last": 52}),
+    Entry("member forecasts", f"{REPORTS}:member_forecasts"),
+    Entry("activity (this week)", f"{REPORTS}:activity"),
+    Entry("activity (quarter)", f"{REPORTS}:activity", {"start": date(2026, 10, 1), "end": date(2026, 12, 31)}),
+    Entry("attainment", f"{ANALYTICS}:attainment"),
+    Entry("sprint report", f"{ANALYTICS}:sprint_report"),
+    Entry("burndown", f"{ANALYTICS}:burndown"),
+    Entry("pipeline report", f"{ANALYTICS}:pipeline"),
+    Entry("forecast", f"{ANALYTICS}:forecast"),
+    Entry("coaching flags", f"{ANALYTICS}:coaching"),
+    Entry("1:1 sheet", f"{ANALYTICS}:one_on_one", {"member": "rep01"}),
+    Entry("daily", f"{ANALYTICS}:daily", {"member": "rep01"}),
+    Entry("rep detail", f"{ANALYTICS}:rep_detail", {"member": "rep01"}),
+    Entry("review", f"{ANALYTICS}:review"),
+    Entry("dashboard", f"{ANALYTICS}:dashboard", group="dashboard"),
+    # What the screens load: one window or one summary at a time.
+    Entry("who am I (unit-of-work floor)", "salessprint.services.members:whoami", group="screen"),
+    Entry("app context (header)", "salessprint.services.app_context:load_context", group="screen"),
+    Entry("board cards", "salessprint.services.sprints:sprint_items", group="screen"),
+    Entry("backlog page (team)", "salessprint.services.backlog:backlog_page", {"mine": False}, "list"),
+    Entry("backlog page 50 (team)", "salessprint.services.backlog:backlog_page", {"mine": False, "offset": 5000}, "list"),
+    Entry("backlog filtered (team)", "salessprint.services.backlog:backlog_page", {"mine": False, "text": "qk"}, "list"),
+    Entry("backlog page (rep)", "salessprint.services.backlog:backlog_page", {"mine": True}, "list", login="rep01"),
+    Entry("deals page", "salessprint.services.deals:list_deals", {"limit": 50}, "list"),
+    Entry("open deals filtered", "salessprint.services.deals:list_deals",
+          {"open_only": True, "text": "qk", "limit": 50}, "list"),
+    Entry("open tasks page", "salessprint.services.tasks:list_tasks", {"open_only": True, "limit": 50}, "list"),
+    Entry("latest activities", "salessprint.services.activities:list_activities", {"limit": 50}, "list"),
+    Entry("pipeline (team)", "salessprint.services.pipeline_view:pipeline", group="screen"),
+    Entry("activity goals (rep)", "salessprint.services.activity_view:my_goals", group="screen", login="rep01"),
+    Entry("history", "salessprint.services.history:history", group="list"),
+    Entry("latest change id", "salessprint.services.changes:latest_change_id", group="screen"),
+]
+
+AUTO_DISCOVER = (REPORTS, ANALYTICS)
+
+
+class Missing(Exception):
+    """The entry's function is not in this build: reported, not measured."""
+
+
+def resolve(target: str) -> Callable[..., Any]:
+    module_name, _, attr = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError:
+        raise Missing(f"{module_name} not present") from None
+    fn = getattr(module, attr, None)
+    if fn is None:
+        raise Missing(f"{module_name}.{attr} not present")
+    return fn  # type: ignore[no-any-return]
+
+
+def _takes_store_and_login_only(fn: Callable[..., Any]) -> bool:
+    params = list(inspect.signature(fn).parameters.values())
+    if len(params) < 2 or [p.name for p in params[:2]] != ["store", "login"]:
+        return False
+    return all(p.default is not inspect.Parameter.empty or p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+               for p in params[2:])
+
+
+def entries() -> list[Entry]:
+    """The registry plus report functions found in AUTO_DISCOVER modules."""
+    out = list(REGISTRY)
+    known = {e.target for e in out}
+    for module_name in AUTO_DISCOVER:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            continue
+        for name, fn in sorted(vars(module).items()):
+            target = f"{module_name}:{name}"
+            if (name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != module_name
+                    or target in known or not _takes_store_and_login_only(fn)):
+                continue
+            group = "dashboard" if "dashboard" in name else "report"
+            out.append(Entry(name.replace("_", " "), target, group=group))
+    return out

@@ -1,0 +1,317 @@
+"""The TUI measured in a real terminal (tmux): start-up, keystrokes, memory.
+
+What is driven is found by stable names, never assumed: the modes and their
+number keys come from `salessprint.tui.app.SCREENS`, keys from Binding ids
+(`board.move_right`, `backlog.filter`, `backlog.scope`, `activity.log`,
+`log.call`). A screen or binding that is not there yields a
+"not measured: ..." line instead of a number.
+
+Every write is detected where it lands: the store's audit log (`changes`)
+or `activities` gets a new row; "keystroke to committed" is the time from
+`tmux send-keys` until a separate connection sees that row.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from benchmarks.generate import ANCHOR, BENCH_LOGIN, ROOT, TEAM_NAME, _conninfo
+from benchmarks.minimal_app import MARKER
+from benchmarks.terminal import Pane, memory_of, tmux_key
+
+QUIET = 0.5
+"""Seconds without a change after which a screen counts as repainted; longer
+than the backlog filter's debounce, so the debounce is inside the figure."""
+
+
+@dataclass
+class Ui:
+    """What the installed TUI offers, by stable name."""
+
+    modes: dict[str, str] = field(default_factory=dict)  # mode -> key
+    bindings: dict[str, str] = field(default_factory=dict)  # binding id -> first key
+    error: str | None = None
+
+
+def discover_ui() -> Ui:
+    ui = Ui()
+    try:
+        app_mod = importlib.import_module("salessprint.tui.app")
+    except Exception as exc:  # noqa: BLE001 - report, never crash the bench
+        ui.error = f"salessprint.tui.app does not import: {exc!r}"
+        return ui
+    classes: list[type] = [getattr(app_mod, "SalesSprintApp")]
+    for name, key, _title, cls in getattr(app_mod, "SCREENS", []):
+        ui.modes[name] = key
+        classes.append(cls)
+    try:
+        modals = importlib.import_module("salessprint.tui.modals")
+        for info in pkgutil.iter_modules(modals.__path__):
+            mod = importlib.import_module(f"salessprint.tui.modals.{info.name}")
+            classes.extend(v for v in vars(mod).values() if isinstance(v, type))
+    except ImportError:
+        pass
+    for cls in classes:
+        for binding in getattr(cls, "BINDINGS", []) or []:
+            bid = getattr(binding, "id", None)
+            if bid and bid not in ui.bindings:
+                keys = [k.strip() for k in binding.key.split(",")]
+                # Prefer a key tmux can type unambiguously (a printable one).
+                printable = [k for k in keys if len(k) == 1 or k in ("greater_than_sign", "less_than_sign", "slash")]
+                ui.bindings[bid] = (printable or keys)[0]
+    return ui
+
+
+class RowCounter:
+    """max(id) of a table, read by a connection of its own."""
+
+    def __init__(self, url: str) -> None:
+        if url.startswith("sqlite"):
+            self.conn: Any = sqlite3.connect(url.split("///", 1)[1], isolation_level=None)
+        else:
+            import psycopg
+
+            self.conn = psycopg.connect(_conninfo(url), autocommit=True)
+
+    def max_id(self, table: str) -> int:
+        return int(self.conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0])
+
+    def rows(self, sql: str) -> list[Any]:
+        return list(self.conn.execute(sql).fetchall())
+
+    def wait_above(self, table: str, before: int, timeout: float = 10.0) -> float | None:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self.max_id(table) > before:
+                return time.perf_counter()
+            time.sleep(0.001)
+        return None
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+@dataclass
+class TuiRun:
+    first_frame_s: float | None = None
+    board_s: float | None = None
+    filter_last_ms: list[float] = field(default_factory=list)
+    filter_first_ms: list[float] = field(default_factory=list)
+    filter_ok: bool | None = None
+    move_commit_ms: list[float] = field(default_factory=list)
+    move_repaint_ms: list[float] = field(default_factory=list)
+    log_commit_ms: list[float] = field(default_factory=list)
+    screen_settle_ms: dict[str, float] = field(default_factory=dict)
+    peak_rss_kb: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def app_env(workdir: Path) -> dict[str, str]:
+    return {
+        "SALESSPRINT_CONFIG": str(workdir / "config.toml"),
+        "SALESSPRINT_DATA_DIR": str(workdir / "data"),
+        "SALESSPRINT_NOW": ANCHOR.isoformat(),
+        "TERM": "xterm-256color",
+        "COLORTERM": "truecolor",
+    }
+
+
+def minimal_first_frame() -> float | None:
+    """Seconds from launch to the minimal app's first frame."""
+    with tempfile.TemporaryDirectory() as tmp:
+        pane = Pane([sys.executable, "-m", "benchmarks.minimal_app"], app_env(Path(tmp)), cwd=ROOT)
+        try:
+            seen = pane.wait_for(lambda text: MARKER in text, timeout=60)
+            return None if seen is None else seen - pane.started
+        finally:
+            pane.send("q")
+            pane.close()
+
+
+def board_titles(counter: RowCounter) -> list[str]:
+    """The first characters of the active sprint's card titles."""
+    rows = counter.rows(
+        "SELECT coalesce(t.title, d.title) FROM sprint_items i JOIN sprints s ON s.id = i.sprint_id "
+        "LEFT JOIN tasks t ON t.id = i.task_id LEFT JOIN deals d ON d.id = i.deal_id "
+        "WHERE s.state = 'active' AND i.removed_at IS NULL ORDER BY i.id LIMIT 200"
+    )
+    return [r[0][:14] for r in rows if r[0]]
+
+
+def filter_queries(counter: RowCounter, n: int = 3) -> list[str]:
+    """Reference codes of open deals: each matches exactly one deal when typed in full."""
+    rows = counter.rows("SELECT title FROM deals WHERE closed_on IS NULL ORDER BY id")
+    picks = [rows[int(i * (len(rows) - 1) / max(1, n - 1))][0] for i in range(n)] if rows else []
+    out = []
+    for title in picks:
+        m = re.search(r"\(ref ([a-z]{5})\)", title)
+        if m:
+            out.append(m.group(1))
+    return out
+
+
+def run_app_session(url: str, ui: Ui, *, moves: int = 5, logs: int = 5, measure_filter: bool = True) -> TuiRun:
+    """One launch of salessprint on `url`, driven through its main screens."""
+    run = TuiRun()
+    counter = RowCounter(url)
+    titles = board_titles(counter)
+    with tempfile.TemporaryDirectory() as tmp:
+        argv = [sys.executable, "-m", "salessprint", "--db", url, "--as", BENCH_LOGIN]
+        pane = Pane(argv, app_env(Path(tmp)), cwd=ROOT)
+        try:
+            seen = pane.wait_for(lambda t: "salessprint" in t or TEAM_NAME in t, timeout=90)
+            if seen is None:
+                run.notes.append("not measured: the app showed no header within 90 s: " + pane.capture()[-300:])
+                return run
+            run.first_frame_s = seen - pane.started
+            board = pane.wait_for(lambda t: any(title in t for title in titles), timeout=90) if titles else None
+            if board is None:
+                run.notes.append("not measured: board with data (no active-sprint card appeared)")
+            else:
+                run.board_s = board - pane.started
+            pane.settle(time.perf_counter(), quiet=QUIET)
+            _card_moves(pane, ui, counter, run, moves)
+            if measure_filter:
+                _backlog_filter(pane, ui, counter, run)
+            _activity_log(pane, ui, counter, run, logs)
+            _visit_screens(pane, ui, run)
+            pid = pane.pid()
+            if pid:
+                run.peak_rss_kb = memory_of(pid).get("VmHWM")
+        finally:
+            pane.send("q")
+            time.sleep(0.2)
+            pane.close()
+            counter.close()
+    return run
+
+
+def _press(pane: Pane, ui: Ui, binding_id: str) -> float:
+    return pane.send(tmux_key(ui.bindings[binding_id]), literal=len(ui.bindings[binding_id]) == 1)
+
+
+def _switch(pane: Pane, ui: Ui, mode: str) -> float | None:
+    """Switch to a mode by its number key; seconds until the screen settled."""
+    screen = pane.capture()
+    t = pane.send(ui.modes[mode], literal=True)
+    settled = pane.settle(t, quiet=QUIET, timeout=30, baseline=screen)
+    return None if settled.last_change is None else settled.last_change - t
+
+
+def _card_moves(pane: Pane, ui: Ui, counter: RowCounter, run: TuiRun, moves: int) -> None:
+    if "board" not in ui.modes or "board.move_right" not in ui.bindings:
+        run.notes.append("not measured: card move (no board screen or board.move_right binding)")
+        return
+    for _ in range(moves):
+        before = counter.max_id("changes")
+        screen = pane.capture()
+        t = _press(pane, ui, "board.move_right")
+        committed = counter.wait_above("changes", before)
+        if committed is None:
+            run.notes.append("card move: no change-log row within 10 s (nothing to move?)")
+            return
+        run.move_commit_ms.append((committed - t) * 1000)
+        settled = pane.settle(t, quiet=QUIET, baseline=screen)
+        if settled.last_change is not None:
+            run.move_repaint_ms.append((settled.last_change - t) * 1000)
+
+
+def _backlog_filter(pane: Pane, ui: Ui, counter: RowCounter, run: TuiRun) -> None:
+    if "backlog" not in ui.modes:
+        run.notes.append("not measured: backlog filter (backlog screen not present)")
+        return
+    if "backlog.filter" not in ui.bindings:
+        run.notes.append("not measured: backlog filter (no backlog.filter binding)")
+        return
+    queries = filter_queries(counter)
+    _switch(pane, ui, "backlog")
+    for attempt in range(2):
+        last_ms: list[float] = []
+        first_ms: list[float] = []
+        ok = True
+        t = _press(pane, ui, "backlog.filter")
+        pane.settle(t, quiet=QUIET)
+        for code in queries:
+            for ch in code:
+                screen = pane.capture()
+                t = pane.send(ch, literal=True)
+                s = pane.settle(t, quiet=QUIET, baseline=screen)
+                if s.last_change is not None and s.first_change is not None:
+                    last_ms.append((s.last_change - t) * 1000)
+                    first_ms.append((s.first_change - t) * 1000)
+            ok = ok and code in pane.capture()
+            for _ in code:
+                screen = pane.capture()
+                t = pane.send("BSpace")
+                s = pane.settle(t, quiet=QUIET, baseline=screen)
+                if s.last_change is not None and s.first_change is not None:
+                    last_ms.append((s.last_change - t) * 1000)
+                    first_ms.append((s.first_change - t) * 1000)
+        t = pane.send("Escape")
+        pane.settle(t, quiet=QUIET)
+        if ok or attempt == 1 or "backlog.scope" not in ui.bindings:
+            break
+        # The list showed only my items (the manager has none): the team's, then again.
+        t = _press(pane, ui, "backlog.scope")
+        pane.settle(t, quiet=QUIET)
+    run.filter_last_ms, run.filter_first_ms, run.filter_ok = last_ms, first_ms, ok
+    if not ok:
+        run.notes.append("backlog filter: a typed deal reference did not appear in the list")
+
+
+def _activity_log(pane: Pane, ui: Ui, counter: RowCounter, run: TuiRun, logs: int) -> None:
+    if "activity" not in ui.modes or "activity.log" not in ui.bindings or "log.call" not in ui.bindings:
+        run.notes.append("not measured: activity log in the TUI (no activity screen, activity.log or log.call)")
+        return
+    _switch(pane, ui, "activity")
+    for _ in range(logs):
+        t = _press(pane, ui, "activity.log")
+        pane.settle(t, quiet=0.3)
+        before = counter.max_id("activities")
+        t = _press(pane, ui, "log.call")
+        committed = counter.wait_above("activities", before)
+        if committed is None:
+            run.notes.append("activity log: no new activity row within 10 s")
+            t = pane.send("Escape")
+            pane.settle(t, quiet=0.3)
+            return
+        run.log_commit_ms.append((committed - t) * 1000)
+        pane.settle(t, quiet=0.3)
+
+
+def _visit_screens(pane: Pane, ui: Ui, run: TuiRun) -> None:
+    """Open every screen once (memory peaks count them all)."""
+    for mode in ui.modes:
+        took = _switch(pane, ui, mode)
+        if took is not None:
+            run.screen_settle_ms[mode] = took * 1000
+
+
+def run_tui(url: str, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
+    """Minimal app and salessprint, alternately, `runs` times each."""
+    ui = discover_ui()
+    out: dict[str, Any] = {"modes": ui.modes, "bindings_found": sorted(ui.bindings), "runs": []}
+    if ui.error:
+        out["error"] = ui.error
+        return out
+    minimal: list[float] = []
+    for i in range(runs):
+        m = minimal_first_frame()
+        if m is not None:
+            minimal.append(m)
+        # Filter and writes once per run; the first launch also warms the OS cache.
+        run = run_app_session(url, ui, moves=3, logs=3)
+        log(f"    tui run {i + 1}: first frame {run.first_frame_s}, board {run.board_s}, minimal {m}")
+        out["runs"].append(run.__dict__)
+    out["minimal_first_frame_s"] = minimal
+    return out

@@ -1,0 +1,46 @@
+"""Start-up stays lean: a command imports what it needs, never Textual."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = r"""
+import sys
+from salessprint.cli import cli
+
+db = sys.argv[1]
+for args in (["--db", db, "init", "--team", "Lean", "--admin", "ada"],
+             ["--db", db, "--as", "ada", "log", "call", "--outcome", "reached"],
+             ["--db", db, "--as", "ada", "report", "velocity"]):
+    try:
+        cli.main(args, prog_name="salessprint", standalone_mode=False)
+    except SystemExit as exc:
+        if exc.code:
+            raise
+heavy = sorted({m.split(".")[0] for m in sys.modules} & {"textual", "rich", "textual_plotext", "plotext"})
+print("HEAVY:" + ",".join(heavy))
+"""
+
+
+def run(tmp_path: Path) -> str:
+    env = {"SALESSPRINT_CONFIG": str(tmp_path / "cfg.toml"), "SALESSPRINT_DATA_DIR": str(tmp_path / "data"),
+           "SALESSPRINT_NOW": "2026-11-26T10:30:00+00:00", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "lean.db")], capture_output=True,
+                          text=True, env=env, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_log_and_report_commands_do_not_import_textual(tmp_path: Path) -> None:
+    out = run(tmp_path)
+    assert "Logged a call for ada" in out
+    assert "HEAVY:\n" in out or out.rstrip().endswith("HEAVY:"), out
+
+
+def test_services_import_no_ui() -> None:
+    code = ("import sys, salessprint.services.reports, salessprint.services.sprints, salessprint.services.deals;"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip() == "[]"

@@ -1,0 +1,100 @@
+"""No N+1: what the screens and reports load costs the same number of
+statements on a team four times larger, and lists come in windows.
+
+The calls measured are those of the benchmark's registry
+(benchmarks/reports.py), so a report or screen query registered there is
+checked here too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import BENCH_LOGIN, Size, build_store
+from benchmarks.queries import recording
+from benchmarks.reports import Entry, Missing, entries, resolve
+from salessprint.domain import clock
+from salessprint.services import open_store
+from tests.conftest import FROZEN_NOW
+
+SMALL = Size("count-a", reps=3, deals=200, activities=1_000, sprints=5, accounts=30, items_per_rep=3,
+             notes=5, changes=20)
+LARGER = Size("count-b", reps=8, deals=800, activities=4_000, sprints=10, accounts=80, items_per_rep=4,
+              notes=20, changes=80)
+MAX_STATEMENTS = 12
+"""A screen or report that needs more round trips than this is doing work per row."""
+
+ENTRIES = [e for e in entries() if e.group in ("list", "screen", "report", "dashboard")]
+
+
+@pytest.fixture(scope="module")
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    folder: Path = tmp_path_factory.mktemp("counts")
+    out = {}
+    with clock.freeze(FROZEN_NOW):
+        for size in (SMALL, LARGER):
+            url = f"sqlite:///{folder / size.name}.db"
+            build_store(url, size)
+            out[size.name] = open_store(url)
+    yield out
+    for store in out.values():
+        store.dispose()  # type: ignore[attr-defined]
+
+
+def count_statements(store: object, entry: Entry) -> tuple[int, list[str], object]:
+    fn = resolve(entry.target)
+    with clock.freeze(FROZEN_NOW), recording(store.engine) as seen:  # type: ignore[attr-defined]
+        result = fn(store, entry.login, **entry.kwargs)
+    return len(seen), [s.sql for s in seen], result
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
+def test_statement_count_does_not_grow_with_the_team(stores, entry: Entry) -> None:  # type: ignore[no-untyped-def]
+    try:
+        resolve(entry.target)
+    except Missing as exc:
+        pytest.skip(f"not in this build: {exc}")
+    small, small_sql, _ = count_statements(stores[SMALL.name], entry)
+    larger, larger_sql, _ = count_statements(stores[LARGER.name], entry)
+    assert larger == small, f"{entry.name}: {small} statements on {SMALL.deals} deals, {larger} on {LARGER.deals}"
+    assert small <= MAX_STATEMENTS, small_sql
+
+
+def _rows(result: object) -> list[object]:
+    if isinstance(result, list):
+        return result
+    rows = getattr(result, "rows", None)
+    return list(rows) if rows is not None else []
+
+
+@pytest.mark.parametrize("entry", [e for e in ENTRIES if e.group == "list"], ids=lambda e: e.name)
+def test_lists_are_windowed(stores, entry: Entry) -> None:  # type: ignore[no-untyped-def]
+    try:
+        resolve(entry.target)
+    except Missing as exc:
+        pytest.skip(f"not in this build: {exc}")
+    _n, sql, result = count_statements(stores[LARGER.name], entry)
+    assert any("LIMIT" in s.upper() for s in sql), f"{entry.name} reads without LIMIT: {sql}"
+    assert len(_rows(result)) <= 100
+
+
+def test_deal_list_page_is_a_window_of_the_whole() -> None:
+    """The windowed list pages through the same rows as one big read."""
+    from salessprint.services.deals import list_deals
+
+    # Re-use the generator on a throwaway store: pages of 50 cover the first 150 rows exactly.
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp, clock.freeze(FROZEN_NOW):
+        url = f"sqlite:///{tmp}/w.db"
+        build_store(url, SMALL)
+        store = open_store(url)
+        try:
+            whole = [d.id for d in list_deals(store, BENCH_LOGIN, limit=150)]
+            paged = [d.id for off in (0, 50, 100) for d in list_deals(store, BENCH_LOGIN, limit=50, offset=off)]
+            assert paged == whole and len(whole) == 150
+        finally:
+            store.dispose()
