@@ -28,3 +28,13 @@ def test_parallel_activity_logs_on_sqlite_all_count(tmp_path: Path, frozen) -> N
     check = open_store(url)
     assert len(list_activities(check, "ada", limit=1000)) == 100
     check.dispose()
+
+
+def test_a_schema_check_inside_a_unit_of_work_does_not_wait_for_itself(tmp_path: Path, frozen) -> None:  # type: ignore[no-untyped-def]
+    from salessprint.services.uow import unit_of_work
+
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}", check_schema=False)
+    init_team(store, "T", "ada")
+    with unit_of_work(store, "ada"):
+        assert store.schema_state().up_to_date
+    store.dispose()

@@ -88,10 +88,17 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+WRITE_LOCK = "salessprint_write_lock"
+
+
 def _sqlite_begin(conn: Any) -> None:
-    """Take SQLite's write lock up front: two writers then queue (busy_timeout)
-    instead of one failing when both try to upgrade a read lock."""
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    """A unit of work takes SQLite's write lock up front, so two writers queue
+    (busy_timeout) instead of one failing when both upgrade a read lock.
+    Other connections (schema checks, plain reads) begin deferred."""
+    if conn.get_execution_options().get(WRITE_LOCK):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
 
 
 @dataclass
