@@ -33,7 +33,7 @@ def test_offline_then_back_online(pg_url: str, proxy: TcpProxy, frozen) -> None:
     via_proxy = open_store(proxy.url_for(pg_url))
 
     async def scenario() -> None:
-        app = SalesSprintApp(store=via_proxy, login="rita")
+        app = SalesSprintApp(store=via_proxy, login="rita", live_refresh=True)
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
             board = app.screen
             assert isinstance(board, BoardScreen)

@@ -67,8 +67,12 @@ class SalesSprintApp(App[None]):
         Binding("ctrl+z", "undo", "Undo", id="app.undo", tooltip="Undo my last change, if nobody changed it since"),
     ]
 
-    def __init__(self, store: Any, login: str, theme_name: str = "salessprint-dark") -> None:
+    def __init__(
+        self, store: Any, login: str, theme_name: str = "salessprint-dark", live_refresh: bool | None = None
+    ) -> None:
         super().__init__()
+        self.live_refresh = live_refresh
+        """Watch the store for others' changes; None means yes, except headless (tests)."""
         self.store = store
         self.login = login
         self.wanted_theme = theme_name
@@ -93,7 +97,8 @@ class SalesSprintApp(App[None]):
                         timeout=10)
         self.theme = self.wanted_theme if self.wanted_theme in self.available_themes else "salessprint-dark"
         self.refresh_context()
-        start_live_refresh(self)
+        if self.live_refresh if self.live_refresh is not None else not self.is_headless:
+            start_live_refresh(self)
 
     def watch_theme(self, theme: str) -> None:
         if self.is_mounted and theme != self.wanted_theme:
