@@ -43,6 +43,8 @@ def recording(engine: Any) -> Iterator[list[Statement]]:
     seen: list[Statement] = []
 
     def before(conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool) -> None:
+        if statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK")):
+            return  # transaction control, not a query
         seen.append(Statement(statement, parameters))
 
     event.listen(engine, "before_cursor_execute", before)
