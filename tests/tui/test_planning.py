@@ -67,10 +67,10 @@ async def test_capacity_shows_forecast_beside_committed_and_over_commitment(demo
         cap = screen.query_one("#planning-capacity", DataTable)
         row = [c.plain for c in cap.get_row("alex")]
         assert row[0] == "Alex Novak" and row[1] == str(forecast) and row[2] == str(committed)
-        assert row[3] == f"over by {committed - forecast}"
+        assert row[3] == f"{committed - forecast} over"
         assert screen.query_one("#planning-items", DataTable).row_count == len(items)
         text = screen_text(app)
-        assert "Win the Falkenberg renewal" in text and f"over by {committed - forecast}" in text
+        assert "Win the Falkenberg renewal" in text and f"{committed - forecast} over" in text
 
 
 @async_test

@@ -112,7 +112,10 @@ class BoardScreen(BaseScreen):
             lane = self.query_one(f"#cards-{status}", OptionList)
             highlighted = lane.highlighted
             lane.clear_options()
-            lane.add_options([Option(card_text(c, currency), id=str(c.id)) for c in self.cards[status]])
+            options: list[Option | None] = []
+            for c in self.cards[status]:
+                options += [Option(card_text(c, currency), id=str(c.id)), None]  # None: a divider line
+            lane.add_options(options[:-1])
             if self.cards[status]:
                 lane.highlighted = min(highlighted or 0, len(self.cards[status]) - 1)
                 if self._follow is not None:
