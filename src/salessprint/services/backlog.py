@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Select, and_, func, literal, null, or_, select, union_all
+from sqlalchemy import Numeric, Select, and_, cast, func, literal, null, or_, select, union_all
 
 from salessprint.domain.enums import SprintState, StageKind, TaskStatus
 from salessprint.domain.values import SprintView
@@ -101,7 +101,7 @@ def _tasks(uow: UnitOfWork, mine: bool, like: str | None) -> Select:  # type: ig
             Member.name.label("owner_name"),
             Task.status.label("stage"),
             Task.kind.label("kind"),
-            null().label("value"),
+            cast(null(), Numeric(14, 2)).label("value"),
             Task.points.label("points"),
             Task.backlog_rank.label("rank"),
             Task.version.label("version"),
