@@ -42,8 +42,9 @@ async def test_manager_plans_the_next_sprint_with_a_goal(demo_store: Any) -> Non
         screen = await open_planning(pilot)
         assert "No sprint planned" in screen_text(app)
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, GoalForm)
+        assert app.screen.query_one("#f-goal", Input).has_focus
         await pilot.press(*"Close [bold]three[/] renewals")
         await pilot.press("enter")
         await settle(pilot)

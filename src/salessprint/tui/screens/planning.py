@@ -99,7 +99,7 @@ class PlanningScreen(BaseScreen):
 
     def on_mount(self) -> None:
         items = self.query_one("#planning-items", DataTable)
-        for key, label in (("owner", "Owner"), ("type", "Type"), ("title", "Title"), ("points", "Pts")):
+        for key, label in (("title", "Title"), ("points", "Pts"), ("owner", "Owner"), ("type", "Type")):
             items.add_column(label, key=key)
         cap = self.query_one("#planning-capacity", DataTable)
         for key, label in (("rep", "Rep"), ("forecast", "Forecast"), ("committed", "Committed"), ("state", "Load")):
@@ -137,8 +137,8 @@ class PlanningScreen(BaseScreen):
         row = items.cursor_row
         items.clear()
         for item in sorted(data.items, key=lambda i: (i.owner_name, i.id)):
-            items.add_row(Text(item.owner_name), Text(item.kind or item.item_type), Text(item.title),
-                          Text(str(item.points), justify="right"), key=str(item.id))
+            items.add_row(Text(item.title), Text(str(item.points), justify="right"), Text(item.owner_name),
+                          Text(item.kind or item.item_type), key=str(item.id))
         if data.items:
             items.move_cursor(row=min(row, len(data.items) - 1))
 
