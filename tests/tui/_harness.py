@@ -11,6 +11,7 @@ from html import unescape
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.worker import WorkerState
 
 from salessprint.tui.app import SalesSprintApp
 
@@ -19,13 +20,21 @@ def make_app(store: Any, login: str, theme: str = "salessprint-dark") -> SalesSp
     return SalesSprintApp(store=store, login=login, theme_name=theme)
 
 
-async def settle(pilot: Pilot[Any], rounds: int = 3) -> None:
-    """Let workers finish and their answers land (answers may start more work)."""
+async def settle(pilot: Pilot[Any], quiet_rounds: int = 3, max_rounds: int = 200) -> None:
+    """Wait until no worker has run for a few rounds: answers may start more work
+    (the context answer switches screens, whose resume loads their data)."""
     app = pilot.app
-    for _ in range(rounds):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+    quiet = 0
+    for _ in range(max_rounds):
+        await pilot.pause(0.01)
+        busy = app.team is None or any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
+        if busy:
+            quiet = 0
+            await app.workers.wait_for_complete()
+        else:
+            quiet += 1
+            if quiet >= quiet_rounds:
+                return
 
 
 def screen_lines(app: Any) -> list[str]:

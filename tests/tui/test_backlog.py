@@ -231,3 +231,56 @@ def test_backlog_snapshot(demo_store: Any, snap_compare: Any) -> None:
         await open_backlog(pilot)
 
     assert snap_compare(make_app(demo_store, "alex"), terminal_size=(140, 40), run_before=ready)
+
+
+@async_test
+async def test_new_task_form_checks_points_then_saves(demo_store: Any) -> None:
+    from salessprint.services.tasks import list_tasks
+    from salessprint.tui.modals.task_form import TaskForm
+
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_backlog(pilot)
+        before = len(list_tasks(demo_store, "alex", mine=True))
+        await pilot.press("t")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, TaskForm)
+        await fill(pilot, form, title="Ring [the] CFO", points="three", due_on="2026-12-01")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        assert str(form.query_one("#err-points").render()) == "must be a whole number"
+        assert len(list_tasks(demo_store, "alex", mine=True)) == before
+        await fill(pilot, form, points="2")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        tasks = [t for t in list_tasks(demo_store, "alex", mine=True) if t.title == "Ring [the] CFO"]
+        assert len(tasks) == 1 and tasks[0].points == 2 and tasks[0].kind == "call"
+        assert str(tasks[0].due_on) == "2026-12-01"
+
+
+@async_test
+async def test_edit_a_task_with_enter(demo_store: Any) -> None:
+    from salessprint.services.tasks import get_task
+    from salessprint.tui.modals.task_form import TaskForm
+
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_backlog(pilot)
+        await pilot.press("slash", *"follow")
+        await pilot.pause(0.4)
+        await pilot.press("enter")
+        await settle(pilot)
+        row = screen.selected()
+        assert row is not None and row.item_type == "task"
+        await pilot.press("enter")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, TaskForm) and form.query_one("#f-title", Input).value == row.title
+        await fill(pilot, form, title="Follow up: renewal date", points="4")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        task = get_task(demo_store, "alex", row.id)
+        assert task.title == "Follow up: renewal date" and task.points == 4
+        assert task.version == row.version + 1

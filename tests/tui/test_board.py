@@ -24,6 +24,12 @@ async def test_board_opens_first_with_the_team_and_cards(demo_store: Any) -> Non
         text = screen_text(app)
         assert "Northwind Field Sales" in text
         assert "Alex Novak (rep)" in text
+        await pilot.press("right")
+        assert app.screen.query_one("#cards-doing", OptionList).has_focus
+        await pilot.press("left", "left")
+        assert app.screen.query_one("#cards-done", OptionList).has_focus  # wraps around
+        await pilot.press("l")
+        assert app.screen.query_one("#cards-todo", OptionList).has_focus
         todo = [c for c in sprint_items(demo_store, "alex") if c.status == "todo" and not c.removed]
         assert app.screen.query_one("#cards-todo", OptionList).option_count == len(todo)
         assert todo[0].title in text

@@ -42,8 +42,9 @@ async def test_manager_plans_the_next_sprint_with_a_goal(demo_store: Any) -> Non
         screen = await open_planning(pilot)
         assert "No sprint planned" in screen_text(app)
         await pilot.press("n")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, GoalForm)
+        assert app.screen.query_one("#f-goal", Input).has_focus
         await pilot.press(*"Close [bold]three[/] renewals")
         await pilot.press("enter")
         await settle(pilot)
@@ -67,10 +68,10 @@ async def test_capacity_shows_forecast_beside_committed_and_over_commitment(demo
         cap = screen.query_one("#planning-capacity", DataTable)
         row = [c.plain for c in cap.get_row("alex")]
         assert row[0] == "Alex Novak" and row[1] == str(forecast) and row[2] == str(committed)
-        assert row[3] == f"over by {committed - forecast}"
+        assert row[3] == f"{committed - forecast} over"
         assert screen.query_one("#planning-items", DataTable).row_count == len(items)
         text = screen_text(app)
-        assert "Win the Falkenberg renewal" in text and f"over by {committed - forecast}" in text
+        assert "Win the Falkenberg renewal" in text and f"{committed - forecast} over" in text
 
 
 @async_test

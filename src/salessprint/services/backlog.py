@@ -10,7 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Select, and_, func, literal, null, or_, select, union_all
+from sqlalchemy import Numeric, Select, and_, cast, func, literal, null, or_, select, union_all
 
 from salessprint.domain.enums import SprintState, StageKind, TaskStatus
 from salessprint.domain.values import SprintView
@@ -101,7 +101,7 @@ def _tasks(uow: UnitOfWork, mine: bool, like: str | None) -> Select:  # type: ig
             Member.name.label("owner_name"),
             Task.status.label("stage"),
             Task.kind.label("kind"),
-            null().label("value"),
+            cast(null(), Numeric(14, 2)).label("value"),
             Task.points.label("points"),
             Task.backlog_rank.label("rank"),
             Task.version.label("version"),
@@ -135,16 +135,47 @@ def _like(text: str) -> str | None:
     return f"%{escaped}%"
 
 
+def _counted(uow: UnitOfWork, mine: bool, like: str | None) -> int:
+    """How many rows the whole list has (two plain counts when unfiltered)."""
+    if like:
+        both = union_all(_deals(uow, mine, like), _tasks(uow, mine, like)).subquery("backlog")
+        return int(uow.session.scalar(select(func.count()).select_from(both)) or 0)
+    me, team_id = uow.actor.member_id, uow.actor.team_id
+    deals = (select(func.count()).select_from(Deal).join(Stage, Stage.id == Deal.stage_id)
+             .where(Deal.team_id == team_id, Stage.kind == StageKind.OPEN.value))
+    tasks = select(func.count()).select_from(Task).where(Task.team_id == team_id, Task.status != TaskStatus.DONE.value)
+    if mine:
+        deals = deals.where(Deal.owner_id == me)
+        tasks = tasks.where(Task.assignee_id == me)
+    return int(uow.session.scalar(deals) or 0) + int(uow.session.scalar(tasks) or 0)
+
+
 def backlog_page(
-    store: Store, login: str, *, mine: bool = True, text: str = "", offset: int = 0, limit: int = PAGE_SIZE
+    store: Store,
+    login: str,
+    *,
+    mine: bool = True,
+    text: str = "",
+    offset: int = 0,
+    limit: int = PAGE_SIZE,
+    known_total: int | None = None,
 ) -> BacklogPage:
     """One page of open deals and tasks by backlog rank, filtered by `text`
-    (title, account, owner, stage or kind); `mine` keeps my own items."""
+    (title, account, owner, stage or kind); `mine` keeps my own items.
+
+    Each side (deals, tasks) reads at most `offset + limit` rows in rank order
+    off its index before the two are merged, so the first pages cost the same
+    on a store of a hundred or a hundred thousand deals. `known_total` (the
+    count from the previous page of the same list) skips the COUNT.
+    """
     like = _like(text)
     with unit_of_work(store, login) as uow:
-        both = union_all(_deals(uow, mine, like), _tasks(uow, mine, like)).subquery("backlog")
-        total = int(uow.session.scalar(select(func.count()).select_from(both)) or 0)
+        total = known_total if known_total is not None else _counted(uow, mine, like)
         offset = max(0, min(offset, max(0, total - 1)))
+        depth = offset + limit
+        deals = _deals(uow, mine, like).order_by(Deal.backlog_rank, Deal.id).limit(depth).subquery("d")
+        tasks = _tasks(uow, mine, like).order_by(Task.backlog_rank, Task.id).limit(depth).subquery("t")
+        both = union_all(select(deals), select(tasks)).subquery("backlog")
         page = uow.session.execute(
             select(both).order_by(both.c.rank, both.c.item_type, both.c.id).offset(offset).limit(limit)
         ).mappings().all()

@@ -27,11 +27,14 @@ def screen_commands(screen: Screen[object]) -> Iterator[tuple[str, str, Binding]
         binding = active.binding
         if active.node is not screen and active.node is not app:
             continue  # a focused widget's own keys (cursor moves) are not actions
-        if not binding.description or binding.action in seen or binding.action == "command_palette":
+        # Ours all carry an id; Textual's built-in focus and copy keys have none.
+        if not binding.id or not binding.description or binding.action in seen or binding.action == "command_palette":
             continue
         seen.add(binding.action)
-        owner = "App" if active.node is app else label
-        title = f"{owner}: {_lower_first(binding.description)}"
+        if active.node is app:
+            title = f"App: {_lower_first(binding.tooltip or binding.description)}"
+        else:
+            title = f"{label}: {_lower_first(binding.description)}"
         yield title, binding.tooltip or binding.description, binding
 
 

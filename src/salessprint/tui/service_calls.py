@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from textual.app import App
-from textual.worker import Worker
+from textual.worker import Worker, get_current_worker
 
 from salessprint.domain.errors import SalesSprintError, StaleWrite
 
@@ -42,7 +42,8 @@ def call_service(
                 severity="error", markup=False,
             )
             return
-        if done is not None:
+        if done is not None and not get_current_worker().is_cancelled:
+            # A cancelled worker (replaced in its exclusive group) answers nobody.
             app.call_from_thread(done, result)
 
     return app.run_worker(

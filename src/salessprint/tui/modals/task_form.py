@@ -16,13 +16,13 @@ class TaskForm(FormModal):
     """New task when `task` is None, else an edit of that task at its version."""
 
     def __init__(self, task: TaskView | None = None) -> None:
-        self.task = task
+        self.editing = task
         self.TITLE_TEXT = f"Edit task #{task.id}" if task else "New task"
         self.MODEL = TaskPatch if task else TaskIn
         super().__init__()
 
     def fields(self) -> list[FieldSpec]:
-        t = self.task
+        t = self.editing
         specs = [
             FieldSpec("title", "Title", t.title if t else "", "e.g. Call the CFO", optional=False),
             FieldSpec("kind", "Kind", t.kind if t else TaskKind.CALL.value,
@@ -36,14 +36,14 @@ class TaskForm(FormModal):
         return specs
 
     def save_call(self, values: dict[str, Any]) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
-        if self.task is None:
+        if self.editing is None:
             return add_task, (), {k: v for k, v in values.items() if v is not None}
         values = dict(values)
         if not values.get("assignee"):
             values.pop("assignee", None)
-        return update_task, (self.task.id,), {"expected_version": self.task.version, **values}
+        return update_task, (self.editing.id,), {"expected_version": self.editing.version, **values}
 
     def model_values(self, values: dict[str, Any]) -> dict[str, Any]:
-        if self.task is None:
+        if self.editing is None:
             return values
         return {**values, "title": values["title"] if values["title"] is not None else ""}

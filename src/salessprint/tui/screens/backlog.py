@@ -97,14 +97,18 @@ class BacklogScreen(BaseScreen):
         table.focus()
 
     # --- loading -----------------------------------------------------------------
-    def reload(self) -> None:
+    def reload(self, *, paging: bool = False) -> None:
+        """Fetch the visible page; when only paging, the known total skips the COUNT."""
+        known = self.page.total if paging and self.page is not None else None
         call_service(self.app, backlog_page, mine=self.mine, text=self.text, offset=self.page_offset,
-                     done=self.show_page, group="backlog")
+                     known_total=known, done=self.show_page, group="backlog")
 
     def action_reload(self) -> None:
         self.reload()
 
     def show_page(self, page: BacklogPage) -> None:
+        if (page.mine, page.text) != (self.mine, self.text):
+            return  # an answer to a filter the user has already typed past
         self.page = page
         self.page_offset = page.offset
         app: Any = self.app
@@ -207,7 +211,7 @@ class BacklogScreen(BaseScreen):
         if new < 0 or new >= self.page.total:
             return
         self.page_offset = new
-        self.reload()
+        self.reload(paging=True)
 
     # --- writes -------------------------------------------------------------------
     def _changed(self, note: str | None = None, keep: tuple[str, int] | None = None) -> None:

@@ -55,9 +55,10 @@ class BoardScreen(BaseScreen):
 
     TITLE_TEXT = "Board"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left,h", "focus_lane(-1)", "Previous column", id="board.prev_lane", show=False,
+        # priority: the card lists would otherwise take left/right to scroll sideways
+        Binding("left,h", "focus_lane(-1)", "Previous column", id="board.prev_lane", show=False, priority=True,
                 tooltip="Go to the column on the left"),
-        Binding("right,l", "focus_lane(1)", "Next column", id="board.next_lane", show=False,
+        Binding("right,l", "focus_lane(1)", "Next column", id="board.next_lane", show=False, priority=True,
                 tooltip="Go to the column on the right"),
         Binding("shift+right,greater_than_sign", "move_card(1)", "Move card right", id="board.move_right",
                 tooltip="Move the selected card one column right"),
@@ -112,7 +113,10 @@ class BoardScreen(BaseScreen):
             lane = self.query_one(f"#cards-{status}", OptionList)
             highlighted = lane.highlighted
             lane.clear_options()
-            lane.add_options([Option(card_text(c, currency), id=str(c.id)) for c in self.cards[status]])
+            options: list[Option | None] = []
+            for c in self.cards[status]:
+                options += [Option(card_text(c, currency), id=str(c.id)), None]  # None: a divider line
+            lane.add_options(options[:-1])
             if self.cards[status]:
                 lane.highlighted = min(highlighted or 0, len(self.cards[status]) - 1)
                 if self._follow is not None:

@@ -99,10 +99,10 @@ class PlanningScreen(BaseScreen):
 
     def on_mount(self) -> None:
         items = self.query_one("#planning-items", DataTable)
-        for key, label in (("owner", "Owner"), ("type", "Type"), ("title", "Title"), ("points", "Pts")):
+        for key, label in (("title", "Title"), ("points", "Pts"), ("owner", "Owner"), ("type", "Type")):
             items.add_column(label, key=key)
         cap = self.query_one("#planning-capacity", DataTable)
-        for key, label in (("rep", "Rep"), ("forecast", "Forecast"), ("committed", "Committed"), ("state", "")):
+        for key, label in (("rep", "Rep"), ("forecast", "Forecast"), ("committed", "Committed"), ("state", "Load")):
             cap.add_column(label, key=key)
         items.focus()
 
@@ -128,17 +128,17 @@ class PlanningScreen(BaseScreen):
             title.append(p.goal or "none yet (g sets it)", style="italic")
             total = sum(i.points for i in data.items)
             forecast = sum((c.forecast or Decimal(0)) for c in data.capacity)
-            title.append(f"   {total} pt committed, team forecast {forecast} pt")
+            title.append(f"\n{total} pt committed, team forecast {forecast} pt")
             if data.active is not None:
-                title.append(f"   · sprint {data.active.number} still active: close it (c) before starting (s)")
+                title.append(f"   · sprint {data.active.number} is still active: close it (c) before starting (s)")
         self.query_one("#planning-title", Label).update(title)
 
         items = self.query_one("#planning-items", DataTable)
         row = items.cursor_row
         items.clear()
         for item in sorted(data.items, key=lambda i: (i.owner_name, i.id)):
-            items.add_row(Text(item.owner_name), Text(item.kind or item.item_type), Text(item.title),
-                          Text(str(item.points), justify="right"), key=str(item.id))
+            items.add_row(Text(item.title), Text(str(item.points), justify="right"), Text(item.owner_name),
+                          Text(item.kind or item.item_type), key=str(item.id))
         if data.items:
             items.move_cursor(row=min(row, len(data.items) - 1))
 
@@ -148,9 +148,11 @@ class PlanningScreen(BaseScreen):
             forecast = "–" if c.forecast is None else f"{c.forecast}"
             state = Text("")
             if c.forecast is not None and c.over > 0:
-                state = Text(f"over by {c.over}", style=f"bold {theme_colour(self.app, 'error')}")
-            elif c.forecast is not None and c.committed:
-                state = Text("ok", style=theme_colour(self.app, "success"))
+                state = Text(f"{c.over} over", style=f"bold {theme_colour(self.app, 'error')}")
+            elif c.forecast is not None and c.over == 0:
+                state = Text("full", style=theme_colour(self.app, "warning"))
+            elif c.forecast is not None:
+                state = Text(f"{-c.over} free", style=theme_colour(self.app, "success"))
             cap.add_row(Text(c.member.name), Text(forecast, justify="right"),
                         Text(str(c.committed), justify="right"), state, key=c.member.login)
 

@@ -36,21 +36,28 @@ class StatusHeader(Static):
             text.append("salessprint", style="bold")
             text.append("  loading…", style="dim")
             return text
+        # On a narrow terminal the screen's name and the sprint state give way,
+        # so team, sprint, days left and who I am always fit.
+        wide = self.size.width >= 100
         text.append(self.team.name, style="bold")
-        if self.screen_title:
+        if self.screen_title and wide:
             text.append(f"  ›  {self.screen_title}")
         text.append("   ")
         if self.sprint is None:
             text.append("No active sprint", style="italic")
         else:
-            text.append(f"Sprint {self.sprint.number} ({self.sprint.state})", style="bold")
+            text.append(f"Sprint {self.sprint.number}", style="bold")
+            if wide or self.sprint.state != "active":
+                text.append(f" ({self.sprint.state})", style="bold")
             if self.today is not None and self.sprint.state == "active":
                 left = (self.sprint.ends_on - self.today).days
                 text.append(f" · {left} day{'s' if left != 1 else ''} left" if left >= 0 else " · overdue")
-            if self.sprint.goal:
-                text.append(" · ")
-                text.append(self.sprint.goal, style="italic")
         if self.me is not None:
+            # Who I am comes before the goal, so a narrow terminal never hides it.
             text.append("   ")
-            text.append(f"{self.me.name} ({self.me.role})", style="dim")
+            text.append(self.me.name, style="bold")
+            text.append(f" ({self.me.role})")
+        if self.sprint is not None and self.sprint.goal:
+            text.append("   Goal: ")
+            text.append(self.sprint.goal, style="italic")
         return text

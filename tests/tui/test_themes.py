@@ -1,0 +1,68 @@
+"""Themes are files: shipped ones load, a broken user file is reported and
+skipped, and the chosen theme is remembered in the config file."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from salessprint.config import config_path, load_settings, user_themes_dir
+from salessprint.tui.themes import load_themes
+from tests.tui._harness import async_test, make_app, settle
+
+
+def test_shipped_themes_load() -> None:
+    loaded = load_themes(None)
+    assert loaded.failed == []
+    names = {t.name for t in loaded.themes}
+    assert {"salessprint-dark", "salessprint-light", "projector"} <= names
+    projector = next(t for t in loaded.themes if t.name == "projector")
+    assert projector.variables["lane-done"] == "#00E676"
+
+
+def test_broken_user_theme_is_reported_and_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "themes"
+    folder.mkdir()
+    (folder / "broken.toml").write_text('name = "broken"\nprimary = ', encoding="utf-8")
+    (folder / "nonsense.toml").write_text('name = "nonsense"\nprimary = "not a colour"\n', encoding="utf-8")
+    (folder / "mine.toml").write_text('name = "mine"\nprimary = "#112233"\ndark = false\n', encoding="utf-8")
+    loaded = load_themes(folder)
+    assert sorted(p.name for p, _ in loaded.failed) == ["broken.toml", "nonsense.toml"]
+    assert "mine" in {t.name for t in loaded.themes}
+
+
+@async_test
+async def test_app_starts_with_a_broken_theme_file_and_says_so(demo_store: Any) -> None:
+    folder = user_themes_dir()
+    folder.mkdir(parents=True)
+    (folder / "broken.toml").write_text("this is not toml [", encoding="utf-8")
+    (folder / "sunrise.toml").write_text('name = "sunrise"\nprimary = "#FF8800"\n', encoding="utf-8")
+    app = make_app(demo_store, "alex", theme="sunrise")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert app.theme == "sunrise"
+        messages = [str(n.message) for n in app._notifications]
+        assert any("broken.toml skipped" in m for m in messages), messages
+        assert app.current_mode == "board"
+
+
+@async_test
+async def test_chosen_theme_is_remembered(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert app.theme == "salessprint-dark"
+        app.theme = "projector"
+        await pilot.pause()
+    saved = tomllib.loads(config_path().read_text(encoding="utf-8"))
+    assert saved["theme"] == "projector"
+    assert load_settings().theme == "projector"
+
+
+@async_test
+async def test_unknown_theme_falls_back_to_dark(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex", theme="no-such-theme")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert app.theme == "salessprint-dark"
