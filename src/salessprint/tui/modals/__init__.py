@@ -1,1 +1,1 @@
-"""Dialogs: one ModalScreen subclass per file."""
+"""Dialogs: one ModalScreen per file."""

@@ -84,7 +84,7 @@ class RetroScreen(BaseScreen):
         Binding("a", "add", "Add entry", id="retro.add", tooltip="Add an entry to the focused column"),
         Binding("v", "vote", "Vote", id="retro.vote",
                 tooltip="Vote for the selected entry (press again to take the vote back)"),
-        Binding("d", "delete", "Delete", id="retro.delete",
+        Binding("d", "delete", "Delete entry", id="retro.delete",
                 tooltip="Delete the selected entry (not once an action became a task)"),
         Binding("left_square_bracket", "sprint(-1)", "Prev sprint", id="retro.prev_sprint",
                 tooltip="Show the retrospective of the sprint before"),
