@@ -135,7 +135,13 @@ def test_hostile_titles_show_verbatim(demo_store) -> None:
         for title in HOSTILE:
             assert title in text
         assert "[red]Acme[/red]" in text
-        await pilot.press("tab", "greater_than_sign")
+        await pilot.press("tab", "m")
+        await pilot.pause()
+        assert "Move [bold]x[/bold] to…" in screen_text(app)
+        await pilot.press("escape", "x")
+        await pilot.pause()
+        assert "Mark lost: [bold]x[/bold]" in screen_text(app)
+        await pilot.press("escape", "greater_than_sign")
         await settle(pilot)
         assert "Moved [bold]x[/bold] to Qualified" in screen_text(app)
 

@@ -144,3 +144,26 @@ def test_retro_snapshot(demo_store, snap_compare) -> None:
         await settle(pilot)
 
     assert snap_compare(SalesSprintApp(demo_store, "alex"), terminal_size=SIZE, run_before=loaded)
+
+
+def test_every_binding_of_these_screens_and_dialogs_has_id_description_and_tooltip() -> None:
+    from textual.binding import Binding
+
+    from salessprint.tui.modals.log_activity import KindPicker, LogActivityModal
+    from salessprint.tui.modals.lost_reason import LostReasonModal
+    from salessprint.tui.modals.move_stage import MoveStageModal
+    from salessprint.tui.screens.activity import ActivityScreen
+    from salessprint.tui.screens.pipeline import PipelineScreen
+
+    owners = (PipelineScreen, ActivityScreen, RetroScreen, LogActivityModal, KindPicker, LostReasonModal,
+              MoveStageModal, RetroEntryModal)
+    ids = []
+    for owner in owners:
+        assert owner.BINDINGS, owner
+        for binding in owner.BINDINGS:
+            assert isinstance(binding, Binding)
+            assert binding.id and binding.description and binding.tooltip, (owner.__name__, binding.key)
+            ids.append(binding.id)
+    assert len(ids) == len(set(ids))
+    for screen in (PipelineScreen, ActivityScreen, RetroScreen):
+        assert screen.TITLE_TEXT
