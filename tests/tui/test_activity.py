@@ -51,7 +51,10 @@ def test_l_then_c_logs_a_call_that_counts_towards_the_goal(demo_store) -> None:
         assert calls_done(demo_store, "alex") == (before_today + 1, before_week + 1)
         assert bar.done == before_today + 1
         assert bar.query_one(ProgressBar).progress == progress + 1
-        assert screen.query_one("#week-call", GoalBar).done == before_week + 1
+        week = screen.query_one("#week-call", GoalBar)
+        assert week.done == before_week + 1
+        goal = next(g for g in my_goals(demo_store, "alex").week_goals if g.kind == "call")
+        assert goal.expected is not None and week.has_class("behind") == (goal.done < goal.expected)
         text = screen_text(app)
         assert f"{before_today + 1} / 12" in text
         assert "Call logged" in text

@@ -167,3 +167,17 @@ def test_every_binding_of_these_screens_and_dialogs_has_id_description_and_toolt
     assert len(ids) == len(set(ids))
     for screen in (PipelineScreen, ActivityScreen, RetroScreen):
         assert screen.TITLE_TEXT
+
+
+def test_retro_snapshot_on_the_projector(demo_store, snap_compare) -> None:
+    """The Friday review happens on the shared screen: projector theme, 200x50."""
+
+    async def loaded(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+
+    app = SalesSprintApp(demo_store, "maria", theme_name="projector")
+    assert snap_compare(app, terminal_size=(200, 50), run_before=loaded)

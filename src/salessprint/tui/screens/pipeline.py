@@ -103,6 +103,12 @@ class PipelineScreen(BaseScreen):
         stages.add_column("Rotting", key="rotting")
         self._build_deal_columns()
         stages.focus()
+        # Table cells carry theme colours resolved at render time: redo them on a theme change.
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self, _theme: str) -> None:
+        if self.view is not None:
+            self.show_pipeline(self.view)
 
     def _build_deal_columns(self) -> None:
         """Narrow terminals drop the account column so days and flags stay visible."""

@@ -139,7 +139,10 @@ class RetroScreen(BaseScreen):
             options = self.query_one(f"#entries-{column}", OptionList)
             highlighted = options.highlighted
             options.clear_options()
-            options.add_options([Option(entry_text(e, e.id in voted), id=str(e.id)) for e in entries])
+            rows: list[Option | None] = []
+            for entry in entries:
+                rows += [Option(entry_text(entry, entry.id in voted), id=str(entry.id)), None]
+            options.add_options(rows[:-1])  # a divider between entries, not after the last
             if entries:
                 options.highlighted = min(highlighted or 0, len(entries) - 1)
             count = board.counts.get(column, 0)
