@@ -126,11 +126,15 @@ def test_delete_my_entry(demo_store) -> None:
         await pilot.press(*"Oops", "enter")
         await settle(pilot)
         assert [e.text for e in list_entries(demo_store, "dana", 13)] == ["Oops"]
+        await pilot.press("d")  # asks first
+        await settle(pilot)
+        assert [e.text for e in list_entries(demo_store, "dana", 13)] == ["Oops"]
+        assert "Press d again to delete: Oops" in screen_text(app)
         await pilot.press("d")
         await settle(pilot)
         assert list_entries(demo_store, "dana", 13) == []
         assert "Entry deleted." in screen_text(app)
-        assert "Oops" not in screen_text(app).replace("Entry deleted.", "")
+        assert "To improve (0)" in screen_text(app) and "Went well (0)" in screen_text(app)
 
     run(demo_store, "dana", scenario)
 

@@ -85,7 +85,7 @@ class RetroScreen(BaseScreen):
         Binding("v", "vote", "Vote", id="retro.vote",
                 tooltip="Vote for the selected entry (press again to take the vote back)"),
         Binding("d", "delete", "Delete entry", id="retro.delete",
-                tooltip="Delete the selected entry (not once an action became a task)"),
+                tooltip="Delete the selected entry: press twice (not once an action became a task)"),
         Binding("left_square_bracket", "sprint(-1)", "Prev sprint", id="retro.prev_sprint",
                 tooltip="Show the retrospective of the sprint before"),
         Binding("right_square_bracket", "sprint(1)", "Next sprint", id="retro.next_sprint",
@@ -98,6 +98,8 @@ class RetroScreen(BaseScreen):
         self.board: RetroBoardView | None = None
         self.number: int | None = None
         self.entries: dict[str, list[RetroEntryView]] = {c: [] for c in COLUMNS}
+        self.pending_delete: int | None = None
+        """The entry a first `d` asked about; a second `d` on it deletes it."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -206,6 +208,14 @@ class RetroScreen(BaseScreen):
         entry = self.selected_entry()
         if entry is None:
             return
+        if self.pending_delete != entry.id:
+            # Deleting cannot be undone here: the first press asks, the second deletes.
+            self.pending_delete = entry.id
+            message = Text("Press d again to delete: ")
+            message.append(entry.text)
+            self.notify(str(message), severity="warning", markup=False)
+            return
+        self.pending_delete = None
 
         def deleted(_result: None) -> None:
             self.notify("Entry deleted.", markup=False)
