@@ -143,7 +143,7 @@ class PipelineScreen(BaseScreen):
         totals.append("My open pipeline" if view.mine else "Open pipeline", style="bold")
         totals.append(f": {view.total_count} deals · {money(cur, view.total_value)}"
                       f" · weighted {money(cur, view.total_weighted)}")
-        rotting = sum(s.rotting for s in view.stages)
+        rotting = view.total_rotting
         totals.append(f" · {rotting} rotting", style=f"bold {self.colour('rotting')}" if rotting else "")
         totals.append(f" (no stage change for over {view.rotting_days} days)")
         totals.append(" · Won/Lost: this quarter", style="dim")
