@@ -119,3 +119,13 @@ def test_activity_snapshot(demo_store, snap_compare) -> None:
         await settle(pilot)
 
     assert snap_compare(SalesSprintApp(demo_store, "alex"), terminal_size=SIZE, run_before=loaded)
+
+
+def test_activity_snapshot_light_theme(demo_store, snap_compare) -> None:
+    async def loaded(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+
+    app = SalesSprintApp(demo_store, "dana", theme_name="salessprint-light")
+    assert snap_compare(app, terminal_size=SIZE, run_before=loaded)

@@ -189,3 +189,13 @@ def test_enter_on_a_deal_opens_the_move_dialog_and_narrow_screens_keep_days_visi
         assert get_deal(demo_store, "maria", deal.id).stage == "Qualified"
 
     _run_on(demo_store, "maria", "4", (80, 24), scenario)
+
+
+def test_pipeline_snapshot_light_theme(demo_store, snap_compare) -> None:
+    async def loaded(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+
+    app = SalesSprintApp(demo_store, "maria", theme_name="salessprint-light")
+    assert snap_compare(app, terminal_size=SIZE, run_before=loaded)
