@@ -45,7 +45,7 @@ def test_l_then_c_logs_a_call_that_counts_towards_the_goal(demo_store) -> None:
         await pilot.press("l")
         await pilot.pause()
         assert isinstance(app.screen, LogActivityModal)
-        await pilot.press("c")
+        await pilot.press("c", "c")  # a second c while saving must not log twice
         await settle(pilot)
         assert isinstance(app.screen, ActivityScreen)
         assert calls_done(demo_store, "alex") == (before_today + 1, before_week + 1)
