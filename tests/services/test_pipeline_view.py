@@ -41,7 +41,7 @@ def test_stage_aggregates_rotting_and_closed_this_quarter(team_store, frozen: da
     assert (won_stage.count, won_stage.value) == (1, Decimal("7000.00"))  # September's win is last quarter
     assert _stage(view, "Lost").weighted == Decimal("0.00")
     assert _stage(view, "Meeting").count == 0
-    assert view.total_count == 4
+    assert (view.total_count, view.total_rotting) == (4, 1)
     assert view.total_value == Decimal("36000.01")
     assert view.total_weighted == Decimal("1500.00") + Decimal("12000.00") + Decimal("800.01")
 

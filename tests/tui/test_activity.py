@@ -45,13 +45,16 @@ def test_l_then_c_logs_a_call_that_counts_towards_the_goal(demo_store) -> None:
         await pilot.press("l")
         await pilot.pause()
         assert isinstance(app.screen, LogActivityModal)
-        await pilot.press("c")
+        await pilot.press("c", "c")  # a second c while saving must not log twice
         await settle(pilot)
         assert isinstance(app.screen, ActivityScreen)
         assert calls_done(demo_store, "alex") == (before_today + 1, before_week + 1)
         assert bar.done == before_today + 1
         assert bar.query_one(ProgressBar).progress == progress + 1
-        assert screen.query_one("#week-call", GoalBar).done == before_week + 1
+        week = screen.query_one("#week-call", GoalBar)
+        assert week.done == before_week + 1
+        goal = next(g for g in my_goals(demo_store, "alex").week_goals if g.kind == "call")
+        assert goal.expected is not None and week.has_class("behind") == (goal.done < goal.expected)
         text = screen_text(app)
         assert f"{before_today + 1} / 12" in text
         assert "Call logged" in text
@@ -116,3 +119,13 @@ def test_activity_snapshot(demo_store, snap_compare) -> None:
         await settle(pilot)
 
     assert snap_compare(SalesSprintApp(demo_store, "alex"), terminal_size=SIZE, run_before=loaded)
+
+
+def test_activity_snapshot_light_theme(demo_store, snap_compare) -> None:
+    async def loaded(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+
+    app = SalesSprintApp(demo_store, "dana", theme_name="salessprint-light")
+    assert snap_compare(app, terminal_size=SIZE, run_before=loaded)

@@ -135,7 +135,13 @@ def test_hostile_titles_show_verbatim(demo_store) -> None:
         for title in HOSTILE:
             assert title in text
         assert "[red]Acme[/red]" in text
-        await pilot.press("tab", "greater_than_sign")
+        await pilot.press("tab", "m")
+        await pilot.pause()
+        assert "Move [bold]x[/bold] to…" in screen_text(app)
+        await pilot.press("escape", "x")
+        await pilot.pause()
+        assert "Mark lost: [bold]x[/bold]" in screen_text(app)
+        await pilot.press("escape", "greater_than_sign")
         await settle(pilot)
         assert "Moved [bold]x[/bold] to Qualified" in screen_text(app)
 
@@ -183,3 +189,13 @@ def test_enter_on_a_deal_opens_the_move_dialog_and_narrow_screens_keep_days_visi
         assert get_deal(demo_store, "maria", deal.id).stage == "Qualified"
 
     _run_on(demo_store, "maria", "4", (80, 24), scenario)
+
+
+def test_pipeline_snapshot_light_theme(demo_store, snap_compare) -> None:
+    async def loaded(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+
+    app = SalesSprintApp(demo_store, "maria", theme_name="salessprint-light")
+    assert snap_compare(app, terminal_size=SIZE, run_before=loaded)

@@ -126,11 +126,15 @@ def test_delete_my_entry(demo_store) -> None:
         await pilot.press(*"Oops", "enter")
         await settle(pilot)
         assert [e.text for e in list_entries(demo_store, "dana", 13)] == ["Oops"]
+        await pilot.press("d")  # asks first
+        await settle(pilot)
+        assert [e.text for e in list_entries(demo_store, "dana", 13)] == ["Oops"]
+        assert "Press d again to delete: Oops" in screen_text(app)
         await pilot.press("d")
         await settle(pilot)
         assert list_entries(demo_store, "dana", 13) == []
         assert "Entry deleted." in screen_text(app)
-        assert "Oops" not in screen_text(app).replace("Entry deleted.", "")
+        assert "To improve (0)" in screen_text(app) and "Went well (0)" in screen_text(app)
 
     run(demo_store, "dana", scenario)
 
@@ -144,3 +148,40 @@ def test_retro_snapshot(demo_store, snap_compare) -> None:
         await settle(pilot)
 
     assert snap_compare(SalesSprintApp(demo_store, "alex"), terminal_size=SIZE, run_before=loaded)
+
+
+def test_every_binding_of_these_screens_and_dialogs_has_id_description_and_tooltip() -> None:
+    from textual.binding import Binding
+
+    from salessprint.tui.modals.log_activity import KindPicker, LogActivityModal
+    from salessprint.tui.modals.lost_reason import LostReasonModal
+    from salessprint.tui.modals.move_stage import MoveStageModal
+    from salessprint.tui.screens.activity import ActivityScreen
+    from salessprint.tui.screens.pipeline import PipelineScreen
+
+    owners = (PipelineScreen, ActivityScreen, RetroScreen, LogActivityModal, KindPicker, LostReasonModal,
+              MoveStageModal, RetroEntryModal)
+    ids = []
+    for owner in owners:
+        assert owner.BINDINGS, owner
+        for binding in owner.BINDINGS:
+            assert isinstance(binding, Binding)
+            assert binding.id and binding.description and binding.tooltip, (owner.__name__, binding.key)
+            ids.append(binding.id)
+    assert len(ids) == len(set(ids))
+    for screen in (PipelineScreen, ActivityScreen, RetroScreen):
+        assert screen.TITLE_TEXT
+
+
+def test_retro_snapshot_on_the_projector(demo_store, snap_compare) -> None:
+    """The Friday review happens on the shared screen: projector theme, 200x50."""
+
+    async def loaded(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("6")
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+
+    app = SalesSprintApp(demo_store, "maria", theme_name="projector")
+    assert snap_compare(app, terminal_size=(200, 50), run_before=loaded)

@@ -69,6 +69,7 @@ class PipelineView(Value):
     total_count: int
     total_value: Decimal
     total_weighted: Decimal
+    total_rotting: int
 
 
 def _weighted(raw: Decimal | None) -> Decimal:
@@ -120,7 +121,7 @@ def pipeline(store: Store, login: str, *, mine: bool = False) -> PipelineView:
             for name, kind, pos, prob, n, value, weighted, rot in stage_rows
         ]
         totals = uow.session.execute(
-            select(func.count(Deal.id), func.sum(Deal.value), weighted_sum)
+            select(func.count(Deal.id), func.sum(Deal.value), weighted_sum, func.sum(case((rotting, 1), else_=0)))
             .join(Stage, Stage.id == Deal.stage_id)
             .where(*in_view, is_open)
         ).one()
@@ -151,4 +152,5 @@ def pipeline(store: Store, login: str, *, mine: bool = False) -> PipelineView:
             currency=team.currency, rotting_days=team.rotting_days, mine=mine, closed_since=closed_since,
             stages=stages, deals=deals, total_count=int(totals[0] or 0),
             total_value=Decimal(totals[1] or 0).quantize(CENT), total_weighted=_weighted(totals[2]),
+            total_rotting=int(totals[3] or 0),
         )

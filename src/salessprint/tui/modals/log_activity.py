@@ -126,7 +126,12 @@ class LogActivityModal(ModalScreen[ActivityView | None]):
         label.update(Text(exc.message))
         label.add_class("-shown")
 
+    saving = False
+    """True while a save runs: a second key press must not log twice."""
+
     def submit(self, kind: str) -> None:
+        if self.saving:
+            return
         self._clear_errors()
         outcome = self.query_one("#outcome", Input).value
         deal = self.query_one("#deal", Select).value
@@ -137,8 +142,13 @@ class LogActivityModal(ModalScreen[ActivityView | None]):
         except InvalidInput as exc:
             self.show_error(exc)
             return
-        call_service(self.app, log_activity, **fields, done=self._saved, failed=self.show_error,
+        self.saving = True
+        call_service(self.app, log_activity, **fields, done=self._saved, failed=self._refused,
                      group="log-activity")
+
+    def _refused(self, exc: SalesSprintError) -> None:
+        self.saving = False
+        self.show_error(exc)
 
     def _saved(self, view: ActivityView) -> None:
         self.dismiss(view)

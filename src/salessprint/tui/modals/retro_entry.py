@@ -124,7 +124,12 @@ class RetroEntryModal(ModalScreen[RetroEntryView | None]):
         label.update(Text(exc.message))
         label.add_class("-shown")
 
+    saving = False
+    """True while a save runs: a second key press must not add twice."""
+
     def action_save(self) -> None:
+        if self.saving:
+            return
         for name in ("column", "text", "owner"):
             label = self.query_one(f"#{name}-error", Label)
             label.update("")
@@ -143,8 +148,13 @@ class RetroEntryModal(ModalScreen[RetroEntryView | None]):
                 exc = InvalidInput(exc.message, field="owner")
             self.show_error(exc)
             return
+        self.saving = True
         call_service(self.app, add_entry, data.column.value, data.text, owner=data.owner,
-                     number=self.sprint_number, done=self._saved, failed=self.show_error, group="retro-add")
+                     number=self.sprint_number, done=self._saved, failed=self._refused, group="retro-add")
+
+    def _refused(self, exc: SalesSprintError) -> None:
+        self.saving = False
+        self.show_error(exc)
 
     def _saved(self, view: RetroEntryView) -> None:
         self.dismiss(view)

@@ -69,8 +69,8 @@ class PipelineScreen(BaseScreen):
                 tooltip="Move the selected deal to the next open stage"),
         Binding("less_than_sign,shift+left", "step(-1)", "Prev stage", id="pipeline.prev_stage",
                 tooltip="Move the selected deal back to the previous open stage"),
-        Binding("w", "won", "Won", id="pipeline.won", tooltip="Mark the selected deal won"),
-        Binding("x", "lost", "Lost", id="pipeline.lost", tooltip="Mark the selected deal lost, with a reason"),
+        Binding("w", "won", "Mark won", id="pipeline.won", tooltip="Mark the selected deal won"),
+        Binding("x", "lost", "Mark lost", id="pipeline.lost", tooltip="Mark the selected deal lost, with a reason"),
         Binding("o", "toggle_mine", "Mine/team", id="pipeline.mine",
                 tooltip="Show only my deals, or the whole team's"),
         Binding("r", "reload", "Refresh", id="pipeline.refresh", tooltip="Load the pipeline again"),
@@ -103,6 +103,12 @@ class PipelineScreen(BaseScreen):
         stages.add_column("Rotting", key="rotting")
         self._build_deal_columns()
         stages.focus()
+        # Table cells carry theme colours resolved at render time: redo them on a theme change.
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    def _theme_changed(self, _theme: str) -> None:
+        if self.view is not None:
+            self.show_pipeline(self.view)
 
     def _build_deal_columns(self) -> None:
         """Narrow terminals drop the account column so days and flags stay visible."""
@@ -137,7 +143,7 @@ class PipelineScreen(BaseScreen):
         totals.append("My open pipeline" if view.mine else "Open pipeline", style="bold")
         totals.append(f": {view.total_count} deals · {money(cur, view.total_value)}"
                       f" · weighted {money(cur, view.total_weighted)}")
-        rotting = sum(s.rotting for s in view.stages)
+        rotting = view.total_rotting
         totals.append(f" · {rotting} rotting", style=f"bold {self.colour('rotting')}" if rotting else "")
         totals.append(f" (no stage change for over {view.rotting_days} days)")
         totals.append(" · Won/Lost: this quarter", style="dim")

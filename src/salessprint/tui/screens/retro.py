@@ -84,8 +84,8 @@ class RetroScreen(BaseScreen):
         Binding("a", "add", "Add entry", id="retro.add", tooltip="Add an entry to the focused column"),
         Binding("v", "vote", "Vote", id="retro.vote",
                 tooltip="Vote for the selected entry (press again to take the vote back)"),
-        Binding("d", "delete", "Delete", id="retro.delete",
-                tooltip="Delete the selected entry (not once an action became a task)"),
+        Binding("d", "delete", "Delete entry", id="retro.delete",
+                tooltip="Delete the selected entry: press twice (not once an action became a task)"),
         Binding("left_square_bracket", "sprint(-1)", "Prev sprint", id="retro.prev_sprint",
                 tooltip="Show the retrospective of the sprint before"),
         Binding("right_square_bracket", "sprint(1)", "Next sprint", id="retro.next_sprint",
@@ -98,6 +98,8 @@ class RetroScreen(BaseScreen):
         self.board: RetroBoardView | None = None
         self.number: int | None = None
         self.entries: dict[str, list[RetroEntryView]] = {c: [] for c in COLUMNS}
+        self.pending_delete: int | None = None
+        """The entry a first `d` asked about; a second `d` on it deletes it."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -139,7 +141,10 @@ class RetroScreen(BaseScreen):
             options = self.query_one(f"#entries-{column}", OptionList)
             highlighted = options.highlighted
             options.clear_options()
-            options.add_options([Option(entry_text(e, e.id in voted), id=str(e.id)) for e in entries])
+            rows: list[Option | None] = []
+            for entry in entries:
+                rows += [Option(entry_text(entry, entry.id in voted), id=str(entry.id)), None]
+            options.add_options(rows[:-1])  # a divider between entries, not after the last
             if entries:
                 options.highlighted = min(highlighted or 0, len(entries) - 1)
             count = board.counts.get(column, 0)
@@ -203,6 +208,14 @@ class RetroScreen(BaseScreen):
         entry = self.selected_entry()
         if entry is None:
             return
+        if self.pending_delete != entry.id:
+            # Deleting cannot be undone here: the first press asks, the second deletes.
+            self.pending_delete = entry.id
+            message = Text("Press d again to delete: ")
+            message.append(entry.text)
+            self.notify(str(message), severity="warning", markup=False)
+            return
+        self.pending_delete = None
 
         def deleted(_result: None) -> None:
             self.notify("Entry deleted.", markup=False)
