@@ -141,3 +141,13 @@ def test_reports_on_an_empty_team_say_so(run_empty: Any) -> None:
     for fmt in ("json", "csv"):
         for args in expectations:
             assert run_empty(*args, "--format", fmt).exit_code == 0
+
+
+def test_velocity_chart_and_activity_pace_in_the_table(run: Any) -> None:
+    velocity = run("report", "velocity").output
+    assert "Velocity (completed points):" in velocity
+    assert "  S12   " in velocity and "█" in velocity
+    assert "Per rep: alex " in velocity
+    activity = run("report", "activity").output
+    chris = next(line for line in activity.splitlines() if line.startswith("chris"))
+    assert chris.rstrip().endswith("behind")

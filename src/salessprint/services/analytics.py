@@ -530,8 +530,12 @@ def _coaching_figures(uow: UnitOfWork, reps: list[Member]) -> tuple[list[RepFigu
     figures = []
     for m in reps:
         quota = _revenue_quota(targets.get(m.id, {}), q_lo, q_hi, Period.MONTH, team.week_start)
-        behind = [(kind, f["done"], f["expected_by_now"]) for kind, f in activity[m.login]["activities"].items()
-                  if f.get("pace") == "behind"]
+        # Flag a rep whose activity as a whole is behind pace this week (one slow
+        # kind balanced by others is not a coaching matter); name the slow kinds.
+        pacing = activity[m.login]["pacing"]
+        behind = [] if not pacing or pacing["status"] != "behind" else [
+            (kind, f["done"], f["expected_by_now"]) for kind, f in activity[m.login]["activities"].items()
+            if f.get("pace") == "behind"]
         figures.append(RepFigures(
             login=m.login, name=m.name, started_on=m.started_on, quota=quota,
             won_value=won.get(m.id, (Decimal("0.00"), 0))[0], quota_period=period_label(Period.MONTH, q_lo),
