@@ -96,3 +96,8 @@ def test_daily_report_of_an_empty_day() -> None:
     text = daily_report(DayFacts(name="Eli", day=TODAY, activities=[("call", 0, None)]))
     assert "Activities: none logged." in text
     assert "no tasks finished" in text and "Deals touched: none." in text
+
+
+def test_rotting_count_beyond_the_listed_deals() -> None:
+    flags = flags_for(rep(rotting=[(1, "A", 30)], rotting_count=40), TODAY, 21)
+    assert [f.message for f in flags] == ["40 deal(s) with no stage change for over 21 days."]

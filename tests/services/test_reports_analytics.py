@@ -347,3 +347,12 @@ def test_dashboard_and_review_in_one_call(story: Any) -> None:
     assert r["report"]["sprint"]["number"] == 2
     assert [m["login"] for m in r["activity"]] == ["rita", "rob"]
     assert set(r["retro"]) == {"went_well", "to_improve", "action"}
+
+
+def test_velocity_per_rep_and_team(story: Any) -> None:
+    from salessprint.services.reports import velocity
+
+    v = velocity(story, "rita")
+    assert [(s["number"], s["velocity"], s["by_member"]) for s in v["sprints"]] == [(1, 4, {"rita": 3, "rob": 1})]
+    assert v["forecast"] == Decimal("4.0")
+    assert v["forecast_by_member"] == {"rita": Decimal("3.0"), "rob": Decimal("1.0")}

@@ -101,9 +101,14 @@ def test_f5_opens_the_review_from_the_app(demo_store: Any) -> None:
             await settle(app, pilot)
             assert isinstance(app.screen, ReviewScreen)
             assert title(app).startswith("Sprint 13")
+            assert app.theme == "projector"
             await pilot.press("escape")
             await settle(app, pilot)
             assert app.current_mode == "dashboard"
+            # The user's theme is back and the projector was never saved as their choice.
+            assert app.theme == "salessprint-dark"
+        config = Path(os.environ["SALESSPRINT_CONFIG"])
+        assert not config.exists() or "projector" not in config.read_text()
 
     asyncio.run(run())
 

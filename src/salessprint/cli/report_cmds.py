@@ -35,7 +35,21 @@ def report_velocity(ctx: Ctx, last: int, fmt: str) -> None:
         if not data["sprints"]:
             click.echo("No closed sprints yet: velocity appears after the first sprint closes.")
         else:
+            click.echo(velocity_chart(data["sprints"]))
             click.echo(f"\nForecast for the next sprint: {data['forecast']} points (mean of the last 3).")
+            per_rep = ", ".join(f"{login} {fc}" for login, fc in data["forecast_by_member"].items())
+            if per_rep:
+                click.echo(f"Per rep: {per_rep}.")
+
+
+def velocity_chart(sprints: list[dict[str, Any]], width: int = 40) -> str:
+    """Completed points per sprint as a bar chart of block characters."""
+    top = max((s["velocity"] for s in sprints), default=0) or 1
+    lines = ["", "Velocity (completed points):"]
+    for s in sprints:
+        bar = "█" * round(s["velocity"] / top * width)
+        lines.append(f"  S{s['number']:<4} {bar} {s['velocity']}")
+    return "\n".join(lines)
 
 
 def date_range(start: str | None, end: str | None) -> tuple[Any, Any]:
@@ -63,11 +77,12 @@ def report_activity(ctx: Ctx, member: str | None, start: str | None, end: str | 
         for kind, figures in m["activities"].items():
             target = figures["target"]
             row[kind] = f"{figures['done']}/{target}" if target is not None else str(figures["done"])
+        row["pace"] = m["pacing"]["status"] if m.get("pacing") else ""
         rows.append(row)
     kinds = list(data["members"][0]["activities"]) if data["members"] else []
     if fmt == "table":
         click.echo(f"Activities {data['from']} to {data['to']} (done/target):")
-    emit(fmt, "members", rows, ["login", *kinds])
+    emit(fmt, "members", rows, ["login", *kinds, "pace"])
 
 
 

@@ -32,7 +32,9 @@ class RepFigures:
     velocities: Sequence[int] = ()
     """Completed points per closed sprint, oldest first."""
     rotting: Sequence[tuple[int, str, int]] = ()
-    """(deal id, title, days in stage) of open deals past the team's limit."""
+    """(deal id, title, days in stage) of open deals past the team's limit (may be capped)."""
+    rotting_count: int = 0
+    """How many open deals are past the limit (when `rotting` lists only some)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +66,9 @@ def flags_for(rep: RepFigures, today: date, rotting_days: int) -> list[Flag]:
     if velocity_falling(rep.velocities):
         tail = " → ".join(str(v) for v in list(rep.velocities)[-(FALLING_RUN + 1):])
         out.append(Flag("velocity_falling", f"Velocity down {FALLING_RUN} sprints running ({tail} points)."))
-    if rep.rotting:
-        out.append(Flag("rotting_deals", f"{len(rep.rotting)} deal(s) with no stage change for over {rotting_days} days."))
+    rotting = max(rep.rotting_count, len(rep.rotting))
+    if rotting:
+        out.append(Flag("rotting_deals", f"{rotting} deal(s) with no stage change for over {rotting_days} days."))
     if is_new_rep(rep.started_on, today):
         assert rep.started_on is not None
         day = (today - rep.started_on).days + 1

@@ -235,7 +235,12 @@ def _deals(s: Any, rng: random.Random, team: Team, stages: dict[str, Stage], mem
                     closed_on = today
                 entered = _at(closed_on, 15)
             else:
-                entered = _at(today - timedelta(days=rng.choice((2, 4, 6, 9, 12, 16, 25, 33, 47))), 10)
+                days = rng.choice((2, 4, 6, 9, 12, 16, 25, 33, 47))
+                if owner.login != "chris" and days > 21 and int(rank) % 4:
+                    # Most of the team keeps deals moving; Chris's deals rot (no extra draw,
+                    # so the rest of the demo stays the same).
+                    days = 5 + int(rank) % 12
+                entered = _at(today - timedelta(days=days), 10)
                 if entered.date() < started:
                     entered = _at(started, 10)
             rank += 1

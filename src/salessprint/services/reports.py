@@ -76,7 +76,10 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
         for number, starts, ends, goal, c, d, a, r, k in reversed(rows)
     ]
     fc = forecast([s["velocity"] for s in sprints])
-    return {"sprints": sprints, "forecast": fc}
+    logins = sorted({login for s in sprints for login in s["by_member"]})
+    recent = sprints[-3:]
+    by_member_fc = {login: forecast([s["by_member"].get(login, 0) for s in recent]) for login in logins}
+    return {"sprints": sprints, "forecast": fc, "forecast_by_member": by_member_fc}
 
 
 def member_forecasts(store: Store, login: str) -> dict[str, Decimal | None]:

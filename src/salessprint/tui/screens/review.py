@@ -169,6 +169,8 @@ class ReviewScreen(Screen[None]):
         super().__init__()
         self.index = 0
         self.data: dict[str, Any] | None = None
+        self._theme_before: str | None = None
+        """The user's theme while the review shows the projector theme."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="slide"):
@@ -178,11 +180,28 @@ class ReviewScreen(Screen[None]):
         yield Label("", id="slide-number")
         yield Footer()
 
+    PROJECTOR = "projector"
+
     def on_mount(self) -> None:
         self.reload()
 
     def on_screen_resume(self) -> None:
+        app: Any = self.app
+        if app.theme != self.PROJECTOR and self.PROJECTOR in app.available_themes:
+            # The room's theme for the meeting, not the user's choice: the app
+            # remembers `wanted_theme`, so set it first and nothing is saved.
+            self._theme_before = app.theme
+            app.wanted_theme = self.PROJECTOR
+            app.theme = self.PROJECTOR
         self.reload()
+
+    def on_screen_suspend(self) -> None:
+        app: Any = self.app
+        before = self._theme_before
+        if before is not None and app.theme == self.PROJECTOR:
+            app.wanted_theme = before
+            app.theme = before
+        self._theme_before = None
 
     def reload(self) -> None:
         call_service(self.app, review, done=self.show, group="review")
