@@ -177,6 +177,11 @@ def test_empty_store_needs_a_team_name(tmp_path: Path, frozen) -> None:  # type:
     dry = import_deals(store, "me", path, "pipedrive", team_name="New", dry_run=True)
     assert dry.dry_run and dry.team_created and dry.deals_created == 3
     assert store.schema_state().empty  # a dry run into an empty store leaves it empty
+    fresh = tmp_path / "never.db"
+    other = open_store(f"sqlite:///{fresh}", check_schema=False)
+    assert import_deals(other, "me", path, "pipedrive", team_name="New", dry_run=True).deals_created == 3
+    assert not fresh.exists()  # not even the file is created
+    other.dispose()
     real = import_deals(store, "me", path, "pipedrive", team_name="New")
     assert real.deals_created == 3
     with store.session() as s:

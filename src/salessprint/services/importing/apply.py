@@ -93,8 +93,8 @@ def _members(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> dict[str
     for row in parsed.members:
         wanted.setdefault(row.name.casefold(), row)
     for deal in parsed.deals:
-        if deal.owner:
-            wanted.setdefault(deal.owner.casefold(), MemberRow(line=deal.line, name=deal.owner))
+        if deal.owner and deal.owner.casefold() not in wanted:
+            wanted[deal.owner.casefold()] = MemberRow(line=deal.line, name=deal.owner)
     now = clock.now()
     for key, row in wanted.items():
         member = by_name.get(key)

@@ -257,8 +257,17 @@ def crm_datetime(raw: str) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
 def crm_date(raw: str) -> date | None:
-    value = crm_datetime(raw)
+    text = raw.strip()
+    if ISO_DAY.match(text):  # the common case, fast
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"'{raw}' is not a real date (YYYY-MM-DD)") from None
+    value = crm_datetime(text)
     return value.date() if value else None
 
 
