@@ -154,7 +154,7 @@ def render(rows: list[list[str]]) -> str:
     return "\n".join(",".join(quote(v) for v in r) for r in rows)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(row, min_size=0, max_size=6), header=st.booleans(), crlf=st.booleans())
 def test_generated_csv_never_crashes_or_corrupts(store, tmp_path: Path, rows: list[list[str]], header: bool,  # type: ignore[no-untyped-def]
                                                  crlf: bool) -> None:
@@ -170,7 +170,7 @@ def test_generated_csv_never_crashes_or_corrupts(store, tmp_path: Path, rows: li
         assert fingerprint(store) == before
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=300))
 def test_random_bytes_never_crash(store, tmp_path: Path, data: bytes) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path, data, name="Opportunity.csv")
