@@ -212,7 +212,11 @@ def test_reimport_updates_and_dry_run_reports(db_url: str, tmp_path: Path, froze
         new = s.scalar(select(Deal).where(Deal.external_id == "NEW00001"))
         assert new is not None and new.value == Decimal("55.00")  # an open deal is worth its list price
         change = s.scalar(select(Change).where(Change.entity_id == deal.id, Change.action == "update"))
-        assert change is not None and change.before == {"value": "4514.00"} and change.after == {"value": "4600.00"}
+        assert change is not None and change.before["value"] == "4514.00" and change.after["value"] == "4600.00"
+        assert (change.before["version"], change.after["version"]) == (1, 2)
+        assert {k for k in change.before if change.before[k] != change.after[k]} == {"value", "version"}
+        created = s.scalar(select(Change).where(Change.entity_id == new.id, Change.action == "create"))
+        assert created is not None and created.after["external_id"] == "NEW00001" and created.after["value"] == "55.00"
     store.dispose()
 
 
