@@ -56,3 +56,13 @@ def test_small_parsers() -> None:
     assert crm_int("10") == 10 and crm_int("10.0") == 10 and crm_int("") is None
     with pytest.raises(ValueError, match="whole number"):
         crm_int("10.5")
+
+
+def test_importing_and_backup_load_no_ui_library() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, salessprint.services.importing, salessprint.services.backup; "
+            "print(sorted(m for m in ('textual', 'rich', 'click') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -435,10 +435,3 @@ def parse_cells(errors: ErrorList, file: str, line: int,
 def text(raw: str) -> str | None:
     value = raw.strip()
     return value or None
-
-
-def iter_progress(items: list[Any], progress: Progress | None, total: int, start: int = 0) -> Iterator[Any]:
-    for i, item in enumerate(items):
-        if progress is not None and i % 500 == 0:
-            progress(start + i, total)
-        yield item
