@@ -95,3 +95,24 @@ def test_import_dialog(tmp_path: Path, frozen) -> None:  # type: ignore[no-untyp
     with store.session() as s:
         assert s.scalar(select(Deal.title).where(Deal.external_id == "1")) == "[bold]Acme[/] renewal"
     store.dispose()
+
+
+def test_import_dialog_snapshot_with_bad_rows(tmp_path: Path, monkeypatch, frozen, snap_compare) -> None:  # type: ignore[no-untyped-def]
+    """The dialog after a refused file: the bad rows, listed as plain text."""
+    monkeypatch.chdir(tmp_path)
+    store = make_team(f"sqlite:///{tmp_path / 's.db'}")
+    (tmp_path / "bad.csv").write_text(BAD.replace("Acme", "[red]Acme[/]"), encoding="utf-8")
+    app = Host(store, "ada", "bad.csv")
+
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("ctrl+r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        app.clear_notifications()
+        app.screen.query_one("#import-path", Input).focus()
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+
+    assert snap_compare(app, terminal_size=(100, 34), run_before=run_before)
+    assert count(store) == 0
+    store.dispose()

@@ -81,7 +81,9 @@ class ErrorList:
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise ImportFailed(self.items, self.more)
+            files = list(dict.fromkeys(e.file for e in self.items))
+            ordered = sorted(self.items, key=lambda e: (files.index(e.file), e.line))
+            raise ImportFailed(ordered, self.more)
 
 
 def file_problem(path: Path, problem: str) -> InvalidInput:
