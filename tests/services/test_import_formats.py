@@ -58,6 +58,10 @@ def test_salesforce_excel_export_with_history(team_store, tmp_path: Path) -> Non
     owners = {d.owner_id for d in deals.values()}
     with team_store.session() as s:
         assert owners == {s.scalar(select(Member.id).where(Member.login == "ada"))}  # no owner column
+    again = import_deals(team_store, "ada", POWERBI / "Opportunity.csv", "salesforce")
+    assert (again.deals_created, again.deals_updated, again.deals_unchanged, again.events_created) == (0, 0, 36, 0)
+    with team_store.session() as s:
+        assert s.scalar(select(func.count()).select_from(DealEvent)) == history
 
 
 @needs_data
