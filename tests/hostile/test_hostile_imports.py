@@ -189,3 +189,26 @@ def test_money_and_date_parsers_only_refuse_with_value_error(raw: str) -> None:
             parse(raw)
         except ValueError as exc:
             assert str(exc)
+
+
+def test_a_failure_mid_import_leaves_everything_as_it_was(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """One transaction: interrupted after the bulk inserts, nothing stays."""
+    rows = "\n".join(f"B{i},Rita Rep,GTX,Acme,Won,2017-01-02,2017-02-03,5" for i in range(600))
+    path = write(tmp_path, f"{HEADER}\n{rows}\n")
+    before = fingerprint(store)
+
+    def interrupt(done: int, total: int) -> None:
+        if done == total:  # called once more after every row is written
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_deals(store, "ada", path, "maven", progress=interrupt)
+    assert fingerprint(store) == before
+
+    from salessprint.services import open_store
+
+    empty = open_store(f"sqlite:///{tmp_path / 'empty.db'}", check_schema=False)
+    with pytest.raises(KeyboardInterrupt):
+        import_deals(empty, "me", path, "maven", team_name="New", progress=interrupt)
+    assert empty.schema_state().empty  # not even the schema it created is left
+    empty.dispose()

@@ -28,6 +28,7 @@ from salessprint.domain.errors import Conflict, InvalidInput, SalesSprintError
 from salessprint.domain.inputs import MemberIn, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import Value
+from salessprint.services.backup import drop_schema
 from salessprint.services.importing import generic, hubspot, maven, pipedrive, salesforce
 from salessprint.services.importing.apply import apply
 from salessprint.services.importing.common import ErrorList, ImportFailed, Parsed, Progress, RowError
@@ -126,8 +127,11 @@ def import_deals(
                     scratch.dispose()
                 return result.model_copy(update={"dry_run": True})
         store.upgrade()
-    else:
-        store.require_current_schema()
+        try:
+            return _run(store, login, parsed, fmt, Path(path), dry_run, team_name, progress, started)
+        except BaseException:
+            drop_schema(store)  # the store was empty: leave it so
+            raise
     return _run(store, login, parsed, fmt, Path(path), dry_run, team_name, progress, started)
 
 
