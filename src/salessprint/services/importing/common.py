@@ -121,6 +121,8 @@ def decode(path: Path) -> str:
     data = path.read_bytes()
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise file_problem(path, "is UTF-16 text; save it as 'CSV UTF-8' and import that.")
+    if data.startswith(b"PK\x03\x04"):
+        raise file_problem(path, "is a spreadsheet or zip file, not CSV; save it as 'CSV UTF-8' and import that.")
     if b"\x00" in data:
         raise file_problem(path, "is not a CSV text file (it contains binary data).")
     try:
