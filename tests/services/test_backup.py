@@ -116,17 +116,33 @@ text_strategy = st.text(
 ).filter(lambda t: t.strip() != "")
 
 
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A store with the test team and an empty store with the schema, to copy."""
+    folder = tmp_path_factory.mktemp("templates")
+    make_team(f"sqlite:///{folder / 'team.db'}").dispose()
+    empty = open_store(f"sqlite:///{folder / 'empty.db'}", check_schema=False)
+    empty.upgrade()
+    empty.dispose()
+    return folder / "team.db", folder / "empty.db"
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(text_strategy, min_size=1, max_size=4))
-def test_any_unicode_round_trips(tmp_path_factory: pytest.TempPathFactory, texts: list[str]) -> None:
+def test_any_unicode_round_trips(tmp_path_factory: pytest.TempPathFactory, templates: tuple[Path, Path],
+                                 texts: list[str]) -> None:
+    import shutil
+
     folder = tmp_path_factory.mktemp("uni")
-    source = make_team(f"sqlite:///{folder / 'a.db'}")
+    shutil.copy(templates[0], folder / "a.db")
+    shutil.copy(templates[1], folder / "b.db")
+    source = open_store(f"sqlite:///{folder / 'a.db'}")
     with unit_of_work(source, "ada") as uow:
         for text in texts:
             uow.add("note", Note(team_id=uow.actor.team_id, author_id=uow.actor.member_id, text=text))
             uow.session.execute(Team.__table__.update().values(name=text[:120]))
     export_json(source, "ada", folder / "one.json")
-    copy = open_store(f"sqlite:///{folder / 'b.db'}", check_schema=False)
+    copy = open_store(f"sqlite:///{folder / 'b.db'}")
     restore(copy, folder / "one.json")
     export_json(copy, "ada", folder / "two.json")
     assert (folder / "one.json").read_bytes() == (folder / "two.json").read_bytes()

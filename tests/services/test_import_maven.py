@@ -176,6 +176,22 @@ def test_reimport_changes_nothing(maven_store) -> None:  # type: ignore[no-untyp
     assert again.members_created == [] and again.accounts_created == 0
 
 
+@pytest.mark.postgres
+def test_move_the_imported_team_to_postgres(maven_store, pg_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The whole imported team, embedded store -> PostgreSQL, byte for byte."""
+    from salessprint.services.backup import export_json, restore
+
+    store, _result, _seconds = maven_store
+    export_json(store, "boss", tmp_path / "maven.json")
+    pg = open_store(pg_url, check_schema=False)
+    summary = restore(pg, tmp_path / "maven.json")
+    assert summary.rows["deals"] == 8800
+    export_json(pg, "boss", tmp_path / "again.json")
+    assert (tmp_path / "maven.json").read_bytes() == (tmp_path / "again.json").read_bytes()
+    assert store_figures(pg) == csv_figures()
+    pg.dispose()
+
+
 def small_maven(folder: Path, rows: int = 120, *, teams: bool = True) -> Path:
     """The first `rows` deals of the data set (plus its side files) in `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -212,7 +228,11 @@ def test_reimport_updates_and_dry_run_reports(db_url: str, tmp_path: Path, froze
         new = s.scalar(select(Deal).where(Deal.external_id == "NEW00001"))
         assert new is not None and new.value == Decimal("55.00")  # an open deal is worth its list price
         change = s.scalar(select(Change).where(Change.entity_id == deal.id, Change.action == "update"))
-        assert change is not None and change.before == {"value": "4514.00"} and change.after == {"value": "4600.00"}
+        assert change is not None and change.before["value"] == "4514.00" and change.after["value"] == "4600.00"
+        assert (change.before["version"], change.after["version"]) == (1, 2)
+        assert {k for k in change.before if change.before[k] != change.after[k]} == {"value", "version"}
+        created = s.scalar(select(Change).where(Change.entity_id == new.id, Change.action == "create"))
+        assert created is not None and created.after["external_id"] == "NEW00001" and created.after["value"] == "55.00"
     store.dispose()
 
 

@@ -62,9 +62,31 @@ def import_group() -> None:
 @pass_ctx
 def import_deals_cmd(ctx: Ctx, file: Path, fmt: str, mapping: Path | None, dry_run: bool, team: str | None,
                      as_json: bool) -> None:
-    """Import deals from a CRM export. Re-importing the same file updates the
-    deals (matched on the CRM's ids), never duplicates them. A bad row stops
-    the whole import, listing the bad rows; the store stays as it was."""
+    """Import deals from a CRM export.
+
+    Re-importing the same file updates the deals (matched on the CRM's ids),
+    never duplicates them. A bad row stops the whole import, listing the bad
+    rows as FILE:LINE: FIELD: PROBLEM; the store stays as it was.
+
+    Into an existing team you must be an admin (--as LOGIN). Into a store
+    with no team yet, --team NAME creates the team, with its stages taken
+    from the file, and makes you (--as LOGIN) its admin.
+
+    A mapping file for --format csv is TOML:
+
+    
+        [columns]
+        external_id = "Deal ID"
+        title = "Name"
+        stage = "Stage"
+        value = "Amount"
+        account = "Company"
+        owner = "Rep"
+        closed_on = "Closed on"
+        [stages]
+        "Signed" = "won"
+        "Dead" = "lost"
+    """
     from salessprint.services.importing import import_deals
 
     bar = _Bar()

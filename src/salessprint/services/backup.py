@@ -425,7 +425,31 @@ def restore(store: Store, path: str | Path) -> BackupSummary:
                     f"This store already holds the team '{name}'; restore only into an empty store "
                     "(give a new --db)."
                 )
+    created = state.empty
     store.upgrade()
+    try:
+        _insert_all(store, data, Path(path).name)
+    except BaseException:
+        if created:
+            drop_schema(store)  # leave the store as empty as it was
+        raise
+    team = data["teams"][0]["name"]
+    return BackupSummary(path=str(path), team=team, rows={n: len(r) for n, r in data.items()})
+
+
+def drop_schema(store: Store) -> None:
+    """Undo a schema this run created (for an import or restore that failed)."""
+    from salessprint.store.models import Base
+
+    try:
+        with store.engine.begin() as conn:
+            Base.metadata.drop_all(conn)
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    except SQLAlchemyError:
+        pass  # the original error matters more; the store is empty either way
+
+
+def _insert_all(store: Store, data: dict[str, list[dict[str, Any]]], path_name: str) -> None:
     try:
         with unit_of_work(store, None, need_actor=False) as uow:
             s = uow.session
@@ -451,12 +475,10 @@ def restore(store: Store, path: str | Path) -> BackupSummary:
                         ))
     except Conflict as exc:
         raise InvalidInput(
-            f"{Path(path).name}: its rows do not fit together ({exc.message.split(': ', 1)[-1]}); "
+            f"{path_name}: its rows do not fit together ({exc.message.split(': ', 1)[-1]}); "
             "nothing was restored.", field="file"
         ) from None
     except (IntegrityError, SQLAlchemyError) as exc:
         if isinstance(exc, IntegrityError):
-            raise InvalidInput(f"{Path(path).name}: its rows do not fit together; nothing was restored.") from None
+            raise InvalidInput(f"{path_name}: its rows do not fit together; nothing was restored.") from None
         raise StoreUnavailable(describe_failure(store.url, exc)) from None
-    team = data["teams"][0]["name"]
-    return BackupSummary(path=str(path), team=team, rows={n: len(r) for n, r in data.items()})

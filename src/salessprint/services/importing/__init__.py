@@ -28,6 +28,7 @@ from salessprint.domain.errors import Conflict, InvalidInput, SalesSprintError
 from salessprint.domain.inputs import MemberIn, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import Value
+from salessprint.services.backup import drop_schema
 from salessprint.services.importing import generic, hubspot, maven, pipedrive, salesforce
 from salessprint.services.importing.apply import apply
 from salessprint.services.importing.common import ErrorList, ImportFailed, Parsed, Progress, RowError
@@ -101,12 +102,13 @@ def import_deals(
     progress: Progress | None = None,
 ) -> ImportResult:
     started = time.perf_counter()
-    state = store.schema_state()
-    if not state.empty:
+    # A dry run must not even create the SQLite file of a store that has none.
+    empty = (dry_run and _no_sqlite_file(store)) or store.schema_state().empty
+    if not empty:
         store.require_current_schema()
         _check_permission(store, login)
     parsed = read_file(path, fmt, mapping)
-    if state.empty:
+    if empty:
         if not team_name:
             raise SalesSprintError(
                 "This store has no team yet: add --team NAME to create it from the import "
@@ -125,9 +127,18 @@ def import_deals(
                     scratch.dispose()
                 return result.model_copy(update={"dry_run": True})
         store.upgrade()
-    else:
-        store.require_current_schema()
+        try:
+            return _run(store, login, parsed, fmt, Path(path), dry_run, team_name, progress, started)
+        except BaseException:
+            drop_schema(store)  # the store was empty: leave it so
+            raise
     return _run(store, login, parsed, fmt, Path(path), dry_run, team_name, progress, started)
+
+
+def _no_sqlite_file(store: Store) -> bool:
+    database = store.url.database
+    return store.backend == "sqlite" and bool(database) and database != ":memory:" and not Path(
+        str(database)).expanduser().exists()
 
 
 def _check_permission(store: Store, login: str | None) -> None:

@@ -58,6 +58,11 @@ def login_for(name: str, taken: set[str]) -> str:
     return login
 
 
+def row_snapshot(row: dict[str, Any]) -> dict[str, Any]:
+    """Column values as the change log keeps them (like uow.snapshot)."""
+    return {k: jsonable(v) for k, v in row.items()}
+
+
 def _stages(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> tuple[dict[str, Stage], Stage, Stage]:
     stages = list(s.scalars(select(Stage).where(Stage.team_id == team_id).order_by(Stage.position)))
     by_name = {st.name.lower(): st for st in stages}
@@ -69,7 +74,10 @@ def _stages(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> tuple[dic
     for deal in parsed.deals:
         if deal.outcome == "open":
             wanted.setdefault(deal.stage, deal.probability if deal.probability is not None else 50)
-    missing = [(n, p) for n, p in wanted.items() if n.lower() not in by_name]
+    missing: list[tuple[str, int]] = []
+    for name, probability in wanted.items():
+        if name.lower() not in by_name and name.lower() not in {m.lower() for m, _p in missing}:
+            missing.append((name, probability))
     if missing:
         last_open = max((st.position for st in stages if st.kind == StageKind.OPEN.value), default=-1)
         for st in stages:
@@ -93,8 +101,8 @@ def _members(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> dict[str
     for row in parsed.members:
         wanted.setdefault(row.name.casefold(), row)
     for deal in parsed.deals:
-        if deal.owner:
-            wanted.setdefault(deal.owner.casefold(), MemberRow(line=deal.line, name=deal.owner))
+        if deal.owner and deal.owner.casefold() not in wanted:
+            wanted[deal.owner.casefold()] = MemberRow(line=deal.line, name=deal.owner)
     now = clock.now()
     for key, row in wanted.items():
         member = by_name.get(key)
@@ -166,7 +174,7 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
     now = clock.now()
     today = clock.today()
 
-    cols = [DEALS.c[name] for name in ("id", "external_id", "version", *COMPARED)]
+    cols = list(DEALS.c)
     existing = {
         row.external_id: row
         for row in s.execute(select(*cols).where(DEALS.c.team_id == team_id, DEALS.c.source == parsed.source))
@@ -255,11 +263,12 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
         updates.append({"b_id": old.id, "b_version": old.version + 1, **{f"b_{k}": v for k, v in fields.items()}})
         if entered_at is not None:
             updates[-1]["_entered"] = entered_at
-        changed = {k for k in COMPARED if before[k] != fields[k]}
+        full = row_snapshot(old._asdict())
+        after = {**full, **row_snapshot(fields), "version": old.version + 1}
+        if entered_at is not None:
+            after["stage_entered_at"] = entered_at.isoformat()
         changes.append({"team_id": team_id, "actor_id": actor_id, "at": now, "entity": "deal", "entity_id": old.id,
-                        "action": "update", "undone": False,
-                        "before": {k: jsonable(before[k]) for k in sorted(changed)},
-                        "after": {k: jsonable(fields[k]) for k in sorted(changed)}})
+                        "action": "update", "undone": False, "before": full, "after": after})
 
     if progress:
         progress(total // 2, total)
@@ -282,9 +291,7 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
                                    "old": old_stage, "new": new_stage})
                 changes.append({"team_id": team_id, "actor_id": actor_id, "at": now, "entity": "deal",
                                 "entity_id": deal_id, "action": "create", "undone": False, "before": None,
-                                "after": {"id": deal_id, "source": parsed.source, "external_id": row["external_id"],
-                                          "title": row["title"], "value": str(row["value"]),
-                                          "stage_id": row["stage_id"], "owner_id": row["owner_id"]}})
+                                "after": {"id": deal_id, **row_snapshot(row)}})
         out.deals_created = len(inserts)
     if updates:
         _bulk_update(s, [u for u in updates if "_entered" not in u], with_entered=False)
