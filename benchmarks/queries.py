@@ -72,8 +72,13 @@ class RawConnection:
                 cur.fetchall()
         cur.close()
 
-    def plan(self, st: Statement) -> dict[str, Any]:
-        """Which big tables the statement scans in full, and (PostgreSQL) its time."""
+    def plan(self, st: Statement, *, analyze: bool = True, seqscan: bool = True) -> dict[str, Any]:
+        """Which big tables the statement scans in full, and (PostgreSQL) its time.
+
+        With `seqscan=False` (PostgreSQL), the planner avoids sequential scans
+        wherever any index can serve: a Seq Scan left in the plan is a table
+        that no index can help for this statement.
+        """
         if self.sqlite:
             rows = self.conn.execute(f"EXPLAIN QUERY PLAN {st.sql}", st.params or ()).fetchall()
             details = [r[-1] for r in rows]
@@ -84,14 +89,25 @@ class RawConnection:
         import psycopg
 
         cur = psycopg.ClientCursor(self.conn)
-        cur.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {st.sql}", st.params)
-        doc = cur.fetchone()[0][0]
+        if not seqscan:
+            cur.execute("SET enable_seqscan = off")
+        try:
+            options = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
+            cur.execute(f"EXPLAIN ({options}) {st.sql}", st.params)
+            doc = cur.fetchone()[0][0]
+        finally:
+            if not seqscan:
+                cur.execute("RESET enable_seqscan")
         scans: list[str] = []
 
         def walk(node: dict[str, Any]) -> None:
             if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in BIG_TABLES:
-                scans.append(f'{node["Relation Name"]} ({node.get("Actual Rows", 0) * node.get("Actual Loops", 1)} rows kept'
-                             f', {node.get("Rows Removed by Filter", 0)} removed)')
+                if analyze:
+                    kept = node.get("Actual Rows", 0) * node.get("Actual Loops", 1)
+                    scans.append(f'{node["Relation Name"]} ({kept} rows kept, '
+                                 f'{node.get("Rows Removed by Filter", 0)} removed)')
+                else:
+                    scans.append(node["Relation Name"])
             for child in node.get("Plans", []):
                 walk(child)
 

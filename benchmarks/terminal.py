@@ -10,6 +10,7 @@ a user waits for, from the keystroke to the characters on the screen.
 from __future__ import annotations
 
 import itertools
+import re
 import os
 import shlex
 import subprocess
@@ -34,6 +35,8 @@ TMUX_KEYS = {
 def tmux_key(textual_key: str) -> str:
     if len(textual_key) == 1:
         return textual_key
+    if re.fullmatch(r"f\d{1,2}", textual_key):
+        return textual_key.upper()
     if textual_key in TMUX_KEYS:
         return TMUX_KEYS[textual_key]
     raise KeyError(f"no tmux name for Textual key {textual_key!r}")

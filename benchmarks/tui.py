@@ -14,6 +14,7 @@ or `activities` gets a new row; "keystroke to committed" is the time from
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import re
 import sqlite3
@@ -123,6 +124,7 @@ def app_env(workdir: Path) -> dict[str, str]:
         "SALESSPRINT_NOW": ANCHOR.isoformat(),
         "TERM": "xterm-256color",
         "COLORTERM": "truecolor",
+        **({"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}),
     }
 
 
@@ -201,24 +203,37 @@ def _press(pane: Pane, ui: Ui, binding_id: str) -> float:
 
 
 def _switch(pane: Pane, ui: Ui, mode: str) -> float | None:
-    """Switch to a mode by its number key; seconds until the screen settled."""
+    """Switch to a mode by its number key; seconds until the screen settled.
+
+    Escape first: a focused text box would take the number as text."""
+    t = pane.send("Escape")
+    pane.settle(t, quiet=0.3)
     screen = pane.capture()
-    t = pane.send(ui.modes[mode], literal=True)
+    key = ui.modes[mode]
+    t = pane.send(tmux_key(key), literal=len(key) == 1)
     settled = pane.settle(t, quiet=QUIET, timeout=30, baseline=screen)
     return None if settled.last_change is None else settled.last_change - t
 
 
 def _card_moves(pane: Pane, ui: Ui, counter: RowCounter, run: TuiRun, moves: int) -> None:
+    """Move the selected card right, then back left (the selection follows the
+    card on the board); a board whose selection stays put keeps moving right."""
     if "board" not in ui.modes or "board.move_right" not in ui.bindings:
         run.notes.append("not measured: card move (no board screen or board.move_right binding)")
         return
-    for _ in range(moves):
+    back_and_forth = "board.move_left" in ui.bindings
+    for i in range(moves):
+        binding = "board.move_left" if back_and_forth and i % 2 else "board.move_right"
         before = counter.max_id("changes")
         screen = pane.capture()
-        t = _press(pane, ui, "board.move_right")
-        committed = counter.wait_above("changes", before)
+        t = _press(pane, ui, binding)
+        committed = counter.wait_above("changes", before, timeout=5)
+        if committed is None and binding == "board.move_left":
+            back_and_forth = False
+            pane.settle(t, quiet=QUIET)
+            continue
         if committed is None:
-            run.notes.append("card move: no change-log row within 10 s (nothing to move?)")
+            run.notes.append("card move: no change-log row within 5 s (nothing to move?)")
             return
         run.move_commit_ms.append((committed - t) * 1000)
         settled = pane.settle(t, quiet=QUIET, baseline=screen)
@@ -310,7 +325,7 @@ def run_tui(url: str, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
         if m is not None:
             minimal.append(m)
         # Filter and writes once per run; the first launch also warms the OS cache.
-        run = run_app_session(url, ui, moves=3, logs=3)
+        run = run_app_session(url, ui, moves=6, logs=4)
         log(f"    tui run {i + 1}: first frame {run.first_frame_s}, board {run.board_s}, minimal {m}")
         out["runs"].append(run.__dict__)
     out["minimal_first_frame_s"] = minimal
