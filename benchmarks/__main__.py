@@ -129,16 +129,20 @@ def import_bench(backends: list[str]) -> dict[str, Any]:
             try:
                 base = [sys.executable, "-m", "salessprint", "--db", url, "--as", "ada"]
                 argv = [*base, "import", "deals", str(source), "--format", "maven", "--team", "Import Bench"]
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 t0 = time.perf_counter()
                 done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
                 seconds = time.perf_counter() - t0
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
                 if done.returncode == 2 and "No such command" in done.stderr:
                     out["not_measured"] = "the `import` command is not present"
                     return out
                 if done.returncode != 0:
                     out[backend] = {"not_measured": f"exit {done.returncode}: {done.stderr.strip()[-300:]}"}
                     continue
-                out[backend] = {"seconds": round(seconds, 2), "output": done.stdout.strip()[-300:]}
+                out[backend] = {"seconds": round(seconds, 2), "cpu_s": round(cpu, 2),
+                                "output": done.stdout.strip()[-300:]}
             finally:
                 if drop:
                     generate._pg_admin(generate.PG_ADMIN, f'DROP DATABASE IF EXISTS "{drop}" WITH (FORCE)')

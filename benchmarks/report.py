@@ -155,7 +155,9 @@ def table(results: dict[str, Any]) -> str:
     imp = results.get("import") or {}
     for b in backends:
         summary[b]["import_s"] = (imp.get(b) or {}).get("seconds")
+        summary[b]["import_cpu_s"] = (imp.get(b) or {}).get("cpu_s")
     row("import 8,800 deals (maven), whole command", "import_s", " s", "import_s")
+    row("import 8,800 deals, CPU time of the command", "import_cpu_s", " s")
 
     # Service queries: one row each, "ms (x raw)".
     names: list[str] = []
