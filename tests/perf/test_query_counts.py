@@ -81,20 +81,12 @@ def test_lists_are_windowed(stores, entry: Entry) -> None:  # type: ignore[no-un
     assert len(_rows(result)) <= 100
 
 
-def test_deal_list_page_is_a_window_of_the_whole() -> None:
+def test_deal_list_page_is_a_window_of_the_whole(stores) -> None:  # type: ignore[no-untyped-def]
     """The windowed list pages through the same rows as one big read."""
     from salessprint.services.deals import list_deals
 
-    # Re-use the generator on a throwaway store: pages of 50 cover the first 150 rows exactly.
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp, clock.freeze(FROZEN_NOW):
-        url = f"sqlite:///{tmp}/w.db"
-        build_store(url, SMALL)
-        store = open_store(url)
-        try:
-            whole = [d.id for d in list_deals(store, BENCH_LOGIN, limit=150)]
-            paged = [d.id for off in (0, 50, 100) for d in list_deals(store, BENCH_LOGIN, limit=50, offset=off)]
-            assert paged == whole and len(whole) == 150
-        finally:
-            store.dispose()
+    store = stores[LARGER.name]
+    with clock.freeze(FROZEN_NOW):
+        whole = [d.id for d in list_deals(store, BENCH_LOGIN, limit=150)]
+        paged = [d.id for off in (0, 50, 100) for d in list_deals(store, BENCH_LOGIN, limit=50, offset=off)]
+    assert paged == whole and len(whole) == 150
