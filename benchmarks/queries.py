@@ -202,18 +202,28 @@ def run_queries(url: str, runs: int, log: Any) -> list[dict[str, Any]]:
 
 
 def run_writes(url: str, runs: int) -> dict[str, Any]:
-    """Service-level writes on a scratch store: logging an activity."""
+    """Service-level writes on a scratch store: logging an activity, moving a card."""
     from salessprint.domain import clock
     from salessprint.services import open_store
     from salessprint.services.activities import log_activity
+    from salessprint.services.sprints import move_card, sprint_items
 
-    from benchmarks.generate import ANCHOR
+    from benchmarks.generate import ANCHOR, BENCH_LOGIN
 
+    out: dict[str, Any] = {}
     store = open_store(url)
     try:
         with clock.freeze(ANCHOR):
             log_activity(store, "rep01", kind="call", outcome="bench warm-up")
-            ms = _median_ms(lambda: log_activity(store, "rep01", kind="call", outcome="bench"), runs)
+            out["log_activity_ms"] = _median_ms(lambda: log_activity(store, "rep01", kind="call", outcome="bench"), runs)
+            card = next((c for c in sprint_items(store, BENCH_LOGIN) if c.status == "todo"), None)
+            if card is not None:
+                times = []
+                for i in range(runs):
+                    t0 = time.perf_counter()
+                    move_card(store, BENCH_LOGIN, card.id, "doing" if i % 2 == 0 else "todo")
+                    times.append((time.perf_counter() - t0) * 1000)
+                out["move_card_ms"] = round(statistics.median(times), 2)
     finally:
         store.dispose()
-    return {"log_activity_ms": ms}
+    return out

@@ -77,6 +77,7 @@ def summarise_backend(data: dict[str, Any]) -> dict[str, Any]:
     s["activity_log_ms"] = median(logs)
     writes = data.get("writes") or {}
     s["log_activity_service_ms"] = writes.get("log_activity_ms")
+    s["move_card_service_ms"] = writes.get("move_card_ms")
     s["cli_log_s"] = (data.get("cli") or {}).get("log_call_s")
     s["cli_log_cpu_s"] = (data.get("cli") or {}).get("log_call_cpu_s")
     rss = [r["peak_rss_kb"] for r in runs if r.get("peak_rss_kb")]
@@ -142,6 +143,7 @@ def table(results: dict[str, Any]) -> str:
     row("card move keystroke → repainted (median)", "card_move_repaint_ms", " ms")
     row("activity log keystroke → committed (TUI)", "activity_log_ms", " ms", "activity_log_ms")
     row("log_activity service call", "log_activity_service_ms", " ms")
+    row("move_card service call", "move_card_service_ms", " ms")
     row("`salessprint log call` whole command", "cli_log_s", " s")
     row("`salessprint log call` CPU time", "cli_log_cpu_s", " s")
     row("peak RSS of the TUI", "rss_mb", " MB", "rss_mb")
