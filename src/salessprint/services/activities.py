@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -28,8 +29,8 @@ def log_activity(store: Store, login: str, *, member: str | None = None, **field
         if data.deal_id is not None:
             deal_by_id(uow.session, team_id, data.deal_id)
         when: datetime = data.when or clock.now()
-        if when.tzinfo is None:
-            when = when.astimezone()  # the user's local time, as typed
+        if when.tzinfo is None:  # a time as typed is in the team's timezone
+            when = when.replace(tzinfo=ZoneInfo(uow.team().timezone))
         if when > clock.now().replace(microsecond=0) and (when - clock.now()).days >= 1:
             raise InvalidInput("when: an activity cannot be logged in the future", field="when")
         activity = Activity(

@@ -14,7 +14,7 @@ from salessprint.store.db import Store
 from salessprint.store.models import Member
 
 
-def add_member(store: Store, login: str, **fields: object) -> MemberView:
+def add_member(store: Store, login: str, /, **fields: object) -> MemberView:
     data = validate(MemberIn, **fields)
     with unit_of_work(store, login) as uow:
         uow.require(Action.MANAGE_MEMBERS)

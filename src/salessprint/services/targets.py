@@ -14,7 +14,7 @@ from salessprint.store.db import Store
 from salessprint.store.models import Member, Target
 
 
-def set_target(store: Store, login: str, **fields: object) -> TargetView:
+def set_target(store: Store, login: str, /, **fields: object) -> TargetView:
     """Set (or replace, from the same effective date) a member's target."""
     data = validate(TargetIn, **fields)
     with unit_of_work(store, login) as uow:

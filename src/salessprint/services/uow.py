@@ -31,7 +31,7 @@ from salessprint.domain.errors import (
     StoreUnavailable,
 )
 from salessprint.domain.permissions import Action, require
-from salessprint.store.db import Store, describe_failure
+from salessprint.store.db import WRITE_LOCK, Store, describe_failure
 from salessprint.store.models import Change, Member, Team
 
 
@@ -148,6 +148,8 @@ def unit_of_work(store: Store, login: str | None, *, need_actor: bool = True) ->
     """Run a use case in one transaction as `login`; commit or roll back."""
     try:
         with store.sessions() as session:
+            if store.backend == "sqlite":
+                session.connection(execution_options={WRITE_LOCK: True})
             actor = resolve_actor(session, login)
             if need_actor and actor is None:
                 raise SalesSprintError(

@@ -34,7 +34,7 @@ def parse_url(raw: str) -> URL:
         raw = f"sqlite:///{Path(raw).expanduser()}"
     try:
         url = make_url(raw)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise StoreUnavailable(
             "The database URL is malformed; use a file path, sqlite:///FILE or "
             "postgresql+psycopg://USER@HOST/DBNAME."
@@ -59,6 +59,8 @@ def describe_failure(url: URL, exc: BaseException) -> str:
     text = str(getattr(exc, "orig", exc) or exc).lower()
     where = safe_url(url)
     if url.get_backend_name() == "sqlite":
+        if "locked" in text or "busy" in text:
+            return "The database is busy: another salessprint is writing to it. Try again in a moment."
         return f"Cannot open the database file {url.database}: check the folder exists and is writable."
     if "password authentication failed" in text or "no password supplied" in text:
         return f"PostgreSQL refused the user name or password for {where}."
@@ -76,12 +78,27 @@ def describe_failure(url: URL, exc: BaseException) -> str:
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # Let SQLAlchemy's "begin" hook below open transactions itself.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+WRITE_LOCK = "salessprint_write_lock"
+
+
+def _sqlite_begin(conn: Any) -> None:
+    """A unit of work takes SQLite's write lock up front, so two writers queue
+    (busy_timeout) instead of one failing when both upgrade a read lock.
+    Other connections (schema checks, plain reads) begin deferred."""
+    if conn.get_execution_options().get(WRITE_LOCK):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
 
 
 @dataclass
@@ -116,6 +133,7 @@ class Store:
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.backend == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "begin", _sqlite_begin)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

@@ -1,0 +1,47 @@
+"""The demo team is realistic, deterministic and rebuildable."""
+
+from salessprint.domain.errors import Conflict
+from salessprint.services import reports, sprints
+from salessprint.services.demo import build_demo, demo_counts
+from salessprint.services.members import list_members
+
+
+def test_demo_has_the_promised_shape(demo_store) -> None:  # type: ignore[no-untyped-def]
+    members = list_members(demo_store, "maria")
+    assert len(members) == 8
+    assert [m.role for m in members].count("manager") == 1
+    reps = [m for m in members if m.role == "rep"]
+    assert {m.sales_role for m in reps} == {"SDR", "AE", "CSM"}
+    states = [s.state for s in sprints.list_sprints(demo_store, "maria")]
+    assert states.count("closed") == 12 and states.count("active") == 1
+    counts = demo_counts(demo_store)
+    assert 140 <= counts["deals"] <= 160
+    assert counts["activities"] > 5000 and counts["retro_entries"] > 12
+
+
+def test_demo_velocity_tells_the_story(demo_store) -> None:  # type: ignore[no-untyped-def]
+    history = reports.velocity(demo_store, "maria")["sprints"]
+    chris = [s["by_member"].get("chris", 0) for s in history[-4:]]
+    assert chris[0] > chris[1] > chris[2] > chris[3], chris  # down three sprints running
+    alex = [s["by_member"].get("alex", 0) for s in history[-4:]]
+    assert min(alex) > max(chris[1:])
+
+
+def test_rebuilding_the_demo_never_duplicates(tmp_path, frozen) -> None:  # type: ignore[no-untyped-def]
+    from salessprint.services import open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'd.db'}", check_schema=False)
+    build_demo(store, seed=3)
+    first = demo_counts(store)
+    build_demo(store, seed=3)
+    assert demo_counts(store) == first
+    store.dispose()
+
+
+def test_demo_refuses_to_overwrite_a_real_team(team_store) -> None:  # type: ignore[no-untyped-def]
+    try:
+        build_demo(team_store, seed=1)
+    except Conflict as exc:
+        assert "will not overwrite" in str(exc)
+    else:
+        raise AssertionError("the demo overwrote a real team")
