@@ -44,6 +44,13 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, objec
         store.dispose()  # type: ignore[attr-defined]
 
 
+def skip_if_absent(entry: Entry) -> None:
+    try:
+        resolve(entry.target)
+    except Missing as exc:
+        pytest.skip(f"not in this build: {exc}")
+
+
 def count_statements(store: object, entry: Entry) -> tuple[int, list[str], object]:
     fn = resolve(entry.target)
     with clock.freeze(FROZEN_NOW), recording(store.engine) as seen:  # type: ignore[attr-defined]
@@ -53,10 +60,7 @@ def count_statements(store: object, entry: Entry) -> tuple[int, list[str], objec
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
 def test_statement_count_does_not_grow_with_the_team(stores, entry: Entry) -> None:  # type: ignore[no-untyped-def]
-    try:
-        resolve(entry.target)
-    except Missing as exc:
-        pytest.skip(f"not in this build: {exc}")
+    skip_if_absent(entry)
     small, small_sql, _ = count_statements(stores[SMALL.name], entry)
     larger, larger_sql, _ = count_statements(stores[LARGER.name], entry)
     assert larger == small, f"{entry.name}: {small} statements on {SMALL.deals} deals, {larger} on {LARGER.deals}"
@@ -72,10 +76,7 @@ def _rows(result: object) -> list[object]:
 
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.group == "list"], ids=lambda e: e.name)
 def test_lists_are_windowed(stores, entry: Entry) -> None:  # type: ignore[no-untyped-def]
-    try:
-        resolve(entry.target)
-    except Missing as exc:
-        pytest.skip(f"not in this build: {exc}")
+    skip_if_absent(entry)
     _n, sql, result = count_statements(stores[LARGER.name], entry)
     assert any("LIMIT" in s.upper() for s in sql), f"{entry.name} reads without LIMIT: {sql}"
     assert len(_rows(result)) <= 100
