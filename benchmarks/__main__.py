@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import sqlite3
 import statistics
@@ -78,11 +79,14 @@ def cli_log(url: str, runs: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         env = cli_env(Path(tmp))
         argv = [sys.executable, "-m", "salessprint", "--db", url, "--as", "rep01", "log", "call", "--outcome", "bench"]
-        times = []
+        times, cpu = [], []
         for _ in range(runs):
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             t0 = time.perf_counter()
             done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
             times.append(time.perf_counter() - t0)
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
             if done.returncode != 0:
                 out["not_measured"] = f"exit {done.returncode}: {done.stderr.strip()[-200:]}"
                 return out
@@ -90,6 +94,7 @@ def cli_log(url: str, runs: int) -> dict[str, Any]:
                                text=True, check=False)
         modules = [line.rsplit("|", 1)[-1].strip() for line in probe.stderr.splitlines() if "|" in line]
     out["log_call_s"] = round(statistics.median(times), 3)
+    out["log_call_cpu_s"] = round(statistics.median(cpu), 3)
     out["imports_textual"] = any(m == "textual" or m.startswith("textual.") for m in modules)
     out["modules_imported"] = len(modules)
     return out
@@ -124,16 +129,20 @@ def import_bench(backends: list[str]) -> dict[str, Any]:
             try:
                 base = [sys.executable, "-m", "salessprint", "--db", url, "--as", "ada"]
                 argv = [*base, "import", "deals", str(source), "--format", "maven", "--team", "Import Bench"]
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 t0 = time.perf_counter()
                 done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
                 seconds = time.perf_counter() - t0
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
                 if done.returncode == 2 and "No such command" in done.stderr:
                     out["not_measured"] = "the `import` command is not present"
                     return out
                 if done.returncode != 0:
                     out[backend] = {"not_measured": f"exit {done.returncode}: {done.stderr.strip()[-300:]}"}
                     continue
-                out[backend] = {"seconds": round(seconds, 2), "output": done.stdout.strip()[-300:]}
+                out[backend] = {"seconds": round(seconds, 2), "cpu_s": round(cpu, 2),
+                                "output": done.stdout.strip()[-300:]}
             finally:
                 if drop:
                     generate._pg_admin(generate.PG_ADMIN, f'DROP DATABASE IF EXISTS "{drop}" WITH (FORCE)')

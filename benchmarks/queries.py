@@ -74,8 +74,13 @@ class RawConnection:
                 cur.fetchall()
         cur.close()
 
-    def plan(self, st: Statement) -> dict[str, Any]:
-        """Which big tables the statement scans in full, and (PostgreSQL) its time."""
+    def plan(self, st: Statement, *, analyze: bool = True, seqscan: bool = True) -> dict[str, Any]:
+        """Which big tables the statement scans in full, and (PostgreSQL) its time.
+
+        With `seqscan=False` (PostgreSQL), the planner avoids sequential scans
+        wherever any index can serve: a Seq Scan left in the plan is a table
+        that no index can help for this statement.
+        """
         if self.sqlite:
             rows = self.conn.execute(f"EXPLAIN QUERY PLAN {st.sql}", st.params or ()).fetchall()
             details = [r[-1] for r in rows]
@@ -86,14 +91,25 @@ class RawConnection:
         import psycopg
 
         cur = psycopg.ClientCursor(self.conn)
-        cur.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {st.sql}", st.params)
-        doc = cur.fetchone()[0][0]
+        if not seqscan:
+            cur.execute("SET enable_seqscan = off")
+        try:
+            options = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
+            cur.execute(f"EXPLAIN ({options}) {st.sql}", st.params)
+            doc = cur.fetchone()[0][0]
+        finally:
+            if not seqscan:
+                cur.execute("RESET enable_seqscan")
         scans: list[str] = []
 
         def walk(node: dict[str, Any]) -> None:
             if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in BIG_TABLES:
-                scans.append(f'{node["Relation Name"]} ({node.get("Actual Rows", 0) * node.get("Actual Loops", 1)} rows kept'
-                             f', {node.get("Rows Removed by Filter", 0)} removed)')
+                if analyze:
+                    kept = node.get("Actual Rows", 0) * node.get("Actual Loops", 1)
+                    scans.append(f'{node["Relation Name"]} ({kept} rows kept, '
+                                 f'{node.get("Rows Removed by Filter", 0)} removed)')
+                else:
+                    scans.append(node["Relation Name"])
             for child in node.get("Plans", []):
                 walk(child)
 
@@ -188,18 +204,28 @@ def run_queries(url: str, runs: int, log: Any) -> list[dict[str, Any]]:
 
 
 def run_writes(url: str, runs: int) -> dict[str, Any]:
-    """Service-level writes on a scratch store: logging an activity."""
+    """Service-level writes on a scratch store: logging an activity, moving a card."""
     from salessprint.domain import clock
     from salessprint.services import open_store
     from salessprint.services.activities import log_activity
+    from salessprint.services.sprints import move_card, sprint_items
 
-    from benchmarks.generate import ANCHOR
+    from benchmarks.generate import ANCHOR, BENCH_LOGIN
 
+    out: dict[str, Any] = {}
     store = open_store(url)
     try:
         with clock.freeze(ANCHOR):
             log_activity(store, "rep01", kind="call", outcome="bench warm-up")
-            ms = _median_ms(lambda: log_activity(store, "rep01", kind="call", outcome="bench"), runs)
+            out["log_activity_ms"] = _median_ms(lambda: log_activity(store, "rep01", kind="call", outcome="bench"), runs)
+            card = next((c for c in sprint_items(store, BENCH_LOGIN) if c.status == "todo"), None)
+            if card is not None:
+                times = []
+                for i in range(runs):
+                    t0 = time.perf_counter()
+                    move_card(store, BENCH_LOGIN, card.id, "doing" if i % 2 == 0 else "todo")
+                    times.append((time.perf_counter() - t0) * 1000)
+                out["move_card_ms"] = round(statistics.median(times), 2)
     finally:
         store.dispose()
-    return {"log_activity_ms": ms}
+    return out

@@ -50,8 +50,8 @@ REGISTRY: list[Entry] = [
     Entry("coaching flags", f"{ANALYTICS}:coaching"),
     Entry("1:1 sheet", f"{ANALYTICS}:one_on_one", {"member": "rep01"}),
     Entry("daily", f"{ANALYTICS}:daily", {"member": "rep01"}),
-    Entry("rep detail", f"{ANALYTICS}:rep_detail", {"member": "rep01"}),
-    Entry("review", f"{ANALYTICS}:review"),
+    Entry("rep detail", f"{ANALYTICS}:rep_detail", {"member": "rep01"}, group="dashboard"),
+    Entry("review", f"{ANALYTICS}:review", group="dashboard"),
     Entry("dashboard", f"{ANALYTICS}:dashboard", group="dashboard"),
     # What the screens load: one window or one summary at a time.
     Entry("who am I (unit-of-work floor)", "salessprint.services.members:whoami", group="screen"),

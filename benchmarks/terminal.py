@@ -10,6 +10,7 @@ a user waits for, from the keystroke to the characters on the screen.
 from __future__ import annotations
 
 import itertools
+import re
 import os
 import shlex
 import subprocess
@@ -34,6 +35,8 @@ TMUX_KEYS = {
 def tmux_key(textual_key: str) -> str:
     if len(textual_key) == 1:
         return textual_key
+    if re.fullmatch(r"f\d{1,2}", textual_key):
+        return textual_key.upper()
     if textual_key in TMUX_KEYS:
         return TMUX_KEYS[textual_key]
     raise KeyError(f"no tmux name for Textual key {textual_key!r}")
@@ -98,12 +101,13 @@ class Pane:
         return None
 
     def settle(self, since: float, *, quiet: float = 0.5, timeout: float = 10.0,
-               baseline: str | None = None) -> Settled:
+               baseline: str | None = None, require_change: bool = False) -> Settled:
         """Watch the screen from `since` until it has not changed for `quiet` seconds.
 
         Gives the times of the first and the last change (None if nothing
         changed) and the final text. A debounce shorter than `quiet` is thus
-        included in the last change.
+        included in the last change. With `require_change`, quiet only counts
+        after a first change (a slow app is waited for, up to `timeout`).
         """
         last_text = self.capture() if baseline is None else baseline
         first = last_text
@@ -112,7 +116,9 @@ class Pane:
         deadline = since + timeout
         while True:
             now = time.perf_counter()
-            if now > deadline or now - (last_change or since) > quiet:
+            if now > deadline:
+                break
+            if (last_change is not None or not require_change) and now - (last_change or since) > quiet:
                 break
             text = self.capture()
             t = time.perf_counter()
@@ -139,6 +145,15 @@ def memory_of(pid: int) -> dict[str, int]:
     except OSError:
         pass
     return out
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time a process has used so far (robust to a busy machine)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def tmux_available() -> bool:

@@ -14,6 +14,7 @@ or `activities` gets a new row; "keystroke to committed" is the time from
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
 import re
 import sqlite3
@@ -27,11 +28,14 @@ from typing import Any
 
 from benchmarks.generate import ANCHOR, BENCH_LOGIN, ROOT, TEAM_NAME, _conninfo
 from benchmarks.minimal_app import MARKER
-from benchmarks.terminal import Pane, memory_of, tmux_key
+from benchmarks.terminal import Pane, cpu_seconds, memory_of, tmux_key
 
-QUIET = 0.5
-"""Seconds without a change after which a screen counts as repainted; longer
-than the backlog filter's debounce, so the debounce is inside the figure."""
+QUIET = 1.5
+"""Seconds without a change after which a screen counts as repainted: longer
+than the backlog filter's debounce plus its query, so both are inside the
+figure (a gap longer than this between the echo of a key and the list's
+repaint would be missed)."""
+SWITCH_TIMEOUT = 60.0
 
 
 @dataclass
@@ -105,6 +109,8 @@ class RowCounter:
 class TuiRun:
     first_frame_s: float | None = None
     board_s: float | None = None
+    first_frame_cpu_s: float | None = None
+    board_cpu_s: float | None = None
     filter_last_ms: list[float] = field(default_factory=list)
     filter_first_ms: list[float] = field(default_factory=list)
     filter_ok: bool | None = None
@@ -123,16 +129,19 @@ def app_env(workdir: Path) -> dict[str, str]:
         "SALESSPRINT_NOW": ANCHOR.isoformat(),
         "TERM": "xterm-256color",
         "COLORTERM": "truecolor",
+        **({"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}),
     }
 
 
-def minimal_first_frame() -> float | None:
-    """Seconds from launch to the minimal app's first frame."""
+def minimal_first_frame() -> tuple[float | None, float | None]:
+    """Seconds from launch to the minimal app's first frame: wall and CPU."""
     with tempfile.TemporaryDirectory() as tmp:
         pane = Pane([sys.executable, "-m", "benchmarks.minimal_app"], app_env(Path(tmp)), cwd=ROOT)
         try:
             seen = pane.wait_for(lambda text: MARKER in text, timeout=60)
-            return None if seen is None else seen - pane.started
+            pid = pane.pid()
+            cpu = cpu_seconds(pid) if pid else None
+            return (None if seen is None else seen - pane.started), cpu
         finally:
             pane.send("q")
             pane.close()
@@ -150,12 +159,12 @@ def board_titles(counter: RowCounter) -> list[str]:
 
 def filter_queries(counter: RowCounter, n: int = 3) -> list[str]:
     """Reference codes of open deals: each matches exactly one deal when typed in full."""
-    rows = counter.rows("SELECT title FROM deals WHERE closed_on IS NULL ORDER BY id")
+    rows = counter.rows("SELECT title FROM deals WHERE closed_on IS NULL AND title NOT LIKE '%(ref %q%' ORDER BY id")
     picks = [rows[int(i * (len(rows) - 1) / max(1, n - 1))][0] for i in range(n)] if rows else []
     out = []
     for title in picks:
         m = re.search(r"\(ref ([a-z]{5})\)", title)
-        if m:
+        if m and "q" not in m.group(1):  # never type the quit key, even by mistake
             out.append(m.group(1))
     return out
 
@@ -173,12 +182,15 @@ def run_app_session(url: str, ui: Ui, *, moves: int = 5, logs: int = 5, measure_
             if seen is None:
                 run.notes.append("not measured: the app showed no header within 90 s: " + pane.capture()[-300:])
                 return run
+            pid = pane.pid()
             run.first_frame_s = seen - pane.started
+            run.first_frame_cpu_s = cpu_seconds(pid) if pid else None
             board = pane.wait_for(lambda t: any(title in t for title in titles), timeout=90) if titles else None
             if board is None:
                 run.notes.append("not measured: board with data (no active-sprint card appeared)")
             else:
                 run.board_s = board - pane.started
+                run.board_cpu_s = cpu_seconds(pid) if pid else None
             pane.settle(time.perf_counter(), quiet=QUIET)
             _card_moves(pane, ui, counter, run, moves)
             if measure_filter:
@@ -201,27 +213,40 @@ def _press(pane: Pane, ui: Ui, binding_id: str) -> float:
 
 
 def _switch(pane: Pane, ui: Ui, mode: str) -> float | None:
-    """Switch to a mode by its number key; seconds until the screen settled."""
+    """Switch to a mode by its number key; seconds until the screen settled.
+
+    Escape first: a focused text box would take the number as text."""
+    t = pane.send("Escape")
+    pane.settle(t, quiet=0.5)
     screen = pane.capture()
-    t = pane.send(ui.modes[mode], literal=True)
-    settled = pane.settle(t, quiet=QUIET, timeout=30, baseline=screen)
+    key = ui.modes[mode]
+    t = pane.send(tmux_key(key), literal=len(key) == 1)
+    settled = pane.settle(t, quiet=QUIET, timeout=SWITCH_TIMEOUT, baseline=screen, require_change=True)
     return None if settled.last_change is None else settled.last_change - t
 
 
 def _card_moves(pane: Pane, ui: Ui, counter: RowCounter, run: TuiRun, moves: int) -> None:
+    """Move the selected card right, then back left (the selection follows the
+    card on the board); a board whose selection stays put keeps moving right."""
     if "board" not in ui.modes or "board.move_right" not in ui.bindings:
         run.notes.append("not measured: card move (no board screen or board.move_right binding)")
         return
-    for _ in range(moves):
+    back_and_forth = "board.move_left" in ui.bindings
+    for i in range(moves):
+        binding = "board.move_left" if back_and_forth and i % 2 else "board.move_right"
         before = counter.max_id("changes")
         screen = pane.capture()
-        t = _press(pane, ui, "board.move_right")
-        committed = counter.wait_above("changes", before)
+        t = _press(pane, ui, binding)
+        committed = counter.wait_above("changes", before, timeout=20)
+        if committed is None and binding == "board.move_left":
+            back_and_forth = False
+            pane.settle(t, quiet=QUIET)
+            continue
         if committed is None:
-            run.notes.append("card move: no change-log row within 10 s (nothing to move?)")
+            run.notes.append("card move: no change-log row within 20 s (nothing to move?)")
             return
         run.move_commit_ms.append((committed - t) * 1000)
-        settled = pane.settle(t, quiet=QUIET, baseline=screen)
+        settled = pane.settle(t, quiet=QUIET, baseline=screen, require_change=True, timeout=20)
         if settled.last_change is not None:
             run.move_repaint_ms.append((settled.last_change - t) * 1000)
 
@@ -233,37 +258,38 @@ def _backlog_filter(pane: Pane, ui: Ui, counter: RowCounter, run: TuiRun) -> Non
     if "backlog.filter" not in ui.bindings:
         run.notes.append("not measured: backlog filter (no backlog.filter binding)")
         return
-    queries = filter_queries(counter)
-    _switch(pane, ui, "backlog")
+    queries = filter_queries(counter, n=2)
+    if _switch(pane, ui, "backlog") is None:
+        run.notes.append("backlog filter: the backlog screen did not appear within 60 s")
+        return
+    last_ms: list[float] = []
+    first_ms: list[float] = []
+    ok = False
     for attempt in range(2):
-        last_ms: list[float] = []
-        first_ms: list[float] = []
-        ok = True
+        last_ms, first_ms, ok = [], [], True
+        screen = pane.capture()
         t = _press(pane, ui, "backlog.filter")
-        pane.settle(t, quiet=QUIET)
+        if pane.settle(t, quiet=QUIET, baseline=screen, require_change=True, timeout=20).last_change is None:
+            run.notes.append("backlog filter: the filter box did not open")
+            return
         for code in queries:
-            for ch in code:
+            for i, key in enumerate([*code, *["BSpace"] * len(code)]):
                 screen = pane.capture()
-                t = pane.send(ch, literal=True)
-                s = pane.settle(t, quiet=QUIET, baseline=screen)
+                t = pane.send(key, literal=key != "BSpace")
+                s = pane.settle(t, quiet=QUIET, baseline=screen, require_change=True, timeout=20)
                 if s.last_change is not None and s.first_change is not None:
                     last_ms.append((s.last_change - t) * 1000)
                     first_ms.append((s.first_change - t) * 1000)
-            ok = ok and code in pane.capture()
-            for _ in code:
-                screen = pane.capture()
-                t = pane.send("BSpace")
-                s = pane.settle(t, quiet=QUIET, baseline=screen)
-                if s.last_change is not None and s.first_change is not None:
-                    last_ms.append((s.last_change - t) * 1000)
-                    first_ms.append((s.first_change - t) * 1000)
+                if i == len(code) - 1:  # the whole reference typed: its deal is listed
+                    ok = ok and code in s.text
         t = pane.send("Escape")
-        pane.settle(t, quiet=QUIET)
+        pane.settle(t, quiet=QUIET, require_change=True, timeout=20)
         if ok or attempt == 1 or "backlog.scope" not in ui.bindings:
             break
         # The list showed only my items (the manager has none): the team's, then again.
+        screen = pane.capture()
         t = _press(pane, ui, "backlog.scope")
-        pane.settle(t, quiet=QUIET)
+        pane.settle(t, quiet=QUIET, baseline=screen, require_change=True, timeout=20)
     run.filter_last_ms, run.filter_first_ms, run.filter_ok = last_ms, first_ms, ok
     if not ok:
         run.notes.append("backlog filter: a typed deal reference did not appear in the list")
@@ -275,18 +301,19 @@ def _activity_log(pane: Pane, ui: Ui, counter: RowCounter, run: TuiRun, logs: in
         return
     _switch(pane, ui, "activity")
     for _ in range(logs):
+        screen = pane.capture()
         t = _press(pane, ui, "activity.log")
-        pane.settle(t, quiet=0.3)
+        pane.settle(t, quiet=0.5, baseline=screen, require_change=True, timeout=20)
         before = counter.max_id("activities")
         t = _press(pane, ui, "log.call")
-        committed = counter.wait_above("activities", before)
+        committed = counter.wait_above("activities", before, timeout=20)
         if committed is None:
-            run.notes.append("activity log: no new activity row within 10 s")
+            run.notes.append("activity log: no new activity row within 20 s")
             t = pane.send("Escape")
-            pane.settle(t, quiet=0.3)
+            pane.settle(t, quiet=0.5)
             return
         run.log_commit_ms.append((committed - t) * 1000)
-        pane.settle(t, quiet=0.3)
+        pane.settle(t, quiet=QUIET)
 
 
 def _visit_screens(pane: Pane, ui: Ui, run: TuiRun) -> None:
@@ -305,13 +332,17 @@ def run_tui(url: str, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
         out["error"] = ui.error
         return out
     minimal: list[float] = []
+    minimal_cpu: list[float] = []
     for i in range(runs):
-        m = minimal_first_frame()
+        m, m_cpu = minimal_first_frame()
         if m is not None:
             minimal.append(m)
+        if m_cpu is not None:
+            minimal_cpu.append(m_cpu)
         # Filter and writes once per run; the first launch also warms the OS cache.
-        run = run_app_session(url, ui, moves=3, logs=3)
+        run = run_app_session(url, ui, moves=6, logs=4)
         log(f"    tui run {i + 1}: first frame {run.first_frame_s}, board {run.board_s}, minimal {m}")
         out["runs"].append(run.__dict__)
     out["minimal_first_frame_s"] = minimal
+    out["minimal_first_frame_cpu_s"] = minimal_cpu
     return out

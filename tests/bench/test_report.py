@@ -1,0 +1,51 @@
+"""The results table: figures against targets, and missing pieces said as such."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks import report
+
+
+def results() -> dict:  # type: ignore[type-arg]
+    run = {"first_frame_s": 3.0, "board_s": 4.0, "first_frame_cpu_s": 1.0, "board_cpu_s": 2.0,
+           "filter_last_ms": [10.0, 20.0, 300.0], "filter_first_ms": [5.0, 6.0, 7.0],
+           "move_commit_ms": [40.0, 60.0], "move_repaint_ms": [80.0], "log_commit_ms": [],
+           "screen_settle_ms": {"board": 100.0}, "peak_rss_kb": 200 * 1024,
+           "notes": ["not measured: activity log in the TUI (no activity screen)"]}
+    return {
+        "command": "python -m benchmarks --small",
+        "backends": {
+            "sqlite": {
+                "tui": {"runs": [run], "minimal_first_frame_s": [2.0], "minimal_first_frame_cpu_s": [0.5]},
+                "queries": [
+                    {"name": "velocity", "group": "report", "ms": 150.0, "raw_ms": 100.0, "ratio": 1.5,
+                     "statements": 3, "full_scans": []},
+                    {"name": "dashboard", "group": "dashboard", "not_measured": "x.dashboard not present"},
+                ],
+            },
+            "postgresql": {"tui": {"not_measured": "PostgreSQL is not answering on 127.0.0.1:5432"}},
+        },
+        "import": {"not_measured": "the `import` command is not present"},
+    }
+
+
+def test_figures_are_set_against_their_targets() -> None:
+    s = report.summarise(results())["sqlite"]
+    assert s["first_frame_ratio"] == 1.5 and s["board_ratio"] == 2.0
+    assert s["first_frame_cpu_ratio"] == 2.0
+    assert s["filter_p50_ms"] == 20.0 and s["filter_p95_ms"] == 300.0
+    assert s["card_move_ms"] == 50.0 and s["rss_mb"] == 200.0
+    assert s["activity_log_ms"] is None
+
+
+def test_table_says_what_was_not_measured(tmp_path: Path) -> None:
+    text = report.table(results())
+    assert "| first frame / minimal app | 1.50x ✓ | — |" in text
+    assert "| peak RSS of the TUI | 200.0 MB ✗ | — |" in text
+    assert "| velocity (report) | 150.0 (1.50x, 3) ✓ | not measured |" in text
+    assert "not measured: x.dashboard not present" in text
+    assert "postgresql: TUI not measured: PostgreSQL is not answering" in text
+    assert "import: not measured: the `import` command is not present" in text
+    json_path, md_path = report.write(results(), tmp_path)
+    assert json_path.exists() and "python -m benchmarks --small" in md_path.read_text()
