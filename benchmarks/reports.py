@@ -48,7 +48,7 @@ REGISTRY: list[Entry] = [
     Entry("pipeline report", f"{ANALYTICS}:pipeline"),
     Entry("forecast", f"{ANALYTICS}:forecast"),
     Entry("coaching flags", f"{ANALYTICS}:coaching"),
-    Entry("1:1 sheet", f"{ANALYTICS}:one_on_one", {"member": "rep01"}),
+    Entry("1:1 sheet", f"{ANALYTICS}:one_on_one", {"member": "rep01"}, group="dashboard"),
     Entry("daily", f"{ANALYTICS}:daily", {"member": "rep01"}),
     Entry("rep detail", f"{ANALYTICS}:rep_detail", {"member": "rep01"}, group="dashboard"),
     Entry("review", f"{ANALYTICS}:review", group="dashboard"),
