@@ -24,6 +24,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
@@ -198,6 +199,10 @@ class Task(Versioned, Base):
     __table_args__ = (
         Index("ix_tasks_team_rank", "team_id", "backlog_rank", "id"),
         Index("ix_tasks_assignee_status", "assignee_id", "status"),
+        Index(
+            "ix_tasks_open_rank", "team_id", "backlog_rank", "id",
+            postgresql_where=text("status <> 'done'"), sqlite_where=text("status <> 'done'"),
+        ),
         CheckConstraint("points IS NULL OR points >= 0", name="points_not_negative"),
     )
 
@@ -266,6 +271,7 @@ class Activity(Base):
     __table_args__ = (
         Index("ix_activities_member_at", "member_id", "occurred_at"),
         Index("ix_activities_team_at", "team_id", "occurred_at"),
+        Index("ix_activities_deal_at", "deal_id", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -273,7 +279,7 @@ class Activity(Base):
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     kind: Mapped[str] = mapped_column(String(10))  # ActivityKind
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"), nullable=True, index=True)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"), nullable=True)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"), nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(300), nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
