@@ -202,7 +202,7 @@ def _targets(s: Any, members: dict[str, Member], today: date) -> None:
 def _deals(s: Any, rng: random.Random, team: Team, stages: dict[str, Stage], members: dict[str, Member],
            accounts: list[Account], today: date) -> list[Deal]:
     plan = [("Lead", 22), ("Qualified", 20), ("Meeting", 18), ("Proposal", 15), ("Negotiation", 12),
-            ("Won", 40), ("Lost", 23)]
+            ("Lost", 23)]
     closers = [p for p in REPS if p.sales_role in ("AE", "CSM")]
     openers = [p for p in REPS if p.sales_role == "SDR"]
     weights = [p.skill ** 2 for p in closers]
@@ -255,6 +255,7 @@ def _deals(s: Any, rng: random.Random, team: Team, stages: dict[str, Stage], mem
             )
             s.add(deal)
             deals.append(deal)
+    rank = _won_deals(s, rng, team, stages, members, accounts, today, deals, rank)
     s.flush()
     for deal in deals:
         name = next(n for n, st in stages.items() if st.id == deal.stage_id)
@@ -275,6 +276,49 @@ def _deals(s: Any, rng: random.Random, team: Team, stages: dict[str, Stage], mem
             s.add(DealEvent(deal_id=deal.id, member_id=deal.owner_id, at=_at(today - timedelta(days=rng.randrange(1, 10)), 11),
                             kind="expected_close", old=(later - timedelta(days=14)).isoformat(), new=later.isoformat()))
     return deals
+
+
+# Won deals per closer and month (0 = this month, 3 = three months ago), as
+# (number of deals, share of the monthly quota won): Alex beats quota every
+# month, Beatriz is close, Francesca steady, Chris falls off.
+WON_PLAN: dict[str, tuple[tuple[int, float], ...]] = {
+    "alex": ((5, 1.3), (3, 1.3), (4, 1.2), (3, 1.35)),
+    "bea": ((2, 0.8), (3, 0.95), (3, 1.0), (2, 0.9)),
+    "chris": ((0, 0.0), (1, 0.3), (2, 0.6), (3, 0.9)),
+    "fran": ((2, 0.75), (3, 0.9), (2, 0.85), (2, 0.95)),
+}
+
+
+def _won_deals(s: Any, rng: random.Random, team: Team, stages: dict[str, Stage], members: dict[str, Member],
+               accounts: list[Account], today: date, deals: list[Deal], rank: float) -> float:
+    """Forty won deals whose values follow WON_PLAN, so attainment tells the story."""
+    won = stages["Won"]
+    for login, months in WON_PLAN.items():
+        persona = next(p for p in REPS if p.login == login)
+        quota = Decimal(60000 if persona.sales_role == "AE" else 25000)
+        for back, (count, share) in enumerate(months):
+            first = (today.replace(day=1) - timedelta(days=1)).replace(day=1) if back else today.replace(day=1)
+            for _ in range(back - 1):
+                first = (first - timedelta(days=1)).replace(day=1)
+            last = today if back == 0 else (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            total = (quota * Decimal(str(share))).quantize(Decimal(100))
+            days = working_days(first, last)
+            for i in range(count):
+                value = (total / count).quantize(Decimal(100)) + Decimal(rng.randrange(-10, 11) * 100)
+                closed_on = days[min(len(days) - 1, (i * len(days)) // count + rng.randrange(0, 3))]
+                started = closed_on - timedelta(days=rng.randrange(25, 80))
+                acc = rng.choice(accounts)
+                product = rng.choice(PRODUCTS)
+                rank += 1
+                deal = Deal(
+                    team_id=team.id, account_id=acc.id, title=f"{acc.name.split()[0]} {product}", value=value,
+                    stage_id=won.id, expected_close=closed_on, owner_id=members[login].id, product=product,
+                    started_on=started, stage_entered_at=_at(closed_on, 15), closed_on=closed_on,
+                    backlog_rank=rank, points=rng.choice((1, 2, 3, 5)), created_at=_at(started, 9),
+                )
+                s.add(deal)
+                deals.append(deal)
+    return rank
 
 
 def _completion(p: Persona, n: int) -> float:
@@ -305,7 +349,7 @@ def _sprint_work(s: Any, rng: random.Random, team: Team, sprints: list[Sprint], 
                 kind = rng.choice(TASK_KINDS)
                 deal = rng.choice(open_deals[m.id]) if open_deals[m.id] and rng.random() < 0.7 else None
                 points = 1 if falling else rng.choice((1, 1, 2, 2, 3, 5))
-                title = f"{kind.capitalize().replace('-', ' ')}: {deal.title if deal else rng.choice(ACCOUNTS)}"
+                title = f"{kind.capitalize()}: {deal.title if deal else rng.choice(ACCOUNTS)}"
                 rank += 1
                 task = Task(team_id=team.id, title=title, kind=kind, deal_id=deal.id if deal else None,
                             assignee_id=m.id, points=points, status=TaskStatus.TODO.value,
@@ -395,7 +439,7 @@ def _activities(s: Any, rng: random.Random, team: Team, members: dict[str, Membe
 
 def _retro(s: Any, rng: random.Random, sprints: list[Sprint], members: dict[str, Member]) -> None:
     people = list(members.values())
-    for sp in sprints[:-1]:
+    for sp in sprints[:-1]:  # this week's retro is held on Friday
         for column, texts in RETRO.items():
             for text in rng.sample(texts, k=rng.choice((1, 2))):
                 author = rng.choice(people)
