@@ -52,6 +52,20 @@ async def test_opens_on_my_items_and_a_toggles_the_team(demo_store: Any) -> None
 
 
 @async_test
+async def test_a_member_with_no_items_of_their_own_sees_the_team(demo_store: Any) -> None:
+    app = make_app(demo_store, "maria")  # the manager owns no deals or tasks
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_backlog(pilot)
+        await settle(pilot)
+        assert not screen.mine
+        assert screen.page is not None and screen.page.total == backlog_page(demo_store, "maria", mine=False).total > 0
+        assert "Whole team" in screen_text(app)
+        await pilot.press("a")
+        await settle(pilot)
+        assert screen.mine and screen.page.total == 0  # and `a` still switches back
+
+
+@async_test
 async def test_filter_narrows_as_you_type(demo_store: Any) -> None:
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:

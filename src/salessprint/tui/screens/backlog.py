@@ -80,6 +80,8 @@ class BacklogScreen(BaseScreen):
         self._debounce: Timer | None = None
         self._keep_cursor: tuple[str, int] | None = None
         self._rows_cache: list[BacklogRow] = []
+        self._first_answer = True
+        """A member with nothing of their own (a manager, say) first sees the team's."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -109,6 +111,14 @@ class BacklogScreen(BaseScreen):
     def show_page(self, page: BacklogPage) -> None:
         if (page.mine, page.text) != (self.mine, self.text):
             return  # an answer to a filter the user has already typed past
+        if self._first_answer and page.mine and not page.text and page.total == 0:
+            self._first_answer = False
+            self.mine = False
+            self.notify("You have no open items of your own, so this shows the whole team's (a switches).",
+                        markup=False)
+            self.reload()
+            return
+        self._first_answer = False
         self.page = page
         self.page_offset = page.offset
         app: Any = self.app
