@@ -85,6 +85,7 @@ class ChangeFeed:
                     host=url.host or "localhost", port=url.port or 5432, user=url.username,
                     password=url.password, dbname=url.database, autocommit=True,
                     connect_timeout=5, application_name="salessprint-live",
+                    **{k: v for k, v in url.query.items() if isinstance(v, str)},  # e.g. sslmode
                 )
                 self._conn.execute(f"LISTEN {CHANNEL}")
                 # A change committed between the query above and LISTEN is caught here.
