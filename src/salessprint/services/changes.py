@@ -81,11 +81,11 @@ class ChangeFeed:
 
             url = self.store.url
             try:
+                params: dict[str, Any] = {"connect_timeout": 5, "application_name": "salessprint-live"}
+                params.update({k: v for k, v in url.query.items() if isinstance(v, str)})  # e.g. sslmode
                 self._conn = psycopg.connect(
                     host=url.host or "localhost", port=url.port or 5432, user=url.username,
-                    password=url.password, dbname=url.database, autocommit=True,
-                    connect_timeout=5, application_name="salessprint-live",
-                    **{k: v for k, v in url.query.items() if isinstance(v, str)},  # e.g. sslmode
+                    password=url.password, dbname=url.database, autocommit=True, **params,
                 )
                 self._conn.execute(f"LISTEN {CHANNEL}")
                 # A change committed between the query above and LISTEN is caught here.
