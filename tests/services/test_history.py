@@ -147,3 +147,12 @@ def test_undo_winning_a_deal_reopens_it_and_its_card(team_store) -> None:
     assert sprint_items(team_store, "rita")[0].status == "doing"
     timeline = deal_timeline(team_store, "rita", deal.id)
     assert timeline[0].text.startswith("undo: restored deal 'Acme': stage Won → Proposal")
+
+
+def test_undo_never_sweeps_away_other_peoples_work(team_store) -> None:
+    deal = add_deal(team_store, "rita", title="Hooli", account="Hooli", value="10")
+    add_note(team_store, "max", "Board approved the budget", deal_id=deal.id)
+    # rita's last change is the deal's creation; max's note hangs off it.
+    with pytest.raises(Conflict, match="already has notes"):
+        undo(team_store, "rita")
+    assert get_deal(team_store, "max", deal.id).title == "Hooli"

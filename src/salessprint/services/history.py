@@ -310,6 +310,7 @@ def _undo_row(uow: UnitOfWork, change: Change, what: str) -> tuple[dict[str, Any
     _require_unchanged(row, change.after, what)
     current = snapshot(row)
     if change.action == "create":
+        _refuse_if_used(session, row, what)
         session.delete(row)
         session.flush()
         return current, None
@@ -328,6 +329,22 @@ def _undo_row(uow: UnitOfWork, change: Change, what: str) -> tuple[dict[str, Any
         _deal_stage_restored(uow, row, old_stage)
     session.flush()
     return current, snapshot(row)
+
+
+def _refuse_if_used(session: Session, row: Any, what: str) -> None:
+    """Taking back a creation must not sweep away other work hanging off it."""
+    checks: list[tuple[str, Any]] = []
+    if isinstance(row, Deal):
+        checks = [("notes", Note.deal_id), ("activities", Activity.deal_id), ("tasks", Task.deal_id),
+                  ("sprint cards", SprintItem.deal_id), ("collaborators", DealCollaborator.deal_id)]
+    elif isinstance(row, Task):
+        checks = [("sprint cards", SprintItem.task_id), ("activities", Activity.task_id)]
+    elif isinstance(row, Sprint):
+        checks = [("cards", SprintItem.sprint_id), ("retro entries", RetroEntry.sprint_id)]
+    used = [label for label, col in checks
+            if session.scalar(select(col).where(col == row.id).limit(1)) is not None]
+    if used:
+        raise Conflict(f"Not undone: {what} already has {' and '.join(used)}; remove those first or edit it by hand.")
 
 
 class _Unlogged:
