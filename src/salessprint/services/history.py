@@ -475,6 +475,6 @@ def deal_timeline(store: Store, login: str, deal_id: int, limit: int = 100) -> l
         ):
             detail = f": {a.outcome}" if a.outcome else ""
             entries.append(TimelineEntry(at=a.occurred_at, login=lg, name=nm, kind="activity",
-                                         text=f"logged a {a.kind}{detail}"))
+                                         text=f"logged {'an' if a.kind[:1] in 'aeiou' else 'a'} {a.kind}{detail}"))
         entries.sort(key=lambda e: e.at, reverse=True)
         return entries[:limit]
