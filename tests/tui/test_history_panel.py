@@ -60,6 +60,8 @@ def test_undo_key_and_history_panel(tmp_path, frozen) -> None:  # type: ignore[n
             assert panel.changes[0].login == "max"
             table = panel.query_one("#history-table")
             assert table.row_count == len(panel.changes)
+            detail = str(panel.query_one("#history-detail").render())
+            assert "Max Manager" in detail and "status: doing → done" in detail
             await pilot.press("m")
             await wait_until(pilot, lambda: {c.login for c in panel.changes} == {"rita"})
             assert [c.action for c in panel.changes] == ["update", "undo", "update"]
