@@ -156,3 +156,14 @@ def test_undo_never_sweeps_away_other_peoples_work(team_store) -> None:
     with pytest.raises(Conflict, match="already has notes"):
         undo(team_store, "rita")
     assert get_deal(team_store, "max", deal.id).title == "Hooli"
+
+
+def test_undo_adding_a_member_who_already_works_is_refused(team_store) -> None:
+    from salessprint.services.activities import log_activity
+    from salessprint.services.members import add_member, list_members
+
+    add_member(team_store, "ada", login="tina", name="Tina New", role="rep")
+    log_activity(team_store, "tina", kind="call")
+    with pytest.raises(Conflict, match="already has activities"):
+        undo(team_store, "ada")
+    assert "tina" in [m.login for m in list_members(team_store, "ada")]

@@ -339,6 +339,9 @@ def _refuse_if_used(session: Session, row: Any, what: str) -> None:
                   ("sprint cards", SprintItem.deal_id), ("collaborators", DealCollaborator.deal_id)]
     elif isinstance(row, Task):
         checks = [("sprint cards", SprintItem.task_id), ("activities", Activity.task_id)]
+    elif isinstance(row, Member):
+        checks = [("deals", Deal.owner_id), ("tasks", Task.assignee_id), ("activities", Activity.member_id),
+                  ("changes of their own", Change.actor_id), ("notes", Note.author_id)]
     elif isinstance(row, Sprint):
         checks = [("cards", SprintItem.sprint_id), ("retro entries", RetroEntry.sprint_id)]
     used = [label for label, col in checks
