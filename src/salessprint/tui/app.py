@@ -98,10 +98,11 @@ class SalesSprintApp(App[None]):
     """False while the database does not answer (the live worker retries)."""
 
     def on_store_changed(self, message: StoreChanged) -> None:
+        # Only the screen on top: a screen underneath reloads when it resumes,
+        # and a half-filled form is never reloaded under the user's fingers.
         self.refresh_context()
-        for screen in self.screen_stack:
-            if hasattr(screen, "reload"):
-                screen.reload()
+        if hasattr(self.screen, "reload"):
+            self.screen.reload()
 
     def on_store_offline(self, message: StoreOffline) -> None:
         self.store_online = False
