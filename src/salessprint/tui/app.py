@@ -16,7 +16,7 @@ from salessprint.domain import clock
 from salessprint.domain.values import MemberView, SprintView, TeamView
 from salessprint.tui.screens.board import BoardScreen
 from salessprint.tui.service_calls import call_service
-from salessprint.tui.live import StoreChanged, StoreOffline, StoreOnline, start_live_refresh
+from salessprint.tui.live import LiveStoreApp
 from salessprint.tui.themes import APP_VARIABLES, load_themes
 
 # (mode name, key, title, screen class): the order is the number keys' order.
@@ -25,7 +25,7 @@ SCREENS: list[tuple[str, str, str, type]] = [
 ]
 
 
-class SalesSprintApp(App[None]):
+class SalesSprintApp(LiveStoreApp, App[None]):
     """Weekly sales sprints in the terminal."""
 
     TITLE = "salessprint"
@@ -39,8 +39,6 @@ class SalesSprintApp(App[None]):
         Binding("question_mark", "help", "Keys", id="app.help", tooltip="Show the keys of this screen"),
         Binding("ctrl+t", "change_theme", "Theme", id="app.theme", show=False),
         Binding("q", "quit", "Quit", id="app.quit"),
-        Binding("H", "history", "History", id="app.history", tooltip="Who changed what, newest first"),
-        Binding("ctrl+z", "undo", "Undo", id="app.undo", tooltip="Undo my last change, if nobody changed it since"),
     ]
 
     def __init__(self, store: Any, login: str, theme_name: str = "salessprint-dark") -> None:
@@ -68,7 +66,6 @@ class SalesSprintApp(App[None]):
         self.theme = self.wanted_theme if self.wanted_theme in self.available_themes else "salessprint-dark"
         self.refresh_context()
         self.switch_mode("board")
-        start_live_refresh(self)
 
     def watch_theme(self, theme: str) -> None:
         if self.is_mounted and theme != self.wanted_theme:
@@ -92,38 +89,3 @@ class SalesSprintApp(App[None]):
     @property
     def today(self) -> Any:
         return clock.today()
-
-    # -- shared store: live refresh, offline indicator, history, undo ----------
-    store_online: bool = True
-    """False while the database does not answer (the live worker retries)."""
-
-    def on_store_changed(self, message: StoreChanged) -> None:
-        # Only the screen on top: a screen underneath reloads when it resumes,
-        # and a half-filled form is never reloaded under the user's fingers.
-        self.refresh_context()
-        if hasattr(self.screen, "reload"):
-            self.screen.reload()
-
-    def on_store_offline(self, message: StoreOffline) -> None:
-        self.store_online = False
-        self.sub_title = "OFFLINE"
-        self.notify(f"{message.reason} Retrying…", title="Offline", severity="error",
-                    timeout=24 * 3600, markup=False)
-
-    def on_store_online(self, message: StoreOnline) -> None:
-        self.store_online = True
-        self.sub_title = ""
-        self.clear_notifications()
-        self.notify("The database answers again; screens are up to date.", title="Back online", markup=False)
-
-    def action_history(self) -> None:
-        from salessprint.tui.modals.history import HistoryModal
-
-        if not isinstance(self.screen, HistoryModal):
-            self.push_screen(HistoryModal())
-
-    def action_undo(self) -> None:
-        from salessprint.services.history import undo
-
-        call_service(self, undo, done=lambda result: self.notify(result.message, title="Undone", markup=False),
-                     group="undo")

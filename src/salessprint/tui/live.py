@@ -1,5 +1,10 @@
 """Live refresh: a background worker that tells the app when the store changed.
 
+`LiveStoreApp` is the part of the app that deals with the shared store: it
+starts the watcher on mount, reloads the screen on top when the store
+changed, shows when the database is offline and back, and binds the history
+panel (`H`) and undo (`ctrl+z`). `SalesSprintApp` inherits it.
+
 A thread worker waits on the change feed (`services.changes.ChangeFeed`:
 PostgreSQL LISTEN/NOTIFY, or a one-second poll of the newest change id on
 SQLite) and posts `StoreChanged` to the app. When the server goes away it
@@ -12,13 +17,16 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
+from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.worker import Worker, get_current_worker
 
 from salessprint.domain.errors import SalesSprintError, StoreUnavailable
 from salessprint.services.changes import ChangeFeed
+from salessprint.tui.service_calls import call_service
 
 WAIT_SECONDS = 1.0
 """How long one wait on the feed lasts; also the SQLite poll interval."""
@@ -92,3 +100,54 @@ def _sleep(worker: Worker[Any], seconds: float) -> None:
     end = time.monotonic() + seconds
     while not worker.is_cancelled and time.monotonic() < end:
         time.sleep(0.05)
+
+
+class LiveStoreApp(App[None]):
+    """Shared-store behaviour of the app: live refresh, offline notice, history, undo.
+
+    Expects the app to have `store`, `login` and `refresh_context()`.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("H", "history", "History", id="app.history", tooltip="Who changed what, newest first"),
+        Binding("ctrl+z", "undo", "Undo", id="app.undo",
+                tooltip="Undo my last change, if nobody changed that row since"),
+    ]
+
+    store_online: bool = True
+    """False while the database does not answer (the watcher keeps retrying)."""
+
+    def on_mount(self) -> None:
+        # Textual calls this after the app's own on_mount (handlers run up the MRO).
+        start_live_refresh(self)
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        # Only the screen on top: a screen underneath reloads when it resumes,
+        # and a half-filled form is never reloaded under the user's fingers.
+        self.refresh_context()  # type: ignore[attr-defined]
+        if hasattr(self.screen, "reload"):
+            self.screen.reload()
+
+    def on_store_offline(self, message: StoreOffline) -> None:
+        self.store_online = False
+        self.sub_title = "OFFLINE"
+        self.notify(f"{message.reason} Retrying…", title="Offline", severity="error",
+                    timeout=24 * 3600, markup=False)
+
+    def on_store_online(self, message: StoreOnline) -> None:
+        self.store_online = True
+        self.sub_title = ""
+        self.clear_notifications()
+        self.notify("The database answers again; screens are up to date.", title="Back online", markup=False)
+
+    def action_history(self) -> None:
+        from salessprint.tui.modals.history import HistoryModal
+
+        if not isinstance(self.screen, HistoryModal):
+            self.push_screen(HistoryModal())
+
+    def action_undo(self) -> None:
+        from salessprint.services.history import undo
+
+        call_service(self, undo, done=lambda result: self.notify(result.message, title="Undone", markup=False),
+                     group="undo")
