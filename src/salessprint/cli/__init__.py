@@ -16,12 +16,12 @@ from salessprint.domain.errors import SalesSprintError
 
 # Command modules, each exporting `COMMANDS`: imported when the group is built.
 COMMAND_MODULES = (
+    "salessprint.cli.shared_cmds",
     "salessprint.cli.setup_cmds",
     "salessprint.cli.people",
     "salessprint.cli.work",
     "salessprint.cli.sprint_cmds",
     "salessprint.cli.report_cmds",
-    "salessprint.cli.shared_cmds",
 )
 
 
