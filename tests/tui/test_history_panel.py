@@ -15,6 +15,15 @@ def _status(store, title: str) -> str:  # type: ignore[no-untyped-def]
     return next(t.status for t in list_tasks(store, "max") if t.title == title)
 
 
+async def select_card(pilot, board, lane: str, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Focus a lane and highlight the card with this title (the board's own keys do the rest)."""
+    await wait_until(pilot, lambda: title in [c.title for c in board.cards[lane]])
+    cards = board.query_one(f"#cards-{lane}")
+    cards.focus()
+    cards.highlighted = [c.title for c in board.cards[lane]].index(title)
+    await pilot.pause()
+
+
 def test_undo_key_and_history_panel(tmp_path, frozen) -> None:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path / 'h.db'}"
     sprint_team(url).dispose()
@@ -23,6 +32,7 @@ def test_undo_key_and_history_panel(tmp_path, frozen) -> None:  # type: ignore[n
     async def scenario() -> None:
         app = SalesSprintApp(store=store, login="rita")
         async with app.run_test(size=(130, 40), notifications=True) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
             board = app.screen
             assert isinstance(board, BoardScreen)
             await wait_until(pilot, lambda: len(board.cards["todo"]) == 3)
@@ -43,6 +53,7 @@ def test_undo_key_and_history_panel(tmp_path, frozen) -> None:  # type: ignore[n
             assert len(history(store, "max")) == before
 
             # Someone else touched the card after me: undo refuses and says who.
+            await select_card(pilot, board, "todo", title)
             await pilot.press("shift+right")
             await wait_until(pilot, lambda: _status(store, title) == "doing")
             task_id = next(t.id for t in list_tasks(store, "max") if t.title == title)
