@@ -72,3 +72,19 @@ def test_the_feed_wakes_on_another_clients_write(team_store) -> None:
     feed.close()
     assert seen is not None and seen > start
     assert seen == latest_change_id(team_store, "max")
+
+
+def test_a_lost_feed_names_the_server_but_never_the_password(pg_server, frozen) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    from salessprint.domain.errors import StoreUnavailable
+    from salessprint.store.db import Store
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    feed = ChangeFeed(Store(f"postgresql+psycopg://rita:Sup3rS3cret@127.0.0.1:{port}/team"), "rita")
+    with pytest.raises(StoreUnavailable) as lost:
+        feed.connect()
+    assert "Sup3rS3cret" not in lost.value.message
+    assert f"rita:***@127.0.0.1:{port}/team" in lost.value.message

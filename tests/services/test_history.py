@@ -108,3 +108,62 @@ def test_history_filters_by_member_and_entity(team_store) -> None:
 def test_undo_needs_a_member(team_store) -> None:
     with pytest.raises(NotFound, match="'ghost' is not a member"):
         undo(team_store, "ghost")
+
+
+def test_undo_finishing_a_task_takes_back_its_activity_and_card(team_store) -> None:
+    from salessprint.services.activities import list_activities
+    from salessprint.services.sprints import sprint_items
+    from salessprint.services.tasks import move_task
+
+    task = add_task(team_store, "rita", title="Call Acme", kind="call", points="1")
+    plan_sprint(team_store, "max")
+    add_item(team_store, "rita", "task", task.id)
+    move_task(team_store, "rita", task.id, "done")
+    assert [a.kind for a in list_activities(team_store, "rita", member="rita")] == ["call"]
+
+    undo(team_store, "rita")
+
+    assert list_activities(team_store, "rita", member="rita") == []
+    (card,) = sprint_items(team_store, "rita")
+    assert card.status == "todo"
+    (back,) = [t for t in list_tasks(team_store, "rita") if t.id == task.id]
+    assert (back.status, back.done_at) == ("todo", None)
+
+
+def test_undo_winning_a_deal_reopens_it_and_its_card(team_store) -> None:
+    from salessprint.services.deals import move_deal
+    from salessprint.services.sprints import sprint_items
+
+    deal = add_deal(team_store, "rita", title="Acme", account="Acme", value="5000", stage="Proposal")
+    plan_sprint(team_store, "max")
+    add_item(team_store, "rita", "deal", deal.id)
+    move_deal(team_store, "rita", deal.id, "Won")
+    assert sprint_items(team_store, "rita")[0].status == "done"
+
+    undo(team_store, "rita")
+
+    back = get_deal(team_store, "rita", deal.id)
+    assert (back.stage, back.closed_on) == ("Proposal", None)
+    assert sprint_items(team_store, "rita")[0].status == "doing"
+    timeline = deal_timeline(team_store, "rita", deal.id)
+    assert timeline[0].text.startswith("undo: restored deal 'Acme': stage Won → Proposal")
+
+
+def test_undo_never_sweeps_away_other_peoples_work(team_store) -> None:
+    deal = add_deal(team_store, "rita", title="Hooli", account="Hooli", value="10")
+    add_note(team_store, "max", "Board approved the budget", deal_id=deal.id)
+    # rita's last change is the deal's creation; max's note hangs off it.
+    with pytest.raises(Conflict, match="already has notes"):
+        undo(team_store, "rita")
+    assert get_deal(team_store, "max", deal.id).title == "Hooli"
+
+
+def test_undo_adding_a_member_who_already_works_is_refused(team_store) -> None:
+    from salessprint.services.activities import log_activity
+    from salessprint.services.members import add_member, list_members
+
+    add_member(team_store, "ada", login="tina", name="Tina New", role="rep")
+    log_activity(team_store, "tina", kind="call")
+    with pytest.raises(Conflict, match="already has activities"):
+        undo(team_store, "ada")
+    assert "tina" in [m.login for m in list_members(team_store, "ada")]

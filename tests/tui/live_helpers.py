@@ -37,10 +37,5 @@ def run(coro: Any) -> Any:
 
 
 def toasts(app: Any) -> list[str]:
-    """The text of the notifications on the screen."""
-    from textual.widgets._toast import Toast
-
-    out = []
-    for toast in app.screen.query(Toast):
-        out.append(str(toast.render()))
-    return out
+    """The text of the notifications shown on the screen (Toast widgets, by CSS type)."""
+    return [str(toast.render()) for toast in app.screen.query("Toast")]

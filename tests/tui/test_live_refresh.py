@@ -24,10 +24,12 @@ def live_url(request: pytest.FixtureRequest, tmp_path, frozen) -> str:  # type: 
 def test_a_card_moved_in_one_app_moves_in_the_other(live_url: str) -> None:
     async def scenario() -> None:
         store_a, store_b = open_store(live_url), open_store(live_url)
-        rita = SalesSprintApp(store=store_a, login="rita", live_refresh=True)
-        max_ = SalesSprintApp(store=store_b, login="max", live_refresh=True)
+        rita = SalesSprintApp(store=store_a, login="rita")
+        max_ = SalesSprintApp(store=store_b, login="max")
         try:
             async with rita.run_test(size=(120, 36)) as pa, max_.run_test(size=(120, 36)) as pb:
+                await wait_until(pa, lambda: isinstance(rita.screen, BoardScreen))
+                await wait_until(pb, lambda: isinstance(max_.screen, BoardScreen))
                 board_a, board_b = rita.screen, max_.screen
                 assert isinstance(board_a, BoardScreen) and isinstance(board_b, BoardScreen)
                 await wait_until(pa, lambda: len(board_a.cards["todo"]) == 3)

@@ -33,8 +33,9 @@ def test_offline_then_back_online(pg_url: str, proxy: TcpProxy, frozen) -> None:
     via_proxy = open_store(proxy.url_for(pg_url))
 
     async def scenario() -> None:
-        app = SalesSprintApp(store=via_proxy, login="rita", live_refresh=True)
+        app = SalesSprintApp(store=via_proxy, login="rita")
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
+            await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
             board = app.screen
             assert isinstance(board, BoardScreen)
             await wait_until(pilot, lambda: len(board.cards["todo"]) == 3)

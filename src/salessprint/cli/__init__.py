@@ -16,6 +16,7 @@ from salessprint.domain.errors import SalesSprintError
 
 # Command modules, each exporting `COMMANDS`: imported when the group is built.
 COMMAND_MODULES = (
+    "salessprint.cli.shared_cmds",
     "salessprint.cli.setup_cmds",
     "salessprint.cli.people",
     "salessprint.cli.work",
@@ -23,7 +24,6 @@ COMMAND_MODULES = (
     "salessprint.cli.report_cmds",
     "salessprint.cli.review_cmds",
     "salessprint.cli.io_cmds",
-    "salessprint.cli.shared_cmds",
 )
 
 

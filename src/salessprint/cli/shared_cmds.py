@@ -27,7 +27,10 @@ def history_cmd(ctx: Ctx, entity: str | None, member: str | None, limit: int, fm
     if fmt == "json":
         dump_json({"changes": rows})
         return
-    emit(fmt, "changes", [r.model_dump(exclude={"before", "after", "fields"}) for r in rows], HISTORY_COLUMNS)
+    emit(fmt, "changes", [
+        {**r.model_dump(exclude={"before", "after", "fields"}), "at": r.at.strftime("%Y-%m-%d %H:%M:%S")}
+        for r in rows
+    ], HISTORY_COLUMNS)
 
 
 @click.command("undo")
@@ -68,7 +71,11 @@ def note_list(ctx: Ctx, deal_id: int | None, account: str | None, author: str | 
     from salessprint.services.notes import list_notes
 
     rows = list_notes(ctx.store(), ctx.login, deal_id=deal_id, account=account, author=author, limit=limit)
-    emit(fmt, "notes", rows, NOTE_COLUMNS)
+    if fmt == "json":
+        emit(fmt, "notes", rows, NOTE_COLUMNS)
+        return
+    emit(fmt, "notes", [{**r.model_dump(), "created_at": r.created_at.strftime("%Y-%m-%d %H:%M")} for r in rows],
+         NOTE_COLUMNS)
 
 
 @deal_group.command("timeline")
@@ -80,7 +87,11 @@ def deal_timeline_cmd(ctx: Ctx, deal_id: int, limit: int, fmt: str) -> None:
     """Who did what on a deal: edits, collaborators, notes, activities."""
     from salessprint.services.history import deal_timeline
 
-    emit(fmt, "timeline", deal_timeline(ctx.store(), ctx.login, deal_id, limit), TIMELINE_COLUMNS)
+    rows = deal_timeline(ctx.store(), ctx.login, deal_id, limit)
+    if fmt == "json":
+        emit(fmt, "timeline", rows, TIMELINE_COLUMNS)
+        return
+    emit(fmt, "timeline", [{**r.model_dump(), "at": r.at.strftime("%Y-%m-%d %H:%M")} for r in rows], TIMELINE_COLUMNS)
 
 
 COMMANDS = [history_cmd, undo_cmd, note_group]

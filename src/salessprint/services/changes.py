@@ -14,7 +14,7 @@ raises `StoreUnavailable`; the caller backs off and calls `connect()` again.
 
 from __future__ import annotations
 
-import time
+import threading
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -52,8 +52,12 @@ def _max_change(session: Session, team_id: int) -> int:
 class ChangeFeed:
     """Waits for committed changes of one team (LISTEN on PostgreSQL, poll on SQLite)."""
 
-    def __init__(self, store: Store, login: str, *, poll_seconds: float = 1.0) -> None:
+    def __init__(
+        self, store: Store, login: str, *, poll_seconds: float = 1.0, stop: threading.Event | None = None
+    ) -> None:
         self.store = store
+        self._stop = stop or threading.Event()
+        """Set by the owner to cut a poll's pause short when it shuts down."""
         self.login = login
         self.poll_seconds = poll_seconds
         self.team_id: int | None = None
@@ -81,10 +85,11 @@ class ChangeFeed:
 
             url = self.store.url
             try:
+                params: dict[str, Any] = {"connect_timeout": 5, "application_name": "salessprint-live"}
+                params.update({k: v for k, v in url.query.items() if isinstance(v, str)})  # e.g. sslmode
                 self._conn = psycopg.connect(
                     host=url.host or "localhost", port=url.port or 5432, user=url.username,
-                    password=url.password, dbname=url.database, autocommit=True,
-                    connect_timeout=5, application_name="salessprint-live",
+                    password=url.password, dbname=url.database, autocommit=True, **params,
                 )
                 self._conn.execute(f"LISTEN {CHANNEL}")
                 # A change committed between the query above and LISTEN is caught here.
@@ -129,7 +134,8 @@ class ChangeFeed:
         return None
 
     def _poll(self, timeout: float) -> int | None:
-        time.sleep(timeout)
+        if self._stop.wait(timeout):
+            return None
         try:
             with self.store.engine.connect() as conn:
                 newest = int(conn.scalar(

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import Date, and_, delete, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from salessprint.domain.enums import SprintState
+from salessprint.domain import clock
+from salessprint.domain.enums import SprintState, StageKind, TaskStatus
 from salessprint.domain.errors import Conflict, InvalidInput, NotFound
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import Value
@@ -24,15 +25,18 @@ from salessprint.services.lookups import member_by_login
 from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
 from salessprint.store.db import Store
 from salessprint.store.models import (
+    Account,
     Activity,
     Change,
     Deal,
     DealCollaborator,
+    DealEvent,
     Member,
     Note,
     RetroEntry,
     Sprint,
     SprintItem,
+    Stage,
     Target,
     Task,
 )
@@ -52,7 +56,7 @@ UNDOABLE: dict[str, type] = {
 }
 EDITABLE_ACTIONS = ("create", "update", "delete")
 # Columns that are bookkeeping, not something a person changed.
-QUIET_FIELDS = {"version"}
+QUIET_FIELDS = {"version", "stage_entered_at"}
 
 
 class FieldChange(Value):
@@ -95,7 +99,23 @@ def parse_entity(raw: str) -> tuple[str, int]:
     return kind, int(ident)
 
 
-def describe(entity: str, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+Names = dict[str, dict[int, str]]
+"""For id columns (stage_id, owner_id, ...): id -> the name people know."""
+
+
+def team_names(session: Session, team_id: int) -> Names:
+    """Stage, member and account names of a team, to show ids as words."""
+    stages = dict(session.execute(select(Stage.id, Stage.name).where(Stage.team_id == team_id)).all())
+    people = dict(session.execute(select(Member.id, Member.login).where(Member.team_id == team_id)).all())
+    accounts = dict(session.execute(select(Account.id, Account.name).where(Account.team_id == team_id)).all())
+    return {"stage_id": stages, "owner_id": people, "assignee_id": people, "member_id": people,
+            "author_id": people, "account_id": accounts}
+
+
+def describe(
+    entity: str, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None,
+    names: Names | None = None,
+) -> str:
     """A short sentence for a change: what it was about and what moved."""
     row = after or before or {}
     label = row.get("title") or row.get("name") or row.get("login") or row.get("text") or row.get("kind")
@@ -111,19 +131,30 @@ def describe(entity: str, action: str, before: dict[str, Any] | None, after: dic
         return f"created {name}"
     if action == "delete":
         return f"deleted {name}"
-    fields = field_changes(before, after)
+    fields = field_changes(before, after, names)
     verb = "undo: restored" if action == "undo" else "changed"
     if not fields:
         return f"{verb} {name}"
     return f"{verb} {name}: " + ", ".join(f"{f.field} {_short(_text(f.before))} → {_short(_text(f.after))}" for f in fields[:4])
 
 
-def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[FieldChange]:
+def field_changes(
+    before: dict[str, Any] | None, after: dict[str, Any] | None, names: Names | None = None
+) -> list[FieldChange]:
+    """The fields that differ; id columns become names (stage_id 3 -> stage Qualified)."""
     if before is None or after is None:
         return []
     keys = [k for k in after if k not in QUIET_FIELDS and before.get(k) != after.get(k)]
     keys += [k for k in before if k not in after and k not in QUIET_FIELDS]
-    return [FieldChange(field=k, before=before.get(k), after=after.get(k)) for k in keys]
+    out = []
+    for k in keys:
+        old, new = before.get(k), after.get(k)
+        if names and k in names:
+            lookup = names[k]
+            old, new = lookup.get(old, old) if old is not None else None, lookup.get(new, new) if new is not None else None
+            k = k.removesuffix("_id")
+        out.append(FieldChange(field=k, before=old, after=new))
+    return out
 
 
 def _text(value: Any) -> str:
@@ -171,14 +202,15 @@ def history(
             query = query.where(Change.actor_id == member_by_login(uow.session, team_id, member).id)
         if before_id is not None:
             query = query.where(Change.id < before_id)
-        return [change_view(c, who, name) for c, who, name in uow.session.execute(query)]
+        names = team_names(uow.session, team_id)
+        return [change_view(c, who, name, names) for c, who, name in uow.session.execute(query)]
 
 
-def change_view(c: Change, login: str | None, name: str | None) -> ChangeView:
+def change_view(c: Change, login: str | None, name: str | None, names: Names | None = None) -> ChangeView:
     return ChangeView(
         id=c.id, at=c.at, login=login, name=name, entity=c.entity, entity_id=c.entity_id,
-        action=c.action, summary=describe(c.entity, c.action, c.before, c.after),
-        fields=field_changes(c.before, c.after), undone=c.undone, before=c.before, after=c.after,
+        action=c.action, summary=describe(c.entity, c.action, c.before, c.after, names),
+        fields=field_changes(c.before, c.after, names), undone=c.undone, before=c.before, after=c.after,
     )
 
 
@@ -188,7 +220,7 @@ def last_undoable(store: Store, login: str) -> ChangeView | None:
         change = _my_last_change(uow)
         if change is None:
             return None
-        return change_view(change, uow.actor.login, uow.actor.name)
+        return change_view(change, uow.actor.login, uow.actor.name, team_names(uow.session, uow.actor.team_id))
 
 
 def _my_last_change(uow: UnitOfWork) -> Change | None:
@@ -222,7 +254,7 @@ def undo(store: Store, login: str) -> UndoResult:
         uow.record(change.entity, change.entity_id, "undo", before, after)
         return UndoResult(
             change_id=change.id, entity=change.entity, entity_id=change.entity_id, action=change.action,
-            message=f"Undone: you {describe(change.entity, change.action, change.before, change.after)}.",
+            message=f"Undone: you {describe(change.entity, change.action, change.before, change.after, team_names(uow.session, uow.actor.team_id))}.",
         )
 
 
@@ -249,7 +281,8 @@ def _refuse_if_changed_since(uow: UnitOfWork, change: Change, what: str) -> None
         newer, who = later
         raise Conflict(
             f"Not undone: {who or 'someone'} changed {what} after you "
-            f"({newer.at:%Y-%m-%d %H:%M} UTC, {describe(newer.entity, newer.action, newer.before, newer.after)})."
+            f"({newer.at:%Y-%m-%d %H:%M} UTC, "
+            f"{describe(newer.entity, newer.action, newer.before, newer.after, team_names(uow.session, uow.actor.team_id))})."
         )
 
 
@@ -277,15 +310,66 @@ def _undo_row(uow: UnitOfWork, change: Change, what: str) -> tuple[dict[str, Any
     _require_unchanged(row, change.after, what)
     current = snapshot(row)
     if change.action == "create":
+        _refuse_if_used(session, row, what)
         session.delete(row)
         session.flush()
         return current, None
     assert change.before is not None
-    for key, value in _from_json(model, change.before).items():
-        if key not in ("id", "version"):
-            setattr(row, key, value)
+    restored = {k: v for k, v in _from_json(model, change.before).items() if k not in ("id", "version")}
+    if isinstance(row, Task) and restored.get("status") != row.status:
+        # Through the task's own rule, so the activity a finished task logged
+        # goes (or comes back) and its sprint card follows.
+        from salessprint.services.tasks import set_task_status
+
+        set_task_status(_Unlogged(session), row, TaskStatus(restored["status"]))  # type: ignore[arg-type]
+    old_stage = row.stage if isinstance(row, Deal) else None
+    for key, value in restored.items():
+        setattr(row, key, value)
+    if isinstance(row, Deal) and old_stage is not None and row.stage_id != old_stage.id:
+        _deal_stage_restored(uow, row, old_stage)
     session.flush()
     return current, snapshot(row)
+
+
+def _refuse_if_used(session: Session, row: Any, what: str) -> None:
+    """Taking back a creation must not sweep away other work hanging off it."""
+    checks: list[tuple[str, Any]] = []
+    if isinstance(row, Deal):
+        checks = [("notes", Note.deal_id), ("activities", Activity.deal_id), ("tasks", Task.deal_id),
+                  ("sprint cards", SprintItem.deal_id), ("collaborators", DealCollaborator.deal_id)]
+    elif isinstance(row, Task):
+        checks = [("sprint cards", SprintItem.task_id), ("activities", Activity.task_id)]
+    elif isinstance(row, Member):
+        checks = [("deals", Deal.owner_id), ("tasks", Task.assignee_id), ("activities", Activity.member_id),
+                  ("changes of their own", Change.actor_id), ("notes", Note.author_id)]
+    elif isinstance(row, Sprint):
+        checks = [("cards", SprintItem.sprint_id), ("retro entries", RetroEntry.sprint_id)]
+    used = [label for label, col in checks
+            if session.scalar(select(col).where(col == row.id).limit(1)) is not None]
+    if used:
+        raise Conflict(f"Not undone: {what} already has {' and '.join(used)}; remove those first or edit it by hand.")
+
+
+class _Unlogged:
+    """A stand-in unit of work for side effects whose change undo records itself."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def record(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _deal_stage_restored(uow: UnitOfWork, deal: Deal, old_stage: Stage) -> None:
+    """A deal moved back to its earlier stage: log the move, sync its sprint card."""
+    from salessprint.services.deals import _sync_sprint_item
+
+    stage = uow.session.get(Stage, deal.stage_id)
+    assert stage is not None
+    deal.stage = stage
+    uow.session.add(DealEvent(deal_id=deal.id, member_id=uow.actor.member_id, at=clock.now(),
+                              kind="stage", old=old_stage.name, new=stage.name))
+    _sync_sprint_item(uow.session, deal.id, stage.kind == StageKind.WON.value)
 
 
 def _state_changed(change: Change) -> bool:
@@ -374,6 +458,7 @@ def deal_timeline(store: Store, login: str, deal_id: int, limit: int = 100) -> l
         deal = deal_by_id(uow.session, team_id, deal_id)
         who = aliased(Member)
         entries: list[TimelineEntry] = []
+        names = team_names(uow.session, team_id)
         for c, lg, nm in uow.session.execute(
             select(Change, who.login, who.name).outerjoin(who, who.id == Change.actor_id)
             .where(Change.team_id == team_id, Change.entity_id == deal.id,
@@ -381,7 +466,7 @@ def deal_timeline(store: Store, login: str, deal_id: int, limit: int = 100) -> l
             .order_by(Change.id.desc()).limit(limit)
         ):
             entries.append(TimelineEntry(at=c.at, login=lg, name=nm, kind="change",
-                                         text=describe(c.entity, c.action, c.before, c.after)))
+                                         text=describe(c.entity, c.action, c.before, c.after, names)))
         for n, lg, nm in uow.session.execute(
             select(Note, who.login, who.name).join(who, who.id == Note.author_id)
             .where(Note.deal_id == deal.id).order_by(Note.id.desc()).limit(limit)
@@ -393,6 +478,6 @@ def deal_timeline(store: Store, login: str, deal_id: int, limit: int = 100) -> l
         ):
             detail = f": {a.outcome}" if a.outcome else ""
             entries.append(TimelineEntry(at=a.occurred_at, login=lg, name=nm, kind="activity",
-                                         text=f"logged a {a.kind}{detail}"))
+                                         text=f"logged {'an' if a.kind[:1] in 'aeiou' else 'a'} {a.kind}{detail}"))
         entries.sort(key=lambda e: e.at, reverse=True)
         return entries[:limit]

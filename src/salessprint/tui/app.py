@@ -24,7 +24,7 @@ from salessprint.tui.screens.retro import RetroScreen
 from salessprint.tui.screens.dashboard import DashboardScreen
 from salessprint.tui.screens.review import ReviewScreen
 from salessprint.tui.service_calls import call_service
-from salessprint.tui.live import StoreChanged, StoreOffline, StoreOnline, start_live_refresh
+from salessprint.tui.live import LiveStoreApp
 from salessprint.tui.themes import APP_VARIABLES, load_themes
 
 # (mode name, key, title, screen class): the order is the number keys' order.
@@ -49,7 +49,7 @@ def _mode_bindings() -> list[BindingType]:
     ]
 
 
-class SalesSprintApp(App[None]):
+class SalesSprintApp(LiveStoreApp, App[None]):
     """Weekly sales sprints in the terminal."""
 
     TITLE = "salessprint"
@@ -62,17 +62,13 @@ class SalesSprintApp(App[None]):
         Binding("question_mark", "help", "Keys", id="app.help", tooltip="Show the keys of this screen"),
         Binding("ctrl+t", "change_theme", "Theme", id="app.theme", show=False,
                 tooltip="Choose a colour theme (remembered)"),
+        Binding("ctrl+o", "open_import", "Import", id="app.import", show=False,
+                tooltip="Import deals from a CRM export (admins)"),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave salessprint"),
-        Binding("H", "history", "History", id="app.history", tooltip="Who changed what, newest first"),
-        Binding("ctrl+z", "undo", "Undo", id="app.undo", tooltip="Undo my last change, if nobody changed it since"),
     ]
 
-    def __init__(
-        self, store: Any, login: str, theme_name: str = "salessprint-dark", live_refresh: bool | None = None
-    ) -> None:
+    def __init__(self, store: Any, login: str, theme_name: str = "salessprint-dark") -> None:
         super().__init__()
-        self.live_refresh = live_refresh
-        """Watch the store for others' changes; None means yes, except headless (tests)."""
         self.store = store
         self.login = login
         self.wanted_theme = theme_name
@@ -97,8 +93,18 @@ class SalesSprintApp(App[None]):
                         timeout=10)
         self.theme = self.wanted_theme if self.wanted_theme in self.available_themes else "salessprint-dark"
         self.refresh_context()
-        if self.live_refresh if self.live_refresh is not None else not self.is_headless:
-            start_live_refresh(self)
+
+    def action_open_import(self) -> None:
+        from salessprint.tui.modals.import_dialog import ImportDialog
+
+        def imported(result: Any) -> None:
+            if result is not None:
+                self.refresh_context()
+                reload = getattr(self.screen, "reload", None)
+                if reload is not None:
+                    reload()
+
+        self.push_screen(ImportDialog(), imported)
 
     def watch_theme(self, theme: str) -> None:
         if self.is_mounted and theme != self.wanted_theme:
@@ -135,37 +141,3 @@ class SalesSprintApp(App[None]):
     @property
     def today(self) -> Any:
         return clock.today()
-
-    # -- shared store: live refresh, offline indicator, history, undo ----------
-    store_online: bool = True
-    """False while the database does not answer (the live worker retries)."""
-
-    def on_store_changed(self, message: StoreChanged) -> None:
-        self.refresh_context()
-        for screen in self.screen_stack:
-            if hasattr(screen, "reload"):
-                screen.reload()
-
-    def on_store_offline(self, message: StoreOffline) -> None:
-        self.store_online = False
-        self.sub_title = "OFFLINE"
-        self.notify(f"{message.reason} Retrying…", title="Offline", severity="error",
-                    timeout=24 * 3600, markup=False)
-
-    def on_store_online(self, message: StoreOnline) -> None:
-        self.store_online = True
-        self.sub_title = ""
-        self.clear_notifications()
-        self.notify("The database answers again; screens are up to date.", title="Back online", markup=False)
-
-    def action_history(self) -> None:
-        from salessprint.tui.modals.history import HistoryModal
-
-        if not isinstance(self.screen, HistoryModal):
-            self.push_screen(HistoryModal())
-
-    def action_undo(self) -> None:
-        from salessprint.services.history import undo
-
-        call_service(self, undo, done=lambda result: self.notify(result.message, title="Undone", markup=False),
-                     group="undo")

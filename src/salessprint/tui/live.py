@@ -1,6 +1,11 @@
-"""Live refresh: a background worker that tells the app when the store changed.
+"""Live refresh: a background thread that tells the app when the store changed.
 
-A thread worker waits on the change feed (`services.changes.ChangeFeed`:
+`LiveStoreApp` is the part of the app that deals with the shared store: it
+starts the watcher on mount, reloads the screen on top when the store
+changed, shows when the database is offline and back, and binds the history
+panel (`H`) and undo (`ctrl+z`). `SalesSprintApp` inherits it.
+
+A daemon thread waits on the change feed (`services.changes.ChangeFeed`:
 PostgreSQL LISTEN/NOTIFY, or a one-second poll of the newest change id on
 SQLite) and posts `StoreChanged` to the app. When the server goes away it
 posts `StoreOffline`, retries with a growing pause (0.5 s up to 5 s), and on
@@ -10,15 +15,17 @@ changes made meanwhile were not announced to us.
 
 from __future__ import annotations
 
-import time
+import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
+from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.message import Message
-from textual.worker import Worker, get_current_worker
 
 from salessprint.domain.errors import SalesSprintError, StoreUnavailable
 from salessprint.services.changes import ChangeFeed
+from salessprint.tui.service_calls import call_service
 
 WAIT_SECONDS = 1.0
 """How long one wait on the feed lasts; also the SQLite poll interval."""
@@ -46,21 +53,39 @@ class StoreOnline(Message):
     """The database answers again after being offline."""
 
 
-def start_live_refresh(app: Any, wait_seconds: float = WAIT_SECONDS) -> Worker[None]:
-    """Run the watcher in a thread worker owned by `app` (cancelled on exit)."""
-    return app.run_worker(
-        lambda: watch_store(app, wait_seconds), thread=True, exclusive=True, group="live",
-        name="live-refresh", exit_on_error=False,
-    )
+class LiveRefresh:
+    """The watcher thread of one app.
+
+    A plain daemon thread rather than a Textual worker: it never finishes by
+    itself, and `app.workers.wait_for_complete()` (which tests use to let
+    screens settle) must not wait for it. It stops when the app unmounts.
+    """
+
+    def __init__(self, app: Any, wait_seconds: float = WAIT_SECONDS) -> None:
+        self.stop = threading.Event()
+        self.thread = threading.Thread(
+            target=watch_store, args=(app, self.stop, wait_seconds), name="salessprint-live", daemon=True
+        )
+
+    def start(self) -> LiveRefresh:
+        self.thread.start()
+        return self
+
+    def close(self) -> None:
+        self.stop.set()
 
 
-def watch_store(app: Any, wait_seconds: float = WAIT_SECONDS) -> None:
-    worker = get_current_worker()
-    feed = ChangeFeed(app.store, app.login, poll_seconds=wait_seconds)
+def start_live_refresh(app: Any, wait_seconds: float = WAIT_SECONDS) -> LiveRefresh:
+    """Start watching the store for `app`; call `close()` on the result to stop."""
+    return LiveRefresh(app, wait_seconds).start()
+
+
+def watch_store(app: Any, stop: threading.Event, wait_seconds: float = WAIT_SECONDS) -> None:
+    feed = ChangeFeed(app.store, app.login, poll_seconds=wait_seconds, stop=stop)
     online = True
     backoff = BACKOFF_FIRST
     try:
-        while not worker.is_cancelled:
+        while not stop.is_set() and app.is_running:
             try:
                 if not feed.connected:
                     feed.connect()
@@ -70,25 +95,77 @@ def watch_store(app: Any, wait_seconds: float = WAIT_SECONDS) -> None:
                         app.post_message(StoreOnline())
                         app.post_message(StoreChanged(feed.last_seen))
                 newest = feed.wait(wait_seconds)
-                if newest is not None:
+                if newest is not None and not stop.is_set():
                     app.post_message(StoreChanged(newest))
             except StoreUnavailable as exc:
                 feed.close()
-                if online:
+                if online and not stop.is_set():
                     online = False
                     app.post_message(StoreOffline(exc.message))
-                _sleep(worker, backoff)
+                stop.wait(backoff)
                 backoff = min(backoff * 2, BACKOFF_MAX)
             except SalesSprintError as exc:
                 # E.g. my membership was removed: nothing to watch any more.
                 app.post_message(StoreOffline(exc.message))
                 return
+    except Exception as exc:  # noqa: BLE001 - a watcher bug must not kill the app; say so in the log
+        app.log.error(f"live refresh stopped: {exc!r}")
     finally:
         feed.close()
 
 
-def _sleep(worker: Worker[Any], seconds: float) -> None:
-    """Sleep in small steps so that quitting the app is never held up."""
-    end = time.monotonic() + seconds
-    while not worker.is_cancelled and time.monotonic() < end:
-        time.sleep(0.05)
+class LiveStoreApp(App[None]):
+    """Shared-store behaviour of the app: live refresh, offline notice, history, undo.
+
+    Expects the app to have `store`, `login` and `refresh_context()`.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("H", "history", "History", id="app.history", tooltip="Who changed what, newest first"),
+        Binding("ctrl+z", "undo", "Undo", id="app.undo",
+                tooltip="Undo my last change, if nobody changed that row since"),
+    ]
+
+    store_online: bool = True
+    """False while the database does not answer (the watcher keeps retrying)."""
+
+    _live: LiveRefresh | None = None
+
+    def on_mount(self) -> None:
+        # Textual calls this after the app's own on_mount (handlers run up the MRO).
+        self._live = start_live_refresh(self)
+
+    def on_unmount(self) -> None:
+        if self._live is not None:
+            self._live.close()
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        # Only the screen on top: a screen underneath reloads when it resumes,
+        # and a half-filled form is never reloaded under the user's fingers.
+        self.refresh_context()  # type: ignore[attr-defined]
+        if hasattr(self.screen, "reload"):
+            self.screen.reload()
+
+    def on_store_offline(self, message: StoreOffline) -> None:
+        self.store_online = False
+        self.sub_title = "OFFLINE"
+        self.notify(f"{message.reason} Retrying…", title="Offline", severity="error",
+                    timeout=24 * 3600, markup=False)
+
+    def on_store_online(self, message: StoreOnline) -> None:
+        self.store_online = True
+        self.sub_title = ""
+        self.clear_notifications()
+        self.notify("The database answers again; screens are up to date.", title="Back online", markup=False)
+
+    def action_history(self) -> None:
+        from salessprint.tui.modals.history import HistoryModal
+
+        if not isinstance(self.screen, HistoryModal):
+            self.push_screen(HistoryModal())
+
+    def action_undo(self) -> None:
+        from salessprint.services.history import undo
+
+        call_service(self, undo, done=lambda result: self.notify(result.message, title="Undone", markup=False),
+                     group="undo")

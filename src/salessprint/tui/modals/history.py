@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Footer, Label, Static
 
 from salessprint.services.history import ChangeView, history
 from salessprint.tui.service_calls import call_service
@@ -29,6 +29,21 @@ def change_row(change: ChangeView) -> tuple[Text, Text, Text, Text]:
     what = Text(f"{change.entity.replace('_', ' ')} #{change.entity_id}")
     summary = Text(change.summary, style="strike dim" if change.undone else "")
     return when, who, what, summary
+
+
+def change_detail(change: ChangeView) -> Text:
+    """The highlighted change in full: who, when, and each field before → after."""
+    text = Text()
+    text.append(f"{change.name or change.login or 'system'} · {change.at:%Y-%m-%d %H:%M} UTC · ", style="bold")
+    text.append(change.summary)
+    if change.undone:
+        text.append("  (undone)", style="italic")
+    for field in change.fields:
+        text.append(f"\n  {field.field}: ")
+        text.append("—" if field.before in (None, "") else str(field.before))
+        text.append(" → ")
+        text.append("—" if field.after in (None, "") else str(field.after))
+    return text
 
 
 class HistoryModal(ModalScreen[None]):
@@ -52,6 +67,12 @@ class HistoryModal(ModalScreen[None]):
     HistoryModal DataTable {
         height: 1fr;
     }
+    HistoryModal #history-detail {
+        height: auto;
+        max-height: 8;
+        border-top: solid $panel;
+        color: $text-muted;
+    }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -70,6 +91,7 @@ class HistoryModal(ModalScreen[None]):
         with Vertical(id="history-box"):
             yield Label("History", id="history-title")
             yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="history-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -96,6 +118,11 @@ class HistoryModal(ModalScreen[None]):
             table.move_cursor(row=min(row, len(changes) - 1))
         scope = "my changes" if self.only_mine else "the team's changes"
         self.query_one("#history-title", Label).update(Text(f"History: {scope} ({len(changes)} newest)"))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        index = event.cursor_row
+        if 0 <= index < len(self.changes):
+            self.query_one("#history-detail", Static).update(change_detail(self.changes[index]))
 
     def action_toggle_mine(self) -> None:
         self.only_mine = not self.only_mine
