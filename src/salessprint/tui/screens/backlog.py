@@ -45,6 +45,15 @@ def row_cells(row: BacklogRow, currency: str) -> list[Text]:
     ]
 
 
+def mine_else_team(store: Any, login: str, *, mine: bool, text: str, **kwargs: Any) -> BacklogPage:
+    """The first page: mine, or the team's when I have nothing of my own."""
+    page = backlog_page(store, login, mine=mine, text=text, **kwargs)
+    if mine and not text and page.total == 0:
+        kwargs.pop("known_total", None)
+        return backlog_page(store, login, mine=False, text=text, **kwargs)
+    return page
+
+
 class BacklogScreen(BaseScreen):
     """Deals and tasks ranked; mine or the team's; filter as you type."""
 
@@ -102,22 +111,20 @@ class BacklogScreen(BaseScreen):
     def reload(self, *, paging: bool = False) -> None:
         """Fetch the visible page; when only paging, the known total skips the COUNT."""
         known = self.page.total if paging and self.page is not None else None
-        call_service(self.app, backlog_page, mine=self.mine, text=self.text, offset=self.page_offset,
+        fetch = mine_else_team if self._first_answer else backlog_page
+        call_service(self.app, fetch, mine=self.mine, text=self.text, offset=self.page_offset,
                      known_total=known, done=self.show_page, group="backlog")
 
     def action_reload(self) -> None:
         self.reload()
 
     def show_page(self, page: BacklogPage) -> None:
-        if (page.mine, page.text) != (self.mine, self.text):
-            return  # an answer to a filter the user has already typed past
-        if self._first_answer and page.mine and not page.text and page.total == 0:
-            self._first_answer = False
+        if self._first_answer and self.mine and not page.mine and not self.text:
             self.mine = False
             self.notify("You have no open items of your own, so this shows the whole team's (a switches).",
                         markup=False)
-            self.reload()
-            return
+        if (page.mine, page.text) != (self.mine, self.text):
+            return  # an answer to a filter the user has already typed past
         self._first_answer = False
         self.page = page
         self.page_offset = page.offset
