@@ -112,11 +112,27 @@ def test_a_refused_log_shows_the_error_beside_the_field_and_saves_nothing(demo_s
     run(demo_store, "alex", scenario)
 
 
+async def recent_rows_shown(pilot: Pilot[Any], timeout: float = 15.0) -> None:
+    """Wait until the latest-activities table has its rows (the snapshot must
+    not race the worker that fills it on a busy machine)."""
+    import asyncio
+
+    from textual.widgets import DataTable
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while pilot.app.screen.query_one("#recent", DataTable).row_count == 0:
+        assert loop.time() < deadline, "the latest activities never appeared"
+        await settle(pilot)
+    await pilot.pause()
+
+
 def test_activity_snapshot(demo_store, snap_compare) -> None:
     async def loaded(pilot: Pilot[Any]) -> None:
         await settle(pilot)
         await pilot.press("5")
         await settle(pilot)
+        await recent_rows_shown(pilot)
 
     assert snap_compare(SalesSprintApp(demo_store, "alex"), terminal_size=SIZE, run_before=loaded)
 
@@ -126,6 +142,7 @@ def test_activity_snapshot_light_theme(demo_store, snap_compare) -> None:
         await settle(pilot)
         await pilot.press("5")
         await settle(pilot)
+        await recent_rows_shown(pilot)
 
     app = SalesSprintApp(demo_store, "dana", theme_name="salessprint-light")
     assert snap_compare(app, terminal_size=SIZE, run_before=loaded)
