@@ -19,7 +19,9 @@ from click.testing import CliRunner
 from salessprint.domain import clock
 from salessprint.domain.errors import PermissionDenied
 from salessprint.services import activities, deals, history, members, notes, reports, retro, sprints, targets, tasks
+from salessprint.services import analytics
 from salessprint.services.changes import latest_change_id
+from salessprint.services.importing import import_deals
 from salessprint.services.lookups import sprint_in_state
 from salessprint.services.uow import unit_of_work
 from tests.conftest import FROZEN_NOW
@@ -71,7 +73,29 @@ def _retro_entry(store: Any, author: str) -> int:
     return retro.add_entry(store, author, "went_well", f"Good week {uuid.uuid4().hex[:6]}").id
 
 
+def _maven_file(store: Any) -> dict[str, Any]:
+    """A two-deal export in the Maven layout, in a folder of its own."""
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="matrix-import-"))
+    path = folder / "sales_pipeline.csv"
+    path.write_text(
+        "opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value\n"
+        f"{uuid.uuid4().hex[:8].upper()},Rita Rep,GTX Basic,Acme,Won,2026-10-01,2026-11-02,550\n"
+        f"{uuid.uuid4().hex[:8].upper()},Rob Rep,MG Special,Beta,Engaging,2026-11-01,,\n",
+        encoding="utf-8",
+    )
+    return {"path": path}
+
+
 CASES = [
+    # Manager-only reading, and the admin's import.
+    Case("read the coaching flags", "manager", lambda s, who, w: analytics.coaching(s, who), writes=False),
+    Case("read a rep's 1:1 agenda", "manager", lambda s, who, w: analytics.one_on_one(s, who, "rob"),
+         writes=False),
+    Case("import deals", "admin", lambda s, who, w: import_deals(s, who, w["path"], "maven"),
+         setup=_maven_file),
     # Members and team settings: admins.
     Case("add a member", "admin",
          lambda s, who, w: members.add_member(s, who, login=f"m{uuid.uuid4().hex[:8]}", name="New Rep", role="rep")),
