@@ -87,7 +87,7 @@ BAD = [
     (["log", "lunch"], "kind: 'lunch' is not one of"),
     (["task", "add", "X", "--kind", "nap"], "kind: 'nap' is not one of"),
     (["--as", "ghost", "member", "list"], "'ghost' is not a member"),
-    (["--as", "rita", "member", "add", "x", "--name", "X"], "Only a admin or above may manage members"),
+    (["--as", "rita", "member", "add", "x", "--name", "X"], "Only an admin or above may manage members"),
     (["--as", "rita", "target", "set", "mo", "calls", "25", "--per", "day"], "Only a manager or above may set targets"),
     (["--as", "mo", "target", "set", "rita", "calls", "25", "--per", "fortnight"], "period"),
     (["report", "activity", "--from", "2026-13-01", "--to", "2026-12-01"], "not a real date"),

@@ -74,7 +74,7 @@ def test_bad_rows_are_listed_with_file_and_line(tmp_path: Path, pipeline: Path, 
         "sales_pipeline.csv:3: close_value: 'lots' is not an amount of money",
     ]
     code, _, err = run("--db", db, "--as", "rita.rep", "import", "deals", str(pipeline), "--format", "maven")
-    assert code == 1 and err.startswith("Error: Only a admin or above may import data")
+    assert code == 1 and err.startswith("Error: Only an admin or above may import data")
 
 
 def test_restore_of_a_truncated_file_is_one_line(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ def test_matrix(role: Role, action: Action, owns: bool, expected: bool) -> None:
 
 
 def test_refusal_names_the_role_needed() -> None:
-    with pytest.raises(PermissionDenied, match="Only a admin or above may manage members"):
+    with pytest.raises(PermissionDenied, match="Only an admin or above may manage members"):
         require(Role.REP, Action.MANAGE_MEMBERS)
 
 

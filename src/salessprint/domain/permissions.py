@@ -73,6 +73,10 @@ RULES: dict[Action, Rule] = {
 }
 
 
+def _a(word: str) -> str:
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
 def allowed(role: Role, action: Action, owns: bool = False) -> bool:
     rule = RULES[action]
     return RANK[role] >= RANK[rule.least_role] or (rule.owner_may and owns)
@@ -85,6 +89,6 @@ def require(role: Role, action: Action, owns: bool = False) -> None:
     rule = RULES[action]
     mine = " (a rep may do this only for their own)" if rule.owner_may else ""
     raise PermissionDenied(
-        f"Only a {rule.least_role.value} or above may {action.value}{mine}; "
-        f"you are a {role.value}."
+        f"Only {_a(rule.least_role.value)} or above may {action.value}{mine}; "
+        f"you are {_a(role.value)}."
     )

@@ -43,7 +43,8 @@ def _goal_slide(d: dict[str, Any]) -> RenderableType:
     text.append(f"{completed} of {committed} committed points done")
     if committed:
         text.append(f" ({round(100 * completed / committed)} %)")
-    text.append(f"\n{r['won']['count']} deals won, {r['won']['value']:,.2f} {r['currency']}\n")
+    won = r["won"]["count"]
+    text.append(f"\n{won} deal{'' if won == 1 else 's'} won, {r['won']['value']:,.2f} {r['currency']}\n")
     return text
 
 
