@@ -67,11 +67,11 @@ class FormModal(ModalScreen[Any]):
 
     # --- what subclasses provide -------------------------------------------
     def fields(self) -> list[FieldSpec]:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must say which fields it has")
 
     def save_call(self, values: dict[str, Any]) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
         """The service function, its positional and keyword arguments."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must say which service saves it")
 
     def model_values(self, values: dict[str, Any]) -> dict[str, Any]:
         """What the pydantic model checks (default: the form's values)."""
