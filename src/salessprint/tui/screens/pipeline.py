@@ -22,17 +22,12 @@ from salessprint.services.deals import move_deal
 from salessprint.services.pipeline_view import PipelineDeal, PipelineView, StageSummary, pipeline
 from salessprint.tui.modals.lost_reason import LostReasonModal
 from salessprint.tui.modals.move_stage import MoveStageModal
-from salessprint.tui.screens.base import BaseScreen
+from salessprint.tui.screens.base import BaseScreen, theme_colour
 from salessprint.tui.service_calls import call_service
 
 
 def money(currency: str, amount: Decimal) -> str:
     return f"{currency} {amount:,.0f}"
-
-
-def theme_colour(app: Any, name: str) -> str:
-    """A theme variable's colour for Rich text (Rich knows no `$variables`)."""
-    return str(app.get_css_variables().get(name, ""))
 
 
 class PipelineScreen(BaseScreen):

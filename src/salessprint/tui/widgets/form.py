@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel
 from rich.text import Text
@@ -32,6 +32,9 @@ WORDING = {
     "Input should be greater than or equal to 0": "cannot be negative",
     "Input should be less than or equal to 100": "is at most 100",
 }
+
+
+REQUIRED_HOOKS = ("fields", "save_call")
 
 
 @dataclass(frozen=True)
@@ -65,13 +68,20 @@ class FormModal(ModalScreen[Any]):
         self.specs = self.fields()
         self.saving = False
 
-    # --- what subclasses provide -------------------------------------------
-    def fields(self) -> list[FieldSpec]:
-        raise NotImplementedError(f"{type(self).__name__} must say which fields it has")
+    # --- what subclasses provide (checked when a subclass is defined) ----------
+    if TYPE_CHECKING:
 
-    def save_call(self, values: dict[str, Any]) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
-        """The service function, its positional and keyword arguments."""
-        raise NotImplementedError(f"{type(self).__name__} must say which service saves it")
+        def fields(self) -> list[FieldSpec]:
+            """The form's fields, in order."""
+
+        def save_call(self, values: dict[str, Any]) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
+            """The service function, its positional and keyword arguments."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        missing = [name for name in REQUIRED_HOOKS if not callable(getattr(cls, name, None))]
+        if missing:
+            raise TypeError(f"{cls.__name__} must define {', '.join(missing)}")
 
     def model_values(self, values: dict[str, Any]) -> dict[str, Any]:
         """What the pydantic model checks (default: the form's values)."""
