@@ -66,7 +66,7 @@ def scratch_copy(gen: generate.Generated) -> tuple[str, Any]:
         src.close()
         return f"sqlite:///{target}", lambda: [Path(f"{target}{s}").unlink(missing_ok=True) for s in ("", "-wal", "-shm")]
     name = gen.url.rsplit("/", 1)[1]
-    scratch = f"{name}_scratch"[:63]
+    scratch = f"{name[:45]}_scratch_{os.getpid()}"  # several benches may run at once
     generate._pg_admin(generate.PG_ADMIN, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
     generate._pg_admin(generate.PG_ADMIN, f'CREATE DATABASE "{scratch}" TEMPLATE "{name}"')
     url = gen.url.rsplit("/", 1)[0] + "/" + scratch

@@ -10,8 +10,8 @@ a user waits for, from the keystroke to the characters on the screen.
 from __future__ import annotations
 
 import itertools
-import re
 import os
+import re
 import shlex
 import subprocess
 import time
@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-SOCKET = "salessprint-bench"
+SOCKET = f"salessprint-bench-{os.getpid()}"
 _counter = itertools.count(1)
 
 # Textual key names -> tmux key names (single characters are sent literally).
