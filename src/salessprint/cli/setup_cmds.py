@@ -2,22 +2,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
 from salessprint.config import save_settings
+from salessprint.domain.errors import SalesSprintError
 
 
 def open_tui(ctx: Ctx) -> None:
-    """Open the terminal app on the configured store and identity."""
-    store = ctx.store()
-    login = ctx.login
-    from salessprint.services.members import whoami
+    """Open the terminal app on the configured store and identity.
 
-    whoami(store, login)  # fail here, in plain words, before the screen opens
+    Only the app shell is imported here, and it runs at once: its first worker
+    opens the store, checks the schema and finds me while the header says
+    "loading…". If that fails (no such member, old schema, server down) the app
+    exits and the message is raised here, so it ends as one line and status 1.
+    """
+    login = ctx.login
+    settings = ctx.settings
     from salessprint.tui.app import SalesSprintApp
 
-    SalesSprintApp(store=store, login=login, theme_name=ctx.settings.theme).run()
+    if ctx._store is not None:  # already opened (demo): reuse it
+        app = SalesSprintApp(store=ctx._store, login=login, theme_name=settings.theme)
+    else:
+        app = SalesSprintApp(login=login, theme_name=settings.theme, connect=lambda: _open(settings.db))
+    try:
+        app.run()
+    finally:
+        if app.store is not None and app.store is not ctx._store:
+            app.store.dispose()
+    if app.fatal_error is not None:
+        raise SalesSprintError(app.fatal_error)
+
+
+def _open(url: str) -> Any:
+    from salessprint.services import open_store
+
+    return open_store(url)
 
 
 @click.command("init")

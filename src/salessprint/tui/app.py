@@ -7,38 +7,70 @@ data through `call_service`, never on the UI thread.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual.app import App
+from rich.text import Text
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.widgets import Footer, Static
 
 from salessprint.domain import clock
-from salessprint.domain.values import MemberView, SprintView, TeamView
+from salessprint.domain.errors import SalesSprintError
 from salessprint.tui.commands import ScreenActions
-from salessprint.tui.screens.activity import ActivityScreen
-from salessprint.tui.screens.backlog import BacklogScreen
-from salessprint.tui.screens.board import BoardScreen
-from salessprint.tui.screens.pipeline import PipelineScreen
-from salessprint.tui.screens.planning import PlanningScreen
-from salessprint.tui.screens.retro import RetroScreen
-from salessprint.tui.screens.dashboard import DashboardScreen
-from salessprint.tui.screens.review import ReviewScreen
-from salessprint.tui.service_calls import call_service
 from salessprint.tui.live import LiveStoreApp
+from salessprint.tui.service_calls import call_service
 from salessprint.tui.themes import APP_VARIABLES, load_themes
+
+if TYPE_CHECKING:
+    from salessprint.domain.values import MemberView, SprintView, TeamView
+
+
+class LazyScreen:
+    """A screen class named by its module, imported on first use.
+
+    Textual's MODES accept a callable returning a screen, so only the first
+    screen's module loads at start-up; attributes (`BINDINGS`, ...) are the
+    class's, so code that inspects SCREENS sees the class it stands for."""
+
+    def __init__(self, module: str, name: str) -> None:
+        self.module = module
+        self.name = name
+
+    def load(self) -> type:
+        """The screen class (importing its module the first time)."""
+        return getattr(importlib.import_module(self.module), self.name)
+
+    def __call__(self) -> Any:
+        return self.load()()
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        return getattr(self.load(), attr)
+
+    def __repr__(self) -> str:
+        return f"LazyScreen({self.module}.{self.name})"
+
+
+def _screen(module: str, name: str) -> LazyScreen:
+    return LazyScreen(f"salessprint.tui.screens.{module}", name)
+
 
 # (mode name, key, title, screen class): the order is the number keys' order.
 # Add a screen by adding one line here.
-SCREENS: list[tuple[str, str, str, type]] = [
-    ("backlog", "1", "Backlog", BacklogScreen),
-    ("planning", "2", "Planning", PlanningScreen),
-    ("board", "3", "Board", BoardScreen),
-    ("pipeline", "4", "Pipeline", PipelineScreen),
-    ("activity", "5", "Activity", ActivityScreen),
-    ("retro", "6", "Retro", RetroScreen),
-    ("dashboard", "7", "Dashboard", DashboardScreen),
-    ("review", "f5", "Review", ReviewScreen),
+SCREENS: list[tuple[str, str, str, LazyScreen]] = [
+    ("backlog", "1", "Backlog", _screen("backlog", "BacklogScreen")),
+    ("planning", "2", "Planning", _screen("planning", "PlanningScreen")),
+    ("board", "3", "Board", _screen("board", "BoardScreen")),
+    ("pipeline", "4", "Pipeline", _screen("pipeline", "PipelineScreen")),
+    ("activity", "5", "Activity", _screen("activity", "ActivityScreen")),
+    ("retro", "6", "Retro", _screen("retro", "RetroScreen")),
+    ("dashboard", "7", "Dashboard", _screen("dashboard", "DashboardScreen")),
+    ("review", "f5", "Review", _screen("review", "ReviewScreen")),
 ]
+SCREEN_CLASSES = {name: cls for name, _key, _title, cls in SCREENS}
 
 
 def _mode_bindings() -> list[BindingType]:
@@ -49,11 +81,40 @@ def _mode_bindings() -> list[BindingType]:
     ]
 
 
+STARTED_ONLY = frozenset({"switch_mode", "help", "change_theme", "open_import", "history", "undo",
+                          "command_palette"})
+"""Actions that need the store and the context (disabled while starting)."""
+
+
+def open_and_load(connect: Callable[[], Any] | None, store: Any, login: str) -> tuple[Any, Any]:
+    """The start-up work, off the UI thread: open the store (schema checked),
+    load the header's context (which fails plainly for an unknown login), and
+    import the first screen's module. Returns (store, context)."""
+    from salessprint.services.app_context import load_context
+
+    if store is None:
+        assert connect is not None
+        store = connect()
+    try:
+        ctx = load_context(store, login)
+    except BaseException:
+        store.dispose()
+        raise
+    SCREEN_CLASSES[first_mode(ctx)].load()
+    return store, ctx
+
+
+def first_mode(ctx: Any) -> str:
+    """The board of the active sprint, else the backlog."""
+    return "board" if ctx.sprint is not None and ctx.sprint.state == "active" else "backlog"
+
+
 class SalesSprintApp(LiveStoreApp, App[None]):
     """Weekly sales sprints in the terminal."""
 
     TITLE = "salessprint"
     CSS_PATH = "styles/app.tcss"
+    CSS = "#loading { dock: top; height: 1; background: $panel; color: $foreground; padding: 0 1; }"
     COMMANDS = App.COMMANDS | {ScreenActions}
     ENABLE_COMMAND_PALETTE = True
     MODES: ClassVar[dict[str, Any]] = {name: cls for name, _key, _title, cls in SCREENS}
@@ -67,16 +128,30 @@ class SalesSprintApp(LiveStoreApp, App[None]):
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave salessprint"),
     ]
 
-    def __init__(self, store: Any, login: str, theme_name: str = "salessprint-dark") -> None:
+    def __init__(self, store: Any = None, login: str = "", theme_name: str = "salessprint-dark", *,
+                 connect: Callable[[], Any] | None = None) -> None:
         super().__init__()
+        if store is None and connect is None:
+            raise ValueError("SalesSprintApp needs a store or a way to open one (connect)")
         self.store = store
+        """The opened store; None until the first worker has opened it (see `connect`)."""
+        self._connect = connect
         self.login = login
         self.wanted_theme = theme_name
         self.team: TeamView | None = None
         self.sprint: SprintView | None = None
         self.me: MemberView | None = None
         self.theme_failures: list[tuple[Any, str]] = []
+        self.fatal_error: str | None = None
+        """Why start-up failed (no such member, old schema, server down): the app
+        exits with status 1 and the CLI prints this line."""
         self._opened = False
+
+    def compose(self) -> ComposeResult:
+        # What shows while the first worker opens the store: the header line
+        # saying so, and the keys. The mode screens replace it.
+        yield Static(Text.assemble(("salessprint", "bold"), ("  loading…", "dim")), id="loading")
+        yield Footer()
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_VARIABLES)
@@ -92,7 +167,37 @@ class SalesSprintApp(LiveStoreApp, App[None]):
             self.notify(f"Theme file {path.name} skipped: {reason}", severity="warning", markup=False,
                         timeout=10)
         self.theme = self.wanted_theme if self.wanted_theme in self.available_themes else "salessprint-dark"
-        self.refresh_context()
+        # Draw the loading frame first, then open the store in a worker.
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        def job() -> None:
+            try:
+                store, ctx = open_and_load(self._connect, self.store, self.login)
+            except SalesSprintError as exc:
+                self.call_from_thread(self._fail, exc.message)
+                return
+            except Exception as exc:  # noqa: BLE001 - a start-up bug ends in one line, not a traceback
+                self.call_from_thread(self._fail, f"salessprint could not start: {type(exc).__name__}: {exc}")
+                return
+            self.call_from_thread(self._started, store, ctx)
+
+        self.run_worker(job, thread=True, group="context", exit_on_error=False, name="start")
+
+    def _started(self, store: Any, ctx: Any) -> None:
+        self.store = store
+        self.start_live()
+        self._got_context(ctx)
+
+    def _fail(self, message: str) -> None:
+        self.fatal_error = message
+        self.exit(return_code=1)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Until the store is open and I am known, screen keys are shown but disabled.
+        if self.team is None and action in STARTED_ONLY:
+            return None
+        return True
 
     def action_open_import(self) -> None:
         from salessprint.tui.modals.import_dialog import ImportDialog
@@ -115,6 +220,8 @@ class SalesSprintApp(LiveStoreApp, App[None]):
 
     def refresh_context(self) -> None:
         """Reload team, sprint and me for the header (in a worker)."""
+        if self.store is None:
+            return  # still starting: the first worker loads the context
         from salessprint.services.app_context import load_context
 
         call_service(self, load_context, done=self._got_context, group="context")
@@ -124,8 +231,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
         if not self._opened:
             # First screen: the board of the active sprint, else the backlog.
             self._opened = True
-            active = self.sprint is not None and self.sprint.state == "active"
-            self.switch_mode("board" if active else "backlog")
+            self.switch_mode(first_mode(ctx))
             return
         for screen in self.screen_stack:
             if hasattr(screen, "context_changed"):

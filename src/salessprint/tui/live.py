@@ -1,7 +1,7 @@
 """Live refresh: a background thread that tells the app when the store changed.
 
 `LiveStoreApp` is the part of the app that deals with the shared store: it
-starts the watcher on mount, reloads the screen on top when the store
+starts the watcher once the store is open (`start_live`), reloads the screen on top when the store
 changed, shows when the database is offline and back, and binds the history
 panel (`H`) and undo (`ctrl+z`). `SalesSprintApp` inherits it.
 
@@ -24,7 +24,6 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 
 from salessprint.domain.errors import SalesSprintError, StoreUnavailable
-from salessprint.services.changes import ChangeFeed
 from salessprint.tui.service_calls import call_service
 
 WAIT_SECONDS = 1.0
@@ -81,6 +80,8 @@ def start_live_refresh(app: Any, wait_seconds: float = WAIT_SECONDS) -> LiveRefr
 
 
 def watch_store(app: Any, stop: threading.Event, wait_seconds: float = WAIT_SECONDS) -> None:
+    from salessprint.services.changes import ChangeFeed
+
     feed = ChangeFeed(app.store, app.login, poll_seconds=wait_seconds, stop=stop)
     online = True
     backoff = BACKOFF_FIRST
@@ -131,9 +132,10 @@ class LiveStoreApp(App[None]):
 
     _live: LiveRefresh | None = None
 
-    def on_mount(self) -> None:
-        # Textual calls this after the app's own on_mount (handlers run up the MRO).
-        self._live = start_live_refresh(self)
+    def start_live(self) -> None:
+        """Start watching; the app calls this once its store is open."""
+        if self._live is None:
+            self._live = start_live_refresh(self)
 
     def on_unmount(self) -> None:
         if self._live is not None:
