@@ -103,7 +103,7 @@ def import_deals(
 ) -> ImportResult:
     started = time.perf_counter()
     # A dry run must not even create the SQLite file of a store that has none.
-    empty = (dry_run and _no_sqlite_file(store)) or store.schema_state().empty
+    empty = (dry_run and _no_sqlite_file(store)) or store.current_revision() is None
     if not empty:
         store.require_current_schema()
         _check_permission(store, login)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from salessprint.domain import clock
 from salessprint.domain.enums import StageKind
-from salessprint.services.importing.common import DealRow, MemberRow, Parsed, Progress
+from salessprint.services.importing.common import DealRow, ErrorList, MemberRow, Parsed, Progress
 from salessprint.services.uow import jsonable
 from salessprint.store.models import Account, Change, Deal, DealEvent, Member, Stage
 
@@ -139,7 +139,7 @@ def _accounts(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> dict[st
             rows[deal.account] = {"team_id": team_id, "name": deal.account, "sector": None, "territory": None,
                                   "external_id": None, "created_at": now}
     if rows:
-        s.execute(insert(Account.__table__), list(rows.values()))
+        insert_rows(s, Account.__table__, list(rows.values()))
         ids = {name: id_ for id_, name in s.execute(select(Account.id, Account.name).where(Account.team_id == team_id))}
         out.accounts_created = len(rows)
     return ids
@@ -161,6 +161,25 @@ def _events(deal: DealRow, history: list[Any], entry_stage: str | None, entered:
     if deal.outcome != "open" and entry_stage and deal.started_on:
         return [(midnight(deal.started_on), None, entry_stage), (entered, entry_stage, deal.stage)]
     return [(entered, None, deal.stage)]
+
+
+def _closing_rule(deal: DealRow, stage: Stage, parsed: Parsed, errors: ErrorList) -> bool:
+    """The store's invariant, whatever the reader: a deal in an open stage has
+    no close date, a won or lost one has one. A row that would break it is a
+    line error (readers already refuse most; this is the last word)."""
+    where = parsed.files[0] if parsed.files else "file"
+    if stage.kind == StageKind.OPEN.value and deal.closed_on is not None:
+        errors.add(where, deal.line, "close date", f"an open ({stage.name}) deal cannot have a close date")
+        return False
+    if stage.kind != StageKind.OPEN.value and deal.outcome == "open":
+        errors.add(where, deal.line, "stage",
+                   f"'{deal.stage}' is the team's {stage.kind} stage, but the deal is open; "
+                   "give it an open stage or mark it won or lost with its close date")
+        return False
+    if stage.kind != StageKind.OPEN.value and deal.closed_on is None:
+        errors.add(where, deal.line, "close date", f"a {stage.kind} deal needs its close date")
+        return False
+    return True
 
 
 def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Progress | None) -> Outcome:
@@ -198,6 +217,7 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
     updates: list[dict[str, Any]] = []
     changes: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
+    errors = ErrorList()
     for i, deal in enumerate(parsed.deals):
         if progress and i % 500 == 0:
             progress(i // 2, total)
@@ -209,6 +229,8 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
             stage = stage if stage is not None and stage.kind == StageKind.LOST.value else lost
         else:
             stage = stages[deal.stage.lower()]
+        if not _closing_rule(deal, stage, parsed, errors):
+            continue
         assert deal.account is not None
         fields: dict[str, Any] = {
             "title": deal.title,
@@ -270,6 +292,7 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
         changes.append({"team_id": team_id, "actor_id": actor_id, "at": now, "entity": "deal", "entity_id": old.id,
                         "action": "update", "undone": False, "before": full, "after": after})
 
+    errors.raise_if_any()
     if progress:
         progress(total // 2, total)
     if inserts:
@@ -277,7 +300,7 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
         # back by external id, which is unique per team and source.
         for start in range(0, len(inserts), 2000):
             chunk = inserts[start:start + 2000]
-            s.execute(insert(DEALS), chunk)
+            insert_rows(s, DEALS, chunk)
             if progress:
                 progress(total // 2 + (start + len(chunk)) // 3, total)
         id_of = dict(s.execute(select(DEALS.c.external_id, DEALS.c.id).where(
@@ -298,13 +321,43 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
         _bulk_update(s, [u for u in updates if "_entered" in u], with_entered=True)
         out.deals_updated = len(updates)
     if events:
-        s.execute(insert(DealEvent.__table__), events)
+        insert_rows(s, DealEvent.__table__, events)
         out.events_created = len(events)
     if changes:
-        s.execute(insert(Change.__table__), changes)
+        insert_rows(s, Change.__table__, changes)
     if progress:
         progress(total, total)
     return out
+
+
+def insert_rows(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    """INSERT many rows in the session's transaction: PostgreSQL COPY when every
+    row has the same columns (an executemany through psycopg sends one
+    statement per row: ~1.5 s for the 33,000 rows of the Maven file), else an
+    executemany. Values pass through the columns' bind processors (Money,
+    UTCDateTime, JSON) exactly as an INSERT would."""
+    if not rows:
+        return
+    names = list(rows[0])
+    conn = s.connection()
+    dialect = conn.dialect
+    columns = [table.c[name] for name in names]
+    missing_defaults = [c for c in table.c if c.name not in rows[0] and c.default is not None]
+    if dialect.name != "postgresql" or missing_defaults or any(len(r) != len(names) for r in rows):
+        s.execute(insert(table), rows)
+        return
+    processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
+    quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(f"COPY {dialect.identifier_preparer.format_table(table)} ({quoted}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([
+                    value if proc is None else proc(value)
+                    for value, proc in zip((row[n] for n in names), processors, strict=True)
+                ])
+    finally:
+        cursor.close()
 
 
 def _bulk_update(s: Session, rows: Iterable[dict[str, Any]], *, with_entered: bool) -> None:
