@@ -44,3 +44,28 @@ def test_services_import_no_ui() -> None:
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.strip() == "[]"
+
+
+LOG_ONLY = r"""
+import sys
+from salessprint.cli import cli
+
+cli.main(["--db", sys.argv[1], "--as", "ada", "log", "call", "--outcome", "reached"], prog_name="salessprint",
+         standalone_mode=False)
+loaded = sorted({m for m in sys.modules if m.split(".")[0] in ("alembic", "mako", "pydantic_settings", "textual")}
+                | {m for m in sys.modules if m.startswith("salessprint.cli.") and m.endswith("_cmds")})
+print("LOADED:" + ",".join(loaded))
+"""
+
+
+def test_log_call_loads_no_alembic_no_settings_library_no_other_commands(tmp_path: Path) -> None:
+    """The schema check is plain SQL, settings are a dataclass, and the group
+    imports only the module of the command that runs."""
+    run(tmp_path)  # init (and a first log) on lean.db
+    env = {"SALESSPRINT_CONFIG": str(tmp_path / "cfg.toml"), "SALESSPRINT_DATA_DIR": str(tmp_path / "data"),
+           "SALESSPRINT_NOW": "2026-11-26T10:30:00+00:00", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", LOG_ONLY, str(tmp_path / "lean.db")], capture_output=True,
+                          text=True, env=env, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Logged a call for ada" in done.stdout
+    assert done.stdout.rstrip().endswith("LOADED:"), done.stdout

@@ -14,21 +14,34 @@ import click
 from salessprint.cli.context import Ctx
 from salessprint.domain.errors import SalesSprintError
 
-# Command modules, each exporting `COMMANDS`: imported when the group is built.
-COMMAND_MODULES = (
-    "salessprint.cli.shared_cmds",
-    "salessprint.cli.setup_cmds",
-    "salessprint.cli.people",
-    "salessprint.cli.work",
-    "salessprint.cli.sprint_cmds",
-    "salessprint.cli.report_cmds",
-    "salessprint.cli.review_cmds",
-    "salessprint.cli.io_cmds",
-)
+# Command modules, each exporting `COMMANDS`, and the commands they hold: a
+# module is imported only when one of its commands runs (or for --help), so
+# `salessprint log call` loads the command line's work module and no other.
+COMMAND_MODULES: dict[str, tuple[str, ...]] = {
+    "salessprint.cli.shared_cmds": ("history", "undo", "note"),
+    "salessprint.cli.setup_cmds": ("init", "demo", "db"),
+    "salessprint.cli.people": ("member", "target"),
+    "salessprint.cli.work": ("deal", "task", "log"),
+    "salessprint.cli.sprint_cmds": ("sprint",),
+    "salessprint.cli.report_cmds": ("report",),
+    "salessprint.cli.review_cmds": ("review", "serve"),
+    "salessprint.cli.io_cmds": ("import", "export", "restore"),
+}
+MODULE_OF = {name: module for module, names in COMMAND_MODULES.items() for name in names}
 
 
 class SalesSprintGroup(click.Group):
-    """A group that turns expected errors into `Error: ...` and exit status 1."""
+    """A group that turns expected errors into `Error: ...` and exit status 1,
+    and imports a command's module when the command is asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *MODULE_OF})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in MODULE_OF:
+            for command in importlib.import_module(MODULE_OF[cmd_name]).COMMANDS:
+                self.add_command(command)
+        return self.commands.get(cmd_name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -56,11 +69,6 @@ def cli(ctx: click.Context, db: str | None, as_: str | None) -> None:
         from salessprint.cli.setup_cmds import open_tui
 
         open_tui(ctx.obj)
-
-
-for _name in COMMAND_MODULES:
-    for _command in importlib.import_module(_name).COMMANDS:
-        cli.add_command(_command)
 
 
 def main() -> None:
