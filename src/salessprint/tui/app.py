@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from salessprint.domain import clock
 from salessprint.domain.errors import SalesSprintError
@@ -149,9 +149,9 @@ class SalesSprintApp(LiveStoreApp, App[None]):
 
     def compose(self) -> ComposeResult:
         # What shows while the first worker opens the store: the header line
-        # saying so, and the keys. The mode screens replace it.
+        # saying so. No footer: its keys would be composed twice (disabled, then
+        # enabled) only to be replaced by the first screen's a moment later.
         yield Static(Text.assemble(("salessprint", "bold"), ("  loading…", "dim")), id="loading")
-        yield Footer()
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(APP_VARIABLES)
@@ -229,10 +229,12 @@ class SalesSprintApp(LiveStoreApp, App[None]):
     def _got_context(self, ctx: Any) -> None:
         self.team, self.sprint, self.me = ctx.team, ctx.sprint, ctx.me
         if not self._opened:
-            # First screen: the board of the active sprint, else the backlog.
+            # First screen: the board of the active sprint, else the backlog,
+            # unless a screen was opened meanwhile (the review app opens its own).
             self._opened = True
-            self.switch_mode(first_mode(ctx))
-            return
+            if self.current_mode == self.DEFAULT_MODE:
+                self.switch_mode(first_mode(ctx))
+                return
         for screen in self.screen_stack:
             if hasattr(screen, "context_changed"):
                 screen.context_changed()
