@@ -507,7 +507,7 @@ def forecast_in(uow: UnitOfWork, seed: int = DEFAULT_SEED, trials: int = TRIALS)
                                                                               Member.active.is_(True)))}
     per_login = {logins[mid]: hist for mid, hist in points.items() if mid in logins}
     return {"seed": seed, "trials": trials, "sprints_sampled": len(sprints), "members": members,
-            "next_sprint": team_points_range(per_login, rng, trials)}
+            "next_sprint": team_points_range(per_login)}
 
 
 # --- coaching ---------------------------------------------------------------
