@@ -257,36 +257,48 @@ def _sales_view(uow: UnitOfWork, sprint: Sprint) -> dict[str, Any]:
     owner = select(Member.login).where(Member.id == Deal.owner_id).scalar_subquery()
 
     def summary(condition: Any) -> dict[str, Any]:
-        total = uow.session.execute(
-            select(func.count(), func.sum(Deal.value)).select_from(Deal).join(Stage, Stage.id == Deal.stage_id)
-            .where(Deal.team_id == team.id, condition)
-        ).one()
-        top = uow.session.execute(
-            select(Deal.id, Deal.title, owner, Deal.value).join(Stage, Stage.id == Deal.stage_id)
-            .where(Deal.team_id == team.id, condition)
+        # One statement: the biggest LIST_LIMIT deals, each carrying the
+        # count and value of the whole set (window aggregates run before LIMIT).
+        rows = uow.session.execute(
+            select(Deal.id, Deal.title, owner, Deal.value, func.count().over(), func.sum(Deal.value).over())
+            .where(condition)
             .order_by(Deal.value.desc(), Deal.id).limit(LIST_LIMIT)
-        )
-        return {"count": int(total[0]), "value": money(total[1]), "deals": _deal_rows(top)}
+        ).all()
+        count, value = (rows[0][4], rows[0][5]) if rows else (0, None)
+        return {"count": int(count), "value": money(value), "deals": _deal_rows(r[:4] for r in rows)}
 
     # Each set of deals comes from the window's events or activities (a range
     # scan on their time index) rather than a correlated lookup per open deal:
-    # fast with 100,000 deals and 1,000,000 activities.
+    # fast with 100,000 deals and 1,000,000 activities. The events' deal ids
+    # drive the read (by primary key); the team is then checked on each deal
+    # through `team_id + 0`, which no index serves: SQLite, without table
+    # statistics, takes `team_id = ?` for selective and walked all the team's
+    # deals instead (12 -> 0.5 ms a statement on the large store).
+    def team_deal_ids(query: Any) -> Any:
+        return and_(Deal.id.in_(query), Deal.team_id + 0 == team.id)
+
     old_stage, new_stage = aliased(Stage), aliased(Stage)
     in_window = and_(DealEvent.at >= lo, DealEvent.at < hi)
-    advanced = Deal.id.in_(
+    advanced = team_deal_ids(
         select(DealEvent.deal_id)
         .join(old_stage, and_(old_stage.team_id == team.id, old_stage.name == DealEvent.old))
         .join(new_stage, and_(new_stage.team_id == team.id, new_stage.name == DealEvent.new))
         .where(in_window, DealEvent.kind == "stage", new_stage.position > old_stage.position,
                new_stage.kind == StageKind.OPEN.value)
     )
-    slipped = Deal.id.in_(
+    slipped = team_deal_ids(
         select(DealEvent.deal_id).where(
             in_window, DealEvent.kind == "expected_close", DealEvent.old.is_not(None), DealEvent.new.is_not(None),
             DealEvent.new > DealEvent.old)
     )
-    open_in_sprint = and_(Deal.started_on <= sprint.ends_on,
-                          or_(Deal.closed_on.is_(None), Deal.closed_on > sprint.ends_on))
+    # Open at the sprint's end: not closed yet, or closed after it. Each side
+    # of the OR names team_id and closed_on, so both backends read it from
+    # ix_deals_team_closed (two ranges) instead of every deal of the team.
+    open_in_sprint = and_(
+        or_(and_(Deal.team_id == team.id, Deal.closed_on.is_(None)),
+            and_(Deal.team_id == team.id, Deal.closed_on > sprint.ends_on)),
+        Deal.started_on <= sprint.ends_on,
+    )
     untouched = and_(
         open_in_sprint,
         Deal.id.not_in(select(Activity.deal_id).where(
@@ -294,8 +306,9 @@ def _sales_view(uow: UnitOfWork, sprint: Sprint) -> dict[str, Any]:
             Activity.deal_id.is_not(None))),
         Deal.id.not_in(select(DealEvent.deal_id).where(in_window)),
     )
-    won = and_(Stage.kind == StageKind.WON.value, Deal.closed_on >= sprint.starts_on,
-               Deal.closed_on <= sprint.ends_on)
+    won_stages = select(Stage.id).where(Stage.team_id == team.id, Stage.kind == StageKind.WON.value)
+    won = and_(Deal.team_id == team.id, Deal.closed_on >= sprint.starts_on, Deal.closed_on <= sprint.ends_on,
+               Deal.stage_id.in_(won_stages))
     return {"won": summary(won), "advanced": summary(advanced), "slipped": summary(slipped),
             "untouched": summary(untouched)}
 
