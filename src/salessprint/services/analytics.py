@@ -438,11 +438,6 @@ def _rotting_counts(uow: UnitOfWork, ids: list[int]) -> dict[int, int]:
     )}
 
 
-def _rotting_list(uow: UnitOfWork, owner_id: int) -> list[tuple[int, str, int]]:
-    """One owner's rotting deals, oldest first (LIST_LIMIT of them)."""
-    return [(d["id"], d["title"], d["days_in_stage"]) for d in rotting_in(uow, [owner_id])["deals"]]
-
-
 # --- history per rep --------------------------------------------------------
 
 
@@ -546,8 +541,15 @@ def _coaching_figures(uow: UnitOfWork, reps: list[Member]) -> tuple[list[RepFigu
     activity = {row["login"]: row for row in activity_in(uow, reps, *week)}
     sprints = _closed_sprints(uow)
     history = _points_history(uow, sprints)
-    rotting = _rotting_counts(uow, ids) if ids else {}
-    listed = {reps[0].id: _rotting_list(uow, reps[0].id)} if len(reps) == 1 else {}
+    # One rep (rep detail, 1:1): their rotting deals are listed, and the list
+    # carries the count; a team gets the counts in one GROUP BY.
+    rotting_one = rotting_in(uow, [reps[0].id]) if len(reps) == 1 else None
+    if rotting_one is not None:
+        rotting = {reps[0].id: rotting_one["count"]}
+        listed = {reps[0].id: [(d["id"], d["title"], d["days_in_stage"]) for d in rotting_one["deals"]]}
+    else:
+        rotting = _rotting_counts(uow, ids) if ids else {}
+        listed = {}
     figures = []
     for m in reps:
         quota = _revenue_quota(targets.get(m.id, {}), q_lo, q_hi, Period.MONTH, team.week_start)
@@ -563,7 +565,8 @@ def _coaching_figures(uow: UnitOfWork, reps: list[Member]) -> tuple[list[RepFigu
             activity_behind=behind, velocities=history.get(m.id, []), rotting=listed.get(m.id, []),
             rotting_count=rotting.get(m.id, 0),
         ))
-    return figures, {"activity": activity, "quota_period": period_label(Period.MONTH, q_lo)}
+    return figures, {"activity": activity, "quota_period": period_label(Period.MONTH, q_lo), "history": history,
+                     "rotting": rotting_one}
 
 
 def coaching(store: Store, login: str) -> dict[str, Any]:
@@ -691,15 +694,22 @@ def rep_detail(store: Store, login: str, member: str) -> dict[str, Any]:
         today = clock.today()
         month = period_range(Period.MONTH, today)
         week = period_range(Period.WEEK, today, team.week_start)
-        history = _points_history(uow, _closed_sprints(uow)).get(rep.id, [])
         flags: list[dict[str, str]] | None = None
         if allowed(uow.actor.role, Action.COACHING):
-            figures, _ = _coaching_figures(uow, [rep])
+            # The coaching figures already hold this week's activity, the
+            # velocity history and the rotting deals: read them once.
+            figures, extra = _coaching_figures(uow, [rep])
             flags = [{"code": f.code, "message": f.message} for f in flags_for(figures[0], today, team.rotting_days)]
+            history = extra["history"].get(rep.id, [])
+            activity = extra["activity"][rep.login]
+            rotting = extra["rotting"]
+        else:
+            history = _points_history(uow, _closed_sprints(uow)).get(rep.id, [])
+            activity = activity_in(uow, [rep], *week)[0]
+            rotting = rotting_in(uow, [rep.id])
         return {"login": rep.login, "name": rep.name, "currency": team.currency,
                 "attainment": attainment_in(uow, *month, rep.login)["members"][0],
-                "activity": activity_in(uow, [rep], *week)[0], "velocities": history, "flags": flags,
-                "rotting": rotting_in(uow, [rep.id])}
+                "activity": activity, "velocities": history, "flags": flags, "rotting": rotting}
 
 
 def review(store: Store, login: str, *, seed: int = DEFAULT_SEED) -> dict[str, Any]:
