@@ -39,6 +39,10 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
     team_id = uow.actor.team_id
     done = _completed_condition()
     pts = SprintItem.points
+    # The newest `last` closed sprints first, then their items: aggregating
+    # every sprint of five years to keep twelve scanned all sprint items.
+    newest = (select(Sprint.id).where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
+              .order_by(Sprint.number.desc()).limit(last))
     rows = uow.session.execute(
         select(
             Sprint.number, Sprint.starts_on, Sprint.ends_on, Sprint.goal,
@@ -49,7 +53,7 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
             func.coalesce(func.sum(case((and_(SprintItem.removed_at.is_(None), ~done), pts), else_=0)), 0),
         )
         .outerjoin(SprintItem, SprintItem.sprint_id == Sprint.id)
-        .where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
+        .where(Sprint.id.in_(newest))
         .group_by(Sprint.id, Sprint.number, Sprint.starts_on, Sprint.ends_on, Sprint.goal)
         .order_by(Sprint.number.desc())
         .limit(last)
