@@ -166,7 +166,7 @@ def attainment(store: Store, login: str, *, start: date | None = None, end: date
                member: str | None = None) -> dict[str, Any]:
     """Won value against quota per rep for a range (default: this month),
     plus the same per month and per quarter inside the range."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         start, end = _check_range(start, end, period_range(Period.MONTH, clock.today()))
         return attainment_in(uow, start, end, member)
 
@@ -228,7 +228,7 @@ def _months_between(lo: date, hi: date) -> set[tuple[int, int]]:
 def sprint_report(store: Store, login: str, number: int | None = None) -> dict[str, Any]:
     """Jira's sprint report in items and points, plus the sales view of the
     sprint: deals won, advanced a stage, slipped, untouched, with values."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         return sprint_report_in(uow, number)
 
 
@@ -327,7 +327,7 @@ def _sales_view(uow: UnitOfWork, sprint: Sprint) -> dict[str, Any]:
 
 def burndown(store: Store, login: str, number: int | None = None) -> dict[str, Any]:
     """Remaining points at the end of each working day against the ideal line."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         return burndown_in(uow, number)
 
 
@@ -365,7 +365,7 @@ def burndown_in(uow: UnitOfWork, number: int | None = None) -> dict[str, Any]:
 def pipeline(store: Store, login: str, *, start: date | None = None, end: date | None = None) -> dict[str, Any]:
     """Win rate, averages and pipeline velocity for deals closed in a range
     (default: this quarter), open pipeline and rotting deals as of now."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         start, end = _check_range(start, end, period_range(Period.QUARTER, clock.today()))
         return pipeline_in(uow, start, end)
 
@@ -488,7 +488,7 @@ def _won_per_sprint(uow: UnitOfWork, sprints: list[Sprint], ids: list[int]) -> d
 def forecast(store: Store, login: str, *, seed: int = DEFAULT_SEED, trials: int = TRIALS) -> dict[str, Any]:
     """Each rep's chance of making quota by month and quarter end, and the
     team's 50/85/95 % range of points next sprint, by resampling past sprints."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         return forecast_in(uow, seed, trials)
 
 
@@ -571,7 +571,7 @@ def _coaching_figures(uow: UnitOfWork, reps: list[Member]) -> tuple[list[RepFigu
 
 def coaching(store: Store, login: str) -> dict[str, Any]:
     """Coaching flags per rep (managers only)."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         uow.require(Action.COACHING)
         return coaching_in(uow)
 
@@ -591,7 +591,7 @@ def coaching_in(uow: UnitOfWork) -> dict[str, Any]:
 
 def one_on_one(store: Store, login: str, member: str) -> str:
     """A plain-text 1:1 agenda for one rep (managers only)."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         uow.require(Action.COACHING)
         team = uow.team()
         rep = member_by_login(uow.session, team.id, member)
@@ -626,7 +626,7 @@ def one_on_one(store: Store, login: str, member: str) -> str:
 def daily(store: Store, login: str, member: str | None = None, day: date | None = None) -> str:
     """What a rep did on a day against their daily goals, as chat-ready text.
     A rep may ask for their own; a manager for anyone's."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         team = uow.team()
         rep = member_by_login(uow.session, team.id, member or login)
         if rep.id != uow.actor.member_id:
@@ -673,7 +673,7 @@ def dashboard(store: Store, login: str) -> dict[str, Any]:
     """Velocity, attainment this month, burndown and (for managers) coaching flags."""
     from salessprint.domain.permissions import allowed
 
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         month = period_range(Period.MONTH, clock.today())
         return {
             "velocity": velocity_in(uow, HISTORY_SPRINTS),
@@ -688,7 +688,7 @@ def rep_detail(store: Store, login: str, member: str) -> dict[str, Any]:
     (for a manager; None for others) the coaching flags."""
     from salessprint.domain.permissions import allowed
 
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         team = uow.team()
         rep = member_by_login(uow.session, team.id, member)
         today = clock.today()
@@ -715,7 +715,7 @@ def rep_detail(store: Store, login: str, member: str) -> dict[str, Any]:
 def review(store: Store, login: str, *, seed: int = DEFAULT_SEED) -> dict[str, Any]:
     """Everything the weekly review's slides show, for the sprint under review
     (the active one, else the last closed)."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         report = sprint_report_in(uow)
         sprint = report.get("sprint")
         out: dict[str, Any] = {"report": report, "velocity": velocity_in(uow, HISTORY_SPRINTS),

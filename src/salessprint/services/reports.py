@@ -30,7 +30,7 @@ def _completed_condition():  # type: ignore[no-untyped-def]
 
 def velocity(store: Store, login: str, last: int = 12) -> dict[str, Any]:
     """Closed sprints (newest `last`), Jira's meanings, plus the forecast."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         return velocity_in(uow, last)
 
 
@@ -88,7 +88,7 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
 
 def member_forecasts(store: Store, login: str) -> dict[str, Decimal | None]:
     """Each active member's forecast velocity: mean of their last three closed sprints."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
         recent = list(uow.session.scalars(
             select(Sprint.id).where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
@@ -120,7 +120,7 @@ def activity(
 ) -> dict[str, Any]:
     """Activities done against target per member and kind, for a date range,
     with each member's pacing: where they should be by now versus where they are."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         team = uow.team()
         if (start is None) != (end is None):
             raise InvalidInput("Give both --from and --to, or neither (this sprint week).", field="from")
