@@ -135,6 +135,10 @@ def activity(
         return {"from": start, "to": end, "members": activity_in(uow, members, start, end)}
 
 
+_KIND_METRICS = [(kind.value, METRIC_FOR_ACTIVITY[kind].value) for kind in ActivityKind]
+_PERIODS = [(period, period.value) for period in Period]
+
+
 def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) -> list[dict[str, Any]]:
     """Per member: done/target per kind, and the pacing inside [start, end]."""
     team = uow.team()
@@ -151,30 +155,38 @@ def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) 
             counts[(member_id, kind)] = int(n)
     targets = _targets_in_force(uow.session, ids, end) if ids else {}
     today = clock.today()
+    # Fifty reps share a handful of target amounts: each amount's target for
+    # the range, and each target's share due by now, is worked out once.
+    in_range: dict[tuple[Decimal, Period], int] = {}
+    due: dict[int, Decimal] = {}
     out = []
     for m in members:
         per_kind: dict[str, dict[str, Any]] = {}
         mine = targets.get(m.id, {})
         done_total, target_total, expected_total = 0, 0, Decimal(0)
-        for kind in ActivityKind:
+        for kind, metric in _KIND_METRICS:
             target = None
-            metric = METRIC_FOR_ACTIVITY[kind].value
             # With targets for several periods, the shortest period rules.
-            for period in Period:
-                if (metric, period.value) in mine:
-                    amount = mine[(metric, period.value)]
-                    target = round(target_for_range(float(amount), period, start, end, team.week_start))
+            for period, period_value in _PERIODS:
+                if (metric, period_value) in mine:
+                    amount = mine[(metric, period_value)]
+                    target = in_range.get((amount, period))
+                    if target is None:
+                        target = round(target_for_range(float(amount), period, start, end, team.week_start))
+                        in_range[(amount, period)] = target
                     break
-            done = counts.get((m.id, kind.value), 0)
+            done = counts.get((m.id, kind), 0)
             entry: dict[str, Any] = {"done": done, "target": target}
             if target is not None:
-                expected = expected_by_now(target, start, end, today)
+                expected = due.get(target)
+                if expected is None:
+                    expected = due[target] = expected_by_now(target, start, end, today)
                 entry["expected_by_now"] = expected
                 entry["pace"] = pace(done, expected)
                 done_total += done
                 target_total += target
                 expected_total += expected
-            per_kind[kind.value] = entry
+            per_kind[kind] = entry
         pacing = None
         if target_total:
             pacing = {"done": done_total, "target": target_total, "expected_by_now": expected_total,
