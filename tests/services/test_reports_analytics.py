@@ -469,3 +469,9 @@ def test_postgresql_reports_skip_the_transaction_round_trips(team_store: Any) ->
         assert uow.session.connection().connection.dbapi_connection.autocommit is True
     with unit_of_work(team_store, "max") as uow:  # the pooled connection is back to transactions
         assert uow.session.connection().connection.dbapi_connection.autocommit is False
+
+
+def test_forecast_reads_only_the_sampled_sprints_won_deals(story: Any) -> None:
+    sql = _statements(story, lambda: analytics.forecast(story, "max", trials=10))
+    per_sprint = next(s for s in sql if "JOIN sprints ON" in s and "sum(deals.value)" in s)
+    assert "deals.closed_on >=" in per_sprint.split("WHERE", 1)[1]

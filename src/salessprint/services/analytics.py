@@ -476,7 +476,11 @@ def _won_per_sprint(uow: UnitOfWork, sprints: list[Sprint], ids: list[int]) -> d
         .join(Stage, _won())
         .join(Sprint, and_(Sprint.team_id == Deal.team_id, Deal.closed_on >= Sprint.starts_on,
                            Deal.closed_on <= Sprint.ends_on))
-        .where(Deal.team_id == uow.actor.team_id, Deal.owner_id.in_(ids), Sprint.id.in_([sp.id for sp in sprints]))
+        # The sprints' overall window bounds the deals too, so they are read
+        # from ix_deals_team_closed rather than all won deals of five years.
+        .where(Deal.team_id == uow.actor.team_id, Deal.owner_id.in_(ids), Sprint.id.in_([sp.id for sp in sprints]),
+               Deal.closed_on >= min(sp.starts_on for sp in sprints),
+               Deal.closed_on <= max(sp.ends_on for sp in sprints))
         .group_by(Deal.owner_id, Sprint.id)
     )
     return {(owner, sprint_id): money(v) for owner, sprint_id, v in rows}
