@@ -129,3 +129,30 @@ def test_quota_never_exceeds_the_periods_covered(start: date, days: int) -> None
     end = date.fromordinal(start.toordinal() + days)
     q = quota_for_range(Decimal(1000), Period.MONTH, start, end)
     assert Decimal(0) <= q <= Decimal(1000) * len(periods_in_range(Period.MONTH, start, end))
+
+
+def test_quota_shares_are_worked_out_once_per_range() -> None:
+    """Attainment prorates every rep's quota over the same ranges: the
+    working-day shares are computed once (they cost 25 ms on 50 reps)."""
+    from salessprint.domain.metrics import _period_shares
+
+    _period_shares.cache_clear()
+    for amount in (1000, 2000, 3000):
+        quota_for_range(Decimal(amount), Period.MONTH, date(2026, 11, 1), date(2026, 12, 31))
+    assert _period_shares.cache_info().misses == 1
+
+
+def test_month_and_quarter_bounds_match_calendar_arithmetic() -> None:
+    from datetime import timedelta
+
+    from dateutil.relativedelta import relativedelta
+
+    from salessprint.domain.calendar import period_range
+
+    day = date(2023, 12, 1)
+    while day < date(2025, 3, 1):
+        month = day.replace(day=1)
+        quarter = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+        assert period_range(Period.MONTH, day) == (month, month + relativedelta(months=1, days=-1))
+        assert period_range(Period.QUARTER, day) == (quarter, quarter + relativedelta(months=3, days=-1))
+        day += timedelta(days=1)

@@ -356,3 +356,122 @@ def test_velocity_per_rep_and_team(story: Any) -> None:
     assert [(s["number"], s["velocity"], s["by_member"]) for s in v["sprints"]] == [(1, 4, {"rita": 3, "rob": 1})]
     assert v["forecast"] == Decimal("4.0")
     assert v["forecast_by_member"] == {"rita": Decimal("3.0"), "rob": Decimal("1.0")}
+
+
+# --- what the reports cost: statements, plans, locks ---------------------------
+
+
+def _statements(store: Any, call: Any) -> list[str]:
+    from benchmarks.queries import recording
+
+    with recording(store.engine) as seen:
+        call()
+    return [" ".join(s.sql.split()) for s in seen]
+
+
+def test_the_actor_lookup_brings_the_team(story: Any) -> None:
+    from salessprint.services.uow import unit_of_work
+
+    def call() -> None:
+        with unit_of_work(story, "max", read_only=True) as uow:
+            assert uow.team().name == "Test Team"
+
+    assert len(_statements(story, call)) == 1
+
+
+def test_sprint_report_reads_each_deal_set_once(story: Any) -> None:
+    sql = _statements(story, lambda: analytics.sprint_report(story, "max", 1))
+    assert len([s for s in sql if " FROM deals " in s]) == 4  # won, advanced, slipped, untouched
+
+
+def test_sprint_report_plans_on_sqlite_do_not_walk_every_deal(story: Any) -> None:
+    """Without table statistics SQLite takes `deals.team_id = ?` for selective;
+    the deal sets are read by the events' ids or by ix_deals_team_closed."""
+    if story.backend != "sqlite":
+        pytest.skip("SQLite's planner")
+    from benchmarks.queries import recording
+
+    with recording(story.engine) as seen:
+        analytics.sprint_report(story, "max", 1)
+    with story.engine.connect() as conn:
+        for st in seen:
+            if " deals" not in st.sql:
+                continue
+            plan = [r[-1] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {st.sql}", st.params)]
+            assert not any("ix_deals_team_rank" in p or p.startswith("SCAN deals") for p in plan), (st.sql, plan)
+
+
+def test_rep_detail_reads_activities_and_rotting_deals_once(story: Any) -> None:
+    sql = _statements(story, lambda: analytics.rep_detail(story, "max", "rita"))
+    assert len([s for s in sql if " FROM activities " in s]) == 1
+    assert len([s for s in sql if "stage_entered_at <" in s]) == 1
+
+
+def test_open_deals_are_found_by_their_missing_close_date(story: Any) -> None:
+    from salessprint.services.deals import list_deals
+
+    for call in (lambda: analytics.pipeline(story, "max"), lambda: analytics.coaching(story, "max"),
+                 lambda: list_deals(story, "max", open_only=True, limit=10)):
+        # every read of deals by stage kind, but for won deals closed in a range
+        open_reads = [s for s in _statements(story, call) if "stages.kind = " in s and "FROM deals" in s
+                      and "closed_on >=" not in s]
+        assert open_reads and all("deals.closed_on IS NULL" in s for s in open_reads), open_reads
+
+
+def test_velocity_aggregates_only_the_newest_sprints(story: Any) -> None:
+    from salessprint.services.reports import velocity
+
+    sql = _statements(story, lambda: velocity(story, "max", last=3))
+    aggregate = next(s for s in sql if "sum(CASE" in s)
+    assert "sprints.id IN (SELECT sprints.id FROM sprints" in aggregate and "LIMIT" in aggregate
+
+
+def test_reports_leave_sqlite_writers_free(tmp_path: Any, frozen: datetime) -> None:
+    """A report reads without SQLite's write lock: a writer does not wait for it."""
+    import sqlite3
+
+    from salessprint.services.uow import unit_of_work
+
+    path = tmp_path / "lock.db"
+    store = _small_team(f"sqlite:///{path}")
+    try:
+        with unit_of_work(store, "max", read_only=True) as uow:
+            uow.team()
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            other.close()
+    finally:
+        store.dispose()
+
+
+def test_a_report_cannot_write(team_store: Any) -> None:
+    from salessprint.domain.errors import SalesSprintError
+    from salessprint.services.uow import unit_of_work
+
+    with pytest.raises(SalesSprintError, match="tried to change"):
+        with unit_of_work(team_store, "max", read_only=True) as uow:
+            uow.record("team", 1, "update", None, None)
+    with pytest.raises(SalesSprintError, match="tried to change"):
+        with unit_of_work(team_store, "max", read_only=True) as uow:
+            uow.team().name = "Renamed"
+            analytics.pipeline_in(uow, date(2026, 10, 1), date(2026, 12, 31))  # a query: no autoflush
+    with unit_of_work(team_store, "max") as uow:
+        assert uow.team().name == "Test Team"
+
+
+def test_postgresql_reports_skip_the_transaction_round_trips(team_store: Any) -> None:
+    from salessprint.services.uow import unit_of_work
+
+    if team_store.backend != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with unit_of_work(team_store, "max", read_only=True) as uow:
+        assert uow.session.connection().connection.dbapi_connection.autocommit is True
+    with unit_of_work(team_store, "max") as uow:  # the pooled connection is back to transactions
+        assert uow.session.connection().connection.dbapi_connection.autocommit is False
+
+
+def test_forecast_reads_only_the_sampled_sprints_won_deals(story: Any) -> None:
+    sql = _statements(story, lambda: analytics.forecast(story, "max", trials=10))
+    per_sprint = next(s for s in sql if "JOIN sprints ON" in s and "sum(deals.value)" in s)
+    assert "deals.closed_on >=" in per_sprint.split("WHERE", 1)[1]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from salessprint.domain.calendar import period_range, working_days
 from salessprint.domain.enums import Period
@@ -51,15 +52,22 @@ def quota_for_range(amount: Decimal, period: Period, start: date, end: date, wee
     """
     if end < start:
         return Decimal("0.00")
+    total = Decimal(0)
+    for days, whole in _period_shares(period, start, end, week_start):
+        total += Decimal(amount) * days / whole
+    return money(total)
+
+
+@lru_cache(maxsize=1024)
+def _period_shares(period: Period, start: date, end: date, week_start: int) -> tuple[tuple[int, int], ...]:
+    """For each period overlapping [start, end]: (its working days inside the
+    range, all its working days), in calendar order. Cached: a report asks
+    the same ranges for every rep."""
     share: dict[tuple[date, date], int] = {}
     for day in working_days(start, end):
         bounds = period_range(period, day, week_start)
         share[bounds] = share.get(bounds, 0) + 1
-    total = Decimal(0)
-    for bounds, days in share.items():
-        whole = max(1, len(working_days(*bounds)))
-        total += Decimal(amount) * days / whole
-    return money(total)
+    return tuple((days, max(1, len(working_days(*bounds)))) for bounds, days in share.items())
 
 
 def attainment(won_value: Decimal, quota: Decimal | None) -> Decimal | None:

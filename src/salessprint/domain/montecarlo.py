@@ -1,8 +1,11 @@
-"""Monte Carlo forecasts by resampling past sprints (seeded, so repeatable).
+"""Forecasts by resampling past sprints.
 
-Each trial draws, with replacement, from a rep's own closed sprints: their won
-value per sprint for the quota chance, their completed points per sprint for
-the team's next-sprint range. The same history and seed give the same answer.
+The quota chance is a seeded Monte Carlo: each trial draws, with replacement,
+from a rep's own closed sprints (their won value per sprint); the same history
+and seed give the same answer. The team's next-sprint range (one past sprint
+per member, summed) is computed exactly instead: its distribution is a
+product of small polynomials, cheaper than 10,000 trials of 50 draws
+(issue 7: ~0.1 s of Python per forecast on a 50-rep team).
 """
 
 from __future__ import annotations
@@ -35,36 +38,87 @@ def quota_chance(
         return Decimal("0.0")
     whole = int(sprints_left)
     part = Decimal(str(round(sprints_left - whole, 4)))
-    history = [Decimal(v) for v in past_sprints]
+    # The same draws as summing Decimals, in exact integers: every amount is
+    # scaled by 10^places (cents for money) and the fraction by 10^4.
+    places = max(_places(v) for v in (won_so_far, quota, *past_sprints))
+    scale = 10**places
+    history = [int(Decimal(v) * scale) for v in past_sprints]
+    part_n = int(part * PART_SCALE)
+    start = int(won_so_far * scale) * PART_SCALE
+    goal = int(quota * scale) * PART_SCALE
+    choice = rng.choice
     hits = 0
     for _ in range(trials):
-        total = won_so_far
+        total = 0
         for _ in range(whole):
-            total += rng.choice(history)
-        if part:
-            total += rng.choice(history) * part
-        if total >= quota:
+            total += choice(history)
+        total *= PART_SCALE
+        if part_n:
+            total += choice(history) * part_n
+        if start + total >= goal:
             hits += 1
     return (Decimal(hits) * 100 / trials).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def team_points_range(
-    per_member: Mapping[str, Sequence[int]], rng: random.Random, trials: int = TRIALS
-) -> dict[str, int] | None:
+PART_SCALE = 10_000
+"""A sprint fraction is rounded to four places, so 10^4 makes it whole."""
+
+
+def _places(value: Decimal | int) -> int:
+    exponent = Decimal(value).as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def team_points_range(per_member: Mapping[str, Sequence[int]]) -> dict[str, int] | None:
     """Points the team completes next sprint with 50 / 85 / 95 % confidence.
 
-    Each trial sums one resampled past sprint per member (members in login
-    order, so the seed fixes the draw). "p85": 85 % of trials reached at least
-    this many points. None when nobody has a closed sprint.
+    The team's total is the sum of one past sprint per member, each drawn
+    with equal chance from that member's closed sprints. Its distribution is
+    computed exactly (what resampling converges to with endless trials), so
+    no seed is involved. "p85": the team reaches at least this many points
+    with 85 % chance. None when nobody has a closed sprint.
     """
-    members = [(login, list(per_member[login])) for login in sorted(per_member) if per_member[login]]
+    members = [list(per_member[login]) for login in sorted(per_member) if per_member[login]]
     if not members:
         return None
-    totals = sorted(sum(rng.choice(history) for _, history in members) for _ in range(trials))
+    counts, base, combos = _sum_distribution(members)
 
     def at_least(confidence: int) -> int:
-        # the value that `confidence` % of the trials met or beat
-        index = int((100 - confidence) / 100 * trials)
-        return int(totals[min(index, trials - 1)])
+        # The smallest total whose cumulative share exceeds (100 - confidence) %:
+        # the value a sorted list of every equally likely outcome holds at
+        # that position (the limit of the resampled estimate).
+        below = 0
+        for offset, n in enumerate(counts):
+            below += n
+            if below * 100 > (100 - confidence) * combos:
+                return base + offset
+        return base + len(counts) - 1
 
     return {"p50": at_least(50), "p85": at_least(85), "p95": at_least(95)}
+
+
+def _sum_distribution(members: list[list[int]]) -> tuple[list[int], int, int]:
+    """How many equally likely combinations (one sprint per member) give each
+    total: (counts for totals base, base+1, ..., base, number of combinations).
+
+    Polynomial multiplication in big integers (one bit field per total):
+    each member is sum(x**points), the product's coefficients are the counts.
+    """
+    combos = 1
+    for history in members:
+        combos *= len(history)
+    width = (combos.bit_length() + 8) // 8 * 8  # a field never overflows into the next
+    base = 0
+    product = 1
+    for history in members:
+        low = min(int(v) for v in history)
+        base += low
+        poly = 0
+        for v in history:
+            poly += 1 << (width * (int(v) - low))
+        product *= poly
+    size = (product.bit_length() + width - 1) // width
+    raw = product.to_bytes(size * width // 8, "little")
+    step = width // 8
+    counts = [int.from_bytes(raw[i * step:(i + 1) * step], "little") for i in range(size)]
+    return counts, base, combos

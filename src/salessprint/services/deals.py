@@ -120,7 +120,9 @@ def deal_query(uow: UnitOfWork, *, mine: bool, text: str | None, open_only: bool
     if mine:
         query = query.where(Deal.owner_id == uow.actor.member_id)
     if open_only:
-        query = query.where(Deal.stage.has(Stage.kind == StageKind.OPEN.value))
+        # closed_on IS NULL (open deals have no close date) lets the page
+        # walk ix_deals_open_rank; the stage's kind stays the definition.
+        query = query.where(Deal.closed_on.is_(None), Deal.stage.has(Stage.kind == StageKind.OPEN.value))
     if stage:
         query = query.where(Deal.stage_id == stage_by_name(uow.session, uow.actor.team_id, stage).id)
     if text and text.strip():

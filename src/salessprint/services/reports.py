@@ -30,7 +30,7 @@ def _completed_condition():  # type: ignore[no-untyped-def]
 
 def velocity(store: Store, login: str, last: int = 12) -> dict[str, Any]:
     """Closed sprints (newest `last`), Jira's meanings, plus the forecast."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         return velocity_in(uow, last)
 
 
@@ -39,6 +39,10 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
     team_id = uow.actor.team_id
     done = _completed_condition()
     pts = SprintItem.points
+    # The newest `last` closed sprints first, then their items: aggregating
+    # every sprint of five years to keep twelve scanned all sprint items.
+    newest = (select(Sprint.id).where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
+              .order_by(Sprint.number.desc()).limit(last))
     rows = uow.session.execute(
         select(
             Sprint.number, Sprint.starts_on, Sprint.ends_on, Sprint.goal,
@@ -49,7 +53,7 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
             func.coalesce(func.sum(case((and_(SprintItem.removed_at.is_(None), ~done), pts), else_=0)), 0),
         )
         .outerjoin(SprintItem, SprintItem.sprint_id == Sprint.id)
-        .where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
+        .where(Sprint.id.in_(newest))
         .group_by(Sprint.id, Sprint.number, Sprint.starts_on, Sprint.ends_on, Sprint.goal)
         .order_by(Sprint.number.desc())
         .limit(last)
@@ -84,7 +88,7 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
 
 def member_forecasts(store: Store, login: str) -> dict[str, Decimal | None]:
     """Each active member's forecast velocity: mean of their last three closed sprints."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
         recent = list(uow.session.scalars(
             select(Sprint.id).where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
@@ -116,7 +120,7 @@ def activity(
 ) -> dict[str, Any]:
     """Activities done against target per member and kind, for a date range,
     with each member's pacing: where they should be by now versus where they are."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         team = uow.team()
         if (start is None) != (end is None):
             raise InvalidInput("Give both --from and --to, or neither (this sprint week).", field="from")
@@ -129,6 +133,10 @@ def activity(
             members_q = members_q.where(Member.id == member_by_login(uow.session, team.id, member).id)
         members = list(uow.session.scalars(members_q))
         return {"from": start, "to": end, "members": activity_in(uow, members, start, end)}
+
+
+_KIND_METRICS = [(kind.value, METRIC_FOR_ACTIVITY[kind].value) for kind in ActivityKind]
+_PERIODS = [(period, period.value) for period in Period]
 
 
 def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) -> list[dict[str, Any]]:
@@ -147,30 +155,38 @@ def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) 
             counts[(member_id, kind)] = int(n)
     targets = _targets_in_force(uow.session, ids, end) if ids else {}
     today = clock.today()
+    # Fifty reps share a handful of target amounts: each amount's target for
+    # the range, and each target's share due by now, is worked out once.
+    in_range: dict[tuple[Decimal, Period], int] = {}
+    due: dict[int, Decimal] = {}
     out = []
     for m in members:
         per_kind: dict[str, dict[str, Any]] = {}
         mine = targets.get(m.id, {})
         done_total, target_total, expected_total = 0, 0, Decimal(0)
-        for kind in ActivityKind:
+        for kind, metric in _KIND_METRICS:
             target = None
-            metric = METRIC_FOR_ACTIVITY[kind].value
             # With targets for several periods, the shortest period rules.
-            for period in Period:
-                if (metric, period.value) in mine:
-                    amount = mine[(metric, period.value)]
-                    target = round(target_for_range(float(amount), period, start, end, team.week_start))
+            for period, period_value in _PERIODS:
+                if (metric, period_value) in mine:
+                    amount = mine[(metric, period_value)]
+                    target = in_range.get((amount, period))
+                    if target is None:
+                        target = round(target_for_range(float(amount), period, start, end, team.week_start))
+                        in_range[(amount, period)] = target
                     break
-            done = counts.get((m.id, kind.value), 0)
+            done = counts.get((m.id, kind), 0)
             entry: dict[str, Any] = {"done": done, "target": target}
             if target is not None:
-                expected = expected_by_now(target, start, end, today)
+                expected = due.get(target)
+                if expected is None:
+                    expected = due[target] = expected_by_now(target, start, end, today)
                 entry["expected_by_now"] = expected
                 entry["pace"] = pace(done, expected)
                 done_total += done
                 target_total += target
                 expected_total += expected
-            per_kind[kind.value] = entry
+            per_kind[kind] = entry
         pacing = None
         if target_total:
             pacing = {"done": done_total, "target": target_total, "expected_by_now": expected_total,

@@ -73,9 +73,16 @@ def snapshot(row: Any) -> dict[str, Any]:
 class UnitOfWork:
     """One transaction on behalf of one actor (or nobody, for init/restore)."""
 
-    def __init__(self, session: Session, actor: Actor | None) -> None:
+    def __init__(
+        self, session: Session, actor: Actor | None, *, read_only: bool = False, team: Team | None = None
+    ) -> None:
         self.session = session
         self._actor = actor
+        self._team = team
+        """The actor's team as loaded with them (held here: the session's
+        identity map keeps rows only while someone refers to them)."""
+        self.read_only = read_only
+        """A report: `record`, `add` and flushes of changes are refused."""
         self.last_change: Change | None = None
         """The newest change recorded in this transaction (for NOTIFY)."""
 
@@ -89,9 +96,10 @@ class UnitOfWork:
         require(self.actor.role, action, owns)
 
     def team(self) -> Team:
-        team = self.session.get(Team, self.actor.team_id)
-        assert team is not None
-        return team
+        if self._team is None:
+            self._team = self.session.get(Team, self.actor.team_id)
+        assert self._team is not None
+        return self._team
 
     def record(
         self,
@@ -103,6 +111,7 @@ class UnitOfWork:
         team_id: int | None = None,
     ) -> None:
         """Append to the change log in this transaction."""
+        self._refuse_if_read_only()
         change = Change(
             team_id=team_id if team_id is not None else self.actor.team_id,
             actor_id=self._actor.member_id if self._actor else None,
@@ -115,6 +124,10 @@ class UnitOfWork:
         )
         self.session.add(change)
         self.last_change = change
+
+    def _refuse_if_read_only(self) -> None:
+        if self.read_only:
+            raise SalesSprintError("A report tried to change the store; nothing was saved.")
 
     def _lock_fresh(self, row: Any) -> None:
         if self.session.get_bind().dialect.name == "sqlite":
@@ -130,6 +143,7 @@ class UnitOfWork:
 
     def add(self, entity: str, row: Any) -> Any:
         """Insert a row and log its creation."""
+        self._refuse_if_read_only()
         self.session.add(row)
         self.session.flush()
         self.record(entity, row.id, "create", None, snapshot(row))
@@ -153,34 +167,59 @@ class UnitOfWork:
             )
 
 
-def resolve_actor(session: Session, login: str | None) -> Actor | None:
+_ACTOR_AND_TEAM = select(Member, Team).join(Team, Team.id == Member.team_id)
+
+
+def resolve_actor(session: Session, login: str | None) -> tuple[Actor, Team] | None:
+    """The acting member, looked up afresh in this transaction (so a role
+    change or deactivation counts at once), and their team, loaded by the
+    same statement: nearly every use case needs it."""
     if login is None:
         return None
-    member = session.scalar(select(Member).where(Member.login == login))
-    if member is None or not member.active:
+    row = session.execute(_ACTOR_AND_TEAM.where(Member.login == login)).first()
+    member = row[0] if row is not None else None
+    if row is None or member is None or not member.active:
         raise NotFound(
             f"'{login}' is not a member of this team; check --as or SALESSPRINT_USER "
             "('salessprint member list' shows the logins)."
         )
-    return Actor(member.id, member.login, member.name, Role(member.role), member.team_id)
+    return Actor(member.id, member.login, member.name, Role(member.role), member.team_id), row[1]
 
 
 @contextmanager
-def unit_of_work(store: Store, login: str | None, *, need_actor: bool = True) -> Iterator[UnitOfWork]:
-    """Run a use case in one transaction as `login`; commit or roll back."""
+def unit_of_work(
+    store: Store, login: str | None, *, need_actor: bool = True, read_only: bool = False
+) -> Iterator[UnitOfWork]:
+    """Run a use case in one transaction as `login`; commit or roll back.
+
+    `read_only` (reports): nothing may be written. On SQLite the read then
+    does not take the write lock (writers are not kept waiting by a report);
+    on PostgreSQL it runs without BEGIN/COMMIT round trips, which changes
+    nothing for reads under READ COMMITTED (each statement has its own
+    snapshot either way).
+    """
     try:
         with store.sessions() as session:
-            if store.backend == "sqlite":
+            if read_only:
+                # Nothing is flushed behind our back (PostgreSQL would commit
+                # it at once); changes left in the session are refused below.
+                session.autoflush = False
+                if store.backend != "sqlite":
+                    session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+            elif store.backend == "sqlite":
                 session.connection(execution_options={WRITE_LOCK: True})
-            actor = resolve_actor(session, login)
+            found = resolve_actor(session, login)
+            actor, team = found if found is not None else (None, None)
             if need_actor and actor is None:
                 raise SalesSprintError(
                     "Say who you are with --as LOGIN or SALESSPRINT_USER "
                     "(or run 'salessprint init' to make yourself the admin)."
                 )
-            uow = UnitOfWork(session, actor)
+            uow = UnitOfWork(session, actor, read_only=read_only, team=team)
             try:
                 yield uow
+                if read_only and (session.new or session.dirty or session.deleted):
+                    raise SalesSprintError("A report tried to change the store; nothing was saved.")
                 if uow.last_change is not None:
                     _announce(uow)
                 session.commit()

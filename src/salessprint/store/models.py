@@ -142,6 +142,10 @@ class Deal(Versioned, Base):
         Index("ix_deals_team_rank", "team_id", "backlog_rank", "id"),
         Index("ix_deals_owner_stage", "owner_id", "stage_id"),
         Index("ix_deals_team_closed", "team_id", "closed_on"),
+        Index(
+            "ix_deals_open_rank", "team_id", "backlog_rank", "id",
+            postgresql_where=text("closed_on IS NULL"), sqlite_where=text("closed_on IS NULL"),
+        ),
         UniqueConstraint("team_id", "source", "external_id"),
     )
 
