@@ -116,3 +116,15 @@ def entries() -> list[Entry]:
             group = "dashboard" if "dashboard" in name else "report"
             out.append(Entry(name.replace("_", " "), target, group=group))
     return out
+
+# Keyset windows (issue 7): the next window of the backlog, and of a pipeline stage column.
+REGISTRY += [
+    Entry("backlog window after rank 50,000 (team)", "salessprint.services.backlog:backlog_page",
+          {"mine": False, "after": (50000.0, "deal", 50000)}, "list"),
+    Entry("backlog filtered, one match (team)", "salessprint.services.backlog:backlog_page",
+          {"mine": False, "text": "ykgjl"}, "list"),
+    Entry("pipeline stage window (Lead)", "salessprint.services.pipeline_view:stage_deals",
+          {"stage": "Lead"}, "list"),
+    Entry("pipeline stage window (Won)", "salessprint.services.pipeline_view:stage_deals",
+          {"stage": "Won"}, "list"),
+]

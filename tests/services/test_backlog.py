@@ -97,3 +97,95 @@ def test_move_in_backlog_checks_version_and_owner(backlog_store: Any) -> None:
     with pytest.raises(PermissionDenied):
         move_in_backlog(s, "rob", "deal", alpha.id, 1)
     assert titles(backlog_page(s, "rita"))[0] == "Alpha"
+
+
+def keys(page: Any) -> list[tuple[str, int]]:
+    return [(r.item_type, r.id) for r in page.rows]
+
+
+def walk(s: Any, login: str, size: int, **kwargs: Any) -> list[tuple[str, int]]:
+    """The whole list, window after window by keyset (`after` the last row)."""
+    page = backlog_page(s, login, limit=size, **kwargs)
+    out = keys(page)
+    while page.more_after:
+        page = backlog_page(s, login, limit=size, after=page.rows[-1].key, known_total=page.total, **kwargs)
+        assert 0 < len(page.rows) <= size
+        out += keys(page)
+    return out
+
+
+@pytest.mark.parametrize("tied", [False, True], ids=["ranked", "all ranks tied"])
+def test_keyset_windows_walk_the_whole_list_in_order(backlog_store: Any, tied: bool) -> None:
+    s = backlog_store
+    for i in range(4):
+        add_deal(s, "rob", title=f"Echo {i}", account="Globex", value="10")
+        add_task(s, "rob", title=f"Ping {i}", kind="email")
+    if tied:  # equal ranks: deals before tasks, then by id
+        from sqlalchemy import text
+
+        with s.engine.begin() as conn:
+            conn.execute(text("UPDATE deals SET backlog_rank = 1"))
+            conn.execute(text("UPDATE tasks SET backlog_rank = 1"))
+    whole = keys(backlog_page(s, "rita", mine=False))
+    assert len(whole) == 13
+    for size in (1, 2, 5):
+        assert walk(s, "rita", size, mine=False) == whole
+    # `before` walks back, `start` includes the row it names
+    last = backlog_page(s, "rita", mine=False, limit=3, before=backlog_page(s, "rita", mine=False).rows[-1].key)
+    assert keys(last) == whole[-4:-1] and last.more_before and last.more_after
+    middle = backlog_page(s, "rita", mine=False).rows[5]
+    again = backlog_page(s, "rita", mine=False, limit=3, start=middle.key)
+    assert keys(again) == whole[5:8]
+    # filtered and mine windows walk the same way
+    assert walk(s, "rita", 2, mine=False, text="o") == keys(backlog_page(s, "rita", mine=False, text="o"))
+    assert walk(s, "rob", 2, mine=True) == keys(backlog_page(s, "rob", mine=True))
+
+
+def test_window_says_whether_more_rows_exist(backlog_store: Any) -> None:
+    s = backlog_store
+    first = backlog_page(s, "rita", mine=False, limit=4)
+    assert not first.more_before and first.more_after
+    rest = backlog_page(s, "rita", mine=False, limit=4, after=first.rows[-1].key)
+    assert rest.more_before and not rest.more_after and len(rest.rows) == 1
+
+
+def test_the_count_is_cheap(backlog_store: Any, monkeypatch: Any) -> None:
+    """Unfiltered: one statement of index counts; filtered, a window that holds
+    the whole list needs no COUNT; a long filtered list is counted up to a cap."""
+    from benchmarks.queries import recording
+    from salessprint.services import backlog
+
+    s = backlog_store
+    with recording(s.engine) as seen:
+        page = backlog_page(s, "rita", mine=False)
+    counts = [st.sql for st in seen if "count(" in st.sql.lower()]
+    assert page.total == 5 and len(counts) == 1
+    assert "join" not in counts[0].lower()  # from deals and tasks alone
+    with recording(s.engine) as seen:
+        page = backlog_page(s, "rita", mine=False, text="a")
+    assert page.total == len(page.rows) == 5 and not any("count(" in st.sql.lower() for st in seen)
+    monkeypatch.setattr(backlog, "COUNT_CAP", 2)
+    capped = backlog_page(s, "rita", mine=False, text="a", limit=1)
+    assert capped.total == 2 and capped.total_capped and len(capped.rows) == 1
+
+
+def test_open_items_are_read_through_their_indexes(backlog_store: Any) -> None:
+    """Open deals are `closed_on IS NULL` (ix_deals_team_closed), never a join on
+    stages.kind; open tasks say `status <> 'done'` literally, the predicate of
+    the partial index ix_tasks_open_rank (a bound parameter would not match it)."""
+    from benchmarks.queries import recording
+
+    s = backlog_store
+    for text in ("", "acme"):
+        with recording(s.engine) as seen:
+            backlog_page(s, "rita", mine=False, text=text)
+        sql = " ".join(st.sql for st in seen).lower()
+        assert "stages.kind" not in sql and "deals.closed_on is null" in sql
+        assert "tasks.status != 'done'" in sql
+        if s.engine.dialect.name != "sqlite":
+            continue
+        with s.engine.connect() as conn:
+            plans = [" ".join(str(r[3]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {st.sql}", st.params))
+                     for st in seen if "backlog" in st.sql or "count(" in st.sql.lower()]
+        assert plans and all("ix_tasks_open_rank" in p for p in plans), plans
+        assert all("ix_deals_team_closed" in p and "SCAN deals" not in p for p in plans), plans

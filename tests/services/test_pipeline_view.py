@@ -72,3 +72,61 @@ def test_rotting_limit_is_the_teams(team_store, frozen: datetime) -> None:
     view = pipeline(team_store, "rita")
     assert {d.title: d.rotting for d in view.deals} == {"Exactly 21 days": False, "22 days": True}
     assert _stage(view, "Lead").rotting == 1
+
+
+def test_deals_come_in_windows_per_stage_with_full_totals(team_store, frozen: datetime) -> None:
+    """The view holds the first `per_stage` deals of each stage (oldest stage
+    change first); counts and values are aggregates over all of them;
+    `stage_deals` pages through the rest by keyset; `deep_stage` loads deeper."""
+    from salessprint.services.pipeline_view import stage_deals
+
+    store = team_store
+    for i in range(7):
+        with clock.freeze(frozen - timedelta(days=10 - i)):
+            add_deal(store, "rita", title=f"Lead {i}", account="Acme", value="100", stage="Lead")
+    for i in range(3):
+        won = add_deal(store, "rob", title=f"Won {i}", account="Beta", value="10", stage="Proposal")
+        move_deal(store, "rob", won.id, "Won")
+    view = pipeline(store, "max", per_stage=2)
+    assert [d.title for d in view.deals] == ["Lead 0", "Lead 1", "Won 0", "Won 1"]
+    assert (_stage(view, "Lead").count, _stage(view, "Lead").value) == (7, Decimal("700.00"))
+    assert (view.total_count, view.total_value) == (7, Decimal("700.00"))
+    seen = [d for d in view.deals if d.stage == "Lead"]
+    while True:
+        window = stage_deals(store, "max", "Lead", after=seen[-1].key, limit=2)
+        assert len(window.deals) <= 2
+        seen += window.deals
+        if not window.more_after:
+            break
+    assert [d.title for d in seen] == [f"Lead {i}" for i in range(7)]
+    won_rest = stage_deals(store, "max", "Won", after=view.deals[-1].key, limit=2)
+    assert [d.title for d in won_rest.deals] == ["Won 2"] and not won_rest.more_after
+    deep = pipeline(store, "max", per_stage=2, deep_stage="Lead", deep=5)
+    assert [d.title for d in deep.deals if d.stage == "Lead"] == [f"Lead {i}" for i in range(5)]
+    assert len([d for d in deep.deals if d.stage == "Won"]) == 2
+    assert [d.title for d in stage_deals(store, "rob", "Won", mine=True).deals] == ["Won 0", "Won 1", "Won 2"]
+
+
+def test_deals_in_view_are_found_through_the_closed_on_index(team_store) -> None:
+    """Open ⇔ closed_on NULL and closed this quarter are each a range of
+    ix_deals_team_closed; no statement walks all of the team's deals."""
+    from benchmarks.queries import recording
+    from salessprint.services.pipeline_view import stage_deals
+
+    store = team_store
+    add_deal(store, "rita", title="Open one", account="Acme", value="100", stage="Lead")
+    with recording(store.engine) as seen:
+        pipeline(store, "max")
+        stage_deals(store, "max", "Lead")
+        stage_deals(store, "max", "Won")
+    sql = " ".join(s.sql for s in seen).lower()
+    assert "stages.kind =" not in sql and "closed_on is null" in sql
+    if store.engine.dialect.name != "sqlite":
+        return
+    with store.engine.connect() as conn:
+        for st in seen:
+            if "deals" not in st.sql.lower():
+                continue
+            plan = " ".join(str(r[3]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {st.sql}", st.params))
+            assert "ix_deals_team_closed" in plan and "ix_deals_team_rank" not in plan, plan
+            assert "SCAN deals" not in plan, plan

@@ -298,3 +298,69 @@ async def test_edit_a_task_with_enter(demo_store: Any) -> None:
         task = get_task(demo_store, "alex", row.id)
         assert task.title == "Follow up: renewal date" and task.points == 4
         assert task.version == row.version + 1
+
+
+def held_keys(screen: BacklogScreen) -> list[tuple[str, int]]:
+    return [(r.item_type, r.id) for r in screen._rows_cache]
+
+
+async def press_settled(pilot: Any, key: str, times: int) -> None:
+    """One key at a time, each answered (a window fetched on the way is in)."""
+    for _ in range(times):
+        await pilot.press(key)
+        await settle(pilot)
+
+
+@async_test
+async def test_the_table_holds_windows_fetched_as_the_cursor_moves(demo_store: Any, monkeypatch: Any) -> None:
+    """More rows than a window: the table holds a window, moving down to its end
+    fetches the next one (keyset), at most MAX_WINDOWS are held, moving up
+    fetches earlier ones again, and a reload keeps the selected item."""
+    from salessprint.tui.screens import backlog as backlog_screen
+
+    monkeypatch.setattr(backlog_screen, "WINDOW", 10)
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_backlog(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        whole = [(r.item_type, r.id) for r in backlog_page(demo_store, "alex", mine=False).rows]
+        assert len(whole) == PAGE_SIZE  # the demo team has more than 60 open items
+        table = screen.query_one(DataTable)
+        assert table.row_count == 10 and held_keys(screen) == whole[:10]
+        assert "1–10 of" in screen_text(app)
+
+        def at() -> int:
+            row = screen.selected()
+            assert row is not None
+            return whole.index((row.item_type, row.id))
+
+        start = at()  # the cursor stayed on the item it was on in my list
+        await press_settled(pilot, "down", 9 - start)  # to the last row held
+        assert table.row_count == 20 and held_keys(screen) == whole[:20]
+        await press_settled(pilot, "down", 50)  # on to row 59
+        assert at() == 59
+        assert table.row_count == 10 * backlog_screen.MAX_WINDOWS
+        first = screen.held_offset
+        assert first > 0 and held_keys(screen) == whole[first:first + table.row_count]
+        assert f"{first + 1:,}–{first + table.row_count:,} of" in screen_text(app)
+        # a reload (after a write, or `r`) keeps the cursor on the same item
+        await pilot.press("r")
+        await settle(pilot)
+        assert at() == 59
+        # back up to the top: earlier windows come back
+        await press_settled(pilot, "up", 59)
+        assert at() == 0 and screen.held_offset == 0 and held_keys(screen)[0] == whole[0]
+        assert table.row_count <= 10 * backlog_screen.MAX_WINDOWS
+
+
+@async_test
+async def test_filter_queries_at_once_without_a_debounce(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_backlog(pilot)
+        await pilot.press("slash", *"falk")
+        await settle(pilot)  # no pause for a debounce timer
+        expected = backlog_page(demo_store, "alex", mine=True, text="falk")
+        assert screen.page is not None and screen.page.text == "falk"
+        assert [r.id for r in screen.page.rows] == [r.id for r in expected.rows]

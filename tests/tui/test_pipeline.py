@@ -199,3 +199,42 @@ def test_pipeline_snapshot_light_theme(demo_store, snap_compare) -> None:
 
     app = SalesSprintApp(demo_store, "maria", theme_name="salessprint-light")
     assert snap_compare(app, terminal_size=SIZE, run_before=loaded)
+
+
+def test_a_stage_holds_a_window_and_moving_down_fetches_the_next(demo_store, monkeypatch) -> None:
+    """More deals in a stage than a window: the screen holds the first window of
+    each stage, the stage table shows the SQL totals, moving down the deals
+    fetches the next windows, and a reload keeps the selected deal and depth."""
+    from salessprint.services.pipeline_view import pipeline
+    from salessprint.tui.screens import pipeline as pipeline_screen
+
+    monkeypatch.setattr(pipeline_screen, "WINDOW", 3)
+
+    async def scenario(pilot: Pilot[Any], app: SalesSprintApp) -> None:
+        screen = app.screen
+        assert isinstance(screen, PipelineScreen) and screen.view is not None
+        view = screen.view
+        for stage in view.stages:
+            assert len([d for d in view.deals if d.stage == stage.name]) == min(3, stage.count)
+            assert stage_count(screen, stage.name) == stage.count
+        index, stage = max(enumerate(view.stages), key=lambda pair: pair[1].count)
+        assert stage.count > 6
+        everything = [d.id for d in pipeline(demo_store, "maria", per_stage=1000).deals if d.stage == stage.name]
+        await pilot.press(*["down"] * index)  # the stages table has the focus
+        await settle(pilot)
+        assert [d.id for d in screen.shown] == everything[:3]
+        await pilot.press("tab")
+        for _ in range(stage.count - 1):
+            await pilot.press("down")
+            await settle(pilot)
+        deals = screen.query_one("#deals", DataTable)
+        assert [d.id for d in screen.shown] == everything and deals.row_count == stage.count
+        assert deals.cursor_row == stage.count - 1
+        await pilot.press("up", "up")
+        selected = screen.shown[deals.cursor_row].id
+        await pilot.press("r")
+        await settle(pilot)
+        assert [d.id for d in screen.shown] == everything  # as deep as it was
+        assert screen.shown[deals.cursor_row].id == selected
+
+    run(demo_store, "maria", scenario)

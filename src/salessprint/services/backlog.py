@@ -1,26 +1,47 @@
 """The backlog read model: open deals and open tasks in one ranked list.
 
-Built to stay fast on a big store: one page is read at a time (LIMIT/OFFSET
-over a UNION ALL of deals and tasks, ordered by rank), and the total is a
-separate COUNT. Nothing here loads the whole table.
+Built to stay fast on a big store (100,000 deals, a tenth of them open):
+- open deals are `closed_on IS NULL` (served by `ix_deals_team_closed` and
+  the rank index), open tasks are `status <> 'done'` written as a literal so
+  that it matches the partial index `ix_tasks_open_rank`;
+- a window is read by keyset (`after` / `start` / `before` a row's
+  `(rank, item_type, id)`), each side (deals, tasks) taking at most `limit`
+  rows off its index before the two are merged; the display joins (account,
+  owner, stage) are made for those rows only;
+- the text filter matches accounts, owners and stages through small
+  uncorrelated sub-selects rather than a join per deal;
+- the total is two index counts when unfiltered; filtered, a first window
+  shorter than `limit` is the total, else the count stops at `COUNT_CAP`.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import Numeric, Select, and_, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement, Numeric, Select, and_, case, cast, func, literal, literal_column, null, or_, select, union_all,
+)
 
-from salessprint.domain.enums import SprintState, StageKind, TaskStatus
+from salessprint.domain.enums import SprintState, TaskStatus
 from salessprint.domain.values import SprintView
-from salessprint.services.lookups import sprint_in_state
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.services.views import sprint_view
 from salessprint.store.db import Store
-from salessprint.store.models import Account, Deal, Member, SprintItem, Stage, Task
+from salessprint.store.models import Account, Deal, Member, Sprint, SprintItem, Stage, Task
 
 PAGE_SIZE = 100
+"""Rows in one window of the backlog."""
+COUNT_CAP = 1000
+"""A filtered list counts no further than this ("1,000+")."""
+
+BacklogKey = tuple[float, str, int]
+"""Where a row sits in the backlog's order: (rank, item_type, id)."""
+
+DONE = literal_column(f"'{TaskStatus.DONE.value}'")
+"""'done' as a literal, not a parameter: the partial index's predicate
+(`status <> 'done'`) is only used when the query says exactly that."""
 
 
 class BacklogRow(BaseModel):
@@ -43,6 +64,11 @@ class BacklogRow(BaseModel):
     sprint_number: int | None = None
     """The planned or active sprint this item is in, if any."""
 
+    @property
+    def key(self) -> BacklogKey:
+        """Its place in the order, for the next window (`after=row.key`)."""
+        return (self.rank, self.item_type, self.id)
+
 
 class BacklogPage(BaseModel):
     """A window of the backlog and how many rows the whole filtered list has."""
@@ -52,46 +78,134 @@ class BacklogPage(BaseModel):
     rows: list[BacklogRow]
     total: int
     offset: int
+    """Position of the first row in the whole list (as the caller counts it for keyset windows)."""
     mine: bool
     text: str
     sprint: SprintView | None
     """Where `pull` puts items: the planned sprint, else the active one."""
+    total_capped: bool = False
+    """The filtered list has more than `total` (= COUNT_CAP) rows: shown as "1,000+"."""
+    more_before: bool = False
+    more_after: bool = False
+    """Whether rows exist before / after this window (the screen fetches them on scroll)."""
 
 
-def _deals(uow: UnitOfWork, mine: bool, like: str | None) -> Select:  # type: ignore[type-arg]
-    query = (
+Op = Literal[">", ">=", "<"]
+
+
+def _keyset(rank: ColumnElement[float], ident: ColumnElement[int], side: str, key: BacklogKey,
+            op: Op) -> ColumnElement[bool]:
+    """This side's rows strictly after (>), from (>=) or before (<) `key` in
+    the order (rank, item_type, id); written with a plain range on rank first
+    so that an index on (team_id, backlog_rank, id) serves it."""
+    r, t, i = key
+    if side != t:  # on equal ranks the item type decides: 'deal' < 'task'
+        if op == "<":
+            return rank < r if side > t else rank <= r
+        return rank >= r if side > t else rank > r
+    if op == "<":
+        return and_(rank <= r, or_(rank < r, ident < i))
+    return and_(rank >= r, or_(rank > r, ident >= i if op == ">=" else ident > i))
+
+
+def _match(column, like: str):  # type: ignore[no-untyped-def]
+    return func.lower(column).like(like, escape="\\")
+
+
+def _like(text: str) -> str | None:
+    clean = text.strip().lower()
+    if not clean:
+        return None
+    escaped = clean.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _deal_filter(uow: UnitOfWork, mine: bool, text: str) -> list[ColumnElement[bool]]:
+    """Open deals of the team (or mine) matching `text` by title, account, owner or stage.
+
+    Accounts, owners and stages are matched by small sub-selects, evaluated
+    once, instead of a join per open deal."""
+    team_id = uow.actor.team_id
+    where: list[ColumnElement[bool]] = [Deal.team_id == team_id, Deal.closed_on.is_(None)]
+    if mine:
+        where.append(Deal.owner_id == uow.actor.member_id)
+    like = _like(text)
+    if like and text.strip().lower() not in "deal":  # "dea" matches every deal by its kind
+        where.append(or_(
+            _match(Deal.title, like),
+            Deal.account_id.in_(select(Account.id).where(Account.team_id == team_id, _match(Account.name, like))),
+            Deal.owner_id.in_(select(Member.id).where(
+                Member.team_id == team_id, or_(_match(Member.login, like), _match(Member.name, like)))),
+            Deal.stage_id.in_(select(Stage.id).where(Stage.team_id == team_id, _match(Stage.name, like))),
+        ))
+    return where
+
+
+def _task_filter(uow: UnitOfWork, mine: bool, text: str) -> list[ColumnElement[bool]]:
+    """Open tasks (the partial index's predicate, literally) of the team or mine,
+    matching `text`; needs the joins of `_task_rows` when filtered."""
+    where: list[ColumnElement[bool]] = [Task.team_id == uow.actor.team_id, Task.status != DONE]
+    if mine:
+        where.append(Task.assignee_id == uow.actor.member_id)
+    like = _like(text)
+    if like:
+        where.append(or_(
+            _match(Task.title, like), _match(Account.name, like),
+            _match(Member.login, like), _match(Member.name, like),
+            _match(Task.status, like), _match(Task.kind, like),
+            _match(Deal.title, like),
+        ))
+    return where
+
+
+def _deal_rows(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op,
+               depth: int) -> Select:  # type: ignore[type-arg]
+    """At most `depth` deals in order off the deals table alone, then joined
+    for display (account, owner, stage) — `depth` rows, not every open deal."""
+    where = _deal_filter(uow, mine, text)
+    # `rank + 0`: SQLite (no statistics) would otherwise walk the rank index
+    # over every deal of the team, closed ones included, until the window is
+    # full (the whole index for a narrow filter); the open-deals index
+    # (team_id, closed_on) finds the ~10 % open ones directly and they are sorted.
+    rank = Deal.backlog_rank + literal_column("0")
+    if key is not None:
+        where.append(_keyset(rank, Deal.id, "deal", key, op))
+    order = [rank, Deal.id] if op != "<" else [rank.desc(), Deal.id.desc()]
+    window = (
+        select(Deal.id, Deal.title, Deal.account_id, Deal.owner_id, Deal.stage_id, Deal.value, Deal.points,
+               Deal.backlog_rank, Deal.version)
+        .where(*where).order_by(*order).limit(depth).subquery("dw")
+    )
+    return (
         select(
             literal("deal").label("item_type"),
-            Deal.id.label("id"),
-            Deal.title.label("title"),
+            window.c.id.label("id"),
+            window.c.title.label("title"),
             Account.name.label("account"),
             Member.login.label("owner"),
             Member.name.label("owner_name"),
             Stage.name.label("stage"),
             literal("deal").label("kind"),
-            Deal.value.label("value"),
-            Deal.points.label("points"),
-            Deal.backlog_rank.label("rank"),
-            Deal.version.label("version"),
+            window.c.value.label("value"),
+            window.c.points.label("points"),
+            window.c.backlog_rank.label("rank"),
+            window.c.version.label("version"),
         )
-        .join(Account, Account.id == Deal.account_id)
-        .join(Member, Member.id == Deal.owner_id)
-        .join(Stage, Stage.id == Deal.stage_id)
-        .where(Deal.team_id == uow.actor.team_id, Stage.kind == StageKind.OPEN.value)
+        .select_from(window)
+        .join(Account, Account.id == window.c.account_id)
+        .join(Member, Member.id == window.c.owner_id)
+        .join(Stage, Stage.id == window.c.stage_id)
     )
-    if mine:
-        query = query.where(Deal.owner_id == uow.actor.member_id)
-    if like:
-        query = query.where(or_(
-            _match(Deal.title, like), _match(Account.name, like),
-            _match(Member.login, like), _match(Member.name, like),
-            _match(Stage.name, like), _match(literal("deal"), like),
-        ))
-    return query
 
 
-def _tasks(uow: UnitOfWork, mine: bool, like: str | None) -> Select:  # type: ignore[type-arg]
-    query = (
+def _task_rows(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op,
+               depth: int) -> Select:  # type: ignore[type-arg]
+    """At most `depth` open tasks in order, walking the partial index."""
+    where = _task_filter(uow, mine, text)
+    if key is not None:
+        where.append(_keyset(Task.backlog_rank, Task.id, "task", key, op))
+    order = [Task.backlog_rank, Task.id] if op != "<" else [Task.backlog_rank.desc(), Task.id.desc()]
+    window = (
         select(
             literal("task").label("item_type"),
             Task.id.label("id"),
@@ -109,45 +223,75 @@ def _tasks(uow: UnitOfWork, mine: bool, like: str | None) -> Select:  # type: ig
         .join(Member, Member.id == Task.assignee_id)
         .outerjoin(Deal, Deal.id == Task.deal_id)
         .outerjoin(Account, Account.id == Deal.account_id)
-        .where(Task.team_id == uow.actor.team_id, Task.status != TaskStatus.DONE.value)
+        .where(*where)
+        .order_by(*order)
+        .limit(depth)
+        .subquery("tw")
     )
-    if mine:
-        query = query.where(Task.assignee_id == uow.actor.member_id)
-    if like:
-        query = query.where(or_(
-            _match(Task.title, like), _match(Account.name, like),
-            _match(Member.login, like), _match(Member.name, like),
-            _match(Task.status, like), _match(Task.kind, like),
-            _match(Deal.title, like),
-        ))
-    return query
+    return select(window)
 
 
-def _match(column, like: str):  # type: ignore[no-untyped-def]
-    return func.lower(column).like(like, escape="\\")
+def _window(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op, limit: int,
+            offset: int = 0) -> list[dict[str, Any]]:
+    """Up to `limit` rows of the merged list after/from/before `key` (or from
+    the top, skipping `offset`), in the direction of `op`."""
+    depth = offset + limit
+    both = union_all(
+        _deal_rows(uow, mine, text, key, op, depth), _task_rows(uow, mine, text, key, op, depth)
+    ).subquery("backlog")
+    order = [both.c.rank, both.c.item_type, both.c.id]
+    if op == "<":
+        order = [c.desc() for c in order]
+    query = select(both).order_by(*order).limit(limit)
+    if offset:
+        query = query.offset(offset)
+    rows = [dict(r) for r in uow.session.execute(query).mappings().all()]
+    return rows[::-1] if op == "<" else rows
 
 
-def _like(text: str) -> str | None:
-    clean = text.strip().lower()
-    if not clean:
-        return None
-    escaped = clean.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _counted(uow: UnitOfWork, mine: bool, text: str) -> tuple[int, bool]:
+    """How many rows the whole list has, in one statement: two index counts
+    when unfiltered; filtered, each side counted no further than COUNT_CAP."""
+    deals = select(Deal.id).where(*_deal_filter(uow, mine, text))
+    tasks = (
+        select(Task.id)
+        .join(Member, Member.id == Task.assignee_id)
+        .outerjoin(Deal, Deal.id == Task.deal_id)
+        .outerjoin(Account, Account.id == Deal.account_id)
+        .where(*_task_filter(uow, mine, text))
+    ) if text.strip() else select(Task.id).where(*_task_filter(uow, mine, text))
+    if text.strip():
+        deals, tasks = deals.limit(COUNT_CAP + 1), tasks.limit(COUNT_CAP + 1)
+    n_deals = select(func.count()).select_from(deals.subquery("dc")).scalar_subquery()
+    n_tasks = select(func.count()).select_from(tasks.subquery("tc")).scalar_subquery()
+    found = uow.session.execute(select(n_deals, n_tasks)).one()
+    total = int(found[0] or 0) + int(found[1] or 0)
+    if text.strip() and total > COUNT_CAP:
+        return COUNT_CAP, True
+    return total, False
 
 
-def _counted(uow: UnitOfWork, mine: bool, like: str | None) -> int:
-    """How many rows the whole list has (two plain counts when unfiltered)."""
-    if like:
-        both = union_all(_deals(uow, mine, like), _tasks(uow, mine, like)).subquery("backlog")
-        return int(uow.session.scalar(select(func.count()).select_from(both)) or 0)
-    me, team_id = uow.actor.member_id, uow.actor.team_id
-    deals = (select(func.count()).select_from(Deal).join(Stage, Stage.id == Deal.stage_id)
-             .where(Deal.team_id == team_id, Stage.kind == StageKind.OPEN.value))
-    tasks = select(func.count()).select_from(Task).where(Task.team_id == team_id, Task.status != TaskStatus.DONE.value)
-    if mine:
-        deals = deals.where(Deal.owner_id == me)
-        tasks = tasks.where(Task.assignee_id == me)
-    return int(uow.session.scalar(deals) or 0) + int(uow.session.scalar(tasks) or 0)
+def _sprint_to_pull_into(uow: UnitOfWork):  # type: ignore[no-untyped-def]
+    """The planned sprint, else the active one (one statement)."""
+    planned_first = case((Sprint.state == SprintState.PLANNED.value, 0), else_=1)
+    return uow.session.scalar(
+        select(Sprint)
+        .where(Sprint.team_id == uow.actor.team_id,
+               Sprint.state.in_([SprintState.PLANNED.value, SprintState.ACTIVE.value]))
+        .order_by(planned_first, Sprint.number)
+        .limit(1)
+    )
+
+
+def _direction(after: BacklogKey | None, start: BacklogKey | None,
+               before: BacklogKey | None) -> tuple[BacklogKey | None, Op]:
+    if after is not None:
+        return after, ">"
+    if start is not None:
+        return start, ">="
+    if before is not None:
+        return before, "<"
+    return None, ">"
 
 
 def backlog_page(
@@ -159,31 +303,35 @@ def backlog_page(
     offset: int = 0,
     limit: int = PAGE_SIZE,
     known_total: int | None = None,
+    after: BacklogKey | None = None,
+    start: BacklogKey | None = None,
+    before: BacklogKey | None = None,
 ) -> BacklogPage:
-    """One page of open deals and tasks by backlog rank, filtered by `text`
+    """A window of open deals and tasks by backlog rank, filtered by `text`
     (title, account, owner, stage or kind); `mine` keeps my own items.
 
-    Each side (deals, tasks) reads at most `offset + limit` rows in rank order
-    off its index before the two are merged, so the first pages cost the same
-    on a store of a hundred or a hundred thousand deals. `known_total` (the
-    count from the previous page of the same list) skips the COUNT.
+    Windows are read by keyset: `after=row.key` the rows following a row,
+    `start=row.key` from that row on (a reload in place), `before=row.key`
+    the rows preceding it; `offset` then only says where the window sits in
+    the whole list. Without a key, `offset` skips rows (cheap for the first
+    pages only). `known_total` (the count from a previous window of the same
+    list) skips the COUNT.
     """
-    like = _like(text)
+    key, op = _direction(after, start, before)
+    keyset = key is not None
     with unit_of_work(store, login) as uow:
-        total = known_total if known_total is not None else _counted(uow, mine, like)
-        offset = max(0, min(offset, max(0, total - 1)))
-        depth = offset + limit
-        deals = _deals(uow, mine, like).order_by(Deal.backlog_rank, Deal.id).limit(depth).subquery("d")
-        tasks = _tasks(uow, mine, like).order_by(Task.backlog_rank, Task.id).limit(depth).subquery("t")
-        both = union_all(select(deals), select(tasks)).subquery("backlog")
-        page = uow.session.execute(
-            select(both).order_by(both.c.rank, both.c.item_type, both.c.id).offset(offset).limit(limit)
-        ).mappings().all()
-        team_id = uow.actor.team_id
-        sprint = sprint_in_state(uow.session, team_id, SprintState.PLANNED) or sprint_in_state(
-            uow.session, team_id, SprintState.ACTIVE
-        )
-        in_sprint = _sprint_numbers(uow, [(r["item_type"], r["id"]) for r in page])
+        found = _window(uow, mine, text, key, op, limit + 1, 0 if keyset else max(0, offset))
+        more = len(found) > limit
+        found = (found[1:] if op == "<" else found[:limit]) if more else found
+        capped = False
+        if known_total is not None:
+            total = known_total
+        elif text.strip() and not keyset and offset <= 0 and not more:
+            total = len(found)  # the whole filtered list fits in this window: no COUNT
+        else:
+            total, capped = _counted(uow, mine, text)
+        sprint = _sprint_to_pull_into(uow)
+        in_sprint = _sprint_numbers(uow, [(r["item_type"], r["id"]) for r in found])
         rows = [
             BacklogRow(
                 **{k: r[k] for k in ("item_type", "id", "title", "account", "owner", "owner_name", "stage",
@@ -191,16 +339,19 @@ def backlog_page(
                 value=Decimal(str(r["value"])) if r["value"] is not None else None,
                 sprint_number=in_sprint.get((r["item_type"], r["id"])),
             )
-            for r in page
+            for r in found
         ]
-        return BacklogPage(rows=rows, total=total, offset=offset, mine=mine, text=text,
-                           sprint=sprint_view(sprint) if sprint else None)
+        if op == "<":
+            more_before, more_after = more, True
+        else:
+            more_before, more_after = keyset or offset > 0, more
+        return BacklogPage(rows=rows, total=total, offset=max(0, offset), mine=mine, text=text,
+                           sprint=sprint_view(sprint) if sprint else None, total_capped=capped,
+                           more_before=more_before, more_after=more_after)
 
 
 def _sprint_numbers(uow: UnitOfWork, keys: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
-    """Which of these items sit in a planned or active sprint (one query for the page)."""
-    from salessprint.store.models import Sprint
-
+    """Which of these items sit in a planned or active sprint (one query for the window)."""
     task_ids = [i for t, i in keys if t == "task"]
     deal_ids = [i for t, i in keys if t == "deal"]
     if not keys:
@@ -246,7 +397,6 @@ def move_in_backlog(
 
     if item_type not in ("deal", "task"):
         raise InvalidInput(f"Move a 'task' or a 'deal', not '{item_type}'.", field="item")
-    like = _like(text)
     with unit_of_work(store, login) as uow:
         team_id = uow.actor.team_id
         if item_type == "task":
@@ -256,16 +406,10 @@ def move_in_backlog(
             row = deal_by_id(uow.session, team_id, item_id)
             uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, row))  # type: ignore[arg-type]
         uow.check_version(row, expected_version, item_type)
-        both = union_all(_deals(uow, mine, like), _tasks(uow, mine, like)).subquery("backlog")
-        key = (both.c.rank, both.c.item_type, both.c.id)
-        me = (row.backlog_rank, item_type, item_id)
-        from sqlalchemy import tuple_
-
-        if direction < 0:
-            cond, order = tuple_(*key) < tuple_(*me), [c.desc() for c in key]
-        else:
-            cond, order = tuple_(*key) > tuple_(*me), list(key)
-        near = list(uow.session.scalars(select(both.c.rank).where(cond).order_by(*order).limit(2)))
+        me: BacklogKey = (row.backlog_rank, item_type, item_id)
+        # The two nearest neighbours in the direction of the move, nearest first.
+        near_rows = _window(uow, mine, text, me, "<" if direction < 0 else ">", 2)
+        near = [float(r["rank"]) for r in (near_rows[::-1] if direction < 0 else near_rows)]
         if not near:
             return row.backlog_rank
         if len(near) == 1 or near[0] == near[1]:

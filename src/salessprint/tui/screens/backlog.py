@@ -1,7 +1,10 @@
 """The backlog: open deals and tasks by rank; add, edit, delete, re-rank, pull.
 
-Only one page is on screen (and in memory) at a time; the filter re-queries
-after a short pause in typing, in an exclusive worker, so a big store never
+The table holds a few windows of the list, never all of it: the first window
+comes with the count, the next one (keyset: after the last row held) when the
+cursor nears the end, the previous one when it nears the top, and the window
+furthest away is dropped. The filter queries on every keystroke, in an
+exclusive worker whose stale answers are dropped, so a big store never
 blocks the UI.
 """
 
@@ -22,8 +25,17 @@ from salessprint.services.tasks import delete_task, get_task
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
 
-FILTER_DELAY = 0.2
-"""Seconds of quiet typing before the filter queries the store."""
+FILTER_DELAY = 0.0
+"""Seconds of quiet typing before the filter queries the store: none, since a
+filtered window costs a few milliseconds and a newer keystroke cancels the
+older query's answer (exclusive worker group, generation check)."""
+WINDOW = PAGE_SIZE
+"""Rows fetched at a time."""
+MAX_WINDOWS = 3
+"""Windows the table holds at most while scrolling (the far one is dropped)."""
+PREFETCH_ROWS = 10
+"""The next window is fetched when the cursor comes this close to the last row
+held (a fifth of a window at most)."""
 
 COLUMNS = (("type", "Type"), ("title", "Title"), ("account", "Account"), ("owner", "Owner"),
            ("stage", "Stage"), ("points", "Pts"), ("value", "Value"), ("sprint", "Sprint"))
@@ -84,8 +96,16 @@ class BacklogScreen(BaseScreen):
         super().__init__()
         self.mine = True
         self.text = ""
-        self.page_offset = 0
         self.page: BacklogPage | None = None
+        """The window fetched last (its total and sprint are the list's)."""
+        self.windows: list[BacklogPage] = []
+        """What the table holds: consecutive windows of the list, at most MAX_WINDOWS."""
+        self._generation = 0
+        """Bumped when the list starts again (filter, scope, reload): older answers are dropped."""
+        self._fetching = False
+        """A scroll fetch is under way (one at a time)."""
+        self._last_cursor = 0
+        """The cursor row last seen, to tell scrolling down from scrolling up."""
         self._debounce: Timer | None = None
         self._keep_cursor: tuple[str, int] | None = None
         self._rows_cache: list[BacklogRow] = []
@@ -108,48 +128,137 @@ class BacklogScreen(BaseScreen):
         table.focus()
 
     # --- loading -----------------------------------------------------------------
-    def reload(self, *, paging: bool = False) -> None:
-        """Fetch the visible page; when only paging, the known total skips the COUNT."""
-        known = self.page.total if paging and self.page is not None else None
-        fetch = mine_else_team if self._first_answer else backlog_page
-        call_service(self.app, fetch, mine=self.mine, text=self.text, offset=self.page_offset,
-                     known_total=known, done=self.show_page, group="backlog")
+    def _fetch(self, done: Any, *, first_answer_rule: bool = False, **kwargs: Any) -> None:
+        """Ask for one window; answers to an older list (filter, scope, reload) are dropped."""
+        generation = self._generation
+        fetch = mine_else_team if first_answer_rule else backlog_page
+
+        def answer(page: BacklogPage) -> None:
+            if generation == self._generation:
+                done(page)
+
+        call_service(self.app, fetch, mine=self.mine, text=self.text, limit=WINDOW, done=answer, group="backlog",
+                     **kwargs)
+
+    def _known_total(self) -> int | None:
+        """The count of the list on screen (None when capped: then it is counted again, cheaply)."""
+        page = self.page
+        return page.total if page is not None and not page.total_capped else None
+
+    def load_top(self) -> None:
+        """The first window of a new list (filter or scope changed): replaces what is held."""
+        self._generation += 1
+        self._fetching = False
+        self._fetch(lambda page: self.show_windows([page], page), first_answer_rule=self._first_answer)
+
+    def reload(self) -> None:
+        """The window under the cursor again (after a write or a change elsewhere),
+        from the same place; the cursor stays on the same item."""
+        if not self.windows or self._first_answer:
+            self.load_top()
+            return
+        index = self._window_index(self.query_one(DataTable).cursor_row)
+        window = self.windows[index]
+        self._generation += 1
+        self._fetching = False
+        if window.offset == 0 or not window.rows:
+            self._fetch(lambda page: self.show_windows([page], page))
+        else:
+            self._fetch(lambda page: self.show_windows([page], page), start=window.rows[0].key, offset=window.offset)
 
     def action_reload(self) -> None:
         self.reload()
 
-    def show_page(self, page: BacklogPage) -> None:
-        if self._first_answer and self.mine and not page.mine and not self.text:
+    def _window_index(self, row: int) -> int:
+        for i, window in enumerate(self.windows):
+            if row < len(window.rows):
+                return i
+            row -= len(window.rows)
+        return max(0, len(self.windows) - 1)
+
+    def fetch_next(self, *, replace: bool = False) -> None:
+        """The window after the last row held: appended (scrolling) or instead (`]`)."""
+        if not self.windows or not self.windows[-1].more_after or self._fetching:
+            return
+        last = self.windows[-1]
+        self._fetching = True
+
+        def got(page: BacklogPage) -> None:
+            self._fetching = False
+            if page.rows:
+                self.show_windows([page] if replace else [*self.windows, page], page, cursor_on=0 if replace else None)
+
+        self._fetch(got, after=last.rows[-1].key, offset=last.offset + len(last.rows), known_total=self._known_total())
+
+    def fetch_previous(self, *, replace: bool = False) -> None:
+        """The window before the first row held: prepended (scrolling) or instead (`[`)."""
+        if not self.windows or not self.windows[0].more_before or self._fetching:
+            return
+        first = self.windows[0]
+        self._fetching = True
+
+        def got(page: BacklogPage) -> None:
+            self._fetching = False
+            if page.rows:
+                # The offset asked for is a guess; the rows found say where the window starts.
+                page = page.model_copy(update={"offset": max(0, first.offset - len(page.rows))})
+                self.show_windows([page] if replace else [page, *self.windows], page, cursor_on=0 if replace else None)
+
+        self._fetch(got, before=first.rows[0].key, offset=max(0, first.offset - WINDOW),
+                    known_total=self._known_total())
+
+    def show_windows(self, windows: list[BacklogPage], newest: BacklogPage, cursor_on: int | None = None) -> None:
+        """Put these windows (at most MAX_WINDOWS: the end away from `newest`, the
+        one just fetched, is dropped) in the table, keeping the cursor on the same item."""
+        if self._first_answer and self.mine and not newest.mine and not self.text:
             self.mine = False
             self.notify("You have no open items of your own, so this shows the whole team's (a switches).",
                         markup=False)
-        if (page.mine, page.text) != (self.mine, self.text):
+        if (newest.mine, newest.text) != (self.mine, self.text):
             return  # an answer to a filter the user has already typed past
         self._first_answer = False
-        self.page = page
-        self.page_offset = page.offset
-        app: Any = self.app
-        currency = app.team.currency if app.team else ""
         table = self.query_one(DataTable)
         old_row = table.cursor_row
         keep = self._keep_cursor
         if keep is None and table.row_count and 0 <= old_row < len(self._rows_cache):
             row = self._rows_cache[old_row]
             keep = (row.item_type, row.id)
-        table.clear()
-        for row in page.rows:
-            table.add_row(*row_cells(row, currency), key=f"{row.item_type}-{row.id}")
-        self._rows_cache = list(page.rows)
-        target = min(old_row, len(page.rows) - 1)
-        if keep is not None:
-            for i, row in enumerate(page.rows):
+        appended = (len(windows) == len(self.windows) + 1 and newest is windows[-1]
+                    and all(a is b for a, b in zip(windows, self.windows, strict=False)))
+        while len(windows) > MAX_WINDOWS:
+            windows = windows[1:] if newest is windows[-1] else windows[:-1]
+            appended = False
+        self.windows = list(windows)
+        self.page = newest
+        rows = [row for window in windows for row in window.rows]
+        app: Any = self.app
+        currency = app.team.currency if app.team else ""
+        target = min(old_row, len(rows) - 1) if cursor_on is None else cursor_on
+        if keep is not None and cursor_on is None:
+            for i, row in enumerate(rows):
                 if (row.item_type, row.id) == keep:
                     target = i
                     break
         self._keep_cursor = None
-        if page.rows:
-            table.move_cursor(row=max(0, target))
+        # Programmatic cursor moves are not the user scrolling: no fetch for them.
+        with self.prevent(DataTable.RowHighlighted):
+            if appended and table.row_count == len(self._rows_cache):
+                for row in newest.rows:  # scrolling on: add below, nothing above moves
+                    table.add_row(*row_cells(row, currency), key=f"{row.item_type}-{row.id}")
+            else:
+                table.clear()
+                for row in rows:
+                    table.add_row(*row_cells(row, currency), key=f"{row.item_type}-{row.id}")
+            self._rows_cache = rows
+            if rows and (target != table.cursor_row or not appended):
+                table.move_cursor(row=max(0, target))
+        self._last_cursor = max(0, target) if rows else 0
         self.update_status()
+
+    @property
+    def held_offset(self) -> int:
+        """Position in the whole list of the first row held."""
+        return self.windows[0].offset if self.windows else 0
 
     def update_status(self) -> None:
         page = self.page
@@ -161,15 +270,26 @@ class BacklogScreen(BaseScreen):
             status.append(self.text, style="italic")
             status.append("  ")
         if page is not None:
-            if page.total:
-                status.append(f"{page.offset + 1:,}–{page.offset + len(page.rows):,} of {page.total:,}")
-                if page.total > PAGE_SIZE:
-                    status.append("  ([ ] pages)")
+            if self._rows_cache:
+                total = f"{page.total:,}+" if page.total_capped else f"{page.total:,}"
+                first = self.held_offset
+                status.append(f"{first + 1:,}–{first + len(self._rows_cache):,} of {total}")
+                if self.windows[0].more_before or self.windows[-1].more_after:
+                    status.append("  (scroll for more; [ ] windows)")
             else:
                 status.append("Nothing here" + (" matches the filter." if self.text else " yet: n adds a deal, t a task."))
             if page.sprint is not None:
                 status.append(f"   p pulls into sprint {page.sprint.number} ({page.sprint.state})")
         self.query_one("#backlog-scope", Label).update(status)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Near either end of what is held, fetch the next window that way."""
+        moved, self._last_cursor = event.cursor_row - self._last_cursor, event.cursor_row
+        margin = max(1, min(PREFETCH_ROWS, WINDOW // 5))
+        if moved > 0 and event.cursor_row >= len(self._rows_cache) - margin:
+            self.fetch_next()
+        elif moved < 0 and event.cursor_row < margin:
+            self.fetch_previous()
 
     def selected(self) -> BacklogRow | None:
         table = self.query_one(DataTable)
@@ -180,9 +300,8 @@ class BacklogScreen(BaseScreen):
     # --- scope, filter, pages --------------------------------------------------
     def action_toggle_scope(self) -> None:
         self.mine = not self.mine
-        self.page_offset = 0
         self.update_status()
-        self.reload()
+        self.load_top()
 
     def action_filter(self) -> None:
         box = self.query_one("#backlog-filter", Input)
@@ -190,23 +309,26 @@ class BacklogScreen(BaseScreen):
         box.focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id != "backlog-filter":
+        if event.input.id != "backlog-filter" or event.value == self.text:
             return
         if self._debounce is not None:
             self._debounce.stop()
-        self._debounce = self.set_timer(FILTER_DELAY, lambda: self._apply_filter(event.value))
+        if FILTER_DELAY <= 0:
+            self._apply_filter(event.value)
+        else:
+            self._debounce = self.set_timer(FILTER_DELAY, lambda: self._apply_filter(event.value))
 
     def _apply_filter(self, value: str) -> None:
         self.text = value
-        self.page_offset = 0
         self.update_status()
-        self.reload()
+        self.load_top()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "backlog-filter":
             if self._debounce is not None:
                 self._debounce.stop()
-            self._apply_filter(event.value)
+            if event.value != self.text:
+                self._apply_filter(event.value)
             if not event.value:
                 event.input.display = False
             self.query_one(DataTable).focus()
@@ -222,13 +344,11 @@ class BacklogScreen(BaseScreen):
             self.query_one(DataTable).focus()
 
     def action_page(self, step: int) -> None:
-        if self.page is None:
-            return
-        new = self.page_offset + step * PAGE_SIZE
-        if new < 0 or new >= self.page.total:
-            return
-        self.page_offset = new
-        self.reload(paging=True)
+        """`]` / `[`: the next or previous window instead of what is held."""
+        if step > 0:
+            self.fetch_next(replace=True)
+        else:
+            self.fetch_previous(replace=True)
 
     # --- writes -------------------------------------------------------------------
     def _changed(self, note: str | None = None, keep: tuple[str, int] | None = None) -> None:

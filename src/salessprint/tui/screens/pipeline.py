@@ -5,6 +5,11 @@ lists the deals of the highlighted stage, oldest stage change first, with
 the days since the last stage change (rotting ones marked). Deals move with
 `m` (choose a stage), `>`/`<` (next/previous stage), `w` (won), `x` (lost,
 with a reason).
+
+Only windows of deals are held: the pipeline comes with the first window of
+each stage (the stage totals are SQL aggregates), and moving down a stage's
+list fetches its next window (keyset on the stage order). A reload fetches
+the highlighted stage as deep as the user had scrolled, so the selection stays.
 """
 
 from __future__ import annotations
@@ -19,11 +24,20 @@ from textual.widgets import DataTable, Static
 
 from salessprint.domain.errors import SalesSprintError
 from salessprint.services.deals import move_deal
-from salessprint.services.pipeline_view import PipelineDeal, PipelineView, StageSummary, pipeline
+from salessprint.services.pipeline_view import (
+    STAGE_WINDOW, PipelineDeal, PipelineView, StageSummary, StageWindow, pipeline, stage_deals,
+)
 from salessprint.tui.modals.lost_reason import LostReasonModal
 from salessprint.tui.modals.move_stage import MoveStageModal
 from salessprint.tui.screens.base import BaseScreen, theme_colour
 from salessprint.tui.service_calls import call_service
+
+
+WINDOW = STAGE_WINDOW
+"""Deals of a stage fetched at a time: the first window of every stage comes
+with the pipeline, the next one when the cursor nears the end of the column."""
+PREFETCH_ROWS = 10
+"""How close to the last deal held the cursor comes before the next window is fetched."""
 
 
 def money(currency: str, amount: Decimal) -> str:
@@ -77,6 +91,14 @@ class PipelineScreen(BaseScreen):
         self.mine = False
         self.stage_index = 0
         self.shown: list[PipelineDeal] = []
+        self.loaded: dict[str, list[PipelineDeal]] = {}
+        """The deals held per stage: a first window, plus what scrolling fetched."""
+        self._generation = 0
+        """Bumped by every reload: a window fetched for an older pipeline is dropped."""
+        self._fetching: str | None = None
+        """The stage whose next window is being fetched (one fetch at a time)."""
+        self._keep_deal: int | None = None
+        """The deal to put the cursor on when the reloaded pipeline arrives."""
         self.narrow = False
         """Below 110 columns the deals table leaves out the account."""
 
@@ -103,7 +125,7 @@ class PipelineScreen(BaseScreen):
 
     def _theme_changed(self, _theme: str) -> None:
         if self.view is not None:
-            self.show_pipeline(self.view)
+            self.render_pipeline()
 
     def _build_deal_columns(self) -> None:
         """Narrow terminals drop the account column so days and flags stay visible."""
@@ -126,13 +148,35 @@ class PipelineScreen(BaseScreen):
 
     # -- loading ---------------------------------------------------------
     def reload(self) -> None:
-        call_service(self.app, pipeline, mine=self.mine, done=self.show_pipeline, group="pipeline")
+        """The pipeline again, the highlighted stage as deep as it was scrolled."""
+        self._generation += 1
+        self._fetching = None
+        stage = self.current_stage()
+        if self._keep_deal is None and self.shown:
+            self._keep_deal = self.shown[min(self.query_one("#deals", DataTable).cursor_row, len(self.shown) - 1)].id
+        generation = self._generation
+
+        def answer(view: PipelineView) -> None:
+            if generation == self._generation:
+                self.show_pipeline(view)
+
+        call_service(self.app, pipeline, mine=self.mine, per_stage=WINDOW,
+                     deep_stage=stage.name if stage else None, deep=len(self.shown), done=answer, group="pipeline")
 
     def action_reload(self) -> None:
         self.reload()
 
     def show_pipeline(self, view: PipelineView) -> None:
         self.view = view
+        self.loaded = {}
+        for deal in view.deals:
+            self.loaded.setdefault(deal.stage, []).append(deal)
+        self.render_pipeline()
+
+    def render_pipeline(self) -> None:
+        """Totals, stages and the highlighted stage's deals, from what is held."""
+        view = self.view
+        assert view is not None
         cur = view.currency
         totals = Text()
         totals.append("My open pipeline" if view.mine else "Open pipeline", style="bold")
@@ -181,7 +225,7 @@ class PipelineScreen(BaseScreen):
         if stage is None or self.view is None:
             self.shown = []
             return
-        self.shown = [d for d in self.view.deals if d.stage == stage.name]
+        self.shown = list(self.loaded.get(stage.name, []))
         title = Text(f"{stage.name}: {stage.count} deal{'s' if stage.count != 1 else ''}")
         if stage.kind == "open":
             title.append("  · days = days since the last stage change; ", style="dim")
@@ -192,8 +236,41 @@ class PipelineScreen(BaseScreen):
         self.query_one("#deals-title", Static).update(title)
         for deal in self.shown:
             table.add_row(*self._deal_cells(deal, self.view.currency), key=str(deal.id))
+        keep, self._keep_deal = self._keep_deal, None
         if self.shown:
-            table.move_cursor(row=min(old_row, len(self.shown) - 1))
+            row = next((i for i, d in enumerate(self.shown) if d.id == keep), min(old_row, len(self.shown) - 1))
+            with self.prevent(DataTable.RowHighlighted):
+                table.move_cursor(row=row)
+
+    def more_in_stage(self, stage: StageSummary) -> bool:
+        """Whether the stage has deals beyond those held."""
+        return len(self.loaded.get(stage.name, [])) < stage.count
+
+    def fetch_more(self) -> None:
+        """The next window of the highlighted stage, appended below its deals."""
+        stage = self.current_stage()
+        if stage is None or not self.shown or self._fetching is not None or not self.more_in_stage(stage):
+            return
+        self._fetching = stage.name
+        generation = self._generation
+
+        def got(window: StageWindow) -> None:
+            self._fetching = None
+            if generation != self._generation or self.view is None:
+                return
+            held = self.loaded.setdefault(window.stage, [])
+            known = {d.id for d in held}
+            fresh = [d for d in window.deals if d.id not in known]
+            held.extend(fresh)
+            current = self.current_stage()
+            if current is not None and current.name == window.stage:
+                table = self.query_one("#deals", DataTable)
+                for deal in fresh:
+                    table.add_row(*self._deal_cells(deal, self.view.currency), key=str(deal.id))
+                self.shown.extend(fresh)
+
+        call_service(self.app, stage_deals, stage.name, mine=self.mine, after=self.shown[-1].key, limit=WINDOW,
+                     done=got, group="pipeline-more")
 
     def _deal_cells(self, deal: PipelineDeal, currency: str) -> list[Text]:
         rot = f"bold {self.colour('rotting')}"
@@ -213,6 +290,8 @@ class PipelineScreen(BaseScreen):
         if event.data_table.id == "stages" and event.cursor_row != self.stage_index:
             self.stage_index = event.cursor_row
             self.show_stage_deals()
+        elif event.data_table.id == "deals" and event.cursor_row >= len(self.shown) - max(1, min(PREFETCH_ROWS, WINDOW // 5)):
+            self.fetch_more()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "stages":
