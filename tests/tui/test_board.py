@@ -141,3 +141,49 @@ def test_board_projector_snapshot(demo_store: Any, snap_compare: Any) -> None:
         assert pilot.app.theme == "projector"
 
     assert snap_compare(make_app(demo_store, "alex", theme="projector"), terminal_size=(200, 50), run_before=ready)
+
+
+@async_test
+async def test_a_move_shows_the_returned_card_in_place_before_any_reload(demo_store: Any, monkeypatch: Any) -> None:
+    """The moved card lands in its new lane from what move_card returned, with
+    the selection on it; a reload that finds nothing new repaints nothing."""
+    import threading
+
+    from salessprint.tui.screens import board as board_module
+
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        first = screen.cards["todo"][0]
+        done_lane = screen.query_one("#cards-done", OptionList)
+        done_options = list(done_lane.options)
+        gate = threading.Event()
+        loads: list[int] = []
+
+        def held_reload(store: Any, login: str, *args: Any, **kwargs: Any) -> Any:
+            loads.append(1)
+            gate.wait(10)  # no reload answers until the move is on screen
+            return sprint_items(store, login, *args, **kwargs)
+
+        monkeypatch.setattr(board_module, "sprint_items", held_reload)
+        await pilot.press("shift+right")
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if first.id in [c.id for c in screen.cards["doing"]]:
+                break
+        assert not gate.is_set()
+        doing = screen.query_one("#cards-doing", OptionList)
+        assert first.id in [c.id for c in screen.cards["doing"]]
+        assert first.id not in [c.id for c in screen.cards["todo"]]
+        assert doing.has_focus and screen.cards["doing"][doing.highlighted or 0].id == first.id
+        assert list(done_lane.options) == done_options and all(
+            a is b for a, b in zip(done_lane.options, done_options))  # the untouched lane was not rebuilt
+        doing_options = list(doing.options)
+        gate.set()
+        await settle(pilot)
+        assert loads  # the background reload ran ...
+        assert all(a is b for a, b in zip(doing.options, doing_options))  # ... and, finding nothing new, kept the lists
+        assert screen.cards["doing"][doing.highlighted or 0].id == first.id
+        assert _cards(demo_store)[first.id].status == "doing"

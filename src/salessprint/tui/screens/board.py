@@ -76,6 +76,10 @@ class BoardScreen(BaseScreen):
         self.rep: str | None = None
         """Login whose cards are shown, or None for everyone."""
         self._follow: int | None = None
+        """A card id to select (and focus its lane) at the next paint: the card just moved."""
+        self.lane_cards: dict[str, list[SprintItemView]] = {}
+        """What each lane's list shows now, in order (the cards its options stand for)."""
+        self._painted = False
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -101,41 +105,36 @@ class BoardScreen(BaseScreen):
         return {"todo": app.team.wip_todo, "doing": app.team.wip_doing}.get(status)
 
     def show_cards(self, cards: list[SprintItemView]) -> None:
-        self.all_cards = [c for c in cards if not c.removed]
+        fresh = [c for c in cards if not c.removed]
+        if fresh == self.all_cards and self._painted:
+            # A background reload that found nothing new (e.g. the echo of my
+            # own move): nothing to repaint.
+            self._follow = None
+            return
+        self.all_cards = fresh
         self.render_lanes()
 
     def render_lanes(self) -> None:
+        """Fill the lanes from `all_cards`; a lane whose cards did not change is left alone."""
         app: Any = self.app
         currency = app.team.currency if app.team else ""
         shown = [c for c in self.all_cards if self.rep is None or c.owner == self.rep]
         self.cards = {s: [c for c in shown if c.status == s] for s, _ in LANES}
         for status, title in LANES:
-            lane = self.query_one(f"#cards-{status}", OptionList)
-            highlighted = lane.highlighted
-            lane.clear_options()
-            options: list[Option | None] = []
-            for c in self.cards[status]:
-                options += [Option(card_text(c, currency), id=str(c.id)), None]  # None: a divider line
-            lane.add_options(options[:-1])
-            if self.cards[status]:
-                lane.highlighted = min(highlighted or 0, len(self.cards[status]) - 1)
-                if self._follow is not None:
-                    for i, c in enumerate(self.cards[status]):
-                        if c.id == self._follow:
-                            lane.highlighted = i
-                            lane.focus()
-            in_lane = [c for c in self.all_cards if c.status == status]
+            self._fill_lane(status, currency)
+            in_lane = sum(1 for c in self.all_cards if c.status == status)
             points = sum(c.points for c in self.cards[status])
             heading = Text(f"{title}  {len(self.cards[status])} cards · {points} pt")
             limit = self.wip_limit(status)
             box = self.query_one(f"#lane-{status}", Lane)
             if limit is not None:
-                heading.append(f"  WIP {len(in_lane)}/{limit}")
-                if len(in_lane) > limit:
+                heading.append(f"  WIP {in_lane}/{limit}")
+                if in_lane > limit:
                     heading.append("  over limit!", style="bold")
-            box.set_class(limit is not None and len(in_lane) > limit, "over-wip")
+            box.set_class(limit is not None and in_lane > limit, "over-wip")
             self.query_one(f"#lane-{status} .lane-title", Label).update(heading)
         self._follow = None
+        self._painted = True
         status_line = Text()
         if not self.all_cards:
             status_line.append("No cards: no active sprint yet, or nothing pulled in. "
@@ -149,6 +148,32 @@ class BoardScreen(BaseScreen):
                 status_line.append(name, style="bold")
             status_line.append("  (f: filter rep)   shift+←/→ or < > moves the selected card")
         self.query_one("#board-status", Label).update(status_line)
+
+    def _fill_lane(self, status: str, currency: str) -> None:
+        """Put a lane's cards in its list, keeping the selection on the same card.
+
+        Only a lane whose cards changed is rebuilt (a card move touches two
+        lanes); the followed card (just moved) is selected and its lane focused.
+        """
+        lane = self.query_one(f"#cards-{status}", OptionList)
+        cards = self.cards[status]
+        before = self.lane_cards.get(status, [])
+        if cards != before:
+            highlighted = lane.highlighted
+            selected = before[highlighted].id if highlighted is not None and highlighted < len(before) else None
+            options: list[Option | None] = []
+            for c in cards:
+                options += [Option(card_text(c, currency), id=str(c.id)), None]  # None: a divider line
+            lane.set_options(options[:-1])
+            self.lane_cards[status] = list(cards)
+            if cards:
+                index = next((i for i, c in enumerate(cards) if c.id == selected), None)
+                lane.highlighted = index if index is not None else min(highlighted or 0, len(cards) - 1)
+        if self._follow is not None:
+            index = next((i for i, c in enumerate(cards) if c.id == self._follow), None)
+            if index is not None:
+                lane.highlighted = index
+                lane.focus()
 
     def _focused_lane(self) -> int:
         for i, (status, _) in enumerate(LANES):
@@ -197,5 +222,9 @@ class BoardScreen(BaseScreen):
             title = dict(LANES)[card.status]
             self.notify(f"{title} now holds {count} cards; its WIP limit is {limit}.", title="Over WIP limit",
                         severity="warning", markup=False)
+        # The card as the service returned it goes in place at once; the
+        # reload behind it only repaints if someone else changed something.
+        self.all_cards = [card if c.id == card.id else c for c in self.all_cards]
         self._follow = card.id
+        self.render_lanes()
         self.reload()
