@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, ProgressBar
+from textual.widgets import DataTable, Input
 
 from salessprint.services.activities import list_activities
 from salessprint.services.activity_view import my_goals
@@ -41,7 +41,7 @@ def test_l_then_c_logs_a_call_that_counts_towards_the_goal(demo_store) -> None:
         screen = app.screen
         bar = screen.query_one("#today-call", GoalBar)
         assert (bar.done, bar.target) == (before_today, 12)  # alex: 12 calls a day
-        progress = bar.query_one(ProgressBar).progress
+        progress = bar.progress
         await pilot.press("l")
         await pilot.pause()
         assert isinstance(app.screen, LogActivityModal)
@@ -50,7 +50,7 @@ def test_l_then_c_logs_a_call_that_counts_towards_the_goal(demo_store) -> None:
         assert isinstance(app.screen, ActivityScreen)
         assert calls_done(demo_store, "alex") == (before_today + 1, before_week + 1)
         assert bar.done == before_today + 1
-        assert bar.query_one(ProgressBar).progress == progress + 1
+        assert bar.progress == progress + 1
         week = screen.query_one("#week-call", GoalBar)
         assert week.done == before_week + 1
         goal = next(g for g in my_goals(demo_store, "alex").week_goals if g.kind == "call")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import OptionList
 
 from salessprint.services.sprints import move_card, sprint_items
 from salessprint.tui.screens.board import BoardScreen, Lane
+from salessprint.tui.widgets.card_list import CardList
 from tests.tui._harness import async_test, make_app, screen_text, settle
 
 
@@ -25,13 +25,13 @@ async def test_board_opens_first_with_the_team_and_cards(demo_store: Any) -> Non
         assert "Northwind Field Sales" in text
         assert "Alex Novak (rep)" in text
         await pilot.press("right")
-        assert app.screen.query_one("#cards-doing", OptionList).has_focus
+        assert app.screen.query_one("#cards-doing", CardList).has_focus
         await pilot.press("left", "left")
-        assert app.screen.query_one("#cards-done", OptionList).has_focus  # wraps around
+        assert app.screen.query_one("#cards-done", CardList).has_focus  # wraps around
         await pilot.press("l")
-        assert app.screen.query_one("#cards-todo", OptionList).has_focus
+        assert app.screen.query_one("#cards-todo", CardList).has_focus
         todo = [c for c in sprint_items(demo_store, "alex") if c.status == "todo" and not c.removed]
-        assert app.screen.query_one("#cards-todo", OptionList).option_count == len(todo)
+        assert app.screen.query_one("#cards-todo", CardList).item_count == len(todo)
         assert todo[0].title in text
 
 
@@ -49,7 +49,7 @@ async def test_shift_right_moves_my_card_to_doing_in_the_store(demo_store: Any) 
         assert _cards(demo_store)[first.id].status == "doing"
         assert first.id in [c.id for c in screen.cards["doing"]]
         # the moved card stays selected, so a second press moves it on to Done
-        assert screen.query_one("#cards-doing", OptionList).has_focus
+        assert screen.query_one("#cards-doing", CardList).has_focus
         await pilot.press("greater_than_sign")
         await settle(pilot)
         assert _cards(demo_store)[first.id].status == "done"
@@ -63,7 +63,7 @@ async def test_a_rep_cannot_move_someone_elses_card(demo_store: Any) -> None:
         screen = app.screen
         others = [c for c in screen.cards["todo"] if c.owner != "alex"]
         index = screen.cards["todo"].index(others[0])
-        screen.query_one("#cards-todo", OptionList).highlighted = index
+        screen.query_one("#cards-todo", CardList).highlighted = index
         await pilot.press("shift+right")
         await settle(pilot)
         assert _cards(demo_store)[others[0].id].status == "todo"
@@ -141,3 +141,48 @@ def test_board_projector_snapshot(demo_store: Any, snap_compare: Any) -> None:
         assert pilot.app.theme == "projector"
 
     assert snap_compare(make_app(demo_store, "alex", theme="projector"), terminal_size=(200, 50), run_before=ready)
+
+
+@async_test
+async def test_a_move_shows_the_returned_card_in_place_before_any_reload(demo_store: Any, monkeypatch: Any) -> None:
+    """The moved card lands in its new lane from what move_card returned, with
+    the selection on it; a reload that finds nothing new repaints nothing."""
+    import threading
+
+    from salessprint.tui.screens import board as board_module
+
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        first = screen.cards["todo"][0]
+        done_lane = screen.query_one("#cards-done", CardList)
+        done_items = done_lane.items
+        gate = threading.Event()
+        loads: list[int] = []
+
+        def held_reload(store: Any, login: str, *args: Any, **kwargs: Any) -> Any:
+            loads.append(1)
+            gate.wait(10)  # no reload answers until the move is on screen
+            return sprint_items(store, login, *args, **kwargs)
+
+        monkeypatch.setattr(board_module, "sprint_items", held_reload)
+        await pilot.press("shift+right")
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if first.id in [c.id for c in screen.cards["doing"]]:
+                break
+        assert not gate.is_set()
+        doing = screen.query_one("#cards-doing", CardList)
+        assert first.id in [c.id for c in screen.cards["doing"]]
+        assert first.id not in [c.id for c in screen.cards["todo"]]
+        assert doing.has_focus and screen.cards["doing"][doing.highlighted or 0].id == first.id
+        assert done_lane.items is done_items  # the untouched lane was not refilled
+        doing_items = doing.items
+        gate.set()
+        await settle(pilot)
+        assert loads  # the background reload ran ...
+        assert doing.items is doing_items  # ... and, finding nothing new, left the lanes alone
+        assert screen.cards["doing"][doing.highlighted or 0].id == first.id
+        assert _cards(demo_store)[first.id].status == "doing"

@@ -288,3 +288,28 @@ async def _drive(ws_url: str, url: str) -> str:
             if "Sprint goal and outcome" in text:
                 break
         return text
+
+
+def test_opening_the_review_loads_it_once(demo_store: Any, monkeypatch: Any) -> None:
+    """Mount and resume both used to load: the review ran twice per opening."""
+    from salessprint.tui.screens import review as review_module
+
+    calls: list[int] = []
+
+    def counted(store: Any, login: str) -> Any:
+        calls.append(1)
+        return review(store, login)
+
+    monkeypatch.setattr(review_module, "review", counted)
+
+    async def run() -> None:
+        app = SalesSprintApp(demo_store, "maria")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("f5")
+            await settle(app, pilot)
+            assert isinstance(app.screen, ReviewScreen)
+            assert calls == [1]
+            assert title(app) == "Sprint 13 · Sprint goal and outcome"
+
+    asyncio.run(run())

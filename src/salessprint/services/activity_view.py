@@ -1,7 +1,10 @@
 """The activity read model: my goals today and this week, and my latest logs.
 
 Done counts are one SQL GROUP BY over my activities this week (a CASE picks
-out today's); targets are the ones in force, scaled to the day and the week
+out today's); both queries filter on the member alone (a member belongs to
+one team), so they walk the (member_id, occurred_at) index: with the team in
+the filter SQLite walks the team's index instead and, for a member with few
+activities (a manager), scans all of the team's million rows; targets are the ones in force, scaled to the day and the week
 pro rata over working days (domain.calendar.target_for_range). "Today" and
 "this week" are in the team's timezone.
 """
@@ -86,8 +89,7 @@ def my_goals(store: Store, login: str, recent: int = 8) -> ActivityGoalsView:
             kind: (int(day), int(week))
             for kind, day, week in uow.session.execute(
                 select(Activity.kind, func.sum(case((is_today, 1), else_=0)), func.count(Activity.id))
-                .where(Activity.team_id == team.id, Activity.member_id == me,
-                       Activity.occurred_at >= week_lo, Activity.occurred_at < week_hi)
+                .where(Activity.member_id == me, Activity.occurred_at >= week_lo, Activity.occurred_at < week_hi)
                 .group_by(Activity.kind)
             )
         }
@@ -104,7 +106,7 @@ def my_goals(store: Store, login: str, recent: int = 8) -> ActivityGoalsView:
         rows = uow.session.execute(
             select(Activity.id, Activity.kind, Activity.occurred_at, Activity.deal_id, Deal.title, Activity.outcome)
             .outerjoin(Deal, Deal.id == Activity.deal_id)
-            .where(Activity.team_id == team.id, Activity.member_id == me)
+            .where(Activity.member_id == me)
             .order_by(Activity.occurred_at.desc(), Activity.id.desc())
             .limit(recent)
         ).all()

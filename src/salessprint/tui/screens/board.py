@@ -6,48 +6,54 @@ column shows its WIP limit (from the team's settings) and warns when over.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, OptionList
-from textual.widgets.option_list import Option
+from textual.widgets import Label
 
 from salessprint.domain.values import SprintItemView
 from salessprint.services.sprints import move_card, sprint_items
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
+from salessprint.tui.widgets.card_list import CardList
 
 LANES = (("todo", "To do"), ("doing", "Doing"), ("done", "Done"))
 
 
+def card_lines(card: SprintItemView, currency: str = "") -> tuple[Text, Text]:
+    """A card as two lines of plain text: the title, then owner, points, value, account."""
+    title = Text(" ".join(card.title.split()), style="bold")
+    details = Text(f"{card.owner_name} · {card.points} pt")
+    if card.value is not None:
+        details.append(f" · {currency} {card.value:,.0f}".replace("  ", " "))
+    if card.account:
+        details.append(" · ")
+        details.append(" ".join(card.account.split()), style="italic")
+    return title, details
+
+
 def card_text(card: SprintItemView, currency: str = "") -> Text:
     """A card as plain text: title, then owner, points and value."""
-    text = Text(no_wrap=False)
-    text.append(card.title, style="bold")
-    text.append("\n")
-    text.append(f"{card.owner_name} · {card.points} pt")
-    if card.value is not None:
-        text.append(f" · {currency} {card.value:,.0f}".replace("  ", " "))
-    if card.account:
-        text.append(" · ")
-        text.append(card.account, style="italic")
-    return text
+    title, details = card_lines(card, currency)
+    return Text("\n").join([title, details])
 
 
 class Lane(Vertical):
     """One column of the board."""
 
-    def __init__(self, status: str, title: str) -> None:
+    def __init__(self, status: str, title: str, render_card: Callable[[SprintItemView], tuple[Text, Text]]) -> None:
         super().__init__(id=f"lane-{status}", classes="lane")
         self.status = status
         self.lane_title = title
+        self.render_card = render_card
 
     def compose(self) -> ComposeResult:
         yield Label(self.lane_title, classes="lane-title")
-        yield OptionList(id=f"cards-{self.status}", classes="cards")
+        yield CardList(self.render_card, id=f"cards-{self.status}", classes="cards")
 
 
 class BoardScreen(BaseScreen):
@@ -76,17 +82,23 @@ class BoardScreen(BaseScreen):
         self.rep: str | None = None
         """Login whose cards are shown, or None for everyone."""
         self._follow: int | None = None
+        """A card id to select (and focus its lane) at the next paint: the card just moved."""
+        self._painted = False
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Label("", id="board-status", classes="screen-status")
         with Horizontal(id="lanes"):
             for status, title in LANES:
-                yield Lane(status, title)
+                yield Lane(status, title, self._card_lines)
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        self.query_one("#cards-todo", OptionList).focus()
+        self.query_one("#cards-todo", CardList).focus()
+
+    def _card_lines(self, card: SprintItemView) -> tuple[Text, Text]:
+        app: Any = self.app
+        return card_lines(card, app.team.currency if app.team else "")
 
     def reload(self) -> None:
         call_service(self.app, sprint_items, done=self.show_cards, group="board")
@@ -101,41 +113,34 @@ class BoardScreen(BaseScreen):
         return {"todo": app.team.wip_todo, "doing": app.team.wip_doing}.get(status)
 
     def show_cards(self, cards: list[SprintItemView]) -> None:
-        self.all_cards = [c for c in cards if not c.removed]
+        fresh = [c for c in cards if not c.removed]
+        if fresh == self.all_cards and self._painted:
+            # A background reload that found nothing new (e.g. the echo of my
+            # own move): nothing to repaint.
+            self._follow = None
+            return
+        self.all_cards = fresh
         self.render_lanes()
 
     def render_lanes(self) -> None:
-        app: Any = self.app
-        currency = app.team.currency if app.team else ""
+        """Fill the lanes from `all_cards`; a lane whose cards did not change is left alone."""
         shown = [c for c in self.all_cards if self.rep is None or c.owner == self.rep]
         self.cards = {s: [c for c in shown if c.status == s] for s, _ in LANES}
         for status, title in LANES:
-            lane = self.query_one(f"#cards-{status}", OptionList)
-            highlighted = lane.highlighted
-            lane.clear_options()
-            options: list[Option | None] = []
-            for c in self.cards[status]:
-                options += [Option(card_text(c, currency), id=str(c.id)), None]  # None: a divider line
-            lane.add_options(options[:-1])
-            if self.cards[status]:
-                lane.highlighted = min(highlighted or 0, len(self.cards[status]) - 1)
-                if self._follow is not None:
-                    for i, c in enumerate(self.cards[status]):
-                        if c.id == self._follow:
-                            lane.highlighted = i
-                            lane.focus()
-            in_lane = [c for c in self.all_cards if c.status == status]
+            self._fill_lane(status)
+            in_lane = sum(1 for c in self.all_cards if c.status == status)
             points = sum(c.points for c in self.cards[status])
             heading = Text(f"{title}  {len(self.cards[status])} cards · {points} pt")
             limit = self.wip_limit(status)
             box = self.query_one(f"#lane-{status}", Lane)
             if limit is not None:
-                heading.append(f"  WIP {len(in_lane)}/{limit}")
-                if len(in_lane) > limit:
+                heading.append(f"  WIP {in_lane}/{limit}")
+                if in_lane > limit:
                     heading.append("  over limit!", style="bold")
-            box.set_class(limit is not None and len(in_lane) > limit, "over-wip")
+            box.set_class(limit is not None and in_lane > limit, "over-wip")
             self.query_one(f"#lane-{status} .lane-title", Label).update(heading)
         self._follow = None
+        self._painted = True
         status_line = Text()
         if not self.all_cards:
             status_line.append("No cards: no active sprint yet, or nothing pulled in. "
@@ -150,15 +155,36 @@ class BoardScreen(BaseScreen):
             status_line.append("  (f: filter rep)   shift+←/→ or < > moves the selected card")
         self.query_one("#board-status", Label).update(status_line)
 
+    def _fill_lane(self, status: str) -> None:
+        """Put a lane's cards in its list, keeping the selection on the same card.
+
+        Only a lane whose cards changed gets new items (a card move touches two
+        lanes); the list draws only the cards on screen. The followed card
+        (just moved) is selected and its lane focused.
+        """
+        lane = self.query_one(f"#cards-{status}", CardList)
+        cards = self.cards[status]
+        before = lane.items
+        if cards != before:
+            highlighted = lane.highlighted
+            selected = before[highlighted].id if highlighted is not None and highlighted < len(before) else None
+            index = next((i for i, c in enumerate(cards) if c.id == selected), None)
+            lane.set_items(cards, highlighted=index)
+        if self._follow is not None:
+            index = next((i for i, c in enumerate(cards) if c.id == self._follow), None)
+            if index is not None:
+                lane.highlighted = index
+                lane.focus()
+
     def _focused_lane(self) -> int:
         for i, (status, _) in enumerate(LANES):
-            if self.query_one(f"#cards-{status}", OptionList).has_focus:
+            if self.query_one(f"#cards-{status}", CardList).has_focus:
                 return i
         return 0
 
     def action_focus_lane(self, step: int) -> None:
         i = (self._focused_lane() + step) % len(LANES)
-        self.query_one(f"#cards-{LANES[i][0]}", OptionList).focus()
+        self.query_one(f"#cards-{LANES[i][0]}", CardList).focus()
 
     def action_filter_rep(self) -> None:
         reps = sorted({(c.owner_name, c.owner) for c in self.all_cards})
@@ -174,7 +200,7 @@ class BoardScreen(BaseScreen):
 
     def selected_card(self) -> SprintItemView | None:
         status = LANES[self._focused_lane()][0]
-        lane = self.query_one(f"#cards-{status}", OptionList)
+        lane = self.query_one(f"#cards-{status}", CardList)
         if lane.highlighted is None or not self.cards[status]:
             return None
         return self.cards[status][lane.highlighted]
@@ -197,5 +223,9 @@ class BoardScreen(BaseScreen):
             title = dict(LANES)[card.status]
             self.notify(f"{title} now holds {count} cards; its WIP limit is {limit}.", title="Over WIP limit",
                         severity="warning", markup=False)
+        # The card as the service returned it goes in place at once; the
+        # reload behind it only repaints if someone else changed something.
+        self.all_cards = [card if c.id == card.id else c for c in self.all_cards]
         self._follow = card.id
+        self.render_lanes()
         self.reload()

@@ -183,8 +183,8 @@ class ReviewScreen(Screen[None]):
 
     PROJECTOR = "projector"
 
-    def on_mount(self) -> None:
-        self.reload()
+    # No load on mount: a mode screen is resumed right after it is mounted,
+    # and loading in both places ran the review (seconds on a large store) twice.
 
     def on_screen_resume(self) -> None:
         app: Any = self.app

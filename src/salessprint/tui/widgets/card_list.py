@@ -1,0 +1,152 @@
+"""A windowed list of two-line items (board cards): only the visible ones are drawn.
+
+An `OptionList` measures every option (wrapping its text) whenever one is
+added or removed, so a lane of a few hundred cards costs tens of milliseconds
+per change on the UI thread. Here every item is exactly `ITEM_HEIGHT` lines
+(two lines of text and a rule), so the list's height is arithmetic, and
+`render_line` draws only the lines on screen; an item's text is built when it
+first scrolls into view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+from rich.segment import Segment
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+T = TypeVar("T")
+
+ITEM_HEIGHT = 3
+"""Lines per item: a heading line, a detail line, and a rule (none after the last)."""
+
+
+class CardList(ScrollView, Generic[T], can_focus=True):
+    """Items drawn two lines each by `render_item`; `highlighted` is the selected index."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"card-list--cursor", "card-list--rule"}
+    DEFAULT_CSS = """
+    CardList {
+        background: $surface;
+    }
+    CardList > .card-list--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+    }
+    CardList:focus > .card-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    CardList > .card-list--rule {
+        color: $panel-lighten-2;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="cards.up", tooltip="Select the card above"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="cards.down", tooltip="Select the card below"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="cards.page_up", tooltip="A page of cards up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="cards.page_down",
+                tooltip="A page of cards down"),
+        Binding("home", "first", "First", show=False, id="cards.first", tooltip="Select the first card"),
+        Binding("end", "last", "Last", show=False, id="cards.last", tooltip="Select the last card"),
+    ]
+
+    highlighted: reactive[int | None] = reactive(None)
+    """Index of the selected item, or None when the list is empty."""
+
+    def __init__(self, render_item: Callable[[T], tuple[Text, Text]], *, id: str | None = None,  # noqa: A002
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.render_item = render_item
+        self.items: list[T] = []
+        self._texts: dict[int, tuple[Text, Text]] = {}
+        """The two lines of the items drawn so far, by index (built on first sight)."""
+
+    # -- content --------------------------------------------------------
+    @property
+    def item_count(self) -> int:
+        return len(self.items)
+
+    def set_items(self, items: Sequence[T], highlighted: int | None = None) -> None:
+        """Show `items`; select `highlighted` (clamped), else keep the index."""
+        keep = self.highlighted if highlighted is None else highlighted
+        self.items = list(items)
+        self._texts.clear()
+        self._resize_virtual()
+        self.highlighted = None if not self.items else min(keep or 0, len(self.items) - 1)
+        self.refresh()
+
+    def _resize_virtual(self) -> None:
+        lines = max(0, len(self.items) * ITEM_HEIGHT - 1)
+        self.virtual_size = Size(self.scrollable_content_region.width, lines)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._resize_virtual()
+        self.refresh()
+
+    # -- selection --------------------------------------------------------
+    def validate_highlighted(self, value: int | None) -> int | None:
+        if value is None or not self.items:
+            return None
+        return max(0, min(value, len(self.items) - 1))
+
+    def watch_highlighted(self) -> None:
+        self.scroll_to_highlight()
+        self.refresh()
+
+    def scroll_to_highlight(self) -> None:
+        if self.highlighted is None or not self.is_mounted:
+            return
+        top = self.highlighted * ITEM_HEIGHT
+        self.scroll_to_region(Region(0, top, 1, ITEM_HEIGHT - 1), animate=False, force=True, x_axis=False)
+
+    def on_show(self) -> None:
+        self.scroll_to_highlight()
+
+    def action_cursor(self, step: int) -> None:
+        if self.items:
+            self.highlighted = 0 if self.highlighted is None else self.highlighted + step
+
+    def action_page(self, step: int) -> None:
+        per_page = max(1, self.scrollable_content_region.height // ITEM_HEIGHT)
+        self.action_cursor(step * per_page)
+
+    def action_first(self) -> None:
+        self.action_cursor(-len(self.items))
+
+    def action_last(self) -> None:
+        self.action_cursor(len(self.items))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and self.items:
+            self.highlighted = (offset.y + round(self.scroll_offset.y)) // ITEM_HEIGHT
+
+    # -- drawing ------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        line = round(self.scroll_offset.y) + y
+        index, part = divmod(line, ITEM_HEIGHT)
+        if index >= len(self.items) or width <= 0:
+            return Strip.blank(width, base)
+        if part == ITEM_HEIGHT - 1:
+            return Strip([Segment("─" * width, base + self.get_component_rich_style("card-list--rule"))], width)
+        texts = self._texts.get(index)
+        if texts is None:
+            texts = self._texts[index] = self.render_item(self.items[index])
+        text = texts[part].copy()
+        text.truncate(width, overflow="ellipsis", pad=True)
+        style = base
+        if index == self.highlighted:
+            style = base + self.get_component_rich_style("card-list--cursor")
+        segments: Any = Segment.apply_style(text.render(self.app.console), style)
+        return Strip(segments, width).crop_extend(0, width, style)
