@@ -92,13 +92,15 @@ def open_and_load(connect: Callable[[], Any] | None, store: Any, login: str) -> 
     import the first screen's module. Returns (store, context)."""
     from salessprint.services.app_context import load_context
 
-    if store is None:
+    opened = store is None
+    if opened:
         assert connect is not None
         store = connect()
     try:
         ctx = load_context(store, login)
     except BaseException:
-        store.dispose()
+        if opened:
+            store.dispose()  # the app never gets it; the CLI will not close it
         raise
     SCREEN_CLASSES[first_mode(ctx)].load()
     return store, ctx
