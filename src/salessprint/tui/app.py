@@ -234,6 +234,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
             # First screen: the board of the active sprint, else the backlog,
             # unless a screen was opened meanwhile (the review app opens its own).
             self._opened = True
+            self.refresh_bindings()  # the keys check_action held back while starting
             if self.current_mode == self.DEFAULT_MODE:
                 self.switch_mode(first_mode(ctx))
                 return
