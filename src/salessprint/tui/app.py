@@ -3,6 +3,12 @@
 Each top-level screen is a mode (number keys switch); dialogs are modal
 screens. The app holds the store handle and my login; screens load their
 data through `call_service`, never on the UI thread.
+
+Start-up is lazy, so the first frame costs little more than Textual itself:
+the app draws a "loading…" line at once, and its first worker opens the store
+(plain-SQL schema check), loads the header's context (`whoami` and sprint)
+and imports the first screen's module; screens are imported when first
+opened. A start-up failure sets `fatal_error` and exits with status 1.
 """
 
 from __future__ import annotations
