@@ -113,3 +113,52 @@ async def test_palette_runs_a_screen_action(demo_store: Any) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert {c.id: c.status for c in sprint_items(demo_store, "alex")}[card.id] == "doing"
+
+
+@async_test
+async def test_screen_keys_wait_until_the_store_is_open(empty_team: Any) -> None:
+    app = make_app(empty_team, "ada")
+    assert app.check_action("switch_mode", ("board",)) is None  # shown, disabled while starting
+    assert app.check_action("quit", ()) is True
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.check_action("switch_mode", ("board",)) is True
+
+
+LAZY_PROBE = r"""
+import asyncio, sys
+from salessprint.services import open_store
+from salessprint.services.team import init_team
+from salessprint.tui.app import SalesSprintApp
+
+url = sys.argv[1]
+store = open_store(url, check_schema=False)
+init_team(store, "Lazy", "ada", "Ada Admin")
+store.dispose()
+
+async def main():
+    app = SalesSprintApp(login="ada", connect=lambda: open_store(url))
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(300):
+            await pilot.pause(0.02)
+            if app.current_mode == "backlog" and app.screen.is_mounted:
+                break
+        await app.workers.wait_for_complete()
+    app.store.dispose()
+
+asyncio.run(main())
+print("SCREENS:" + ",".join(sorted(m.rsplit(".", 1)[1] for m in sys.modules
+                                   if m.startswith("salessprint.tui.screens.") and m != "salessprint.tui.screens.base")))
+"""
+
+
+def test_only_the_first_screens_module_is_imported(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    env = {"SALESSPRINT_CONFIG": str(tmp_path / "c.toml"), "SALESSPRINT_DATA_DIR": str(tmp_path / "d"),
+           "SALESSPRINT_NOW": "2026-11-26T10:30:00+00:00", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", LAZY_PROBE, f"sqlite:///{tmp_path / 'lazy.db'}"],
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "SCREENS:backlog"

@@ -3,6 +3,12 @@
 Each top-level screen is a mode (number keys switch); dialogs are modal
 screens. The app holds the store handle and my login; screens load their
 data through `call_service`, never on the UI thread.
+
+Start-up is lazy, so the first frame costs little more than Textual itself:
+the app draws a "loading…" line at once, and its first worker opens the store
+(plain-SQL schema check), loads the header's context (`whoami` and sprint)
+and imports the first screen's module; screens are imported when first
+opened. A start-up failure sets `fatal_error` and exits with status 1.
 """
 
 from __future__ import annotations
@@ -92,13 +98,15 @@ def open_and_load(connect: Callable[[], Any] | None, store: Any, login: str) -> 
     import the first screen's module. Returns (store, context)."""
     from salessprint.services.app_context import load_context
 
-    if store is None:
+    opened = store is None
+    if opened:
         assert connect is not None
         store = connect()
     try:
         ctx = load_context(store, login)
     except BaseException:
-        store.dispose()
+        if opened:
+            store.dispose()  # the app never gets it; the CLI will not close it
         raise
     SCREEN_CLASSES[first_mode(ctx)].load()
     return store, ctx
@@ -232,6 +240,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
             # First screen: the board of the active sprint, else the backlog,
             # unless a screen was opened meanwhile (the review app opens its own).
             self._opened = True
+            self.refresh_bindings()  # the keys check_action held back while starting
             if self.current_mode == self.DEFAULT_MODE:
                 self.switch_mode(first_mode(ctx))
                 return
