@@ -11,34 +11,32 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import tomli_w
+from platformdirs import user_config_path, user_data_path
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from salessprint.domain.errors import InvalidInput
 
 APP = "salessprint"
-DEFAULT_THEME = "salessprint-dark"
-FIELDS = ("db", "user", "theme")
-"""The settings' names: keys of the config file, `SALESSPRINT_<NAME>` in the environment."""
 
 
 def config_path() -> Path:
     override = os.environ.get("SALESSPRINT_CONFIG")
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_config_path
-
-    return user_config_path(APP) / "config.toml"
+    return Path(override).expanduser() if override else user_config_path(APP) / "config.toml"
 
 
 def data_dir() -> Path:
     override = os.environ.get("SALESSPRINT_DATA_DIR")
-    if override:
-        return Path(override).expanduser()
-    from platformdirs import user_data_path
-
-    return user_data_path(APP)
+    return Path(override).expanduser() if override else user_data_path(APP)
 
 
 def default_db_url() -> str:
@@ -49,52 +47,60 @@ def user_themes_dir() -> Path:
     return config_path().parent / "themes"
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """What salessprint needs to start: a store, an identity, a theme.
+class Settings(BaseSettings):
+    """What salessprint needs to start: a store, an identity, a theme."""
 
-    A plain dataclass read by `load_settings` (pydantic-settings cost every
-    command ~60 ms of imports for three strings)."""
+    model_config = SettingsConfigDict(env_prefix="SALESSPRINT_", extra="ignore")
 
-    db: str
+    db: str = Field(default_factory=default_db_url)
     """Database URL or SQLite file path."""
     user: str | None = None
     """Login of the member I act as."""
-    theme: str = DEFAULT_THEME
+    theme: str = "salessprint-dark"
     """Name of the Textual theme to open with."""
 
+    @field_validator("db")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the database URL is empty")
+        return value.strip()
 
-def _read_file() -> dict[str, Any]:
-    path = config_path()
-    if not path.exists():
-        return {}
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise InvalidInput(f"The config file {path} is not valid TOML: {exc}") from None
+    @field_validator("user")
+    @classmethod
+    def _login(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        return value or None
 
-
-def _text(name: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise InvalidInput(f"Setting '{name}' is wrong: Input should be a valid string")
-    return value.strip()
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (
+            init_settings,
+            env_settings,
+            TomlConfigSettingsSource(settings_cls, toml_file=config_path()),
+        )
 
 
 def load_settings(**overrides: Any) -> Settings:
-    """Read settings: arguments, then `SALESSPRINT_*` variables, then the config
-    file, then defaults. A broken config file is an InvalidInput naming it."""
-    found: dict[str, Any] = {k: v for k, v in _read_file().items() if k in FIELDS}
-    for name in FIELDS:
-        env = os.environ.get(f"SALESSPRINT_{name.upper()}")
-        if env is not None:
-            found[name] = env
-    found.update({k: v for k, v in overrides.items() if v is not None and k in FIELDS})
-    db = _text("db", found["db"]) if "db" in found else default_db_url()
-    if not db:
-        raise InvalidInput("Setting 'db' is wrong: Value error, the database URL is empty")
-    user = _text("user", found["user"]) if found.get("user") is not None else None
-    theme = _text("theme", found["theme"]) if "theme" in found else DEFAULT_THEME
-    return Settings(db=db, user=user or None, theme=theme or DEFAULT_THEME)
+    """Read settings; a broken config file is an InvalidInput naming it."""
+    given = {k: v for k, v in overrides.items() if v is not None}
+    try:
+        return Settings(**given)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"The config file {config_path()} is not valid TOML: {exc}") from None
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise InvalidInput(f"Setting '{where}' is wrong: {err['msg']}") from None
 
 
 def save_settings(**updates: Any) -> Path:
@@ -107,8 +113,6 @@ def save_settings(**updates: Any) -> Path:
         except tomllib.TOMLDecodeError:
             current = {}
     current.update({k: v for k, v in updates.items() if v is not None})
-    import tomli_w
-
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tomli_w.dumps(current), encoding="utf-8")
     return path
