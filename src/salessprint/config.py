@@ -9,13 +9,11 @@ Nothing is read at import time; `load_settings()` reads on demand.
 
 from __future__ import annotations
 
-import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import tomli_w
-from platformdirs import user_config_path, user_data_path
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
@@ -25,26 +23,10 @@ from pydantic_settings import (
 )
 
 from salessprint.domain.errors import InvalidInput
+from salessprint.paths import APP, config_path, data_dir, default_db_url, user_themes_dir
 
-APP = "salessprint"
-
-
-def config_path() -> Path:
-    override = os.environ.get("SALESSPRINT_CONFIG")
-    return Path(override).expanduser() if override else user_config_path(APP) / "config.toml"
-
-
-def data_dir() -> Path:
-    override = os.environ.get("SALESSPRINT_DATA_DIR")
-    return Path(override).expanduser() if override else user_data_path(APP)
-
-
-def default_db_url() -> str:
-    return f"sqlite:///{data_dir() / 'salessprint.db'}"
-
-
-def user_themes_dir() -> Path:
-    return config_path().parent / "themes"
+__all__ = ["APP", "Settings", "config_path", "data_dir", "default_db_url", "load_settings",
+           "save_settings", "user_themes_dir"]
 
 
 class Settings(BaseSettings):

@@ -15,7 +15,7 @@ from textual.app import App
 from salessprint.cli import cli
 from salessprint.services import open_store
 from salessprint.services.team import init_team
-from salessprint.tui.app import SalesSprintApp
+from salessprint.tui.app import Opened, SalesSprintApp
 
 
 @pytest.fixture
@@ -81,9 +81,9 @@ def test_the_app_opens_the_store_in_its_first_worker(store_url: str) -> None:
 
     def connect() -> Any:
         opened.append(open_store(store_url))
-        return opened[-1]
+        return Opened(opened[-1], "ada", "salessprint-light")
 
-    app = SalesSprintApp(login="ada", connect=connect)
+    app = SalesSprintApp(connect=connect)
     assert app.store is None
 
     async def body() -> None:
@@ -95,14 +95,16 @@ def test_the_app_opens_the_store_in_its_first_worker(store_url: str) -> None:
             assert app.store is opened[0]
             assert app.team is not None and app.team.name == "Acme Sales"
             assert app.me is not None and app.me.login == "ada"
+            assert app.login == "ada" and app.theme == "salessprint-light"
 
     asyncio.run(body())
     opened[0].dispose()
 
 
 def test_opening_the_tui_imports_only_the_shell_before_it_runs(store_url: str, tmp_path: Path) -> None:
-    """Until the app runs: no SQLAlchemy, no services, no screen module, no Alembic.
-    (pydantic still loads: the theme files are validated before the first frame.)"""
+    """Until the app runs: no SQLAlchemy, no services, no screen module, no Alembic,
+    no pydantic-settings (the settings are read in the first worker). pydantic
+    still loads: the theme files are validated before the first frame."""
     probe = (
         "import sys\n"
         "from salessprint.tui.app import SalesSprintApp\n"

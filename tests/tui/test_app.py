@@ -129,7 +129,7 @@ LAZY_PROBE = r"""
 import asyncio, sys
 from salessprint.services import open_store
 from salessprint.services.team import init_team
-from salessprint.tui.app import SalesSprintApp
+from salessprint.tui.app import Opened, SalesSprintApp
 
 url = sys.argv[1]
 store = open_store(url, check_schema=False)
@@ -137,7 +137,7 @@ init_team(store, "Lazy", "ada", "Ada Admin")
 store.dispose()
 
 async def main():
-    app = SalesSprintApp(login="ada", connect=lambda: open_store(url))
+    app = SalesSprintApp(connect=lambda: Opened(open_store(url), "ada"))
     async with app.run_test(size=(100, 30)) as pilot:
         for _ in range(300):
             await pilot.pause(0.02)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from salessprint.config import Settings, load_settings
 from salessprint.domain.errors import SalesSprintError
+
+if TYPE_CHECKING:
+    from salessprint.config import Settings
 
 
 @dataclass
@@ -21,6 +23,8 @@ class Ctx:
     @property
     def settings(self) -> Settings:
         if self._settings is None:
+            from salessprint.config import load_settings  # pydantic-settings: not before the TUI's first frame
+
             self._settings = load_settings(db=self.db_option, user=self.as_option)
         return self._settings
 

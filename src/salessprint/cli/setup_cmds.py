@@ -7,7 +7,6 @@ from typing import Any
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
-from salessprint.config import save_settings
 from salessprint.domain.errors import SalesSprintError
 
 
@@ -19,14 +18,12 @@ def open_tui(ctx: Ctx) -> None:
     "loading…". If that fails (no such member, old schema, server down) the app
     exits and the message is raised here, so it ends as one line and status 1.
     """
-    login = ctx.login
-    settings = ctx.settings
     from salessprint.tui.app import SalesSprintApp
 
     if ctx._store is not None:  # already opened (demo): reuse it
-        app = SalesSprintApp(store=ctx._store, login=login, theme_name=settings.theme)
+        app = SalesSprintApp(store=ctx._store, login=ctx.login, theme_name=ctx.settings.theme)
     else:
-        app = SalesSprintApp(login=login, theme_name=settings.theme, connect=lambda: _open(settings.db))
+        app = SalesSprintApp(connect=lambda: _open(ctx))
     try:
         app.run()
     finally:
@@ -36,10 +33,13 @@ def open_tui(ctx: Ctx) -> None:
         raise SalesSprintError(app.fatal_error)
 
 
-def _open(url: str) -> Any:
+def _open(ctx: Ctx) -> Any:
+    """In the app's first worker: settings (pydantic-settings), then the store."""
     from salessprint.services import open_store
+    from salessprint.tui.app import Opened
 
-    return open_store(url)
+    login, settings = ctx.login, ctx.settings
+    return Opened(open_store(settings.db), login, settings.theme)
 
 
 @click.command("init")
@@ -55,6 +55,8 @@ def init_cmd(ctx: Ctx, team: str, admin: str, name: str | None, currency: str, t
 
     _check_timezone(timezone)
     view = init_team(ctx.store(check_schema=False), team, admin, name, currency, timezone)
+    from salessprint.config import save_settings
+
     path = save_settings(user=admin, db=ctx.db_option)
     click.echo(f"Created team '{view.name}' with admin '{admin}'. Remembered you in {path}.")
 
@@ -79,6 +81,8 @@ def demo_cmd(ctx: Ctx, seed: int, no_tui: bool) -> None:
     from salessprint.services.demo import build_demo
 
     summary = build_demo(ctx.store(check_schema=False), seed=seed)
+    from salessprint.config import save_settings
+
     save_settings(user=summary.manager_login, db=ctx.db_option)
     click.echo(
         f"Demo team '{summary.team}' ready in {ctx.store().display_url}: {summary.members} members, "

@@ -24,7 +24,7 @@ from salessprint.domain.errors import StoreUnavailable
 
 SUPPORTED = ("sqlite", "postgresql")
 
-SCHEMA_HEAD = "0002"
+SCHEMA_HEAD = "0003"
 """The newest migration's revision. Every command compares the store's
 `alembic_version` with it by plain SQL, so Alembic (~0.1 s to import) loads
 only to upgrade or on a mismatch; tests/store keeps it equal to Alembic's head."""

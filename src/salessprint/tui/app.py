@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -92,16 +92,28 @@ STARTED_ONLY = frozenset({"switch_mode", "help", "change_theme", "open_import", 
 """Actions that need the store and the context (disabled while starting)."""
 
 
-def open_and_load(connect: Callable[[], Any] | None, store: Any, login: str) -> tuple[Any, Any]:
-    """The start-up work, off the UI thread: open the store (schema checked),
-    load the header's context (which fails plainly for an unknown login), and
-    import the first screen's module. Returns (store, context)."""
+class Opened(NamedTuple):
+    """What the command line's `connect` gives the app: the store, who I am, and
+    my theme (read from the settings in the worker, not before the first frame)."""
+
+    store: Any
+    login: str
+    theme: str | None = None
+
+
+def open_and_load(connect: Callable[[], Opened] | None, store: Any, login: str) -> tuple[Opened, Any]:
+    """The start-up work, off the UI thread: read the settings and open the
+    store (schema checked) through `connect`, load the header's context (which
+    fails plainly for an unknown login), and import the first screen's module.
+    Returns (what was opened, context)."""
     from salessprint.services.app_context import load_context
 
     opened = store is None
     if opened:
         assert connect is not None
-        store = connect()
+        store, login, theme = connect()
+    else:
+        theme = None
     try:
         ctx = load_context(store, login)
     except BaseException:
@@ -109,7 +121,7 @@ def open_and_load(connect: Callable[[], Any] | None, store: Any, login: str) -> 
             store.dispose()  # the app never gets it; the CLI will not close it
         raise
     SCREEN_CLASSES[first_mode(ctx)].load()
-    return store, ctx
+    return Opened(store, login, theme), ctx
 
 
 def first_mode(ctx: Any) -> str:
@@ -137,7 +149,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
     ]
 
     def __init__(self, store: Any = None, login: str = "", theme_name: str = "salessprint-dark", *,
-                 connect: Callable[[], Any] | None = None) -> None:
+                 connect: Callable[[], Opened] | None = None) -> None:
         super().__init__()
         if store is None and connect is None:
             raise ValueError("SalesSprintApp needs a store or a way to open one (connect)")
@@ -165,7 +177,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
         return dict(APP_VARIABLES)
 
     def on_mount(self) -> None:
-        from salessprint.config import user_themes_dir
+        from salessprint.paths import user_themes_dir
 
         loaded = load_themes(user_themes_dir())
         for theme in loaded.themes:
@@ -181,19 +193,22 @@ class SalesSprintApp(LiveStoreApp, App[None]):
     def _start(self) -> None:
         def job() -> None:
             try:
-                store, ctx = open_and_load(self._connect, self.store, self.login)
+                opened, ctx = open_and_load(self._connect, self.store, self.login)
             except SalesSprintError as exc:
                 self.call_from_thread(self._fail, exc.message)
                 return
             except Exception as exc:  # noqa: BLE001 - a start-up bug ends in one line, not a traceback
                 self.call_from_thread(self._fail, f"salessprint could not start: {type(exc).__name__}: {exc}")
                 return
-            self.call_from_thread(self._started, store, ctx)
+            self.call_from_thread(self._started, opened, ctx)
 
         self.run_worker(job, thread=True, group="context", exit_on_error=False, name="start")
 
-    def _started(self, store: Any, ctx: Any) -> None:
-        self.store = store
+    def _started(self, opened: Opened, ctx: Any) -> None:
+        self.store, self.login = opened.store, opened.login
+        if opened.theme and opened.theme != self.theme and opened.theme in self.available_themes:
+            self.wanted_theme = opened.theme
+            self.theme = opened.theme
         self.start_live()
         self._got_context(ctx)
 
