@@ -475,3 +475,12 @@ def test_forecast_reads_only_the_sampled_sprints_won_deals(story: Any) -> None:
     sql = _statements(story, lambda: analytics.forecast(story, "max", trials=10))
     per_sprint = next(s for s in sql if "GROUP BY deals.owner_id, deals.closed_on" in s)
     assert "deals.closed_on >=" in per_sprint and "sprints" not in per_sprint
+
+
+def test_burndown_statement_is_built_once_per_sprint_length(story: Any) -> None:
+    analytics._burndown_statement.cache_clear()
+    first = analytics.burndown(story, "max", 1)
+    assert analytics.burndown(story, "max", 2)["start_points"] == 2
+    assert analytics.burndown(story, "max", 1) == first
+    info = analytics._burndown_statement.cache_info()
+    assert (info.misses, info.hits) == (1, 2)

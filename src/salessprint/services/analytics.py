@@ -13,9 +13,10 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, extract, func, or_, select, type_coerce
+from sqlalchemy import and_, bindparam, case, distinct, extract, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from salessprint.domain import clock
@@ -331,6 +332,24 @@ def burndown(store: Store, login: str, number: int | None = None) -> dict[str, A
         return burndown_in(uow, number)
 
 
+@lru_cache(maxsize=16)
+def _burndown_statement(days: int) -> Any:
+    """Points at the start and remaining at the end of each of `days` working
+    days, for the sprint `:sprint_id`; day i ends at `:end_i` (UTC) and is
+    dated `:day_i`. Built once per sprint length: putting ~30 expressions
+    together cost more than running the query (issue 7)."""
+    columns = [func.coalesce(func.sum(case((SprintItem.added_after_start.is_(False), SprintItem.points), else_=0)), 0)]
+    for i in range(days):
+        end_of_day, day = bindparam(f"end_{i}"), bindparam(f"day_{i}")
+        in_scope = and_(
+            or_(SprintItem.added_after_start.is_(False), SprintItem.added_at < end_of_day),
+            or_(SprintItem.removed_at.is_(None), SprintItem.removed_at >= end_of_day),
+        )
+        not_done = or_(SprintItem.done_on.is_(None), SprintItem.done_on > day)
+        columns.append(func.coalesce(func.sum(case((and_(in_scope, not_done), SprintItem.points), else_=0)), 0))
+    return select(*columns).where(SprintItem.sprint_id == bindparam("sprint_id"))
+
+
 def burndown_in(uow: UnitOfWork, number: int | None = None) -> dict[str, Any]:
     sprint = _sprint_for_report(uow, number)
     if sprint is None:
@@ -338,16 +357,11 @@ def burndown_in(uow: UnitOfWork, number: int | None = None) -> dict[str, Any]:
     team = uow.team()
     days = working_days(sprint.starts_on, sprint.ends_on)
     today = clock.today()
-    columns = [func.coalesce(func.sum(case((SprintItem.added_after_start.is_(False), SprintItem.points), else_=0)), 0)]
-    for day in days:
-        end_of_day = utc_bounds(day, day, team.timezone)[1]
-        in_scope = and_(
-            or_(SprintItem.added_after_start.is_(False), SprintItem.added_at < end_of_day),
-            or_(SprintItem.removed_at.is_(None), SprintItem.removed_at >= end_of_day),
-        )
-        not_done = or_(SprintItem.done_on.is_(None), SprintItem.done_on > day)
-        columns.append(func.coalesce(func.sum(case((and_(in_scope, not_done), SprintItem.points), else_=0)), 0))
-    row = uow.session.execute(select(*columns).where(SprintItem.sprint_id == sprint.id)).one()
+    params: dict[str, Any] = {"sprint_id": sprint.id}
+    for i, day in enumerate(days):
+        params[f"end_{i}"] = utc_bounds(day, day, team.timezone)[1]
+        params[f"day_{i}"] = day
+    row = uow.session.execute(_burndown_statement(len(days)), params).one()
     start_points = int(row[0])
     ideal = ideal_line(start_points, len(days))
     return {
