@@ -130,13 +130,27 @@ def _revenue_quota(mine: dict[tuple[str, str], Decimal], start: date, end: date,
                    week_start: int) -> Decimal | None:
     """The quota for [start, end] from a member's revenue targets: the
     preferred period's target if set, else the shortest period's, pro rata."""
-    order = [prefer] if prefer else []
-    order += [p for p in (Period.DAY, Period.WEEK, Period.MONTH, Period.QUARTER) if p not in order]
-    for period in order:
-        amount = mine.get((Metric.REVENUE.value, period.value))
+    for period, key in _QUOTA_ORDER[prefer]:
+        amount = mine.get(key)
         if amount is not None:
-            return quota_for_range(amount, period, start, end, week_start)
+            return _quota(amount, period, start, end, week_start)
     return None
+
+
+_QUOTA_ORDER = {
+    prefer: [(p, (Metric.REVENUE.value, p.value))
+             for p in ([prefer] if prefer else []) + [q for q in (Period.DAY, Period.WEEK, Period.MONTH, Period.QUARTER)
+                                                      if q is not prefer]]
+    for prefer in (None, *Period)
+}
+"""For each preferred period (or none): the revenue targets to try, in order."""
+
+
+@lru_cache(maxsize=4096)
+def _quota(amount: Decimal, period: Period, start: date, end: date, week_start: int) -> Decimal:
+    # Reps share a few quota amounts; attainment asks for each month and
+    # quarter of every rep (issue 7).
+    return quota_for_range(amount, period, start, end, week_start)
 
 
 def _won_by_member(uow: UnitOfWork, ids: list[int], start: date, end: date) -> dict[int, tuple[Decimal, int]]:
@@ -177,7 +191,7 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
     reps = _reps(uow, member)
     ids = [m.id for m in reps]
     won = _won_by_member(uow, ids, start, end) if ids else {}
-    targets = _targets_in_force(uow.session, ids, end) if ids else {}
+    targets = _targets_in_force(uow.session, ids, end, Metric.REVENUE.value) if ids else {}
     monthly: dict[tuple[int, int, int], tuple[Decimal, int]] = {}
     if ids:
         year, month = extract("year", Deal.closed_on), extract("month", Deal.closed_on)
@@ -533,7 +547,8 @@ def forecast_in(uow: UnitOfWork, seed: int = DEFAULT_SEED, trials: int = TRIALS)
     periods = {name: period_range(p, today, team.week_start) for name, p in (("month", Period.MONTH),
                                                                            ("quarter", Period.QUARTER))}
     won_now = {name: _won_by_member(uow, ids, lo, today) if ids else {} for name, (lo, _hi) in periods.items()}
-    targets = {name: _targets_in_force(uow.session, ids, hi) if ids else {} for name, (_lo, hi) in periods.items()}
+    targets = {name: _targets_in_force(uow.session, ids, hi, Metric.REVENUE.value) if ids else {}
+               for name, (_lo, hi) in periods.items()}
     members = []
     for m in reps:
         history = [won_per_sprint.get((m.id, sp.id), Decimal(0)) for sp in sprints
@@ -565,7 +580,7 @@ def _coaching_figures(uow: UnitOfWork, reps: list[Member]) -> tuple[list[RepFigu
     last_month_end = today.replace(day=1) - timedelta(days=1)
     q_lo, q_hi = period_range(Period.MONTH, last_month_end)
     won = _won_by_member(uow, ids, q_lo, q_hi) if ids else {}
-    targets = _targets_in_force(uow.session, ids, q_hi) if ids else {}
+    targets = _targets_in_force(uow.session, ids, q_hi, Metric.REVENUE.value) if ids else {}
     week = period_range(Period.WEEK, today, team.week_start)
     activity = {row["login"]: row for row in activity_in(uow, reps, *week)}
     sprints = _closed_sprints(uow)

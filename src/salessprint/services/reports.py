@@ -195,11 +195,16 @@ def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) 
     return out
 
 
-def _targets_in_force(session, member_ids: list[int], on: date) -> dict[int, dict[tuple[str, str], Decimal]]:  # type: ignore[no-untyped-def]
-    """The newest target per member, metric and period effective on `on`."""
+def _targets_in_force(session, member_ids: list[int], on: date,  # type: ignore[no-untyped-def]
+                      metric: str | None = None) -> dict[int, dict[tuple[str, str], Decimal]]:
+    """The newest target per member, metric and period effective on `on`
+    (only `metric`'s when given: quota reports need revenue targets alone)."""
+    conditions = [Target.member_id.in_(member_ids), Target.effective_from <= on]
+    if metric is not None:
+        conditions.append(Target.metric == metric)
     latest = (
         select(Target.member_id, Target.metric, Target.period, func.max(Target.effective_from).label("eff"))
-        .where(Target.member_id.in_(member_ids), Target.effective_from <= on)
+        .where(*conditions)
         .group_by(Target.member_id, Target.metric, Target.period)
         .subquery()
     )
