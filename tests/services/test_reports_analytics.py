@@ -484,3 +484,11 @@ def test_burndown_statement_is_built_once_per_sprint_length(story: Any) -> None:
     assert analytics.burndown(story, "max", 1) == first
     info = analytics._burndown_statement.cache_info()
     assert (info.misses, info.hits) == (1, 2)
+
+
+def test_dashboard_and_review_read_the_reps_and_sprints_once(story: Any) -> None:
+    for call in (lambda: analytics.dashboard(story, "max"), lambda: analytics.review(story, "max")):
+        sql = _statements(story, call)
+        assert len([s for s in sql if "members.role = " in s]) == 1
+        assert len([s for s in sql if s.startswith("SELECT sprints.id, sprints.team_id") and "sprints.state = " in s
+                    and "LIMIT" in s and "ORDER BY sprints.number DESC" in s]) <= 1

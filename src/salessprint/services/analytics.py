@@ -97,9 +97,11 @@ def _reps(uow: UnitOfWork, login: str | None = None) -> list[Member]:
     q = select(Member).where(Member.team_id == uow.actor.team_id, Member.active.is_(True))
     if login:
         q = q.where(Member.id == member_by_login(uow.session, uow.actor.team_id, login).id)
-    else:
-        q = q.where(Member.role == Role.REP.value)
-    return list(uow.session.scalars(q.order_by(Member.login)))
+        return list(uow.session.scalars(q.order_by(Member.login)))
+    # The dashboard and the review compose several reports over the same reps.
+    if "reps" not in uow.memo:
+        uow.memo["reps"] = list(uow.session.scalars(q.where(Member.role == Role.REP.value).order_by(Member.login)))
+    return list(uow.memo["reps"])
 
 
 def _won(kind: StageKind = StageKind.WON):  # type: ignore[no-untyped-def]
@@ -470,11 +472,14 @@ def _rotting_counts(uow: UnitOfWork, ids: list[int]) -> dict[int, int]:
 
 
 def _closed_sprints(uow: UnitOfWork, last: int = HISTORY_SPRINTS) -> list[Sprint]:
-    rows = uow.session.scalars(
-        select(Sprint).where(Sprint.team_id == uow.actor.team_id, Sprint.state == SprintState.CLOSED.value)
-        .order_by(Sprint.number.desc()).limit(last)
-    )
-    return list(reversed(list(rows)))
+    key = f"closed_sprints_{last}"
+    if key not in uow.memo:
+        rows = uow.session.scalars(
+            select(Sprint).where(Sprint.team_id == uow.actor.team_id, Sprint.state == SprintState.CLOSED.value)
+            .order_by(Sprint.number.desc()).limit(last)
+        )
+        uow.memo[key] = list(reversed(list(rows)))
+    return list(uow.memo[key])
 
 
 def _points_history(uow: UnitOfWork, sprints: list[Sprint]) -> dict[int, list[int]]:

@@ -83,6 +83,9 @@ class UnitOfWork:
         identity map keeps rows only while someone refers to them)."""
         self.read_only = read_only
         """A report: `record`, `add` and flushes of changes are refused."""
+        self.memo: dict[str, Any] = {}
+        """Lookups shared by the reports composed in this transaction (the
+        dashboard and the review read the reps and sprints once)."""
         self.last_change: Change | None = None
         """The newest change recorded in this transaction (for NOTIFY)."""
 
