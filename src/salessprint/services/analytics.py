@@ -92,15 +92,18 @@ def _check_range(start: date | None, end: date | None, default: tuple[date, date
     return start, end
 
 
+_REPS = (select(Member).where(Member.team_id == bindparam("team_id"), Member.active.is_(True),
+                             Member.role == Role.REP.value).order_by(Member.login))
+
+
 def _reps(uow: UnitOfWork, login: str | None = None) -> list[Member]:
     """Active reps of the team (or the one named), by login."""
-    q = select(Member).where(Member.team_id == uow.actor.team_id, Member.active.is_(True))
     if login:
-        q = q.where(Member.id == member_by_login(uow.session, uow.actor.team_id, login).id)
-        return list(uow.session.scalars(q.order_by(Member.login)))
+        member = member_by_login(uow.session, uow.actor.team_id, login)
+        return [member] if member.active else []
     # The dashboard and the review compose several reports over the same reps.
     if "reps" not in uow.memo:
-        uow.memo["reps"] = list(uow.session.scalars(q.where(Member.role == Role.REP.value).order_by(Member.login)))
+        uow.memo["reps"] = list(uow.session.scalars(_REPS, {"team_id": uow.actor.team_id}))
     return list(uow.memo["reps"])
 
 
@@ -108,7 +111,7 @@ def _won(kind: StageKind = StageKind.WON):  # type: ignore[no-untyped-def]
     return and_(Stage.id == Deal.stage_id, Stage.kind == kind.value)
 
 
-def _open_deals(team_id: int) -> Any:
+def _open_deals(team_id: Any) -> Any:
     """The team's open deals (joined to their stage). An open deal has no
     close date (the services and importers keep it so; migration 0003 fixed
     older rows), so `closed_on IS NULL` reads the ~9 % open deals from
@@ -155,14 +158,27 @@ def _quota(amount: Decimal, period: Period, start: date, end: date, week_start: 
     return quota_for_range(amount, period, start, end, week_start)
 
 
-def _won_by_member(uow: UnitOfWork, ids: list[int], start: date, end: date) -> dict[int, tuple[Decimal, int]]:
-    rows = uow.session.execute(
+# Statements every call of a report runs are built once, with bind
+# parameters: building and keying a statement cost more than SQLite takes to
+# answer most of them (issue 7). TEAM, IDS: the team and the members asked for.
+TEAM = bindparam("team_id")
+IDS = bindparam("ids", expanding=True)
+
+
+@lru_cache(maxsize=1)
+def _won_by_member_statement() -> Any:
+    return (
         select(Deal.owner_id, func.sum(Deal.value), func.count())
         .join(Stage, _won())
-        .where(Deal.team_id == uow.actor.team_id, Deal.owner_id.in_(ids),
-               Deal.closed_on >= start, Deal.closed_on <= end)
+        .where(Deal.team_id == TEAM, Deal.owner_id.in_(IDS),
+               Deal.closed_on >= bindparam("start"), Deal.closed_on <= bindparam("end"))
         .group_by(Deal.owner_id)
     )
+
+
+def _won_by_member(uow: UnitOfWork, ids: list[int], start: date, end: date) -> dict[int, tuple[Decimal, int]]:
+    rows = uow.session.execute(_won_by_member_statement(),
+                               {"team_id": uow.actor.team_id, "ids": ids, "start": start, "end": end})
     return {mid: (money(v), int(n)) for mid, v, n in rows}
 
 
@@ -435,21 +451,27 @@ def pipeline_in(uow: UnitOfWork, start: date, end: date) -> dict[str, Any]:
     }
 
 
-def rotting_in(uow: UnitOfWork, owner_ids: list[int] | None = None) -> dict[str, Any]:
-    """Open deals with no stage change for longer than the team's limit."""
-    team = uow.team()
-    limit = clock.now() - timedelta(days=team.rotting_days)
-    cond = and_(_open_deals(team.id), Deal.stage_entered_at < limit)
-    if owner_ids is not None:
-        cond = and_(cond, Deal.owner_id.in_(owner_ids))
+@lru_cache(maxsize=2)
+def _rotting_statement(some_owners: bool) -> Any:
+    """The oldest LIST_LIMIT rotting deals, each carrying the count and value of them all."""
+    cond = and_(_open_deals(TEAM), Deal.stage_entered_at < bindparam("limit"))
+    if some_owners:
+        cond = and_(cond, Deal.owner_id.in_(IDS))
     owner = select(Member.login).where(Member.id == Deal.owner_id).scalar_subquery()
-    # The oldest LIST_LIMIT, each carrying the count and value of them all.
-    rows = uow.session.execute(
+    return (
         select(Deal.id, Deal.title, owner, Stage.name, Deal.value, Deal.stage_entered_at,
                func.count().over(), func.sum(Deal.value).over())
         .join(Stage, Stage.id == Deal.stage_id).where(cond)
         .order_by(Deal.stage_entered_at, Deal.id).limit(LIST_LIMIT)
-    ).all()
+    )
+
+
+def rotting_in(uow: UnitOfWork, owner_ids: list[int] | None = None) -> dict[str, Any]:
+    """Open deals with no stage change for longer than the team's limit."""
+    team = uow.team()
+    limit = clock.now() - timedelta(days=team.rotting_days)
+    rows = uow.session.execute(_rotting_statement(owner_ids is not None),
+                               {"team_id": team.id, "limit": limit, "ids": owner_ids}).all()
     n, v = (rows[0][6], rows[0][7]) if rows else (0, None)
     today = clock.today()
     deals = [{"id": i, "title": t, "owner": o, "stage": st, "value": money(val),
@@ -462,39 +484,51 @@ def _rotting_counts(uow: UnitOfWork, ids: list[int]) -> dict[int, int]:
     team = uow.team()
     limit = clock.now() - timedelta(days=team.rotting_days)
     return {owner: int(n) for owner, n in uow.session.execute(
+        _rotting_counts_statement(), {"team_id": team.id, "ids": ids, "limit": limit})}
+
+
+@lru_cache(maxsize=1)
+def _rotting_counts_statement() -> Any:
+    return (
         select(Deal.owner_id, func.count()).join(Stage, Stage.id == Deal.stage_id)
-        .where(_open_deals(team.id), Deal.owner_id.in_(ids), Deal.stage_entered_at < limit)
+        .where(_open_deals(TEAM), Deal.owner_id.in_(IDS), Deal.stage_entered_at < bindparam("limit"))
         .group_by(Deal.owner_id)
-    )}
+    )
 
 
 # --- history per rep --------------------------------------------------------
 
 
+_CLOSED_SPRINTS = (select(Sprint).where(Sprint.team_id == bindparam("team_id"), Sprint.state == SprintState.CLOSED.value)
+                   .order_by(Sprint.number.desc()).limit(bindparam("last")))
+
+
 def _closed_sprints(uow: UnitOfWork, last: int = HISTORY_SPRINTS) -> list[Sprint]:
     key = f"closed_sprints_{last}"
     if key not in uow.memo:
-        rows = uow.session.scalars(
-            select(Sprint).where(Sprint.team_id == uow.actor.team_id, Sprint.state == SprintState.CLOSED.value)
-            .order_by(Sprint.number.desc()).limit(last)
-        )
+        rows = uow.session.scalars(_CLOSED_SPRINTS, {"team_id": uow.actor.team_id, "last": last})
         uow.memo[key] = list(reversed(list(rows)))
     return list(uow.memo[key])
+
+
+@lru_cache(maxsize=1)
+def _points_history_statement() -> Any:
+    done = and_(SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None),
+                SprintItem.done_on <= Sprint.ends_on)
+    return (
+        select(SprintItem.member_id, Sprint.number, func.sum(case((done, SprintItem.points), else_=0)))
+        .join(Sprint, Sprint.id == SprintItem.sprint_id)
+        .where(Sprint.id.in_(IDS))
+        .group_by(SprintItem.member_id, Sprint.number)
+        .order_by(SprintItem.member_id, Sprint.number)
+    )
 
 
 def _points_history(uow: UnitOfWork, sprints: list[Sprint]) -> dict[int, list[int]]:
     """Completed points per member per closed sprint they had items in, oldest first."""
     if not sprints:
         return {}
-    done = and_(SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None),
-                SprintItem.done_on <= Sprint.ends_on)
-    rows = uow.session.execute(
-        select(SprintItem.member_id, Sprint.number, func.sum(case((done, SprintItem.points), else_=0)))
-        .join(Sprint, Sprint.id == SprintItem.sprint_id)
-        .where(Sprint.id.in_([sp.id for sp in sprints]))
-        .group_by(SprintItem.member_id, Sprint.number)
-        .order_by(SprintItem.member_id, Sprint.number)
-    )
+    rows = uow.session.execute(_points_history_statement(), {"ids": [sp.id for sp in sprints]})
     out: dict[int, list[int]] = {}
     for member_id, _number, points in rows:
         out.setdefault(member_id, []).append(int(points))

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 
 from salessprint.domain import clock
 from salessprint.domain.calendar import target_for_range, utc_bounds, week_start_on_or_before
@@ -195,26 +196,32 @@ def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) 
     return out
 
 
-def _targets_in_force(session, member_ids: list[int], on: date,  # type: ignore[no-untyped-def]
-                      metric: str | None = None) -> dict[int, dict[tuple[str, str], Decimal]]:
-    """The newest target per member, metric and period effective on `on`
-    (only `metric`'s when given: quota reports need revenue targets alone)."""
-    conditions = [Target.member_id.in_(member_ids), Target.effective_from <= on]
-    if metric is not None:
-        conditions.append(Target.metric == metric)
+@lru_cache(maxsize=2)
+def _targets_statement(one_metric: bool) -> Any:
+    """Targets in force for members `:ids` on `:on` (of metric `:metric`).
+    Statements that reports run on every call are built once with bind
+    parameters: building and keying them cost more than running them."""
+    conditions = [Target.member_id.in_(bindparam("ids", expanding=True)), Target.effective_from <= bindparam("on")]
+    if one_metric:
+        conditions.append(Target.metric == bindparam("metric"))
     latest = (
         select(Target.member_id, Target.metric, Target.period, func.max(Target.effective_from).label("eff"))
         .where(*conditions)
         .group_by(Target.member_id, Target.metric, Target.period)
         .subquery()
     )
-    rows = session.execute(
-        select(Target.member_id, Target.metric, Target.period, Target.amount).join(
-            latest,
-            and_(Target.member_id == latest.c.member_id, Target.metric == latest.c.metric,
-                 Target.period == latest.c.period, Target.effective_from == latest.c.eff),
-        )
+    return select(Target.member_id, Target.metric, Target.period, Target.amount).join(
+        latest,
+        and_(Target.member_id == latest.c.member_id, Target.metric == latest.c.metric,
+             Target.period == latest.c.period, Target.effective_from == latest.c.eff),
     )
+
+
+def _targets_in_force(session, member_ids: list[int], on: date,  # type: ignore[no-untyped-def]
+                      metric: str | None = None) -> dict[int, dict[tuple[str, str], Decimal]]:
+    """The newest target per member, metric and period effective on `on`
+    (only `metric`'s when given: quota reports need revenue targets alone)."""
+    rows = session.execute(_targets_statement(metric is not None), {"ids": member_ids, "on": on, "metric": metric})
     out: dict[int, dict[tuple[str, str], Decimal]] = {}
     for member_id, metric, period, amount in rows:
         out.setdefault(member_id, {})[(metric, period)] = amount

@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -170,7 +170,11 @@ class UnitOfWork:
             )
 
 
-_ACTOR_AND_TEAM = select(Member, Team).join(Team, Team.id == Member.team_id)
+_ACTOR_AND_TEAM = (
+    select(Member, Team).join(Team, Team.id == Member.team_id).where(Member.login == bindparam("login"))
+)
+"""Built once: every use case runs it, and building and keying a statement
+costs more than SQLite takes to answer it."""
 
 
 def resolve_actor(session: Session, login: str | None) -> tuple[Actor, Team] | None:
@@ -179,7 +183,7 @@ def resolve_actor(session: Session, login: str | None) -> tuple[Actor, Team] | N
     same statement: nearly every use case needs it."""
     if login is None:
         return None
-    row = session.execute(_ACTOR_AND_TEAM.where(Member.login == login)).first()
+    row = session.execute(_ACTOR_AND_TEAM, {"login": login}).first()
     member = row[0] if row is not None else None
     if row is None or member is None or not member.active:
         raise NotFound(
