@@ -177,7 +177,7 @@ def _won_by_member_statement() -> Any:
 
 
 def _won_by_member(uow: UnitOfWork, ids: list[int], start: date, end: date) -> dict[int, tuple[Decimal, int]]:
-    rows = uow.session.execute(_won_by_member_statement(),
+    rows = uow.rows(_won_by_member_statement(),
                                {"team_id": uow.actor.team_id, "ids": ids, "start": start, "end": end})
     return {mid: (money(v), int(n)) for mid, v, n in rows}
 
@@ -213,7 +213,7 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
     monthly: dict[tuple[int, int, int], tuple[Decimal, int]] = {}
     if ids:
         year, month = extract("year", Deal.closed_on), extract("month", Deal.closed_on)
-        for mid, y, mo, v, n in uow.session.execute(
+        for mid, y, mo, v, n in uow.rows(
             select(Deal.owner_id, year, month, func.sum(Deal.value), func.count())
             .join(Stage, _won())
             .where(Deal.team_id == team.id, Deal.owner_id.in_(ids), Deal.closed_on >= start, Deal.closed_on <= end)
@@ -282,7 +282,7 @@ def sprint_report_in(uow: UnitOfWork, number: int | None = None) -> dict[str, An
     for cond in groups.values():
         columns += [func.coalesce(func.sum(case((cond, 1), else_=0)), 0),
                     func.coalesce(func.sum(case((cond, SprintItem.points), else_=0)), 0)]
-    row = uow.session.execute(select(*columns).where(SprintItem.sprint_id == sprint.id)).one()
+    row = uow.rows(select(*columns).where(SprintItem.sprint_id == sprint.id)).one()
     figures = {name: {"items": int(row[2 * i]), "points": int(row[2 * i + 1])} for i, name in enumerate(groups)}
     return {
         "sprint": {"number": sprint.number, "goal": sprint.goal, "starts_on": sprint.starts_on,
@@ -301,7 +301,7 @@ def _sales_view(uow: UnitOfWork, sprint: Sprint) -> dict[str, Any]:
     def summary(condition: Any) -> dict[str, Any]:
         # One statement: the biggest LIST_LIMIT deals, each carrying the
         # count and value of the whole set (window aggregates run before LIMIT).
-        rows = uow.session.execute(
+        rows = uow.rows(
             select(Deal.id, Deal.title, owner, Deal.value, func.count().over(), func.sum(Deal.value).over())
             .where(condition)
             .order_by(Deal.value.desc(), Deal.id).limit(LIST_LIMIT)
@@ -393,7 +393,7 @@ def burndown_in(uow: UnitOfWork, number: int | None = None) -> dict[str, Any]:
     for i, day in enumerate(days):
         params[f"end_{i}"] = utc_bounds(day, day, team.timezone)[1]
         params[f"day_{i}"] = day
-    row = uow.session.execute(_burndown_statement(len(days)), params).one()
+    row = uow.rows(_burndown_statement(len(days)), params).one()
     start_points = int(row[0])
     ideal = ideal_line(start_points, len(days))
     return {
@@ -418,8 +418,7 @@ def pipeline(store: Store, login: str, *, start: date | None = None, end: date |
 
 def pipeline_in(uow: UnitOfWork, start: date, end: date) -> dict[str, Any]:
     team = uow.team()
-    s = uow.session
-    closed = {kind: (int(n), money(v), Decimal(str(d or 0))) for kind, n, v, d in s.execute(
+    closed = {kind: (int(n), money(v), Decimal(str(d or 0))) for kind, n, v, d in uow.rows(
         select(Stage.kind, func.count(), func.sum(Deal.value),
                func.sum(_days_between(uow, Deal.closed_on, Deal.started_on)))
         .join(Stage, Stage.id == Deal.stage_id)
@@ -431,7 +430,7 @@ def pipeline_in(uow: UnitOfWork, start: date, end: date) -> dict[str, Any]:
     lost_n = closed.get(StageKind.LOST.value, (0, Decimal(0), Decimal(0)))[0]
     first_position = select(func.min(Stage.position)).where(Stage.team_id == team.id).scalar_subquery()
     probability = func.coalesce(Deal.probability, Stage.probability)
-    open_n, open_v, weighted_raw, qualified = s.execute(
+    open_n, open_v, weighted_raw, qualified = uow.rows(
         select(func.count(), func.sum(Deal.value), type_coerce(func.sum(Deal.value * probability), Money()),
                func.coalesce(func.sum(case((Stage.position > first_position, 1), else_=0)), 0))
         .select_from(Deal).join(Stage, Stage.id == Deal.stage_id)
@@ -470,7 +469,7 @@ def rotting_in(uow: UnitOfWork, owner_ids: list[int] | None = None) -> dict[str,
     """Open deals with no stage change for longer than the team's limit."""
     team = uow.team()
     limit = clock.now() - timedelta(days=team.rotting_days)
-    rows = uow.session.execute(_rotting_statement(owner_ids is not None),
+    rows = uow.rows(_rotting_statement(owner_ids is not None),
                                {"team_id": team.id, "limit": limit, "ids": owner_ids}).all()
     n, v = (rows[0][6], rows[0][7]) if rows else (0, None)
     today = clock.today()
@@ -483,7 +482,7 @@ def _rotting_counts(uow: UnitOfWork, ids: list[int]) -> dict[int, int]:
     """How many rotting deals each owner has (one GROUP BY)."""
     team = uow.team()
     limit = clock.now() - timedelta(days=team.rotting_days)
-    return {owner: int(n) for owner, n in uow.session.execute(
+    return {owner: int(n) for owner, n in uow.rows(
         _rotting_counts_statement(), {"team_id": team.id, "ids": ids, "limit": limit})}
 
 
@@ -528,7 +527,7 @@ def _points_history(uow: UnitOfWork, sprints: list[Sprint]) -> dict[int, list[in
     """Completed points per member per closed sprint they had items in, oldest first."""
     if not sprints:
         return {}
-    rows = uow.session.execute(_points_history_statement(), {"ids": [sp.id for sp in sprints]})
+    rows = uow.rows(_points_history_statement(), {"ids": [sp.id for sp in sprints]})
     out: dict[int, list[int]] = {}
     for member_id, _number, points in rows:
         out.setdefault(member_id, []).append(int(points))
@@ -550,7 +549,7 @@ def _won_per_sprint(uow: UnitOfWork, sprints: list[Sprint], ids: list[int]) -> d
     for sp in sprints:
         for offset in range((sp.ends_on - sp.starts_on).days + 1):
             sprints_on.setdefault(sp.starts_on + timedelta(days=offset), []).append(sp.id)
-    rows = uow.session.execute(
+    rows = uow.rows(
         select(Deal.owner_id, Deal.closed_on, func.sum(Deal.value))
         .join(Stage, _won())
         .where(Deal.team_id == uow.actor.team_id, Deal.owner_id.in_(ids),
@@ -683,7 +682,7 @@ def one_on_one(store: Store, login: str, member: str) -> str:
         today = clock.today()
         month = period_range(Period.MONTH, today)
         owner = select(Member.login).where(Member.id == Deal.owner_id).scalar_subquery()
-        wins = [(t, money(v)) for _i, t, _o, v in uow.session.execute(
+        wins = [(t, money(v)) for _i, t, _o, v in uow.rows(
             select(Deal.id, Deal.title, owner, Deal.value).join(Stage, _won())
             .where(Deal.team_id == team.id, Deal.owner_id == rep.id, Deal.closed_on >= month[0],
                    Deal.closed_on <= today)
@@ -716,7 +715,7 @@ def daily(store: Store, login: str, member: str | None = None, day: date | None 
             uow.require(Action.COACHING)
         day = day or clock.today()
         lo, hi = utc_bounds(day, day, team.timezone)
-        counts = dict(uow.session.execute(
+        counts = dict(uow.rows(
             select(Activity.kind, func.count()).where(Activity.team_id == team.id, Activity.member_id == rep.id,
                                                       Activity.occurred_at >= lo, Activity.occurred_at < hi)
             .group_by(Activity.kind)
@@ -740,7 +739,7 @@ def daily(store: Store, login: str, member: str | None = None, day: date | None 
             Activity.deal_id.is_not(None)
         ).union(select(DealEvent.deal_id).where(DealEvent.member_id == rep.id, DealEvent.at >= lo,
                                                 DealEvent.at < hi)).subquery()
-        deals = [(i, t, st) for i, t, st in uow.session.execute(
+        deals = [(i, t, st) for i, t, st in uow.rows(
             select(Deal.id, Deal.title, Stage.name).join(Stage, Stage.id == Deal.stage_id)
             .where(Deal.team_id == team.id, Deal.id.in_(select(touched_ids.c.deal_id)))
             .order_by(Deal.id).limit(50)
@@ -811,7 +810,7 @@ def review(store: Store, login: str, *, seed: int = DEFAULT_SEED) -> dict[str, A
         votes = select(func.count(distinct(RetroVote.member_id))).where(
             RetroVote.entry_id == RetroEntry.id).scalar_subquery()
         retro: dict[str, list[dict[str, Any]]] = {"went_well": [], "to_improve": [], "action": []}
-        for column, text, n in uow.session.execute(
+        for column, text, n in uow.rows(
             select(RetroEntry.column, RetroEntry.text, votes).where(RetroEntry.sprint_id == sprint_id)
             .order_by(RetroEntry.column, votes.desc(), RetroEntry.id)
         ):

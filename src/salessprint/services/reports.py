@@ -44,7 +44,7 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
     # every sprint of five years to keep twelve scanned all sprint items.
     newest = (select(Sprint.id).where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
               .order_by(Sprint.number.desc()).limit(last))
-    rows = uow.session.execute(
+    rows = uow.rows(
         select(
             Sprint.number, Sprint.starts_on, Sprint.ends_on, Sprint.goal,
             func.coalesce(func.sum(case((SprintItem.added_after_start.is_(False), pts), else_=0)), 0),
@@ -62,7 +62,7 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
     numbers = [r[0] for r in rows]
     by_member: dict[int, dict[str, int]] = {n: {} for n in numbers}
     if numbers:
-        member_rows = uow.session.execute(
+        member_rows = uow.rows(
             select(Sprint.number, Member.login, func.sum(SprintItem.points))
             .join(SprintItem, SprintItem.sprint_id == Sprint.id)
             .join(Member, Member.id == SprintItem.member_id)
@@ -100,7 +100,7 @@ def member_forecasts(store: Store, login: str) -> dict[str, Decimal | None]:
         ))
         if not recent:
             return {m: None for m in members}
-        rows = dict(uow.session.execute(
+        rows = dict(uow.rows(
             select(Member.login, func.sum(SprintItem.points))
             .join(SprintItem, SprintItem.member_id == Member.id)
             .join(Sprint, Sprint.id == SprintItem.sprint_id)
@@ -147,7 +147,7 @@ def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) 
     ids = [m.id for m in members]
     counts: dict[tuple[int, str], int] = {}
     if ids:
-        for member_id, kind, n in uow.session.execute(
+        for member_id, kind, n in uow.rows(
             select(Activity.member_id, Activity.kind, func.count())
             .where(Activity.team_id == team.id, Activity.member_id.in_(ids),
                    Activity.occurred_at >= lo, Activity.occurred_at < hi)
@@ -221,7 +221,7 @@ def _targets_in_force(session, member_ids: list[int], on: date,  # type: ignore[
                       metric: str | None = None) -> dict[int, dict[tuple[str, str], Decimal]]:
     """The newest target per member, metric and period effective on `on`
     (only `metric`'s when given: quota reports need revenue targets alone)."""
-    rows = session.execute(_targets_statement(metric is not None), {"ids": member_ids, "on": on, "metric": metric})
+    rows = session.connection().execute(_targets_statement(metric is not None), {"ids": member_ids, "on": on, "metric": metric})
     out: dict[int, dict[tuple[str, str], Decimal]] = {}
     for member_id, metric, period, amount in rows:
         out.setdefault(member_id, {})[(metric, period)] = amount

@@ -98,6 +98,12 @@ class UnitOfWork:
     def require(self, action: Action, owns: bool = False) -> None:
         require(self.actor.role, action, owns)
 
+    def rows(self, statement: Any, params: dict[str, Any] | None = None) -> Any:
+        """Run a query of columns (not ORM objects) in this transaction and
+        return its plain result: the ORM's result machinery costs ~1.5 µs a
+        row, more than SQLite takes to produce it."""
+        return self.session.connection().execute(statement, params)
+
     def team(self) -> Team:
         if self._team is None:
             self._team = self.session.get(Team, self.actor.team_id)
