@@ -35,16 +35,16 @@ def velocity(store: Store, login: str, last: int = 12) -> dict[str, Any]:
         return velocity_in(uow, last)
 
 
-def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
-    """`velocity` inside an open unit of work (the dashboard and review share it)."""
-    team_id = uow.actor.team_id
+def _velocity_statements() -> tuple[Any, Any]:
+    """Per sprint and per member and sprint, built once with bind parameters
+    (building and keying them cost more than running them)."""
     done = _completed_condition()
     pts = SprintItem.points
-    # The newest `last` closed sprints first, then their items: aggregating
+    # The newest `:last` closed sprints first, then their items: aggregating
     # every sprint of five years to keep twelve scanned all sprint items.
-    newest = (select(Sprint.id).where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
-              .order_by(Sprint.number.desc()).limit(last))
-    rows = uow.rows(
+    newest = (select(Sprint.id).where(Sprint.team_id == bindparam("team_id"), Sprint.state == SprintState.CLOSED.value)
+              .order_by(Sprint.number.desc()).limit(bindparam("last")))
+    per_sprint = (
         select(
             Sprint.number, Sprint.starts_on, Sprint.ends_on, Sprint.goal,
             func.coalesce(func.sum(case((SprintItem.added_after_start.is_(False), pts), else_=0)), 0),
@@ -57,18 +57,29 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
         .where(Sprint.id.in_(newest))
         .group_by(Sprint.id, Sprint.number, Sprint.starts_on, Sprint.ends_on, Sprint.goal)
         .order_by(Sprint.number.desc())
-        .limit(last)
-    ).all()
+        .limit(bindparam("last"))
+    )
+    per_member = (
+        select(Sprint.number, Member.login, func.sum(SprintItem.points))
+        .join(SprintItem, SprintItem.sprint_id == Sprint.id)
+        .join(Member, Member.id == SprintItem.member_id)
+        .where(Sprint.team_id == bindparam("team_id"), Sprint.number.in_(bindparam("numbers", expanding=True)), done)
+        .group_by(Sprint.number, Member.login)
+    )
+    return per_sprint, per_member
+
+
+_VELOCITY, _VELOCITY_BY_MEMBER = _velocity_statements()
+
+
+def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
+    """`velocity` inside an open unit of work (the dashboard and review share it)."""
+    team_id = uow.actor.team_id
+    rows = uow.rows(_VELOCITY, {"team_id": team_id, "last": last}).all()
     numbers = [r[0] for r in rows]
     by_member: dict[int, dict[str, int]] = {n: {} for n in numbers}
     if numbers:
-        member_rows = uow.rows(
-            select(Sprint.number, Member.login, func.sum(SprintItem.points))
-            .join(SprintItem, SprintItem.sprint_id == Sprint.id)
-            .join(Member, Member.id == SprintItem.member_id)
-            .where(Sprint.team_id == team_id, Sprint.number.in_(numbers), done)
-            .group_by(Sprint.number, Member.login)
-        )
+        member_rows = uow.rows(_VELOCITY_BY_MEMBER, {"team_id": team_id, "numbers": numbers})
         for number, member_login, points in member_rows:
             by_member[number][member_login] = int(points)
     sprints = [
@@ -140,6 +151,14 @@ _KIND_METRICS = [(kind.value, METRIC_FOR_ACTIVITY[kind].value) for kind in Activ
 _PERIODS = [(period, period.value) for period in Period]
 
 
+_ACTIVITY_COUNTS = (
+    select(Activity.member_id, Activity.kind, func.count())
+    .where(Activity.team_id == bindparam("team_id"), Activity.member_id.in_(bindparam("ids", expanding=True)),
+           Activity.occurred_at >= bindparam("lo"), Activity.occurred_at < bindparam("hi"))
+    .group_by(Activity.member_id, Activity.kind)
+)
+
+
 def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) -> list[dict[str, Any]]:
     """Per member: done/target per kind, and the pacing inside [start, end]."""
     team = uow.team()
@@ -147,12 +166,7 @@ def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) 
     ids = [m.id for m in members]
     counts: dict[tuple[int, str], int] = {}
     if ids:
-        for member_id, kind, n in uow.rows(
-            select(Activity.member_id, Activity.kind, func.count())
-            .where(Activity.team_id == team.id, Activity.member_id.in_(ids),
-                   Activity.occurred_at >= lo, Activity.occurred_at < hi)
-            .group_by(Activity.member_id, Activity.kind)
-        ):
+        for member_id, kind, n in uow.rows(_ACTIVITY_COUNTS, {"team_id": team.id, "ids": ids, "lo": lo, "hi": hi}):
             counts[(member_id, kind)] = int(n)
     targets = _targets_in_force(uow.session, ids, end) if ids else {}
     today = clock.today()
