@@ -492,3 +492,22 @@ def test_dashboard_and_review_read_the_reps_and_sprints_once(story: Any) -> None
         assert len([s for s in sql if "members.role = " in s]) == 1
         assert len([s for s in sql if s.startswith("SELECT sprints.id, sprints.team_id") and "sprints.state = " in s
                     and "LIMIT" in s and "ORDER BY sprints.number DESC" in s]) <= 1
+
+
+def test_report_statements_are_built_once(story: Any) -> None:
+    """The statements reports run on every call are built once, with bind
+    parameters, and reused (building them cost more than running them)."""
+    from salessprint.services import reports
+
+    builders = [reports._targets_statement, analytics._won_by_member_statement, analytics._points_history_statement,
+                analytics._rotting_counts_statement, analytics._rotting_statement, analytics._won_per_month_statement,
+                analytics._sprint_figures_statement]
+    for b in builders:
+        b.cache_clear()
+    for _ in range(3):
+        analytics.dashboard(story, "max")
+        analytics.sprint_report(story, "max")
+        analytics.rep_detail(story, "max", "rita")
+    for b in builders:
+        info = b.cache_info()
+        assert info.hits >= 2 and info.misses <= 2, (b.__name__, info)

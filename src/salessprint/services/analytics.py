@@ -204,6 +204,18 @@ def attainment(store: Store, login: str, *, start: date | None = None, end: date
         return attainment_in(uow, start, end, member)
 
 
+@lru_cache(maxsize=1)
+def _won_per_month_statement() -> Any:
+    year, month = extract("year", Deal.closed_on), extract("month", Deal.closed_on)
+    return (
+        select(Deal.owner_id, year, month, func.sum(Deal.value), func.count())
+        .join(Stage, _won())
+        .where(Deal.team_id == TEAM, Deal.owner_id.in_(IDS), Deal.closed_on >= bindparam("start"),
+               Deal.closed_on <= bindparam("end"))
+        .group_by(Deal.owner_id, year, month)
+    )
+
+
 def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = None) -> dict[str, Any]:
     team = uow.team()
     reps = _reps(uow, member)
@@ -212,13 +224,8 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
     targets = _targets_in_force(uow.session, ids, end, Metric.REVENUE.value) if ids else {}
     monthly: dict[tuple[int, int, int], tuple[Decimal, int]] = {}
     if ids:
-        year, month = extract("year", Deal.closed_on), extract("month", Deal.closed_on)
-        for mid, y, mo, v, n in uow.rows(
-            select(Deal.owner_id, year, month, func.sum(Deal.value), func.count())
-            .join(Stage, _won())
-            .where(Deal.team_id == team.id, Deal.owner_id.in_(ids), Deal.closed_on >= start, Deal.closed_on <= end)
-            .group_by(Deal.owner_id, year, month)
-        ):
+        for mid, y, mo, v, n in uow.rows(_won_per_month_statement(),
+                                         {"team_id": team.id, "ids": ids, "start": start, "end": end}):
             monthly[(mid, int(y), int(mo))] = (money(v), int(n))
 
     def bucket(mid: int, period: Period, lo: date, hi: date) -> dict[str, Any]:
@@ -265,12 +272,14 @@ def sprint_report(store: Store, login: str, number: int | None = None) -> dict[s
         return sprint_report_in(uow, number)
 
 
-def sprint_report_in(uow: UnitOfWork, number: int | None = None) -> dict[str, Any]:
-    sprint = _sprint_for_report(uow, number)
-    if sprint is None:
-        return {"sprint": None}
-    team = uow.team()
-    done = and_(SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None), SprintItem.done_on <= sprint.ends_on)
+_FIGURES = ("committed", "completed", "added", "removed", "carried_over")
+
+
+@lru_cache(maxsize=1)
+def _sprint_figures_statement() -> Any:
+    """Items and points of each of _FIGURES for sprint `:sprint_id` ending `:ends_on`."""
+    done = and_(SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None),
+                SprintItem.done_on <= bindparam("ends_on"))
     groups = {
         "committed": SprintItem.added_after_start.is_(False),
         "completed": done,
@@ -279,11 +288,19 @@ def sprint_report_in(uow: UnitOfWork, number: int | None = None) -> dict[str, An
         "carried_over": and_(SprintItem.removed_at.is_(None), ~done),
     }
     columns = []
-    for cond in groups.values():
-        columns += [func.coalesce(func.sum(case((cond, 1), else_=0)), 0),
-                    func.coalesce(func.sum(case((cond, SprintItem.points), else_=0)), 0)]
-    row = uow.rows(select(*columns).where(SprintItem.sprint_id == sprint.id)).one()
-    figures = {name: {"items": int(row[2 * i]), "points": int(row[2 * i + 1])} for i, name in enumerate(groups)}
+    for name in _FIGURES:
+        columns += [func.coalesce(func.sum(case((groups[name], 1), else_=0)), 0),
+                    func.coalesce(func.sum(case((groups[name], SprintItem.points), else_=0)), 0)]
+    return select(*columns).where(SprintItem.sprint_id == bindparam("sprint_id"))
+
+
+def sprint_report_in(uow: UnitOfWork, number: int | None = None) -> dict[str, Any]:
+    sprint = _sprint_for_report(uow, number)
+    if sprint is None:
+        return {"sprint": None}
+    team = uow.team()
+    row = uow.rows(_sprint_figures_statement(), {"sprint_id": sprint.id, "ends_on": sprint.ends_on}).one()
+    figures = {name: {"items": int(row[2 * i]), "points": int(row[2 * i + 1])} for i, name in enumerate(_FIGURES)}
     return {
         "sprint": {"number": sprint.number, "goal": sprint.goal, "starts_on": sprint.starts_on,
                    "ends_on": sprint.ends_on, "state": sprint.state},
