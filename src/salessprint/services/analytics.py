@@ -551,6 +551,20 @@ def _points_history(uow: UnitOfWork, sprints: list[Sprint]) -> dict[int, list[in
     return out
 
 
+@lru_cache(maxsize=1)
+def _won_per_day_statement() -> Any:
+    return (
+        select(Deal.owner_id, Deal.closed_on, func.sum(Deal.value))
+        .join(Stage, _won())
+        .where(Deal.team_id == TEAM, Deal.owner_id.in_(IDS),
+               Deal.closed_on >= bindparam("start"), Deal.closed_on <= bindparam("end"))
+        .group_by(Deal.owner_id, Deal.closed_on)
+    )
+
+
+_ACTIVE_LOGINS = select(Member.id, Member.login).where(Member.team_id == TEAM, Member.active.is_(True))
+
+
 def _won_per_sprint(uow: UnitOfWork, sprints: list[Sprint], ids: list[int]) -> dict[tuple[int, int], Decimal]:
     """Won value per (owner, sprint) for the given sprints.
 
@@ -566,13 +580,8 @@ def _won_per_sprint(uow: UnitOfWork, sprints: list[Sprint], ids: list[int]) -> d
     for sp in sprints:
         for offset in range((sp.ends_on - sp.starts_on).days + 1):
             sprints_on.setdefault(sp.starts_on + timedelta(days=offset), []).append(sp.id)
-    rows = uow.rows(
-        select(Deal.owner_id, Deal.closed_on, func.sum(Deal.value))
-        .join(Stage, _won())
-        .where(Deal.team_id == uow.actor.team_id, Deal.owner_id.in_(ids),
-               Deal.closed_on >= min(sprints_on), Deal.closed_on <= max(sprints_on))
-        .group_by(Deal.owner_id, Deal.closed_on)
-    )
+    rows = uow.rows(_won_per_day_statement(), {"team_id": uow.actor.team_id, "ids": ids,
+                                               "start": min(sprints_on), "end": max(sprints_on)})
     totals: dict[tuple[int, int], Decimal] = {}
     for owner, day, value in rows:
         for sprint_id in sprints_on.get(day, ()):
@@ -618,8 +627,7 @@ def forecast_in(uow: UnitOfWork, seed: int = DEFAULT_SEED, trials: int = TRIALS)
                            "chance": quota_chance(won, quota, history, left, rng, trials)}
         members.append(entry)
     points = _points_history(uow, sprints)
-    logins = {m.id: m.login for m in uow.session.scalars(select(Member).where(Member.team_id == team.id,
-                                                                              Member.active.is_(True)))}
+    logins = dict(uow.rows(_ACTIVE_LOGINS, {"team_id": team.id}).all())
     per_login = {logins[mid]: hist for mid, hist in points.items() if mid in logins}
     return {"seed": seed, "trials": trials, "sprints_sampled": len(sprints), "members": members,
             "next_sprint": team_points_range(per_login)}
