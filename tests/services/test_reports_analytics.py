@@ -511,3 +511,11 @@ def test_report_statements_are_built_once(story: Any) -> None:
     for b in builders:
         info = b.cache_info()
         assert info.hits >= 2 and info.misses <= 2, (b.__name__, info)
+
+
+def test_member_forecasts_are_the_mean_of_the_last_three_closed_sprints(story: Any) -> None:
+    from salessprint.services.reports import member_forecasts
+
+    # one closed sprint: rita completed 3 points, rob 1 (T4); ada and max none
+    assert member_forecasts(story, "max") == {"ada": Decimal("0.0"), "max": Decimal("0.0"),
+                                              "rita": Decimal("3.0"), "rob": Decimal("1.0")}

@@ -98,26 +98,28 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
     return {"sprints": sprints, "forecast": fc, "forecast_by_member": by_member_fc}
 
 
+_RECENT_SPRINT_IDS = (select(Sprint.id).where(Sprint.team_id == bindparam("team_id"),
+                                                Sprint.state == SprintState.CLOSED.value)
+                      .order_by(Sprint.number.desc()).limit(3))
+_ACTIVE_LOGINS = select(Member.login).where(Member.team_id == bindparam("team_id"), Member.active.is_(True))
+_POINTS_PER_LOGIN = (
+    select(Member.login, func.sum(SprintItem.points))
+    .join(SprintItem, SprintItem.member_id == Member.id)
+    .join(Sprint, Sprint.id == SprintItem.sprint_id)
+    .where(Sprint.id.in_(bindparam("ids", expanding=True)), _completed_condition())
+    .group_by(Member.login)
+)
+
+
 def member_forecasts(store: Store, login: str) -> dict[str, Decimal | None]:
     """Each active member's forecast velocity: mean of their last three closed sprints."""
     with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
-        recent = list(uow.session.scalars(
-            select(Sprint.id).where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
-            .order_by(Sprint.number.desc()).limit(3)
-        ))
-        members = list(uow.session.scalars(
-            select(Member.login).where(Member.team_id == team_id, Member.active.is_(True))
-        ))
+        recent = list(uow.rows(_RECENT_SPRINT_IDS, {"team_id": team_id}).scalars())
+        members = list(uow.rows(_ACTIVE_LOGINS, {"team_id": team_id}).scalars())
         if not recent:
             return {m: None for m in members}
-        rows = dict(uow.rows(
-            select(Member.login, func.sum(SprintItem.points))
-            .join(SprintItem, SprintItem.member_id == Member.id)
-            .join(Sprint, Sprint.id == SprintItem.sprint_id)
-            .where(Sprint.id.in_(recent), _completed_condition())
-            .group_by(Member.login)
-        ).all())
+        rows = dict(uow.rows(_POINTS_PER_LOGIN, {"ids": recent}).all())
         return {m: Decimal(str(round(float(rows.get(m, 0) or 0) / len(recent), 1))) for m in members}
 
 
