@@ -142,12 +142,16 @@ def activity(
             start, end = default_range(team.week_start)
         if end < start:
             raise InvalidInput("--to is before --from.", field="to")
-        members_q = select(Member).where(Member.team_id == team.id, Member.active.is_(True)).order_by(Member.login)
         if member:
-            members_q = members_q.where(Member.id == member_by_login(uow.session, team.id, member).id)
-        members = list(uow.session.scalars(members_q))
+            one = member_by_login(uow.session, team.id, member)
+            members = [one] if one.active else []
+        else:
+            members = list(uow.session.scalars(_ACTIVE_MEMBERS, {"team_id": team.id}))
         return {"from": start, "to": end, "members": activity_in(uow, members, start, end)}
 
+
+_ACTIVE_MEMBERS = (select(Member).where(Member.team_id == bindparam("team_id"), Member.active.is_(True))
+                   .order_by(Member.login))
 
 _KIND_METRICS = [(kind.value, METRIC_FOR_ACTIVITY[kind].value) for kind in ActivityKind]
 _PERIODS = [(period, period.value) for period in Period]
@@ -176,6 +180,7 @@ def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) 
     # the range, and each target's share due by now, is worked out once.
     in_range: dict[tuple[Decimal, Period], int] = {}
     due: dict[int, Decimal] = {}
+    paces: dict[tuple[int, Decimal], str] = {}
     out = []
     for m in members:
         per_kind: dict[str, dict[str, Any]] = {}
@@ -199,7 +204,10 @@ def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) 
                 if expected is None:
                     expected = due[target] = expected_by_now(target, start, end, today)
                 entry["expected_by_now"] = expected
-                entry["pace"] = pace(done, expected)
+                status = paces.get((done, expected))
+                if status is None:
+                    status = paces[(done, expected)] = pace(done, expected)
+                entry["pace"] = status
                 done_total += done
                 target_total += target
                 expected_total += expected
