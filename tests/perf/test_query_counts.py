@@ -91,3 +91,20 @@ def test_deal_list_page_is_a_window_of_the_whole(stores) -> None:  # type: ignor
         whole = [d.id for d in list_deals(store, BENCH_LOGIN, limit=150)]
         paged = [d.id for off in (0, 50, 100) for d in list_deals(store, BENCH_LOGIN, limit=50, offset=off)]
     assert paged == whole and len(whole) == 150
+
+
+def test_deal_list_reads_columns_not_objects(stores) -> None:  # type: ignore[no-untyped-def]
+    """A page of deals is read as plain columns (no ORM objects and their eager
+    joins) and gives exactly the values deal_view makes from the objects."""
+    from salessprint.services.deals import _collaborators_for, list_deals
+    from salessprint.services.views import deal_view
+    from salessprint.store.models import Deal
+
+    store = stores[LARGER.name]
+    with clock.freeze(FROZEN_NOW), recording(store.engine) as seen:  # type: ignore[attr-defined]
+        page = list_deals(store, BENCH_LOGIN, open_only=True, limit=40)
+    assert page and not any("deals.external_id" in s.sql or "accounts_1" in s.sql for s in seen)
+    with store.sessions() as session:  # type: ignore[attr-defined]
+        ids = [d.id for d in page]
+        collab = _collaborators_for(session, ids)
+        assert page == [deal_view(session.get(Deal, i), collab.get(i, [])) for i in ids]

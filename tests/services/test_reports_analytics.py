@@ -473,5 +473,49 @@ def test_postgresql_reports_skip_the_transaction_round_trips(team_store: Any) ->
 
 def test_forecast_reads_only_the_sampled_sprints_won_deals(story: Any) -> None:
     sql = _statements(story, lambda: analytics.forecast(story, "max", trials=10))
-    per_sprint = next(s for s in sql if "JOIN sprints ON" in s and "sum(deals.value)" in s)
-    assert "deals.closed_on >=" in per_sprint.split("WHERE", 1)[1]
+    per_sprint = next(s for s in sql if "GROUP BY deals.owner_id, deals.closed_on" in s)
+    assert "deals.closed_on >=" in per_sprint and "sprints" not in per_sprint
+
+
+def test_burndown_statement_is_built_once_per_sprint_length(story: Any) -> None:
+    analytics._burndown_statement.cache_clear()
+    first = analytics.burndown(story, "max", 1)
+    assert analytics.burndown(story, "max", 2)["start_points"] == 2
+    assert analytics.burndown(story, "max", 1) == first
+    info = analytics._burndown_statement.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+
+
+def test_dashboard_and_review_read_the_reps_and_sprints_once(story: Any) -> None:
+    for call in (lambda: analytics.dashboard(story, "max"), lambda: analytics.review(story, "max")):
+        sql = _statements(story, call)
+        assert len([s for s in sql if "members.role = " in s]) == 1
+        assert len([s for s in sql if s.startswith("SELECT sprints.id, sprints.team_id") and "sprints.state = " in s
+                    and "LIMIT" in s and "ORDER BY sprints.number DESC" in s]) <= 1
+
+
+def test_report_statements_are_built_once(story: Any) -> None:
+    """The statements reports run on every call are built once, with bind
+    parameters, and reused (building them cost more than running them)."""
+    from salessprint.services import reports
+
+    builders = [reports._targets_statement, analytics._won_by_member_statement, analytics._points_history_statement,
+                analytics._rotting_counts_statement, analytics._rotting_statement, analytics._won_per_month_statement,
+                analytics._sprint_figures_statement]
+    for b in builders:
+        b.cache_clear()
+    for _ in range(3):
+        analytics.dashboard(story, "max")
+        analytics.sprint_report(story, "max")
+        analytics.rep_detail(story, "max", "rita")
+    for b in builders:
+        info = b.cache_info()
+        assert info.hits >= 2 and info.misses <= 2, (b.__name__, info)
+
+
+def test_member_forecasts_are_the_mean_of_the_last_three_closed_sprints(story: Any) -> None:
+    from salessprint.services.reports import member_forecasts
+
+    # one closed sprint: rita completed 3 points, rob 1 (T4); ada and max none
+    assert member_forecasts(story, "max") == {"ada": Decimal("0.0"), "max": Decimal("0.0"),
+                                              "rita": Decimal("3.0"), "rob": Decimal("1.0")}

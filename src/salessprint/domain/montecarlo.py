@@ -109,14 +109,17 @@ def _sum_distribution(members: list[list[int]]) -> tuple[list[int], int, int]:
         combos *= len(history)
     width = (combos.bit_length() + 8) // 8 * 8  # a field never overflows into the next
     base = 0
-    product = 1
+    polys = []
     for history in members:
         low = min(int(v) for v in history)
         base += low
         poly = 0
         for v in history:
             poly += 1 << (width * (int(v) - low))
-        product *= poly
+        polys.append(poly)
+    while len(polys) > 1:  # pairwise: big integers multiply faster when balanced
+        polys = [polys[i] * polys[i + 1] if i + 1 < len(polys) else polys[i] for i in range(0, len(polys), 2)]
+    product = polys[0]
     size = (product.bit_length() + width - 1) // width
     raw = product.to_bytes(size * width // 8, "little")
     step = width // 8

@@ -13,9 +13,10 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, extract, func, or_, select, type_coerce
+from sqlalchemy import and_, bindparam, case, distinct, extract, func, or_, select, type_coerce
 from sqlalchemy.orm import aliased
 
 from salessprint.domain import clock
@@ -91,21 +92,29 @@ def _check_range(start: date | None, end: date | None, default: tuple[date, date
     return start, end
 
 
-def _reps(uow: UnitOfWork, login: str | None = None) -> list[Member]:
+_REPS = (select(Member.id, Member.login, Member.name, Member.started_on)
+         .where(Member.team_id == bindparam("team_id"), Member.active.is_(True), Member.role == Role.REP.value)
+         .order_by(Member.login))
+"""The columns reports read of a rep (rows answer `.id`, `.login`, ... like
+the ORM object, without loading 50 of them)."""
+
+
+def _reps(uow: UnitOfWork, login: str | None = None) -> list[Any]:
     """Active reps of the team (or the one named), by login."""
-    q = select(Member).where(Member.team_id == uow.actor.team_id, Member.active.is_(True))
     if login:
-        q = q.where(Member.id == member_by_login(uow.session, uow.actor.team_id, login).id)
-    else:
-        q = q.where(Member.role == Role.REP.value)
-    return list(uow.session.scalars(q.order_by(Member.login)))
+        member = member_by_login(uow.session, uow.actor.team_id, login)
+        return [member] if member.active else []
+    # The dashboard and the review compose several reports over the same reps.
+    if "reps" not in uow.memo:
+        uow.memo["reps"] = list(uow.rows(_REPS, {"team_id": uow.actor.team_id}).all())
+    return list(uow.memo["reps"])
 
 
 def _won(kind: StageKind = StageKind.WON):  # type: ignore[no-untyped-def]
     return and_(Stage.id == Deal.stage_id, Stage.kind == kind.value)
 
 
-def _open_deals(team_id: int) -> Any:
+def _open_deals(team_id: Any) -> Any:
     """The team's open deals (joined to their stage). An open deal has no
     close date (the services and importers keep it so; migration 0003 fixed
     older rows), so `closed_on IS NULL` reads the ~9 % open deals from
@@ -129,23 +138,50 @@ def _revenue_quota(mine: dict[tuple[str, str], Decimal], start: date, end: date,
                    week_start: int) -> Decimal | None:
     """The quota for [start, end] from a member's revenue targets: the
     preferred period's target if set, else the shortest period's, pro rata."""
-    order = [prefer] if prefer else []
-    order += [p for p in (Period.DAY, Period.WEEK, Period.MONTH, Period.QUARTER) if p not in order]
-    for period in order:
-        amount = mine.get((Metric.REVENUE.value, period.value))
+    for period, key in _QUOTA_ORDER[prefer]:
+        amount = mine.get(key)
         if amount is not None:
-            return quota_for_range(amount, period, start, end, week_start)
+            return _quota(amount, period, start, end, week_start)
     return None
 
 
-def _won_by_member(uow: UnitOfWork, ids: list[int], start: date, end: date) -> dict[int, tuple[Decimal, int]]:
-    rows = uow.session.execute(
+_QUOTA_ORDER = {
+    prefer: [(p, (Metric.REVENUE.value, p.value))
+             for p in ([prefer] if prefer else []) + [q for q in (Period.DAY, Period.WEEK, Period.MONTH, Period.QUARTER)
+                                                      if q is not prefer]]
+    for prefer in (None, *Period)
+}
+"""For each preferred period (or none): the revenue targets to try, in order."""
+
+
+@lru_cache(maxsize=4096)
+def _quota(amount: Decimal, period: Period, start: date, end: date, week_start: int) -> Decimal:
+    # Reps share a few quota amounts; attainment asks for each month and
+    # quarter of every rep (issue 7).
+    return quota_for_range(amount, period, start, end, week_start)
+
+
+# Statements every call of a report runs are built once, with bind
+# parameters: building and keying a statement cost more than SQLite takes to
+# answer most of them (issue 7). TEAM, IDS: the team and the members asked for.
+TEAM = bindparam("team_id")
+IDS = bindparam("ids", expanding=True)
+
+
+@lru_cache(maxsize=1)
+def _won_by_member_statement() -> Any:
+    return (
         select(Deal.owner_id, func.sum(Deal.value), func.count())
         .join(Stage, _won())
-        .where(Deal.team_id == uow.actor.team_id, Deal.owner_id.in_(ids),
-               Deal.closed_on >= start, Deal.closed_on <= end)
+        .where(Deal.team_id == TEAM, Deal.owner_id.in_(IDS),
+               Deal.closed_on >= bindparam("start"), Deal.closed_on <= bindparam("end"))
         .group_by(Deal.owner_id)
     )
+
+
+def _won_by_member(uow: UnitOfWork, ids: list[int], start: date, end: date) -> dict[int, tuple[Decimal, int]]:
+    rows = uow.rows(_won_by_member_statement(),
+                               {"team_id": uow.actor.team_id, "ids": ids, "start": start, "end": end})
     return {mid: (money(v), int(n)) for mid, v, n in rows}
 
 
@@ -171,21 +207,28 @@ def attainment(store: Store, login: str, *, start: date | None = None, end: date
         return attainment_in(uow, start, end, member)
 
 
+@lru_cache(maxsize=1)
+def _won_per_month_statement() -> Any:
+    year, month = extract("year", Deal.closed_on), extract("month", Deal.closed_on)
+    return (
+        select(Deal.owner_id, year, month, func.sum(Deal.value), func.count())
+        .join(Stage, _won())
+        .where(Deal.team_id == TEAM, Deal.owner_id.in_(IDS), Deal.closed_on >= bindparam("start"),
+               Deal.closed_on <= bindparam("end"))
+        .group_by(Deal.owner_id, year, month)
+    )
+
+
 def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = None) -> dict[str, Any]:
     team = uow.team()
     reps = _reps(uow, member)
     ids = [m.id for m in reps]
     won = _won_by_member(uow, ids, start, end) if ids else {}
-    targets = _targets_in_force(uow.session, ids, end) if ids else {}
+    targets = _targets_in_force(uow.session, ids, end, Metric.REVENUE.value) if ids else {}
     monthly: dict[tuple[int, int, int], tuple[Decimal, int]] = {}
     if ids:
-        year, month = extract("year", Deal.closed_on), extract("month", Deal.closed_on)
-        for mid, y, mo, v, n in uow.session.execute(
-            select(Deal.owner_id, year, month, func.sum(Deal.value), func.count())
-            .join(Stage, _won())
-            .where(Deal.team_id == team.id, Deal.owner_id.in_(ids), Deal.closed_on >= start, Deal.closed_on <= end)
-            .group_by(Deal.owner_id, year, month)
-        ):
+        for mid, y, mo, v, n in uow.rows(_won_per_month_statement(),
+                                         {"team_id": team.id, "ids": ids, "start": start, "end": end}):
             monthly[(mid, int(y), int(mo))] = (money(v), int(n))
 
     def bucket(mid: int, period: Period, lo: date, hi: date) -> dict[str, Any]:
@@ -232,12 +275,14 @@ def sprint_report(store: Store, login: str, number: int | None = None) -> dict[s
         return sprint_report_in(uow, number)
 
 
-def sprint_report_in(uow: UnitOfWork, number: int | None = None) -> dict[str, Any]:
-    sprint = _sprint_for_report(uow, number)
-    if sprint is None:
-        return {"sprint": None}
-    team = uow.team()
-    done = and_(SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None), SprintItem.done_on <= sprint.ends_on)
+_FIGURES = ("committed", "completed", "added", "removed", "carried_over")
+
+
+@lru_cache(maxsize=1)
+def _sprint_figures_statement() -> Any:
+    """Items and points of each of _FIGURES for sprint `:sprint_id` ending `:ends_on`."""
+    done = and_(SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None),
+                SprintItem.done_on <= bindparam("ends_on"))
     groups = {
         "committed": SprintItem.added_after_start.is_(False),
         "completed": done,
@@ -246,11 +291,19 @@ def sprint_report_in(uow: UnitOfWork, number: int | None = None) -> dict[str, An
         "carried_over": and_(SprintItem.removed_at.is_(None), ~done),
     }
     columns = []
-    for cond in groups.values():
-        columns += [func.coalesce(func.sum(case((cond, 1), else_=0)), 0),
-                    func.coalesce(func.sum(case((cond, SprintItem.points), else_=0)), 0)]
-    row = uow.session.execute(select(*columns).where(SprintItem.sprint_id == sprint.id)).one()
-    figures = {name: {"items": int(row[2 * i]), "points": int(row[2 * i + 1])} for i, name in enumerate(groups)}
+    for name in _FIGURES:
+        columns += [func.coalesce(func.sum(case((groups[name], 1), else_=0)), 0),
+                    func.coalesce(func.sum(case((groups[name], SprintItem.points), else_=0)), 0)]
+    return select(*columns).where(SprintItem.sprint_id == bindparam("sprint_id"))
+
+
+def sprint_report_in(uow: UnitOfWork, number: int | None = None) -> dict[str, Any]:
+    sprint = _sprint_for_report(uow, number)
+    if sprint is None:
+        return {"sprint": None}
+    team = uow.team()
+    row = uow.rows(_sprint_figures_statement(), {"sprint_id": sprint.id, "ends_on": sprint.ends_on}).one()
+    figures = {name: {"items": int(row[2 * i]), "points": int(row[2 * i + 1])} for i, name in enumerate(_FIGURES)}
     return {
         "sprint": {"number": sprint.number, "goal": sprint.goal, "starts_on": sprint.starts_on,
                    "ends_on": sprint.ends_on, "state": sprint.state},
@@ -268,7 +321,7 @@ def _sales_view(uow: UnitOfWork, sprint: Sprint) -> dict[str, Any]:
     def summary(condition: Any) -> dict[str, Any]:
         # One statement: the biggest LIST_LIMIT deals, each carrying the
         # count and value of the whole set (window aggregates run before LIMIT).
-        rows = uow.session.execute(
+        rows = uow.rows(
             select(Deal.id, Deal.title, owner, Deal.value, func.count().over(), func.sum(Deal.value).over())
             .where(condition)
             .order_by(Deal.value.desc(), Deal.id).limit(LIST_LIMIT)
@@ -331,6 +384,24 @@ def burndown(store: Store, login: str, number: int | None = None) -> dict[str, A
         return burndown_in(uow, number)
 
 
+@lru_cache(maxsize=16)
+def _burndown_statement(days: int) -> Any:
+    """Points at the start and remaining at the end of each of `days` working
+    days, for the sprint `:sprint_id`; day i ends at `:end_i` (UTC) and is
+    dated `:day_i`. Built once per sprint length: putting ~30 expressions
+    together cost more than running the query (issue 7)."""
+    columns = [func.coalesce(func.sum(case((SprintItem.added_after_start.is_(False), SprintItem.points), else_=0)), 0)]
+    for i in range(days):
+        end_of_day, day = bindparam(f"end_{i}"), bindparam(f"day_{i}")
+        in_scope = and_(
+            or_(SprintItem.added_after_start.is_(False), SprintItem.added_at < end_of_day),
+            or_(SprintItem.removed_at.is_(None), SprintItem.removed_at >= end_of_day),
+        )
+        not_done = or_(SprintItem.done_on.is_(None), SprintItem.done_on > day)
+        columns.append(func.coalesce(func.sum(case((and_(in_scope, not_done), SprintItem.points), else_=0)), 0))
+    return select(*columns).where(SprintItem.sprint_id == bindparam("sprint_id"))
+
+
 def burndown_in(uow: UnitOfWork, number: int | None = None) -> dict[str, Any]:
     sprint = _sprint_for_report(uow, number)
     if sprint is None:
@@ -338,16 +409,11 @@ def burndown_in(uow: UnitOfWork, number: int | None = None) -> dict[str, Any]:
     team = uow.team()
     days = working_days(sprint.starts_on, sprint.ends_on)
     today = clock.today()
-    columns = [func.coalesce(func.sum(case((SprintItem.added_after_start.is_(False), SprintItem.points), else_=0)), 0)]
-    for day in days:
-        end_of_day = utc_bounds(day, day, team.timezone)[1]
-        in_scope = and_(
-            or_(SprintItem.added_after_start.is_(False), SprintItem.added_at < end_of_day),
-            or_(SprintItem.removed_at.is_(None), SprintItem.removed_at >= end_of_day),
-        )
-        not_done = or_(SprintItem.done_on.is_(None), SprintItem.done_on > day)
-        columns.append(func.coalesce(func.sum(case((and_(in_scope, not_done), SprintItem.points), else_=0)), 0))
-    row = uow.session.execute(select(*columns).where(SprintItem.sprint_id == sprint.id)).one()
+    params: dict[str, Any] = {"sprint_id": sprint.id}
+    for i, day in enumerate(days):
+        params[f"end_{i}"] = utc_bounds(day, day, team.timezone)[1]
+        params[f"day_{i}"] = day
+    row = uow.rows(_burndown_statement(len(days)), params).one()
     start_points = int(row[0])
     ideal = ideal_line(start_points, len(days))
     return {
@@ -372,8 +438,7 @@ def pipeline(store: Store, login: str, *, start: date | None = None, end: date |
 
 def pipeline_in(uow: UnitOfWork, start: date, end: date) -> dict[str, Any]:
     team = uow.team()
-    s = uow.session
-    closed = {kind: (int(n), money(v), Decimal(str(d or 0))) for kind, n, v, d in s.execute(
+    closed = {kind: (int(n), money(v), Decimal(str(d or 0))) for kind, n, v, d in uow.rows(
         select(Stage.kind, func.count(), func.sum(Deal.value),
                func.sum(_days_between(uow, Deal.closed_on, Deal.started_on)))
         .join(Stage, Stage.id == Deal.stage_id)
@@ -385,7 +450,7 @@ def pipeline_in(uow: UnitOfWork, start: date, end: date) -> dict[str, Any]:
     lost_n = closed.get(StageKind.LOST.value, (0, Decimal(0), Decimal(0)))[0]
     first_position = select(func.min(Stage.position)).where(Stage.team_id == team.id).scalar_subquery()
     probability = func.coalesce(Deal.probability, Stage.probability)
-    open_n, open_v, weighted_raw, qualified = s.execute(
+    open_n, open_v, weighted_raw, qualified = uow.rows(
         select(func.count(), func.sum(Deal.value), type_coerce(func.sum(Deal.value * probability), Money()),
                func.coalesce(func.sum(case((Stage.position > first_position, 1), else_=0)), 0))
         .select_from(Deal).join(Stage, Stage.id == Deal.stage_id)
@@ -405,21 +470,27 @@ def pipeline_in(uow: UnitOfWork, start: date, end: date) -> dict[str, Any]:
     }
 
 
-def rotting_in(uow: UnitOfWork, owner_ids: list[int] | None = None) -> dict[str, Any]:
-    """Open deals with no stage change for longer than the team's limit."""
-    team = uow.team()
-    limit = clock.now() - timedelta(days=team.rotting_days)
-    cond = and_(_open_deals(team.id), Deal.stage_entered_at < limit)
-    if owner_ids is not None:
-        cond = and_(cond, Deal.owner_id.in_(owner_ids))
+@lru_cache(maxsize=2)
+def _rotting_statement(some_owners: bool) -> Any:
+    """The oldest LIST_LIMIT rotting deals, each carrying the count and value of them all."""
+    cond = and_(_open_deals(TEAM), Deal.stage_entered_at < bindparam("limit"))
+    if some_owners:
+        cond = and_(cond, Deal.owner_id.in_(IDS))
     owner = select(Member.login).where(Member.id == Deal.owner_id).scalar_subquery()
-    # The oldest LIST_LIMIT, each carrying the count and value of them all.
-    rows = uow.session.execute(
+    return (
         select(Deal.id, Deal.title, owner, Stage.name, Deal.value, Deal.stage_entered_at,
                func.count().over(), func.sum(Deal.value).over())
         .join(Stage, Stage.id == Deal.stage_id).where(cond)
         .order_by(Deal.stage_entered_at, Deal.id).limit(LIST_LIMIT)
-    ).all()
+    )
+
+
+def rotting_in(uow: UnitOfWork, owner_ids: list[int] | None = None) -> dict[str, Any]:
+    """Open deals with no stage change for longer than the team's limit."""
+    team = uow.team()
+    limit = clock.now() - timedelta(days=team.rotting_days)
+    rows = uow.rows(_rotting_statement(owner_ids is not None),
+                               {"team_id": team.id, "limit": limit, "ids": owner_ids}).all()
     n, v = (rows[0][6], rows[0][7]) if rows else (0, None)
     today = clock.today()
     deals = [{"id": i, "title": t, "owner": o, "stage": st, "value": money(val),
@@ -431,59 +502,94 @@ def _rotting_counts(uow: UnitOfWork, ids: list[int]) -> dict[int, int]:
     """How many rotting deals each owner has (one GROUP BY)."""
     team = uow.team()
     limit = clock.now() - timedelta(days=team.rotting_days)
-    return {owner: int(n) for owner, n in uow.session.execute(
+    return {owner: int(n) for owner, n in uow.rows(
+        _rotting_counts_statement(), {"team_id": team.id, "ids": ids, "limit": limit})}
+
+
+@lru_cache(maxsize=1)
+def _rotting_counts_statement() -> Any:
+    return (
         select(Deal.owner_id, func.count()).join(Stage, Stage.id == Deal.stage_id)
-        .where(_open_deals(team.id), Deal.owner_id.in_(ids), Deal.stage_entered_at < limit)
+        .where(_open_deals(TEAM), Deal.owner_id.in_(IDS), Deal.stage_entered_at < bindparam("limit"))
         .group_by(Deal.owner_id)
-    )}
+    )
 
 
 # --- history per rep --------------------------------------------------------
 
 
+_CLOSED_SPRINTS = (select(Sprint).where(Sprint.team_id == bindparam("team_id"), Sprint.state == SprintState.CLOSED.value)
+                   .order_by(Sprint.number.desc()).limit(bindparam("last")))
+
+
 def _closed_sprints(uow: UnitOfWork, last: int = HISTORY_SPRINTS) -> list[Sprint]:
-    rows = uow.session.scalars(
-        select(Sprint).where(Sprint.team_id == uow.actor.team_id, Sprint.state == SprintState.CLOSED.value)
-        .order_by(Sprint.number.desc()).limit(last)
+    key = f"closed_sprints_{last}"
+    if key not in uow.memo:
+        rows = uow.session.scalars(_CLOSED_SPRINTS, {"team_id": uow.actor.team_id, "last": last})
+        uow.memo[key] = list(reversed(list(rows)))
+    return list(uow.memo[key])
+
+
+@lru_cache(maxsize=1)
+def _points_history_statement() -> Any:
+    done = and_(SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None),
+                SprintItem.done_on <= Sprint.ends_on)
+    return (
+        select(SprintItem.member_id, Sprint.number, func.sum(case((done, SprintItem.points), else_=0)))
+        .join(Sprint, Sprint.id == SprintItem.sprint_id)
+        .where(Sprint.id.in_(IDS))
+        .group_by(SprintItem.member_id, Sprint.number)
+        .order_by(SprintItem.member_id, Sprint.number)
     )
-    return list(reversed(list(rows)))
 
 
 def _points_history(uow: UnitOfWork, sprints: list[Sprint]) -> dict[int, list[int]]:
     """Completed points per member per closed sprint they had items in, oldest first."""
     if not sprints:
         return {}
-    done = and_(SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None),
-                SprintItem.done_on <= Sprint.ends_on)
-    rows = uow.session.execute(
-        select(SprintItem.member_id, Sprint.number, func.sum(case((done, SprintItem.points), else_=0)))
-        .join(Sprint, Sprint.id == SprintItem.sprint_id)
-        .where(Sprint.id.in_([sp.id for sp in sprints]))
-        .group_by(SprintItem.member_id, Sprint.number)
-        .order_by(SprintItem.member_id, Sprint.number)
-    )
+    rows = uow.rows(_points_history_statement(), {"ids": [sp.id for sp in sprints]})
     out: dict[int, list[int]] = {}
     for member_id, _number, points in rows:
         out.setdefault(member_id, []).append(int(points))
     return out
 
 
+@lru_cache(maxsize=1)
+def _won_per_day_statement() -> Any:
+    return (
+        select(Deal.owner_id, Deal.closed_on, func.sum(Deal.value))
+        .join(Stage, _won())
+        .where(Deal.team_id == TEAM, Deal.owner_id.in_(IDS),
+               Deal.closed_on >= bindparam("start"), Deal.closed_on <= bindparam("end"))
+        .group_by(Deal.owner_id, Deal.closed_on)
+    )
+
+
+_ACTIVE_LOGINS = select(Member.id, Member.login).where(Member.team_id == TEAM, Member.active.is_(True))
+
+
 def _won_per_sprint(uow: UnitOfWork, sprints: list[Sprint], ids: list[int]) -> dict[tuple[int, int], Decimal]:
+    """Won value per (owner, sprint) for the given sprints.
+
+    One range read of ix_deals_team_closed over the sprints' overall window,
+    summed per owner and day; the days are then put in their sprints here.
+    (A join on "closed_on BETWEEN starts_on AND ends_on" left each backend's
+    planner a bad choice: PostgreSQL read every won deal of five years,
+    SQLite probed all 260 sprints per deal.)
+    """
     if not sprints or not ids:
         return {}
-    rows = uow.session.execute(
-        select(Deal.owner_id, Sprint.id, func.sum(Deal.value))
-        .join(Stage, _won())
-        .join(Sprint, and_(Sprint.team_id == Deal.team_id, Deal.closed_on >= Sprint.starts_on,
-                           Deal.closed_on <= Sprint.ends_on))
-        # The sprints' overall window bounds the deals too, so they are read
-        # from ix_deals_team_closed rather than all won deals of five years.
-        .where(Deal.team_id == uow.actor.team_id, Deal.owner_id.in_(ids), Sprint.id.in_([sp.id for sp in sprints]),
-               Deal.closed_on >= min(sp.starts_on for sp in sprints),
-               Deal.closed_on <= max(sp.ends_on for sp in sprints))
-        .group_by(Deal.owner_id, Sprint.id)
-    )
-    return {(owner, sprint_id): money(v) for owner, sprint_id, v in rows}
+    sprints_on: dict[date, list[int]] = {}
+    for sp in sprints:
+        for offset in range((sp.ends_on - sp.starts_on).days + 1):
+            sprints_on.setdefault(sp.starts_on + timedelta(days=offset), []).append(sp.id)
+    rows = uow.rows(_won_per_day_statement(), {"team_id": uow.actor.team_id, "ids": ids,
+                                               "start": min(sprints_on), "end": max(sprints_on)})
+    totals: dict[tuple[int, int], Decimal] = {}
+    for owner, day, value in rows:
+        for sprint_id in sprints_on.get(day, ()):
+            totals[(owner, sprint_id)] = totals.get((owner, sprint_id), Decimal(0)) + value
+    return {key: money(v) for key, v in totals.items()}
 
 
 # --- Monte Carlo forecast ---------------------------------------------------
@@ -508,7 +614,8 @@ def forecast_in(uow: UnitOfWork, seed: int = DEFAULT_SEED, trials: int = TRIALS)
     periods = {name: period_range(p, today, team.week_start) for name, p in (("month", Period.MONTH),
                                                                            ("quarter", Period.QUARTER))}
     won_now = {name: _won_by_member(uow, ids, lo, today) if ids else {} for name, (lo, _hi) in periods.items()}
-    targets = {name: _targets_in_force(uow.session, ids, hi) if ids else {} for name, (_lo, hi) in periods.items()}
+    targets = {name: _targets_in_force(uow.session, ids, hi, Metric.REVENUE.value) if ids else {}
+               for name, (_lo, hi) in periods.items()}
     members = []
     for m in reps:
         history = [won_per_sprint.get((m.id, sp.id), Decimal(0)) for sp in sprints
@@ -523,8 +630,7 @@ def forecast_in(uow: UnitOfWork, seed: int = DEFAULT_SEED, trials: int = TRIALS)
                            "chance": quota_chance(won, quota, history, left, rng, trials)}
         members.append(entry)
     points = _points_history(uow, sprints)
-    logins = {m.id: m.login for m in uow.session.scalars(select(Member).where(Member.team_id == team.id,
-                                                                              Member.active.is_(True)))}
+    logins = dict(uow.rows(_ACTIVE_LOGINS, {"team_id": team.id}).all())
     per_login = {logins[mid]: hist for mid, hist in points.items() if mid in logins}
     return {"seed": seed, "trials": trials, "sprints_sampled": len(sprints), "members": members,
             "next_sprint": team_points_range(per_login)}
@@ -540,7 +646,7 @@ def _coaching_figures(uow: UnitOfWork, reps: list[Member]) -> tuple[list[RepFigu
     last_month_end = today.replace(day=1) - timedelta(days=1)
     q_lo, q_hi = period_range(Period.MONTH, last_month_end)
     won = _won_by_member(uow, ids, q_lo, q_hi) if ids else {}
-    targets = _targets_in_force(uow.session, ids, q_hi) if ids else {}
+    targets = _targets_in_force(uow.session, ids, q_hi, Metric.REVENUE.value) if ids else {}
     week = period_range(Period.WEEK, today, team.week_start)
     activity = {row["login"]: row for row in activity_in(uow, reps, *week)}
     sprints = _closed_sprints(uow)
@@ -604,7 +710,7 @@ def one_on_one(store: Store, login: str, member: str) -> str:
         today = clock.today()
         month = period_range(Period.MONTH, today)
         owner = select(Member.login).where(Member.id == Deal.owner_id).scalar_subquery()
-        wins = [(t, money(v)) for _i, t, _o, v in uow.session.execute(
+        wins = [(t, money(v)) for _i, t, _o, v in uow.rows(
             select(Deal.id, Deal.title, owner, Deal.value).join(Stage, _won())
             .where(Deal.team_id == team.id, Deal.owner_id == rep.id, Deal.closed_on >= month[0],
                    Deal.closed_on <= today)
@@ -637,7 +743,7 @@ def daily(store: Store, login: str, member: str | None = None, day: date | None 
             uow.require(Action.COACHING)
         day = day or clock.today()
         lo, hi = utc_bounds(day, day, team.timezone)
-        counts = dict(uow.session.execute(
+        counts = dict(uow.rows(
             select(Activity.kind, func.count()).where(Activity.team_id == team.id, Activity.member_id == rep.id,
                                                       Activity.occurred_at >= lo, Activity.occurred_at < hi)
             .group_by(Activity.kind)
@@ -661,7 +767,7 @@ def daily(store: Store, login: str, member: str | None = None, day: date | None 
             Activity.deal_id.is_not(None)
         ).union(select(DealEvent.deal_id).where(DealEvent.member_id == rep.id, DealEvent.at >= lo,
                                                 DealEvent.at < hi)).subquery()
-        deals = [(i, t, st) for i, t, st in uow.session.execute(
+        deals = [(i, t, st) for i, t, st in uow.rows(
             select(Deal.id, Deal.title, Stage.name).join(Stage, Stage.id == Deal.stage_id)
             .where(Deal.team_id == team.id, Deal.id.in_(select(touched_ids.c.deal_id)))
             .order_by(Deal.id).limit(50)
@@ -732,7 +838,7 @@ def review(store: Store, login: str, *, seed: int = DEFAULT_SEED) -> dict[str, A
         votes = select(func.count(distinct(RetroVote.member_id))).where(
             RetroVote.entry_id == RetroEntry.id).scalar_subquery()
         retro: dict[str, list[dict[str, Any]]] = {"went_well": [], "to_improve": [], "action": []}
-        for column, text, n in uow.session.execute(
+        for column, text, n in uow.rows(
             select(RetroEntry.column, RetroEntry.text, votes).where(RetroEntry.sprint_id == sprint_id)
             .order_by(RetroEntry.column, votes.desc(), RetroEntry.id)
         ):

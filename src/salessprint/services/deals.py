@@ -105,14 +105,39 @@ def list_deals(
     offset: int = 0,
 ) -> list[DealView]:
     """Deals in backlog order; `text` matches title, account, owner or stage."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
+        # The list's columns only, no ORM objects: a page of 50 deals with
+        # their account, stage and owner cost ~7 ms of object loading and
+        # validation for 0.4 ms of SQL (issue 7).
         query = deal_query(uow, mine=mine, text=text, open_only=open_only, stage=stage)
-        query = query.order_by(Deal.backlog_rank, Deal.id).offset(offset)
+        query = (
+            query.with_only_columns(*_LIST_COLUMNS, maintain_column_froms=False)
+            .select_from(Deal)
+            .join(Account, Account.id == Deal.account_id)
+            .join(Stage, Stage.id == Deal.stage_id)
+            .join(Member, Member.id == Deal.owner_id)
+            .order_by(Deal.backlog_rank, Deal.id).offset(offset)
+        )
         if limit is not None:
             query = query.limit(limit)
-        deals = list(uow.session.scalars(query))
-        collab = _collaborators_for(uow.session, [d.id for d in deals])
-        return [deal_view(d, collab.get(d.id, [])) for d in deals]
+        rows = uow.session.execute(query).all()
+        collab = _collaborators_for(uow.session, [r.id for r in rows])
+        return [_listed_deal(r, collab.get(r.id, [])) for r in rows]
+
+
+_LIST_COLUMNS = (
+    Deal.id, Deal.title, Account.name.label("account"), Deal.value, Stage.name.label("stage"),
+    Stage.kind.label("stage_kind"), func.coalesce(Deal.probability, Stage.probability).label("probability"),
+    Deal.expected_close, Member.login.label("owner"), Member.name.label("owner_name"), Deal.next_step,
+    Deal.points, Deal.started_on, Deal.stage_entered_at, Deal.closed_on, Deal.lost_reason, Deal.backlog_rank,
+    Deal.version,
+)
+
+
+def _listed_deal(row, collaborators: list[str]) -> DealView:  # type: ignore[no-untyped-def]
+    """A DealView from a row of the store's own typed columns (what deal_view
+    gives for the same deal, without validating trusted values again)."""
+    return DealView.model_construct(**row._asdict(), collaborators=collaborators)
 
 
 def deal_query(uow: UnitOfWork, *, mine: bool, text: str | None, open_only: bool, stage: str | None):  # type: ignore[no-untyped-def]

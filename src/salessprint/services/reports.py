@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 
 from salessprint.domain import clock
 from salessprint.domain.calendar import target_for_range, utc_bounds, week_start_on_or_before
@@ -34,16 +35,16 @@ def velocity(store: Store, login: str, last: int = 12) -> dict[str, Any]:
         return velocity_in(uow, last)
 
 
-def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
-    """`velocity` inside an open unit of work (the dashboard and review share it)."""
-    team_id = uow.actor.team_id
+def _velocity_statements() -> tuple[Any, Any]:
+    """Per sprint and per member and sprint, built once with bind parameters
+    (building and keying them cost more than running them)."""
     done = _completed_condition()
     pts = SprintItem.points
-    # The newest `last` closed sprints first, then their items: aggregating
+    # The newest `:last` closed sprints first, then their items: aggregating
     # every sprint of five years to keep twelve scanned all sprint items.
-    newest = (select(Sprint.id).where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
-              .order_by(Sprint.number.desc()).limit(last))
-    rows = uow.session.execute(
+    newest = (select(Sprint.id).where(Sprint.team_id == bindparam("team_id"), Sprint.state == SprintState.CLOSED.value)
+              .order_by(Sprint.number.desc()).limit(bindparam("last")))
+    per_sprint = (
         select(
             Sprint.number, Sprint.starts_on, Sprint.ends_on, Sprint.goal,
             func.coalesce(func.sum(case((SprintItem.added_after_start.is_(False), pts), else_=0)), 0),
@@ -56,18 +57,29 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
         .where(Sprint.id.in_(newest))
         .group_by(Sprint.id, Sprint.number, Sprint.starts_on, Sprint.ends_on, Sprint.goal)
         .order_by(Sprint.number.desc())
-        .limit(last)
-    ).all()
+        .limit(bindparam("last"))
+    )
+    per_member = (
+        select(Sprint.number, Member.login, func.sum(SprintItem.points))
+        .join(SprintItem, SprintItem.sprint_id == Sprint.id)
+        .join(Member, Member.id == SprintItem.member_id)
+        .where(Sprint.team_id == bindparam("team_id"), Sprint.number.in_(bindparam("numbers", expanding=True)), done)
+        .group_by(Sprint.number, Member.login)
+    )
+    return per_sprint, per_member
+
+
+_VELOCITY, _VELOCITY_BY_MEMBER = _velocity_statements()
+
+
+def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
+    """`velocity` inside an open unit of work (the dashboard and review share it)."""
+    team_id = uow.actor.team_id
+    rows = uow.rows(_VELOCITY, {"team_id": team_id, "last": last}).all()
     numbers = [r[0] for r in rows]
     by_member: dict[int, dict[str, int]] = {n: {} for n in numbers}
     if numbers:
-        member_rows = uow.session.execute(
-            select(Sprint.number, Member.login, func.sum(SprintItem.points))
-            .join(SprintItem, SprintItem.sprint_id == Sprint.id)
-            .join(Member, Member.id == SprintItem.member_id)
-            .where(Sprint.team_id == team_id, Sprint.number.in_(numbers), done)
-            .group_by(Sprint.number, Member.login)
-        )
+        member_rows = uow.rows(_VELOCITY_BY_MEMBER, {"team_id": team_id, "numbers": numbers})
         for number, member_login, points in member_rows:
             by_member[number][member_login] = int(points)
     sprints = [
@@ -86,26 +98,28 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
     return {"sprints": sprints, "forecast": fc, "forecast_by_member": by_member_fc}
 
 
+_RECENT_SPRINT_IDS = (select(Sprint.id).where(Sprint.team_id == bindparam("team_id"),
+                                                Sprint.state == SprintState.CLOSED.value)
+                      .order_by(Sprint.number.desc()).limit(3))
+_ACTIVE_LOGINS = select(Member.login).where(Member.team_id == bindparam("team_id"), Member.active.is_(True))
+_POINTS_PER_LOGIN = (
+    select(Member.login, func.sum(SprintItem.points))
+    .join(SprintItem, SprintItem.member_id == Member.id)
+    .join(Sprint, Sprint.id == SprintItem.sprint_id)
+    .where(Sprint.id.in_(bindparam("ids", expanding=True)), _completed_condition())
+    .group_by(Member.login)
+)
+
+
 def member_forecasts(store: Store, login: str) -> dict[str, Decimal | None]:
     """Each active member's forecast velocity: mean of their last three closed sprints."""
     with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
-        recent = list(uow.session.scalars(
-            select(Sprint.id).where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
-            .order_by(Sprint.number.desc()).limit(3)
-        ))
-        members = list(uow.session.scalars(
-            select(Member.login).where(Member.team_id == team_id, Member.active.is_(True))
-        ))
+        recent = list(uow.rows(_RECENT_SPRINT_IDS, {"team_id": team_id}).scalars())
+        members = list(uow.rows(_ACTIVE_LOGINS, {"team_id": team_id}).scalars())
         if not recent:
             return {m: None for m in members}
-        rows = dict(uow.session.execute(
-            select(Member.login, func.sum(SprintItem.points))
-            .join(SprintItem, SprintItem.member_id == Member.id)
-            .join(Sprint, Sprint.id == SprintItem.sprint_id)
-            .where(Sprint.id.in_(recent), _completed_condition())
-            .group_by(Member.login)
-        ).all())
+        rows = dict(uow.rows(_POINTS_PER_LOGIN, {"ids": recent}).all())
         return {m: Decimal(str(round(float(rows.get(m, 0) or 0) / len(recent), 1))) for m in members}
 
 
@@ -128,15 +142,27 @@ def activity(
             start, end = default_range(team.week_start)
         if end < start:
             raise InvalidInput("--to is before --from.", field="to")
-        members_q = select(Member).where(Member.team_id == team.id, Member.active.is_(True)).order_by(Member.login)
         if member:
-            members_q = members_q.where(Member.id == member_by_login(uow.session, team.id, member).id)
-        members = list(uow.session.scalars(members_q))
+            one = member_by_login(uow.session, team.id, member)
+            members = [one] if one.active else []
+        else:
+            members = list(uow.session.scalars(_ACTIVE_MEMBERS, {"team_id": team.id}))
         return {"from": start, "to": end, "members": activity_in(uow, members, start, end)}
 
 
+_ACTIVE_MEMBERS = (select(Member).where(Member.team_id == bindparam("team_id"), Member.active.is_(True))
+                   .order_by(Member.login))
+
 _KIND_METRICS = [(kind.value, METRIC_FOR_ACTIVITY[kind].value) for kind in ActivityKind]
 _PERIODS = [(period, period.value) for period in Period]
+
+
+_ACTIVITY_COUNTS = (
+    select(Activity.member_id, Activity.kind, func.count())
+    .where(Activity.team_id == bindparam("team_id"), Activity.member_id.in_(bindparam("ids", expanding=True)),
+           Activity.occurred_at >= bindparam("lo"), Activity.occurred_at < bindparam("hi"))
+    .group_by(Activity.member_id, Activity.kind)
+)
 
 
 def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) -> list[dict[str, Any]]:
@@ -146,12 +172,7 @@ def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) 
     ids = [m.id for m in members]
     counts: dict[tuple[int, str], int] = {}
     if ids:
-        for member_id, kind, n in uow.session.execute(
-            select(Activity.member_id, Activity.kind, func.count())
-            .where(Activity.team_id == team.id, Activity.member_id.in_(ids),
-                   Activity.occurred_at >= lo, Activity.occurred_at < hi)
-            .group_by(Activity.member_id, Activity.kind)
-        ):
+        for member_id, kind, n in uow.rows(_ACTIVITY_COUNTS, {"team_id": team.id, "ids": ids, "lo": lo, "hi": hi}):
             counts[(member_id, kind)] = int(n)
     targets = _targets_in_force(uow.session, ids, end) if ids else {}
     today = clock.today()
@@ -159,6 +180,7 @@ def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) 
     # the range, and each target's share due by now, is worked out once.
     in_range: dict[tuple[Decimal, Period], int] = {}
     due: dict[int, Decimal] = {}
+    paces: dict[tuple[int, Decimal], str] = {}
     out = []
     for m in members:
         per_kind: dict[str, dict[str, Any]] = {}
@@ -182,7 +204,10 @@ def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) 
                 if expected is None:
                     expected = due[target] = expected_by_now(target, start, end, today)
                 entry["expected_by_now"] = expected
-                entry["pace"] = pace(done, expected)
+                status = paces.get((done, expected))
+                if status is None:
+                    status = paces[(done, expected)] = pace(done, expected)
+                entry["pace"] = status
                 done_total += done
                 target_total += target
                 expected_total += expected
@@ -195,21 +220,32 @@ def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) 
     return out
 
 
-def _targets_in_force(session, member_ids: list[int], on: date) -> dict[int, dict[tuple[str, str], Decimal]]:  # type: ignore[no-untyped-def]
-    """The newest target per member, metric and period effective on `on`."""
+@lru_cache(maxsize=2)
+def _targets_statement(one_metric: bool) -> Any:
+    """Targets in force for members `:ids` on `:on` (of metric `:metric`).
+    Statements that reports run on every call are built once with bind
+    parameters: building and keying them cost more than running them."""
+    conditions = [Target.member_id.in_(bindparam("ids", expanding=True)), Target.effective_from <= bindparam("on")]
+    if one_metric:
+        conditions.append(Target.metric == bindparam("metric"))
     latest = (
         select(Target.member_id, Target.metric, Target.period, func.max(Target.effective_from).label("eff"))
-        .where(Target.member_id.in_(member_ids), Target.effective_from <= on)
+        .where(*conditions)
         .group_by(Target.member_id, Target.metric, Target.period)
         .subquery()
     )
-    rows = session.execute(
-        select(Target.member_id, Target.metric, Target.period, Target.amount).join(
-            latest,
-            and_(Target.member_id == latest.c.member_id, Target.metric == latest.c.metric,
-                 Target.period == latest.c.period, Target.effective_from == latest.c.eff),
-        )
+    return select(Target.member_id, Target.metric, Target.period, Target.amount).join(
+        latest,
+        and_(Target.member_id == latest.c.member_id, Target.metric == latest.c.metric,
+             Target.period == latest.c.period, Target.effective_from == latest.c.eff),
     )
+
+
+def _targets_in_force(session, member_ids: list[int], on: date,  # type: ignore[no-untyped-def]
+                      metric: str | None = None) -> dict[int, dict[tuple[str, str], Decimal]]:
+    """The newest target per member, metric and period effective on `on`
+    (only `metric`'s when given: quota reports need revenue targets alone)."""
+    rows = session.connection().execute(_targets_statement(metric is not None), {"ids": member_ids, "on": on, "metric": metric})
     out: dict[int, dict[tuple[str, str], Decimal]] = {}
     for member_id, metric, period, amount in rows:
         out.setdefault(member_id, {})[(metric, period)] = amount
