@@ -129,7 +129,9 @@ class _Scope:
 
     def deal_columns(self, c: Any) -> tuple[Any, ...]:
         """What a PipelineDeal is made of; `c`: the deals table's columns or a subquery's."""
-        return (c.id, c.title, Account.name, Member.login, Member.name, Stage.name, Stage.kind,
+        # The account looked up per deal of the window (PostgreSQL would hash-join a full scan of accounts).
+        account = select(Account.name).where(Account.id == c.account_id).scalar_subquery()
+        return (c.id, c.title, account, Member.login, Member.name, Stage.name, Stage.kind,
                 c.value, func.coalesce(c.probability, Stage.probability), c.stage_entered_at,
                 case((self.rotting(c.closed_on, c.stage_entered_at), True), else_=literal(False)),
                 c.closed_on, c.lost_reason, c.version)
@@ -210,7 +212,6 @@ def pipeline(store: Store, login: str, *, mine: bool = False, per_stage: int = S
         deal_rows = uow.session.execute(
             select(*scope.deal_columns(ranked.c))
             .join(Stage, Stage.id == ranked.c.stage_id)
-            .join(Account, Account.id == ranked.c.account_id)
             .join(Member, Member.id == ranked.c.owner_id)
             .where(ranked.c.rn <= limit)
             .order_by(Stage.position, ranked.c.rn)
@@ -244,7 +245,6 @@ def stage_deals(store: Store, login: str, stage: str, *, mine: bool = False,
         rows = uow.session.execute(
             select(*scope.deal_columns(Deal.__table__.c))
             .join(Stage, Stage.id == Deal.stage_id)
-            .join(Account, Account.id == Deal.account_id)
             .join(Member, Member.id == Deal.owner_id)
             .where(*where)
             .order_by(Deal.stage_entered_at, Deal.id)
