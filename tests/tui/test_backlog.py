@@ -11,7 +11,7 @@ from salessprint.services.deals import get_deal, list_deals, update_deal
 from salessprint.services.sprints import sprint_items
 from salessprint.tui.modals.confirm import ConfirmModal
 from salessprint.tui.modals.deal_form import DealForm
-from salessprint.tui.screens.backlog import BacklogScreen
+from salessprint.tui.screens.backlog import WINDOW, BacklogScreen
 from salessprint.tui.widgets.form import FormModal
 from tests.tui._harness import async_test, make_app, screen_text, settle
 
@@ -111,7 +111,7 @@ async def test_new_deal_is_saved_and_shown(demo_store: Any) -> None:
         deals = [d for d in list_deals(demo_store, "alex", mine=True) if d.title == "Solar roof pilot"]
         assert len(deals) == 1
         assert str(deals[0].value) == "12500.50" and deals[0].points == 3 and deals[0].owner == "alex"
-        assert any(r.title == "Solar roof pilot" for r in screen.page.rows) or screen.page.total > PAGE_SIZE
+        assert any(r.title == "Solar roof pilot" for r in screen.page.rows) or screen.page.total > WINDOW
         assert "Solar roof pilot" in screen_text(app)
 
 
@@ -228,13 +228,13 @@ async def test_pages_of_the_team_backlog(demo_store: Any) -> None:
         await pilot.press("a")
         await settle(pilot)
         total = screen.page.total
-        assert total > PAGE_SIZE
-        assert len(screen.page.rows) == PAGE_SIZE
+        assert total > WINDOW
+        assert len(screen.page.rows) == WINDOW
         await pilot.press("right_square_bracket")
         await settle(pilot)
-        assert screen.page.offset == PAGE_SIZE
-        assert len(screen.page.rows) == min(PAGE_SIZE, total - PAGE_SIZE)
-        assert f"{PAGE_SIZE + 1:,}–" in screen_text(app)
+        assert screen.page.offset == WINDOW
+        assert len(screen.page.rows) == min(WINDOW, total - WINDOW)
+        assert f"{WINDOW + 1:,}–" in screen_text(app)
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert screen.page.offset == 0

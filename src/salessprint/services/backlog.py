@@ -181,7 +181,9 @@ def _deal_rows(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, o
             literal("deal").label("item_type"),
             window.c.id.label("id"),
             window.c.title.label("title"),
-            Account.name.label("account"),
+            # One account looked up per row of the window (PostgreSQL would
+            # hash-join a full scan of the accounts for a hundred rows).
+            select(Account.name).where(Account.id == window.c.account_id).scalar_subquery().label("account"),
             Member.login.label("owner"),
             Member.name.label("owner_name"),
             Stage.name.label("stage"),
@@ -192,7 +194,6 @@ def _deal_rows(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, o
             window.c.version.label("version"),
         )
         .select_from(window)
-        .join(Account, Account.id == window.c.account_id)
         .join(Member, Member.id == window.c.owner_id)
         .join(Stage, Stage.id == window.c.stage_id)
     )

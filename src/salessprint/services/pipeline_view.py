@@ -127,11 +127,14 @@ class _Scope:
     def rotting(self, closed_on: Any, entered: Any) -> ColumnElement[bool]:
         return and_(closed_on.is_(None), entered < self.cutoff)
 
-    def deal_columns(self) -> tuple[Any, ...]:
-        return (Deal.id, Deal.title, Account.name, Member.login, Member.name, Stage.name, Stage.kind,
-                Deal.value, func.coalesce(Deal.probability, Stage.probability), Deal.stage_entered_at,
-                case((self.rotting(Deal.closed_on, Deal.stage_entered_at), True), else_=literal(False)),
-                Deal.closed_on, Deal.lost_reason, Deal.version)
+    def deal_columns(self, c: Any) -> tuple[Any, ...]:
+        """What a PipelineDeal is made of; `c`: the deals table's columns or a subquery's."""
+        # The account looked up per deal of the window (PostgreSQL would hash-join a full scan of accounts).
+        account = select(Account.name).where(Account.id == c.account_id).scalar_subquery()
+        return (c.id, c.title, account, Member.login, Member.name, Stage.name, Stage.kind,
+                c.value, func.coalesce(c.probability, Stage.probability), c.stage_entered_at,
+                case((self.rotting(c.closed_on, c.stage_entered_at), True), else_=literal(False)),
+                c.closed_on, c.lost_reason, c.version)
 
 
 def _deal_values(rows: Any) -> list[PipelineDeal]:
@@ -194,21 +197,22 @@ def pipeline(store: Store, login: str, *, mine: bool = False, per_stage: int = S
 
         window = max(1, per_stage)
         deep_id = next((r[0] for r in stage_rows if r[1] == deep_stage), None)
-        seen = scope.in_view(Deal.id, Deal.stage_id, Deal.stage_entered_at)
+        # Every column a PipelineDeal needs rides in the ranked subquery: joining
+        # back to deals by id lets PostgreSQL merge-join the whole primary key.
+        seen = scope.in_view(Deal.id, Deal.title, Deal.account_id, Deal.owner_id, Deal.stage_id, Deal.value,
+                             Deal.probability, Deal.stage_entered_at, Deal.closed_on, Deal.lost_reason,
+                             Deal.version)
         ranked = select(
-            seen.c.id, seen.c.stage_id,
+            *seen.c,
             func.row_number().over(partition_by=seen.c.stage_id,
                                    order_by=(seen.c.stage_entered_at, seen.c.id)).label("rn"),
         ).subquery("ranked")
         limit = (case((ranked.c.stage_id == deep_id, max(window, deep)), else_=window)
                  if deep_id is not None and deep > window else window)
         deal_rows = uow.session.execute(
-            select(*scope.deal_columns())
-            .select_from(ranked)
-            .join(Deal, Deal.id == ranked.c.id)
-            .join(Stage, Stage.id == Deal.stage_id)
-            .join(Account, Account.id == Deal.account_id)
-            .join(Member, Member.id == Deal.owner_id)
+            select(*scope.deal_columns(ranked.c))
+            .join(Stage, Stage.id == ranked.c.stage_id)
+            .join(Member, Member.id == ranked.c.owner_id)
             .where(ranked.c.rn <= limit)
             .order_by(Stage.position, ranked.c.rn)
         ).all()
@@ -239,9 +243,8 @@ def stage_deals(store: Store, login: str, stage: str, *, mine: bool = False,
             where.append(and_(Deal.stage_entered_at >= entered,
                               or_(Deal.stage_entered_at > entered, Deal.id > last_id)))
         rows = uow.session.execute(
-            select(*scope.deal_columns())
+            select(*scope.deal_columns(Deal.__table__.c))
             .join(Stage, Stage.id == Deal.stage_id)
-            .join(Account, Account.id == Deal.account_id)
             .join(Member, Member.id == Deal.owner_id)
             .where(*where)
             .order_by(Deal.stage_entered_at, Deal.id)

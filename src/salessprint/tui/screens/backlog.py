@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label
 
-from salessprint.services.backlog import PAGE_SIZE, BacklogPage, BacklogRow, backlog_page, move_in_backlog
+from salessprint.services.backlog import BacklogPage, BacklogRow, backlog_page, move_in_backlog
 from salessprint.services.deals import delete_deal, get_deal
 from salessprint.services.sprints import add_item
 from salessprint.services.tasks import delete_task, get_task
@@ -29,8 +29,8 @@ FILTER_DELAY = 0.0
 """Seconds of quiet typing before the filter queries the store: none, since a
 filtered window costs a few milliseconds and a newer keystroke cancels the
 older query's answer (exclusive worker group, generation check)."""
-WINDOW = PAGE_SIZE
-"""Rows fetched at a time."""
+WINDOW = 50
+"""Rows fetched at a time: a screenful (a 48-line terminal shows about 40) and some."""
 MAX_WINDOWS = 3
 """Windows the table holds at most while scrolling (the far one is dropped)."""
 PREFETCH_ROWS = 10

@@ -269,8 +269,10 @@ class PipelineScreen(BaseScreen):
                     table.add_row(*self._deal_cells(deal, self.view.currency), key=str(deal.id))
                 self.shown.extend(fresh)
 
+        # Not an exclusive group: a reload drops this answer by its generation, and
+        # a window is never cancelled half-way (a second one for the stage is de-duplicated).
         call_service(self.app, stage_deals, stage.name, mine=self.mine, after=self.shown[-1].key, limit=WINDOW,
-                     done=got, group="pipeline-more")
+                     done=got, failed=lambda _exc: setattr(self, "_fetching", None))
 
     def _deal_cells(self, deal: PipelineDeal, currency: str) -> list[Text]:
         rot = f"bold {self.colour('rotting')}"
