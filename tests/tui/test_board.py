@@ -186,3 +186,27 @@ async def test_a_move_shows_the_returned_card_in_place_before_any_reload(demo_st
         assert doing.items is doing_items  # ... and, finding nothing new, left the lanes alone
         assert screen.cards["doing"][doing.highlighted or 0].id == first.id
         assert _cards(demo_store)[first.id].status == "doing"
+
+
+@async_test
+async def test_the_footer_is_not_rebuilt_when_focus_moves_between_lanes(demo_store: Any) -> None:
+    """Textual's Footer remounts a widget per key on every focus change; the
+    board's keys are the same in every lane, so its footer keeps its widgets."""
+    from textual.widgets._footer import FooterKey
+
+    from salessprint.tui.widgets.footer import LeanFooter
+
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(LeanFooter)
+        keys = list(footer.query(FooterKey))
+        assert keys and "Move card right" in screen_text(app)
+        await pilot.press("right")
+        await pilot.pause()
+        await pilot.press("right")
+        await settle(pilot)
+        assert app.screen.query_one("#cards-done", CardList).has_focus
+        after = list(footer.query(FooterKey))
+        assert len(after) == len(keys) and all(a is b for a, b in zip(after, keys))
+        assert "Move card right" in screen_text(app)
