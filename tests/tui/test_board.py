@@ -192,14 +192,13 @@ async def test_a_move_shows_the_returned_card_in_place_before_any_reload(demo_st
 async def test_the_footer_is_not_rebuilt_when_focus_moves_between_lanes(demo_store: Any) -> None:
     """Textual's Footer remounts a widget per key on every focus change; the
     board's keys are the same in every lane, so its footer keeps its widgets."""
+    from textual.widgets import Footer
     from textual.widgets._footer import FooterKey
-
-    from salessprint.tui.widgets.footer import LeanFooter
 
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        footer = app.screen.query_one(LeanFooter)
+        footer = app.screen.query_one(Footer)
         keys = list(footer.query(FooterKey))
         assert keys and "Move card right" in screen_text(app)
         await pilot.press("right")
