@@ -209,3 +209,37 @@ async def test_the_footer_is_not_rebuilt_when_focus_moves_between_lanes(demo_sto
         after = list(footer.query(FooterKey))
         assert len(after) == len(keys) and all(a is b for a, b in zip(after, keys))
         assert "Move card right" in screen_text(app)
+
+
+@async_test
+async def test_a_long_lane_draws_only_the_cards_on_screen() -> None:
+    """Five hundred cards: no widget per card, and only the visible ones are
+    turned into text; moving down the list scrolls and draws the next ones."""
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+
+    drawn: list[int] = []
+
+    def render_item(n: int) -> tuple[Text, Text]:
+        drawn.append(n)
+        return Text(f"card {n}"), Text("details")
+
+    class OneLane(App[None]):
+        def compose(self) -> ComposeResult:
+            yield CardList(render_item, id="lane")
+
+    app = OneLane()
+    async with app.run_test(size=(40, 30)) as pilot:
+        lane = app.query_one(CardList)
+        lane.set_items(list(range(500)))
+        lane.focus()
+        await pilot.pause()
+        assert len(lane.children) == 0 and len(app.query("*")) < 10
+        assert lane.virtual_size.height == 500 * 3 - 1
+        assert 0 < len(set(drawn)) <= 11 and max(drawn) <= 10  # 30 lines: ten cards
+        await pilot.press("end")
+        await pilot.pause()
+        assert lane.highlighted == 499 and 499 in drawn
+        assert len(set(drawn)) <= 22  # the first screenful and the last, nothing between
+        await pilot.press("up")
+        assert lane.highlighted == 498
