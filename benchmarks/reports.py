@@ -70,6 +70,12 @@ REGISTRY: list[Entry] = [
     Entry("activity goals (rep)", "salessprint.services.activity_view:my_goals", group="screen", login="rep01"),
     Entry("history", "salessprint.services.history:history", group="list"),
     Entry("latest change id", "salessprint.services.changes:latest_change_id", group="screen"),
+    # The board helper's screens (manager: few activities of her own, the case that scanned the team's).
+    Entry("activity goals (manager)", "salessprint.services.activity_view:my_goals", group="screen"),
+    Entry("open sprints (planning)", "salessprint.services.sprints:open_sprints", group="screen"),
+    Entry("committed points per rep (planning)", "salessprint.services.sprints:sprint_points_by_member",
+          group="screen"),
+    Entry("retro board", "salessprint.services.retro:retro_board", group="screen"),
 ]
 
 AUTO_DISCOVER = (REPORTS, ANALYTICS)

@@ -150,3 +150,32 @@ def test_bad_activity_kind_changes_nothing(team_store) -> None:  # type: ignore[
     with pytest.raises(InvalidInput, match="kind"):
         activities.log_activity(team_store, "rita", kind="lunch")
     assert activities.list_activities(team_store, "rita") == []
+
+
+def test_open_sprints_are_the_planned_and_active_ones_read_with_a_limit(team_store) -> None:  # type: ignore[no-untyped-def]
+    """Planning needs the planned and the active sprint, not five years of closed ones."""
+    from sqlalchemy import event
+
+    assert sprints.open_sprints(team_store, "max") == (None, None)
+    for _ in range(3):  # three closed sprints
+        sprints.plan_sprint(team_store, "max")
+        sprints.start_sprint(team_store, "max")
+        sprints.close_sprint(team_store, "max")
+    sprints.plan_sprint(team_store, "max")
+    sprints.start_sprint(team_store, "max")
+    sprints.plan_sprint(team_store, "max", goal="Next")
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, _parameters, _context, _many):  # type: ignore[no-untyped-def]
+        if "FROM sprints" in statement:
+            seen.append(statement)
+
+    event.listen(team_store.engine, "before_cursor_execute", record)
+    try:
+        planned, active = sprints.open_sprints(team_store, "rita")
+    finally:
+        event.remove(team_store.engine, "before_cursor_execute", record)
+    assert planned is not None and active is not None
+    assert (planned.number, planned.state, planned.goal) == (5, "planned", "Next")
+    assert (active.number, active.state) == (4, "active")
+    assert len(seen) == 2 and all("LIMIT" in s.upper() for s in seen)

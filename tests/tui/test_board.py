@@ -186,3 +186,60 @@ async def test_a_move_shows_the_returned_card_in_place_before_any_reload(demo_st
         assert doing.items is doing_items  # ... and, finding nothing new, left the lanes alone
         assert screen.cards["doing"][doing.highlighted or 0].id == first.id
         assert _cards(demo_store)[first.id].status == "doing"
+
+
+@async_test
+async def test_the_footer_is_not_rebuilt_when_focus_moves_between_lanes(demo_store: Any) -> None:
+    """Textual's Footer remounts a widget per key on every focus change; the
+    board's keys are the same in every lane, so its footer keeps its widgets."""
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(Footer)
+        keys = list(footer.query(FooterKey))
+        assert keys and "Move card right" in screen_text(app)
+        await pilot.press("right")
+        await pilot.pause()
+        await pilot.press("right")
+        await settle(pilot)
+        assert app.screen.query_one("#cards-done", CardList).has_focus
+        after = list(footer.query(FooterKey))
+        assert len(after) == len(keys) and all(a is b for a, b in zip(after, keys))
+        assert "Move card right" in screen_text(app)
+
+
+@async_test
+async def test_a_long_lane_draws_only_the_cards_on_screen() -> None:
+    """Five hundred cards: no widget per card, and only the visible ones are
+    turned into text; moving down the list scrolls and draws the next ones."""
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+
+    drawn: list[int] = []
+
+    def render_item(n: int) -> tuple[Text, Text]:
+        drawn.append(n)
+        return Text(f"card {n}"), Text("details")
+
+    class OneLane(App[None]):
+        def compose(self) -> ComposeResult:
+            yield CardList(render_item, id="lane")
+
+    app = OneLane()
+    async with app.run_test(size=(40, 30)) as pilot:
+        lane = app.query_one(CardList)
+        lane.set_items(list(range(500)))
+        lane.focus()
+        await pilot.pause()
+        assert len(lane.children) == 0 and len(app.query("*")) < 10
+        assert lane.virtual_size.height == 500 * 3 - 1
+        assert 0 < len(set(drawn)) <= 11 and max(drawn) <= 10  # 30 lines: ten cards
+        await pilot.press("end")
+        await pilot.pause()
+        assert lane.highlighted == 499 and 499 in drawn
+        assert len(set(drawn)) <= 22  # the first screenful and the last, nothing between
+        await pilot.press("up")
+        assert lane.highlighted == 498

@@ -198,6 +198,14 @@ def list_sprints(store: Store, login: str) -> list[SprintView]:
         )
         return [sprint_view(s) for s in rows]
 
+def open_sprints(store: Store, login: str) -> tuple[SprintView | None, SprintView | None]:
+    """The planned and the active sprint (either may be None), without reading the closed ones."""
+    with unit_of_work(store, login) as uow:
+        team_id = uow.actor.team_id
+        planned = sprint_in_state(uow.session, team_id, SprintState.PLANNED)
+        active = sprint_in_state(uow.session, team_id, SprintState.ACTIVE)
+        return (sprint_view(planned) if planned else None, sprint_view(active) if active else None)
+
 def current_sprint(store: Store, login: str) -> SprintView | None:
     """The active sprint, else the planned one, else None."""
     with unit_of_work(store, login) as uow:

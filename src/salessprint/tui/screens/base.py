@@ -6,8 +6,8 @@ from typing import Any
 
 from textual.app import App, ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
 
+from salessprint.tui.widgets.footer import LeanFooter
 from salessprint.tui.widgets.status_header import StatusHeader
 
 
@@ -25,7 +25,7 @@ class BaseScreen(Screen[None]):
         yield StatusHeader(id="status")
 
     def compose_footer(self) -> ComposeResult:
-        yield Footer()
+        yield LeanFooter()
 
     def on_screen_resume(self) -> None:
         self.context_changed()

@@ -2,6 +2,9 @@
 
 Cards move with the keyboard; a per-rep filter narrows the columns; each
 column shows its WIP limit (from the team's settings) and warns when over.
+A moved card goes into its new column from what `move_card` returned, at
+once; the reload that follows repaints only columns someone else changed.
+Columns are `CardList`s, which draw only the cards on screen.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from salessprint.services.members import list_members
 from salessprint.services.reports import member_forecasts
 from salessprint.services.sprints import (
     close_sprint,
-    list_sprints,
+    open_sprints,
     remove_item,
     sprint_items,
     sprint_points_by_member,
@@ -51,9 +51,7 @@ class Planning:
 
 def load_planning(store: Any, login: str) -> Planning:
     """Everything the screen shows, read through the services (in a worker)."""
-    sprints = list_sprints(store, login)
-    planned = next((s for s in sprints if s.state == "planned"), None)
-    active = next((s for s in sprints if s.state == "active"), None)
+    planned, active = open_sprints(store, login)  # not every closed sprint of five years
     items = [i for i in sprint_items(store, login, planned.number) if not i.removed] if planned else []
     committed = sprint_points_by_member(store, login, planned.number) if planned else {}
     forecasts = member_forecasts(store, login)

@@ -70,7 +70,9 @@ class RetroScreen(BaseScreen):
     RetroScreen #col-went_well .column-title { color: $lane-done; }
     RetroScreen #col-to_improve .column-title { color: $lane-doing; }
     RetroScreen #col-action .column-title { color: $lane-todo; }
-    RetroScreen .entries {
+    /* :focus too: OptionList's own `:focus` border ties with this rule and,
+       when its CSS happens to load later, would win */
+    RetroScreen .entries, RetroScreen .entries:focus {
         height: 1fr;
         border: none;
         background: $surface;
