@@ -519,3 +519,18 @@ def test_member_forecasts_are_the_mean_of_the_last_three_closed_sprints(story: A
     # one closed sprint: rita completed 3 points, rob 1 (T4); ada and max none
     assert member_forecasts(story, "max") == {"ada": Decimal("0.0"), "max": Decimal("0.0"),
                                               "rita": Decimal("3.0"), "rob": Decimal("1.0")}
+
+
+def test_daily_plans_on_sqlite_do_not_walk_the_team(story: Any) -> None:
+    """The rep's tasks come from their assignee index and the touched deals by id,
+    not from every task or deal of the team in rank order."""
+    if story.backend != "sqlite":
+        pytest.skip("SQLite's planner")
+    from benchmarks.queries import recording
+
+    with recording(story.engine) as seen:
+        analytics.daily(story, "rita", day=date(2026, 11, 24))
+    with story.engine.connect() as conn:
+        for st in seen:
+            plan = [r[-1] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {st.sql}", st.params)]
+            assert not any("ix_deals_team_rank" in p or "ix_tasks_team_rank" in p for p in plan), (st.sql, plan)

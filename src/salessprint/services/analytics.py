@@ -759,7 +759,8 @@ def daily(store: Store, login: str, member: str | None = None, day: date | None 
                     break
             activities.append((kind.value, int(counts.get(kind.value, 0)), target))
         tasks = list(uow.session.scalars(
-            select(Task.title).where(Task.team_id == team.id, Task.assignee_id == rep.id,
+            # `team_id + 0`: see _sales_view (SQLite walked all the team's tasks).
+            select(Task.title).where(Task.team_id + 0 == team.id, Task.assignee_id == rep.id,
                                      Task.done_at >= lo, Task.done_at < hi).order_by(Task.done_at).limit(50)
         ))
         touched_ids = select(Activity.deal_id.label("deal_id")).where(
@@ -769,7 +770,7 @@ def daily(store: Store, login: str, member: str | None = None, day: date | None 
                                                 DealEvent.at < hi)).subquery()
         deals = [(i, t, st) for i, t, st in uow.rows(
             select(Deal.id, Deal.title, Stage.name).join(Stage, Stage.id == Deal.stage_id)
-            .where(Deal.team_id == team.id, Deal.id.in_(select(touched_ids.c.deal_id)))
+            .where(Deal.team_id + 0 == team.id, Deal.id.in_(select(touched_ids.c.deal_id)))
             .order_by(Deal.id).limit(50)
         )]
         return daily_report(DayFacts(name=rep.name, day=day, activities=activities, tasks_done=tasks,

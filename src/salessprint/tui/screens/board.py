@@ -39,12 +39,6 @@ def card_lines(card: SprintItemView, currency: str = "") -> tuple[Text, Text]:
     return title, details
 
 
-def card_text(card: SprintItemView, currency: str = "") -> Text:
-    """A card as plain text: title, then owner, points and value."""
-    title, details = card_lines(card, currency)
-    return Text("\n").join([title, details])
-
-
 class Lane(Vertical):
     """One column of the board."""
 
