@@ -49,7 +49,7 @@ def list_activities(
     store: Store, login: str, *, member: str | None = None, limit: int = 50
 ) -> list[ActivityView]:
     """The newest activities, mine or a member's or the team's."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         query = (
             select(Activity, Member.login)
             .join(Member, Member.id == Activity.member_id)

@@ -76,7 +76,7 @@ def _target(amounts: dict[tuple[str, str], object], kind: ActivityKind, start: d
 
 def my_goals(store: Store, login: str, recent: int = 8) -> ActivityGoalsView:
     """My activity goals for today and this week, done vs target per kind."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         team = uow.team()
         me = uow.actor.member_id
         today = clock.now().astimezone(ZoneInfo(team.timezone)).date()

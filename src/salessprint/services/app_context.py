@@ -22,7 +22,7 @@ class AppContext(BaseModel):
 
 
 def load_context(store: Store, login: str) -> AppContext:
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
         sprint = sprint_in_state(uow.session, team_id, SprintState.ACTIVE) or sprint_in_state(
             uow.session, team_id, SprintState.PLANNED

@@ -41,7 +41,7 @@ def notify_change(session: Session, team_id: int, change_id: int) -> None:
 
 def latest_change_id(store: Store, login: str) -> int:
     """The newest change id of my team (0 for none): the poll's counter."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         return _max_change(uow.session, uow.actor.team_id)
 
 
@@ -77,7 +77,7 @@ class ChangeFeed:
     def connect(self) -> int:
         """(Re)open the feed; returns the newest change id right now."""
         self.close()
-        with unit_of_work(self.store, self.login) as uow:
+        with unit_of_work(self.store, self.login, read_only=True) as uow:
             self.team_id = uow.actor.team_id
             newest = _max_change(uow.session, self.team_id)
         if self.listening:

@@ -179,7 +179,7 @@ def _collaborators_for(session: Session, deal_ids: list[int]) -> dict[int, list[
 
 
 def get_deal(store: Store, login: str, deal_id: int) -> DealView:
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         deal = deal_by_id(uow.session, uow.actor.team_id, deal_id)
         return deal_view(deal, collaborators_of(uow.session, deal.id))
 

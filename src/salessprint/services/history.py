@@ -178,7 +178,7 @@ def history(
     """The team's changes, newest first; `entity` like 'deal:12', `member` a login."""
     if limit < 1:
         raise InvalidInput("limit: ask for at least one change", field="limit")
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         uow.require(Action.READ_TEAM)
         team_id = uow.actor.team_id
         actor = aliased(Member)
@@ -216,7 +216,7 @@ def change_view(c: Change, login: str | None, name: str | None, names: Names | N
 
 def last_undoable(store: Store, login: str) -> ChangeView | None:
     """My newest change that undo would revert (None if I have none)."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         change = _my_last_change(uow)
         if change is None:
             return None
@@ -452,7 +452,7 @@ def deal_timeline(store: Store, login: str, deal_id: int, limit: int = 100) -> l
     """Who did what on a deal, newest first: edits, collaborators, notes, activities."""
     from salessprint.services.lookups import deal_by_id
 
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         uow.require(Action.READ_TEAM)
         team_id = uow.actor.team_id
         deal = deal_by_id(uow.session, team_id, deal_id)

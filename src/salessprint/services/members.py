@@ -34,7 +34,7 @@ def add_member(store: Store, login: str, /, **fields: object) -> MemberView:
 
 
 def list_members(store: Store, login: str, include_inactive: bool = False) -> list[MemberView]:
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         query = select(Member).where(Member.team_id == uow.actor.team_id).order_by(Member.name)
         if not include_inactive:
             query = query.where(Member.active.is_(True))
@@ -42,7 +42,7 @@ def list_members(store: Store, login: str, include_inactive: bool = False) -> li
 
 
 def whoami(store: Store, login: str) -> MemberView:
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         member = uow.session.get(Member, uow.actor.member_id)
         assert member is not None
         return member_view(member)

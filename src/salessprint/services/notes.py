@@ -84,7 +84,7 @@ def list_notes(
     limit: int = 50,
 ) -> list[NoteView]:
     """The team's notes, newest first; an account's list includes its deals' notes."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         uow.require(Action.READ_TEAM)
         team_id = uow.actor.team_id
         writer = aliased(Member)

@@ -42,7 +42,7 @@ def retro_sprint(uow: UnitOfWork, number: int | None) -> Sprint:
 
 
 def list_entries(store: Store, login: str, number: int | None = None) -> list[RetroEntryView]:
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         try:
             sprint = retro_sprint(uow, number)
         except NotFound:
@@ -155,7 +155,7 @@ class RetroBoardView(Value):
 
 def retro_board(store: Store, login: str, number: int | None = None) -> RetroBoardView:
     """The retro of sprint `number` (default: the active, else the last closed)."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
         numbers = list(uow.session.scalars(
             select(Sprint.number).where(

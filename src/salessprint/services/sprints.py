@@ -192,7 +192,7 @@ def close_sprint(store: Store, login: str, carry_over: bool = False) -> SprintVi
         return sprint_view(sprint)
 
 def list_sprints(store: Store, login: str) -> list[SprintView]:
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         rows = uow.session.scalars(
             select(Sprint).where(Sprint.team_id == uow.actor.team_id).order_by(Sprint.number)
         )
@@ -200,7 +200,7 @@ def list_sprints(store: Store, login: str) -> list[SprintView]:
 
 def open_sprints(store: Store, login: str) -> tuple[SprintView | None, SprintView | None]:
     """The planned and the active sprint (either may be None), without reading the closed ones."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
         planned = sprint_in_state(uow.session, team_id, SprintState.PLANNED)
         active = sprint_in_state(uow.session, team_id, SprintState.ACTIVE)
@@ -208,7 +208,7 @@ def open_sprints(store: Store, login: str) -> tuple[SprintView | None, SprintVie
 
 def current_sprint(store: Store, login: str) -> SprintView | None:
     """The active sprint, else the planned one, else None."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
         sprint = sprint_in_state(uow.session, team_id, SprintState.ACTIVE) or sprint_in_state(
             uow.session, team_id, SprintState.PLANNED
@@ -217,7 +217,7 @@ def current_sprint(store: Store, login: str) -> SprintView | None:
 
 def sprint_items(store: Store, login: str, number: int | None = None, *, member: str | None = None) -> list[SprintItemView]:
     """The cards of a sprint (default: active, else planned), in board order."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
         if number is not None:
             sprint = sprint_by_number(uow.session, team_id, number)
@@ -293,7 +293,7 @@ def move_card(store: Store, login: str, item_id: int, status: str, expected_vers
 
 def sprint_points_by_member(store: Store, login: str, number: int | None = None) -> dict[str, int]:
     """Committed points per member login in a sprint (default: planned, else active)."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
         if number is not None:
             sprint = sprint_by_number(uow.session, team_id, number)

@@ -48,7 +48,7 @@ def set_target(store: Store, login: str, /, **fields: object) -> TargetView:
 
 def list_targets(store: Store, login: str, member: str | None = None) -> list[TargetView]:
     """Targets in force today (the newest per member, metric and period)."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         query = (
             select(Target, Member.login)
             .join(Member, Member.id == Target.member_id)

@@ -54,7 +54,7 @@ def list_tasks(
     limit: int | None = None,
     offset: int = 0,
 ) -> list[TaskView]:
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         query = (
             select(Task, Deal.title)
             .outerjoin(Deal, Deal.id == Task.deal_id)
@@ -207,7 +207,7 @@ def rerank(store: Store, login: str, item_type: str, item_id: int, direction: in
 
 
 def get_task(store: Store, login: str, task_id: int) -> TaskView:
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         task = task_by_id(uow.session, uow.actor.team_id, task_id)
         deal_title = deal_by_id(uow.session, uow.actor.team_id, task.deal_id).title if task.deal_id else None
         return task_view(task, deal_title)

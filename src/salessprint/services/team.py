@@ -52,5 +52,5 @@ def init_team(
 
 
 def get_team(store: Store, login: str) -> TeamView:
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         return team_view(uow.team())
