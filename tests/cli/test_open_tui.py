@@ -103,14 +103,13 @@ def test_the_app_opens_the_store_in_its_first_worker(store_url: str) -> None:
 
 def test_opening_the_tui_imports_only_the_shell_before_it_runs(store_url: str, tmp_path: Path) -> None:
     """Until the app runs: no SQLAlchemy, no services, no screen module, no Alembic,
-    no pydantic-settings (the settings are read in the first worker). pydantic
-    still loads: the theme files are validated before the first frame."""
+    no pydantic (the settings and the theme files are read in the first worker)."""
     probe = (
         "import sys\n"
         "from salessprint.tui.app import SalesSprintApp\n"
         "seen = {}\n"
         "def run(self, *a, **k):\n"
-        "    seen['mods'] = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic', 'pydantic_settings') or m.startswith(('salessprint.services', 'salessprint.store', 'salessprint.tui.screens.')))\n"
+        "    seen['mods'] = sorted(m for m in sys.modules if m.split('.')[0] in ('sqlalchemy', 'alembic', 'pydantic', 'pydantic_settings') or m.startswith(('salessprint.services', 'salessprint.store', 'salessprint.tui.screens.')))\n"
         "SalesSprintApp.run = run\n"
         "from salessprint.cli import cli\n"
         f"cli(['--db', {store_url!r}, '--as', 'ada'], standalone_mode=False)\n"

@@ -124,6 +124,13 @@ def open_and_load(connect: Callable[[], Opened] | None, store: Any, login: str) 
     return Opened(store, login, theme), ctx
 
 
+def read_themes() -> Any:
+    """The shipped themes and the user's theme folder (see `tui.themes`)."""
+    from salessprint.paths import user_themes_dir
+
+    return load_themes(user_themes_dir())
+
+
 def first_mode(ctx: Any) -> str:
     """The board of the active sprint, else the backlog."""
     return "board" if ctx.sprint is not None and ctx.sprint.state == "active" else "backlog"
@@ -177,9 +184,14 @@ class SalesSprintApp(LiveStoreApp, App[None]):
         return dict(APP_VARIABLES)
 
     def on_mount(self) -> None:
-        from salessprint.paths import user_themes_dir
+        if self._connect is None:
+            # Given a store (tests, demo, review): the themes are needed at once.
+            self._apply_themes(read_themes())
+        # Draw the loading frame first, then open the store in a worker (which
+        # also reads the theme files, so pydantic loads after the first frame).
+        self.call_after_refresh(self._start)
 
-        loaded = load_themes(user_themes_dir())
+    def _apply_themes(self, loaded: Any) -> None:
         for theme in loaded.themes:
             self.register_theme(theme)
         self.theme_failures = loaded.failed
@@ -187,12 +199,11 @@ class SalesSprintApp(LiveStoreApp, App[None]):
             self.notify(f"Theme file {path.name} skipped: {reason}", severity="warning", markup=False,
                         timeout=10)
         self.theme = self.wanted_theme if self.wanted_theme in self.available_themes else "salessprint-dark"
-        # Draw the loading frame first, then open the store in a worker.
-        self.call_after_refresh(self._start)
 
     def _start(self) -> None:
         def job() -> None:
             try:
+                themes = read_themes() if self._connect is not None else None
                 opened, ctx = open_and_load(self._connect, self.store, self.login)
             except SalesSprintError as exc:
                 self.call_from_thread(self._fail, exc.message)
@@ -200,15 +211,16 @@ class SalesSprintApp(LiveStoreApp, App[None]):
             except Exception as exc:  # noqa: BLE001 - a start-up bug ends in one line, not a traceback
                 self.call_from_thread(self._fail, f"salessprint could not start: {type(exc).__name__}: {exc}")
                 return
-            self.call_from_thread(self._started, opened, ctx)
+            self.call_from_thread(self._started, opened, ctx, themes)
 
         self.run_worker(job, thread=True, group="context", exit_on_error=False, name="start")
 
-    def _started(self, opened: Opened, ctx: Any) -> None:
+    def _started(self, opened: Opened, ctx: Any, themes: Any = None) -> None:
         self.store, self.login = opened.store, opened.login
-        if opened.theme and opened.theme != self.theme and opened.theme in self.available_themes:
+        if opened.theme:
             self.wanted_theme = opened.theme
-            self.theme = opened.theme
+        if themes is not None:
+            self._apply_themes(themes)
         self.start_live()
         self._got_context(ctx)
 

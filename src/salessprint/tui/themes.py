@@ -1,7 +1,9 @@
 """Themes as files: the shipped `themes/*.toml` plus the user's theme folder.
 
-Each file is validated by a pydantic model and becomes a `textual.theme.Theme`.
-A broken file is reported (in `failed`) and skipped; it never stops start-up.
+Each file is validated by a pydantic model (`theme_file.ThemeFile`, imported
+only when the files are read, which the app does off its first frame) and
+becomes a `textual.theme.Theme`. A broken file is reported (in `failed`) and
+skipped; it never stops start-up.
 """
 
 from __future__ import annotations
@@ -11,7 +13,6 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from textual.theme import Theme
 
 # App colours every theme may set; these serve Textual's built-in themes.
@@ -28,33 +29,6 @@ APP_VARIABLES = {
 }
 
 
-class ThemeFile(BaseModel):
-    """What a theme file may hold (Textual's Theme fields, kebab or snake case)."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    name: str = Field(min_length=1, max_length=60)
-    primary: str
-    secondary: str | None = None
-    warning: str | None = None
-    error: str | None = None
-    success: str | None = None
-    accent: str | None = None
-    foreground: str | None = None
-    background: str | None = None
-    surface: str | None = None
-    panel: str | None = None
-    boost: str | None = None
-    dark: bool = True
-    luminosity_spread: float = Field(0.15, alias="luminosity-spread")
-    text_alpha: float = Field(0.95, alias="text-alpha")
-    variables: dict[str, str] = {}
-
-    def to_theme(self) -> Theme:
-        data = self.model_dump(exclude={"variables"})
-        return Theme(**data, variables=dict(self.variables))
-
-
 @dataclass
 class LoadedThemes:
     themes: list[Theme] = field(default_factory=list)
@@ -63,6 +37,8 @@ class LoadedThemes:
 
 def _load_file(path: Path) -> Theme:
     from textual.color import Color
+
+    from salessprint.tui.theme_file import ThemeFile
 
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     model = ThemeFile.model_validate(raw)
@@ -84,7 +60,7 @@ def load_themes(user_dir: Path | None) -> LoadedThemes:
     for path in paths:
         try:
             out.themes.append(_load_file(path))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError, Exception) as exc:
+        except Exception as exc:  # noqa: BLE001 - unreadable, not TOML, invalid fields or colours: skip it, say why
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             out.failed.append((path, reason))
     return out
