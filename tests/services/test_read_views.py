@@ -14,10 +14,12 @@ import pytest
 from salessprint.services.activities import list_activities
 from salessprint.services.activity_view import my_goals
 from salessprint.services.app_context import load_context
+from salessprint.services.backlog import backlog_page
 from salessprint.services.changes import latest_change_id
 from salessprint.services.history import deal_timeline, history, last_undoable
 from salessprint.services.members import list_members, whoami
 from salessprint.services.notes import list_notes
+from salessprint.services.pipeline_view import pipeline
 from salessprint.services.retro import list_entries, retro_board
 from salessprint.services.sprints import (
     current_sprint,
@@ -33,7 +35,7 @@ from salessprint.services.team import get_team
 READS: list[Callable[..., Any]] = [
     whoami, load_context, list_members, get_team, list_sprints, open_sprints, current_sprint, sprint_items,
     sprint_points_by_member, my_goals, history, last_undoable, list_notes, list_entries, retro_board,
-    list_tasks, list_activities, list_targets, latest_change_id,
+    list_tasks, list_activities, list_targets, latest_change_id, backlog_page, pipeline,
 ]
 
 

@@ -320,7 +320,7 @@ def backlog_page(
     """
     key, op = _direction(after, start, before)
     keyset = key is not None
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         found = _window(uow, mine, text, key, op, limit + 1, 0 if keyset else max(0, offset))
         more = len(found) > limit
         found = (found[1:] if op == "<" else found[:limit]) if more else found

@@ -157,7 +157,7 @@ def pipeline(store: Store, login: str, *, mine: bool = False, per_stage: int = S
     """Every stage with its count, value, weighted value and rotting deals, and
     the first `per_stage` deals of each (`deep` of `deep_stage`, so that a
     reload keeps what the user had scrolled to)."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         scope = _Scope(uow, mine)
         team = scope.team
         view = scope.in_view(Deal.id, Deal.stage_id, Deal.value, Deal.probability, Deal.stage_entered_at,
@@ -229,7 +229,7 @@ def stage_deals(store: Store, login: str, stage: str, *, mine: bool = False,
                 after: tuple[datetime, int] | None = None, limit: int = STAGE_WINDOW) -> StageWindow:
     """The deals of one stage in view after `after` (a deal's `key`), oldest
     stage change first: the next window of a stage column."""
-    with unit_of_work(store, login) as uow:
+    with unit_of_work(store, login, read_only=True) as uow:
         scope = _Scope(uow, mine)
         found = uow.session.execute(
             select(Stage.id, Stage.kind).where(Stage.team_id == scope.team.id, Stage.name == stage)).first()
