@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from salessprint.services.backlog import PAGE_SIZE, backlog_page
 from salessprint.services.deals import get_deal, list_deals, update_deal
 from salessprint.services.sprints import sprint_items
+from salessprint.tui.widgets.row_table import RowTable
 from salessprint.tui.modals.confirm import ConfirmModal
 from salessprint.tui.modals.deal_form import DealForm
 from salessprint.tui.screens.backlog import WINDOW, BacklogScreen
@@ -79,7 +80,7 @@ async def test_filter_narrows_as_you_type(demo_store: Any) -> None:
         expected = backlog_page(demo_store, "alex", mine=True, text="falk")
         assert 0 < screen.page.total == expected.total < before
         assert all("falk" in f"{r.title} {r.account}".lower() for r in screen.page.rows)
-        table = screen.query_one(DataTable)
+        table = screen.query_one(RowTable)
         assert table.row_count == expected.total
         # by stage and by kind too
         screen.query_one("#backlog-filter", Input).value = ""
@@ -208,7 +209,7 @@ async def test_pull_puts_the_item_into_the_sprint(demo_store: Any) -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_backlog(pilot)
         row = next(r for r in screen.page.rows if r.sprint_number is None)
-        screen.query_one(DataTable).move_cursor(row=screen.page.rows.index(row))
+        screen.query_one(RowTable).move_cursor(row=screen.page.rows.index(row))
         await pilot.press("p")
         await settle(pilot)
         pulled = [i for i in sprint_items(demo_store, "alex") if i.item_type == row.item_type and i.item_id == row.id]
@@ -326,7 +327,7 @@ async def test_the_table_holds_windows_fetched_as_the_cursor_moves(demo_store: A
         await settle(pilot)
         whole = [(r.item_type, r.id) for r in backlog_page(demo_store, "alex", mine=False).rows]
         assert len(whole) == PAGE_SIZE  # the demo team has more than 60 open items
-        table = screen.query_one(DataTable)
+        table = screen.query_one(RowTable)
         assert table.row_count == 10 and held_keys(screen) == whole[:10]
         assert "1–10 of" in screen_text(app)
 

@@ -68,7 +68,7 @@ async def test_hostile_text_renders_verbatim_everywhere(hostile_store: Any) -> N
         await pilot.press("enter")
         # A notification quoting a title (pull the task into the sprint).
         row = next(r for r in screen.page.rows if r.item_type == "task")
-        screen.query_one("DataTable").move_cursor(row=screen.page.rows.index(row))
+        screen.query_one("#backlog-table").move_cursor(row=screen.page.rows.index(row))
         await pilot.press("p")
         await settle(pilot)
         assert any(str(n.message) == "Pulled into sprint 2: [/] task" for n in app._notifications)

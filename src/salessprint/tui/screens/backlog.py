@@ -16,7 +16,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import Input, Label
 
 from salessprint.services.backlog import BacklogPage, BacklogRow, backlog_page, move_in_backlog
 from salessprint.services.deals import delete_deal, get_deal
@@ -24,6 +24,7 @@ from salessprint.services.sprints import add_item
 from salessprint.services.tasks import delete_task, get_task
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
+from salessprint.tui.widgets.row_table import Column, RowTable
 
 FILTER_DELAY = 0.0
 """Seconds of quiet typing before the filter queries the store: none, since a
@@ -37,8 +38,8 @@ PREFETCH_ROWS = 10
 """The next window is fetched when the cursor comes this close to the last row
 held (a fifth of a window at most)."""
 
-COLUMNS = (("type", "Type"), ("title", "Title"), ("account", "Account"), ("owner", "Owner"),
-           ("stage", "Stage"), ("points", "Pts"), ("value", "Value"), ("sprint", "Sprint"))
+COLUMNS = (Column("Type", 9), Column("Title", min_width=24), Column("Account", 22), Column("Owner", 16),
+           Column("Stage", 12), Column("Pts", 3, "right"), Column("Value", 13, "right"), Column("Sprint", 6))
 
 
 def row_cells(row: BacklogRow, currency: str) -> list[Text]:
@@ -117,15 +118,12 @@ class BacklogScreen(BaseScreen):
         yield Input(placeholder="Filter: title, account, owner, stage or kind (enter keeps, escape clears)",
                     id="backlog-filter")
         yield Label("", id="backlog-scope", classes="screen-status")
-        yield DataTable(id="backlog-table", cursor_type="row", zebra_stripes=True)
+        yield RowTable(COLUMNS, id="backlog-table")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for key, label in COLUMNS:
-            table.add_column(label, key=key)
         self.query_one("#backlog-filter", Input).display = False
-        table.focus()
+        self.query_one(RowTable).focus()
 
     # --- loading -----------------------------------------------------------------
     def _fetch(self, done: Any, *, first_answer_rule: bool = False, **kwargs: Any) -> None:
@@ -157,7 +155,7 @@ class BacklogScreen(BaseScreen):
         if not self.windows or self._first_answer:
             self.load_top()
             return
-        index = self._window_index(self.query_one(DataTable).cursor_row)
+        index = self._window_index(self.query_one(RowTable).cursor_row)
         window = self.windows[index]
         self._generation += 1
         self._fetching = False
@@ -217,7 +215,7 @@ class BacklogScreen(BaseScreen):
         if (newest.mine, newest.text) != (self.mine, self.text):
             return  # an answer to a filter the user has already typed past
         self._first_answer = False
-        table = self.query_one(DataTable)
+        table = self.query_one(RowTable)
         old_row = table.cursor_row
         keep = self._keep_cursor
         if keep is None and table.row_count and 0 <= old_row < len(self._rows_cache):
@@ -241,14 +239,12 @@ class BacklogScreen(BaseScreen):
                     break
         self._keep_cursor = None
         # Programmatic cursor moves are not the user scrolling: no fetch for them.
-        with self.prevent(DataTable.RowHighlighted):
+        with self.prevent(RowTable.RowHighlighted):
             if appended and table.row_count == len(self._rows_cache):
-                for row in newest.rows:  # scrolling on: add below, nothing above moves
-                    table.add_row(*row_cells(row, currency), key=f"{row.item_type}-{row.id}")
+                # Scrolling on: add below, nothing above moves.
+                table.append_rows([row_cells(row, currency) for row in newest.rows])
             else:
-                table.clear()
-                for row in rows:
-                    table.add_row(*row_cells(row, currency), key=f"{row.item_type}-{row.id}")
+                table.set_rows([row_cells(row, currency) for row in rows])
             self._rows_cache = rows
             if rows and (target != table.cursor_row or not appended):
                 table.move_cursor(row=max(0, target))
@@ -282,7 +278,7 @@ class BacklogScreen(BaseScreen):
                 status.append(f"   p pulls into sprint {page.sprint.number} ({page.sprint.state})")
         self.query_one("#backlog-scope", Label).update(status)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
         """Near either end of what is held, fetch the next window that way."""
         moved, self._last_cursor = event.cursor_row - self._last_cursor, event.cursor_row
         margin = max(1, min(PREFETCH_ROWS, WINDOW // 5))
@@ -292,7 +288,7 @@ class BacklogScreen(BaseScreen):
             self.fetch_previous()
 
     def selected(self) -> BacklogRow | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(RowTable)
         if not self._rows_cache or not 0 <= table.cursor_row < len(self._rows_cache):
             return None
         return self._rows_cache[table.cursor_row]
@@ -331,7 +327,7 @@ class BacklogScreen(BaseScreen):
                 self._apply_filter(event.value)
             if not event.value:
                 event.input.display = False
-            self.query_one(DataTable).focus()
+            self.query_one(RowTable).focus()
 
     def key_escape(self) -> None:
         box = self.query_one("#backlog-filter", Input)
@@ -341,7 +337,7 @@ class BacklogScreen(BaseScreen):
             if self._debounce is not None:
                 self._debounce.stop()
             self._apply_filter("")
-            self.query_one(DataTable).focus()
+            self.query_one(RowTable).focus()
 
     def action_page(self, step: int) -> None:
         """`]` / `[`: the next or previous window instead of what is held."""
@@ -391,7 +387,7 @@ class BacklogScreen(BaseScreen):
             call_service(self.app, get_task, row.id,
                          done=lambda task: self.app.push_screen(TaskForm(task), self._form_closed))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
         event.stop()
         self.action_edit()
 

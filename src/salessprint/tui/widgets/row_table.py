@@ -1,0 +1,250 @@
+"""A table of one-line rows drawn through the Line API (the backlog's list).
+
+Textual's `DataTable` measures every cell of every row it is given to size its
+columns, and a filter keystroke replaces all the rows it holds, so each one
+cost tens of milliseconds on the UI thread. Here the columns have fixed
+widths (one may take the rest of the line), each row is one line, the height
+is arithmetic, and `render_line` draws only the rows on screen, each built
+the first time it scrolls into view. Cells are `rich.text.Text`: user text is
+never read as markup.
+
+It answers the part of `DataTable`'s interface the screens use: `cursor_row`,
+`row_count`, `move_cursor(row=)`, and the `RowHighlighted` / `RowSelected`
+messages (handled as `on_row_table_row_highlighted` / `..._selected`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    width: int | None = None
+    """Cells wide; None takes what the fixed columns leave (at least `min_width`)."""
+    justify: str = "left"
+    min_width: int = 12
+
+
+GAP = 2
+"""Blank cells between two columns (and before the first)."""
+
+
+class RowTable(ScrollView, can_focus=True):
+    """Rows of cells under a header line; the cursor is a whole row."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "row-table--header", "row-table--cursor", "row-table--even",
+    }
+    DEFAULT_CSS = """
+    RowTable {
+        background: $surface;
+        height: 1fr;
+    }
+    RowTable > .row-table--header {
+        background: $panel;
+        color: $foreground;
+        text-style: bold;
+    }
+    RowTable > .row-table--even {
+        background: $surface-lighten-1;
+    }
+    RowTable > .row-table--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+    }
+    RowTable:focus > .row-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="rows.up", tooltip="Select the row above"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="rows.down", tooltip="Select the row below"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="rows.page_up", tooltip="A page up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="rows.page_down", tooltip="A page down"),
+        Binding("home", "first", "First", show=False, id="rows.first", tooltip="Select the first row"),
+        Binding("end", "last", "Last", show=False, id="rows.last", tooltip="Select the last row"),
+        Binding("enter", "select", "Open", show=False, id="rows.select", tooltip="Open the selected row"),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, always_update=False)
+    """Index of the selected row (0 when the table is empty)."""
+
+    @dataclass
+    class RowHighlighted(Message):
+        """The cursor moved to `cursor_row` (also when moved by the program)."""
+
+        table: RowTable
+        cursor_row: int
+
+        @property
+        def control(self) -> RowTable:
+            return self.table
+
+    @dataclass
+    class RowSelected(Message):
+        """Enter (or a click on the selected row) on `cursor_row`."""
+
+        table: RowTable
+        cursor_row: int
+
+        @property
+        def control(self) -> RowTable:
+            return self.table
+
+    def __init__(self, columns: Sequence[Column], *, id: str | None = None,  # noqa: A002
+                 classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.columns = list(columns)
+        self.rows: list[Sequence[Text]] = []
+        self._lines: dict[int, Text] = {}
+        """Rows drawn so far, as one line of text each (built on first sight)."""
+        self._widths: list[int] = []
+        self._widths_for = -1
+
+    # -- content --------------------------------------------------------------
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def set_rows(self, rows: Sequence[Sequence[Text]]) -> None:
+        """Show these rows instead of those held; the cursor index is clamped."""
+        self.rows = list(rows)
+        self._lines.clear()
+        self._resize_virtual()
+        self.set_reactive(RowTable.cursor_row, self.validate_cursor_row(self.cursor_row))
+        self._scroll_to_cursor()
+        self.refresh()
+
+    def append_rows(self, rows: Sequence[Sequence[Text]]) -> None:
+        """Add rows at the end; nothing held moves."""
+        self.rows.extend(rows)
+        self._resize_virtual()
+        self.refresh()
+
+    def clear(self) -> None:
+        self.set_rows([])
+
+    def _resize_virtual(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) + 1)
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._lines.clear()
+        self._resize_virtual()
+        self._scroll_to_cursor()
+        self.refresh()
+
+    # -- the cursor -----------------------------------------------------------
+    def validate_cursor_row(self, value: int) -> int:
+        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
+
+    def watch_cursor_row(self, row: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        if self.rows:
+            self.post_message(self.RowHighlighted(self, row))
+
+    def move_cursor(self, *, row: int) -> None:
+        self.cursor_row = row
+
+    def _scroll_to_cursor(self) -> None:
+        if not self.is_mounted:
+            return
+        visible = max(1, self.scrollable_content_region.height - 1)  # the header takes a line
+        top = round(self.scroll_offset.y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, force=True)
+        elif self.cursor_row >= top + visible:
+            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, force=True)
+
+    def action_cursor(self, step: int) -> None:
+        self.cursor_row += step
+
+    def action_page(self, step: int) -> None:
+        self.cursor_row += step * max(1, self.scrollable_content_region.height - 2)
+
+    def action_first(self) -> None:
+        self.cursor_row = 0
+
+    def action_last(self) -> None:
+        self.cursor_row = len(self.rows) - 1
+
+    def action_select(self) -> None:
+        if self.rows:
+            self.post_message(self.RowSelected(self, self.cursor_row))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or offset.y == 0 or not self.rows:
+            return
+        row = round(self.scroll_offset.y) + offset.y - 1
+        if row >= len(self.rows):
+            return
+        if row == self.cursor_row:
+            self.action_select()
+        self.cursor_row = row
+
+    # -- drawing ---------------------------------------------------------------
+    def _column_widths(self, width: int) -> list[int]:
+        if self._widths_for != width:
+            self._widths_for = width
+            fixed = sum(c.width for c in self.columns if c.width is not None)
+            flexible = [c for c in self.columns if c.width is None]
+            spare = max(0, width - fixed - GAP * len(self.columns))
+            share = max((c.min_width for c in flexible), default=0)
+            share = max(share, spare // len(flexible)) if flexible else 0
+            self._widths = [c.width if c.width is not None else share for c in self.columns]
+        return self._widths
+
+    def _line(self, cells: Sequence[Text]) -> Text:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        widths = self._column_widths(self.scrollable_content_region.width)
+        for column, width, cell in zip(self.columns, widths, cells, strict=False):
+            text = cell.copy()
+            text.truncate(width, overflow="ellipsis")
+            text.align(column.justify if column.justify in ("left", "center", "right") else "left", width)  # type: ignore[arg-type]
+            line.append(" " * GAP)
+            line.append_text(text)
+        return line
+
+    def _strip(self, text: Text, style: Style, width: int) -> Strip:
+        text.truncate(width, overflow="ellipsis", pad=True)
+        segments = list(Segment.apply_style(text.render(self.app.console), style))
+        return Strip(segments, width).crop_extend(0, width, style)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if width <= 0:
+            return Strip.blank(0, base)
+        if y == 0:
+            header = self._line([Text(c.label, justify=c.justify) for c in self.columns])  # type: ignore[arg-type]
+            return self._strip(header, base + self.get_component_rich_style("row-table--header"), width)
+        index = round(self.scroll_offset.y) + y - 1
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        line = self._lines.get(index)
+        if line is None:
+            line = self._lines[index] = self._line(self.rows[index])
+        style = base
+        if index % 2:
+            style += self.get_component_rich_style("row-table--even")
+        if index == self.cursor_row:
+            style += self.get_component_rich_style("row-table--cursor")
+        return self._strip(line.copy(), style, width)

@@ -1,0 +1,84 @@
+"""RowTable: one-line rows drawn through the Line API, only those on screen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+
+from salessprint.tui.widgets.row_table import Column, RowTable
+from tests.tui._harness import async_test
+
+
+class TableApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.highlighted: list[int] = []
+        self.selected: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield RowTable([Column("Title"), Column("Value", 8, "right")], id="t")
+
+    def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
+        self.highlighted.append(event.cursor_row)
+
+    def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
+        self.selected.append(event.cursor_row)
+
+
+def rows(n: int) -> list[list[Text]]:
+    return [[Text(f"deal {i}"), Text(str(i))] for i in range(n)]
+
+
+@async_test
+async def test_only_the_rows_on_screen_are_built() -> None:
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(RowTable)
+        built: list[Any] = []
+        original = table._line
+        table._line = lambda cells: built.append(cells) or original(cells)  # type: ignore[method-assign]
+        table.set_rows(rows(100_000))
+        await pilot.pause()
+        assert table.row_count == 100_000
+        assert 0 < len(built) <= 12  # the rows on screen, not 100,000
+        table.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == 99_999 and table.scroll_offset.y > 99_000
+        assert len(built) <= 30
+
+
+@async_test
+async def test_keys_move_the_cursor_and_enter_selects() -> None:
+    app = TableApp()
+    async with app.run_test(size=(60, 8)) as pilot:
+        table = app.query_one(RowTable)
+        table.set_rows(rows(50))
+        table.focus()
+        await pilot.press("down", "down", "j")
+        assert table.cursor_row == 3
+        await pilot.press("pagedown")
+        assert table.cursor_row > 3
+        row = table.cursor_row
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.selected == [row] and app.highlighted[-1] == row
+        await pilot.press("home", "up")
+        assert table.cursor_row == 0
+        table.set_rows(rows(2))
+        assert table.cursor_row == 0
+        table.move_cursor(row=10)
+        assert table.cursor_row == 1  # clamped
+
+
+@async_test
+async def test_cells_are_plain_text_never_markup() -> None:
+    app = TableApp()
+    async with app.run_test(size=(60, 6)) as pilot:
+        table = app.query_one(RowTable)
+        table.set_rows([[Text("[bold]x[/]"), Text("[/]")]])
+        await pilot.pause()
+        line = "".join(seg.text for seg in table.render_line(1))
+        assert "[bold]x[/]" in line and "[/]" in line
