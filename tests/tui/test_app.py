@@ -162,3 +162,29 @@ def test_only_the_first_screens_module_is_imported(tmp_path: Path) -> None:
                           capture_output=True, text=True, env=env, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "SCREENS:backlog"
+
+
+@async_test
+async def test_the_garbage_collector_paused_for_start_up_comes_back_frozen(demo_store: Any,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`open_tui` pauses the collector; the app switches it back on once started,
+    with the start-up objects frozen (full collections stay cheap)."""
+    import gc
+
+    import salessprint.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "GC_SETTLE_SECONDS", 0.1)
+    gc.disable()
+    try:
+        app = make_app(demo_store, "maria")
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            for _ in range(100):
+                if gc.isenabled():
+                    break
+                await pilot.pause(0.05)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()

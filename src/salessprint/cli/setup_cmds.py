@@ -18,6 +18,9 @@ def open_tui(ctx: Ctx) -> None:
     "loading…". If that fails (no such member, old schema, server down) the app
     exits and the message is raised here, so it ends as one line and status 1.
     """
+    import gc
+
+    gc.disable()  # until the first screen has loaded: see tui.app.settle_garbage_collector
     from salessprint.tui.app import SalesSprintApp
 
     if ctx._store is not None:  # already opened (demo): reuse it
@@ -27,6 +30,7 @@ def open_tui(ctx: Ctx) -> None:
     try:
         app.run()
     finally:
+        gc.enable()
         if app.store is not None and app.store is not ctx._store:
             app.store.dispose()
     if app.fatal_error is not None:

@@ -124,6 +124,25 @@ def open_and_load(connect: Callable[[], Opened] | None, store: Any, login: str) 
     return Opened(store, login, theme), ctx
 
 
+GC_SETTLE_SECONDS = 2.0
+"""When, after start-up, the garbage collector is switched back on."""
+
+
+def settle_garbage_collector() -> None:
+    """Switch the garbage collector back on after start-up, if `open_tui` paused it.
+
+    Start-up allocates the bulk of the app's long-lived objects (modules,
+    SQLAlchemy, widgets): collecting while that happens cost ~0.2 s of CPU
+    before the board shows. Those objects are then frozen (moved out of the
+    collector's sight), so a full collection later while the user types takes
+    a few milliseconds instead of ~90 ms."""
+    import gc
+
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def read_themes() -> Any:
     """The shipped themes and the user's theme folder (see `tui.themes`)."""
     from salessprint.paths import user_themes_dir
@@ -223,6 +242,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
             self._apply_themes(themes)
         self.start_live()
         self._got_context(ctx)
+        self.set_timer(GC_SETTLE_SECONDS, settle_garbage_collector)
 
     def _fail(self, message: str) -> None:
         self.fatal_error = message

@@ -117,6 +117,8 @@ class RowTable(ScrollView, can_focus=True):
         """Rows drawn so far, as one line of text each (built on first sight)."""
         self._widths: list[int] = []
         self._widths_for = -1
+        self._strips: dict[tuple[int, bool, int], Strip] = {}
+        """Drawn lines by (row, under the cursor, width); -1 is the header."""
 
     # -- content --------------------------------------------------------------
     @property
@@ -127,6 +129,7 @@ class RowTable(ScrollView, can_focus=True):
         """Show these rows instead of those held; the cursor index is clamped."""
         self.rows = list(rows)
         self._lines.clear()
+        self._strips.clear()
         self._resize_virtual()
         self.set_reactive(RowTable.cursor_row, self.validate_cursor_row(self.cursor_row))
         self._scroll_to_cursor()
@@ -144,8 +147,21 @@ class RowTable(ScrollView, can_focus=True):
     def _resize_virtual(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) + 1)
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # theme, focus or hover changed the colours
+
+    def on_focus(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._strips.clear()
+        self.refresh()
+
     def on_resize(self, _event: events.Resize) -> None:
         self._lines.clear()
+        self._strips.clear()
         self._resize_virtual()
         self._scroll_to_cursor()
         self.refresh()
@@ -233,12 +249,21 @@ class RowTable(ScrollView, can_focus=True):
         base = self.rich_style
         if width <= 0:
             return Strip.blank(0, base)
-        if y == 0:
-            header = self._line([Text(c.label, justify=c.justify) for c in self.columns])  # type: ignore[arg-type]
-            return self._strip(header, base + self.get_component_rich_style("row-table--header"), width)
-        index = round(self.scroll_offset.y) + y - 1
+        index = -1 if y == 0 else round(self.scroll_offset.y) + y - 1
         if index >= len(self.rows):
             return Strip.blank(width, base)
+        key = (index, index == self.cursor_row, width)
+        strip = self._strips.get(key)
+        if strip is None:
+            if len(self._strips) > 400:
+                self._strips.clear()
+            strip = self._strips[key] = self._draw(index, base, width)
+        return strip
+
+    def _draw(self, index: int, base: Style, width: int) -> Strip:
+        if index < 0:
+            header = self._line([Text(c.label, justify=c.justify) for c in self.columns])  # type: ignore[arg-type]
+            return self._strip(header, base + self.get_component_rich_style("row-table--header"), width)
         line = self._lines.get(index)
         if line is None:
             line = self._lines[index] = self._line(self.rows[index])
