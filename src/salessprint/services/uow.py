@@ -82,7 +82,7 @@ class UnitOfWork:
         """The actor's team as loaded with them (held here: the session's
         identity map keeps rows only while someone refers to them)."""
         self.read_only = read_only
-        """A report: `record`, `add` and flushes of changes are refused."""
+        """A read (report or screen): `record`, `add` and flushes of changes are refused."""
         self.memo: dict[str, Any] = {}
         """Lookups shared by the reports composed in this transaction (the
         dashboard and the review read the reps and sprints once)."""
@@ -136,7 +136,7 @@ class UnitOfWork:
 
     def _refuse_if_read_only(self) -> None:
         if self.read_only:
-            raise SalesSprintError("A report tried to change the store; nothing was saved.")
+            raise SalesSprintError("A read-only request tried to change the store; nothing was saved.")
 
     def _lock_fresh(self, row: Any) -> None:
         if self.session.get_bind().dialect.name == "sqlite":
@@ -205,7 +205,7 @@ def unit_of_work(
 ) -> Iterator[UnitOfWork]:
     """Run a use case in one transaction as `login`; commit or roll back.
 
-    `read_only` (reports): nothing may be written. On SQLite the read then
+    `read_only` (reports and what screens read): nothing may be written. On SQLite the read then
     does not take the write lock (writers are not kept waiting by a report);
     on PostgreSQL it runs without BEGIN/COMMIT round trips, which changes
     nothing for reads under READ COMMITTED (each statement has its own
@@ -232,7 +232,7 @@ def unit_of_work(
             try:
                 yield uow
                 if read_only and (session.new or session.dirty or session.deleted):
-                    raise SalesSprintError("A report tried to change the store; nothing was saved.")
+                    raise SalesSprintError("A read-only request tried to change the store; nothing was saved.")
                 if uow.last_change is not None:
                     _announce(uow)
                 session.commit()
