@@ -126,3 +126,24 @@ def test_an_older_schema_says_run_db_upgrade(sqlite_url: str) -> None:
     with pytest.raises(StoreUnavailable, match="salessprint db upgrade"):
         store.require_current_schema()
     store.dispose()
+
+
+def test_partial_indexes_come_from_the_migrations(db_url: str) -> None:
+    """The models leave them out (see Deal.__table_args__), the schema has them."""
+    from sqlalchemy import inspect
+
+    store = Store(db_url)
+    store.upgrade()
+    found = inspect(store.engine)
+    assert "ix_deals_open_rank" in {ix["name"] for ix in found.get_indexes("deals")}
+    assert "ix_tasks_open_rank" in {ix["name"] for ix in found.get_indexes("tasks")}
+    store.dispose()
+
+
+def test_loading_the_models_does_not_load_the_postgresql_dialect() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, salessprint.store.models; print(any('dialects.postgresql' in m for m in sys.modules))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip() == "False"
