@@ -315,8 +315,8 @@ class BacklogScreen(BaseScreen):
             self._debounce = self.set_timer(FILTER_DELAY, lambda: self._apply_filter(event.value))
 
     def _apply_filter(self, value: str) -> None:
+        # The status line follows with the answer: one repaint per keystroke, not two.
         self.text = value
-        self.update_status()
         self.load_top()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
