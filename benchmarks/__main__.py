@@ -15,7 +15,6 @@ import argparse
 import os
 import platform
 import resource
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -41,11 +40,13 @@ def log(message: str) -> None:
 
 def cli_env(workdir: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({
-        "SALESSPRINT_CONFIG": str(workdir / "config.toml"),
-        "SALESSPRINT_DATA_DIR": str(workdir / "data"),
-        "SALESSPRINT_NOW": ANCHOR.isoformat(),
-    })
+    env.update(
+        {
+            "SALESSPRINT_CONFIG": str(workdir / "config.toml"),
+            "SALESSPRINT_DATA_DIR": str(workdir / "data"),
+            "SALESSPRINT_NOW": ANCHOR.isoformat(),
+        }
+    )
     for var in ("SALESSPRINT_DB", "SALESSPRINT_USER", "SALESSPRINT_THEME"):
         env.pop(var, None)
     return env
@@ -64,7 +65,9 @@ def scratch_copy(gen: generate.Generated) -> tuple[str, Any]:
         src.backup(dst)
         dst.close()
         src.close()
-        return f"sqlite:///{target}", lambda: [Path(f"{target}{s}").unlink(missing_ok=True) for s in ("", "-wal", "-shm")]
+        return f"sqlite:///{target}", lambda: [
+            Path(f"{target}{s}").unlink(missing_ok=True) for s in ("", "-wal", "-shm")
+        ]
     name = gen.url.rsplit("/", 1)[1]
     scratch = f"{name[:45]}_scratch_{os.getpid()}"  # several benches may run at once
     generate._pg_admin(generate.PG_ADMIN, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
@@ -90,8 +93,9 @@ def cli_log(url: str, runs: int) -> dict[str, Any]:
             if done.returncode != 0:
                 out["not_measured"] = f"exit {done.returncode}: {done.stderr.strip()[-200:]}"
                 return out
-        probe = subprocess.run([sys.executable, "-X", "importtime", *argv[1:]], env=env, capture_output=True,
-                               text=True, check=False)
+        probe = subprocess.run(
+            [sys.executable, "-X", "importtime", *argv[1:]], env=env, capture_output=True, text=True, check=False
+        )
         modules = [line.rsplit("|", 1)[-1].strip() for line in probe.stderr.splitlines() if "|" in line]
     out["log_call_s"] = round(statistics.median(times), 3)
     out["log_call_cpu_s"] = round(statistics.median(cpu), 3)
@@ -102,7 +106,7 @@ def cli_log(url: str, runs: int) -> dict[str, Any]:
 
 def maven_file() -> Path | None:
     override = os.environ.get("SALESSPRINT_BENCH_MAVEN")
-    for path in ((Path(override),) if override else MAVEN_CANDIDATES):
+    for path in (Path(override),) if override else MAVEN_CANDIDATES:
         if path.exists():
             return path
     return None
@@ -141,8 +145,11 @@ def import_bench(backends: list[str]) -> dict[str, Any]:
                 if done.returncode != 0:
                     out[backend] = {"not_measured": f"exit {done.returncode}: {done.stderr.strip()[-300:]}"}
                     continue
-                out[backend] = {"seconds": round(seconds, 2), "cpu_s": round(cpu, 2),
-                                "output": done.stdout.strip()[-300:]}
+                out[backend] = {
+                    "seconds": round(seconds, 2),
+                    "cpu_s": round(cpu, 2),
+                    "output": done.stdout.strip()[-300:],
+                }
             finally:
                 if drop:
                     generate._pg_admin(generate.PG_ADMIN, f'DROP DATABASE IF EXISTS "{drop}" WITH (FORCE)')
@@ -200,8 +207,12 @@ def main(argv: list[str] | None = None) -> int:
         "size": size,
         "size_spec": generate.SIZES[size].__dict__,
         "generator_version": generate.GENERATOR_VERSION,
-        "machine": {"cpus": os.cpu_count(), "load_average": os.getloadavg(), "python": platform.python_version(),
-                    "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "load_average": os.getloadavg(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
         "targets": report.TARGETS,
         "backends": {},
     }

@@ -30,7 +30,8 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, time as dtime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dtime
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
@@ -67,12 +68,31 @@ class Size:
 
 
 SIZES: dict[str, Size] = {
-    "large": Size("large", reps=50, deals=100_000, activities=1_000_000, sprints=260,
-                  accounts=8_000, items_per_rep=4, notes=5_000, changes=50_000),
-    "small": Size("small", reps=10, deals=5_000, activities=50_000, sprints=52,
-                  accounts=600, items_per_rep=4, notes=300, changes=2_000),
-    "tiny": Size("tiny", reps=4, deals=300, activities=2_000, sprints=8,
-                 accounts=40, items_per_rep=3, notes=20, changes=50),
+    "large": Size(
+        "large",
+        reps=50,
+        deals=100_000,
+        activities=1_000_000,
+        sprints=260,
+        accounts=8_000,
+        items_per_rep=4,
+        notes=5_000,
+        changes=50_000,
+    ),
+    "small": Size(
+        "small",
+        reps=10,
+        deals=5_000,
+        activities=50_000,
+        sprints=52,
+        accounts=600,
+        items_per_rep=4,
+        notes=300,
+        changes=2_000,
+    ),
+    "tiny": Size(
+        "tiny", reps=4, deals=300, activities=2_000, sprints=8, accounts=40, items_per_rep=3, notes=20, changes=50
+    ),
 }
 
 # Stage ids follow DEFAULT_STAGES: 1-5 open (Lead..Negotiation), 6 Won, 7 Lost.
@@ -80,32 +100,146 @@ OPEN_STAGES = (1, 2, 3, 4, 5)
 WON, LOST = 6, 7
 OPEN_WEIGHTS = (30, 25, 20, 15, 10)
 
-FIRST = ("Alex", "Bea", "Chris", "Dana", "Eli", "Fran", "Gus", "Hana", "Ivo", "Jana", "Kai", "Lena",
-         "Milo", "Nora", "Omar", "Pia", "Quinn", "Rosa", "Sven", "Tara", "Udo", "Vera", "Wim", "Xia", "Yann")
-LAST = ("Berg", "Costa", "Dietz", "Engel", "Fischer", "Gomez", "Hahn", "Ito", "Jansen", "Kovac",
-        "Lind", "Moreau", "Novak", "Olsen", "Petrov", "Quist", "Rossi", "Sato", "Torres", "Ulrich")
-WORD_A = ("Blue", "North", "Bright", "Iron", "Silver", "Green", "Rapid", "Clear", "Prime", "Urban",
-          "Alpine", "Coastal", "Golden", "Summit", "Delta", "Crystal", "Solar", "Harbor", "Maple", "Orbit")
-WORD_B = ("River", "Peak", "Forge", "Field", "Bridge", "Stone", "Wave", "Point", "Gate", "Works",
-          "Labs", "Foods", "Logistics", "Health", "Energy", "Media", "Motors", "Textiles", "Retail", "Systems")
+FIRST = (
+    "Alex",
+    "Bea",
+    "Chris",
+    "Dana",
+    "Eli",
+    "Fran",
+    "Gus",
+    "Hana",
+    "Ivo",
+    "Jana",
+    "Kai",
+    "Lena",
+    "Milo",
+    "Nora",
+    "Omar",
+    "Pia",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tara",
+    "Udo",
+    "Vera",
+    "Wim",
+    "Xia",
+    "Yann",
+)
+LAST = (
+    "Berg",
+    "Costa",
+    "Dietz",
+    "Engel",
+    "Fischer",
+    "Gomez",
+    "Hahn",
+    "Ito",
+    "Jansen",
+    "Kovac",
+    "Lind",
+    "Moreau",
+    "Novak",
+    "Olsen",
+    "Petrov",
+    "Quist",
+    "Rossi",
+    "Sato",
+    "Torres",
+    "Ulrich",
+)
+WORD_A = (
+    "Blue",
+    "North",
+    "Bright",
+    "Iron",
+    "Silver",
+    "Green",
+    "Rapid",
+    "Clear",
+    "Prime",
+    "Urban",
+    "Alpine",
+    "Coastal",
+    "Golden",
+    "Summit",
+    "Delta",
+    "Crystal",
+    "Solar",
+    "Harbor",
+    "Maple",
+    "Orbit",
+)
+WORD_B = (
+    "River",
+    "Peak",
+    "Forge",
+    "Field",
+    "Bridge",
+    "Stone",
+    "Wave",
+    "Point",
+    "Gate",
+    "Works",
+    "Labs",
+    "Foods",
+    "Logistics",
+    "Health",
+    "Energy",
+    "Media",
+    "Motors",
+    "Textiles",
+    "Retail",
+    "Systems",
+)
 SUFFIX = ("GmbH", "AG", "Ltd", "Inc", "BV", "SA", "Oy", "AB", "SRL", "KG")
 SECTORS = ("Manufacturing", "Retail", "Health", "Energy", "Logistics", "Media", "Finance", "Public")
 TERRITORIES = ("DACH", "Nordics", "Benelux", "UK", "France", "Iberia", "Italy", "CEE")
-PRODUCTS = ("Analytics Suite", "Fleet Tracker", "Payroll Cloud", "Shop Connect", "Secure Mail",
-            "Field Service", "Data Vault", "HR Portal")
+PRODUCTS = (
+    "Analytics Suite",
+    "Fleet Tracker",
+    "Payroll Cloud",
+    "Shop Connect",
+    "Secure Mail",
+    "Field Service",
+    "Data Vault",
+    "HR Portal",
+)
 DEAL_KINDS = ("New business", "Renewal", "Expansion", "Pilot", "Upsell")
-NEXT_STEPS = ("Send proposal", "Book demo", "Call the CFO", "Pricing review", "Security questionnaire",
-              "Legal redlines", "Follow up after trade fair")
+NEXT_STEPS = (
+    "Send proposal",
+    "Book demo",
+    "Call the CFO",
+    "Pricing review",
+    "Security questionnaire",
+    "Legal redlines",
+    "Follow up after trade fair",
+)
 LOST_REASONS = ("Price", "Chose a competitor", "No budget", "No decision", "Timing")
 TASK_KINDS = ("call", "email", "meeting", "note", "demo", "proposal", "follow-up", "admin", "other")
-TASK_VERB = {"call": "Call", "email": "Email", "meeting": "Meet", "note": "Notes on", "demo": "Demo for",
-             "proposal": "Proposal for", "follow-up": "Follow up with", "admin": "Update CRM for",
-             "other": "Prepare for"}
+TASK_VERB = {
+    "call": "Call",
+    "email": "Email",
+    "meeting": "Meet",
+    "note": "Notes on",
+    "demo": "Demo for",
+    "proposal": "Proposal for",
+    "follow-up": "Follow up with",
+    "admin": "Update CRM for",
+    "other": "Prepare for",
+}
 ACTIVITY_KINDS = ("call", "email", "meeting", "note", "demo", "proposal")
 ACTIVITY_WEIGHTS = (40, 35, 10, 8, 4, 3)
 OUTCOMES = ("Reached", "Voicemail", "Interested", "Not now", "Sent", "Booked next meeting", None)
-GOALS = ("Close the quarter strong", "Fill the pipeline", "Demos for every new lead",
-         "Clean up stale deals", "Renewals first", "Two new logos each")
+GOALS = (
+    "Close the quarter strong",
+    "Fill the pipeline",
+    "Demos for every new lead",
+    "Clean up stale deals",
+    "Renewals first",
+    "Two new logos each",
+)
 RETRO_TEXT = {
     "went_well": ("Demos landed well", "Quick proposal turnaround", "Good team handovers"),
     "to_improve": ("Too many stale deals", "CRM notes missing", "Late follow-ups"),
@@ -173,41 +307,88 @@ class Plan:
 
     def tables(self) -> list[tuple[str, Iterator[dict[str, Any]]]]:
         return [
-            ("teams", self.teams()), ("stages", self.stages()), ("members", self.members()),
-            ("targets", self.targets()), ("accounts", self.accounts()), ("deals", self.deals()),
-            ("deal_collaborators", self.collaborators()), ("deal_events", self.deal_events()),
-            ("sprints", self.sprints()), ("tasks", self.tasks()), ("sprint_items", self.sprint_items()),
-            ("activities", self.activities()), ("retro_entries", self.retro_entries()),
-            ("retro_votes", self.retro_votes()), ("notes", self.notes()), ("changes", self.changes()),
+            ("teams", self.teams()),
+            ("stages", self.stages()),
+            ("members", self.members()),
+            ("targets", self.targets()),
+            ("accounts", self.accounts()),
+            ("deals", self.deals()),
+            ("deal_collaborators", self.collaborators()),
+            ("deal_events", self.deal_events()),
+            ("sprints", self.sprints()),
+            ("tasks", self.tasks()),
+            ("sprint_items", self.sprint_items()),
+            ("activities", self.activities()),
+            ("retro_entries", self.retro_entries()),
+            ("retro_votes", self.retro_votes()),
+            ("notes", self.notes()),
+            ("changes", self.changes()),
         ]
 
     # -- team ---------------------------------------------------------------
     def teams(self) -> Iterator[dict[str, Any]]:
-        yield {"id": 1, "name": TEAM_NAME, "currency": "EUR", "timezone": "UTC", "week_start": 0,
-               "sprint_weeks": 1, "rotting_days": 21, "wip_todo": None, "wip_doing": 6, "demo": False,
-               "created_at": _dt(self.first_start - timedelta(days=30)), "version": 1}
+        yield {
+            "id": 1,
+            "name": TEAM_NAME,
+            "currency": "EUR",
+            "timezone": "UTC",
+            "week_start": 0,
+            "sprint_weeks": 1,
+            "rotting_days": 21,
+            "wip_todo": None,
+            "wip_doing": 6,
+            "demo": False,
+            "created_at": _dt(self.first_start - timedelta(days=30)),
+            "version": 1,
+        }
 
     def stages(self) -> Iterator[dict[str, Any]]:
         from salessprint.domain.enums import DEFAULT_STAGES
 
         for position, (name, probability, kind) in enumerate(DEFAULT_STAGES):
-            yield {"id": position + 1, "team_id": 1, "name": name, "position": position,
-                   "probability": probability, "kind": kind.value}
+            yield {
+                "id": position + 1,
+                "team_id": 1,
+                "name": name,
+                "position": position,
+                "probability": probability,
+                "kind": kind.value,
+            }
 
     def members(self) -> Iterator[dict[str, Any]]:
         start = self.first_start - timedelta(days=30)
-        yield {"id": 1, "team_id": 1, "login": BENCH_LOGIN, "name": "Maria Manager", "role": "manager",
-               "sales_role": None, "territory": None, "started_on": start, "active": True,
-               "manager_id": None, "created_at": _dt(start), "version": 1}
+        yield {
+            "id": 1,
+            "team_id": 1,
+            "login": BENCH_LOGIN,
+            "name": "Maria Manager",
+            "role": "manager",
+            "sales_role": None,
+            "territory": None,
+            "started_on": start,
+            "active": True,
+            "manager_id": None,
+            "created_at": _dt(start),
+            "version": 1,
+        }
         rng = self.rng("members")
         for n, member_id in enumerate(self.rep_ids, start=1):
             # The newest reps joined during the history (first-90-days flags).
             started = start if n <= self.size.reps - 3 else self.anchor_day - timedelta(days=20 * n % 80 + 5)
-            yield {"id": member_id, "team_id": 1, "login": f"rep{n:02d}",
-                   "name": f"{FIRST[n % len(FIRST)]} {LAST[(n * 7) % len(LAST)]}", "role": "rep",
-                   "sales_role": rng.choice(("AE", "AE", "SDR", "CSM")), "territory": rng.choice(TERRITORIES),
-                   "started_on": started, "active": True, "manager_id": 1, "created_at": _dt(started),
-                   "version": 1}
+            yield {
+                "id": member_id,
+                "team_id": 1,
+                "login": f"rep{n:02d}",
+                "name": f"{FIRST[n % len(FIRST)]} {LAST[(n * 7) % len(LAST)]}",
+                "role": "rep",
+                "sales_role": rng.choice(("AE", "AE", "SDR", "CSM")),
+                "territory": rng.choice(TERRITORIES),
+                "started_on": started,
+                "active": True,
+                "manager_id": 1,
+                "created_at": _dt(started),
+                "version": 1,
+            }
 
     def targets(self) -> Iterator[dict[str, Any]]:
         rng = self.rng("targets")
@@ -219,22 +400,47 @@ class Plan:
                 grow = 1 + 0.05 * step
                 for metric, amount in WEEKLY_TARGETS:
                     tid += 1
-                    yield {"id": tid, "member_id": member_id, "metric": metric, "period": "week",
-                           "amount": Decimal(round(amount * grow)), "effective_from": eff}
+                    yield {
+                        "id": tid,
+                        "member_id": member_id,
+                        "metric": metric,
+                        "period": "week",
+                        "amount": Decimal(round(amount * grow)),
+                        "effective_from": eff,
+                    }
                 tid += 1
-                yield {"id": tid, "member_id": member_id, "metric": "revenue", "period": "month",
-                       "amount": Decimal(rng.randrange(40, 90) * 1000), "effective_from": eff}
+                yield {
+                    "id": tid,
+                    "member_id": member_id,
+                    "metric": "revenue",
+                    "period": "month",
+                    "amount": Decimal(rng.randrange(40, 90) * 1000),
+                    "effective_from": eff,
+                }
                 tid += 1
-                yield {"id": tid, "member_id": member_id, "metric": "new_accounts", "period": "quarter",
-                       "amount": Decimal(3), "effective_from": eff}
+                yield {
+                    "id": tid,
+                    "member_id": member_id,
+                    "metric": "new_accounts",
+                    "period": "quarter",
+                    "amount": Decimal(3),
+                    "effective_from": eff,
+                }
 
     def accounts(self) -> Iterator[dict[str, Any]]:
         rng = self.rng("accounts")
         for i, name in enumerate(self.account_names, start=1):
             created = self.first_start + timedelta(days=rng.randrange(0, max(1, self.span_days // 2)))
-            yield {"id": i, "team_id": 1, "name": name, "territory": rng.choice(TERRITORIES),
-                   "sector": rng.choice(SECTORS), "owner_id": rng.choice(self.rep_ids), "external_id": None,
-                   "created_at": _dt(created)}
+            yield {
+                "id": i,
+                "team_id": 1,
+                "name": name,
+                "territory": rng.choice(TERRITORIES),
+                "sector": rng.choice(SECTORS),
+                "owner_id": rng.choice(self.rep_ids),
+                "external_id": None,
+                "created_at": _dt(created),
+            }
 
     # -- deals ----------------------------------------------------------------
     def deals(self) -> Iterator[dict[str, Any]]:
@@ -250,26 +456,46 @@ class Plan:
             cents = int(min(50_000_000, max(50_000, rng.lognormvariate(15.5, 1.0))))
             title = f"{rng.choice(DEAL_KINDS)} {product} – {self.account_names[account - 1]} (ref {deal_code(i)})"
             row: dict[str, Any] = {
-                "id": i, "team_id": 1, "account_id": account, "title": title,
-                "value": Decimal(cents).scaleb(-2), "probability": None, "owner_id": owner,
-                "product": product, "started_on": started, "backlog_rank": float(i),
-                "points": rng.choice((None, 1, 2, 3, 5, 8)), "source": "salessprint", "external_id": None,
-                "created_at": _dt(started, 9, rng.randrange(60)), "version": 1 + rng.randrange(3),
+                "id": i,
+                "team_id": 1,
+                "account_id": account,
+                "title": title,
+                "value": Decimal(cents).scaleb(-2),
+                "probability": None,
+                "owner_id": owner,
+                "product": product,
+                "started_on": started,
+                "backlog_rank": float(i),
+                "points": rng.choice((None, 1, 2, 3, 5, 8)),
+                "source": "salessprint",
+                "external_id": None,
+                "created_at": _dt(started, 9, rng.randrange(60)),
+                "version": 1 + rng.randrange(3),
             }
             if rng.random() < p_open:
                 stage = rng.choices(OPEN_STAGES, OPEN_WEIGHTS)[0]
                 entered = started + timedelta(days=rng.randrange(0, age + 1))
-                row.update(stage_id=stage, stage_entered_at=_dt(entered, 11), closed_on=None, lost_reason=None,
-                           expected_close=self.anchor_day + timedelta(days=rng.randrange(-10, 91)),
-                           next_step=rng.choice(NEXT_STEPS))
+                row.update(
+                    stage_id=stage,
+                    stage_entered_at=_dt(entered, 11),
+                    closed_on=None,
+                    lost_reason=None,
+                    expected_close=self.anchor_day + timedelta(days=rng.randrange(-10, 91)),
+                    next_step=rng.choice(NEXT_STEPS),
+                )
                 self.open_deals_of_rep[owner].append(i)
             else:
                 stage = WON if rng.random() < 0.32 else LOST
                 closed = min(started + timedelta(days=rng.randrange(7, 121)), self.anchor_day - timedelta(days=1))
                 closed = max(closed, started)
-                row.update(stage_id=stage, stage_entered_at=_dt(closed, 16), closed_on=closed,
-                           lost_reason=rng.choice(LOST_REASONS) if stage == LOST else None,
-                           expected_close=closed, next_step=None)
+                row.update(
+                    stage_id=stage,
+                    stage_entered_at=_dt(closed, 16),
+                    closed_on=closed,
+                    lost_reason=rng.choice(LOST_REASONS) if stage == LOST else None,
+                    expected_close=closed,
+                    next_step=None,
+                )
                 self.deal_closed[i] = closed.toordinal()
             self.deal_owner[i] = owner
             self.deal_stage[i] = stage
@@ -302,8 +528,15 @@ class Plan:
                 started = self.first_start + timedelta(days=self.span_days * (i - 1) // self.size.deals)
                 at = _dt(started + timedelta(days=(self.anchor_day - started).days // 2), 11)
                 old = "Lead"
-            yield {"id": eid, "deal_id": i, "member_id": self.deal_owner[i], "at": at, "kind": "stage",
-                   "old": old, "new": names[stage - 1]}
+            yield {
+                "id": eid,
+                "deal_id": i,
+                "member_id": self.deal_owner[i],
+                "at": at,
+                "kind": "stage",
+                "old": old,
+                "new": names[stage - 1],
+            }
 
     # -- sprints and their cards ---------------------------------------------
     def sprints(self) -> Iterator[dict[str, Any]]:
@@ -313,9 +546,18 @@ class Plan:
             starts = self.sprint_start(n)
             ends = starts + timedelta(days=6)
             active = n == last
-            yield {"id": n, "team_id": 1, "number": n, "goal": rng.choice(GOALS), "starts_on": starts,
-                   "ends_on": ends, "state": "active" if active else "closed", "started_at": _dt(starts, 8),
-                   "closed_at": None if active else _dt(ends, 17), "version": 3 if not active else 2}
+            yield {
+                "id": n,
+                "team_id": 1,
+                "number": n,
+                "goal": rng.choice(GOALS),
+                "starts_on": starts,
+                "ends_on": ends,
+                "state": "active" if active else "closed",
+                "started_at": _dt(starts, 8),
+                "closed_at": None if active else _dt(ends, 17),
+                "version": 3 if not active else 2,
+            }
 
     def _card_rows(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Tasks and sprint items together (an item needs its task's id)."""
@@ -335,8 +577,12 @@ class Plan:
                     added_at = _dt(starts + timedelta(days=2 if added_late else 0), 8 if not added_late else 13)
                     removed = not active and rng.random() < 0.02
                     item: dict[str, Any] = {
-                        "sprint_id": n, "member_id": rep, "points": points, "added_after_start": added_late,
-                        "added_at": added_at, "removed_at": _dt(starts + timedelta(days=3), 12) if removed else None,
+                        "sprint_id": n,
+                        "member_id": rep,
+                        "points": points,
+                        "added_after_start": added_late,
+                        "added_at": added_at,
+                        "removed_at": _dt(starts + timedelta(days=3), 12) if removed else None,
                         "version": 1 + rng.randrange(3),
                     }
                     deal_slot = slot == self.size.items_per_rep - 1
@@ -352,8 +598,12 @@ class Plan:
                         status = "done" if rng.random() < 0.85 else "todo"
                         done_day = starts + timedelta(days=rng.randrange(0, 5))
                     if deal_slot:
-                        item.update(task_id=None, deal_id=pool[rng.randrange(limit)], status=status,
-                                    done_on=done_day if status == "done" else None)
+                        item.update(
+                            task_id=None,
+                            deal_id=pool[rng.randrange(limit)],
+                            status=status,
+                            done_on=done_day if status == "done" else None,
+                        )
                     else:
                         task_id += 1
                         kind = rng.choice(TASK_KINDS)
@@ -361,16 +611,27 @@ class Plan:
                         task_status, done_at = status, _dt(done_day, 15) if status == "done" else None
                         if not active and status != "done" and weeks_ago > 8:
                             task_status, done_at = "done", _dt(ends + timedelta(days=3), 15)
-                        yield "tasks", {
-                            "id": task_id, "team_id": 1, "title": f"{TASK_VERB[kind]} {account}", "kind": kind,
-                            "deal_id": rng.randrange(1, deal_horizon + 1) if rng.random() < 0.5 else None,
-                            "assignee_id": rep, "points": points, "status": task_status, "due_on": ends,
-                            "backlog_rank": float(task_id), "done_at": done_at,
-                            "created_at": _dt(starts - timedelta(days=rng.randrange(0, 14)), 10),
-                            "version": 1 + rng.randrange(3),
-                        }
-                        item.update(task_id=task_id, deal_id=None, status=status,
-                                    done_on=done_day if status == "done" else None)
+                        yield (
+                            "tasks",
+                            {
+                                "id": task_id,
+                                "team_id": 1,
+                                "title": f"{TASK_VERB[kind]} {account}",
+                                "kind": kind,
+                                "deal_id": rng.randrange(1, deal_horizon + 1) if rng.random() < 0.5 else None,
+                                "assignee_id": rep,
+                                "points": points,
+                                "status": task_status,
+                                "due_on": ends,
+                                "backlog_rank": float(task_id),
+                                "done_at": done_at,
+                                "created_at": _dt(starts - timedelta(days=rng.randrange(0, 14)), 10),
+                                "version": 1 + rng.randrange(3),
+                            },
+                        )
+                        item.update(
+                            task_id=task_id, deal_id=None, status=status, done_on=done_day if status == "done" else None
+                        )
                     if active:
                         item["outcome"] = None
                     elif removed:
@@ -408,9 +669,18 @@ class Plan:
             note = None
             if rng.random() < 0.03:
                 note = "Discussed rollout timeline and budget owner; send the case study."
-            yield {"id": i, "team_id": 1, "member_id": rng.choice(self.rep_ids), "kind": kinds[i % 1000],
-                   "occurred_at": at_s, "deal_id": rng.randrange(1, horizon + 1) if rng.random() < 0.5 else None,
-                   "task_id": None, "outcome": rng.choice(OUTCOMES), "note": note, "created_at": at_s}
+            yield {
+                "id": i,
+                "team_id": 1,
+                "member_id": rng.choice(self.rep_ids),
+                "kind": kinds[i % 1000],
+                "occurred_at": at_s,
+                "deal_id": rng.randrange(1, horizon + 1) if rng.random() < 0.5 else None,
+                "task_id": None,
+                "outcome": rng.choice(OUTCOMES),
+                "note": note,
+                "created_at": at_s,
+            }
 
     def retro_entries(self) -> Iterator[dict[str, Any]]:
         rng = self.rng("retro")
@@ -420,9 +690,17 @@ class Plan:
             for column, texts in RETRO_TEXT.items():
                 for _ in range(2):
                     eid += 1
-                    yield {"id": eid, "sprint_id": n, "author_id": rng.choice(self.rep_ids), "column": column,
-                           "text": rng.choice(texts), "owner_id": rng.choice(self.rep_ids) if column == "action" else None,
-                           "task_id": None, "created_at": _dt(ends, 15), "version": 1}
+                    yield {
+                        "id": eid,
+                        "sprint_id": n,
+                        "author_id": rng.choice(self.rep_ids),
+                        "column": column,
+                        "text": rng.choice(texts),
+                        "owner_id": rng.choice(self.rep_ids) if column == "action" else None,
+                        "task_id": None,
+                        "created_at": _dt(ends, 15),
+                        "version": 1,
+                    }
         self._retro_count = eid
 
     def retro_votes(self) -> Iterator[dict[str, Any]]:
@@ -435,11 +713,15 @@ class Plan:
         rng = self.rng("notes")
         for i in range(1, self.size.notes + 1):
             on_deal = rng.random() < 0.5
-            yield {"id": i, "team_id": 1, "author_id": rng.choice(self.rep_ids),
-                   "account_id": None if on_deal else rng.randrange(1, self.size.accounts + 1),
-                   "deal_id": rng.randrange(1, self.size.deals + 1) if on_deal else None,
-                   "text": "Met the buyer at the trade fair; competitor discount rumoured.",
-                   "created_at": _dt(self.first_start + timedelta(days=self.span_days * i // (self.size.notes + 1)))}
+            yield {
+                "id": i,
+                "team_id": 1,
+                "author_id": rng.choice(self.rep_ids),
+                "account_id": None if on_deal else rng.randrange(1, self.size.accounts + 1),
+                "deal_id": rng.randrange(1, self.size.deals + 1) if on_deal else None,
+                "text": "Met the buyer at the trade fair; competitor discount rumoured.",
+                "created_at": _dt(self.first_start + timedelta(days=self.span_days * i // (self.size.notes + 1))),
+            }
 
     def changes(self) -> Iterator[dict[str, Any]]:
         """The audit log's recent tail: stage moves of the last 90 days."""
@@ -448,10 +730,18 @@ class Plan:
         start = ANCHOR - timedelta(days=90)
         for i in range(1, n + 1):
             deal = rng.randrange(1, self.size.deals + 1)
-            yield {"id": i, "team_id": 1, "actor_id": self.deal_owner[deal] or 1,
-                   "at": start + timedelta(seconds=int(90 * 86400 * (i - 1) / n)), "entity": "deal",
-                   "entity_id": deal, "action": "update", "before": {"stage_id": 1}, "after": {"stage_id": 2},
-                   "undone": False}
+            yield {
+                "id": i,
+                "team_id": 1,
+                "actor_id": self.deal_owner[deal] or 1,
+                "at": start + timedelta(seconds=int(90 * 86400 * (i - 1) / n)),
+                "entity": "deal",
+                "entity_id": deal,
+                "action": "update",
+                "before": {"stage_id": 1},
+                "after": {"stage_id": 2},
+                "undone": False,
+            }
 
 
 # -- writing -------------------------------------------------------------------
@@ -577,8 +867,9 @@ def _read_meta(name: str) -> dict[str, Any] | None:
         return None
 
 
-def ensure_sqlite(size: str = "large", *, rebuild: bool = False, seed: int = 7,
-                  cache_dir: Path | None = None, log: Any = print) -> Generated:
+def ensure_sqlite(
+    size: str = "large", *, rebuild: bool = False, seed: int = 7, cache_dir: Path | None = None, log: Any = print
+) -> Generated:
     """The cached SQLite store of this size, built first if needed."""
     folder = cache_dir or CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -617,8 +908,12 @@ def _conninfo(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     u = make_url(url)
-    parts = [f"host={u.host or '127.0.0.1'}", f"port={u.port or 5432}", f"user={u.username or 'postgres'}",
-             f"dbname={u.database or 'postgres'}"]
+    parts = [
+        f"host={u.host or '127.0.0.1'}",
+        f"port={u.port or 5432}",
+        f"user={u.username or 'postgres'}",
+        f"dbname={u.database or 'postgres'}",
+    ]
     if u.password:
         parts.append(f"password={u.password}")
     return " ".join(parts)
@@ -632,8 +927,15 @@ def _pg_admin(admin_url: str, sql: str) -> list[Any]:
         return cur.fetchall() if cur.description else []
 
 
-def ensure_postgres(size: str = "large", *, rebuild: bool = False, seed: int = 7,
-                    admin_url: str = PG_ADMIN, name: str | None = None, log: Any = print) -> Generated:
+def ensure_postgres(
+    size: str = "large",
+    *,
+    rebuild: bool = False,
+    seed: int = 7,
+    admin_url: str = PG_ADMIN,
+    name: str | None = None,
+    log: Any = print,
+) -> Generated:
     """The cached PostgreSQL store of this size, built first if needed."""
     from sqlalchemy.engine import make_url
 

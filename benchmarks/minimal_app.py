@@ -5,6 +5,8 @@ ratio to it."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import App, ComposeResult
 from textual.widgets import Footer, Static
 
@@ -12,7 +14,7 @@ MARKER = "salessprint minimal"
 
 
 class MinimalApp(App[None]):
-    BINDINGS = [("q", "quit", "Quit")]
+    BINDINGS: ClassVar = [("q", "quit", "Quit")]
 
     def compose(self) -> ComposeResult:
         yield Static(MARKER, id="header")

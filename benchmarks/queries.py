@@ -25,8 +25,17 @@ from typing import Any
 from benchmarks.generate import _conninfo
 from benchmarks.reports import Entry, Missing, entries, resolve
 
-BIG_TABLES = ("activities", "deals", "deal_events", "tasks", "sprint_items", "changes", "accounts",
-              "deal_collaborators", "notes")
+BIG_TABLES = (
+    "activities",
+    "deals",
+    "deal_events",
+    "tasks",
+    "sprint_items",
+    "changes",
+    "accounts",
+    "deal_collaborators",
+    "notes",
+)
 
 
 @dataclass
@@ -84,9 +93,13 @@ class RawConnection:
         if self.sqlite:
             rows = self.conn.execute(f"EXPLAIN QUERY PLAN {st.sql}", st.params or ()).fetchall()
             details = [r[-1] for r in rows]
-            scans = sorted({d.split()[1] for d in details
-                            if d.startswith("SCAN ") and len(d.split()) > 1 and d.split()[1] in BIG_TABLES
-                            and "USING" not in d})
+            scans = sorted(
+                {
+                    d.split()[1]
+                    for d in details
+                    if d.startswith("SCAN ") and len(d.split()) > 1 and d.split()[1] in BIG_TABLES and "USING" not in d
+                }
+            )
             return {"full_scans": scans, "plan": details}
         import psycopg
 
@@ -106,8 +119,9 @@ class RawConnection:
             if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in BIG_TABLES:
                 if analyze:
                     kept = node.get("Actual Rows", 0) * node.get("Actual Loops", 1)
-                    scans.append(f'{node["Relation Name"]} ({kept} rows kept, '
-                                 f'{node.get("Rows Removed by Filter", 0)} removed)')
+                    scans.append(
+                        f"{node['Relation Name']} ({kept} rows kept, {node.get('Rows Removed by Filter', 0)} removed)"
+                    )
                 else:
                     scans.append(node["Relation Name"])
             for child in node.get("Plans", []):
@@ -142,7 +156,7 @@ def measure_entry(store: Any, url: str, entry: Entry, runs: int, raw: RawConnect
     except TypeError as exc:
         out["not_measured"] = f"needs arguments, add them in benchmarks/reports.py: {exc}"
         return out
-    except Exception as exc:  # noqa: BLE001 - one broken report must not stop the bench
+    except Exception as exc:
         out["not_measured"] = f"failed: {type(exc).__name__}: {str(exc)[:200]}"
         return out
     reads = [s for s in statements if s.sql.lstrip().upper().startswith(("SELECT", "WITH"))]
@@ -170,7 +184,7 @@ def measure_entry(store: Any, url: str, entry: Entry, runs: int, raw: RawConnect
     for st in reads:
         try:
             plans.append(raw.plan(st))
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             plans.append({"error": str(exc)[:200], "full_scans": []})
     out["full_scans"] = sorted({s for p in plans for s in p.get("full_scans", [])})
     if not raw.sqlite:
@@ -180,10 +194,9 @@ def measure_entry(store: Any, url: str, entry: Entry, runs: int, raw: RawConnect
 
 
 def run_queries(url: str, runs: int, log: Any) -> list[dict[str, Any]]:
+    from benchmarks.generate import ANCHOR
     from salessprint.domain import clock
     from salessprint.services import open_store
-
-    from benchmarks.generate import ANCHOR
 
     results = []
     store = open_store(url)
@@ -194,7 +207,9 @@ def run_queries(url: str, runs: int, log: Any) -> list[dict[str, Any]]:
                 res = measure_entry(store, url, entry, runs, raw)
                 results.append(res)
                 if "ms" in res:
-                    log(f"    {entry.name}: {res['ms']} ms (raw {res.get('raw_ms')} ms, {res['statements']} statements)")
+                    log(
+                        f"    {entry.name}: {res['ms']} ms (raw {res.get('raw_ms')} ms, {res['statements']} statements)"
+                    )
                 else:
                     log(f"    {entry.name}: not measured: {res['not_measured']}")
     finally:
@@ -205,19 +220,20 @@ def run_queries(url: str, runs: int, log: Any) -> list[dict[str, Any]]:
 
 def run_writes(url: str, runs: int) -> dict[str, Any]:
     """Service-level writes on a scratch store: logging an activity, moving a card."""
+    from benchmarks.generate import ANCHOR, BENCH_LOGIN
     from salessprint.domain import clock
     from salessprint.services import open_store
     from salessprint.services.activities import log_activity
     from salessprint.services.sprints import move_card, sprint_items
-
-    from benchmarks.generate import ANCHOR, BENCH_LOGIN
 
     out: dict[str, Any] = {}
     store = open_store(url)
     try:
         with clock.freeze(ANCHOR):
             log_activity(store, "rep01", kind="call", outcome="bench warm-up")
-            out["log_activity_ms"] = _median_ms(lambda: log_activity(store, "rep01", kind="call", outcome="bench"), runs)
+            out["log_activity_ms"] = _median_ms(
+                lambda: log_activity(store, "rep01", kind="call", outcome="bench"), runs
+            )
             card = next((c for c in sprint_items(store, BENCH_LOGIN) if c.status == "todo"), None)
             if card is not None:
                 times = []

@@ -34,7 +34,7 @@ def p95(values: list[float]) -> float | None:
     if not values:
         return None
     ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))], 3)
+    return round(ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], 3)
 
 
 def _verdict(value: float | None, key: str) -> str:
@@ -167,8 +167,11 @@ def table(results: dict[str, Any]) -> str:
         for q in summary[b]["queries"]:
             if q["name"] not in names:
                 names.append(q["name"])
-    qlines = ["", "| query (group) | " + " | ".join(f"{b} ms (x raw, statements)" for b in backends) + " | target |",
-              "|" + "---|" * (len(backends) + 2)]
+    qlines = [
+        "",
+        "| query (group) | " + " | ".join(f"{b} ms (x raw, statements)" for b in backends) + " | target |",
+        "|" + "---|" * (len(backends) + 2),
+    ]
     for name in names:
         cells = []
         group = ""
@@ -199,9 +202,7 @@ def table(results: dict[str, Any]) -> str:
 def write(results: dict[str, Any], folder: Path) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     results = dict(results)
-    results["summary"] = {
-        b: {k: v for k, v in s.items() if k != "queries"} for b, s in summarise(results).items()
-    }
+    results["summary"] = {b: {k: v for k, v in s.items() if k != "queries"} for b, s in summarise(results).items()}
     json_path = folder / "results.json"
     json_path.write_text(json.dumps(results, indent=2, default=str))
     md_path = folder / "results.md"

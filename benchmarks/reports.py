@@ -58,12 +58,20 @@ REGISTRY: list[Entry] = [
     Entry("app context (header)", "salessprint.services.app_context:load_context", group="screen"),
     Entry("board cards", "salessprint.services.sprints:sprint_items", group="screen"),
     Entry("backlog page (team)", "salessprint.services.backlog:backlog_page", {"mine": False}, "list"),
-    Entry("backlog page 50 (team)", "salessprint.services.backlog:backlog_page", {"mine": False, "offset": 5000}, "list"),
-    Entry("backlog filtered (team)", "salessprint.services.backlog:backlog_page", {"mine": False, "text": "qk"}, "list"),
+    Entry(
+        "backlog page 50 (team)", "salessprint.services.backlog:backlog_page", {"mine": False, "offset": 5000}, "list"
+    ),
+    Entry(
+        "backlog filtered (team)", "salessprint.services.backlog:backlog_page", {"mine": False, "text": "qk"}, "list"
+    ),
     Entry("backlog page (rep)", "salessprint.services.backlog:backlog_page", {"mine": True}, "list", login="rep01"),
     Entry("deals page", "salessprint.services.deals:list_deals", {"limit": 50}, "list"),
-    Entry("open deals filtered", "salessprint.services.deals:list_deals",
-          {"open_only": True, "text": "qk", "limit": 50}, "list"),
+    Entry(
+        "open deals filtered",
+        "salessprint.services.deals:list_deals",
+        {"open_only": True, "text": "qk", "limit": 50},
+        "list",
+    ),
     Entry("open tasks page", "salessprint.services.tasks:list_tasks", {"open_only": True, "limit": 50}, "list"),
     Entry("latest activities", "salessprint.services.activities:list_activities", {"limit": 50}, "list"),
     Entry("pipeline (team)", "salessprint.services.pipeline_view:pipeline", group="screen"),
@@ -73,8 +81,9 @@ REGISTRY: list[Entry] = [
     # The board helper's screens (manager: few activities of her own, the case that scanned the team's).
     Entry("activity goals (manager)", "salessprint.services.activity_view:my_goals", group="screen"),
     Entry("open sprints (planning)", "salessprint.services.sprints:open_sprints", group="screen"),
-    Entry("committed points per rep (planning)", "salessprint.services.sprints:sprint_points_by_member",
-          group="screen"),
+    Entry(
+        "committed points per rep (planning)", "salessprint.services.sprints:sprint_points_by_member", group="screen"
+    ),
     Entry("retro board", "salessprint.services.retro:retro_board", group="screen"),
 ]
 
@@ -101,8 +110,9 @@ def _takes_store_and_login_only(fn: Callable[..., Any]) -> bool:
     params = list(inspect.signature(fn).parameters.values())
     if len(params) < 2 or [p.name for p in params[:2]] != ["store", "login"]:
         return False
-    return all(p.default is not inspect.Parameter.empty or p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
-               for p in params[2:])
+    return all(
+        p.default is not inspect.Parameter.empty or p.kind in (p.VAR_KEYWORD, p.VAR_POSITIONAL) for p in params[2:]
+    )
 
 
 def entries() -> list[Entry]:
@@ -116,21 +126,33 @@ def entries() -> list[Entry]:
             continue
         for name, fn in sorted(vars(module).items()):
             target = f"{module_name}:{name}"
-            if (name.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != module_name
-                    or target in known or not _takes_store_and_login_only(fn)):
+            if (
+                name.startswith("_")
+                or not inspect.isfunction(fn)
+                or fn.__module__ != module_name
+                or target in known
+                or not _takes_store_and_login_only(fn)
+            ):
                 continue
             group = "dashboard" if "dashboard" in name else "report"
             out.append(Entry(name.replace("_", " "), target, group=group))
     return out
 
+
 # Keyset windows (issue 7): the next window of the backlog, and of a pipeline stage column.
 REGISTRY += [
-    Entry("backlog window after rank 50,000 (team)", "salessprint.services.backlog:backlog_page",
-          {"mine": False, "after": (50000.0, "deal", 50000)}, "list"),
-    Entry("backlog filtered, one match (team)", "salessprint.services.backlog:backlog_page",
-          {"mine": False, "text": "ykgjl"}, "list"),
-    Entry("pipeline stage window (Lead)", "salessprint.services.pipeline_view:stage_deals",
-          {"stage": "Lead"}, "list"),
-    Entry("pipeline stage window (Won)", "salessprint.services.pipeline_view:stage_deals",
-          {"stage": "Won"}, "list"),
+    Entry(
+        "backlog window after rank 50,000 (team)",
+        "salessprint.services.backlog:backlog_page",
+        {"mine": False, "after": (50000.0, "deal", 50000)},
+        "list",
+    ),
+    Entry(
+        "backlog filtered, one match (team)",
+        "salessprint.services.backlog:backlog_page",
+        {"mine": False, "text": "ykgjl"},
+        "list",
+    ),
+    Entry("pipeline stage window (Lead)", "salessprint.services.pipeline_view:stage_deals", {"stage": "Lead"}, "list"),
+    Entry("pipeline stage window (Won)", "salessprint.services.pipeline_view:stage_deals", {"stage": "Won"}, "list"),
 ]

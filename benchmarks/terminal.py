@@ -24,11 +24,27 @@ _counter = itertools.count(1)
 
 # Textual key names -> tmux key names (single characters are sent literally).
 TMUX_KEYS = {
-    "slash": "/", "greater_than_sign": ">", "less_than_sign": "<", "question_mark": "?",
-    "shift+right": "S-Right", "shift+left": "S-Left", "shift+up": "S-Up", "shift+down": "S-Down",
-    "escape": "Escape", "enter": "Enter", "backspace": "BSpace", "left": "Left", "right": "Right",
-    "up": "Up", "down": "Down", "tab": "Tab", "space": "Space", "ctrl+s": "C-s", "ctrl+u": "C-u",
-    "right_square_bracket": "]", "left_square_bracket": "[",
+    "slash": "/",
+    "greater_than_sign": ">",
+    "less_than_sign": "<",
+    "question_mark": "?",
+    "shift+right": "S-Right",
+    "shift+left": "S-Left",
+    "shift+up": "S-Up",
+    "shift+down": "S-Down",
+    "escape": "Escape",
+    "enter": "Enter",
+    "backspace": "BSpace",
+    "left": "Left",
+    "right": "Right",
+    "up": "Up",
+    "down": "Down",
+    "tab": "Tab",
+    "space": "Space",
+    "ctrl+s": "C-s",
+    "ctrl+u": "C-u",
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
 }
 
 
@@ -56,8 +72,9 @@ class Settled:
 class Pane:
     """One program running in a detached tmux pane of a fixed size."""
 
-    def __init__(self, argv: list[str], env: dict[str, str], *, width: int = 160, height: int = 48,
-                 cwd: Path | None = None) -> None:
+    def __init__(
+        self, argv: list[str], env: dict[str, str], *, width: int = 160, height: int = 48, cwd: Path | None = None
+    ) -> None:
         self.name = f"bench{os.getpid()}_{next(_counter)}"
         assigns = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         cd = f"cd {shlex.quote(str(cwd))} && " if cwd else ""
@@ -100,8 +117,15 @@ class Pane:
             time.sleep(0.002)
         return None
 
-    def settle(self, since: float, *, quiet: float = 0.5, timeout: float = 10.0,
-               baseline: str | None = None, require_change: bool = False) -> Settled:
+    def settle(
+        self,
+        since: float,
+        *,
+        quiet: float = 0.5,
+        timeout: float = 10.0,
+        baseline: str | None = None,
+        require_change: bool = False,
+    ) -> Settled:
         """Watch the screen from `since` until it has not changed for `quiet` seconds.
 
         Gives the times of the first and the last change (None if nothing

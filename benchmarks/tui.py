@@ -51,10 +51,10 @@ def discover_ui() -> Ui:
     ui = Ui()
     try:
         app_mod = importlib.import_module("salessprint.tui.app")
-    except Exception as exc:  # noqa: BLE001 - report, never crash the bench
+    except Exception as exc:
         ui.error = f"salessprint.tui.app does not import: {exc!r}"
         return ui
-    classes: list[type] = [getattr(app_mod, "SalesSprintApp")]
+    classes: list[type] = [app_mod.SalesSprintApp]
     for name, key, _title, cls in getattr(app_mod, "SCREENS", []):
         ui.modes[name] = key
         classes.append(cls)

@@ -25,8 +25,16 @@ from pydantic_settings import (
 from salessprint.domain.errors import InvalidInput
 from salessprint.paths import APP, config_path, data_dir, default_db_url, user_themes_dir
 
-__all__ = ["APP", "Settings", "config_path", "data_dir", "default_db_url", "load_settings",
-           "save_settings", "user_themes_dir"]
+__all__ = [
+    "APP",
+    "Settings",
+    "config_path",
+    "data_dir",
+    "default_db_url",
+    "load_settings",
+    "save_settings",
+    "user_themes_dir",
+]
 
 
 class Settings(BaseSettings):

@@ -47,18 +47,47 @@ def test_rows_are_consistent(tiny) -> None:  # type: ignore[no-untyped-def]
             assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
     # One active sprint, holding the anchor day; every other one closed.
     assert scalar(store, "SELECT count(*) FROM sprints WHERE state = 'active'") == 1
-    assert scalar(store, f"SELECT count(*) FROM sprints WHERE state = 'active' AND starts_on <= '{ANCHOR.date()}' "
-                         f"AND ends_on >= '{ANCHOR.date()}'") == 1
+    assert (
+        scalar(
+            store,
+            f"SELECT count(*) FROM sprints WHERE state = 'active' AND starts_on <= '{ANCHOR.date()}' "
+            f"AND ends_on >= '{ANCHOR.date()}'",
+        )
+        == 1
+    )
     # Closed deals have a close date, open ones none; active-sprint deal cards are open deals.
-    assert scalar(store, "SELECT count(*) FROM deals d JOIN stages s ON s.id = d.stage_id "
-                         "WHERE (s.kind = 'open') = (d.closed_on IS NOT NULL)") == 0
-    assert scalar(store, "SELECT count(*) FROM sprint_items i JOIN sprints sp ON sp.id = i.sprint_id "
-                         "JOIN deals d ON d.id = i.deal_id WHERE sp.state = 'active' AND d.closed_on IS NOT NULL") == 0
+    assert (
+        scalar(
+            store,
+            "SELECT count(*) FROM deals d JOIN stages s ON s.id = d.stage_id "
+            "WHERE (s.kind = 'open') = (d.closed_on IS NOT NULL)",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            store,
+            "SELECT count(*) FROM sprint_items i JOIN sprints sp ON sp.id = i.sprint_id "
+            "JOIN deals d ON d.id = i.deal_id WHERE sp.state = 'active' AND d.closed_on IS NOT NULL",
+        )
+        == 0
+    )
     # A deal card belongs to the deal's owner; an activity never lies in the future.
-    assert scalar(store, "SELECT count(*) FROM sprint_items i JOIN deals d ON d.id = i.deal_id "
-                         "JOIN sprints sp ON sp.id = i.sprint_id WHERE sp.state = 'active' AND d.owner_id <> i.member_id") == 0
-    assert scalar(store, "SELECT count(*) FROM activities a JOIN deals d ON d.id = a.deal_id "
-                         "WHERE d.started_on > a.occurred_at") == 0
+    assert (
+        scalar(
+            store,
+            "SELECT count(*) FROM sprint_items i JOIN deals d ON d.id = i.deal_id "
+            "JOIN sprints sp ON sp.id = i.sprint_id WHERE sp.state = 'active' AND d.owner_id <> i.member_id",
+        )
+        == 0
+    )
+    assert (
+        scalar(
+            store,
+            "SELECT count(*) FROM activities a JOIN deals d ON d.id = a.deal_id WHERE d.started_on > a.occurred_at",
+        )
+        == 0
+    )
 
 
 def test_services_read_the_generated_team(tiny, frozen) -> None:  # type: ignore[no-untyped-def]

@@ -8,19 +8,35 @@ from benchmarks import report
 
 
 def results() -> dict:  # type: ignore[type-arg]
-    run = {"first_frame_s": 3.0, "board_s": 4.0, "first_frame_cpu_s": 1.0, "board_cpu_s": 2.0,
-           "filter_last_ms": [10.0, 20.0, 300.0], "filter_first_ms": [5.0, 6.0, 7.0],
-           "move_commit_ms": [40.0, 60.0], "move_repaint_ms": [80.0], "log_commit_ms": [],
-           "screen_settle_ms": {"board": 100.0}, "peak_rss_kb": 200 * 1024,
-           "notes": ["not measured: activity log in the TUI (no activity screen)"]}
+    run = {
+        "first_frame_s": 3.0,
+        "board_s": 4.0,
+        "first_frame_cpu_s": 1.0,
+        "board_cpu_s": 2.0,
+        "filter_last_ms": [10.0, 20.0, 300.0],
+        "filter_first_ms": [5.0, 6.0, 7.0],
+        "move_commit_ms": [40.0, 60.0],
+        "move_repaint_ms": [80.0],
+        "log_commit_ms": [],
+        "screen_settle_ms": {"board": 100.0},
+        "peak_rss_kb": 200 * 1024,
+        "notes": ["not measured: activity log in the TUI (no activity screen)"],
+    }
     return {
         "command": "python -m benchmarks --small",
         "backends": {
             "sqlite": {
                 "tui": {"runs": [run], "minimal_first_frame_s": [2.0], "minimal_first_frame_cpu_s": [0.5]},
                 "queries": [
-                    {"name": "velocity", "group": "report", "ms": 150.0, "raw_ms": 100.0, "ratio": 1.5,
-                     "statements": 3, "full_scans": []},
+                    {
+                        "name": "velocity",
+                        "group": "report",
+                        "ms": 150.0,
+                        "raw_ms": 100.0,
+                        "ratio": 1.5,
+                        "statements": 3,
+                        "full_scans": [],
+                    },
                     {"name": "dashboard", "group": "dashboard", "not_measured": "x.dashboard not present"},
                 ],
             },

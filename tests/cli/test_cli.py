@@ -30,7 +30,10 @@ def run(tmp_path: Path, frozen):  # type: ignore[no-untyped-def]
 def team(run):  # type: ignore[no-untyped-def]
     assert run("init", "--team", "Acme Sales", "--admin", "ada", "--name", "Ada Admin").exit_code == 0
     assert run("member", "add", "mo", "--name", "Mo Manager", "--role", "manager").exit_code == 0
-    assert run("member", "add", "rita", "--name", "Rita Rep", "--sales-role", "AE", "--started", "2026-10-01").exit_code == 0
+    assert (
+        run("member", "add", "rita", "--name", "Rita Rep", "--sales-role", "AE", "--started", "2026-10-01").exit_code
+        == 0
+    )
     return run
 
 
@@ -45,8 +48,12 @@ def test_init_remembers_the_admin(team, isolated_env) -> None:  # type: ignore[n
 
 
 def test_a_week_of_work_through_the_cli(team) -> None:  # type: ignore[no-untyped-def]
-    deal_id = team("deal", "add", "Acme renewal", "--account", "Acme", "--value", "12500.50", "--points", "3", as_="rita").output.strip()
-    task_id = team("task", "add", "Call Acme", "--kind", "call", "--points", "2", "--deal", deal_id, as_="rita").output.strip()
+    deal_id = team(
+        "deal", "add", "Acme renewal", "--account", "Acme", "--value", "12500.50", "--points", "3", as_="rita"
+    ).output.strip()
+    task_id = team(
+        "task", "add", "Call Acme", "--kind", "call", "--points", "2", "--deal", deal_id, as_="rita"
+    ).output.strip()
     assert team("sprint", "plan", "--goal", "Renewals", as_="mo").exit_code == 0
     assert team("sprint", "add", "task", task_id, as_="rita").exit_code == 0
     assert team("sprint", "add", "deal", deal_id, as_="rita").exit_code == 0
@@ -117,8 +124,13 @@ def test_real_subprocess_and_lean_imports(tmp_path: Path) -> None:
     """The installed entry point works, and `log` never imports Textual."""
     env = {**os.environ, "SALESSPRINT_CONFIG": str(tmp_path / "c.toml"), "SALESSPRINT_NOW": "2026-11-26T10:30:00+00:00"}
     db = f"sqlite:///{tmp_path / 'p.db'}"
-    init = subprocess.run([sys.executable, "-m", "salessprint", "--db", db, "init", "--team", "T", "--admin", "ada"],
-                          capture_output=True, text=True, env=env, timeout=60)
+    init = subprocess.run(
+        [sys.executable, "-m", "salessprint", "--db", db, "init", "--team", "T", "--admin", "ada"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert init.returncode == 0, init.stderr
     probe = (
         "import sys; from salessprint.cli import cli\n"
@@ -128,7 +140,12 @@ def test_real_subprocess_and_lean_imports(tmp_path: Path) -> None:
     log = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
     assert log.returncode == 0, log.stderr
     assert "Logged a call for ada" in log.stdout
-    bad = subprocess.run([sys.executable, "-m", "salessprint", "--db", db, "log", "lunch"],
-                         capture_output=True, text=True, env=env, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "salessprint", "--db", db, "log", "lunch"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert bad.returncode == 1
     assert bad.stderr.startswith("Error: kind:") and "Traceback" not in bad.stderr

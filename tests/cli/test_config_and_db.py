@@ -72,7 +72,9 @@ def test_hostile_titles_print_verbatim(tmp_path: Path) -> None:
     runner = CliRunner()
     runner.invoke(cli, ["--db", db, "init", "--team", "[bold]Team[/]", "--admin", "a"], catch_exceptions=False)
     for title in ("[bold]x[/bold]", "[/]", "[link=x]y"):
-        assert runner.invoke(cli, ["--db", db, "deal", "add", title, "--account", "[red]A", "--value", "1"]).exit_code == 0
+        assert (
+            runner.invoke(cli, ["--db", db, "deal", "add", title, "--account", "[red]A", "--value", "1"]).exit_code == 0
+        )
     out = runner.invoke(cli, ["--db", db, "deal", "list"]).output
     for title in ("[bold]x[/bold]", "[/]", "[link=x]y", "[red]A"):
         assert title in out

@@ -87,7 +87,9 @@ def test_empty_then_upgraded_database(empty_db: str) -> None:
 
     upgraded = CliRunner().invoke(cli, ["--db", url, "db", "upgrade"])
     assert upgraded.exit_code == 0, upgraded.output
-    assert upgraded.output.startswith(f"Upgraded postgresql+psycopg://postgres:***@127.0.0.1:5432/{empty_db} from empty to ")
+    assert upgraded.output.startswith(
+        f"Upgraded postgresql+psycopg://postgres:***@127.0.0.1:5432/{empty_db} from empty to "
+    )
     assert SECRET not in upgraded.output
     again = CliRunner().invoke(cli, ["--db", url, "db", "upgrade"])
     assert "already at the newest schema" in again.output
@@ -115,8 +117,9 @@ def test_config_file_url_and_a_real_process(tmp_path: Path, pg_server: str) -> N
     config = tmp_path / "cfg.toml"
     config.write_text(f'db = "postgresql+psycopg://ada:{SECRET}@127.0.0.1:{port}/team"\nuser = "ada"\n')
     env = {**os.environ, "SALESSPRINT_CONFIG": str(config)}
-    proc = subprocess.run([sys.executable, "-m", "salessprint", "deal", "list"], capture_output=True,
-                          text=True, env=env, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "salessprint", "deal", "list"], capture_output=True, text=True, env=env, timeout=60
+    )
     assert proc.returncode == 1
     assert proc.stdout == ""
     assert proc.stderr.strip().splitlines() == [

@@ -28,20 +28,36 @@ def pipeline(tmp_path: Path) -> Path:
     folder = tmp_path / "crm"
     folder.mkdir()
     path = folder / "sales_pipeline.csv"
-    path.write_text(f"{HEADER}\nA1,Rita Rep,GTX Basic,Acme,Won,2017-01-02,2017-02-03,550\n"
-                    "A2,Rob Rep,MG Special,,Engaging,2017-03-01,,\n", encoding="utf-8")
+    path.write_text(
+        f"{HEADER}\nA1,Rita Rep,GTX Basic,Acme,Won,2017-01-02,2017-02-03,550\n"
+        "A2,Rob Rep,MG Special,,Engaging,2017-03-01,,\n",
+        encoding="utf-8",
+    )
     return path
 
 
 def test_import_into_an_empty_store_then_export_and_restore(tmp_path: Path, pipeline: Path, frozen) -> None:  # type: ignore[no-untyped-def]
     db = str(tmp_path / "a.db")
-    code, out, err = run("--db", db, "--as", "boss", "import", "deals", str(pipeline), "--format", "maven",
-                         "--team", "Hardware", "--dry-run")
+    code, out, err = run(
+        "--db",
+        db,
+        "--as",
+        "boss",
+        "import",
+        "deals",
+        str(pipeline),
+        "--format",
+        "maven",
+        "--team",
+        "Hardware",
+        "--dry-run",
+    )
     assert code == 0, err
     assert "Would import sales_pipeline.csv into 'Hardware' (new team): 2 new deals" in out
     assert "Dry run: nothing was changed." in out
-    code, out, err = run("--db", db, "--as", "boss", "import", "deals", str(pipeline), "--format", "maven",
-                         "--team", "Hardware")
+    code, out, err = run(
+        "--db", db, "--as", "boss", "import", "deals", str(pipeline), "--format", "maven", "--team", "Hardware"
+    )
     assert code == 0, err
     assert "Imported sales_pipeline.csv into 'Hardware' (new team): 2 new deals, 0 updated, 0 unchanged" in out
     assert "New members (logins): rita.rep, rob.rep." in out
@@ -64,8 +80,11 @@ def test_import_into_an_empty_store_then_export_and_restore(tmp_path: Path, pipe
 def test_bad_rows_are_listed_with_file_and_line(tmp_path: Path, pipeline: Path, frozen) -> None:  # type: ignore[no-untyped-def]
     db = str(tmp_path / "a.db")
     run("--db", db, "--as", "boss", "import", "deals", str(pipeline), "--format", "maven", "--team", "Hardware")
-    pipeline.write_text(f"{HEADER}\nA1,Rita Rep,GTX,Acme,Won,2017-13-45,2017-02-03,550\n"
-                        "A3,Rita Rep,GTX,Acme,Won,2017-01-01,2017-02-03,lots\n", encoding="utf-8")
+    pipeline.write_text(
+        f"{HEADER}\nA1,Rita Rep,GTX,Acme,Won,2017-13-45,2017-02-03,550\n"
+        "A3,Rita Rep,GTX,Acme,Won,2017-01-01,2017-02-03,lots\n",
+        encoding="utf-8",
+    )
     code, out, err = run("--db", db, "--as", "boss", "import", "deals", str(pipeline), "--format", "maven")
     assert code == 1 and out == ""
     assert err.splitlines() == [
@@ -90,9 +109,26 @@ def test_no_traceback_in_a_real_process(tmp_path: Path) -> None:
     bad.write_bytes(b"\xff\xfe garbage")
     env = {**os.environ, "SALESSPRINT_CONFIG": str(tmp_path / "cfg.toml"), "SALESSPRINT_DATA_DIR": str(tmp_path)}
     proc = subprocess.run(
-        [sys.executable, "-m", "salessprint", "--db", str(tmp_path / "x.db"), "--as", "me", "import", "deals",
-         str(bad), "--format", "maven", "--team", "T"],
-        capture_output=True, text=True, env=env, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "salessprint",
+            "--db",
+            str(tmp_path / "x.db"),
+            "--as",
+            "me",
+            "import",
+            "deals",
+            str(bad),
+            "--format",
+            "maven",
+            "--team",
+            "T",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr

@@ -115,8 +115,11 @@ def test_opening_the_tui_imports_only_the_shell_before_it_runs(store_url: str, t
         f"cli(['--db', {store_url!r}, '--as', 'ada'], standalone_mode=False)\n"
         "print('MODS:' + ','.join(seen['mods']))\n"
     )
-    env = {"SALESSPRINT_CONFIG": str(tmp_path / "c.toml"), "SALESSPRINT_DATA_DIR": str(tmp_path / "d"),
-           "PATH": "/usr/bin:/bin"}
+    env = {
+        "SALESSPRINT_CONFIG": str(tmp_path / "c.toml"),
+        "SALESSPRINT_DATA_DIR": str(tmp_path / "d"),
+        "PATH": "/usr/bin:/bin",
+    }
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "MODS:\n" in done.stdout or done.stdout.rstrip().endswith("MODS:"), done.stdout

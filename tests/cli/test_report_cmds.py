@@ -56,8 +56,20 @@ def test_attainment_json_contract(run: Any) -> None:
 
 
 def test_attainment_for_one_member_and_range(run: Any) -> None:
-    result = run("report", "attainment", "--member", "chris", "--from", "2026-10-01", "--to", "2026-12-31",
-                 "--by", "month", "--format", "csv")
+    result = run(
+        "report",
+        "attainment",
+        "--member",
+        "chris",
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-12-31",
+        "--by",
+        "month",
+        "--format",
+        "csv",
+    )
     rows = list(csv.DictReader(io.StringIO(result.output)))
     assert [r["period"] for r in rows] == ["2026-10", "2026-11", "2026-12"]
     assert {r["login"] for r in rows} == {"chris"}
@@ -70,8 +82,18 @@ def test_sprint_report_table_and_json(run: Any) -> None:
     for word in ("committed", "completed", "added", "removed", "carried over", "deals won", "deals slipped"):
         assert word in table.output
     data = json.loads(run("report", "sprint", "--number", "12", "--format", "json").output)
-    assert set(data) >= {"sprint", "committed", "completed", "added", "removed", "carried_over",
-                         "won", "advanced", "slipped", "untouched"}
+    assert set(data) >= {
+        "sprint",
+        "committed",
+        "completed",
+        "added",
+        "removed",
+        "carried_over",
+        "won",
+        "advanced",
+        "slipped",
+        "untouched",
+    }
     velocity = json.loads(run("report", "velocity", "--format", "json").output)
     s12 = next(s for s in velocity["sprints"] if s["number"] == 12)
     # The sprint report and the velocity report agree on points.
@@ -82,12 +104,27 @@ def test_sprint_report_table_and_json(run: Any) -> None:
 
 def test_burndown_pipeline_forecast_coaching(run: Any) -> None:
     burndown = json.loads(run("report", "burndown", "--format", "json").output)
-    assert [d["day"] for d in burndown["days"]] == ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26",
-                                                    "2026-11-27"]
+    assert [d["day"] for d in burndown["days"]] == [
+        "2026-11-23",
+        "2026-11-24",
+        "2026-11-25",
+        "2026-11-26",
+        "2026-11-27",
+    ]
     assert burndown["days"][-1]["remaining"] is None
     pipeline = json.loads(run("report", "pipeline", "--format", "json").output)
-    for key in ("won_deals", "lost_deals", "win_rate", "average_won_value", "average_cycle_days", "open_deals",
-                "open_value", "weighted_value", "pipeline_velocity", "rotting"):
+    for key in (
+        "won_deals",
+        "lost_deals",
+        "win_rate",
+        "average_won_value",
+        "average_cycle_days",
+        "open_deals",
+        "open_value",
+        "weighted_value",
+        "pipeline_velocity",
+        "rotting",
+    ):
         assert key in pipeline
     first = run("report", "forecast", "--format", "json", "--seed", "5").output
     assert first == run("report", "forecast", "--format", "json", "--seed", "5").output

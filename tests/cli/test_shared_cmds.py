@@ -25,12 +25,13 @@ def sh(tmp_path, frozen):  # type: ignore[no-untyped-def]
 def test_notes_history_timeline_and_undo(sh) -> None:  # type: ignore[no-untyped-def]
     deal_id = sh("rita", "deal", "add", "Acme renewal", "--account", "Acme", "--value", "1200").output.strip()
     assert sh("rita", "deal", "collaborate", deal_id, "rob").exit_code == 0
-    added = sh("rob", "note", "add", "=HYPERLINK(\"x\") CFO signs in Dec", "--deal", deal_id)
+    added = sh("rob", "note", "add", '=HYPERLINK("x") CFO signs in Dec', "--deal", deal_id)
     assert added.exit_code == 0 and added.output.strip().isdigit()
 
     listed = json.loads(sh("max", "note", "list", "--deal", deal_id, "--format", "json").output)
     assert [(n["author"], n["account"], n["text"]) for n in listed["notes"]] == [
-        ("rob", "Acme", "=HYPERLINK(\"x\") CFO signs in Dec")]
+        ("rob", "Acme", '=HYPERLINK("x") CFO signs in Dec')
+    ]
     csv_out = sh("max", "note", "list", "--format", "csv").output
     assert "'=HYPERLINK" in csv_out  # a formula is defused in CSV
 

@@ -30,14 +30,20 @@ def test_velocity_falling_needs_three_drops_in_a_row() -> None:
 
 def test_new_rep_is_the_first_90_days() -> None:
     assert is_new_rep(date(2026, 10, 20), TODAY)
-    assert is_new_rep(date(2026, 8, 29), TODAY)       # day 90
-    assert not is_new_rep(date(2026, 8, 28), TODAY)   # day 91
+    assert is_new_rep(date(2026, 8, 29), TODAY)  # day 90
+    assert not is_new_rep(date(2026, 8, 28), TODAY)  # day 91
     assert not is_new_rep(None, TODAY)
 
 
 def rep(**kw: object) -> RepFigures:
-    base: dict[str, object] = dict(login="chris", name="Chris", started_on=date(2024, 1, 1), quota=Decimal(60000),
-                                   won_value=Decimal(60000), quota_period="2026-10")
+    base: dict[str, object] = dict(
+        login="chris",
+        name="Chris",
+        started_on=date(2024, 1, 1),
+        quota=Decimal(60000),
+        won_value=Decimal(60000),
+        quota_period="2026-10",
+    )
     base.update(kw)
     return RepFigures(**base)  # type: ignore[arg-type]
 
@@ -47,8 +53,13 @@ def test_no_flags_for_a_rep_on_track() -> None:
 
 
 def test_each_flag() -> None:
-    r = rep(won_value=Decimal("59999.99"), activity_behind=[("call", 20, Decimal("36.0"))],
-            velocities=[12, 11, 9, 6], rotting=[(4, "Acme renewal", 40)], started_on=date(2026, 10, 1))
+    r = rep(
+        won_value=Decimal("59999.99"),
+        activity_behind=[("call", 20, Decimal("36.0"))],
+        velocities=[12, 11, 9, 6],
+        rotting=[(4, "Acme renewal", 40)],
+        started_on=date(2026, 10, 1),
+    )
     codes = [f.code for f in flags_for(r, TODAY, 21)]
     assert codes == ["under_quota", "under_activity_target", "velocity_falling", "rotting_deals", "new_rep"]
     text = " ".join(f.message for f in flags_for(r, TODAY, 21))
@@ -65,10 +76,17 @@ def test_a_rep_with_no_quota_is_never_under_quota() -> None:
 def test_agenda_is_plain_text_with_every_flag() -> None:
     r = rep(won_value=Decimal(1000), velocities=[9, 8, 7, 6])
     flags = flags_for(r, TODAY, 21)
-    text = one_on_one_agenda(AgendaFacts(name="Chris Okafor", today=TODAY, flags=flags,
-                                         wins=[("Acme [bold]x[/]", Decimal("1000.00"))],
-                                         rotting=[(4, "Acme renewal", 40)], velocities=[9, 8, 7, 6],
-                                         attainment_line="1.7 % of 60,000.00"))
+    text = one_on_one_agenda(
+        AgendaFacts(
+            name="Chris Okafor",
+            today=TODAY,
+            flags=flags,
+            wins=[("Acme [bold]x[/]", Decimal("1000.00"))],
+            rotting=[(4, "Acme renewal", 40)],
+            velocities=[9, 8, 7, 6],
+            attainment_line="1.7 % of 60,000.00",
+        )
+    )
     assert text.startswith("1:1 with Chris Okafor — 2026-11-26\n")
     assert "Under quota" in text and "Velocity down 3 sprints running" in text
     assert "Acme [bold]x[/] (1,000.00)" in text
@@ -82,9 +100,15 @@ def test_agenda_without_flags_says_so() -> None:
 
 
 def test_daily_report() -> None:
-    text = daily_report(DayFacts(name="Eli Brandt", day=TODAY,
-                                 activities=[("call", 20, 25), ("email", 21, 20), ("demo", 0, None), ("note", 2, None)],
-                                 tasks_done=["Call: Acme"], deals_touched=[(3, "Acme Platform", "Qualified")]))
+    text = daily_report(
+        DayFacts(
+            name="Eli Brandt",
+            day=TODAY,
+            activities=[("call", 20, 25), ("email", 21, 20), ("demo", 0, None), ("note", 2, None)],
+            tasks_done=["Call: Acme"],
+            deals_touched=[(3, "Acme Platform", "Qualified")],
+        )
+    )
     assert text.splitlines()[0] == "Daily update — Eli Brandt, Thursday 2026-11-26"
     assert "- call: 20 / 25 (5 to go)" in text
     assert "- email: 21 / 20 ✓" in text

@@ -62,8 +62,11 @@ def test_attainment_in_percent_and_without_quota() -> None:
 
 def test_periods_in_range_and_labels() -> None:
     months = periods_in_range(Period.MONTH, date(2026, 10, 15), date(2026, 12, 3))
-    assert months == [(date(2026, 10, 15), date(2026, 10, 31)), (date(2026, 11, 1), date(2026, 11, 30)),
-                      (date(2026, 12, 1), date(2026, 12, 3))]
+    assert months == [
+        (date(2026, 10, 15), date(2026, 10, 31)),
+        (date(2026, 11, 1), date(2026, 11, 30)),
+        (date(2026, 12, 1), date(2026, 12, 3)),
+    ]
     assert [period_label(Period.MONTH, lo) for lo, _ in months] == ["2026-10", "2026-11", "2026-12"]
     quarters = periods_in_range(Period.QUARTER, date(2026, 9, 1), date(2026, 11, 30))
     assert [period_label(Period.QUARTER, lo) for lo, _ in quarters] == ["2026-Q3", "2026-Q4"]
@@ -78,8 +81,8 @@ def test_expected_by_now_counts_finished_working_days() -> None:
 
 
 def test_pace_bands() -> None:
-    assert pace(40, Decimal(36)) == "ahead"     # above 39.6
-    assert pace(33, Decimal(36)) == "on pace"   # 32.4 .. 39.6
+    assert pace(40, Decimal(36)) == "ahead"  # above 39.6
+    assert pace(33, Decimal(36)) == "on pace"  # 32.4 .. 39.6
     assert pace(32, Decimal(36)) == "behind"
     assert pace(0, 0) == "on pace"
     assert pace(1, 0) == "ahead"

@@ -76,8 +76,9 @@ def test_team_range_is_the_exact_quantile_of_every_outcome() -> None:
     same position of the sorted list of every equally likely outcome."""
     gen = random.Random(5)
     for _ in range(40):
-        history = {f"m{i}": [gen.randrange(0, 15) for _ in range(gen.randrange(1, 5))]
-                   for i in range(gen.randrange(1, 6))}
+        history = {
+            f"m{i}": [gen.randrange(0, 15) for _ in range(gen.randrange(1, 5))] for i in range(gen.randrange(1, 6))
+        }
         totals = _every_outcome(history)
         expected = {f"p{c}": totals[(100 - c) * len(totals) // 100] for c in (50, 85, 95)}
         assert team_points_range(history) == expected, history
@@ -97,8 +98,9 @@ def test_team_range_on_a_big_team_agrees_with_resampling() -> None:
         assert abs(exact[f"p{c}"] - sampled) <= 3, (c, exact, sampled)
 
 
-def _quota_chance_in_decimals(won: Decimal, quota: Decimal, past: list[Decimal], left: float,
-                              rng: random.Random, trials: int) -> Decimal:
+def _quota_chance_in_decimals(
+    won: Decimal, quota: Decimal, past: list[Decimal], left: float, rng: random.Random, trials: int
+) -> Decimal:
     """The reference: the same draws summed as Decimals."""
     whole = int(left)
     part = Decimal(str(round(left - whole, 4)))

@@ -34,7 +34,7 @@ def test_every_point_not_removed_is_either_completed_or_carried(batch: list[Item
     assert t.committed + t.added == sum(i.points for i in batch)
     assert t.velocity == t.completed
     outcomes = [outcome_at_close(i, END, carry) for i in batch]
-    assert sum(i.points for i, o in zip(batch, outcomes) if o is ItemOutcome.DONE) == t.completed
+    assert sum(i.points for i, o in zip(batch, outcomes, strict=True) if o is ItemOutcome.DONE) == t.completed
 
 
 def test_forecast_is_the_mean_of_the_last_three() -> None:

@@ -17,6 +17,7 @@ def make_team(url: str) -> Store:
     init_team(store, "Test Team", "ada", "Ada Admin")
     with unit_of_work(store, "ada") as uow:
         for login, name, role, sales_role in PEOPLE:
-            uow.add("member", Member(team_id=uow.actor.team_id, login=login, name=name, role=role,
-                                     sales_role=sales_role))
+            uow.add(
+                "member", Member(team_id=uow.actor.team_id, login=login, name=name, role=role, sales_role=sales_role)
+            )
     return store

@@ -46,6 +46,7 @@ def _set(path: list[Any], value: Any) -> Any:
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = value
+
     return change
 
 
@@ -53,33 +54,97 @@ CASES: list[tuple[str, Any, str]] = [
     ("empty", lambda g: b"", r"is empty"),
     ("truncated", lambda g: g[: len(g) // 2], r"is cut off \(incomplete JSON\)"),
     ("not json", lambda g: b"opportunity_id,title\n1,x\n", r"is not valid JSON"),
-    ("not utf-8", lambda g: "{\"x\": \"caf\xe9\"}".encode("latin-1"), r"not UTF-8"),
+    ("not utf-8", lambda g: '{"x": "caf\xe9"}'.encode("latin-1"), r"not UTF-8"),
     ("a list", lambda g: b"[1, 2, 3]", r"is not a salessprint backup"),
     ("other json", lambda g: b'{"hello": "world"}', r"is not a salessprint backup"),
     ("newer version", lambda g: tamper(g, _set(["version"], 2)), r"newer salessprint \(backup format 2"),
     ("newer schema", lambda g: tamper(g, _set(["schema"], "9999")), r"newer database schema"),
     ("missing table", lambda g: tamper(g, lambda d: d["tables"].pop("deals")), r"lacks the tables deals"),
-    ("unknown table", lambda g: tamper(g, _set(["tables", "forecasts"], {"columns": [], "rows": []})),
-     r"tables this salessprint does not know \(forecasts\)"),
-    ("extra column", lambda g: tamper(g, lambda d: d["tables"]["notes"]["columns"].append("mood")),
-     r"table notes has columns this salessprint does not know \(mood\)"),
-    ("money as float", lambda g: tamper(g, lambda d: d["tables"]["deals"]["rows"][0].__setitem__(
-        d["tables"]["deals"]["columns"].index("value"), 100.5)), r"table deals, row 1: value: .*string"),
-    ("money in words", lambda g: tamper(g, lambda d: d["tables"]["deals"]["rows"][0].__setitem__(
-        d["tables"]["deals"]["columns"].index("value"), "lots")), r"table deals, row 1: value: 'lots'"),
-    ("bad date", lambda g: tamper(g, lambda d: d["tables"]["deals"]["rows"][1].__setitem__(
-        d["tables"]["deals"]["columns"].index("started_on"), "2017-13-45")), r"table deals, row 2: started_on: '2017-13-45'"),
-    ("naive time", lambda g: tamper(g, lambda d: d["tables"]["deals"]["rows"][0].__setitem__(
-        d["tables"]["deals"]["columns"].index("created_at"), "2026-11-26T10:30:00")), r"created_at: .* has no time zone"),
-    ("short row", lambda g: tamper(g, lambda d: d["tables"]["deals"]["rows"][0].pop()), r"table deals, row 1: should be a list"),
-    ("duplicated id", lambda g: tamper(g, lambda d: d["tables"]["deals"]["rows"].append(d["tables"]["deals"]["rows"][0])),
-     r"table deals, row 3: the id 1 appears twice"),
-    ("two teams", lambda g: tamper(g, lambda d: d["tables"]["teams"]["rows"].append(
-        [2, *d["tables"]["teams"]["rows"][0][1:]])), r"exactly one team"),
-    ("dangling owner", lambda g: tamper(g, lambda d: d["tables"]["deals"]["rows"][0].__setitem__(
-        d["tables"]["deals"]["columns"].index("owner_id"), 999)), r"rows do not fit together .*nothing was restored"),
-    ("NUL in text", lambda g: tamper(g, lambda d: d["tables"]["deals"]["rows"][0].__setitem__(
-        d["tables"]["deals"]["columns"].index("title"), "a\x00b")), r"contains a NUL character"),
+    (
+        "unknown table",
+        lambda g: tamper(g, _set(["tables", "forecasts"], {"columns": [], "rows": []})),
+        r"tables this salessprint does not know \(forecasts\)",
+    ),
+    (
+        "extra column",
+        lambda g: tamper(g, lambda d: d["tables"]["notes"]["columns"].append("mood")),
+        r"table notes has columns this salessprint does not know \(mood\)",
+    ),
+    (
+        "money as float",
+        lambda g: tamper(
+            g,
+            lambda d: d["tables"]["deals"]["rows"][0].__setitem__(
+                d["tables"]["deals"]["columns"].index("value"), 100.5
+            ),
+        ),
+        r"table deals, row 1: value: .*string",
+    ),
+    (
+        "money in words",
+        lambda g: tamper(
+            g,
+            lambda d: d["tables"]["deals"]["rows"][0].__setitem__(
+                d["tables"]["deals"]["columns"].index("value"), "lots"
+            ),
+        ),
+        r"table deals, row 1: value: 'lots'",
+    ),
+    (
+        "bad date",
+        lambda g: tamper(
+            g,
+            lambda d: d["tables"]["deals"]["rows"][1].__setitem__(
+                d["tables"]["deals"]["columns"].index("started_on"), "2017-13-45"
+            ),
+        ),
+        r"table deals, row 2: started_on: '2017-13-45'",
+    ),
+    (
+        "naive time",
+        lambda g: tamper(
+            g,
+            lambda d: d["tables"]["deals"]["rows"][0].__setitem__(
+                d["tables"]["deals"]["columns"].index("created_at"), "2026-11-26T10:30:00"
+            ),
+        ),
+        r"created_at: .* has no time zone",
+    ),
+    (
+        "short row",
+        lambda g: tamper(g, lambda d: d["tables"]["deals"]["rows"][0].pop()),
+        r"table deals, row 1: should be a list",
+    ),
+    (
+        "duplicated id",
+        lambda g: tamper(g, lambda d: d["tables"]["deals"]["rows"].append(d["tables"]["deals"]["rows"][0])),
+        r"table deals, row 3: the id 1 appears twice",
+    ),
+    (
+        "two teams",
+        lambda g: tamper(g, lambda d: d["tables"]["teams"]["rows"].append([2, *d["tables"]["teams"]["rows"][0][1:]])),
+        r"exactly one team",
+    ),
+    (
+        "dangling owner",
+        lambda g: tamper(
+            g,
+            lambda d: d["tables"]["deals"]["rows"][0].__setitem__(
+                d["tables"]["deals"]["columns"].index("owner_id"), 999
+            ),
+        ),
+        r"rows do not fit together .*nothing was restored",
+    ),
+    (
+        "NUL in text",
+        lambda g: tamper(
+            g,
+            lambda d: d["tables"]["deals"]["rows"][0].__setitem__(
+                d["tables"]["deals"]["columns"].index("title"), "a\x00b"
+            ),
+        ),
+        r"contains a NUL character",
+    ),
 ]
 
 
@@ -125,8 +190,9 @@ def test_the_good_backup_restores(good_backup: bytes, tmp_path: Path) -> None:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cut=st.integers(min_value=0, max_value=10_000), junk=st.binary(max_size=20))
-def test_any_damage_is_refused_cleanly(good_backup: bytes, tmp_path_factory: pytest.TempPathFactory, cut: int,
-                                       junk: bytes) -> None:
+def test_any_damage_is_refused_cleanly(
+    good_backup: bytes, tmp_path_factory: pytest.TempPathFactory, cut: int, junk: bytes
+) -> None:
     folder = tmp_path_factory.mktemp("dmg")
     damaged = good_backup[: cut % len(good_backup)] + junk
     path = folder / "b.json"

@@ -47,8 +47,11 @@ def write(tmp_path: Path, data: bytes | str, name: str = "sales_pipeline.csv") -
 
 
 REFUSED = [
-    ("windows-1252", f"{HEADER}\nA1,Jos\xe9 P\xe9rez,GTX,Acme,Won,2017-01-02,2017-02-03,5\n".encode("cp1252"),
-     r"sales_pipeline.csv: line 2 is not UTF-8 text .*CSV UTF-8"),
+    (
+        "windows-1252",
+        f"{HEADER}\nA1,Jos\xe9 P\xe9rez,GTX,Acme,Won,2017-01-02,2017-02-03,5\n".encode("cp1252"),
+        r"sales_pipeline.csv: line 2 is not UTF-8 text .*CSV UTF-8",
+    ),
     ("utf-16", f"{HEADER}\n{GOOD}\n".encode("utf-16"), r"UTF-16"),
     ("empty", b"", r"is empty"),
     ("blank lines", b"\r\n\r\n  \r\n", r"is empty"),
@@ -57,37 +60,83 @@ REFUSED = [
     ("duplicate header", f"{HEADER},account\n{GOOD},x\n".encode(), r"the column 'account' appears twice"),
     ("xlsx", b"PK\x03\x04\x00\x00\x14\x00binary zip", r"is a spreadsheet or zip file, not CSV"),
     ("binary", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", r"binary data"),
-    ("ragged row", f"{HEADER}\n{GOOD},extra\n".encode(), r"sales_pipeline.csv:2: row: has 9 cells but the header has 8"),
-    ("impossible date", f"{HEADER}\nA1,Rita Rep,GTX,Acme,Won,2017-13-45,2017-02-03,5\n".encode(),
-     r"sales_pipeline.csv:2: engage_date: '2017-13-45' is not a real date"),
-    ("decimal comma", f"{HEADER}\nA1,Rita Rep,GTX,Acme,Won,2017-01-02,2017-02-03,\"1.234,56\"\n".encode(),
-     r"sales_pipeline.csv:2: close_value: .*1234.56"),
-    ("lots", f"{HEADER}\nA1,Rita Rep,GTX,Acme,Won,2017-01-02,2017-02-03,lots\n".encode(),
-     r"sales_pipeline.csv:2: close_value: 'lots' is not an amount of money"),
-    ("negative", f"{HEADER}\nA1,Rita Rep,GTX,Acme,Won,2017-01-02,2017-02-03,-5\n".encode(),
-     r"close_value: money cannot be negative"),
+    (
+        "ragged row",
+        f"{HEADER}\n{GOOD},extra\n".encode(),
+        r"sales_pipeline.csv:2: row: has 9 cells but the header has 8",
+    ),
+    (
+        "impossible date",
+        f"{HEADER}\nA1,Rita Rep,GTX,Acme,Won,2017-13-45,2017-02-03,5\n".encode(),
+        r"sales_pipeline.csv:2: engage_date: '2017-13-45' is not a real date",
+    ),
+    (
+        "decimal comma",
+        f'{HEADER}\nA1,Rita Rep,GTX,Acme,Won,2017-01-02,2017-02-03,"1.234,56"\n'.encode(),
+        r"sales_pipeline.csv:2: close_value: .*1234.56",
+    ),
+    (
+        "lots",
+        f"{HEADER}\nA1,Rita Rep,GTX,Acme,Won,2017-01-02,2017-02-03,lots\n".encode(),
+        r"sales_pipeline.csv:2: close_value: 'lots' is not an amount of money",
+    ),
+    (
+        "negative",
+        f"{HEADER}\nA1,Rita Rep,GTX,Acme,Won,2017-01-02,2017-02-03,-5\n".encode(),
+        r"close_value: money cannot be negative",
+    ),
     ("duplicated ids", f"{HEADER}\n{GOOD}\n{GOOD}\n".encode(), r"sales_pipeline.csv:3: id: 'A1' is also on line 2"),
-    ("unknown stage", f"{HEADER}\nA1,Rita Rep,GTX,Acme,Maybe,2017-01-02,,\n".encode(),
-     r"sales_pipeline.csv:2: deal_stage: 'Maybe' is not one of"),
-    ("won without date", f"{HEADER}\nA1,Rita Rep,GTX,Acme,Won,2017-01-02,,5\n".encode(),
-     r"sales_pipeline.csv:2: close_date: a Won deal needs its close date"),
-    ("closed before start", f"{HEADER}\nA1,Rita Rep,GTX,Acme,Won,2017-05-02,2017-02-03,5\n".encode(),
-     r"close_date: is before the engage_date"),
-    ("no agent", f"{HEADER}\nA1,,GTX,Acme,Won,2017-01-02,2017-02-03,5\n".encode(), r"sales_agent: is empty but required"),
-    ("control characters", f"{HEADER}\nA1,Rita\x07Rep,GTX,Acme,Won,2017-01-02,2017-02-03,5\n".encode(),
-     r"sales_agent: contains control characters"),
-    ("1 MB field", f"{HEADER}\nA1,Rita Rep,{'x' * 1_000_000},Acme,Won,2017-01-02,2017-02-03,5\n".encode(),
-     r"sales_pipeline.csv:2: row: not valid CSV: a cell is longer than 100,000 characters"),
-    ("long title", f"{HEADER}\nA1,Rita Rep,{'x' * 5000},Acme,Won,2017-01-02,2017-02-03,5\n".encode(),
-     r"sales_pipeline.csv:2: product: is too long"),
-    ("unclosed quote", f"{HEADER}\n{GOOD}\nA2,\"Rita Rep,GTX,Acme,Won,2017-01-02,2017-02-03,5\n".encode(),
-     r"sales_pipeline.csv:3: row: not valid CSV"),
+    (
+        "unknown stage",
+        f"{HEADER}\nA1,Rita Rep,GTX,Acme,Maybe,2017-01-02,,\n".encode(),
+        r"sales_pipeline.csv:2: deal_stage: 'Maybe' is not one of",
+    ),
+    (
+        "won without date",
+        f"{HEADER}\nA1,Rita Rep,GTX,Acme,Won,2017-01-02,,5\n".encode(),
+        r"sales_pipeline.csv:2: close_date: a Won deal needs its close date",
+    ),
+    (
+        "closed before start",
+        f"{HEADER}\nA1,Rita Rep,GTX,Acme,Won,2017-05-02,2017-02-03,5\n".encode(),
+        r"close_date: is before the engage_date",
+    ),
+    (
+        "no agent",
+        f"{HEADER}\nA1,,GTX,Acme,Won,2017-01-02,2017-02-03,5\n".encode(),
+        r"sales_agent: is empty but required",
+    ),
+    (
+        "control characters",
+        f"{HEADER}\nA1,Rita\x07Rep,GTX,Acme,Won,2017-01-02,2017-02-03,5\n".encode(),
+        r"sales_agent: contains control characters",
+    ),
+    (
+        "1 MB field",
+        f"{HEADER}\nA1,Rita Rep,{'x' * 1_000_000},Acme,Won,2017-01-02,2017-02-03,5\n".encode(),
+        r"sales_pipeline.csv:2: row: not valid CSV: a cell is longer than 100,000 characters",
+    ),
+    (
+        "long title",
+        f"{HEADER}\nA1,Rita Rep,{'x' * 5000},Acme,Won,2017-01-02,2017-02-03,5\n".encode(),
+        r"sales_pipeline.csv:2: product: is too long",
+    ),
+    (
+        "unclosed quote",
+        f'{HEADER}\n{GOOD}\nA2,"Rita Rep,GTX,Acme,Won,2017-01-02,2017-02-03,5\n'.encode(),
+        r"sales_pipeline.csv:3: row: not valid CSV",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("case", "data", "message"), REFUSED, ids=[c[0] for c in REFUSED])
-def test_refused_with_a_clear_message_and_an_untouched_store(store, tmp_path: Path, case: str, data: bytes,  # type: ignore[no-untyped-def]
-                                                             message: str) -> None:
+def test_refused_with_a_clear_message_and_an_untouched_store(
+    store,
+    tmp_path: Path,
+    case: str,
+    data: bytes,  # type: ignore[no-untyped-def]
+    message: str,
+) -> None:
     before = fingerprint(store)
     path = write(tmp_path, data)
     with pytest.raises(SalesSprintError, match=message) as info:
@@ -108,7 +157,8 @@ def test_line_numbers_count_physical_lines(store, tmp_path: Path) -> None:  # ty
     with pytest.raises(ImportFailed) as info:
         import_deals(store, "ada", path, "maven")
     assert [str(e) for e in info.value.errors] == [
-        "sales_pipeline.csv:4: close_date: '2017-02-30' is not a real date (YYYY-MM-DD)"]
+        "sales_pipeline.csv:4: close_date: '2017-02-30' is not a real date (YYYY-MM-DD)"
+    ]
 
 
 def test_at_most_twenty_errors_are_listed(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -130,8 +180,12 @@ def test_missing_file_and_folder(store, tmp_path: Path) -> None:  # type: ignore
 
 
 def test_formula_cells_are_kept_as_text_and_neutralised_on_export(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path = write(tmp_path, "Deal - ID,Deal - Title,Deal - Stage,Deal - Status,Deal - Organization\n"
-                           "7,\"=cmd|' /C calc'!A0\",Lead,open,@evil\n", name="pipedrive.csv")
+    path = write(
+        tmp_path,
+        "Deal - ID,Deal - Title,Deal - Stage,Deal - Status,Deal - Organization\n"
+        "7,\"=cmd|' /C calc'!A0\",Lead,open,@evil\n",
+        name="pipedrive.csv",
+    )
     import_deals(store, "ada", path, "pipedrive")
     export_csv(store, "ada", tmp_path / "out")
     text = (tmp_path / "out" / "deals.csv").read_text(encoding="utf-8-sig")
@@ -142,8 +196,27 @@ def test_formula_cells_are_kept_as_text_and_neutralised_on_export(store, tmp_pat
 # -- generated files ------------------------------------------------------
 cell = st.one_of(
     st.text(max_size=12),
-    st.sampled_from(["2017-13-45", "2017-02-03", "02/03/17", "1.234,56", "1,234.56", "lots", "-1", "0", "Won",
-                     "Lost", "Engaging", "Prospecting", "=cmd|' /C calc'!A0", "", '"', "\r\n", "\ufeff"]),
+    st.sampled_from(
+        [
+            "2017-13-45",
+            "2017-02-03",
+            "02/03/17",
+            "1.234,56",
+            "1,234.56",
+            "lots",
+            "-1",
+            "0",
+            "Won",
+            "Lost",
+            "Engaging",
+            "Prospecting",
+            "=cmd|' /C calc'!A0",
+            "",
+            '"',
+            "\r\n",
+            "\ufeff",
+        ]
+    ),
 )
 row = st.lists(cell, min_size=6, max_size=10)
 
@@ -157,8 +230,13 @@ def render(rows: list[list[str]]) -> str:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=st.lists(row, min_size=0, max_size=6), header=st.booleans(), crlf=st.booleans())
-def test_generated_csv_never_crashes_or_corrupts(store, tmp_path: Path, rows: list[list[str]], header: bool,  # type: ignore[no-untyped-def]
-                                                 crlf: bool) -> None:
+def test_generated_csv_never_crashes_or_corrupts(
+    store,
+    tmp_path: Path,
+    rows: list[list[str]],
+    header: bool,  # type: ignore[no-untyped-def]
+    crlf: bool,
+) -> None:
     body = (HEADER + "\n" if header else "") + render(rows)
     if crlf:
         body = body.replace("\n", "\r\n")

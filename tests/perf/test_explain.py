@@ -24,8 +24,9 @@ from tests.conftest import FROZEN_NOW
 
 pytestmark = pytest.mark.postgres
 
-SIZE = Size("explain", reps=6, deals=1_500, activities=8_000, sprints=12, accounts=120, items_per_rep=4,
-            notes=30, changes=200)
+SIZE = Size(
+    "explain", reps=6, deals=1_500, activities=8_000, sprints=12, accounts=120, items_per_rep=4, notes=30, changes=200
+)
 ENTRIES = [e for e in entries() if e.group in ("list", "screen", "report", "dashboard")]
 
 ACCEPTED: dict[str, set[str]] = {

@@ -25,10 +25,20 @@ print("HEAVY:" + ",".join(heavy))
 
 
 def run(tmp_path: Path) -> str:
-    env = {"SALESSPRINT_CONFIG": str(tmp_path / "cfg.toml"), "SALESSPRINT_DATA_DIR": str(tmp_path / "data"),
-           "SALESSPRINT_NOW": "2026-11-26T10:30:00+00:00", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "lean.db")], capture_output=True,
-                          text=True, env=env, check=False, timeout=120)
+    env = {
+        "SALESSPRINT_CONFIG": str(tmp_path / "cfg.toml"),
+        "SALESSPRINT_DATA_DIR": str(tmp_path / "data"),
+        "SALESSPRINT_NOW": "2026-11-26T10:30:00+00:00",
+        "PATH": "/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(tmp_path / "lean.db")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -40,8 +50,10 @@ def test_log_and_report_commands_do_not_import_textual(tmp_path: Path) -> None:
 
 
 def test_services_import_no_ui() -> None:
-    code = ("import sys, salessprint.services.reports, salessprint.services.sprints, salessprint.services.deals;"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
+    code = (
+        "import sys, salessprint.services.reports, salessprint.services.sprints, salessprint.services.deals;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert done.stdout.strip() == "[]"
 
@@ -62,10 +74,20 @@ def test_log_call_loads_no_alembic_no_other_commands(tmp_path: Path) -> None:
     """The schema check is plain SQL, and the group imports only the module of
     the command that runs."""
     run(tmp_path)  # init (and a first log) on lean.db
-    env = {"SALESSPRINT_CONFIG": str(tmp_path / "cfg.toml"), "SALESSPRINT_DATA_DIR": str(tmp_path / "data"),
-           "SALESSPRINT_NOW": "2026-11-26T10:30:00+00:00", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-c", LOG_ONLY, str(tmp_path / "lean.db")], capture_output=True,
-                          text=True, env=env, check=False, timeout=120)
+    env = {
+        "SALESSPRINT_CONFIG": str(tmp_path / "cfg.toml"),
+        "SALESSPRINT_DATA_DIR": str(tmp_path / "data"),
+        "SALESSPRINT_NOW": "2026-11-26T10:30:00+00:00",
+        "PATH": "/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", LOG_ONLY, str(tmp_path / "lean.db")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "Logged a call for ada" in done.stdout
     assert done.stdout.rstrip().endswith("LOADED:"), done.stdout

@@ -24,13 +24,17 @@ def test_goals_count_today_and_this_week_against_targets(team_store, frozen: dat
     log_activity(store, "rita", kind="call", when="2026-11-23T09:00:00+00:00")  # Monday
     log_activity(store, "rita", kind="call", when="2026-11-25T23:59:00+00:00")  # yesterday
     log_activity(store, "rita", kind="call", when="2026-11-22T12:00:00+00:00")  # last week's Sunday
-    log_activity(store, "rita", kind="meeting", when="2026-11-24T14:00:00+00:00", deal_id=deal.id,
-                 outcome="Demo booked")
+    log_activity(
+        store, "rita", kind="meeting", when="2026-11-24T14:00:00+00:00", deal_id=deal.id, outcome="Demo booked"
+    )
     log_activity(store, "rob", kind="call")  # someone else's
 
     view = my_goals(store, "rita")
     assert (view.today.isoformat(), view.week_start.isoformat(), view.week_end.isoformat()) == (
-        "2026-11-26", "2026-11-23", "2026-11-29")
+        "2026-11-26",
+        "2026-11-23",
+        "2026-11-29",
+    )
     calls_today = _goal(view.today_goals, "call")
     assert (calls_today.done, calls_today.target) == (3, 10)
     calls_week = _goal(view.week_goals, "call")
@@ -82,6 +86,5 @@ def test_my_goals_walk_the_member_index_not_the_teams(team_store) -> None:
     assert len(seen) == 2
     with team_store.engine.connect() as conn:
         for statement, parameters in seen:
-            plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(
-                f"EXPLAIN QUERY PLAN {statement}", parameters))
+            plan = " ".join(str(row[-1]) for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters))
             assert "ix_activities_member_at" in plan, plan

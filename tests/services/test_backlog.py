@@ -185,7 +185,10 @@ def test_open_items_are_read_through_their_indexes(backlog_store: Any) -> None:
         if s.engine.dialect.name != "sqlite":
             continue
         with s.engine.connect() as conn:
-            plans = [" ".join(str(r[3]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {st.sql}", st.params))
-                     for st in seen if "backlog" in st.sql or "count(" in st.sql.lower()]
+            plans = [
+                " ".join(str(r[3]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {st.sql}", st.params))
+                for st in seen
+                if "backlog" in st.sql or "count(" in st.sql.lower()
+            ]
         assert plans and all("ix_tasks_open_rank" in p for p in plans), plans
         assert all("ix_deals_team_closed" in p and "SCAN deals" not in p for p in plans), plans

@@ -37,10 +37,21 @@ def fill(store, awkward: list[str]) -> None:  # type: ignore[no-untyped-def]
     """Deals with awkward text and money, an activity in another time zone, notes."""
     for i, text in enumerate(awkward):
         title = " ".join(text.split())[:300] or "x"
-        add_deal(store, "ada", title=title, account=f"{title[:40]} GmbH", value=["0.01", "999999999.99", "12,500.50",
-                 "7", "1234.5", "0"][i % 6], owner="rita")
-    log_activity(store, "rita", kind="call", note="Called ☎️ — back at 9",
-                 when=datetime(2026, 11, 25, 9, 0, tzinfo=timezone(timedelta(hours=-5))).isoformat())
+        add_deal(
+            store,
+            "ada",
+            title=title,
+            account=f"{title[:40]} GmbH",
+            value=["0.01", "999999999.99", "12,500.50", "7", "1234.5", "0"][i % 6],
+            owner="rita",
+        )
+    log_activity(
+        store,
+        "rita",
+        kind="call",
+        note="Called ☎️ — back at 9",
+        when=datetime(2026, 11, 25, 9, 0, tzinfo=timezone(timedelta(hours=-5))).isoformat(),
+    )
     with unit_of_work(store, "ada") as uow:
         deal_id = uow.session.scalar(select(Deal.id).order_by(Deal.id))
         for text in awkward:
@@ -53,9 +64,24 @@ def test_export_is_deterministic_and_documented(demo_store, tmp_path: Path) -> N
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     doc = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
     assert doc["format"] == "salessprint-backup" and doc["version"] == 1
-    assert set(doc["tables"]) == {"teams", "stages", "members", "targets", "accounts", "deals", "deal_collaborators",
-                                  "deal_events", "tasks", "sprints", "sprint_items", "activities", "retro_entries",
-                                  "retro_votes", "notes", "changes"}
+    assert set(doc["tables"]) == {
+        "teams",
+        "stages",
+        "members",
+        "targets",
+        "accounts",
+        "deals",
+        "deal_collaborators",
+        "deal_events",
+        "tasks",
+        "sprints",
+        "sprint_items",
+        "activities",
+        "retro_entries",
+        "retro_votes",
+        "notes",
+        "changes",
+    }
     assert first.rows["deals"] == 150 and first.rows["members"] == 8
     value = doc["tables"]["deals"]["columns"].index("value")
     assert all(isinstance(r[value], str) and r[value].count(".") == 1 for r in doc["tables"]["deals"]["rows"])
@@ -90,7 +116,8 @@ def test_unicode_decimal_and_time_zones_round_trip(db_url: str, tmp_path: Path, 
         assert (tmp_path / "two.json").read_bytes() == (tmp_path / "one.json").read_bytes()
         with copy.session() as s:
             assert s.scalar(select(func.sum(Deal.value))) == sum(
-                Decimal(v) for v in ("0.01", "999999999.99", "12500.50", "7", "1234.5", "0"))
+                Decimal(v) for v in ("0.01", "999999999.99", "12500.50", "7", "1234.5", "0")
+            )
         copy.dispose()
     source.dispose()
 
@@ -129,8 +156,9 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(text_strategy, min_size=1, max_size=4))
-def test_any_unicode_round_trips(tmp_path_factory: pytest.TempPathFactory, templates: tuple[Path, Path],
-                                 texts: list[str]) -> None:
+def test_any_unicode_round_trips(
+    tmp_path_factory: pytest.TempPathFactory, templates: tuple[Path, Path], texts: list[str]
+) -> None:
     import shutil
 
     folder = tmp_path_factory.mktemp("uni")
@@ -177,8 +205,11 @@ def test_csv_export_neutralises_formulas(tmp_path: Path, frozen) -> None:
 
 
 def test_dumps_is_valid_json_for_empty_tables() -> None:
-    doc = {"format": "salessprint-backup", "version": 1, "tables": {"a": {"columns": ["id"], "rows": []},
-                                                                     "b": {"columns": ["x"], "rows": [[1], [2]]}}}
+    doc = {
+        "format": "salessprint-backup",
+        "version": 1,
+        "tables": {"a": {"columns": ["id"], "rows": []}, "b": {"columns": ["x"], "rows": [[1], [2]]}},
+    }
     assert json.loads(dumps(doc)) == doc
     assert dumps(doc).endswith(b"}\n")
     assert datetime(2026, 1, 1, tzinfo=UTC).isoformat() == "2026-01-01T00:00:00+00:00"

@@ -69,8 +69,7 @@ def run_together(go: Path, commands: list[list[str]], timeout: float = 120) -> l
     """Start every command, release them at once, collect (exit code, JSON lines)."""
     env = {**os.environ, "SALESSPRINT_NOW": FROZEN_NOW.isoformat()}
     procs = [
-        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-        for cmd in commands
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for cmd in commands
     ]
     time.sleep(0.3)
     go.touch()
@@ -93,10 +92,13 @@ def test_simultaneous_activity_logs_all_count(team_url: str, tmp_path: Path) -> 
     # 5 x 40 on PostgreSQL (the team store); 5 x 10 on SQLite keeps the suite quick.
     n = 40 if team_url.startswith("postgresql") else 10
     started = time.perf_counter()
-    results = run_together(go, [
-        cli_worker(go, n, "--db", team_url, "--as", login, "log", "call", "--outcome", f"{login} w{w} #{{i}}")
-        for w, login in enumerate(logins)
-    ])
+    results = run_together(
+        go,
+        [
+            cli_worker(go, n, "--db", team_url, "--as", login, "log", "call", "--outcome", f"{login} w{w} #{{i}}")
+            for w, login in enumerate(logins)
+        ],
+    )
     elapsed = time.perf_counter() - started
     assert all(line["ok"] for _, lines in results for line in lines), results
     assert sum(len(lines) for _, lines in results) == 5 * n
@@ -116,9 +118,7 @@ def test_simultaneous_activity_logs_all_count(team_url: str, tmp_path: Path) -> 
     print(f"{5 * n} activity logs from 5 processes in {elapsed:.1f}s")
 
 
-def test_two_clients_editing_one_deal_one_wins_the_other_sees_the_fresh_row(
-    team_url: str, tmp_path: Path
-) -> None:
+def test_two_clients_editing_one_deal_one_wins_the_other_sees_the_fresh_row(team_url: str, tmp_path: Path) -> None:
     from salessprint.services import open_store
 
     store = open_store(team_url)
@@ -128,10 +128,13 @@ def test_two_clients_editing_one_deal_one_wins_the_other_sees_the_fresh_row(
     add_collaborator(store, "rita", deal.id, "rob")
     deal = get_deal(store, "rita", deal.id)
     go = tmp_path / "go"
-    results = run_together(go, [
-        [sys.executable, "-c", EDIT_WORKER, str(go), team_url, login, str(deal.id), str(deal.version), step]
-        for login, step in (("rita", "Call the CFO"), ("rob", "Send the contract"))
-    ])
+    results = run_together(
+        go,
+        [
+            [sys.executable, "-c", EDIT_WORKER, str(go), team_url, login, str(deal.id), str(deal.version), step]
+            for login, step in (("rita", "Call the CFO"), ("rob", "Send the contract"))
+        ],
+    )
     outcomes = [lines[0] for _, lines in results]
     winners = [o for o in outcomes if o["ok"]]
     losers = [o for o in outcomes if not o["ok"]]
@@ -156,10 +159,13 @@ def test_two_simultaneous_sprint_closes_close_exactly_once(team_url: str, tmp_pa
     start_sprint(store, "max")
     move_task(store, "rita", tasks[0].id, "done")
     go = tmp_path / "go"
-    results = run_together(go, [
-        cli_worker(go, 1, "--db", team_url, "--as", login, "sprint", "close", "--carry-over")
-        for login in ("max", "ada")
-    ])
+    results = run_together(
+        go,
+        [
+            cli_worker(go, 1, "--db", team_url, "--as", login, "sprint", "close", "--carry-over")
+            for login in ("max", "ada")
+        ],
+    )
     outcomes = [lines[0] for _, lines in results]
     assert sorted(o["ok"] for o in outcomes) == [False, True], outcomes
     refused = next(o for o in outcomes if not o["ok"])

@@ -27,12 +27,25 @@ def test_connection_lost_before_commit_writes_nothing(pg_url: str, frozen) -> No
                 uow.session.add(account)
                 uow.session.flush()
                 stage_id = uow.team().stages[0].id
-                uow.add("deal", Deal(
-                    team_id=uow.actor.team_id, account_id=account.id, title="Half", value=1, stage_id=stage_id,
-                    owner_id=uow.actor.member_id, started_on=clock.today(), stage_entered_at=clock.now(),
-                ))
-                uow.add("activity", Activity(team_id=uow.actor.team_id, member_id=uow.actor.member_id,
-                                             kind="call", occurred_at=clock.now()))
+                uow.add(
+                    "deal",
+                    Deal(
+                        team_id=uow.actor.team_id,
+                        account_id=account.id,
+                        title="Half",
+                        value=1,
+                        stage_id=stage_id,
+                        owner_id=uow.actor.member_id,
+                        started_on=clock.today(),
+                        stage_entered_at=clock.now(),
+                    ),
+                )
+                uow.add(
+                    "activity",
+                    Activity(
+                        team_id=uow.actor.team_id, member_id=uow.actor.member_id, kind="call", occurred_at=clock.now()
+                    ),
+                )
                 proxy.cut()  # the server vanishes before COMMIT
         assert "127.0.0.1" in str(lost.value)
         assert list_deals(direct, "max") == []

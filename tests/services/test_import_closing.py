@@ -13,7 +13,9 @@ from salessprint.services.importing.common import ImportFailed
 from salessprint.store.models import Deal, Stage
 from tests.hostile.support import make_team
 
-MAVEN = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "crm-sales-opportunities" / "sales_pipeline.csv"
+MAVEN = (
+    Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "crm-sales-opportunities" / "sales_pipeline.csv"
+)
 MAPPING = """
 [columns]
 external_id = "Deal ID"
@@ -36,8 +38,7 @@ def broken_rows(store) -> list[tuple[str, str, object]]:  # type: ignore[no-unty
     """Deals whose close date disagrees with their stage's kind."""
     with store.session() as s:
         rows = s.execute(select(Deal.external_id, Stage.kind, Deal.closed_on).join(Stage, Stage.id == Deal.stage_id))
-        return [(ext, kind, closed) for ext, kind, closed in rows
-                if (kind == "open") != (closed is None)]
+        return [(ext, kind, closed) for ext, kind, closed in rows if (kind == "open") != (closed is None)]
 
 
 def write(tmp_path: Path, body: str) -> tuple[Path, Path]:
@@ -59,10 +60,14 @@ def test_an_open_deal_in_the_teams_won_stage_is_a_line_error(team_store, tmp_pat
 
 
 def test_reimports_move_the_close_date_with_the_stage(team_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    path, mapping = write(tmp_path, "D1,A,Qualified,10,open,\nD2,B,Won,10,won,2026-11-02\nD3,C,Lost,0,lost,2026-11-03\n")
+    path, mapping = write(
+        tmp_path, "D1,A,Qualified,10,open,\nD2,B,Won,10,won,2026-11-02\nD3,C,Lost,0,lost,2026-11-03\n"
+    )
     import_deals(team_store, "ada", path, "csv", mapping=mapping)
     assert broken_rows(team_store) == []
-    path, mapping = write(tmp_path, "D1,A,Won,10,won,2026-11-20\nD2,B,Qualified,10,open,\nD3,C,Lost,0,lost,2026-11-03\n")
+    path, mapping = write(
+        tmp_path, "D1,A,Won,10,won,2026-11-20\nD2,B,Qualified,10,open,\nD3,C,Lost,0,lost,2026-11-03\n"
+    )
     import_deals(team_store, "ada", path, "csv", mapping=mapping)
     assert broken_rows(team_store) == []
     with team_store.session() as s:
@@ -94,8 +99,11 @@ def test_postgres_bulk_rows_go_by_copy(pg_url: str, tmp_path: Path, frozen) -> N
             many.append(statement.split("(")[0].strip())
 
     event.listen(store.engine, "before_cursor_execute", seen)
-    body = "".join(f"D{i},Deal {i},{'Won' if i % 2 else 'Qualified'},{i},{'won' if i % 2 else 'open'},"
-                   f"{'2026-11-02' if i % 2 else ''}\n" for i in range(200))
+    body = "".join(
+        f"D{i},Deal {i},{'Won' if i % 2 else 'Qualified'},{i},{'won' if i % 2 else 'open'},"
+        f"{'2026-11-02' if i % 2 else ''}\n"
+        for i in range(200)
+    )
     path, mapping = write(tmp_path, body)
     result = import_deals(store, "ada", path, "csv", mapping=mapping)
     assert result.deals_created == 200

@@ -48,7 +48,8 @@ def test_salesforce_excel_export_with_history(team_store, tmp_path: Path) -> Non
         names = set(s.scalars(select(Account.name)))
     assert sum(kinds[d.stage_id] == "won" for d in deals.values()) == sum(r["IsWon"] == "TRUE" for r in rows)
     assert sum(kinds[d.stage_id] == "lost" for d in deals.values()) == sum(
-        r["IsClosed"] == "TRUE" and r["IsWon"] == "FALSE" for r in rows)
+        r["IsClosed"] == "TRUE" and r["IsWon"] == "FALSE" for r in rows
+    )
     express = deals["006bm00000LKJNPAA5"]
     assert express.title == "Express Logistics Standby Generator"
     assert express.value == Decimal("220000.00") and express.closed_on == date(2024, 2, 3)  # 02/03/24, US style
@@ -124,20 +125,33 @@ def test_hubspot_export(team_store, tmp_path: Path) -> None:  # type: ignore[no-
 
 def test_csv_with_mapping(team_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "sheet.csv"
-    path.write_text("Ref;Name;Firm;Amount;Phase;Rep\n".replace(";", ",")
-                    + "A-1,Big deal,Acme,1000,Signed,Rita Rep\nA-2,Small deal,Beta,10,Talking,Rob Rep\n", encoding="utf-8")
+    path.write_text(
+        "Ref;Name;Firm;Amount;Phase;Rep\n".replace(";", ",")
+        + "A-1,Big deal,Acme,1000,Signed,Rita Rep\nA-2,Small deal,Beta,10,Talking,Rob Rep\n",
+        encoding="utf-8",
+    )
     mapping = tmp_path / "map.toml"
-    mapping.write_text('[columns]\nexternal_id = "Ref"\ntitle = "Name"\naccount = "Firm"\nvalue = "Amount"\n'
-                       'stage = "Phase"\nowner = "Rep"\nclosed_on = "Closed"\n\n[stages]\nSigned = "won"\n', encoding="utf-8")
+    mapping.write_text(
+        '[columns]\nexternal_id = "Ref"\ntitle = "Name"\naccount = "Firm"\nvalue = "Amount"\n'
+        'stage = "Phase"\nowner = "Rep"\nclosed_on = "Closed"\n\n[stages]\nSigned = "won"\n',
+        encoding="utf-8",
+    )
     with pytest.raises(SalesSprintError, match="Closed"):  # a mapped column that is not in the file
         import_deals(team_store, "ada", path, "csv", mapping=mapping)
     mapping.write_text(mapping.read_text().replace('closed_on = "Closed"\n', ""), encoding="utf-8")
     with pytest.raises(SalesSprintError, match="close date"):  # won needs a date
         import_deals(team_store, "ada", path, "csv", mapping=mapping)
-    path.write_text(path.read_text().replace("Phase,Rep", "Phase,Rep,Closed").replace("Rita Rep", "Rita Rep,2026-11-20")
-                    .replace("Rob Rep", "Rob Rep,"), encoding="utf-8")
+    path.write_text(
+        path.read_text()
+        .replace("Phase,Rep", "Phase,Rep,Closed")
+        .replace("Rita Rep", "Rita Rep,2026-11-20")
+        .replace("Rob Rep", "Rob Rep,"),
+        encoding="utf-8",
+    )
     mapping.write_text(mapping.read_text() + "", encoding="utf-8")
-    mapping.write_text(mapping.read_text().replace('owner = "Rep"', 'owner = "Rep"\nclosed_on = "Closed"'), encoding="utf-8")
+    mapping.write_text(
+        mapping.read_text().replace('owner = "Rep"', 'owner = "Rep"\nclosed_on = "Closed"'), encoding="utf-8"
+    )
     result = import_deals(team_store, "ada", path, "csv", mapping=mapping)
     assert result.deals_created == 2 and result.stages_created == ["Talking"]
     deals = deals_by_id(team_store)

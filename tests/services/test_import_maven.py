@@ -67,7 +67,9 @@ def store_figures(store) -> dict[str, dict]:  # type: ignore[no-untyped-def]
         won = Stage.kind == "won"
         rows = s.execute(
             select(Member.name, Deal.closed_on, Deal.value, Deal.started_on)
-            .join(Member, Member.id == Deal.owner_id).join(Stage, Stage.id == Deal.stage_id).where(won)
+            .join(Member, Member.id == Deal.owner_id)
+            .join(Stage, Stage.id == Deal.stage_id)
+            .where(won)
         ).all()
         per_agent = s.execute(
             select(
@@ -76,7 +78,8 @@ def store_figures(store) -> dict[str, dict]:  # type: ignore[no-untyped-def]
                 func.sum(case((Stage.kind == "lost", 1), else_=0)),
                 func.sum(case((Stage.kind == "won", Deal.value), else_=0)),
             )
-            .join(Member, Member.id == Deal.owner_id).join(Stage, Stage.id == Deal.stage_id)
+            .join(Member, Member.id == Deal.owner_id)
+            .join(Stage, Stage.id == Deal.stage_id)
             .group_by(Member.name)
         ).all()
     won_value: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
@@ -131,8 +134,9 @@ def test_maven_import_creates_the_team_with_everyone(maven_store) -> None:  # ty
         assert acme is not None and acme.sector == "technolgy" and acme.territory == "United States"
         stages = list(s.scalars(select(Stage.name).order_by(Stage.position)))
         assert stages == ["Prospecting", "Engaging", "Won", "Lost"]
-        by_stage = dict(s.execute(select(Stage.name, func.count()).join(Deal, Deal.stage_id == Stage.id)
-                                  .group_by(Stage.name)).all())
+        by_stage = dict(
+            s.execute(select(Stage.name, func.count()).join(Deal, Deal.stage_id == Stage.id).group_by(Stage.name)).all()
+        )
         assert by_stage == {"Won": 4238, "Lost": 2473, "Engaging": 1589, "Prospecting": 500}
         products = set(s.scalars(select(Deal.product).distinct()))
         assert "GTXPro" not in products and "GTX Pro" in products
@@ -157,9 +161,15 @@ def test_maven_deal_dates_and_history(maven_store) -> None:  # type: ignore[no-u
         deal = s.scalar(select(Deal).where(Deal.external_id == "1C1I7A6R"))
         assert deal is not None
         assert deal.title == "GTX Plus Basic for Cancity"
-        assert (deal.started_on, deal.closed_on, deal.value) == (date(2016, 10, 20), date(2017, 3, 1), Decimal("1054.00"))
-        events = [(e.old, e.new, e.at.date()) for e in s.scalars(
-            select(DealEvent).where(DealEvent.deal_id == deal.id).order_by(DealEvent.at))]
+        assert (deal.started_on, deal.closed_on, deal.value) == (
+            date(2016, 10, 20),
+            date(2017, 3, 1),
+            Decimal("1054.00"),
+        )
+        events = [
+            (e.old, e.new, e.at.date())
+            for e in s.scalars(select(DealEvent).where(DealEvent.deal_id == deal.id).order_by(DealEvent.at))
+        ]
         assert events == [(None, "Engaging", date(2016, 10, 20)), ("Engaging", "Won", date(2017, 3, 1))]
         prospect = s.scalar(select(Deal).join(Stage).where(Stage.name == "Prospecting").limit(1))
         assert prospect is not None and prospect.closed_on is None
@@ -210,8 +220,10 @@ def test_reimport_updates_and_dry_run_reports(db_url: str, tmp_path: Path, froze
     assert first.deals_created == 120
     text = pipeline.read_text(encoding="utf-8")
     # the second deal (Z063OYW0) was won for 4514: say 4600 instead; a new deal is added
-    changed = text.replace("Z063OYW0,Darcel Schlecht,GTXPro,Isdom,Won,2016-10-25,2017-03-11,4514",
-                           "Z063OYW0,Darcel Schlecht,GTXPro,Isdom,Won,2016-10-25,2017-03-11,4600")
+    changed = text.replace(
+        "Z063OYW0,Darcel Schlecht,GTXPro,Isdom,Won,2016-10-25,2017-03-11,4514",
+        "Z063OYW0,Darcel Schlecht,GTXPro,Isdom,Won,2016-10-25,2017-03-11,4600",
+    )
     changed += "NEW00001,Zane Levy,MG Special,Hatfan,Engaging,2017-05-01,,\r\n"
     assert changed != text
     pipeline.write_text(changed, encoding="utf-8", newline="")

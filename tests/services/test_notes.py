@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from salessprint.domain.errors import InvalidInput, NotFound
+from salessprint.services.activities import log_activity
 from salessprint.services.deals import add_collaborator, add_deal, move_deal
 from salessprint.services.history import deal_timeline
-from salessprint.services.activities import log_activity
 from salessprint.services.notes import add_note, list_notes
 
 
@@ -16,7 +16,11 @@ def test_a_note_on_a_deal_is_seen_by_the_whole_team(team_store) -> None:
     note = add_note(team_store, "rob", "  Acme's CFO wants a 3-year term  ", deal_id=deal.id)
 
     assert (note.author, note.account, note.deal_title, note.text) == (
-        "rob", "Acme", "Acme renewal", "Acme's CFO wants a 3-year term")
+        "rob",
+        "Acme",
+        "Acme renewal",
+        "Acme's CFO wants a 3-year term",
+    )
     for reader in ("ada", "max", "rita", "rob"):
         assert [n.id for n in list_notes(team_store, reader, deal_id=deal.id)] == [note.id]
 

@@ -18,8 +18,19 @@ from click.testing import CliRunner
 
 from salessprint.domain import clock
 from salessprint.domain.errors import PermissionDenied
-from salessprint.services import activities, deals, history, members, notes, reports, retro, sprints, targets, tasks
-from salessprint.services import analytics
+from salessprint.services import (
+    activities,
+    analytics,
+    deals,
+    history,
+    members,
+    notes,
+    reports,
+    retro,
+    sprints,
+    targets,
+    tasks,
+)
 from salessprint.services.changes import latest_change_id
 from salessprint.services.importing import import_deals
 from salessprint.services.lookups import sprint_in_state
@@ -41,8 +52,7 @@ class Case:
 
 
 def _deal(store: Any, owner: str, collaborator: str | None = None) -> int:
-    view = deals.add_deal(store, "ada", title=f"Deal {uuid.uuid4().hex[:6]}", account="Acme",
-                          value="1000", owner=owner)
+    view = deals.add_deal(store, "ada", title=f"Deal {uuid.uuid4().hex[:6]}", account="Acme", value="1000", owner=owner)
     if collaborator:
         deals.add_collaborator(store, "ada", view.id, collaborator)
     return view.id
@@ -92,100 +102,205 @@ def _maven_file(store: Any) -> dict[str, Any]:
 CASES = [
     # Manager-only reading, and the admin's import.
     Case("read the coaching flags", "manager", lambda s, who, w: analytics.coaching(s, who), writes=False),
-    Case("read a rep's 1:1 agenda", "manager", lambda s, who, w: analytics.one_on_one(s, who, "rob"),
-         writes=False),
-    Case("import deals", "admin", lambda s, who, w: import_deals(s, who, w["path"], "maven"),
-         setup=_maven_file),
+    Case("read a rep's 1:1 agenda", "manager", lambda s, who, w: analytics.one_on_one(s, who, "rob"), writes=False),
+    Case("import deals", "admin", lambda s, who, w: import_deals(s, who, w["path"], "maven"), setup=_maven_file),
     # Members and team settings: admins.
-    Case("add a member", "admin",
-         lambda s, who, w: members.add_member(s, who, login=f"m{uuid.uuid4().hex[:8]}", name="New Rep", role="rep")),
+    Case(
+        "add a member",
+        "admin",
+        lambda s, who, w: members.add_member(s, who, login=f"m{uuid.uuid4().hex[:8]}", name="New Rep", role="rep"),
+    ),
     # Targets: managers for anyone, a rep for themself.
-    Case("set someone else's target", "manager",
-         lambda s, who, w: targets.set_target(s, who, login="rob", metric="calls", amount="50", period="week")),
-    Case("set my own target", "rep",
-         lambda s, who, w: targets.set_target(s, who, login=who, metric="calls", amount="40", period="week")),
+    Case(
+        "set someone else's target",
+        "manager",
+        lambda s, who, w: targets.set_target(s, who, login="rob", metric="calls", amount="50", period="week"),
+    ),
+    Case(
+        "set my own target",
+        "rep",
+        lambda s, who, w: targets.set_target(s, who, login=who, metric="calls", amount="40", period="week"),
+    ),
     # Sprints: managers plan, start and close.
-    Case("plan a sprint", "manager", lambda s, who, w: sprints.plan_sprint(s, who, goal="Close Q4"),
-         setup=lambda s: _sprint_state(s, "planned") or {}),
-    Case("start a sprint", "manager", lambda s, who, w: sprints.start_sprint(s, who),
-         setup=lambda s: _sprint_state(s, "planned") or {}),
-    Case("close a sprint", "manager", lambda s, who, w: sprints.close_sprint(s, who),
-         setup=lambda s: _sprint_state(s, "active") or {}),
-    Case("pull my task into the sprint", "rep",
-         lambda s, who, w: sprints.add_item(s, who, "task", w["task"]),
-         setup=lambda s: (_sprint_state(s, "planned"), {"task": _task(s, "rita")})[1]),
-    Case("pull someone else's task into the sprint", "manager",
-         lambda s, who, w: sprints.add_item(s, who, "task", w["task"]),
-         setup=lambda s: (_sprint_state(s, "planned"), {"task": _task(s, "rob")})[1]),
+    Case(
+        "plan a sprint",
+        "manager",
+        lambda s, who, w: sprints.plan_sprint(s, who, goal="Close Q4"),
+        setup=lambda s: _sprint_state(s, "planned") or {},
+    ),
+    Case(
+        "start a sprint",
+        "manager",
+        lambda s, who, w: sprints.start_sprint(s, who),
+        setup=lambda s: _sprint_state(s, "planned") or {},
+    ),
+    Case(
+        "close a sprint",
+        "manager",
+        lambda s, who, w: sprints.close_sprint(s, who),
+        setup=lambda s: _sprint_state(s, "active") or {},
+    ),
+    Case(
+        "pull my task into the sprint",
+        "rep",
+        lambda s, who, w: sprints.add_item(s, who, "task", w["task"]),
+        setup=lambda s: (_sprint_state(s, "planned"), {"task": _task(s, "rita")})[1],
+    ),
+    Case(
+        "pull someone else's task into the sprint",
+        "manager",
+        lambda s, who, w: sprints.add_item(s, who, "task", w["task"]),
+        setup=lambda s: (_sprint_state(s, "planned"), {"task": _task(s, "rob")})[1],
+    ),
     # Deals: mine and those I collaborate on; others' only for managers.
-    Case("add a deal for myself", "rep",
-         lambda s, who, w: deals.add_deal(s, who, title="Mine", account="Acme", value="5")),
-    Case("add a deal for someone else", "manager",
-         lambda s, who, w: deals.add_deal(s, who, title="For rob", account="Acme", value="5", owner="rob")),
-    Case("edit my deal", "rep", lambda s, who, w: deals.update_deal(s, who, w["deal"], next_step="Call"),
-         setup=lambda s: {"deal": _deal(s, "rita")}),
-    Case("edit a deal I collaborate on", "rep",
-         lambda s, who, w: deals.update_deal(s, who, w["deal"], next_step="Call"),
-         setup=lambda s: {"deal": _deal(s, "rob", collaborator="rita")}),
-    Case("edit someone else's deal", "manager",
-         lambda s, who, w: deals.update_deal(s, who, w["deal"], next_step="Call"),
-         setup=lambda s: {"deal": _deal(s, "rob")}),
-    Case("move someone else's deal", "manager",
-         lambda s, who, w: deals.move_deal(s, who, w["deal"], "Qualified"),
-         setup=lambda s: {"deal": _deal(s, "rob")}),
-    Case("move a deal I collaborate on", "rep",
-         lambda s, who, w: deals.move_deal(s, who, w["deal"], "Qualified"),
-         setup=lambda s: {"deal": _deal(s, "rob", collaborator="rita")}),
-    Case("delete someone else's deal", "manager", lambda s, who, w: deals.delete_deal(s, who, w["deal"]),
-         setup=lambda s: {"deal": _deal(s, "rob")}),
-    Case("add a collaborator to my deal", "rep",
-         lambda s, who, w: deals.add_collaborator(s, who, w["deal"], "rob"),
-         setup=lambda s: {"deal": _deal(s, "rita")}),
-    Case("add a collaborator to someone else's deal", "manager",
-         lambda s, who, w: deals.add_collaborator(s, who, w["deal"], "rita"),
-         setup=lambda s: {"deal": _deal(s, "rob")}),
-    Case("reassign my deal to someone else", "manager",
-         lambda s, who, w: deals.update_deal(s, who, w["deal"], owner="rob"),
-         setup=lambda s: {"deal": _deal(s, "rita")}),
+    Case(
+        "add a deal for myself",
+        "rep",
+        lambda s, who, w: deals.add_deal(s, who, title="Mine", account="Acme", value="5"),
+    ),
+    Case(
+        "add a deal for someone else",
+        "manager",
+        lambda s, who, w: deals.add_deal(s, who, title="For rob", account="Acme", value="5", owner="rob"),
+    ),
+    Case(
+        "edit my deal",
+        "rep",
+        lambda s, who, w: deals.update_deal(s, who, w["deal"], next_step="Call"),
+        setup=lambda s: {"deal": _deal(s, "rita")},
+    ),
+    Case(
+        "edit a deal I collaborate on",
+        "rep",
+        lambda s, who, w: deals.update_deal(s, who, w["deal"], next_step="Call"),
+        setup=lambda s: {"deal": _deal(s, "rob", collaborator="rita")},
+    ),
+    Case(
+        "edit someone else's deal",
+        "manager",
+        lambda s, who, w: deals.update_deal(s, who, w["deal"], next_step="Call"),
+        setup=lambda s: {"deal": _deal(s, "rob")},
+    ),
+    Case(
+        "move someone else's deal",
+        "manager",
+        lambda s, who, w: deals.move_deal(s, who, w["deal"], "Qualified"),
+        setup=lambda s: {"deal": _deal(s, "rob")},
+    ),
+    Case(
+        "move a deal I collaborate on",
+        "rep",
+        lambda s, who, w: deals.move_deal(s, who, w["deal"], "Qualified"),
+        setup=lambda s: {"deal": _deal(s, "rob", collaborator="rita")},
+    ),
+    Case(
+        "delete someone else's deal",
+        "manager",
+        lambda s, who, w: deals.delete_deal(s, who, w["deal"]),
+        setup=lambda s: {"deal": _deal(s, "rob")},
+    ),
+    Case(
+        "add a collaborator to my deal",
+        "rep",
+        lambda s, who, w: deals.add_collaborator(s, who, w["deal"], "rob"),
+        setup=lambda s: {"deal": _deal(s, "rita")},
+    ),
+    Case(
+        "add a collaborator to someone else's deal",
+        "manager",
+        lambda s, who, w: deals.add_collaborator(s, who, w["deal"], "rita"),
+        setup=lambda s: {"deal": _deal(s, "rob")},
+    ),
+    Case(
+        "reassign my deal to someone else",
+        "manager",
+        lambda s, who, w: deals.update_deal(s, who, w["deal"], owner="rob"),
+        setup=lambda s: {"deal": _deal(s, "rita")},
+    ),
     # Tasks.
     Case("add a task for myself", "rep", lambda s, who, w: tasks.add_task(s, who, title="Mine")),
-    Case("add a task for someone else", "manager",
-         lambda s, who, w: tasks.add_task(s, who, title="For rob", assignee="rob")),
-    Case("finish my task", "rep", lambda s, who, w: tasks.move_task(s, who, w["task"], "done"),
-         setup=lambda s: {"task": _task(s, "rita")}),
-    Case("finish someone else's task", "manager", lambda s, who, w: tasks.move_task(s, who, w["task"], "done"),
-         setup=lambda s: {"task": _task(s, "rob")}),
-    Case("edit someone else's task", "manager",
-         lambda s, who, w: tasks.update_task(s, who, w["task"], title="Renamed"),
-         setup=lambda s: {"task": _task(s, "rob")}),
-    Case("delete someone else's task", "manager", lambda s, who, w: tasks.delete_task(s, who, w["task"]),
-         setup=lambda s: {"task": _task(s, "rob")}),
-    Case("reassign my task", "manager", lambda s, who, w: tasks.update_task(s, who, w["task"], assignee="rob"),
-         setup=lambda s: {"task": _task(s, "rita")}),
+    Case(
+        "add a task for someone else",
+        "manager",
+        lambda s, who, w: tasks.add_task(s, who, title="For rob", assignee="rob"),
+    ),
+    Case(
+        "finish my task",
+        "rep",
+        lambda s, who, w: tasks.move_task(s, who, w["task"], "done"),
+        setup=lambda s: {"task": _task(s, "rita")},
+    ),
+    Case(
+        "finish someone else's task",
+        "manager",
+        lambda s, who, w: tasks.move_task(s, who, w["task"], "done"),
+        setup=lambda s: {"task": _task(s, "rob")},
+    ),
+    Case(
+        "edit someone else's task",
+        "manager",
+        lambda s, who, w: tasks.update_task(s, who, w["task"], title="Renamed"),
+        setup=lambda s: {"task": _task(s, "rob")},
+    ),
+    Case(
+        "delete someone else's task",
+        "manager",
+        lambda s, who, w: tasks.delete_task(s, who, w["task"]),
+        setup=lambda s: {"task": _task(s, "rob")},
+    ),
+    Case(
+        "reassign my task",
+        "manager",
+        lambda s, who, w: tasks.update_task(s, who, w["task"], assignee="rob"),
+        setup=lambda s: {"task": _task(s, "rita")},
+    ),
     # Activities.
     Case("log my activity", "rep", lambda s, who, w: activities.log_activity(s, who, kind="call")),
-    Case("log an activity for someone else", "manager",
-         lambda s, who, w: activities.log_activity(s, who, member="rob", kind="call")),
+    Case(
+        "log an activity for someone else",
+        "manager",
+        lambda s, who, w: activities.log_activity(s, who, member="rob", kind="call"),
+    ),
     # Retro: everyone writes; an entry is edited by its author or a manager.
-    Case("write a retro entry", "rep", lambda s, who, w: retro.add_entry(s, who, "to_improve", "More demos"),
-         setup=lambda s: _sprint_state(s, "active") or {}),
-    Case("delete my retro entry", "rep", lambda s, who, w: retro.delete_entry(s, who, w["entry"]),
-         setup=lambda s: {"entry": _retro_entry(s, "rita")}),
-    Case("delete someone else's retro entry", "manager", lambda s, who, w: retro.delete_entry(s, who, w["entry"]),
-         setup=lambda s: {"entry": _retro_entry(s, "rob")}),
+    Case(
+        "write a retro entry",
+        "rep",
+        lambda s, who, w: retro.add_entry(s, who, "to_improve", "More demos"),
+        setup=lambda s: _sprint_state(s, "active") or {},
+    ),
+    Case(
+        "delete my retro entry",
+        "rep",
+        lambda s, who, w: retro.delete_entry(s, who, w["entry"]),
+        setup=lambda s: {"entry": _retro_entry(s, "rita")},
+    ),
+    Case(
+        "delete someone else's retro entry",
+        "manager",
+        lambda s, who, w: retro.delete_entry(s, who, w["entry"]),
+        setup=lambda s: {"entry": _retro_entry(s, "rob")},
+    ),
     # Notes, history and undo: everyone.
-    Case("add a note on any deal", "rep", lambda s, who, w: notes.add_note(s, who, "Intel", deal_id=w["deal"]),
-         setup=lambda s: {"deal": _deal(s, "rob")}),
-    Case("undo my own last change", "rep", lambda s, who, w: history.undo(s, who),
-         setup=lambda s: {}),
+    Case(
+        "add a note on any deal",
+        "rep",
+        lambda s, who, w: notes.add_note(s, who, "Intel", deal_id=w["deal"]),
+        setup=lambda s: {"deal": _deal(s, "rob")},
+    ),
+    Case("undo my own last change", "rep", lambda s, who, w: history.undo(s, who), setup=lambda s: {}),
     # Reading what the team does: everyone.
     Case("see every deal", "rep", lambda s, who, w: deals.list_deals(s, who), writes=False),
     Case("see every note", "rep", lambda s, who, w: notes.list_notes(s, who), writes=False),
     Case("see the history", "rep", lambda s, who, w: history.history(s, who), writes=False),
     Case("see every activity", "rep", lambda s, who, w: activities.list_activities(s, who), writes=False),
     Case("see the team's velocity", "rep", lambda s, who, w: reports.velocity(s, who), writes=False),
-    Case("see a deal's timeline", "rep", lambda s, who, w: history.deal_timeline(s, who, w["deal"]),
-         setup=lambda s: {"deal": _deal(s, "rob")}, writes=False),
+    Case(
+        "see a deal's timeline",
+        "rep",
+        lambda s, who, w: history.deal_timeline(s, who, w["deal"]),
+        setup=lambda s: {"deal": _deal(s, "rob")},
+        writes=False,
+    ),
 ]
 
 
@@ -240,7 +355,5 @@ def test_a_refused_command_exits_1_and_names_the_role(tmp_path, frozen) -> None:
     make_team(url).dispose()
     result = CliRunner().invoke(cli, ["--db", url, "--as", "rita", "sprint", "plan"])
     assert result.exit_code == 1
-    assert result.output.strip() == (
-        "Error: Only a manager or above may plan sprints; you are a rep."
-    )
+    assert result.output.strip() == ("Error: Only a manager or above may plan sprints; you are a rep.")
     assert "Traceback" not in result.output

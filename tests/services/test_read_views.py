@@ -33,9 +33,27 @@ from salessprint.services.tasks import list_tasks
 from salessprint.services.team import get_team
 
 READS: list[Callable[..., Any]] = [
-    whoami, load_context, list_members, get_team, list_sprints, open_sprints, current_sprint, sprint_items,
-    sprint_points_by_member, my_goals, history, last_undoable, list_notes, list_entries, retro_board,
-    list_tasks, list_activities, list_targets, latest_change_id, backlog_page, pipeline,
+    whoami,
+    load_context,
+    list_members,
+    get_team,
+    list_sprints,
+    open_sprints,
+    current_sprint,
+    sprint_items,
+    sprint_points_by_member,
+    my_goals,
+    history,
+    last_undoable,
+    list_notes,
+    list_entries,
+    retro_board,
+    list_tasks,
+    list_activities,
+    list_targets,
+    latest_change_id,
+    backlog_page,
+    pipeline,
 ]
 
 

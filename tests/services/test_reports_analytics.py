@@ -48,8 +48,11 @@ def _small_team(url: str) -> Any:
     store = open_store(url, check_schema=False)
     team_id = init_team(store, "Test Team", "ada", "Ada Admin").id
     with store.sessions() as session:
-        for login, name, role, sales_role in (("max", "Max Manager", "manager", None),
-                                              ("rita", "Rita Rep", "rep", "AE"), ("rob", "Rob Rep", "rep", "SDR")):
+        for login, name, role, sales_role in (
+            ("max", "Max Manager", "manager", None),
+            ("rita", "Rita Rep", "rep", "AE"),
+            ("rob", "Rob Rep", "rep", "SDR"),
+        ):
             session.add(Member(team_id=team_id, login=login, name=name, role=role, sales_role=sales_role, version=1))
         session.commit()
     return store
@@ -82,6 +85,7 @@ def story_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
         def dropper() -> None:
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
     with clock.freeze(datetime(2026, 11, 26, 10, 30, tzinfo=UTC)):
         store = _small_team(url)
         _build_story(store)
@@ -105,8 +109,11 @@ def _targets(store: Any, login: str, rows: list[tuple[str, str, Decimal]]) -> No
     with store.sessions() as session:
         member_id = session.scalar(select(Member.id).where(Member.login == login))
         for metric, period, amount in rows:
-            session.add(Target(member_id=member_id, metric=metric, period=period, amount=amount,
-                               effective_from=date(2026, 1, 1)))
+            session.add(
+                Target(
+                    member_id=member_id, metric=metric, period=period, amount=amount, effective_from=date(2026, 1, 1)
+                )
+            )
         session.commit()
 
 
@@ -114,8 +121,16 @@ def _build_story(s: Any) -> None:
     with clock.freeze(at(2)):
         _targets(s, "rita", [("revenue", "month", Decimal(10000)), ("calls", "week", Decimal(10))])
         d1 = add_deal(s, "max", title="Alpha", account="A", value="4000", owner="rita", stage="Qualified").id
-        d2 = add_deal(s, "max", title="Beta", account="B", value="2500.50", owner="rita", stage="Proposal",
-                      expected_close="2026-11-30").id
+        d2 = add_deal(
+            s,
+            "max",
+            title="Beta",
+            account="B",
+            value="2500.50",
+            owner="rita",
+            stage="Proposal",
+            expected_close="2026-11-30",
+        ).id
         add_deal(s, "max", title="Gamma", account="C", value="1000", owner="rob", stage="Lead")
         d4 = add_deal(s, "max", title="Delta", account="D", value="3000", owner="rita", stage="Negotiation").id
         d5 = add_deal(s, "max", title="Epsilon", account="E", value="500", owner="rita", stage="Proposal").id
@@ -196,8 +211,15 @@ def test_attainment_this_month_and_inclusive_ranges(story: Any) -> None:
     a = analytics.attainment(story, "rita")
     assert (a["from"], a["to"]) == (date(2026, 11, 1), date(2026, 11, 30))
     rita, rob = a["members"]
-    assert rita == {**rita, "login": "rita", "name": "Rita Rep", "won_value": Decimal("3000.00"), "won_deals": 1,
-                    "quota": Decimal("10000.00"), "attainment": Decimal("30.0")}
+    assert rita == {
+        **rita,
+        "login": "rita",
+        "name": "Rita Rep",
+        "won_value": Decimal("3000.00"),
+        "won_deals": 1,
+        "quota": Decimal("10000.00"),
+        "attainment": Decimal("30.0"),
+    }
     assert rita["months"][0]["period"] == "2026-11" and rita["quarters"][0]["period"] == "2026-Q4"
     # A rep with no target: no quota, no attainment.
     assert (rob["won_value"], rob["quota"], rob["attainment"]) == (Decimal("0.00"), None, None)
@@ -217,8 +239,15 @@ def test_attainment_by_quarter_uses_the_monthly_quota_pro_rata(story: Any) -> No
     m = a["members"][0]
     assert [p["period"] for p in m["months"]] == ["2026-10", "2026-11", "2026-12"]
     assert [p["won_value"] for p in m["months"]] == [Decimal("0.00"), Decimal("3000.00"), Decimal("0.00")]
-    assert m["quarters"] == [{**m["quarters"][0], "period": "2026-Q4", "quota": Decimal("30000.00"),
-                              "won_value": Decimal("3000.00"), "attainment": Decimal("10.0")}]
+    assert m["quarters"] == [
+        {
+            **m["quarters"][0],
+            "period": "2026-Q4",
+            "quota": Decimal("30000.00"),
+            "won_value": Decimal("3000.00"),
+            "attainment": Decimal("10.0"),
+        }
+    ]
 
 
 def test_attainment_rejects_half_a_range(story: Any) -> None:
@@ -232,11 +261,11 @@ def test_pipeline(story: Any) -> None:
     p = analytics.pipeline(story, "rita", start=date(2026, 11, 1), end=date(2026, 11, 30))
     assert (p["won_deals"], p["lost_deals"], p["win_rate"]) == (1, 1, Decimal("50.0"))
     assert p["average_won_value"] == Decimal("3000.00")
-    assert p["average_cycle_days"] == Decimal("17.0")          # 2 -> 19 November
+    assert p["average_cycle_days"] == Decimal("17.0")  # 2 -> 19 November
     assert (p["open_deals"], p["open_value"]) == (3, Decimal("7500.50"))
-    assert p["weighted_value"] == Decimal("4000.30")           # 60 % of 6,500.50 + 10 % of 1,000
+    assert p["weighted_value"] == Decimal("4000.30")  # 60 % of 6,500.50 + 10 % of 1,000
     assert p["qualified_open_deals"] == 2
-    assert p["pipeline_velocity"] == Decimal("176.47")         # 2 x 50 % x 3,000 / 17
+    assert p["pipeline_velocity"] == Decimal("176.47")  # 2 x 50 % x 3,000 / 17
     # Beta and Gamma have sat in their stage since 2 November (over 21 days).
     assert p["rotting"]["count"] == 2 and p["rotting"]["value"] == Decimal("3500.50")
     assert [d["title"] for d in p["rotting"]["deals"]] == ["Beta", "Gamma"]
@@ -262,8 +291,12 @@ def test_forecast_is_seeded_and_hand_checkable(story: Any) -> None:
     assert f == analytics.forecast(story, "rita", seed=3, trials=500)
     rita = next(m for m in f["members"] if m["login"] == "rita")
     # 3,000 won + 0.6 of one sprint's 3,000 cannot reach 10,000 this month.
-    assert rita["month"] == {"period": "2026-11", "won_value": Decimal("3000.00"), "quota": Decimal("10000.00"),
-                             "chance": Decimal("0.0")}
+    assert rita["month"] == {
+        "period": "2026-11",
+        "won_value": Decimal("3000.00"),
+        "quota": Decimal("10000.00"),
+        "chance": Decimal("0.0"),
+    }
     assert rita["quarter"]["quota"] == Decimal("30000.00")
     rob = next(m for m in f["members"] if m["login"] == "rob")
     assert rob["month"]["chance"] is None
@@ -410,11 +443,17 @@ def test_rep_detail_reads_activities_and_rotting_deals_once(story: Any) -> None:
 def test_open_deals_are_found_by_their_missing_close_date(story: Any) -> None:
     from salessprint.services.deals import list_deals
 
-    for call in (lambda: analytics.pipeline(story, "max"), lambda: analytics.coaching(story, "max"),
-                 lambda: list_deals(story, "max", open_only=True, limit=10)):
+    for call in (
+        lambda: analytics.pipeline(story, "max"),
+        lambda: analytics.coaching(story, "max"),
+        lambda: list_deals(story, "max", open_only=True, limit=10),
+    ):
         # every read of deals by stage kind, but for won deals closed in a range
-        open_reads = [s for s in _statements(story, call) if "stages.kind = " in s and "FROM deals" in s
-                      and "closed_on >=" not in s]
+        open_reads = [
+            s
+            for s in _statements(story, call)
+            if "stages.kind = " in s and "FROM deals" in s and "closed_on >=" not in s
+        ]
         assert open_reads and all("deals.closed_on IS NULL" in s for s in open_reads), open_reads
 
 
@@ -490,8 +529,19 @@ def test_dashboard_and_review_read_the_reps_and_sprints_once(story: Any) -> None
     for call in (lambda: analytics.dashboard(story, "max"), lambda: analytics.review(story, "max")):
         sql = _statements(story, call)
         assert len([s for s in sql if "members.role = " in s]) == 1
-        assert len([s for s in sql if s.startswith("SELECT sprints.id, sprints.team_id") and "sprints.state = " in s
-                    and "LIMIT" in s and "ORDER BY sprints.number DESC" in s]) <= 1
+        assert (
+            len(
+                [
+                    s
+                    for s in sql
+                    if s.startswith("SELECT sprints.id, sprints.team_id")
+                    and "sprints.state = " in s
+                    and "LIMIT" in s
+                    and "ORDER BY sprints.number DESC" in s
+                ]
+            )
+            <= 1
+        )
 
 
 def test_report_statements_are_built_once(story: Any) -> None:
@@ -499,9 +549,15 @@ def test_report_statements_are_built_once(story: Any) -> None:
     parameters, and reused (building them cost more than running them)."""
     from salessprint.services import reports
 
-    builders = [reports._targets_statement, analytics._won_by_member_statement, analytics._points_history_statement,
-                analytics._rotting_counts_statement, analytics._rotting_statement, analytics._won_per_month_statement,
-                analytics._sprint_figures_statement]
+    builders = [
+        reports._targets_statement,
+        analytics._won_by_member_statement,
+        analytics._points_history_statement,
+        analytics._rotting_counts_statement,
+        analytics._rotting_statement,
+        analytics._won_per_month_statement,
+        analytics._sprint_figures_statement,
+    ]
     for b in builders:
         b.cache_clear()
     for _ in range(3):
@@ -517,8 +573,12 @@ def test_member_forecasts_are_the_mean_of_the_last_three_closed_sprints(story: A
     from salessprint.services.reports import member_forecasts
 
     # one closed sprint: rita completed 3 points, rob 1 (T4); ada and max none
-    assert member_forecasts(story, "max") == {"ada": Decimal("0.0"), "max": Decimal("0.0"),
-                                              "rita": Decimal("3.0"), "rob": Decimal("1.0")}
+    assert member_forecasts(story, "max") == {
+        "ada": Decimal("0.0"),
+        "max": Decimal("0.0"),
+        "rita": Decimal("3.0"),
+        "rob": Decimal("1.0"),
+    }
 
 
 def test_daily_plans_on_sqlite_do_not_walk_the_team(story: Any) -> None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from salessprint.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StaleWrite
-from salessprint.services import activities, deals, reports, sprints, tasks, targets
+from salessprint.services import activities, deals, reports, sprints, targets, tasks
 from salessprint.services.members import add_member, list_members
 
 
@@ -98,11 +98,21 @@ def test_sprint_lifecycle_with_carry_over_and_velocity(team_store) -> None:  # t
     carried = sprints.sprint_items(team_store, "max", 2)
     assert [(c.item_type, c.item_id, c.status) for c in carried] == [("task", b.id, "todo")]
     v = reports.velocity(team_store, "max")["sprints"]
-    assert v == [{
-        "number": 1, "starts_on": date(2026, 11, 23), "ends_on": date(2026, 11, 29), "goal": "First",
-        "committed_points": 8, "completed_points": 5, "added_points": 2, "removed_points": 0,
-        "carried_points": 5, "velocity": 5, "by_member": {"rita": 3, "rob": 2},
-    }]
+    assert v == [
+        {
+            "number": 1,
+            "starts_on": date(2026, 11, 23),
+            "ends_on": date(2026, 11, 29),
+            "goal": "First",
+            "committed_points": 8,
+            "completed_points": 5,
+            "added_points": 2,
+            "removed_points": 0,
+            "carried_points": 5,
+            "velocity": 5,
+            "by_member": {"rita": 3, "rob": 2},
+        }
+    ]
     with pytest.raises(NotFound, match="no active sprint"):
         sprints.close_sprint(team_store, "max")
 
@@ -130,10 +140,12 @@ def test_removed_items_count_as_removed(team_store) -> None:  # type: ignore[no-
 
 
 def test_activity_report_counts_against_scaled_targets(team_store) -> None:  # type: ignore[no-untyped-def]
-    targets.set_target(team_store, "max", login="rita", metric="calls", amount="25", period="day",
-                       effective_from="2026-01-01")
-    targets.set_target(team_store, "max", login="rita", metric="meetings", amount="5", period="week",
-                       effective_from="2026-01-01")
+    targets.set_target(
+        team_store, "max", login="rita", metric="calls", amount="25", period="day", effective_from="2026-01-01"
+    )
+    targets.set_target(
+        team_store, "max", login="rita", metric="meetings", amount="5", period="week", effective_from="2026-01-01"
+    )
     for _ in range(3):
         activities.log_activity(team_store, "rita", kind="call")
     activities.log_activity(team_store, "rita", kind="meeting", when="2026-11-24T10:00:00+00:00")

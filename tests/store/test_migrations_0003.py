@@ -19,27 +19,48 @@ def test_upgrade_makes_close_dates_agree_with_stages(db_url: str) -> None:
         team = Team(name="T", currency="EUR")
         s.add(team)
         s.flush()
-        stages = {kind: Stage(team_id=team.id, name=kind.title(), position=i, probability=10, kind=kind)
-                  for i, kind in enumerate(("open", "won", "lost"))}
+        stages = {
+            kind: Stage(team_id=team.id, name=kind.title(), position=i, probability=10, kind=kind)
+            for i, kind in enumerate(("open", "won", "lost"))
+        }
         member = Member(team_id=team.id, login="a", name="A", role="admin")
         s.add_all([*stages.values(), member])
         s.flush()
         account = Account(team_id=team.id, name="Acme")
         s.add(account)
         s.flush()
-        cases = [("open, dated", "open", date(2026, 3, 1)), ("open", "open", None),
-                 ("won, undated", "won", None), ("lost, undated", "lost", None),
-                 ("won", "won", date(2026, 2, 2))]
+        cases = [
+            ("open, dated", "open", date(2026, 3, 1)),
+            ("open", "open", None),
+            ("won, undated", "won", None),
+            ("lost, undated", "lost", None),
+            ("won", "won", date(2026, 2, 2)),
+        ]
         for title, kind, closed in cases:
-            s.add(Deal(team_id=team.id, account_id=account.id, title=title, value=Decimal(1),
-                       stage_id=stages[kind].id, owner_id=member.id, started_on=date(2026, 1, 1),
-                       stage_entered_at=entered, closed_on=closed))
+            s.add(
+                Deal(
+                    team_id=team.id,
+                    account_id=account.id,
+                    title=title,
+                    value=Decimal(1),
+                    stage_id=stages[kind].id,
+                    owner_id=member.id,
+                    started_on=date(2026, 1, 1),
+                    stage_entered_at=entered,
+                    closed_on=closed,
+                )
+            )
         s.commit()
     store.upgrade()
     with store.sessions() as s:
         closed = dict(s.execute(select(Deal.title, Deal.closed_on)).all())
-    assert closed == {"open, dated": None, "open": None, "won, undated": date(2026, 3, 29),
-                      "lost, undated": date(2026, 3, 29), "won": date(2026, 2, 2)}
+    assert closed == {
+        "open, dated": None,
+        "open": None,
+        "won, undated": date(2026, 3, 29),
+        "lost, undated": date(2026, 3, 29),
+        "won": date(2026, 2, 2),
+    }
     indexes = {ix["name"] for ix in inspect(store.engine).get_indexes("deals")}
     assert "ix_deals_open_rank" in indexes
     command.downgrade(store.alembic_config(), "0002")

@@ -58,8 +58,18 @@ def test_money_and_times_round_trip_exactly(db_url: str) -> None:
         s.add(account)
         s.flush()
         for cents in ("0.01", "999999999999.99", "12345.67", "0.10"):
-            s.add(Deal(team_id=team.id, account_id=account.id, title=cents, value=Decimal(cents),
-                       stage_id=stage.id, owner_id=member.id, started_on=date(2026, 1, 1), stage_entered_at=when))
+            s.add(
+                Deal(
+                    team_id=team.id,
+                    account_id=account.id,
+                    title=cents,
+                    value=Decimal(cents),
+                    stage_id=stage.id,
+                    owner_id=member.id,
+                    started_on=date(2026, 1, 1),
+                    stage_entered_at=when,
+                )
+            )
         s.commit()
     with store.sessions() as s:
         deals = s.scalars(select(Deal).order_by(Deal.id)).all()

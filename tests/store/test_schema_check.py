@@ -17,7 +17,7 @@ def test_schema_head_constant_is_alembics_head() -> None:
     store = Store("sqlite://")
     from alembic.script import ScriptDirectory
 
-    assert SCHEMA_HEAD == ScriptDirectory.from_config(store.alembic_config()).get_current_head()
+    assert ScriptDirectory.from_config(store.alembic_config()).get_current_head() == SCHEMA_HEAD
     store.dispose()
 
 

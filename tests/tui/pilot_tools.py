@@ -31,8 +31,13 @@ def screen_text(app: SalesSprintApp) -> str:
     return "\n".join("".join(parts) for _, parts in sorted(lines.items()))
 
 
-def run_on(store: Any, login: str, mode_key: str, size: tuple[int, int],
-           scenario: Callable[[Pilot[Any], SalesSprintApp], Awaitable[None]]) -> None:
+def run_on(
+    store: Any,
+    login: str,
+    mode_key: str,
+    size: tuple[int, int],
+    scenario: Callable[[Pilot[Any], SalesSprintApp], Awaitable[None]],
+) -> None:
     """Open the app as `login`, switch to a screen by its number key, run `scenario`."""
 
     async def main() -> None:

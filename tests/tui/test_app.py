@@ -92,8 +92,9 @@ async def test_every_binding_has_id_description_tooltip_and_palette_entry(demo_s
                 assert binding.id and binding.description and binding.tooltip, binding
             titles = {t for t, _h, _b in screen_commands(app.screen)}
             for binding in cls.BINDINGS:
-                assert any(t.startswith(f"{title}: ") and t.lower().endswith(binding.description.lower())
-                           for t in titles), (binding.description, titles)
+                assert any(
+                    t.startswith(f"{title}: ") and t.lower().endswith(binding.description.lower()) for t in titles
+                ), (binding.description, titles)
         await app.switch_mode("board")
         await settle(pilot)
         assert "Board: move card right" in {t for t, _h, _b in screen_commands(app.screen)}
@@ -156,17 +157,28 @@ def test_only_the_first_screens_module_is_imported(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    env = {"SALESSPRINT_CONFIG": str(tmp_path / "c.toml"), "SALESSPRINT_DATA_DIR": str(tmp_path / "d"),
-           "SALESSPRINT_NOW": "2026-11-26T10:30:00+00:00", "PATH": "/usr/bin:/bin"}
-    done = subprocess.run([sys.executable, "-c", LAZY_PROBE, f"sqlite:///{tmp_path / 'lazy.db'}"],
-                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    env = {
+        "SALESSPRINT_CONFIG": str(tmp_path / "c.toml"),
+        "SALESSPRINT_DATA_DIR": str(tmp_path / "d"),
+        "SALESSPRINT_NOW": "2026-11-26T10:30:00+00:00",
+        "PATH": "/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", LAZY_PROBE, f"sqlite:///{tmp_path / 'lazy.db'}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "SCREENS:backlog"
 
 
 @async_test
-async def test_the_garbage_collector_paused_for_start_up_comes_back_frozen(demo_store: Any,
-                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_garbage_collector_paused_for_start_up_comes_back_frozen(
+    demo_store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`open_tui` pauses the collector; the app switches it back on once started,
     with the start-up objects frozen (full collections stay cheap)."""
     import gc

@@ -9,11 +9,11 @@ from textual.widgets import Input
 from salessprint.services.backlog import PAGE_SIZE, backlog_page
 from salessprint.services.deals import get_deal, list_deals, update_deal
 from salessprint.services.sprints import sprint_items
-from salessprint.tui.widgets.row_table import RowTable
 from salessprint.tui.modals.confirm import ConfirmModal
 from salessprint.tui.modals.deal_form import DealForm
 from salessprint.tui.screens.backlog import WINDOW, BacklogScreen
 from salessprint.tui.widgets.form import FormModal
+from salessprint.tui.widgets.row_table import RowTable
 from tests.tui._harness import async_test, make_app, screen_text, settle
 
 
@@ -87,8 +87,9 @@ async def test_filter_narrows_as_you_type(demo_store: Any) -> None:
         await pilot.press(*"proposal")
         await pilot.pause(0.4)
         await settle(pilot)
-        assert screen.page.rows and all(r.stage == "Proposal" or r.kind == "proposal" or "proposal" in r.title.lower()
-                                        for r in screen.page.rows)
+        assert screen.page.rows and all(
+            r.stage == "Proposal" or r.kind == "proposal" or "proposal" in r.title.lower() for r in screen.page.rows
+        )
         await pilot.press("escape")
         await settle(pilot)
         assert screen.page.total == before
@@ -104,8 +105,15 @@ async def test_new_deal_is_saved_and_shown(demo_store: Any) -> None:
         await pilot.pause()
         form = app.screen
         assert isinstance(form, DealForm)
-        await fill(pilot, form, title="Solar roof pilot", account="Sonnenhof Hotels", value="12,500.50",
-                   expected_close="2026-12-18", points="3")
+        await fill(
+            pilot,
+            form,
+            title="Solar roof pilot",
+            account="Sonnenhof Hotels",
+            value="12,500.50",
+            expected_close="2026-12-18",
+            points="3",
+        )
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, BacklogScreen)
@@ -343,7 +351,7 @@ async def test_the_table_holds_windows_fetched_as_the_cursor_moves(demo_store: A
         assert at() == 59
         assert table.row_count == 10 * backlog_screen.MAX_WINDOWS
         first = screen.held_offset
-        assert first > 0 and held_keys(screen) == whole[first:first + table.row_count]
+        assert first > 0 and held_keys(screen) == whole[first : first + table.row_count]
         assert f"{first + 1:,}–{first + table.row_count:,} of" in screen_text(app)
         # a reload (after a write, or `r`) keeps the cursor on the same item
         await pilot.press("r")

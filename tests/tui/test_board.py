@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-
 from salessprint.services.sprints import move_card, sprint_items
 from salessprint.tui.screens.board import BoardScreen, Lane
 from salessprint.tui.widgets.card_list import CardList
@@ -67,9 +66,10 @@ async def test_a_rep_cannot_move_someone_elses_card(demo_store: Any) -> None:
         await pilot.press("shift+right")
         await settle(pilot)
         assert _cards(demo_store)[others[0].id].status == "todo"
-        assert any("may not" in str(n.message) or "not allowed" in str(n.message).lower()
-                   or "only" in str(n.message).lower() for n in app._notifications), \
-            [str(n.message) for n in app._notifications]
+        assert any(
+            "may not" in str(n.message) or "not allowed" in str(n.message).lower() or "only" in str(n.message).lower()
+            for n in app._notifications
+        ), [str(n.message) for n in app._notifications]
 
 
 @async_test
@@ -207,7 +207,7 @@ async def test_the_footer_is_not_rebuilt_when_focus_moves_between_lanes(demo_sto
         await settle(pilot)
         assert app.screen.query_one("#cards-done", CardList).has_focus
         after = list(footer.query(FooterKey))
-        assert len(after) == len(keys) and all(a is b for a, b in zip(after, keys))
+        assert len(after) == len(keys) and all(a is b for a, b in zip(after, keys, strict=True))
         assert "Move card right" in screen_text(app)
 
 

@@ -60,7 +60,7 @@ def test_selecting_a_rep_opens_their_detail_and_agenda(demo_store: Any) -> None:
             await settle(app, pilot)
             await pilot.press("7")
             await settle(app, pilot)
-            await pilot.press("down", "down", "enter")   # alex, bea, chris
+            await pilot.press("down", "down", "enter")  # alex, bea, chris
             await settle(app, pilot)
             modal = app.screen
             assert isinstance(modal, RepDetailModal) and modal.login == "chris"

@@ -42,8 +42,9 @@ def test_undo_key_and_history_panel(tmp_path, frozen) -> None:  # type: ignore[n
             await wait_until(pilot, lambda: _status(store, title) == "doing")
             await pilot.press("ctrl+z")
             await wait_until(pilot, lambda: _status(store, title) == "todo")
-            await wait_until(pilot, lambda: any(
-                f"Undone: you changed task '{title}': status todo → doing" in t for t in toasts(app)))
+            await wait_until(
+                pilot, lambda: any(f"Undone: you changed task '{title}': status todo → doing" in t for t in toasts(app))
+            )
             await wait_until(pilot, lambda: title in [c.title for c in board.cards["todo"]])
 
             # Nothing of mine left: said in words, nothing changes.

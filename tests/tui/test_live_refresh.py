@@ -38,7 +38,9 @@ def test_a_card_moved_in_one_app_moves_in_the_other(live_url: str) -> None:
                 moved = board_a.cards["todo"][0]
 
                 await pa.press("shift+right")  # rita moves her card; max presses nothing
-                await wait_until(pa, lambda: {c.id for c in sprint_items(store_a, "rita") if c.status == "doing"} == {moved.id})
+                await wait_until(
+                    pa, lambda: {c.id for c in sprint_items(store_a, "rita") if c.status == "doing"} == {moved.id}
+                )
                 took = await wait_until(pb, lambda: [c.id for c in board_b.cards["doing"]] == [moved.id], timeout=5)
                 assert took < 3.0
                 assert moved.id not in [c.id for c in board_b.cards["todo"]]

@@ -66,9 +66,7 @@ def test_offline_then_back_online(pg_url: str, proxy: TcpProxy, frozen) -> None:
             # And writing works again.
             board.query_one("#cards-todo").focus()
             await pilot.press("shift+right")
-            await wait_until(
-                pilot, lambda: {c.id: c.status for c in sprint_items(direct, "max")}[first.id] == "doing"
-            )
+            await wait_until(pilot, lambda: {c.id: c.status for c in sprint_items(direct, "max")}[first.id] == "doing")
 
     try:
         run(scenario())

@@ -39,7 +39,7 @@ def sprint(store: Any, number: int) -> Any:
 async def test_manager_plans_the_next_sprint_with_a_goal(demo_store: Any) -> None:
     app = make_app(demo_store, "maria")
     async with app.run_test(size=(140, 40)) as pilot:
-        screen = await open_planning(pilot)
+        await open_planning(pilot)
         assert "No sprint planned" in screen_text(app)
         await pilot.press("n")
         await settle(pilot)

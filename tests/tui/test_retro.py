@@ -159,8 +159,16 @@ def test_every_binding_of_these_screens_and_dialogs_has_id_description_and_toolt
     from salessprint.tui.screens.activity import ActivityScreen
     from salessprint.tui.screens.pipeline import PipelineScreen
 
-    owners = (PipelineScreen, ActivityScreen, RetroScreen, LogActivityModal, KindPicker, LostReasonModal,
-              MoveStageModal, RetroEntryModal)
+    owners = (
+        PipelineScreen,
+        ActivityScreen,
+        RetroScreen,
+        LogActivityModal,
+        KindPicker,
+        LostReasonModal,
+        MoveStageModal,
+        RetroEntryModal,
+    )
     ids = []
     for owner in owners:
         assert owner.BINDINGS, owner

@@ -78,7 +78,7 @@ def test_slides_move_with_the_keys_and_show_the_store(demo_store: Any) -> None:
             assert not app.screen.query_one("#slide-chart").display
             for entry in expected["retro"]["went_well"]:
                 assert entry["text"] in body(app)
-            await pilot.press("right")   # the last slide stays
+            await pilot.press("right")  # the last slide stays
             assert title(app).endswith("Retrospective")
             assert str(app.screen.query_one("#slide-number", Label).render()) == f"{len(SLIDES)} / {len(SLIDES)}"
             await pilot.press("left")
@@ -158,7 +158,9 @@ def served(demo_db_path: Path, tmp_path: Path) -> Any:
     env = {**os.environ, "SALESSPRINT_NOW": "2026-11-26T10:30:00+00:00"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "salessprint", "--db", f"sqlite:///{db}", "--as", "maria", "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 30
@@ -234,9 +236,18 @@ def _terminal_text_in_chromium(url: str, profile: Path) -> str:
 
     port = _free_port()
     browser = subprocess.Popen(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", f"--remote-debugging-port={port}",
-         f"--user-data-dir={profile / 'chromium'}", "--window-size=1600,1000", "about:blank"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--remote-debugging-port={port}",
+            f"--user-data-dir={profile / 'chromium'}",
+            "--window-size=1600,1000",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         ws_url = ""
@@ -281,9 +292,13 @@ async def _drive(ws_url: str, url: str) -> str:
         text = ""
         for _ in range(80):
             await asyncio.sleep(0.5)
-            result = await call(ws, "Runtime.evaluate", returnByValue=True,
-                                expression="(window.__ssText || '') + '\\n[rows:' + "
-                                           "document.querySelectorAll('.xterm-screen canvas, .xterm-rows').length + ']'")
+            result = await call(
+                ws,
+                "Runtime.evaluate",
+                returnByValue=True,
+                expression="(window.__ssText || '') + '\\n[rows:' + "
+                "document.querySelectorAll('.xterm-screen canvas, .xterm-rows').length + ']'",
+            )
             text = str(result.get("result", {}).get("value", ""))
             if "Sprint goal and outcome" in text:
                 break

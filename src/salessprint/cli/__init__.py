@@ -54,8 +54,15 @@ class SalesSprintGroup(click.Group):
                 obj.close()
 
 
-@click.group(cls=SalesSprintGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", metavar="URL", help="Database URL or SQLite file (else SALESSPRINT_DB, the config file, the default store).")
+@click.group(
+    cls=SalesSprintGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.option(
+    "--db",
+    "db",
+    metavar="URL",
+    help="Database URL or SQLite file (else SALESSPRINT_DB, the config file, the default store).",
+)
 @click.option("--as", "as_", metavar="LOGIN", help="Act as this member (else SALESSPRINT_USER or the config file).")
 @click.version_option(package_name="salessprint")
 @click.pass_context

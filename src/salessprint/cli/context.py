@@ -41,8 +41,7 @@ class Ctx:
         login = self.settings.user
         if not login:
             raise SalesSprintError(
-                "Say who you are: --as LOGIN, SALESSPRINT_USER, or 'salessprint init' "
-                "(which remembers you)."
+                "Say who you are: --as LOGIN, SALESSPRINT_USER, or 'salessprint init' (which remembers you)."
             )
         return login
 

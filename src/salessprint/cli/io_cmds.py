@@ -52,16 +52,25 @@ def import_group() -> None:
 
 @import_group.command("deals")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", required=True, help=FORMAT_HELP,
-              type=click.Choice(["maven", "salesforce", "pipedrive", "hubspot", "csv"], case_sensitive=False))
-@click.option("--mapping", type=click.Path(dir_okay=False, path_type=Path),
-              help="A TOML file naming your columns ([columns] title = \"Name\" ...), for --format csv.")
+@click.option(
+    "--format",
+    "fmt",
+    required=True,
+    help=FORMAT_HELP,
+    type=click.Choice(["maven", "salesforce", "pipedrive", "hubspot", "csv"], case_sensitive=False),
+)
+@click.option(
+    "--mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help='A TOML file naming your columns ([columns] title = "Name" ...), for --format csv.',
+)
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
 @click.option("--team", "team", metavar="NAME", help="In an empty store: create this team, with you as its admin.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_ctx
-def import_deals_cmd(ctx: Ctx, file: Path, fmt: str, mapping: Path | None, dry_run: bool, team: str | None,
-                     as_json: bool) -> None:
+def import_deals_cmd(
+    ctx: Ctx, file: Path, fmt: str, mapping: Path | None, dry_run: bool, team: str | None, as_json: bool
+) -> None:
     """Import deals from a CRM export.
 
     Re-importing the same file updates the deals (matched on the CRM's ids),
@@ -74,7 +83,7 @@ def import_deals_cmd(ctx: Ctx, file: Path, fmt: str, mapping: Path | None, dry_r
 
     A mapping file for --format csv is TOML:
 
-    
+    \b
         [columns]
         external_id = "Deal ID"
         title = "Name"
@@ -91,8 +100,16 @@ def import_deals_cmd(ctx: Ctx, file: Path, fmt: str, mapping: Path | None, dry_r
 
     bar = _Bar()
     try:
-        result = import_deals(ctx.store(check_schema=False), ctx.settings.user, file, fmt.lower(),
-                              mapping=mapping, dry_run=dry_run, team_name=team, progress=bar)
+        result = import_deals(
+            ctx.store(check_schema=False),
+            ctx.settings.user,
+            file,
+            fmt.lower(),
+            mapping=mapping,
+            dry_run=dry_run,
+            team_name=team,
+            progress=bar,
+        )
     finally:
         bar.close()
     if as_json:
@@ -119,8 +136,13 @@ def import_deals_cmd(ctx: Ctx, file: Path, fmt: str, mapping: Path | None, dry_r
 
 @click.command("export")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--csv", "csv_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
-              help="Write one CSV per table into DIR (for spreadsheets) instead of a JSON backup.")
+@click.option(
+    "--csv",
+    "csv_dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write one CSV per table into DIR (for spreadsheets) instead of a JSON backup.",
+)
 @pass_ctx
 def export_cmd(ctx: Ctx, file: Path | None, csv_dir: Path | None) -> None:
     """Write the whole team to FILE.json (a backup 'restore' reads back), or

@@ -18,9 +18,7 @@ from typing import Any
 import click
 
 FORMATS = click.Choice(["table", "json", "csv"], case_sensitive=False)
-format_option = click.option(
-    "--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format."
-)
+format_option = click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format.")
 
 
 def to_jsonable(value: Any) -> Any:
@@ -89,11 +87,18 @@ def print_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for r in rows:
-        writer.writerow([safe_cell(r.get(c)) if not isinstance(r.get(c), dict | list) else json.dumps(to_jsonable(r.get(c))) for c in columns])
+        writer.writerow(
+            [
+                safe_cell(r.get(c)) if not isinstance(r.get(c), dict | list) else json.dumps(to_jsonable(r.get(c)))
+                for c in columns
+            ]
+        )
     sys.stdout.write(buffer.getvalue())
 
 
-def emit(fmt: str, plural: str, rows: Sequence[Any], columns: Sequence[str], extra: dict[str, Any] | None = None) -> None:
+def emit(
+    fmt: str, plural: str, rows: Sequence[Any], columns: Sequence[str], extra: dict[str, Any] | None = None
+) -> None:
     """Print a listing: JSON as {plural: [...], **extra}, else table or CSV."""
     dicts = [to_jsonable(r) for r in rows]
     if fmt == "json":

@@ -24,13 +24,21 @@ def member_group() -> None:
 @click.option("--territory", help="Territory or region.")
 @click.option("--started", help="Start date, YYYY-MM-DD.")
 @pass_ctx
-def member_add(ctx: Ctx, login: str, name: str, role: str, sales_role: str | None, territory: str | None, started: str | None) -> None:
+def member_add(
+    ctx: Ctx, login: str, name: str, role: str, sales_role: str | None, territory: str | None, started: str | None
+) -> None:
     """Add a member (admins only)."""
     from salessprint.services.members import add_member
 
     view = add_member(
-        ctx.store(), ctx.login, login=login, name=name, role=role.strip().lower(),
-        sales_role=sales_role.strip().upper() if sales_role else None, territory=territory, started_on=started,
+        ctx.store(),
+        ctx.login,
+        login=login,
+        name=name,
+        role=role.strip().lower(),
+        sales_role=sales_role.strip().upper() if sales_role else None,
+        territory=territory,
+        started_on=started,
     )
     click.echo(f"Added {view.name} ({view.login}) as {view.role}.")
 
@@ -63,8 +71,13 @@ def target_set(ctx: Ctx, login: str, metric: str, amount: str, period: str, effe
     from salessprint.services.targets import set_target
 
     view = set_target(
-        ctx.store(), ctx.login, login=login, metric=metric.strip().lower(), amount=amount,
-        period=period.strip().lower(), effective_from=effective_from,
+        ctx.store(),
+        ctx.login,
+        login=login,
+        metric=metric.strip().lower(),
+        amount=amount,
+        period=period.strip().lower(),
+        effective_from=effective_from,
     )
     click.echo(f"{view.login}: {view.amount} {view.metric} per {view.period} from {view.effective_from}.")
 

@@ -28,8 +28,17 @@ def report_velocity(ctx: Ctx, last: int, fmt: str) -> None:
     if fmt == "json":
         dump_json(data)
         return
-    columns = ["number", "starts_on", "committed_points", "completed_points", "added_points",
-               "removed_points", "carried_points", "velocity", "by_member"]
+    columns = [
+        "number",
+        "starts_on",
+        "committed_points",
+        "completed_points",
+        "added_points",
+        "removed_points",
+        "carried_points",
+        "velocity",
+        "by_member",
+    ]
     emit(fmt, "sprints", data["sprints"], columns)
     if fmt == "table":
         if not data["sprints"]:
@@ -85,8 +94,6 @@ def report_activity(ctx: Ctx, member: str | None, start: str | None, end: str | 
     emit(fmt, "members", rows, ["login", *kinds, "pace"])
 
 
-
-
 def _money(value: Any) -> str:
     return "-" if value is None else f"{value:,.2f}"
 
@@ -111,13 +118,19 @@ def report_sprint(ctx: Ctx, number: int | None, fmt: str) -> None:
         click.echo("No sprint yet: plan and start one ('salessprint sprint plan').")
         return
     sp = data["sprint"]
-    rows = [{"figure": name.replace("_", " "), "items": data[name]["items"], "points": data[name]["points"]}
-            for name in ("committed", "completed", "added", "removed", "carried_over")]
-    rows += [{"figure": f"deals {name}", "items": data[name]["count"], "points": "",
-              "value": data[name]["value"]} for name in ("won", "advanced", "slipped", "untouched")]
+    rows = [
+        {"figure": name.replace("_", " "), "items": data[name]["items"], "points": data[name]["points"]}
+        for name in ("committed", "completed", "added", "removed", "carried_over")
+    ]
+    rows += [
+        {"figure": f"deals {name}", "items": data[name]["count"], "points": "", "value": data[name]["value"]}
+        for name in ("won", "advanced", "slipped", "untouched")
+    ]
     if fmt == "table":
-        click.echo(f"Sprint {sp['number']} ({sp['state']}, {sp['starts_on']} to {sp['ends_on']})"
-                   + (f" — goal: {sp['goal']}" if sp["goal"] else ""))
+        click.echo(
+            f"Sprint {sp['number']} ({sp['state']}, {sp['starts_on']} to {sp['ends_on']})"
+            + (f" — goal: {sp['goal']}" if sp["goal"] else "")
+        )
     emit(fmt, "figures", rows, ["figure", "items", "points", "value"])
     if fmt == "table":
         for name in ("won", "slipped"):
@@ -151,8 +164,13 @@ def report_burndown(ctx: Ctx, number: int | None, fmt: str) -> None:
 @click.option("--member", help="Only this member.")
 @click.option("--from", "start", help="First day, YYYY-MM-DD (default: this month).")
 @click.option("--to", "end", help="Last day, YYYY-MM-DD.")
-@click.option("--by", type=click.Choice(["range", "month", "quarter"]), default="range", show_default=True,
-              help="One row per member for the range, or per month / quarter inside it (table and CSV).")
+@click.option(
+    "--by",
+    type=click.Choice(["range", "month", "quarter"]),
+    default="range",
+    show_default=True,
+    help="One row per member for the range, or per month / quarter inside it (table and CSV).",
+)
 @format_option
 @pass_ctx
 def report_attainment(ctx: Ctx, member: str | None, start: str | None, end: str | None, by: str, fmt: str) -> None:
@@ -179,8 +197,10 @@ def report_attainment(ctx: Ctx, member: str | None, start: str | None, end: str 
     emit(fmt, "members", rows, columns)
     if fmt == "table":
         t = data["team"]
-        click.echo(f"\nTeam: {_money(t['won_value'])} won in {t['won_deals']} deals of "
-                   f"{_money(t['quota'])} quota ({_pct(t['attainment'])}).")
+        click.echo(
+            f"\nTeam: {_money(t['won_value'])} won in {t['won_deals']} deals of "
+            f"{_money(t['quota'])} quota ({_pct(t['attainment'])})."
+        )
 
 
 @report_group.command("pipeline")
@@ -197,13 +217,26 @@ def report_pipeline(ctx: Ctx, start: str | None, end: str | None, fmt: str) -> N
     if fmt == "json":
         dump_json(data)
         return
-    names = ["won_deals", "lost_deals", "won_value", "win_rate", "average_won_value", "average_cycle_days",
-             "open_deals", "open_value", "qualified_open_deals", "weighted_value", "pipeline_velocity"]
+    names = [
+        "won_deals",
+        "lost_deals",
+        "won_value",
+        "win_rate",
+        "average_won_value",
+        "average_cycle_days",
+        "open_deals",
+        "open_value",
+        "qualified_open_deals",
+        "weighted_value",
+        "pipeline_velocity",
+    ]
     rows = [{"figure": n, "value": data[n]} for n in names]
     rows.append({"figure": "rotting_deals", "value": data["rotting"]["count"]})
     if fmt == "table":
-        click.echo(f"Pipeline, deals closed {data['from']} to {data['to']} ({data['currency']}; "
-                   "win rate in %, pipeline velocity per day):")
+        click.echo(
+            f"Pipeline, deals closed {data['from']} to {data['to']} ({data['currency']}; "
+            "win rate in %, pipeline velocity per day):"
+        )
         if data["won_deals"] + data["lost_deals"] + data["open_deals"] == 0:
             click.echo("No deals yet: add some with 'salessprint deal add' or import them.")
             return
@@ -226,19 +259,31 @@ def report_forecast(ctx: Ctx, seed: int, fmt: str) -> None:
     if fmt == "json":
         dump_json(data)
         return
-    rows = [{"login": m["login"], "month": m["month"]["period"], "month_chance": m["month"]["chance"],
-             "quarter": m["quarter"]["period"], "quarter_chance": m["quarter"]["chance"]} for m in data["members"]]
+    rows = [
+        {
+            "login": m["login"],
+            "month": m["month"]["period"],
+            "month_chance": m["month"]["chance"],
+            "quarter": m["quarter"]["period"],
+            "quarter_chance": m["quarter"]["chance"],
+        }
+        for m in data["members"]
+    ]
     if fmt == "table":
-        click.echo(f"Chance of making quota, in % ({data['trials']} trials over {data['sprints_sampled']} "
-                   f"past sprints, seed {data['seed']}; '-' = no quota):")
+        click.echo(
+            f"Chance of making quota, in % ({data['trials']} trials over {data['sprints_sampled']} "
+            f"past sprints, seed {data['seed']}; '-' = no quota):"
+        )
     emit(fmt, "members", rows, ["login", "month", "month_chance", "quarter", "quarter_chance"])
     if fmt == "table":
         nxt = data["next_sprint"]
         if nxt is None:
             click.echo("\nNo closed sprint yet: the points range appears after the first sprint closes.")
         else:
-            click.echo(f"\nNext sprint the team completes at least {nxt['p50']} points (50 %), "
-                       f"{nxt['p85']} (85 %), {nxt['p95']} (95 %).")
+            click.echo(
+                f"\nNext sprint the team completes at least {nxt['p50']} points (50 %), "
+                f"{nxt['p85']} (85 %), {nxt['p95']} (95 %)."
+            )
 
 
 @report_group.command("coaching")
@@ -252,8 +297,9 @@ def report_coaching(ctx: Ctx, fmt: str) -> None:
     if fmt == "json":
         dump_json(data)
         return
-    rows = [{"login": m["login"], "flag": f["code"], "message": f["message"]}
-            for m in data["members"] for f in m["flags"]]
+    rows = [
+        {"login": m["login"], "flag": f["code"], "message": f["message"]} for m in data["members"] for f in m["flags"]
+    ]
     if fmt == "table":
         if not data["members"]:
             click.echo("No reps on the team yet.")

@@ -27,10 +27,15 @@ def history_cmd(ctx: Ctx, entity: str | None, member: str | None, limit: int, fm
     if fmt == "json":
         dump_json({"changes": rows})
         return
-    emit(fmt, "changes", [
-        {**r.model_dump(exclude={"before", "after", "fields"}), "at": r.at.strftime("%Y-%m-%d %H:%M:%S")}
-        for r in rows
-    ], HISTORY_COLUMNS)
+    emit(
+        fmt,
+        "changes",
+        [
+            {**r.model_dump(exclude={"before", "after", "fields"}), "at": r.at.strftime("%Y-%m-%d %H:%M:%S")}
+            for r in rows
+        ],
+        HISTORY_COLUMNS,
+    )
 
 
 @click.command("undo")
@@ -74,8 +79,12 @@ def note_list(ctx: Ctx, deal_id: int | None, account: str | None, author: str | 
     if fmt == "json":
         emit(fmt, "notes", rows, NOTE_COLUMNS)
         return
-    emit(fmt, "notes", [{**r.model_dump(), "created_at": r.created_at.strftime("%Y-%m-%d %H:%M")} for r in rows],
-         NOTE_COLUMNS)
+    emit(
+        fmt,
+        "notes",
+        [{**r.model_dump(), "created_at": r.created_at.strftime("%Y-%m-%d %H:%M")} for r in rows],
+        NOTE_COLUMNS,
+    )
 
 
 @deal_group.command("timeline")

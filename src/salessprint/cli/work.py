@@ -25,12 +25,30 @@ def deal_group() -> None:
 @click.option("--close", help="Expected close date, YYYY-MM-DD.")
 @click.option("--points", help="Effort estimate in points.")
 @pass_ctx
-def deal_add(ctx: Ctx, title: str, account: str, value: str, owner: str | None, stage: str | None, close: str | None, points: str | None) -> None:
+def deal_add(
+    ctx: Ctx,
+    title: str,
+    account: str,
+    value: str,
+    owner: str | None,
+    stage: str | None,
+    close: str | None,
+    points: str | None,
+) -> None:
     """Add a deal; prints its id."""
     from salessprint.services.deals import add_deal
 
-    view = add_deal(ctx.store(), ctx.login, title=title, account=account, value=value, owner=owner,
-                    stage=stage, expected_close=close, points=points)
+    view = add_deal(
+        ctx.store(),
+        ctx.login,
+        title=title,
+        account=account,
+        value=value,
+        owner=owner,
+        stage=stage,
+        expected_close=close,
+        points=points,
+    )
     click.echo(view.id)
 
 
@@ -42,7 +60,9 @@ def deal_add(ctx: Ctx, title: str, account: str, value: str, owner: str | None, 
 @click.option("--limit", type=click.IntRange(1, 100000), help="At most this many.")
 @format_option
 @pass_ctx
-def deal_list(ctx: Ctx, mine: bool, open_only: bool, stage: str | None, search: str | None, limit: int | None, fmt: str) -> None:
+def deal_list(
+    ctx: Ctx, mine: bool, open_only: bool, stage: str | None, search: str | None, limit: int | None, fmt: str
+) -> None:
     """List deals in backlog order."""
     from salessprint.services.deals import list_deals
 
@@ -98,18 +118,26 @@ def task_group() -> None:
 
 @task_group.command("add")
 @click.argument("title")
-@click.option("--kind", default="other", show_default=True, help="call, email, meeting, note, demo, proposal, follow-up, admin or other.")
+@click.option(
+    "--kind",
+    default="other",
+    show_default=True,
+    help="call, email, meeting, note, demo, proposal, follow-up, admin or other.",
+)
 @click.option("--assignee", help="Assignee's login (default: you).")
 @click.option("--points", help="Effort in points.")
 @click.option("--due", help="Due date, YYYY-MM-DD.")
 @click.option("--deal", "deal_id", type=int, help="The deal it belongs to.")
 @pass_ctx
-def task_add(ctx: Ctx, title: str, kind: str, assignee: str | None, points: str | None, due: str | None, deal_id: int | None) -> None:
+def task_add(
+    ctx: Ctx, title: str, kind: str, assignee: str | None, points: str | None, due: str | None, deal_id: int | None
+) -> None:
     """Add a task; prints its id."""
     from salessprint.services.tasks import add_task
 
-    view = add_task(ctx.store(), ctx.login, title=title, kind=kind, assignee=assignee, points=points,
-                    due_on=due, deal_id=deal_id)
+    view = add_task(
+        ctx.store(), ctx.login, title=title, kind=kind, assignee=assignee, points=points, due_on=due, deal_id=deal_id
+    )
     click.echo(view.id)
 
 
@@ -148,12 +176,21 @@ def task_move(ctx: Ctx, task_id: int, status: str) -> None:
 @click.option("--when", help="When it happened, YYYY-MM-DDTHH:MM (default now).")
 @click.option("--member", help="Log for this member (managers).")
 @pass_ctx
-def log_cmd(ctx: Ctx, kind: str, deal_id: int | None, outcome: str | None, note: str | None, when: str | None, member: str | None) -> None:
+def log_cmd(
+    ctx: Ctx,
+    kind: str,
+    deal_id: int | None,
+    outcome: str | None,
+    note: str | None,
+    when: str | None,
+    member: str | None,
+) -> None:
     """Log an activity: call, email, meeting, note, demo or proposal."""
     from salessprint.services.activities import log_activity
 
-    view = log_activity(ctx.store(), ctx.login, member=member, kind=kind, deal_id=deal_id,
-                        outcome=outcome, note=note, when=when)
+    view = log_activity(
+        ctx.store(), ctx.login, member=member, kind=kind, deal_id=deal_id, outcome=outcome, note=note, when=when
+    )
     click.echo(f"Logged a {view.kind} for {view.login} (#{view.id}).")
 
 

@@ -34,9 +34,7 @@ def sprint_window(starts_on: date, length_weeks: int = 1) -> tuple[date, date]:
     return starts_on, starts_on + timedelta(days=7 * length_weeks - 1)
 
 
-def next_sprint_start(
-    today: date, week_start: int = 0, last_end: date | None = None
-) -> date:
+def next_sprint_start(today: date, week_start: int = 0, last_end: date | None = None) -> date:
     """Where the next sprint begins: the day after the last one, else this week."""
     if last_end is not None:
         return last_end + timedelta(days=1)
@@ -79,9 +77,7 @@ def _month_or_quarter(quarter: bool, year: int, month: int) -> tuple[date, date]
     return start, date(year, last, monthrange(year, last)[1])
 
 
-def target_for_range(
-    amount: float, period: Period, start: date, end: date, week_start: int = 0
-) -> float:
+def target_for_range(amount: float, period: Period, start: date, end: date, week_start: int = 0) -> float:
     """A per-period target scaled to a date range, pro rata over working days.
 
     25 calls a day over a Monday-Friday week is 125; a monthly quota over half

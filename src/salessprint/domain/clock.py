@@ -30,7 +30,21 @@ def now() -> datetime:
 
 
 def today() -> date:
+    """The UTC calendar day. For anything a team sees, use `team_today`."""
     return now().date()
+
+
+def team_today(timezone: str = "UTC") -> date:
+    """The team's today: the calendar day it is now in the team's time zone.
+
+    A team in Los Angeles still lives on Monday at 18:00 local time, when UTC
+    is already Tuesday; sprint days, due dates and report ranges follow it.
+    """
+    if timezone == "UTC":
+        return now().date()
+    from zoneinfo import ZoneInfo
+
+    return now().astimezone(ZoneInfo(timezone)).date()
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 
 from salessprint.domain.metrics import NEW_REP_DAYS
 
@@ -47,8 +48,8 @@ def velocity_falling(velocities: Sequence[int], run: int = FALLING_RUN) -> bool:
     """True when each of the last `run` sprints was below the one before."""
     if len(velocities) < run + 1:
         return False
-    tail = list(velocities)[-(run + 1):]
-    return all(b < a for a, b in zip(tail, tail[1:], strict=False))
+    tail = list(velocities)[-(run + 1) :]
+    return all(b < a for a, b in pairwise(tail))
 
 
 def is_new_rep(started_on: date | None, today: date, days: int = NEW_REP_DAYS) -> bool:
@@ -59,12 +60,16 @@ def flags_for(rep: RepFigures, today: date, rotting_days: int) -> list[Flag]:
     """The coaching flags of one rep, in a fixed order."""
     out: list[Flag] = []
     if rep.quota is not None and rep.quota > 0 and rep.won_value < rep.quota:
-        out.append(Flag("under_quota", f"Under quota for {rep.quota_period}: won {rep.won_value:,.2f} of {rep.quota:,.2f}."))
+        out.append(
+            Flag("under_quota", f"Under quota for {rep.quota_period}: won {rep.won_value:,.2f} of {rep.quota:,.2f}.")
+        )
     if rep.activity_behind:
-        parts = ", ".join(f"{kind} {done} of {expected} expected by now" for kind, done, expected in rep.activity_behind)
+        parts = ", ".join(
+            f"{kind} {done} of {expected} expected by now" for kind, done, expected in rep.activity_behind
+        )
         out.append(Flag("under_activity_target", f"Behind on activity targets this week: {parts}."))
     if velocity_falling(rep.velocities):
-        tail = " → ".join(str(v) for v in list(rep.velocities)[-(FALLING_RUN + 1):])
+        tail = " → ".join(str(v) for v in list(rep.velocities)[-(FALLING_RUN + 1) :])
         out.append(Flag("velocity_falling", f"Velocity down {FALLING_RUN} sprints running ({tail} points)."))
     rotting = max(rep.rotting_count, len(rep.rotting))
     if rotting:
@@ -144,7 +149,9 @@ def daily_report(f: DayFacts) -> str:
     """Plain text for a new rep to paste into the team chat."""
     lines = [f"Daily update — {f.name}, {f.day.strftime('%A')} {f.day.isoformat()}", ""]
     done_any = any(done for _, done, _ in f.activities)
-    lines.append("Activities (done / goal):" if done_any or any(t for *_, t in f.activities) else "Activities: none logged.")
+    lines.append(
+        "Activities (done / goal):" if done_any or any(t for *_, t in f.activities) else "Activities: none logged."
+    )
     for kind, done, target in f.activities:
         if not done and not target:
             continue

@@ -99,9 +99,7 @@ METRIC_FOR_ACTIVITY: dict[ActivityKind, Metric] = {
 ACTIVITY_FOR_METRIC: dict[Metric, ActivityKind] = {m: k for k, m in METRIC_FOR_ACTIVITY.items()}
 
 # Finishing a task of these kinds logs an activity of the same name.
-ACTIVITY_FOR_TASK: dict[TaskKind, ActivityKind] = {
-    TaskKind(k.value): k for k in ActivityKind
-}
+ACTIVITY_FOR_TASK: dict[TaskKind, ActivityKind] = {TaskKind(k.value): k for k in ActivityKind}
 
 DEFAULT_STAGES: tuple[tuple[str, int, StageKind], ...] = (
     ("Lead", 10, StageKind.OPEN),

@@ -163,9 +163,16 @@ class ActivityIn(Form):
 
 
 FIELD_WORDS = {
-    "login": "login", "name": "name", "value": "value", "amount": "amount",
-    "expected_close": "close date", "due_on": "due date", "started_on": "start date",
-    "effective_from": "effective date", "when": "time", "points": "points",
+    "login": "login",
+    "name": "name",
+    "value": "value",
+    "amount": "amount",
+    "expected_close": "close date",
+    "due_on": "due date",
+    "started_on": "start date",
+    "effective_from": "effective date",
+    "when": "time",
+    "points": "points",
 }
 
 

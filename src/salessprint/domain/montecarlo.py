@@ -123,5 +123,5 @@ def _sum_distribution(members: list[list[int]]) -> tuple[list[int], int, int]:
     size = (product.bit_length() + width - 1) // width
     raw = product.to_bytes(size * width // 8, "little")
     step = width // 8
-    counts = [int.from_bytes(raw[i * step:(i + 1) * step], "little") for i in range(size)]
+    counts = [int.from_bytes(raw[i * step : (i + 1) * step], "little") for i in range(size)]
     return counts, base, combos

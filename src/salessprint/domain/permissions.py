@@ -89,6 +89,5 @@ def require(role: Role, action: Action, owns: bool = False) -> None:
     rule = RULES[action]
     mine = " (a rep may do this only for their own)" if rule.owner_may else ""
     raise PermissionDenied(
-        f"Only {_a(rule.least_role.value)} or above may {action.value}{mine}; "
-        f"you are {_a(role.value)}."
+        f"Only {_a(rule.least_role.value)} or above may {action.value}{mine}; you are {_a(role.value)}."
     )

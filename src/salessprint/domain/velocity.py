@@ -55,16 +55,8 @@ def totals(items: list[ItemFacts], sprint_end: date) -> SprintTotals:
     committed = sum(i.points for i in items if not i.added_after_start)
     added = sum(i.points for i in items if i.added_after_start)
     removed = sum(i.points for i in items if i.removed)
-    completed = sum(
-        i.points
-        for i in items
-        if not i.removed and i.done_on is not None and i.done_on <= sprint_end
-    )
-    carried = sum(
-        i.points
-        for i in items
-        if not i.removed and (i.done_on is None or i.done_on > sprint_end)
-    )
+    completed = sum(i.points for i in items if not i.removed and i.done_on is not None and i.done_on <= sprint_end)
+    carried = sum(i.points for i in items if not i.removed and (i.done_on is None or i.done_on > sprint_end))
     return SprintTotals(committed, completed, added, removed, carried)
 
 

@@ -34,20 +34,28 @@ def log_activity(store: Store, login: str, *, member: str | None = None, **field
         if when > clock.now().replace(microsecond=0) and (when - clock.now()).days >= 1:
             raise InvalidInput("when: an activity cannot be logged in the future", field="when")
         activity = Activity(
-            team_id=team_id, member_id=member_id, kind=data.kind.value, occurred_at=when,
-            deal_id=data.deal_id, outcome=data.outcome or None, note=data.note or None,
+            team_id=team_id,
+            member_id=member_id,
+            kind=data.kind.value,
+            occurred_at=when,
+            deal_id=data.deal_id,
+            outcome=data.outcome or None,
+            note=data.note or None,
         )
         uow.add("activity", activity)
         login_ = who.login if who else uow.actor.login
         return ActivityView(
-            id=activity.id, login=login_, kind=activity.kind, occurred_at=activity.occurred_at,
-            deal_id=activity.deal_id, outcome=activity.outcome, note=activity.note,
+            id=activity.id,
+            login=login_,
+            kind=activity.kind,
+            occurred_at=activity.occurred_at,
+            deal_id=activity.deal_id,
+            outcome=activity.outcome,
+            note=activity.note,
         )
 
 
-def list_activities(
-    store: Store, login: str, *, member: str | None = None, limit: int = 50
-) -> list[ActivityView]:
+def list_activities(store: Store, login: str, *, member: str | None = None, limit: int = 50) -> list[ActivityView]:
     """The newest activities, mine or a member's or the team's."""
     with unit_of_work(store, login, read_only=True) as uow:
         query = (
@@ -60,7 +68,14 @@ def list_activities(
         if member:
             query = query.where(Activity.member_id == member_by_login(uow.session, uow.actor.team_id, member).id)
         return [
-            ActivityView(id=a.id, login=m, kind=a.kind, occurred_at=a.occurred_at, deal_id=a.deal_id,
-                         outcome=a.outcome, note=a.note)
+            ActivityView(
+                id=a.id,
+                login=m,
+                kind=a.kind,
+                occurred_at=a.occurred_at,
+                deal_id=a.deal_id,
+                outcome=a.outcome,
+                note=a.note,
+            )
             for a, m in uow.session.execute(query)
         ]

@@ -27,8 +27,12 @@ from salessprint.store.models import Activity, Deal
 
 # The order goals are shown in, and the key that logs each kind.
 KIND_ORDER = (
-    ActivityKind.CALL, ActivityKind.MEETING, ActivityKind.EMAIL,
-    ActivityKind.NOTE, ActivityKind.DEMO, ActivityKind.PROPOSAL,
+    ActivityKind.CALL,
+    ActivityKind.MEETING,
+    ActivityKind.EMAIL,
+    ActivityKind.NOTE,
+    ActivityKind.DEMO,
+    ActivityKind.PROPOSAL,
 )
 
 
@@ -63,8 +67,9 @@ class ActivityGoalsView(Value):
     recent: list[RecentActivity]
 
 
-def _target(amounts: dict[tuple[str, str], object], kind: ActivityKind, start: date, end: date,
-            week_start: int) -> int | None:
+def _target(
+    amounts: dict[tuple[str, str], object], kind: ActivityKind, start: date, end: date, week_start: int
+) -> int | None:
     metric = METRIC_FOR_ACTIVITY[kind].value
     # With targets for several periods, the shortest period rules (as in reports.activity).
     for period in Period:
@@ -101,8 +106,14 @@ def my_goals(store: Store, login: str, recent: int = 8) -> ActivityGoalsView:
             day_target = _target(amounts, kind, today, today, team.week_start)
             week_target = _target(amounts, kind, week_start, week_end, team.week_start)
             today_goals.append(Goal(kind=kind.value, done=day_done, target=day_target, expected=None))
-            week_goals.append(Goal(kind=kind.value, done=week_done, target=week_target,
-                                   expected=round(week_target * pace) if week_target is not None else None))
+            week_goals.append(
+                Goal(
+                    kind=kind.value,
+                    done=week_done,
+                    target=week_target,
+                    expected=round(week_target * pace) if week_target is not None else None,
+                )
+            )
         rows = uow.session.execute(
             select(Activity.id, Activity.kind, Activity.occurred_at, Activity.deal_id, Deal.title, Activity.outcome)
             .outerjoin(Deal, Deal.id == Activity.deal_id)
@@ -111,8 +122,15 @@ def my_goals(store: Store, login: str, recent: int = 8) -> ActivityGoalsView:
             .limit(recent)
         ).all()
         return ActivityGoalsView(
-            login=uow.actor.login, timezone=team.timezone, today=today, week_start=week_start, week_end=week_end,
-            today_goals=today_goals, week_goals=week_goals,
-            recent=[RecentActivity(id=i, kind=k, occurred_at=at, deal_id=d, deal_title=t, outcome=o)
-                    for i, k, at, d, t, o in rows],
+            login=uow.actor.login,
+            timezone=team.timezone,
+            today=today,
+            week_start=week_start,
+            week_end=week_end,
+            today_goals=today_goals,
+            week_goals=week_goals,
+            recent=[
+                RecentActivity(id=i, kind=k, occurred_at=at, deal_id=d, deal_title=t, outcome=o)
+                for i, k, at, d, t, o in rows
+            ],
         )

@@ -21,7 +21,19 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import (
-    ColumnElement, Numeric, Select, and_, case, cast, func, literal, literal_column, null, or_, select, union_all,
+    ColumnElement,
+    Numeric,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
 )
 
 from salessprint.domain.enums import SprintState, TaskStatus
@@ -93,8 +105,9 @@ class BacklogPage(BaseModel):
 Op = Literal[">", ">=", "<"]
 
 
-def _keyset(rank: ColumnElement[float], ident: ColumnElement[int], side: str, key: BacklogKey,
-            op: Op) -> ColumnElement[bool]:
+def _keyset(
+    rank: ColumnElement[float], ident: ColumnElement[int], side: str, key: BacklogKey, op: Op
+) -> ColumnElement[bool]:
     """This side's rows strictly after (>), from (>=) or before (<) `key` in
     the order (rank, item_type, id); written with a plain range on rank first
     so that an index on (team_id, backlog_rank, id) serves it."""
@@ -131,13 +144,18 @@ def _deal_filter(uow: UnitOfWork, mine: bool, text: str) -> list[ColumnElement[b
         where.append(Deal.owner_id == uow.actor.member_id)
     like = _like(text)
     if like and text.strip().lower() not in "deal":  # "dea" matches every deal by its kind
-        where.append(or_(
-            _match(Deal.title, like),
-            Deal.account_id.in_(select(Account.id).where(Account.team_id == team_id, _match(Account.name, like))),
-            Deal.owner_id.in_(select(Member.id).where(
-                Member.team_id == team_id, or_(_match(Member.login, like), _match(Member.name, like)))),
-            Deal.stage_id.in_(select(Stage.id).where(Stage.team_id == team_id, _match(Stage.name, like))),
-        ))
+        where.append(
+            or_(
+                _match(Deal.title, like),
+                Deal.account_id.in_(select(Account.id).where(Account.team_id == team_id, _match(Account.name, like))),
+                Deal.owner_id.in_(
+                    select(Member.id).where(
+                        Member.team_id == team_id, or_(_match(Member.login, like), _match(Member.name, like))
+                    )
+                ),
+                Deal.stage_id.in_(select(Stage.id).where(Stage.team_id == team_id, _match(Stage.name, like))),
+            )
+        )
     return where
 
 
@@ -149,17 +167,21 @@ def _task_filter(uow: UnitOfWork, mine: bool, text: str) -> list[ColumnElement[b
         where.append(Task.assignee_id == uow.actor.member_id)
     like = _like(text)
     if like:
-        where.append(or_(
-            _match(Task.title, like), _match(Account.name, like),
-            _match(Member.login, like), _match(Member.name, like),
-            _match(Task.status, like), _match(Task.kind, like),
-            _match(Deal.title, like),
-        ))
+        where.append(
+            or_(
+                _match(Task.title, like),
+                _match(Account.name, like),
+                _match(Member.login, like),
+                _match(Member.name, like),
+                _match(Task.status, like),
+                _match(Task.kind, like),
+                _match(Deal.title, like),
+            )
+        )
     return where
 
 
-def _deal_rows(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op,
-               depth: int) -> Select:  # type: ignore[type-arg]
+def _deal_rows(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op, depth: int) -> Select:  # type: ignore[type-arg]
     """At most `depth` deals in order off the deals table alone, then joined
     for display (account, owner, stage) — `depth` rows, not every open deal."""
     where = _deal_filter(uow, mine, text)
@@ -172,9 +194,21 @@ def _deal_rows(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, o
         where.append(_keyset(rank, Deal.id, "deal", key, op))
     order = [rank, Deal.id] if op != "<" else [rank.desc(), Deal.id.desc()]
     window = (
-        select(Deal.id, Deal.title, Deal.account_id, Deal.owner_id, Deal.stage_id, Deal.value, Deal.points,
-               Deal.backlog_rank, Deal.version)
-        .where(*where).order_by(*order).limit(depth).subquery("dw")
+        select(
+            Deal.id,
+            Deal.title,
+            Deal.account_id,
+            Deal.owner_id,
+            Deal.stage_id,
+            Deal.value,
+            Deal.points,
+            Deal.backlog_rank,
+            Deal.version,
+        )
+        .where(*where)
+        .order_by(*order)
+        .limit(depth)
+        .subquery("dw")
     )
     return (
         select(
@@ -199,8 +233,7 @@ def _deal_rows(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, o
     )
 
 
-def _task_rows(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op,
-               depth: int) -> Select:  # type: ignore[type-arg]
+def _task_rows(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op, depth: int) -> Select:  # type: ignore[type-arg]
     """At most `depth` open tasks in order, walking the partial index."""
     where = _task_filter(uow, mine, text)
     if key is not None:
@@ -232,14 +265,15 @@ def _task_rows(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, o
     return select(window)
 
 
-def _window(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op, limit: int,
-            offset: int = 0) -> list[dict[str, Any]]:
+def _window(
+    uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op, limit: int, offset: int = 0
+) -> list[dict[str, Any]]:
     """Up to `limit` rows of the merged list after/from/before `key` (or from
     the top, skipping `offset`), in the direction of `op`."""
     depth = offset + limit
-    both = union_all(
-        _deal_rows(uow, mine, text, key, op, depth), _task_rows(uow, mine, text, key, op, depth)
-    ).subquery("backlog")
+    both = union_all(_deal_rows(uow, mine, text, key, op, depth), _task_rows(uow, mine, text, key, op, depth)).subquery(
+        "backlog"
+    )
     order = [both.c.rank, both.c.item_type, both.c.id]
     if op == "<":
         order = [c.desc() for c in order]
@@ -255,12 +289,16 @@ def _counted(uow: UnitOfWork, mine: bool, text: str) -> tuple[int, bool]:
     when unfiltered; filtered, each side counted no further than COUNT_CAP."""
     deals = select(Deal.id).where(*_deal_filter(uow, mine, text))
     tasks = (
-        select(Task.id)
-        .join(Member, Member.id == Task.assignee_id)
-        .outerjoin(Deal, Deal.id == Task.deal_id)
-        .outerjoin(Account, Account.id == Deal.account_id)
-        .where(*_task_filter(uow, mine, text))
-    ) if text.strip() else select(Task.id).where(*_task_filter(uow, mine, text))
+        (
+            select(Task.id)
+            .join(Member, Member.id == Task.assignee_id)
+            .outerjoin(Deal, Deal.id == Task.deal_id)
+            .outerjoin(Account, Account.id == Deal.account_id)
+            .where(*_task_filter(uow, mine, text))
+        )
+        if text.strip()
+        else select(Task.id).where(*_task_filter(uow, mine, text))
+    )
     if text.strip():
         deals, tasks = deals.limit(COUNT_CAP + 1), tasks.limit(COUNT_CAP + 1)
     n_deals = select(func.count()).select_from(deals.subquery("dc")).scalar_subquery()
@@ -277,15 +315,17 @@ def _sprint_to_pull_into(uow: UnitOfWork):  # type: ignore[no-untyped-def]
     planned_first = case((Sprint.state == SprintState.PLANNED.value, 0), else_=1)
     return uow.session.scalar(
         select(Sprint)
-        .where(Sprint.team_id == uow.actor.team_id,
-               Sprint.state.in_([SprintState.PLANNED.value, SprintState.ACTIVE.value]))
+        .where(
+            Sprint.team_id == uow.actor.team_id, Sprint.state.in_([SprintState.PLANNED.value, SprintState.ACTIVE.value])
+        )
         .order_by(planned_first, Sprint.number)
         .limit(1)
     )
 
 
-def _direction(after: BacklogKey | None, start: BacklogKey | None,
-               before: BacklogKey | None) -> tuple[BacklogKey | None, Op]:
+def _direction(
+    after: BacklogKey | None, start: BacklogKey | None, before: BacklogKey | None
+) -> tuple[BacklogKey | None, Op]:
     if after is not None:
         return after, ">"
     if start is not None:
@@ -335,8 +375,22 @@ def backlog_page(
         in_sprint = _sprint_numbers(uow, [(r["item_type"], r["id"]) for r in found])
         rows = [
             BacklogRow(
-                **{k: r[k] for k in ("item_type", "id", "title", "account", "owner", "owner_name", "stage",
-                                     "kind", "points", "rank", "version")},
+                **{
+                    k: r[k]
+                    for k in (
+                        "item_type",
+                        "id",
+                        "title",
+                        "account",
+                        "owner",
+                        "owner_name",
+                        "stage",
+                        "kind",
+                        "points",
+                        "rank",
+                        "version",
+                    )
+                },
                 value=Decimal(str(r["value"])) if r["value"] is not None else None,
                 sprint_number=in_sprint.get((r["item_type"], r["id"])),
             )
@@ -346,9 +400,17 @@ def backlog_page(
             more_before, more_after = more, True
         else:
             more_before, more_after = keyset or offset > 0, more
-        return BacklogPage(rows=rows, total=total, offset=max(0, offset), mine=mine, text=text,
-                           sprint=sprint_view(sprint) if sprint else None, total_capped=capped,
-                           more_before=more_before, more_after=more_after)
+        return BacklogPage(
+            rows=rows,
+            total=total,
+            offset=max(0, offset),
+            mine=mine,
+            text=text,
+            sprint=sprint_view(sprint) if sprint else None,
+            total_capped=capped,
+            more_before=more_before,
+            more_after=more_after,
+        )
 
 
 def _sprint_numbers(uow: UnitOfWork, keys: list[tuple[str, int]]) -> dict[tuple[str, int], int]:

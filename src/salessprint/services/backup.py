@@ -78,10 +78,28 @@ from salessprint.store.types import Money, UTCDateTime
 
 FORMAT = "salessprint-backup"
 VERSION = 1
-ABOUT = ("salessprint backup: the whole team, table by table; see salessprint.services.backup "
-         "for the format. Restore with 'salessprint restore FILE' into an empty store.")
-MODELS: tuple[type, ...] = (Team, Stage, Member, Target, Account, Deal, DealCollaborator, DealEvent, Task,
-                            Sprint, SprintItem, Activity, RetroEntry, RetroVote, Note, Change)
+ABOUT = (
+    "salessprint backup: the whole team, table by table; see salessprint.services.backup "
+    "for the format. Restore with 'salessprint restore FILE' into an empty store."
+)
+MODELS: tuple[type, ...] = (
+    Team,
+    Stage,
+    Member,
+    Target,
+    Account,
+    Deal,
+    DealCollaborator,
+    DealEvent,
+    Task,
+    Sprint,
+    SprintItem,
+    Activity,
+    RetroEntry,
+    RetroVote,
+    Note,
+    Change,
+)
 TABLES: dict[str, Table] = {m.__tablename__: m.__table__ for m in MODELS}  # type: ignore[attr-defined]
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "|")
 
@@ -121,7 +139,7 @@ def _decode(column: Any, value: Any) -> Any:
     kind = column.type
     if isinstance(kind, Money):
         if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not money written as a string like \"12.50\"")
+            raise ValueError(f'{value!r} is not money written as a string like "12.50"')
         try:
             amount = Decimal(value)
         except InvalidOperation:
@@ -229,8 +247,14 @@ def backup_document(store: Store, login: str) -> dict[str, Any]:
         team = _admin_team(uow)
         tables = _read_tables(uow.session, team.id)
         schema = store.schema_state().current
-        return {"about": ABOUT, "format": FORMAT, "version": VERSION, "schema": schema,
-                "team": team.name, "tables": tables}
+        return {
+            "about": ABOUT,
+            "format": FORMAT,
+            "version": VERSION,
+            "schema": schema,
+            "team": team.name,
+            "tables": tables,
+        }
 
 
 def _json(value: Any) -> str:
@@ -266,8 +290,9 @@ def export_json(store: Store, login: str, path: str | Path) -> BackupSummary:
     document = backup_document(store, login)
     target = Path(path)
     _write_bytes(target, dumps(document))
-    return BackupSummary(path=str(target), team=document["team"],
-                         rows={n: len(t["rows"]) for n, t in document["tables"].items()})
+    return BackupSummary(
+        path=str(target), team=document["team"], rows={n: len(t["rows"]) for n, t in document["tables"].items()}
+    )
 
 
 def _write_bytes(target: Path, data: bytes) -> None:
@@ -315,8 +340,9 @@ def export_csv(store: Store, login: str, folder: str | Path) -> BackupSummary:
         buffer = io.StringIO()
         csv.writer(buffer).writerows(lines)
         _write_bytes(target / f"{name}.csv", buffer.getvalue().encode("utf-8-sig"))
-    return BackupSummary(path=str(target), team=document["team"],
-                         rows={n: len(t["rows"]) for n, t in document["tables"].items()})
+    return BackupSummary(
+        path=str(target), team=document["team"], rows={n: len(t["rows"]) for n, t in document["tables"].items()}
+    )
 
 
 # -- restore --------------------------------------------------------------
@@ -344,41 +370,55 @@ def load_backup(path: str | Path, known_revisions: set[str] | None = None) -> di
     except RecursionError:
         raise _problem(source, "is nested too deeply; it is not a salessprint backup.") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise _problem(source, "is not a salessprint backup (no \"format\": \"salessprint-backup\").")
+        raise _problem(source, 'is not a salessprint backup (no "format": "salessprint-backup").')
     version = document.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise _problem(source, "has no format version; it is not a salessprint backup.")
     if version > VERSION:
-        raise _problem(source, f"was written by a newer salessprint (backup format {version}; this one reads "
-                               f"up to {VERSION}). Upgrade salessprint, then restore.")
+        raise _problem(
+            source,
+            f"was written by a newer salessprint (backup format {version}; this one reads "
+            f"up to {VERSION}). Upgrade salessprint, then restore.",
+        )
     if version < 1:
         raise _problem(source, f"has an unknown backup format version {version}.")
     schema = document.get("schema")
     if known_revisions is not None and schema not in known_revisions:
-        raise _problem(source, f"comes from a newer database schema ({str(schema)[:40]}); upgrade salessprint, "
-                               "then restore.")
+        raise _problem(
+            source, f"comes from a newer database schema ({str(schema)[:40]}); upgrade salessprint, then restore."
+        )
     tables = document.get("tables")
     if not isinstance(tables, dict):
         raise _problem(source, "has no tables.")
     missing = [n for n in TABLES if n not in tables]
     unknown = [n for n in tables if n not in TABLES]
     if unknown:
-        raise _problem(source, f"has tables this salessprint does not know ({', '.join(map(str, unknown))[:200]}); "
-                               "it was written by a newer salessprint.")
+        raise _problem(
+            source,
+            f"has tables this salessprint does not know ({', '.join(map(str, unknown))[:200]}); "
+            "it was written by a newer salessprint.",
+        )
     if missing:
         raise _problem(source, f"lacks the tables {', '.join(missing)}; it is incomplete.")
     out: dict[str, list[dict[str, Any]]] = {}
     for name, table in TABLES.items():
         block = tables[name]
-        if not isinstance(block, dict) or not isinstance(block.get("columns"), list) or not isinstance(block.get("rows"), list):
-            raise _problem(source, f"table {name} needs \"columns\" and \"rows\" lists.")
+        if (
+            not isinstance(block, dict)
+            or not isinstance(block.get("columns"), list)
+            or not isinstance(block.get("rows"), list)
+        ):
+            raise _problem(source, f'table {name} needs "columns" and "rows" lists.')
         columns = block["columns"]
         expected = [c.name for c in table.columns]
         if columns != expected:
             extra = [c for c in columns if c not in expected]
             if extra:
-                raise _problem(source, f"table {name} has columns this salessprint does not know "
-                                       f"({', '.join(map(str, extra))[:200]}); it was written by a newer salessprint.")
+                raise _problem(
+                    source,
+                    f"table {name} has columns this salessprint does not know "
+                    f"({', '.join(map(str, extra))[:200]}); it was written by a newer salessprint.",
+                )
             raise _problem(source, f"table {name} should have the columns {', '.join(expected)}.")
         decoded: list[dict[str, Any]] = []
         keys: set[tuple[Any, ...]] = set()
@@ -394,8 +434,9 @@ def load_backup(path: str | Path, known_revisions: set[str] | None = None) -> di
                     raise _problem(source, f"table {name}, row {number}: {column.name}: {exc}.") from None
             key = tuple(values[k] for k in pk)
             if key in keys:
-                raise _problem(source, f"table {name}, row {number}: the id {key[0] if len(key) == 1 else key} "
-                                       "appears twice.")
+                raise _problem(
+                    source, f"table {name}, row {number}: the id {key[0] if len(key) == 1 else key} appears twice."
+                )
             keys.add(key)
             decoded.append(values)
         out[name] = decoded
@@ -422,8 +463,7 @@ def restore(store: Store, path: str | Path) -> BackupSummary:
             name = probe.scalar(select(Team.name).limit(1))
             if name is not None:
                 raise Conflict(
-                    f"This store already holds the team '{name}'; restore only into an empty store "
-                    "(give a new --db)."
+                    f"This store already holds the team '{name}'; restore only into an empty store (give a new --db)."
                 )
     created = state.empty
     store.upgrade()
@@ -459,24 +499,28 @@ def _insert_all(store: Store, data: dict[str, list[dict[str, Any]]], path_name: 
                     managers = [{"b_id": r["id"], "b_manager": r["manager_id"]} for r in rows if r["manager_id"]]
                     rows = [{**r, "manager_id": None} for r in rows]
                 for start in range(0, len(rows), 5000):
-                    s.execute(insert(table), rows[start:start + 5000])
+                    s.execute(insert(table), rows[start : start + 5000])
                 if name == "members" and managers:
                     from sqlalchemy import bindparam
 
-                    s.execute(update(table).where(table.c.id == bindparam("b_id"))
-                              .values(manager_id=bindparam("b_manager")), managers)
+                    s.execute(
+                        update(table).where(table.c.id == bindparam("b_id")).values(manager_id=bindparam("b_manager")),
+                        managers,
+                    )
             if store.backend == "postgresql":
                 for name, table in TABLES.items():
                     if "id" in table.c and table.c.id.primary_key:
-                        s.execute(text(
-                            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-                            f"COALESCE((SELECT MAX(id) FROM {name}), 1), "
-                            f"(SELECT MAX(id) FROM {name}) IS NOT NULL)"
-                        ))
+                        s.execute(
+                            text(
+                                f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                                f"COALESCE((SELECT MAX(id) FROM {name}), 1), "
+                                f"(SELECT MAX(id) FROM {name}) IS NOT NULL)"
+                            )
+                        )
     except Conflict as exc:
         raise InvalidInput(
-            f"{path_name}: its rows do not fit together ({exc.message.split(': ', 1)[-1]}); "
-            "nothing was restored.", field="file"
+            f"{path_name}: its rows do not fit together ({exc.message.split(': ', 1)[-1]}); nothing was restored.",
+            field="file",
         ) from None
     except (IntegrityError, SQLAlchemyError) as exc:
         if isinstance(exc, IntegrityError):

@@ -14,6 +14,7 @@ raises `StoreUnavailable`; the caller backs off and calls `connect()` again.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
@@ -88,8 +89,13 @@ class ChangeFeed:
                 params: dict[str, Any] = {"connect_timeout": 5, "application_name": "salessprint-live"}
                 params.update({k: v for k, v in url.query.items() if isinstance(v, str)})  # e.g. sslmode
                 self._conn = psycopg.connect(
-                    host=url.host or "localhost", port=url.port or 5432, user=url.username,
-                    password=url.password, dbname=url.database, autocommit=True, **params,
+                    host=url.host or "localhost",
+                    port=url.port or 5432,
+                    user=url.username,
+                    password=url.password,
+                    dbname=url.database,
+                    autocommit=True,
+                    **params,
                 )
                 self._conn.execute(f"LISTEN {CHANNEL}")
                 # A change committed between the query above and LISTEN is caught here.
@@ -138,9 +144,7 @@ class ChangeFeed:
             return None
         try:
             with self.store.engine.connect() as conn:
-                newest = int(conn.scalar(
-                    select(func.max(Change.id)).where(Change.team_id == self.team_id)
-                ) or 0)
+                newest = int(conn.scalar(select(func.max(Change.id)).where(Change.team_id == self.team_id)) or 0)
         except SQLAlchemyError as exc:
             raise StoreUnavailable(describe_failure(self.store.url, exc)) from None
         if newest > self.last_seen:
@@ -151,10 +155,8 @@ class ChangeFeed:
     def close(self) -> None:
         self.team_id = None
         if self._conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # closing a dead link may fail; it is gone either way
                 self._conn.close()
-            except Exception:  # noqa: BLE001 - closing a dead connection may fail; it is gone either way
-                pass
             self._conn = None
 
 

@@ -116,7 +116,8 @@ def list_deals(
             .join(Account, Account.id == Deal.account_id)
             .join(Stage, Stage.id == Deal.stage_id)
             .join(Member, Member.id == Deal.owner_id)
-            .order_by(Deal.backlog_rank, Deal.id).offset(offset)
+            .order_by(Deal.backlog_rank, Deal.id)
+            .offset(offset)
         )
         if limit is not None:
             query = query.limit(limit)
@@ -126,10 +127,23 @@ def list_deals(
 
 
 _LIST_COLUMNS = (
-    Deal.id, Deal.title, Account.name.label("account"), Deal.value, Stage.name.label("stage"),
-    Stage.kind.label("stage_kind"), func.coalesce(Deal.probability, Stage.probability).label("probability"),
-    Deal.expected_close, Member.login.label("owner"), Member.name.label("owner_name"), Deal.next_step,
-    Deal.points, Deal.started_on, Deal.stage_entered_at, Deal.closed_on, Deal.lost_reason, Deal.backlog_rank,
+    Deal.id,
+    Deal.title,
+    Account.name.label("account"),
+    Deal.value,
+    Stage.name.label("stage"),
+    Stage.kind.label("stage_kind"),
+    func.coalesce(Deal.probability, Stage.probability).label("probability"),
+    Deal.expected_close,
+    Member.login.label("owner"),
+    Member.name.label("owner_name"),
+    Deal.next_step,
+    Deal.points,
+    Deal.started_on,
+    Deal.stage_entered_at,
+    Deal.closed_on,
+    Deal.lost_reason,
+    Deal.backlog_rank,
     Deal.version,
 )
 
@@ -214,8 +228,16 @@ def move_deal(
         else:
             deal.closed_on = clock.today()
             deal.lost_reason = (lost_reason or "").strip() or None if stage.kind == StageKind.LOST else None
-        uow.session.add(DealEvent(deal_id=deal.id, member_id=uow.actor.member_id, at=clock.now(),
-                                  kind="stage", old=old_stage, new=stage.name))
+        uow.session.add(
+            DealEvent(
+                deal_id=deal.id,
+                member_id=uow.actor.member_id,
+                at=clock.now(),
+                kind="stage",
+                old=old_stage,
+                new=stage.name,
+            )
+        )
         _sync_sprint_item(uow.session, deal.id, stage.kind == StageKind.WON)
         uow.session.flush()
         uow.record("deal", deal.id, "update", before, snapshot(deal))
@@ -253,14 +275,14 @@ def update_deal(
         uow.check_version(deal, expected_version, "deal")
         before = snapshot(deal)
         changes = patch.model_dump(exclude_unset=True)
-        if "owner" in changes and changes["owner"]:
+        if changes.get("owner"):
             new_owner = member_by_login(uow.session, team_id, changes.pop("owner"))
             if new_owner.id != deal.owner_id:
                 uow.require(Action.REASSIGN)
                 deal.owner_id = new_owner.id
                 deal.owner = new_owner
         changes.pop("owner", None)
-        if "account" in changes and changes["account"]:
+        if changes.get("account"):
             account = account_named(uow.session, team_id, changes.pop("account"), deal.owner_id)
             deal.account_id = account.id
             deal.account = account
@@ -268,11 +290,16 @@ def update_deal(
         if "expected_close" in changes and changes["expected_close"] != deal.expected_close:
             old: date | None = deal.expected_close
             new: date | None = changes["expected_close"]
-            uow.session.add(DealEvent(
-                deal_id=deal.id, member_id=uow.actor.member_id, at=clock.now(),
-                kind="expected_close", old=old.isoformat() if old else None,
-                new=new.isoformat() if new else None,
-            ))
+            uow.session.add(
+                DealEvent(
+                    deal_id=deal.id,
+                    member_id=uow.actor.member_id,
+                    at=clock.now(),
+                    kind="expected_close",
+                    old=old.isoformat() if old else None,
+                    new=new.isoformat() if new else None,
+                )
+            )
         if "title" in changes and changes["title"] is None:
             raise InvalidInput("title: a deal needs a title", field="title")
         if "value" in changes and changes["value"] is None:

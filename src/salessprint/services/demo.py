@@ -68,25 +68,76 @@ REPS = (
     Persona("gus", "Gustavo Lima", "SDR", "Zurich", 0.95, 0.0, 300, 10),
 )
 ACCOUNTS = (
-    "Acme Logistics", "Blautal Brauerei", "Cobalt Health", "Delta Freight", "Edelweiss Insurance",
-    "Falkenberg Energie", "Greenline Foods", "Hafen Holding", "Ironbridge Steel", "Juniper Analytics",
-    "Kranich Aviation", "Lindwurm Software", "Mosel Media", "Nordlicht Retail", "Orbis Pharma",
-    "Pfeffer & Salz GmbH", "Quantum Textiles", "Rheinwerk Tools", "Sonnenhof Hotels", "Tessera Bank",
-    "Uhrwerk Instruments", "Vela Shipping", "Wolkenkratzer Bau", "Xylo Robotics", "Yggdrasil Games",
-    "Zeppelin Mobility", "Alpenglühen Tourism", "Bergkristall Water", "Carbonfree Labs", "Donau Chemicals",
-    "Eisvogel Outdoor", "Fjord Seafood", "Glasbläser Optics", "Hopfen Craft Beer", "Isar Medical",
+    "Acme Logistics",
+    "Blautal Brauerei",
+    "Cobalt Health",
+    "Delta Freight",
+    "Edelweiss Insurance",
+    "Falkenberg Energie",
+    "Greenline Foods",
+    "Hafen Holding",
+    "Ironbridge Steel",
+    "Juniper Analytics",
+    "Kranich Aviation",
+    "Lindwurm Software",
+    "Mosel Media",
+    "Nordlicht Retail",
+    "Orbis Pharma",
+    "Pfeffer & Salz GmbH",
+    "Quantum Textiles",
+    "Rheinwerk Tools",
+    "Sonnenhof Hotels",
+    "Tessera Bank",
+    "Uhrwerk Instruments",
+    "Vela Shipping",
+    "Wolkenkratzer Bau",
+    "Xylo Robotics",
+    "Yggdrasil Games",
+    "Zeppelin Mobility",
+    "Alpenglühen Tourism",
+    "Bergkristall Water",
+    "Carbonfree Labs",
+    "Donau Chemicals",
+    "Eisvogel Outdoor",
+    "Fjord Seafood",
+    "Glasbläser Optics",
+    "Hopfen Craft Beer",
+    "Isar Medical",
 )
 PRODUCTS = ("Platform licence", "Analytics add-on", "Onboarding package", "Premium support", "Fleet rollout", "Renewal")
-NEXT_STEPS = ("Send revised proposal", "Book demo with IT", "Call procurement", "Chase signature",
-              "Prepare ROI deck", "Intro to CFO", "Security questionnaire", "Pilot kickoff")
+NEXT_STEPS = (
+    "Send revised proposal",
+    "Book demo with IT",
+    "Call procurement",
+    "Chase signature",
+    "Prepare ROI deck",
+    "Intro to CFO",
+    "Security questionnaire",
+    "Pilot kickoff",
+)
 LOST_REASONS = ("Went with a competitor", "No budget this year", "Project cancelled", "Price", "No decision")
 RETRO = {
-    "went_well": ("Pipeline reviews were short and useful", "Demo script landed well", "Great teamwork on the Tessera deal",
-                  "Thank-you notes got two replies", "Fewer meetings, more calls"),
-    "to_improve": ("Too many deals without a next step", "Proposals took too long to approve", "CRM notes were sparse",
-                   "Friday calls rarely connect", "Handover from SDR to AE was slow"),
-    "action": ("Every open deal gets a dated next step", "Template for pricing approvals", "Block Tuesday mornings for calls",
-               "Pair Eli with Dana for cold calls", "Weekly win-loss review of one deal"),
+    "went_well": (
+        "Pipeline reviews were short and useful",
+        "Demo script landed well",
+        "Great teamwork on the Tessera deal",
+        "Thank-you notes got two replies",
+        "Fewer meetings, more calls",
+    ),
+    "to_improve": (
+        "Too many deals without a next step",
+        "Proposals took too long to approve",
+        "CRM notes were sparse",
+        "Friday calls rarely connect",
+        "Handover from SDR to AE was slow",
+    ),
+    "action": (
+        "Every open deal gets a dated next step",
+        "Template for pricing approvals",
+        "Block Tuesday mornings for calls",
+        "Pair Eli with Dana for cold calls",
+        "Weekly win-loss review of one deal",
+    ),
 }
 TASK_KINDS = ("call", "email", "meeting", "proposal", "follow-up", "demo", "note")
 
@@ -137,9 +188,15 @@ def build_demo(store: Store, seed: int = 7) -> DemoSummary:
             stages[name] = stage
         members: dict[str, Member] = {}
         for p in (MANAGER, *REPS):
-            m = Member(team_id=team.id, login=p.login, name=p.name, role="manager" if p is MANAGER else "rep",
-                       sales_role=p.sales_role, territory=p.territory,
-                       started_on=today - timedelta(days=p.started_days_ago))
+            m = Member(
+                team_id=team.id,
+                login=p.login,
+                name=p.name,
+                role="manager" if p is MANAGER else "rep",
+                sales_role=p.sales_role,
+                territory=p.territory,
+                started_on=today - timedelta(days=p.started_days_ago),
+            )
             s.add(m)
             members[p.login] = m
         s.flush()
@@ -148,9 +205,13 @@ def build_demo(store: Store, seed: int = 7) -> DemoSummary:
         _targets(s, members, today)
         accounts = []
         for i, name in enumerate(ACCOUNTS):
-            acc = Account(team_id=team.id, name=name, territory=REPS[i % len(REPS)].territory,
-                          owner_id=members[REPS[i % len(REPS)].login].id,
-                          created_at=_at(today - timedelta(days=200 - i * 3), 9))
+            acc = Account(
+                team_id=team.id,
+                name=name,
+                territory=REPS[i % len(REPS)].territory,
+                owner_id=members[REPS[i % len(REPS)].login].id,
+                created_at=_at(today - timedelta(days=200 - i * 3), 9),
+            )
             s.add(acc)
             accounts.append(acc)
         s.flush()
@@ -159,9 +220,16 @@ def build_demo(store: Store, seed: int = 7) -> DemoSummary:
         for n in range(CLOSED_SPRINTS + 1):
             start = this_week - timedelta(weeks=CLOSED_SPRINTS - n)
             active = n == CLOSED_SPRINTS
-            sp = Sprint(team_id=team.id, number=n + 1, starts_on=start, ends_on=start + timedelta(days=6),
-                        goal=_goal(rng, n), state=SprintState.ACTIVE.value if active else SprintState.CLOSED.value,
-                        started_at=_at(start, 8), closed_at=None if active else _at(start + timedelta(days=4), 17))
+            sp = Sprint(
+                team_id=team.id,
+                number=n + 1,
+                starts_on=start,
+                ends_on=start + timedelta(days=6),
+                goal=_goal(rng, n),
+                state=SprintState.ACTIVE.value if active else SprintState.CLOSED.value,
+                started_at=_at(start, 8),
+                closed_at=None if active else _at(start + timedelta(days=4), 17),
+            )
             s.add(sp)
             sprints.append(sp)
         s.flush()
@@ -177,9 +245,15 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 
 
 def _goal(rng: random.Random, n: int) -> str:
-    goals = ("Book 15 first meetings in the Berlin region", "Move five proposals to negotiation",
-             "Close the Q4 renewals", "Every open deal has a next step", "Two new logos in healthcare",
-             "Clean up stale deals older than 60 days", "Land the Tessera Bank pilot")
+    goals = (
+        "Book 15 first meetings in the Berlin region",
+        "Move five proposals to negotiation",
+        "Close the Q4 renewals",
+        "Every open deal has a next step",
+        "Two new logos in healthcare",
+        "Clean up stale deals older than 60 days",
+        "Land the Tessera Bank pilot",
+    )
     return goals[(n + rng.randrange(3)) % len(goals)]
 
 
@@ -199,13 +273,19 @@ def _targets(s: Any, members: dict[str, Member], today: date) -> None:
             s.add(Target(member_id=mid, metric=metric, period=period, amount=Decimal(amount), effective_from=since))
 
 
-def _deals(s: Any, rng: random.Random, team: Team, stages: dict[str, Stage], members: dict[str, Member],
-           accounts: list[Account], today: date) -> list[Deal]:
-    plan = [("Lead", 22), ("Qualified", 20), ("Meeting", 18), ("Proposal", 15), ("Negotiation", 12),
-            ("Lost", 23)]
+def _deals(
+    s: Any,
+    rng: random.Random,
+    team: Team,
+    stages: dict[str, Stage],
+    members: dict[str, Member],
+    accounts: list[Account],
+    today: date,
+) -> list[Deal]:
+    plan = [("Lead", 22), ("Qualified", 20), ("Meeting", 18), ("Proposal", 15), ("Negotiation", 12), ("Lost", 23)]
     closers = [p for p in REPS if p.sales_role in ("AE", "CSM")]
     openers = [p for p in REPS if p.sales_role == "SDR"]
-    weights = [p.skill ** 2 for p in closers]
+    weights = [p.skill**2 for p in closers]
     deals: list[Deal] = []
     order = ["Lead", "Qualified", "Meeting", "Proposal", "Negotiation"]
     rank = 0.0
@@ -245,13 +325,22 @@ def _deals(s: Any, rng: random.Random, team: Team, stages: dict[str, Stage], mem
                     entered = _at(started, 10)
             rank += 1
             deal = Deal(
-                team_id=team.id, account_id=acc.id, title=f"{acc.name.split()[0]} {product}", value=value,
-                stage_id=stages[stage_name].id, expected_close=(today + timedelta(days=rng.randrange(3, 70)))
-                if closed_on is None else closed_on,
-                owner_id=members[owner.login].id, next_step=rng.choice(NEXT_STEPS) if closed_on is None else None,
-                product=product, started_on=started, stage_entered_at=entered, closed_on=closed_on,
+                team_id=team.id,
+                account_id=acc.id,
+                title=f"{acc.name.split()[0]} {product}",
+                value=value,
+                stage_id=stages[stage_name].id,
+                expected_close=(today + timedelta(days=rng.randrange(3, 70))) if closed_on is None else closed_on,
+                owner_id=members[owner.login].id,
+                next_step=rng.choice(NEXT_STEPS) if closed_on is None else None,
+                product=product,
+                started_on=started,
+                stage_entered_at=entered,
+                closed_on=closed_on,
                 lost_reason=rng.choice(LOST_REASONS) if stage_name == "Lost" else None,
-                backlog_rank=rank, points=rng.choice((1, 2, 3, 5)), created_at=_at(started, 9),
+                backlog_rank=rank,
+                points=rng.choice((1, 2, 3, 5)),
+                created_at=_at(started, 9),
             )
             s.add(deal)
             deals.append(deal)
@@ -259,7 +348,7 @@ def _deals(s: Any, rng: random.Random, team: Team, stages: dict[str, Stage], mem
     s.flush()
     for deal in deals:
         name = next(n for n, st in stages.items() if st.id == deal.stage_id)
-        path = order[: order.index(name) + 1] if name in order else order[: rng.randrange(2, 6)] + [name]
+        path = order[: order.index(name) + 1] if name in order else [*order[: rng.randrange(2, 6)], name]
         when = _at(deal.started_on, 9)
         step = max(1, (deal.stage_entered_at - when).days // max(1, len(path)))
         prev = None
@@ -273,8 +362,16 @@ def _deals(s: Any, rng: random.Random, team: Team, stages: dict[str, Stage], mem
         if deal.closed_on is None and rng.random() < 0.25:
             later = deal.expected_close
             assert later is not None
-            s.add(DealEvent(deal_id=deal.id, member_id=deal.owner_id, at=_at(today - timedelta(days=rng.randrange(1, 10)), 11),
-                            kind="expected_close", old=(later - timedelta(days=14)).isoformat(), new=later.isoformat()))
+            s.add(
+                DealEvent(
+                    deal_id=deal.id,
+                    member_id=deal.owner_id,
+                    at=_at(today - timedelta(days=rng.randrange(1, 10)), 11),
+                    kind="expected_close",
+                    old=(later - timedelta(days=14)).isoformat(),
+                    new=later.isoformat(),
+                )
+            )
     return deals
 
 
@@ -289,8 +386,17 @@ WON_PLAN: dict[str, tuple[tuple[int, float], ...]] = {
 }
 
 
-def _won_deals(s: Any, rng: random.Random, team: Team, stages: dict[str, Stage], members: dict[str, Member],
-               accounts: list[Account], today: date, deals: list[Deal], rank: float) -> float:
+def _won_deals(
+    s: Any,
+    rng: random.Random,
+    team: Team,
+    stages: dict[str, Stage],
+    members: dict[str, Member],
+    accounts: list[Account],
+    today: date,
+    deals: list[Deal],
+    rank: float,
+) -> float:
     """Forty won deals whose values follow WON_PLAN, so attainment tells the story."""
     won = stages["Won"]
     for login, months in WON_PLAN.items():
@@ -311,10 +417,20 @@ def _won_deals(s: Any, rng: random.Random, team: Team, stages: dict[str, Stage],
                 product = rng.choice(PRODUCTS)
                 rank += 1
                 deal = Deal(
-                    team_id=team.id, account_id=acc.id, title=f"{acc.name.split()[0]} {product}", value=value,
-                    stage_id=won.id, expected_close=closed_on, owner_id=members[login].id, product=product,
-                    started_on=started, stage_entered_at=_at(closed_on, 15), closed_on=closed_on,
-                    backlog_rank=rank, points=rng.choice((1, 2, 3, 5)), created_at=_at(started, 9),
+                    team_id=team.id,
+                    account_id=acc.id,
+                    title=f"{acc.name.split()[0]} {product}",
+                    value=value,
+                    stage_id=won.id,
+                    expected_close=closed_on,
+                    owner_id=members[login].id,
+                    product=product,
+                    started_on=started,
+                    stage_entered_at=_at(closed_on, 15),
+                    closed_on=closed_on,
+                    backlog_rank=rank,
+                    points=rng.choice((1, 2, 3, 5)),
+                    created_at=_at(started, 9),
                 )
                 s.add(deal)
                 deals.append(deal)
@@ -331,8 +447,15 @@ def _completion(p: Persona, n: int) -> float:
     return max(0.2, min(0.98, base))
 
 
-def _sprint_work(s: Any, rng: random.Random, team: Team, sprints: list[Sprint], members: dict[str, Member],
-                 deals: list[Deal], today: date) -> None:
+def _sprint_work(
+    s: Any,
+    rng: random.Random,
+    team: Team,
+    sprints: list[Sprint],
+    members: dict[str, Member],
+    deals: list[Deal],
+    today: date,
+) -> None:
     open_deals = {m.id: [d for d in deals if d.owner_id == m.id and d.closed_on is None] for m in members.values()}
     rank = 1000.0
     for n, sp in enumerate(sprints):
@@ -351,18 +474,33 @@ def _sprint_work(s: Any, rng: random.Random, team: Team, sprints: list[Sprint], 
                 points = 1 if falling else rng.choice((1, 1, 2, 2, 3, 5))
                 title = f"{kind.capitalize()}: {deal.title if deal else rng.choice(ACCOUNTS)}"
                 rank += 1
-                task = Task(team_id=team.id, title=title, kind=kind, deal_id=deal.id if deal else None,
-                            assignee_id=m.id, points=points, status=TaskStatus.TODO.value,
-                            due_on=sp.starts_on + timedelta(days=rng.randrange(0, 5)), backlog_rank=rank,
-                            created_at=_at(sp.starts_on - timedelta(days=3), 10))
+                task = Task(
+                    team_id=team.id,
+                    title=title,
+                    kind=kind,
+                    deal_id=deal.id if deal else None,
+                    assignee_id=m.id,
+                    points=points,
+                    status=TaskStatus.TODO.value,
+                    due_on=sp.starts_on + timedelta(days=rng.randrange(0, 5)),
+                    backlog_rank=rank,
+                    created_at=_at(sp.starts_on - timedelta(days=3), 10),
+                )
                 s.add(task)
                 items.append((task, False))
                 committed += points
             for _ in range(rng.choice((0, 0, 1, 1, 2))):
                 rank += 1
-                task = Task(team_id=team.id, title=f"Follow-up: {rng.choice(ACCOUNTS)} inbound", kind="follow-up",
-                            assignee_id=m.id, points=rng.choice((1, 2)), status=TaskStatus.TODO.value,
-                            backlog_rank=rank, created_at=_at(sp.starts_on + timedelta(days=1), 11))
+                task = Task(
+                    team_id=team.id,
+                    title=f"Follow-up: {rng.choice(ACCOUNTS)} inbound",
+                    kind="follow-up",
+                    assignee_id=m.id,
+                    points=rng.choice((1, 2)),
+                    status=TaskStatus.TODO.value,
+                    backlog_rank=rank,
+                    created_at=_at(sp.starts_on + timedelta(days=1), 11),
+                )
                 s.add(task)
                 items.append((task, True))
             s.flush()
@@ -387,23 +525,44 @@ def _sprint_work(s: Any, rng: random.Random, team: Team, sprints: list[Sprint], 
                 task.status = status
                 if done_day is not None:
                     task.done_at = _at(done_day, rng.randrange(9, 17))
-                item = SprintItem(sprint_id=sp.id, task_id=task.id, member_id=m.id, points=task.points or 1,
-                                  status=status, added_after_start=added,
-                                  added_at=_at(sp.starts_on + timedelta(days=1 if added else -1), 9),
-                                  done_on=done_day,
-                                  removed_at=_at(sp.starts_on + timedelta(days=2), 12) if removed else None)
+                item = SprintItem(
+                    sprint_id=sp.id,
+                    task_id=task.id,
+                    member_id=m.id,
+                    points=task.points or 1,
+                    status=status,
+                    added_after_start=added,
+                    added_at=_at(sp.starts_on + timedelta(days=1 if added else -1), 9),
+                    done_on=done_day,
+                    removed_at=_at(sp.starts_on + timedelta(days=2), 12) if removed else None,
+                )
                 if not active:
-                    item.outcome = (ItemOutcome.REMOVED if removed else ItemOutcome.DONE if status == "done"
-                                    else ItemOutcome.CARRIED_OVER).value
+                    item.outcome = (
+                        ItemOutcome.REMOVED
+                        if removed
+                        else ItemOutcome.DONE
+                        if status == "done"
+                        else ItemOutcome.CARRIED_OVER
+                    ).value
                 s.add(item)
             if active and open_deals[m.id]:
                 for deal in rng.sample(open_deals[m.id], k=min(2, len(open_deals[m.id]))):
-                    s.add(SprintItem(sprint_id=sp.id, deal_id=deal.id, member_id=m.id, points=deal.points or 3,
-                                     status=rng.choice(("todo", "doing")), added_at=_at(sp.starts_on - timedelta(days=1), 9)))
+                    s.add(
+                        SprintItem(
+                            sprint_id=sp.id,
+                            deal_id=deal.id,
+                            member_id=m.id,
+                            points=deal.points or 3,
+                            status=rng.choice(("todo", "doing")),
+                            added_at=_at(sp.starts_on - timedelta(days=1), 9),
+                        )
+                    )
     s.flush()
 
 
-def _activities(s: Any, rng: random.Random, team: Team, members: dict[str, Member], deals: list[Deal], today: date) -> int:
+def _activities(
+    s: Any, rng: random.Random, team: Team, members: dict[str, Member], deals: list[Deal], today: date
+) -> int:
     start = today - timedelta(weeks=CLOSED_SPRINTS) - timedelta(days=today.weekday())
     now = clock.now()
     rows: list[dict[str, Any]] = []
@@ -414,11 +573,17 @@ def _activities(s: Any, rng: random.Random, team: Team, members: dict[str, Membe
         m = members[p.login]
         joined = today - timedelta(days=p.started_days_ago)
         sdr = p.sales_role == "SDR"
-        daily = {"call": 24 if sdr else 11, "email": 19 if sdr else 8, "note": 9, "meeting": 1.4 if sdr else 1.1,
-                 "demo": 0.0 if sdr else 0.6, "proposal": 0.0 if sdr else 0.4}
+        daily = {
+            "call": 24 if sdr else 11,
+            "email": 19 if sdr else 8,
+            "note": 9,
+            "meeting": 1.4 if sdr else 1.1,
+            "demo": 0.0 if sdr else 0.6,
+            "proposal": 0.0 if sdr else 0.4,
+        }
         for day in working_days(max(start, joined), today):
             weeks_ago = (today - day).days // 7
-            factor = p.skill ** 0.3
+            factor = p.skill**0.3
             if p.trend < 0 and weeks_ago < 4:
                 factor *= 0.7 + 0.07 * weeks_ago
             if p.started_days_ago < 60:
@@ -430,10 +595,20 @@ def _activities(s: Any, rng: random.Random, team: Team, members: dict[str, Membe
                     if at > now:
                         continue
                     deal_id = rng.choice(by_owner[m.id]) if by_owner.get(m.id) and rng.random() < 0.5 else None
-                    rows.append({"team_id": team.id, "member_id": m.id, "kind": kind, "occurred_at": at,
-                                 "deal_id": deal_id, "outcome": None, "note": None, "created_at": at})
+                    rows.append(
+                        {
+                            "team_id": team.id,
+                            "member_id": m.id,
+                            "kind": kind,
+                            "occurred_at": at,
+                            "deal_id": deal_id,
+                            "outcome": None,
+                            "note": None,
+                            "created_at": at,
+                        }
+                    )
     for chunk in range(0, len(rows), 5000):
-        s.execute(insert(Activity), rows[chunk: chunk + 5000])
+        s.execute(insert(Activity), rows[chunk : chunk + 5000])
     return len(rows)
 
 
@@ -443,9 +618,14 @@ def _retro(s: Any, rng: random.Random, sprints: list[Sprint], members: dict[str,
         for column, texts in RETRO.items():
             for text in rng.sample(texts, k=rng.choice((1, 2))):
                 author = rng.choice(people)
-                entry = RetroEntry(sprint_id=sp.id, author_id=author.id, column=column, text=text,
-                                   owner_id=rng.choice(people).id if column == "action" else None,
-                                   created_at=_at(sp.ends_on - timedelta(days=2), 16))
+                entry = RetroEntry(
+                    sprint_id=sp.id,
+                    author_id=author.id,
+                    column=column,
+                    text=text,
+                    owner_id=rng.choice(people).id if column == "action" else None,
+                    created_at=_at(sp.ends_on - timedelta(days=2), 16),
+                )
                 s.add(entry)
                 s.flush()
                 for voter in rng.sample(people, k=rng.randrange(0, 5)):
@@ -460,5 +640,3 @@ def demo_counts(store: Store) -> dict[str, int]:
             model.__tablename__: int(session.scalar(select(func.count()).select_from(model)) or 0)
             for model in (Member, Deal, Task, Sprint, SprintItem, Activity, RetroEntry, Target, Account)
         }
-
-

@@ -108,12 +108,21 @@ def team_names(session: Session, team_id: int) -> Names:
     stages = dict(session.execute(select(Stage.id, Stage.name).where(Stage.team_id == team_id)).all())
     people = dict(session.execute(select(Member.id, Member.login).where(Member.team_id == team_id)).all())
     accounts = dict(session.execute(select(Account.id, Account.name).where(Account.team_id == team_id)).all())
-    return {"stage_id": stages, "owner_id": people, "assignee_id": people, "member_id": people,
-            "author_id": people, "account_id": accounts}
+    return {
+        "stage_id": stages,
+        "owner_id": people,
+        "assignee_id": people,
+        "member_id": people,
+        "author_id": people,
+        "account_id": accounts,
+    }
 
 
 def describe(
-    entity: str, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None,
+    entity: str,
+    action: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
     names: Names | None = None,
 ) -> str:
     """A short sentence for a change: what it was about and what moved."""
@@ -135,7 +144,9 @@ def describe(
     verb = "undo: restored" if action == "undo" else "changed"
     if not fields:
         return f"{verb} {name}"
-    return f"{verb} {name}: " + ", ".join(f"{f.field} {_short(_text(f.before))} → {_short(_text(f.after))}" for f in fields[:4])
+    return f"{verb} {name}: " + ", ".join(
+        f"{f.field} {_short(_text(f.before))} → {_short(_text(f.after))}" for f in fields[:4]
+    )
 
 
 def field_changes(
@@ -151,7 +162,10 @@ def field_changes(
         old, new = before.get(k), after.get(k)
         if names and k in names:
             lookup = names[k]
-            old, new = lookup.get(old, old) if old is not None else None, lookup.get(new, new) if new is not None else None
+            old, new = (
+                lookup.get(old, old) if old is not None else None,
+                lookup.get(new, new) if new is not None else None,
+            )
             k = k.removesuffix("_id")
         out.append(FieldChange(field=k, before=old, after=new))
     return out
@@ -193,9 +207,7 @@ def history(
             kind, ident = parse_entity(entity)
             if kind == "deal":
                 # A deal's story includes its collaborators.
-                query = query.where(
-                    Change.entity_id == ident, Change.entity.in_(["deal", "deal_collaborator"])
-                )
+                query = query.where(Change.entity_id == ident, Change.entity.in_(["deal", "deal_collaborator"]))
             else:
                 query = query.where(Change.entity == kind, Change.entity_id == ident)
         if member:
@@ -208,9 +220,18 @@ def history(
 
 def change_view(c: Change, login: str | None, name: str | None, names: Names | None = None) -> ChangeView:
     return ChangeView(
-        id=c.id, at=c.at, login=login, name=name, entity=c.entity, entity_id=c.entity_id,
-        action=c.action, summary=describe(c.entity, c.action, c.before, c.after, names),
-        fields=field_changes(c.before, c.after, names), undone=c.undone, before=c.before, after=c.after,
+        id=c.id,
+        at=c.at,
+        login=login,
+        name=name,
+        entity=c.entity,
+        entity_id=c.entity_id,
+        action=c.action,
+        summary=describe(c.entity, c.action, c.before, c.after, names),
+        fields=field_changes(c.before, c.after, names),
+        undone=c.undone,
+        before=c.before,
+        after=c.after,
     )
 
 
@@ -253,7 +274,10 @@ def undo(store: Store, login: str) -> UndoResult:
         change.undone = True
         uow.record(change.entity, change.entity_id, "undo", before, after)
         return UndoResult(
-            change_id=change.id, entity=change.entity, entity_id=change.entity_id, action=change.action,
+            change_id=change.id,
+            entity=change.entity,
+            entity_id=change.entity_id,
+            action=change.action,
             message=f"Undone: you {describe(change.entity, change.action, change.before, change.after, team_names(uow.session, uow.actor.team_id))}.",
         )
 
@@ -335,17 +359,26 @@ def _refuse_if_used(session: Session, row: Any, what: str) -> None:
     """Taking back a creation must not sweep away other work hanging off it."""
     checks: list[tuple[str, Any]] = []
     if isinstance(row, Deal):
-        checks = [("notes", Note.deal_id), ("activities", Activity.deal_id), ("tasks", Task.deal_id),
-                  ("sprint cards", SprintItem.deal_id), ("collaborators", DealCollaborator.deal_id)]
+        checks = [
+            ("notes", Note.deal_id),
+            ("activities", Activity.deal_id),
+            ("tasks", Task.deal_id),
+            ("sprint cards", SprintItem.deal_id),
+            ("collaborators", DealCollaborator.deal_id),
+        ]
     elif isinstance(row, Task):
         checks = [("sprint cards", SprintItem.task_id), ("activities", Activity.task_id)]
     elif isinstance(row, Member):
-        checks = [("deals", Deal.owner_id), ("tasks", Task.assignee_id), ("activities", Activity.member_id),
-                  ("changes of their own", Change.actor_id), ("notes", Note.author_id)]
+        checks = [
+            ("deals", Deal.owner_id),
+            ("tasks", Task.assignee_id),
+            ("activities", Activity.member_id),
+            ("changes of their own", Change.actor_id),
+            ("notes", Note.author_id),
+        ]
     elif isinstance(row, Sprint):
         checks = [("cards", SprintItem.sprint_id), ("retro entries", RetroEntry.sprint_id)]
-    used = [label for label, col in checks
-            if session.scalar(select(col).where(col == row.id).limit(1)) is not None]
+    used = [label for label, col in checks if session.scalar(select(col).where(col == row.id).limit(1)) is not None]
     if used:
         raise Conflict(f"Not undone: {what} already has {' and '.join(used)}; remove those first or edit it by hand.")
 
@@ -367,8 +400,16 @@ def _deal_stage_restored(uow: UnitOfWork, deal: Deal, old_stage: Stage) -> None:
     stage = uow.session.get(Stage, deal.stage_id)
     assert stage is not None
     deal.stage = stage
-    uow.session.add(DealEvent(deal_id=deal.id, member_id=uow.actor.member_id, at=clock.now(),
-                              kind="stage", old=old_stage.name, new=stage.name))
+    uow.session.add(
+        DealEvent(
+            deal_id=deal.id,
+            member_id=uow.actor.member_id,
+            at=clock.now(),
+            kind="stage",
+            old=old_stage.name,
+            new=stage.name,
+        )
+    )
     _sync_sprint_item(uow.session, deal.id, stage.kind == StageKind.WON.value)
 
 
@@ -419,9 +460,7 @@ def _undo_collaborator(uow: UnitOfWork, change: Change) -> tuple[dict[str, Any] 
     session: Session = uow.session
     data = change.after if change.action == "create" else change.before
     assert data is not None
-    member = session.scalar(
-        select(Member).where(Member.team_id == uow.actor.team_id, Member.login == data["member"])
-    )
+    member = session.scalar(select(Member).where(Member.team_id == uow.actor.team_id, Member.login == data["member"]))
     if member is None:
         raise Conflict(f"Not undone: member {data['member']} is gone.")
     if change.action == "create":
@@ -434,8 +473,6 @@ def _undo_collaborator(uow: UnitOfWork, change: Change) -> tuple[dict[str, Any] 
     session.add(DealCollaborator(deal_id=change.entity_id, member_id=member.id))
     session.flush()
     return None, dict(data)
-
-
 
 
 class TimelineEntry(Value):
@@ -460,24 +497,47 @@ def deal_timeline(store: Store, login: str, deal_id: int, limit: int = 100) -> l
         entries: list[TimelineEntry] = []
         names = team_names(uow.session, team_id)
         for c, lg, nm in uow.session.execute(
-            select(Change, who.login, who.name).outerjoin(who, who.id == Change.actor_id)
-            .where(Change.team_id == team_id, Change.entity_id == deal.id,
-                   Change.entity.in_(["deal", "deal_collaborator"]))
-            .order_by(Change.id.desc()).limit(limit)
+            select(Change, who.login, who.name)
+            .outerjoin(who, who.id == Change.actor_id)
+            .where(
+                Change.team_id == team_id, Change.entity_id == deal.id, Change.entity.in_(["deal", "deal_collaborator"])
+            )
+            .order_by(Change.id.desc())
+            .limit(limit)
         ):
-            entries.append(TimelineEntry(at=c.at, login=lg, name=nm, kind="change",
-                                         text=describe(c.entity, c.action, c.before, c.after, names)))
+            entries.append(
+                TimelineEntry(
+                    at=c.at,
+                    login=lg,
+                    name=nm,
+                    kind="change",
+                    text=describe(c.entity, c.action, c.before, c.after, names),
+                )
+            )
         for n, lg, nm in uow.session.execute(
-            select(Note, who.login, who.name).join(who, who.id == Note.author_id)
-            .where(Note.deal_id == deal.id).order_by(Note.id.desc()).limit(limit)
+            select(Note, who.login, who.name)
+            .join(who, who.id == Note.author_id)
+            .where(Note.deal_id == deal.id)
+            .order_by(Note.id.desc())
+            .limit(limit)
         ):
             entries.append(TimelineEntry(at=n.created_at, login=lg, name=nm, kind="note", text=n.text))
         for a, lg, nm in uow.session.execute(
-            select(Activity, who.login, who.name).join(who, who.id == Activity.member_id)
-            .where(Activity.deal_id == deal.id).order_by(Activity.occurred_at.desc()).limit(limit)
+            select(Activity, who.login, who.name)
+            .join(who, who.id == Activity.member_id)
+            .where(Activity.deal_id == deal.id)
+            .order_by(Activity.occurred_at.desc())
+            .limit(limit)
         ):
             detail = f": {a.outcome}" if a.outcome else ""
-            entries.append(TimelineEntry(at=a.occurred_at, login=lg, name=nm, kind="activity",
-                                         text=f"logged {'an' if a.kind[:1] in 'aeiou' else 'a'} {a.kind}{detail}"))
+            entries.append(
+                TimelineEntry(
+                    at=a.occurred_at,
+                    login=lg,
+                    name=nm,
+                    kind="activity",
+                    text=f"logged {'an' if a.kind[:1] in 'aeiou' else 'a'} {a.kind}{detail}",
+                )
+            )
         entries.sort(key=lambda e: e.at, reverse=True)
         return entries[:limit]

@@ -11,9 +11,7 @@ from salessprint.store.models import Account, Deal, Member, Sprint, Stage, Task
 
 
 def member_by_login(session: Session, team_id: int, login: str) -> Member:
-    member = session.scalar(
-        select(Member).where(Member.team_id == team_id, Member.login == login.strip())
-    )
+    member = session.scalar(select(Member).where(Member.team_id == team_id, Member.login == login.strip()))
     if member is None:
         raise NotFound(f"No member with login '{login}' ('salessprint member list' shows them).")
     return member
@@ -29,9 +27,7 @@ def stage_by_name(session: Session, team_id: int, name: str) -> Stage:
 
 
 def first_stage(session: Session, team_id: int) -> Stage:
-    stage = session.scalar(
-        select(Stage).where(Stage.team_id == team_id).order_by(Stage.position).limit(1)
-    )
+    stage = session.scalar(select(Stage).where(Stage.team_id == team_id).order_by(Stage.position).limit(1))
     assert stage is not None
     return stage
 
@@ -56,9 +52,7 @@ def task_by_id(session: Session, team_id: int, task_id: int) -> Task:
 def account_named(session: Session, team_id: int, name: str, owner_id: int | None) -> Account:
     """The team's account with this name, created on first use."""
     clean = name.strip()
-    account = session.scalar(
-        select(Account).where(Account.team_id == team_id, Account.name == clean)
-    )
+    account = session.scalar(select(Account).where(Account.team_id == team_id, Account.name == clean))
     if account is None:
         account = Account(team_id=team_id, name=clean, owner_id=owner_id)
         session.add(account)
@@ -68,10 +62,7 @@ def account_named(session: Session, team_id: int, name: str, owner_id: int | Non
 
 def sprint_in_state(session: Session, team_id: int, state: SprintState, *, lock: bool = False) -> Sprint | None:
     query = (
-        select(Sprint)
-        .where(Sprint.team_id == team_id, Sprint.state == state.value)
-        .order_by(Sprint.number)
-        .limit(1)
+        select(Sprint).where(Sprint.team_id == team_id, Sprint.state == state.value).order_by(Sprint.number).limit(1)
     )
     if lock:
         query = query.with_for_update()
@@ -79,9 +70,7 @@ def sprint_in_state(session: Session, team_id: int, state: SprintState, *, lock:
 
 
 def sprint_by_number(session: Session, team_id: int, number: int) -> Sprint:
-    sprint = session.scalar(
-        select(Sprint).where(Sprint.team_id == team_id, Sprint.number == number)
-    )
+    sprint = session.scalar(select(Sprint).where(Sprint.team_id == team_id, Sprint.number == number))
     if sprint is None:
         raise NotFound(f"No sprint number {number} ('salessprint sprint list' shows them).")
     return sprint

@@ -56,13 +56,24 @@ def add_note(
                 )
         else:
             account_row = _account(uow.session, team_id, (account or "").strip())
-        note = uow.add("note", Note(
-            team_id=team_id, author_id=uow.actor.member_id, account_id=account_row.id,
-            deal_id=deal.id if deal else None, text=text,
-        ))
+        note = uow.add(
+            "note",
+            Note(
+                team_id=team_id,
+                author_id=uow.actor.member_id,
+                account_id=account_row.id,
+                deal_id=deal.id if deal else None,
+                text=text,
+            ),
+        )
         return NoteView(
-            id=note.id, author=uow.actor.login, author_name=uow.actor.name, deal_id=note.deal_id,
-            deal_title=deal.title if deal else None, account=account_row.name, text=note.text,
+            id=note.id,
+            author=uow.actor.login,
+            author_name=uow.actor.name,
+            deal_id=note.deal_id,
+            deal_title=deal.title if deal else None,
+            account=account_row.name,
+            text=note.text,
             created_at=note.created_at,
         )
 
@@ -104,7 +115,15 @@ def list_notes(
         if author:
             query = query.where(writer.login == author.strip())
         return [
-            NoteView(id=n.id, author=who, author_name=name, deal_id=n.deal_id, deal_title=title,
-                     account=acc, text=n.text, created_at=n.created_at)
+            NoteView(
+                id=n.id,
+                author=who,
+                author_name=name,
+                deal_id=n.deal_id,
+                deal_title=title,
+                account=acc,
+                text=n.text,
+                created_at=n.created_at,
+            )
             for n, who, name, title, acc in uow.session.execute(query)
         ]

@@ -117,12 +117,16 @@ class _Scope:
         # team's deals instead.
         self.open_part: list[ColumnElement[bool]] = [Deal.team_id == team.id, Deal.closed_on.is_(None), *mine_only]
         self.closed_part: list[ColumnElement[bool]] = [
-            Deal.team_id == team.id, Deal.closed_on >= self.closed_since, *mine_only]
+            Deal.team_id == team.id,
+            Deal.closed_on >= self.closed_since,
+            *mine_only,
+        ]
 
     def in_view(self, *columns: Any) -> Any:
         """`columns` of the deals in view, as a subquery (UNION ALL of the two parts)."""
-        return union_all(select(*columns).where(*self.open_part),
-                         select(*columns).where(*self.closed_part)).subquery("in_view")
+        return union_all(select(*columns).where(*self.open_part), select(*columns).where(*self.closed_part)).subquery(
+            "in_view"
+        )
 
     def rotting(self, closed_on: Any, entered: Any) -> ColumnElement[bool]:
         return and_(closed_on.is_(None), entered < self.cutoff)
@@ -131,37 +135,82 @@ class _Scope:
         """What a PipelineDeal is made of; `c`: the deals table's columns or a subquery's."""
         # The account looked up per deal of the window (PostgreSQL would hash-join a full scan of accounts).
         account = select(Account.name).where(Account.id == c.account_id).scalar_subquery()
-        return (c.id, c.title, account, Member.login, Member.name, Stage.name, Stage.kind,
-                c.value, func.coalesce(c.probability, Stage.probability), c.stage_entered_at,
-                case((self.rotting(c.closed_on, c.stage_entered_at), True), else_=literal(False)),
-                c.closed_on, c.lost_reason, c.version)
+        return (
+            c.id,
+            c.title,
+            account,
+            Member.login,
+            Member.name,
+            Stage.name,
+            Stage.kind,
+            c.value,
+            func.coalesce(c.probability, Stage.probability),
+            c.stage_entered_at,
+            case((self.rotting(c.closed_on, c.stage_entered_at), True), else_=literal(False)),
+            c.closed_on,
+            c.lost_reason,
+            c.version,
+        )
 
 
 def _deal_values(rows: Any) -> list[PipelineDeal]:
     today = clock.today()
     return [
         PipelineDeal(
-            id=did, title=title, account=account, owner=owner, owner_name=owner_name, stage=stage,
-            stage_kind=kind, value=value, probability=int(prob),
+            id=did,
+            title=title,
+            account=account,
+            owner=owner,
+            owner_name=owner_name,
+            stage=stage,
+            stage_kind=kind,
+            value=value,
+            probability=int(prob),
             weighted=(value * int(prob) / 100).quantize(CENT, rounding=ROUND_HALF_UP),
-            stage_entered_at=entered, days_in_stage=max(0, (today - entered.date()).days),
-            rotting=bool(rot), closed_on=closed_on, lost_reason=lost_reason, version=version,
+            stage_entered_at=entered,
+            days_in_stage=max(0, (today - entered.date()).days),
+            rotting=bool(rot),
+            closed_on=closed_on,
+            lost_reason=lost_reason,
+            version=version,
         )
-        for (did, title, account, owner, owner_name, stage, kind, value, prob, entered, rot,
-             closed_on, lost_reason, version) in rows
+        for (
+            did,
+            title,
+            account,
+            owner,
+            owner_name,
+            stage,
+            kind,
+            value,
+            prob,
+            entered,
+            rot,
+            closed_on,
+            lost_reason,
+            version,
+        ) in rows
     ]
 
 
-def pipeline(store: Store, login: str, *, mine: bool = False, per_stage: int = STAGE_WINDOW,
-             deep_stage: str | None = None, deep: int = 0) -> PipelineView:
+def pipeline(
+    store: Store,
+    login: str,
+    *,
+    mine: bool = False,
+    per_stage: int = STAGE_WINDOW,
+    deep_stage: str | None = None,
+    deep: int = 0,
+) -> PipelineView:
     """Every stage with its count, value, weighted value and rotting deals, and
     the first `per_stage` deals of each (`deep` of `deep_stage`, so that a
     reload keeps what the user had scrolled to)."""
     with unit_of_work(store, login, read_only=True) as uow:
         scope = _Scope(uow, mine)
         team = scope.team
-        view = scope.in_view(Deal.id, Deal.stage_id, Deal.value, Deal.probability, Deal.stage_entered_at,
-                             Deal.closed_on)
+        view = scope.in_view(
+            Deal.id, Deal.stage_id, Deal.value, Deal.probability, Deal.stage_entered_at, Deal.closed_on
+        )
         probability = func.coalesce(view.c.probability, Stage.probability)
         # Money is whole cents on SQLite and NUMERIC on PostgreSQL: coercing
         # the product to Money keeps both exact (value × percent, then /100).
@@ -179,16 +228,32 @@ def pipeline(store: Store, login: str, *, mine: bool = False, per_stage: int = S
             .subquery()
         )
         stage_rows = uow.session.execute(
-            select(Stage.id, Stage.name, Stage.kind, Stage.position, Stage.probability,
-                   func.coalesce(agg.c.n, 0), agg.c.value, agg.c.weighted, func.coalesce(agg.c.rotting, 0))
+            select(
+                Stage.id,
+                Stage.name,
+                Stage.kind,
+                Stage.position,
+                Stage.probability,
+                func.coalesce(agg.c.n, 0),
+                agg.c.value,
+                agg.c.weighted,
+                func.coalesce(agg.c.rotting, 0),
+            )
             .outerjoin(agg, agg.c.stage_id == Stage.id)
             .where(Stage.team_id == team.id)
             .order_by(Stage.position)
         ).all()
         stages = [
-            StageSummary(name=name, kind=kind, position=pos, probability=prob, count=int(n),
-                         value=Decimal(value or 0).quantize(CENT), weighted=_weighted(weighted),
-                         rotting=int(rot))
+            StageSummary(
+                name=name,
+                kind=kind,
+                position=pos,
+                probability=prob,
+                count=int(n),
+                value=Decimal(value or 0).quantize(CENT),
+                weighted=_weighted(weighted),
+                rotting=int(rot),
+            )
             for _id, name, kind, pos, prob, n, value, weighted, rot in stage_rows
         ]
         # The open pipeline's totals are the open stages' sums (open stage ⇔ closed_on NULL).
@@ -199,16 +264,30 @@ def pipeline(store: Store, login: str, *, mine: bool = False, per_stage: int = S
         deep_id = next((r[0] for r in stage_rows if r[1] == deep_stage), None)
         # Every column a PipelineDeal needs rides in the ranked subquery: joining
         # back to deals by id lets PostgreSQL merge-join the whole primary key.
-        seen = scope.in_view(Deal.id, Deal.title, Deal.account_id, Deal.owner_id, Deal.stage_id, Deal.value,
-                             Deal.probability, Deal.stage_entered_at, Deal.closed_on, Deal.lost_reason,
-                             Deal.version)
+        seen = scope.in_view(
+            Deal.id,
+            Deal.title,
+            Deal.account_id,
+            Deal.owner_id,
+            Deal.stage_id,
+            Deal.value,
+            Deal.probability,
+            Deal.stage_entered_at,
+            Deal.closed_on,
+            Deal.lost_reason,
+            Deal.version,
+        )
         ranked = select(
             *seen.c,
-            func.row_number().over(partition_by=seen.c.stage_id,
-                                   order_by=(seen.c.stage_entered_at, seen.c.id)).label("rn"),
+            func.row_number()
+            .over(partition_by=seen.c.stage_id, order_by=(seen.c.stage_entered_at, seen.c.id))
+            .label("rn"),
         ).subquery("ranked")
-        limit = (case((ranked.c.stage_id == deep_id, max(window, deep)), else_=window)
-                 if deep_id is not None and deep > window else window)
+        limit = (
+            case((ranked.c.stage_id == deep_id, max(window, deep)), else_=window)
+            if deep_id is not None and deep > window
+            else window
+        )
         deal_rows = uow.session.execute(
             select(*scope.deal_columns(ranked.c))
             .join(Stage, Stage.id == ranked.c.stage_id)
@@ -217,22 +296,35 @@ def pipeline(store: Store, login: str, *, mine: bool = False, per_stage: int = S
             .order_by(Stage.position, ranked.c.rn)
         ).all()
         return PipelineView(
-            currency=team.currency, rotting_days=team.rotting_days, mine=mine, closed_since=scope.closed_since,
-            stages=stages, deals=_deal_values(deal_rows), total_count=sum(int(r[5]) for r in open_rows),
+            currency=team.currency,
+            rotting_days=team.rotting_days,
+            mine=mine,
+            closed_since=scope.closed_since,
+            stages=stages,
+            deals=_deal_values(deal_rows),
+            total_count=sum(int(r[5]) for r in open_rows),
             total_value=sum((Decimal(r[6] or 0) for r in open_rows), Decimal(0)).quantize(CENT),
             total_weighted=_weighted(total_weighted),
             total_rotting=sum(int(r[8]) for r in open_rows),
         )
 
 
-def stage_deals(store: Store, login: str, stage: str, *, mine: bool = False,
-                after: tuple[datetime, int] | None = None, limit: int = STAGE_WINDOW) -> StageWindow:
+def stage_deals(
+    store: Store,
+    login: str,
+    stage: str,
+    *,
+    mine: bool = False,
+    after: tuple[datetime, int] | None = None,
+    limit: int = STAGE_WINDOW,
+) -> StageWindow:
     """The deals of one stage in view after `after` (a deal's `key`), oldest
     stage change first: the next window of a stage column."""
     with unit_of_work(store, login, read_only=True) as uow:
         scope = _Scope(uow, mine)
         found = uow.session.execute(
-            select(Stage.id, Stage.kind).where(Stage.team_id == scope.team.id, Stage.name == stage)).first()
+            select(Stage.id, Stage.kind).where(Stage.team_id == scope.team.id, Stage.name == stage)
+        ).first()
         if found is None:
             raise NotFound(f"There is no stage '{stage}'.")
         # An open stage's deals are all open, a closed stage's all closed: one part of the view.
@@ -240,8 +332,9 @@ def stage_deals(store: Store, login: str, stage: str, *, mine: bool = False,
         where = [*part, Deal.stage_id == found.id]
         if after is not None:
             entered, last_id = after
-            where.append(and_(Deal.stage_entered_at >= entered,
-                              or_(Deal.stage_entered_at > entered, Deal.id > last_id)))
+            where.append(
+                and_(Deal.stage_entered_at >= entered, or_(Deal.stage_entered_at > entered, Deal.id > last_id))
+            )
         rows = uow.session.execute(
             select(*scope.deal_columns(Deal.__table__.c))
             .join(Stage, Stage.id == Deal.stage_id)

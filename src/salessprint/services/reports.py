@@ -42,11 +42,18 @@ def _velocity_statements() -> tuple[Any, Any]:
     pts = SprintItem.points
     # The newest `:last` closed sprints first, then their items: aggregating
     # every sprint of five years to keep twelve scanned all sprint items.
-    newest = (select(Sprint.id).where(Sprint.team_id == bindparam("team_id"), Sprint.state == SprintState.CLOSED.value)
-              .order_by(Sprint.number.desc()).limit(bindparam("last")))
+    newest = (
+        select(Sprint.id)
+        .where(Sprint.team_id == bindparam("team_id"), Sprint.state == SprintState.CLOSED.value)
+        .order_by(Sprint.number.desc())
+        .limit(bindparam("last"))
+    )
     per_sprint = (
         select(
-            Sprint.number, Sprint.starts_on, Sprint.ends_on, Sprint.goal,
+            Sprint.number,
+            Sprint.starts_on,
+            Sprint.ends_on,
+            Sprint.goal,
             func.coalesce(func.sum(case((SprintItem.added_after_start.is_(False), pts), else_=0)), 0),
             func.coalesce(func.sum(case((done, pts), else_=0)), 0),
             func.coalesce(func.sum(case((SprintItem.added_after_start.is_(True), pts), else_=0)), 0),
@@ -84,9 +91,16 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
             by_member[number][member_login] = int(points)
     sprints = [
         {
-            "number": number, "starts_on": starts, "ends_on": ends, "goal": goal,
-            "committed_points": int(c), "completed_points": int(d), "added_points": int(a),
-            "removed_points": int(r), "carried_points": int(k), "velocity": int(d),
+            "number": number,
+            "starts_on": starts,
+            "ends_on": ends,
+            "goal": goal,
+            "committed_points": int(c),
+            "completed_points": int(d),
+            "added_points": int(a),
+            "removed_points": int(r),
+            "carried_points": int(k),
+            "velocity": int(d),
             "by_member": dict(sorted(by_member[number].items())),
         }
         for number, starts, ends, goal, c, d, a, r, k in reversed(rows)
@@ -98,9 +112,12 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> dict[str, Any]:
     return {"sprints": sprints, "forecast": fc, "forecast_by_member": by_member_fc}
 
 
-_RECENT_SPRINT_IDS = (select(Sprint.id).where(Sprint.team_id == bindparam("team_id"),
-                                                Sprint.state == SprintState.CLOSED.value)
-                      .order_by(Sprint.number.desc()).limit(3))
+_RECENT_SPRINT_IDS = (
+    select(Sprint.id)
+    .where(Sprint.team_id == bindparam("team_id"), Sprint.state == SprintState.CLOSED.value)
+    .order_by(Sprint.number.desc())
+    .limit(3)
+)
 _ACTIVE_LOGINS = select(Member.login).where(Member.team_id == bindparam("team_id"), Member.active.is_(True))
 _POINTS_PER_LOGIN = (
     select(Member.login, func.sum(SprintItem.points))
@@ -118,7 +135,7 @@ def member_forecasts(store: Store, login: str) -> dict[str, Decimal | None]:
         recent = list(uow.rows(_RECENT_SPRINT_IDS, {"team_id": team_id}).scalars())
         members = list(uow.rows(_ACTIVE_LOGINS, {"team_id": team_id}).scalars())
         if not recent:
-            return {m: None for m in members}
+            return dict.fromkeys(members)
         rows = dict(uow.rows(_POINTS_PER_LOGIN, {"ids": recent}).all())
         return {m: Decimal(str(round(float(rows.get(m, 0) or 0) / len(recent), 1))) for m in members}
 
@@ -129,8 +146,12 @@ def default_range(week_start: int = 0) -> tuple[date, date]:
 
 
 def activity(
-    store: Store, login: str, *, member: str | None = None,
-    start: date | None = None, end: date | None = None,
+    store: Store,
+    login: str,
+    *,
+    member: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
 ) -> dict[str, Any]:
     """Activities done against target per member and kind, for a date range,
     with each member's pacing: where they should be by now versus where they are."""
@@ -150,8 +171,9 @@ def activity(
         return {"from": start, "to": end, "members": activity_in(uow, members, start, end)}
 
 
-_ACTIVE_MEMBERS = (select(Member).where(Member.team_id == bindparam("team_id"), Member.active.is_(True))
-                   .order_by(Member.login))
+_ACTIVE_MEMBERS = (
+    select(Member).where(Member.team_id == bindparam("team_id"), Member.active.is_(True)).order_by(Member.login)
+)
 
 _KIND_METRICS = [(kind.value, METRIC_FOR_ACTIVITY[kind].value) for kind in ActivityKind]
 _PERIODS = [(period, period.value) for period in Period]
@@ -159,8 +181,12 @@ _PERIODS = [(period, period.value) for period in Period]
 
 _ACTIVITY_COUNTS = (
     select(Activity.member_id, Activity.kind, func.count())
-    .where(Activity.team_id == bindparam("team_id"), Activity.member_id.in_(bindparam("ids", expanding=True)),
-           Activity.occurred_at >= bindparam("lo"), Activity.occurred_at < bindparam("hi"))
+    .where(
+        Activity.team_id == bindparam("team_id"),
+        Activity.member_id.in_(bindparam("ids", expanding=True)),
+        Activity.occurred_at >= bindparam("lo"),
+        Activity.occurred_at < bindparam("hi"),
+    )
     .group_by(Activity.member_id, Activity.kind)
 )
 
@@ -214,8 +240,12 @@ def activity_in(uow: UnitOfWork, members: list[Member], start: date, end: date) 
             per_kind[kind] = entry
         pacing = None
         if target_total:
-            pacing = {"done": done_total, "target": target_total, "expected_by_now": expected_total,
-                      "status": pace(done_total, expected_total)}
+            pacing = {
+                "done": done_total,
+                "target": target_total,
+                "expected_by_now": expected_total,
+                "status": pace(done_total, expected_total),
+            }
         out.append({"login": m.login, "name": m.name, "activities": per_kind, "pacing": pacing})
     return out
 
@@ -236,16 +266,26 @@ def _targets_statement(one_metric: bool) -> Any:
     )
     return select(Target.member_id, Target.metric, Target.period, Target.amount).join(
         latest,
-        and_(Target.member_id == latest.c.member_id, Target.metric == latest.c.metric,
-             Target.period == latest.c.period, Target.effective_from == latest.c.eff),
+        and_(
+            Target.member_id == latest.c.member_id,
+            Target.metric == latest.c.metric,
+            Target.period == latest.c.period,
+            Target.effective_from == latest.c.eff,
+        ),
     )
 
 
-def _targets_in_force(session, member_ids: list[int], on: date,  # type: ignore[no-untyped-def]
-                      metric: str | None = None) -> dict[int, dict[tuple[str, str], Decimal]]:
+def _targets_in_force(
+    session,
+    member_ids: list[int],
+    on: date,  # type: ignore[no-untyped-def]
+    metric: str | None = None,
+) -> dict[int, dict[tuple[str, str], Decimal]]:
     """The newest target per member, metric and period effective on `on`
     (only `metric`'s when given: quota reports need revenue targets alone)."""
-    rows = session.connection().execute(_targets_statement(metric is not None), {"ids": member_ids, "on": on, "metric": metric})
+    rows = session.connection().execute(
+        _targets_statement(metric is not None), {"ids": member_ids, "on": on, "metric": metric}
+    )
     out: dict[int, dict[tuple[str, str], Decimal]] = {}
     for member_id, metric, period, amount in rows:
         out.setdefault(member_id, {})[(metric, period)] = amount

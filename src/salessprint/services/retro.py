@@ -33,8 +33,10 @@ def retro_sprint(uow: UnitOfWork, number: int | None) -> Sprint:
     if number is not None:
         return sprint_by_number(uow.session, team_id, number)
     sprint = sprint_in_state(uow.session, team_id, SprintState.ACTIVE) or uow.session.scalar(
-        select(Sprint).where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
-        .order_by(Sprint.number.desc()).limit(1)
+        select(Sprint)
+        .where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
+        .order_by(Sprint.number.desc())
+        .limit(1)
     )
     if sprint is None:
         raise NotFound("There is no active or closed sprint to hold a retrospective on.")
@@ -51,9 +53,7 @@ def list_entries(store: Store, login: str, number: int | None = None) -> list[Re
 
 
 def _views(uow: UnitOfWork, sprint: Sprint) -> list[RetroEntryView]:
-    votes = (
-        select(RetroVote.entry_id, func.count().label("n")).group_by(RetroVote.entry_id).subquery()
-    )
+    votes = select(RetroVote.entry_id, func.count().label("n")).group_by(RetroVote.entry_id).subquery()
     author = select(Member.login).where(Member.id == RetroEntry.author_id).scalar_subquery()
     owner = select(Member.login).where(Member.id == RetroEntry.owner_id).scalar_subquery()
     rows = uow.session.execute(
@@ -63,14 +63,24 @@ def _views(uow: UnitOfWork, sprint: Sprint) -> list[RetroEntryView]:
         .order_by(func.coalesce(votes.c.n, 0).desc(), RetroEntry.id)
     )
     return [
-        RetroEntryView(id=e.id, sprint_number=sprint.number, column=e.column, text=e.text, author=a,
-                       votes=int(n), owner=o, task_id=e.task_id, version=e.version)
+        RetroEntryView(
+            id=e.id,
+            sprint_number=sprint.number,
+            column=e.column,
+            text=e.text,
+            author=a,
+            votes=int(n),
+            owner=o,
+            task_id=e.task_id,
+            version=e.version,
+        )
         for e, a, o, n in rows
     ]
 
 
-def add_entry(store: Store, login: str, column: str, text: str, *, owner: str | None = None,
-              number: int | None = None) -> RetroEntryView:
+def add_entry(
+    store: Store, login: str, column: str, text: str, *, owner: str | None = None, number: int | None = None
+) -> RetroEntryView:
     col = RetroColumn(parse_choice(RetroColumn, column, "column"))
     text = text.strip()
     if not text:
@@ -81,8 +91,9 @@ def add_entry(store: Store, login: str, column: str, text: str, *, owner: str | 
         uow.require(Action.RETRO_WRITE)
         sprint = retro_sprint(uow, number)
         owner_id = member_by_login(uow.session, uow.actor.team_id, owner).id if owner else None
-        entry = RetroEntry(sprint_id=sprint.id, author_id=uow.actor.member_id, column=col.value,
-                           text=text, owner_id=owner_id)
+        entry = RetroEntry(
+            sprint_id=sprint.id, author_id=uow.actor.member_id, column=col.value, text=text, owner_id=owner_id
+        )
         uow.add("retro_entry", entry)
         if col is RetroColumn.ACTION:
             _action_task(uow, entry, owner_id or uow.actor.member_id)
@@ -94,17 +105,32 @@ def _action_task(uow: UnitOfWork, entry: RetroEntry, owner_id: int) -> None:
     from salessprint.services.sprints import _create_next
 
     team_id = uow.actor.team_id
-    task = Task(team_id=team_id, title=f"Retro action: {entry.text}"[:300], kind=TaskKind.ADMIN.value,
-                assignee_id=owner_id, points=1, status=TaskStatus.TODO.value,
-                backlog_rank=next_rank(uow.session, Task, team_id))
+    task = Task(
+        team_id=team_id,
+        title=f"Retro action: {entry.text}"[:300],
+        kind=TaskKind.ADMIN.value,
+        assignee_id=owner_id,
+        points=1,
+        status=TaskStatus.TODO.value,
+        backlog_rank=next_rank(uow.session, Task, team_id),
+    )
     uow.add("task", task)
     entry.task_id = task.id
     entry.owner_id = owner_id
     nxt = sprint_in_state(uow.session, team_id, SprintState.PLANNED)
     if nxt is None:
         nxt = _create_next(uow, None)
-    uow.add("sprint_item", SprintItem(sprint_id=nxt.id, task_id=task.id, member_id=owner_id, points=1,
-                                      status=TaskStatus.TODO.value, added_after_start=False))
+    uow.add(
+        "sprint_item",
+        SprintItem(
+            sprint_id=nxt.id,
+            task_id=task.id,
+            member_id=owner_id,
+            points=1,
+            status=TaskStatus.TODO.value,
+            added_after_start=False,
+        ),
+    )
 
 
 def vote(store: Store, login: str, entry_id: int) -> RetroEntryView:
@@ -157,29 +183,51 @@ def retro_board(store: Store, login: str, number: int | None = None) -> RetroBoa
     """The retro of sprint `number` (default: the active, else the last closed)."""
     with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
-        numbers = list(uow.session.scalars(
-            select(Sprint.number).where(
-                Sprint.team_id == team_id,
-                Sprint.state.in_([SprintState.ACTIVE.value, SprintState.CLOSED.value]),
-            ).order_by(Sprint.number)
-        ))
+        numbers = list(
+            uow.session.scalars(
+                select(Sprint.number)
+                .where(
+                    Sprint.team_id == team_id,
+                    Sprint.state.in_([SprintState.ACTIVE.value, SprintState.CLOSED.value]),
+                )
+                .order_by(Sprint.number)
+            )
+        )
         try:
             sprint = retro_sprint(uow, number)
         except NotFound:
             if number is not None:
                 raise
-            return RetroBoardView(sprint_number=None, sprint_state=None, sprint_goal=None, numbers=numbers,
-                                  entries=[], counts={}, my_votes=[])
+            return RetroBoardView(
+                sprint_number=None,
+                sprint_state=None,
+                sprint_goal=None,
+                numbers=numbers,
+                entries=[],
+                counts={},
+                my_votes=[],
+            )
         counts = {
-            column: int(n) for column, n in uow.session.execute(
+            column: int(n)
+            for column, n in uow.session.execute(
                 select(RetroEntry.column, func.count(RetroEntry.id))
-                .where(RetroEntry.sprint_id == sprint.id).group_by(RetroEntry.column)
+                .where(RetroEntry.sprint_id == sprint.id)
+                .group_by(RetroEntry.column)
             )
         }
-        my_votes = list(uow.session.scalars(
-            select(RetroVote.entry_id)
-            .join(RetroEntry, RetroEntry.id == RetroVote.entry_id)
-            .where(RetroEntry.sprint_id == sprint.id, RetroVote.member_id == uow.actor.member_id)
-        ))
-        return RetroBoardView(sprint_number=sprint.number, sprint_state=sprint.state, sprint_goal=sprint.goal,
-                              numbers=numbers, entries=_views(uow, sprint), counts=counts, my_votes=my_votes)
+        my_votes = list(
+            uow.session.scalars(
+                select(RetroVote.entry_id)
+                .join(RetroEntry, RetroEntry.id == RetroVote.entry_id)
+                .where(RetroEntry.sprint_id == sprint.id, RetroVote.member_id == uow.actor.member_id)
+            )
+        )
+        return RetroBoardView(
+            sprint_number=sprint.number,
+            sprint_state=sprint.state,
+            sprint_goal=sprint.goal,
+            numbers=numbers,
+            entries=_views(uow, sprint),
+            counts=counts,
+            my_votes=my_votes,
+        )

@@ -26,11 +26,10 @@ from salessprint.store.models import Account, Deal, Member, Sprint, SprintItem, 
 
 DEFAULT_POINTS = 1
 
+
 def _create_next(uow: UnitOfWork, goal: str | None, starts: object = None) -> Sprint:
     team = uow.team()
-    last = uow.session.scalar(
-        select(Sprint).where(Sprint.team_id == team.id).order_by(Sprint.number.desc()).limit(1)
-    )
+    last = uow.session.scalar(select(Sprint).where(Sprint.team_id == team.id).order_by(Sprint.number.desc()).limit(1))
     if starts is not None:
         from pydantic import TypeAdapter, ValidationError
 
@@ -47,10 +46,15 @@ def _create_next(uow: UnitOfWork, goal: str | None, starts: object = None) -> Sp
         start = next_sprint_start(clock.today(), team.week_start, last.ends_on if last else None)
     begin, end = sprint_window(start, team.sprint_weeks)
     sprint = Sprint(
-        team_id=team.id, number=(last.number + 1) if last else 1, goal=(goal or "").strip() or None,
-        starts_on=begin, ends_on=end, state=SprintState.PLANNED.value,
+        team_id=team.id,
+        number=(last.number + 1) if last else 1,
+        goal=(goal or "").strip() or None,
+        starts_on=begin,
+        ends_on=end,
+        state=SprintState.PLANNED.value,
     )
     return uow.add("sprint", sprint)
+
 
 def plan_sprint(store: Store, login: str, goal: str | None = None, starts: object = None) -> SprintView:
     with unit_of_work(store, login) as uow:
@@ -66,6 +70,7 @@ def plan_sprint(store: Store, login: str, goal: str | None = None, starts: objec
             raise Conflict(f"Sprint {planned.number} is already planned ({planned.starts_on} to {planned.ends_on}).")
         return sprint_view(_create_next(uow, goal, starts))
 
+
 def _target_sprint(uow: UnitOfWork, number: int | None) -> Sprint:
     team_id = uow.actor.team_id
     if number is not None:
@@ -80,7 +85,10 @@ def _target_sprint(uow: UnitOfWork, number: int | None) -> Sprint:
         raise NotFound("There is no planned or active sprint: run 'salessprint sprint plan' first.")
     return sprint
 
-def add_item(store: Store, login: str, item_type: str, item_id: int, sprint_number: int | None = None) -> SprintItemView:
+
+def add_item(
+    store: Store, login: str, item_type: str, item_id: int, sprint_number: int | None = None
+) -> SprintItemView:
     """Pull a task or deal into the planned sprint (else the active one)."""
     with unit_of_work(store, login) as uow:
         team_id = uow.actor.team_id
@@ -95,7 +103,9 @@ def add_item(store: Store, login: str, item_type: str, item_id: int, sprint_numb
             deal = deal_by_id(uow.session, team_id, item_id)
             uow.require(Action.SPRINT_ITEM, owns=owns_deal(uow, deal))
             if deal.stage.kind != StageKind.OPEN.value:
-                raise Conflict(f"Deal #{deal.id} is already {deal.stage.name.lower()}; only open deals go into a sprint.")
+                raise Conflict(
+                    f"Deal #{deal.id} is already {deal.stage.name.lower()}; only open deals go into a sprint."
+                )
             member_id, points, status, done_on = deal.owner_id, deal.points, TaskStatus.TODO.value, None
             link = {"deal_id": deal.id}
         else:
@@ -107,12 +117,18 @@ def add_item(store: Store, login: str, item_type: str, item_id: int, sprint_numb
         if existing is not None:
             raise Conflict(f"That {item_type} is already in sprint {sprint.number}.")
         item = SprintItem(
-            sprint_id=sprint.id, member_id=member_id, points=points if points is not None else DEFAULT_POINTS,
-            status=status, done_on=done_on,
-            added_after_start=sprint.state == SprintState.ACTIVE.value, added_at=clock.now(), **link,
+            sprint_id=sprint.id,
+            member_id=member_id,
+            points=points if points is not None else DEFAULT_POINTS,
+            status=status,
+            done_on=done_on,
+            added_after_start=sprint.state == SprintState.ACTIVE.value,
+            added_at=clock.now(),
+            **link,
         )
         uow.add("sprint_item", item)
         return _item_views(uow, sprint, [item.id])[0]
+
 
 def remove_item(store: Store, login: str, item_type: str, item_id: int, sprint_number: int | None = None) -> None:
     """Take an item out: deleted from a planned sprint, marked removed in an active one."""
@@ -135,6 +151,7 @@ def remove_item(store: Store, login: str, item_type: str, item_id: int, sprint_n
             uow.session.flush()
             uow.record("sprint_item", item.id, "update", before, snapshot(item))
 
+
 def start_sprint(store: Store, login: str) -> SprintView:
     with unit_of_work(store, login) as uow:
         uow.require(Action.START_SPRINT)
@@ -151,6 +168,7 @@ def start_sprint(store: Store, login: str) -> SprintView:
         uow.session.flush()
         uow.record("sprint", sprint.id, "update", before, snapshot(sprint))
         return sprint_view(sprint)
+
 
 def close_sprint(store: Store, login: str, carry_over: bool = False) -> SprintView:
     """Close the active sprint; unfinished items carry over or are dropped."""
@@ -185,18 +203,27 @@ def close_sprint(store: Store, login: str, carry_over: bool = False) -> SprintVi
             for item in carried:
                 if (item.task_id, item.deal_id) in present:
                     continue
-                uow.add("sprint_item", SprintItem(
-                    sprint_id=nxt.id, task_id=item.task_id, deal_id=item.deal_id, member_id=item.member_id,
-                    points=item.points, status=item.status, added_after_start=False, added_at=clock.now(),
-                ))
+                uow.add(
+                    "sprint_item",
+                    SprintItem(
+                        sprint_id=nxt.id,
+                        task_id=item.task_id,
+                        deal_id=item.deal_id,
+                        member_id=item.member_id,
+                        points=item.points,
+                        status=item.status,
+                        added_after_start=False,
+                        added_at=clock.now(),
+                    ),
+                )
         return sprint_view(sprint)
+
 
 def list_sprints(store: Store, login: str) -> list[SprintView]:
     with unit_of_work(store, login, read_only=True) as uow:
-        rows = uow.session.scalars(
-            select(Sprint).where(Sprint.team_id == uow.actor.team_id).order_by(Sprint.number)
-        )
+        rows = uow.session.scalars(select(Sprint).where(Sprint.team_id == uow.actor.team_id).order_by(Sprint.number))
         return [sprint_view(s) for s in rows]
+
 
 def open_sprints(store: Store, login: str) -> tuple[SprintView | None, SprintView | None]:
     """The planned and the active sprint (either may be None), without reading the closed ones."""
@@ -205,6 +232,7 @@ def open_sprints(store: Store, login: str) -> tuple[SprintView | None, SprintVie
         planned = sprint_in_state(uow.session, team_id, SprintState.PLANNED)
         active = sprint_in_state(uow.session, team_id, SprintState.ACTIVE)
         return (sprint_view(planned) if planned else None, sprint_view(active) if active else None)
+
 
 def current_sprint(store: Store, login: str) -> SprintView | None:
     """The active sprint, else the planned one, else None."""
@@ -215,7 +243,10 @@ def current_sprint(store: Store, login: str) -> SprintView | None:
         )
         return sprint_view(sprint) if sprint else None
 
-def sprint_items(store: Store, login: str, number: int | None = None, *, member: str | None = None) -> list[SprintItemView]:
+
+def sprint_items(
+    store: Store, login: str, number: int | None = None, *, member: str | None = None
+) -> list[SprintItemView]:
     """The cards of a sprint (default: active, else planned), in board order."""
     with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
@@ -233,13 +264,23 @@ def sprint_items(store: Store, login: str, number: int | None = None, *, member:
             views = [v for v in views if v.owner == member]
         return views
 
+
 def _item_views(uow: UnitOfWork, sprint: Sprint, ids: list[int]) -> list[SprintItemView]:
     if not ids:
         return []
     query = (
         select(
-            SprintItem, Member.login, Member.name, Task.title, Task.kind, Task.status,
-            Deal.title, Deal.value, Account.name, Deal.version, Task.version,
+            SprintItem,
+            Member.login,
+            Member.name,
+            Task.title,
+            Task.kind,
+            Task.status,
+            Deal.title,
+            Deal.value,
+            Account.name,
+            Deal.version,
+            Task.version,
         )
         .join(Member, Member.id == SprintItem.member_id)
         .outerjoin(Task, Task.id == SprintItem.task_id)
@@ -249,20 +290,37 @@ def _item_views(uow: UnitOfWork, sprint: Sprint, ids: list[int]) -> list[SprintI
         .order_by(SprintItem.id)
     )
     out = []
-    for item, login, name, t_title, t_kind, t_status, d_title, d_value, account, _d_ver, _t_ver in uow.session.execute(query):
+    for item, login, name, t_title, t_kind, t_status, d_title, d_value, account, _d_ver, _t_ver in uow.session.execute(
+        query
+    ):
         is_task = item.task_id is not None
         status = (t_status if sprint.state != SprintState.CLOSED.value else item.status) if is_task else item.status
-        out.append(SprintItemView(
-            id=item.id, sprint_number=sprint.number, item_type="task" if is_task else "deal",
-            item_id=item.task_id if is_task else item.deal_id, title=t_title if is_task else d_title,
-            owner=login, owner_name=name, points=item.points, status=status or item.status,
-            added_after_start=item.added_after_start, removed=item.removed_at is not None,
-            outcome=item.outcome, value=None if is_task else d_value, account=None if is_task else account,
-            kind=t_kind if is_task else "deal", version=item.version,
-        ))
+        out.append(
+            SprintItemView(
+                id=item.id,
+                sprint_number=sprint.number,
+                item_type="task" if is_task else "deal",
+                item_id=item.task_id if is_task else item.deal_id,
+                title=t_title if is_task else d_title,
+                owner=login,
+                owner_name=name,
+                points=item.points,
+                status=status or item.status,
+                added_after_start=item.added_after_start,
+                removed=item.removed_at is not None,
+                outcome=item.outcome,
+                value=None if is_task else d_value,
+                account=None if is_task else account,
+                kind=t_kind if is_task else "deal",
+                version=item.version,
+            )
+        )
     return out
 
-def move_card(store: Store, login: str, item_id: int, status: str, expected_version: int | None = None) -> SprintItemView:
+
+def move_card(
+    store: Store, login: str, item_id: int, status: str, expected_version: int | None = None
+) -> SprintItemView:
     """Move a board card to todo/doing/done (a task card moves its task)."""
     from salessprint.domain.enums import parse_choice
     from salessprint.services.tasks import set_task_status
@@ -291,6 +349,7 @@ def move_card(store: Store, login: str, item_id: int, status: str, expected_vers
         uow.session.flush()
         return _item_views(uow, sprint, [item.id])[0]
 
+
 def sprint_points_by_member(store: Store, login: str, number: int | None = None) -> dict[str, int]:
     """Committed points per member login in a sprint (default: planned, else active)."""
     with unit_of_work(store, login, read_only=True) as uow:
@@ -310,4 +369,3 @@ def sprint_points_by_member(store: Store, login: str, number: int | None = None)
             .group_by(Member.login)
         )
         return {login_: int(points) for login_, points in rows}
-

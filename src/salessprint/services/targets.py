@@ -36,13 +36,23 @@ def set_target(store: Store, login: str, /, **fields: object) -> TargetView:
             uow.record("target", existing.id, "update", before, snapshot(existing))
             target = existing
         else:
-            target = uow.add("target", Target(
-                member_id=member.id, metric=data.metric.value, period=data.period.value,
-                amount=data.amount, effective_from=effective,
-            ))
+            target = uow.add(
+                "target",
+                Target(
+                    member_id=member.id,
+                    metric=data.metric.value,
+                    period=data.period.value,
+                    amount=data.amount,
+                    effective_from=effective,
+                ),
+            )
         return TargetView(
-            id=target.id, login=member.login, metric=target.metric, period=target.period,
-            amount=target.amount, effective_from=target.effective_from,
+            id=target.id,
+            login=member.login,
+            metric=target.metric,
+            period=target.period,
+            amount=target.amount,
+            effective_from=target.effective_from,
         )
 
 
@@ -60,7 +70,11 @@ def list_targets(store: Store, login: str, member: str | None = None) -> list[Ta
         newest: dict[tuple[str, str, str], TargetView] = {}
         for target, member_login in uow.session.execute(query):
             newest[(member_login, target.metric, target.period)] = TargetView(
-                id=target.id, login=member_login, metric=target.metric, period=target.period,
-                amount=target.amount, effective_from=target.effective_from,
+                id=target.id,
+                login=member_login,
+                metric=target.metric,
+                period=target.period,
+                amount=target.amount,
+                effective_from=target.effective_from,
             )
         return list(newest.values())

@@ -33,9 +33,15 @@ def add_task(store: Store, login: str, **fields: object) -> TaskView:
         if data.deal_id is not None:
             deal_title = deal_by_id(uow.session, team_id, data.deal_id).title
         task = Task(
-            team_id=team_id, title=data.title, kind=data.kind.value, deal_id=data.deal_id,
-            assignee_id=assignee_id, points=data.points, status=TaskStatus.TODO.value,
-            due_on=data.due_on, backlog_rank=next_rank(uow.session, Task, team_id),
+            team_id=team_id,
+            title=data.title,
+            kind=data.kind.value,
+            deal_id=data.deal_id,
+            assignee_id=assignee_id,
+            points=data.points,
+            status=TaskStatus.TODO.value,
+            due_on=data.due_on,
+            backlog_rank=next_rank(uow.session, Task, team_id),
         )
         uow.add("task", task)
         uow.session.refresh(task)
@@ -56,9 +62,7 @@ def list_tasks(
 ) -> list[TaskView]:
     with unit_of_work(store, login, read_only=True) as uow:
         query = (
-            select(Task, Deal.title)
-            .outerjoin(Deal, Deal.id == Task.deal_id)
-            .where(Task.team_id == uow.actor.team_id)
+            select(Task, Deal.title).outerjoin(Deal, Deal.id == Task.deal_id).where(Task.team_id == uow.actor.team_id)
         )
         if mine:
             query = query.where(Task.assignee_id == uow.actor.member_id)
@@ -88,9 +92,7 @@ def _owns(uow: UnitOfWork, task: Task) -> bool:
     return task.assignee_id == uow.actor.member_id
 
 
-def move_task(
-    store: Store, login: str, task_id: int, status: str, expected_version: int | None = None
-) -> TaskView:
+def move_task(store: Store, login: str, task_id: int, status: str, expected_version: int | None = None) -> TaskView:
     new_status = parse_choice(TaskStatus, status, "status")
     with unit_of_work(store, login) as uow:
         task = task_by_id(uow.session, uow.actor.team_id, task_id)
@@ -112,11 +114,17 @@ def set_task_status(uow: UnitOfWork, task: Task, status: TaskStatus) -> None:
         task.done_at = clock.now()
         kind = ACTIVITY_FOR_TASK.get(TaskKind(task.kind))
         if kind is not None:
-            session.add(Activity(
-                team_id=task.team_id, member_id=task.assignee_id, kind=kind.value,
-                occurred_at=task.done_at, deal_id=task.deal_id, task_id=task.id,
-                outcome=f"Task done: {task.title}"[:300],
-            ))
+            session.add(
+                Activity(
+                    team_id=task.team_id,
+                    member_id=task.assignee_id,
+                    kind=kind.value,
+                    occurred_at=task.done_at,
+                    deal_id=task.deal_id,
+                    task_id=task.id,
+                    outcome=f"Task done: {task.title}"[:300],
+                )
+            )
     elif was_done:
         task.done_at = None
         session.execute(delete(Activity).where(Activity.task_id == task.id))
@@ -187,14 +195,16 @@ def rerank(store: Store, login: str, item_type: str, item_id: int, direction: in
         owns = _owns(uow, row) if model is Task else owns_deal(uow, row)
         uow.require(Action.EDIT_TASK if model is Task else Action.EDIT_DEAL, owns=owns)
         if direction < 0:
-            cond = (model.backlog_rank < row.backlog_rank) | ((model.backlog_rank == row.backlog_rank) & (model.id < row.id))
+            cond = (model.backlog_rank < row.backlog_rank) | (
+                (model.backlog_rank == row.backlog_rank) & (model.id < row.id)
+            )
             order = (model.backlog_rank.desc(), model.id.desc())
         else:
-            cond = (model.backlog_rank > row.backlog_rank) | ((model.backlog_rank == row.backlog_rank) & (model.id > row.id))
+            cond = (model.backlog_rank > row.backlog_rank) | (
+                (model.backlog_rank == row.backlog_rank) & (model.id > row.id)
+            )
             order = (model.backlog_rank, model.id)
-        neighbour = uow.session.scalar(
-            select(model).where(model.team_id == team_id, cond).order_by(*order).limit(1)
-        )
+        neighbour = uow.session.scalar(select(model).where(model.team_id == team_id, cond).order_by(*order).limit(1))
         if neighbour is None:
             return
         before = snapshot(row)

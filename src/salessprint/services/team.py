@@ -39,8 +39,7 @@ def init_team(
         uow.session.flush()
         for position, (name, probability, kind) in enumerate(DEFAULT_STAGES):
             uow.session.add(
-                Stage(team_id=team.id, name=name, position=position,
-                      probability=probability, kind=kind.value)
+                Stage(team_id=team.id, name=name, position=position, probability=probability, kind=kind.value)
             )
         member = Member(team_id=team.id, login=admin.login, name=admin.name, role=admin.role.value)
         uow.session.add(member)

@@ -15,8 +15,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import bindparam, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -143,9 +143,7 @@ class UnitOfWork:
             # SQLite has no row locks: a no-op UPDATE takes the database's
             # write lock now, so no one can commit between check and write.
             table = sa_inspect(row).mapper.local_table
-            self.session.execute(
-                update(table).where(table.c.id == row.id).values(version=table.c.version)
-            )
+            self.session.execute(update(table).where(table.c.id == row.id).values(version=table.c.version))
             self.session.refresh(row)
         else:
             self.session.refresh(row, with_for_update={"of": type(row)})
@@ -176,9 +174,7 @@ class UnitOfWork:
             )
 
 
-_ACTOR_AND_TEAM = (
-    select(Member, Team).join(Team, Team.id == Member.team_id).where(Member.login == bindparam("login"))
-)
+_ACTOR_AND_TEAM = select(Member, Team).join(Team, Team.id == Member.team_id).where(Member.login == bindparam("login"))
 """Built once: every use case runs it, and building and keying a statement
 costs more than SQLite takes to answer it."""
 
@@ -240,9 +236,7 @@ def unit_of_work(
                 session.rollback()
                 raise
     except StaleDataError:
-        raise StaleWrite(
-            "Someone else changed this row at the same moment; reload and try again."
-        ) from None
+        raise StaleWrite("Someone else changed this row at the same moment; reload and try again.") from None
     except IntegrityError as exc:
         raise Conflict(f"That would break a rule of the store: {_integrity_reason(exc)}") from None
     except OperationalError as exc:

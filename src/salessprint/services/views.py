@@ -30,15 +30,24 @@ def team_view(team: Team) -> TeamView:
 
 def stage_view(stage: Stage) -> StageView:
     return StageView(
-        id=stage.id, name=stage.name, position=stage.position,
-        probability=stage.probability, kind=stage.kind,
+        id=stage.id,
+        name=stage.name,
+        position=stage.position,
+        probability=stage.probability,
+        kind=stage.kind,
     )
 
 
 def member_view(m: Member) -> MemberView:
     return MemberView(
-        id=m.id, login=m.login, name=m.name, role=m.role, sales_role=m.sales_role,
-        territory=m.territory, started_on=m.started_on, active=m.active,
+        id=m.id,
+        login=m.login,
+        name=m.name,
+        role=m.role,
+        sales_role=m.sales_role,
+        territory=m.territory,
+        started_on=m.started_on,
+        active=m.active,
     )
 
 
@@ -86,6 +95,11 @@ def task_view(t: Task, deal_title: str | None = None) -> TaskView:
 
 def sprint_view(s: Sprint) -> SprintView:
     return SprintView(
-        id=s.id, number=s.number, goal=s.goal, starts_on=s.starts_on,
-        ends_on=s.ends_on, state=s.state, version=s.version,
+        id=s.id,
+        number=s.number,
+        goal=s.goal,
+        starts_on=s.starts_on,
+        ends_on=s.ends_on,
+        state=s.state,
+        version=s.version,
     )

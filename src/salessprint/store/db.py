@@ -41,14 +41,11 @@ def parse_url(raw: str) -> URL:
         url = make_url(raw)
     except (ArgumentError, ValueError):
         raise StoreUnavailable(
-            "The database URL is malformed; use a file path, sqlite:///FILE or "
-            "postgresql+psycopg://USER@HOST/DBNAME."
+            "The database URL is malformed; use a file path, sqlite:///FILE or postgresql+psycopg://USER@HOST/DBNAME."
         ) from None
     backend = url.get_backend_name()
     if backend not in SUPPORTED:
-        raise StoreUnavailable(
-            f"salessprint stores data in SQLite or PostgreSQL, not '{backend}'."
-        )
+        raise StoreUnavailable(f"salessprint stores data in SQLite or PostgreSQL, not '{backend}'.")
     if backend == "postgresql" and url.drivername != "postgresql+psycopg":
         url = url.set(drivername="postgresql+psycopg")
     return url
@@ -76,10 +73,7 @@ def describe_failure(url: URL, exc: BaseException) -> str:
         )
     if "role" in text and "does not exist" in text:
         return f"PostgreSQL has no user {url.username!r} on {url.host}."
-    return (
-        f"Cannot reach the database at {where}: is the server running and the "
-        "host and port right?"
-    )
+    return f"Cannot reach the database at {where}: is the server running and the host and port right?"
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -226,8 +220,7 @@ class Store:
             )
         if not state.up_to_date:
             raise StoreUnavailable(
-                f"The database {self.display_url} uses an older schema: run "
-                "'salessprint db upgrade'."
+                f"The database {self.display_url} uses an older schema: run 'salessprint db upgrade'."
             )
 
     def dispose(self) -> None:

@@ -69,9 +69,7 @@ class Team(Versioned, Base):
     """A demo team may be wiped and rebuilt by `salessprint demo`."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
-    stages: Mapped[list[Stage]] = relationship(
-        back_populates="team", order_by="Stage.position"
-    )
+    stages: Mapped[list[Stage]] = relationship(back_populates="team", order_by="Stage.position")
 
 
 class Stage(Base):
@@ -102,7 +100,6 @@ class Member(Versioned, Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
-
 
 
 class Target(Base):
@@ -174,7 +171,6 @@ class Deal(Versioned, Base):
     owner: Mapped[Member] = relationship(lazy="joined", innerjoin=True)
 
 
-
 class DealCollaborator(Base):
     __tablename__ = "deal_collaborators"
 
@@ -223,7 +219,6 @@ class Task(Versioned, Base):
     assignee: Mapped[Member] = relationship(lazy="joined", innerjoin=True)
 
 
-
 class Sprint(Versioned, Base):
     __tablename__ = "sprints"
     __table_args__ = (UniqueConstraint("team_id", "number"),)
@@ -239,16 +234,13 @@ class Sprint(Versioned, Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-
 class SprintItem(Versioned, Base):
     """A task or deal in a sprint. For a task card the task's status is the
     card's column; a deal card keeps its own `status`."""
 
     __tablename__ = "sprint_items"
     __table_args__ = (
-        CheckConstraint(
-            "(task_id IS NULL) <> (deal_id IS NULL)", name="task_xor_deal"
-        ),
+        CheckConstraint("(task_id IS NULL) <> (deal_id IS NULL)", name="task_xor_deal"),
         Index("ix_sprint_items_sprint_member", "sprint_id", "member_id"),
     )
 
@@ -264,7 +256,6 @@ class SprintItem(Versioned, Base):
     done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(14), nullable=True)  # ItemOutcome
-
 
 
 class Activity(Base):
@@ -300,7 +291,6 @@ class RetroEntry(Versioned, Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
-
 class RetroVote(Base):
     """One row per vote: votes are inserts, so simultaneous votes all count."""
 
@@ -316,7 +306,9 @@ class Note(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     author_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
-    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=True, index=True)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), nullable=True, index=True
+    )
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), nullable=True, index=True)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)

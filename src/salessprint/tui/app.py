@@ -81,14 +81,12 @@ SCREEN_CLASSES = {name: cls for name, _key, _title, cls in SCREENS}
 
 def _mode_bindings() -> list[BindingType]:
     return [
-        Binding(key, f"app.switch_mode('{name}')", title, id=f"mode.{name}",
-                tooltip=f"Open the {title} screen")
+        Binding(key, f"app.switch_mode('{name}')", title, id=f"mode.{name}", tooltip=f"Open the {title} screen")
         for name, key, title, _cls in SCREENS
     ]
 
 
-STARTED_ONLY = frozenset({"switch_mode", "help", "change_theme", "open_import", "history", "undo",
-                          "command_palette"})
+STARTED_ONLY = frozenset({"switch_mode", "help", "change_theme", "open_import", "history", "undo", "command_palette"})
 """Actions that need the store and the context (disabled while starting)."""
 
 
@@ -167,15 +165,28 @@ class SalesSprintApp(LiveStoreApp, App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *_mode_bindings(),
         Binding("question_mark", "help", "Keys", id="app.help", tooltip="Show the keys of this screen"),
-        Binding("ctrl+t", "change_theme", "Theme", id="app.theme", show=False,
-                tooltip="Choose a colour theme (remembered)"),
-        Binding("ctrl+o", "open_import", "Import", id="app.import", show=False,
-                tooltip="Import deals from a CRM export (admins)"),
+        Binding(
+            "ctrl+t", "change_theme", "Theme", id="app.theme", show=False, tooltip="Choose a colour theme (remembered)"
+        ),
+        Binding(
+            "ctrl+o",
+            "open_import",
+            "Import",
+            id="app.import",
+            show=False,
+            tooltip="Import deals from a CRM export (admins)",
+        ),
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave salessprint"),
     ]
 
-    def __init__(self, store: Any = None, login: str = "", theme_name: str = "salessprint-dark", *,
-                 connect: Callable[[], Opened] | None = None) -> None:
+    def __init__(
+        self,
+        store: Any = None,
+        login: str = "",
+        theme_name: str = "salessprint-dark",
+        *,
+        connect: Callable[[], Opened] | None = None,
+    ) -> None:
         super().__init__()
         if store is None and connect is None:
             raise ValueError("SalesSprintApp needs a store or a way to open one (connect)")
@@ -215,8 +226,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
             self.register_theme(theme)
         self.theme_failures = loaded.failed
         for path, reason in loaded.failed:
-            self.notify(f"Theme file {path.name} skipped: {reason}", severity="warning", markup=False,
-                        timeout=10)
+            self.notify(f"Theme file {path.name} skipped: {reason}", severity="warning", markup=False, timeout=10)
         self.theme = self.wanted_theme if self.wanted_theme in self.available_themes else "salessprint-dark"
 
     def _start(self) -> None:
@@ -227,7 +237,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
             except SalesSprintError as exc:
                 self.call_from_thread(self._fail, exc.message)
                 return
-            except Exception as exc:  # noqa: BLE001 - a start-up bug ends in one line, not a traceback
+            except Exception as exc:
                 self.call_from_thread(self._fail, f"salessprint could not start: {type(exc).__name__}: {exc}")
                 return
             self.call_from_thread(self._started, opened, ctx, themes)

@@ -61,5 +61,6 @@ class ScreenActions(Provider):
         for title, help_text, binding in self._commands():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), run_binding(self.screen, binding), text=title,
-                          help=help_text)
+                yield Hit(
+                    score, matcher.highlight(title), run_binding(self.screen, binding), text=title, help=help_text
+                )

@@ -109,7 +109,7 @@ def watch_store(app: Any, stop: threading.Event, wait_seconds: float = WAIT_SECO
                 # E.g. my membership was removed: nothing to watch any more.
                 app.post_message(StoreOffline(exc.message))
                 return
-    except Exception as exc:  # noqa: BLE001 - a watcher bug must not kill the app; say so in the log
+    except Exception as exc:
         app.log.error(f"live refresh stopped: {exc!r}")
     finally:
         feed.close()
@@ -123,8 +123,9 @@ class LiveStoreApp(App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("H", "history", "History", id="app.history", tooltip="Who changed what, newest first"),
-        Binding("ctrl+z", "undo", "Undo", id="app.undo",
-                tooltip="Undo my last change, if nobody changed that row since"),
+        Binding(
+            "ctrl+z", "undo", "Undo", id="app.undo", tooltip="Undo my last change, if nobody changed that row since"
+        ),
     ]
 
     store_online: bool = True
@@ -151,8 +152,7 @@ class LiveStoreApp(App[None]):
     def on_store_offline(self, message: StoreOffline) -> None:
         self.store_online = False
         self.sub_title = "OFFLINE"
-        self.notify(f"{message.reason} Retrying…", title="Offline", severity="error",
-                    timeout=24 * 3600, markup=False)
+        self.notify(f"{message.reason} Retrying…", title="Offline", severity="error", timeout=24 * 3600, markup=False)
 
     def on_store_online(self, message: StoreOnline) -> None:
         self.store_online = True
@@ -169,5 +169,6 @@ class LiveStoreApp(App[None]):
     def action_undo(self) -> None:
         from salessprint.services.history import undo
 
-        call_service(self, undo, done=lambda result: self.notify(result.message, title="Undone", markup=False),
-                     group="undo")
+        call_service(
+            self, undo, done=lambda result: self.notify(result.message, title="Undone", markup=False), group="undo"
+        )

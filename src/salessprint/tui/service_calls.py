@@ -35,11 +35,13 @@ def call_service(
         except SalesSprintError as exc:
             app.call_from_thread(_report, app, exc, failed)
             return
-        except Exception as exc:  # noqa: BLE001 - a bug must not kill the UI
+        except Exception as exc:
             app.log.error(f"{fn.__name__} failed: {exc!r}")
             app.call_from_thread(
-                app.notify, f"Something went wrong: {type(exc).__name__}. Details are in the log.",
-                severity="error", markup=False,
+                app.notify,
+                f"Something went wrong: {type(exc).__name__}. Details are in the log.",
+                severity="error",
+                markup=False,
             )
             return
         if done is not None and not get_current_worker().is_cancelled:
@@ -47,8 +49,12 @@ def call_service(
             app.call_from_thread(done, result)
 
     return app.run_worker(
-        job, thread=True, exclusive=group is not None, group=group or "default",
-        exit_on_error=False, name=getattr(fn, "__name__", "service"),
+        job,
+        thread=True,
+        exclusive=group is not None,
+        group=group or "default",
+        exit_on_error=False,
+        name=getattr(fn, "__name__", "service"),
     )
 
 

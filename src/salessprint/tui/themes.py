@@ -42,8 +42,19 @@ def _load_file(path: Path) -> Theme:
 
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     model = ThemeFile.model_validate(raw)
-    for key in ("primary", "secondary", "warning", "error", "success", "accent",
-                "foreground", "background", "surface", "panel", "boost"):
+    for key in (
+        "primary",
+        "secondary",
+        "warning",
+        "error",
+        "success",
+        "accent",
+        "foreground",
+        "background",
+        "surface",
+        "panel",
+        "boost",
+    ):
         value = getattr(model, key)
         if value is not None:
             Color.parse(value)  # raises ColorParseError on nonsense
@@ -60,7 +71,7 @@ def load_themes(user_dir: Path | None) -> LoadedThemes:
     for path in paths:
         try:
             out.themes.append(_load_file(path))
-        except Exception as exc:  # noqa: BLE001 - unreadable, not TOML, invalid fields or colours: skip it, say why
+        except Exception as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             out.failed.append((path, reason))
     return out

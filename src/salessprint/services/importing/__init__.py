@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from salessprint.domain.enums import StageKind, Role
+from salessprint.domain.enums import Role, StageKind
 from salessprint.domain.errors import Conflict, InvalidInput, SalesSprintError
 from salessprint.domain.inputs import MemberIn, validate
 from salessprint.domain.permissions import Action
@@ -83,8 +83,12 @@ def _check_duplicates(parsed: Parsed) -> None:
     first: dict[str, int] = {}
     for deal in parsed.deals:
         if deal.external_id in first:
-            errors.add(parsed.files[0], deal.line, "id",
-                       f"'{deal.external_id}' is also on line {first[deal.external_id]}; ids must be unique")
+            errors.add(
+                parsed.files[0],
+                deal.line,
+                "id",
+                f"'{deal.external_id}' is also on line {first[deal.external_id]}; ids must be unique",
+            )
         else:
             first[deal.external_id] = deal.line
     errors.raise_if_any()
@@ -137,8 +141,12 @@ def import_deals(
 
 def _no_sqlite_file(store: Store) -> bool:
     database = store.url.database
-    return store.backend == "sqlite" and bool(database) and database != ":memory:" and not Path(
-        str(database)).expanduser().exists()
+    return (
+        store.backend == "sqlite"
+        and bool(database)
+        and database != ":memory:"
+        and not Path(str(database)).expanduser().exists()
+    )
 
 
 def _check_permission(store: Store, login: str | None) -> None:
@@ -150,8 +158,17 @@ def _check_permission(store: Store, login: str | None) -> None:
         uow.require(Action.IMPORT)
 
 
-def _run(store: Store, login: str | None, parsed: Parsed, fmt: str, path: Path, dry_run: bool,
-         team_name: str | None, progress: Progress | None, started: float) -> ImportResult:
+def _run(
+    store: Store,
+    login: str | None,
+    parsed: Parsed,
+    fmt: str,
+    path: Path,
+    dry_run: bool,
+    team_name: str | None,
+    progress: Progress | None,
+    started: float,
+) -> ImportResult:
     with store.session() as probe:
         has_team = bool(probe.scalar(select(func.count()).select_from(Team)))
     with unit_of_work(store, login if has_team else None, need_actor=False) as uow:
@@ -162,21 +179,27 @@ def _run(store: Store, login: str | None, parsed: Parsed, fmt: str, path: Path, 
             created = True
         else:
             if uow._actor is None:
-                uow.actor  # raises: say who you are
+                _ = uow.actor  # raises: say who you are
             uow.require(Action.IMPORT)
             team = uow.team()
             if team_name and team_name.strip() != team.name:
-                raise Conflict(
-                    f"This store already holds the team '{team.name}'; leave out --team to import into it."
-                )
+                raise Conflict(f"This store already holds the team '{team.name}'; leave out --team to import into it.")
             admin_id = uow.actor.member_id
         outcome = apply(s, team.id, admin_id, parsed, progress)
         result = ImportResult(
-            file=path.name, format=fmt, dry_run=dry_run, team=team.name, team_created=created,
-            deals_created=outcome.deals_created, deals_updated=outcome.deals_updated,
-            deals_unchanged=outcome.deals_unchanged, members_created=outcome.members_created,
-            accounts_created=outcome.accounts_created, stages_created=outcome.stages_created,
-            events_created=outcome.events_created, notes=parsed.notes[:20],
+            file=path.name,
+            format=fmt,
+            dry_run=dry_run,
+            team=team.name,
+            team_created=created,
+            deals_created=outcome.deals_created,
+            deals_updated=outcome.deals_updated,
+            deals_unchanged=outcome.deals_unchanged,
+            members_created=outcome.members_created,
+            accounts_created=outcome.accounts_created,
+            stages_created=outcome.stages_created,
+            events_created=outcome.events_created,
+            notes=parsed.notes[:20],
             seconds=round(time.perf_counter() - started, 2),
         )
         if dry_run:
@@ -197,8 +220,11 @@ def _create_team(uow: Any, login: str | None, team_name: str | None, parsed: Par
     s.flush()
     position = 0
     for stage_name, probability in parsed.open_stages:
-        s.add(Stage(team_id=team.id, name=stage_name, position=position, probability=probability,
-                    kind=StageKind.OPEN.value))
+        s.add(
+            Stage(
+                team_id=team.id, name=stage_name, position=position, probability=probability, kind=StageKind.OPEN.value
+            )
+        )
         position += 1
     s.add(Stage(team_id=team.id, name="Won", position=position, probability=100, kind=StageKind.WON.value))
     s.add(Stage(team_id=team.id, name="Lost", position=position + 1, probability=0, kind=StageKind.LOST.value))

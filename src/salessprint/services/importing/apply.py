@@ -27,8 +27,20 @@ from salessprint.services.uow import jsonable
 from salessprint.store.models import Account, Change, Deal, DealEvent, Member, Stage
 
 DEALS = Deal.__table__
-COMPARED = ("title", "account_id", "value", "stage_id", "probability", "expected_close", "owner_id",
-            "next_step", "product", "started_on", "closed_on", "lost_reason")
+COMPARED = (
+    "title",
+    "account_id",
+    "value",
+    "stage_id",
+    "probability",
+    "expected_close",
+    "owner_id",
+    "next_step",
+    "product",
+    "started_on",
+    "closed_on",
+    "lost_reason",
+)
 
 
 @dataclass
@@ -84,8 +96,13 @@ def _stages(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> tuple[dic
             if st.position > last_open:
                 st.position += len(missing)
         for i, (name, probability) in enumerate(missing):
-            stage = Stage(team_id=team_id, name=name, position=last_open + 1 + i,
-                          probability=probability, kind=StageKind.OPEN.value)
+            stage = Stage(
+                team_id=team_id,
+                name=name,
+                position=last_open + 1 + i,
+                probability=probability,
+                kind=StageKind.OPEN.value,
+            )
             s.add(stage)
             by_name[name.lower()] = stage
             out.stages_created.append(name)
@@ -107,8 +124,15 @@ def _members(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> dict[str
     for key, row in wanted.items():
         member = by_name.get(key)
         if member is None:
-            member = Member(team_id=team_id, login=login_for(row.name, taken), name=row.name, role=row.role,
-                            territory=row.territory, active=True, created_at=now)
+            member = Member(
+                team_id=team_id,
+                login=login_for(row.name, taken),
+                name=row.name,
+                role=row.role,
+                territory=row.territory,
+                active=True,
+                created_at=now,
+            )
             s.add(member)
             by_name[key] = member
             out.members_created.append(member.login)
@@ -131,13 +155,25 @@ def _accounts(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> dict[st
     now = clock.now()
     for acc in parsed.accounts:
         if acc.name not in ids and acc.name not in rows:
-            rows[acc.name] = {"team_id": team_id, "name": acc.name, "sector": acc.sector,
-                              "territory": acc.territory, "external_id": acc.external_id, "created_at": now}
+            rows[acc.name] = {
+                "team_id": team_id,
+                "name": acc.name,
+                "sector": acc.sector,
+                "territory": acc.territory,
+                "external_id": acc.external_id,
+                "created_at": now,
+            }
     for deal in parsed.deals:
         assert deal.account is not None
         if deal.account not in ids and deal.account not in rows:
-            rows[deal.account] = {"team_id": team_id, "name": deal.account, "sector": None, "territory": None,
-                                  "external_id": None, "created_at": now}
+            rows[deal.account] = {
+                "team_id": team_id,
+                "name": deal.account,
+                "sector": None,
+                "territory": None,
+                "external_id": None,
+                "created_at": now,
+            }
     if rows:
         insert_rows(s, Account.__table__, list(rows.values()))
         ids = {name: id_ for id_, name in s.execute(select(Account.id, Account.name).where(Account.team_id == team_id))}
@@ -145,7 +181,9 @@ def _accounts(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> dict[st
     return ids
 
 
-def _events(deal: DealRow, history: list[Any], entry_stage: str | None, entered: datetime) -> list[tuple[datetime, str | None, str]]:
+def _events(
+    deal: DealRow, history: list[Any], entry_stage: str | None, entered: datetime
+) -> list[tuple[datetime, str | None, str]]:
     """The stage changes a new deal brings: the file's history, else what
     its dates say."""
     if history:
@@ -172,9 +210,13 @@ def _closing_rule(deal: DealRow, stage: Stage, parsed: Parsed, errors: ErrorList
         errors.add(where, deal.line, "close date", f"an open ({stage.name}) deal cannot have a close date")
         return False
     if stage.kind != StageKind.OPEN.value and deal.outcome == "open":
-        errors.add(where, deal.line, "stage",
-                   f"'{deal.stage}' is the team's {stage.kind} stage, but the deal is open; "
-                   "give it an open stage or mark it won or lost with its close date")
+        errors.add(
+            where,
+            deal.line,
+            "stage",
+            f"'{deal.stage}' is the team's {stage.kind} stage, but the deal is open; "
+            "give it an open stage or mark it won or lost with its close date",
+        )
         return False
     if stage.kind != StageKind.OPEN.value and deal.closed_on is None:
         errors.add(where, deal.line, "close date", f"a {stage.kind} deal needs its close date")
@@ -200,12 +242,14 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
     }
     last_event: dict[int, datetime] = {}
     if existing and parsed.history:
-        last_event = dict(s.execute(
-            select(DealEvent.deal_id, func.max(DealEvent.at))
-            .join(Deal, Deal.id == DealEvent.deal_id)
-            .where(Deal.team_id == team_id, Deal.source == parsed.source)
-            .group_by(DealEvent.deal_id)
-        ).all())
+        last_event = dict(
+            s.execute(
+                select(DealEvent.deal_id, func.max(DealEvent.at))
+                .join(Deal, Deal.id == DealEvent.deal_id)
+                .where(Deal.team_id == team_id, Deal.source == parsed.source)
+                .group_by(DealEvent.deal_id)
+            ).all()
+        )
     history: dict[str, list[Any]] = {}
     for item in parsed.history:
         history.setdefault(item.deal_external_id, []).append(item)
@@ -260,11 +304,19 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
             else:
                 entered = now
             rank += 1.0
-            inserts.append({
-                **fields, "team_id": team_id, "stage_entered_at": entered, "backlog_rank": rank,
-                "points": None, "source": parsed.source, "external_id": deal.external_id,
-                "created_at": deal.created_at or now, "version": 1,
-            })
+            inserts.append(
+                {
+                    **fields,
+                    "team_id": team_id,
+                    "stage_entered_at": entered,
+                    "backlog_rank": rank,
+                    "points": None,
+                    "source": parsed.source,
+                    "external_id": deal.external_id,
+                    "created_at": deal.created_at or now,
+                    "version": 1,
+                }
+            )
             new_events.append(_events(deal, hist, parsed.entry_stage, entered))
             continue
         if fields["started_on"] is None:
@@ -276,12 +328,28 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
         entered_at = None
         if old.stage_id != fields["stage_id"]:
             entered_at = midnight(deal.closed_on) if deal.closed_on else now
-            events.append({"deal_id": old.id, "member_id": actor_id, "at": entered_at, "kind": "stage",
-                           "old": stage_names.get(old.stage_id), "new": stage.name})
+            events.append(
+                {
+                    "deal_id": old.id,
+                    "member_id": actor_id,
+                    "at": entered_at,
+                    "kind": "stage",
+                    "old": stage_names.get(old.stage_id),
+                    "new": stage.name,
+                }
+            )
         for item in sorted(history.get(deal.external_id, []), key=lambda h: h.at):
             if item.at > last_event.get(old.id, item.at) and item.stage != stage_names.get(old.stage_id):
-                events.append({"deal_id": old.id, "member_id": actor_id, "at": item.at, "kind": "stage",
-                               "old": None, "new": item.stage})
+                events.append(
+                    {
+                        "deal_id": old.id,
+                        "member_id": actor_id,
+                        "at": item.at,
+                        "kind": "stage",
+                        "old": None,
+                        "new": item.stage,
+                    }
+                )
         updates.append({"b_id": old.id, "b_version": old.version + 1, **{f"b_{k}": v for k, v in fields.items()}})
         if entered_at is not None:
             updates[-1]["_entered"] = entered_at
@@ -289,8 +357,19 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
         after = {**full, **row_snapshot(fields), "version": old.version + 1}
         if entered_at is not None:
             after["stage_entered_at"] = entered_at.isoformat()
-        changes.append({"team_id": team_id, "actor_id": actor_id, "at": now, "entity": "deal", "entity_id": old.id,
-                        "action": "update", "undone": False, "before": full, "after": after})
+        changes.append(
+            {
+                "team_id": team_id,
+                "actor_id": actor_id,
+                "at": now,
+                "entity": "deal",
+                "entity_id": old.id,
+                "action": "update",
+                "undone": False,
+                "before": full,
+                "after": after,
+            }
+        )
 
     errors.raise_if_any()
     if progress:
@@ -299,22 +378,45 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
         # No RETURNING: SQLite would then insert row by row. The ids are read
         # back by external id, which is unique per team and source.
         for start in range(0, len(inserts), 2000):
-            chunk = inserts[start:start + 2000]
+            chunk = inserts[start : start + 2000]
             insert_rows(s, DEALS, chunk)
             if progress:
                 progress(total // 2 + (start + len(chunk)) // 3, total)
-        id_of = dict(s.execute(select(DEALS.c.external_id, DEALS.c.id).where(
-            DEALS.c.team_id == team_id, DEALS.c.source == parsed.source)).all())
+        id_of = dict(
+            s.execute(
+                select(DEALS.c.external_id, DEALS.c.id).where(
+                    DEALS.c.team_id == team_id, DEALS.c.source == parsed.source
+                )
+            ).all()
+        )
         for start in range(0, len(inserts), 2000):
-            chunk = inserts[start:start + 2000]
-            for row, evs in zip(chunk, new_events[start:start + 2000], strict=True):
+            chunk = inserts[start : start + 2000]
+            for row, evs in zip(chunk, new_events[start : start + 2000], strict=True):
                 deal_id = id_of[row["external_id"]]
                 for at, old_stage, new_stage in evs:
-                    events.append({"deal_id": deal_id, "member_id": row["owner_id"], "at": at, "kind": "stage",
-                                   "old": old_stage, "new": new_stage})
-                changes.append({"team_id": team_id, "actor_id": actor_id, "at": now, "entity": "deal",
-                                "entity_id": deal_id, "action": "create", "undone": False, "before": None,
-                                "after": {"id": deal_id, **row_snapshot(row)}})
+                    events.append(
+                        {
+                            "deal_id": deal_id,
+                            "member_id": row["owner_id"],
+                            "at": at,
+                            "kind": "stage",
+                            "old": old_stage,
+                            "new": new_stage,
+                        }
+                    )
+                changes.append(
+                    {
+                        "team_id": team_id,
+                        "actor_id": actor_id,
+                        "at": now,
+                        "entity": "deal",
+                        "entity_id": deal_id,
+                        "action": "create",
+                        "undone": False,
+                        "before": None,
+                        "after": {"id": deal_id, **row_snapshot(row)},
+                    }
+                )
         out.deals_created = len(inserts)
     if updates:
         _bulk_update(s, [u for u in updates if "_entered" not in u], with_entered=False)
@@ -352,10 +454,12 @@ def insert_rows(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
     try:
         with cursor.copy(f"COPY {dialect.identifier_preparer.format_table(table)} ({quoted}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([
-                    value if proc is None else proc(value)
-                    for value, proc in zip((row[n] for n in names), processors, strict=True)
-                ])
+                copy.write_row(
+                    [
+                        value if proc is None else proc(value)
+                        for value, proc in zip((row[n] for n in names), processors, strict=True)
+                    ]
+                )
     finally:
         cursor.close()
 

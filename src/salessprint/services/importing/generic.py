@@ -52,17 +52,41 @@ from salessprint.services.importing.common import (
     text,
 )
 
-FIELDS = ("external_id", "title", "stage", "value", "account", "owner", "started_on", "closed_on",
-          "expected_close", "probability", "product", "next_step", "lost_reason", "status",
-          "won_on", "lost_on", "is_closed", "is_won", "is_deleted")
+FIELDS = (
+    "external_id",
+    "title",
+    "stage",
+    "value",
+    "account",
+    "owner",
+    "started_on",
+    "closed_on",
+    "expected_close",
+    "probability",
+    "product",
+    "next_step",
+    "lost_reason",
+    "status",
+    "won_on",
+    "lost_on",
+    "is_closed",
+    "is_won",
+    "is_deleted",
+)
 REQUIRED = ("external_id", "title", "stage")
 PARSERS: dict[str, Callable[[str], Any]] = {
-    "value": crm_money, "started_on": crm_datetime, "closed_on": crm_date, "expected_close": crm_date,
-    "won_on": crm_date, "lost_on": crm_date, "probability": crm_int, "is_closed": crm_bool,
-    "is_won": crm_bool, "is_deleted": crm_bool,
+    "value": crm_money,
+    "started_on": crm_datetime,
+    "closed_on": crm_date,
+    "expected_close": crm_date,
+    "won_on": crm_date,
+    "lost_on": crm_date,
+    "probability": crm_int,
+    "is_closed": crm_bool,
+    "is_won": crm_bool,
+    "is_deleted": crm_bool,
 }
-OUTCOMES = {"open": "open", "won": "won", "lost": "lost", "closed won": "won", "closed lost": "lost",
-            "deleted": "lost"}
+OUTCOMES = {"open": "open", "won": "won", "lost": "lost", "closed won": "won", "closed lost": "lost", "deleted": "lost"}
 
 
 @dataclass
@@ -136,8 +160,9 @@ def merge(layout: Layout, mapping: dict[str, Any] | None) -> Layout:
     candidates = dict(layout.candidates)
     for key, column in mapping["columns"].items():
         candidates[key] = (column,)
-    return Layout(candidates, {**layout.stage_outcomes, **mapping["stages"]}, layout.stage_order,
-                  frozenset(mapping["columns"]))
+    return Layout(
+        candidates, {**layout.stage_outcomes, **mapping["stages"]}, layout.stage_order, frozenset(mapping["columns"])
+    )
 
 
 def outcome_of(stage: str, cells: dict[str, Any], raw: dict[str, str], layout: Layout) -> str:
@@ -163,8 +188,9 @@ def outcome_of(stage: str, cells: dict[str, Any], raw: dict[str, str], layout: L
     return "open"
 
 
-def read_deals(path: Path, layout: Layout, source: str, errors: ErrorList,
-               account_names: dict[str, str] | None = None) -> Parsed:
+def read_deals(
+    path: Path, layout: Layout, source: str, errors: ErrorList, account_names: dict[str, str] | None = None
+) -> Parsed:
     """Deals from `path` through `layout`, with their open stages in order."""
     csv_file = read_csv(path, errors=errors)
     columns = layout.resolve(csv_file)
@@ -207,8 +233,12 @@ def read_deals(path: Path, layout: Layout, source: str, errors: ErrorList,
         else:
             closed_on = None
         if outcome != "open" and closed_on is None:
-            errors.add(name, row.line, columns.get("closed_on", columns.get("expected_close", "close date")),
-                       f"a {outcome} deal needs its close date")
+            errors.add(
+                name,
+                row.line,
+                columns.get("closed_on", columns.get("expected_close", "close date")),
+                f"a {outcome} deal needs its close date",
+            )
             continue
         started_on = created.date() if created else None
         if started_on and closed_on and closed_on < started_on:
@@ -218,12 +248,25 @@ def read_deals(path: Path, layout: Layout, source: str, errors: ErrorList,
         if account and account_names is not None:
             account = account_names.get(account, account)
         deal = build(
-            DealRow, errors, name, row.line, labels,
-            external_id=raw["external_id"], title=raw["title"], account=account or "(no account)",
-            value=cells.get("value") or 0, stage=stage, outcome=outcome, owner=raw.get("owner") or None,
-            started_on=started_on, closed_on=closed_on, expected_close=cells.get("expected_close"),
-            probability=cells.get("probability"), product=raw.get("product") or None,
-            next_step=raw.get("next_step") or None, lost_reason=raw.get("lost_reason") or None,
+            DealRow,
+            errors,
+            name,
+            row.line,
+            labels,
+            external_id=raw["external_id"],
+            title=raw["title"],
+            account=account or "(no account)",
+            value=cells.get("value") or 0,
+            stage=stage,
+            outcome=outcome,
+            owner=raw.get("owner") or None,
+            started_on=started_on,
+            closed_on=closed_on,
+            expected_close=cells.get("expected_close"),
+            probability=cells.get("probability"),
+            product=raw.get("product") or None,
+            next_step=raw.get("next_step") or None,
+            lost_reason=raw.get("lost_reason") or None,
             created_at=created,
         )
         if deal is None:
@@ -243,8 +286,9 @@ def read_deals(path: Path, layout: Layout, source: str, errors: ErrorList,
     return parsed
 
 
-def order_stages(first_seen: dict[str, int], probabilities: dict[str, list[int]],
-                 known_order: tuple[str, ...] = ()) -> list[tuple[str, int]]:
+def order_stages(
+    first_seen: dict[str, int], probabilities: dict[str, list[int]], known_order: tuple[str, ...] = ()
+) -> list[tuple[str, int]]:
     """Open stages in pipeline order: a known order first, then by the deals'
     average probability, then by first appearance."""
     known = {s.lower(): i for i, s in enumerate(known_order)}
@@ -264,8 +308,10 @@ LAYOUT = Layout({})
 
 def read(path: Path, mapping: dict[str, Any] | None = None) -> Parsed:
     if not mapping:
-        raise InvalidInput("--format csv needs --mapping FILE naming your columns (see 'salessprint import deals --help').",
-                           field="mapping")
+        raise InvalidInput(
+            "--format csv needs --mapping FILE naming your columns (see 'salessprint import deals --help').",
+            field="mapping",
+        )
     errors = ErrorList()
     parsed = read_deals(path, merge(LAYOUT, mapping), "csv", errors)
     errors.raise_if_any()

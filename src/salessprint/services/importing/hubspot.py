@@ -24,8 +24,13 @@ LAYOUT = Layout(
         "lost_reason": ("Closed Lost Reason", "closed_lost_reason"),
         "next_step": ("Next step", "hs_next_step"),
     },
-    stage_order=("Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled",
-                 "Decision Maker Bought-In", "Contract Sent"),
+    stage_order=(
+        "Appointment Scheduled",
+        "Qualified To Buy",
+        "Presentation Scheduled",
+        "Decision Maker Bought-In",
+        "Contract Sent",
+    ),
 )
 
 

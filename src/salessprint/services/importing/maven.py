@@ -23,8 +23,8 @@ from salessprint.services.importing.common import (
     ErrorList,
     MemberRow,
     Parsed,
-    build,
     beside,
+    build,
     crm_date,
     crm_money,
     parse_cells,
@@ -32,9 +32,22 @@ from salessprint.services.importing.common import (
     text,
 )
 
-COLUMNS = ("opportunity_id", "sales_agent", "product", "account", "deal_stage", "engage_date", "close_date", "close_value")
-STAGES = {"prospecting": ("Prospecting", "open"), "engaging": ("Engaging", "open"),
-          "won": ("Won", "won"), "lost": ("Lost", "lost")}
+COLUMNS = (
+    "opportunity_id",
+    "sales_agent",
+    "product",
+    "account",
+    "deal_stage",
+    "engage_date",
+    "close_date",
+    "close_value",
+)
+STAGES = {
+    "prospecting": ("Prospecting", "open"),
+    "engaging": ("Engaging", "open"),
+    "won": ("Won", "won"),
+    "lost": ("Lost", "lost"),
+}
 OPEN_STAGES = [("Prospecting", 10), ("Engaging", 50)]
 NO_ACCOUNT = "(no account)"
 
@@ -72,14 +85,30 @@ def read(path: Path, mapping: dict[str, Any] | None = None) -> Parsed:
             v = row.values
             office = text(v.get("regional_office", ""))
             manager = text(v.get("manager", ""))
-            member = build(MemberRow, errors, tfile.name, row.line, {"name": "sales_agent", "manager": "manager",
-                           "territory": "regional_office"}, name=v["sales_agent"], manager=manager, territory=office)
+            member = build(
+                MemberRow,
+                errors,
+                tfile.name,
+                row.line,
+                {"name": "sales_agent", "manager": "manager", "territory": "regional_office"},
+                name=v["sales_agent"],
+                manager=manager,
+                territory=office,
+            )
             if member is not None:
                 parsed.members.append(member)
             if manager and manager not in managers:
                 managers[manager] = office
-                boss = build(MemberRow, errors, tfile.name, row.line, {"name": "manager", "territory": "regional_office"},
-                             name=manager, territory=office, role="manager")
+                boss = build(
+                    MemberRow,
+                    errors,
+                    tfile.name,
+                    row.line,
+                    {"name": "manager", "territory": "regional_office"},
+                    name=manager,
+                    territory=office,
+                    role="manager",
+                )
                 if boss is not None:
                     parsed.members.append(boss)
         parsed.notes.append(f"Team structure from {tfile.name}.")
@@ -89,9 +118,16 @@ def read(path: Path, mapping: dict[str, Any] | None = None) -> Parsed:
         parsed.files.append(afile.name)
         for row in table.rows:
             v = row.values
-            acc = build(AccountRow, errors, afile.name, row.line,
-                        {"name": "account", "sector": "sector", "territory": "office_location"},
-                        name=v["account"], sector=v.get("sector"), territory=v.get("office_location"))
+            acc = build(
+                AccountRow,
+                errors,
+                afile.name,
+                row.line,
+                {"name": "account", "sector": "sector", "territory": "office_location"},
+                name=v["account"],
+                sector=v.get("sector"),
+                territory=v.get("office_location"),
+            )
             if acc is not None:
                 parsed.accounts.append(acc)
 
@@ -109,8 +145,9 @@ def read(path: Path, mapping: dict[str, Any] | None = None) -> Parsed:
         stage_raw = v["deal_stage"].strip()
         stage = STAGES.get(stage_raw.lower())
         if stage is None:
-            errors.add(name, row.line, "deal_stage",
-                       f"'{stage_raw[:60]}' is not one of Prospecting, Engaging, Won, Lost")
+            errors.add(
+                name, row.line, "deal_stage", f"'{stage_raw[:60]}' is not one of Prospecting, Engaging, Won, Lost"
+            )
             continue
         cells = parse_cells(errors, name, row.line, parsers, v)
         if cells is None:
@@ -135,14 +172,33 @@ def read(path: Path, mapping: dict[str, Any] | None = None) -> Parsed:
             errors.add(name, row.line, "close_date", "is before the engage_date")
             continue
         account = text(v["account"])
-        title = f"{product or 'Deal'} for {account}" if account else f"{product or 'Deal'} ({text(v['opportunity_id'])})"
+        title = (
+            f"{product or 'Deal'} for {account}" if account else f"{product or 'Deal'} ({text(v['opportunity_id'])})"
+        )
         deal = build(
-            DealRow, errors, name, row.line,
-            {"external_id": "opportunity_id", "title": "product", "account": "account", "owner": "sales_agent",
-             "product": "product", "stage": "deal_stage", "value": "close_value"},
-            external_id=v["opportunity_id"], title=title, account=account or NO_ACCOUNT, value=value,
-            stage=stage_name, outcome=outcome, owner=v["sales_agent"], started_on=cells["started_on"],
-            closed_on=cells["closed_on"], product=product,
+            DealRow,
+            errors,
+            name,
+            row.line,
+            {
+                "external_id": "opportunity_id",
+                "title": "product",
+                "account": "account",
+                "owner": "sales_agent",
+                "product": "product",
+                "stage": "deal_stage",
+                "value": "close_value",
+            },
+            external_id=v["opportunity_id"],
+            title=title,
+            account=account or NO_ACCOUNT,
+            value=value,
+            stage=stage_name,
+            outcome=outcome,
+            owner=v["sales_agent"],
+            started_on=cells["started_on"],
+            closed_on=cells["closed_on"],
+            product=product,
         )
         if deal is not None:
             if deal.owner is None:

@@ -45,8 +45,16 @@ LAYOUT = Layout(
         "is_deleted": ("IsDeleted",),
         "lost_reason": ("Loss_Reason__c", "Loss Reason"),
     },
-    stage_order=("Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
-                 "Perception Analysis", "Proposal/Price Quote", "Negotiation/Review"),
+    stage_order=(
+        "Prospecting",
+        "Qualification",
+        "Needs Analysis",
+        "Value Proposition",
+        "Id. Decision Makers",
+        "Perception Analysis",
+        "Proposal/Price Quote",
+        "Negotiation/Review",
+    ),
 )
 
 
@@ -65,10 +73,17 @@ def _accounts(path: Path, errors: ErrorList, parsed: Parsed) -> dict[str, str]:
         except ValueError as exc:
             errors.add(afile.name, row.line, "IsDeleted", str(exc))
             continue
-        acc = build(AccountRow, errors, afile.name, row.line,
-                    {"name": "Name", "external_id": "Id", "sector": "Industry", "territory": "BillingCountry"},
-                    name=v["Name"], external_id=v["Id"], sector=v.get("Industry") or None,
-                    territory=v.get("BillingCountry") or v.get("BillingState") or None)
+        acc = build(
+            AccountRow,
+            errors,
+            afile.name,
+            row.line,
+            {"name": "Name", "external_id": "Id", "sector": "Industry", "territory": "BillingCountry"},
+            name=v["Name"],
+            external_id=v["Id"],
+            sector=v.get("Industry") or None,
+            territory=v.get("BillingCountry") or v.get("BillingState") or None,
+        )
         if acc is not None:
             parsed.accounts.append(acc)
             names[v["Id"].strip()] = acc.name
@@ -98,9 +113,16 @@ def _history(path: Path, errors: ErrorList, parsed: Parsed) -> None:
         if opp not in known:
             errors.add(hfile.name, row.line, "OpportunityId", f"'{opp[:40]}' is not in {path.name}")
             continue
-        item = build(HistoryRow, errors, hfile.name, row.line,
-                     {"deal_external_id": "OpportunityId", "stage": "StageName", "at": "CreatedDate"},
-                     deal_external_id=opp, at=at, stage=v["StageName"])
+        item = build(
+            HistoryRow,
+            errors,
+            hfile.name,
+            row.line,
+            {"deal_external_id": "OpportunityId", "stage": "StageName", "at": "CreatedDate"},
+            deal_external_id=opp,
+            at=at,
+            stage=v["StageName"],
+        )
         if item is not None:
             parsed.history.append(item)
 

@@ -29,11 +29,22 @@ class DealForm(FormModal):
             FieldSpec("value", "Value", f"{d.value}" if d else "", "e.g. 12500 or 12,500.00", optional=False),
         ]
         if d is None and self.stages:
-            specs.append(FieldSpec("stage", "Stage", self.stages[0].name,
-                                   choices=[(s.name, s.name) for s in self.stages], optional=False))
+            specs.append(
+                FieldSpec(
+                    "stage",
+                    "Stage",
+                    self.stages[0].name,
+                    choices=[(s.name, s.name) for s in self.stages],
+                    optional=False,
+                )
+            )
         specs += [
-            FieldSpec("expected_close", "Close date", d.expected_close.isoformat() if d and d.expected_close else "",
-                      "YYYY-MM-DD"),
+            FieldSpec(
+                "expected_close",
+                "Close date",
+                d.expected_close.isoformat() if d and d.expected_close else "",
+                "YYYY-MM-DD",
+            ),
             FieldSpec("points", "Points", str(d.points) if d and d.points is not None else "", "effort, 0-100"),
             FieldSpec("next_step", "Next step", d.next_step or "" if d else "", "e.g. send proposal"),
             FieldSpec("owner", "Owner", d.owner if d else "", "login (empty: me)"),

@@ -77,8 +77,9 @@ class HistoryModal(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,H", "dismiss_panel", "Close", id="history.close", tooltip="Close the history panel"),
-        Binding("m", "toggle_mine", "Mine/team", id="history.mine",
-                tooltip="Show only my changes, or the whole team's"),
+        Binding(
+            "m", "toggle_mine", "Mine/team", id="history.mine", tooltip="Show only my changes, or the whole team's"
+        ),
         Binding("r", "reload", "Refresh", id="history.refresh", tooltip="Reload the history now"),
     ]
 

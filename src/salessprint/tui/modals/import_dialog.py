@@ -90,8 +90,9 @@ class ImportDialog(ModalScreen[ImportResult | None]):
         with Vertical():
             yield Label("Import deals from a CRM export", classes="title")
             yield Input(self._path, placeholder="Path to the CSV file", id="import-path")
-            yield Select([(FORMAT_LABELS[f], f) for f in FORMATS], value=self._format, allow_blank=False,
-                         id="import-format")
+            yield Select(
+                [(FORMAT_LABELS[f], f) for f in FORMATS], value=self._format, allow_blank=False, id="import-format"
+            )
             yield Input(placeholder="Mapping file (TOML), for 'Other CSV' only", id="import-mapping")
             yield Checkbox("Dry run: show what would change, change nothing", id="import-dry-run")
             yield ProgressBar(total=None, show_eta=False, id="import-progress")
@@ -134,8 +135,18 @@ class ImportDialog(ModalScreen[ImportResult | None]):
         def progress(done: int, total: int) -> None:
             app.call_from_thread(self._progress, done, total)
 
-        call_service(app, import_deals, path, fmt, mapping=mapping, dry_run=dry_run, progress=progress,
-                     done=self._finished, failed=self._failed, group="import")
+        call_service(
+            app,
+            import_deals,
+            path,
+            fmt,
+            mapping=mapping,
+            dry_run=dry_run,
+            progress=progress,
+            done=self._finished,
+            failed=self._failed,
+            group="import",
+        )
 
     def _progress(self, done: int, total: int) -> None:
         self.query_one("#import-progress", ProgressBar).update(total=max(total, 1), progress=done)

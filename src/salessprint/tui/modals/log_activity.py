@@ -40,8 +40,13 @@ class KindPicker(OptionList):
     """The activity kinds; a kind's letter picks it and logs at once."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(key, f"pick('{kind}')", f"Log {label.lower()}", id=f"log.{kind}",
-                tooltip=f"Log a {label.lower()} now (with the outcome and deal typed below)")
+        Binding(
+            key,
+            f"pick('{kind}')",
+            f"Log {label.lower()}",
+            id=f"log.{kind}",
+            tooltip=f"Log a {label.lower()} now (with the outcome and deal typed below)",
+        )
         for key, kind, label in KINDS
     ]
 
@@ -67,15 +72,13 @@ class LogActivityModal(ModalScreen[ActivityView | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="log.cancel", tooltip="Close without logging anything"),
-        Binding("ctrl+s", "save", "Log", id="log.save",
-                tooltip="Log the highlighted kind with this outcome and deal"),
+        Binding("ctrl+s", "save", "Log", id="log.save", tooltip="Log the highlighted kind with this outcome and deal"),
     ]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label("Log an activity", classes="dialog-title")
-            yield KindPicker(*[Option(Text(f"{key}  {label}"), id=kind) for key, kind, label in KINDS],
-                             id="kinds")
+            yield KindPicker(*[Option(Text(f"{key}  {label}"), id=kind) for key, kind, label in KINDS], id="kinds")
             yield Label("", id="kind-error", classes="field-error")
             yield Label("Outcome (optional)", classes="field-label")
             yield Input(placeholder="e.g. left a voicemail, booked a demo", id="outcome")
@@ -143,8 +146,7 @@ class LogActivityModal(ModalScreen[ActivityView | None]):
             self.show_error(exc)
             return
         self.saving = True
-        call_service(self.app, log_activity, **fields, done=self._saved, failed=self._refused,
-                     group="log-activity")
+        call_service(self.app, log_activity, **fields, done=self._saved, failed=self._refused, group="log-activity")
 
     def _refused(self, exc: SalesSprintError) -> None:
         self.saving = False

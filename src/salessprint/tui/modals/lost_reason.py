@@ -45,8 +45,13 @@ class LostReasonModal(ModalScreen[str | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="lost.cancel", tooltip="Close without marking the deal lost"),
-        Binding("ctrl+s", "submit", "Mark lost", id="lost.submit",
-                tooltip="Mark the deal lost with this reason (Enter works too)"),
+        Binding(
+            "ctrl+s",
+            "submit",
+            "Mark lost",
+            id="lost.submit",
+            tooltip="Mark the deal lost with this reason (Enter works too)",
+        ),
     ]
 
     def __init__(self, deal_title: str) -> None:

@@ -52,11 +52,14 @@ class RepDetailModal(ModalScreen[None]):
         body = Text()
         att = data["attainment"]
         if att["quota"] is None:
-            body.append(f"Won this month: {att['won_value']:,.2f} {data['currency']} in {att['won_deals']} deals "
-                        "(no quota).\n")
+            body.append(
+                f"Won this month: {att['won_value']:,.2f} {data['currency']} in {att['won_deals']} deals (no quota).\n"
+            )
         else:
-            body.append(f"Won this month: {att['won_value']:,.2f} of {att['quota']:,.2f} {data['currency']} "
-                        f"({att['attainment']} %), {att['won_deals']} deals.\n")
+            body.append(
+                f"Won this month: {att['won_value']:,.2f} of {att['quota']:,.2f} {data['currency']} "
+                f"({att['attainment']} %), {att['won_deals']} deals.\n"
+            )
         pacing = data["activity"]["pacing"]
         body.append("\nActivity this week (done / target):\n", style="bold")
         for kind, f in data["activity"]["activities"].items():
@@ -65,8 +68,9 @@ class RepDetailModal(ModalScreen[None]):
             line = f"  {kind:<9} {f['done']}" + (f" / {f['target']}  {f['pace']}" if f["target"] is not None else "")
             body.append(line + "\n")
         if pacing:
-            body.append(f"  overall: {pacing['status']} ({pacing['done']} done, {pacing['expected_by_now']} "
-                        "expected by now)\n")
+            body.append(
+                f"  overall: {pacing['status']} ({pacing['done']} done, {pacing['expected_by_now']} expected by now)\n"
+            )
         body.append("\nVelocity, last sprints: ", style="bold")
         body.append(", ".join(str(v) for v in data["velocities"]) or "no closed sprint yet")
         body.append("\n")
@@ -76,14 +80,16 @@ class RepDetailModal(ModalScreen[None]):
                 body.append(f"  • {f['message']}\n")
         rotting = data["rotting"]
         if rotting["count"]:
-            body.append(f"\nRotting deals ({rotting['count']}, over {rotting['limit_days']} days in stage):\n",
-                        style="bold")
+            body.append(
+                f"\nRotting deals ({rotting['count']}, over {rotting['limit_days']} days in stage):\n", style="bold"
+            )
             for d in rotting["deals"][:8]:
                 body.append(f"  #{d['id']} {d['title']} — {d['stage']}, {d['days_in_stage']} days\n")
         self.query_one("#detail-body", Static).update(body)
         if data["flags"] is not None:
-            call_service(self.app, one_on_one, self.login, done=self.show_agenda, failed=self._no_agenda,
-                         group="rep-agenda")
+            call_service(
+                self.app, one_on_one, self.login, done=self.show_agenda, failed=self._no_agenda, group="rep-agenda"
+            )
 
     def _no_agenda(self, _exc: SalesSprintError) -> None:
         self.query_one("#detail-agenda", Static).update("")

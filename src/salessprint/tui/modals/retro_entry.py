@@ -83,14 +83,16 @@ class RetroEntryModal(ModalScreen[RetroEntryView | None]):
             title = f"Add to the retro of sprint {self.sprint_number}" if self.sprint_number else "Add to the retro"
             yield Label(title, classes="dialog-title")
             yield Label("Column", classes="field-label")
-            yield Select([(Text(t), c) for c, t in COLUMN_TITLES.items()], value=self.column,
-                         allow_blank=False, id="column")
+            yield Select(
+                [(Text(t), c) for c, t in COLUMN_TITLES.items()], value=self.column, allow_blank=False, id="column"
+            )
             yield Label("", id="column-error", classes="field-error")
             yield Label("Text", classes="field-label")
             yield Input(placeholder="What happened, or what we will do", id="text")
             yield Label("", id="text-error", classes="field-error")
-            yield Label("Owner (actions only: it becomes their task next sprint)",
-                        classes="field-label", id="owner-label")
+            yield Label(
+                "Owner (actions only: it becomes their task next sprint)", classes="field-label", id="owner-label"
+            )
             yield Select[str]([], prompt="Me", allow_blank=True, id="owner")
             yield Label("", id="owner-error", classes="field-error")
             yield Label("Enter or Ctrl+S: add · Esc: cancel", classes="hint")
@@ -149,8 +151,17 @@ class RetroEntryModal(ModalScreen[RetroEntryView | None]):
             self.show_error(exc)
             return
         self.saving = True
-        call_service(self.app, add_entry, data.column.value, data.text, owner=data.owner,
-                     number=self.sprint_number, done=self._saved, failed=self._refused, group="retro-add")
+        call_service(
+            self.app,
+            add_entry,
+            data.column.value,
+            data.text,
+            owner=data.owner,
+            number=self.sprint_number,
+            done=self._saved,
+            failed=self._refused,
+            group="retro-add",
+        )
 
     def _refused(self, exc: SalesSprintError) -> None:
         self.saving = False

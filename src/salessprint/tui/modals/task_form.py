@@ -25,8 +25,13 @@ class TaskForm(FormModal):
         t = self.editing
         specs = [
             FieldSpec("title", "Title", t.title if t else "", "e.g. Call the CFO", optional=False),
-            FieldSpec("kind", "Kind", t.kind if t else TaskKind.CALL.value,
-                      choices=[(k.value, k.value) for k in TaskKind], optional=False),
+            FieldSpec(
+                "kind",
+                "Kind",
+                t.kind if t else TaskKind.CALL.value,
+                choices=[(k.value, k.value) for k in TaskKind],
+                optional=False,
+            ),
             FieldSpec("points", "Points", str(t.points) if t and t.points is not None else "", "effort, 0-100"),
             FieldSpec("due_on", "Due date", t.due_on.isoformat() if t and t.due_on else "", "YYYY-MM-DD"),
             FieldSpec("assignee", "Assignee", t.assignee if t else "", "login (empty: me)"),

@@ -54,8 +54,13 @@ class ActivityScreen(BaseScreen):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("l", "log", "Log activity", id="activity.log",
-                tooltip="Log an activity: then c call, m meeting, e email, n note, d demo, p proposal"),
+        Binding(
+            "l",
+            "log",
+            "Log activity",
+            id="activity.log",
+            tooltip="Log an activity: then c call, m meeting, e email, n note, d demo, p proposal",
+        ),
         Binding("r", "reload", "Refresh", id="activity.refresh", tooltip="Load my goals again"),
     ]
 

@@ -38,8 +38,16 @@ PREFETCH_ROWS = 10
 """The next window is fetched when the cursor comes this close to the last row
 held (a fifth of a window at most)."""
 
-COLUMNS = (Column("Type", 9), Column("Title", min_width=24), Column("Account", 22), Column("Owner", 16),
-           Column("Stage", 12), Column("Pts", 3, "right"), Column("Value", 13, "right"), Column("Sprint", 6))
+COLUMNS = (
+    Column("Type", 9),
+    Column("Title", min_width=24),
+    Column("Account", 22),
+    Column("Owner", 16),
+    Column("Stage", 12),
+    Column("Pts", 3, "right"),
+    Column("Value", 13, "right"),
+    Column("Sprint", 6),
+)
 
 
 def row_cells(row: BacklogRow, currency: str) -> list[Text]:
@@ -72,24 +80,53 @@ class BacklogScreen(BaseScreen):
 
     TITLE_TEXT = "Backlog"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "toggle_scope", "Mine/team", id="backlog.scope",
-                tooltip="Switch between my items and the whole team's"),
-        Binding("slash", "filter", "Filter", id="backlog.filter",
-                tooltip="Narrow the list by title, account, owner, stage or kind"),
+        Binding(
+            "a", "toggle_scope", "Mine/team", id="backlog.scope", tooltip="Switch between my items and the whole team's"
+        ),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="backlog.filter",
+            tooltip="Narrow the list by title, account, owner, stage or kind",
+        ),
         Binding("n", "new_deal", "New deal", id="backlog.new_deal", tooltip="Add a deal"),
         Binding("t", "new_task", "New task", id="backlog.new_task", tooltip="Add a task"),
         Binding("e", "edit", "Edit", id="backlog.edit", tooltip="Edit the selected item"),
         Binding("delete,x", "delete", "Delete", id="backlog.delete", tooltip="Delete the selected item"),
-        Binding("shift+up,K", "rank(-1)", "Rank up", id="backlog.rank_up",
-                tooltip="Move the selected item one place up"),
-        Binding("shift+down,J", "rank(1)", "Rank down", id="backlog.rank_down",
-                tooltip="Move the selected item one place down"),
-        Binding("p", "pull", "Pull into sprint", id="backlog.pull",
-                tooltip="Put the selected item into the planned (else active) sprint"),
-        Binding("right_square_bracket", "page(1)", "Next page", id="backlog.next_page", show=False,
-                tooltip="Show the next page of the backlog"),
-        Binding("left_square_bracket", "page(-1)", "Previous page", id="backlog.prev_page", show=False,
-                tooltip="Show the previous page of the backlog"),
+        Binding(
+            "shift+up,K", "rank(-1)", "Rank up", id="backlog.rank_up", tooltip="Move the selected item one place up"
+        ),
+        Binding(
+            "shift+down,J",
+            "rank(1)",
+            "Rank down",
+            id="backlog.rank_down",
+            tooltip="Move the selected item one place down",
+        ),
+        Binding(
+            "p",
+            "pull",
+            "Pull into sprint",
+            id="backlog.pull",
+            tooltip="Put the selected item into the planned (else active) sprint",
+        ),
+        Binding(
+            "right_square_bracket",
+            "page(1)",
+            "Next page",
+            id="backlog.next_page",
+            show=False,
+            tooltip="Show the next page of the backlog",
+        ),
+        Binding(
+            "left_square_bracket",
+            "page(-1)",
+            "Previous page",
+            id="backlog.prev_page",
+            show=False,
+            tooltip="Show the previous page of the backlog",
+        ),
         Binding("r", "reload", "Refresh", id="backlog.refresh", show=False, tooltip="Reload from the store"),
     ]
 
@@ -115,8 +152,9 @@ class BacklogScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        yield Input(placeholder="Filter: title, account, owner, stage or kind (enter keeps, escape clears)",
-                    id="backlog-filter")
+        yield Input(
+            placeholder="Filter: title, account, owner, stage or kind (enter keeps, escape clears)", id="backlog-filter"
+        )
         yield Label("", id="backlog-scope", classes="screen-status")
         yield RowTable(COLUMNS, id="backlog-table")
         yield from self.compose_footer()
@@ -135,8 +173,9 @@ class BacklogScreen(BaseScreen):
             if generation == self._generation:
                 done(page)
 
-        call_service(self.app, fetch, mine=self.mine, text=self.text, limit=WINDOW, done=answer, group="backlog",
-                     **kwargs)
+        call_service(
+            self.app, fetch, mine=self.mine, text=self.text, limit=WINDOW, done=answer, group="backlog", **kwargs
+        )
 
     def _known_total(self) -> int | None:
         """The count of the list on screen (None when capped: then it is counted again, cheaply)."""
@@ -202,16 +241,18 @@ class BacklogScreen(BaseScreen):
                 page = page.model_copy(update={"offset": max(0, first.offset - len(page.rows))})
                 self.show_windows([page] if replace else [page, *self.windows], page, cursor_on=0 if replace else None)
 
-        self._fetch(got, before=first.rows[0].key, offset=max(0, first.offset - WINDOW),
-                    known_total=self._known_total())
+        self._fetch(
+            got, before=first.rows[0].key, offset=max(0, first.offset - WINDOW), known_total=self._known_total()
+        )
 
     def show_windows(self, windows: list[BacklogPage], newest: BacklogPage, cursor_on: int | None = None) -> None:
         """Put these windows (at most MAX_WINDOWS: the end away from `newest`, the
         one just fetched, is dropped) in the table, keeping the cursor on the same item."""
         if self._first_answer and self.mine and not newest.mine and not self.text:
             self.mine = False
-            self.notify("You have no open items of your own, so this shows the whole team's (a switches).",
-                        markup=False)
+            self.notify(
+                "You have no open items of your own, so this shows the whole team's (a switches).", markup=False
+            )
         if (newest.mine, newest.text) != (self.mine, self.text):
             return  # an answer to a filter the user has already typed past
         self._first_answer = False
@@ -221,8 +262,11 @@ class BacklogScreen(BaseScreen):
         if keep is None and table.row_count and 0 <= old_row < len(self._rows_cache):
             row = self._rows_cache[old_row]
             keep = (row.item_type, row.id)
-        appended = (len(windows) == len(self.windows) + 1 and newest is windows[-1]
-                    and all(a is b for a, b in zip(windows, self.windows, strict=False)))
+        appended = (
+            len(windows) == len(self.windows) + 1
+            and newest is windows[-1]
+            and all(a is b for a, b in zip(windows, self.windows, strict=False))
+        )
         while len(windows) > MAX_WINDOWS:
             windows = windows[1:] if newest is windows[-1] else windows[:-1]
             appended = False
@@ -273,7 +317,9 @@ class BacklogScreen(BaseScreen):
                 if self.windows[0].more_before or self.windows[-1].more_after:
                     status.append("  (scroll for more; [ ] windows)")
             else:
-                status.append("Nothing here" + (" matches the filter." if self.text else " yet: n adds a deal, t a task."))
+                status.append(
+                    "Nothing here" + (" matches the filter." if self.text else " yet: n adds a deal, t a task.")
+                )
             if page.sprint is not None:
                 status.append(f"   p pulls into sprint {page.sprint.number} ({page.sprint.state})")
         self.query_one("#backlog-scope", Label).update(status)
@@ -381,11 +427,13 @@ class BacklogScreen(BaseScreen):
         from salessprint.tui.modals.task_form import TaskForm
 
         if row.item_type == "deal":
-            call_service(self.app, get_deal, row.id,
-                         done=lambda deal: self.app.push_screen(DealForm(deal), self._form_closed))
+            call_service(
+                self.app, get_deal, row.id, done=lambda deal: self.app.push_screen(DealForm(deal), self._form_closed)
+            )
         else:
-            call_service(self.app, get_task, row.id,
-                         done=lambda task: self.app.push_screen(TaskForm(task), self._form_closed))
+            call_service(
+                self.app, get_task, row.id, done=lambda task: self.app.push_screen(TaskForm(task), self._form_closed)
+            )
 
     def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
         event.stop()
@@ -405,9 +453,14 @@ class BacklogScreen(BaseScreen):
             if not yes:
                 return
             fn = delete_deal if row.item_type == "deal" else delete_task
-            call_service(self.app, fn, row.id, expected_version=row.version,
-                         done=lambda _: self._changed(f"Deleted {row.item_type} #{row.id}."),
-                         failed=lambda _exc: self.reload())
+            call_service(
+                self.app,
+                fn,
+                row.id,
+                expected_version=row.version,
+                done=lambda _: self._changed(f"Deleted {row.item_type} #{row.id}."),
+                failed=lambda _exc: self.reload(),
+            )
 
         self.app.push_screen(ConfirmModal(question, yes="Delete", no="Keep"), answered)
 
@@ -415,16 +468,31 @@ class BacklogScreen(BaseScreen):
         row = self.selected()
         if row is None:
             return
-        call_service(self.app, move_in_backlog, row.item_type, row.id, direction, mine=self.mine,
-                     text=self.text, expected_version=row.version,
-                     done=lambda _rank: self._changed(keep=(row.item_type, row.id)),
-                     failed=lambda _exc: self.reload(), group="backlog-write")
+        call_service(
+            self.app,
+            move_in_backlog,
+            row.item_type,
+            row.id,
+            direction,
+            mine=self.mine,
+            text=self.text,
+            expected_version=row.version,
+            done=lambda _rank: self._changed(keep=(row.item_type, row.id)),
+            failed=lambda _exc: self.reload(),
+            group="backlog-write",
+        )
 
     def action_pull(self) -> None:
         row = self.selected()
         if row is None:
             return
-        call_service(self.app, add_item, row.item_type, row.id,
-                     done=lambda item: self._changed(
-                         f"Pulled into sprint {item.sprint_number}: {item.title}", keep=(row.item_type, row.id)),
-                     group="backlog-write")
+        call_service(
+            self.app,
+            add_item,
+            row.item_type,
+            row.id,
+            done=lambda item: self._changed(
+                f"Pulled into sprint {item.sprint_number}: {item.title}", keep=(row.item_type, row.id)
+            ),
+            group="backlog-write",
+        )

@@ -59,16 +59,45 @@ class BoardScreen(BaseScreen):
     TITLE_TEXT = "Board"
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: the card lists would otherwise take left/right to scroll sideways
-        Binding("left,h", "focus_lane(-1)", "Previous column", id="board.prev_lane", show=False, priority=True,
-                tooltip="Go to the column on the left"),
-        Binding("right,l", "focus_lane(1)", "Next column", id="board.next_lane", show=False, priority=True,
-                tooltip="Go to the column on the right"),
-        Binding("shift+right,greater_than_sign", "move_card(1)", "Move card right", id="board.move_right",
-                tooltip="Move the selected card one column right"),
-        Binding("shift+left,less_than_sign", "move_card(-1)", "Move card left", id="board.move_left",
-                tooltip="Move the selected card one column left"),
-        Binding("f", "filter_rep", "Filter rep", id="board.filter_rep",
-                tooltip="Show one rep's cards; press again for the next rep, then everyone"),
+        Binding(
+            "left,h",
+            "focus_lane(-1)",
+            "Previous column",
+            id="board.prev_lane",
+            show=False,
+            priority=True,
+            tooltip="Go to the column on the left",
+        ),
+        Binding(
+            "right,l",
+            "focus_lane(1)",
+            "Next column",
+            id="board.next_lane",
+            show=False,
+            priority=True,
+            tooltip="Go to the column on the right",
+        ),
+        Binding(
+            "shift+right,greater_than_sign",
+            "move_card(1)",
+            "Move card right",
+            id="board.move_right",
+            tooltip="Move the selected card one column right",
+        ),
+        Binding(
+            "shift+left,less_than_sign",
+            "move_card(-1)",
+            "Move card left",
+            id="board.move_left",
+            tooltip="Move the selected card one column left",
+        ),
+        Binding(
+            "f",
+            "filter_rep",
+            "Filter rep",
+            id="board.filter_rep",
+            tooltip="Show one rep's cards; press again for the next rep, then everyone",
+        ),
         Binding("r", "reload", "Refresh", id="board.refresh", show=False, tooltip="Reload from the store"),
     ]
 
@@ -140,8 +169,9 @@ class BoardScreen(BaseScreen):
         self._painted = True
         status_line = Text()
         if not self.all_cards:
-            status_line.append("No cards: no active sprint yet, or nothing pulled in. "
-                               "Plan on 2, pull work in from the backlog on 1.")
+            status_line.append(
+                "No cards: no active sprint yet, or nothing pulled in. Plan on 2, pull work in from the backlog on 1."
+            )
         else:
             status_line.append("Showing: ")
             if self.rep is None:
@@ -210,16 +240,28 @@ class BoardScreen(BaseScreen):
         if not 0 <= target < len(LANES):
             return
         status = LANES[target][0]
-        call_service(self.app, move_card, card.id, status, expected_version=card.version,
-                     done=self._moved, failed=lambda _exc: self.reload(), group="board-move")
+        call_service(
+            self.app,
+            move_card,
+            card.id,
+            status,
+            expected_version=card.version,
+            done=self._moved,
+            failed=lambda _exc: self.reload(),
+            group="board-move",
+        )
 
     def _moved(self, card: SprintItemView) -> None:
         limit = self.wip_limit(card.status)
         count = sum(1 for c in self.all_cards if c.status == card.status and c.id != card.id) + 1
         if limit is not None and count > limit:
             title = dict(LANES)[card.status]
-            self.notify(f"{title} now holds {count} cards; its WIP limit is {limit}.", title="Over WIP limit",
-                        severity="warning", markup=False)
+            self.notify(
+                f"{title} now holds {count} cards; its WIP limit is {limit}.",
+                title="Over WIP limit",
+                severity="warning",
+                markup=False,
+            )
         # The card as the service returned it goes in place at once; the
         # reload behind it only repaints if someone else changed something.
         self.all_cards = [card if c.id == card.id else c for c in self.all_cards]

@@ -26,8 +26,9 @@ BAR_SCALE = 150
 """A full bar is 150 % of quota; the 100 % mark sits at two thirds."""
 
 
-def attainment_bar(member: dict[str, Any], good: tuple[int, int, int], behind: tuple[int, int, int],
-                   flags: int = 0) -> Text:
+def attainment_bar(
+    member: dict[str, Any], good: tuple[int, int, int], behind: tuple[int, int, int], flags: int = 0
+) -> Text:
     """One rep's line: name, a bar of attainment, the figure, the flag count."""
     text = Text(no_wrap=True)
     text.append(f"{member['name'][:18]:<18} ")
@@ -104,8 +105,12 @@ class DashboardScreen(BaseScreen):
         reps.clear_options()
         good, behind = theme_rgb(self, "goal-bar"), theme_rgb(self, "goal-behind")
         self.logins = [m["login"] for m in att["members"]]
-        reps.add_options([Option(attainment_bar(m, good, behind, flag_count.get(m["login"], 0)), id=m["login"])
-                          for m in att["members"]])
+        reps.add_options(
+            [
+                Option(attainment_bar(m, good, behind, flag_count.get(m["login"], 0)), id=m["login"])
+                for m in att["members"]
+            ]
+        )
         if self.logins:
             reps.highlighted = min(highlighted or 0, len(self.logins) - 1)
         team = att["team"]

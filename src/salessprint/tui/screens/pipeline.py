@@ -25,13 +25,18 @@ from textual.widgets import DataTable, Static
 from salessprint.domain.errors import SalesSprintError
 from salessprint.services.deals import move_deal
 from salessprint.services.pipeline_view import (
-    STAGE_WINDOW, PipelineDeal, PipelineView, StageSummary, StageWindow, pipeline, stage_deals,
+    STAGE_WINDOW,
+    PipelineDeal,
+    PipelineView,
+    StageSummary,
+    StageWindow,
+    pipeline,
+    stage_deals,
 )
 from salessprint.tui.modals.lost_reason import LostReasonModal
 from salessprint.tui.modals.move_stage import MoveStageModal
 from salessprint.tui.screens.base import BaseScreen, theme_colour
 from salessprint.tui.service_calls import call_service
-
 
 WINDOW = STAGE_WINDOW
 """Deals of a stage fetched at a time: the first window of every stage comes
@@ -72,16 +77,24 @@ class PipelineScreen(BaseScreen):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("m", "move", "Move", id="pipeline.move",
-                tooltip="Move the selected deal to a stage you choose"),
-        Binding("greater_than_sign,shift+right", "step(1)", "Next stage", id="pipeline.next_stage",
-                tooltip="Move the selected deal to the next open stage"),
-        Binding("less_than_sign,shift+left", "step(-1)", "Prev stage", id="pipeline.prev_stage",
-                tooltip="Move the selected deal back to the previous open stage"),
+        Binding("m", "move", "Move", id="pipeline.move", tooltip="Move the selected deal to a stage you choose"),
+        Binding(
+            "greater_than_sign,shift+right",
+            "step(1)",
+            "Next stage",
+            id="pipeline.next_stage",
+            tooltip="Move the selected deal to the next open stage",
+        ),
+        Binding(
+            "less_than_sign,shift+left",
+            "step(-1)",
+            "Prev stage",
+            id="pipeline.prev_stage",
+            tooltip="Move the selected deal back to the previous open stage",
+        ),
         Binding("w", "won", "Mark won", id="pipeline.won", tooltip="Mark the selected deal won"),
         Binding("x", "lost", "Mark lost", id="pipeline.lost", tooltip="Mark the selected deal lost, with a reason"),
-        Binding("o", "toggle_mine", "Mine/team", id="pipeline.mine",
-                tooltip="Show only my deals, or the whole team's"),
+        Binding("o", "toggle_mine", "Mine/team", id="pipeline.mine", tooltip="Show only my deals, or the whole team's"),
         Binding("r", "reload", "Refresh", id="pipeline.refresh", tooltip="Load the pipeline again"),
     ]
 
@@ -160,8 +173,16 @@ class PipelineScreen(BaseScreen):
             if generation == self._generation:
                 self.show_pipeline(view)
 
-        call_service(self.app, pipeline, mine=self.mine, per_stage=WINDOW,
-                     deep_stage=stage.name if stage else None, deep=len(self.shown), done=answer, group="pipeline")
+        call_service(
+            self.app,
+            pipeline,
+            mine=self.mine,
+            per_stage=WINDOW,
+            deep_stage=stage.name if stage else None,
+            deep=len(self.shown),
+            done=answer,
+            group="pipeline",
+        )
 
     def action_reload(self) -> None:
         self.reload()
@@ -180,8 +201,9 @@ class PipelineScreen(BaseScreen):
         cur = view.currency
         totals = Text()
         totals.append("My open pipeline" if view.mine else "Open pipeline", style="bold")
-        totals.append(f": {view.total_count} deals · {money(cur, view.total_value)}"
-                      f" · weighted {money(cur, view.total_weighted)}")
+        totals.append(
+            f": {view.total_count} deals · {money(cur, view.total_value)} · weighted {money(cur, view.total_weighted)}"
+        )
         rotting = view.total_rotting
         totals.append(f" · {rotting} rotting", style=f"bold {self.colour('rotting')}" if rotting else "")
         totals.append(f" (no stage change for over {view.rotting_days} days)")
@@ -201,8 +223,11 @@ class PipelineScreen(BaseScreen):
 
     def _stage_cells(self, stage: StageSummary, currency: str) -> list[Text]:
         style = {"won": self.colour("stage-won"), "lost": self.colour("stage-lost")}.get(stage.kind, "")
-        rotting = Text(f"{stage.rotting}" if stage.kind == "open" else "",
-                       style=f"bold {self.colour('rotting')}" if stage.rotting else "", justify="right")
+        rotting = Text(
+            f"{stage.rotting}" if stage.kind == "open" else "",
+            style=f"bold {self.colour('rotting')}" if stage.rotting else "",
+            justify="right",
+        )
         return [
             Text(stage.name, style=f"bold {style}".strip()),
             Text(f"{stage.probability}%", justify="right"),
@@ -271,8 +296,16 @@ class PipelineScreen(BaseScreen):
 
         # Not an exclusive group: a reload drops this answer by its generation, and
         # a window is never cancelled half-way (a second one for the stage is de-duplicated).
-        call_service(self.app, stage_deals, stage.name, mine=self.mine, after=self.shown[-1].key, limit=WINDOW,
-                     done=got, failed=lambda _exc: setattr(self, "_fetching", None))
+        call_service(
+            self.app,
+            stage_deals,
+            stage.name,
+            mine=self.mine,
+            after=self.shown[-1].key,
+            limit=WINDOW,
+            done=got,
+            failed=lambda _exc: setattr(self, "_fetching", None),
+        )
 
     def _deal_cells(self, deal: PipelineDeal, currency: str) -> list[Text]:
         rot = f"bold {self.colour('rotting')}"
@@ -282,8 +315,14 @@ class PipelineScreen(BaseScreen):
         else:
             days = Text(f"{deal.closed_on:%d %b}" if deal.closed_on else "", justify="right")
             flag = Text(deal.lost_reason or "", style="italic")
-        cells = [Text(deal.title), Text(deal.account), Text(deal.owner if self.narrow else deal.owner_name),
-                 Text(money(currency, deal.value), justify="right"), days, flag]
+        cells = [
+            Text(deal.title),
+            Text(deal.account),
+            Text(deal.owner if self.narrow else deal.owner_name),
+            Text(money(currency, deal.value), justify="right"),
+            days,
+            flag,
+        ]
         if self.narrow:
             del cells[1]
         return cells
@@ -292,7 +331,9 @@ class PipelineScreen(BaseScreen):
         if event.data_table.id == "stages" and event.cursor_row != self.stage_index:
             self.stage_index = event.cursor_row
             self.show_stage_deals()
-        elif event.data_table.id == "deals" and event.cursor_row >= len(self.shown) - max(1, min(PREFETCH_ROWS, WINDOW // 5)):
+        elif event.data_table.id == "deals" and event.cursor_row >= len(self.shown) - max(
+            1, min(PREFETCH_ROWS, WINDOW // 5)
+        ):
             self.fetch_more()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -335,8 +376,13 @@ class PipelineScreen(BaseScreen):
         target = open_stages.index(deal.stage) + step
         if not 0 <= target < len(open_stages):
             where = "last" if step > 0 else "first"
-            self.notify(f"Already in the {where} open stage; use w (won) or x (lost) to close it."
-                        if step > 0 else f"Already in the {where} stage.", severity="warning", markup=False)
+            self.notify(
+                f"Already in the {where} open stage; use w (won) or x (lost) to close it."
+                if step > 0
+                else f"Already in the {where} stage.",
+                severity="warning",
+                markup=False,
+            )
             return
         self._move_to(deal, open_stages[target])
 
@@ -363,6 +409,7 @@ class PipelineScreen(BaseScreen):
             return
         kind = next((s.kind for s in self.view.stages if s.name == stage), "open")
         if kind == "lost":
+
             def with_reason(reason: str | None) -> None:
                 if reason is not None:
                     self._call_move(deal, stage, reason)
@@ -382,5 +429,14 @@ class PipelineScreen(BaseScreen):
         def failed(_exc: SalesSprintError) -> None:
             self.reload()  # show the fresh state (e.g. after a stale write)
 
-        call_service(self.app, move_deal, deal.id, stage, lost_reason=reason,
-                     expected_version=deal.version, done=moved, failed=failed, group="pipeline-move")
+        call_service(
+            self.app,
+            move_deal,
+            deal.id,
+            stage,
+            lost_reason=reason,
+            expected_version=deal.version,
+            done=moved,
+            failed=failed,
+            group="pipeline-move",
+        )

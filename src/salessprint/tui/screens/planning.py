@@ -68,14 +68,29 @@ class PlanningScreen(BaseScreen):
 
     TITLE_TEXT = "Planning"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "plan", "Plan next sprint", id="planning.plan",
-                tooltip="Create the next sprint (when none is planned) with a goal"),
+        Binding(
+            "n",
+            "plan",
+            "Plan next sprint",
+            id="planning.plan",
+            tooltip="Create the next sprint (when none is planned) with a goal",
+        ),
         Binding("g", "goal", "Set goal", id="planning.goal", tooltip="Change the planned sprint's goal"),
-        Binding("delete,x", "remove", "Remove item", id="planning.remove",
-                tooltip="Take the selected item out of the planned sprint"),
+        Binding(
+            "delete,x",
+            "remove",
+            "Remove item",
+            id="planning.remove",
+            tooltip="Take the selected item out of the planned sprint",
+        ),
         Binding("s", "start", "Start sprint", id="planning.start", tooltip="Start the planned sprint"),
-        Binding("c", "close", "Close sprint", id="planning.close",
-                tooltip="Close the active sprint; unfinished items carry over"),
+        Binding(
+            "c",
+            "close",
+            "Close sprint",
+            id="planning.close",
+            tooltip="Close the active sprint; unfinished items carry over",
+        ),
         Binding("r", "reload", "Refresh", id="planning.refresh", show=False, tooltip="Reload from the store"),
     ]
 
@@ -117,8 +132,9 @@ class PlanningScreen(BaseScreen):
             title.append("No sprint planned.", style="bold")
             title.append("  n plans the next one")
             if data.active is not None:
-                title.append(f"; sprint {data.active.number} is active until {data.active.ends_on:%a %d %b}"
-                             " (c closes it).")
+                title.append(
+                    f"; sprint {data.active.number} is active until {data.active.ends_on:%a %d %b} (c closes it)."
+                )
         else:
             p = data.planned
             title.append(f"Sprint {p.number} (planned) {p.starts_on:%a %d %b} – {p.ends_on:%a %d %b}", style="bold")
@@ -135,8 +151,13 @@ class PlanningScreen(BaseScreen):
         row = items.cursor_row
         items.clear()
         for item in sorted(data.items, key=lambda i: (i.owner_name, i.id)):
-            items.add_row(Text(item.title), Text(str(item.points), justify="right"), Text(item.owner_name),
-                          Text(item.kind or item.item_type), key=str(item.id))
+            items.add_row(
+                Text(item.title),
+                Text(str(item.points), justify="right"),
+                Text(item.owner_name),
+                Text(item.kind or item.item_type),
+                key=str(item.id),
+            )
         if data.items:
             items.move_cursor(row=min(row, len(data.items) - 1))
 
@@ -151,8 +172,13 @@ class PlanningScreen(BaseScreen):
                 state = Text("full", style=theme_colour(self.app, "warning"))
             elif c.forecast is not None:
                 state = Text(f"{-c.over} free", style=theme_colour(self.app, "success"))
-            cap.add_row(Text(c.member.name), Text(forecast, justify="right"),
-                        Text(str(c.committed), justify="right"), state, key=c.member.login)
+            cap.add_row(
+                Text(c.member.name),
+                Text(forecast, justify="right"),
+                Text(str(c.committed), justify="right"),
+                state,
+                key=c.member.login,
+            )
 
     def _sorted_items(self) -> list[SprintItemView]:
         return sorted(self.data.items, key=lambda i: (i.owner_name, i.id)) if self.data else []
@@ -184,8 +210,14 @@ class PlanningScreen(BaseScreen):
         if not items or self.data is None or self.data.planned is None:
             return
         item = items[table.cursor_row]
-        call_service(self.app, remove_item, item.item_type, item.item_id, self.data.planned.number,
-                     done=lambda _: self._changed(f"Removed from sprint {item.sprint_number}: {item.title}"))
+        call_service(
+            self.app,
+            remove_item,
+            item.item_type,
+            item.item_id,
+            self.data.planned.number,
+            done=lambda _: self._changed(f"Removed from sprint {item.sprint_number}: {item.title}"),
+        )
 
     def action_start(self) -> None:
         from salessprint.tui.modals.confirm import ConfirmModal
@@ -199,8 +231,7 @@ class PlanningScreen(BaseScreen):
             if yes:
                 call_service(self.app, start_sprint, done=lambda s: self._changed(f"Sprint {s.number} started."))
 
-        self.app.push_screen(ConfirmModal(f"Start sprint {planned.number} now?", yes="Start", no="Not yet"),
-                             answered)
+        self.app.push_screen(ConfirmModal(f"Start sprint {planned.number} now?", yes="Start", no="Not yet"), answered)
 
     def action_close(self) -> None:
         from salessprint.tui.modals.confirm import ConfirmModal
@@ -212,8 +243,12 @@ class PlanningScreen(BaseScreen):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                call_service(self.app, close_sprint, carry_over=True,
-                             done=lambda s: self._changed(f"Sprint {s.number} closed; unfinished work carried over."))
+                call_service(
+                    self.app,
+                    close_sprint,
+                    carry_over=True,
+                    done=lambda s: self._changed(f"Sprint {s.number} closed; unfinished work carried over."),
+                )
 
         question = f"Close sprint {active.number}? Unfinished items carry over to the next sprint."
         self.app.push_screen(ConfirmModal(question, yes="Close", no="Keep open"), answered)

@@ -79,19 +79,51 @@ class RetroScreen(BaseScreen):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("left", "focus_column(-1)", "Prev column", id="retro.prev_column", show=False,
-                tooltip="Focus the column to the left"),
-        Binding("right", "focus_column(1)", "Next column", id="retro.next_column", show=False,
-                tooltip="Focus the column to the right"),
+        Binding(
+            "left",
+            "focus_column(-1)",
+            "Prev column",
+            id="retro.prev_column",
+            show=False,
+            tooltip="Focus the column to the left",
+        ),
+        Binding(
+            "right",
+            "focus_column(1)",
+            "Next column",
+            id="retro.next_column",
+            show=False,
+            tooltip="Focus the column to the right",
+        ),
         Binding("a", "add", "Add entry", id="retro.add", tooltip="Add an entry to the focused column"),
-        Binding("v", "vote", "Vote", id="retro.vote",
-                tooltip="Vote for the selected entry (press again to take the vote back)"),
-        Binding("d", "delete", "Delete entry", id="retro.delete",
-                tooltip="Delete the selected entry: press twice (not once an action became a task)"),
-        Binding("left_square_bracket", "sprint(-1)", "Prev sprint", id="retro.prev_sprint",
-                tooltip="Show the retrospective of the sprint before"),
-        Binding("right_square_bracket", "sprint(1)", "Next sprint", id="retro.next_sprint",
-                tooltip="Show the retrospective of the sprint after"),
+        Binding(
+            "v",
+            "vote",
+            "Vote",
+            id="retro.vote",
+            tooltip="Vote for the selected entry (press again to take the vote back)",
+        ),
+        Binding(
+            "d",
+            "delete",
+            "Delete entry",
+            id="retro.delete",
+            tooltip="Delete the selected entry: press twice (not once an action became a task)",
+        ),
+        Binding(
+            "left_square_bracket",
+            "sprint(-1)",
+            "Prev sprint",
+            id="retro.prev_sprint",
+            tooltip="Show the retrospective of the sprint before",
+        ),
+        Binding(
+            "right_square_bracket",
+            "sprint(1)",
+            "Next sprint",
+            id="retro.next_sprint",
+            tooltip="Show the retrospective of the sprint after",
+        ),
         Binding("r", "reload", "Refresh", id="retro.refresh", tooltip="Load the retrospective again"),
     ]
 
@@ -150,9 +182,7 @@ class RetroScreen(BaseScreen):
             if entries:
                 options.highlighted = min(highlighted or 0, len(entries) - 1)
             count = board.counts.get(column, 0)
-            self.query_one(f"#col-{column} .column-title", Label).update(
-                Text(f"{COLUMN_TITLES[column]} ({count})")
-            )
+            self.query_one(f"#col-{column} .column-title", Label).update(Text(f"{COLUMN_TITLES[column]} ({count})"))
 
     def _focused_column(self) -> int:
         for i, column in enumerate(COLUMNS):

@@ -54,15 +54,24 @@ def _report_slide(d: dict[str, Any]) -> RenderableType:
     table.add_column("")
     table.add_column("Items", justify="right")
     table.add_column("Points", justify="right")
-    for key, label in (("committed", "Committed at start"), ("completed", "Completed"),
-                       ("added", "Added after start"), ("removed", "Removed"), ("carried_over", "Not completed")):
+    for key, label in (
+        ("committed", "Committed at start"),
+        ("completed", "Completed"),
+        ("added", "Added after start"),
+        ("removed", "Removed"),
+        ("carried_over", "Not completed"),
+    ):
         table.add_row(Text(label), str(r[key]["items"]), str(r[key]["points"]))
     sales = Table(expand=True, show_edge=False, header_style="bold")
     sales.add_column("Deals")
     sales.add_column("Count", justify="right")
     sales.add_column(f"Value ({r['currency']})", justify="right")
-    for key, label in (("won", "Won"), ("advanced", "Advanced a stage"), ("slipped", "Slipped"),
-                       ("untouched", "Untouched")):
+    for key, label in (
+        ("won", "Won"),
+        ("advanced", "Advanced a stage"),
+        ("slipped", "Slipped"),
+        ("untouched", "Untouched"),
+    ):
         sales.add_row(Text(label), str(r[key]["count"]), _money(r[key]["value"]))
     return Group(table, Text(""), sales)
 
@@ -71,8 +80,7 @@ def _deals_slide(d: dict[str, Any]) -> RenderableType:
     r = d["report"]
     parts: list[RenderableType] = []
     for key, label in (("won", "Won"), ("slipped", "Slipped (close date moved later)")):
-        parts.append(Text(f"{label}: {r[key]['count']} deals, {_money(r[key]['value'])} {r['currency']}",
-                          style="bold"))
+        parts.append(Text(f"{label}: {r[key]['count']} deals, {_money(r[key]['value'])} {r['currency']}", style="bold"))
         for deal in r[key]["deals"][:8]:
             parts.append(Text(f"  #{deal['id']} {deal['title']} · {deal['owner']} · {_money(deal['value'])}"))
         if not r[key]["deals"]:
@@ -126,8 +134,9 @@ def _retro_slide(d: dict[str, Any]) -> RenderableType:
         for key, _ in columns:
             entries = retro.get(key, [])
             if i < len(entries):
-                cells.append(Text(f"{entries[i]['text']}" + (f"  (+{entries[i]['votes']})" if entries[i]["votes"]
-                                                               else "")))
+                cells.append(
+                    Text(f"{entries[i]['text']}" + (f"  (+{entries[i]['votes']})" if entries[i]["votes"] else ""))
+                )
             else:
                 cells.append(Text(""))
         table.add_row(*cells)

@@ -53,8 +53,7 @@ class CardList(ScrollView, Generic[T], can_focus=True):
         Binding("up,k", "cursor(-1)", "Up", show=False, id="cards.up", tooltip="Select the card above"),
         Binding("down,j", "cursor(1)", "Down", show=False, id="cards.down", tooltip="Select the card below"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="cards.page_up", tooltip="A page of cards up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="cards.page_down",
-                tooltip="A page of cards down"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="cards.page_down", tooltip="A page of cards down"),
         Binding("home", "first", "First", show=False, id="cards.first", tooltip="Select the first card"),
         Binding("end", "last", "Last", show=False, id="cards.last", tooltip="Select the last card"),
     ]
@@ -62,8 +61,13 @@ class CardList(ScrollView, Generic[T], can_focus=True):
     highlighted: reactive[int | None] = reactive(None)
     """Index of the selected item, or None when the list is empty."""
 
-    def __init__(self, render_item: Callable[[T], tuple[Text, Text]], *, id: str | None = None,  # noqa: A002
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        render_item: Callable[[T], tuple[Text, Text]],
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.render_item = render_item
         self.items: list[T] = []

@@ -56,12 +56,18 @@ class BurndownChart(PlotextPlot):
             self.refresh()
             return
         xs = list(range(1, len(days) + 1))
-        plt.plot(xs, [float(d["ideal"]) for d in days], color=theme_rgb(self, "goal-behind"), marker="braille",
-                 label="ideal")
+        plt.plot(
+            xs, [float(d["ideal"]) for d in days], color=theme_rgb(self, "goal-behind"), marker="braille", label="ideal"
+        )
         done = [(x, d["remaining"]) for x, d in zip(xs, days, strict=True) if d["remaining"] is not None]
         if done:
-            plt.plot([x for x, _ in done], [r for _, r in done], color=theme_rgb(self, "velocity-bar"),
-                     marker="hd", label="remaining")
+            plt.plot(
+                [x for x, _ in done],
+                [r for _, r in done],
+                color=theme_rgb(self, "velocity-bar"),
+                marker="hd",
+                label="remaining",
+            )
         plt.xticks(xs, [d["day"].strftime("%a") for d in days])
         plt.title(f"Burndown, sprint {burndown['sprint']['number']} ({burndown['start_points']} pt at start)")
         self.refresh()

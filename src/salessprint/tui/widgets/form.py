@@ -24,7 +24,6 @@ from salessprint.domain.errors import InvalidInput, SalesSprintError, StaleWrite
 from salessprint.domain.inputs import validate
 from salessprint.tui.service_calls import call_service
 
-
 # Pydantic's phrases a sales rep should not have to read.
 WORDING = {
     "String should have at least 1 character": "is required",
@@ -100,11 +99,14 @@ class FormModal(ModalScreen[Any]):
                             yield Select(
                                 [(Text(shown), value) for shown, value in spec.choices],
                                 value=spec.value if spec.value else Select.NULL,
-                                allow_blank=spec.optional, id=f"f-{spec.name}", classes="form-input",
+                                allow_blank=spec.optional,
+                                id=f"f-{spec.name}",
+                                classes="form-input",
                             )
                         else:
-                            yield Input(spec.value, placeholder=spec.placeholder, id=f"f-{spec.name}",
-                                        classes="form-input")
+                            yield Input(
+                                spec.value, placeholder=spec.placeholder, id=f"f-{spec.name}", classes="form-input"
+                            )
                         yield Label("", id=f"err-{spec.name}", classes="form-error")
             yield Label(Text("ctrl+s save · escape cancel · tab next field"), classes="dialog-hint")
 

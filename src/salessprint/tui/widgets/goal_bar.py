@@ -13,8 +13,12 @@ from rich.text import Text
 from textual.widget import Widget
 
 KIND_LABELS = {
-    "call": "Calls", "meeting": "Meetings", "email": "Emails",
-    "note": "Notes", "demo": "Demos", "proposal": "Proposals",
+    "call": "Calls",
+    "meeting": "Meetings",
+    "email": "Emails",
+    "note": "Notes",
+    "demo": "Demos",
+    "proposal": "Proposals",
 }
 NAME_WIDTH = 10
 COUNT_WIDTH = 16
@@ -55,7 +59,7 @@ class GoalBar(Widget):
     }
     """
 
-    def __init__(self, kind: str, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
+    def __init__(self, kind: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.kind = kind
         self.done = 0
@@ -95,7 +99,9 @@ class GoalBar(Widget):
         bar_width = max(0, width - NAME_WIDTH - COUNT_WIDTH)
         filled = round(bar_width * self.progress / self.target)
         text.append(BAR_CHAR * filled, style=self.get_component_rich_style("goal-bar--bar", partial=True))
-        text.append(BAR_CHAR * (bar_width - filled), style=self.get_component_rich_style("goal-bar--empty", partial=True))
+        text.append(
+            BAR_CHAR * (bar_width - filled), style=self.get_component_rich_style("goal-bar--empty", partial=True)
+        )
         text.append(" ")
         text.append(f"{self.count_text():<{COUNT_WIDTH - 1}}", style=count_style)
         return text

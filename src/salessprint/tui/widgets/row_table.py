@@ -48,7 +48,9 @@ class RowTable(ScrollView, can_focus=True):
     """Rows of cells under a header line; the cursor is a whole row."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "row-table--header", "row-table--cursor", "row-table--even",
+        "row-table--header",
+        "row-table--cursor",
+        "row-table--even",
     }
     DEFAULT_CSS = """
     RowTable {
@@ -108,8 +110,13 @@ class RowTable(ScrollView, can_focus=True):
         def control(self) -> RowTable:
             return self.table
 
-    def __init__(self, columns: Sequence[Column], *, id: str | None = None,  # noqa: A002
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.columns = list(columns)
         self.rows: list[Sequence[Text]] = []

@@ -9,15 +9,16 @@ Revises: 0001
 Create Date: 2026-11-26 12:40:00
 
 """
-from typing import Sequence, Union
+
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0002"
-down_revision: Union[str, Sequence[str], None] = "0001"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 OPEN = sa.text("status <> 'done'")
 
@@ -27,8 +28,11 @@ def upgrade() -> None:
         batch.drop_index("ix_activities_deal_id")
         batch.create_index("ix_activities_deal_at", ["deal_id", "occurred_at"])
     op.create_index(
-        "ix_tasks_open_rank", "tasks", ["team_id", "backlog_rank", "id"],
-        postgresql_where=OPEN, sqlite_where=OPEN,
+        "ix_tasks_open_rank",
+        "tasks",
+        ["team_id", "backlog_rank", "id"],
+        postgresql_where=OPEN,
+        sqlite_where=OPEN,
     )
 
 

@@ -15,15 +15,16 @@ Revises: 0002
 Create Date: 2026-11-26 14:10:00
 
 """
-from typing import Sequence, Union
+
+from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003"
-down_revision: Union[str, Sequence[str], None] = "0002"
-branch_labels: Union[str, Sequence[str], None] = None
-depends_on: Union[str, Sequence[str], None] = None
+down_revision: str | Sequence[str] | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
 
 OPEN = sa.text("closed_on IS NULL")
 
@@ -42,8 +43,11 @@ def upgrade() -> None:
         "AND stage_id IN (SELECT id FROM stages WHERE kind <> 'open')"
     )
     op.create_index(
-        "ix_deals_open_rank", "deals", ["team_id", "backlog_rank", "id"],
-        postgresql_where=OPEN, sqlite_where=OPEN,
+        "ix_deals_open_rank",
+        "deals",
+        ["team_id", "backlog_rank", "id"],
+        postgresql_where=OPEN,
+        sqlite_where=OPEN,
     )
 
 
