@@ -158,7 +158,7 @@ def _prepare(store: Store) -> None:
     if state.empty:
         store.upgrade()
         return
-    with store.sessions() as session:
+    with store.session() as session:
         try:
             team = session.scalar(select(Team).limit(1))
         except Exception:
@@ -635,7 +635,7 @@ def _retro(s: Any, rng: random.Random, sprints: list[Sprint], members: dict[str,
 
 def demo_counts(store: Store) -> dict[str, int]:
     """Row counts of the main tables (used by tests and the summary)."""
-    with store.sessions() as session:
+    with store.session() as session:
         return {
             model.__tablename__: int(session.scalar(select(func.count()).select_from(model)) or 0)
             for model in (Member, Deal, Task, Sprint, SprintItem, Activity, RetroEntry, Target, Account)
