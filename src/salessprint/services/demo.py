@@ -175,7 +175,7 @@ def build_demo(store: Store, seed: int = 7) -> DemoSummary:
     """Build (or rebuild) the demo team in one transaction."""
     _prepare(store)
     rng = random.Random(seed)
-    today = clock.today()
+    today = clock.team_today(TZ)
     with unit_of_work(store, None, need_actor=False) as uow:
         s = uow.session
         team = Team(name="Northwind Field Sales", currency="EUR", timezone=TZ, demo=True, wip_doing=6, rotting_days=21)

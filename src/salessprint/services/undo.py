@@ -227,7 +227,7 @@ def _deal_stage_restored(uow: UnitOfWork, deal: Deal, old_stage: Stage) -> None:
             new=stage.name,
         )
     )
-    _sync_sprint_item(uow.session, deal.id, stage.kind == StageKind.WON.value)
+    _sync_sprint_item(uow.session, deal.id, stage.kind == StageKind.WON.value, clock.team_today(uow.team().timezone))
 
 
 def _state_changed(change: Change) -> bool:

@@ -224,7 +224,10 @@ def _closing_rule(deal: DealRow, stage: Stage, parsed: Parsed, errors: ErrorList
     return True
 
 
-def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Progress | None) -> Outcome:
+def apply(
+    s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Progress | None, *, today: date
+) -> Outcome:
+    """Write the parsed file into the team; `today` is the team's calendar day."""
     out = Outcome()
     total = len(parsed.deals)
     if progress:
@@ -233,7 +236,6 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
     members = _members(s, team_id, parsed, out)
     accounts = _accounts(s, team_id, parsed, out)
     now = clock.now()
-    today = clock.today()
 
     cols = list(DEALS.c)
     existing = {
