@@ -230,20 +230,25 @@ def move_deal(
         else:
             deal.closed_on = today
             deal.lost_reason = (lost_reason or "").strip() or None if stage.kind == StageKind.LOST else None
-        uow.session.add(
-            DealEvent(
-                deal_id=deal.id,
-                member_id=uow.actor.member_id,
-                at=clock.now(),
-                kind="stage",
-                old=old_stage,
-                new=stage.name,
-            )
-        )
-        _sync_sprint_item(uow.session, deal.id, stage.kind == StageKind.WON, today)
+        log_stage_move(uow, deal, old_stage, stage, today)
         uow.session.flush()
         uow.record("deal", deal.id, "update", before, snapshot(deal))
         return deal_view(deal, collaborators_of(uow.session, deal.id))
+
+
+def log_stage_move(uow: UnitOfWork, deal: Deal, old_stage: str, stage: Stage, today: date) -> None:
+    """A deal moved from `old_stage` to `stage`: log the move, and its sprint card follows."""
+    uow.session.add(
+        DealEvent(
+            deal_id=deal.id,
+            member_id=uow.actor.member_id,
+            at=clock.now(),
+            kind="stage",
+            old=old_stage,
+            new=stage.name,
+        )
+    )
+    _sync_sprint_item(uow.session, deal.id, stage.kind == StageKind.WON, today)
 
 
 def _sync_sprint_item(session: Session, deal_id: int, won: bool, today: date) -> None:

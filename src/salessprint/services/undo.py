@@ -14,11 +14,13 @@ from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from salessprint.domain import clock
-from salessprint.domain.enums import SprintState, StageKind, TaskStatus
+from salessprint.domain.enums import SprintState, TaskStatus
 from salessprint.domain.errors import Conflict, NotFound
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import Value
+from salessprint.services.deals import log_stage_move
 from salessprint.services.history import QUIET_FIELDS, ChangeView, change_view, describe, team_names
+from salessprint.services.tasks import set_task_status
 from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
 from salessprint.store.codec import row_from_json
 from salessprint.store.db import Store
@@ -27,7 +29,6 @@ from salessprint.store.models import (
     Change,
     Deal,
     DealCollaborator,
-    DealEvent,
     Member,
     Note,
     RetroEntry,
@@ -169,8 +170,6 @@ def _undo_row(uow: UnitOfWork, change: Change, what: str) -> tuple[dict[str, Any
     if isinstance(row, Task) and restored.get("status") != row.status:
         # Through the task's own rule, so the activity a finished task logged
         # goes (or comes back) and its sprint card follows.
-        from salessprint.services.tasks import set_task_status
-
         with uow.unlogged():
             set_task_status(uow, row, TaskStatus(restored["status"]))
     old_stage = row.stage if isinstance(row, Deal) else None
@@ -212,22 +211,10 @@ def _refuse_if_used(session: Session, row: Any, what: str) -> None:
 
 def _deal_stage_restored(uow: UnitOfWork, deal: Deal, old_stage: Stage) -> None:
     """A deal moved back to its earlier stage: log the move, sync its sprint card."""
-    from salessprint.services.deals import _sync_sprint_item
-
     stage = uow.session.get(Stage, deal.stage_id)
     assert stage is not None
     deal.stage = stage
-    uow.session.add(
-        DealEvent(
-            deal_id=deal.id,
-            member_id=uow.actor.member_id,
-            at=clock.now(),
-            kind="stage",
-            old=old_stage.name,
-            new=stage.name,
-        )
-    )
-    _sync_sprint_item(uow.session, deal.id, stage.kind == StageKind.WON.value, clock.team_today(uow.team().timezone))
+    log_stage_move(uow, deal, old_stage.name, stage, clock.team_today(uow.team().timezone))
 
 
 def _state_changed(change: Change) -> bool:
