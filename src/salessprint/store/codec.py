@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Boolean, Column, Date, Float, Integer, String, Text
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Mapper
 
 from salessprint.store.types import CENT, Money, UTCDateTime
 
@@ -41,7 +42,8 @@ def row_from_json(model: type, data: dict[str, Any]) -> dict[str, Any]:
     """A JSON row (from `row_to_json`) back as column values of `model`; keys
     that are not columns of `model` are left out. ValueError if a value does
     not fit its column."""
-    columns = {prop.key: prop.columns[0] for prop in sa_inspect(model).column_attrs}
+    mapper: Mapper[Any] = sa_inspect(model)
+    columns = mapper.columns  # keyed by attribute, like `row_to_json`
     return {key: column_from_json(columns[key], value) for key, value in data.items() if key in columns}
 
 
