@@ -106,7 +106,7 @@ def test_deal_list_reads_columns_not_objects(stores) -> None:  # type: ignore[no
     with clock.freeze(FROZEN_NOW), recording(store.engine) as seen:  # type: ignore[attr-defined]
         page = list_deals(store, BENCH_LOGIN, open_only=True, limit=40)
     assert page and not any("deals.external_id" in s.sql or "accounts_1" in s.sql for s in seen)
-    with store.sessions() as session:  # type: ignore[attr-defined]
+    with store.session() as session:  # type: ignore[attr-defined]
         ids = [d.id for d in page]
         collab = _collaborators_for(session, ids)
         assert page == [deal_view(session.get(Deal, i), collab.get(i, [])) for i in ids]

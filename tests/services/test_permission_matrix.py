@@ -30,6 +30,7 @@ from salessprint.services import (
     sprints,
     targets,
     tasks,
+    undo,
 )
 from salessprint.services.changes import latest_change_id
 from salessprint.services.importing import import_deals
@@ -287,7 +288,7 @@ CASES = [
         lambda s, who, w: notes.add_note(s, who, "Intel", deal_id=w["deal"]),
         setup=lambda s: {"deal": _deal(s, "rob")},
     ),
-    Case("undo my own last change", "rep", lambda s, who, w: history.undo(s, who), setup=lambda s: {}),
+    Case("undo my own last change", "rep", lambda s, who, w: undo.undo(s, who), setup=lambda s: {}),
     # Reading what the team does: everyone.
     Case("see every deal", "rep", lambda s, who, w: deals.list_deals(s, who), writes=False),
     Case("see every note", "rep", lambda s, who, w: notes.list_notes(s, who), writes=False),

@@ -16,7 +16,7 @@ from salessprint.services.activity_view import my_goals
 from salessprint.services.app_context import load_context
 from salessprint.services.backlog import backlog_page
 from salessprint.services.changes import latest_change_id
-from salessprint.services.history import deal_timeline, history, last_undoable
+from salessprint.services.history import deal_timeline, history
 from salessprint.services.members import list_members, whoami
 from salessprint.services.notes import list_notes
 from salessprint.services.pipeline_view import pipeline
@@ -31,6 +31,7 @@ from salessprint.services.sprints import (
 from salessprint.services.targets import list_targets
 from salessprint.services.tasks import list_tasks
 from salessprint.services.team import get_team
+from salessprint.services.undo import last_undoable
 
 READS: list[Callable[..., Any]] = [
     whoami,

@@ -47,7 +47,7 @@ def _small_team(url: str) -> Any:
 
     store = open_store(url, check_schema=False)
     team_id = init_team(store, "Test Team", "ada", "Ada Admin").id
-    with store.sessions() as session:
+    with store.session() as session:
         for login, name, role, sales_role in (
             ("max", "Max Manager", "manager", None),
             ("rita", "Rita Rep", "rep", "AE"),
@@ -106,7 +106,7 @@ def _targets(store: Any, login: str, rows: list[tuple[str, str, Decimal]]) -> No
 
     from salessprint.store.models import Member, Target
 
-    with store.sessions() as session:
+    with store.session() as session:
         member_id = session.scalar(select(Member.id).where(Member.login == login))
         for metric, period, amount in rows:
             session.add(

@@ -21,7 +21,7 @@ def test_deal_lifecycle_and_audit(team_store) -> None:  # type: ignore[no-untype
     assert lost.lost_reason == "Price"
     from salessprint.store.models import Change, DealEvent
 
-    with team_store.sessions() as s:
+    with team_store.session() as s:
         changes = s.query(Change).filter_by(entity="deal", entity_id=d.id).all()
         events = s.query(DealEvent).filter_by(deal_id=d.id, kind="stage").all()
     assert [c.action for c in changes] == ["create", "update", "update", "update"]

@@ -15,7 +15,7 @@ def test_upgrade_makes_close_dates_agree_with_stages(db_url: str) -> None:
     store = Store(db_url)
     command.upgrade(store.alembic_config(), "0002")
     entered = datetime(2026, 3, 29, 23, 30, tzinfo=UTC)
-    with store.sessions() as s:
+    with store.session() as s:
         team = Team(name="T", currency="EUR")
         s.add(team)
         s.flush()
@@ -52,7 +52,7 @@ def test_upgrade_makes_close_dates_agree_with_stages(db_url: str) -> None:
             )
         s.commit()
     store.upgrade()
-    with store.sessions() as s:
+    with store.session() as s:
         closed = dict(s.execute(select(Deal.title, Deal.closed_on)).all())
     assert closed == {
         "open, dated": None,

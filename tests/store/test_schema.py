@@ -46,7 +46,7 @@ def test_money_and_times_round_trip_exactly(db_url: str) -> None:
     store = Store(db_url)
     store.upgrade()
     when = datetime(2026, 3, 29, 0, 30, 15, 123456, tzinfo=UTC)
-    with store.sessions() as s:
+    with store.session() as s:
         team = Team(name="T", currency="EUR")
         s.add(team)
         s.flush()
@@ -71,7 +71,7 @@ def test_money_and_times_round_trip_exactly(db_url: str) -> None:
                 )
             )
         s.commit()
-    with store.sessions() as s:
+    with store.session() as s:
         deals = s.scalars(select(Deal).order_by(Deal.id)).all()
         assert [d.value for d in deals] == [Decimal(d.title) for d in deals]
         assert all(d.stage_entered_at == when for d in deals)

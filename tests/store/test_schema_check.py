@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import text
 
 from salessprint.domain.errors import StoreUnavailable
-from salessprint.store.db import SCHEMA_HEAD, Store
+from salessprint.store.db import Store, schema_head
 
 
 def test_schema_head_constant_is_alembics_head() -> None:
     store = Store("sqlite://")
     from alembic.script import ScriptDirectory
 
-    assert ScriptDirectory.from_config(store.alembic_config()).get_current_head() == SCHEMA_HEAD
+    assert ScriptDirectory.from_config(store.alembic_config()).get_current_head() == schema_head()
     store.dispose()
 
 
@@ -25,7 +25,7 @@ def test_current_revision_by_plain_sql(db_url: str) -> None:
     store = Store(db_url)
     assert store.current_revision() is None
     store.upgrade()
-    assert store.current_revision() == SCHEMA_HEAD
+    assert store.current_revision() == schema_head()
     store.require_current_schema()
     with store.engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))

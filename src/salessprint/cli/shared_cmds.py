@@ -42,7 +42,7 @@ def history_cmd(ctx: Ctx, entity: str | None, member: str | None, limit: int, fm
 @pass_ctx
 def undo_cmd(ctx: Ctx) -> None:
     """Undo my own last change, if nobody changed that row since."""
-    from salessprint.services.history import undo
+    from salessprint.services.undo import undo
 
     click.echo(undo(ctx.store(), ctx.login).message)
 

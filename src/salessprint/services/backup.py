@@ -42,12 +42,11 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, Integer, String, Table, Text, insert, select, text, update
+from sqlalchemy import Table, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -55,6 +54,7 @@ from salessprint.domain.enums import Role
 from salessprint.domain.errors import Conflict, InvalidInput, PermissionDenied, StoreUnavailable
 from salessprint.domain.values import Value
 from salessprint.services.uow import unit_of_work
+from salessprint.store.codec import column_from_json, column_to_json
 from salessprint.store.db import Store, describe_failure
 from salessprint.store.models import (
     Account,
@@ -74,7 +74,6 @@ from salessprint.store.models import (
     Task,
     Team,
 )
-from salessprint.store.types import Money, UTCDateTime
 
 FORMAT = "salessprint-backup"
 VERSION = 1
@@ -112,86 +111,6 @@ class BackupSummary(Value):
     rows: dict[str, int]
 
 
-# -- encoding values ------------------------------------------------------
-def _encode(column: Any, value: Any) -> Any:
-    if value is None:
-        return None
-    kind = column.type
-    if isinstance(kind, Money):
-        return str(Decimal(value).quantize(Decimal("0.01")))
-    if isinstance(kind, UTCDateTime):
-        return value.isoformat()
-    if isinstance(kind, Date):
-        return value.isoformat()
-    if isinstance(kind, Boolean):
-        return bool(value)
-    if isinstance(kind, Float):
-        return float(value)
-    return value
-
-
-def _decode(column: Any, value: Any) -> Any:
-    """A JSON value back into the column's Python type, or ValueError."""
-    if value is None:
-        if not column.nullable:
-            raise ValueError("is empty but required")
-        return None
-    kind = column.type
-    if isinstance(kind, Money):
-        if not isinstance(value, str):
-            raise ValueError(f'{value!r} is not money written as a string like "12.50"')
-        try:
-            amount = Decimal(value)
-        except InvalidOperation:
-            raise ValueError(f"'{value[:40]}' is not an amount of money") from None
-        if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")) or abs(amount) >= Decimal("1e12"):
-            raise ValueError(f"'{value[:40]}' is not an amount of money with cents")
-        return amount
-    if isinstance(kind, UTCDateTime):
-        if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not a time")
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"'{value[:40]}' is not a real time (ISO 8601)") from None
-        if moment.tzinfo is None:
-            raise ValueError(f"'{value[:40]}' has no time zone")
-        return moment
-    if isinstance(kind, Date):
-        if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not a date")
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            raise ValueError(f"'{value[:40]}' is not a real date (YYYY-MM-DD)") from None
-    if isinstance(kind, Boolean):
-        if not isinstance(value, bool):
-            raise ValueError(f"{value!r} is not true or false")
-        return value
-    if isinstance(kind, Integer):
-        if isinstance(value, bool) or not isinstance(value, int) or abs(value) >= 2**31:
-            raise ValueError(f"{value!r} is not a whole number")
-        return value
-    if isinstance(kind, Float):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"{value!r} is not a number")
-        return float(value)
-    if isinstance(kind, JSON):
-        if not isinstance(value, dict):
-            raise ValueError("is not a JSON object")
-        return value
-    if isinstance(kind, String | Text):
-        if not isinstance(value, str):
-            raise ValueError(f"{value!r} is not text")
-        length = getattr(kind, "length", None)
-        if length is not None and len(value) > length:
-            raise ValueError(f"is longer than {length} characters")
-        if "\x00" in value:
-            raise ValueError("contains a NUL character")
-        return value
-    return value
-
-
 # -- export ---------------------------------------------------------------
 def _team_filters(team_id: int) -> dict[str, Any]:
     deals = select(Deal.id).where(Deal.team_id == team_id)
@@ -227,7 +146,7 @@ def _read_tables(session: Session, team_id: int) -> dict[str, dict[str, Any]]:
         rows = session.execute(select(*columns).where(filters[name]).order_by(*order)).all()
         tables[name] = {
             "columns": [c.name for c in columns],
-            "rows": [[_encode(c, v) for c, v in zip(columns, row, strict=True)] for row in rows],
+            "rows": [[column_to_json(c, v) for c, v in zip(columns, row, strict=True)] for row in rows],
         }
     return tables
 
@@ -429,7 +348,7 @@ def load_backup(path: str | Path, known_revisions: set[str] | None = None) -> di
             values: dict[str, Any] = {}
             for column, value in zip(table.columns, row, strict=True):
                 try:
-                    values[column.name] = _decode(column, value)
+                    values[column.name] = column_from_json(column, value)
                 except ValueError as exc:
                     raise _problem(source, f"table {name}, row {number}: {column.name}: {exc}.") from None
             key = tuple(values[k] for k in pk)

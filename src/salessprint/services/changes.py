@@ -1,168 +1,32 @@
-"""The change feed: how an open screen learns that someone else wrote.
+"""What screens ask about the change feed: my team's newest change, and a feed to wait on.
 
-Every unit of work that records a change also sends
-`NOTIFY salessprint_changes, '<team_id>:<change_id>'` on PostgreSQL; the
-notification is transactional, so listeners hear of a change only once it is
-committed (and never of one rolled back). On SQLite there is no such channel;
-the feed polls the team's highest change id, which the `(team_id, id)` index
-answers without reading any rows.
-
-`ChangeFeed.wait()` blocks for at most `timeout` seconds and returns the
-newest change id when something new was committed, else None. A lost server
-raises `StoreUnavailable`; the caller backs off and calls `connect()` again.
+The feed itself (NOTIFY/LISTEN on PostgreSQL, a poll on SQLite) lives in
+`store.feed`; here it is opened on behalf of a member, who must still
+belong to the team each time it (re)connects.
 """
 
 from __future__ import annotations
 
-import contextlib
 import threading
-from typing import Any
 
-from sqlalchemy import func, select, text
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
-
-from salessprint.domain.errors import StoreUnavailable
 from salessprint.services.uow import unit_of_work
-from salessprint.store.db import Store, describe_failure
-from salessprint.store.models import Change
-
-CHANNEL = "salessprint_changes"
-
-
-def notify_change(session: Session, team_id: int, change_id: int) -> None:
-    """Queue a notification that is delivered when this transaction commits."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    session.execute(
-        text("SELECT pg_notify(:channel, :payload)"),
-        {"channel": CHANNEL, "payload": f"{team_id}:{change_id}"},
-    )
+from salessprint.store.db import Store
+from salessprint.store.feed import ChangeFeed, newest_change_id
 
 
 def latest_change_id(store: Store, login: str) -> int:
     """The newest change id of my team (0 for none): the poll's counter."""
     with unit_of_work(store, login, read_only=True) as uow:
-        return _max_change(uow.session, uow.actor.team_id)
+        return newest_change_id(uow.session, uow.actor.team_id)
 
 
-def _max_change(session: Session, team_id: int) -> int:
-    return int(session.scalar(select(func.max(Change.id)).where(Change.team_id == team_id)) or 0)
+def change_feed(
+    store: Store, login: str, *, poll_seconds: float = 1.0, stop: threading.Event | None = None
+) -> ChangeFeed:
+    """A feed of my team's committed changes; `connect()` it, then `wait()`."""
 
+    def my_team() -> int:
+        with unit_of_work(store, login, read_only=True) as uow:
+            return uow.actor.team_id
 
-class ChangeFeed:
-    """Waits for committed changes of one team (LISTEN on PostgreSQL, poll on SQLite)."""
-
-    def __init__(
-        self, store: Store, login: str, *, poll_seconds: float = 1.0, stop: threading.Event | None = None
-    ) -> None:
-        self.store = store
-        self._stop = stop or threading.Event()
-        """Set by the owner to cut a poll's pause short when it shuts down."""
-        self.login = login
-        self.poll_seconds = poll_seconds
-        self.team_id: int | None = None
-        self.last_seen = 0
-        self._conn: Any = None
-
-    @property
-    def connected(self) -> bool:
-        """True once `connect()` succeeded and no failure has closed the feed since."""
-        return self.team_id is not None and (not self.listening or self._conn is not None)
-
-    @property
-    def listening(self) -> bool:
-        """True on PostgreSQL, where changes are pushed rather than polled."""
-        return self.store.backend == "postgresql"
-
-    def connect(self) -> int:
-        """(Re)open the feed; returns the newest change id right now."""
-        self.close()
-        with unit_of_work(self.store, self.login, read_only=True) as uow:
-            self.team_id = uow.actor.team_id
-            newest = _max_change(uow.session, self.team_id)
-        if self.listening:
-            import psycopg
-
-            url = self.store.url
-            try:
-                params: dict[str, Any] = {"connect_timeout": 5, "application_name": "salessprint-live"}
-                params.update({k: v for k, v in url.query.items() if isinstance(v, str)})  # e.g. sslmode
-                self._conn = psycopg.connect(
-                    host=url.host or "localhost",
-                    port=url.port or 5432,
-                    user=url.username,
-                    password=url.password,
-                    dbname=url.database,
-                    autocommit=True,
-                    **params,
-                )
-                self._conn.execute(f"LISTEN {CHANNEL}")
-                # A change committed between the query above and LISTEN is caught here.
-                row = self._conn.execute(
-                    "SELECT coalesce(max(id), 0) FROM changes WHERE team_id = %s", (self.team_id,)
-                ).fetchone()
-                newest = max(newest, int(row[0]) if row else 0)
-            except psycopg.Error as exc:
-                self.close()
-                raise StoreUnavailable(describe_failure(url, exc)) from None
-        self.last_seen = newest
-        return newest
-
-    def wait(self, timeout: float | None = None) -> int | None:
-        """Block up to `timeout` seconds; the newest change id if one arrived."""
-        timeout = self.poll_seconds if timeout is None else timeout
-        if self.team_id is None:
-            self.connect()
-        if self.listening:
-            return self._wait_notify(timeout)
-        return self._poll(timeout)
-
-    def _wait_notify(self, timeout: float) -> int | None:
-        import psycopg
-
-        if self._conn is None:
-            self.connect()
-        newest = 0
-        try:
-            for note in self._conn.notifies(timeout=timeout, stop_after=1):
-                newest = max(newest, _ours(note.payload, self.team_id))
-            # Drain whatever else queued up, then prove the server still answers.
-            for note in self._conn.notifies(timeout=0.01):
-                newest = max(newest, _ours(note.payload, self.team_id))
-            self._conn.execute("SELECT 1")
-        except psycopg.Error as exc:
-            self.close()
-            raise StoreUnavailable(describe_failure(self.store.url, exc)) from None
-        if newest > self.last_seen:
-            self.last_seen = newest
-            return newest
-        return None
-
-    def _poll(self, timeout: float) -> int | None:
-        if self._stop.wait(timeout):
-            return None
-        try:
-            with self.store.engine.connect() as conn:
-                newest = int(conn.scalar(select(func.max(Change.id)).where(Change.team_id == self.team_id)) or 0)
-        except SQLAlchemyError as exc:
-            raise StoreUnavailable(describe_failure(self.store.url, exc)) from None
-        if newest > self.last_seen:
-            self.last_seen = newest
-            return newest
-        return None
-
-    def close(self) -> None:
-        self.team_id = None
-        if self._conn is not None:
-            with contextlib.suppress(Exception):  # closing a dead link may fail; it is gone either way
-                self._conn.close()
-            self._conn = None
-
-
-def _ours(payload: str, team_id: int | None) -> int:
-    team, _, change = payload.partition(":")
-    try:
-        return int(change) if int(team) == team_id else 0
-    except ValueError:
-        return 0
+    return ChangeFeed(store, my_team, poll_seconds=poll_seconds, stop=stop)

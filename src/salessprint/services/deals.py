@@ -73,6 +73,7 @@ def add_deal(store: Store, login: str, **fields: object) -> DealView:
         uow.require(Action.CREATE_DEAL, owns=owner_id == uow.actor.member_id)
         stage = stage_by_name(uow.session, team_id, data.stage) if data.stage else first_stage(uow.session, team_id)
         now = clock.now()
+        today = clock.team_today(uow.team().timezone)
         deal = Deal(
             team_id=team_id,
             account_id=account_named(uow.session, team_id, data.account, owner_id).id,
@@ -83,9 +84,9 @@ def add_deal(store: Store, login: str, **fields: object) -> DealView:
             owner_id=owner_id,
             next_step=data.next_step,
             points=data.points,
-            started_on=clock.today(),
+            started_on=today,
             stage_entered_at=now,
-            closed_on=clock.today() if stage.kind != StageKind.OPEN else None,
+            closed_on=today if stage.kind != StageKind.OPEN else None,
             backlog_rank=next_rank(uow.session, Deal, team_id),
         )
         uow.add("deal", deal)
@@ -217,6 +218,7 @@ def move_deal(
         if stage.id == deal.stage_id:
             return deal_view(deal, collaborators_of(uow.session, deal.id))
         before = snapshot(deal)
+        today = clock.team_today(uow.team().timezone)
         old_stage = deal.stage.name
         deal.stage_id = stage.id
         deal.stage = stage
@@ -226,26 +228,31 @@ def move_deal(
             deal.closed_on = None
             deal.lost_reason = None
         else:
-            deal.closed_on = clock.today()
+            deal.closed_on = today
             deal.lost_reason = (lost_reason or "").strip() or None if stage.kind == StageKind.LOST else None
-        uow.session.add(
-            DealEvent(
-                deal_id=deal.id,
-                member_id=uow.actor.member_id,
-                at=clock.now(),
-                kind="stage",
-                old=old_stage,
-                new=stage.name,
-            )
-        )
-        _sync_sprint_item(uow.session, deal.id, stage.kind == StageKind.WON)
+        log_stage_move(uow, deal, old_stage, stage, today)
         uow.session.flush()
         uow.record("deal", deal.id, "update", before, snapshot(deal))
         return deal_view(deal, collaborators_of(uow.session, deal.id))
 
 
-def _sync_sprint_item(session: Session, deal_id: int, won: bool) -> None:
-    """A won deal's card in an open sprint is done; reopening undoes that."""
+def log_stage_move(uow: UnitOfWork, deal: Deal, old_stage: str, stage: Stage, today: date) -> None:
+    """A deal moved from `old_stage` to `stage`: log the move, and its sprint card follows."""
+    uow.session.add(
+        DealEvent(
+            deal_id=deal.id,
+            member_id=uow.actor.member_id,
+            at=clock.now(),
+            kind="stage",
+            old=old_stage,
+            new=stage.name,
+        )
+    )
+    _sync_sprint_item(uow.session, deal.id, stage.kind == StageKind.WON, today)
+
+
+def _sync_sprint_item(session: Session, deal_id: int, won: bool, today: date) -> None:
+    """A won deal's card in an open sprint is done (on the team's `today`); reopening undoes that."""
     items = session.scalars(
         select(SprintItem)
         .join(Sprint, Sprint.id == SprintItem.sprint_id)
@@ -258,7 +265,7 @@ def _sync_sprint_item(session: Session, deal_id: int, won: bool) -> None:
     for item in items:
         if won:
             item.status = TaskStatus.DONE.value
-            item.done_on = clock.today()
+            item.done_on = today
         elif item.status == TaskStatus.DONE.value:
             item.status = TaskStatus.DOING.value
             item.done_on = None

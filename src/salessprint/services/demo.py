@@ -158,7 +158,7 @@ def _prepare(store: Store) -> None:
     if state.empty:
         store.upgrade()
         return
-    with store.sessions() as session:
+    with store.session() as session:
         try:
             team = session.scalar(select(Team).limit(1))
         except Exception:
@@ -175,7 +175,7 @@ def build_demo(store: Store, seed: int = 7) -> DemoSummary:
     """Build (or rebuild) the demo team in one transaction."""
     _prepare(store)
     rng = random.Random(seed)
-    today = clock.today()
+    today = clock.team_today(TZ)
     with unit_of_work(store, None, need_actor=False) as uow:
         s = uow.session
         team = Team(name="Northwind Field Sales", currency="EUR", timezone=TZ, demo=True, wip_doing=6, rotting_days=21)
@@ -635,7 +635,7 @@ def _retro(s: Any, rng: random.Random, sprints: list[Sprint], members: dict[str,
 
 def demo_counts(store: Store) -> dict[str, int]:
     """Row counts of the main tables (used by tests and the summary)."""
-    with store.sessions() as session:
+    with store.session() as session:
         return {
             model.__tablename__: int(session.scalar(select(func.count()).select_from(model)) or 0)
             for model in (Member, Deal, Task, Sprint, SprintItem, Activity, RetroEntry, Target, Account)

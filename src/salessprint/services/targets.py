@@ -20,7 +20,7 @@ def set_target(store: Store, login: str, /, **fields: object) -> TargetView:
     with unit_of_work(store, login) as uow:
         member = member_by_login(uow.session, uow.actor.team_id, data.login)
         uow.require(Action.SET_TARGET, owns=member.id == uow.actor.member_id)
-        effective = data.effective_from or clock.today()
+        effective = data.effective_from or clock.team_today(uow.team().timezone)
         existing = uow.session.scalar(
             select(Target).where(
                 Target.member_id == member.id,
@@ -62,7 +62,7 @@ def list_targets(store: Store, login: str, member: str | None = None) -> list[Ta
         query = (
             select(Target, Member.login)
             .join(Member, Member.id == Target.member_id)
-            .where(Member.team_id == uow.actor.team_id, Target.effective_from <= clock.today())
+            .where(Member.team_id == uow.actor.team_id, Target.effective_from <= clock.team_today(uow.team().timezone))
             .order_by(Member.login, Target.metric, Target.period, Target.effective_from)
         )
         if member:

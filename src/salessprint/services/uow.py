@@ -10,9 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
-from enum import Enum
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
@@ -31,7 +28,9 @@ from salessprint.domain.errors import (
     StoreUnavailable,
 )
 from salessprint.domain.permissions import Action, require
+from salessprint.store.codec import row_to_json
 from salessprint.store.db import WRITE_LOCK, Store, describe_failure
+from salessprint.store.feed import notify_change
 from salessprint.store.models import Change, Member, Team
 
 
@@ -54,20 +53,8 @@ class Actor:
     team_id: int
 
 
-def jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    return value
-
-
-def snapshot(row: Any) -> dict[str, Any]:
-    """A row's column values as JSON-ready data, for the change log."""
-    mapper = sa_inspect(row).mapper
-    return {col.key: jsonable(getattr(row, col.key)) for col in mapper.column_attrs}
+snapshot = row_to_json
+"""A row's column values as JSON-ready data, for the change log."""
 
 
 class UnitOfWork:
@@ -88,6 +75,8 @@ class UnitOfWork:
         dashboard and the review read the reps and sprints once)."""
         self.last_change: Change | None = None
         """The newest change recorded in this transaction (for NOTIFY)."""
+        self._logging = True
+        """False inside `unlogged()`: `record` writes nothing."""
 
     @property
     def actor(self) -> Actor:
@@ -119,8 +108,10 @@ class UnitOfWork:
         after: dict[str, Any] | None,
         team_id: int | None = None,
     ) -> None:
-        """Append to the change log in this transaction."""
+        """Append to the change log in this transaction (not inside `unlogged()`)."""
         self._refuse_if_read_only()
+        if not self._logging:
+            return
         change = Change(
             team_id=team_id if team_id is not None else self.actor.team_id,
             actor_id=self._actor.member_id if self._actor else None,
@@ -133,6 +124,16 @@ class UnitOfWork:
         )
         self.session.add(change)
         self.last_change = change
+
+    @contextmanager
+    def unlogged(self) -> Iterator[None]:
+        """Changes made inside the block are not logged: for the side effects
+        of a change whose caller logs it itself (undo logs one `undo`)."""
+        self._logging = False
+        try:
+            yield
+        finally:
+            self._logging = True
 
     def _refuse_if_read_only(self) -> None:
         if self.read_only:
@@ -208,7 +209,7 @@ def unit_of_work(
     snapshot either way).
     """
     try:
-        with store.sessions() as session:
+        with store.session() as session:
             if read_only:
                 # Nothing is flushed behind our back (PostgreSQL would commit
                 # it at once); changes left in the session are refused below.
@@ -245,8 +246,6 @@ def unit_of_work(
 
 def _announce(uow: UnitOfWork) -> None:
     """Tell listening screens about this transaction's changes, on commit."""
-    from salessprint.services.changes import notify_change
-
     change = uow.last_change
     assert change is not None
     uow.session.flush()

@@ -1,1 +1,1 @@
-"""Persistence: SQLAlchemy models, engine and sessions, migrations, queries."""
+"""Persistence: SQLAlchemy models, engine and sessions, migrations, columns <-> JSON (codec), the change feed."""

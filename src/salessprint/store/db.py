@@ -8,9 +8,11 @@ and never shows a password.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -24,10 +26,32 @@ from salessprint.domain.errors import StoreUnavailable
 
 SUPPORTED = ("sqlite", "postgresql")
 
-SCHEMA_HEAD = "0003"
-"""The newest migration's revision. Every command compares the store's
-`alembic_version` with it by plain SQL, so Alembic (~0.1 s to import) loads
-only to upgrade or on a mismatch; tests/store keeps it equal to Alembic's head."""
+_REVISION = re.compile(r'^revision(?:: str)? = "([^"]+)"', re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision\b.*$", re.MULTILINE)
+
+
+@cache
+def schema_head() -> str:
+    """The newest migration's revision, read from the migration files' `revision`
+    and `down_revision` lines: the one revision no other revises. Every command
+    compares the store's `alembic_version` with it by plain SQL, so Alembic
+    (~0.1 s to import) loads only to upgrade or on a mismatch."""
+    revised: set[str] = set()
+    revisions: set[str] = set()
+    for source in (files("salessprint.store") / "migrations" / "versions").iterdir():
+        if not source.name.endswith(".py"):
+            continue
+        code = source.read_text(encoding="utf-8")
+        found = _REVISION.search(code)
+        if found is None:
+            continue
+        revisions.add(found.group(1))
+        for line in _DOWN_REVISION.findall(code):
+            revised.update(re.findall(r'"([^"]+)"', line))
+    heads = revisions - revised
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations should have one head, not {sorted(heads)}")
+    return heads.pop()
 
 
 def parse_url(raw: str) -> URL:
@@ -133,7 +157,7 @@ class Store:
         if self.backend == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
     def backend(self) -> str:
@@ -147,7 +171,7 @@ class Store:
     def session(self) -> Iterator[Session]:
         """A session whose driver errors become StoreUnavailable."""
         try:
-            with self.sessions() as session:
+            with self._sessions() as session:
                 yield session
         except OperationalError as exc:
             raise StoreUnavailable(describe_failure(self.url, exc)) from None
@@ -209,10 +233,10 @@ class Store:
 
     def require_current_schema(self) -> None:
         current = self.current_revision()
-        if current == SCHEMA_HEAD:
+        if current == schema_head():
             return
-        # Empty, older, or SCHEMA_HEAD is stale: ask Alembic (slow import, rare path).
-        state = self.schema_state() if current is not None else SchemaState(current=None, head=SCHEMA_HEAD)
+        # Empty or older: ask Alembic (slow import, rare path).
+        state = self.schema_state() if current is not None else SchemaState(current=None, head=schema_head())
         if state.empty:
             raise StoreUnavailable(
                 f"The database {self.display_url} has no salessprint data yet: run "

@@ -314,4 +314,5 @@ class SalesSprintApp(LiveStoreApp, App[None]):
 
     @property
     def today(self) -> Any:
-        return clock.today()
+        """The team's calendar day (UTC's until the team is loaded)."""
+        return clock.team_today(self.team.timezone if self.team else "UTC")

@@ -5,7 +5,7 @@ starts the watcher once the store is open (`start_live`), reloads the screen on 
 changed, shows when the database is offline and back, and binds the history
 panel (`H`) and undo (`ctrl+z`). `SalesSprintApp` inherits it.
 
-A daemon thread waits on the change feed (`services.changes.ChangeFeed`:
+A daemon thread waits on the change feed (`services.changes.change_feed`:
 PostgreSQL LISTEN/NOTIFY, or a one-second poll of the newest change id on
 SQLite) and posts `StoreChanged` to the app. When the server goes away it
 posts `StoreOffline`, retries with a growing pause (0.5 s up to 5 s), and on
@@ -80,9 +80,9 @@ def start_live_refresh(app: Any, wait_seconds: float = WAIT_SECONDS) -> LiveRefr
 
 
 def watch_store(app: Any, stop: threading.Event, wait_seconds: float = WAIT_SECONDS) -> None:
-    from salessprint.services.changes import ChangeFeed
+    from salessprint.services.changes import change_feed
 
-    feed = ChangeFeed(app.store, app.login, poll_seconds=wait_seconds, stop=stop)
+    feed = change_feed(app.store, app.login, poll_seconds=wait_seconds, stop=stop)
     online = True
     backoff = BACKOFF_FIRST
     try:
@@ -167,7 +167,7 @@ class LiveStoreApp(App[None]):
             self.push_screen(HistoryModal())
 
     def action_undo(self) -> None:
-        from salessprint.services.history import undo
+        from salessprint.services.undo import undo
 
         call_service(
             self, undo, done=lambda result: self.notify(result.message, title="Undone", markup=False), group="undo"

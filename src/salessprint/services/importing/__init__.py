@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from salessprint.domain import clock
 from salessprint.domain.enums import Role, StageKind
 from salessprint.domain.errors import Conflict, InvalidInput, SalesSprintError
 from salessprint.domain.inputs import MemberIn, validate
@@ -185,7 +186,7 @@ def _run(
             if team_name and team_name.strip() != team.name:
                 raise Conflict(f"This store already holds the team '{team.name}'; leave out --team to import into it.")
             admin_id = uow.actor.member_id
-        outcome = apply(s, team.id, admin_id, parsed, progress)
+        outcome = apply(s, team.id, admin_id, parsed, progress, today=clock.team_today(team.timezone))
         result = ImportResult(
             file=path.name,
             format=fmt,

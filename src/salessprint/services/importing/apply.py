@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from salessprint.domain import clock
 from salessprint.domain.enums import StageKind
 from salessprint.services.importing.common import DealRow, ErrorList, MemberRow, Parsed, Progress
-from salessprint.services.uow import jsonable
+from salessprint.store.codec import to_json
 from salessprint.store.models import Account, Change, Deal, DealEvent, Member, Stage
 
 DEALS = Deal.__table__
@@ -71,8 +71,8 @@ def login_for(name: str, taken: set[str]) -> str:
 
 
 def row_snapshot(row: dict[str, Any]) -> dict[str, Any]:
-    """Column values as the change log keeps them (like uow.snapshot)."""
-    return {k: jsonable(v) for k, v in row.items()}
+    """Column values as the change log keeps them (like codec.row_to_json)."""
+    return {k: to_json(v) for k, v in row.items()}
 
 
 def _stages(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> tuple[dict[str, Stage], Stage, Stage]:
@@ -224,7 +224,10 @@ def _closing_rule(deal: DealRow, stage: Stage, parsed: Parsed, errors: ErrorList
     return True
 
 
-def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Progress | None) -> Outcome:
+def apply(
+    s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Progress | None, *, today: date
+) -> Outcome:
+    """Write the parsed file into the team; `today` is the team's calendar day."""
     out = Outcome()
     total = len(parsed.deals)
     if progress:
@@ -233,7 +236,6 @@ def apply(s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Pro
     members = _members(s, team_id, parsed, out)
     accounts = _accounts(s, team_id, parsed, out)
     now = clock.now()
-    today = clock.today()
 
     cols = list(DEALS.c)
     existing = {

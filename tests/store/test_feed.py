@@ -8,9 +8,10 @@ import psycopg
 import pytest
 
 from salessprint.domain.errors import SalesSprintError
-from salessprint.services.changes import CHANNEL, ChangeFeed, latest_change_id
+from salessprint.services.changes import change_feed, latest_change_id
 from salessprint.services.deals import add_deal
 from salessprint.services.uow import unit_of_work
+from salessprint.store.feed import CHANNEL
 from tests.team_helpers import make_team
 
 
@@ -60,7 +61,7 @@ def test_a_rolled_back_write_is_not_announced(pg_team, pg_url) -> None:
 
 
 def test_the_feed_wakes_on_another_clients_write(team_store) -> None:
-    feed = ChangeFeed(team_store, "max", poll_seconds=0.2)
+    feed = change_feed(team_store, "max", poll_seconds=0.2)
     start = feed.connect()
     assert feed.wait(0.2) is None  # nothing new yet
     threading.Timer(0.1, lambda: add_deal(team_store, "rita", title="Acme", account="Acme", value="1")).start()
@@ -83,7 +84,7 @@ def test_a_lost_feed_names_the_server_but_never_the_password(pg_server, frozen) 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    feed = ChangeFeed(Store(f"postgresql+psycopg://rita:Sup3rS3cret@127.0.0.1:{port}/team"), "rita")
+    feed = change_feed(Store(f"postgresql+psycopg://rita:Sup3rS3cret@127.0.0.1:{port}/team"), "rita")
     with pytest.raises(StoreUnavailable) as lost:
         feed.connect()
     assert "Sup3rS3cret" not in lost.value.message
