@@ -138,7 +138,7 @@ def test_no_traceback_in_a_real_process(tmp_path: Path) -> None:
 def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from salessprint.cli.io_cmds import _Bar
+    from salessprint.cli.imports import _Bar
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:

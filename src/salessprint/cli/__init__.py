@@ -18,14 +18,14 @@ from salessprint.domain.errors import SalesSprintError
 # module is imported only when one of its commands runs (or for --help), so
 # `salessprint log call` loads the command line's work module and no other.
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
-    "salessprint.cli.shared_cmds": ("history", "undo", "note"),
-    "salessprint.cli.setup_cmds": ("init", "demo", "db"),
-    "salessprint.cli.people": ("member", "target"),
-    "salessprint.cli.work": ("deal", "task", "log"),
-    "salessprint.cli.sprint_cmds": ("sprint",),
+    "salessprint.cli.history": ("history", "undo", "note"),
+    "salessprint.cli.store_setup": ("init", "demo", "db"),
+    "salessprint.cli.members": ("member", "target"),
+    "salessprint.cli.deals": ("deal", "task", "log"),
+    "salessprint.cli.sprints": ("sprint",),
     "salessprint.cli.report_cmds": ("report",),
     "salessprint.cli.review_cmds": ("review", "serve"),
-    "salessprint.cli.io_cmds": ("import", "export", "restore"),
+    "salessprint.cli.imports": ("import", "export", "restore"),
 }
 MODULE_OF = {name: module for module, names in COMMAND_MODULES.items() for name in names}
 
@@ -73,7 +73,7 @@ def cli(ctx: click.Context, db: str | None, as_: str | None) -> None:
     """
     ctx.obj = Ctx(db_option=db, as_option=as_)
     if ctx.invoked_subcommand is None:
-        from salessprint.cli.setup_cmds import open_tui
+        from salessprint.cli.store_setup import open_tui
 
         open_tui(ctx.obj)
 

@@ -6,7 +6,7 @@ import click
 
 from salessprint.cli.context import Ctx, pass_ctx
 from salessprint.cli.output import dump_json, emit, format_option
-from salessprint.cli.work import deal_group
+from salessprint.cli.deals import deal_group
 
 HISTORY_COLUMNS = ["id", "at", "login", "entity", "entity_id", "action", "summary"]
 NOTE_COLUMNS = ["id", "created_at", "author", "account", "deal_id", "text"]
