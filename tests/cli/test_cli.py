@@ -13,40 +13,6 @@ from click.testing import CliRunner
 from salessprint.cli import cli
 
 
-@pytest.fixture
-def run(tmp_path: Path, frozen):  # type: ignore[no-untyped-def]
-    db = f"sqlite:///{tmp_path / 'cli.db'}"
-    runner = CliRunner()
-
-    def invoke(*args: str, as_: str | None = None):  # type: ignore[no-untyped-def]
-        argv = ["--db", db, *(["--as", as_] if as_ else []), *args]
-        return runner.invoke(cli, argv, catch_exceptions=False)
-
-    invoke.db = db  # type: ignore[attr-defined]
-    return invoke
-
-
-@pytest.fixture
-def team(run):  # type: ignore[no-untyped-def]
-    assert run("init", "--team", "Acme Sales", "--admin", "ada", "--name", "Ada Admin").exit_code == 0
-    assert run("member", "add", "mo", "--name", "Mo Manager", "--role", "manager").exit_code == 0
-    assert (
-        run("member", "add", "rita", "--name", "Rita Rep", "--sales-role", "AE", "--started", "2026-10-01").exit_code
-        == 0
-    )
-    return run
-
-
-def test_init_remembers_the_admin(team, isolated_env) -> None:  # type: ignore[no-untyped-def]
-    config = (isolated_env / "config" / "config.toml").read_text()
-    assert 'user = "ada"' in config
-    out = team("member", "list", "--format", "json")  # no --as: the config says who I am
-    assert out.exit_code == 0
-    members = json.loads(out.output)["members"]
-    assert [m["login"] for m in members] == ["ada", "mo", "rita"]
-    assert members[2]["sales_role"] == "AE" and members[2]["started_on"] == "2026-10-01"
-
-
 def test_a_week_of_work_through_the_cli(team) -> None:  # type: ignore[no-untyped-def]
     deal_id = team(
         "deal", "add", "Acme renewal", "--account", "Acme", "--value", "12500.50", "--points", "3", as_="rita"
@@ -76,13 +42,6 @@ def test_a_week_of_work_through_the_cli(team) -> None:  # type: ignore[no-untype
     activity = json.loads(team("report", "activity", "--format", "json", as_="mo").output)
     rita = next(m for m in activity["members"] if m["login"] == "rita")
     assert rita["activities"]["call"]["done"] == 1 and rita["activities"]["meeting"]["done"] == 1
-
-
-def test_csv_output_neutralises_formulas(team) -> None:  # type: ignore[no-untyped-def]
-    team("deal", "add", "=cmd|' /C calc'!A0", "--account", "@evil", "--value", "1", as_="rita")
-    out = team("deal", "list", "--format", "csv", as_="rita").output.splitlines()
-    assert out[0].startswith("id,title,account")
-    assert "'=cmd" in out[1] and "'@evil" in out[1]
 
 
 BAD = [

@@ -126,3 +126,12 @@ def test_config_file_url_and_a_real_process(tmp_path: Path, pg_server: str) -> N
         f"Error: Cannot reach the database at postgresql+psycopg://ada:***@127.0.0.1:{port}/team: "
         "is the server running and the host and port right?"
     ]
+
+
+def test_unreachable_postgres_is_one_line_without_password(pg_server: str) -> None:
+    result = CliRunner().invoke(
+        cli, ["--db", "postgresql://rep:s3cret@127.0.0.1:1/sales", "--as", "x", "member", "list"]
+    )
+    assert result.exit_code == 1
+    assert "Cannot reach the database" in result.output
+    assert "s3cret" not in result.output and "Traceback" not in result.output

@@ -12,22 +12,12 @@ from typing import Any
 import click
 
 from salessprint.cli.context import Ctx
+from salessprint.cli.discovery import command_modules
 from salessprint.domain.errors import SalesSprintError
 
-# Command modules, each exporting `COMMANDS`, and the commands they hold: a
-# module is imported only when one of its commands runs (or for --help), so
-# `salessprint log call` loads the command line's work module and no other.
-COMMAND_MODULES: dict[str, tuple[str, ...]] = {
-    "salessprint.cli.shared_cmds": ("history", "undo", "note"),
-    "salessprint.cli.setup_cmds": ("init", "demo", "db"),
-    "salessprint.cli.people": ("member", "target"),
-    "salessprint.cli.work": ("deal", "task", "log"),
-    "salessprint.cli.sprint_cmds": ("sprint",),
-    "salessprint.cli.report_cmds": ("report",),
-    "salessprint.cli.review_cmds": ("review", "serve"),
-    "salessprint.cli.io_cmds": ("import", "export", "restore"),
-}
-MODULE_OF = {name: module for module, names in COMMAND_MODULES.items() for name in names}
+# Each top-level command's name -> its module, read from the modules' source
+# (see cli/discovery.py); a module is imported only when one of its commands runs.
+MODULE_OF: dict[str, str] = command_modules(__name__, __path__[0])
 
 
 class SalesSprintGroup(click.Group):
@@ -73,7 +63,7 @@ def cli(ctx: click.Context, db: str | None, as_: str | None) -> None:
     """
     ctx.obj = Ctx(db_option=db, as_option=as_)
     if ctx.invoked_subcommand is None:
-        from salessprint.cli.setup_cmds import open_tui
+        from salessprint.cli.tui import open_tui
 
         open_tui(ctx.obj)
 

@@ -1,5 +1,5 @@
-"""`salessprint import deals`, `export` and `restore` from the command line:
-one-line errors (plus the bad rows), exit 1, never a traceback."""
+"""`salessprint import deals` from the command line (and the round trip through
+`export` and `restore`): one-line errors (plus the bad rows), exit 1, never a traceback."""
 
 from __future__ import annotations
 
@@ -9,18 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from salessprint.cli import cli
+from tests.cli.support import run
 
 HEADER = "opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value"
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(cli, list(args))
-    if result.exception and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
@@ -96,14 +88,6 @@ def test_bad_rows_are_listed_with_file_and_line(tmp_path: Path, pipeline: Path, 
     assert code == 1 and err.startswith("Error: Only an admin or above may import data")
 
 
-def test_restore_of_a_truncated_file_is_one_line(tmp_path: Path) -> None:
-    path = tmp_path / "cut.json"
-    path.write_text('{"format": "salessprint-backup", "version": 1, "tables": {', encoding="utf-8")
-    code, _, err = run("--db", str(tmp_path / "x.db"), "restore", str(path))
-    assert code == 1
-    assert err.strip() == "Error: cut.json: is cut off (incomplete JSON) at line 1, column 59; use a complete backup."
-
-
 def test_no_traceback_in_a_real_process(tmp_path: Path) -> None:
     bad = tmp_path / "sales_pipeline.csv"
     bad.write_bytes(b"\xff\xfe garbage")
@@ -138,7 +122,7 @@ def test_no_traceback_in_a_real_process(tmp_path: Path) -> None:
 def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from salessprint.cli.io_cmds import _Bar
+    from salessprint.cli.imports import _Bar
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:

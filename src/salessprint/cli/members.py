@@ -1,4 +1,4 @@
-"""`member` and `target` commands."""
+"""`member` commands: the team's members."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from salessprint.cli.context import Ctx, pass_ctx
 from salessprint.cli.output import emit, format_option
 
 MEMBER_COLUMNS = ["id", "login", "name", "role", "sales_role", "territory", "started_on"]
-TARGET_COLUMNS = ["login", "metric", "amount", "period", "effective_from"]
 
 
 @click.group("member")
@@ -54,43 +53,4 @@ def member_list(ctx: Ctx, include_inactive: bool, fmt: str) -> None:
     emit(fmt, "members", list_members(ctx.store(), ctx.login, include_inactive), MEMBER_COLUMNS)
 
 
-@click.group("target")
-def target_group() -> None:
-    """Activity targets and revenue quotas."""
-
-
-@target_group.command("set")
-@click.argument("login")
-@click.argument("metric")
-@click.argument("amount")
-@click.option("--per", "period", required=True, help="day, week, month or quarter.")
-@click.option("--from", "effective_from", help="Effective from this date (default today).")
-@pass_ctx
-def target_set(ctx: Ctx, login: str, metric: str, amount: str, period: str, effective_from: str | None) -> None:
-    """Set LOGIN's target for METRIC (calls, meetings, emails, notes, demos, proposals, revenue, new_accounts)."""
-    from salessprint.services.targets import set_target
-
-    view = set_target(
-        ctx.store(),
-        ctx.login,
-        login=login,
-        metric=metric.strip().lower(),
-        amount=amount,
-        period=period.strip().lower(),
-        effective_from=effective_from,
-    )
-    click.echo(f"{view.login}: {view.amount} {view.metric} per {view.period} from {view.effective_from}.")
-
-
-@target_group.command("list")
-@click.option("--member", help="Only this member's targets.")
-@format_option
-@pass_ctx
-def target_list(ctx: Ctx, member: str | None, fmt: str) -> None:
-    """List the targets in force today."""
-    from salessprint.services.targets import list_targets
-
-    emit(fmt, "targets", list_targets(ctx.store(), ctx.login, member), TARGET_COLUMNS)
-
-
-COMMANDS = [member_group, target_group]
+COMMANDS = [member_group]

@@ -1,4 +1,4 @@
-"""`deal`, `task` and `log` commands: the rep's daily work."""
+"""`deal` commands: the pipeline's deals, and who did what on one (`deal timeline`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from salessprint.cli.context import Ctx, pass_ctx
 from salessprint.cli.output import dump_json, emit, format_option, print_table, to_jsonable
 
 DEAL_COLUMNS = ["id", "title", "account", "value", "stage", "owner", "expected_close", "points"]
-TASK_COLUMNS = ["id", "title", "kind", "status", "assignee", "points", "due_on", "deal_id"]
+TIMELINE_COLUMNS = ["at", "login", "kind", "text"]
 
 
 @click.group("deal")
@@ -111,87 +111,20 @@ def deal_collaborate(ctx: Ctx, deal_id: int, login: str) -> None:
     click.echo(f"Deal #{view.id} collaborators: {', '.join(view.collaborators) or '(none)'}.")
 
 
-@click.group("task")
-def task_group() -> None:
-    """Tasks: calls to make, follow-ups, proposals to write."""
-
-
-@task_group.command("add")
-@click.argument("title")
-@click.option(
-    "--kind",
-    default="other",
-    show_default=True,
-    help="call, email, meeting, note, demo, proposal, follow-up, admin or other.",
-)
-@click.option("--assignee", help="Assignee's login (default: you).")
-@click.option("--points", help="Effort in points.")
-@click.option("--due", help="Due date, YYYY-MM-DD.")
-@click.option("--deal", "deal_id", type=int, help="The deal it belongs to.")
-@pass_ctx
-def task_add(
-    ctx: Ctx, title: str, kind: str, assignee: str | None, points: str | None, due: str | None, deal_id: int | None
-) -> None:
-    """Add a task; prints its id."""
-    from salessprint.services.tasks import add_task
-
-    view = add_task(
-        ctx.store(), ctx.login, title=title, kind=kind, assignee=assignee, points=points, due_on=due, deal_id=deal_id
-    )
-    click.echo(view.id)
-
-
-@task_group.command("list")
-@click.option("--mine", is_flag=True, help="Only my tasks.")
-@click.option("--status", help="todo, doing or done.")
-@click.option("--assignee", help="Only this member's tasks.")
-@click.option("--search", help="Text in title, kind, assignee or deal.")
+@deal_group.command("timeline")
+@click.argument("deal_id", type=int)
+@click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 10000), help="At most this many.")
 @format_option
 @pass_ctx
-def task_list(ctx: Ctx, mine: bool, status: str | None, assignee: str | None, search: str | None, fmt: str) -> None:
-    """List tasks in backlog order."""
-    from salessprint.services.tasks import list_tasks
+def deal_timeline_cmd(ctx: Ctx, deal_id: int, limit: int, fmt: str) -> None:
+    """Who did what on a deal: edits, collaborators, notes, activities."""
+    from salessprint.services.history import deal_timeline
 
-    rows = list_tasks(ctx.store(), ctx.login, mine=mine, status=status, assignee=assignee, text=search)
-    emit(fmt, "tasks", rows, TASK_COLUMNS)
-
-
-@task_group.command("move")
-@click.argument("task_id", type=int)
-@click.argument("status")
-@pass_ctx
-def task_move(ctx: Ctx, task_id: int, status: str) -> None:
-    """Move a task to todo, doing or done."""
-    from salessprint.services.tasks import move_task
-
-    view = move_task(ctx.store(), ctx.login, task_id, status)
-    click.echo(f"Task #{view.id} is now {view.status}.")
+    rows = deal_timeline(ctx.store(), ctx.login, deal_id, limit)
+    if fmt == "json":
+        emit(fmt, "timeline", rows, TIMELINE_COLUMNS)
+        return
+    emit(fmt, "timeline", [{**r.model_dump(), "at": r.at.strftime("%Y-%m-%d %H:%M")} for r in rows], TIMELINE_COLUMNS)
 
 
-@click.command("log")
-@click.argument("kind")
-@click.option("--deal", "deal_id", type=int, help="The deal it was about.")
-@click.option("--outcome", help="What came of it.")
-@click.option("--note", help="A longer note.")
-@click.option("--when", help="When it happened, YYYY-MM-DDTHH:MM (default now).")
-@click.option("--member", help="Log for this member (managers).")
-@pass_ctx
-def log_cmd(
-    ctx: Ctx,
-    kind: str,
-    deal_id: int | None,
-    outcome: str | None,
-    note: str | None,
-    when: str | None,
-    member: str | None,
-) -> None:
-    """Log an activity: call, email, meeting, note, demo or proposal."""
-    from salessprint.services.activities import log_activity
-
-    view = log_activity(
-        ctx.store(), ctx.login, member=member, kind=kind, deal_id=deal_id, outcome=outcome, note=note, when=when
-    )
-    click.echo(f"Logged a {view.kind} for {view.login} (#{view.id}).")
-
-
-COMMANDS = [deal_group, task_group, log_cmd]
+COMMANDS = [deal_group]

@@ -1,0 +1,59 @@
+"""Commands that set up a store: `init` (a new team in an empty store) and `db upgrade` (the schema)."""
+
+from __future__ import annotations
+
+import click
+
+from salessprint.cli.context import Ctx, pass_ctx
+
+
+@click.command("init")
+@click.option("--team", required=True, help="The team's name.")
+@click.option("--admin", "admin", required=True, metavar="LOGIN", help="Your login; you become the admin.")
+@click.option("--name", "name", help="Your full name.")
+@click.option("--currency", default="EUR", show_default=True, help="Three-letter currency code.")
+@click.option("--timezone", default="UTC", show_default=True, help="The team's timezone, e.g. Europe/Berlin.")
+@pass_ctx
+def init_cmd(ctx: Ctx, team: str, admin: str, name: str | None, currency: str, timezone: str) -> None:
+    """Create a new team in an empty store, with you as its admin."""
+    from salessprint.services.team import init_team
+
+    _check_timezone(timezone)
+    view = init_team(ctx.store(check_schema=False), team, admin, name, currency, timezone)
+    from salessprint.config import save_settings
+
+    path = save_settings(user=admin, db=ctx.db_option)
+    click.echo(f"Created team '{view.name}' with admin '{admin}'. Remembered you in {path}.")
+
+
+def _check_timezone(name: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from salessprint.domain.errors import InvalidInput
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(f"'{name}' is not a timezone name like Europe/Berlin or UTC.") from None
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema commands."""
+
+
+@db_group.command("upgrade")
+@pass_ctx
+def db_upgrade(ctx: Ctx) -> None:
+    """Create or upgrade the schema to the newest version."""
+    store = ctx.store(check_schema=False)
+    before = store.schema_state()
+    store.upgrade()
+    after = store.schema_state()
+    if before.current == after.current:
+        click.echo(f"{store.display_url} is already at the newest schema ({after.current}).")
+    else:
+        click.echo(f"Upgraded {store.display_url} from {before.current or 'empty'} to {after.current}.")
+
+
+COMMANDS = [init_cmd, db_group]

@@ -1,0 +1,102 @@
+"""Sprints through the services, on both backends: plan, start, close with or without carry-over."""
+
+from datetime import date
+
+import pytest
+
+from salessprint.domain.errors import Conflict, NotFound, PermissionDenied
+from salessprint.services import deals, reports, sprints, tasks
+
+
+def test_sprint_lifecycle_with_carry_over_and_velocity(team_store) -> None:  # type: ignore[no-untyped-def]
+    s1 = sprints.plan_sprint(team_store, "max", goal="First")
+    assert (s1.number, s1.starts_on, s1.ends_on) == (1, date(2026, 11, 23), date(2026, 11, 29))
+    a = tasks.add_task(team_store, "rita", title="A", kind="call", points=3)
+    b = tasks.add_task(team_store, "rita", title="B", kind="email", points=5)
+    d = deals.add_deal(team_store, "rob", title="Deal", account="X", value="1000", points=2)
+    sprints.add_item(team_store, "rita", "task", a.id)
+    sprints.add_item(team_store, "rita", "task", b.id)
+    with pytest.raises(Conflict, match="already in sprint 1"):
+        sprints.add_item(team_store, "rita", "task", b.id)
+    with pytest.raises(PermissionDenied):
+        sprints.start_sprint(team_store, "rita")
+    sprints.start_sprint(team_store, "max")
+    late = sprints.add_item(team_store, "rob", "deal", d.id)
+    assert late.added_after_start
+    tasks.move_task(team_store, "rita", a.id, "done")
+    deals.move_deal(team_store, "rob", d.id, "Won")
+    closed = sprints.close_sprint(team_store, "max", carry_over=True)
+    assert closed.state == "closed"
+    listing = sprints.list_sprints(team_store, "max")
+    assert [(s.number, s.state) for s in listing] == [(1, "closed"), (2, "planned")]
+    carried = sprints.sprint_items(team_store, "max", 2)
+    assert [(c.item_type, c.item_id, c.status) for c in carried] == [("task", b.id, "todo")]
+    v = reports.velocity(team_store, "max")["sprints"]
+    assert v == [
+        {
+            "number": 1,
+            "starts_on": date(2026, 11, 23),
+            "ends_on": date(2026, 11, 29),
+            "goal": "First",
+            "committed_points": 8,
+            "completed_points": 5,
+            "added_points": 2,
+            "removed_points": 0,
+            "carried_points": 5,
+            "velocity": 5,
+            "by_member": {"rita": 3, "rob": 2},
+        }
+    ]
+    with pytest.raises(NotFound, match="no active sprint"):
+        sprints.close_sprint(team_store, "max")
+
+
+def test_close_without_carry_over_drops_unfinished_work(team_store) -> None:  # type: ignore[no-untyped-def]
+    sprints.plan_sprint(team_store, "max")
+    t = tasks.add_task(team_store, "rita", title="A", points=3)
+    sprints.add_item(team_store, "rita", "task", t.id)
+    sprints.start_sprint(team_store, "max")
+    sprints.close_sprint(team_store, "max")
+    assert [s.state for s in sprints.list_sprints(team_store, "max")] == ["closed"]
+    assert sprints.sprint_items(team_store, "max", 1)[0].outcome == "dropped"
+
+
+def test_removed_items_count_as_removed(team_store) -> None:  # type: ignore[no-untyped-def]
+    sprints.plan_sprint(team_store, "max")
+    t = tasks.add_task(team_store, "rita", title="A", points=4)
+    sprints.add_item(team_store, "rita", "task", t.id)
+    sprints.start_sprint(team_store, "max")
+    sprints.remove_item(team_store, "rita", "task", t.id)
+    sprints.close_sprint(team_store, "max", carry_over=True)
+    row = reports.velocity(team_store, "max")["sprints"][0]
+    assert (row["committed_points"], row["removed_points"], row["carried_points"]) == (4, 4, 0)
+    assert sprints.list_sprints(team_store, "max")[-1].number == 1  # nothing carried, nothing planned
+
+
+def test_open_sprints_are_the_planned_and_active_ones_read_with_a_limit(team_store) -> None:  # type: ignore[no-untyped-def]
+    """Planning needs the planned and the active sprint, not five years of closed ones."""
+    from sqlalchemy import event
+
+    assert sprints.open_sprints(team_store, "max") == (None, None)
+    for _ in range(3):  # three closed sprints
+        sprints.plan_sprint(team_store, "max")
+        sprints.start_sprint(team_store, "max")
+        sprints.close_sprint(team_store, "max")
+    sprints.plan_sprint(team_store, "max")
+    sprints.start_sprint(team_store, "max")
+    sprints.plan_sprint(team_store, "max", goal="Next")
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, _parameters, _context, _many):  # type: ignore[no-untyped-def]
+        if "FROM sprints" in statement:
+            seen.append(statement)
+
+    event.listen(team_store.engine, "before_cursor_execute", record)
+    try:
+        planned, active = sprints.open_sprints(team_store, "rita")
+    finally:
+        event.remove(team_store.engine, "before_cursor_execute", record)
+    assert planned is not None and active is not None
+    assert (planned.number, planned.state, planned.goal) == (5, "planned", "Next")
+    assert (active.number, active.state) == (4, "active")
+    assert len(seen) == 2 and all("LIMIT" in s.upper() for s in seen)
