@@ -133,4 +133,5 @@ def test_team_reports_unchanged(story_team: Any) -> None:
 
 def test_empty_team_reports_unchanged(team_store: Any) -> None:
     """No deals, no sprints, no targets: the empty answers (nulls, empty lists)."""
-    _run_all(team_store, "empty", "max", "rita", TEAM_COMMANDS)
+    commands = [(name, args) for name, args in TEAM_COMMANDS if "--number" not in args]
+    _run_all(team_store, "empty", "max", "rita", commands)
