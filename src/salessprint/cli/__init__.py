@@ -23,8 +23,8 @@ COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "salessprint.cli.people": ("member", "target"),
     "salessprint.cli.work": ("deal", "task", "log"),
     "salessprint.cli.sprint_cmds": ("sprint",),
-    "salessprint.cli.report_cmds": ("report",),
-    "salessprint.cli.review_cmds": ("review", "serve"),
+    "salessprint.cli.reports": ("report",),
+    "salessprint.cli.review": ("review", "serve"),
     "salessprint.cli.io_cmds": ("import", "export", "restore"),
 }
 MODULE_OF = {name: module for module, names in COMMAND_MODULES.items() for name in names}

@@ -83,8 +83,10 @@ TEAM_COMMANDS = [
 
 def _composites(rep: str) -> list[tuple[str, str, Callable[[Any, str], Any]]]:
     """(golden name, login, call): what the screens read, as `dump_json` would print it."""
-    from salessprint.services.analytics import dashboard, rep_detail, review
-    from salessprint.services.reports import member_forecasts
+    from salessprint.services.reports.dashboard import dashboard
+    from salessprint.services.reports.forecast import member_forecasts
+    from salessprint.services.reports.rep_detail import rep_detail
+    from salessprint.services.reports.review import review
 
     return [
         ("dashboard-manager", "manager", dashboard),
@@ -114,7 +116,9 @@ def _run_all(store: Any, prefix: str, manager: str, rep: str, commands: list[tup
         _check(f"{prefix}/{name}", result.output)
     for name, who, call in _composites(rep):
         login = manager if who == "manager" else who
-        _check(f"{prefix}/{name}", json.dumps(to_jsonable(call(store, login)), indent=2, ensure_ascii=False) + "\n")
+        result = call(store, login)
+        data = result.to_json() if hasattr(result, "to_json") else to_jsonable(result)
+        _check(f"{prefix}/{name}", json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def test_demo_reports_unchanged(demo_store: Any) -> None:
