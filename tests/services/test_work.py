@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 
 from salessprint.domain.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StaleWrite
-from salessprint.services import activities, deals, reports, sprints, targets, tasks
+from salessprint.services import activities, deals, sprints, targets, tasks
 from salessprint.services.members import add_member, list_members
+from salessprint.services.reports.activity import activity
+from salessprint.services.reports.velocity import velocity
 
 
 def test_deal_lifecycle_and_audit(team_store) -> None:  # type: ignore[no-untyped-def]
@@ -97,7 +99,7 @@ def test_sprint_lifecycle_with_carry_over_and_velocity(team_store) -> None:  # t
     assert [(s.number, s.state) for s in listing] == [(1, "closed"), (2, "planned")]
     carried = sprints.sprint_items(team_store, "max", 2)
     assert [(c.item_type, c.item_id, c.status) for c in carried] == [("task", b.id, "todo")]
-    v = reports.velocity(team_store, "max")["sprints"]
+    v = [s.model_dump() for s in velocity(team_store, "max").sprints]
     assert v == [
         {
             "number": 1,
@@ -134,8 +136,8 @@ def test_removed_items_count_as_removed(team_store) -> None:  # type: ignore[no-
     sprints.start_sprint(team_store, "max")
     sprints.remove_item(team_store, "rita", "task", t.id)
     sprints.close_sprint(team_store, "max", carry_over=True)
-    row = reports.velocity(team_store, "max")["sprints"][0]
-    assert (row["committed_points"], row["removed_points"], row["carried_points"]) == (4, 4, 0)
+    row = velocity(team_store, "max").sprints[0]
+    assert (row.committed_points, row.removed_points, row.carried_points) == (4, 4, 0)
     assert sprints.list_sprints(team_store, "max")[-1].number == 1  # nothing carried, nothing planned
 
 
@@ -150,9 +152,9 @@ def test_activity_report_counts_against_scaled_targets(team_store) -> None:  # t
         activities.log_activity(team_store, "rita", kind="call")
     activities.log_activity(team_store, "rita", kind="meeting", when="2026-11-24T10:00:00+00:00")
     activities.log_activity(team_store, "rita", kind="call", when="2026-11-20T10:00:00+00:00")  # last week
-    data = reports.activity(team_store, "max", member="rita")
-    rita = data["members"][0]
-    pick = lambda kind: {k: rita["activities"][kind][k] for k in ("done", "target")}  # noqa: E731
+    data = activity(team_store, "max", member="rita")
+    rita = data.members[0]
+    pick = lambda kind: rita.activities[kind].model_dump(include={"done", "target"})  # noqa: E731
     assert pick("call") == {"done": 3, "target": 125}
     assert pick("meeting") == {"done": 1, "target": 5}
     assert pick("email") == {"done": 0, "target": None}

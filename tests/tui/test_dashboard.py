@@ -44,7 +44,7 @@ def test_key_7_opens_the_dashboard_with_the_stores_figures(demo_store: Any) -> N
                 if member.attainment is None:
                     assert "no quota" in line
                 else:
-                    assert f"{member['attainment']} %" in line
+                    assert f"{member.attainment} %" in line
             flags = static_text(screen.query_one("#flags", Static))
             chris = next(m for m in coaching(demo_store, "maria").members if m.login == "chris")
             assert "Chris Okafor" in flags

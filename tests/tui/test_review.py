@@ -71,7 +71,7 @@ def test_slides_move_with_the_keys_and_show_the_store(demo_store: Any) -> None:
             assert "Chris Okafor" in body(app) and "behind" in body(app)
             await pilot.press("right")
             assert title(app).endswith("Velocity and forecast")
-            assert f"{expected['velocity']['forecast']} points" in body(app)
+            assert f"{expected.velocity.forecast} points" in body(app)
             assert app.screen.query_one("#slide-chart").display
             await pilot.press("right")
             assert title(app).endswith("Retrospective")

@@ -1,16 +1,6 @@
 """The manager's reports on a small, hand-computed team, on SQLite and PostgreSQL.
 
-The story (team timezone UTC, today Thursday 2026-11-26):
-- rita (AE) has a 10,000 monthly revenue quota and 10 calls a week; rob (SDR) has no target.
-- Deals, all added on Monday 2 November: D1 Alpha 4,000 Qualified (rita), D2 Beta 2,500.50
-  Proposal (rita, close 30 Nov), D3 Gamma 1,000 Lead (rob), D4 Delta 3,000 Negotiation (rita),
-  D5 Epsilon 500 Proposal (rita).
-- Sprint 1, 16-22 November: T1 rita 3 pt, T2 rita 5 pt, T3 rob 2 pt committed. T1 done on the
-  17th; T4 rob 1 pt added on the 18th; T3 removed on the 19th; T4 done on the 20th; closed
-  without carry-over. D1 moved Qualified -> Proposal on the 18th; D4 won on the 19th; D2's
-  close date moved to 15 December on the 20th.
-- Sprint 2, 23-29 November, active: T5 rita 2 pt, done on the 25th. D5 lost on the 24th; rita
-  logged 5 calls on D1 on the 24th.
+The story, and its hand-computed figures, is told in story.py.
 """
 
 from __future__ import annotations
