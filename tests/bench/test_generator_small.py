@@ -11,7 +11,7 @@ from sqlalchemy import text
 from benchmarks.generate import ANCHOR, BENCH_LOGIN, SIZES, Plan, build_store, deal_code
 from salessprint.services import open_store
 from salessprint.services.deals import list_deals
-from salessprint.services.reports import velocity
+from salessprint.services.reports.velocity import velocity
 from salessprint.services.sprints import sprint_items
 
 TINY = SIZES["tiny"]
@@ -93,8 +93,8 @@ def test_rows_are_consistent(tiny) -> None:  # type: ignore[no-untyped-def]
 def test_services_read_the_generated_team(tiny, frozen) -> None:  # type: ignore[no-untyped-def]
     _plan, store = tiny
     report = velocity(store, BENCH_LOGIN, last=50)
-    assert len(report["sprints"]) == TINY.sprints - 1
-    assert all(s["committed_points"] > 0 for s in report["sprints"])
+    assert len(report.sprints) == TINY.sprints - 1
+    assert all(s.committed_points > 0 for s in report.sprints)
     cards = sprint_items(store, BENCH_LOGIN)
     assert len(cards) == TINY.reps * TINY.items_per_rep
     assert {c.status for c in cards} <= {"todo", "doing", "done"}

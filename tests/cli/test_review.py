@@ -15,7 +15,7 @@ def test_review_and_serve_refuse_an_unknown_member_in_one_line(team: Any) -> Non
 
 def test_serve_command_runs_this_program_on_the_same_store() -> None:
     from salessprint.cli.context import Ctx
-    from salessprint.cli.review_cmds import serve_command
+    from salessprint.cli.review import serve_command
 
     ctx = Ctx(db_option="sqlite:////tmp/a b.db", as_option="maria")
     command = serve_command(ctx, whole_app=False)

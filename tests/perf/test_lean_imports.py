@@ -51,7 +51,7 @@ def test_log_and_report_commands_do_not_import_textual(tmp_path: Path) -> None:
 
 def test_services_import_no_ui() -> None:
     code = (
-        "import sys, salessprint.services.reports, salessprint.services.sprints, salessprint.services.deals;"
+        "import sys, salessprint.services.reports.dashboard, salessprint.services.reports.review, salessprint.services.sprints, salessprint.services.deals;"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)

@@ -46,11 +46,14 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, objec
         store.dispose()  # type: ignore[attr-defined]
 
 
-def skip_if_absent(entry: Entry) -> None:
+def require_present(entry: Entry) -> None:
+    """A registered function that is renamed or gone fails the guard (it must not silently stop being checked)."""
     try:
         resolve(entry.target)
     except Missing as exc:
-        pytest.skip(f"not in this build: {exc}")
+        pytest.fail(
+            f"{entry.name}: the benchmarked function is renamed or missing ({exc}); update benchmarks/reports.py"
+        )
 
 
 def count_statements(store: object, entry: Entry) -> tuple[int, list[str], object]:
@@ -62,7 +65,7 @@ def count_statements(store: object, entry: Entry) -> tuple[int, list[str], objec
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
 def test_statement_count_does_not_grow_with_the_team(stores, entry: Entry) -> None:  # type: ignore[no-untyped-def]
-    skip_if_absent(entry)
+    require_present(entry)
     small, small_sql, _ = count_statements(stores[SMALL.name], entry)
     larger, _, _ = count_statements(stores[LARGER.name], entry)
     assert larger == small, f"{entry.name}: {small} statements on {SMALL.deals} deals, {larger} on {LARGER.deals}"
@@ -78,7 +81,7 @@ def _rows(result: object) -> list[object]:
 
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.group == "list"], ids=lambda e: e.name)
 def test_lists_are_windowed(stores, entry: Entry) -> None:  # type: ignore[no-untyped-def]
-    skip_if_absent(entry)
+    require_present(entry)
     _n, sql, result = count_statements(stores[LARGER.name], entry)
     assert any("LIMIT" in s.upper() for s in sql), f"{entry.name} reads without LIMIT: {sql}"
     assert len(_rows(result)) <= 100

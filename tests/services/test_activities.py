@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from salessprint.domain.errors import InvalidInput
-from salessprint.services import activities, reports, targets
+from salessprint.services import activities, targets
+from salessprint.services.reports.activity import activity
 
 
 def test_activity_report_counts_against_scaled_targets(team_store) -> None:  # type: ignore[no-untyped-def]
@@ -19,9 +20,9 @@ def test_activity_report_counts_against_scaled_targets(team_store) -> None:  # t
         activities.log_activity(team_store, "rita", kind="call")
     activities.log_activity(team_store, "rita", kind="meeting", when="2026-11-24T10:00:00+00:00")
     activities.log_activity(team_store, "rita", kind="call", when="2026-11-20T10:00:00+00:00")  # last week
-    data = reports.activity(team_store, "max", member="rita")
-    rita = data["members"][0]
-    pick = lambda kind: {k: rita["activities"][kind][k] for k in ("done", "target")}  # noqa: E731
+    data = activity(team_store, "max", member="rita")
+    rita = data.members[0]
+    pick = lambda kind: rita.activities[kind].model_dump(include={"done", "target"})  # noqa: E731
     assert pick("call") == {"done": 3, "target": 125}
     assert pick("meeting") == {"done": 1, "target": 5}
     assert pick("email") == {"done": 0, "target": None}

@@ -1,9 +1,10 @@
 """The demo team is realistic, deterministic and rebuildable."""
 
 from salessprint.domain.errors import Conflict
-from salessprint.services import reports, sprints
+from salessprint.services import sprints
 from salessprint.services.demo import build_demo, demo_counts
 from salessprint.services.members import list_members
+from salessprint.services.reports.velocity import velocity
 
 
 def test_demo_has_the_promised_shape(demo_store) -> None:  # type: ignore[no-untyped-def]
@@ -20,10 +21,10 @@ def test_demo_has_the_promised_shape(demo_store) -> None:  # type: ignore[no-unt
 
 
 def test_demo_velocity_tells_the_story(demo_store) -> None:  # type: ignore[no-untyped-def]
-    history = reports.velocity(demo_store, "maria")["sprints"]
-    chris = [s["by_member"].get("chris", 0) for s in history[-4:]]
+    history = velocity(demo_store, "maria").sprints
+    chris = [s.by_member.get("chris", 0) for s in history[-4:]]
     assert chris[0] > chris[1] > chris[2] > chris[3], chris  # down three sprints running
-    alex = [s["by_member"].get("alex", 0) for s in history[-4:]]
+    alex = [s.by_member.get("alex", 0) for s in history[-4:]]
     assert min(alex) > max(chris[1:])
 
 

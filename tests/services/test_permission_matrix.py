@@ -20,12 +20,10 @@ from salessprint.domain import clock
 from salessprint.domain.errors import PermissionDenied
 from salessprint.services import (
     activities,
-    analytics,
     deals,
     history,
     members,
     notes,
-    reports,
     retro,
     sprints,
     targets,
@@ -35,6 +33,7 @@ from salessprint.services import (
 from salessprint.services.changes import latest_change_id
 from salessprint.services.importing import import_deals
 from salessprint.services.lookups import sprint_in_state
+from salessprint.services.reports import coaching, one_on_one, velocity
 from salessprint.services.uow import unit_of_work
 from tests.conftest import FROZEN_NOW
 from tests.team_helpers import make_team
@@ -102,8 +101,8 @@ def _maven_file(store: Any) -> dict[str, Any]:
 
 CASES = [
     # Manager-only reading, and the admin's import.
-    Case("read the coaching flags", "manager", lambda s, who, w: analytics.coaching(s, who), writes=False),
-    Case("read a rep's 1:1 agenda", "manager", lambda s, who, w: analytics.one_on_one(s, who, "rob"), writes=False),
+    Case("read the coaching flags", "manager", lambda s, who, w: coaching.coaching(s, who), writes=False),
+    Case("read a rep's 1:1 agenda", "manager", lambda s, who, w: one_on_one.one_on_one(s, who, "rob"), writes=False),
     Case("import deals", "admin", lambda s, who, w: import_deals(s, who, w["path"], "maven"), setup=_maven_file),
     # Members and team settings: admins.
     Case(
@@ -294,7 +293,7 @@ CASES = [
     Case("see every note", "rep", lambda s, who, w: notes.list_notes(s, who), writes=False),
     Case("see the history", "rep", lambda s, who, w: history.history(s, who), writes=False),
     Case("see every activity", "rep", lambda s, who, w: activities.list_activities(s, who), writes=False),
-    Case("see the team's velocity", "rep", lambda s, who, w: reports.velocity(s, who), writes=False),
+    Case("see the team's velocity", "rep", lambda s, who, w: velocity.velocity(s, who), writes=False),
     Case(
         "see a deal's timeline",
         "rep",

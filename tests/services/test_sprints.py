@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from salessprint.domain.errors import Conflict, NotFound, PermissionDenied
-from salessprint.services import deals, reports, sprints, tasks
+from salessprint.services import deals, sprints, tasks
+from salessprint.services.reports.velocity import velocity
 
 
 def test_sprint_lifecycle_with_carry_over_and_velocity(team_store) -> None:  # type: ignore[no-untyped-def]
@@ -31,7 +32,7 @@ def test_sprint_lifecycle_with_carry_over_and_velocity(team_store) -> None:  # t
     assert [(s.number, s.state) for s in listing] == [(1, "closed"), (2, "planned")]
     carried = sprints.sprint_items(team_store, "max", 2)
     assert [(c.item_type, c.item_id, c.status) for c in carried] == [("task", b.id, "todo")]
-    v = reports.velocity(team_store, "max")["sprints"]
+    v = [s.model_dump() for s in velocity(team_store, "max").sprints]
     assert v == [
         {
             "number": 1,
@@ -68,8 +69,8 @@ def test_removed_items_count_as_removed(team_store) -> None:  # type: ignore[no-
     sprints.start_sprint(team_store, "max")
     sprints.remove_item(team_store, "rita", "task", t.id)
     sprints.close_sprint(team_store, "max", carry_over=True)
-    row = reports.velocity(team_store, "max")["sprints"][0]
-    assert (row["committed_points"], row["removed_points"], row["carried_points"]) == (4, 4, 0)
+    row = velocity(team_store, "max").sprints[0]
+    assert (row.committed_points, row.removed_points, row.carried_points) == (4, 4, 0)
     assert sprints.list_sprints(team_store, "max")[-1].number == 1  # nothing carried, nothing planned
 
 

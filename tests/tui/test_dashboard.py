@@ -7,7 +7,8 @@ from typing import Any
 
 from textual.widgets import OptionList, Static
 
-from salessprint.services.analytics import attainment, coaching
+from salessprint.services.reports.attainment import attainment
+from salessprint.services.reports.coaching import coaching
 from salessprint.tui.app import SalesSprintApp
 from salessprint.tui.modals.rep_detail import RepDetailModal
 from salessprint.tui.screens.dashboard import DashboardScreen
@@ -34,20 +35,20 @@ def test_key_7_opens_the_dashboard_with_the_stores_figures(demo_store: Any) -> N
             await settle(app, pilot)
             screen = app.screen
             assert isinstance(screen, DashboardScreen)
-            expected = attainment(demo_store, "maria")["members"]
+            expected = attainment(demo_store, "maria").members
             reps = screen.query_one("#reps", OptionList)
             assert reps.option_count == len(expected) == 7
             shown = [str(reps.get_option_at_index(i).prompt) for i in range(reps.option_count)]
             for line, member in zip(shown, expected, strict=True):
-                assert line.startswith(member["name"][:18])
-                if member["attainment"] is None:
+                assert line.startswith(member.name[:18])
+                if member.attainment is None:
                     assert "no quota" in line
                 else:
-                    assert f"{member['attainment']} %" in line
+                    assert f"{member.attainment} %" in line
             flags = static_text(screen.query_one("#flags", Static))
-            chris = next(m for m in coaching(demo_store, "maria")["members"] if m["login"] == "chris")
+            chris = next(m for m in coaching(demo_store, "maria").members if m.login == "chris")
             assert "Chris Okafor" in flags
-            assert all(f["message"] in flags for f in chris["flags"])
+            assert all(f.message in flags for f in chris.flags)
             assert "Velocity down 3 sprints running" in flags
 
     asyncio.run(run())

@@ -7,7 +7,7 @@ from typing import Any
 from textual.widgets import DataTable, Input
 
 from salessprint.services.backlog import backlog_page
-from salessprint.services.reports import member_forecasts
+from salessprint.services.reports.forecast import member_forecasts
 from salessprint.services.sprints import add_item, list_sprints, plan_sprint, sprint_items
 from salessprint.tui.modals.confirm import ConfirmModal
 from salessprint.tui.modals.goal_form import GoalForm

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from textual.widgets import Label, Static
 
-from salessprint.services.analytics import review
+from salessprint.services.reports.review import review
 from salessprint.tui.app import SalesSprintApp
 from salessprint.tui.review_app import ReviewApp
 from salessprint.tui.screens.review import SLIDES, ReviewScreen
@@ -48,7 +48,7 @@ def body(app: Any) -> str:
 
 def test_slides_move_with_the_keys_and_show_the_store(demo_store: Any) -> None:
     expected = review(demo_store, "maria")
-    report = expected["report"]
+    report = expected.report
 
     async def run() -> None:
         app = ReviewApp(demo_store, "maria")
@@ -57,27 +57,27 @@ def test_slides_move_with_the_keys_and_show_the_store(demo_store: Any) -> None:
             assert isinstance(app.screen, ReviewScreen)
             assert app.theme == "projector"
             assert title(app) == "Sprint 13 · Sprint goal and outcome"
-            assert report["sprint"]["goal"] in body(app)
-            assert f"{report['completed']['points']} of {report['committed']['points']} committed points" in body(app)
+            assert report.sprint.goal in body(app)
+            assert f"{report.completed.points} of {report.committed.points} committed points" in body(app)
             await pilot.press("right")
             assert title(app).endswith("Sprint report")
             assert "Committed at start" in body(app) and "Untouched" in body(app)
             await pilot.press("space")
             assert title(app).endswith("Deals won and slipped")
-            for deal in report["slipped"]["deals"][:8]:
-                assert deal["title"] in body(app)
+            for deal in report.slipped.deals[:8]:
+                assert deal.title in body(app)
             await pilot.press("pagedown")
             assert title(app).endswith("Activity against goal")
             assert "Chris Okafor" in body(app) and "behind" in body(app)
             await pilot.press("right")
             assert title(app).endswith("Velocity and forecast")
-            assert f"{expected['velocity']['forecast']} points" in body(app)
+            assert f"{expected.velocity.forecast} points" in body(app)
             assert app.screen.query_one("#slide-chart").display
             await pilot.press("right")
             assert title(app).endswith("Retrospective")
             assert not app.screen.query_one("#slide-chart").display
-            for entry in expected["retro"]["went_well"]:
-                assert entry["text"] in body(app)
+            for entry in expected.retro["went_well"]:
+                assert entry.text in body(app)
             await pilot.press("right")  # the last slide stays
             assert title(app).endswith("Retrospective")
             assert str(app.screen.query_one("#slide-number", Label).render()) == f"{len(SLIDES)} / {len(SLIDES)}"

@@ -20,8 +20,8 @@ from salessprint.domain import clock
 from salessprint.domain.calendar import elapsed_fraction, target_for_range, utc_bounds, week_start_on_or_before
 from salessprint.domain.enums import METRIC_FOR_ACTIVITY, ActivityKind, Period
 from salessprint.domain.values import Value
-from salessprint.services.reports import _targets_in_force
 from salessprint.services.uow import unit_of_work
+from salessprint.store import queries
 from salessprint.store.db import Store
 from salessprint.store.models import Activity, Deal
 
@@ -71,7 +71,7 @@ def _target(
     amounts: dict[tuple[str, str], object], kind: ActivityKind, start: date, end: date, week_start: int
 ) -> int | None:
     metric = METRIC_FOR_ACTIVITY[kind].value
-    # With targets for several periods, the shortest period rules (as in reports.activity).
+    # With targets for several periods, the shortest period rules (as in reports/activity.py).
     for period in Period:
         if (metric, period.value) in amounts:
             amount = float(amounts[(metric, period.value)])  # type: ignore[arg-type]
@@ -98,7 +98,7 @@ def my_goals(store: Store, login: str, recent: int = 8) -> ActivityGoalsView:
                 .group_by(Activity.kind)
             )
         }
-        amounts = _targets_in_force(uow.session, [me], today).get(me, {})
+        amounts = queries.targets_in_force(uow.session, [me], today).get(me, {})
         pace = elapsed_fraction(week_start, week_end, today)
         today_goals, week_goals = [], []
         for kind in KIND_ORDER:

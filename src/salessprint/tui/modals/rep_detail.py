@@ -3,7 +3,7 @@ and for a manager the generated 1:1 agenda (copyable)."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,7 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
 from salessprint.domain.errors import SalesSprintError
-from salessprint.services.analytics import one_on_one, rep_detail
+from salessprint.services.reports.one_on_one import one_on_one
+from salessprint.services.reports.rep_detail import RepDetail, rep_detail
 from salessprint.tui.service_calls import call_service
 
 
@@ -47,46 +48,40 @@ class RepDetailModal(ModalScreen[None]):
     def on_mount(self) -> None:
         call_service(self.app, rep_detail, self.login, done=self.show, group="rep-detail")
 
-    def show(self, data: dict[str, Any]) -> None:
-        self.query_one("#detail-title", Label).update(Text(f"{data['name']} ({data['login']})"))
+    def show(self, data: RepDetail) -> None:
+        self.query_one("#detail-title", Label).update(Text(f"{data.name} ({data.login})"))
         body = Text()
-        att = data["attainment"]
-        if att["quota"] is None:
-            body.append(
-                f"Won this month: {att['won_value']:,.2f} {data['currency']} in {att['won_deals']} deals (no quota).\n"
-            )
+        att = data.attainment
+        if att.quota is None:
+            body.append(f"Won this month: {att.won_value:,.2f} {data.currency} in {att.won_deals} deals (no quota).\n")
         else:
             body.append(
-                f"Won this month: {att['won_value']:,.2f} of {att['quota']:,.2f} {data['currency']} "
-                f"({att['attainment']} %), {att['won_deals']} deals.\n"
+                f"Won this month: {att.won_value:,.2f} of {att.quota:,.2f} {data.currency} "
+                f"({att.attainment} %), {att.won_deals} deals.\n"
             )
-        pacing = data["activity"]["pacing"]
+        pacing = data.activity.pacing
         body.append("\nActivity this week (done / target):\n", style="bold")
-        for kind, f in data["activity"]["activities"].items():
-            if f["target"] is None and not f["done"]:
+        for kind, f in data.activity.activities.items():
+            if f.target is None and not f.done:
                 continue
-            line = f"  {kind:<9} {f['done']}" + (f" / {f['target']}  {f['pace']}" if f["target"] is not None else "")
+            line = f"  {kind:<9} {f.done}" + (f" / {f.target}  {f.pace}" if f.target is not None else "")
             body.append(line + "\n")
         if pacing:
-            body.append(
-                f"  overall: {pacing['status']} ({pacing['done']} done, {pacing['expected_by_now']} expected by now)\n"
-            )
+            body.append(f"  overall: {pacing.status} ({pacing.done} done, {pacing.expected_by_now} expected by now)\n")
         body.append("\nVelocity, last sprints: ", style="bold")
-        body.append(", ".join(str(v) for v in data["velocities"]) or "no closed sprint yet")
+        body.append(", ".join(str(v) for v in data.velocities) or "no closed sprint yet")
         body.append("\n")
-        if data["flags"]:
+        if data.flags:
             body.append("\nCoaching flags:\n", style="bold")
-            for f in data["flags"]:
-                body.append(f"  • {f['message']}\n")
-        rotting = data["rotting"]
-        if rotting["count"]:
-            body.append(
-                f"\nRotting deals ({rotting['count']}, over {rotting['limit_days']} days in stage):\n", style="bold"
-            )
-            for d in rotting["deals"][:8]:
-                body.append(f"  #{d['id']} {d['title']} — {d['stage']}, {d['days_in_stage']} days\n")
+            for flag in data.flags:
+                body.append(f"  • {flag.message}\n")
+        rotting = data.rotting
+        if rotting.count:
+            body.append(f"\nRotting deals ({rotting.count}, over {rotting.limit_days} days in stage):\n", style="bold")
+            for d in rotting.deals[:8]:
+                body.append(f"  #{d.id} {d.title} — {d.stage}, {d.days_in_stage} days\n")
         self.query_one("#detail-body", Static).update(body)
-        if data["flags"] is not None:
+        if data.flags is not None:
             call_service(
                 self.app, one_on_one, self.login, done=self.show_agenda, failed=self._no_agenda, group="rep-agenda"
             )

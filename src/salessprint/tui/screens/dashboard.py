@@ -1,12 +1,12 @@
 """The manager's dashboard: velocity, attainment per rep, burndown, coaching flags.
 
-One service call (analytics.dashboard) fills every panel; selecting a rep
+One service call (reports.dashboard) fills every panel; selecting a rep
 opens their detail. User text (names, deal titles) is shown as plain Text.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -16,7 +16,9 @@ from textual.containers import Grid, Vertical
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from salessprint.services.analytics import dashboard
+from salessprint.services.reports.attainment import MemberAttainment
+from salessprint.services.reports.coaching import CoachingReport
+from salessprint.services.reports.dashboard import Dashboard, dashboard
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.widgets.charts import BurndownChart, VelocityChart, theme_rgb
@@ -27,12 +29,12 @@ BAR_SCALE = 150
 
 
 def attainment_bar(
-    member: dict[str, Any], good: tuple[int, int, int], behind: tuple[int, int, int], flags: int = 0
+    member: MemberAttainment, good: tuple[int, int, int], behind: tuple[int, int, int], flags: int = 0
 ) -> Text:
     """One rep's line: name, a bar of attainment, the figure, the flag count."""
     text = Text(no_wrap=True)
-    text.append(f"{member['name'][:18]:<18} ")
-    pct = member["attainment"]
+    text.append(f"{member.name[:18]:<18} ")
+    pct = member.attainment
     if pct is None:
         text.append("·" * BAR_WIDTH, style="dim")
         text.append("   no quota")
@@ -66,7 +68,7 @@ class DashboardScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.data: dict[str, Any] | None = None
+        self.data: Dashboard | None = None
         self.logins: list[str] = []
 
     def compose(self) -> ComposeResult:
@@ -93,46 +95,43 @@ class DashboardScreen(BaseScreen):
     def action_reload(self) -> None:
         self.reload()
 
-    def show(self, data: dict[str, Any]) -> None:
+    def show(self, data: Dashboard) -> None:
         self.data = data
-        self.query_one(VelocityChart).show(data["velocity"])
-        self.query_one(BurndownChart).show(data["burndown"])
-        coaching = data.get("coaching")
-        flag_count = {m["login"]: len(m["flags"]) for m in coaching["members"]} if coaching else {}
-        att = data["attainment"]
+        self.query_one(VelocityChart).show(data.velocity)
+        self.query_one(BurndownChart).show(data.burndown)
+        coaching = data.coaching
+        flag_count = {m.login: len(m.flags) for m in coaching.members} if coaching else {}
+        att = data.attainment
         reps = self.query_one("#reps", OptionList)
         highlighted = reps.highlighted
         reps.clear_options()
         good, behind = theme_rgb(self, "goal-bar"), theme_rgb(self, "goal-behind")
-        self.logins = [m["login"] for m in att["members"]]
+        self.logins = [m.login for m in att.members]
         reps.add_options(
-            [
-                Option(attainment_bar(m, good, behind, flag_count.get(m["login"], 0)), id=m["login"])
-                for m in att["members"]
-            ]
+            [Option(attainment_bar(m, good, behind, flag_count.get(m.login, 0)), id=m.login) for m in att.members]
         )
         if self.logins:
             reps.highlighted = min(highlighted or 0, len(self.logins) - 1)
-        team = att["team"]
-        title = f"Quota attainment {att['from']:%B} ({att['currency']})"
-        if team["attainment"] is not None:
-            title += f" · team {team['attainment']} %"
+        team = att.team
+        title = f"Quota attainment {att.start:%B} ({att.currency})"
+        if team.attainment is not None:
+            title += f" · team {team.attainment} %"
         if not self.logins:
             title += " · no reps yet"
         self.query_one("#attainment-title", Label).update(Text(title))
         self.query_one("#flags", Static).update(self._flags_text(coaching))
 
     @staticmethod
-    def _flags_text(coaching: dict[str, Any] | None) -> Text:
+    def _flags_text(coaching: CoachingReport | None) -> Text:
         if coaching is None:
             return Text("Coaching flags are for managers.", style="dim")
         text = Text()
-        for m in coaching["members"]:
-            if not m["flags"]:
+        for m in coaching.members:
+            if not m.flags:
                 continue
-            text.append(f"{m['name']}\n", style="bold")
-            for flag in m["flags"]:
-                text.append(f"  • {flag['message']}\n")
+            text.append(f"{m.name}\n", style="bold")
+            for flag in m.flags:
+                text.append(f"  • {flag.message}\n")
         if not text.plain:
             text.append("No coaching flags: everyone is on track.")
         return text

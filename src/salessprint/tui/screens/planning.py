@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Label
 
 from salessprint.domain.values import MemberView, SprintItemView, SprintView
 from salessprint.services.members import list_members
-from salessprint.services.reports import member_forecasts
+from salessprint.services.reports.forecast import member_forecasts
 from salessprint.services.sprints import (
     close_sprint,
     open_sprints,

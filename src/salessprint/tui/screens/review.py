@@ -3,7 +3,7 @@
 Slides: sprint goal and outcome, the sprint report, deals won and slipped,
 each rep's activity against goal, velocity and forecast, the retrospective.
 Right / space / page down move on, left / page up move back. One service
-call (analytics.review) loads everything; every user text is plain Text.
+call (reports.review) loads everything; every user text is plain Text.
 """
 
 from __future__ import annotations
@@ -20,80 +20,86 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
-from salessprint.services.analytics import review
+from salessprint.services.reports.review import Review, review
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.widgets.charts import VelocityChart
 
-Slide = tuple[str, Callable[[dict[str, Any]], RenderableType]]
+Slide = tuple[str, Callable[[Review], RenderableType]]
 
 
 def _money(value: Any) -> str:
     return f"{value:,.2f}"
 
 
-def _goal_slide(d: dict[str, Any]) -> RenderableType:
-    r = d["report"]
-    sp = r["sprint"]
+def _goal_slide(d: Review) -> RenderableType:
+    r = d.report
+    sp = r.sprint
+    figures = dict(r.item_figures())
+    deals = dict(r.deal_sets())
+    if sp is None or not figures:
+        return Text("")
     text = Text()
     text.append("Goal\n", style="bold")
-    text.append(f"{sp['goal'] or '(no goal set)'}\n\n")
-    text.append(f"{sp['starts_on']:%d %b} – {sp['ends_on']:%d %b %Y} · {sp['state']}\n\n")
-    committed, completed = r["committed"]["points"], r["completed"]["points"]
+    text.append(f"{sp.goal or '(no goal set)'}\n\n")
+    text.append(f"{sp.starts_on:%d %b} – {sp.ends_on:%d %b %Y} · {sp.state}\n\n")
+    committed, completed = figures["committed"].points, figures["completed"].points
     text.append("Outcome\n", style="bold")
     text.append(f"{completed} of {committed} committed points done")
     if committed:
         text.append(f" ({round(100 * completed / committed)} %)")
-    won = r["won"]["count"]
-    text.append(f"\n{won} deal{'' if won == 1 else 's'} won, {r['won']['value']:,.2f} {r['currency']}\n")
+    won = deals["won"].count
+    text.append(f"\n{won} deal{'' if won == 1 else 's'} won, {deals['won'].value:,.2f} {r.currency}\n")
     return text
 
 
-def _report_slide(d: dict[str, Any]) -> RenderableType:
-    r = d["report"]
+FIGURE_LABELS = {
+    "committed": "Committed at start",
+    "completed": "Completed",
+    "added": "Added after start",
+    "removed": "Removed",
+    "carried_over": "Not completed",
+}
+DEAL_LABELS = {"won": "Won", "advanced": "Advanced a stage", "slipped": "Slipped", "untouched": "Untouched"}
+
+
+def _report_slide(d: Review) -> RenderableType:
+    r = d.report
     table = Table(expand=True, show_edge=False, header_style="bold")
     table.add_column("")
     table.add_column("Items", justify="right")
     table.add_column("Points", justify="right")
-    for key, label in (
-        ("committed", "Committed at start"),
-        ("completed", "Completed"),
-        ("added", "Added after start"),
-        ("removed", "Removed"),
-        ("carried_over", "Not completed"),
-    ):
-        table.add_row(Text(label), str(r[key]["items"]), str(r[key]["points"]))
+    for key, figure in r.item_figures():
+        table.add_row(Text(FIGURE_LABELS[key]), str(figure.items), str(figure.points))
     sales = Table(expand=True, show_edge=False, header_style="bold")
     sales.add_column("Deals")
     sales.add_column("Count", justify="right")
-    sales.add_column(f"Value ({r['currency']})", justify="right")
-    for key, label in (
-        ("won", "Won"),
-        ("advanced", "Advanced a stage"),
-        ("slipped", "Slipped"),
-        ("untouched", "Untouched"),
-    ):
-        sales.add_row(Text(label), str(r[key]["count"]), _money(r[key]["value"]))
+    sales.add_column(f"Value ({r.currency})", justify="right")
+    for key, deals in r.deal_sets():
+        sales.add_row(Text(DEAL_LABELS[key]), str(deals.count), _money(deals.value))
     return Group(table, Text(""), sales)
 
 
-def _deals_slide(d: dict[str, Any]) -> RenderableType:
-    r = d["report"]
+def _deals_slide(d: Review) -> RenderableType:
+    r = d.report
+    labels = {"won": "Won", "slipped": "Slipped (close date moved later)"}
     parts: list[RenderableType] = []
-    for key, label in (("won", "Won"), ("slipped", "Slipped (close date moved later)")):
-        parts.append(Text(f"{label}: {r[key]['count']} deals, {_money(r[key]['value'])} {r['currency']}", style="bold"))
-        for deal in r[key]["deals"][:8]:
-            parts.append(Text(f"  #{deal['id']} {deal['title']} · {deal['owner']} · {_money(deal['value'])}"))
-        if not r[key]["deals"]:
+    for key, deals in r.deal_sets():
+        if key not in labels:
+            continue
+        parts.append(Text(f"{labels[key]}: {deals.count} deals, {_money(deals.value)} {r.currency}", style="bold"))
+        for deal in deals.deals[:8]:
+            parts.append(Text(f"  #{deal.id} {deal.title} · {deal.owner} · {_money(deal.value)}"))
+        if not deals.deals:
             parts.append(Text("  none"))
         parts.append(Text(""))
     return Group(*parts)
 
 
-def _activity_slide(d: dict[str, Any]) -> RenderableType:
-    members = d["activity"]
+def _activity_slide(d: Review) -> RenderableType:
+    members = d.activity
     if not members:
         return Text("No reps on the team yet.")
-    kinds = list(members[0]["activities"])
+    kinds = list(members[0].activities)
     table = Table(expand=True, show_edge=False, header_style="bold")
     table.add_column("Rep")
     for kind in kinds:
@@ -102,28 +108,28 @@ def _activity_slide(d: dict[str, Any]) -> RenderableType:
     for m in members:
         cells = []
         for kind in kinds:
-            f = m["activities"][kind]
-            cells.append(f"{f['done']}/{f['target']}" if f["target"] is not None else str(f["done"]))
-        pace = m["pacing"]["status"] if m["pacing"] else "no target"
-        table.add_row(Text(m["name"]), *cells, Text(pace, style="bold" if pace == "behind" else ""))
+            f = m.activities[kind]
+            cells.append(f"{f.done}/{f.target}" if f.target is not None else str(f.done))
+        pace = m.pacing.status if m.pacing else "no target"
+        table.add_row(Text(m.name), *cells, Text(pace, style="bold" if pace == "behind" else ""))
     return table
 
 
-def _velocity_slide(d: dict[str, Any]) -> RenderableType:
-    v, f = d["velocity"], d["forecast"]
+def _velocity_slide(d: Review) -> RenderableType:
+    v, f = d.velocity, d.forecast
     text = Text()
-    if v["forecast"] is None:
+    if v.forecast is None:
         text.append("No closed sprint yet: the forecast starts after the first one.")
         return text
-    text.append(f"Forecast for next sprint: {v['forecast']} points (mean of the last three)\n")
-    nxt = f["next_sprint"]
+    text.append(f"Forecast for next sprint: {v.forecast} points (mean of the last three)\n")
+    nxt = f.next_sprint
     if nxt:
-        text.append(f"Monte Carlo: at least {nxt['p50']} points (50 %), {nxt['p85']} (85 %), {nxt['p95']} (95 %)")
+        text.append(f"Monte Carlo: at least {nxt.p50} points (50 %), {nxt.p85} (85 %), {nxt.p95} (95 %)")
     return text
 
 
-def _retro_slide(d: dict[str, Any]) -> RenderableType:
-    retro = d["retro"]
+def _retro_slide(d: Review) -> RenderableType:
+    retro = d.retro
     table = Table(expand=True, show_lines=False, header_style="bold")
     columns = (("went_well", "Went well"), ("to_improve", "To improve"), ("action", "Actions"))
     for _key, label in columns:
@@ -134,9 +140,7 @@ def _retro_slide(d: dict[str, Any]) -> RenderableType:
         for key, _ in columns:
             entries = retro.get(key, [])
             if i < len(entries):
-                cells.append(
-                    Text(f"{entries[i]['text']}" + (f"  (+{entries[i]['votes']})" if entries[i]["votes"] else ""))
-                )
+                cells.append(Text(entries[i].text + (f"  (+{entries[i].votes})" if entries[i].votes else "")))
             else:
                 cells.append(Text(""))
         table.add_row(*cells)
@@ -178,7 +182,7 @@ class ReviewScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.index = 0
-        self.data: dict[str, Any] | None = None
+        self.data: Review | None = None
         self._theme_before: str | None = None
         """The user's theme while the review shows the projector theme."""
 
@@ -219,13 +223,13 @@ class ReviewScreen(Screen[None]):
     def action_reload(self) -> None:
         self.reload()
 
-    def show(self, data: dict[str, Any]) -> None:
+    def show(self, data: Review) -> None:
         self.data = data
         self.render_slide()
 
     @property
     def slides(self) -> list[Slide]:
-        if self.data is None or self.data["report"]["sprint"] is None:
+        if self.data is None or self.data.report.sprint is None:
             return [("Weekly review", lambda _d: Text("No sprint yet: plan and start one, then review it here."))]
         return SLIDES
 
@@ -233,16 +237,16 @@ class ReviewScreen(Screen[None]):
         slides = self.slides
         self.index = max(0, min(self.index, len(slides) - 1))
         title, build = slides[self.index]
-        data = self.data or {}
-        if data.get("report", {}).get("sprint"):
-            title = f"Sprint {data['report']['sprint']['number']} · {title}"
+        data = self.data
+        if data is not None and data.report.sprint is not None:
+            title = f"Sprint {data.report.sprint.number} · {title}"
         self.query_one("#slide-title", Label).update(Text(title))
-        self.query_one("#slide-body", Static).update(build(data) if self.data is not None else "Loading…")
+        self.query_one("#slide-body", Static).update(build(data) if data is not None else "Loading…")
         chart = self.query_one("#slide-chart", VelocityChart)
         is_velocity = slides[self.index][1] is _velocity_slide
         chart.set_class(not is_velocity, "hidden")
-        if is_velocity:
-            chart.show(data["velocity"])
+        if is_velocity and data is not None:
+            chart.show(data.velocity)
         self.query_one("#slide-number", Label).update(f"{self.index + 1} / {len(slides)}")
 
     def action_slide(self, step: int) -> None:

@@ -12,6 +12,9 @@ from typing import Any
 from textual.color import Color
 from textual_plotext import PlotextPlot
 
+from salessprint.services.reports.burndown import BurndownReport
+from salessprint.services.reports.velocity import VelocityReport
+
 
 def theme_rgb(widget: Any, variable: str, fallback: str = "foreground") -> tuple[int, int, int]:
     """A theme variable as an RGB triple for plotext."""
@@ -23,18 +26,18 @@ def theme_rgb(widget: Any, variable: str, fallback: str = "foreground") -> tuple
 class VelocityChart(PlotextPlot):
     """Completed points per closed sprint, with the forecast as a line."""
 
-    def show(self, velocity: dict[str, Any]) -> None:
+    def show(self, velocity: VelocityReport) -> None:
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
-        sprints = velocity["sprints"]
+        sprints = velocity.sprints
         if not sprints:
             plt.title("Velocity: no closed sprint yet")
             self.refresh()
             return
-        labels = [f"S{s['number']}" for s in sprints]
-        plt.bar(labels, [s["velocity"] for s in sprints], color=theme_rgb(self, "velocity-bar"), width=0.6)
-        forecast = velocity.get("forecast")
+        labels = [f"S{s.number}" for s in sprints]
+        plt.bar(labels, [s.velocity for s in sprints], color=theme_rgb(self, "velocity-bar"), width=0.6)
+        forecast = velocity.forecast
         title = "Velocity (points done per sprint)"
         if forecast is not None:
             plt.hline(float(forecast), color=theme_rgb(self, "goal-bar"))
@@ -46,20 +49,20 @@ class VelocityChart(PlotextPlot):
 class BurndownChart(PlotextPlot):
     """Remaining points at the end of each working day against the ideal line."""
 
-    def show(self, burndown: dict[str, Any]) -> None:
+    def show(self, burndown: BurndownReport) -> None:
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
-        days = burndown.get("days") or []
-        if not days:
+        days = burndown.days
+        if not days or burndown.sprint is None:
             plt.title("Burndown: no sprint yet")
             self.refresh()
             return
         xs = list(range(1, len(days) + 1))
         plt.plot(
-            xs, [float(d["ideal"]) for d in days], color=theme_rgb(self, "goal-behind"), marker="braille", label="ideal"
+            xs, [float(d.ideal) for d in days], color=theme_rgb(self, "goal-behind"), marker="braille", label="ideal"
         )
-        done = [(x, d["remaining"]) for x, d in zip(xs, days, strict=True) if d["remaining"] is not None]
+        done = [(x, d.remaining) for x, d in zip(xs, days, strict=True) if d.remaining is not None]
         if done:
             plt.plot(
                 [x for x, _ in done],
@@ -68,6 +71,6 @@ class BurndownChart(PlotextPlot):
                 marker="hd",
                 label="remaining",
             )
-        plt.xticks(xs, [d["day"].strftime("%a") for d in days])
-        plt.title(f"Burndown, sprint {burndown['sprint']['number']} ({burndown['start_points']} pt at start)")
+        plt.xticks(xs, [d.day.strftime("%a") for d in days])
+        plt.title(f"Burndown, sprint {burndown.sprint.number} ({burndown.start_points} pt at start)")
         self.refresh()

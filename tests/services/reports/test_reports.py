@@ -1,16 +1,6 @@
 """The manager's reports on a small, hand-computed team, on SQLite and PostgreSQL.
 
-The story (team timezone UTC, today Thursday 2026-11-26):
-- rita (AE) has a 10,000 monthly revenue quota and 10 calls a week; rob (SDR) has no target.
-- Deals, all added on Monday 2 November: D1 Alpha 4,000 Qualified (rita), D2 Beta 2,500.50
-  Proposal (rita, close 30 Nov), D3 Gamma 1,000 Lead (rob), D4 Delta 3,000 Negotiation (rita),
-  D5 Epsilon 500 Proposal (rita).
-- Sprint 1, 16-22 November: T1 rita 3 pt, T2 rita 5 pt, T3 rob 2 pt committed. T1 done on the
-  17th; T4 rob 1 pt added on the 18th; T3 removed on the 19th; T4 done on the 20th; closed
-  without carry-over. D1 moved Qualified -> Proposal on the 18th; D4 won on the 19th; D2's
-  close date moved to 15 December on the 20th.
-- Sprint 2, 23-29 November, active: T5 rita 2 pt, done on the 25th. D5 lost on the 24th; rita
-  logged 5 calls on D1 on the 24th.
+The story, and its hand-computed figures, is told in story.py.
 """
 
 from __future__ import annotations
@@ -23,39 +13,55 @@ import pytest
 
 from salessprint.domain import clock
 from salessprint.domain.errors import InvalidInput, PermissionDenied
-from salessprint.services import analytics
-from salessprint.services.activities import log_activity
-from salessprint.services.deals import add_deal, move_deal, update_deal
-from salessprint.services.reports import activity
-from salessprint.services.sprints import add_item, close_sprint, plan_sprint, remove_item, start_sprint
-from salessprint.services.tasks import add_task, move_task
+from salessprint.services.reports import (
+    activity as activity_report,
+)
+from salessprint.services.reports import attainment as attainment_module
+from salessprint.services.reports import burndown as burndown_module
+from salessprint.services.reports import coaching as coaching_module
+from salessprint.services.reports import daily as daily_module
+from salessprint.services.reports import dashboard as dashboard_module
+from salessprint.services.reports import forecast as forecast_module
+from salessprint.services.reports import one_on_one as one_on_one_module
+from salessprint.services.reports import pipeline as pipeline_module
+from salessprint.services.reports import rep_detail as rep_detail_module
+from salessprint.services.reports import review as review_module
+from salessprint.services.reports import sprint as sprint_module
+from salessprint.services.reports._shared import Report
+from salessprint.services.sprints import plan_sprint, start_sprint
+from salessprint.store import queries
+from tests.services.reports.story import build_story as _build_story
+from tests.services.reports.story import small_team as _small_team
 
 
-def at(day: int, hour: int = 10) -> datetime:
-    return datetime(2026, 11, day, hour, tzinfo=UTC)
+def _plain(call: Any) -> Any:
+    """The report as the plain values it holds (the JSON's keys, Python values)."""
+
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        result = call(*args, **kwargs)
+        return result.model_dump(by_alias=True) if isinstance(result, Report) else result
+
+    return wrapped
 
 
-def _small_team(url: str) -> Any:
-    """Admin 'ada', manager 'max', reps 'rita' (AE) and 'rob' (SDR).
+class analytics:
+    """The report functions, answering plain values, so each figure reads as checked by hand."""
 
-    Members are inserted directly: the foundation's add_member(store, login,
-    **fields) cannot take a `login` field, so conftest's team_store fails.
-    """
-    from salessprint.services import open_store
-    from salessprint.services.team import init_team
-    from salessprint.store.models import Member
+    sprint_report = staticmethod(_plain(sprint_module.sprint_report))
+    burndown = staticmethod(_plain(burndown_module.burndown))
+    attainment = staticmethod(_plain(attainment_module.attainment))
+    pipeline = staticmethod(_plain(pipeline_module.pipeline))
+    pipeline_in = staticmethod(pipeline_module.pipeline_in)
+    forecast = staticmethod(_plain(forecast_module.forecast))
+    coaching = staticmethod(_plain(coaching_module.coaching))
+    one_on_one = staticmethod(one_on_one_module.one_on_one)
+    daily = staticmethod(daily_module.daily)
+    dashboard = staticmethod(_plain(dashboard_module.dashboard))
+    rep_detail = staticmethod(_plain(rep_detail_module.rep_detail))
+    review = staticmethod(_plain(review_module.review))
 
-    store = open_store(url, check_schema=False)
-    team_id = init_team(store, "Test Team", "ada", "Ada Admin").id
-    with store.session() as session:
-        for login, name, role, sales_role in (
-            ("max", "Max Manager", "manager", None),
-            ("rita", "Rita Rep", "rep", "AE"),
-            ("rob", "Rob Rep", "rep", "SDR"),
-        ):
-            session.add(Member(team_id=team_id, login=login, name=name, role=role, sales_role=sales_role, version=1))
-        session.commit()
-    return store
+
+activity = _plain(activity_report.activity)
 
 
 @pytest.fixture
@@ -98,76 +104,6 @@ def story_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPat
 @pytest.fixture
 def story(story_store: Any, frozen: datetime) -> Any:
     return story_store
-
-
-def _targets(store: Any, login: str, rows: list[tuple[str, str, Decimal]]) -> None:
-    """Targets inserted directly (set_target(store, login, login=...) has the same clash)."""
-    from sqlalchemy import select
-
-    from salessprint.store.models import Member, Target
-
-    with store.session() as session:
-        member_id = session.scalar(select(Member.id).where(Member.login == login))
-        for metric, period, amount in rows:
-            session.add(
-                Target(
-                    member_id=member_id, metric=metric, period=period, amount=amount, effective_from=date(2026, 1, 1)
-                )
-            )
-        session.commit()
-
-
-def _build_story(s: Any) -> None:
-    with clock.freeze(at(2)):
-        _targets(s, "rita", [("revenue", "month", Decimal(10000)), ("calls", "week", Decimal(10))])
-        d1 = add_deal(s, "max", title="Alpha", account="A", value="4000", owner="rita", stage="Qualified").id
-        d2 = add_deal(
-            s,
-            "max",
-            title="Beta",
-            account="B",
-            value="2500.50",
-            owner="rita",
-            stage="Proposal",
-            expected_close="2026-11-30",
-        ).id
-        add_deal(s, "max", title="Gamma", account="C", value="1000", owner="rob", stage="Lead")
-        d4 = add_deal(s, "max", title="Delta", account="D", value="3000", owner="rita", stage="Negotiation").id
-        d5 = add_deal(s, "max", title="Epsilon", account="E", value="500", owner="rita", stage="Proposal").id
-    with clock.freeze(at(13)):
-        plan_sprint(s, "max", goal="First sprint", starts="2026-11-16")
-        t1 = add_task(s, "max", title="T1", assignee="rita", points=3).id
-        t2 = add_task(s, "max", title="T2", assignee="rita", points=5).id
-        t3 = add_task(s, "max", title="T3", assignee="rob", points=2).id
-        for t in (t1, t2, t3):
-            add_item(s, "max", "task", t)
-    with clock.freeze(at(16, 8)):
-        start_sprint(s, "max")
-    with clock.freeze(at(17)):
-        move_task(s, "max", t1, "done")
-    with clock.freeze(at(18)):
-        t4 = add_task(s, "max", title="T4", assignee="rob", points=1).id
-        add_item(s, "max", "task", t4)
-        move_deal(s, "max", d1, "Proposal")
-    with clock.freeze(at(19)):
-        remove_item(s, "max", "task", t3)
-        move_deal(s, "max", d4, "Won")
-    with clock.freeze(at(20)):
-        move_task(s, "max", t4, "done")
-        update_deal(s, "max", d2, expected_close="2026-12-15")
-    with clock.freeze(at(22, 18)):
-        close_sprint(s, "max", carry_over=False)
-        plan_sprint(s, "max", goal="Second sprint")
-        t5 = add_task(s, "max", title="T5", assignee="rita", points=2).id
-        add_item(s, "max", "task", t5)
-    with clock.freeze(at(23, 8)):
-        start_sprint(s, "max")
-    with clock.freeze(at(24)):
-        move_deal(s, "max", d5, "Lost", lost_reason="Price")
-        for _ in range(5):
-            log_activity(s, "rita", kind="call", deal_id=d1)
-    with clock.freeze(at(25)):
-        move_task(s, "max", t5, "done")
 
 
 def test_sprint_report_in_items_and_points(story: Any) -> None:
@@ -383,7 +319,9 @@ def test_dashboard_and_review_in_one_call(story: Any) -> None:
 
 
 def test_velocity_per_rep_and_team(story: Any) -> None:
-    from salessprint.services.reports import velocity
+    from salessprint.services.reports.velocity import velocity as typed_velocity
+
+    velocity = _plain(typed_velocity)
 
     v = velocity(story, "rita")
     assert [(s["number"], s["velocity"], s["by_member"]) for s in v["sprints"]] == [(1, 4, {"rita": 3, "rob": 1})]
@@ -458,7 +396,9 @@ def test_open_deals_are_found_by_their_missing_close_date(story: Any) -> None:
 
 
 def test_velocity_aggregates_only_the_newest_sprints(story: Any) -> None:
-    from salessprint.services.reports import velocity
+    from salessprint.services.reports.velocity import velocity as typed_velocity
+
+    velocity = _plain(typed_velocity)
 
     sql = _statements(story, lambda: velocity(story, "max", last=3))
     aggregate = next(s for s in sql if "sum(CASE" in s)
@@ -517,11 +457,11 @@ def test_forecast_reads_only_the_sampled_sprints_won_deals(story: Any) -> None:
 
 
 def test_burndown_statement_is_built_once_per_sprint_length(story: Any) -> None:
-    analytics._burndown_statement.cache_clear()
+    queries.burndown_statement.cache_clear()
     first = analytics.burndown(story, "max", 1)
     assert analytics.burndown(story, "max", 2)["start_points"] == 2
     assert analytics.burndown(story, "max", 1) == first
-    info = analytics._burndown_statement.cache_info()
+    info = queries.burndown_statement.cache_info()
     assert (info.misses, info.hits) == (1, 2)
 
 
@@ -547,16 +487,15 @@ def test_dashboard_and_review_read_the_reps_and_sprints_once(story: Any) -> None
 def test_report_statements_are_built_once(story: Any) -> None:
     """The statements reports run on every call are built once, with bind
     parameters, and reused (building them cost more than running them)."""
-    from salessprint.services import reports
 
     builders = [
-        reports._targets_statement,
-        analytics._won_by_member_statement,
-        analytics._points_history_statement,
-        analytics._rotting_counts_statement,
-        analytics._rotting_statement,
-        analytics._won_per_month_statement,
-        analytics._sprint_figures_statement,
+        queries._targets_statement,
+        queries.won_by_member_statement,
+        queries.points_history_statement,
+        queries.rotting_counts_statement,
+        queries.rotting_statement,
+        queries.won_per_month_statement,
+        queries.sprint_figures_statement,
     ]
     for b in builders:
         b.cache_clear()
@@ -570,7 +509,7 @@ def test_report_statements_are_built_once(story: Any) -> None:
 
 
 def test_member_forecasts_are_the_mean_of_the_last_three_closed_sprints(story: Any) -> None:
-    from salessprint.services.reports import member_forecasts
+    from salessprint.services.reports.forecast import member_forecasts
 
     # one closed sprint: rita completed 3 points, rob 1 (T4); ada and max none
     assert member_forecasts(story, "max") == {

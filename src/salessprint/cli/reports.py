@@ -1,14 +1,18 @@
-"""`report` commands: the manager's figures as a table, JSON or CSV."""
+"""`report` commands: the manager's figures as a table, JSON (each report's `to_json()`) or CSV."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
 from salessprint.cli.output import dump_json, emit, format_option
 from salessprint.domain.calendar import parse_date
+
+if TYPE_CHECKING:
+    from salessprint.services.reports.velocity import SprintVelocity
 
 
 @click.group("report")
@@ -22,11 +26,11 @@ def report_group() -> None:
 @pass_ctx
 def report_velocity(ctx: Ctx, last: int, fmt: str) -> None:
     """Committed, completed, added, removed and carried points per sprint."""
-    from salessprint.services.reports import velocity
+    from salessprint.services.reports.velocity import velocity
 
     data = velocity(ctx.store(), ctx.login, last)
     if fmt == "json":
-        dump_json(data)
+        dump_json(data.to_json())
         return
     columns = [
         "number",
@@ -39,25 +43,25 @@ def report_velocity(ctx: Ctx, last: int, fmt: str) -> None:
         "velocity",
         "by_member",
     ]
-    emit(fmt, "sprints", data["sprints"], columns)
+    emit(fmt, "sprints", data.sprints, columns)
     if fmt == "table":
-        if not data["sprints"]:
+        if not data.sprints:
             click.echo("No closed sprints yet: velocity appears after the first sprint closes.")
         else:
-            click.echo(velocity_chart(data["sprints"]))
-            click.echo(f"\nForecast for the next sprint: {data['forecast']} points (mean of the last 3).")
-            per_rep = ", ".join(f"{login} {fc}" for login, fc in data["forecast_by_member"].items())
+            click.echo(velocity_chart(data.sprints))
+            click.echo(f"\nForecast for the next sprint: {data.forecast} points (mean of the last 3).")
+            per_rep = ", ".join(f"{login} {fc}" for login, fc in data.forecast_by_member.items())
             if per_rep:
                 click.echo(f"Per rep: {per_rep}.")
 
 
-def velocity_chart(sprints: list[dict[str, Any]], width: int = 40) -> str:
+def velocity_chart(sprints: Sequence[SprintVelocity], width: int = 40) -> str:
     """Completed points per sprint as a bar chart of block characters."""
-    top = max((s["velocity"] for s in sprints), default=0) or 1
+    top = max((s.velocity for s in sprints), default=0) or 1
     lines = ["", "Velocity (completed points):"]
     for s in sprints:
-        bar = "█" * round(s["velocity"] / top * width)
-        lines.append(f"  S{s['number']:<4} {bar} {s['velocity']}")
+        bar = "█" * round(s.velocity / top * width)
+        lines.append(f"  S{s.number:<4} {bar} {s.velocity}")
     return "\n".join(lines)
 
 
@@ -73,24 +77,24 @@ def date_range(start: str | None, end: str | None) -> tuple[Any, Any]:
 @pass_ctx
 def report_activity(ctx: Ctx, member: str | None, start: str | None, end: str | None, fmt: str) -> None:
     """Activities done against target, per member and kind."""
-    from salessprint.services.reports import activity
+    from salessprint.services.reports.activity import activity
 
     lo, hi = date_range(start, end)
     data = activity(ctx.store(), ctx.login, member=member, start=lo, end=hi)
     if fmt == "json":
-        dump_json(data)
+        dump_json(data.to_json())
         return
     rows = []
-    for m in data["members"]:
-        row: dict[str, Any] = {"login": m["login"]}
-        for kind, figures in m["activities"].items():
-            target = figures["target"]
-            row[kind] = f"{figures['done']}/{target}" if target is not None else str(figures["done"])
-        row["pace"] = m["pacing"]["status"] if m.get("pacing") else ""
+    for m in data.members:
+        row: dict[str, Any] = {"login": m.login}
+        for kind, figures in m.activities.items():
+            target = figures.target
+            row[kind] = f"{figures.done}/{target}" if target is not None else str(figures.done)
+        row["pace"] = m.pacing.status if m.pacing else ""
         rows.append(row)
-    kinds = list(data["members"][0]["activities"]) if data["members"] else []
+    kinds = list(data.members[0].activities) if data.members else []
     if fmt == "table":
-        click.echo(f"Activities {data['from']} to {data['to']} (done/target):")
+        click.echo(f"Activities {data.start} to {data.end} (done/target):")
     emit(fmt, "members", rows, ["login", *kinds, "pace"])
 
 
@@ -108,36 +112,36 @@ def _pct(value: Any) -> str:
 @pass_ctx
 def report_sprint(ctx: Ctx, number: int | None, fmt: str) -> None:
     """Committed, completed, added, removed, carried over; deals won, advanced, slipped, untouched."""
-    from salessprint.services.analytics import sprint_report
+    from salessprint.services.reports.sprint import sprint_report
 
     data = sprint_report(ctx.store(), ctx.login, number)
     if fmt == "json":
-        dump_json(data)
+        dump_json(data.to_json())
         return
-    if data["sprint"] is None:
+    if data.sprint is None:
         click.echo("No sprint yet: plan and start one ('salessprint sprint plan').")
         return
-    sp = data["sprint"]
-    rows = [
-        {"figure": name.replace("_", " "), "items": data[name]["items"], "points": data[name]["points"]}
-        for name in ("committed", "completed", "added", "removed", "carried_over")
+    sp = data.sprint
+    rows: list[dict[str, Any]] = [
+        {"figure": name.replace("_", " "), "items": figure.items, "points": figure.points}
+        for name, figure in data.item_figures()
     ]
     rows += [
-        {"figure": f"deals {name}", "items": data[name]["count"], "points": "", "value": data[name]["value"]}
-        for name in ("won", "advanced", "slipped", "untouched")
+        {"figure": f"deals {name}", "items": deals.count, "points": "", "value": deals.value}
+        for name, deals in data.deal_sets()
     ]
     if fmt == "table":
         click.echo(
-            f"Sprint {sp['number']} ({sp['state']}, {sp['starts_on']} to {sp['ends_on']})"
-            + (f" — goal: {sp['goal']}" if sp["goal"] else "")
+            f"Sprint {sp.number} ({sp.state}, {sp.starts_on} to {sp.ends_on})"
+            + (f" — goal: {sp.goal}" if sp.goal else "")
         )
     emit(fmt, "figures", rows, ["figure", "items", "points", "value"])
     if fmt == "table":
-        for name in ("won", "slipped"):
-            if data[name]["deals"]:
+        for name, deals in data.deal_sets():
+            if name in ("won", "slipped") and deals.deals:
                 click.echo(f"\nDeals {name}:")
-                for d in data[name]["deals"]:
-                    click.echo(f"  #{d['id']} {d['title']} ({d['owner']}) {data['currency']} {_money(d['value'])}")
+                for d in deals.deals:
+                    click.echo(f"  #{d.id} {d.title} ({d.owner}) {data.currency} {_money(d.value)}")
 
 
 @report_group.command("burndown")
@@ -146,18 +150,18 @@ def report_sprint(ctx: Ctx, number: int | None, fmt: str) -> None:
 @pass_ctx
 def report_burndown(ctx: Ctx, number: int | None, fmt: str) -> None:
     """Remaining points at the end of each working day against the ideal line."""
-    from salessprint.services.analytics import burndown
+    from salessprint.services.reports.burndown import burndown
 
     data = burndown(ctx.store(), ctx.login, number)
     if fmt == "json":
-        dump_json(data)
+        dump_json(data.to_json())
         return
-    if data["sprint"] is None:
+    if data.sprint is None:
         click.echo("No sprint yet: the burndown starts with the first sprint.")
         return
     if fmt == "table":
-        click.echo(f"Sprint {data['sprint']['number']}: {data['start_points']} points committed at the start.")
-    emit(fmt, "days", data["days"], ["day", "remaining", "ideal"])
+        click.echo(f"Sprint {data.sprint.number}: {data.start_points} points committed at the start.")
+    emit(fmt, "days", data.days, ["day", "remaining", "ideal"])
 
 
 @report_group.command("attainment")
@@ -175,31 +179,34 @@ def report_burndown(ctx: Ctx, number: int | None, fmt: str) -> None:
 @pass_ctx
 def report_attainment(ctx: Ctx, member: str | None, start: str | None, end: str | None, by: str, fmt: str) -> None:
     """Won value against quota per rep (deals won with their won date in the range)."""
-    from salessprint.services.analytics import attainment
+    from salessprint.services.reports.attainment import attainment
 
     lo, hi = date_range(start, end)
     data = attainment(ctx.store(), ctx.login, start=lo, end=hi, member=member)
     if fmt == "json":
-        dump_json(data)
+        dump_json(data.to_json())
         return
     columns = ["login", "name", "won_value", "won_deals", "quota", "attainment"]
     if by == "range":
-        rows = data["members"]
+        rows: list[Any] = list(data.members)
     else:
-        key = "months" if by == "month" else "quarters"
-        rows = [{"login": m["login"], "name": m["name"], **p} for m in data["members"] for p in m[key]]
+        rows = [
+            {"login": m.login, "name": m.name, **p.model_dump(by_alias=True)}
+            for m in data.members
+            for p in (m.months if by == "month" else m.quarters)
+        ]
         columns.insert(2, "period")
     if fmt == "table":
-        click.echo(f"Quota attainment {data['from']} to {data['to']} ({data['currency']}, attainment in %):")
-        if not data["members"]:
+        click.echo(f"Quota attainment {data.start} to {data.end} ({data.currency}, attainment in %):")
+        if not data.members:
             click.echo("No reps on the team yet.")
             return
     emit(fmt, "members", rows, columns)
     if fmt == "table":
-        t = data["team"]
+        t = data.team
         click.echo(
-            f"\nTeam: {_money(t['won_value'])} won in {t['won_deals']} deals of "
-            f"{_money(t['quota'])} quota ({_pct(t['attainment'])})."
+            f"\nTeam: {_money(t.won_value)} won in {t.won_deals} deals of "
+            f"{_money(t.quota)} quota ({_pct(t.attainment)})."
         )
 
 
@@ -210,12 +217,12 @@ def report_attainment(ctx: Ctx, member: str | None, start: str | None, end: str 
 @pass_ctx
 def report_pipeline(ctx: Ctx, start: str | None, end: str | None, fmt: str) -> None:
     """Win rate, averages, open and weighted pipeline, pipeline velocity, rotting deals."""
-    from salessprint.services.analytics import pipeline
+    from salessprint.services.reports.pipeline import pipeline
 
     lo, hi = date_range(start, end)
     data = pipeline(ctx.store(), ctx.login, start=lo, end=hi)
     if fmt == "json":
-        dump_json(data)
+        dump_json(data.to_json())
         return
     names = [
         "won_deals",
@@ -230,21 +237,21 @@ def report_pipeline(ctx: Ctx, start: str | None, end: str | None, fmt: str) -> N
         "weighted_value",
         "pipeline_velocity",
     ]
-    rows = [{"figure": n, "value": data[n]} for n in names]
-    rows.append({"figure": "rotting_deals", "value": data["rotting"]["count"]})
+    rows = [{"figure": n, "value": getattr(data, n)} for n in names]
+    rows.append({"figure": "rotting_deals", "value": data.rotting.count})
     if fmt == "table":
         click.echo(
-            f"Pipeline, deals closed {data['from']} to {data['to']} ({data['currency']}; "
+            f"Pipeline, deals closed {data.start} to {data.end} ({data.currency}; "
             "win rate in %, pipeline velocity per day):"
         )
-        if data["won_deals"] + data["lost_deals"] + data["open_deals"] == 0:
+        if data.won_deals + data.lost_deals + data.open_deals == 0:
             click.echo("No deals yet: add some with 'salessprint deal add' or import them.")
             return
     emit(fmt, "figures", rows, ["figure", "value"])
-    if fmt == "table" and data["rotting"]["deals"]:
-        click.echo(f"\nRotting (no stage change for over {data['rotting']['limit_days']} days), oldest first:")
-        for d in data["rotting"]["deals"]:
-            click.echo(f"  #{d['id']} {d['title']} ({d['owner']}, {d['stage']}, {d['days_in_stage']} days)")
+    if fmt == "table" and data.rotting.deals:
+        click.echo(f"\nRotting (no stage change for over {data.rotting.limit_days} days), oldest first:")
+        for d in data.rotting.deals:
+            click.echo(f"  #{d.id} {d.title} ({d.owner}, {d.stage}, {d.days_in_stage} days)")
 
 
 @report_group.command("forecast")
@@ -253,36 +260,36 @@ def report_pipeline(ctx: Ctx, start: str | None, end: str | None, fmt: str) -> N
 @pass_ctx
 def report_forecast(ctx: Ctx, seed: int, fmt: str) -> None:
     """Monte Carlo: each rep's chance of quota by month and quarter end; next sprint's points range."""
-    from salessprint.services.analytics import forecast
+    from salessprint.services.reports.forecast import forecast
 
     data = forecast(ctx.store(), ctx.login, seed=seed)
     if fmt == "json":
-        dump_json(data)
+        dump_json(data.to_json())
         return
     rows = [
         {
-            "login": m["login"],
-            "month": m["month"]["period"],
-            "month_chance": m["month"]["chance"],
-            "quarter": m["quarter"]["period"],
-            "quarter_chance": m["quarter"]["chance"],
+            "login": m.login,
+            "month": m.month.period,
+            "month_chance": m.month.chance,
+            "quarter": m.quarter.period,
+            "quarter_chance": m.quarter.chance,
         }
-        for m in data["members"]
+        for m in data.members
     ]
     if fmt == "table":
         click.echo(
-            f"Chance of making quota, in % ({data['trials']} trials over {data['sprints_sampled']} "
-            f"past sprints, seed {data['seed']}; '-' = no quota):"
+            f"Chance of making quota, in % ({data.trials} trials over {data.sprints_sampled} "
+            f"past sprints, seed {data.seed}; '-' = no quota):"
         )
     emit(fmt, "members", rows, ["login", "month", "month_chance", "quarter", "quarter_chance"])
     if fmt == "table":
-        nxt = data["next_sprint"]
+        nxt = data.next_sprint
         if nxt is None:
             click.echo("\nNo closed sprint yet: the points range appears after the first sprint closes.")
         else:
             click.echo(
-                f"\nNext sprint the team completes at least {nxt['p50']} points (50 %), "
-                f"{nxt['p85']} (85 %), {nxt['p95']} (95 %)."
+                f"\nNext sprint the team completes at least {nxt.p50} points (50 %), "
+                f"{nxt.p85} (85 %), {nxt.p95} (95 %)."
             )
 
 
@@ -291,27 +298,25 @@ def report_forecast(ctx: Ctx, seed: int, fmt: str) -> None:
 @pass_ctx
 def report_coaching(ctx: Ctx, fmt: str) -> None:
     """Who needs a 1:1, and why (managers)."""
-    from salessprint.services.analytics import coaching
+    from salessprint.services.reports.coaching import coaching
 
     data = coaching(ctx.store(), ctx.login)
     if fmt == "json":
-        dump_json(data)
+        dump_json(data.to_json())
         return
-    rows = [
-        {"login": m["login"], "flag": f["code"], "message": f["message"]} for m in data["members"] for f in m["flags"]
-    ]
+    rows = [{"login": m.login, "flag": f.code, "message": f.message} for m in data.members for f in m.flags]
     if fmt == "table":
-        if not data["members"]:
+        if not data.members:
             click.echo("No reps on the team yet.")
             return
         if not rows:
             click.echo("No coaching flags: everyone is on track.")
             return
-        for m in data["members"]:
-            if m["flags"]:
-                click.echo(f"{m['name']} ({m['login']}):")
-                for f in m["flags"]:
-                    click.echo(f"  - {f['message']}")
+        for m in data.members:
+            if m.flags:
+                click.echo(f"{m.name} ({m.login}):")
+                for f in m.flags:
+                    click.echo(f"  - {f.message}")
         click.echo("\n'salessprint report one-on-one LOGIN' prints an agenda.")
         return
     emit(fmt, "flags", rows, ["login", "flag", "message"])
@@ -322,7 +327,7 @@ def report_coaching(ctx: Ctx, fmt: str) -> None:
 @pass_ctx
 def report_one_on_one(ctx: Ctx, member: str) -> None:
     """A 1:1 agenda for a rep, as plain text to paste (managers)."""
-    from salessprint.services.analytics import one_on_one
+    from salessprint.services.reports.one_on_one import one_on_one
 
     click.echo(one_on_one(ctx.store(), ctx.login, member), nl=False)
 
@@ -333,7 +338,7 @@ def report_one_on_one(ctx: Ctx, member: str) -> None:
 @pass_ctx
 def report_daily(ctx: Ctx, member: str | None, day: str | None) -> None:
     """A rep's day against their goals, as plain text for the team chat."""
-    from salessprint.services.analytics import daily
+    from salessprint.services.reports.daily import daily
 
     click.echo(daily(ctx.store(), ctx.login, member, parse_date(day, "date") if day else None), nl=False)
 

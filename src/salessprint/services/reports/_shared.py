@@ -1,0 +1,213 @@
+"""What several reports share: the result base class, range checks, the reps
+read, quotas, won value per rep, sprint history and the rotting deals."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Protocol
+
+from pydantic import ConfigDict
+
+from salessprint.domain import clock
+from salessprint.domain.enums import Metric, Period
+from salessprint.domain.errors import InvalidInput
+from salessprint.domain.metrics import money, quota_for_range
+from salessprint.domain.values import Value
+from salessprint.services.lookups import member_by_login, sprint_by_number
+from salessprint.services.uow import UnitOfWork
+from salessprint.store import queries
+from salessprint.store.models import Sprint
+
+LIST_LIMIT = 20
+"""Lists of deals are capped at this many rows (biggest or oldest first); their counts and values cover every deal."""
+HISTORY_SPRINTS = 12
+
+
+class Report(Value):
+    """A report's frozen result; field names (or their aliases) are the JSON keys."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    def to_json(self) -> dict[str, Any]:
+        """What `--format json` prints (aliases as keys, decimals as strings, dates ISO)."""
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class Rep(Protocol):
+    """What reports read of a rep: an ORM Member or a row of queries.REPS."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def login(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def started_on(self) -> date | None: ...
+
+
+class SprintHeader(Report):
+    """The sprint a report is about."""
+
+    number: int
+    goal: str | None
+    starts_on: date
+    ends_on: date
+    state: str
+    """planned, active or closed."""
+
+    @classmethod
+    def of(cls, sprint: Sprint) -> SprintHeader:
+        return cls(
+            number=sprint.number,
+            goal=sprint.goal,
+            starts_on=sprint.starts_on,
+            ends_on=sprint.ends_on,
+            state=sprint.state,
+        )
+
+
+class FlagLine(Report):
+    """One coaching flag."""
+
+    code: str
+    """Stable identifier, e.g. under_quota."""
+    message: str
+    """The sentence a manager reads."""
+
+
+class RottingDeal(Report):
+    id: int
+    title: str
+    owner: str
+    """The owner's login."""
+    stage: str
+    value: Decimal
+    days_in_stage: int
+
+
+class Rotting(Report):
+    """Open deals with no stage change for longer than the team's limit."""
+
+    limit_days: int
+    """The team's rotting limit."""
+    count: int
+    """All rotting deals (the list holds the oldest LIST_LIMIT)."""
+    value: Decimal
+    deals: list[RottingDeal]
+
+
+def check_range(start: date | None, end: date | None, default: tuple[date, date]) -> tuple[date, date]:
+    """Both ends or neither (then `default`), and not backwards."""
+    if (start is None) != (end is None):
+        raise InvalidInput("Give both --from and --to, or neither.", field="from")
+    if start is None or end is None:
+        return default
+    if end < start:
+        raise InvalidInput("--to is before --from.", field="to")
+    return start, end
+
+
+def reps(uow: UnitOfWork, login: str | None = None) -> list[Rep]:
+    """Active reps of the team (or the one named), by login."""
+    if login:
+        member = member_by_login(uow.session, uow.actor.team_id, login)
+        return [member] if member.active else []
+    # The dashboard and the review compose several reports over the same reps.
+    if "reps" not in uow.memo:
+        uow.memo["reps"] = list(uow.rows(queries.REPS, {"team_id": uow.actor.team_id}).all())
+    return list(uow.memo["reps"])
+
+
+def sprint_for_report(uow: UnitOfWork, number: int | None) -> Sprint | None:
+    """Sprint `number`, else the sprint under review (the active one, else the last closed)."""
+    if number is not None:
+        return sprint_by_number(uow.session, uow.actor.team_id, number)
+    return queries.sprint_under_review(uow.session, uow.actor.team_id)
+
+
+def revenue_quota(
+    mine: dict[tuple[str, str], Decimal], start: date, end: date, prefer: Period | None, week_start: int
+) -> Decimal | None:
+    """The quota for [start, end] from a member's revenue targets: the
+    preferred period's target if set, else the shortest period's, pro rata."""
+    for period, key in _QUOTA_ORDER[prefer]:
+        amount = mine.get(key)
+        if amount is not None:
+            return _quota(amount, period, start, end, week_start)
+    return None
+
+
+_QUOTA_ORDER = {
+    prefer: [
+        (p, (Metric.REVENUE.value, p.value))
+        for p in ([prefer] if prefer else [])
+        + [q for q in (Period.DAY, Period.WEEK, Period.MONTH, Period.QUARTER) if q is not prefer]
+    ]
+    for prefer in (None, *Period)
+}
+"""For each preferred period (or none): the revenue targets to try, in order."""
+
+
+@lru_cache(maxsize=4096)
+def _quota(amount: Decimal, period: Period, start: date, end: date, week_start: int) -> Decimal:
+    # Reps share a few quota amounts; attainment asks for each month and
+    # quarter of every rep (issue 7).
+    return quota_for_range(amount, period, start, end, week_start)
+
+
+def won_by_member(uow: UnitOfWork, ids: list[int], start: date, end: date) -> dict[int, tuple[Decimal, int]]:
+    """Won value and count per member id, for deals won in [start, end]."""
+    rows = uow.rows(
+        queries.won_by_member_statement(), {"team_id": uow.actor.team_id, "ids": ids, "start": start, "end": end}
+    )
+    return {mid: (money(v), int(n)) for mid, v, n in rows}
+
+
+def closed_sprints(uow: UnitOfWork, last: int = HISTORY_SPRINTS) -> list[Sprint]:
+    """The newest `last` closed sprints, oldest first (read once per unit of work)."""
+    key = f"closed_sprints_{last}"
+    if key not in uow.memo:
+        rows = uow.session.scalars(queries.CLOSED_SPRINTS, {"team_id": uow.actor.team_id, "last": last})
+        uow.memo[key] = list(reversed(list(rows)))
+    return list(uow.memo[key])
+
+
+def points_history(uow: UnitOfWork, sprints: list[Sprint]) -> dict[int, list[int]]:
+    """Completed points per member per closed sprint they had items in, oldest first."""
+    if not sprints:
+        return {}
+    rows = uow.rows(queries.points_history_statement(), {"ids": [sp.id for sp in sprints]})
+    out: dict[int, list[int]] = {}
+    for member_id, _number, points in rows:
+        out.setdefault(member_id, []).append(int(points))
+    return out
+
+
+def rotting_in(uow: UnitOfWork, owner_ids: list[int] | None = None) -> Rotting:
+    """Open deals with no stage change for longer than the team's limit (of `owner_ids`, else everyone's)."""
+    team = uow.team()
+    limit = clock.now() - timedelta(days=team.rotting_days)
+    rows = uow.rows(
+        queries.rotting_statement(owner_ids is not None, LIST_LIMIT),
+        {"team_id": team.id, "limit": limit, "ids": owner_ids},
+    ).all()
+    n, v = (rows[0][6], rows[0][7]) if rows else (0, None)
+    today = clock.today()
+    deals = [
+        RottingDeal(id=i, title=t, owner=o, stage=st, value=money(val), days_in_stage=(today - at.date()).days)
+        for i, t, o, st, val, at, _n, _v in rows
+    ]
+    return Rotting(limit_days=team.rotting_days, count=int(n), value=money(v), deals=deals)
+
+
+def rotting_counts(uow: UnitOfWork, ids: list[int]) -> dict[int, int]:
+    """How many rotting deals each owner has (one GROUP BY)."""
+    team = uow.team()
+    limit = clock.now() - timedelta(days=team.rotting_days)
+    return {
+        owner: int(n)
+        for owner, n in uow.rows(queries.rotting_counts_statement(), {"team_id": team.id, "ids": ids, "limit": limit})
+    }

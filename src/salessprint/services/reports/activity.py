@@ -1,0 +1,164 @@
+"""The activity report: activities done against target per member and kind
+for a date range, with each member's pacing (where they should be by now)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
+
+from salessprint.domain import clock
+from salessprint.domain.calendar import target_for_range, utc_bounds, week_start_on_or_before
+from salessprint.domain.enums import METRIC_FOR_ACTIVITY, ActivityKind, Period
+from salessprint.domain.errors import InvalidInput
+from salessprint.domain.metrics import expected_by_now, pace
+from salessprint.services.lookups import member_by_login
+from salessprint.services.reports._shared import Rep, Report
+from salessprint.services.uow import UnitOfWork, unit_of_work
+from salessprint.store import queries
+from salessprint.store.db import Store
+
+
+class KindFigures(Report):
+    """One kind of activity of one member."""
+
+    done: int
+    target: int | None
+    """None: no target for this kind (then the two below are left out of the JSON)."""
+    expected_by_now: Decimal | None = None
+    """The share of the target due by today."""
+    pace: str | None = None
+    """ahead, on pace or behind."""
+
+    @model_serializer(mode="wrap")
+    def _without_pace_when_no_target(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        out: dict[str, Any] = handler(self)
+        if self.target is None:
+            out.pop("expected_by_now", None)
+            out.pop("pace", None)
+        return out
+
+
+class Pacing(Report):
+    """A member's activities with a target, all kinds together."""
+
+    done: int
+    target: int
+    expected_by_now: Decimal
+    status: str
+    """ahead, on pace or behind."""
+
+
+class MemberActivity(Report):
+    login: str
+    name: str
+    activities: dict[str, KindFigures]
+    """Per activity kind, in ActivityKind order."""
+    pacing: Pacing | None
+    """None when the member has no activity target."""
+
+
+class ActivityReport(Report):
+    start: date = Field(alias="from")
+    end: date = Field(alias="to")
+    members: list[MemberActivity]
+
+
+def default_range(week_start: int = 0) -> tuple[date, date]:
+    """This sprint week."""
+    start = week_start_on_or_before(clock.today(), week_start)
+    return start, date.fromordinal(start.toordinal() + 6)
+
+
+def activity(
+    store: Store,
+    login: str,
+    *,
+    member: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> ActivityReport:
+    """Activities done against target per member and kind, for a date range,
+    with each member's pacing: where they should be by now versus where they are."""
+    with unit_of_work(store, login, read_only=True) as uow:
+        team = uow.team()
+        if (start is None) != (end is None):
+            raise InvalidInput("Give both --from and --to, or neither (this sprint week).", field="from")
+        if start is None or end is None:
+            start, end = default_range(team.week_start)
+        if end < start:
+            raise InvalidInput("--to is before --from.", field="to")
+        members: list[Rep]
+        if member:
+            one = member_by_login(uow.session, team.id, member)
+            members = [one] if one.active else []
+        else:
+            members = list(uow.session.scalars(queries.ACTIVE_MEMBERS, {"team_id": team.id}))
+        return ActivityReport(start=start, end=end, members=activity_in(uow, members, start, end))
+
+
+_KIND_METRICS = [(kind.value, METRIC_FOR_ACTIVITY[kind].value) for kind in ActivityKind]
+_PERIODS = [(period, period.value) for period in Period]
+
+
+def activity_in(uow: UnitOfWork, members: Sequence[Rep], start: date, end: date) -> list[MemberActivity]:
+    """Per member: done/target per kind, and the pacing inside [start, end]."""
+    team = uow.team()
+    lo, hi = utc_bounds(start, end, team.timezone)
+    ids = [m.id for m in members]
+    counts: dict[tuple[int, str], int] = {}
+    if ids:
+        for member_id, kind, n in uow.rows(
+            queries.ACTIVITY_COUNTS, {"team_id": team.id, "ids": ids, "lo": lo, "hi": hi}
+        ):
+            counts[(member_id, kind)] = int(n)
+    targets = queries.targets_in_force(uow.session, ids, end) if ids else {}
+    today = clock.today()
+    # Fifty reps share a handful of target amounts: each amount's target for
+    # the range, and each target's share due by now, is worked out once.
+    in_range: dict[tuple[Decimal, Period], int] = {}
+    due: dict[int, Decimal] = {}
+    paces: dict[tuple[int, Decimal], str] = {}
+    out = []
+    for m in members:
+        per_kind: dict[str, KindFigures] = {}
+        mine = targets.get(m.id, {})
+        done_total, target_total, expected_total = 0, 0, Decimal(0)
+        for kind, metric in _KIND_METRICS:
+            target = None
+            # With targets for several periods, the shortest period rules.
+            for period, period_value in _PERIODS:
+                if (metric, period_value) in mine:
+                    amount = mine[(metric, period_value)]
+                    target = in_range.get((amount, period))
+                    if target is None:
+                        target = round(target_for_range(float(amount), period, start, end, team.week_start))
+                        in_range[(amount, period)] = target
+                    break
+            done = counts.get((m.id, kind), 0)
+            if target is None:
+                per_kind[kind] = KindFigures(done=done, target=None)
+                continue
+            expected = due.get(target)
+            if expected is None:
+                expected = due[target] = expected_by_now(target, start, end, today)
+            status = paces.get((done, expected))
+            if status is None:
+                status = paces[(done, expected)] = pace(done, expected)
+            per_kind[kind] = KindFigures(done=done, target=target, expected_by_now=expected, pace=status)
+            done_total += done
+            target_total += target
+            expected_total += expected
+        pacing = None
+        if target_total:
+            pacing = Pacing(
+                done=done_total,
+                target=target_total,
+                expected_by_now=expected_total,
+                status=pace(done_total, expected_total),
+            )
+        out.append(MemberActivity(login=m.login, name=m.name, activities=per_kind, pacing=pacing))
+    return out

@@ -1,0 +1,144 @@
+"""Coaching flags per rep (managers only), and the figures they are drawn
+from, which the 1:1 agenda and the rep detail read too."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from salessprint.domain import clock
+from salessprint.domain.calendar import period_range
+from salessprint.domain.coaching import RepFigures, flags_for
+from salessprint.domain.enums import Metric, Period
+from salessprint.domain.metrics import period_label
+from salessprint.domain.permissions import Action
+from salessprint.services.reports._shared import (
+    FlagLine,
+    Rep,
+    Report,
+    Rotting,
+    closed_sprints,
+    points_history,
+    reps,
+    revenue_quota,
+    rotting_counts,
+    rotting_in,
+    won_by_member,
+)
+from salessprint.services.reports.activity import MemberActivity, activity_in
+from salessprint.services.uow import UnitOfWork, unit_of_work
+from salessprint.store import queries
+from salessprint.store.db import Store
+
+
+class MemberFlags(Report):
+    login: str
+    name: str
+    flags: list[FlagLine]
+
+
+class CoachingReport(Report):
+    date: date
+    """Today."""
+    quota_period: str
+    """The month whose quota is checked (last month)."""
+    rotting_days: int
+    members: list[MemberFlags]
+    flagged: list[str]
+    """Logins of the members with at least one flag."""
+
+
+@dataclass(frozen=True)
+class CoachingFigures:
+    """What the coaching rules read, and what was read on the way."""
+
+    figures: list[RepFigures]
+    activity: dict[str, MemberActivity]
+    """This week's activity by login."""
+    quota_period: str
+    history: dict[int, list[int]]
+    """Completed points per member id per closed sprint, oldest first."""
+    rotting: Rotting | None
+    """The rotting deals of the one rep asked for (None for several)."""
+
+
+def coaching_figures(uow: UnitOfWork, members: Sequence[Rep]) -> CoachingFigures:
+    team = uow.team()
+    today = clock.today()
+    ids = [m.id for m in members]
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    q_lo, q_hi = period_range(Period.MONTH, last_month_end)
+    won = won_by_member(uow, ids, q_lo, q_hi) if ids else {}
+    targets = queries.targets_in_force(uow.session, ids, q_hi, Metric.REVENUE.value) if ids else {}
+    week = period_range(Period.WEEK, today, team.week_start)
+    activity = {row.login: row for row in activity_in(uow, members, *week)}
+    history = points_history(uow, closed_sprints(uow))
+    # One rep (rep detail, 1:1): their rotting deals are listed, and the list
+    # carries the count; a team gets the counts in one GROUP BY.
+    rotting_one = rotting_in(uow, [members[0].id]) if len(members) == 1 else None
+    if rotting_one is not None:
+        rotting = {members[0].id: rotting_one.count}
+        listed = {members[0].id: [(d.id, d.title, d.days_in_stage) for d in rotting_one.deals]}
+    else:
+        rotting = rotting_counts(uow, ids) if ids else {}
+        listed = {}
+    quota_period = period_label(Period.MONTH, q_lo)
+    figures = []
+    for m in members:
+        quota = revenue_quota(targets.get(m.id, {}), q_lo, q_hi, Period.MONTH, team.week_start)
+        # Flag a rep whose activity as a whole is behind pace this week (one slow
+        # kind balanced by others is not a coaching matter); name the slow kinds.
+        mine = activity[m.login]
+        behind = (
+            []
+            if mine.pacing is None or mine.pacing.status != "behind"
+            else [
+                (kind, f.done, f.expected_by_now)
+                for kind, f in mine.activities.items()
+                if f.pace == "behind" and f.expected_by_now is not None
+            ]
+        )
+        figures.append(
+            RepFigures(
+                login=m.login,
+                name=m.name,
+                started_on=m.started_on,
+                quota=quota,
+                won_value=won.get(m.id, (Decimal("0.00"), 0))[0],
+                quota_period=quota_period,
+                activity_behind=behind,
+                velocities=history.get(m.id, []),
+                rotting=listed.get(m.id, []),
+                rotting_count=rotting.get(m.id, 0),
+            )
+        )
+    return CoachingFigures(figures, activity, quota_period, history, rotting_one)
+
+
+def coaching(store: Store, login: str) -> CoachingReport:
+    """Coaching flags per rep (managers only)."""
+    with unit_of_work(store, login, read_only=True) as uow:
+        uow.require(Action.COACHING)
+        return coaching_in(uow)
+
+
+def coaching_in(uow: UnitOfWork) -> CoachingReport:
+    team = uow.team()
+    figures = coaching_figures(uow, reps(uow))
+    today = clock.today()
+    members = [
+        MemberFlags(login=f.login, name=f.name, flags=flag_lines(f, today, team.rotting_days)) for f in figures.figures
+    ]
+    return CoachingReport(
+        date=today,
+        quota_period=figures.quota_period,
+        rotting_days=team.rotting_days,
+        members=members,
+        flagged=[m.login for m in members if m.flags],
+    )
+
+
+def flag_lines(figures: RepFigures, today: date, rotting_days: int) -> list[FlagLine]:
+    return [FlagLine(code=f.code, message=f.message) for f in flags_for(figures, today, rotting_days)]

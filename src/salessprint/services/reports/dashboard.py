@@ -1,0 +1,39 @@
+"""The dashboard in one round trip: velocity, attainment this month, the
+burndown and (for managers) the coaching flags."""
+
+from __future__ import annotations
+
+from salessprint.domain import clock
+from salessprint.domain.calendar import period_range
+from salessprint.domain.enums import Period
+from salessprint.domain.permissions import Action, allowed
+from salessprint.services.reports._shared import HISTORY_SPRINTS, Report
+from salessprint.services.reports.attainment import AttainmentReport, attainment_in
+from salessprint.services.reports.burndown import BurndownReport, burndown_in
+from salessprint.services.reports.coaching import CoachingReport, coaching_in
+from salessprint.services.reports.velocity import VelocityReport, velocity_in
+from salessprint.services.uow import unit_of_work
+from salessprint.store.db import Store
+
+
+class Dashboard(Report):
+    velocity: VelocityReport
+    """The last HISTORY_SPRINTS closed sprints."""
+    attainment: AttainmentReport
+    """This month."""
+    burndown: BurndownReport
+    """The sprint under review."""
+    coaching: CoachingReport | None
+    """None for anyone but a manager."""
+
+
+def dashboard(store: Store, login: str) -> Dashboard:
+    """Velocity, attainment this month, burndown and (for managers) coaching flags."""
+    with unit_of_work(store, login, read_only=True) as uow:
+        month = period_range(Period.MONTH, clock.today())
+        return Dashboard(
+            velocity=velocity_in(uow, HISTORY_SPRINTS),
+            attainment=attainment_in(uow, *month),
+            burndown=burndown_in(uow),
+            coaching=coaching_in(uow) if allowed(uow.actor.role, Action.COACHING) else None,
+        )

@@ -1,0 +1,66 @@
+"""Everything the weekly review's slides show, in one round trip, for the
+sprint under review (the active one, else the last closed)."""
+
+from __future__ import annotations
+
+from sqlalchemy import distinct, func, select
+
+from salessprint.domain.montecarlo import DEFAULT_SEED
+from salessprint.services.reports._shared import HISTORY_SPRINTS, Report, reps
+from salessprint.services.reports.activity import MemberActivity, activity_in
+from salessprint.services.reports.forecast import ForecastReport, forecast_in
+from salessprint.services.reports.sprint import SprintReport, sprint_report_in
+from salessprint.services.reports.velocity import VelocityReport, velocity_in
+from salessprint.services.uow import unit_of_work
+from salessprint.store.db import Store
+from salessprint.store.models import RetroEntry, RetroVote, Sprint
+
+REVIEW_TRIALS = 2000
+"""Monte Carlo trials on the shared screen (fewer than the report's: it must open fast)."""
+
+
+class RetroLine(Report):
+    text: str
+    votes: int
+    """Members who voted for it."""
+
+
+class Review(Report):
+    report: SprintReport
+    velocity: VelocityReport
+    forecast: ForecastReport
+    activity: list[MemberActivity]
+    """Each rep's activity over the sprint (empty without a sprint)."""
+    retro: dict[str, list[RetroLine]]
+    """Per column (went_well, to_improve, action), most voted first; empty without a sprint."""
+
+
+def review(store: Store, login: str, *, seed: int = DEFAULT_SEED) -> Review:
+    """Everything the weekly review's slides show, for the sprint under review
+    (the active one, else the last closed)."""
+    with unit_of_work(store, login, read_only=True) as uow:
+        report = sprint_report_in(uow)
+        velocity = velocity_in(uow, HISTORY_SPRINTS)
+        forecast = forecast_in(uow, seed, REVIEW_TRIALS)
+        sprint = report.sprint
+        if sprint is None:
+            return Review(report=report, velocity=velocity, forecast=forecast, activity=[], retro={})
+        activity = activity_in(uow, reps(uow), sprint.starts_on, sprint.ends_on)
+        sprint_id = (
+            select(Sprint.id)
+            .where(Sprint.team_id == uow.actor.team_id, Sprint.number == sprint.number)
+            .scalar_subquery()
+        )
+        votes = (
+            select(func.count(distinct(RetroVote.member_id)))
+            .where(RetroVote.entry_id == RetroEntry.id)
+            .scalar_subquery()
+        )
+        retro: dict[str, list[RetroLine]] = {"went_well": [], "to_improve": [], "action": []}
+        for column, text, n in uow.rows(
+            select(RetroEntry.column, RetroEntry.text, votes)
+            .where(RetroEntry.sprint_id == sprint_id)
+            .order_by(RetroEntry.column, votes.desc(), RetroEntry.id)
+        ):
+            retro.setdefault(column, []).append(RetroLine(text=text, votes=int(n)))
+        return Review(report=report, velocity=velocity, forecast=forecast, activity=activity, retro=retro)

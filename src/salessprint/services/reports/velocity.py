@@ -1,0 +1,82 @@
+"""The velocity report: committed, completed, added, removed and carried
+points of the closed sprints, per member, and the forecast for the next."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from salessprint.domain.velocity import forecast
+from salessprint.services.reports._shared import Report
+from salessprint.services.uow import UnitOfWork, unit_of_work
+from salessprint.store import queries
+from salessprint.store.db import Store
+
+
+class SprintVelocity(Report):
+    """One closed sprint's points, Jira's meanings."""
+
+    number: int
+    starts_on: date
+    ends_on: date
+    goal: str | None
+    committed_points: int
+    """Points of the items committed at the start."""
+    completed_points: int
+    """Points done before the sprint ended (the velocity)."""
+    added_points: int
+    """Points of the items added after the start."""
+    removed_points: int
+    carried_points: int
+    """Points neither done nor removed."""
+    velocity: int
+    by_member: dict[str, int]
+    """Completed points per member login."""
+
+
+class VelocityReport(Report):
+    sprints: list[SprintVelocity]
+    """Oldest first."""
+    forecast: Decimal | None
+    """Mean velocity of the last three sprints (None without a closed sprint)."""
+    forecast_by_member: dict[str, Decimal | None]
+    """The same per member login."""
+
+
+def velocity(store: Store, login: str, last: int = 12) -> VelocityReport:
+    """Closed sprints (newest `last`), Jira's meanings, plus the forecast."""
+    with unit_of_work(store, login, read_only=True) as uow:
+        return velocity_in(uow, last)
+
+
+def velocity_in(uow: UnitOfWork, last: int = 12) -> VelocityReport:
+    """`velocity` inside an open unit of work (the dashboard and review share it)."""
+    team_id = uow.actor.team_id
+    rows = uow.rows(queries.VELOCITY, {"team_id": team_id, "last": last}).all()
+    numbers = [r[0] for r in rows]
+    by_member: dict[int, dict[str, int]] = {n: {} for n in numbers}
+    if numbers:
+        member_rows = uow.rows(queries.VELOCITY_BY_MEMBER, {"team_id": team_id, "numbers": numbers})
+        for number, member_login, points in member_rows:
+            by_member[number][member_login] = int(points)
+    sprints = [
+        SprintVelocity(
+            number=number,
+            starts_on=starts,
+            ends_on=ends,
+            goal=goal,
+            committed_points=int(c),
+            completed_points=int(d),
+            added_points=int(a),
+            removed_points=int(r),
+            carried_points=int(k),
+            velocity=int(d),
+            by_member=dict(sorted(by_member[number].items())),
+        )
+        for number, starts, ends, goal, c, d, a, r, k in reversed(rows)
+    ]
+    fc = forecast([s.velocity for s in sprints])
+    logins = sorted({login for s in sprints for login in s.by_member})
+    recent = sprints[-3:]
+    by_member_fc = {login: forecast([s.by_member.get(login, 0) for s in recent]) for login in logins}
+    return VelocityReport(sprints=sprints, forecast=fc, forecast_by_member=by_member_fc)

@@ -1,0 +1,392 @@
+"""Shared lookups and prebuilt statements: which sprint is current, what an
+open deal is, the targets in force on a day, the reports' statements, and
+the one place where a planner hint for SQLite is written.
+
+Statements every call of a report runs are built once, with bind
+parameters: building and keying a statement cost more than SQLite takes to
+answer most of them (issue 7). TEAM, IDS: the team and the members asked for.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, extract, func, or_, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from salessprint.domain.enums import Role, SprintState, StageKind
+from salessprint.store.models import Activity, Deal, Member, Sprint, SprintItem, Stage, Target
+
+TEAM = bindparam("team_id")
+IDS = bindparam("ids", expanding=True)
+
+
+# --- the planner hint ---------------------------------------------------------
+
+
+class _NotIndexed(FunctionElement[Any]):
+    """A column the SQLite planner must not pick an index for (see sqlite_hint)."""
+
+    name = "not_indexed"
+    inherit_cache = True
+
+
+@compiles(_NotIndexed)
+def _plain(element: _NotIndexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(_NotIndexed, "sqlite")
+def _plus_zero(element: _NotIndexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.process(element.clauses, **kw)} + 0"
+
+
+def sqlite_hint(column: Any) -> Any:
+    """`column + 0` on SQLite, `column` elsewhere.
+
+    SQLite keeps no table statistics, so it takes `team_id = ?` for selective
+    and walks all the team's rows through that index where a read by another
+    key (a deal's id from events, a task's assignee) is far cheaper; `+ 0`
+    makes the column unindexable for that comparison. PostgreSQL plans from
+    statistics and keeps the plain column."""
+    return _NotIndexed(column)
+
+
+# --- which sprint -------------------------------------------------------------
+
+
+def _first_sprint(session: Session, team_id: int, states: list[SprintState]) -> Sprint | None:
+    """The team's lowest-numbered sprint in the first of `states` that has one (one statement)."""
+    preference = case({state.value: i for i, state in enumerate(states)}, value=Sprint.state)
+    return session.scalar(
+        select(Sprint)
+        .where(Sprint.team_id == team_id, Sprint.state.in_([s.value for s in states]))
+        .order_by(preference, Sprint.number)
+        .limit(1)
+    )
+
+
+def current_sprint(session: Session, team_id: int) -> Sprint | None:
+    """The current sprint: the active one, else the planned one, else None.
+
+    What the header, the board and the sprint list call "current"."""
+    return _first_sprint(session, team_id, [SprintState.ACTIVE, SprintState.PLANNED])
+
+
+def sprint_to_plan(session: Session, team_id: int) -> Sprint | None:
+    """The sprint work is pulled into: the planned one, else the active one, else None."""
+    return _first_sprint(session, team_id, [SprintState.PLANNED, SprintState.ACTIVE])
+
+
+def sprint_under_review(session: Session, team_id: int) -> Sprint | None:
+    """The sprint the reports and the review look at: the active one, else the
+    last closed one (highest number), else None. A planned sprint has nothing to report."""
+    return session.scalar(
+        select(Sprint)
+        .where(Sprint.team_id == team_id, Sprint.state.in_([SprintState.ACTIVE.value, SprintState.CLOSED.value]))
+        .order_by(case((Sprint.state == SprintState.ACTIVE.value, 0), else_=1), Sprint.number.desc())
+        .limit(1)
+    )
+
+
+# --- open deals -----------------------------------------------------------------
+
+
+def open_deals(team_id: Any) -> ColumnElement[bool]:
+    """The team's open deals. An open deal has no close date (the services and
+    importers keep it so; migration 0003 fixed older rows), so `closed_on IS
+    NULL` reads the ~9 % open deals from ix_deals_team_closed instead of every deal."""
+    return and_(Deal.team_id == team_id, Deal.closed_on.is_(None))
+
+
+def open_deals_in_open_stage(team_id: Any) -> ColumnElement[bool]:
+    """open_deals joined to their stage, with the stage's kind kept as the definition."""
+    return and_(open_deals(team_id), Stage.kind == StageKind.OPEN.value)
+
+
+def won_stage() -> ColumnElement[bool]:
+    """The join of a deal to its stage, for won deals only."""
+    return and_(Stage.id == Deal.stage_id, Stage.kind == StageKind.WON.value)
+
+
+# --- targets --------------------------------------------------------------------
+
+
+@lru_cache(maxsize=2)
+def _targets_statement(one_metric: bool) -> Select[Any]:
+    """Targets in force for members `:ids` on `:on` (of metric `:metric`)."""
+    conditions = [Target.member_id.in_(IDS), Target.effective_from <= bindparam("on")]
+    if one_metric:
+        conditions.append(Target.metric == bindparam("metric"))
+    latest = (
+        select(Target.member_id, Target.metric, Target.period, func.max(Target.effective_from).label("eff"))
+        .where(*conditions)
+        .group_by(Target.member_id, Target.metric, Target.period)
+        .subquery()
+    )
+    return select(Target.member_id, Target.metric, Target.period, Target.amount).join(
+        latest,
+        and_(
+            Target.member_id == latest.c.member_id,
+            Target.metric == latest.c.metric,
+            Target.period == latest.c.period,
+            Target.effective_from == latest.c.eff,
+        ),
+    )
+
+
+def targets_in_force(
+    session: Session, member_ids: list[int], on: date, metric: str | None = None
+) -> dict[int, dict[tuple[str, str], Decimal]]:
+    """The newest target per member, metric and period effective on `on`
+    (only `metric`'s when given: quota reports need revenue targets alone),
+    as {member id: {(metric, period): amount}}."""
+    rows = session.connection().execute(
+        _targets_statement(metric is not None), {"ids": member_ids, "on": on, "metric": metric}
+    )
+    out: dict[int, dict[tuple[str, str], Decimal]] = {}
+    for member_id, metric_, period, amount in rows:
+        out.setdefault(member_id, {})[(metric_, period)] = amount
+    return out
+
+
+# --- members --------------------------------------------------------------------
+
+REPS = (
+    select(Member.id, Member.login, Member.name, Member.started_on)
+    .where(Member.team_id == TEAM, Member.active.is_(True), Member.role == Role.REP.value)
+    .order_by(Member.login)
+)
+"""The columns reports read of a rep (rows answer `.id`, `.login`, ... like
+the ORM object, without loading 50 of them)."""
+
+ACTIVE_MEMBERS = select(Member).where(Member.team_id == TEAM, Member.active.is_(True)).order_by(Member.login)
+ACTIVE_LOGINS = select(Member.login).where(Member.team_id == TEAM, Member.active.is_(True))
+ACTIVE_IDS_AND_LOGINS = select(Member.id, Member.login).where(Member.team_id == TEAM, Member.active.is_(True))
+
+
+# --- sprints and their items ----------------------------------------------------
+
+
+def completed_item() -> ColumnElement[bool]:
+    """A sprint item done before its sprint (joined) ended: it counts towards velocity."""
+    return and_(SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None), SprintItem.done_on <= Sprint.ends_on)
+
+
+CLOSED_SPRINTS = (
+    select(Sprint)
+    .where(Sprint.team_id == TEAM, Sprint.state == SprintState.CLOSED.value)
+    .order_by(Sprint.number.desc())
+    .limit(bindparam("last"))
+)
+"""The newest `:last` closed sprints, newest first."""
+
+RECENT_CLOSED_SPRINT_IDS = (
+    select(Sprint.id)
+    .where(Sprint.team_id == TEAM, Sprint.state == SprintState.CLOSED.value)
+    .order_by(Sprint.number.desc())
+    .limit(3)
+)
+
+POINTS_PER_LOGIN = (
+    select(Member.login, func.sum(SprintItem.points))
+    .join(SprintItem, SprintItem.member_id == Member.id)
+    .join(Sprint, Sprint.id == SprintItem.sprint_id)
+    .where(Sprint.id.in_(IDS), completed_item())
+    .group_by(Member.login)
+)
+"""Completed points per member login over the sprints `:ids`."""
+
+
+def _velocity_statements() -> tuple[Select[Any], Select[Any]]:
+    """Per sprint, and per member and sprint."""
+    done = completed_item()
+    pts = SprintItem.points
+    # The newest `:last` closed sprints first, then their items: aggregating
+    # every sprint of five years to keep twelve scanned all sprint items.
+    newest = (
+        select(Sprint.id)
+        .where(Sprint.team_id == TEAM, Sprint.state == SprintState.CLOSED.value)
+        .order_by(Sprint.number.desc())
+        .limit(bindparam("last"))
+    )
+    per_sprint = (
+        select(
+            Sprint.number,
+            Sprint.starts_on,
+            Sprint.ends_on,
+            Sprint.goal,
+            func.coalesce(func.sum(case((SprintItem.added_after_start.is_(False), pts), else_=0)), 0),
+            func.coalesce(func.sum(case((done, pts), else_=0)), 0),
+            func.coalesce(func.sum(case((SprintItem.added_after_start.is_(True), pts), else_=0)), 0),
+            func.coalesce(func.sum(case((SprintItem.removed_at.is_not(None), pts), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(SprintItem.removed_at.is_(None), ~done), pts), else_=0)), 0),
+        )
+        .outerjoin(SprintItem, SprintItem.sprint_id == Sprint.id)
+        .where(Sprint.id.in_(newest))
+        .group_by(Sprint.id, Sprint.number, Sprint.starts_on, Sprint.ends_on, Sprint.goal)
+        .order_by(Sprint.number.desc())
+        .limit(bindparam("last"))
+    )
+    per_member = (
+        select(Sprint.number, Member.login, func.sum(SprintItem.points))
+        .join(SprintItem, SprintItem.sprint_id == Sprint.id)
+        .join(Member, Member.id == SprintItem.member_id)
+        .where(Sprint.team_id == TEAM, Sprint.number.in_(bindparam("numbers", expanding=True)), done)
+        .group_by(Sprint.number, Member.login)
+    )
+    return per_sprint, per_member
+
+
+VELOCITY, VELOCITY_BY_MEMBER = _velocity_statements()
+
+SPRINT_FIGURES = ("committed", "completed", "added", "removed", "carried_over")
+
+
+@lru_cache(maxsize=1)
+def sprint_figures_statement() -> Select[Any]:
+    """Items and points of each of SPRINT_FIGURES for sprint `:sprint_id` ending `:ends_on`."""
+    done = and_(
+        SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None), SprintItem.done_on <= bindparam("ends_on")
+    )
+    groups = {
+        "committed": SprintItem.added_after_start.is_(False),
+        "completed": done,
+        "added": SprintItem.added_after_start.is_(True),
+        "removed": SprintItem.removed_at.is_not(None),
+        "carried_over": and_(SprintItem.removed_at.is_(None), ~done),
+    }
+    columns = []
+    for name in SPRINT_FIGURES:
+        columns += [
+            func.coalesce(func.sum(case((groups[name], 1), else_=0)), 0),
+            func.coalesce(func.sum(case((groups[name], SprintItem.points), else_=0)), 0),
+        ]
+    return select(*columns).where(SprintItem.sprint_id == bindparam("sprint_id"))
+
+
+@lru_cache(maxsize=16)
+def burndown_statement(days: int) -> Select[Any]:
+    """Points at the start and remaining at the end of each of `days` working
+    days, for the sprint `:sprint_id`; day i ends at `:end_i` (UTC) and is
+    dated `:day_i`. Built once per sprint length: putting ~30 expressions
+    together cost more than running the query (issue 7)."""
+    columns = [func.coalesce(func.sum(case((SprintItem.added_after_start.is_(False), SprintItem.points), else_=0)), 0)]
+    for i in range(days):
+        end_of_day, day = bindparam(f"end_{i}"), bindparam(f"day_{i}")
+        in_scope = and_(
+            or_(SprintItem.added_after_start.is_(False), SprintItem.added_at < end_of_day),
+            or_(SprintItem.removed_at.is_(None), SprintItem.removed_at >= end_of_day),
+        )
+        not_done = or_(SprintItem.done_on.is_(None), SprintItem.done_on > day)
+        columns.append(func.coalesce(func.sum(case((and_(in_scope, not_done), SprintItem.points), else_=0)), 0))
+    return select(*columns).where(SprintItem.sprint_id == bindparam("sprint_id"))
+
+
+@lru_cache(maxsize=1)
+def points_history_statement() -> Select[Any]:
+    """Completed points per member and sprint over the sprints `:ids`."""
+    done = and_(SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None), SprintItem.done_on <= Sprint.ends_on)
+    return (
+        select(SprintItem.member_id, Sprint.number, func.sum(case((done, SprintItem.points), else_=0)))
+        .join(Sprint, Sprint.id == SprintItem.sprint_id)
+        .where(Sprint.id.in_(IDS))
+        .group_by(SprintItem.member_id, Sprint.number)
+        .order_by(SprintItem.member_id, Sprint.number)
+    )
+
+
+# --- won deals and activities ---------------------------------------------------
+
+
+def _won_in_range(*columns: Any) -> Select[Any]:
+    return (
+        select(*columns)
+        .join(Stage, won_stage())
+        .where(
+            Deal.team_id == TEAM,
+            Deal.owner_id.in_(IDS),
+            Deal.closed_on >= bindparam("start"),
+            Deal.closed_on <= bindparam("end"),
+        )
+    )
+
+
+@lru_cache(maxsize=1)
+def won_by_member_statement() -> Select[Any]:
+    """Won value and count per owner `:ids`, closed in [`:start`, `:end`]."""
+    return _won_in_range(Deal.owner_id, func.sum(Deal.value), func.count()).group_by(Deal.owner_id)
+
+
+@lru_cache(maxsize=1)
+def won_per_month_statement() -> Select[Any]:
+    """Won value and count per owner `:ids`, year and month, closed in [`:start`, `:end`]."""
+    year, month = extract("year", Deal.closed_on), extract("month", Deal.closed_on)
+    return _won_in_range(Deal.owner_id, year, month, func.sum(Deal.value), func.count()).group_by(
+        Deal.owner_id, year, month
+    )
+
+
+@lru_cache(maxsize=1)
+def won_per_day_statement() -> Select[Any]:
+    """Won value per owner `:ids` and day, closed in [`:start`, `:end`]."""
+    return _won_in_range(Deal.owner_id, Deal.closed_on, func.sum(Deal.value)).group_by(Deal.owner_id, Deal.closed_on)
+
+
+ACTIVITY_COUNTS = (
+    select(Activity.member_id, Activity.kind, func.count())
+    .where(
+        Activity.team_id == TEAM,
+        Activity.member_id.in_(IDS),
+        Activity.occurred_at >= bindparam("lo"),
+        Activity.occurred_at < bindparam("hi"),
+    )
+    .group_by(Activity.member_id, Activity.kind)
+)
+"""Activities per member `:ids` and kind in [`:lo`, `:hi`) (UTC)."""
+
+
+# --- rotting deals --------------------------------------------------------------
+
+
+@lru_cache(maxsize=2)
+def rotting_statement(some_owners: bool, limit: int) -> Select[Any]:
+    """The oldest `limit` rotting deals (no stage change since `:limit`), each
+    carrying the count and value of them all (window aggregates run before LIMIT)."""
+    cond = and_(open_deals_in_open_stage(TEAM), Deal.stage_entered_at < bindparam("limit"))
+    if some_owners:
+        cond = and_(cond, Deal.owner_id.in_(IDS))
+    owner = select(Member.login).where(Member.id == Deal.owner_id).scalar_subquery()
+    return (
+        select(
+            Deal.id,
+            Deal.title,
+            owner,
+            Stage.name,
+            Deal.value,
+            Deal.stage_entered_at,
+            func.count().over(),
+            func.sum(Deal.value).over(),
+        )
+        .join(Stage, Stage.id == Deal.stage_id)
+        .where(cond)
+        .order_by(Deal.stage_entered_at, Deal.id)
+        .limit(limit)
+    )
+
+
+@lru_cache(maxsize=1)
+def rotting_counts_statement() -> Select[Any]:
+    """How many rotting deals (no stage change since `:limit`) each owner `:ids` has."""
+    return (
+        select(Deal.owner_id, func.count())
+        .join(Stage, Stage.id == Deal.stage_id)
+        .where(open_deals_in_open_stage(TEAM), Deal.owner_id.in_(IDS), Deal.stage_entered_at < bindparam("limit"))
+        .group_by(Deal.owner_id)
+    )
