@@ -9,7 +9,7 @@ from typing import Any
 
 from salessprint.config import config_path, load_settings, user_themes_dir
 from salessprint.tui.themes import load_themes
-from tests.tui._harness import async_test, make_app, settle
+from tests.tui.harness import async_test, make_app, notified, settle
 
 
 def test_shipped_themes_load() -> None:
@@ -42,8 +42,7 @@ async def test_app_starts_with_a_broken_theme_file_and_says_so(demo_store: Any) 
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         assert app.theme == "sunrise"
-        messages = [str(n.message) for n in app._notifications]
-        assert any("broken.toml skipped" in m for m in messages), messages
+        assert any("broken.toml skipped" in m for m in notified(app)), notified(app)
         assert app.current_mode == "board"
 
 
