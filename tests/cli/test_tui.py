@@ -16,6 +16,7 @@ from salessprint.cli import cli
 from salessprint.services import open_store
 from salessprint.services.team import init_team
 from salessprint.tui.app import Opened, SalesSprintApp
+from tests.tui.harness import until
 
 
 @pytest.fixture
@@ -88,10 +89,7 @@ def test_the_app_opens_the_store_in_its_first_worker(store_url: str) -> None:
 
     async def body() -> None:
         async with app.run_test(size=(100, 30)) as pilot:
-            for _ in range(200):
-                await pilot.pause(0.02)
-                if app.team is not None and app.current_mode == "backlog":
-                    break
+            await until(pilot, lambda: app.team is not None and app.current_mode == "backlog")
             assert app.store is opened[0]
             assert app.team is not None and app.team.name == "Acme Sales"
             assert app.me is not None and app.me.login == "ada"

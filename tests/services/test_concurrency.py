@@ -30,6 +30,7 @@ import json, os, sys, time
 import click
 from salessprint.cli import cli
 go, n, args = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+open(f"{go}.ready.{os.getpid()}", "w").close()  # imported and connected: waiting for the start
 while not os.path.exists(go):
     time.sleep(0.005)
 for i in range(n):
@@ -48,6 +49,7 @@ from salessprint.services import open_store
 from salessprint.services.deals import update_deal
 go, url, login, deal_id, version, step = sys.argv[1:7]
 store = open_store(url)
+open(f"{go}.ready.{os.getpid()}", "w").close()  # imported and connected: waiting for the start
 while not os.path.exists(go):
     time.sleep(0.005)
 try:
@@ -71,7 +73,12 @@ def run_together(go: Path, commands: list[list[str]], timeout: float = 120) -> l
     procs = [
         subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for cmd in commands
     ]
-    time.sleep(0.3)
+    # Release them once every one is ready (imports done, waiting), not after a guessed pause.
+    deadline = time.monotonic() + timeout
+    while len(list(go.parent.glob(f"{go.name}.ready.*"))) < len(procs) and time.monotonic() < deadline:
+        if any(proc.poll() is not None for proc in procs):
+            break  # one failed early: communicate() below reports it
+        time.sleep(0.01)
     go.touch()
     out = []
     for proc in procs:

@@ -6,24 +6,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.command import CommandPalette
+from textual.command import CommandList, CommandPalette
 
-from salessprint.services import open_store
 from salessprint.services.sprints import sprint_items
-from salessprint.services.team import init_team
 from salessprint.tui.app import SCREENS
 from salessprint.tui.commands import screen_commands
 from salessprint.tui.modals.help import KeysModal
-from tests.tui._harness import async_test, make_app, screen_text, settle
-
-
-@pytest.fixture
-def empty_team(tmp_path: Path, frozen: Any):  # type: ignore[no-untyped-def]
-    """A new team with no sprint at all, only its admin."""
-    store = open_store(f"sqlite:///{tmp_path / 'new.db'}", check_schema=False)
-    init_team(store, "Fresh Start GmbH", "ada", "Ada Admin")
-    yield store
-    store.dispose()
+from tests.tui.harness import async_test, make_app, screen_text, settle, until
 
 
 @async_test
@@ -110,7 +99,9 @@ async def test_palette_runs_a_screen_action(demo_store: Any) -> None:
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"move card right")
-        await pilot.pause(0.5)
+        await settle(pilot)  # the palette's search is a worker
+        commands = app.screen.query_one(CommandList)
+        await until(pilot, lambda: commands.highlighted is not None, what="a command is highlighted")
         await pilot.press("enter")
         await settle(pilot)
         assert {c.id: c.status for c in sprint_items(demo_store, "alex")}[card.id] == "doing"
@@ -127,7 +118,7 @@ async def test_screen_keys_wait_until_the_store_is_open(empty_team: Any) -> None
 
 
 LAZY_PROBE = r"""
-import asyncio, sys
+import asyncio, sys, time
 from salessprint.services import open_store
 from salessprint.services.team import init_team
 from salessprint.tui.app import Opened, SalesSprintApp
@@ -140,10 +131,10 @@ store.dispose()
 async def main():
     app = SalesSprintApp(connect=lambda: Opened(open_store(url), "ada"))
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(300):
+        deadline = time.monotonic() + 60
+        while not (app.current_mode == "backlog" and app.screen.is_mounted):
+            assert time.monotonic() < deadline, "the backlog never opened"
             await pilot.pause(0.02)
-            if app.current_mode == "backlog" and app.screen.is_mounted:
-                break
         await app.workers.wait_for_complete()
     app.store.dispose()
 
@@ -191,11 +182,7 @@ async def test_the_garbage_collector_paused_for_start_up_comes_back_frozen(
         app = make_app(demo_store, "maria")
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            for _ in range(100):
-                if gc.isenabled():
-                    break
-                await pilot.pause(0.05)
-            assert gc.isenabled()
+            await until(pilot, gc.isenabled, what="the collector is back on")
             assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()

@@ -14,7 +14,7 @@ from salessprint.tui.modals.deal_form import DealForm
 from salessprint.tui.screens.backlog import WINDOW, BacklogScreen
 from salessprint.tui.widgets.form import FormModal
 from salessprint.tui.widgets.row_table import RowTable
-from tests.tui._harness import async_test, make_app, screen_text, settle
+from tests.tui.harness import async_test, make_app, notified, notified_titles, screen_text, settle, until
 
 
 async def open_backlog(pilot: Any) -> BacklogScreen:
@@ -75,7 +75,6 @@ async def test_filter_narrows_as_you_type(demo_store: Any) -> None:
         await pilot.press("slash")
         assert screen.query_one("#backlog-filter", Input).has_focus
         await pilot.press(*"falk")
-        await pilot.pause(0.4)  # the debounce
         await settle(pilot)
         expected = backlog_page(demo_store, "alex", mine=True, text="falk")
         assert 0 < screen.page.total == expected.total < before
@@ -85,7 +84,6 @@ async def test_filter_narrows_as_you_type(demo_store: Any) -> None:
         # by stage and by kind too
         screen.query_one("#backlog-filter", Input).value = ""
         await pilot.press(*"proposal")
-        await pilot.pause(0.4)
         await settle(pilot)
         assert screen.page.rows and all(
             r.stage == "Proposal" or r.kind == "proposal" or "proposal" in r.title.lower() for r in screen.page.rows
@@ -164,12 +162,12 @@ async def test_stale_edit_is_reported_and_not_overwritten(demo_store: Any) -> No
         update_deal(demo_store, "maria", row.id, next_step="Manager's plan")
         await fill(pilot, form, next_step="My plan")
         await pilot.press("ctrl+s")
+        await until(pilot, lambda: "Changed by someone else" in notified_titles(app))
         await settle(pilot)
         assert app.screen is form  # still open, nothing lost
         banner = str(form.query_one("#form-banner").render())
         assert "someone else changed" in banner.lower()
         assert get_deal(demo_store, "alex", row.id).next_step == "Manager's plan"
-        assert "Changed by someone else" in [n.title for n in app._notifications]
 
 
 @async_test
@@ -225,8 +223,8 @@ async def test_pull_puts_the_item_into_the_sprint(demo_store: Any) -> None:
         assert next(r for r in screen.page.rows if r.id == row.id and r.item_type == row.item_type).sprint_number == 13
         # pulling twice is refused with a plain message
         await pilot.press("p")
+        await until(pilot, lambda: any("already in sprint 13" in m for m in notified(app)))
         await settle(pilot)
-        assert any("already in sprint 13" in str(n.message) for n in app._notifications)
 
 
 @async_test
@@ -292,7 +290,7 @@ async def test_edit_a_task_with_enter(demo_store: Any) -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_backlog(pilot)
         await pilot.press("slash", *"follow")
-        await pilot.pause(0.4)
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         row = screen.selected()

@@ -7,7 +7,7 @@ from typing import Any
 from salessprint.services.sprints import move_card, sprint_items
 from salessprint.tui.screens.board import BoardScreen, Lane
 from salessprint.tui.widgets.card_list import CardList
-from tests.tui._harness import async_test, make_app, screen_text, settle
+from tests.tui.harness import async_test, make_app, notified, notified_titles, screen_text, settle, until
 
 
 def _cards(store: Any, login: str = "alex") -> dict[int, Any]:
@@ -64,12 +64,13 @@ async def test_a_rep_cannot_move_someone_elses_card(demo_store: Any) -> None:
         index = screen.cards["todo"].index(others[0])
         screen.query_one("#cards-todo", CardList).highlighted = index
         await pilot.press("shift+right")
+        await until(
+            pilot,
+            lambda: any("may not" in m or "not allowed" in m.lower() or "only" in m.lower() for m in notified(app)),
+            what="a notification says I may not",
+        )
         await settle(pilot)
         assert _cards(demo_store)[others[0].id].status == "todo"
-        assert any(
-            "may not" in str(n.message) or "not allowed" in str(n.message).lower() or "only" in str(n.message).lower()
-            for n in app._notifications
-        ), [str(n.message) for n in app._notifications]
 
 
 @async_test
@@ -82,10 +83,9 @@ async def test_stale_card_is_reported_not_overwritten(demo_store: Any) -> None:
         # Someone else (the manager) moves it to Done meanwhile.
         move_card(demo_store, "maria", card.id, "done", expected_version=card.version)
         await pilot.press("shift+right")
+        await until(pilot, lambda: "Changed by someone else" in notified_titles(app))
         await settle(pilot)
         assert _cards(demo_store)[card.id].status == "done"
-        titles = [n.title for n in app._notifications]
-        assert "Changed by someone else" in titles
         # the board reloaded: the card now sits in Done
         assert card.id in [c.id for c in screen.cards["done"]]
 
@@ -124,8 +124,8 @@ async def test_wip_limit_is_shown_and_warned(demo_store: Any) -> None:
         assert f"WIP {doing}/{limit}" in screen_text(app)
         # moving one more card into Doing warns
         await pilot.press("shift+right")
+        await until(pilot, lambda: "Over WIP limit" in notified_titles(app))
         await settle(pilot)
-        assert "Over WIP limit" in [n.title for n in app._notifications]
 
 
 def test_board_snapshot(demo_store: Any, snap_compare: Any) -> None:
@@ -169,10 +169,7 @@ async def test_a_move_shows_the_returned_card_in_place_before_any_reload(demo_st
 
         monkeypatch.setattr(board_module, "sprint_items", held_reload)
         await pilot.press("shift+right")
-        for _ in range(200):
-            await pilot.pause(0.01)
-            if first.id in [c.id for c in screen.cards["doing"]]:
-                break
+        await until(pilot, lambda: first.id in [c.id for c in screen.cards["doing"]], what="the card is in Doing")
         assert not gate.is_set()
         doing = screen.query_one("#cards-doing", CardList)
         assert first.id in [c.id for c in screen.cards["doing"]]

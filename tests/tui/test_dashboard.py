@@ -12,14 +12,9 @@ from salessprint.services.reports.coaching import coaching
 from salessprint.tui.app import SalesSprintApp
 from salessprint.tui.modals.rep_detail import RepDetailModal
 from salessprint.tui.screens.dashboard import DashboardScreen
+from tests.tui.harness import settle
 
 SIZE = (160, 50)
-
-
-async def settle(app: Any, pilot: Any) -> None:
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def static_text(widget: Static) -> str:
@@ -30,9 +25,9 @@ def test_key_7_opens_the_dashboard_with_the_stores_figures(demo_store: Any) -> N
     async def run() -> None:
         app = SalesSprintApp(demo_store, "maria")
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("7")
-            await settle(app, pilot)
+            await settle(pilot)
             screen = app.screen
             assert isinstance(screen, DashboardScreen)
             expected = attainment(demo_store, "maria").members
@@ -58,11 +53,11 @@ def test_selecting_a_rep_opens_their_detail_and_agenda(demo_store: Any) -> None:
     async def run() -> None:
         app = SalesSprintApp(demo_store, "maria")
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("7")
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("down", "down", "enter")  # alex, bea, chris
-            await settle(app, pilot)
+            await settle(pilot)
             modal = app.screen
             assert isinstance(modal, RepDetailModal) and modal.login == "chris"
             body = static_text(modal.query_one("#detail-body", Static))
@@ -81,39 +76,33 @@ def test_a_rep_sees_no_coaching_flags(demo_store: Any) -> None:
     async def run() -> None:
         app = SalesSprintApp(demo_store, "alex")
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("7")
-            await settle(app, pilot)
+            await settle(pilot)
             assert "for managers" in static_text(app.screen.query_one("#flags", Static))
 
     asyncio.run(run())
 
 
-def test_dashboard_on_an_empty_team(tmp_path: Any, frozen: Any) -> None:
+def test_dashboard_on_an_empty_team(empty_team: Any) -> None:
     async def run() -> None:
-        from salessprint.services import open_store
-        from salessprint.services.team import init_team
-
-        store = open_store(f"sqlite:///{tmp_path / 'empty.db'}", check_schema=False)
-        init_team(store, "Empty", "ada", "Ada Admin")
-        app = SalesSprintApp(store, "ada")
+        app = SalesSprintApp(empty_team, "ada")
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("7")
-            await settle(app, pilot)
+            await settle(pilot)
             screen = app.screen
             assert screen.query_one("#reps", OptionList).option_count == 0
             assert "no reps yet" in str(screen.query_one("#attainment-title").render())
             assert "everyone is on track" in static_text(screen.query_one("#flags", Static))
-        store.dispose()
 
     asyncio.run(run())
 
 
 def test_dashboard_snapshot(demo_store: Any, snap_compare: Any) -> None:
     async def open_dashboard(pilot: Any) -> None:
-        await settle(pilot.app, pilot)
+        await settle(pilot)
         await pilot.press("7")
-        await settle(pilot.app, pilot)
+        await settle(pilot)
 
     assert snap_compare(SalesSprintApp(demo_store, "maria"), terminal_size=SIZE, run_before=open_dashboard)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from salessprint.services import open_store
 from salessprint.services.history import history
 from salessprint.services.tasks import list_tasks, move_task
 from salessprint.tui.app import SalesSprintApp
 from salessprint.tui.modals.history import HistoryModal
 from salessprint.tui.screens.board import BoardScreen
-from tests.tui.live_helpers import run, sprint_team, toasts, wait_until
+from tests.tui.harness import sprint_team, toasts, until
 
 
 def _status(store, title: str) -> str:  # type: ignore[no-untyped-def]
@@ -17,7 +19,7 @@ def _status(store, title: str) -> str:  # type: ignore[no-untyped-def]
 
 async def select_card(pilot, board, lane: str, title: str) -> None:  # type: ignore[no-untyped-def]
     """Focus a lane and highlight the card with this title (the board's own keys do the rest)."""
-    await wait_until(pilot, lambda: title in [c.title for c in board.cards[lane]])
+    await until(pilot, lambda: title in [c.title for c in board.cards[lane]])
     cards = board.query_one(f"#cards-{lane}")
     cards.focus()
     cards.highlighted = [c.title for c in board.cards[lane]].index(title)
@@ -32,40 +34,40 @@ def test_undo_key_and_history_panel(tmp_path, frozen) -> None:  # type: ignore[n
     async def scenario() -> None:
         app = SalesSprintApp(store=store, login="rita")
         async with app.run_test(size=(130, 40), notifications=True) as pilot:
-            await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
+            await until(pilot, lambda: isinstance(app.screen, BoardScreen))
             board = app.screen
             assert isinstance(board, BoardScreen)
-            await wait_until(pilot, lambda: len(board.cards["todo"]) == 3)
+            await until(pilot, lambda: len(board.cards["todo"]) == 3)
             title = board.cards["todo"][0].title
 
             await pilot.press("shift+right")
-            await wait_until(pilot, lambda: _status(store, title) == "doing")
+            await until(pilot, lambda: _status(store, title) == "doing")
             await pilot.press("ctrl+z")
-            await wait_until(pilot, lambda: _status(store, title) == "todo")
-            await wait_until(
+            await until(pilot, lambda: _status(store, title) == "todo")
+            await until(
                 pilot, lambda: any(f"Undone: you changed task '{title}': status todo → doing" in t for t in toasts(app))
             )
-            await wait_until(pilot, lambda: title in [c.title for c in board.cards["todo"]])
+            await until(pilot, lambda: title in [c.title for c in board.cards["todo"]])
 
             # Nothing of mine left: said in words, nothing changes.
             before = len(history(store, "max"))
             await pilot.press("ctrl+z")
-            await wait_until(pilot, lambda: any("no change left to undo" in t for t in toasts(app)))
+            await until(pilot, lambda: any("no change left to undo" in t for t in toasts(app)))
             assert len(history(store, "max")) == before
 
             # Someone else touched the card after me: undo refuses and says who.
             await select_card(pilot, board, "todo", title)
             await pilot.press("shift+right")
-            await wait_until(pilot, lambda: _status(store, title) == "doing")
+            await until(pilot, lambda: _status(store, title) == "doing")
             task_id = next(t.id for t in list_tasks(store, "max") if t.title == title)
             move_task(store, "max", task_id, "done")
             await pilot.press("ctrl+z")
-            await wait_until(pilot, lambda: any(f"Not undone: max changed task #{task_id}" in t for t in toasts(app)))
+            await until(pilot, lambda: any(f"Not undone: max changed task #{task_id}" in t for t in toasts(app)))
             assert _status(store, title) == "done"
 
             # The panel: the whole team's changes, then only mine.
             await pilot.press("H")
-            await wait_until(pilot, lambda: isinstance(app.screen, HistoryModal) and bool(app.screen.changes))
+            await until(pilot, lambda: isinstance(app.screen, HistoryModal) and bool(app.screen.changes))
             panel = app.screen
             assert isinstance(panel, HistoryModal)
             assert len(panel.changes) == len(history(store, "rita", limit=200))
@@ -75,13 +77,13 @@ def test_undo_key_and_history_panel(tmp_path, frozen) -> None:  # type: ignore[n
             detail = str(panel.query_one("#history-detail").render())
             assert "Max Manager" in detail and "status: doing → done" in detail
             await pilot.press("m")
-            await wait_until(pilot, lambda: {c.login for c in panel.changes} == {"rita"})
+            await until(pilot, lambda: {c.login for c in panel.changes} == {"rita"})
             assert [c.action for c in panel.changes] == ["update", "undo", "update"]
             assert panel.changes[2].undone and not panel.changes[0].undone
             await pilot.press("escape")
-            await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
+            await until(pilot, lambda: isinstance(app.screen, BoardScreen))
 
     try:
-        run(scenario())
+        asyncio.run(scenario())
     finally:
         store.dispose()

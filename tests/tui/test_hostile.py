@@ -14,7 +14,7 @@ from salessprint.services.sprints import add_item, plan_sprint, start_sprint
 from salessprint.services.tasks import add_task
 from salessprint.services.team import init_team
 from salessprint.tui.screens.backlog import BacklogScreen
-from tests.tui._harness import async_test, make_app, screen_text, settle
+from tests.tui.harness import async_test, make_app, notified, screen_text, settle, until
 
 HOSTILE = ["[bold]x[/bold]", "[/]", "[link=x]y", "[red]not red", "$var ${x} \\[esc]"]
 
@@ -59,7 +59,6 @@ async def test_hostile_text_renders_verbatim_everywhere(hostile_store: Any) -> N
         assert "[acct]0" in text
         # The filter box echoes markup verbatim and matches it literally.
         await pilot.press("slash", *"[/]")
-        await pilot.pause(0.4)
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, BacklogScreen)
@@ -70,11 +69,10 @@ async def test_hostile_text_renders_verbatim_everywhere(hostile_store: Any) -> N
         row = next(r for r in screen.page.rows if r.item_type == "task")
         screen.query_one("#backlog-table").move_cursor(row=screen.page.rows.index(row))
         await pilot.press("p")
+        # The toast is looked for as soon as it is up: it times out after a few seconds.
+        await until(pilot, lambda: "Pulled into sprint 2: [/] task" in notified(app))
+        await until(pilot, lambda: "Pulled into sprint 2: [/] task" in screen_text(app))
         await settle(pilot)
-        assert any(str(n.message) == "Pulled into sprint 2: [/] task" for n in app._notifications)
-        await pilot.pause(0.3)
-        await pilot.pause(0.2)
-        assert "Pulled into sprint 2: [/] task" in screen_text(app)
         # Planning: the next sprint's goal and the pulled item.
         await pilot.press("2")
         await settle(pilot)

@@ -14,6 +14,7 @@ from textual.widgets import Checkbox, Input, ProgressBar, Static
 from salessprint.store.models import Deal
 from salessprint.tui.modals.import_dialog import ImportDialog
 from tests.hostile.support import make_team
+from tests.tui.harness import settle
 
 GOOD = """Deal - ID,Deal - Title,Deal - Value,Deal - Organization,Deal - Owner,Deal - Stage,Deal - Status,Deal - Won time
 1,[bold]Acme[/] renewal,1000,Acme,Rita Rep,Proposal,open,
@@ -59,8 +60,7 @@ def test_import_dialog(tmp_path: Path, frozen) -> None:  # type: ignore[no-untyp
             assert isinstance(dialog, ImportDialog)
             dialog.query_one("#import-dry-run", Checkbox).value = True
             await pilot.press("ctrl+r")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             text = str(dialog.query_one("#import-result", Static).render())
             assert "Would import deals.csv into 'Test Team': 2 new deals" in text
             assert "Dry run: nothing was changed." in text
@@ -68,8 +68,7 @@ def test_import_dialog(tmp_path: Path, frozen) -> None:  # type: ignore[no-untyp
 
             dialog.query_one("#import-dry-run", Checkbox).value = False
             await pilot.click("#import-start")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             text = str(dialog.query_one("#import-result", Static).render())
             assert "Imported deals.csv into 'Test Team': 2 new deals" in text
             bar = dialog.query_one("#import-progress", ProgressBar)
@@ -78,8 +77,7 @@ def test_import_dialog(tmp_path: Path, frozen) -> None:  # type: ignore[no-untyp
 
             dialog.query_one("#import-path", Input).value = str(bad)
             await pilot.press("ctrl+r")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             result = dialog.query_one("#import-result", Static)
             text = str(result.render())
             assert "bad.csv:2: Deal - Value: 'lots' is not an amount of money" in text
@@ -106,8 +104,7 @@ def test_import_dialog_snapshot_with_bad_rows(tmp_path: Path, monkeypatch, froze
 
     async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
         await pilot.press("ctrl+r")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         app.clear_notifications()
         app.screen.query_one("#import-start").focus()  # no blinking text cursor in the picture
         await pilot.pause()

@@ -3,15 +3,18 @@ other's screen within a second or two, with no key pressed there."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from salessprint.services import open_store
+from salessprint.services.changes import ChangeFeed
 from salessprint.services.deals import add_deal
 from salessprint.services.sprints import sprint_items
 from salessprint.tui.app import SalesSprintApp
 from salessprint.tui.modals.history import HistoryModal
 from salessprint.tui.screens.board import BoardScreen
-from tests.tui.live_helpers import run, sprint_team, wait_until
+from tests.tui.harness import sprint_team, until
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -21,41 +24,42 @@ def live_url(request: pytest.FixtureRequest, tmp_path, frozen) -> str:  # type: 
     return url
 
 
-def test_a_card_moved_in_one_app_moves_in_the_other(live_url: str) -> None:
+def test_a_card_moved_in_one_app_moves_in_the_other(live_url: str, connected_feeds: list[ChangeFeed]) -> None:
     async def scenario() -> None:
         store_a, store_b = open_store(live_url), open_store(live_url)
         rita = SalesSprintApp(store=store_a, login="rita")
         max_ = SalesSprintApp(store=store_b, login="max")
         try:
             async with rita.run_test(size=(120, 36)) as pa, max_.run_test(size=(120, 36)) as pb:
-                await wait_until(pa, lambda: isinstance(rita.screen, BoardScreen))
-                await wait_until(pb, lambda: isinstance(max_.screen, BoardScreen))
+                await until(pa, lambda: isinstance(rita.screen, BoardScreen))
+                await until(pb, lambda: isinstance(max_.screen, BoardScreen))
                 board_a, board_b = rita.screen, max_.screen
                 assert isinstance(board_a, BoardScreen) and isinstance(board_b, BoardScreen)
-                await wait_until(pa, lambda: len(board_a.cards["todo"]) == 3)
-                await wait_until(pb, lambda: len(board_b.cards["todo"]) == 3)
-                await pb.pause(1.2)  # both watchers are listening / have a baseline
+                await until(pa, lambda: len(board_a.cards["todo"]) == 3)
+                await until(pb, lambda: len(board_b.cards["todo"]) == 3)
+                # Both watchers have a baseline (and listen, on PostgreSQL).
+                await until(pb, lambda: {f.login for f in connected_feeds} == {"rita", "max"})
                 moved = board_a.cards["todo"][0]
 
                 await pa.press("shift+right")  # rita moves her card; max presses nothing
-                await wait_until(
+                await until(
                     pa, lambda: {c.id for c in sprint_items(store_a, "rita") if c.status == "doing"} == {moved.id}
                 )
-                took = await wait_until(pb, lambda: [c.id for c in board_b.cards["doing"]] == [moved.id], timeout=5)
+                took = await until(pb, lambda: [c.id for c in board_b.cards["doing"]] == [moved.id], timeout=5)
                 assert took < 3.0
                 assert moved.id not in [c.id for c in board_b.cards["todo"]]
 
                 # The history panel, open in max's app, follows along too.
                 await pb.press("H")
-                await wait_until(pb, lambda: isinstance(max_.screen, HistoryModal) and bool(max_.screen.changes))
+                await until(pb, lambda: isinstance(max_.screen, HistoryModal) and bool(max_.screen.changes))
                 panel = max_.screen
                 assert isinstance(panel, HistoryModal)
                 seen = len(panel.changes)
                 add_deal(store_a, "rita", title="[bold]Hooli[/] expansion", account="Hooli", value="900")
-                await wait_until(pb, lambda: len(panel.changes) == seen + 1, timeout=5)
+                await until(pb, lambda: len(panel.changes) == seen + 1, timeout=5)
                 assert panel.changes[0].summary == "created deal '[bold]Hooli[/] expansion'"
         finally:
             store_a.dispose()
             store_b.dispose()
 
-    run(scenario())
+    asyncio.run(scenario())

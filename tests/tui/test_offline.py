@@ -9,6 +9,8 @@ keeps running for everyone else.
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from salessprint.services import open_store
@@ -16,7 +18,7 @@ from salessprint.services.sprints import move_card, sprint_items
 from salessprint.tui.app import SalesSprintApp
 from salessprint.tui.screens.board import BoardScreen
 from tests.team_helpers import TcpProxy
-from tests.tui.live_helpers import run, sprint_team, toasts, wait_until
+from tests.tui.harness import sprint_team, toasts, until
 
 pytestmark = pytest.mark.postgres
 
@@ -28,48 +30,48 @@ def proxy() -> TcpProxy:  # type: ignore[misc]
     p.cut()
 
 
-def test_offline_then_back_online(pg_url: str, proxy: TcpProxy, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_offline_then_back_online(pg_url: str, proxy: TcpProxy, connected_feeds, frozen) -> None:  # type: ignore[no-untyped-def]
     direct = sprint_team(pg_url)
     via_proxy = open_store(proxy.url_for(pg_url))
 
     async def scenario() -> None:
         app = SalesSprintApp(store=via_proxy, login="rita")
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
-            await wait_until(pilot, lambda: isinstance(app.screen, BoardScreen))
+            await until(pilot, lambda: isinstance(app.screen, BoardScreen))
             board = app.screen
             assert isinstance(board, BoardScreen)
-            await wait_until(pilot, lambda: len(board.cards["todo"]) == 3)
-            await pilot.pause(0.5)
+            await until(pilot, lambda: len(board.cards["todo"]) == 3)
+            await until(pilot, lambda: bool(connected_feeds))  # the watcher listens through the proxy
             first, second = board.cards["todo"][0], board.cards["todo"][1]
 
             proxy.cut()
-            await wait_until(pilot, lambda: not app.store_online, timeout=8)
-            await wait_until(pilot, lambda: any("Offline" in t for t in toasts(app)))
+            await until(pilot, lambda: not app.store_online, timeout=8)
+            await until(pilot, lambda: any("Offline" in t for t in toasts(app)))
             assert any("Cannot reach the database" in t and "Retrying" in t for t in toasts(app))
             assert app.sub_title == "OFFLINE"
 
             # A write while offline is refused in words and leaves nothing behind.
             await pilot.press("shift+right")
-            await wait_until(pilot, lambda: any("Not done" in t for t in toasts(app)), timeout=8)
+            await until(pilot, lambda: any("Not done" in t for t in toasts(app)), timeout=8)
             assert {c.id: c.status for c in sprint_items(direct, "max")}[first.id] == "todo"
 
             # Meanwhile a colleague (still connected) moves another card.
             move_card(direct, "max", second.id, "done")
 
             proxy.restore()
-            await wait_until(pilot, lambda: app.store_online, timeout=10)
-            await wait_until(pilot, lambda: any("Back online" in t for t in toasts(app)))
+            await until(pilot, lambda: app.store_online, timeout=10)
+            await until(pilot, lambda: any("Back online" in t for t in toasts(app)))
             assert not any("Offline" in t for t in toasts(app))
             assert app.sub_title == ""
-            await wait_until(pilot, lambda: [c.id for c in board.cards["done"]] == [second.id])
+            await until(pilot, lambda: [c.id for c in board.cards["done"]] == [second.id])
 
             # And writing works again.
             board.query_one("#cards-todo").focus()
             await pilot.press("shift+right")
-            await wait_until(pilot, lambda: {c.id: c.status for c in sprint_items(direct, "max")}[first.id] == "doing")
+            await until(pilot, lambda: {c.id: c.status for c in sprint_items(direct, "max")}[first.id] == "doing")
 
     try:
-        run(scenario())
+        asyncio.run(scenario())
     finally:
         via_proxy.dispose()
         direct.dispose()

@@ -11,8 +11,7 @@ from textual.widgets import DataTable
 from salessprint.services.deals import add_deal, get_deal, update_deal
 from salessprint.tui.app import SalesSprintApp
 from salessprint.tui.screens.pipeline import PipelineScreen
-from tests.tui.pilot_tools import HOSTILE, screen_text, settle
-from tests.tui.pilot_tools import run_on as _run_on
+from tests.tui.harness import HOSTILE, run_on, screen_text, settle, toast_shown
 
 SIZE = (140, 40)
 
@@ -22,7 +21,7 @@ def run(store: Any, login: str, scenario: Any) -> None:
         assert isinstance(app.screen, PipelineScreen)
         await scenario(pilot, app)
 
-    _run_on(store, login, "4", SIZE, on_pipeline)
+    run_on(store, login, "4", SIZE, on_pipeline)
 
 
 def stage_count(screen: PipelineScreen, name: str) -> int:
@@ -38,11 +37,11 @@ def test_next_stage_key_moves_the_highlighted_deal_in_the_store(demo_store) -> N
         await pilot.press("tab", "down")
         deal = screen.shown[1]
         await pilot.press("greater_than_sign")
+        await toast_shown(pilot, f"Moved {deal.title} to Qualified")
         await settle(pilot)
         assert get_deal(demo_store, "maria", deal.id).stage == "Qualified"
         assert (stage_count(screen, "Lead"), stage_count(screen, "Qualified")) == (leads - 1, qualified + 1)
         assert deal.id not in [d.id for d in screen.shown]
-        assert f"Moved {deal.title} to Qualified" in screen_text(app)
 
     run(demo_store, "maria", scenario)
 
@@ -109,12 +108,11 @@ def test_a_stale_move_is_reported_not_written(demo_store) -> None:
         # Someone else edits the deal after the screen loaded it.
         update_deal(demo_store, "maria", deal.id, value="123.00")
         await pilot.press("greater_than_sign")
+        await toast_shown(pilot, "Someone else changed this deal")
+        assert "Changed by someone else" in screen_text(app)
         await settle(pilot)
         stored = get_deal(demo_store, "maria", deal.id)
         assert (stored.stage, stored.value) == ("Lead", Decimal("123.00"))
-        text = screen_text(app)
-        assert "Changed by someone else" in text
-        assert "Someone else changed this deal" in text
 
     run(demo_store, "maria", scenario)
 
@@ -142,8 +140,8 @@ def test_hostile_titles_show_verbatim(demo_store) -> None:
         await pilot.pause()
         assert "Mark lost: [bold]x[/bold]" in screen_text(app)
         await pilot.press("escape", "greater_than_sign")
+        await toast_shown(pilot, "Moved [bold]x[/bold] to Qualified")
         await settle(pilot)
-        assert "Moved [bold]x[/bold] to Qualified" in screen_text(app)
 
     run(demo_store, "maria", scenario)
 
@@ -166,9 +164,9 @@ def test_a_rep_cannot_move_someone_elses_deal(demo_store) -> None:
         index = next(i for i, d in enumerate(screen.shown) if d.owner != "alex")
         deal = screen.shown[index]
         await pilot.press(*["down"] * index, "w")
+        await toast_shown(pilot, "Not done")
         await settle(pilot)
         assert get_deal(demo_store, "alex", deal.id).stage == "Lead"
-        assert "Not done" in screen_text(app)
 
     run(demo_store, "alex", scenario)
 
@@ -188,7 +186,7 @@ def test_enter_on_a_deal_opens_the_move_dialog_and_narrow_screens_keep_days_visi
         await settle(pilot)
         assert get_deal(demo_store, "maria", deal.id).stage == "Qualified"
 
-    _run_on(demo_store, "maria", "4", (80, 24), scenario)
+    run_on(demo_store, "maria", "4", (80, 24), scenario)
 
 
 def test_pipeline_snapshot_light_theme(demo_store, snap_compare) -> None:

@@ -12,7 +12,7 @@ from salessprint.services.sprints import add_item, list_sprints, plan_sprint, sp
 from salessprint.tui.modals.confirm import ConfirmModal
 from salessprint.tui.modals.goal_form import GoalForm
 from salessprint.tui.screens.planning import PlanningScreen
-from tests.tui._harness import async_test, make_app, screen_text, settle
+from tests.tui.harness import async_test, make_app, notified, screen_text, settle, until
 
 
 async def open_planning(pilot: Any) -> PlanningScreen:
@@ -94,8 +94,8 @@ async def test_close_with_carry_over_then_start_the_next(demo_store: Any) -> Non
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_planning(pilot)
         await pilot.press("s")  # nothing planned yet
+        await until(pilot, lambda: any("no planned sprint" in m for m in notified(app)))
         await settle(pilot)
-        assert any("no planned sprint" in str(n.message) for n in app._notifications)
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)

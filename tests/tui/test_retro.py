@@ -12,7 +12,7 @@ from salessprint.services.sprints import sprint_items
 from salessprint.tui.app import SalesSprintApp
 from salessprint.tui.modals.retro_entry import RetroEntryModal
 from salessprint.tui.screens.retro import RetroScreen
-from tests.tui.pilot_tools import HOSTILE, run_on, screen_text, settle
+from tests.tui.harness import HOSTILE, run_on, screen_text, settle, toast_shown
 
 SIZE = (140, 40)
 
@@ -54,6 +54,7 @@ def test_an_action_gets_an_owner_and_becomes_a_task_next_sprint(demo_store) -> N
         await pilot.press("down", "down", "enter")  # blank ("Me"), Alex Novak, Beatriz Santos
         await pilot.pause()
         await pilot.press("ctrl+s")
+        await toast_shown(pilot, "for bea in the next sprint")
         await settle(pilot)
         assert isinstance(app.screen, RetroScreen)
         entry = next(e for e in list_entries(demo_store, "maria", 13) if e.text == "Call lost deals back")
@@ -127,13 +128,13 @@ def test_delete_my_entry(demo_store) -> None:
         await settle(pilot)
         assert [e.text for e in list_entries(demo_store, "dana", 13)] == ["Oops"]
         await pilot.press("d")  # asks first
+        await toast_shown(pilot, "Press d again to delete: Oops")
         await settle(pilot)
         assert [e.text for e in list_entries(demo_store, "dana", 13)] == ["Oops"]
-        assert "Press d again to delete: Oops" in screen_text(app)
         await pilot.press("d")
+        await toast_shown(pilot, "Entry deleted.")
         await settle(pilot)
         assert list_entries(demo_store, "dana", 13) == []
-        assert "Entry deleted." in screen_text(app)
         assert "To improve (0)" in screen_text(app) and "Went well (0)" in screen_text(app)
 
     run(demo_store, "dana", scenario)

@@ -22,14 +22,9 @@ from salessprint.services.reports.review import review
 from salessprint.tui.app import SalesSprintApp
 from salessprint.tui.review_app import ReviewApp
 from salessprint.tui.screens.review import SLIDES, ReviewScreen
+from tests.tui.harness import settle
 
 SIZE = (200, 50)
-
-
-async def settle(app: Any, pilot: Any) -> None:
-    for _ in range(3):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def title(app: Any) -> str:
@@ -53,7 +48,7 @@ def test_slides_move_with_the_keys_and_show_the_store(demo_store: Any) -> None:
     async def run() -> None:
         app = ReviewApp(demo_store, "maria")
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             assert isinstance(app.screen, ReviewScreen)
             assert app.theme == "projector"
             assert title(app) == "Sprint 13 · Sprint goal and outcome"
@@ -96,14 +91,14 @@ def test_f5_opens_the_review_from_the_app(demo_store: Any) -> None:
     async def run() -> None:
         app = SalesSprintApp(demo_store, "maria")
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("f5")
-            await settle(app, pilot)
+            await settle(pilot)
             assert isinstance(app.screen, ReviewScreen)
             assert title(app).startswith("Sprint 13")
             assert app.theme == "projector"
             await pilot.press("escape")
-            await settle(app, pilot)
+            await settle(pilot)
             assert app.current_mode == "dashboard"
             # The user's theme is back and the projector was never saved as their choice.
             assert app.theme == "salessprint-dark"
@@ -113,28 +108,21 @@ def test_f5_opens_the_review_from_the_app(demo_store: Any) -> None:
     asyncio.run(run())
 
 
-def test_review_of_an_empty_team_says_so(tmp_path: Path, frozen: Any) -> None:
-    from salessprint.services import open_store
-    from salessprint.services.team import init_team
-
-    store = open_store(f"sqlite:///{tmp_path / 'empty.db'}", check_schema=False)
-    init_team(store, "Empty", "ada", "Ada Admin")
-
+def test_review_of_an_empty_team_says_so(empty_team: Any) -> None:
     async def run() -> None:
-        app = ReviewApp(store, "ada")
+        app = ReviewApp(empty_team, "ada")
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             assert "No sprint yet" in body(app)
             await pilot.press("right")
             assert "No sprint yet" in body(app)
 
     asyncio.run(run())
-    store.dispose()
 
 
 def test_review_snapshot_in_the_projector_theme(demo_store: Any, snap_compare: Any) -> None:
     async def wait(pilot: Any) -> None:
-        await settle(pilot.app, pilot)
+        await settle(pilot)
         await pilot.press("right")
 
     assert snap_compare(ReviewApp(demo_store, "maria"), terminal_size=SIZE, run_before=wait)
@@ -320,9 +308,9 @@ def test_opening_the_review_loads_it_once(demo_store: Any, monkeypatch: Any) -> 
     async def run() -> None:
         app = SalesSprintApp(demo_store, "maria")
         async with app.run_test(size=SIZE) as pilot:
-            await settle(app, pilot)
+            await settle(pilot)
             await pilot.press("f5")
-            await settle(app, pilot)
+            await settle(pilot)
             assert isinstance(app.screen, ReviewScreen)
             assert calls == [1]
             assert title(app) == "Sprint 13 · Sprint goal and outcome"

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult
 
 from salessprint.tui.widgets.row_table import Column, RowTable
-from tests.tui._harness import async_test
+from tests.tui.harness import async_test
 
 
 class TableApp(App[None]):

@@ -9,7 +9,7 @@ from typing import Any
 
 from salessprint.config import config_path, load_settings, user_themes_dir
 from salessprint.tui.themes import load_themes
-from tests.tui._harness import async_test, make_app, settle
+from tests.tui.harness import async_test, make_app, notified, settle
 
 
 def test_shipped_themes_load() -> None:
@@ -42,8 +42,7 @@ async def test_app_starts_with_a_broken_theme_file_and_says_so(demo_store: Any) 
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         assert app.theme == "sunrise"
-        messages = [str(n.message) for n in app._notifications]
-        assert any("broken.toml skipped" in m for m in messages), messages
+        assert any("broken.toml skipped" in m for m in notified(app)), notified(app)
         assert app.current_mode == "board"
 
 
@@ -66,3 +65,57 @@ async def test_unknown_theme_falls_back_to_dark(demo_store: Any) -> None:
     async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         assert app.theme == "salessprint-dark"
+
+
+def _saved_theme() -> str | None:
+    path = config_path()
+    return tomllib.loads(path.read_text(encoding="utf-8")).get("theme") if path.exists() else None
+
+
+@async_test
+async def test_a_theme_that_fails_to_load_stays_the_users_choice(demo_store: Any) -> None:
+    """The user's theme file is broken this time: the app falls back to the dark
+    theme for this run, and config.toml still names the user's theme."""
+    from salessprint.config import save_settings
+
+    save_settings(theme="sunrise")
+    folder = user_themes_dir()
+    folder.mkdir(parents=True)
+    (folder / "sunrise.toml").write_text('name = "sunrise"\nprimary = ', encoding="utf-8")
+    app = make_app(demo_store, "alex", theme="sunrise")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert app.theme == "salessprint-dark"
+    assert _saved_theme() == "sunrise"
+
+
+@async_test
+async def test_a_theme_that_no_longer_exists_stays_the_users_choice_when_started_by_the_cli(
+    demo_db_path: Path, tmp_path: Path
+) -> None:
+    """The CLI's way in (`connect`, themes read in the first worker): an unknown
+    theme name is not overwritten by the fallback either."""
+    import shutil
+
+    from salessprint.config import save_settings
+    from salessprint.services import open_store
+    from salessprint.tui.app import Opened, SalesSprintApp
+
+    save_settings(theme="gone-theme")
+    db = tmp_path / "cli.db"
+    shutil.copy(demo_db_path, db)
+    opened: list[Any] = []
+
+    def connect() -> Opened:
+        opened.append(open_store(f"sqlite:///{db}"))
+        return Opened(opened[-1], "alex", load_settings().theme)
+
+    app = SalesSprintApp(connect=connect)
+    try:
+        async with app.run_test(size=(120, 30)) as pilot:
+            await settle(pilot)
+            assert app.theme == "salessprint-dark"
+    finally:
+        for store in opened:
+            store.dispose()
+    assert _saved_theme() == "gone-theme"

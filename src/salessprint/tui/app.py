@@ -195,6 +195,8 @@ class SalesSprintApp(LiveStoreApp, App[None]):
         self._connect = connect
         self.login = login
         self.wanted_theme = theme_name
+        self._themes_applied = False
+        """Set once the themes are registered: from then on a theme set is the user's choice (saved)."""
         self.team: TeamView | None = None
         self.sprint: SprintView | None = None
         self.me: MemberView | None = None
@@ -227,7 +229,9 @@ class SalesSprintApp(LiveStoreApp, App[None]):
         self.theme_failures = loaded.failed
         for path, reason in loaded.failed:
             self.notify(f"Theme file {path.name} skipped: {reason}", severity="warning", markup=False, timeout=10)
+        # A fallback for a theme that failed to load is not the user's choice: not saved.
         self.theme = self.wanted_theme if self.wanted_theme in self.available_themes else "salessprint-dark"
+        self._themes_applied = True
 
     def _start(self) -> None:
         def job() -> None:
@@ -277,7 +281,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
         self.push_screen(ImportDialog(), imported)
 
     def watch_theme(self, theme: str) -> None:
-        if self.is_mounted and theme != self.wanted_theme:
+        if self._themes_applied and theme != self.wanted_theme:
             self.wanted_theme = theme
             from salessprint.config import save_settings
 
