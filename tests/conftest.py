@@ -86,7 +86,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def team_store(db_url: str, frozen: datetime):  # type: ignore[no-untyped-def]
+def team_store(db_url: str, frozen: datetime):
     """A store holding a small team: admin 'ada', manager 'max', reps 'rita' and 'rob'."""
     from salessprint.services import open_store
     from salessprint.services.members import add_member
@@ -116,7 +116,7 @@ def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_store(demo_db_path: Path, tmp_path: Path, frozen: datetime):  # type: ignore[no-untyped-def]
+def demo_store(demo_db_path: Path, tmp_path: Path, frozen: datetime):
     """A private, writable copy of the demo store, with the clock frozen."""
     import shutil
 

@@ -10,7 +10,7 @@ from salessprint.services.deals import add_deal
 from salessprint.services.targets import set_target
 
 
-def _goal(goals, kind):  # type: ignore[no-untyped-def]
+def _goal(goals, kind):
     return next(g for g in goals if g.kind == kind)
 
 
@@ -74,7 +74,7 @@ def test_my_goals_walk_the_member_index_not_the_teams(team_store) -> None:
         return
     seen: list[tuple[str, tuple]] = []
 
-    def record(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
+    def record(_conn, _cursor, statement, parameters, _context, _many):
         if "FROM activities" in statement:
             seen.append((statement, parameters))
 

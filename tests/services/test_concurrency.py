@@ -61,7 +61,7 @@ except StaleWrite as exc:
 
 
 @pytest.fixture
-def team_url(db_url: str, frozen) -> str:  # type: ignore[no-untyped-def]
+def team_url(db_url: str, frozen) -> str:
     store = make_team(db_url)
     store.dispose()
     return db_url

@@ -61,7 +61,7 @@ def csv_figures() -> dict[str, dict]:
     }
 
 
-def store_figures(store) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+def store_figures(store) -> dict[str, dict]:
     """The same figures from the store, by SQL aggregates."""
     with store.session() as s:
         won = Stage.kind == "won"
@@ -101,7 +101,7 @@ def store_figures(store) -> dict[str, dict]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def maven_store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def maven_store(tmp_path_factory: pytest.TempPathFactory):
     path = tmp_path_factory.mktemp("maven") / "maven.db"
     store = open_store(f"sqlite:///{path}", check_schema=False)
     with clock.freeze(FROZEN_NOW):
@@ -113,7 +113,7 @@ def maven_store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-un
     store.dispose()
 
 
-def test_maven_import_creates_the_team_with_everyone(maven_store) -> None:  # type: ignore[no-untyped-def]
+def test_maven_import_creates_the_team_with_everyone(maven_store) -> None:
     store, result, seconds = maven_store
     assert result.team_created and result.deals_created == 8800
     assert seconds < 60  # the target is 5 s on an idle machine; CI shares its cores
@@ -143,7 +143,7 @@ def test_maven_import_creates_the_team_with_everyone(maven_store) -> None:  # ty
         assert s.scalar(select(func.count()).select_from(Change).where(Change.entity == "deal")) == 8800
 
 
-def test_maven_figures_equal_the_csv(maven_store) -> None:  # type: ignore[no-untyped-def]
+def test_maven_figures_equal_the_csv(maven_store) -> None:
     store, _result, _seconds = maven_store
     expected = csv_figures()
     actual = store_figures(store)
@@ -155,7 +155,7 @@ def test_maven_figures_equal_the_csv(maven_store) -> None:  # type: ignore[no-un
     assert sum(expected["won_value"].values()) == Decimal(10005534)
 
 
-def test_maven_deal_dates_and_history(maven_store) -> None:  # type: ignore[no-untyped-def]
+def test_maven_deal_dates_and_history(maven_store) -> None:
     store, _result, _seconds = maven_store
     with store.session() as s:
         deal = s.scalar(select(Deal).where(Deal.external_id == "1C1I7A6R"))
@@ -178,7 +178,7 @@ def test_maven_deal_dates_and_history(maven_store) -> None:  # type: ignore[no-u
         assert nothing == 1425
 
 
-def test_reimport_changes_nothing(maven_store) -> None:  # type: ignore[no-untyped-def]
+def test_reimport_changes_nothing(maven_store) -> None:
     store, _result, _seconds = maven_store
     with clock.freeze(FROZEN_NOW):
         again = import_deals(store, "boss", PIPELINE, "maven")
@@ -187,7 +187,7 @@ def test_reimport_changes_nothing(maven_store) -> None:  # type: ignore[no-untyp
 
 
 @pytest.mark.postgres
-def test_move_the_imported_team_to_postgres(maven_store, pg_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_move_the_imported_team_to_postgres(maven_store, pg_url: str, tmp_path: Path) -> None:
     """The whole imported team, embedded store -> PostgreSQL, byte for byte."""
     from salessprint.services.backup import export_json, restore
 
@@ -213,7 +213,7 @@ def small_maven(folder: Path, rows: int = 120, *, teams: bool = True) -> Path:
     return target
 
 
-def test_reimport_updates_and_dry_run_reports(db_url: str, tmp_path: Path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_reimport_updates_and_dry_run_reports(db_url: str, tmp_path: Path, frozen) -> None:
     store = open_store(db_url, check_schema=False)
     pipeline = small_maven(tmp_path / "in")
     first = import_deals(store, "boss", pipeline, "maven", team_name="Small")
@@ -248,7 +248,7 @@ def test_reimport_updates_and_dry_run_reports(db_url: str, tmp_path: Path, froze
     store.dispose()
 
 
-def test_without_sales_teams_agents_come_from_the_pipeline(tmp_path: Path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_without_sales_teams_agents_come_from_the_pipeline(tmp_path: Path, frozen) -> None:
     store = open_store(f"sqlite:///{tmp_path / 's.db'}", check_schema=False)
     pipeline = small_maven(tmp_path / "in", rows=50, teams=False)
     import_deals(store, "boss", pipeline, "maven", team_name="Small")

@@ -331,7 +331,7 @@ def matrix_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 @pytest.mark.parametrize("role", list(ROLES))
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_permission_matrix(matrix_store: Any, case: Case, role: str, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_permission_matrix(matrix_store: Any, case: Case, role: str, frozen) -> None:
     who = ROLES[role]
     world = case.setup(matrix_store)
     if case.name == "undo my own last change":
@@ -348,7 +348,7 @@ def test_permission_matrix(matrix_store: Any, case: Case, role: str, frozen) -> 
         assert latest_change_id(matrix_store, "ada") == before  # nothing written
 
 
-def test_a_refused_command_exits_1_and_names_the_role(tmp_path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_command_exits_1_and_names_the_role(tmp_path, frozen) -> None:
     from salessprint.cli import cli
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"

@@ -20,7 +20,7 @@ HOSTILE = ["[bold]x[/bold]", "[/]", "[link=x]y", "[red]not red", "$var ${x} \\[e
 
 
 @pytest.fixture
-def hostile_store(tmp_path: Path, frozen: Any):  # type: ignore[no-untyped-def]
+def hostile_store(tmp_path: Path, frozen: Any):
     store = open_store(f"sqlite:///{tmp_path / 'hostile.db'}", check_schema=False)
     init_team(store, "[bold]Team[/bold] [/]", "ada", "[i]Ada[/i]")
     for i, title in enumerate(HOSTILE):

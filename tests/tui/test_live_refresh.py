@@ -18,7 +18,7 @@ from tests.tui.harness import sprint_team, until
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def live_url(request: pytest.FixtureRequest, tmp_path, frozen) -> str:  # type: ignore[no-untyped-def]
+def live_url(request: pytest.FixtureRequest, tmp_path, frozen) -> str:
     url = f"sqlite:///{tmp_path / 'live.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
     sprint_team(url).dispose()
     return url
