@@ -82,7 +82,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database URL, once per backend."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
-    return request.getfixturevalue("pg_url")
+    url: str = request.getfixturevalue("pg_url")
+    return url
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from benchmarks.queries import recording
 from benchmarks.reports import Entry, Missing, entries, resolve
 from salessprint.domain import clock
 from salessprint.services import open_store
+from salessprint.store.db import Store
 from tests.conftest import FROZEN_NOW
 
 SMALL = Size(
@@ -33,9 +34,9 @@ ENTRIES = [e for e in entries() if e.group in ("list", "screen", "report", "dash
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Store]]:
     folder: Path = tmp_path_factory.mktemp("counts")
-    out = {}
+    out: dict[str, Store] = {}
     with clock.freeze(FROZEN_NOW):
         for size in (SMALL, LARGER):
             url = f"sqlite:///{folder / size.name}.db"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 
 from salessprint.domain.errors import Conflict, PermissionDenied
 from salessprint.services import open_store
@@ -165,10 +165,12 @@ def test_any_unicode_round_trips(
     shutil.copy(templates[0], folder / "a.db")
     shutil.copy(templates[1], folder / "b.db")
     source = open_store(f"sqlite:///{folder / 'a.db'}")
+    teams = Team.__table__
+    assert isinstance(teams, Table)
     with unit_of_work(source, "ada") as uow:
         for text in texts:
             uow.add("note", Note(team_id=uow.actor.team_id, author_id=uow.actor.member_id, text=text))
-            uow.session.execute(Team.__table__.update().values(name=text[:120]))
+            uow.session.execute(teams.update().values(name=text[:120]))
     export_json(source, "ada", folder / "one.json")
     copy = open_store(f"sqlite:///{folder / 'b.db'}")
     restore(copy, folder / "one.json")

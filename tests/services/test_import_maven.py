@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import case, func, select
@@ -31,7 +32,7 @@ def quarter(day: date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
-def csv_figures() -> dict[str, dict]:
+def csv_figures() -> dict[str, dict[Any, Any]]:
     """Per agent, straight from sales_pipeline.csv with the csv module."""
     won_value: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     won_count: dict[tuple[str, str], int] = defaultdict(int)
@@ -61,7 +62,7 @@ def csv_figures() -> dict[str, dict]:
     }
 
 
-def store_figures(store) -> dict[str, dict]:
+def store_figures(store) -> dict[str, dict[Any, Any]]:
     """The same figures from the store, by SQL aggregates."""
     with store.session() as s:
         won = Stage.kind == "won"
@@ -89,7 +90,13 @@ def store_figures(store) -> dict[str, dict]:
         won_value[(name, quarter(closed))] += value
         won_count[(name, quarter(closed))] += 1
         cycle[name] += (closed - started).days
-    figures = {"won_value": dict(won_value), "won_count": dict(won_count), "win_rate": {}, "avg_won": {}, "cycle": {}}
+    figures: dict[str, dict[Any, Any]] = {
+        "won_value": dict(won_value),
+        "won_count": dict(won_count),
+        "win_rate": {},
+        "avg_won": {},
+        "cycle": {},
+    }
     for name, n_won, n_lost, _value in per_agent:
         if not n_won:
             continue
@@ -240,11 +247,13 @@ def test_reimport_updates_and_dry_run_reports(db_url: str, tmp_path: Path, froze
         new = s.scalar(select(Deal).where(Deal.external_id == "NEW00001"))
         assert new is not None and new.value == Decimal("55.00")  # an open deal is worth its list price
         change = s.scalar(select(Change).where(Change.entity_id == deal.id, Change.action == "update"))
-        assert change is not None and change.before["value"] == "4514.00" and change.after["value"] == "4600.00"
+        assert change is not None and change.before is not None and change.after is not None
+        assert change.before["value"] == "4514.00" and change.after["value"] == "4600.00"
         assert (change.before["version"], change.after["version"]) == (1, 2)
         assert {k for k in change.before if change.before[k] != change.after[k]} == {"value", "version"}
         created = s.scalar(select(Change).where(Change.entity_id == new.id, Change.action == "create"))
-        assert created is not None and created.after["external_id"] == "NEW00001" and created.after["value"] == "55.00"
+        assert created is not None and created.after is not None
+        assert created.after["external_id"] == "NEW00001" and created.after["value"] == "55.00"
     store.dispose()
 
 

@@ -62,8 +62,8 @@ def _task(store: Any, assignee: str) -> int:
     return tasks.add_task(store, "ada", title=f"Task {uuid.uuid4().hex[:6]}", assignee=assignee, points="1").id
 
 
-def _sprint_state(store: Any, want: str) -> None:
-    """Bring the team to a planned (not active) or an active sprint, as the admin."""
+def _sprint_state(store: Any, want: str) -> dict[str, Any]:
+    """Bring the team to a planned (not active) or an active sprint, as the admin (nothing for the action to use)."""
     from salessprint.domain.enums import SprintState
 
     def exists(state: SprintState) -> bool:
@@ -76,6 +76,7 @@ def _sprint_state(store: Any, want: str) -> None:
         sprints.plan_sprint(store, "ada")
     if want == "active" and not exists(SprintState.ACTIVE):
         sprints.start_sprint(store, "ada")
+    return {}
 
 
 def _retro_entry(store: Any, author: str) -> int:
@@ -126,19 +127,19 @@ CASES = [
         "plan a sprint",
         "manager",
         lambda s, who, w: sprints.plan_sprint(s, who, goal="Close Q4"),
-        setup=lambda s: _sprint_state(s, "planned") or {},
+        setup=lambda s: _sprint_state(s, "planned"),
     ),
     Case(
         "start a sprint",
         "manager",
         lambda s, who, w: sprints.start_sprint(s, who),
-        setup=lambda s: _sprint_state(s, "planned") or {},
+        setup=lambda s: _sprint_state(s, "planned"),
     ),
     Case(
         "close a sprint",
         "manager",
         lambda s, who, w: sprints.close_sprint(s, who),
-        setup=lambda s: _sprint_state(s, "active") or {},
+        setup=lambda s: _sprint_state(s, "active"),
     ),
     Case(
         "pull my task into the sprint",
@@ -266,7 +267,7 @@ CASES = [
         "write a retro entry",
         "rep",
         lambda s, who, w: retro.add_entry(s, who, "to_improve", "More demos"),
-        setup=lambda s: _sprint_state(s, "active") or {},
+        setup=lambda s: _sprint_state(s, "active"),
     ),
     Case(
         "delete my retro entry",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from textual.widgets import DataTable
+
 from salessprint.services import open_store
 from salessprint.services.history import history
 from salessprint.services.tasks import list_tasks, move_task
@@ -72,7 +74,7 @@ def test_undo_key_and_history_panel(tmp_path, frozen) -> None:
             assert isinstance(panel, HistoryModal)
             assert len(panel.changes) == len(history(store, "rita", limit=200))
             assert panel.changes[0].login == "max"
-            table = panel.query_one("#history-table")
+            table = panel.query_one("#history-table", DataTable)
             assert table.row_count == len(panel.changes)
             detail = str(panel.query_one("#history-detail").render())
             assert "Max Manager" in detail and "status: doing → done" in detail

@@ -56,6 +56,8 @@ def test_postgresql_reports_skip_the_transaction_round_trips(team_store: Store) 
     if team_store.backend != "postgresql":
         pytest.skip("PostgreSQL only")
     with unit_of_work(team_store, "max", read_only=True) as uow:
-        assert uow.session.connection().connection.dbapi_connection.autocommit is True
+        dbapi = uow.session.connection().connection.dbapi_connection
+        assert dbapi is not None and dbapi.autocommit is True
     with unit_of_work(team_store, "max") as uow:  # the pooled connection is back to transactions
-        assert uow.session.connection().connection.dbapi_connection.autocommit is False
+        dbapi = uow.session.connection().connection.dbapi_connection
+        assert dbapi is not None and dbapi.autocommit is False
