@@ -65,9 +65,12 @@ def scratch_copy(gen: generate.Generated) -> tuple[str, Any]:
         src.backup(dst)
         dst.close()
         src.close()
-        return f"sqlite:///{target}", lambda: [
-            Path(f"{target}{s}").unlink(missing_ok=True) for s in ("", "-wal", "-shm")
-        ]
+
+        def drop() -> None:
+            for s in ("", "-wal", "-shm"):
+                Path(f"{target}{s}").unlink(missing_ok=True)
+
+        return f"sqlite:///{target}", drop
     name = gen.url.rsplit("/", 1)[1]
     scratch = f"{name[:45]}_scratch_{os.getpid()}"  # several benches may run at once
     generate._pg_admin(generate.PG_ADMIN, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')

@@ -862,7 +862,8 @@ def _read_meta(name: str) -> dict[str, Any] | None:
     if not path.exists():
         return None
     try:
-        return json.loads(path.read_text())
+        meta: dict[str, Any] = json.loads(path.read_text())
+        return meta
     except ValueError:
         return None
 

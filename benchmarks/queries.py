@@ -109,11 +109,13 @@ class RawConnection:
         try:
             options = "ANALYZE, FORMAT JSON" if analyze else "FORMAT JSON"
             cur.execute(f"EXPLAIN ({options}) {st.sql}", st.params)
-            doc = cur.fetchone()[0][0]
+            row = cur.fetchone()
+            assert row is not None
+            doc = row[0][0]
         finally:
             if not seqscan:
                 cur.execute("RESET enable_seqscan")
-        scans: list[str] = []
+        scans = []
 
         def walk(node: dict[str, Any]) -> None:
             if node.get("Node Type") == "Seq Scan" and node.get("Relation Name") in BIG_TABLES:

@@ -82,11 +82,12 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database URL, once per backend."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
-    return request.getfixturevalue("pg_url")
+    url: str = request.getfixturevalue("pg_url")
+    return url
 
 
 @pytest.fixture
-def team_store(db_url: str, frozen: datetime):  # type: ignore[no-untyped-def]
+def team_store(db_url: str, frozen: datetime):
     """A store holding a small team: admin 'ada', manager 'max', reps 'rita' and 'rob'."""
     from salessprint.services import open_store
     from salessprint.services.members import add_member
@@ -116,7 +117,7 @@ def demo_db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_store(demo_db_path: Path, tmp_path: Path, frozen: datetime):  # type: ignore[no-untyped-def]
+def demo_store(demo_db_path: Path, tmp_path: Path, frozen: datetime):
     """A private, writable copy of the demo store, with the clock frozen."""
     import shutil
 

@@ -1,5 +1,6 @@
-"""Tests mirror src file for file: each module of cli/, domain/ and services/ has
-tests/<layer>/test_<module>.py, or an entry below saying where it is tested instead."""
+"""Tests mirror src file for file: each module of cli/, domain/, services/, store/ and
+services/reports/ has tests/<layer>/test_<module>.py, or an entry below saying where it
+is tested instead."""
 
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ TESTED_ELSEWHERE: dict[str, dict[str, str]] = {
         "targets": "test_permission_matrix.py, test_activities.py (targets scaled to the range), tests/cli/test_targets.py",
         "team": "init_team builds every test team (tests/conftest.py); tests/cli/test_store_setup.py",
         "views": "rows -> frozen values, read back by every services test",
+    },
+    "services/reports": {
+        "_shared": "the result base class and the helpers the reports share, read through every report's tests",
     },
     "store": {
         "db": "engine and sessions under every test; schema checks in tests/store/test_schema_check.py",

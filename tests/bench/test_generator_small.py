@@ -18,19 +18,19 @@ TINY = SIZES["tiny"]
 
 
 @pytest.fixture
-def tiny(db_url: str):  # type: ignore[no-untyped-def]
+def tiny(db_url: str):
     plan = build_store(db_url, TINY)
     store = open_store(db_url)
     yield plan, store
     store.dispose()
 
 
-def scalar(store, sql: str) -> int:  # type: ignore[no-untyped-def]
+def scalar(store, sql: str) -> int:
     with store.engine.connect() as conn:
         return int(conn.execute(text(sql)).scalar_one())
 
 
-def test_counts_match_the_size(tiny) -> None:  # type: ignore[no-untyped-def]
+def test_counts_match_the_size(tiny) -> None:
     plan, store = tiny
     assert plan.counts["deals"] == scalar(store, "SELECT count(*) FROM deals") == TINY.deals
     assert plan.counts["activities"] == scalar(store, "SELECT count(*) FROM activities") == TINY.activities
@@ -40,7 +40,7 @@ def test_counts_match_the_size(tiny) -> None:  # type: ignore[no-untyped-def]
     assert scalar(store, "SELECT count(*) FROM retro_entries") == (TINY.sprints - 1) * 6
 
 
-def test_rows_are_consistent(tiny) -> None:  # type: ignore[no-untyped-def]
+def test_rows_are_consistent(tiny) -> None:
     _plan, store = tiny
     if store.backend == "sqlite":  # loaded with foreign keys off: check them now
         with store.engine.connect() as conn:
@@ -90,7 +90,7 @@ def test_rows_are_consistent(tiny) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def test_services_read_the_generated_team(tiny, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_services_read_the_generated_team(tiny, frozen) -> None:
     _plan, store = tiny
     report = velocity(store, BENCH_LOGIN, last=50)
     assert len(report.sprints) == TINY.sprints - 1
@@ -120,7 +120,7 @@ def test_deal_references_are_unique_at_the_large_size() -> None:
 
 
 @pytest.mark.postgres
-def test_both_backends_hold_the_same_team(pg_url: str, sqlite_url: str, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_both_backends_hold_the_same_team(pg_url: str, sqlite_url: str, frozen) -> None:
     build_store(pg_url, TINY)
     build_store(sqlite_url, TINY)
     pg, lite = open_store(pg_url), open_store(sqlite_url)

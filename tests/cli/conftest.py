@@ -12,11 +12,11 @@ from tests.team_helpers import make_team
 
 
 @pytest.fixture
-def run(tmp_path: Path, frozen):  # type: ignore[no-untyped-def]
+def run(tmp_path: Path, frozen):
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     runner = CliRunner()
 
-    def invoke(*args: str, as_: str | None = None):  # type: ignore[no-untyped-def]
+    def invoke(*args: str, as_: str | None = None):
         argv = ["--db", db, *(["--as", as_] if as_ else []), *args]
         return runner.invoke(cli, argv, catch_exceptions=False)
 
@@ -25,7 +25,7 @@ def run(tmp_path: Path, frozen):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def team(run):  # type: ignore[no-untyped-def]
+def team(run):
     assert run("init", "--team", "Acme Sales", "--admin", "ada", "--name", "Ada Admin").exit_code == 0
     assert run("member", "add", "mo", "--name", "Mo Manager", "--role", "manager").exit_code == 0
     assert (
@@ -36,11 +36,11 @@ def team(run):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def sh(tmp_path, frozen):  # type: ignore[no-untyped-def]
+def sh(tmp_path, frozen):
     url = f"sqlite:///{tmp_path / 'team.db'}"
     make_team(url).dispose()
 
-    def invoke(login: str, *args: str):  # type: ignore[no-untyped-def]
+    def invoke(login: str, *args: str):
         return CliRunner().invoke(cli, ["--db", url, "--as", login, *args])
 
     return invoke

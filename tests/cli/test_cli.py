@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from salessprint.cli import cli
 
 
-def test_a_week_of_work_through_the_cli(team) -> None:  # type: ignore[no-untyped-def]
+def test_a_week_of_work_through_the_cli(team) -> None:
     deal_id = team(
         "deal", "add", "Acme renewal", "--account", "Acme", "--value", "12500.50", "--points", "3", as_="rita"
     ).output.strip()
@@ -61,7 +61,7 @@ BAD = [
 
 
 @pytest.mark.parametrize(("args", "message"), BAD, ids=[" ".join(a[:3]) for a, _ in BAD])
-def test_bad_input_exits_1_with_one_plain_line_and_changes_nothing(team, args, message) -> None:  # type: ignore[no-untyped-def]
+def test_bad_input_exits_1_with_one_plain_line_and_changes_nothing(team, args, message) -> None:
     before = team("deal", "list", "--format", "json", as_="ada").output
     runner = CliRunner()
     db_args = [] if args[0] == "--db" else ["--db", team.db]
@@ -73,7 +73,7 @@ def test_bad_input_exits_1_with_one_plain_line_and_changes_nothing(team, args, m
     assert team("deal", "list", "--format", "json", as_="ada").output == before
 
 
-def test_commands_on_an_empty_store_say_what_to_run(run) -> None:  # type: ignore[no-untyped-def]
+def test_commands_on_an_empty_store_say_what_to_run(run) -> None:
     result = run("member", "list", as_="x")
     assert result.exit_code == 1
     assert "salessprint init" in result.output

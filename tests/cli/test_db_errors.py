@@ -27,7 +27,8 @@ def free_port() -> int:
     """A port on 127.0.0.1 where nothing listens."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def one_line_error(url: str, *args: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 
-def test_notes_history_timeline_and_undo(sh) -> None:  # type: ignore[no-untyped-def]
+def test_notes_history_timeline_and_undo(sh) -> None:
     deal_id = sh("rita", "deal", "add", "Acme renewal", "--account", "Acme", "--value", "1200").output.strip()
     assert sh("rita", "deal", "collaborate", deal_id, "rob").exit_code == 0
     added = sh("rob", "note", "add", '=HYPERLINK("x") CFO signs in Dec', "--deal", deal_id)
@@ -36,7 +36,7 @@ def test_notes_history_timeline_and_undo(sh) -> None:  # type: ignore[no-untyped
     assert again.exit_code == 1 and again.output.strip() == "Error: You have no change left to undo."
 
 
-def test_bad_entity_filter_is_one_line(sh) -> None:  # type: ignore[no-untyped-def]
+def test_bad_entity_filter_is_one_line(sh) -> None:
     result = sh("max", "history", "--entity", "deal")
     assert result.exit_code == 1
     assert result.output.strip() == "Error: 'deal' is not an entity like deal:12 or task:7."

@@ -28,7 +28,7 @@ def pipeline(tmp_path: Path) -> Path:
     return path
 
 
-def test_import_into_an_empty_store_then_export_and_restore(tmp_path: Path, pipeline: Path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_import_into_an_empty_store_then_export_and_restore(tmp_path: Path, pipeline: Path, frozen) -> None:
     db = str(tmp_path / "a.db")
     code, out, err = run(
         "--db",
@@ -69,7 +69,7 @@ def test_import_into_an_empty_store_then_export_and_restore(tmp_path: Path, pipe
     assert code == 2 and "Give either FILE.json or --csv DIR" in err
 
 
-def test_bad_rows_are_listed_with_file_and_line(tmp_path: Path, pipeline: Path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_bad_rows_are_listed_with_file_and_line(tmp_path: Path, pipeline: Path, frozen) -> None:
     db = str(tmp_path / "a.db")
     run("--db", db, "--as", "boss", "import", "deals", str(pipeline), "--format", "maven", "--team", "Hardware")
     pipeline.write_text(

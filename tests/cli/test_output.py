@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from salessprint.cli import cli
 
 
-def test_csv_output_neutralises_formulas(team) -> None:  # type: ignore[no-untyped-def]
+def test_csv_output_neutralises_formulas(team) -> None:
     team("deal", "add", "=cmd|' /C calc'!A0", "--account", "@evil", "--value", "1", as_="rita")
     out = team("deal", "list", "--format", "csv", as_="rita").output.splitlines()
     assert out[0].startswith("id,title,account")

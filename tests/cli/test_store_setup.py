@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from salessprint.cli import cli
 
 
-def test_init_remembers_the_admin(team, isolated_env) -> None:  # type: ignore[no-untyped-def]
+def test_init_remembers_the_admin(team, isolated_env) -> None:
     config = (isolated_env / "config" / "config.toml").read_text()
     assert 'user = "ada"' in config
     out = team("member", "list", "--format", "json")  # no --as: the config says who I am

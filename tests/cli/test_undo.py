@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-def test_undo_refused_when_someone_changed_it_since(sh) -> None:  # type: ignore[no-untyped-def]
+def test_undo_refused_when_someone_changed_it_since(sh) -> None:
     deal_id = sh("rita", "deal", "add", "Globex", "--account", "Globex", "--value", "10").output.strip()
     assert sh("max", "deal", "move", deal_id, "Qualified").exit_code == 0
     refused = sh("rita", "undo")

@@ -22,7 +22,7 @@ GOOD = "A1,Rita Rep,GTX Basic,Acme,Won,2017-01-02,2017-02-03,550"
 
 
 @pytest.fixture
-def store(tmp_path: Path, frozen):  # type: ignore[no-untyped-def]
+def store(tmp_path: Path, frozen):
     store = make_team(f"sqlite:///{tmp_path / 'store.db'}")
     seed = tmp_path / "seed" / "sales_pipeline.csv"
     seed.parent.mkdir()
@@ -32,7 +32,7 @@ def store(tmp_path: Path, frozen):  # type: ignore[no-untyped-def]
     store.dispose()
 
 
-def fingerprint(store) -> bytes:  # type: ignore[no-untyped-def]
+def fingerprint(store) -> bytes:
     return dumps(backup_document(store, "ada"))
 
 
@@ -134,7 +134,7 @@ def test_refused_with_a_clear_message_and_an_untouched_store(
     store,
     tmp_path: Path,
     case: str,
-    data: bytes,  # type: ignore[no-untyped-def]
+    data: bytes,
     message: str,
 ) -> None:
     before = fingerprint(store)
@@ -145,13 +145,13 @@ def test_refused_with_a_clear_message_and_an_untouched_store(
     assert fingerprint(store) == before
 
 
-def test_bom_crlf_and_extra_columns_are_fine(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_bom_crlf_and_extra_columns_are_fine(store, tmp_path: Path) -> None:
     path = write(tmp_path, f"\ufeff{HEADER},notes\r\n{GOOD},whatever\r\n".encode())
     result = import_deals(store, "ada", path, "maven")
     assert result.deals_created == 1
 
 
-def test_line_numbers_count_physical_lines(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_line_numbers_count_physical_lines(store, tmp_path: Path) -> None:
     body = f'{HEADER}\nA1,Rita Rep,"GTX\nspanning two lines",Acme,Won,2017-01-02,2017-02-03,5\nA2,Rita Rep,GTX,Acme,Won,2017-01-02,2017-02-30,5\n'
     path = write(tmp_path, body)
     with pytest.raises(ImportFailed) as info:
@@ -161,7 +161,7 @@ def test_line_numbers_count_physical_lines(store, tmp_path: Path) -> None:  # ty
     ]
 
 
-def test_at_most_twenty_errors_are_listed(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_at_most_twenty_errors_are_listed(store, tmp_path: Path) -> None:
     rows = "\n".join(f"A{i},Rita Rep,GTX,Acme,Won,2017-01-02,2017-02-03,lots" for i in range(30))
     path = write(tmp_path, f"{HEADER}\n{rows}\n")
     with pytest.raises(ImportFailed) as info:
@@ -172,14 +172,14 @@ def test_at_most_twenty_errors_are_listed(store, tmp_path: Path) -> None:  # typ
     assert info.value.message.splitlines()[-1].startswith("sales_pipeline.csv:21:")
 
 
-def test_missing_file_and_folder(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_file_and_folder(store, tmp_path: Path) -> None:
     with pytest.raises(SalesSprintError, match="cannot be read"):
         import_deals(store, "ada", tmp_path / "nope.csv", "maven")
     with pytest.raises(SalesSprintError, match="is not a file"):
         import_deals(store, "ada", tmp_path, "maven")
 
 
-def test_formula_cells_are_kept_as_text_and_neutralised_on_export(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_formula_cells_are_kept_as_text_and_neutralised_on_export(store, tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "Deal - ID,Deal - Title,Deal - Stage,Deal - Status,Deal - Organization\n"
@@ -234,7 +234,7 @@ def test_generated_csv_never_crashes_or_corrupts(
     store,
     tmp_path: Path,
     rows: list[list[str]],
-    header: bool,  # type: ignore[no-untyped-def]
+    header: bool,
     crlf: bool,
 ) -> None:
     body = (HEADER + "\n" if header else "") + render(rows)
@@ -251,7 +251,7 @@ def test_generated_csv_never_crashes_or_corrupts(
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.binary(max_size=300))
-def test_random_bytes_never_crash(store, tmp_path: Path, data: bytes) -> None:  # type: ignore[no-untyped-def]
+def test_random_bytes_never_crash(store, tmp_path: Path, data: bytes) -> None:
     path = write(tmp_path, data, name="Opportunity.csv")
     before = fingerprint(store)
     for fmt in ("salesforce", "hubspot"):
@@ -270,7 +270,7 @@ def test_money_and_date_parsers_only_refuse_with_value_error(raw: str) -> None:
             assert str(exc)
 
 
-def test_a_failure_mid_import_leaves_everything_as_it_was(store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_failure_mid_import_leaves_everything_as_it_was(store, tmp_path: Path) -> None:
     """One transaction: interrupted after the bulk inserts, nothing stays."""
     rows = "\n".join(f"B{i},Rita Rep,GTX,Acme,Won,2017-01-02,2017-02-03,5" for i in range(600))
     path = write(tmp_path, f"{HEADER}\n{rows}\n")

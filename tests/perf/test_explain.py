@@ -58,7 +58,7 @@ def pg_store(pg_server: str) -> Iterator[tuple[object, RawConnection]]:
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
-def test_no_big_table_is_scanned_in_full(pg_store, entry: Entry) -> None:  # type: ignore[no-untyped-def]
+def test_no_big_table_is_scanned_in_full(pg_store, entry: Entry) -> None:
     store, raw = pg_store
     try:
         fn = resolve(entry.target)

@@ -18,6 +18,7 @@ from benchmarks.queries import recording
 from benchmarks.reports import Entry, Missing, entries, resolve
 from salessprint.domain import clock
 from salessprint.services import open_store
+from salessprint.store.db import Store
 from tests.conftest import FROZEN_NOW
 
 SMALL = Size(
@@ -33,9 +34,9 @@ ENTRIES = [e for e in entries() if e.group in ("list", "screen", "report", "dash
 
 
 @pytest.fixture(scope="module")
-def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Store]]:
     folder: Path = tmp_path_factory.mktemp("counts")
-    out = {}
+    out: dict[str, Store] = {}
     with clock.freeze(FROZEN_NOW):
         for size in (SMALL, LARGER):
             url = f"sqlite:///{folder / size.name}.db"
@@ -43,7 +44,7 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, objec
             out[size.name] = open_store(url)
     yield out
     for store in out.values():
-        store.dispose()  # type: ignore[attr-defined]
+        store.dispose()
 
 
 def require_present(entry: Entry) -> None:
@@ -64,7 +65,7 @@ def count_statements(store: object, entry: Entry) -> tuple[int, list[str], objec
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])
-def test_statement_count_does_not_grow_with_the_team(stores, entry: Entry) -> None:  # type: ignore[no-untyped-def]
+def test_statement_count_does_not_grow_with_the_team(stores, entry: Entry) -> None:
     require_present(entry)
     small, small_sql, _ = count_statements(stores[SMALL.name], entry)
     larger, _, _ = count_statements(stores[LARGER.name], entry)
@@ -80,14 +81,14 @@ def _rows(result: object) -> list[object]:
 
 
 @pytest.mark.parametrize("entry", [e for e in ENTRIES if e.group == "list"], ids=lambda e: e.name)
-def test_lists_are_windowed(stores, entry: Entry) -> None:  # type: ignore[no-untyped-def]
+def test_lists_are_windowed(stores, entry: Entry) -> None:
     require_present(entry)
     _n, sql, result = count_statements(stores[LARGER.name], entry)
     assert any("LIMIT" in s.upper() for s in sql), f"{entry.name} reads without LIMIT: {sql}"
     assert len(_rows(result)) <= 100
 
 
-def test_deal_list_page_is_a_window_of_the_whole(stores) -> None:  # type: ignore[no-untyped-def]
+def test_deal_list_page_is_a_window_of_the_whole(stores) -> None:
     """The windowed list pages through the same rows as one big read."""
     from salessprint.services.deals import list_deals
 
@@ -98,7 +99,7 @@ def test_deal_list_page_is_a_window_of_the_whole(stores) -> None:  # type: ignor
     assert paged == whole and len(whole) == 150
 
 
-def test_deal_list_reads_columns_not_objects(stores) -> None:  # type: ignore[no-untyped-def]
+def test_deal_list_reads_columns_not_objects(stores) -> None:
     """A page of deals is read as plain columns (no ORM objects and their eager
     joins) and gives exactly the values deal_view makes from the objects."""
     from salessprint.services.deals import _collaborators_for, list_deals
@@ -106,10 +107,10 @@ def test_deal_list_reads_columns_not_objects(stores) -> None:  # type: ignore[no
     from salessprint.store.models import Deal
 
     store = stores[LARGER.name]
-    with clock.freeze(FROZEN_NOW), recording(store.engine) as seen:  # type: ignore[attr-defined]
+    with clock.freeze(FROZEN_NOW), recording(store.engine) as seen:
         page = list_deals(store, BENCH_LOGIN, open_only=True, limit=40)
     assert page and not any("deals.external_id" in s.sql or "accounts_1" in s.sql for s in seen)
-    with store.session() as session:  # type: ignore[attr-defined]
+    with store.session() as session:
         ids = [d.id for d in page]
         collab = _collaborators_for(session, ids)
         assert page == [deal_view(session.get(Deal, i), collab.get(i, [])) for i in ids]

@@ -9,7 +9,7 @@ from salessprint.services import activities, targets
 from salessprint.services.reports.activity import activity
 
 
-def test_activity_report_counts_against_scaled_targets(team_store) -> None:  # type: ignore[no-untyped-def]
+def test_activity_report_counts_against_scaled_targets(team_store) -> None:
     targets.set_target(
         team_store, "max", login="rita", metric="calls", amount="25", period="day", effective_from="2026-01-01"
     )
@@ -28,7 +28,7 @@ def test_activity_report_counts_against_scaled_targets(team_store) -> None:  # t
     assert pick("email") == {"done": 0, "target": None}
 
 
-def test_bad_activity_kind_changes_nothing(team_store) -> None:  # type: ignore[no-untyped-def]
+def test_bad_activity_kind_changes_nothing(team_store) -> None:
     with pytest.raises(InvalidInput, match="kind"):
         activities.log_activity(team_store, "rita", kind="lunch")
     assert activities.list_activities(team_store, "rita") == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from salessprint.services.activities import log_activity
 from salessprint.services.activity_view import my_goals
@@ -10,7 +11,7 @@ from salessprint.services.deals import add_deal
 from salessprint.services.targets import set_target
 
 
-def _goal(goals, kind):  # type: ignore[no-untyped-def]
+def _goal(goals, kind):
     return next(g for g in goals if g.kind == kind)
 
 
@@ -72,9 +73,9 @@ def test_my_goals_walk_the_member_index_not_the_teams(team_store) -> None:
 
     if team_store.backend != "sqlite":
         return
-    seen: list[tuple[str, tuple]] = []
+    seen: list[tuple[str, tuple[Any, ...]]] = []
 
-    def record(_conn, _cursor, statement, parameters, _context, _many):  # type: ignore[no-untyped-def]
+    def record(_conn, _cursor, statement, parameters, _context, _many):
         if "FROM activities" in statement:
             seen.append((statement, parameters))
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 
 from salessprint.domain.errors import Conflict, PermissionDenied
 from salessprint.services import open_store
@@ -33,7 +33,7 @@ AWKWARD = [
 ]
 
 
-def fill(store, awkward: list[str]) -> None:  # type: ignore[no-untyped-def]
+def fill(store, awkward: list[str]) -> None:
     """Deals with awkward text and money, an activity in another time zone, notes."""
     for i, text in enumerate(awkward):
         title = " ".join(text.split())[:300] or "x"
@@ -58,7 +58,7 @@ def fill(store, awkward: list[str]) -> None:  # type: ignore[no-untyped-def]
             uow.add("note", Note(team_id=uow.actor.team_id, author_id=uow.actor.member_id, deal_id=deal_id, text=text))
 
 
-def test_export_is_deterministic_and_documented(demo_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_export_is_deterministic_and_documented(demo_store, tmp_path: Path) -> None:
     first = export_json(demo_store, "maria", tmp_path / "a.json")
     export_json(demo_store, "maria", tmp_path / "b.json")
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
@@ -87,7 +87,7 @@ def test_export_is_deterministic_and_documented(demo_store, tmp_path: Path) -> N
     assert all(isinstance(r[value], str) and r[value].count(".") == 1 for r in doc["tables"]["deals"]["rows"])
 
 
-def test_demo_round_trip_across_backends(demo_store, db_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_demo_round_trip_across_backends(demo_store, db_url: str, tmp_path: Path) -> None:
     export_json(demo_store, "maria", tmp_path / "one.json")
     target = open_store(db_url, check_schema=False)
     summary = restore(target, tmp_path / "one.json")  # no identity needed: the store is empty
@@ -102,7 +102,7 @@ def test_demo_round_trip_across_backends(demo_store, db_url: str, tmp_path: Path
     target.dispose()
 
 
-def test_unicode_decimal_and_time_zones_round_trip(db_url: str, tmp_path: Path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_unicode_decimal_and_time_zones_round_trip(db_url: str, tmp_path: Path, frozen) -> None:
     source = make_team(db_url)
     fill(source, AWKWARD)
     export_json(source, "ada", tmp_path / "one.json")
@@ -122,7 +122,7 @@ def test_unicode_decimal_and_time_zones_round_trip(db_url: str, tmp_path: Path, 
     source.dispose()
 
 
-def test_sqlite_to_postgres_and_back(pg_url: str, tmp_path: Path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_sqlite_to_postgres_and_back(pg_url: str, tmp_path: Path, frozen) -> None:
     source = make_team(f"sqlite:///{tmp_path / 'src.db'}")
     fill(source, AWKWARD)
     export_json(source, "ada", tmp_path / "one.json")
@@ -165,10 +165,12 @@ def test_any_unicode_round_trips(
     shutil.copy(templates[0], folder / "a.db")
     shutil.copy(templates[1], folder / "b.db")
     source = open_store(f"sqlite:///{folder / 'a.db'}")
+    teams = Team.__table__
+    assert isinstance(teams, Table)
     with unit_of_work(source, "ada") as uow:
         for text in texts:
             uow.add("note", Note(team_id=uow.actor.team_id, author_id=uow.actor.member_id, text=text))
-            uow.session.execute(Team.__table__.update().values(name=text[:120]))
+            uow.session.execute(teams.update().values(name=text[:120]))
     export_json(source, "ada", folder / "one.json")
     copy = open_store(f"sqlite:///{folder / 'b.db'}")
     restore(copy, folder / "one.json")
@@ -180,7 +182,7 @@ def test_any_unicode_round_trips(
     copy.dispose()
 
 
-def test_only_managers_and_admins_export(tmp_path: Path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_only_managers_and_admins_export(tmp_path: Path, frozen) -> None:
     store = make_team(f"sqlite:///{tmp_path / 's.db'}")
     with pytest.raises(PermissionDenied, match="manager or admin"):
         export_json(store, "rita", tmp_path / "x.json")

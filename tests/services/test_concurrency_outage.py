@@ -16,7 +16,7 @@ from tests.team_helpers import TcpProxy, make_team
 pytestmark = pytest.mark.postgres
 
 
-def test_connection_lost_before_commit_writes_nothing(pg_url: str, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_connection_lost_before_commit_writes_nothing(pg_url: str, frozen) -> None:
     direct = make_team(pg_url)
     proxy = TcpProxy().start()
     remote = open_store(proxy.url_for(pg_url))

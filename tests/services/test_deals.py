@@ -12,7 +12,7 @@ from salessprint.services import deals, targets
 from salessprint.services.members import add_member, list_members
 
 
-def test_deal_lifecycle_and_audit(team_store) -> None:  # type: ignore[no-untyped-def]
+def test_deal_lifecycle_and_audit(team_store) -> None:
     d = deals.add_deal(team_store, "rita", title="Acme rollout", account="Acme", value="12500.50", points=3)
     assert d.value == Decimal("12500.50") and d.owner == "rita" and d.stage == "Lead"
     moved = deals.move_deal(team_store, "rita", d.id, "proposal")
@@ -31,7 +31,7 @@ def test_deal_lifecycle_and_audit(team_store) -> None:  # type: ignore[no-untype
     assert [e.new for e in events] == ["Proposal", "Won", "Lost"]
 
 
-def test_stale_write_is_refused_with_the_fresh_row(team_store) -> None:  # type: ignore[no-untyped-def]
+def test_stale_write_is_refused_with_the_fresh_row(team_store) -> None:
     d = deals.add_deal(team_store, "rita", title="Deal", account="A", value="100")
     deals.update_deal(team_store, "rita", d.id, expected_version=d.version, value="200")
     with pytest.raises(StaleWrite) as err:
@@ -40,7 +40,7 @@ def test_stale_write_is_refused_with_the_fresh_row(team_store) -> None:  # type:
     assert deals.get_deal(team_store, "rita", d.id).value == Decimal("200.00")
 
 
-def test_reps_touch_only_their_own_work(team_store) -> None:  # type: ignore[no-untyped-def]
+def test_reps_touch_only_their_own_work(team_store) -> None:
     d = deals.add_deal(team_store, "rita", title="Rita's", account="A", value="1")
     with pytest.raises(PermissionDenied, match="manager"):
         deals.move_deal(team_store, "rob", d.id, "Qualified")
@@ -55,7 +55,7 @@ def test_reps_touch_only_their_own_work(team_store) -> None:  # type: ignore[no-
     assert targets.set_target(team_store, "rob", login="rob", metric="calls", amount="25", period="day").amount == 25
 
 
-def test_unknown_names_are_not_found(team_store) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_names_are_not_found(team_store) -> None:
     with pytest.raises(NotFound, match="No member with login 'ghost'"):
         deals.add_deal(team_store, "max", title="x", account="A", value="1", owner="ghost")
     with pytest.raises(NotFound, match="Unknown stage"):

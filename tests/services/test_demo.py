@@ -7,7 +7,7 @@ from salessprint.services.members import list_members
 from salessprint.services.reports.velocity import velocity
 
 
-def test_demo_has_the_promised_shape(demo_store) -> None:  # type: ignore[no-untyped-def]
+def test_demo_has_the_promised_shape(demo_store) -> None:
     members = list_members(demo_store, "maria")
     assert len(members) == 8
     assert [m.role for m in members].count("manager") == 1
@@ -20,7 +20,7 @@ def test_demo_has_the_promised_shape(demo_store) -> None:  # type: ignore[no-unt
     assert counts["activities"] > 5000 and counts["retro_entries"] > 12
 
 
-def test_demo_velocity_tells_the_story(demo_store) -> None:  # type: ignore[no-untyped-def]
+def test_demo_velocity_tells_the_story(demo_store) -> None:
     history = velocity(demo_store, "maria").sprints
     chris = [s.by_member.get("chris", 0) for s in history[-4:]]
     assert chris[0] > chris[1] > chris[2] > chris[3], chris  # down three sprints running
@@ -28,7 +28,7 @@ def test_demo_velocity_tells_the_story(demo_store) -> None:  # type: ignore[no-u
     assert min(alex) > max(chris[1:])
 
 
-def test_rebuilding_the_demo_never_duplicates(tmp_path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_rebuilding_the_demo_never_duplicates(tmp_path, frozen) -> None:
     from salessprint.services import open_store
 
     store = open_store(f"sqlite:///{tmp_path / 'd.db'}", check_schema=False)
@@ -39,7 +39,7 @@ def test_rebuilding_the_demo_never_duplicates(tmp_path, frozen) -> None:  # type
     store.dispose()
 
 
-def test_demo_refuses_to_overwrite_a_real_team(team_store) -> None:  # type: ignore[no-untyped-def]
+def test_demo_refuses_to_overwrite_a_real_team(team_store) -> None:
     try:
         build_demo(team_store, seed=1)
     except Conflict as exc:

@@ -28,13 +28,13 @@ status = "Status"
 
 
 @pytest.fixture
-def team_store(db_url: str, frozen):  # type: ignore[no-untyped-def]
+def team_store(db_url: str, frozen):
     store = make_team(db_url)
     yield store
     store.dispose()
 
 
-def broken_rows(store) -> list[tuple[str, str, object]]:  # type: ignore[no-untyped-def]
+def broken_rows(store) -> list[tuple[str, str, object]]:
     """Deals whose close date disagrees with their stage's kind."""
     with store.session() as s:
         rows = s.execute(select(Deal.external_id, Stage.kind, Deal.closed_on).join(Stage, Stage.id == Deal.stage_id))
@@ -49,7 +49,7 @@ def write(tmp_path: Path, body: str) -> tuple[Path, Path]:
     return csv_path, mapping
 
 
-def test_an_open_deal_in_the_teams_won_stage_is_a_line_error(team_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_open_deal_in_the_teams_won_stage_is_a_line_error(team_store, tmp_path: Path) -> None:
     path, mapping = write(tmp_path, "D1,Fine,Qualified,10,open,\nD2,Odd,Won,10,open,\nD3,Done,Won,10,won,2026-11-02\n")
     with pytest.raises(ImportFailed) as failed:
         import_deals(team_store, "ada", path, "csv", mapping=mapping)
@@ -59,7 +59,7 @@ def test_an_open_deal_in_the_teams_won_stage_is_a_line_error(team_store, tmp_pat
         assert s.scalars(select(Deal)).all() == []  # one transaction: nothing written
 
 
-def test_reimports_move_the_close_date_with_the_stage(team_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_reimports_move_the_close_date_with_the_stage(team_store, tmp_path: Path) -> None:
     path, mapping = write(
         tmp_path, "D1,A,Qualified,10,open,\nD2,B,Won,10,won,2026-11-02\nD3,C,Lost,0,lost,2026-11-03\n"
     )
@@ -76,7 +76,7 @@ def test_reimports_move_the_close_date_with_the_stage(team_store, tmp_path: Path
 
 
 @pytest.mark.skipif(not MAVEN.exists(), reason="shared data set not beside the repo")
-def test_maven_import_keeps_the_invariant(sqlite_url: str, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_maven_import_keeps_the_invariant(sqlite_url: str, frozen) -> None:
     from salessprint.store.db import Store
 
     store = Store(sqlite_url)
@@ -86,7 +86,7 @@ def test_maven_import_keeps_the_invariant(sqlite_url: str, frozen) -> None:  # t
 
 
 @pytest.mark.postgres
-def test_postgres_bulk_rows_go_by_copy(pg_url: str, tmp_path: Path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_postgres_bulk_rows_go_by_copy(pg_url: str, tmp_path: Path, frozen) -> None:
     """On PostgreSQL deals, their events and the change log are written with COPY,
     not an executemany (psycopg sends those one statement per row)."""
     from sqlalchemy import event
@@ -94,7 +94,7 @@ def test_postgres_bulk_rows_go_by_copy(pg_url: str, tmp_path: Path, frozen) -> N
     store = make_team(pg_url)
     many: list[str] = []
 
-    def seen(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    def seen(conn, cursor, statement, parameters, context, executemany):
         if executemany:
             many.append(statement.split("(")[0].strip())
 

@@ -23,20 +23,20 @@ needs_data = pytest.mark.skipif(not POWERBI.exists(), reason="shared data set no
 
 
 @pytest.fixture
-def team_store(db_url: str, frozen):  # type: ignore[no-untyped-def]
+def team_store(db_url: str, frozen):
     """Like conftest's team_store (admin ada, manager max, reps rita and rob)."""
     store = make_team(db_url)
     yield store
     store.dispose()
 
 
-def deals_by_id(store) -> dict[str, Deal]:  # type: ignore[no-untyped-def]
+def deals_by_id(store) -> dict[str, Deal]:
     with store.session() as s:
         return {d.external_id: d for d in s.scalars(select(Deal))}
 
 
 @needs_data
-def test_salesforce_excel_export_with_history(team_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_salesforce_excel_export_with_history(team_store, tmp_path: Path) -> None:
     result = import_deals(team_store, "ada", POWERBI / "Opportunity.csv", "salesforce")
     assert result.deals_created == 36 and result.accounts_created == 18
     with (POWERBI / "Opportunity.csv").open(newline="") as fh:
@@ -66,7 +66,7 @@ def test_salesforce_excel_export_with_history(team_store, tmp_path: Path) -> Non
 
 
 @needs_data
-def test_salesforce_data_loader_export_with_bom(team_store) -> None:  # type: ignore[no-untyped-def]
+def test_salesforce_data_loader_export_with_bom(team_store) -> None:
     result = import_deals(team_store, "ada", WORKSHOP / "Opportunity.csv", "salesforce")
     assert result.deals_created == 50
     deals = deals_by_id(team_store)
@@ -95,7 +95,7 @@ HUBSPOT = """Record ID,Deal Name,Deal Stage,Close Date,Deal owner,Amount,Pipelin
 """
 
 
-def test_pipedrive_export(team_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_pipedrive_export(team_store, tmp_path: Path) -> None:
     path = tmp_path / "deals.csv"
     path.write_text(PIPEDRIVE, encoding="utf-8")
     result = import_deals(team_store, "ada", path, "pipedrive")
@@ -109,7 +109,7 @@ def test_pipedrive_export(team_store, tmp_path: Path) -> None:  # type: ignore[n
         assert deals["101"].owner_id == rita  # matched on the full name
 
 
-def test_hubspot_export(team_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_hubspot_export(team_store, tmp_path: Path) -> None:
     path = tmp_path / "hubspot-crm-exports-all-deals.csv"
     path.write_text(HUBSPOT, encoding="utf-8")
     result = import_deals(team_store, "ada", path, "hubspot")
@@ -123,7 +123,7 @@ def test_hubspot_export(team_store, tmp_path: Path) -> None:  # type: ignore[no-
         assert stage is not None and stage.kind == "lost"
 
 
-def test_csv_with_mapping(team_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_csv_with_mapping(team_store, tmp_path: Path) -> None:
     path = tmp_path / "sheet.csv"
     path.write_text(
         "Ref;Name;Firm;Amount;Phase;Rep\n".replace(";", ",")
@@ -158,7 +158,7 @@ def test_csv_with_mapping(team_store, tmp_path: Path) -> None:  # type: ignore[n
     assert deals["A-1"].closed_on == date(2026, 11, 20)
 
 
-def test_csv_needs_a_mapping(team_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_csv_needs_a_mapping(team_store, tmp_path: Path) -> None:
     path = tmp_path / "x.csv"
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(InvalidInput, match="--mapping"):
@@ -172,7 +172,7 @@ def test_csv_needs_a_mapping(team_store, tmp_path: Path) -> None:  # type: ignor
         import_deals(team_store, "ada", path, "csv", mapping=bad)
 
 
-def test_only_an_admin_may_import(team_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_only_an_admin_may_import(team_store, tmp_path: Path) -> None:
     path = tmp_path / "deals.csv"
     path.write_text(PIPEDRIVE, encoding="utf-8")
     for login in ("rita", "max"):
@@ -184,7 +184,7 @@ def test_only_an_admin_may_import(team_store, tmp_path: Path) -> None:  # type: 
         import_deals(team_store, "ada", path, "pipedrive", team_name="Another")
 
 
-def test_empty_store_needs_a_team_name(tmp_path: Path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_empty_store_needs_a_team_name(tmp_path: Path, frozen) -> None:
     path = tmp_path / "deals.csv"
     path.write_text(PIPEDRIVE, encoding="utf-8")
     store = open_store(f"sqlite:///{tmp_path / 'new.db'}", check_schema=False)
@@ -225,7 +225,7 @@ SALESFORCE_REPORT = """\ufeff"Opportunity Name","Account Name","Stage","Amount",
 """
 
 
-def test_salesforce_report_export_with_footer(team_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_salesforce_report_export_with_footer(team_store, tmp_path: Path) -> None:
     path = tmp_path / "report1700000000000.csv"
     path.write_text(SALESFORCE_REPORT.replace("\n", "\r\n"), encoding="utf-8")
     with pytest.raises(SalesSprintError, match=r"report1700000000000.csv:5: row: has 1 cells but the header has 9"):

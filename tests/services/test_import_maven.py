@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import case, func, select
@@ -31,7 +32,7 @@ def quarter(day: date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
-def csv_figures() -> dict[str, dict]:
+def csv_figures() -> dict[str, dict[Any, Any]]:
     """Per agent, straight from sales_pipeline.csv with the csv module."""
     won_value: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     won_count: dict[tuple[str, str], int] = defaultdict(int)
@@ -61,7 +62,7 @@ def csv_figures() -> dict[str, dict]:
     }
 
 
-def store_figures(store) -> dict[str, dict]:  # type: ignore[no-untyped-def]
+def store_figures(store) -> dict[str, dict[Any, Any]]:
     """The same figures from the store, by SQL aggregates."""
     with store.session() as s:
         won = Stage.kind == "won"
@@ -89,7 +90,13 @@ def store_figures(store) -> dict[str, dict]:  # type: ignore[no-untyped-def]
         won_value[(name, quarter(closed))] += value
         won_count[(name, quarter(closed))] += 1
         cycle[name] += (closed - started).days
-    figures = {"won_value": dict(won_value), "won_count": dict(won_count), "win_rate": {}, "avg_won": {}, "cycle": {}}
+    figures: dict[str, dict[Any, Any]] = {
+        "won_value": dict(won_value),
+        "won_count": dict(won_count),
+        "win_rate": {},
+        "avg_won": {},
+        "cycle": {},
+    }
     for name, n_won, n_lost, _value in per_agent:
         if not n_won:
             continue
@@ -101,7 +108,7 @@ def store_figures(store) -> dict[str, dict]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="module")
-def maven_store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def maven_store(tmp_path_factory: pytest.TempPathFactory):
     path = tmp_path_factory.mktemp("maven") / "maven.db"
     store = open_store(f"sqlite:///{path}", check_schema=False)
     with clock.freeze(FROZEN_NOW):
@@ -113,7 +120,7 @@ def maven_store(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-un
     store.dispose()
 
 
-def test_maven_import_creates_the_team_with_everyone(maven_store) -> None:  # type: ignore[no-untyped-def]
+def test_maven_import_creates_the_team_with_everyone(maven_store) -> None:
     store, result, seconds = maven_store
     assert result.team_created and result.deals_created == 8800
     assert seconds < 60  # the target is 5 s on an idle machine; CI shares its cores
@@ -143,7 +150,7 @@ def test_maven_import_creates_the_team_with_everyone(maven_store) -> None:  # ty
         assert s.scalar(select(func.count()).select_from(Change).where(Change.entity == "deal")) == 8800
 
 
-def test_maven_figures_equal_the_csv(maven_store) -> None:  # type: ignore[no-untyped-def]
+def test_maven_figures_equal_the_csv(maven_store) -> None:
     store, _result, _seconds = maven_store
     expected = csv_figures()
     actual = store_figures(store)
@@ -155,7 +162,7 @@ def test_maven_figures_equal_the_csv(maven_store) -> None:  # type: ignore[no-un
     assert sum(expected["won_value"].values()) == Decimal(10005534)
 
 
-def test_maven_deal_dates_and_history(maven_store) -> None:  # type: ignore[no-untyped-def]
+def test_maven_deal_dates_and_history(maven_store) -> None:
     store, _result, _seconds = maven_store
     with store.session() as s:
         deal = s.scalar(select(Deal).where(Deal.external_id == "1C1I7A6R"))
@@ -178,7 +185,7 @@ def test_maven_deal_dates_and_history(maven_store) -> None:  # type: ignore[no-u
         assert nothing == 1425
 
 
-def test_reimport_changes_nothing(maven_store) -> None:  # type: ignore[no-untyped-def]
+def test_reimport_changes_nothing(maven_store) -> None:
     store, _result, _seconds = maven_store
     with clock.freeze(FROZEN_NOW):
         again = import_deals(store, "boss", PIPELINE, "maven")
@@ -187,7 +194,7 @@ def test_reimport_changes_nothing(maven_store) -> None:  # type: ignore[no-untyp
 
 
 @pytest.mark.postgres
-def test_move_the_imported_team_to_postgres(maven_store, pg_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_move_the_imported_team_to_postgres(maven_store, pg_url: str, tmp_path: Path) -> None:
     """The whole imported team, embedded store -> PostgreSQL, byte for byte."""
     from salessprint.services.backup import export_json, restore
 
@@ -213,7 +220,7 @@ def small_maven(folder: Path, rows: int = 120, *, teams: bool = True) -> Path:
     return target
 
 
-def test_reimport_updates_and_dry_run_reports(db_url: str, tmp_path: Path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_reimport_updates_and_dry_run_reports(db_url: str, tmp_path: Path, frozen) -> None:
     store = open_store(db_url, check_schema=False)
     pipeline = small_maven(tmp_path / "in")
     first = import_deals(store, "boss", pipeline, "maven", team_name="Small")
@@ -240,15 +247,17 @@ def test_reimport_updates_and_dry_run_reports(db_url: str, tmp_path: Path, froze
         new = s.scalar(select(Deal).where(Deal.external_id == "NEW00001"))
         assert new is not None and new.value == Decimal("55.00")  # an open deal is worth its list price
         change = s.scalar(select(Change).where(Change.entity_id == deal.id, Change.action == "update"))
-        assert change is not None and change.before["value"] == "4514.00" and change.after["value"] == "4600.00"
+        assert change is not None and change.before is not None and change.after is not None
+        assert change.before["value"] == "4514.00" and change.after["value"] == "4600.00"
         assert (change.before["version"], change.after["version"]) == (1, 2)
         assert {k for k in change.before if change.before[k] != change.after[k]} == {"value", "version"}
         created = s.scalar(select(Change).where(Change.entity_id == new.id, Change.action == "create"))
-        assert created is not None and created.after["external_id"] == "NEW00001" and created.after["value"] == "55.00"
+        assert created is not None and created.after is not None
+        assert created.after["external_id"] == "NEW00001" and created.after["value"] == "55.00"
     store.dispose()
 
 
-def test_without_sales_teams_agents_come_from_the_pipeline(tmp_path: Path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_without_sales_teams_agents_come_from_the_pipeline(tmp_path: Path, frozen) -> None:
     store = open_store(f"sqlite:///{tmp_path / 's.db'}", check_schema=False)
     pipeline = small_maven(tmp_path / "in", rows=50, teams=False)
     import_deals(store, "boss", pipeline, "maven", team_name="Small")

@@ -62,8 +62,8 @@ def _task(store: Any, assignee: str) -> int:
     return tasks.add_task(store, "ada", title=f"Task {uuid.uuid4().hex[:6]}", assignee=assignee, points="1").id
 
 
-def _sprint_state(store: Any, want: str) -> None:
-    """Bring the team to a planned (not active) or an active sprint, as the admin."""
+def _sprint_state(store: Any, want: str) -> dict[str, Any]:
+    """Bring the team to a planned (not active) or an active sprint, as the admin (nothing for the action to use)."""
     from salessprint.domain.enums import SprintState
 
     def exists(state: SprintState) -> bool:
@@ -76,6 +76,7 @@ def _sprint_state(store: Any, want: str) -> None:
         sprints.plan_sprint(store, "ada")
     if want == "active" and not exists(SprintState.ACTIVE):
         sprints.start_sprint(store, "ada")
+    return {}
 
 
 def _retro_entry(store: Any, author: str) -> int:
@@ -126,19 +127,19 @@ CASES = [
         "plan a sprint",
         "manager",
         lambda s, who, w: sprints.plan_sprint(s, who, goal="Close Q4"),
-        setup=lambda s: _sprint_state(s, "planned") or {},
+        setup=lambda s: _sprint_state(s, "planned"),
     ),
     Case(
         "start a sprint",
         "manager",
         lambda s, who, w: sprints.start_sprint(s, who),
-        setup=lambda s: _sprint_state(s, "planned") or {},
+        setup=lambda s: _sprint_state(s, "planned"),
     ),
     Case(
         "close a sprint",
         "manager",
         lambda s, who, w: sprints.close_sprint(s, who),
-        setup=lambda s: _sprint_state(s, "active") or {},
+        setup=lambda s: _sprint_state(s, "active"),
     ),
     Case(
         "pull my task into the sprint",
@@ -266,7 +267,7 @@ CASES = [
         "write a retro entry",
         "rep",
         lambda s, who, w: retro.add_entry(s, who, "to_improve", "More demos"),
-        setup=lambda s: _sprint_state(s, "active") or {},
+        setup=lambda s: _sprint_state(s, "active"),
     ),
     Case(
         "delete my retro entry",
@@ -331,7 +332,7 @@ def matrix_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 @pytest.mark.parametrize("role", list(ROLES))
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
-def test_permission_matrix(matrix_store: Any, case: Case, role: str, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_permission_matrix(matrix_store: Any, case: Case, role: str, frozen) -> None:
     who = ROLES[role]
     world = case.setup(matrix_store)
     if case.name == "undo my own last change":
@@ -348,7 +349,7 @@ def test_permission_matrix(matrix_store: Any, case: Case, role: str, frozen) -> 
         assert latest_change_id(matrix_store, "ada") == before  # nothing written
 
 
-def test_a_refused_command_exits_1_and_names_the_role(tmp_path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_command_exits_1_and_names_the_role(tmp_path, frozen) -> None:
     from salessprint.cli import cli
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"

@@ -10,7 +10,7 @@ from salessprint.services.deals import add_deal, move_deal
 from salessprint.services.pipeline_view import pipeline
 
 
-def _stage(view, name):  # type: ignore[no-untyped-def]
+def _stage(view, name):
     return next(s for s in view.stages if s.name == name)
 
 

@@ -9,7 +9,7 @@ from salessprint.services import deals, sprints, tasks
 from salessprint.services.reports.velocity import velocity
 
 
-def test_sprint_lifecycle_with_carry_over_and_velocity(team_store) -> None:  # type: ignore[no-untyped-def]
+def test_sprint_lifecycle_with_carry_over_and_velocity(team_store) -> None:
     s1 = sprints.plan_sprint(team_store, "max", goal="First")
     assert (s1.number, s1.starts_on, s1.ends_on) == (1, date(2026, 11, 23), date(2026, 11, 29))
     a = tasks.add_task(team_store, "rita", title="A", kind="call", points=3)
@@ -52,7 +52,7 @@ def test_sprint_lifecycle_with_carry_over_and_velocity(team_store) -> None:  # t
         sprints.close_sprint(team_store, "max")
 
 
-def test_close_without_carry_over_drops_unfinished_work(team_store) -> None:  # type: ignore[no-untyped-def]
+def test_close_without_carry_over_drops_unfinished_work(team_store) -> None:
     sprints.plan_sprint(team_store, "max")
     t = tasks.add_task(team_store, "rita", title="A", points=3)
     sprints.add_item(team_store, "rita", "task", t.id)
@@ -62,7 +62,7 @@ def test_close_without_carry_over_drops_unfinished_work(team_store) -> None:  # 
     assert sprints.sprint_items(team_store, "max", 1)[0].outcome == "dropped"
 
 
-def test_removed_items_count_as_removed(team_store) -> None:  # type: ignore[no-untyped-def]
+def test_removed_items_count_as_removed(team_store) -> None:
     sprints.plan_sprint(team_store, "max")
     t = tasks.add_task(team_store, "rita", title="A", points=4)
     sprints.add_item(team_store, "rita", "task", t.id)
@@ -74,7 +74,7 @@ def test_removed_items_count_as_removed(team_store) -> None:  # type: ignore[no-
     assert sprints.list_sprints(team_store, "max")[-1].number == 1  # nothing carried, nothing planned
 
 
-def test_open_sprints_are_the_planned_and_active_ones_read_with_a_limit(team_store) -> None:  # type: ignore[no-untyped-def]
+def test_open_sprints_are_the_planned_and_active_ones_read_with_a_limit(team_store) -> None:
     """Planning needs the planned and the active sprint, not five years of closed ones."""
     from sqlalchemy import event
 
@@ -88,7 +88,7 @@ def test_open_sprints_are_the_planned_and_active_ones_read_with_a_limit(team_sto
     sprints.plan_sprint(team_store, "max", goal="Next")
     seen: list[str] = []
 
-    def record(_conn, _cursor, statement, _parameters, _context, _many):  # type: ignore[no-untyped-def]
+    def record(_conn, _cursor, statement, _parameters, _context, _many):
         if "FROM sprints" in statement:
             seen.append(statement)
 

@@ -9,7 +9,7 @@ from salessprint.services.members import add_member
 from salessprint.services.team import init_team
 
 
-def test_parallel_activity_logs_on_sqlite_all_count(tmp_path: Path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_parallel_activity_logs_on_sqlite_all_count(tmp_path: Path, frozen) -> None:
     url = f"sqlite:///{tmp_path / 's.db'}"
     setup = open_store(url, check_schema=False)
     init_team(setup, "T", "ada")
@@ -30,7 +30,7 @@ def test_parallel_activity_logs_on_sqlite_all_count(tmp_path: Path, frozen) -> N
     check.dispose()
 
 
-def test_a_schema_check_inside_a_unit_of_work_does_not_wait_for_itself(tmp_path: Path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_a_schema_check_inside_a_unit_of_work_does_not_wait_for_itself(tmp_path: Path, frozen) -> None:
     from salessprint.services.uow import unit_of_work
 
     store = open_store(f"sqlite:///{tmp_path / 's.db'}", check_schema=False)

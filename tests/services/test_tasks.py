@@ -5,7 +5,7 @@ from __future__ import annotations
 from salessprint.services import activities, tasks
 
 
-def test_finishing_a_call_task_logs_one_call_and_undoing_removes_it(team_store) -> None:  # type: ignore[no-untyped-def]
+def test_finishing_a_call_task_logs_one_call_and_undoing_removes_it(team_store) -> None:
     t = tasks.add_task(team_store, "rita", title="Call Acme", kind="call", points=2)
     tasks.move_task(team_store, "rita", t.id, "doing")
     tasks.move_task(team_store, "rita", t.id, "done")

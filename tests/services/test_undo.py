@@ -85,7 +85,8 @@ def test_undo_refuses_a_sprint_start(team_store) -> None:
     plan_sprint(team_store, "max", goal="Close Q4")
     add_item(team_store, "max", "task", task.id)
     start_sprint(team_store, "max")
-    assert last_undoable(team_store, "max").entity == "sprint"
+    undoable = last_undoable(team_store, "max")
+    assert undoable is not None and undoable.entity == "sprint"
     with pytest.raises(Conflict, match="Starting or closing a sprint"):
         undo(team_store, "max")
 

@@ -23,7 +23,7 @@ def _listener(url: str) -> psycopg.Connection:
 
 
 @pytest.fixture
-def pg_team(pg_url, frozen):  # type: ignore[no-untyped-def]
+def pg_team(pg_url, frozen):
     store = make_team(pg_url)
     yield store
     store.dispose()
@@ -41,7 +41,7 @@ def test_a_committed_change_is_announced_with_team_and_id(pg_team, pg_url) -> No
         conn.close()
 
 
-def _team_id(store) -> int:  # type: ignore[no-untyped-def]
+def _team_id(store) -> int:
     with unit_of_work(store, "ada") as uow:
         return uow.actor.team_id
 
@@ -75,7 +75,7 @@ def test_the_feed_wakes_on_another_clients_write(team_store) -> None:
     assert seen == latest_change_id(team_store, "max")
 
 
-def test_a_lost_feed_names_the_server_but_never_the_password(pg_server, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_a_lost_feed_names_the_server_but_never_the_password(pg_server, frozen) -> None:
     import socket
 
     from salessprint.domain.errors import StoreUnavailable

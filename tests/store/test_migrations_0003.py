@@ -53,8 +53,8 @@ def test_upgrade_makes_close_dates_agree_with_stages(db_url: str) -> None:
         s.commit()
     store.upgrade()
     with store.session() as s:
-        closed = dict(s.execute(select(Deal.title, Deal.closed_on)).all())
-    assert closed == {
+        closed_on = dict(s.execute(select(Deal.title, Deal.closed_on)).all())
+    assert closed_on == {
         "open, dated": None,
         "open": None,
         "won, undated": date(2026, 3, 29),

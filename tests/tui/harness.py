@@ -14,7 +14,7 @@ import contextlib
 import functools
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from html import unescape
 from typing import Any
 
@@ -47,7 +47,7 @@ def make_app(store: Any, login: str, theme: str = "salessprint-dark") -> SalesSp
     return SalesSprintApp(store=store, login=login, theme_name=theme)
 
 
-def async_test(fn: Callable[..., Awaitable[None]]) -> Callable[..., None]:
+def async_test(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
     """Run an async test body in its own event loop (fixtures pass through)."""
 
     @functools.wraps(fn)

@@ -12,6 +12,7 @@ from salessprint.services.sprints import sprint_items
 from salessprint.tui.app import SCREENS
 from salessprint.tui.commands import screen_commands
 from salessprint.tui.modals.help import KeysModal
+from salessprint.tui.screens.board import BoardScreen
 from tests.tui.harness import async_test, make_app, screen_text, settle, until
 
 
@@ -94,7 +95,9 @@ async def test_palette_runs_a_screen_action(demo_store: Any) -> None:
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
-        card = app.screen.cards["todo"][0]
+        board = app.screen
+        assert isinstance(board, BoardScreen)
+        card = board.cards["todo"][0]
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)

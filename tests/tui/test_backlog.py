@@ -71,6 +71,7 @@ async def test_filter_narrows_as_you_type(demo_store: Any) -> None:
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_backlog(pilot)
+        assert screen.page is not None
         before = screen.page.total
         await pilot.press("slash")
         assert screen.query_one("#backlog-filter", Input).has_focus
@@ -99,6 +100,7 @@ async def test_new_deal_is_saved_and_shown(demo_store: Any) -> None:
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_backlog(pilot)
+        assert screen.page is not None
         await pilot.press("n")
         await pilot.pause()
         form = app.screen
@@ -131,6 +133,7 @@ async def test_invalid_form_shows_error_beside_field_and_saves_nothing(demo_stor
         await pilot.press("n")
         await pilot.pause()
         form = app.screen
+        assert isinstance(form, DealForm)
         await fill(pilot, form, title="Big one", account="Acme", value="lots")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -175,7 +178,9 @@ async def test_delete_asks_then_deletes(demo_store: Any) -> None:
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_backlog(pilot)
+        assert screen.page is not None
         row = screen.selected()
+        assert row is not None
         total = screen.page.total
         await pilot.press("x")
         await pilot.pause()
@@ -196,12 +201,14 @@ async def test_rerank_moves_the_item_in_list_and_store(demo_store: Any) -> None:
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_backlog(pilot)
+        assert screen.page is not None
         first, second = screen.page.rows[0], screen.page.rows[1]
         await pilot.press("shift+down")
         await settle(pilot)
         keys = [(r.item_type, r.id) for r in screen.page.rows]
         assert keys.index((first.item_type, first.id)) > keys.index((second.item_type, second.id))
-        assert screen.selected().id == first.id  # the cursor follows the item
+        selected = screen.selected()
+        assert selected is not None and selected.id == first.id  # the cursor follows the item
         fresh = backlog_page(demo_store, "alex", mine=True)
         assert [(r.item_type, r.id) for r in fresh.rows] == keys
         await pilot.press("shift+up")
@@ -214,6 +221,7 @@ async def test_pull_puts_the_item_into_the_sprint(demo_store: Any) -> None:
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_backlog(pilot)
+        assert screen.page is not None
         row = next(r for r in screen.page.rows if r.sprint_number is None)
         screen.query_one(RowTable).move_cursor(row=screen.page.rows.index(row))
         await pilot.press("p")
@@ -232,6 +240,7 @@ async def test_pages_of_the_team_backlog(demo_store: Any) -> None:
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         screen = await open_backlog(pilot)
+        assert screen.page is not None
         await pilot.press("a")
         await settle(pilot)
         total = screen.page.total

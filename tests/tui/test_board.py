@@ -60,6 +60,7 @@ async def test_a_rep_cannot_move_someone_elses_card(demo_store: Any) -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
+        assert isinstance(screen, BoardScreen)
         others = [c for c in screen.cards["todo"] if c.owner != "alex"]
         index = screen.cards["todo"].index(others[0])
         screen.query_one("#cards-todo", CardList).highlighted = index
@@ -79,6 +80,7 @@ async def test_stale_card_is_reported_not_overwritten(demo_store: Any) -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
+        assert isinstance(screen, BoardScreen)
         card = screen.cards["todo"][0]
         # Someone else (the manager) moves it to Done meanwhile.
         move_card(demo_store, "maria", card.id, "done", expected_version=card.version)
@@ -96,6 +98,7 @@ async def test_rep_filter_cycles_through_reps(demo_store: Any) -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
+        assert isinstance(screen, BoardScreen)
         everyone = sum(len(v) for v in screen.cards.values())
         await pilot.press("f")
         shown = [c for v in screen.cards.values() for c in v]
@@ -116,6 +119,8 @@ async def test_wip_limit_is_shown_and_warned(demo_store: Any) -> None:
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        assert app.team is not None
         limit = app.team.wip_doing
         doing = len([c for c in screen.all_cards if c.status == "doing"])
         assert limit is not None and doing > limit  # the demo team runs over its limit

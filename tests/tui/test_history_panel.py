@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from textual.widgets import DataTable
+
 from salessprint.services import open_store
 from salessprint.services.history import history
 from salessprint.services.tasks import list_tasks, move_task
@@ -13,11 +15,11 @@ from salessprint.tui.screens.board import BoardScreen
 from tests.tui.harness import sprint_team, toasts, until
 
 
-def _status(store, title: str) -> str:  # type: ignore[no-untyped-def]
+def _status(store, title: str) -> str:
     return next(t.status for t in list_tasks(store, "max") if t.title == title)
 
 
-async def select_card(pilot, board, lane: str, title: str) -> None:  # type: ignore[no-untyped-def]
+async def select_card(pilot, board, lane: str, title: str) -> None:
     """Focus a lane and highlight the card with this title (the board's own keys do the rest)."""
     await until(pilot, lambda: title in [c.title for c in board.cards[lane]])
     cards = board.query_one(f"#cards-{lane}")
@@ -26,7 +28,7 @@ async def select_card(pilot, board, lane: str, title: str) -> None:  # type: ign
     await pilot.pause()
 
 
-def test_undo_key_and_history_panel(tmp_path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_undo_key_and_history_panel(tmp_path, frozen) -> None:
     url = f"sqlite:///{tmp_path / 'h.db'}"
     sprint_team(url).dispose()
     store = open_store(url)
@@ -72,7 +74,7 @@ def test_undo_key_and_history_panel(tmp_path, frozen) -> None:  # type: ignore[n
             assert isinstance(panel, HistoryModal)
             assert len(panel.changes) == len(history(store, "rita", limit=200))
             assert panel.changes[0].login == "max"
-            table = panel.query_one("#history-table")
+            table = panel.query_one("#history-table", DataTable)
             assert table.row_count == len(panel.changes)
             detail = str(panel.query_one("#history-detail").render())
             assert "Max Manager" in detail and "status: doing → done" in detail

@@ -14,13 +14,14 @@ from salessprint.services.sprints import add_item, plan_sprint, start_sprint
 from salessprint.services.tasks import add_task
 from salessprint.services.team import init_team
 from salessprint.tui.screens.backlog import BacklogScreen
+from salessprint.tui.widgets.row_table import RowTable
 from tests.tui.harness import async_test, make_app, notified, screen_text, settle, until
 
 HOSTILE = ["[bold]x[/bold]", "[/]", "[link=x]y", "[red]not red", "$var ${x} \\[esc]"]
 
 
 @pytest.fixture
-def hostile_store(tmp_path: Path, frozen: Any):  # type: ignore[no-untyped-def]
+def hostile_store(tmp_path: Path, frozen: Any):
     store = open_store(f"sqlite:///{tmp_path / 'hostile.db'}", check_schema=False)
     init_team(store, "[bold]Team[/bold] [/]", "ada", "[i]Ada[/i]")
     for i, title in enumerate(HOSTILE):
@@ -62,12 +63,13 @@ async def test_hostile_text_renders_verbatim_everywhere(hostile_store: Any) -> N
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, BacklogScreen)
+        assert screen.page is not None
         assert {r.title for r in screen.page.rows} == {"[/]", "[/] task"}
         assert "filter: [/]" in screen_text(app)
         await pilot.press("enter")
         # A notification quoting a title (pull the task into the sprint).
         row = next(r for r in screen.page.rows if r.item_type == "task")
-        screen.query_one("#backlog-table").move_cursor(row=screen.page.rows.index(row))
+        screen.query_one("#backlog-table", RowTable).move_cursor(row=screen.page.rows.index(row))
         await pilot.press("p")
         # The toast is looked for as soon as it is up: it times out after a few seconds.
         await until(pilot, lambda: "Pulled into sprint 2: [/] task" in notified(app))

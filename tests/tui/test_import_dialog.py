@@ -46,7 +46,7 @@ def count(store: Any) -> int:
         return int(s.scalar(select(func.count()).select_from(Deal)) or 0)
 
 
-def test_import_dialog(tmp_path: Path, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_import_dialog(tmp_path: Path, frozen) -> None:
     store = make_team(f"sqlite:///{tmp_path / 's.db'}")
     good = tmp_path / "deals.csv"
     good.write_text(GOOD, encoding="utf-8")
@@ -95,14 +95,14 @@ def test_import_dialog(tmp_path: Path, frozen) -> None:  # type: ignore[no-untyp
     store.dispose()
 
 
-def test_import_dialog_snapshot_with_bad_rows(tmp_path: Path, monkeypatch, frozen, snap_compare) -> None:  # type: ignore[no-untyped-def]
+def test_import_dialog_snapshot_with_bad_rows(tmp_path: Path, monkeypatch, frozen, snap_compare) -> None:
     """The dialog after a refused file: the bad rows, listed as plain text."""
     monkeypatch.chdir(tmp_path)
     store = make_team(f"sqlite:///{tmp_path / 's.db'}")
     (tmp_path / "bad.csv").write_text(BAD.replace("Acme", "[red]Acme[/]"), encoding="utf-8")
     app = Host(store, "ada", "bad.csv")
 
-    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:
         await pilot.press("ctrl+r")
         await settle(pilot)
         app.clear_notifications()

@@ -18,7 +18,7 @@ from tests.tui.harness import sprint_team, until
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def live_url(request: pytest.FixtureRequest, tmp_path, frozen) -> str:  # type: ignore[no-untyped-def]
+def live_url(request: pytest.FixtureRequest, tmp_path, frozen) -> str:
     url = f"sqlite:///{tmp_path / 'live.db'}" if request.param == "sqlite" else request.getfixturevalue("pg_url")
     sprint_team(url).dispose()
     return url
@@ -38,7 +38,7 @@ def test_a_card_moved_in_one_app_moves_in_the_other(live_url: str, connected_fee
                 await until(pa, lambda: len(board_a.cards["todo"]) == 3)
                 await until(pb, lambda: len(board_b.cards["todo"]) == 3)
                 # Both watchers have a baseline (and listen, on PostgreSQL).
-                await until(pb, lambda: {f.login for f in connected_feeds} == {"rita", "max"})
+                await until(pb, lambda: {f.store for f in connected_feeds} == {store_a, store_b})
                 moved = board_a.cards["todo"][0]
 
                 await pa.press("shift+right")  # rita moves her card; max presses nothing

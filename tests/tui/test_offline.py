@@ -30,7 +30,7 @@ def proxy() -> TcpProxy:  # type: ignore[misc]
     p.cut()
 
 
-def test_offline_then_back_online(pg_url: str, proxy: TcpProxy, connected_feeds, frozen) -> None:  # type: ignore[no-untyped-def]
+def test_offline_then_back_online(pg_url: str, proxy: TcpProxy, connected_feeds, frozen) -> None:
     direct = sprint_team(pg_url)
     via_proxy = open_store(proxy.url_for(pg_url))
 

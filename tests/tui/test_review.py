@@ -52,6 +52,8 @@ def test_slides_move_with_the_keys_and_show_the_store(demo_store: Any) -> None:
             assert isinstance(app.screen, ReviewScreen)
             assert app.theme == "projector"
             assert title(app) == "Sprint 13 · Sprint goal and outcome"
+            assert report.sprint is not None and report.sprint.goal is not None
+            assert report.completed is not None and report.committed is not None and report.slipped is not None
             assert report.sprint.goal in body(app)
             assert f"{report.completed.points} of {report.committed.points} committed points" in body(app)
             await pilot.press("right")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rich.text import Text
@@ -38,7 +39,12 @@ async def test_only_the_rows_on_screen_are_built() -> None:
         table = app.query_one(RowTable)
         built: list[Any] = []
         original = table._line
-        table._line = lambda cells: built.append(cells) or original(cells)  # type: ignore[method-assign]
+
+        def line(cells: Sequence[Text]) -> Text:
+            built.append(cells)
+            return original(cells)
+
+        table._line = line  # type: ignore[method-assign]
         table.set_rows(rows(100_000))
         await pilot.pause()
         assert table.row_count == 100_000

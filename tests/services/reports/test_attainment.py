@@ -1,0 +1,60 @@
+"""Attainment on the story: won value against the quota, per rep, month and quarter."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from salessprint.domain.errors import InvalidInput
+from salessprint.services.reports.attainment import TeamAttainment, attainment
+from salessprint.store.db import Store
+
+
+def test_attainment_this_month_and_inclusive_ranges(story: Store) -> None:
+    a = attainment(story, "rita")
+    assert (a.start, a.end) == (date(2026, 11, 1), date(2026, 11, 30))
+    rita, rob = a.members
+    assert (rita.login, rita.name, rita.won_value, rita.won_deals, rita.quota, rita.attainment) == (
+        "rita",
+        "Rita Rep",
+        Decimal("3000.00"),
+        1,
+        Decimal("10000.00"),
+        Decimal("30.0"),
+    )
+    assert rita.months[0].period == "2026-11" and rita.quarters[0].period == "2026-Q4"
+    # A rep with no target: no quota, no attainment.
+    assert (rob.won_value, rob.quota, rob.attainment) == (Decimal("0.00"), None, None)
+    one_day = attainment(story, "rita", start=date(2026, 11, 19), end=date(2026, 11, 19), member="rita")
+    # One of November's 21 working days: 10,000 / 21 = 476.19; 3,000 / 476.19 = 630.0 %
+    assert one_day.members[0].quota == Decimal("476.19")
+    assert one_day.members[0].attainment == Decimal("630.0")
+    after = attainment(story, "rita", start=date(2026, 11, 20), end=date(2026, 11, 30), member="rita")
+    assert after.members[0].won_value == Decimal("0.00")
+    empty = attainment(story, "rita", start=date(2026, 1, 1), end=date(2026, 1, 31))
+    assert [m.won_deals for m in empty.members] == [0, 0]
+    assert empty.members[0].attainment == Decimal("0.0")
+
+
+def test_attainment_by_quarter_uses_the_monthly_quota_pro_rata(story: Store) -> None:
+    a = attainment(story, "rita", start=date(2026, 10, 1), end=date(2026, 12, 31), member="rita")
+    m = a.members[0]
+    assert [p.period for p in m.months] == ["2026-10", "2026-11", "2026-12"]
+    assert [p.won_value for p in m.months] == [Decimal("0.00"), Decimal("3000.00"), Decimal("0.00")]
+    assert [(q.period, q.quota, q.won_value, q.attainment) for q in m.quarters] == [
+        ("2026-Q4", Decimal("30000.00"), Decimal("3000.00"), Decimal("10.0"))
+    ]
+
+
+def test_attainment_rejects_half_a_range(story: Store) -> None:
+    with pytest.raises(InvalidInput):
+        attainment(story, "rita", start=date(2026, 11, 1))
+    with pytest.raises(InvalidInput):
+        attainment(story, "rita", start=date(2026, 11, 2), end=date(2026, 11, 1))
+
+
+def test_attainment_on_an_empty_team(empty_team: Store) -> None:
+    a = attainment(empty_team, "max")
+    assert a.team == TeamAttainment(won_value=Decimal("0.00"), won_deals=0, quota=None, attainment=None)
