@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,6 +11,7 @@ from salessprint.domain.errors import SalesSprintError
 
 if TYPE_CHECKING:
     from salessprint.config import Settings
+    from salessprint.store.db import Store
 
 
 @dataclass
@@ -18,7 +19,7 @@ class Ctx:
     db_option: str | None
     as_option: str | None
     _settings: Settings | None = None
-    _store: Any = field(default=None)
+    _store: Store | None = None
 
     @property
     def settings(self) -> Settings:
@@ -28,7 +29,7 @@ class Ctx:
             self._settings = load_settings(db=self.db_option, user=self.as_option)
         return self._settings
 
-    def store(self, *, check_schema: bool = True) -> Any:
+    def store(self, *, check_schema: bool = True) -> Store:
         """The opened store (schema checked unless the command creates it)."""
         if self._store is None:
             from salessprint.services import open_store

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
 from salessprint.cli.output import dump_json
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # what click.progressbar returns
 
 FORMAT_HELP = (
     "maven: the Maven 'CRM Sales Opportunities' sales_pipeline.csv (sales_teams.csv, accounts.csv and "
@@ -27,7 +30,7 @@ class _Bar:
     """A progress bar on stderr, only on a terminal and only once it is worth it."""
 
     def __init__(self) -> None:
-        self.bar: Any = None
+        self.bar: ProgressBar[int] | None = None
         self.done = 0
 
     def __call__(self, done: int, total: int) -> None:

@@ -6,6 +6,7 @@ import click
 
 from salessprint.cli.context import Ctx, pass_ctx
 from salessprint.cli.output import emit, format_option
+from salessprint.domain.enums import Role
 
 MEMBER_COLUMNS = ["id", "login", "name", "role", "sales_role", "territory", "started_on"]
 
@@ -18,7 +19,7 @@ def member_group() -> None:
 @member_group.command("add")
 @click.argument("login")
 @click.option("--name", required=True, help="Full name.")
-@click.option("--role", default="rep", show_default=True, help="rep, manager or admin.")
+@click.option("--role", default=Role.REP.value, show_default=True, help="rep, manager or admin.")
 @click.option("--sales-role", help="SDR, AE or CSM.")
 @click.option("--territory", help="Territory or region.")
 @click.option("--started", help="Start date, YYYY-MM-DD.")

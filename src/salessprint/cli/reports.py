@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +12,9 @@ from salessprint.cli.output import dump_json, emit, format_option
 from salessprint.domain.calendar import parse_date
 
 if TYPE_CHECKING:
+    from datetime import date
+    from decimal import Decimal
+
     from salessprint.services.reports.velocity import SprintVelocity
 
 
@@ -65,7 +68,7 @@ def velocity_chart(sprints: Sequence[SprintVelocity], width: int = 40) -> str:
     return "\n".join(lines)
 
 
-def date_range(start: str | None, end: str | None) -> tuple[Any, Any]:
+def date_range(start: str | None, end: str | None) -> tuple[date | None, date | None]:
     return (parse_date(start, "from") if start else None, parse_date(end, "to") if end else None)
 
 
@@ -86,7 +89,7 @@ def report_activity(ctx: Ctx, member: str | None, start: str | None, end: str | 
         return
     rows = []
     for m in data.members:
-        row: dict[str, Any] = {"login": m.login}
+        row: dict[str, str] = {"login": m.login}
         for kind, figures in m.activities.items():
             target = figures.target
             row[kind] = f"{figures.done}/{target}" if target is not None else str(figures.done)
@@ -98,11 +101,11 @@ def report_activity(ctx: Ctx, member: str | None, start: str | None, end: str | 
     emit(fmt, "members", rows, ["login", *kinds, "pace"])
 
 
-def _money(value: Any) -> str:
+def _money(value: Decimal | None) -> str:
     return "-" if value is None else f"{value:,.2f}"
 
 
-def _pct(value: Any) -> str:
+def _pct(value: Decimal | None) -> str:
     return "-" if value is None else f"{value} %"
 
 
@@ -122,7 +125,7 @@ def report_sprint(ctx: Ctx, number: int | None, fmt: str) -> None:
         click.echo("No sprint yet: plan and start one ('salessprint sprint plan').")
         return
     sp = data.sprint
-    rows: list[dict[str, Any]] = [
+    rows: list[dict[str, object]] = [
         {"figure": name.replace("_", " "), "items": figure.items, "points": figure.points}
         for name, figure in data.item_figures()
     ]
@@ -188,7 +191,7 @@ def report_attainment(ctx: Ctx, member: str | None, start: str | None, end: str 
         return
     columns = ["login", "name", "won_value", "won_deals", "quota", "attainment"]
     if by == "range":
-        rows: list[Any] = list(data.members)
+        rows: list[object] = list(data.members)
     else:
         rows = [
             {"login": m.login, "name": m.name, **p.model_dump(by_alias=True)}

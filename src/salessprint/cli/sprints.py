@@ -6,10 +6,11 @@ import click
 
 from salessprint.cli.context import Ctx, pass_ctx
 from salessprint.cli.output import emit, format_option
+from salessprint.domain.enums import ItemType
 
 SPRINT_COLUMNS = ["number", "state", "starts_on", "ends_on", "goal"]
 ITEM_COLUMNS = ["id", "item_type", "item_id", "title", "owner", "points", "status", "added_after_start", "outcome"]
-ITEM_TYPES = click.Choice(["task", "deal"], case_sensitive=False)
+ITEM_TYPES = click.Choice([t.value for t in ItemType], case_sensitive=False)
 
 
 @click.group("sprint")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from salessprint.cli.context import Ctx
 from salessprint.domain.errors import SalesSprintError
+
+if TYPE_CHECKING:
+    from salessprint.tui.app import Opened
 
 
 def open_tui(ctx: Ctx) -> None:
@@ -35,7 +38,7 @@ def open_tui(ctx: Ctx) -> None:
         raise SalesSprintError(app.fatal_error)
 
 
-def _open(ctx: Ctx) -> Any:
+def _open(ctx: Ctx) -> Opened:
     """In the app's first worker: settings (pydantic-settings), then the store."""
     from salessprint.services import open_store
     from salessprint.tui.app import Opened

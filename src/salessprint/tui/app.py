@@ -23,14 +23,24 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from salessprint.domain import clock
+from salessprint.domain.enums import SprintState
 from salessprint.domain.errors import SalesSprintError
 from salessprint.tui.commands import ScreenActions
 from salessprint.tui.live import LiveStoreApp
 from salessprint.tui.service_calls import call_service
-from salessprint.tui.themes import APP_VARIABLES, load_themes
+from salessprint.tui.themes import APP_VARIABLES, LoadedThemes, load_themes
 
 if TYPE_CHECKING:
+    from datetime import date
+    from pathlib import Path
+
+    from textual.screen import Screen
+
     from salessprint.domain.values import MemberView, SprintView, TeamView
+    from salessprint.services.app_context import AppContext
+    from salessprint.services.importing import ImportResult
+    from salessprint.store.db import Store
+    from salessprint.tui.screens.base import BaseScreen
 
 
 class LazyScreen:
@@ -44,11 +54,12 @@ class LazyScreen:
         self.module = module
         self.name = name
 
-    def load(self) -> type:
+    def load(self) -> type[BaseScreen]:
         """The screen class (importing its module the first time)."""
-        return getattr(importlib.import_module(self.module), self.name)
+        screen_class: type[BaseScreen] = getattr(importlib.import_module(self.module), self.name)
+        return screen_class
 
-    def __call__(self) -> Any:
+    def __call__(self) -> BaseScreen:
         return self.load()()
 
     def __getattr__(self, attr: str) -> Any:
@@ -94,12 +105,12 @@ class Opened(NamedTuple):
     """What the command line's `connect` gives the app: the store, who I am, and
     my theme (read from the settings in the worker, not before the first frame)."""
 
-    store: Any
+    store: Store
     login: str
     theme: str | None = None
 
 
-def open_and_load(connect: Callable[[], Opened] | None, store: Any, login: str) -> tuple[Opened, Any]:
+def open_and_load(connect: Callable[[], Opened] | None, store: Store | None, login: str) -> tuple[Opened, AppContext]:
     """The start-up work, off the UI thread: read the settings and open the
     store (schema checked) through `connect`, load the header's context (which
     fails plainly for an unknown login), and import the first screen's module.
@@ -107,7 +118,7 @@ def open_and_load(connect: Callable[[], Opened] | None, store: Any, login: str) 
     from salessprint.services.app_context import load_context
 
     opened = store is None
-    if opened:
+    if store is None:
         assert connect is not None
         store, login, theme = connect()
     else:
@@ -141,16 +152,16 @@ def settle_garbage_collector() -> None:
         gc.enable()
 
 
-def read_themes() -> Any:
+def read_themes() -> LoadedThemes:
     """The shipped themes and the user's theme folder (see `tui.themes`)."""
     from salessprint.paths import user_themes_dir
 
     return load_themes(user_themes_dir())
 
 
-def first_mode(ctx: Any) -> str:
+def first_mode(ctx: AppContext) -> str:
     """The board of the active sprint, else the backlog."""
-    return "board" if ctx.sprint is not None and ctx.sprint.state == "active" else "backlog"
+    return "board" if ctx.sprint is not None and ctx.sprint.state == SprintState.ACTIVE else "backlog"
 
 
 class SalesSprintApp(LiveStoreApp, App[None]):
@@ -161,7 +172,9 @@ class SalesSprintApp(LiveStoreApp, App[None]):
     CSS = "#loading { dock: top; height: 1; background: $panel; color: $foreground; padding: 0 1; }"
     COMMANDS = App.COMMANDS | {ScreenActions}
     ENABLE_COMMAND_PALETTE = True
-    MODES: ClassVar[dict[str, Any]] = {name: cls for name, _key, _title, cls in SCREENS}
+    review_only: ClassVar[bool] = False
+    """True for `salessprint review`: leaving the review quits the app."""
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {name: cls for name, _key, _title, cls in SCREENS}
     BINDINGS: ClassVar[list[BindingType]] = [
         *_mode_bindings(),
         Binding("question_mark", "help", "Keys", id="app.help", tooltip="Show the keys of this screen"),
@@ -181,7 +194,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
 
     def __init__(
         self,
-        store: Any = None,
+        store: Store | None = None,
         login: str = "",
         theme_name: str = "salessprint-dark",
         *,
@@ -190,7 +203,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
         super().__init__()
         if store is None and connect is None:
             raise ValueError("SalesSprintApp needs a store or a way to open one (connect)")
-        self.store = store
+        self.store: Store | None = store
         """The opened store; None until the first worker has opened it (see `connect`)."""
         self._connect = connect
         self.login = login
@@ -200,7 +213,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
         self.team: TeamView | None = None
         self.sprint: SprintView | None = None
         self.me: MemberView | None = None
-        self.theme_failures: list[tuple[Any, str]] = []
+        self.theme_failures: list[tuple[Path, str]] = []
         self.fatal_error: str | None = None
         """Why start-up failed (no such member, old schema, server down): the app
         exits with status 1 and the CLI prints this line."""
@@ -223,7 +236,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
         # also reads the theme files, so pydantic loads after the first frame).
         self.call_after_refresh(self._start)
 
-    def _apply_themes(self, loaded: Any) -> None:
+    def _apply_themes(self, loaded: LoadedThemes) -> None:
         for theme in loaded.themes:
             self.register_theme(theme)
         self.theme_failures = loaded.failed
@@ -248,7 +261,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
 
         self.run_worker(job, thread=True, group="context", exit_on_error=False, name="start")
 
-    def _started(self, opened: Opened, ctx: Any, themes: Any = None) -> None:
+    def _started(self, opened: Opened, ctx: AppContext, themes: LoadedThemes | None = None) -> None:
         self.store, self.login = opened.store, opened.login
         if opened.theme:
             self.wanted_theme = opened.theme
@@ -271,7 +284,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
     def action_open_import(self) -> None:
         from salessprint.tui.modals.import_dialog import ImportDialog
 
-        def imported(result: Any) -> None:
+        def imported(result: ImportResult | None) -> None:
             if result is not None:
                 self.refresh_context()
                 reload = getattr(self.screen, "reload", None)
@@ -295,7 +308,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
 
         call_service(self, load_context, done=self._got_context, group="context")
 
-    def _got_context(self, ctx: Any) -> None:
+    def _got_context(self, ctx: AppContext) -> None:
         self.team, self.sprint, self.me = ctx.team, ctx.sprint, ctx.me
         if not self._opened:
             # First screen: the board of the active sprint, else the backlog,
@@ -317,6 +330,6 @@ class SalesSprintApp(LiveStoreApp, App[None]):
         self.push_screen(KeysModal(self.screen))
 
     @property
-    def today(self) -> Any:
+    def today(self) -> date:
         """The team's calendar day (UTC's until the team is loaded)."""
         return clock.team_today(self.team.timezone if self.team else "UTC")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -25,6 +25,9 @@ from textual.message import Message
 
 from salessprint.domain.errors import SalesSprintError, StoreUnavailable
 from salessprint.tui.service_calls import call_service
+
+if TYPE_CHECKING:
+    from salessprint.store.db import Store
 
 WAIT_SECONDS = 1.0
 """How long one wait on the feed lasts; also the SQLite poll interval."""
@@ -60,7 +63,7 @@ class LiveRefresh:
     screens settle) must not wait for it. It stops when the app unmounts.
     """
 
-    def __init__(self, app: Any, wait_seconds: float = WAIT_SECONDS) -> None:
+    def __init__(self, app: LiveStoreApp, wait_seconds: float = WAIT_SECONDS) -> None:
         self.stop = threading.Event()
         self.thread = threading.Thread(
             target=watch_store, args=(app, self.stop, wait_seconds), name="salessprint-live", daemon=True
@@ -74,15 +77,18 @@ class LiveRefresh:
         self.stop.set()
 
 
-def start_live_refresh(app: Any, wait_seconds: float = WAIT_SECONDS) -> LiveRefresh:
+def start_live_refresh(app: LiveStoreApp, wait_seconds: float = WAIT_SECONDS) -> LiveRefresh:
     """Start watching the store for `app`; call `close()` on the result to stop."""
     return LiveRefresh(app, wait_seconds).start()
 
 
-def watch_store(app: Any, stop: threading.Event, wait_seconds: float = WAIT_SECONDS) -> None:
+def watch_store(app: LiveStoreApp, stop: threading.Event, wait_seconds: float = WAIT_SECONDS) -> None:
     from salessprint.services.changes import change_feed
 
-    feed = change_feed(app.store, app.login, poll_seconds=wait_seconds, stop=stop)
+    store = app.store
+    if store is None:
+        raise RuntimeError("the live refresh starts once the store is open")
+    feed = change_feed(store, app.login, poll_seconds=wait_seconds, stop=stop)
     online = True
     backoff = BACKOFF_FIRST
     try:
@@ -118,8 +124,13 @@ def watch_store(app: Any, stop: threading.Event, wait_seconds: float = WAIT_SECO
 class LiveStoreApp(App[None]):
     """Shared-store behaviour of the app: live refresh, offline notice, history, undo.
 
-    Expects the app to have `store`, `login` and `refresh_context()`.
+    The app sets `store` (once open) and `login`, and overrides `refresh_context()`.
     """
+
+    store: Store | None
+    """The opened store; None until start-up has opened it."""
+    login: str
+    """Who I am."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("H", "history", "History", id="app.history", tooltip="Who changed what, newest first"),
@@ -133,6 +144,9 @@ class LiveStoreApp(App[None]):
 
     _live: LiveRefresh | None = None
 
+    def refresh_context(self) -> None:
+        """Reload what the header shows (the app overrides this)."""
+
     def start_live(self) -> None:
         """Start watching; the app calls this once its store is open."""
         if self._live is None:
@@ -145,7 +159,7 @@ class LiveStoreApp(App[None]):
     def on_store_changed(self, message: StoreChanged) -> None:
         # Only the screen on top: a screen underneath reloads when it resumes,
         # and a half-filled form is never reloaded under the user's fingers.
-        self.refresh_context()  # type: ignore[attr-defined]
+        self.refresh_context()
         if hasattr(self.screen, "reload"):
             self.screen.reload()
 

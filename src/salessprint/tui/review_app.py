@@ -3,9 +3,12 @@ projector theme unless the user chose another."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from salessprint.tui.app import SalesSprintApp
+
+if TYPE_CHECKING:
+    from salessprint.store.db import Store
 
 
 class ReviewApp(SalesSprintApp):
@@ -13,7 +16,7 @@ class ReviewApp(SalesSprintApp):
 
     review_only = True
 
-    def __init__(self, store: Any, login: str, theme_name: str = "projector") -> None:
+    def __init__(self, store: Store, login: str, theme_name: str = "projector") -> None:
         super().__init__(store, login, theme_name)
 
     def on_mount(self) -> None:

@@ -8,30 +8,40 @@ an error notification; anything else is logged and notified, never a crash.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Concatenate, TypeAlias, TypeVar
 
-from textual.app import App
 from textual.worker import Worker, get_current_worker
 
 from salessprint.domain.errors import SalesSprintError, StaleWrite
 
+if TYPE_CHECKING:
+    from salessprint.store.db import Store
+    from salessprint.tui.live import LiveStoreApp
+
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    ServiceFn: TypeAlias = Callable[Concatenate[Store, str, ...], T]
+    """A service function: the store and my login first, then its own arguments."""
 
 
 def call_service(
-    app: App[Any],
-    fn: Callable[..., T],
-    *args: Any,
-    done: Callable[[T], Any] | None = None,
-    failed: Callable[[SalesSprintError], Any] | None = None,
+    app: LiveStoreApp,
+    fn: ServiceFn[T],
+    *args: object,
+    done: Callable[[T], object] | None = None,
+    failed: Callable[[SalesSprintError], object] | None = None,
     group: str | None = None,
-    **kwargs: Any,
+    **kwargs: object,
 ) -> Worker[None]:
     """Run `fn(app.store, app.login, *args, **kwargs)` in a thread worker."""
 
     def job() -> None:
         try:
-            result = fn(app.store, app.login, *args, **kwargs)  # type: ignore[attr-defined]
+            store = app.store  # (tests host dialogs in small apps with a `store` and a `login`)
+            if store is None:
+                raise RuntimeError("the store is not open yet")
+            result = fn(store, app.login, *args, **kwargs)
         except SalesSprintError as exc:
             app.call_from_thread(_report, app, exc, failed)
             return
@@ -58,7 +68,7 @@ def call_service(
     )
 
 
-def _report(app: App[Any], exc: SalesSprintError, failed: Callable[[SalesSprintError], Any] | None) -> None:
+def _report(app: LiveStoreApp, exc: SalesSprintError, failed: Callable[[SalesSprintError], object] | None) -> None:
     if failed is not None:
         failed(exc)
     title = "Changed by someone else" if isinstance(exc, StaleWrite) else "Not done"

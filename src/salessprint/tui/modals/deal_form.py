@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
+from salessprint.domain.enums import StageKind
 from salessprint.domain.inputs import DealIn, DealPatch
 from salessprint.domain.values import DealView, StageView
 from salessprint.services.deals import add_deal, update_deal
-from salessprint.tui.widgets.form import FieldSpec, FormModal
+from salessprint.tui.widgets.form import FieldSpec, FormModal, FormValues
+
+if TYPE_CHECKING:
+    from salessprint.tui.widgets.form import SaveCall
 
 
-class DealForm(FormModal):
+class DealForm(FormModal[DealView]):
     """New deal when `deal` is None, else an edit of that deal at its version."""
 
     def __init__(self, deal: DealView | None = None, stages: list[StageView] | None = None) -> None:
         self.deal = deal
-        self.stages = [s for s in (stages or []) if s.kind == "open"]
+        self.stages = [s for s in (stages or []) if s.kind == StageKind.OPEN]
         self.TITLE_TEXT = f"Edit deal #{deal.id}" if deal else "New deal"
         self.MODEL = DealPatch if deal else DealIn
         super().__init__()
@@ -51,7 +54,7 @@ class DealForm(FormModal):
         ]
         return specs
 
-    def save_call(self, values: dict[str, Any]) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
+    def save_call(self, values: FormValues) -> SaveCall[DealView]:
         if self.deal is None:
             return add_deal, (), {k: v for k, v in values.items() if v is not None}
         values = dict(values)
@@ -59,7 +62,7 @@ class DealForm(FormModal):
             values.pop("owner", None)
         return update_deal, (self.deal.id,), {"expected_version": self.deal.version, **values}
 
-    def model_values(self, values: dict[str, Any]) -> dict[str, Any]:
+    def model_values(self, values: FormValues) -> FormValues:
         if self.deal is None:
             return values
         # A patch: required fields must not be blanked, so check them as given.

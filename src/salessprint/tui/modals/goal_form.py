@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
 from salessprint.domain.inputs import Form
 from salessprint.domain.values import SprintView
 from salessprint.services.sprints import plan_sprint
-from salessprint.tui.widgets.form import FieldSpec, FormModal
+from salessprint.tui.widgets.form import FieldSpec, FormModal, FormValues
+
+if TYPE_CHECKING:
+    from salessprint.tui.widgets.form import SaveCall
 
 
 class SprintGoalIn(Form):
@@ -19,7 +21,7 @@ class SprintGoalIn(Form):
     goal: Annotated[str, Field(max_length=300)] | None = None
 
 
-class GoalForm(FormModal):
+class GoalForm(FormModal[SprintView]):
     """Creates the next sprint (when none is planned) or sets the planned one's goal."""
 
     MODEL = SprintGoalIn
@@ -33,5 +35,5 @@ class GoalForm(FormModal):
         goal = self.planned.goal if self.planned and self.planned.goal else ""
         return [FieldSpec("goal", "Goal", goal, "e.g. Close the three Q4 renewals")]
 
-    def save_call(self, values: dict[str, Any]) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
+    def save_call(self, values: FormValues) -> SaveCall[SprintView]:
         return plan_sprint, (), {"goal": values["goal"] or ""}

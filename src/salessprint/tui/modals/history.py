@@ -7,16 +7,16 @@ undo (`ctrl+z`, an app key) works while it is open.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from salessprint.services.history import ChangeView, history
+from salessprint.tui.screens.base import BaseModal
 from salessprint.tui.service_calls import call_service
 
 LIMIT = 200
@@ -46,7 +46,7 @@ def change_detail(change: ChangeView) -> Text:
     return text
 
 
-class HistoryModal(ModalScreen[None]):
+class HistoryModal(BaseModal[None]):
     """The change log as a table, over the current screen."""
 
     DEFAULT_CSS = """
@@ -102,7 +102,7 @@ class HistoryModal(ModalScreen[None]):
         self.reload()
 
     def reload(self) -> None:
-        app: Any = self.app
+        app = self.app
         member = app.login if self.only_mine else None
         call_service(self.app, history, member=member, limit=LIMIT, done=self.show, group="history")
 

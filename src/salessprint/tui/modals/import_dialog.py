@@ -8,17 +8,17 @@ real import, or None.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, Select, Static
 
 from salessprint.domain.errors import SalesSprintError
 from salessprint.services.importing import FORMATS, ImportResult, import_deals
+from salessprint.tui.screens.base import BaseModal
 from salessprint.tui.service_calls import call_service
 
 FORMAT_LABELS = {
@@ -30,7 +30,7 @@ FORMAT_LABELS = {
 }
 
 
-class ImportDialog(ModalScreen[ImportResult | None]):
+class ImportDialog(BaseModal[ImportResult | None]):
     """Import deals from a CRM export into the team."""
 
     DEFAULT_CSS = """
@@ -130,7 +130,7 @@ class ImportDialog(ModalScreen[ImportResult | None]):
         self.query_one("#import-start", Button).disabled = True
         self.query_one("#import-progress", ProgressBar).update(total=None, progress=0)
         self._show("Importing…", error=False)
-        app: Any = self.app
+        app = self.app
 
         def progress(done: int, total: int) -> None:
             app.call_from_thread(self._progress, done, total)

@@ -8,13 +8,12 @@ refused save keeps it open with the error beside its field.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Select
 from textual.widgets.option_list import Option
 
@@ -23,6 +22,7 @@ from salessprint.domain.inputs import ActivityIn, validate
 from salessprint.domain.values import ActivityView, DealView
 from salessprint.services.activities import log_activity
 from salessprint.services.deals import list_deals
+from salessprint.tui.screens.base import BaseModal
 from salessprint.tui.service_calls import call_service
 
 # (key, kind, label): the second key of the two-key log.
@@ -51,11 +51,12 @@ class KindPicker(OptionList):
     ]
 
     def action_pick(self, kind: str) -> None:
-        screen: Any = self.screen
-        screen.submit(kind)
+        screen = self.screen
+        if isinstance(screen, LogActivityModal):
+            screen.submit(kind)
 
 
-class LogActivityModal(ModalScreen[ActivityView | None]):
+class LogActivityModal(BaseModal[ActivityView | None]):
     """Dismisses with the logged activity, or None when cancelled."""
 
     DEFAULT_CSS = """
@@ -139,7 +140,7 @@ class LogActivityModal(ModalScreen[ActivityView | None]):
         outcome = self.query_one("#outcome", Input).value
         deal = self.query_one("#deal", Select).value
         deal_id = deal if isinstance(deal, int) else None
-        fields: dict[str, Any] = {"kind": kind, "outcome": outcome.strip() or None, "deal_id": deal_id}
+        fields: dict[str, object] = {"kind": kind, "outcome": outcome.strip() or None, "deal_id": deal_id}
         try:
             validate(ActivityIn, **fields)
         except InvalidInput as exc:

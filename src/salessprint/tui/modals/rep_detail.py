@@ -9,16 +9,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Label, Static
 
 from salessprint.domain.errors import SalesSprintError
 from salessprint.services.reports.one_on_one import one_on_one
 from salessprint.services.reports.rep_detail import RepDetail, rep_detail
+from salessprint.tui.screens.base import BaseModal
 from salessprint.tui.service_calls import call_service
 
 
-class RepDetailModal(ModalScreen[None]):
+class RepDetailModal(BaseModal[None]):
     """A rep's figures and 1:1 agenda; Escape closes."""
 
     DEFAULT_CSS = """

@@ -7,14 +7,13 @@ open with the error beside its field.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field, field_validator, model_validator
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Select
 
 from salessprint.domain.enums import RetroColumn
@@ -23,12 +22,13 @@ from salessprint.domain.inputs import Form, validate
 from salessprint.domain.values import MemberView
 from salessprint.services.members import list_members
 from salessprint.services.retro import RetroEntryView, add_entry
+from salessprint.tui.screens.base import BaseModal
 from salessprint.tui.service_calls import call_service
 
 COLUMN_TITLES = {
-    RetroColumn.WENT_WELL.value: "Went well",
-    RetroColumn.TO_IMPROVE.value: "To improve",
-    RetroColumn.ACTION.value: "Actions",
+    RetroColumn.WENT_WELL: "Went well",
+    RetroColumn.TO_IMPROVE: "To improve",
+    RetroColumn.ACTION: "Actions",
 }
 
 
@@ -53,7 +53,7 @@ class RetroEntryIn(Form):
         return self
 
 
-class RetroEntryModal(ModalScreen[RetroEntryView | None]):
+class RetroEntryModal(BaseModal[RetroEntryView | None]):
     """Dismisses with the new entry, or None when cancelled."""
 
     DEFAULT_CSS = """
@@ -73,7 +73,7 @@ class RetroEntryModal(ModalScreen[RetroEntryView | None]):
         Binding("ctrl+s", "save", "Add", id="retro_entry.save", tooltip="Add the entry (Enter in the text works too)"),
     ]
 
-    def __init__(self, column: str, sprint_number: int | None) -> None:
+    def __init__(self, column: RetroColumn, sprint_number: int | None) -> None:
         super().__init__()
         self.column = column
         self.sprint_number = sprint_number
@@ -111,7 +111,7 @@ class RetroEntryModal(ModalScreen[RetroEntryView | None]):
             self._sync_owner()
 
     def _sync_owner(self) -> None:
-        is_action = self.query_one("#column", Select).value == RetroColumn.ACTION.value
+        is_action = self.query_one("#column", Select).value == RetroColumn.ACTION
         self.query_one("#owner", Select).disabled = not is_action
         self.query_one("#owner-label", Label).set_class(not is_action, "-disabled")
 
@@ -138,10 +138,10 @@ class RetroEntryModal(ModalScreen[RetroEntryView | None]):
             label.remove_class("-shown")
         column = self.query_one("#column", Select).value
         owner = self.query_one("#owner", Select).value
-        fields: dict[str, Any] = {
+        fields: dict[str, object] = {
             "column": column,
             "text": self.query_one("#text", Input).value,
-            "owner": owner if isinstance(owner, str) and column == RetroColumn.ACTION.value else None,
+            "owner": owner if isinstance(owner, str) and column == RetroColumn.ACTION else None,
         }
         try:
             data = validate(RetroEntryIn, **fields)

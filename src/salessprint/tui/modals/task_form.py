@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from salessprint.domain.enums import TaskKind
 from salessprint.domain.inputs import TaskIn, TaskPatch
 from salessprint.domain.values import TaskView
 from salessprint.services.tasks import add_task, update_task
-from salessprint.tui.widgets.form import FieldSpec, FormModal
+from salessprint.tui.widgets.form import FieldSpec, FormModal, FormValues
+
+if TYPE_CHECKING:
+    from salessprint.tui.widgets.form import SaveCall
 
 
-class TaskForm(FormModal):
+class TaskForm(FormModal[TaskView]):
     """New task when `task` is None, else an edit of that task at its version."""
 
     def __init__(self, task: TaskView | None = None) -> None:
@@ -40,7 +42,7 @@ class TaskForm(FormModal):
             specs.append(FieldSpec("deal_id", "Deal #", "", "optional deal number"))
         return specs
 
-    def save_call(self, values: dict[str, Any]) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
+    def save_call(self, values: FormValues) -> SaveCall[TaskView]:
         if self.editing is None:
             return add_task, (), {k: v for k, v in values.items() if v is not None}
         values = dict(values)
@@ -48,7 +50,7 @@ class TaskForm(FormModal):
             values.pop("assignee", None)
         return update_task, (self.editing.id,), {"expected_version": self.editing.version, **values}
 
-    def model_values(self, values: dict[str, Any]) -> dict[str, Any]:
+    def model_values(self, values: FormValues) -> FormValues:
         if self.editing is None:
             return values
         return {**values, "title": values["title"] if values["title"] is not None else ""}

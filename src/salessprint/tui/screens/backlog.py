@@ -10,15 +10,17 @@ blocks the UI.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.timer import Timer
 from textual.widgets import Input, Label
 
-from salessprint.services.backlog import BacklogPage, BacklogRow, backlog_page, move_in_backlog
+from salessprint.domain.enums import ItemType
+from salessprint.domain.values import DealView, TaskView
+from salessprint.services.backlog import BacklogKey, BacklogPage, BacklogRow, backlog_page, move_in_backlog
 from salessprint.services.deals import delete_deal, get_deal
 from salessprint.services.sprints import add_item
 from salessprint.services.tasks import delete_task, get_task
@@ -26,10 +28,9 @@ from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.widgets.row_table import Column, RowTable
 
-FILTER_DELAY = 0.0
-"""Seconds of quiet typing before the filter queries the store: none, since a
-filtered window costs a few milliseconds and a newer keystroke cancels the
-older query's answer (exclusive worker group, generation check)."""
+if TYPE_CHECKING:
+    from salessprint.store.db import Store
+
 WINDOW = 50
 """Rows fetched at a time: a screenful (a 48-line terminal shows about 40) and some."""
 MAX_WINDOWS = 3
@@ -52,10 +53,10 @@ COLUMNS = (
 
 def row_cells(row: BacklogRow, currency: str) -> list[Text]:
     """The cells of one backlog line, all plain text (titles are never markup)."""
-    kind = "deal" if row.item_type == "deal" else row.kind
+    kind = ItemType.DEAL if row.item_type == ItemType.DEAL else row.kind
     value = Text(f"{currency} {row.value:,.0f}".strip(), justify="right") if row.value is not None else Text("")
     return [
-        Text(kind, style="italic" if row.item_type == "task" else "bold"),
+        Text(kind, style="italic" if row.item_type == ItemType.TASK else "bold"),
         Text(row.title),
         Text(row.account or ""),
         Text(row.owner_name),
@@ -66,12 +67,11 @@ def row_cells(row: BacklogRow, currency: str) -> list[Text]:
     ]
 
 
-def mine_else_team(store: Any, login: str, *, mine: bool, text: str, **kwargs: Any) -> BacklogPage:
+def mine_else_team(store: Store, login: str, *, mine: bool, text: str, limit: int) -> BacklogPage:
     """The first page: mine, or the team's when I have nothing of my own."""
-    page = backlog_page(store, login, mine=mine, text=text, **kwargs)
+    page = backlog_page(store, login, mine=mine, text=text, limit=limit)
     if mine and not text and page.total == 0:
-        kwargs.pop("known_total", None)
-        return backlog_page(store, login, mine=False, text=text, **kwargs)
+        return backlog_page(store, login, mine=False, text=text, limit=limit)
     return page
 
 
@@ -144,7 +144,6 @@ class BacklogScreen(BaseScreen):
         """A scroll fetch is under way (one at a time)."""
         self._last_cursor = 0
         """The cursor row last seen, to tell scrolling down from scrolling up."""
-        self._debounce: Timer | None = None
         self._keep_cursor: tuple[str, int] | None = None
         self._rows_cache: list[BacklogRow] = []
         self._first_answer = True
@@ -164,17 +163,43 @@ class BacklogScreen(BaseScreen):
         self.query_one(RowTable).focus()
 
     # --- loading -----------------------------------------------------------------
-    def _fetch(self, done: Any, *, first_answer_rule: bool = False, **kwargs: Any) -> None:
-        """Ask for one window; answers to an older list (filter, scope, reload) are dropped."""
+    def _fetch(
+        self,
+        done: Callable[[BacklogPage], None],
+        *,
+        first_answer_rule: bool = False,
+        offset: int = 0,
+        known_total: int | None = None,
+        after: BacklogKey | None = None,
+        start: BacklogKey | None = None,
+        before: BacklogKey | None = None,
+    ) -> None:
+        """Ask for one window; answers to an older list (filter, scope, reload) are dropped.
+        The first window of a list follows the first-answer rule (mine, else the team's)."""
         generation = self._generation
-        fetch = mine_else_team if first_answer_rule else backlog_page
 
         def answer(page: BacklogPage) -> None:
             if generation == self._generation:
                 done(page)
 
+        if first_answer_rule:
+            call_service(
+                self.app, mine_else_team, mine=self.mine, text=self.text, limit=WINDOW, done=answer, group="backlog"
+            )
+            return
         call_service(
-            self.app, fetch, mine=self.mine, text=self.text, limit=WINDOW, done=answer, group="backlog", **kwargs
+            self.app,
+            backlog_page,
+            mine=self.mine,
+            text=self.text,
+            limit=WINDOW,
+            offset=offset,
+            known_total=known_total,
+            after=after,
+            start=start,
+            before=before,
+            done=answer,
+            group="backlog",
         )
 
     def _known_total(self) -> int | None:
@@ -273,7 +298,7 @@ class BacklogScreen(BaseScreen):
         self.windows = list(windows)
         self.page = newest
         rows = [row for window in windows for row in window.rows]
-        app: Any = self.app
+        app = self.app
         currency = app.team.currency if app.team else ""
         target = min(old_row, len(rows) - 1) if cursor_on is None else cursor_on
         if keep is not None and cursor_on is None:
@@ -353,12 +378,9 @@ class BacklogScreen(BaseScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "backlog-filter" or event.value == self.text:
             return
-        if self._debounce is not None:
-            self._debounce.stop()
-        if FILTER_DELAY <= 0:
-            self._apply_filter(event.value)
-        else:
-            self._debounce = self.set_timer(FILTER_DELAY, lambda: self._apply_filter(event.value))
+        # No debounce: a filtered window costs a few milliseconds, and a newer
+        # keystroke drops the older query's answer (exclusive worker group, generation check).
+        self._apply_filter(event.value)
 
     def _apply_filter(self, value: str) -> None:
         # The status line follows with the answer: one repaint per keystroke, not two.
@@ -367,8 +389,6 @@ class BacklogScreen(BaseScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "backlog-filter":
-            if self._debounce is not None:
-                self._debounce.stop()
             if event.value != self.text:
                 self._apply_filter(event.value)
             if not event.value:
@@ -380,8 +400,6 @@ class BacklogScreen(BaseScreen):
         if box.display:
             box.value = ""
             box.display = False
-            if self._debounce is not None:
-                self._debounce.stop()
             self._apply_filter("")
             self.query_one(RowTable).focus()
 
@@ -398,13 +416,13 @@ class BacklogScreen(BaseScreen):
             self.notify(note, markup=False)
         self._keep_cursor = keep
         self.reload()
-        app: Any = self.app
+        app = self.app
         app.refresh_context()
 
     def action_new_deal(self) -> None:
         from salessprint.tui.modals.deal_form import DealForm
 
-        app: Any = self.app
+        app = self.app
         stages = app.team.stages if app.team else []
         self.app.push_screen(DealForm(None, stages), self._form_closed)
 
@@ -413,10 +431,10 @@ class BacklogScreen(BaseScreen):
 
         self.app.push_screen(TaskForm(None), self._form_closed)
 
-    def _form_closed(self, result: Any) -> None:
+    def _form_closed(self, result: DealView | TaskView | None) -> None:
         if result is None:
             return
-        kind = "deal" if hasattr(result, "stage") else "task"
+        kind = ItemType.DEAL if isinstance(result, DealView) else ItemType.TASK
         self._changed(f"Saved {kind} #{result.id}: {result.title}", keep=(kind, result.id))
 
     def action_edit(self) -> None:
@@ -426,7 +444,7 @@ class BacklogScreen(BaseScreen):
         from salessprint.tui.modals.deal_form import DealForm
         from salessprint.tui.modals.task_form import TaskForm
 
-        if row.item_type == "deal":
+        if row.item_type == ItemType.DEAL:
             call_service(
                 self.app, get_deal, row.id, done=lambda deal: self.app.push_screen(DealForm(deal), self._form_closed)
             )
@@ -452,7 +470,7 @@ class BacklogScreen(BaseScreen):
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
-            fn = delete_deal if row.item_type == "deal" else delete_task
+            fn = delete_deal if row.item_type == ItemType.DEAL else delete_task
             call_service(
                 self.app,
                 fn,

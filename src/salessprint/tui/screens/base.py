@@ -1,14 +1,21 @@
-"""What every top-level screen shares: the header, the footer, loading data."""
+"""What every top-level screen and dialog shares: the typed app, the header, the footer, loading data."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App, ComposeResult
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from salessprint.tui.widgets.footer import LeanFooter
 from salessprint.tui.widgets.status_header import StatusHeader
+
+if TYPE_CHECKING:
+    from textual import getters
+
+    from salessprint.tui.app import SalesSprintApp
+
+ResultT = TypeVar("ResultT")
 
 
 def theme_colour(app: App[Any], name: str) -> str:
@@ -16,7 +23,14 @@ def theme_colour(app: App[Any], name: str) -> str:
     return str(app.theme_variables.get(name) or app.theme_variables.get("foreground", ""))
 
 
-class BaseScreen(Screen[None]):
+class AppScreen(Screen[None]):
+    """A screen of the salessprint app."""
+
+    if TYPE_CHECKING:  # `self.app` is the salessprint app
+        app = getters.app(SalesSprintApp)
+
+
+class BaseScreen(AppScreen):
     """A mode screen: header on top, footer with its keys below."""
 
     TITLE_TEXT = ""
@@ -32,7 +46,7 @@ class BaseScreen(Screen[None]):
         self.reload()
 
     def context_changed(self) -> None:
-        app: Any = self.app
+        app = self.app
         header = self.query_one(StatusHeader)
         header.team, header.sprint, header.me = app.team, app.sprint, app.me
         header.today = app.today
@@ -40,3 +54,10 @@ class BaseScreen(Screen[None]):
 
     def reload(self) -> None:
         """Fetch this screen's data (in a worker). Screens override."""
+
+
+class BaseModal(ModalScreen[ResultT]):
+    """A dialog of the salessprint app, dismissed with a `ResultT` (or None)."""
+
+    if TYPE_CHECKING:  # `self.app` is the salessprint app (tests host dialogs in apps of their own)
+        app = getters.app(SalesSprintApp)

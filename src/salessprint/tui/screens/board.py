@@ -10,7 +10,7 @@ Columns are `CardList`s, which draw only the cards on screen.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,13 +18,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label
 
+from salessprint.domain.enums import TaskStatus
 from salessprint.domain.values import SprintItemView
 from salessprint.services.sprints import move_card, sprint_items
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.widgets.card_list import CardList
 
-LANES = (("todo", "To do"), ("doing", "Doing"), ("done", "Done"))
+LANES = ((TaskStatus.TODO, "To do"), (TaskStatus.DOING, "Doing"), (TaskStatus.DONE, "Done"))
 
 
 def card_lines(card: SprintItemView, currency: str = "") -> tuple[Text, Text]:
@@ -42,7 +43,9 @@ def card_lines(card: SprintItemView, currency: str = "") -> tuple[Text, Text]:
 class Lane(Vertical):
     """One column of the board."""
 
-    def __init__(self, status: str, title: str, render_card: Callable[[SprintItemView], tuple[Text, Text]]) -> None:
+    def __init__(
+        self, status: TaskStatus, title: str, render_card: Callable[[SprintItemView], tuple[Text, Text]]
+    ) -> None:
         super().__init__(id=f"lane-{status}", classes="lane")
         self.status = status
         self.lane_title = title
@@ -104,7 +107,7 @@ class BoardScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.all_cards: list[SprintItemView] = []
-        self.cards: dict[str, list[SprintItemView]] = {s: [] for s, _ in LANES}
+        self.cards: dict[TaskStatus, list[SprintItemView]] = {s: [] for s, _ in LANES}
         self.rep: str | None = None
         """Login whose cards are shown, or None for everyone."""
         self._follow: int | None = None
@@ -123,7 +126,7 @@ class BoardScreen(BaseScreen):
         self.query_one("#cards-todo", CardList).focus()
 
     def _card_lines(self, card: SprintItemView) -> tuple[Text, Text]:
-        app: Any = self.app
+        app = self.app
         return card_lines(card, app.team.currency if app.team else "")
 
     def reload(self) -> None:
@@ -132,11 +135,11 @@ class BoardScreen(BaseScreen):
     def action_reload(self) -> None:
         self.reload()
 
-    def wip_limit(self, status: str) -> int | None:
-        app: Any = self.app
+    def wip_limit(self, status: TaskStatus) -> int | None:
+        app = self.app
         if app.team is None:
             return None
-        return {"todo": app.team.wip_todo, "doing": app.team.wip_doing}.get(status)
+        return {TaskStatus.TODO: app.team.wip_todo, TaskStatus.DOING: app.team.wip_doing}.get(status)
 
     def show_cards(self, cards: list[SprintItemView]) -> None:
         fresh = [c for c in cards if not c.removed]
@@ -182,7 +185,7 @@ class BoardScreen(BaseScreen):
             status_line.append("  (f: filter rep)   shift+←/→ or < > moves the selected card")
         self.query_one("#board-status", Label).update(status_line)
 
-    def _fill_lane(self, status: str) -> None:
+    def _fill_lane(self, status: TaskStatus) -> None:
         """Put a lane's cards in its list, keeping the selection on the same card.
 
         Only a lane whose cards changed gets new items (a card move touches two
@@ -252,10 +255,11 @@ class BoardScreen(BaseScreen):
         )
 
     def _moved(self, card: SprintItemView) -> None:
-        limit = self.wip_limit(card.status)
+        lane = TaskStatus(card.status)
+        limit = self.wip_limit(lane)
         count = sum(1 for c in self.all_cards if c.status == card.status and c.id != card.id) + 1
         if limit is not None and count > limit:
-            title = dict(LANES)[card.status]
+            title = dict(LANES)[lane]
             self.notify(
                 f"{title} now holds {count} cards; its WIP limit is {limit}.",
                 title="Over WIP limit",

@@ -15,14 +15,16 @@ the highlighted stage as deep as the user had scrolled, so the selection stays.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Static
 
+from salessprint.domain.enums import StageKind
 from salessprint.domain.errors import SalesSprintError
+from salessprint.domain.values import DealView
 from salessprint.services.deals import move_deal
 from salessprint.services.pipeline_view import (
     STAGE_WINDOW,
@@ -222,9 +224,11 @@ class PipelineScreen(BaseScreen):
         return theme_colour(self.app, name)
 
     def _stage_cells(self, stage: StageSummary, currency: str) -> list[Text]:
-        style = {"won": self.colour("stage-won"), "lost": self.colour("stage-lost")}.get(stage.kind, "")
+        style = {StageKind.WON: self.colour("stage-won"), StageKind.LOST: self.colour("stage-lost")}.get(
+            StageKind(stage.kind), ""
+        )
         rotting = Text(
-            f"{stage.rotting}" if stage.kind == "open" else "",
+            f"{stage.rotting}" if stage.kind == StageKind.OPEN else "",
             style=f"bold {self.colour('rotting')}" if stage.rotting else "",
             justify="right",
         )
@@ -252,7 +256,7 @@ class PipelineScreen(BaseScreen):
             return
         self.shown = list(self.loaded.get(stage.name, []))
         title = Text(f"{stage.name}: {stage.count} deal{'s' if stage.count != 1 else ''}")
-        if stage.kind == "open":
+        if stage.kind == StageKind.OPEN:
             title.append("  · days = days since the last stage change; ", style="dim")
             title.append("⚠ rotting", style=self.colour("rotting"))
             title.append(f" after {self.view.rotting_days}", style="dim")
@@ -309,7 +313,7 @@ class PipelineScreen(BaseScreen):
 
     def _deal_cells(self, deal: PipelineDeal, currency: str) -> list[Text]:
         rot = f"bold {self.colour('rotting')}"
-        if deal.stage_kind == "open":
+        if deal.stage_kind == StageKind.OPEN:
             days = Text(str(deal.days_in_stage), justify="right", style=rot if deal.rotting else "")
             flag = Text("⚠ rotting", style=rot) if deal.rotting else Text("")
         else:
@@ -369,7 +373,7 @@ class PipelineScreen(BaseScreen):
         deal = self.selected_deal()
         if deal is None or self.view is None:
             return
-        open_stages = [s.name for s in self.view.stages if s.kind == "open"]
+        open_stages = [s.name for s in self.view.stages if s.kind == StageKind.OPEN]
         if deal.stage not in open_stages:
             self.notify("This deal is closed; use Move (m) to reopen it.", severity="warning", markup=False)
             return
@@ -390,7 +394,7 @@ class PipelineScreen(BaseScreen):
         deal = self.selected_deal()
         if deal is None or self.view is None:
             return
-        won = next((s.name for s in self.view.stages if s.kind == "won"), None)
+        won = next((s.name for s in self.view.stages if s.kind == StageKind.WON), None)
         if won is not None:
             self._move_to(deal, won)
 
@@ -398,7 +402,7 @@ class PipelineScreen(BaseScreen):
         deal = self.selected_deal()
         if deal is None or self.view is None:
             return
-        lost = next((s.name for s in self.view.stages if s.kind == "lost"), None)
+        lost = next((s.name for s in self.view.stages if s.kind == StageKind.LOST), None)
         if lost is not None:
             self._move_to(deal, lost)
 
@@ -407,8 +411,8 @@ class PipelineScreen(BaseScreen):
         if stage == deal.stage:
             self.notify(f"Already in {stage}.", severity="warning", markup=False)
             return
-        kind = next((s.kind for s in self.view.stages if s.name == stage), "open")
-        if kind == "lost":
+        kind = next((s.kind for s in self.view.stages if s.name == stage), StageKind.OPEN)
+        if kind == StageKind.LOST:
 
             def with_reason(reason: str | None) -> None:
                 if reason is not None:
@@ -419,7 +423,7 @@ class PipelineScreen(BaseScreen):
         self._call_move(deal, stage, None)
 
     def _call_move(self, deal: PipelineDeal, stage: str, reason: str | None) -> None:
-        def moved(view: Any) -> None:
+        def moved(view: DealView) -> None:
             message = Text("Moved ")
             message.append(deal.title, style="bold")
             message.append(f" to {view.stage}")

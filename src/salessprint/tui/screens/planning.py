@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label
 
+from salessprint.domain.enums import Role
 from salessprint.domain.values import MemberView, SprintItemView, SprintView
 from salessprint.services.members import list_members
 from salessprint.services.reports.forecast import member_forecasts
@@ -26,6 +27,9 @@ from salessprint.services.sprints import (
 )
 from salessprint.tui.screens.base import BaseScreen, theme_colour
 from salessprint.tui.service_calls import call_service
+
+if TYPE_CHECKING:
+    from salessprint.store.db import Store
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class Planning:
     capacity: list[Capacity] = field(default_factory=list)
 
 
-def load_planning(store: Any, login: str) -> Planning:
+def load_planning(store: Store, login: str) -> Planning:
     """Everything the screen shows, read through the services (in a worker)."""
     planned, active = open_sprints(store, login)  # not every closed sprint of five years
     items = [i for i in sprint_items(store, login, planned.number) if not i.removed] if planned else []
@@ -58,7 +62,7 @@ def load_planning(store: Any, login: str) -> Planning:
     capacity = [
         Capacity(m, forecasts.get(m.login), committed.get(m.login, 0))
         for m in list_members(store, login)
-        if m.role == "rep" or committed.get(m.login)
+        if m.role == Role.REP or committed.get(m.login)
     ]
     return Planning(planned, active, items, capacity)
 
@@ -164,7 +168,7 @@ class PlanningScreen(BaseScreen):
         cap = self.query_one("#planning-capacity", DataTable)
         cap.clear()
         for c in data.capacity:
-            forecast = "–" if c.forecast is None else f"{c.forecast}"
+            forecast_text = "–" if c.forecast is None else f"{c.forecast}"
             state = Text("")
             if c.forecast is not None and c.over > 0:
                 state = Text(f"{c.over} over", style=f"bold {theme_colour(self.app, 'error')}")
@@ -174,7 +178,7 @@ class PlanningScreen(BaseScreen):
                 state = Text(f"{-c.over} free", style=theme_colour(self.app, "success"))
             cap.add_row(
                 Text(c.member.name),
-                Text(forecast, justify="right"),
+                Text(forecast_text, justify="right"),
                 Text(str(c.committed), justify="right"),
                 state,
                 key=c.member.login,
@@ -187,8 +191,7 @@ class PlanningScreen(BaseScreen):
         if note:
             self.notify(note, markup=False)
         self.reload()
-        app: Any = self.app
-        app.refresh_context()
+        self.app.refresh_context()
 
     def action_plan(self) -> None:
         from salessprint.tui.modals.goal_form import GoalForm
@@ -196,13 +199,23 @@ class PlanningScreen(BaseScreen):
         if self.data is not None and self.data.planned is not None:
             self.notify(f"Sprint {self.data.planned.number} is already planned; g changes its goal.", markup=False)
             return
-        self.app.push_screen(GoalForm(None), lambda s: s and self._changed(f"Planned sprint {s.number}."))
+
+        def planned(sprint: SprintView | None) -> None:
+            if sprint is not None:
+                self._changed(f"Planned sprint {sprint.number}.")
+
+        self.app.push_screen(GoalForm(None), planned)
 
     def action_goal(self) -> None:
         from salessprint.tui.modals.goal_form import GoalForm
 
         planned = self.data.planned if self.data else None
-        self.app.push_screen(GoalForm(planned), lambda s: s and self._changed(f"Sprint {s.number} goal saved."))
+
+        def saved(sprint: SprintView | None) -> None:
+            if sprint is not None:
+                self._changed(f"Sprint {sprint.number} goal saved.")
+
+        self.app.push_screen(GoalForm(planned), saved)
 
     def action_remove(self) -> None:
         items = self._sorted_items()

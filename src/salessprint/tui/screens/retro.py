@@ -23,7 +23,7 @@ from salessprint.tui.modals.retro_entry import COLUMN_TITLES, RetroEntryModal
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
 
-COLUMNS = tuple(c.value for c in RetroColumn)
+COLUMNS = tuple(RetroColumn)
 
 
 def entry_text(entry: RetroEntryView, voted: bool) -> Text:
@@ -35,7 +35,7 @@ def entry_text(entry: RetroEntryView, voted: bool) -> Text:
     if voted:
         text.append(" (you)", style="italic")
     text.append(f" · {entry.author}", style="dim")
-    if entry.column == RetroColumn.ACTION.value and entry.owner:
+    if entry.column == RetroColumn.ACTION and entry.owner:
         text.append(f" · owner {entry.owner}")
         if entry.task_id is not None:
             text.append(f" · task #{entry.task_id}", style="italic")
@@ -131,7 +131,7 @@ class RetroScreen(BaseScreen):
         super().__init__()
         self.board: RetroBoardView | None = None
         self.number: int | None = None
-        self.entries: dict[str, list[RetroEntryView]] = {c: [] for c in COLUMNS}
+        self.entries: dict[RetroColumn, list[RetroEntryView]] = {c: [] for c in COLUMNS}
         self.pending_delete: int | None = None
         """The entry a first `d` asked about; a second `d` on it deletes it."""
 
@@ -222,7 +222,7 @@ class RetroScreen(BaseScreen):
         def added(entry: RetroEntryView | None) -> None:
             if entry is None:
                 return
-            message = f"Added to {COLUMN_TITLES[entry.column]}"
+            message = f"Added to {COLUMN_TITLES[RetroColumn(entry.column)]}"
             if entry.task_id is not None:
                 message += f"; task #{entry.task_id} for {entry.owner} in the next sprint"
             self.notify(message, markup=False)

@@ -9,7 +9,8 @@ call (reports.review) loads everything; every user text is plain Text.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from decimal import Decimal
+from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.table import Table
@@ -17,17 +18,17 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Label, Static
 
 from salessprint.services.reports.review import Review, review
+from salessprint.tui.screens.base import AppScreen
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.widgets.charts import VelocityChart
 
 Slide = tuple[str, Callable[[Review], RenderableType]]
 
 
-def _money(value: Any) -> str:
+def _money(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
@@ -159,7 +160,7 @@ SLIDES: list[Slide] = [
 ]
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(AppScreen):
     """Full-screen slides of the weekly review."""
 
     DEFAULT_CSS = """
@@ -200,7 +201,7 @@ class ReviewScreen(Screen[None]):
     # and loading in both places ran the review (seconds on a large store) twice.
 
     def on_screen_resume(self) -> None:
-        app: Any = self.app
+        app = self.app
         if app.theme != self.PROJECTOR and self.PROJECTOR in app.available_themes:
             # The room's theme for the meeting, not the user's choice: the app
             # remembers `wanted_theme`, so set it first and nothing is saved.
@@ -210,7 +211,7 @@ class ReviewScreen(Screen[None]):
         self.reload()
 
     def on_screen_suspend(self) -> None:
-        app: Any = self.app
+        app = self.app
         before = self._theme_before
         if before is not None and app.theme == self.PROJECTOR:
             app.wanted_theme = before
@@ -258,8 +259,8 @@ class ReviewScreen(Screen[None]):
         self.render_slide()
 
     def action_leave(self) -> None:
-        app: Any = self.app
-        if getattr(app, "review_only", False):
+        app = self.app
+        if app.review_only:
             app.exit()
         else:
             app.switch_mode("dashboard")

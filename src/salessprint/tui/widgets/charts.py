@@ -7,16 +7,15 @@ in its own loud colours.
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.color import Color
+from textual.widget import Widget
 from textual_plotext import PlotextPlot
 
 from salessprint.services.reports.burndown import BurndownReport
 from salessprint.services.reports.velocity import VelocityReport
 
 
-def theme_rgb(widget: Any, variable: str, fallback: str = "foreground") -> tuple[int, int, int]:
+def theme_rgb(widget: Widget, variable: str, fallback: str = "foreground") -> tuple[int, int, int]:
     """A theme variable as an RGB triple for plotext."""
     variables = widget.app.theme_variables
     raw = variables.get(variable) or variables.get(fallback) or "#FFFFFF"
@@ -58,7 +57,7 @@ class BurndownChart(PlotextPlot):
             plt.title("Burndown: no sprint yet")
             self.refresh()
             return
-        xs = list(range(1, len(days) + 1))
+        xs: list[float] = list(range(1, len(days) + 1))  # plotext types positions as floats
         plt.plot(
             xs, [float(d.ideal) for d in days], color=theme_rgb(self, "goal-behind"), marker="braille", label="ideal"
         )

@@ -8,21 +8,33 @@ version, permission) stays on the form; only a successful save closes it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar
 
 from pydantic import BaseModel
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Select
 
 from salessprint.domain.errors import InvalidInput, SalesSprintError, StaleWrite
 from salessprint.domain.inputs import validate
+from salessprint.tui.screens.base import BaseModal
 from salessprint.tui.service_calls import call_service
+
+SavedT = TypeVar("SavedT")
+"""What the form's service returns on saving (and the form is dismissed with)."""
+
+FormValues: TypeAlias = dict[str, str | None]
+"""The form's values by field name; an empty optional field is None."""
+
+if TYPE_CHECKING:
+    from salessprint.tui.service_calls import ServiceFn
+
+    SaveCall: TypeAlias = tuple[ServiceFn[SavedT], tuple[object, ...], dict[str, Any]]
+    """The service function, its positional and keyword arguments (form values by
+    field name, which the service checks: their types are the form's to choose)."""
 
 # Pydantic's phrases a sales rep should not have to read.
 WORDING = {
@@ -52,11 +64,12 @@ class FieldSpec:
     """Other field names the domain may use for this row in its errors."""
 
 
-class FormModal(ModalScreen[Any]):
+class FormModal(BaseModal[SavedT]):
     """Subclasses set TITLE_TEXT, MODEL, fields() and save_call()."""
 
     TITLE_TEXT = "Edit"
-    MODEL: ClassVar[type[BaseModel]]
+    MODEL: type[BaseModel]
+    """The domain's input model that checks the values (a class's, or an instance's)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Check the values and save them"),
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
@@ -73,16 +86,16 @@ class FormModal(ModalScreen[Any]):
         def fields(self) -> list[FieldSpec]:
             """The form's fields, in order."""
 
-        def save_call(self, values: dict[str, Any]) -> tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]:
+        def save_call(self, values: FormValues) -> SaveCall[SavedT]:
             """The service function, its positional and keyword arguments."""
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:  # Textual's class options, passed on
         super().__init_subclass__(**kwargs)
         missing = [name for name in REQUIRED_HOOKS if not callable(getattr(cls, name, None))]
         if missing:
             raise TypeError(f"{cls.__name__} must define {', '.join(missing)}")
 
-    def model_values(self, values: dict[str, Any]) -> dict[str, Any]:
+    def model_values(self, values: FormValues) -> FormValues:
         """What the pydantic model checks (default: the form's values)."""
         return values
 
@@ -115,13 +128,13 @@ class FormModal(ModalScreen[Any]):
             self.query_one(f"#f-{self.specs[0].name}").focus()
 
     # --- values and errors -----------------------------------------------------
-    def values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+    def values(self) -> FormValues:
+        out: FormValues = {}
         for spec in self.specs:
             widget = self.query_one(f"#f-{spec.name}")
             if isinstance(widget, Select):
                 raw = widget.value
-                value = None if raw is Select.NULL else raw
+                value = raw if isinstance(raw, str) else None  # Select.NULL: nothing chosen
             else:
                 value = widget.value if isinstance(widget, Input) else None
                 if spec.optional and isinstance(value, str) and not value.strip():
@@ -179,7 +192,7 @@ class FormModal(ModalScreen[Any]):
         self.saving = True
         call_service(self.app, fn, *args, done=self._saved, failed=self._failed, **kwargs)
 
-    def _saved(self, result: Any) -> None:
+    def _saved(self, result: SavedT) -> None:
         self.saving = False
         self.dismiss(result)
 

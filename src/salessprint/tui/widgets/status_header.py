@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from salessprint.domain.enums import SprintState
 from salessprint.domain.values import MemberView, SprintView, TeamView
 
 
@@ -47,9 +48,9 @@ class StatusHeader(Static):
             text.append("No active sprint", style="italic")
         else:
             text.append(f"Sprint {self.sprint.number}", style="bold")
-            if wide or self.sprint.state != "active":
+            if wide or self.sprint.state != SprintState.ACTIVE:
                 text.append(f" ({self.sprint.state})", style="bold")
-            if self.today is not None and self.sprint.state == "active":
+            if self.today is not None and self.sprint.state == SprintState.ACTIVE:
                 left = (self.sprint.ends_on - self.today).days
                 text.append(f" · {left} day{'s' if left != 1 else ''} left" if left >= 0 else " · overdue")
         if self.me is not None:
