@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from enum import Enum
+from enum import Enum, StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Column, Date, Float, Integer, String, Text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper
 
-from salessprint.store.types import CENT, Money, UTCDateTime
+from salessprint.store.types import CENT, Money, StrEnumType, UTCDateTime
 
 
 def to_json(value: object) -> Any:
@@ -101,6 +101,8 @@ def column_from_json(column: Column[Any], value: object) -> Any:
         if not isinstance(value, dict):
             raise ValueError("is not a JSON object")
         return value
+    if isinstance(kind, StrEnumType):
+        return _choice(kind.enum, _text(value, kind.length))
     if isinstance(kind, String | Text):
         return _text(value, kind.length)
     return value
@@ -128,6 +130,13 @@ def _moment(value: object) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"'{value[:40]}' has no time zone")
     return moment
+
+
+def _choice(enum: type[StrEnum], value: str) -> StrEnum:
+    try:
+        return enum(value)
+    except ValueError:
+        raise ValueError(f"'{value[:40]}' is not one of: {', '.join(enum)}") from None
 
 
 def _text(value: object, length: int | None) -> str:
