@@ -155,7 +155,7 @@ def _admin_team(uow: Any) -> Team:
     if uow.actor.role not in (Role.MANAGER, Role.ADMIN):
         raise PermissionDenied(
             "Only a manager or admin may export the whole team (it includes the change log); "
-            f"you are a {uow.actor.role.value}."
+            f"you are a {uow.actor.role}."
         )
     return uow.team()
 

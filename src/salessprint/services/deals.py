@@ -162,7 +162,7 @@ def deal_query(uow: UnitOfWork, *, mine: bool, text: str | None, open_only: bool
     if open_only:
         # closed_on IS NULL (open deals have no close date) lets the page
         # walk ix_deals_open_rank; the stage's kind stays the definition.
-        query = query.where(Deal.closed_on.is_(None), Deal.stage.has(Stage.kind == StageKind.OPEN.value))
+        query = query.where(Deal.closed_on.is_(None), Deal.stage.has(Stage.kind == StageKind.OPEN))
     if stage:
         query = query.where(Deal.stage_id == stage_by_name(uow.session, uow.actor.team_id, stage).id)
     if text and text.strip():
@@ -259,15 +259,15 @@ def _sync_sprint_item(session: Session, deal_id: int, won: bool, today: date) ->
         .where(
             SprintItem.deal_id == deal_id,
             SprintItem.removed_at.is_(None),
-            Sprint.state.in_([SprintState.ACTIVE.value, SprintState.PLANNED.value]),
+            Sprint.state.in_([SprintState.ACTIVE, SprintState.PLANNED]),
         )
     )
     for item in items:
         if won:
-            item.status = TaskStatus.DONE.value
+            item.status = TaskStatus.DONE
             item.done_on = today
-        elif item.status == TaskStatus.DONE.value:
-            item.status = TaskStatus.DOING.value
+        elif item.status == TaskStatus.DONE:
+            item.status = TaskStatus.DOING
             item.done_on = None
 
 

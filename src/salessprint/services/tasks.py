@@ -39,7 +39,7 @@ def add_task(store: Store, login: str, **fields: object) -> TaskView:
             deal_id=data.deal_id,
             assignee_id=assignee_id,
             points=data.points,
-            status=TaskStatus.TODO.value,
+            status=TaskStatus.TODO,
             due_on=data.due_on,
             backlog_rank=next_rank(uow.session, Task, team_id),
         )
@@ -69,9 +69,9 @@ def list_tasks(
         if assignee:
             query = query.where(Task.assignee_id == member_by_login(uow.session, uow.actor.team_id, assignee).id)
         if status:
-            query = query.where(Task.status == parse_choice(TaskStatus, status, "status").value)
+            query = query.where(Task.status == parse_choice(TaskStatus, status, "status"))
         if open_only:
-            query = query.where(Task.status != TaskStatus.DONE.value)
+            query = query.where(Task.status != TaskStatus.DONE)
         if text and text.strip():
             like = f"%{text.strip().lower()}%"
             query = query.where(
@@ -104,11 +104,11 @@ def move_task(store: Store, login: str, task_id: int, status: str, expected_vers
 
 def set_task_status(uow: UnitOfWork, task: Task, status: TaskStatus) -> None:
     """Change a task's status with its side effects, inside `uow`."""
-    if task.status == status.value:
+    if task.status == status:
         return
     before = snapshot(task)
-    was_done = task.status == TaskStatus.DONE.value
-    task.status = status.value
+    was_done = task.status == TaskStatus.DONE
+    task.status = status
     session = uow.session
     if status is TaskStatus.DONE:
         task.done_at = clock.now()
@@ -139,7 +139,7 @@ def _sync_items(session: Session, task: Task) -> None:
         .join(Sprint, Sprint.id == SprintItem.sprint_id)
         .where(
             SprintItem.task_id == task.id,
-            Sprint.state.in_([SprintState.ACTIVE.value, SprintState.PLANNED.value]),
+            Sprint.state.in_([SprintState.ACTIVE, SprintState.PLANNED]),
         )
     )
     for item in items:
@@ -167,7 +167,7 @@ def update_task(
         for key, value in changes.items():
             if key in ("title", "kind") and value is None:
                 continue
-            setattr(task, key, value.value if isinstance(value, TaskKind) else value)
+            setattr(task, key, value)
         uow.session.flush()
         uow.record("task", task.id, "update", before, snapshot(task))
         return task_view(task)

@@ -219,7 +219,7 @@ def _deal_stage_restored(uow: UnitOfWork, deal: Deal, old_stage: Stage) -> None:
 
 def _state_changed(change: Change) -> bool:
     return (change.before or {}).get("state") != (change.after or {}).get("state") and (
-        (change.after or {}).get("state") in (SprintState.ACTIVE.value, SprintState.CLOSED.value)
+        (change.after or {}).get("state") in (SprintState.ACTIVE, SprintState.CLOSED)
     )
 
 

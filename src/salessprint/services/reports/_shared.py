@@ -142,7 +142,7 @@ def revenue_quota(
 
 _QUOTA_ORDER = {
     prefer: [
-        (p, (Metric.REVENUE.value, p.value))
+        (p, (Metric.REVENUE, p))
         for p in ([prefer] if prefer else [])
         + [q for q in (Period.DAY, Period.WEEK, Period.MONTH, Period.QUARTER) if q is not prefer]
     ]
@@ -195,7 +195,7 @@ def rotting_in(uow: UnitOfWork, owner_ids: list[int] | None = None) -> Rotting:
         {"team_id": team.id, "limit": limit, "ids": owner_ids},
     ).all()
     n, v = (rows[0][6], rows[0][7]) if rows else (0, None)
-    today = clock.today()
+    today = clock.team_today(team.timezone)
     deals = [
         RottingDeal(id=i, title=t, owner=o, stage=st, value=money(val), days_in_stage=(today - at.date()).days)
         for i, t, o, st, val, at, _n, _v in rows

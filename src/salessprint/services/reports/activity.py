@@ -67,9 +67,9 @@ class ActivityReport(Report):
     members: list[MemberActivity]
 
 
-def default_range(week_start: int = 0) -> tuple[date, date]:
-    """This sprint week."""
-    start = week_start_on_or_before(clock.today(), week_start)
+def default_range(week_start: int = 0, timezone: str = "UTC") -> tuple[date, date]:
+    """This sprint week (of the team's calendar)."""
+    start = week_start_on_or_before(clock.team_today(timezone), week_start)
     return start, date.fromordinal(start.toordinal() + 6)
 
 
@@ -88,7 +88,7 @@ def activity(
         if (start is None) != (end is None):
             raise InvalidInput("Give both --from and --to, or neither (this sprint week).", field="from")
         if start is None or end is None:
-            start, end = default_range(team.week_start)
+            start, end = default_range(team.week_start, team.timezone)
         if end < start:
             raise InvalidInput("--to is before --from.", field="to")
         members: list[Rep]
@@ -116,7 +116,7 @@ def activity_in(uow: UnitOfWork, members: Sequence[Rep], start: date, end: date)
         ):
             counts[(member_id, kind)] = int(n)
     targets = queries.targets_in_force(uow.session, ids, end) if ids else {}
-    today = clock.today()
+    today = clock.team_today(team.timezone)
     # Fifty reps share a handful of target amounts: each amount's target for
     # the range, and each target's share due by now, is worked out once.
     in_range: dict[tuple[Decimal, Period], int] = {}

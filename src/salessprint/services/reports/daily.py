@@ -27,7 +27,7 @@ def daily(store: Store, login: str, member: str | None = None, day: date | None 
         rep = member_by_login(uow.session, team.id, member or login)
         if rep.id != uow.actor.member_id:
             uow.require(Action.COACHING)
-        day = day or clock.today()
+        day = day or clock.team_today(team.timezone)
         lo, hi = utc_bounds(day, day, team.timezone)
         counts = dict(
             uow.rows(

@@ -137,7 +137,7 @@ def _sales_view(uow: UnitOfWork, sprint: Sprint) -> dict[str, DealSet]:
             in_window,
             DealEvent.kind == "stage",
             new_stage.position > old_stage.position,
-            new_stage.kind == StageKind.OPEN.value,
+            new_stage.kind == StageKind.OPEN,
         )
     )
     slipped = team_deal_ids(
@@ -171,7 +171,7 @@ def _sales_view(uow: UnitOfWork, sprint: Sprint) -> dict[str, DealSet]:
         ),
         Deal.id.not_in(select(DealEvent.deal_id).where(in_window)),
     )
-    won_stages = select(Stage.id).where(Stage.team_id == team.id, Stage.kind == StageKind.WON.value)
+    won_stages = select(Stage.id).where(Stage.team_id == team.id, Stage.kind == StageKind.WON)
     won = and_(
         Deal.team_id == team.id,
         Deal.closed_on >= sprint.starts_on,
