@@ -279,7 +279,7 @@ def _window(
     both = union_all(_deal_rows(uow, mine, text, key, op, depth), _task_rows(uow, mine, text, key, op, depth)).subquery(
         "backlog"
     )
-    order = [both.c.rank, both.c.item_type, both.c.id]
+    order: list[ColumnElement[Any]] = [both.c.rank, both.c.item_type, both.c.id]
     if op == "<":
         order = [c.desc() for c in order]
     query = select(both).order_by(*order).limit(limit)

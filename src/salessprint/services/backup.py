@@ -53,7 +53,7 @@ from sqlalchemy.orm import Session
 from salessprint.domain.enums import Role
 from salessprint.domain.errors import Conflict, InvalidInput, PermissionDenied, StoreUnavailable
 from salessprint.domain.values import Value
-from salessprint.services.uow import unit_of_work
+from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store.codec import column_from_json, column_to_json
 from salessprint.store.db import Store, describe_failure
 from salessprint.store.models import (
@@ -151,7 +151,7 @@ def _read_tables(session: Session, team_id: int) -> dict[str, dict[str, Any]]:
     return tables
 
 
-def _admin_team(uow: Any) -> Team:
+def _admin_team(uow: UnitOfWork) -> Team:
     if uow.actor.role not in (Role.MANAGER, Role.ADMIN):
         raise PermissionDenied(
             "Only a manager or admin may export the whole team (it includes the change log); "

@@ -32,6 +32,7 @@ from salessprint.store.models import (
     Sprint,
     SprintItem,
     Stage,
+    Task,
 )
 
 
@@ -59,7 +60,7 @@ def owns_deal(uow: UnitOfWork, deal: Deal) -> bool:
     )
 
 
-def next_rank(session: Session, model: type, team_id: int) -> float:
+def next_rank(session: Session, model: type[Deal] | type[Task], team_id: int) -> float:
     top = session.scalar(select(func.max(model.backlog_rank)).where(model.team_id == team_id))
     return float(top or 0) + 1.0
 

@@ -522,7 +522,7 @@ def _sprint_work(
                 else:
                     status = "done" if rng.random() < rate else rng.choice(("todo", "doing"))
                     done_day = rng.choice(days) if status == "done" else None
-                task.status = status
+                task.status = TaskStatus(status)
                 if done_day is not None:
                     task.done_at = _at(done_day, rng.randrange(9, 17))
                 item = SprintItem(

@@ -26,7 +26,7 @@ from salessprint.services.importing.common import DealRow, ErrorList, MemberRow,
 from salessprint.store.codec import to_json
 from salessprint.store.models import Account, Change, Deal, DealEvent, Member, Stage
 
-DEALS = Deal.__table__
+DEALS = Deal.metadata.tables[Deal.__tablename__]
 COMPARED = (
     "title",
     "account_id",

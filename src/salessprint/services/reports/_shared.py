@@ -3,6 +3,7 @@ read, quotas, won value per rep, sprint history and the rotting deals."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -129,7 +130,7 @@ def sprint_for_report(uow: UnitOfWork, number: int | None) -> Sprint | None:
 
 
 def revenue_quota(
-    mine: dict[tuple[str, str], Decimal], start: date, end: date, prefer: Period | None, week_start: int
+    mine: Mapping[tuple[Metric, Period], Decimal], start: date, end: date, prefer: Period | None, week_start: int
 ) -> Decimal | None:
     """The quota for [start, end] from a member's revenue targets: the
     preferred period's target if set, else the shortest period's, pro rata."""

@@ -100,8 +100,7 @@ def activity(
         return ActivityReport(start=start, end=end, members=activity_in(uow, members, start, end))
 
 
-_KIND_METRICS = [(kind.value, METRIC_FOR_ACTIVITY[kind].value) for kind in ActivityKind]
-_PERIODS = [(period, period.value) for period in Period]
+_KIND_METRICS = [(kind, METRIC_FOR_ACTIVITY[kind]) for kind in ActivityKind]
 
 
 def activity_in(uow: UnitOfWork, members: Sequence[Rep], start: date, end: date) -> list[MemberActivity]:
@@ -109,7 +108,7 @@ def activity_in(uow: UnitOfWork, members: Sequence[Rep], start: date, end: date)
     team = uow.team()
     lo, hi = utc_bounds(start, end, team.timezone)
     ids = [m.id for m in members]
-    counts: dict[tuple[int, str], int] = {}
+    counts: dict[tuple[int, ActivityKind], int] = {}
     if ids:
         for member_id, kind, n in uow.rows(
             queries.ACTIVITY_COUNTS, {"team_id": team.id, "ids": ids, "lo": lo, "hi": hi}
@@ -130,9 +129,9 @@ def activity_in(uow: UnitOfWork, members: Sequence[Rep], start: date, end: date)
         for kind, metric in _KIND_METRICS:
             target = None
             # With targets for several periods, the shortest period rules.
-            for period, period_value in _PERIODS:
-                if (metric, period_value) in mine:
-                    amount = mine[(metric, period_value)]
+            for period in Period:
+                if (metric, period) in mine:
+                    amount = mine[(metric, period)]
                     target = in_range.get((amount, period))
                     if target is None:
                         target = round(target_for_range(float(amount), period, start, end, team.week_start))

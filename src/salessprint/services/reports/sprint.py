@@ -65,7 +65,7 @@ class SprintReport(Report):
 
     @model_serializer(mode="wrap")
     def _only_sprint_when_none(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        return {"sprint": None} if self.sprint is None else handler(self)  # type: ignore[no-any-return]
+        return {"sprint": None} if self.sprint is None else handler(self)
 
     def item_figures(self) -> list[tuple[str, ItemFigure]]:
         """(name, figure) of committed, completed, added, removed, carried_over (empty without a sprint)."""
