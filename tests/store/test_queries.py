@@ -20,9 +20,7 @@ CLOSED, ACTIVE, PLANNED = SprintState.CLOSED, SprintState.ACTIVE, SprintState.PL
 
 def _team_id(store: Store) -> int:
     with store.session() as s:
-        team_id = s.scalar(select(Team.id))
-    assert team_id is not None
-    return team_id
+        return s.scalars(select(Team.id)).one()
 
 
 def _add_sprints(store: Store, states: list[SprintState]) -> None:
