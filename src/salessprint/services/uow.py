@@ -28,7 +28,7 @@ from salessprint.domain.errors import (
     StoreUnavailable,
 )
 from salessprint.domain.permissions import Action, require
-from salessprint.store.codec import row_to_json
+from salessprint.store.codec import JSONRow, row_to_json
 from salessprint.store.db import WRITE_LOCK, Store, describe_failure
 from salessprint.store.feed import notify_change
 from salessprint.store.models import Change, Member, Team
@@ -120,8 +120,8 @@ class UnitOfWork:
         entity: str,
         entity_id: int,
         action: str,
-        before: dict[str, Any] | None,
-        after: dict[str, Any] | None,
+        before: JSONRow | None,
+        after: JSONRow | None,
         team_id: int | None = None,
     ) -> None:
         """Append to the change log in this transaction (not inside `unlogged()`)."""

@@ -42,6 +42,7 @@ from salessprint.domain.enums import (
     TaskKind,
     TaskStatus,
 )
+from salessprint.store.codec import JSONRow
 from salessprint.store.types import Money, StrEnumType, UTCDateTime
 
 NAMING = {
@@ -344,6 +345,6 @@ class Change(Base):
     entity: Mapped[str] = mapped_column(String(20))
     entity_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(10))  # create | update | delete
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    before: Mapped[JSONRow | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[JSONRow | None] = mapped_column(JSON, nullable=True)
     undone: Mapped[bool] = mapped_column(Boolean, default=False)
