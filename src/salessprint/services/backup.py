@@ -59,6 +59,7 @@ from salessprint.store.db import Store, describe_failure
 from salessprint.store.models import (
     Account,
     Activity,
+    Base,
     Change,
     Deal,
     DealCollaborator,
@@ -81,7 +82,7 @@ ABOUT = (
     "salessprint backup: the whole team, table by table; see salessprint.services.backup "
     "for the format. Restore with 'salessprint restore FILE' into an empty store."
 )
-MODELS: tuple[type, ...] = (
+MODELS: tuple[type[Base], ...] = (
     Team,
     Stage,
     Member,
@@ -99,7 +100,7 @@ MODELS: tuple[type, ...] = (
     Note,
     Change,
 )
-TABLES: dict[str, Table] = {m.__tablename__: m.__table__ for m in MODELS}  # type: ignore[attr-defined]
+TABLES: dict[str, Table] = {m.__tablename__: Base.metadata.tables[m.__tablename__] for m in MODELS}
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "|")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from salessprint.domain import clock
@@ -111,9 +111,9 @@ def list_deals(
         # The list's columns only, no ORM objects: a page of 50 deals with
         # their account, stage and owner cost ~7 ms of object loading and
         # validation for 0.4 ms of SQL (issue 7).
-        query = deal_query(uow, mine=mine, text=text, open_only=open_only, stage=stage)
         query = (
-            query.with_only_columns(*_LIST_COLUMNS, maintain_column_froms=False)
+            deal_query(uow, mine=mine, text=text, open_only=open_only, stage=stage)
+            .with_only_columns(*_LIST_COLUMNS, maintain_column_froms=False)
             .select_from(Deal)
             .join(Account, Account.id == Deal.account_id)
             .join(Stage, Stage.id == Deal.stage_id)
@@ -150,13 +150,13 @@ _LIST_COLUMNS = (
 )
 
 
-def _listed_deal(row, collaborators: list[str]) -> DealView:  # type: ignore[no-untyped-def]
+def _listed_deal(row: Row[*tuple[object, ...]], collaborators: list[str]) -> DealView:
     """A DealView from a row of the store's own typed columns (what deal_view
     gives for the same deal, without validating trusted values again)."""
     return DealView.model_construct(**row._asdict(), collaborators=collaborators)
 
 
-def deal_query(uow: UnitOfWork, *, mine: bool, text: str | None, open_only: bool, stage: str | None):  # type: ignore[no-untyped-def]
+def deal_query(uow: UnitOfWork, *, mine: bool, text: str | None, open_only: bool, stage: str | None) -> Select[Deal]:
     query = select(Deal).where(Deal.team_id == uow.actor.team_id)
     if mine:
         query = query.where(Deal.owner_id == uow.actor.member_id)

@@ -65,6 +65,7 @@ class Versioned:
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
+        # The mixin has no table of its own: `cls` is the mapped subclass here.
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 

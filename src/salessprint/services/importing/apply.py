@@ -452,7 +452,9 @@ def insert_rows(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
         return
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    driver = conn.connection.driver_connection
+    assert driver is not None  # a live connection always has its driver's
+    cursor = driver.cursor()
     try:
         with cursor.copy(f"COPY {dialect.identifier_preparer.format_table(table)} ({quoted}) FROM STDIN") as copy:
             for row in rows:
