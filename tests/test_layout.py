@@ -39,7 +39,6 @@ TESTED_ELSEWHERE: dict[str, dict[str, str]] = {
         "models": "the tables; tests/store/test_schema.py checks them against the migrations",
         "types": "column types (money, UTC times), round-tripped in tests/store/test_codec.py",
         "migrations": "tests/store/test_schema.py upgrades an empty database on both backends",
-        "queries": "exercised by every report test in tests/services/reports/",
     },
 }
 

@@ -62,6 +62,13 @@ class TaskStatus(StrEnum):
     DONE = "done"
 
 
+class ItemType(StrEnum):
+    """What a backlog row or a sprint item is."""
+
+    TASK = "task"
+    DEAL = "deal"
+
+
 class SprintState(StrEnum):
     PLANNED = "planned"
     ACTIVE = "active"

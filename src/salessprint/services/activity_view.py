@@ -11,14 +11,15 @@ pro rata over working days (domain.calendar.target_for_range). "Today" and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from decimal import Decimal
 
 from sqlalchemy import case, func, select
 
 from salessprint.domain import clock
 from salessprint.domain.calendar import elapsed_fraction, target_for_range, utc_bounds, week_start_on_or_before
-from salessprint.domain.enums import METRIC_FOR_ACTIVITY, ActivityKind, Period
+from salessprint.domain.enums import METRIC_FOR_ACTIVITY, ActivityKind, Metric, Period
 from salessprint.domain.values import Value
 from salessprint.services.uow import unit_of_work
 from salessprint.store import queries
@@ -68,13 +69,13 @@ class ActivityGoalsView(Value):
 
 
 def _target(
-    amounts: dict[tuple[str, str], object], kind: ActivityKind, start: date, end: date, week_start: int
+    amounts: Mapping[tuple[Metric, Period], Decimal], kind: ActivityKind, start: date, end: date, week_start: int
 ) -> int | None:
-    metric = METRIC_FOR_ACTIVITY[kind].value
+    metric = METRIC_FOR_ACTIVITY[kind]
     # With targets for several periods, the shortest period rules (as in reports/activity.py).
     for period in Period:
-        if (metric, period.value) in amounts:
-            amount = float(amounts[(metric, period.value)])  # type: ignore[arg-type]
+        if (metric, period) in amounts:
+            amount = float(amounts[(metric, period)])
             return round(target_for_range(amount, period, start, end, week_start))
     return None
 
@@ -84,7 +85,7 @@ def my_goals(store: Store, login: str, recent: int = 8) -> ActivityGoalsView:
     with unit_of_work(store, login, read_only=True) as uow:
         team = uow.team()
         me = uow.actor.member_id
-        today = clock.now().astimezone(ZoneInfo(team.timezone)).date()
+        today = clock.team_today(team.timezone)
         week_start = week_start_on_or_before(today, team.week_start)
         week_end = week_start + timedelta(days=6)
         week_lo, week_hi = utc_bounds(week_start, week_end, team.timezone)
@@ -102,13 +103,13 @@ def my_goals(store: Store, login: str, recent: int = 8) -> ActivityGoalsView:
         pace = elapsed_fraction(week_start, week_end, today)
         today_goals, week_goals = [], []
         for kind in KIND_ORDER:
-            day_done, week_done = counts.get(kind.value, (0, 0))
+            day_done, week_done = counts.get(kind, (0, 0))
             day_target = _target(amounts, kind, today, today, team.week_start)
             week_target = _target(amounts, kind, week_start, week_end, team.week_start)
-            today_goals.append(Goal(kind=kind.value, done=day_done, target=day_target, expected=None))
+            today_goals.append(Goal(kind=kind, done=day_done, target=day_target, expected=None))
             week_goals.append(
                 Goal(
-                    kind=kind.value,
+                    kind=kind,
                     done=week_done,
                     target=week_target,
                     expected=round(week_target * pace) if week_target is not None else None,

@@ -24,8 +24,8 @@ from sqlalchemy import (
     ColumnElement,
     Numeric,
     Select,
+    SQLColumnExpression,
     and_,
-    case,
     cast,
     func,
     literal,
@@ -36,10 +36,11 @@ from sqlalchemy import (
     union_all,
 )
 
-from salessprint.domain.enums import SprintState, TaskStatus
+from salessprint.domain.enums import ItemType, SprintState, TaskStatus
 from salessprint.domain.values import SprintView
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.services.views import sprint_view
+from salessprint.store import queries
 from salessprint.store.db import Store
 from salessprint.store.models import Account, Deal, Member, Sprint, SprintItem, Stage, Task
 
@@ -51,7 +52,7 @@ COUNT_CAP = 1000
 BacklogKey = tuple[float, str, int]
 """Where a row sits in the backlog's order: (rank, item_type, id)."""
 
-DONE = literal_column(f"'{TaskStatus.DONE.value}'")
+DONE: ColumnElement[TaskStatus] = literal_column(f"'{TaskStatus.DONE}'")
 """'done' as a literal, not a parameter: the partial index's predicate
 (`status <> 'done'`) is only used when the query says exactly that."""
 
@@ -106,7 +107,7 @@ Op = Literal[">", ">=", "<"]
 
 
 def _keyset(
-    rank: ColumnElement[float], ident: ColumnElement[int], side: str, key: BacklogKey, op: Op
+    rank: SQLColumnExpression[float], ident: SQLColumnExpression[int], side: ItemType, key: BacklogKey, op: Op
 ) -> ColumnElement[bool]:
     """This side's rows strictly after (>), from (>=) or before (<) `key` in
     the order (rank, item_type, id); written with a plain range on rank first
@@ -121,7 +122,7 @@ def _keyset(
     return and_(rank >= r, or_(rank > r, ident >= i if op == ">=" else ident > i))
 
 
-def _match(column, like: str):  # type: ignore[no-untyped-def]
+def _match(column: SQLColumnExpression[str], like: str) -> ColumnElement[bool]:
     return func.lower(column).like(like, escape="\\")
 
 
@@ -139,11 +140,11 @@ def _deal_filter(uow: UnitOfWork, mine: bool, text: str) -> list[ColumnElement[b
     Accounts, owners and stages are matched by small sub-selects, evaluated
     once, instead of a join per open deal."""
     team_id = uow.actor.team_id
-    where: list[ColumnElement[bool]] = [Deal.team_id == team_id, Deal.closed_on.is_(None)]
+    where: list[ColumnElement[bool]] = [queries.open_deals(team_id)]
     if mine:
         where.append(Deal.owner_id == uow.actor.member_id)
     like = _like(text)
-    if like and text.strip().lower() not in "deal":  # "dea" matches every deal by its kind
+    if like and text.strip().lower() not in ItemType.DEAL:  # "dea" matches every deal by its kind
         where.append(
             or_(
                 _match(Deal.title, like),
@@ -181,17 +182,19 @@ def _task_filter(uow: UnitOfWork, mine: bool, text: str) -> list[ColumnElement[b
     return where
 
 
-def _deal_rows(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op, depth: int) -> Select:  # type: ignore[type-arg]
+def _deal_rows(
+    uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op, depth: int
+) -> Select[*tuple[Any, ...]]:
     """At most `depth` deals in order off the deals table alone, then joined
     for display (account, owner, stage) — `depth` rows, not every open deal."""
     where = _deal_filter(uow, mine, text)
-    # `rank + 0`: SQLite (no statistics) would otherwise walk the rank index
+    # The hint: SQLite (no statistics) would otherwise walk the rank index
     # over every deal of the team, closed ones included, until the window is
     # full (the whole index for a narrow filter); the open-deals index
     # (team_id, closed_on) finds the ~10 % open ones directly and they are sorted.
-    rank = Deal.backlog_rank + literal_column("0")
+    rank = queries.sqlite_hint(Deal.backlog_rank)
     if key is not None:
-        where.append(_keyset(rank, Deal.id, "deal", key, op))
+        where.append(_keyset(rank, Deal.id, ItemType.DEAL, key, op))
     order = [rank, Deal.id] if op != "<" else [rank.desc(), Deal.id.desc()]
     window = (
         select(
@@ -212,7 +215,7 @@ def _deal_rows(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, o
     )
     return (
         select(
-            literal("deal").label("item_type"),
+            literal(ItemType.DEAL).label("item_type"),
             window.c.id.label("id"),
             window.c.title.label("title"),
             # One account looked up per row of the window (PostgreSQL would
@@ -221,7 +224,7 @@ def _deal_rows(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, o
             Member.login.label("owner"),
             Member.name.label("owner_name"),
             Stage.name.label("stage"),
-            literal("deal").label("kind"),
+            literal(ItemType.DEAL).label("kind"),
             window.c.value.label("value"),
             window.c.points.label("points"),
             window.c.backlog_rank.label("rank"),
@@ -233,15 +236,17 @@ def _deal_rows(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, o
     )
 
 
-def _task_rows(uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op, depth: int) -> Select:  # type: ignore[type-arg]
+def _task_rows(
+    uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op, depth: int
+) -> Select[*tuple[Any, ...]]:
     """At most `depth` open tasks in order, walking the partial index."""
     where = _task_filter(uow, mine, text)
     if key is not None:
-        where.append(_keyset(Task.backlog_rank, Task.id, "task", key, op))
+        where.append(_keyset(Task.backlog_rank, Task.id, ItemType.TASK, key, op))
     order = [Task.backlog_rank, Task.id] if op != "<" else [Task.backlog_rank.desc(), Task.id.desc()]
     window = (
         select(
-            literal("task").label("item_type"),
+            literal(ItemType.TASK).label("item_type"),
             Task.id.label("id"),
             Task.title.label("title"),
             Account.name.label("account"),
@@ -274,7 +279,7 @@ def _window(
     both = union_all(_deal_rows(uow, mine, text, key, op, depth), _task_rows(uow, mine, text, key, op, depth)).subquery(
         "backlog"
     )
-    order = [both.c.rank, both.c.item_type, both.c.id]
+    order: list[ColumnElement[Any]] = [both.c.rank, both.c.item_type, both.c.id]
     if op == "<":
         order = [c.desc() for c in order]
     query = select(both).order_by(*order).limit(limit)
@@ -308,19 +313,6 @@ def _counted(uow: UnitOfWork, mine: bool, text: str) -> tuple[int, bool]:
     if text.strip() and total > COUNT_CAP:
         return COUNT_CAP, True
     return total, False
-
-
-def _sprint_to_pull_into(uow: UnitOfWork):  # type: ignore[no-untyped-def]
-    """The planned sprint, else the active one (one statement)."""
-    planned_first = case((Sprint.state == SprintState.PLANNED.value, 0), else_=1)
-    return uow.session.scalar(
-        select(Sprint)
-        .where(
-            Sprint.team_id == uow.actor.team_id, Sprint.state.in_([SprintState.PLANNED.value, SprintState.ACTIVE.value])
-        )
-        .order_by(planned_first, Sprint.number)
-        .limit(1)
-    )
 
 
 def _direction(
@@ -371,7 +363,7 @@ def backlog_page(
             total = len(found)  # the whole filtered list fits in this window: no COUNT
         else:
             total, capped = _counted(uow, mine, text)
-        sprint = _sprint_to_pull_into(uow)
+        sprint = queries.sprint_to_plan(uow.session, uow.actor.team_id)
         in_sprint = _sprint_numbers(uow, [(r["item_type"], r["id"]) for r in found])
         rows = [
             BacklogRow(
@@ -415,8 +407,8 @@ def backlog_page(
 
 def _sprint_numbers(uow: UnitOfWork, keys: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
     """Which of these items sit in a planned or active sprint (one query for the window)."""
-    task_ids = [i for t, i in keys if t == "task"]
-    deal_ids = [i for t, i in keys if t == "deal"]
+    task_ids = [i for t, i in keys if t == ItemType.TASK]
+    deal_ids = [i for t, i in keys if t == ItemType.DEAL]
     if not keys:
         return {}
     rows = uow.session.execute(
@@ -424,7 +416,7 @@ def _sprint_numbers(uow: UnitOfWork, keys: list[tuple[str, int]]) -> dict[tuple[
         .join(Sprint, Sprint.id == SprintItem.sprint_id)
         .where(
             Sprint.team_id == uow.actor.team_id,
-            Sprint.state.in_([SprintState.PLANNED.value, SprintState.ACTIVE.value]),
+            Sprint.state.in_([SprintState.PLANNED, SprintState.ACTIVE]),
             SprintItem.removed_at.is_(None),
             or_(
                 and_(SprintItem.task_id.is_not(None), SprintItem.task_id.in_(task_ids or [-1])),
@@ -435,14 +427,17 @@ def _sprint_numbers(uow: UnitOfWork, keys: list[tuple[str, int]]) -> dict[tuple[
     )
     out: dict[tuple[str, int], int] = {}
     for task_id, deal_id, number in rows:
-        out[("task", task_id) if task_id is not None else ("deal", deal_id)] = number
+        if task_id is not None:
+            out[(ItemType.TASK, task_id)] = number
+        elif deal_id is not None:
+            out[(ItemType.DEAL, deal_id)] = number
     return out
 
 
 def move_in_backlog(
     store: Store,
     login: str,
-    item_type: str,
+    item_type: ItemType | str,
     item_id: int,
     direction: int,
     *,
@@ -458,16 +453,17 @@ def move_in_backlog(
     from salessprint.services.lookups import deal_by_id, task_by_id
     from salessprint.services.uow import snapshot
 
-    if item_type not in ("deal", "task"):
+    if item_type not in (ItemType.DEAL, ItemType.TASK):
         raise InvalidInput(f"Move a 'task' or a 'deal', not '{item_type}'.", field="item")
     with unit_of_work(store, login) as uow:
         team_id = uow.actor.team_id
-        if item_type == "task":
-            row: Deal | Task = task_by_id(uow.session, team_id, item_id)
-            uow.require(Action.EDIT_TASK, owns=row.assignee_id == uow.actor.member_id)  # type: ignore[union-attr]
+        row: Deal | Task
+        if item_type == ItemType.TASK:
+            row = task = task_by_id(uow.session, team_id, item_id)
+            uow.require(Action.EDIT_TASK, owns=task.assignee_id == uow.actor.member_id)
         else:
-            row = deal_by_id(uow.session, team_id, item_id)
-            uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, row))  # type: ignore[arg-type]
+            row = deal = deal_by_id(uow.session, team_id, item_id)
+            uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
         uow.check_version(row, expected_version, item_type)
         me: BacklogKey = (row.backlog_rank, item_type, item_id)
         # The two nearest neighbours in the direction of the move, nearest first.

@@ -53,12 +53,13 @@ from sqlalchemy.orm import Session
 from salessprint.domain.enums import Role
 from salessprint.domain.errors import Conflict, InvalidInput, PermissionDenied, StoreUnavailable
 from salessprint.domain.values import Value
-from salessprint.services.uow import unit_of_work
+from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store.codec import column_from_json, column_to_json
 from salessprint.store.db import Store, describe_failure
 from salessprint.store.models import (
     Account,
     Activity,
+    Base,
     Change,
     Deal,
     DealCollaborator,
@@ -81,7 +82,7 @@ ABOUT = (
     "salessprint backup: the whole team, table by table; see salessprint.services.backup "
     "for the format. Restore with 'salessprint restore FILE' into an empty store."
 )
-MODELS: tuple[type, ...] = (
+MODELS: tuple[type[Base], ...] = (
     Team,
     Stage,
     Member,
@@ -99,7 +100,7 @@ MODELS: tuple[type, ...] = (
     Note,
     Change,
 )
-TABLES: dict[str, Table] = {m.__tablename__: m.__table__ for m in MODELS}  # type: ignore[attr-defined]
+TABLES: dict[str, Table] = {m.__tablename__: Base.metadata.tables[m.__tablename__] for m in MODELS}
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "|")
 
 
@@ -151,11 +152,11 @@ def _read_tables(session: Session, team_id: int) -> dict[str, dict[str, Any]]:
     return tables
 
 
-def _admin_team(uow: Any) -> Team:
+def _admin_team(uow: UnitOfWork) -> Team:
     if uow.actor.role not in (Role.MANAGER, Role.ADMIN):
         raise PermissionDenied(
             "Only a manager or admin may export the whole team (it includes the change log); "
-            f"you are a {uow.actor.role.value}."
+            f"you are a {uow.actor.role}."
         )
     return uow.team()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from salessprint.domain import clock
@@ -32,6 +32,7 @@ from salessprint.store.models import (
     Sprint,
     SprintItem,
     Stage,
+    Task,
 )
 
 
@@ -59,7 +60,7 @@ def owns_deal(uow: UnitOfWork, deal: Deal) -> bool:
     )
 
 
-def next_rank(session: Session, model: type, team_id: int) -> float:
+def next_rank(session: Session, model: type[Deal] | type[Task], team_id: int) -> float:
     top = session.scalar(select(func.max(model.backlog_rank)).where(model.team_id == team_id))
     return float(top or 0) + 1.0
 
@@ -110,9 +111,9 @@ def list_deals(
         # The list's columns only, no ORM objects: a page of 50 deals with
         # their account, stage and owner cost ~7 ms of object loading and
         # validation for 0.4 ms of SQL (issue 7).
-        query = deal_query(uow, mine=mine, text=text, open_only=open_only, stage=stage)
         query = (
-            query.with_only_columns(*_LIST_COLUMNS, maintain_column_froms=False)
+            deal_query(uow, mine=mine, text=text, open_only=open_only, stage=stage)
+            .with_only_columns(*_LIST_COLUMNS, maintain_column_froms=False)
             .select_from(Deal)
             .join(Account, Account.id == Deal.account_id)
             .join(Stage, Stage.id == Deal.stage_id)
@@ -149,20 +150,20 @@ _LIST_COLUMNS = (
 )
 
 
-def _listed_deal(row, collaborators: list[str]) -> DealView:  # type: ignore[no-untyped-def]
+def _listed_deal(row: Row[*tuple[object, ...]], collaborators: list[str]) -> DealView:
     """A DealView from a row of the store's own typed columns (what deal_view
     gives for the same deal, without validating trusted values again)."""
     return DealView.model_construct(**row._asdict(), collaborators=collaborators)
 
 
-def deal_query(uow: UnitOfWork, *, mine: bool, text: str | None, open_only: bool, stage: str | None):  # type: ignore[no-untyped-def]
+def deal_query(uow: UnitOfWork, *, mine: bool, text: str | None, open_only: bool, stage: str | None) -> Select[Deal]:
     query = select(Deal).where(Deal.team_id == uow.actor.team_id)
     if mine:
         query = query.where(Deal.owner_id == uow.actor.member_id)
     if open_only:
         # closed_on IS NULL (open deals have no close date) lets the page
         # walk ix_deals_open_rank; the stage's kind stays the definition.
-        query = query.where(Deal.closed_on.is_(None), Deal.stage.has(Stage.kind == StageKind.OPEN.value))
+        query = query.where(Deal.closed_on.is_(None), Deal.stage.has(Stage.kind == StageKind.OPEN))
     if stage:
         query = query.where(Deal.stage_id == stage_by_name(uow.session, uow.actor.team_id, stage).id)
     if text and text.strip():
@@ -259,15 +260,15 @@ def _sync_sprint_item(session: Session, deal_id: int, won: bool, today: date) ->
         .where(
             SprintItem.deal_id == deal_id,
             SprintItem.removed_at.is_(None),
-            Sprint.state.in_([SprintState.ACTIVE.value, SprintState.PLANNED.value]),
+            Sprint.state.in_([SprintState.ACTIVE, SprintState.PLANNED]),
         )
     )
     for item in items:
         if won:
-            item.status = TaskStatus.DONE.value
+            item.status = TaskStatus.DONE
             item.done_on = today
-        elif item.status == TaskStatus.DONE.value:
-            item.status = TaskStatus.DOING.value
+        elif item.status == TaskStatus.DONE:
+            item.status = TaskStatus.DOING
             item.done_on = None
 
 

@@ -226,7 +226,7 @@ def build_demo(store: Store, seed: int = 7) -> DemoSummary:
                 starts_on=start,
                 ends_on=start + timedelta(days=6),
                 goal=_goal(rng, n),
-                state=SprintState.ACTIVE.value if active else SprintState.CLOSED.value,
+                state=SprintState.ACTIVE if active else SprintState.CLOSED,
                 started_at=_at(start, 8),
                 closed_at=None if active else _at(start + timedelta(days=4), 17),
             )
@@ -459,7 +459,7 @@ def _sprint_work(
     open_deals = {m.id: [d for d in deals if d.owner_id == m.id and d.closed_on is None] for m in members.values()}
     rank = 1000.0
     for n, sp in enumerate(sprints):
-        active = sp.state == SprintState.ACTIVE.value
+        active = sp.state == SprintState.ACTIVE
         for p in REPS:
             m = members[p.login]
             if p.started_days_ago < (today - sp.starts_on).days:
@@ -481,7 +481,7 @@ def _sprint_work(
                     deal_id=deal.id if deal else None,
                     assignee_id=m.id,
                     points=points,
-                    status=TaskStatus.TODO.value,
+                    status=TaskStatus.TODO,
                     due_on=sp.starts_on + timedelta(days=rng.randrange(0, 5)),
                     backlog_rank=rank,
                     created_at=_at(sp.starts_on - timedelta(days=3), 10),
@@ -497,7 +497,7 @@ def _sprint_work(
                     kind="follow-up",
                     assignee_id=m.id,
                     points=rng.choice((1, 2)),
-                    status=TaskStatus.TODO.value,
+                    status=TaskStatus.TODO,
                     backlog_rank=rank,
                     created_at=_at(sp.starts_on + timedelta(days=1), 11),
                 )
@@ -522,7 +522,7 @@ def _sprint_work(
                 else:
                     status = "done" if rng.random() < rate else rng.choice(("todo", "doing"))
                     done_day = rng.choice(days) if status == "done" else None
-                task.status = status
+                task.status = TaskStatus(status)
                 if done_day is not None:
                     task.done_at = _at(done_day, rng.randrange(9, 17))
                 item = SprintItem(
@@ -543,7 +543,7 @@ def _sprint_work(
                         else ItemOutcome.DONE
                         if status == "done"
                         else ItemOutcome.CARRIED_OVER
-                    ).value
+                    )
                 s.add(item)
             if active and open_deals[m.id]:
                 for deal in rng.sample(open_deals[m.id], k=min(2, len(open_deals[m.id]))):

@@ -61,9 +61,7 @@ def account_named(session: Session, team_id: int, name: str, owner_id: int | Non
 
 
 def sprint_in_state(session: Session, team_id: int, state: SprintState, *, lock: bool = False) -> Sprint | None:
-    query = (
-        select(Sprint).where(Sprint.team_id == team_id, Sprint.state == state.value).order_by(Sprint.number).limit(1)
-    )
+    query = select(Sprint).where(Sprint.team_id == team_id, Sprint.state == state).order_by(Sprint.number).limit(1)
     if lock:
         query = query.with_for_update()
     return session.scalar(query)

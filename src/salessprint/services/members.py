@@ -24,8 +24,8 @@ def add_member(store: Store, login: str, /, **fields: object) -> MemberView:
             team_id=uow.actor.team_id,
             login=data.login,
             name=data.name,
-            role=data.role.value,
-            sales_role=data.sales_role.value if data.sales_role else None,
+            role=data.role,
+            sales_role=data.sales_role,
             territory=data.territory,
             started_on=data.started_on,
         )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
 from salessprint.domain.errors import InvalidInput, NotFound
 from salessprint.domain.permissions import Action
@@ -78,7 +78,7 @@ def add_note(
         )
 
 
-def _account(session, team_id: int, name: str) -> Account:  # type: ignore[no-untyped-def]
+def _account(session: Session, team_id: int, name: str) -> Account:
     row = session.scalar(select(Account).where(Account.team_id == team_id, Account.name == name))
     if row is None:
         raise NotFound(f"No account named '{name}' ('salessprint deal list' shows the accounts).")

@@ -22,10 +22,11 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, ty
 
 from salessprint.domain import clock
 from salessprint.domain.calendar import period_range
-from salessprint.domain.enums import Period
+from salessprint.domain.enums import Period, StageKind
 from salessprint.domain.errors import NotFound
 from salessprint.domain.values import Value
 from salessprint.services.uow import UnitOfWork, unit_of_work
+from salessprint.store import queries
 from salessprint.store.db import Store
 from salessprint.store.models import Account, Deal, Member, Stage
 from salessprint.store.types import Money
@@ -109,13 +110,13 @@ class _Scope:
         team = uow.team()
         self.team = team
         self.cutoff = clock.now() - timedelta(days=team.rotting_days)
-        self.closed_since, _ = period_range(Period.QUARTER, clock.today(), team.week_start)
+        self.closed_since, _ = period_range(Period.QUARTER, clock.team_today(team.timezone), team.week_start)
         mine_only = [Deal.owner_id == uow.actor.member_id] if mine else []
         # Open ⇔ closed_on NULL (an open stage, in every writer and importer).
         # Two parts, each a range of ix_deals_team_closed: written as one
         # `closed_on IS NULL OR closed_on >= :since`, SQLite walks all the
         # team's deals instead.
-        self.open_part: list[ColumnElement[bool]] = [Deal.team_id == team.id, Deal.closed_on.is_(None), *mine_only]
+        self.open_part: list[ColumnElement[bool]] = [queries.open_deals(team.id), *mine_only]
         self.closed_part: list[ColumnElement[bool]] = [
             Deal.team_id == team.id,
             Deal.closed_on >= self.closed_since,
@@ -153,8 +154,8 @@ class _Scope:
         )
 
 
-def _deal_values(rows: Any) -> list[PipelineDeal]:
-    today = clock.today()
+def _deal_values(rows: Any, timezone: str) -> list[PipelineDeal]:
+    today = clock.team_today(timezone)
     return [
         PipelineDeal(
             id=did,
@@ -257,7 +258,7 @@ def pipeline(
             for _id, name, kind, pos, prob, n, value, weighted, rot in stage_rows
         ]
         # The open pipeline's totals are the open stages' sums (open stage ⇔ closed_on NULL).
-        open_rows = [r for r in stage_rows if r[2] == "open"]
+        open_rows = [r for r in stage_rows if r[2] == StageKind.OPEN]
         total_weighted = sum((Decimal(r[7] or 0) for r in open_rows), Decimal(0))
 
         window = max(1, per_stage)
@@ -301,7 +302,7 @@ def pipeline(
             mine=mine,
             closed_since=scope.closed_since,
             stages=stages,
-            deals=_deal_values(deal_rows),
+            deals=_deal_values(deal_rows, team.timezone),
             total_count=sum(int(r[5]) for r in open_rows),
             total_value=sum((Decimal(r[6] or 0) for r in open_rows), Decimal(0)).quantize(CENT),
             total_weighted=_weighted(total_weighted),
@@ -328,7 +329,7 @@ def stage_deals(
         if found is None:
             raise NotFound(f"There is no stage '{stage}'.")
         # An open stage's deals are all open, a closed stage's all closed: one part of the view.
-        part = scope.open_part if found.kind == "open" else scope.closed_part
+        part = scope.open_part if found.kind == StageKind.OPEN else scope.closed_part
         where = [*part, Deal.stage_id == found.id]
         if after is not None:
             entered, last_id = after
@@ -343,5 +344,5 @@ def stage_deals(
             .order_by(Deal.stage_entered_at, Deal.id)
             .limit(limit + 1)
         ).all()
-        deals = _deal_values(rows[:limit])
+        deals = _deal_values(rows[:limit], scope.team.timezone)
         return StageWindow(stage=stage, deals=deals, more_after=len(rows) > limit)

@@ -34,7 +34,7 @@ def retro_sprint(uow: UnitOfWork, number: int | None) -> Sprint:
         return sprint_by_number(uow.session, team_id, number)
     sprint = sprint_in_state(uow.session, team_id, SprintState.ACTIVE) or uow.session.scalar(
         select(Sprint)
-        .where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED.value)
+        .where(Sprint.team_id == team_id, Sprint.state == SprintState.CLOSED)
         .order_by(Sprint.number.desc())
         .limit(1)
     )
@@ -91,9 +91,7 @@ def add_entry(
         uow.require(Action.RETRO_WRITE)
         sprint = retro_sprint(uow, number)
         owner_id = member_by_login(uow.session, uow.actor.team_id, owner).id if owner else None
-        entry = RetroEntry(
-            sprint_id=sprint.id, author_id=uow.actor.member_id, column=col.value, text=text, owner_id=owner_id
-        )
+        entry = RetroEntry(sprint_id=sprint.id, author_id=uow.actor.member_id, column=col, text=text, owner_id=owner_id)
         uow.add("retro_entry", entry)
         if col is RetroColumn.ACTION:
             _action_task(uow, entry, owner_id or uow.actor.member_id)
@@ -108,10 +106,10 @@ def _action_task(uow: UnitOfWork, entry: RetroEntry, owner_id: int) -> None:
     task = Task(
         team_id=team_id,
         title=f"Retro action: {entry.text}"[:300],
-        kind=TaskKind.ADMIN.value,
+        kind=TaskKind.ADMIN,
         assignee_id=owner_id,
         points=1,
-        status=TaskStatus.TODO.value,
+        status=TaskStatus.TODO,
         backlog_rank=next_rank(uow.session, Task, team_id),
     )
     uow.add("task", task)
@@ -127,7 +125,7 @@ def _action_task(uow: UnitOfWork, entry: RetroEntry, owner_id: int) -> None:
             task_id=task.id,
             member_id=owner_id,
             points=1,
-            status=TaskStatus.TODO.value,
+            status=TaskStatus.TODO,
             added_after_start=False,
         ),
     )
@@ -188,7 +186,7 @@ def retro_board(store: Store, login: str, number: int | None = None) -> RetroBoa
                 select(Sprint.number)
                 .where(
                     Sprint.team_id == team_id,
-                    Sprint.state.in_([SprintState.ACTIVE.value, SprintState.CLOSED.value]),
+                    Sprint.state.in_([SprintState.ACTIVE, SprintState.CLOSED]),
                 )
                 .order_by(Sprint.number)
             )

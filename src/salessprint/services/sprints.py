@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from salessprint.domain import clock
 from salessprint.domain.calendar import next_sprint_start, sprint_window
-from salessprint.domain.enums import ItemOutcome, SprintState, StageKind, TaskStatus
+from salessprint.domain.enums import ItemOutcome, ItemType, SprintState, StageKind, TaskStatus
 from salessprint.domain.errors import Conflict, InvalidInput, NotFound
 from salessprint.domain.inputs import Day
 from salessprint.domain.permissions import Action
@@ -21,6 +21,7 @@ from salessprint.services.deals import owns_deal
 from salessprint.services.lookups import deal_by_id, sprint_by_number, sprint_in_state, task_by_id
 from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
 from salessprint.services.views import sprint_view
+from salessprint.store import queries
 from salessprint.store.db import Store
 from salessprint.store.models import Account, Deal, Member, Sprint, SprintItem, Task
 
@@ -43,7 +44,7 @@ def _create_next(uow: UnitOfWork, goal: str | None, starts: object = None) -> Sp
                 field="starts",
             )
     else:
-        start = next_sprint_start(clock.today(), team.week_start, last.ends_on if last else None)
+        start = next_sprint_start(clock.team_today(team.timezone), team.week_start, last.ends_on if last else None)
     begin, end = sprint_window(start, team.sprint_weeks)
     sprint = Sprint(
         team_id=team.id,
@@ -51,7 +52,7 @@ def _create_next(uow: UnitOfWork, goal: str | None, starts: object = None) -> Sp
         goal=(goal or "").strip() or None,
         starts_on=begin,
         ends_on=end,
-        state=SprintState.PLANNED.value,
+        state=SprintState.PLANNED,
     )
     return uow.add("sprint", sprint)
 
@@ -75,42 +76,40 @@ def _target_sprint(uow: UnitOfWork, number: int | None) -> Sprint:
     team_id = uow.actor.team_id
     if number is not None:
         sprint = sprint_by_number(uow.session, team_id, number)
-        if sprint.state == SprintState.CLOSED.value:
+        if sprint.state == SprintState.CLOSED:
             raise Conflict(f"Sprint {number} is closed; add work to the active or planned sprint.")
         return sprint
-    sprint = sprint_in_state(uow.session, team_id, SprintState.PLANNED) or sprint_in_state(
-        uow.session, team_id, SprintState.ACTIVE
-    )
-    if sprint is None:
+    planned_or_active = queries.sprint_to_plan(uow.session, team_id)
+    if planned_or_active is None:
         raise NotFound("There is no planned or active sprint: run 'salessprint sprint plan' first.")
-    return sprint
+    return planned_or_active
 
 
 def add_item(
-    store: Store, login: str, item_type: str, item_id: int, sprint_number: int | None = None
+    store: Store, login: str, item_type: ItemType | str, item_id: int, sprint_number: int | None = None
 ) -> SprintItemView:
     """Pull a task or deal into the planned sprint (else the active one)."""
     with unit_of_work(store, login) as uow:
         team_id = uow.actor.team_id
         sprint = _target_sprint(uow, sprint_number)
-        if item_type == "task":
+        if item_type == ItemType.TASK:
             task = task_by_id(uow.session, team_id, item_id)
             uow.require(Action.SPRINT_ITEM, owns=task.assignee_id == uow.actor.member_id)
             member_id, points, status = task.assignee_id, task.points, task.status
             done_on = task.done_at.date() if task.done_at else None
             link = {"task_id": task.id}
-        elif item_type == "deal":
+        elif item_type == ItemType.DEAL:
             deal = deal_by_id(uow.session, team_id, item_id)
             uow.require(Action.SPRINT_ITEM, owns=owns_deal(uow, deal))
-            if deal.stage.kind != StageKind.OPEN.value:
+            if deal.stage.kind != StageKind.OPEN:
                 raise Conflict(
                     f"Deal #{deal.id} is already {deal.stage.name.lower()}; only open deals go into a sprint."
                 )
-            member_id, points, status, done_on = deal.owner_id, deal.points, TaskStatus.TODO.value, None
+            member_id, points, status, done_on = deal.owner_id, deal.points, TaskStatus.TODO, None
             link = {"deal_id": deal.id}
         else:
             raise InvalidInput(f"Add a 'task' or a 'deal', not '{item_type}'.", field="item")
-        key = SprintItem.task_id if item_type == "task" else SprintItem.deal_id
+        key = SprintItem.task_id if item_type == ItemType.TASK else SprintItem.deal_id
         existing = uow.session.scalar(
             select(SprintItem).where(SprintItem.sprint_id == sprint.id, key == item_id, SprintItem.removed_at.is_(None))
         )
@@ -122,7 +121,7 @@ def add_item(
             points=points if points is not None else DEFAULT_POINTS,
             status=status,
             done_on=done_on,
-            added_after_start=sprint.state == SprintState.ACTIVE.value,
+            added_after_start=sprint.state == SprintState.ACTIVE,
             added_at=clock.now(),
             **link,
         )
@@ -130,11 +129,13 @@ def add_item(
         return _item_views(uow, sprint, [item.id])[0]
 
 
-def remove_item(store: Store, login: str, item_type: str, item_id: int, sprint_number: int | None = None) -> None:
+def remove_item(
+    store: Store, login: str, item_type: ItemType | str, item_id: int, sprint_number: int | None = None
+) -> None:
     """Take an item out: deleted from a planned sprint, marked removed in an active one."""
     with unit_of_work(store, login) as uow:
         sprint = _target_sprint(uow, sprint_number)
-        key = SprintItem.task_id if item_type == "task" else SprintItem.deal_id
+        key = SprintItem.task_id if item_type == ItemType.TASK else SprintItem.deal_id
         item = uow.session.scalar(
             select(SprintItem).where(SprintItem.sprint_id == sprint.id, key == item_id, SprintItem.removed_at.is_(None))
         )
@@ -142,7 +143,7 @@ def remove_item(store: Store, login: str, item_type: str, item_id: int, sprint_n
             raise NotFound(f"That {item_type} is not in sprint {sprint.number}.")
         uow.require(Action.SPRINT_ITEM, owns=item.member_id == uow.actor.member_id)
         before = snapshot(item)
-        if sprint.state == SprintState.PLANNED.value:
+        if sprint.state == SprintState.PLANNED:
             uow.session.delete(item)
             uow.session.flush()
             uow.record("sprint_item", item.id, "delete", before, None)
@@ -163,7 +164,7 @@ def start_sprint(store: Store, login: str) -> SprintView:
         if sprint is None:
             raise NotFound("There is no planned sprint to start: run 'salessprint sprint plan' first.")
         before = snapshot(sprint)
-        sprint.state = SprintState.ACTIVE.value
+        sprint.state = SprintState.ACTIVE
         sprint.started_at = clock.now()
         uow.session.flush()
         uow.record("sprint", sprint.id, "update", before, snapshot(sprint))
@@ -187,10 +188,10 @@ def close_sprint(store: Store, login: str, carry_over: bool = False) -> SprintVi
                 sprint.ends_on,
                 carry_over,
             )
-            item.outcome = outcome.value
+            item.outcome = outcome
             if outcome is ItemOutcome.CARRIED_OVER:
                 carried.append(item)
-        sprint.state = SprintState.CLOSED.value
+        sprint.state = SprintState.CLOSED
         sprint.closed_at = clock.now()
         uow.session.flush()
         uow.record("sprint", sprint.id, "update", before, snapshot(sprint))
@@ -237,10 +238,7 @@ def open_sprints(store: Store, login: str) -> tuple[SprintView | None, SprintVie
 def current_sprint(store: Store, login: str) -> SprintView | None:
     """The active sprint, else the planned one, else None."""
     with unit_of_work(store, login, read_only=True) as uow:
-        team_id = uow.actor.team_id
-        sprint = sprint_in_state(uow.session, team_id, SprintState.ACTIVE) or sprint_in_state(
-            uow.session, team_id, SprintState.PLANNED
-        )
+        sprint = queries.current_sprint(uow.session, uow.actor.team_id)
         return sprint_view(sprint) if sprint else None
 
 
@@ -250,14 +248,13 @@ def sprint_items(
     """The cards of a sprint (default: active, else planned), in board order."""
     with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
-        if number is not None:
-            sprint = sprint_by_number(uow.session, team_id, number)
-        else:
-            sprint = sprint_in_state(uow.session, team_id, SprintState.ACTIVE) or sprint_in_state(
-                uow.session, team_id, SprintState.PLANNED
-            )
-            if sprint is None:
-                return []
+        sprint = (
+            sprint_by_number(uow.session, team_id, number)
+            if number is not None
+            else queries.current_sprint(uow.session, team_id)
+        )
+        if sprint is None:
+            return []
         ids = list(uow.session.scalars(select(SprintItem.id).where(SprintItem.sprint_id == sprint.id)))
         views = _item_views(uow, sprint, ids)
         if member:
@@ -279,8 +276,6 @@ def _item_views(uow: UnitOfWork, sprint: Sprint, ids: list[int]) -> list[SprintI
             Deal.title,
             Deal.value,
             Account.name,
-            Deal.version,
-            Task.version,
         )
         .join(Member, Member.id == SprintItem.member_id)
         .outerjoin(Task, Task.id == SprintItem.task_id)
@@ -290,16 +285,14 @@ def _item_views(uow: UnitOfWork, sprint: Sprint, ids: list[int]) -> list[SprintI
         .order_by(SprintItem.id)
     )
     out = []
-    for item, login, name, t_title, t_kind, t_status, d_title, d_value, account, _d_ver, _t_ver in uow.session.execute(
-        query
-    ):
+    for item, login, name, t_title, t_kind, t_status, d_title, d_value, account in uow.session.execute(query):
         is_task = item.task_id is not None
-        status = (t_status if sprint.state != SprintState.CLOSED.value else item.status) if is_task else item.status
+        status = (t_status if sprint.state != SprintState.CLOSED else item.status) if is_task else item.status
         out.append(
             SprintItemView(
                 id=item.id,
                 sprint_number=sprint.number,
-                item_type="task" if is_task else "deal",
+                item_type=ItemType.TASK if is_task else ItemType.DEAL,
                 item_id=item.task_id if is_task else item.deal_id,
                 title=t_title if is_task else d_title,
                 owner=login,
@@ -311,7 +304,7 @@ def _item_views(uow: UnitOfWork, sprint: Sprint, ids: list[int]) -> list[SprintI
                 outcome=item.outcome,
                 value=None if is_task else d_value,
                 account=None if is_task else account,
-                kind=t_kind if is_task else "deal",
+                kind=t_kind if is_task else ItemType.DEAL,
                 version=item.version,
             )
         )
@@ -331,7 +324,7 @@ def move_card(
         sprint = uow.session.get(Sprint, item.sprint_id) if item else None
         if item is None or sprint is None or sprint.team_id != uow.actor.team_id:
             raise NotFound(f"No card #{item_id} on the board.")
-        if sprint.state == SprintState.CLOSED.value:
+        if sprint.state == SprintState.CLOSED:
             raise Conflict(f"Sprint {sprint.number} is closed; its cards no longer move.")
         uow.check_version(item, expected_version, "card")
         if item.task_id is not None:
@@ -342,8 +335,8 @@ def move_card(
             deal = deal_by_id(uow.session, uow.actor.team_id, item.deal_id or 0)
             uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
             before = snapshot(item)
-            item.status = new_status.value
-            item.done_on = clock.today() if new_status is TaskStatus.DONE else None
+            item.status = new_status
+            item.done_on = clock.team_today(uow.team().timezone) if new_status is TaskStatus.DONE else None
             uow.session.flush()
             uow.record("sprint_item", item.id, "update", before, snapshot(item))
         uow.session.flush()
@@ -354,12 +347,11 @@ def sprint_points_by_member(store: Store, login: str, number: int | None = None)
     """Committed points per member login in a sprint (default: planned, else active)."""
     with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
-        if number is not None:
-            sprint = sprint_by_number(uow.session, team_id, number)
-        else:
-            sprint = sprint_in_state(uow.session, team_id, SprintState.PLANNED) or sprint_in_state(
-                uow.session, team_id, SprintState.ACTIVE
-            )
+        sprint = (
+            sprint_by_number(uow.session, team_id, number)
+            if number is not None
+            else queries.sprint_to_plan(uow.session, team_id)
+        )
         if sprint is None:
             return {}
         rows = uow.session.execute(

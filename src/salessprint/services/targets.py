@@ -24,7 +24,7 @@ def set_target(store: Store, login: str, /, **fields: object) -> TargetView:
         existing = uow.session.scalar(
             select(Target).where(
                 Target.member_id == member.id,
-                Target.metric == data.metric.value,
+                Target.metric == data.metric,
                 Target.period == data.period.value,
                 Target.effective_from == effective,
             )
@@ -40,7 +40,7 @@ def set_target(store: Store, login: str, /, **fields: object) -> TargetView:
                 "target",
                 Target(
                     member_id=member.id,
-                    metric=data.metric.value,
+                    metric=data.metric,
                     period=data.period.value,
                     amount=data.amount,
                     effective_from=effective,

@@ -6,11 +6,13 @@ activity of that kind; moving it back out of done removes that activity.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, or_, select
+from typing import TypeVar
+
+from sqlalchemy import SQLColumnExpression, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from salessprint.domain import clock
-from salessprint.domain.enums import ACTIVITY_FOR_TASK, SprintState, TaskKind, TaskStatus, parse_choice
+from salessprint.domain.enums import ACTIVITY_FOR_TASK, ItemType, SprintState, TaskKind, TaskStatus, parse_choice
 from salessprint.domain.inputs import TaskIn, TaskPatch, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import TaskView
@@ -39,7 +41,7 @@ def add_task(store: Store, login: str, **fields: object) -> TaskView:
             deal_id=data.deal_id,
             assignee_id=assignee_id,
             points=data.points,
-            status=TaskStatus.TODO.value,
+            status=TaskStatus.TODO,
             due_on=data.due_on,
             backlog_rank=next_rank(uow.session, Task, team_id),
         )
@@ -69,9 +71,9 @@ def list_tasks(
         if assignee:
             query = query.where(Task.assignee_id == member_by_login(uow.session, uow.actor.team_id, assignee).id)
         if status:
-            query = query.where(Task.status == parse_choice(TaskStatus, status, "status").value)
+            query = query.where(Task.status == parse_choice(TaskStatus, status, "status"))
         if open_only:
-            query = query.where(Task.status != TaskStatus.DONE.value)
+            query = query.where(Task.status != TaskStatus.DONE)
         if text and text.strip():
             like = f"%{text.strip().lower()}%"
             query = query.where(
@@ -104,11 +106,11 @@ def move_task(store: Store, login: str, task_id: int, status: str, expected_vers
 
 def set_task_status(uow: UnitOfWork, task: Task, status: TaskStatus) -> None:
     """Change a task's status with its side effects, inside `uow`."""
-    if task.status == status.value:
+    if task.status == status:
         return
     before = snapshot(task)
-    was_done = task.status == TaskStatus.DONE.value
-    task.status = status.value
+    was_done = task.status == TaskStatus.DONE
+    task.status = status
     session = uow.session
     if status is TaskStatus.DONE:
         task.done_at = clock.now()
@@ -139,7 +141,7 @@ def _sync_items(session: Session, task: Task) -> None:
         .join(Sprint, Sprint.id == SprintItem.sprint_id)
         .where(
             SprintItem.task_id == task.id,
-            Sprint.state.in_([SprintState.ACTIVE.value, SprintState.PLANNED.value]),
+            Sprint.state.in_([SprintState.ACTIVE, SprintState.PLANNED]),
         )
     )
     for item in items:
@@ -167,7 +169,7 @@ def update_task(
         for key, value in changes.items():
             if key in ("title", "kind") and value is None:
                 continue
-            setattr(task, key, value.value if isinstance(value, TaskKind) else value)
+            setattr(task, key, value)
         uow.session.flush()
         uow.record("task", task.id, "update", before, snapshot(task))
         return task_view(task)
@@ -184,27 +186,42 @@ def delete_task(store: Store, login: str, task_id: int, expected_version: int | 
         uow.record("task", task_id, "delete", before, None)
 
 
+RankedRow = TypeVar("RankedRow", Task, Deal)
+
+
+def _neighbour(session: Session, row: RankedRow, direction: int) -> RankedRow | None:
+    """The row of the same kind next to `row` in backlog order, up (-1) or down (+1)."""
+    model = type(row)
+    order: tuple[SQLColumnExpression[float], SQLColumnExpression[int]]
+    if direction < 0:
+        cond = (model.backlog_rank < row.backlog_rank) | (
+            (model.backlog_rank == row.backlog_rank) & (model.id < row.id)
+        )
+        order = (model.backlog_rank.desc(), model.id.desc())
+    else:
+        cond = (model.backlog_rank > row.backlog_rank) | (
+            (model.backlog_rank == row.backlog_rank) & (model.id > row.id)
+        )
+        order = (model.backlog_rank, model.id)
+    return session.scalar(select(model).where(model.team_id == row.team_id, cond).order_by(*order).limit(1))
+
+
 def rerank(store: Store, login: str, item_type: str, item_id: int, direction: int) -> None:
     """Move a task or deal one place up (-1) or down (+1) in the backlog."""
     from salessprint.services.deals import owns_deal
 
-    model: type = Task if item_type == "task" else Deal
     with unit_of_work(store, login) as uow:
         team_id = uow.actor.team_id
-        row = task_by_id(uow.session, team_id, item_id) if model is Task else deal_by_id(uow.session, team_id, item_id)
-        owns = _owns(uow, row) if model is Task else owns_deal(uow, row)
-        uow.require(Action.EDIT_TASK if model is Task else Action.EDIT_DEAL, owns=owns)
-        if direction < 0:
-            cond = (model.backlog_rank < row.backlog_rank) | (
-                (model.backlog_rank == row.backlog_rank) & (model.id < row.id)
-            )
-            order = (model.backlog_rank.desc(), model.id.desc())
+        row: Task | Deal
+        neighbour: Task | Deal | None
+        if item_type == ItemType.TASK:
+            row = task = task_by_id(uow.session, team_id, item_id)
+            uow.require(Action.EDIT_TASK, owns=_owns(uow, task))
+            neighbour = _neighbour(uow.session, task, direction)
         else:
-            cond = (model.backlog_rank > row.backlog_rank) | (
-                (model.backlog_rank == row.backlog_rank) & (model.id > row.id)
-            )
-            order = (model.backlog_rank, model.id)
-        neighbour = uow.session.scalar(select(model).where(model.team_id == team_id, cond).order_by(*order).limit(1))
+            row = deal = deal_by_id(uow.session, team_id, item_id)
+            uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
+            neighbour = _neighbour(uow.session, deal, direction)
         if neighbour is None:
             return
         before = snapshot(row)

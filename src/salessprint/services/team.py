@@ -41,7 +41,7 @@ def init_team(
             uow.session.add(
                 Stage(team_id=team.id, name=name, position=position, probability=probability, kind=kind.value)
             )
-        member = Member(team_id=team.id, login=admin.login, name=admin.name, role=admin.role.value)
+        member = Member(team_id=team.id, login=admin.login, name=admin.name, role=admin.role)
         uow.session.add(member)
         uow.session.flush()
         uow.record("team", team.id, "create", None, snapshot(team), team_id=team.id)

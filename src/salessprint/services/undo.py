@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import and_, delete, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from salessprint.domain import clock
 from salessprint.domain.enums import SprintState, TaskStatus
@@ -22,10 +22,11 @@ from salessprint.services.deals import log_stage_move
 from salessprint.services.history import QUIET_FIELDS, ChangeView, change_view, describe, team_names
 from salessprint.services.tasks import set_task_status
 from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
-from salessprint.store.codec import row_from_json
+from salessprint.store.codec import JSONRow, row_from_json
 from salessprint.store.db import Store
 from salessprint.store.models import (
     Activity,
+    Base,
     Change,
     Deal,
     DealCollaborator,
@@ -40,7 +41,7 @@ from salessprint.store.models import (
 )
 
 # The entities a change can be undone on, and their tables.
-UNDOABLE: dict[str, type] = {
+UNDOABLE: dict[str, type[Base]] = {
     "deal": Deal,
     "task": Task,
     "activity": Activity,
@@ -137,7 +138,7 @@ def _refuse_if_changed_since(uow: UnitOfWork, change: Change, what: str) -> None
         )
 
 
-def _undo_row(uow: UnitOfWork, change: Change, what: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def _undo_row(uow: UnitOfWork, change: Change, what: str) -> tuple[JSONRow | None, JSONRow | None]:
     model = UNDOABLE.get(change.entity)
     if model is None:
         raise Conflict(f"A change to the {change.entity.replace('_', ' ')} cannot be undone here.")
@@ -161,19 +162,19 @@ def _undo_row(uow: UnitOfWork, change: Change, what: str) -> tuple[dict[str, Any
     _require_unchanged(row, change.after, what)
     current = snapshot(row)
     if change.action == "create":
-        _refuse_if_used(session, row, what)
+        _refuse_if_used(session, row, change.entity_id, what)
         session.delete(row)
         session.flush()
         return current, None
     assert change.before is not None
-    restored = {k: v for k, v in _decoded(model, change.before).items() if k not in ("id", "version")}
-    if isinstance(row, Task) and restored.get("status") != row.status:
+    values = {k: v for k, v in _decoded(model, change.before).items() if k not in ("id", "version")}
+    if isinstance(row, Task) and values.get("status") != row.status:
         # Through the task's own rule, so the activity a finished task logged
         # goes (or comes back) and its sprint card follows.
         with uow.unlogged():
-            set_task_status(uow, row, TaskStatus(restored["status"]))
+            set_task_status(uow, row, TaskStatus(values["status"]))
     old_stage = row.stage if isinstance(row, Deal) else None
-    for key, value in restored.items():
+    for key, value in values.items():
         setattr(row, key, value)
     if isinstance(row, Deal) and old_stage is not None and row.stage_id != old_stage.id:
         _deal_stage_restored(uow, row, old_stage)
@@ -181,9 +182,9 @@ def _undo_row(uow: UnitOfWork, change: Change, what: str) -> tuple[dict[str, Any
     return current, snapshot(row)
 
 
-def _refuse_if_used(session: Session, row: Any, what: str) -> None:
+def _refuse_if_used(session: Session, row: Base, row_id: int, what: str) -> None:
     """Taking back a creation must not sweep away other work hanging off it."""
-    checks: list[tuple[str, Any]] = []
+    checks: list[tuple[str, InstrumentedAttribute[Any]]] = []  # foreign keys, nullable or not
     if isinstance(row, Deal):
         checks = [
             ("notes", Note.deal_id),
@@ -204,7 +205,7 @@ def _refuse_if_used(session: Session, row: Any, what: str) -> None:
         ]
     elif isinstance(row, Sprint):
         checks = [("cards", SprintItem.sprint_id), ("retro entries", RetroEntry.sprint_id)]
-    used = [label for label, col in checks if session.scalar(select(col).where(col == row.id).limit(1)) is not None]
+    used = [label for label, col in checks if session.scalar(select(col).where(col == row_id).limit(1)) is not None]
     if used:
         raise Conflict(f"Not undone: {what} already has {' and '.join(used)}; remove those first or edit it by hand.")
 
@@ -219,11 +220,11 @@ def _deal_stage_restored(uow: UnitOfWork, deal: Deal, old_stage: Stage) -> None:
 
 def _state_changed(change: Change) -> bool:
     return (change.before or {}).get("state") != (change.after or {}).get("state") and (
-        (change.after or {}).get("state") in (SprintState.ACTIVE.value, SprintState.CLOSED.value)
+        (change.after or {}).get("state") in (SprintState.ACTIVE, SprintState.CLOSED)
     )
 
 
-def _require_unchanged(row: Any, after: dict[str, Any] | None, what: str) -> None:
+def _require_unchanged(row: Base, after: JSONRow | None, what: str) -> None:
     """The row must still hold what my change left (a write the log missed counts too)."""
     model = type(row)
     now = _decoded(model, snapshot(row))
@@ -236,7 +237,7 @@ def _require_unchanged(row: Any, after: dict[str, Any] | None, what: str) -> Non
         )
 
 
-def _undo_collaborator(uow: UnitOfWork, change: Change) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def _undo_collaborator(uow: UnitOfWork, change: Change) -> tuple[JSONRow | None, JSONRow | None]:
     session: Session = uow.session
     data = change.after if change.action == "create" else change.before
     assert data is not None
@@ -255,7 +256,7 @@ def _undo_collaborator(uow: UnitOfWork, change: Change) -> tuple[dict[str, Any] 
     return None, dict(data)
 
 
-def _decoded(model: type, data: dict[str, Any]) -> dict[str, Any]:
+def _decoded(model: type[Base], data: JSONRow) -> dict[str, Any]:
     """A logged row back as column values; a log entry that no longer fits refuses the undo."""
     try:
         return row_from_json(model, data)

@@ -7,12 +7,12 @@ exactly as it was. `record()` writes the change log in the same transaction.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar, TypeVarTuple
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import CursorResult, Select, bindparam, select, update
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -28,7 +28,7 @@ from salessprint.domain.errors import (
     StoreUnavailable,
 )
 from salessprint.domain.permissions import Action, require
-from salessprint.store.codec import row_to_json
+from salessprint.store.codec import JSONRow, row_to_json
 from salessprint.store.db import WRITE_LOCK, Store, describe_failure
 from salessprint.store.feed import notify_change
 from salessprint.store.models import Change, Member, Team
@@ -55,6 +55,22 @@ class Actor:
 
 snapshot = row_to_json
 """A row's column values as JSON-ready data, for the change log."""
+
+
+class Identified(Protocol):
+    """A model row with an integer primary key `id`."""
+
+    id: int
+
+
+class Versioned(Identified, Protocol):
+    """A model row with a version counter (see store.models.Versioned)."""
+
+    version: int
+
+
+RowT = TypeVar("RowT", bound=Identified)
+Ts = TypeVarTuple("Ts")
 
 
 class UnitOfWork:
@@ -87,7 +103,7 @@ class UnitOfWork:
     def require(self, action: Action, owns: bool = False) -> None:
         require(self.actor.role, action, owns)
 
-    def rows(self, statement: Any, params: dict[str, Any] | None = None) -> Any:
+    def rows(self, statement: Select[*Ts], params: Mapping[str, object] | None = None) -> CursorResult[*Ts]:
         """Run a query of columns (not ORM objects) in this transaction and
         return its plain result: the ORM's result machinery costs ~1.5 µs a
         row, more than SQLite takes to produce it."""
@@ -104,8 +120,8 @@ class UnitOfWork:
         entity: str,
         entity_id: int,
         action: str,
-        before: dict[str, Any] | None,
-        after: dict[str, Any] | None,
+        before: JSONRow | None,
+        after: JSONRow | None,
         team_id: int | None = None,
     ) -> None:
         """Append to the change log in this transaction (not inside `unlogged()`)."""
@@ -139,7 +155,7 @@ class UnitOfWork:
         if self.read_only:
             raise SalesSprintError("A read-only request tried to change the store; nothing was saved.")
 
-    def _lock_fresh(self, row: Any) -> None:
+    def _lock_fresh(self, row: Identified) -> None:
         if self.session.get_bind().dialect.name == "sqlite":
             # SQLite has no row locks: a no-op UPDATE takes the database's
             # write lock now, so no one can commit between check and write.
@@ -149,7 +165,7 @@ class UnitOfWork:
         else:
             self.session.refresh(row, with_for_update={"of": type(row)})
 
-    def add(self, entity: str, row: Any) -> Any:
+    def add(self, entity: str, row: RowT) -> RowT:
         """Insert a row and log its creation."""
         self._refuse_if_read_only()
         self.session.add(row)
@@ -157,7 +173,7 @@ class UnitOfWork:
         self.record(entity, row.id, "create", None, snapshot(row))
         return row
 
-    def check_version(self, row: Any, expected: int | None, what: str) -> None:
+    def check_version(self, row: Versioned, expected: int | None, what: str) -> None:
         """Refuse a write based on an older version of the row.
 
         The row is first locked and re-read, so two clients that both saw

@@ -11,28 +11,33 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from enum import Enum
-from typing import Any
+from enum import Enum, StrEnum
+from typing import Any, TypeAlias, cast
 
 from sqlalchemy import JSON, Boolean, Column, Date, Float, Integer, String, Text
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Mapper
 
-from salessprint.store.types import CENT, Money, UTCDateTime
+from salessprint.store.types import CENT, Money, StrEnumType, UTCDateTime
+
+JSONValue: TypeAlias = str | int | float | bool | list["JSONValue"] | dict[str, "JSONValue"] | None
+"""Any JSON document or part of one."""
+JSONRow: TypeAlias = dict[str, JSONValue]
+"""A row as JSON: column key -> value (the change log's before and after)."""
 
 
-def to_json(value: object) -> Any:
+def to_json(value: object) -> JSONValue:
     """A Python value as JSON-ready data: Decimal as text, dates ISO, enums by value."""
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Enum):
-        return value.value
-    return value
+        return cast(JSONValue, value.value)
+    return cast(JSONValue, value)  # the other column types (text, numbers, booleans, JSON) are JSON already
 
 
-def row_to_json(row: object) -> dict[str, Any]:
+def row_to_json(row: object) -> JSONRow:
     """A model row's column values as JSON-ready data (what the change log keeps)."""
     mapper = sa_inspect(row).mapper
     return {col.key: to_json(getattr(row, col.key)) for col in mapper.column_attrs}
@@ -47,7 +52,7 @@ def row_from_json(model: type, data: dict[str, Any]) -> dict[str, Any]:
     return {key: column_from_json(columns[key], value) for key, value in data.items() if key in columns}
 
 
-def column_to_json(column: Column[Any], value: object) -> Any:
+def column_to_json(column: Column[Any], value: object) -> JSONValue:
     """A cell as the backup writes it: money always with cents, times ISO in UTC."""
     if value is None:
         return None
@@ -101,6 +106,8 @@ def column_from_json(column: Column[Any], value: object) -> Any:
         if not isinstance(value, dict):
             raise ValueError("is not a JSON object")
         return value
+    if isinstance(kind, StrEnumType):
+        return _choice(kind.enum, _text(value, kind.length))
     if isinstance(kind, String | Text):
         return _text(value, kind.length)
     return value
@@ -128,6 +135,13 @@ def _moment(value: object) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"'{value[:40]}' has no time zone")
     return moment
+
+
+def _choice(enum: type[StrEnum], value: str) -> StrEnum:
+    try:
+        return enum(value)
+    except ValueError:
+        raise ValueError(f"'{value[:40]}' is not one of: {', '.join(enum)}") from None
 
 
 def _text(value: object, length: int | None) -> str:

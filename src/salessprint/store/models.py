@@ -2,7 +2,8 @@
 
 Every editable row carries `version` (optimistic concurrency: SQLAlchemy adds
 `WHERE version = ?` to each UPDATE). Enumerations are stored as their string
-values so that both backends and exports read the same words.
+values (StrEnumType: VARCHAR columns read back as the enums) so that both
+backends and exports read the same words.
 """
 
 from __future__ import annotations
@@ -28,7 +29,21 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 from salessprint.domain.clock import now
-from salessprint.store.types import Money, UTCDateTime
+from salessprint.domain.enums import (
+    ActivityKind,
+    ItemOutcome,
+    Metric,
+    Period,
+    RetroColumn,
+    Role,
+    SalesRole,
+    SprintState,
+    StageKind,
+    TaskKind,
+    TaskStatus,
+)
+from salessprint.store.codec import JSONRow
+from salessprint.store.types import Money, StrEnumType, UTCDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -50,6 +65,7 @@ class Versioned:
 
     @declared_attr.directive
     def __mapper_args__(cls) -> dict[str, Any]:
+        # The mixin has no table of its own: `cls` is the mapped subclass here.
         return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
@@ -81,7 +97,7 @@ class Stage(Base):
     name: Mapped[str] = mapped_column(String(60))
     position: Mapped[int] = mapped_column(Integer)
     probability: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(10))  # StageKind
+    kind: Mapped[StageKind] = mapped_column(StrEnumType(StageKind, 10))
 
     team: Mapped[Team] = relationship(back_populates="stages")
 
@@ -93,8 +109,8 @@ class Member(Versioned, Base):
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
     login: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    role: Mapped[str] = mapped_column(String(10))  # Role
-    sales_role: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    role: Mapped[Role] = mapped_column(StrEnumType(Role, 10))
+    sales_role: Mapped[SalesRole | None] = mapped_column(StrEnumType(SalesRole, 10), nullable=True)
     territory: Mapped[str | None] = mapped_column(String(80), nullable=True)
     started_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -111,8 +127,8 @@ class Target(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
-    metric: Mapped[str] = mapped_column(String(20))  # Metric
-    period: Mapped[str] = mapped_column(String(10))  # Period
+    metric: Mapped[Metric] = mapped_column(StrEnumType(Metric, 20))
+    period: Mapped[Period] = mapped_column(StrEnumType(Period, 10))
     amount: Mapped[Decimal] = mapped_column(Money())
     effective_from: Mapped[date] = mapped_column(Date)
 
@@ -206,11 +222,11 @@ class Task(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[str] = mapped_column(String(12))  # TaskKind
+    kind: Mapped[TaskKind] = mapped_column(StrEnumType(TaskKind, 12))
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"), nullable=True, index=True)
     assignee_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     points: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    status: Mapped[str] = mapped_column(String(8), default="todo")  # TaskStatus
+    status: Mapped[TaskStatus] = mapped_column(StrEnumType(TaskStatus, 8), default=TaskStatus.TODO)
     due_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     backlog_rank: Mapped[float] = mapped_column(Float, default=0.0)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
@@ -229,7 +245,7 @@ class Sprint(Versioned, Base):
     goal: Mapped[str | None] = mapped_column(String(300), nullable=True)
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date] = mapped_column(Date)
-    state: Mapped[str] = mapped_column(String(8), default="planned")  # SprintState
+    state: Mapped[SprintState] = mapped_column(StrEnumType(SprintState, 8), default=SprintState.PLANNED)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
@@ -250,12 +266,12 @@ class SprintItem(Versioned, Base):
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), nullable=True, index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     points: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[str] = mapped_column(String(8), default="todo")  # TaskStatus
+    status: Mapped[TaskStatus] = mapped_column(StrEnumType(TaskStatus, 8), default=TaskStatus.TODO)
     added_after_start: Mapped[bool] = mapped_column(Boolean, default=False)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-    outcome: Mapped[str | None] = mapped_column(String(14), nullable=True)  # ItemOutcome
+    outcome: Mapped[ItemOutcome | None] = mapped_column(StrEnumType(ItemOutcome, 14), nullable=True)
 
 
 class Activity(Base):
@@ -269,7 +285,7 @@ class Activity(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
-    kind: Mapped[str] = mapped_column(String(10))  # ActivityKind
+    kind: Mapped[ActivityKind] = mapped_column(StrEnumType(ActivityKind, 10))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"), nullable=True)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"), nullable=True)
@@ -284,7 +300,7 @@ class RetroEntry(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sprint_id: Mapped[int] = mapped_column(ForeignKey("sprints.id", ondelete="CASCADE"), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
-    column: Mapped[str] = mapped_column(String(12))  # RetroColumn
+    column: Mapped[RetroColumn] = mapped_column(StrEnumType(RetroColumn, 12))
     text: Mapped[str] = mapped_column(Text)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), nullable=True)
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"), nullable=True)
@@ -330,6 +346,6 @@ class Change(Base):
     entity: Mapped[str] = mapped_column(String(20))
     entity_id: Mapped[int] = mapped_column(Integer)
     action: Mapped[str] = mapped_column(String(10))  # create | update | delete
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    before: Mapped[JSONRow | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[JSONRow | None] = mapped_column(JSON, nullable=True)
     undone: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -9,45 +9,64 @@ answer most of them (issue 7). TEAM, IDS: the team and the members asked for.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, case, extract, func, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    ColumnExpressionArgument,
+    Select,
+    SQLColumnExpression,
+    and_,
+    bindparam,
+    case,
+    extract,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from salessprint.domain.enums import Role, SprintState, StageKind
+from salessprint.domain.enums import Metric, Period, Role, SprintState, StageKind
 from salessprint.store.models import Activity, Deal, Member, Sprint, SprintItem, Stage, Target
 
-TEAM = bindparam("team_id")
-IDS = bindparam("ids", expanding=True)
+T = TypeVar("T")
+TEAM: BindParameter[int] = bindparam("team_id")
+IDS: BindParameter[list[int]] = bindparam("ids", expanding=True)
 
 
 # --- the planner hint ---------------------------------------------------------
 
 
-class _NotIndexed(FunctionElement[Any]):
+class _NotIndexed(FunctionElement[T]):
     """A column the SQLite planner must not pick an index for (see sqlite_hint)."""
 
     name = "not_indexed"
     inherit_cache = True
 
+    def __init__(self, column: ColumnExpressionArgument[T]) -> None:
+        super().__init__(column)
+        (element,) = self.clauses.clauses
+        self.type = element.type
+
 
 @compiles(_NotIndexed)
-def _plain(element: _NotIndexed, compiler: SQLCompiler, **kw: Any) -> str:
+def _plain(element: _NotIndexed[object], compiler: SQLCompiler, **kw: Any) -> str:
     return compiler.process(element.clauses, **kw)
 
 
 @compiles(_NotIndexed, "sqlite")
-def _plus_zero(element: _NotIndexed, compiler: SQLCompiler, **kw: Any) -> str:
+def _plus_zero(element: _NotIndexed[object], compiler: SQLCompiler, **kw: Any) -> str:
     return f"{compiler.process(element.clauses, **kw)} + 0"
 
 
-def sqlite_hint(column: Any) -> Any:
+def sqlite_hint(column: ColumnExpressionArgument[T]) -> ColumnElement[T]:
     """`column + 0` on SQLite, `column` elsewhere.
 
     SQLite keeps no table statistics, so it takes `team_id = ?` for selective
@@ -63,10 +82,10 @@ def sqlite_hint(column: Any) -> Any:
 
 def _first_sprint(session: Session, team_id: int, states: list[SprintState]) -> Sprint | None:
     """The team's lowest-numbered sprint in the first of `states` that has one (one statement)."""
-    preference = case({state.value: i for i, state in enumerate(states)}, value=Sprint.state)
+    preference = case({state: i for i, state in enumerate(states)}, value=Sprint.state)
     return session.scalar(
         select(Sprint)
-        .where(Sprint.team_id == team_id, Sprint.state.in_([s.value for s in states]))
+        .where(Sprint.team_id == team_id, Sprint.state.in_(states))
         .order_by(preference, Sprint.number)
         .limit(1)
     )
@@ -89,8 +108,8 @@ def sprint_under_review(session: Session, team_id: int) -> Sprint | None:
     last closed one (highest number), else None. A planned sprint has nothing to report."""
     return session.scalar(
         select(Sprint)
-        .where(Sprint.team_id == team_id, Sprint.state.in_([SprintState.ACTIVE.value, SprintState.CLOSED.value]))
-        .order_by(case((Sprint.state == SprintState.ACTIVE.value, 0), else_=1), Sprint.number.desc())
+        .where(Sprint.team_id == team_id, Sprint.state.in_([SprintState.ACTIVE, SprintState.CLOSED]))
+        .order_by(case((Sprint.state == SprintState.ACTIVE, 0), else_=1), Sprint.number.desc())
         .limit(1)
     )
 
@@ -98,28 +117,28 @@ def sprint_under_review(session: Session, team_id: int) -> Sprint | None:
 # --- open deals -----------------------------------------------------------------
 
 
-def open_deals(team_id: Any) -> ColumnElement[bool]:
+def open_deals(team_id: int | ColumnElement[int]) -> ColumnElement[bool]:
     """The team's open deals. An open deal has no close date (the services and
     importers keep it so; migration 0003 fixed older rows), so `closed_on IS
     NULL` reads the ~9 % open deals from ix_deals_team_closed instead of every deal."""
     return and_(Deal.team_id == team_id, Deal.closed_on.is_(None))
 
 
-def open_deals_in_open_stage(team_id: Any) -> ColumnElement[bool]:
+def open_deals_in_open_stage(team_id: int | ColumnElement[int]) -> ColumnElement[bool]:
     """open_deals joined to their stage, with the stage's kind kept as the definition."""
-    return and_(open_deals(team_id), Stage.kind == StageKind.OPEN.value)
+    return and_(open_deals(team_id), Stage.kind == StageKind.OPEN)
 
 
 def won_stage() -> ColumnElement[bool]:
     """The join of a deal to its stage, for won deals only."""
-    return and_(Stage.id == Deal.stage_id, Stage.kind == StageKind.WON.value)
+    return and_(Stage.id == Deal.stage_id, Stage.kind == StageKind.WON)
 
 
 # --- targets --------------------------------------------------------------------
 
 
 @lru_cache(maxsize=2)
-def _targets_statement(one_metric: bool) -> Select[Any]:
+def _targets_statement(one_metric: bool) -> Select[int, Metric, Period, Decimal]:
     """Targets in force for members `:ids` on `:on` (of metric `:metric`)."""
     conditions = [Target.member_id.in_(IDS), Target.effective_from <= bindparam("on")]
     if one_metric:
@@ -142,15 +161,15 @@ def _targets_statement(one_metric: bool) -> Select[Any]:
 
 
 def targets_in_force(
-    session: Session, member_ids: list[int], on: date, metric: str | None = None
-) -> dict[int, dict[tuple[str, str], Decimal]]:
+    session: Session, member_ids: list[int], on: date, metric: Metric | None = None
+) -> dict[int, dict[tuple[Metric, Period], Decimal]]:
     """The newest target per member, metric and period effective on `on`
     (only `metric`'s when given: quota reports need revenue targets alone),
     as {member id: {(metric, period): amount}}."""
     rows = session.connection().execute(
         _targets_statement(metric is not None), {"ids": member_ids, "on": on, "metric": metric}
     )
-    out: dict[int, dict[tuple[str, str], Decimal]] = {}
+    out: dict[int, dict[tuple[Metric, Period], Decimal]] = {}
     for member_id, metric_, period, amount in rows:
         out.setdefault(member_id, {})[(metric_, period)] = amount
     return out
@@ -160,7 +179,7 @@ def targets_in_force(
 
 REPS = (
     select(Member.id, Member.login, Member.name, Member.started_on)
-    .where(Member.team_id == TEAM, Member.active.is_(True), Member.role == Role.REP.value)
+    .where(Member.team_id == TEAM, Member.active.is_(True), Member.role == Role.REP)
     .order_by(Member.login)
 )
 """The columns reports read of a rep (rows answer `.id`, `.login`, ... like
@@ -181,7 +200,7 @@ def completed_item() -> ColumnElement[bool]:
 
 CLOSED_SPRINTS = (
     select(Sprint)
-    .where(Sprint.team_id == TEAM, Sprint.state == SprintState.CLOSED.value)
+    .where(Sprint.team_id == TEAM, Sprint.state == SprintState.CLOSED)
     .order_by(Sprint.number.desc())
     .limit(bindparam("last"))
 )
@@ -189,7 +208,7 @@ CLOSED_SPRINTS = (
 
 RECENT_CLOSED_SPRINT_IDS = (
     select(Sprint.id)
-    .where(Sprint.team_id == TEAM, Sprint.state == SprintState.CLOSED.value)
+    .where(Sprint.team_id == TEAM, Sprint.state == SprintState.CLOSED)
     .order_by(Sprint.number.desc())
     .limit(3)
 )
@@ -204,7 +223,12 @@ POINTS_PER_LOGIN = (
 """Completed points per member login over the sprints `:ids`."""
 
 
-def _velocity_statements() -> tuple[Select[Any], Select[Any]]:
+VelocityRow = tuple[int, date, date, str | None, int, int, int, int, int]
+"""A sprint's number, dates and goal, then its committed, completed, added,
+removed and carried-over points."""
+
+
+def _velocity_statements() -> tuple[Select[*VelocityRow], Select[int, str, int]]:
     """Per sprint, and per member and sprint."""
     done = completed_item()
     pts = SprintItem.points
@@ -212,7 +236,7 @@ def _velocity_statements() -> tuple[Select[Any], Select[Any]]:
     # every sprint of five years to keep twelve scanned all sprint items.
     newest = (
         select(Sprint.id)
-        .where(Sprint.team_id == TEAM, Sprint.state == SprintState.CLOSED.value)
+        .where(Sprint.team_id == TEAM, Sprint.state == SprintState.CLOSED)
         .order_by(Sprint.number.desc())
         .limit(bindparam("last"))
     )
@@ -250,7 +274,7 @@ SPRINT_FIGURES = ("committed", "completed", "added", "removed", "carried_over")
 
 
 @lru_cache(maxsize=1)
-def sprint_figures_statement() -> Select[Any]:
+def sprint_figures_statement() -> Select[*tuple[int, ...]]:
     """Items and points of each of SPRINT_FIGURES for sprint `:sprint_id` ending `:ends_on`."""
     done = and_(
         SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None), SprintItem.done_on <= bindparam("ends_on")
@@ -262,7 +286,7 @@ def sprint_figures_statement() -> Select[Any]:
         "removed": SprintItem.removed_at.is_not(None),
         "carried_over": and_(SprintItem.removed_at.is_(None), ~done),
     }
-    columns = []
+    columns: list[ColumnElement[int]] = []
     for name in SPRINT_FIGURES:
         columns += [
             func.coalesce(func.sum(case((groups[name], 1), else_=0)), 0),
@@ -272,14 +296,15 @@ def sprint_figures_statement() -> Select[Any]:
 
 
 @lru_cache(maxsize=16)
-def burndown_statement(days: int) -> Select[Any]:
+def burndown_statement(days: int) -> Select[*tuple[int, ...]]:
     """Points at the start and remaining at the end of each of `days` working
     days, for the sprint `:sprint_id`; day i ends at `:end_i` (UTC) and is
     dated `:day_i`. Built once per sprint length: putting ~30 expressions
     together cost more than running the query (issue 7)."""
     columns = [func.coalesce(func.sum(case((SprintItem.added_after_start.is_(False), SprintItem.points), else_=0)), 0)]
     for i in range(days):
-        end_of_day, day = bindparam(f"end_{i}"), bindparam(f"day_{i}")
+        end_of_day: BindParameter[datetime] = bindparam(f"end_{i}")
+        day: BindParameter[date] = bindparam(f"day_{i}")
         in_scope = and_(
             or_(SprintItem.added_after_start.is_(False), SprintItem.added_at < end_of_day),
             or_(SprintItem.removed_at.is_(None), SprintItem.removed_at >= end_of_day),
@@ -290,7 +315,7 @@ def burndown_statement(days: int) -> Select[Any]:
 
 
 @lru_cache(maxsize=1)
-def points_history_statement() -> Select[Any]:
+def points_history_statement() -> Select[int, int, int]:
     """Completed points per member and sprint over the sprints `:ids`."""
     done = and_(SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None), SprintItem.done_on <= Sprint.ends_on)
     return (
@@ -305,7 +330,7 @@ def points_history_statement() -> Select[Any]:
 # --- won deals and activities ---------------------------------------------------
 
 
-def _won_in_range(*columns: Any) -> Select[Any]:
+def _won_in_range(*columns: SQLColumnExpression[Any]) -> Select[*tuple[Any, ...]]:
     return (
         select(*columns)
         .join(Stage, won_stage())
@@ -319,13 +344,13 @@ def _won_in_range(*columns: Any) -> Select[Any]:
 
 
 @lru_cache(maxsize=1)
-def won_by_member_statement() -> Select[Any]:
+def won_by_member_statement() -> Select[int, Decimal, int]:
     """Won value and count per owner `:ids`, closed in [`:start`, `:end`]."""
     return _won_in_range(Deal.owner_id, func.sum(Deal.value), func.count()).group_by(Deal.owner_id)
 
 
 @lru_cache(maxsize=1)
-def won_per_month_statement() -> Select[Any]:
+def won_per_month_statement() -> Select[int, int, int, Decimal, int]:
     """Won value and count per owner `:ids`, year and month, closed in [`:start`, `:end`]."""
     year, month = extract("year", Deal.closed_on), extract("month", Deal.closed_on)
     return _won_in_range(Deal.owner_id, year, month, func.sum(Deal.value), func.count()).group_by(
@@ -334,7 +359,7 @@ def won_per_month_statement() -> Select[Any]:
 
 
 @lru_cache(maxsize=1)
-def won_per_day_statement() -> Select[Any]:
+def won_per_day_statement() -> Select[int, date, Decimal]:
     """Won value per owner `:ids` and day, closed in [`:start`, `:end`]."""
     return _won_in_range(Deal.owner_id, Deal.closed_on, func.sum(Deal.value)).group_by(Deal.owner_id, Deal.closed_on)
 
@@ -356,7 +381,7 @@ ACTIVITY_COUNTS = (
 
 
 @lru_cache(maxsize=2)
-def rotting_statement(some_owners: bool, limit: int) -> Select[Any]:
+def rotting_statement(some_owners: bool, limit: int) -> Select[int, str, str, str, Decimal, datetime, int, Decimal]:
     """The oldest `limit` rotting deals (no stage change since `:limit`), each
     carrying the count and value of them all (window aggregates run before LIMIT)."""
     cond = and_(open_deals_in_open_stage(TEAM), Deal.stage_entered_at < bindparam("limit"))
@@ -382,7 +407,7 @@ def rotting_statement(some_owners: bool, limit: int) -> Select[Any]:
 
 
 @lru_cache(maxsize=1)
-def rotting_counts_statement() -> Select[Any]:
+def rotting_counts_statement() -> Select[int, int]:
     """How many rotting deals (no stage change since `:limit`) each owner `:ids` has."""
     return (
         select(Deal.owner_id, func.count())

@@ -221,15 +221,11 @@ def _create_team(uow: Any, login: str | None, team_name: str | None, parsed: Par
     s.flush()
     position = 0
     for stage_name, probability in parsed.open_stages:
-        s.add(
-            Stage(
-                team_id=team.id, name=stage_name, position=position, probability=probability, kind=StageKind.OPEN.value
-            )
-        )
+        s.add(Stage(team_id=team.id, name=stage_name, position=position, probability=probability, kind=StageKind.OPEN))
         position += 1
-    s.add(Stage(team_id=team.id, name="Won", position=position, probability=100, kind=StageKind.WON.value))
-    s.add(Stage(team_id=team.id, name="Lost", position=position + 1, probability=0, kind=StageKind.LOST.value))
-    member = Member(team_id=team.id, login=admin.login, name=admin.name, role=Role.ADMIN.value)
+    s.add(Stage(team_id=team.id, name="Won", position=position, probability=100, kind=StageKind.WON))
+    s.add(Stage(team_id=team.id, name="Lost", position=position + 1, probability=0, kind=StageKind.LOST))
+    member = Member(team_id=team.id, login=admin.login, name=admin.name, role=Role.ADMIN)
     s.add(member)
     s.flush()
     uow.record("team", team.id, "create", None, snapshot(team), team_id=team.id)

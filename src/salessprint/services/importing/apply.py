@@ -26,7 +26,7 @@ from salessprint.services.importing.common import DealRow, ErrorList, MemberRow,
 from salessprint.store.codec import to_json
 from salessprint.store.models import Account, Change, Deal, DealEvent, Member, Stage
 
-DEALS = Deal.__table__
+DEALS = Deal.metadata.tables[Deal.__tablename__]
 COMPARED = (
     "title",
     "account_id",
@@ -78,8 +78,8 @@ def row_snapshot(row: dict[str, Any]) -> dict[str, Any]:
 def _stages(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> tuple[dict[str, Stage], Stage, Stage]:
     stages = list(s.scalars(select(Stage).where(Stage.team_id == team_id).order_by(Stage.position)))
     by_name = {st.name.lower(): st for st in stages}
-    won = next(st for st in stages if st.kind == StageKind.WON.value)
-    lost = next(st for st in stages if st.kind == StageKind.LOST.value)
+    won = next(st for st in stages if st.kind == StageKind.WON)
+    lost = next(st for st in stages if st.kind == StageKind.LOST)
     wanted: dict[str, int] = {}
     for name, probability in parsed.open_stages:
         wanted.setdefault(name, probability)
@@ -91,7 +91,7 @@ def _stages(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> tuple[dic
         if name.lower() not in by_name and name.lower() not in {m.lower() for m, _p in missing}:
             missing.append((name, probability))
     if missing:
-        last_open = max((st.position for st in stages if st.kind == StageKind.OPEN.value), default=-1)
+        last_open = max((st.position for st in stages if st.kind == StageKind.OPEN), default=-1)
         for st in stages:
             if st.position > last_open:
                 st.position += len(missing)
@@ -101,7 +101,7 @@ def _stages(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> tuple[dic
                 name=name,
                 position=last_open + 1 + i,
                 probability=probability,
-                kind=StageKind.OPEN.value,
+                kind=StageKind.OPEN,
             )
             s.add(stage)
             by_name[name.lower()] = stage
@@ -206,10 +206,10 @@ def _closing_rule(deal: DealRow, stage: Stage, parsed: Parsed, errors: ErrorList
     no close date, a won or lost one has one. A row that would break it is a
     line error (readers already refuse most; this is the last word)."""
     where = parsed.files[0] if parsed.files else "file"
-    if stage.kind == StageKind.OPEN.value and deal.closed_on is not None:
+    if stage.kind == StageKind.OPEN and deal.closed_on is not None:
         errors.add(where, deal.line, "close date", f"an open ({stage.name}) deal cannot have a close date")
         return False
-    if stage.kind != StageKind.OPEN.value and deal.outcome == "open":
+    if stage.kind != StageKind.OPEN and deal.outcome == "open":
         errors.add(
             where,
             deal.line,
@@ -218,7 +218,7 @@ def _closing_rule(deal: DealRow, stage: Stage, parsed: Parsed, errors: ErrorList
             "give it an open stage or mark it won or lost with its close date",
         )
         return False
-    if stage.kind != StageKind.OPEN.value and deal.closed_on is None:
+    if stage.kind != StageKind.OPEN and deal.closed_on is None:
         errors.add(where, deal.line, "close date", f"a {stage.kind} deal needs its close date")
         return False
     return True
@@ -269,10 +269,10 @@ def apply(
             progress(i // 2, total)
         if deal.outcome == "won":
             stage = stages.get(deal.stage.lower())
-            stage = stage if stage is not None and stage.kind == StageKind.WON.value else won
+            stage = stage if stage is not None and stage.kind == StageKind.WON else won
         elif deal.outcome == "lost":
             stage = stages.get(deal.stage.lower())
-            stage = stage if stage is not None and stage.kind == StageKind.LOST.value else lost
+            stage = stage if stage is not None and stage.kind == StageKind.LOST else lost
         else:
             stage = stages[deal.stage.lower()]
         if not _closing_rule(deal, stage, parsed, errors):
@@ -452,7 +452,9 @@ def insert_rows(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
         return
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
     quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    driver = conn.connection.driver_connection
+    assert driver is not None  # a live connection always has its driver's
+    cursor = driver.cursor()
     try:
         with cursor.copy(f"COPY {dialect.identifier_preparer.format_table(table)} ({quoted}) FROM STDIN") as copy:
             for row in rows:

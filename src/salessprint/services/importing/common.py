@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -430,7 +430,11 @@ def build(
 
 
 def parse_cells(
-    errors: ErrorList, file: str, line: int, parsers: dict[str, tuple[str, Callable[[str], Any]]], cells: dict[str, str]
+    errors: ErrorList,
+    file: str,
+    line: int,
+    parsers: Mapping[str, tuple[str, Callable[[str], object]]],
+    cells: dict[str, str],
 ) -> dict[str, Any] | None:
     """Run each field's parser on its column's cell; errors name the column."""
     out: dict[str, Any] = {}

@@ -3,6 +3,7 @@ read, quotas, won value per rep, sprint history and the rotting deals."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -129,7 +130,7 @@ def sprint_for_report(uow: UnitOfWork, number: int | None) -> Sprint | None:
 
 
 def revenue_quota(
-    mine: dict[tuple[str, str], Decimal], start: date, end: date, prefer: Period | None, week_start: int
+    mine: Mapping[tuple[Metric, Period], Decimal], start: date, end: date, prefer: Period | None, week_start: int
 ) -> Decimal | None:
     """The quota for [start, end] from a member's revenue targets: the
     preferred period's target if set, else the shortest period's, pro rata."""
@@ -142,7 +143,7 @@ def revenue_quota(
 
 _QUOTA_ORDER = {
     prefer: [
-        (p, (Metric.REVENUE.value, p.value))
+        (p, (Metric.REVENUE, p))
         for p in ([prefer] if prefer else [])
         + [q for q in (Period.DAY, Period.WEEK, Period.MONTH, Period.QUARTER) if q is not prefer]
     ]
@@ -195,7 +196,7 @@ def rotting_in(uow: UnitOfWork, owner_ids: list[int] | None = None) -> Rotting:
         {"team_id": team.id, "limit": limit, "ids": owner_ids},
     ).all()
     n, v = (rows[0][6], rows[0][7]) if rows else (0, None)
-    today = clock.today()
+    today = clock.team_today(team.timezone)
     deals = [
         RottingDeal(id=i, title=t, owner=o, stage=st, value=money(val), days_in_stage=(today - at.date()).days)
         for i, t, o, st, val, at, _n, _v in rows

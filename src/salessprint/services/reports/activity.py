@@ -67,9 +67,9 @@ class ActivityReport(Report):
     members: list[MemberActivity]
 
 
-def default_range(week_start: int = 0) -> tuple[date, date]:
-    """This sprint week."""
-    start = week_start_on_or_before(clock.today(), week_start)
+def default_range(week_start: int = 0, timezone: str = "UTC") -> tuple[date, date]:
+    """This sprint week (of the team's calendar)."""
+    start = week_start_on_or_before(clock.team_today(timezone), week_start)
     return start, date.fromordinal(start.toordinal() + 6)
 
 
@@ -88,7 +88,7 @@ def activity(
         if (start is None) != (end is None):
             raise InvalidInput("Give both --from and --to, or neither (this sprint week).", field="from")
         if start is None or end is None:
-            start, end = default_range(team.week_start)
+            start, end = default_range(team.week_start, team.timezone)
         if end < start:
             raise InvalidInput("--to is before --from.", field="to")
         members: list[Rep]
@@ -100,8 +100,7 @@ def activity(
         return ActivityReport(start=start, end=end, members=activity_in(uow, members, start, end))
 
 
-_KIND_METRICS = [(kind.value, METRIC_FOR_ACTIVITY[kind].value) for kind in ActivityKind]
-_PERIODS = [(period, period.value) for period in Period]
+_KIND_METRICS = [(kind, METRIC_FOR_ACTIVITY[kind]) for kind in ActivityKind]
 
 
 def activity_in(uow: UnitOfWork, members: Sequence[Rep], start: date, end: date) -> list[MemberActivity]:
@@ -109,14 +108,14 @@ def activity_in(uow: UnitOfWork, members: Sequence[Rep], start: date, end: date)
     team = uow.team()
     lo, hi = utc_bounds(start, end, team.timezone)
     ids = [m.id for m in members]
-    counts: dict[tuple[int, str], int] = {}
+    counts: dict[tuple[int, ActivityKind], int] = {}
     if ids:
         for member_id, kind, n in uow.rows(
             queries.ACTIVITY_COUNTS, {"team_id": team.id, "ids": ids, "lo": lo, "hi": hi}
         ):
             counts[(member_id, kind)] = int(n)
     targets = queries.targets_in_force(uow.session, ids, end) if ids else {}
-    today = clock.today()
+    today = clock.team_today(team.timezone)
     # Fifty reps share a handful of target amounts: each amount's target for
     # the range, and each target's share due by now, is worked out once.
     in_range: dict[tuple[Decimal, Period], int] = {}
@@ -130,9 +129,9 @@ def activity_in(uow: UnitOfWork, members: Sequence[Rep], start: date, end: date)
         for kind, metric in _KIND_METRICS:
             target = None
             # With targets for several periods, the shortest period rules.
-            for period, period_value in _PERIODS:
-                if (metric, period_value) in mine:
-                    amount = mine[(metric, period_value)]
+            for period in Period:
+                if (metric, period) in mine:
+                    amount = mine[(metric, period)]
                     target = in_range.get((amount, period))
                     if target is None:
                         target = round(target_for_range(float(amount), period, start, end, team.week_start))

@@ -69,7 +69,7 @@ def attainment(
     """Won value against quota per rep for a range (default: this month),
     plus the same per month and per quarter inside the range."""
     with unit_of_work(store, login, read_only=True) as uow:
-        start, end = check_range(start, end, period_range(Period.MONTH, clock.today()))
+        start, end = check_range(start, end, period_range(Period.MONTH, clock.team_today(uow.team().timezone)))
         return attainment_in(uow, start, end, member)
 
 
@@ -78,7 +78,7 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
     members = reps(uow, member)
     ids = [m.id for m in members]
     won = won_by_member(uow, ids, start, end) if ids else {}
-    targets = queries.targets_in_force(uow.session, ids, end, Metric.REVENUE.value) if ids else {}
+    targets = queries.targets_in_force(uow.session, ids, end, Metric.REVENUE) if ids else {}
     monthly: dict[tuple[int, int, int], tuple[Decimal, int]] = {}
     if ids:
         for mid, y, mo, v, n in uow.rows(

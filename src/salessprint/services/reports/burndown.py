@@ -53,7 +53,7 @@ def burndown_in(uow: UnitOfWork, number: int | None = None) -> BurndownReport:
         return BurndownReport(sprint=None, days=[])
     team = uow.team()
     days = working_days(sprint.starts_on, sprint.ends_on)
-    today = clock.today()
+    today = clock.team_today(team.timezone)
     params: dict[str, Any] = {"sprint_id": sprint.id}
     for i, day in enumerate(days):
         params[f"end_{i}"] = utc_bounds(day, day, team.timezone)[1]

@@ -66,12 +66,12 @@ class CoachingFigures:
 
 def coaching_figures(uow: UnitOfWork, members: Sequence[Rep]) -> CoachingFigures:
     team = uow.team()
-    today = clock.today()
+    today = clock.team_today(team.timezone)
     ids = [m.id for m in members]
     last_month_end = today.replace(day=1) - timedelta(days=1)
     q_lo, q_hi = period_range(Period.MONTH, last_month_end)
     won = won_by_member(uow, ids, q_lo, q_hi) if ids else {}
-    targets = queries.targets_in_force(uow.session, ids, q_hi, Metric.REVENUE.value) if ids else {}
+    targets = queries.targets_in_force(uow.session, ids, q_hi, Metric.REVENUE) if ids else {}
     week = period_range(Period.WEEK, today, team.week_start)
     activity = {row.login: row for row in activity_in(uow, members, *week)}
     history = points_history(uow, closed_sprints(uow))
@@ -127,7 +127,7 @@ def coaching(store: Store, login: str) -> CoachingReport:
 def coaching_in(uow: UnitOfWork) -> CoachingReport:
     team = uow.team()
     figures = coaching_figures(uow, reps(uow))
-    today = clock.today()
+    today = clock.team_today(team.timezone)
     members = [
         MemberFlags(login=f.login, name=f.name, flags=flag_lines(f, today, team.rotting_days)) for f in figures.figures
     ]

@@ -27,7 +27,7 @@ def daily(store: Store, login: str, member: str | None = None, day: date | None 
         rep = member_by_login(uow.session, team.id, member or login)
         if rep.id != uow.actor.member_id:
             uow.require(Action.COACHING)
-        day = day or clock.today()
+        day = day or clock.team_today(team.timezone)
         lo, hi = utc_bounds(day, day, team.timezone)
         counts = dict(
             uow.rows(
@@ -46,11 +46,11 @@ def daily(store: Store, login: str, member: str | None = None, day: date | None 
         for kind in ActivityKind:
             target = None
             for period in Period:
-                amount = mine.get((METRIC_FOR_ACTIVITY[kind].value, period.value))
+                amount = mine.get((METRIC_FOR_ACTIVITY[kind], period))
                 if amount is not None:
                     target = round(target_for_range(float(amount), period, day, day, team.week_start)) or None
                     break
-            activities.append((kind.value, int(counts.get(kind.value, 0)), target))
+            activities.append((kind.value, int(counts.get(kind, 0)), target))
         tasks = list(
             uow.session.scalars(
                 select(Task.title)

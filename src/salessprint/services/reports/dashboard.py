@@ -30,7 +30,7 @@ class Dashboard(Report):
 def dashboard(store: Store, login: str) -> Dashboard:
     """Velocity, attainment this month, burndown and (for managers) coaching flags."""
     with unit_of_work(store, login, read_only=True) as uow:
-        month = period_range(Period.MONTH, clock.today())
+        month = period_range(Period.MONTH, clock.team_today(uow.team().timezone))
         return Dashboard(
             velocity=velocity_in(uow, HISTORY_SPRINTS),
             attainment=attainment_in(uow, *month),

@@ -72,7 +72,7 @@ def forecast(store: Store, login: str, *, seed: int = DEFAULT_SEED, trials: int 
 def forecast_in(uow: UnitOfWork, seed: int = DEFAULT_SEED, trials: int = TRIALS) -> ForecastReport:
     team = uow.team()
     rng = random.Random(seed)
-    today = clock.today()
+    today = clock.team_today(team.timezone)
     members_ = reps(uow)
     ids = [m.id for m in members_]
     sprints = closed_sprints(uow)
@@ -84,7 +84,7 @@ def forecast_in(uow: UnitOfWork, seed: int = DEFAULT_SEED, trials: int = TRIALS)
     }
     won_now = {name: won_by_member(uow, ids, lo, today) if ids else {} for name, (_p, (lo, _hi)) in periods.items()}
     targets = {
-        name: queries.targets_in_force(uow.session, ids, hi, Metric.REVENUE.value) if ids else {}
+        name: queries.targets_in_force(uow.session, ids, hi, Metric.REVENUE) if ids else {}
         for name, (_p, (_lo, hi)) in periods.items()
     }
     members = []

@@ -27,7 +27,7 @@ def one_on_one(store: Store, login: str, member: str) -> str:
         rep = member_by_login(uow.session, team.id, member)
         read = coaching_figures(uow, [rep])
         f = read.figures[0]
-        today = clock.today()
+        today = clock.team_today(team.timezone)
         month = period_range(Period.MONTH, today)
         wins = [
             (t, money(v))

@@ -50,7 +50,7 @@ def pipeline(store: Store, login: str, *, start: date | None = None, end: date |
     """Win rate, averages and pipeline velocity for deals closed in a range
     (default: this quarter), open pipeline and rotting deals as of now."""
     with unit_of_work(store, login, read_only=True) as uow:
-        start, end = check_range(start, end, period_range(Period.QUARTER, clock.today()))
+        start, end = check_range(start, end, period_range(Period.QUARTER, clock.team_today(uow.team().timezone)))
         return pipeline_in(uow, start, end)
 
 
@@ -75,15 +75,15 @@ def pipeline_in(uow: UnitOfWork, start: date, end: date) -> PipelineReport:
             .join(Stage, Stage.id == Deal.stage_id)
             .where(
                 Deal.team_id == team.id,
-                Stage.kind.in_([StageKind.WON.value, StageKind.LOST.value]),
+                Stage.kind.in_([StageKind.WON, StageKind.LOST]),
                 Deal.closed_on >= start,
                 Deal.closed_on <= end,
             )
             .group_by(Stage.kind)
         )
     }
-    won_n, won_v, won_days = closed.get(StageKind.WON.value, (0, Decimal("0.00"), Decimal(0)))
-    lost_n = closed.get(StageKind.LOST.value, (0, Decimal(0), Decimal(0)))[0]
+    won_n, won_v, won_days = closed.get(StageKind.WON, (0, Decimal("0.00"), Decimal(0)))
+    lost_n = closed.get(StageKind.LOST, (0, Decimal(0), Decimal(0)))[0]
     first_position = select(func.min(Stage.position)).where(Stage.team_id == team.id).scalar_subquery()
     probability = func.coalesce(Deal.probability, Stage.probability)
     open_n, open_v, weighted_raw, qualified = uow.rows(

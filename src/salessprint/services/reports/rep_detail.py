@@ -37,7 +37,7 @@ def rep_detail(store: Store, login: str, member: str) -> RepDetail:
     with unit_of_work(store, login, read_only=True) as uow:
         team = uow.team()
         rep = member_by_login(uow.session, team.id, member)
-        today = clock.today()
+        today = clock.team_today(team.timezone)
         month = period_range(Period.MONTH, today)
         week = period_range(Period.WEEK, today, team.week_start)
         flags: list[FlagLine] | None = None

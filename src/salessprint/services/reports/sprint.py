@@ -65,7 +65,7 @@ class SprintReport(Report):
 
     @model_serializer(mode="wrap")
     def _only_sprint_when_none(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        return {"sprint": None} if self.sprint is None else handler(self)  # type: ignore[no-any-return]
+        return {"sprint": None} if self.sprint is None else handler(self)
 
     def item_figures(self) -> list[tuple[str, ItemFigure]]:
         """(name, figure) of committed, completed, added, removed, carried_over (empty without a sprint)."""
@@ -137,7 +137,7 @@ def _sales_view(uow: UnitOfWork, sprint: Sprint) -> dict[str, DealSet]:
             in_window,
             DealEvent.kind == "stage",
             new_stage.position > old_stage.position,
-            new_stage.kind == StageKind.OPEN.value,
+            new_stage.kind == StageKind.OPEN,
         )
     )
     slipped = team_deal_ids(
@@ -171,7 +171,7 @@ def _sales_view(uow: UnitOfWork, sprint: Sprint) -> dict[str, DealSet]:
         ),
         Deal.id.not_in(select(DealEvent.deal_id).where(in_window)),
     )
-    won_stages = select(Stage.id).where(Stage.team_id == team.id, Stage.kind == StageKind.WON.value)
+    won_stages = select(Stage.id).where(Stage.team_id == team.id, Stage.kind == StageKind.WON)
     won = and_(
         Deal.team_id == team.id,
         Deal.closed_on >= sprint.starts_on,
