@@ -36,7 +36,7 @@ def test_stale_write_is_refused_with_the_fresh_row(team_store) -> None:
     deals.update_deal(team_store, "rita", d.id, expected_version=d.version, value="200")
     with pytest.raises(StaleWrite) as err:
         deals.update_deal(team_store, "rita", d.id, expected_version=d.version, value="300")
-    assert err.value.current["value"] == "200.00"
+    assert err.value.current is not None and err.value.current["value"] == "200.00"
     assert deals.get_deal(team_store, "rita", d.id).value == Decimal("200.00")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from textual.command import CommandList, CommandPalette
 
+from salessprint.domain.enums import TaskStatus
 from salessprint.services.sprints import sprint_items
 from salessprint.tui.app import SCREENS
 from salessprint.tui.commands import screen_commands
@@ -97,7 +98,7 @@ async def test_palette_runs_a_screen_action(demo_store: Any) -> None:
         await settle(pilot)
         board = app.screen
         assert isinstance(board, BoardScreen)
-        card = board.cards["todo"][0]
+        card = board.cards[TaskStatus.TODO][0]
         await pilot.press("ctrl+p")
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from textual.screen import Screen
 from textual.widgets import Input
 
 from salessprint.services.backlog import PAGE_SIZE, backlog_page
@@ -12,7 +13,6 @@ from salessprint.services.sprints import sprint_items
 from salessprint.tui.modals.confirm import ConfirmModal
 from salessprint.tui.modals.deal_form import DealForm
 from salessprint.tui.screens.backlog import WINDOW, BacklogScreen
-from salessprint.tui.widgets.form import FormModal
 from salessprint.tui.widgets.row_table import RowTable
 from tests.tui.harness import async_test, make_app, notified, notified_titles, screen_text, settle, until
 
@@ -26,7 +26,7 @@ async def open_backlog(pilot: Any) -> BacklogScreen:
     return screen
 
 
-async def fill(pilot: Any, form: FormModal, **values: str) -> None:
+async def fill(pilot: Any, form: Screen[Any], **values: str) -> None:
     for name, value in values.items():
         field = form.query_one(f"#f-{name}", Input)
         field.focus()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from salessprint.domain.enums import TaskStatus
 from salessprint.services.sprints import move_card, sprint_items
 from salessprint.tui.screens.board import BoardScreen, Lane
 from salessprint.tui.widgets.card_list import CardList
@@ -41,12 +42,12 @@ async def test_shift_right_moves_my_card_to_doing_in_the_store(demo_store: Any) 
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, BoardScreen)
-        first = screen.cards["todo"][0]
+        first = screen.cards[TaskStatus.TODO][0]
         assert first.owner == "alex"  # alex's cards sort first in the demo
         await pilot.press("shift+right")
         await settle(pilot)
         assert _cards(demo_store)[first.id].status == "doing"
-        assert first.id in [c.id for c in screen.cards["doing"]]
+        assert first.id in [c.id for c in screen.cards[TaskStatus.DOING]]
         # the moved card stays selected, so a second press moves it on to Done
         assert screen.query_one("#cards-doing", CardList).has_focus
         await pilot.press("greater_than_sign")
@@ -61,8 +62,8 @@ async def test_a_rep_cannot_move_someone_elses_card(demo_store: Any) -> None:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, BoardScreen)
-        others = [c for c in screen.cards["todo"] if c.owner != "alex"]
-        index = screen.cards["todo"].index(others[0])
+        others = [c for c in screen.cards[TaskStatus.TODO] if c.owner != "alex"]
+        index = screen.cards[TaskStatus.TODO].index(others[0])
         screen.query_one("#cards-todo", CardList).highlighted = index
         await pilot.press("shift+right")
         await until(
@@ -81,7 +82,7 @@ async def test_stale_card_is_reported_not_overwritten(demo_store: Any) -> None:
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, BoardScreen)
-        card = screen.cards["todo"][0]
+        card = screen.cards[TaskStatus.TODO][0]
         # Someone else (the manager) moves it to Done meanwhile.
         move_card(demo_store, "maria", card.id, "done", expected_version=card.version)
         await pilot.press("shift+right")
@@ -89,7 +90,7 @@ async def test_stale_card_is_reported_not_overwritten(demo_store: Any) -> None:
         await settle(pilot)
         assert _cards(demo_store)[card.id].status == "done"
         # the board reloaded: the card now sits in Done
-        assert card.id in [c.id for c in screen.cards["done"]]
+        assert card.id in [c.id for c in screen.cards[TaskStatus.DONE]]
 
 
 @async_test
@@ -161,7 +162,7 @@ async def test_a_move_shows_the_returned_card_in_place_before_any_reload(demo_st
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, BoardScreen)
-        first = screen.cards["todo"][0]
+        first = screen.cards[TaskStatus.TODO][0]
         done_lane = screen.query_one("#cards-done", CardList)
         done_items = done_lane.items
         gate = threading.Event()
@@ -174,19 +175,21 @@ async def test_a_move_shows_the_returned_card_in_place_before_any_reload(demo_st
 
         monkeypatch.setattr(board_module, "sprint_items", held_reload)
         await pilot.press("shift+right")
-        await until(pilot, lambda: first.id in [c.id for c in screen.cards["doing"]], what="the card is in Doing")
+        await until(
+            pilot, lambda: first.id in [c.id for c in screen.cards[TaskStatus.DOING]], what="the card is in Doing"
+        )
         assert not gate.is_set()
         doing = screen.query_one("#cards-doing", CardList)
-        assert first.id in [c.id for c in screen.cards["doing"]]
-        assert first.id not in [c.id for c in screen.cards["todo"]]
-        assert doing.has_focus and screen.cards["doing"][doing.highlighted or 0].id == first.id
+        assert first.id in [c.id for c in screen.cards[TaskStatus.DOING]]
+        assert first.id not in [c.id for c in screen.cards[TaskStatus.TODO]]
+        assert doing.has_focus and screen.cards[TaskStatus.DOING][doing.highlighted or 0].id == first.id
         assert done_lane.items is done_items  # the untouched lane was not refilled
         doing_items = doing.items
         gate.set()
         await settle(pilot)
         assert loads  # the background reload ran ...
         assert doing.items is doing_items  # ... and, finding nothing new, left the lanes alone
-        assert screen.cards["doing"][doing.highlighted or 0].id == first.id
+        assert screen.cards[TaskStatus.DOING][doing.highlighted or 0].id == first.id
         assert _cards(demo_store)[first.id].status == "doing"
 
 

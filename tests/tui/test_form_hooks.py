@@ -8,7 +8,7 @@ from salessprint.tui.widgets.form import FormModal
 def test_a_form_without_hooks_is_refused_at_definition() -> None:
     with pytest.raises(TypeError, match="must define fields, save_call"):
 
-        class Broken(FormModal):
+        class Broken(FormModal[None]):
             pass
 
 

@@ -6,6 +6,7 @@ import asyncio
 
 from textual.widgets import DataTable
 
+from salessprint.domain.enums import TaskStatus
 from salessprint.services import open_store
 from salessprint.services.history import history
 from salessprint.services.tasks import list_tasks, move_task
@@ -39,8 +40,8 @@ def test_undo_key_and_history_panel(tmp_path, frozen) -> None:
             await until(pilot, lambda: isinstance(app.screen, BoardScreen))
             board = app.screen
             assert isinstance(board, BoardScreen)
-            await until(pilot, lambda: len(board.cards["todo"]) == 3)
-            title = board.cards["todo"][0].title
+            await until(pilot, lambda: len(board.cards[TaskStatus.TODO]) == 3)
+            title = board.cards[TaskStatus.TODO][0].title
 
             await pilot.press("shift+right")
             await until(pilot, lambda: _status(store, title) == "doing")
@@ -49,7 +50,7 @@ def test_undo_key_and_history_panel(tmp_path, frozen) -> None:
             await until(
                 pilot, lambda: any(f"Undone: you changed task '{title}': status todo → doing" in t for t in toasts(app))
             )
-            await until(pilot, lambda: title in [c.title for c in board.cards["todo"]])
+            await until(pilot, lambda: title in [c.title for c in board.cards[TaskStatus.TODO]])
 
             # Nothing of mine left: said in words, nothing changes.
             before = len(history(store, "max"))

@@ -7,6 +7,7 @@ import asyncio
 
 import pytest
 
+from salessprint.domain.enums import TaskStatus
 from salessprint.services import open_store
 from salessprint.services.changes import ChangeFeed
 from salessprint.services.deals import add_deal
@@ -35,19 +36,19 @@ def test_a_card_moved_in_one_app_moves_in_the_other(live_url: str, connected_fee
                 await until(pb, lambda: isinstance(max_.screen, BoardScreen))
                 board_a, board_b = rita.screen, max_.screen
                 assert isinstance(board_a, BoardScreen) and isinstance(board_b, BoardScreen)
-                await until(pa, lambda: len(board_a.cards["todo"]) == 3)
-                await until(pb, lambda: len(board_b.cards["todo"]) == 3)
+                await until(pa, lambda: len(board_a.cards[TaskStatus.TODO]) == 3)
+                await until(pb, lambda: len(board_b.cards[TaskStatus.TODO]) == 3)
                 # Both watchers have a baseline (and listen, on PostgreSQL).
                 await until(pb, lambda: {f.store for f in connected_feeds} == {store_a, store_b})
-                moved = board_a.cards["todo"][0]
+                moved = board_a.cards[TaskStatus.TODO][0]
 
                 await pa.press("shift+right")  # rita moves her card; max presses nothing
                 await until(
                     pa, lambda: {c.id for c in sprint_items(store_a, "rita") if c.status == "doing"} == {moved.id}
                 )
-                took = await until(pb, lambda: [c.id for c in board_b.cards["doing"]] == [moved.id], timeout=5)
+                took = await until(pb, lambda: [c.id for c in board_b.cards[TaskStatus.DOING]] == [moved.id], timeout=5)
                 assert took < 3.0
-                assert moved.id not in [c.id for c in board_b.cards["todo"]]
+                assert moved.id not in [c.id for c in board_b.cards[TaskStatus.TODO]]
 
                 # The history panel, open in max's app, follows along too.
                 await pb.press("H")

@@ -13,6 +13,7 @@ import asyncio
 
 import pytest
 
+from salessprint.domain.enums import TaskStatus
 from salessprint.services import open_store
 from salessprint.services.sprints import move_card, sprint_items
 from salessprint.tui.app import SalesSprintApp
@@ -40,9 +41,9 @@ def test_offline_then_back_online(pg_url: str, proxy: TcpProxy, connected_feeds,
             await until(pilot, lambda: isinstance(app.screen, BoardScreen))
             board = app.screen
             assert isinstance(board, BoardScreen)
-            await until(pilot, lambda: len(board.cards["todo"]) == 3)
+            await until(pilot, lambda: len(board.cards[TaskStatus.TODO]) == 3)
             await until(pilot, lambda: bool(connected_feeds))  # the watcher listens through the proxy
-            first, second = board.cards["todo"][0], board.cards["todo"][1]
+            first, second = board.cards[TaskStatus.TODO][0], board.cards[TaskStatus.TODO][1]
 
             proxy.cut()
             await until(pilot, lambda: not app.store_online, timeout=8)
@@ -63,7 +64,7 @@ def test_offline_then_back_online(pg_url: str, proxy: TcpProxy, connected_feeds,
             await until(pilot, lambda: any("Back online" in t for t in toasts(app)))
             assert not any("Offline" in t for t in toasts(app))
             assert app.sub_title == ""
-            await until(pilot, lambda: [c.id for c in board.cards["done"]] == [second.id])
+            await until(pilot, lambda: [c.id for c in board.cards[TaskStatus.DONE]] == [second.id])
 
             # And writing works again.
             board.query_one("#cards-todo").focus()

@@ -7,6 +7,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
+from salessprint.domain.enums import RetroColumn
 from salessprint.services.retro import list_entries
 from salessprint.services.sprints import sprint_items
 from salessprint.tui.app import SalesSprintApp
@@ -94,7 +95,7 @@ def test_vote_twice_takes_it_back_and_hostile_text_is_verbatim_on_an_old_sprint(
         await pilot.press("left_square_bracket")  # sprint 12
         await settle(pilot)
         assert "Retrospective of sprint 12 (closed)" in screen_text(app)
-        first = screen.entries["went_well"][0]
+        first = screen.entries[RetroColumn.WENT_WELL][0]
         await pilot.press("v")
         await settle(pilot)
         voted = next(e for e in list_entries(demo_store, "chris", 12) if e.id == first.id)

@@ -129,8 +129,3 @@ def parse_choice(enum: type[StrEnum], raw: str, what: str) -> StrEnum:
             return member
     choices = ", ".join(m.value for m in enum)
     raise InvalidInput(f"Unknown {what} '{raw}'. Choose one of: {choices}.", field=what)
-
-
-class ItemType(StrEnum):
-    TASK = "task"
-    DEAL = "deal"

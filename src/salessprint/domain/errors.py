@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 
 class SalesSprintError(Exception):
     """An expected failure: the CLI prints it and exits 1, the TUI notifies."""
@@ -33,7 +35,7 @@ class PermissionDenied(SalesSprintError):
 class StaleWrite(SalesSprintError):
     """Someone else changed the row since it was read; carries the fresh row."""
 
-    def __init__(self, message: str, current: object | None = None) -> None:
+    def __init__(self, message: str, current: Mapping[str, object] | None = None) -> None:
         super().__init__(message)
         self.current = current
 

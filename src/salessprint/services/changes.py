@@ -13,6 +13,8 @@ from salessprint.services.uow import unit_of_work
 from salessprint.store.db import Store
 from salessprint.store.feed import ChangeFeed, newest_change_id
 
+__all__ = ["ChangeFeed", "change_feed", "latest_change_id"]
+
 
 def latest_change_id(store: Store, login: str) -> int:
     """The newest change id of my team (0 for none): the poll's counter."""
