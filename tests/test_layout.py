@@ -25,7 +25,6 @@ TESTED_ELSEWHERE: dict[str, dict[str, str]] = {
         "uow": "the unit of work under every service: test_concurrency.py, test_sqlite_writers.py, test_read_views.py",
         "importing": "a package: tests/services/test_import_*.py (formats, maven, values, closing)",
         "app_context": "the screens' header read: tests/services/test_read_views.py",
-        "lookups": "the NotFound messages: test_deals.py::test_unknown_names_are_not_found",
         "members": "test_permission_matrix.py (who may manage members) and tests/cli/test_members.py",
         "targets": "test_permission_matrix.py, test_activities.py (targets scaled to the range), tests/cli/test_targets.py",
         "team": "init_team builds every test team (tests/conftest.py); tests/cli/test_store_setup.py",
@@ -39,6 +38,7 @@ TESTED_ELSEWHERE: dict[str, dict[str, str]] = {
         "models": "the tables; tests/store/test_schema.py checks them against the migrations",
         "types": "column types (money, UTC times), round-tripped in tests/store/test_codec.py",
         "migrations": "tests/store/test_schema.py upgrades an empty database on both backends",
+        "lookups": "the NotFound messages: tests/services/test_deals.py::test_unknown_names_are_not_found",
     },
 }
 

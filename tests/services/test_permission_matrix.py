@@ -32,9 +32,9 @@ from salessprint.services import (
 )
 from salessprint.services.changes import latest_change_id
 from salessprint.services.importing import import_deals
-from salessprint.services.lookups import sprint_in_state
 from salessprint.services.reports import coaching, one_on_one, velocity
 from salessprint.services.uow import unit_of_work
+from salessprint.store.lookups import sprint_in_state
 from tests.conftest import FROZEN_NOW
 from tests.team_helpers import make_team
 

@@ -12,9 +12,9 @@ from salessprint.domain.errors import InvalidInput
 from salessprint.domain.inputs import ActivityIn, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import ActivityView
-from salessprint.services.lookups import deal_by_id, member_by_login
 from salessprint.services.uow import unit_of_work
 from salessprint.store.db import Store
+from salessprint.store.lookups import deal_by_id, member_by_login
 from salessprint.store.models import Activity, Member
 
 

@@ -6,10 +6,10 @@ from pydantic import BaseModel, ConfigDict
 
 from salessprint.domain.enums import SprintState
 from salessprint.domain.values import MemberView, SprintView, TeamView
-from salessprint.services.lookups import sprint_in_state
 from salessprint.services.uow import unit_of_work
 from salessprint.services.views import member_view, sprint_view, team_view
 from salessprint.store.db import Store
+from salessprint.store.lookups import sprint_in_state
 from salessprint.store.models import Member
 
 

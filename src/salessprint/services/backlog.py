@@ -450,8 +450,8 @@ def move_in_backlog(
     from salessprint.domain.errors import InvalidInput
     from salessprint.domain.permissions import Action
     from salessprint.services.deals import owns_deal
-    from salessprint.services.lookups import deal_by_id, task_by_id
     from salessprint.services.uow import snapshot
+    from salessprint.store.lookups import deal_by_id, task_by_id
 
     if item_type not in (ItemType.DEAL, ItemType.TASK):
         raise InvalidInput(f"Move a 'task' or a 'deal', not '{item_type}'.", field="item")

@@ -13,16 +13,16 @@ from salessprint.domain.errors import InvalidInput
 from salessprint.domain.inputs import DealIn, DealPatch, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import DealView
-from salessprint.services.lookups import (
+from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
+from salessprint.services.views import deal_view
+from salessprint.store.db import Store
+from salessprint.store.lookups import (
     account_named,
     deal_by_id,
     first_stage,
     member_by_login,
     stage_by_name,
 )
-from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
-from salessprint.services.views import deal_view
-from salessprint.store.db import Store
 from salessprint.store.models import (
     Account,
     Deal,

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session, aliased
 from salessprint.domain.errors import InvalidInput
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import Value
-from salessprint.services.lookups import member_by_login
 from salessprint.services.uow import unit_of_work
 from salessprint.store.db import Store
+from salessprint.store.lookups import member_by_login
 from salessprint.store.models import Account, Activity, Change, Member, Note, Stage
 
 # Columns that are bookkeeping, not something a person changed.
@@ -206,7 +206,7 @@ class TimelineEntry(Value):
 
 def deal_timeline(store: Store, login: str, deal_id: int, limit: int = 100) -> list[TimelineEntry]:
     """Who did what on a deal, newest first: edits, collaborators, notes, activities."""
-    from salessprint.services.lookups import deal_by_id
+    from salessprint.store.lookups import deal_by_id
 
     with unit_of_work(store, login, read_only=True) as uow:
         uow.require(Action.READ_TEAM)

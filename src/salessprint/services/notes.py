@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session, aliased
 from salessprint.domain.errors import InvalidInput, NotFound
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import Value
-from salessprint.services.lookups import deal_by_id
 from salessprint.services.uow import unit_of_work
 from salessprint.store.db import Store
+from salessprint.store.lookups import deal_by_id
 from salessprint.store.models import Account, Deal, Member, Note
 
 MAX_NOTE = 4000

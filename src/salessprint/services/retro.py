@@ -9,9 +9,9 @@ from salessprint.domain.errors import Conflict, InvalidInput, NotFound
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import Value
 from salessprint.services.deals import next_rank
-from salessprint.services.lookups import member_by_login, sprint_by_number, sprint_in_state
 from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
 from salessprint.store.db import Store
+from salessprint.store.lookups import member_by_login, sprint_by_number, sprint_in_state
 from salessprint.store.models import Member, RetroEntry, RetroVote, Sprint, SprintItem, Task
 
 

@@ -18,11 +18,11 @@ from salessprint.domain.permissions import Action
 from salessprint.domain.values import SprintItemView, SprintView
 from salessprint.domain.velocity import ItemFacts, outcome_at_close
 from salessprint.services.deals import owns_deal
-from salessprint.services.lookups import deal_by_id, sprint_by_number, sprint_in_state, task_by_id
 from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
 from salessprint.services.views import sprint_view
 from salessprint.store import queries
 from salessprint.store.db import Store
+from salessprint.store.lookups import deal_by_id, sprint_by_number, sprint_in_state, task_by_id
 from salessprint.store.models import Account, Deal, Member, Sprint, SprintItem, Task
 
 DEFAULT_POINTS = 1

@@ -8,9 +8,9 @@ from salessprint.domain import clock
 from salessprint.domain.inputs import TargetIn, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import TargetView
-from salessprint.services.lookups import member_by_login
 from salessprint.services.uow import snapshot, unit_of_work
 from salessprint.store.db import Store
+from salessprint.store.lookups import member_by_login
 from salessprint.store.models import Member, Target
 
 

@@ -17,10 +17,10 @@ from salessprint.domain.inputs import TaskIn, TaskPatch, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import TaskView
 from salessprint.services.deals import next_rank
-from salessprint.services.lookups import deal_by_id, member_by_login, task_by_id
 from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
 from salessprint.services.views import task_view
 from salessprint.store.db import Store
+from salessprint.store.lookups import deal_by_id, member_by_login, task_by_id
 from salessprint.store.models import Activity, Deal, Member, Sprint, SprintItem, Task
 
 

@@ -16,9 +16,9 @@ from salessprint.domain.enums import Metric, Period
 from salessprint.domain.errors import InvalidInput
 from salessprint.domain.metrics import money, quota_for_range
 from salessprint.domain.values import Value
-from salessprint.services.lookups import member_by_login, sprint_by_number
 from salessprint.services.uow import UnitOfWork
 from salessprint.store import queries
+from salessprint.store.lookups import member_by_login, sprint_by_number
 from salessprint.store.models import Sprint
 
 LIST_LIMIT = 20

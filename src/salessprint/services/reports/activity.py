@@ -15,11 +15,11 @@ from salessprint.domain.calendar import target_for_range, utc_bounds, week_start
 from salessprint.domain.enums import METRIC_FOR_ACTIVITY, ActivityKind, Period
 from salessprint.domain.errors import InvalidInput
 from salessprint.domain.metrics import expected_by_now, pace
-from salessprint.services.lookups import member_by_login
 from salessprint.services.reports._shared import Rep, Report
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
 from salessprint.store.db import Store
+from salessprint.store.lookups import member_by_login
 
 
 class KindFigures(Report):

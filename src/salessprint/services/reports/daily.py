@@ -12,10 +12,10 @@ from salessprint.domain.calendar import target_for_range, utc_bounds
 from salessprint.domain.coaching import DayFacts, daily_report
 from salessprint.domain.enums import METRIC_FOR_ACTIVITY, ActivityKind, Period
 from salessprint.domain.permissions import Action
-from salessprint.services.lookups import member_by_login
 from salessprint.services.uow import unit_of_work
 from salessprint.store import queries
 from salessprint.store.db import Store
+from salessprint.store.lookups import member_by_login
 from salessprint.store.models import Activity, Deal, DealEvent, Stage, Task
 
 

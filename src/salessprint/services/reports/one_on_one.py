@@ -10,12 +10,12 @@ from salessprint.domain.coaching import AgendaFacts, flags_for, one_on_one_agend
 from salessprint.domain.enums import Period
 from salessprint.domain.metrics import money
 from salessprint.domain.permissions import Action
-from salessprint.services.lookups import member_by_login
 from salessprint.services.reports.attainment import attainment_in
 from salessprint.services.reports.coaching import coaching_figures
 from salessprint.services.uow import unit_of_work
 from salessprint.store import queries
 from salessprint.store.db import Store
+from salessprint.store.lookups import member_by_login
 from salessprint.store.models import Deal, Stage
 
 

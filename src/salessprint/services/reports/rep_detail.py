@@ -7,13 +7,13 @@ from salessprint.domain import clock
 from salessprint.domain.calendar import period_range
 from salessprint.domain.enums import Period
 from salessprint.domain.permissions import Action, allowed
-from salessprint.services.lookups import member_by_login
 from salessprint.services.reports._shared import FlagLine, Report, Rotting, closed_sprints, points_history, rotting_in
 from salessprint.services.reports.activity import MemberActivity, activity_in
 from salessprint.services.reports.attainment import MemberAttainment, attainment_in
 from salessprint.services.reports.coaching import coaching_figures, flag_lines
 from salessprint.services.uow import unit_of_work
 from salessprint.store.db import Store
+from salessprint.store.lookups import member_by_login
 
 
 class RepDetail(Report):

@@ -1,4 +1,4 @@
-"""Find rows the user named, or raise NotFound with a helpful message."""
+"""One row by the key the user named (a login, a stage name, an id), or NotFound with a helpful message."""
 
 from __future__ import annotations
 
