@@ -150,7 +150,7 @@ def test_two_clients_editing_one_deal_one_wins_the_other_sees_the_fresh_row(team
     final = get_deal(store, "max", deal.id)
     store.dispose()
     assert final.version == deal.version + 1 == winners[0]["version"]
-    assert "Someone else changed this deal" in losers[0]["error"]
+    assert f"Someone else changed deal #{deal.id} since you opened it" in losers[0]["error"]
     # The refused client is shown the row as the winner left it.
     assert losers[0]["current"]["next_step"] == final.next_step
     assert losers[0]["current"]["version"] == final.version

@@ -108,7 +108,7 @@ def test_a_stale_move_is_reported_not_written(demo_store) -> None:
         # Someone else edits the deal after the screen loaded it.
         update_deal(demo_store, "maria", deal.id, value="123.00")
         await pilot.press("greater_than_sign")
-        await toast_shown(pilot, "Someone else changed this deal")
+        await toast_shown(pilot, "Someone else changed deal #")
         assert "Changed by someone else" in screen_text(app)
         await settle(pilot)
         stored = get_deal(demo_store, "maria", deal.id)

@@ -44,5 +44,10 @@ class Conflict(SalesSprintError):
     """The action does not fit the current state (e.g. two active sprints)."""
 
 
+class StoreBusy(SalesSprintError):
+    """The store is reachable but could not finish the write in time (a
+    deadlock or a serialization failure, still there after retries)."""
+
+
 class StoreUnavailable(SalesSprintError):
     """The database cannot be reached, or its schema is missing or old."""

@@ -9,7 +9,7 @@ from salessprint.domain.errors import Conflict, InvalidInput, NotFound
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import Value
 from salessprint.services.deals import next_rank
-from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
+from salessprint.services.uow import UnitOfWork, retrying, snapshot, unit_of_work
 from salessprint.store.db import Store
 from salessprint.store.lookups import member_by_login, sprint_by_number, sprint_in_state
 from salessprint.store.models import Member, RetroEntry, RetroVote, Sprint, SprintItem, Task
@@ -78,6 +78,7 @@ def _views(uow: UnitOfWork, sprint: Sprint) -> list[RetroEntryView]:
     ]
 
 
+@retrying
 def add_entry(
     store: Store, login: str, column: str, text: str, *, owner: str | None = None, number: int | None = None
 ) -> RetroEntryView:
@@ -151,7 +152,8 @@ def vote(store: Store, login: str, entry_id: int) -> RetroEntryView:
 def delete_entry(store: Store, login: str, entry_id: int) -> None:
     with unit_of_work(store, login) as uow:
         entry = uow.session.get(RetroEntry, entry_id)
-        if entry is None:
+        sprint = uow.session.get(Sprint, entry.sprint_id) if entry else None
+        if entry is None or sprint is None or sprint.team_id != uow.actor.team_id:
             raise NotFound(f"No retro entry #{entry_id}.")
         uow.require(Action.RETRO_EDIT, owns=entry.author_id == uow.actor.member_id)
         if entry.task_id is not None:

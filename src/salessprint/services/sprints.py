@@ -18,7 +18,7 @@ from salessprint.domain.permissions import Action
 from salessprint.domain.values import SprintItemView, SprintView
 from salessprint.domain.velocity import ItemFacts, outcome_at_close
 from salessprint.services.deals import owns_deal
-from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
+from salessprint.services.uow import UnitOfWork, retrying, snapshot, unit_of_work
 from salessprint.services.views import sprint_view
 from salessprint.store import queries
 from salessprint.store.db import Store
@@ -57,6 +57,7 @@ def _create_next(uow: UnitOfWork, goal: str | None, starts: object = None) -> Sp
     return uow.add("sprint", sprint)
 
 
+@retrying
 def plan_sprint(store: Store, login: str, goal: str | None = None, starts: object = None) -> SprintView:
     with unit_of_work(store, login) as uow:
         uow.require(Action.PLAN_SPRINT)
@@ -68,7 +69,9 @@ def plan_sprint(store: Store, login: str, goal: str | None = None, starts: objec
                 uow.session.flush()
                 uow.record("sprint", planned.id, "update", before, snapshot(planned))
                 return sprint_view(planned)
-            raise Conflict(f"Sprint {planned.number} is already planned ({planned.starts_on} to {planned.ends_on}).")
+            raise Conflict(
+                f"A sprint is already planned: sprint {planned.number} ({planned.starts_on} to {planned.ends_on})."
+            )
         return sprint_view(_create_next(uow, goal, starts))
 
 
@@ -85,6 +88,7 @@ def _target_sprint(uow: UnitOfWork, number: int | None) -> Sprint:
     return planned_or_active
 
 
+@retrying
 def add_item(
     store: Store, login: str, item_type: ItemType | str, item_id: int, sprint_number: int | None = None
 ) -> SprintItemView:
@@ -114,7 +118,7 @@ def add_item(
             select(SprintItem).where(SprintItem.sprint_id == sprint.id, key == item_id, SprintItem.removed_at.is_(None))
         )
         if existing is not None:
-            raise Conflict(f"That {item_type} is already in sprint {sprint.number}.")
+            raise Conflict(f"{str(item_type).capitalize()} #{item_id} is already in sprint {sprint.number}.")
         item = SprintItem(
             sprint_id=sprint.id,
             member_id=member_id,
@@ -129,6 +133,7 @@ def add_item(
         return _item_views(uow, sprint, [item.id])[0]
 
 
+@retrying
 def remove_item(
     store: Store, login: str, item_type: ItemType | str, item_id: int, sprint_number: int | None = None
 ) -> None:
@@ -153,6 +158,7 @@ def remove_item(
             uow.record("sprint_item", item.id, "update", before, snapshot(item))
 
 
+@retrying
 def start_sprint(store: Store, login: str) -> SprintView:
     with unit_of_work(store, login) as uow:
         uow.require(Action.START_SPRINT)
@@ -171,6 +177,7 @@ def start_sprint(store: Store, login: str) -> SprintView:
         return sprint_view(sprint)
 
 
+@retrying
 def close_sprint(store: Store, login: str, carry_over: bool = False) -> SprintView:
     """Close the active sprint; unfinished items carry over or are dropped."""
     with unit_of_work(store, login) as uow:
@@ -311,6 +318,7 @@ def _item_views(uow: UnitOfWork, sprint: Sprint, ids: list[int]) -> list[SprintI
     return out
 
 
+@retrying
 def move_card(
     store: Store, login: str, item_id: int, status: str, expected_version: int | None = None
 ) -> SprintItemView:

@@ -8,12 +8,13 @@ from salessprint.domain.enums import DEFAULT_STAGES, Role
 from salessprint.domain.errors import Conflict, InvalidInput
 from salessprint.domain.inputs import MemberIn, validate
 from salessprint.domain.values import TeamView
-from salessprint.services.uow import snapshot, unit_of_work
+from salessprint.services.uow import retrying, snapshot, unit_of_work
 from salessprint.services.views import team_view
 from salessprint.store.db import Store
 from salessprint.store.models import Member, Stage, Team
 
 
+@retrying
 def init_team(
     store: Store,
     team_name: str,
@@ -22,7 +23,12 @@ def init_team(
     currency: str = "EUR",
     timezone: str = "UTC",
 ) -> TeamView:
-    """Create the schema if needed, the team, its stages and its first admin."""
+    """Create the schema if needed, the team, its stages and its first admin.
+
+    One team per store: the count below answers a plain `init` run twice;
+    two run at once both count none, and the loser collides with the
+    winner's team on `uq_teams_one_per_store` (migration 0004), runs again
+    (`@retrying`) and is refused here."""
     team_name = team_name.strip()
     if not team_name:
         raise InvalidInput("The team needs a name.", field="team")

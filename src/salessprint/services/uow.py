@@ -3,18 +3,34 @@
 Every service function opens one `UnitOfWork`; the block commits when it ends
 normally and rolls back on any error, so a failed use case leaves the store
 exactly as it was. `record()` writes the change log in the same transaction.
+
+Races. A transaction that PostgreSQL aborts as a deadlock (SQLSTATE 40P01)
+or a serialization failure (40001), and one that loses a race for a unique
+rule of the store (two cards of one deal in a sprint, a second planned
+sprint, a second team; see migration 0004), has done nothing: the right
+answer is to run the use case again from the start, which then sees the
+winner's rows and answers as it would have without the race ("Deal #1 is
+already in sprint 13."). A context manager cannot run its block twice, so
+the retry is `@retrying` on the service function, the one place that holds
+the whole use case; `unit_of_work` turns those failures into `RaceLost` or
+`StoreBusy`, which `@retrying` catches, and which, when the tries run out
+(or for a function without it), carry a plain message.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import functools
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar, TypeVarTuple
+from typing import Any, ParamSpec, Protocol, TypeVar, TypeVarTuple, cast
 
 from sqlalchemy import CursorResult, Select, bindparam, select, update
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InvalidRequestError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -25,11 +41,12 @@ from salessprint.domain.errors import (
     NotFound,
     SalesSprintError,
     StaleWrite,
+    StoreBusy,
     StoreUnavailable,
 )
 from salessprint.domain.permissions import Action, require
 from salessprint.store.codec import JSONRow, row_to_json
-from salessprint.store.db import WRITE_LOCK, Store, describe_failure
+from salessprint.store.db import BUSY, WRITE_LOCK, Store, describe_failure, sqlstate
 from salessprint.store.feed import notify_change
 from salessprint.store.models import Change, Member, Team
 
@@ -155,15 +172,27 @@ class UnitOfWork:
         if self.read_only:
             raise SalesSprintError("A read-only request tried to change the store; nothing was saved.")
 
-    def _lock_fresh(self, row: Identified) -> None:
+    def _lock_fresh(self, row: Identified, what: str) -> None:
+        """Lock the row, then re-read it. The lock is taken on the row alone:
+        PostgreSQL re-checks a locking SELECT's joins against the row as a
+        concurrent writer left it, so `refresh(with_for_update=...)` through
+        the eager joins (a deal's stage) found no row when the stage had just
+        changed ("Could not refresh instance")."""
+        table = sa_inspect(row).mapper.local_table
         if self.session.get_bind().dialect.name == "sqlite":
             # SQLite has no row locks: a no-op UPDATE takes the database's
             # write lock now, so no one can commit between check and write.
-            table = sa_inspect(row).mapper.local_table
-            self.session.execute(update(table).where(table.c.id == row.id).values(version=table.c.version))
-            self.session.refresh(row)
+            touched = self.session.execute(update(table).where(table.c.id == row.id).values(version=table.c.version))
+            found = cast(CursorResult[Any], touched).rowcount
         else:
-            self.session.refresh(row, with_for_update={"of": type(row)})
+            found = len(self.session.execute(select(table.c.id).where(table.c.id == row.id).with_for_update()).all())
+        try:
+            if found:
+                self.session.refresh(row)
+        except InvalidRequestError:
+            found = 0
+        if not found:
+            raise StaleWrite(f"Someone else deleted {what} #{row.id} since you opened it; reload and carry on.")
 
     def add(self, entity: str, row: RowT) -> RowT:
         """Insert a row and log its creation."""
@@ -182,10 +211,10 @@ class UnitOfWork:
         """
         if expected is None:
             return
-        self._lock_fresh(row)
+        self._lock_fresh(row, what)
         if row.version != expected:
             raise StaleWrite(
-                f"Someone else changed this {what} since you opened it "
+                f"Someone else changed {what} #{row.id} since you opened it "
                 f"(now version {row.version}); review the fresh values and try again.",
                 current=snapshot(row),
             )
@@ -223,9 +252,12 @@ def unit_of_work(
     on PostgreSQL it runs without BEGIN/COMMIT round trips, which changes
     nothing for reads under READ COMMITTED (each statement has its own
     snapshot either way).
+
+    A deadlock or serialization failure becomes `StoreBusy`, a lost race for
+    a unique rule `RaceLost`: `@retrying` runs the use case again on either.
     """
-    try:
-        with store.session() as session:
+    with store.session() as session:
+        try:
             if read_only:
                 # Nothing is flushed behind our back (PostgreSQL would commit
                 # it at once); changes left in the session are refused below.
@@ -242,22 +274,115 @@ def unit_of_work(
                     "(or run 'salessprint init' to make yourself the admin)."
                 )
             uow = UnitOfWork(session, actor, read_only=read_only, team=team)
-            try:
-                yield uow
-                if read_only and (session.new or session.dirty or session.deleted):
-                    raise SalesSprintError("A read-only request tried to change the store; nothing was saved.")
-                if uow.last_change is not None:
-                    _announce(uow)
-                session.commit()
-            except BaseException:
-                session.rollback()
+            yield uow
+            if read_only and (session.new or session.dirty or session.deleted):
+                raise SalesSprintError("A read-only request tried to change the store; nothing was saved.")
+            if uow.last_change is not None:
+                _announce(uow)
+            session.commit()
+        except BaseException as exc:
+            session.rollback()
+            plain = _plain_error(store, exc)
+            if plain is None:
                 raise
-    except StaleDataError:
-        raise StaleWrite("Someone else changed this row at the same moment; reload and try again.") from None
-    except IntegrityError as exc:
-        raise Conflict(f"That would break a rule of the store: {_integrity_reason(exc)}") from None
-    except OperationalError as exc:
-        raise StoreUnavailable(describe_failure(store.url, exc)) from None
+            raise plain from None
+
+
+class RaceLost(Conflict):
+    """Another transaction just wrote the row a unique rule allows once (the
+    card, the planned sprint, the team, the account): this one did nothing,
+    and running the use case again gives the true answer."""
+
+
+RACE_RULES = {
+    "uq_sprint_items_open_task": "That task was just added to this sprint by someone else.",
+    "uq_sprint_items_open_deal": "That deal was just added to this sprint by someone else.",
+    "uq_sprints_one_planned": "Someone else just planned a sprint; there can be one planned sprint at a time.",
+    "uq_sprints_one_active": "Someone else just started a sprint; there can be one active sprint at a time.",
+    "uq_sprints_team_id": "Someone else just planned a sprint with that number.",
+    "uq_teams_one_per_store": "This store already holds a team; use another --db for a new one.",
+    "uq_accounts_team_id": "Someone else just added an account of that name.",
+    "uq_members_login": "That login is already taken.",
+    "sprints.team_id": "Someone else just planned or started a sprint; there can be one of each at a time.",
+}
+"""Unique rules a race can break, and what the loser is told when retrying
+does not settle it. PostgreSQL names the rule; SQLite names the index (an
+expression) or the columns, hence the second table."""
+
+_SQLITE_COLUMNS = {
+    "sprint_items.sprint_id, sprint_items.task_id": "uq_sprint_items_open_task",
+    "sprint_items.sprint_id, sprint_items.deal_id": "uq_sprint_items_open_deal",
+    "sprints.team_id, sprints.number": "uq_sprints_team_id",
+    "accounts.team_id, accounts.name": "uq_accounts_team_id",
+    "members.login": "uq_members_login",
+    "sprints.team_id": "sprints.team_id",  # a partial index: planned or active
+}
+
+
+def race_rule(exc: IntegrityError) -> str | None:
+    """The unique rule of RACE_RULES this failure broke, if any."""
+    orig = exc.orig
+    name = getattr(getattr(orig, "diag", None), "constraint_name", None)
+    if name is None:
+        text = str(orig)
+        if text.startswith("UNIQUE constraint failed: "):
+            what = text.removeprefix("UNIQUE constraint failed: ")
+            name = what.removeprefix("index ").strip("'") if what.startswith("index ") else _SQLITE_COLUMNS.get(what)
+    return name if name in RACE_RULES else None
+
+
+def _plain_error(store: Store, exc: BaseException) -> SalesSprintError | None:
+    """What a user is told about a driver's failure (None: pass it on as it is)."""
+    if isinstance(exc, StaleDataError):
+        return StaleWrite("Someone else changed this row at the same moment; reload and try again.")
+    if isinstance(exc, IntegrityError):
+        rule = race_rule(exc)
+        if rule is not None:
+            return RaceLost(RACE_RULES[rule])
+        return Conflict(f"That would break a rule of the store: {_integrity_reason(exc)}")
+    if isinstance(exc, DBAPIError) and sqlstate(exc) in BUSY:
+        return StoreBusy(describe_failure(store.url, exc))
+    if isinstance(exc, OperationalError):
+        return StoreUnavailable(describe_failure(store.url, exc))
+    return None
+
+
+ATTEMPTS = 4
+"""Runs of a use case that keeps losing races before the user is told."""
+PAUSE = 0.05
+"""Seconds: the longest first pause between runs; it doubles each time, and
+each pause is drawn at random below it, so racers do not collide again."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
+_running: ContextVar[bool] = ContextVar("salessprint_use_case_running", default=False)
+
+
+def retrying(use_case: Callable[P, R]) -> Callable[P, R]:
+    """Run the decorated use case again (a few times, after a random pause)
+    when its transaction lost a race (`RaceLost`) or was aborted by a
+    deadlock or serialization failure (`StoreBusy`); then let the plain
+    error through. A use case called from inside another is run once: the
+    outer one retries the whole."""
+
+    @functools.wraps(use_case)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        if _running.get():
+            return use_case(*args, **kwargs)
+        token = _running.set(True)
+        try:
+            for attempt in range(ATTEMPTS):
+                try:
+                    return use_case(*args, **kwargs)
+                except (RaceLost, StoreBusy):
+                    if attempt == ATTEMPTS - 1:
+                        raise
+                time.sleep(random.uniform(0, PAUSE * 2**attempt))
+            raise AssertionError("unreachable")
+        finally:
+            _running.reset(token)
+
+    return run
 
 
 def _announce(uow: UnitOfWork) -> None:

@@ -80,14 +80,33 @@ def safe_url(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+BUSY = frozenset({"40P01", "40001", "55P03"})
+"""SQLSTATEs of a server that answered but could not finish in time: a
+deadlock, a serialization failure, a lock not available. The unit of work
+retries the first two; none of them means the server is unreachable."""
+
+STORE_BUSY = "The store is busy; try again."
+
+
+def sqlstate(exc: BaseException) -> str | None:
+    """The SQLSTATE PostgreSQL gave for this failure (None: no answer, or SQLite)."""
+    code = getattr(getattr(exc, "orig", exc), "sqlstate", None)
+    return code if isinstance(code, str) else None
+
+
 def describe_failure(url: URL, exc: BaseException) -> str:
-    """A one-line explanation of a connection failure, password-free."""
+    """A one-line explanation of a failure to use the store, password-free.
+    "Cannot reach" is said only when the server did not answer: a server
+    that answers with a SQLSTATE of its own was reached."""
     text = str(getattr(exc, "orig", exc) or exc).lower()
     where = safe_url(url)
     if url.get_backend_name() == "sqlite":
         if "locked" in text or "busy" in text:
-            return "The database is busy: another salessprint is writing to it. Try again in a moment."
+            return f"{STORE_BUSY} (Another salessprint is writing to it.)"
         return f"Cannot open the database file {url.database}: check the folder exists and is writable."
+    code = sqlstate(exc)
+    if code in BUSY or (code or "").startswith("57014"):
+        return STORE_BUSY
     if "password authentication failed" in text or "no password supplied" in text:
         return f"PostgreSQL refused the user name or password for {where}."
     if "does not exist" in text and "database" in text:
@@ -97,6 +116,8 @@ def describe_failure(url: URL, exc: BaseException) -> str:
         )
     if "role" in text and "does not exist" in text:
         return f"PostgreSQL has no user {url.username!r} on {url.host}."
+    if code is not None and not code.startswith("08"):
+        return f"The database at {where} refused the request (SQLSTATE {code}); try again, or ask your admin."
     return f"Cannot reach the database at {where}: is the server running and the host and port right?"
 
 

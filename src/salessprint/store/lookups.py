@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from salessprint.domain.enums import SprintState
@@ -50,13 +51,26 @@ def task_by_id(session: Session, team_id: int, task_id: int) -> Task:
 
 
 def account_named(session: Session, team_id: int, name: str, owner_id: int | None) -> Account:
-    """The team's account with this name, created on first use."""
+    """The team's account with this name, created on first use.
+
+    Two writers naming a new account at once both find none and both insert;
+    the insert runs in a savepoint, so the one that loses on the unique
+    (team, name) rule undoes only that and takes the winner's account (on
+    PostgreSQL its insert waited for the winner's commit, and the next
+    statement sees it). On SQLite writers queue, so this never races."""
     clean = name.strip()
-    account = session.scalar(select(Account).where(Account.team_id == team_id, Account.name == clean))
-    if account is None:
-        account = Account(team_id=team_id, name=clean, owner_id=owner_id)
-        session.add(account)
-        session.flush()
+    named = select(Account).where(Account.team_id == team_id, Account.name == clean)
+    account = session.scalar(named)
+    if account is not None:
+        return account
+    try:
+        with session.begin_nested():
+            account = Account(team_id=team_id, name=clean, owner_id=owner_id)
+            session.add(account)
+    except IntegrityError:
+        account = session.scalar(named)
+        if account is None:
+            raise
     return account
 
 
