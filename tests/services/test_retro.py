@@ -42,3 +42,29 @@ def test_board_counts_votes_and_sprint_choice(team_store) -> None:
     assert retro_board(team_store, "rita", 1).counts == {"went_well": 2, "to_improve": 1}
     with pytest.raises(NotFound):
         retro_board(team_store, "rita", 9)
+
+
+def test_an_admin_cannot_delete_another_teams_entry(team_store) -> None:
+    """A store that held two teams before migration 0004 keeps both: each
+    team's admin still reaches only their own team's retro."""
+    from sqlalchemy import text
+
+    from salessprint.services.retro import delete_entry, list_entries
+    from salessprint.store.models import Member, Team
+
+    rule = "TRIGGER" if team_store.backend == "sqlite" else "INDEX"
+    with team_store.engine.begin() as conn:
+        conn.execute(text(f"DROP {rule} uq_teams_one_per_store"))
+    with team_store.session() as s:
+        other = Team(name="Other", currency="EUR")
+        s.add(other)
+        s.flush()
+        s.add(Member(team_id=other.id, login="bea", name="Bea", role="admin"))
+        s.commit()
+    plan_sprint(team_store, "max")
+    start_sprint(team_store, "max")
+    entry = add_entry(team_store, "rita", "went_well", "Short calls")
+
+    with pytest.raises(NotFound, match=f"No retro entry #{entry.id}"):
+        delete_entry(team_store, "bea", entry.id)
+    assert [e.id for e in list_entries(team_store, "rita")] == [entry.id]
