@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -241,4 +242,40 @@ def test_a_version_check_racing_a_stage_change_is_a_stale_write(pg_url: str, fro
     assert isinstance(error, StaleWrite), repr(error)
     assert error.message.startswith(f"Someone else changed deal #{deal.id} since you opened it")
     assert error.current is not None and error.current["version"] == deal.version + 1
+    store.dispose()
+
+
+class _DriverError(Exception):
+    def __init__(self, sqlstate: str | None) -> None:
+        super().__init__("server said no")
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("40P01", r"^The store is busy; try again\.$"),  # deadlock
+        ("40001", r"^The store is busy; try again\.$"),  # serialization failure
+        ("57014", r"^The store is busy; try again\.$"),  # statement timeout
+        ("42501", r"refused the request \(SQLSTATE 42501\)"),  # reached, and said no
+        (None, r"^Cannot reach the database"),  # no answer at all
+        ("08006", r"^Cannot reach the database"),
+        ("57P01", r"^Cannot reach the database"),  # the server is shutting down
+    ],
+)
+def test_cannot_reach_is_said_only_when_the_server_did_not_answer(code: str | None, message: str) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from salessprint.store.db import describe_failure, parse_url
+
+    failure = OperationalError("SELECT 1", {}, _DriverError(code))
+    assert re.search(message, describe_failure(parse_url("postgresql://u@db.example/sales"), failure))
+
+
+def test_a_deadlock_in_a_use_case_is_store_busy_not_an_outage(sqlite_url: str, frozen: object) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    store = make_team(sqlite_url)
+    with pytest.raises(StoreBusy, match=r"^The store is busy; try again\.$"), unit_of_work(store, "ada"):
+        raise OperationalError("UPDATE deals", {}, _DriverError("40P01"))
     store.dispose()

@@ -46,7 +46,7 @@ from salessprint.domain.errors import (
 )
 from salessprint.domain.permissions import Action, require
 from salessprint.store.codec import JSONRow, row_to_json
-from salessprint.store.db import BUSY, WRITE_LOCK, Store, describe_failure, sqlstate
+from salessprint.store.db import BUSY, STORE_BUSY, WRITE_LOCK, Store, describe_failure, sqlstate
 from salessprint.store.feed import notify_change
 from salessprint.store.models import Change, Member, Team
 
@@ -341,7 +341,7 @@ def _plain_error(store: Store, exc: BaseException) -> SalesSprintError | None:
             return RaceLost(RACE_RULES[rule])
         return Conflict(f"That would break a rule of the store: {_integrity_reason(exc)}")
     if isinstance(exc, DBAPIError) and sqlstate(exc) in BUSY:
-        return StoreBusy(describe_failure(store.url, exc))
+        return StoreBusy(STORE_BUSY)
     if isinstance(exc, OperationalError):
         return StoreUnavailable(describe_failure(store.url, exc))
     return None

@@ -105,7 +105,7 @@ def describe_failure(url: URL, exc: BaseException) -> str:
             return f"{STORE_BUSY} (Another salessprint is writing to it.)"
         return f"Cannot open the database file {url.database}: check the folder exists and is writable."
     code = sqlstate(exc)
-    if code in BUSY or (code or "").startswith("57014"):
+    if code in BUSY or code == "57014":  # 57014: a statement that ran out of time
         return STORE_BUSY
     if "password authentication failed" in text or "no password supplied" in text:
         return f"PostgreSQL refused the user name or password for {where}."
@@ -116,7 +116,7 @@ def describe_failure(url: URL, exc: BaseException) -> str:
         )
     if "role" in text and "does not exist" in text:
         return f"PostgreSQL has no user {url.username!r} on {url.host}."
-    if code is not None and not code.startswith("08"):
+    if code is not None and not code.startswith(("08", "57P")):  # 08: connection, 57P: shutting down
         return f"The database at {where} refused the request (SQLSTATE {code}); try again, or ask your admin."
     return f"Cannot reach the database at {where}: is the server running and the host and port right?"
 
