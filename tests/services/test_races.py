@@ -12,6 +12,7 @@ version check racing a stage change is a stale write, not a crash.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import queue
 import re
@@ -26,7 +27,7 @@ from sqlalchemy import func, select, text
 from salessprint.domain.errors import SalesSprintError, StaleWrite, StoreBusy
 from salessprint.services import open_store
 from salessprint.services.deals import add_deal, get_deal, list_deals, update_deal
-from salessprint.services.sprints import add_item, list_sprints, plan_sprint, sprint_items
+from salessprint.services.sprints import add_item, list_sprints, plan_sprint, sprint_items, start_sprint
 from salessprint.services.team import init_team
 from salessprint.services.uow import retrying, unit_of_work
 from salessprint.store.db import STORE_BUSY, Store
@@ -78,32 +79,49 @@ def team_url(db_url: str, frozen: object) -> str:
     return db_url
 
 
+def _pull_deal(deal_id: int, store: Store, _i: int) -> object:
+    return add_item(store, "max", "deal", deal_id)
+
+
 def test_one_card_per_deal_per_sprint(team_url: str) -> None:
+    """Three rounds, a deal each, every racer pulling the same deal in."""
     store = open_store(team_url)
-    deal = add_deal(store, "rita", title="Acme renewal", account="Acme", value="1000", points="3")
+    deals = [add_deal(store, "rita", title=f"Renewal {i}", account="Acme", value="1000", points="3") for i in range(3)]
     sprint = plan_sprint(store, "max", goal="Q4")
     store.dispose()
 
-    errors = race(team_url, lambda s, _i: add_item(s, "max", "deal", deal.id))
+    for deal in deals:
+        errors = race(team_url, functools.partial(_pull_deal, deal.id))
 
-    assert errors.count(None) == 1, errors
-    assert [e for e in errors if e is not None] == [
-        f"Conflict: Deal #{deal.id} is already in sprint {sprint.number}."
-    ] * (len(errors) - 1)
+        assert errors.count(None) == 1, errors
+        assert [e for e in errors if e is not None] == [
+            f"Conflict: Deal #{deal.id} is already in sprint {sprint.number}."
+        ] * (len(errors) - 1)
     store = open_store(team_url)
     cards = sprint_items(store, "max", sprint.number)
     store.dispose()
-    assert [(c.item_id, c.points) for c in cards] == [(deal.id, 3)]
+    assert sorted((c.item_id, c.points) for c in cards) == [(d.id, 3) for d in deals]  # 9 points, not 3 x 20
 
 
-def test_one_planned_sprint_per_team(team_url: str) -> None:
-    errors = race(team_url, lambda s, _i: plan_sprint(s, "max"))
+def test_one_planned_and_one_active_sprint_per_team(team_url: str) -> None:
+    """Everyone plans, everyone starts, everyone plans again."""
+    for number in (1, 2):
+        errors = race(team_url, lambda s, _i: plan_sprint(s, "max"))
 
-    assert errors.count(None) == 1, errors
-    losers = [e for e in errors if e is not None]
-    assert all(e.startswith("Conflict: A sprint is already planned: sprint 1 (") for e in losers), losers
+        assert errors.count(None) == 1, errors
+        losers = [e for e in errors if e is not None]
+        assert all(e.startswith(f"Conflict: A sprint is already planned: sprint {number} (") for e in losers), losers
+        if number == 1:
+            errors = race(team_url, lambda s, _i: start_sprint(s, "max"))
+
+            assert errors.count(None) == 1, errors
+            plain = {
+                "Conflict: Sprint 1 is still active: close it first ('salessprint sprint close').",
+                "NotFound: There is no planned sprint to start: run 'salessprint sprint plan' first.",
+            }
+            assert {e for e in errors if e is not None} <= plain, errors
     store = open_store(team_url)
-    assert [(s.number, s.state) for s in list_sprints(store, "max")] == [(1, "planned")]
+    assert [(s.number, s.state) for s in list_sprints(store, "max")] == [(1, "active"), (2, "planned")]
     store.dispose()
 
 
