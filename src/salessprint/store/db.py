@@ -82,8 +82,9 @@ def safe_url(url: URL) -> str:
 
 BUSY = frozenset({"40P01", "40001", "55P03"})
 """SQLSTATEs of a server that answered but could not finish in time: a
-deadlock, a serialization failure, a lock not available. The unit of work
-retries the first two; none of them means the server is unreachable."""
+deadlock, a serialization failure, a lock not available. A use case under
+`@retrying` (services/uow.py) runs again; none of them means the server is
+unreachable."""
 
 STORE_BUSY = "The store is busy; try again."
 
