@@ -34,6 +34,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from salessprint.domain.enums import Metric, Period, Role, SprintState, StageKind
+from salessprint.domain.metrics import TargetChange
 from salessprint.store.models import Activity, Deal, Member, Sprint, SprintItem, Stage, Target
 
 T = TypeVar("T")
@@ -172,6 +173,29 @@ def targets_in_force(
     out: dict[int, dict[tuple[Metric, Period], Decimal]] = {}
     for member_id, metric_, period, amount in rows:
         out.setdefault(member_id, {})[(metric_, period)] = amount
+    return out
+
+
+TARGET_HISTORY = (
+    select(Target.member_id, Target.period, Target.effective_from, Target.amount)
+    .where(Target.member_id.in_(IDS), Target.metric == bindparam("metric"), Target.effective_from <= bindparam("until"))
+    .order_by(Target.member_id, Target.effective_from)
+)
+
+
+def target_history(
+    session: Session, member_ids: list[int], until: date, metric: Metric = Metric.REVENUE
+) -> dict[int, list[TargetChange]]:
+    """Every target of `metric` of the members that starts on or before
+    `until`, with its effective date, oldest first (one statement): what a
+    quota over a range that spans a change needs (domain.metrics.quota_in_force)."""
+    if not member_ids:
+        return {}
+    out: dict[int, list[TargetChange]] = {}
+    for member_id, period, effective_from, amount in session.connection().execute(
+        TARGET_HISTORY, {"ids": member_ids, "until": until, "metric": metric}
+    ):
+        out.setdefault(member_id, []).append(TargetChange(Period(period), effective_from, amount))
     return out
 
 

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from salessprint.domain import clock
 from salessprint.domain.calendar import period_range
-from salessprint.domain.enums import Metric, Period
+from salessprint.domain.enums import Period
 from salessprint.domain.metrics import attainment as attainment_pct
 from salessprint.domain.metrics import money, period_label, periods_in_range
 from salessprint.services.reports._shared import Report, check_range, reps, revenue_quota, won_by_member
@@ -78,7 +78,7 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
     members = reps(uow, member)
     ids = [m.id for m in members]
     won = won_by_member(uow, ids, start, end) if ids else {}
-    targets = queries.targets_in_force(uow.session, ids, end, Metric.REVENUE) if ids else {}
+    targets = queries.target_history(uow.session, ids, end)
     monthly: dict[tuple[int, int, int], tuple[Decimal, int]] = {}
     if ids:
         for mid, y, mo, v, n in uow.rows(
@@ -91,7 +91,7 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
         for y, mo in _months_between(lo, hi):
             v, n = monthly.get((mid, y, mo), (Decimal(0), 0))
             value, count = value + v, count + n
-        quota = revenue_quota(targets.get(mid, {}), lo, hi, period, team.week_start)
+        quota = revenue_quota(targets.get(mid, []), lo, hi, period, team.week_start)
         return PeriodAttainment(
             period=period_label(period, lo),
             start=lo,
@@ -106,7 +106,7 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
     team_value, team_deals, team_quota = Decimal(0), 0, Decimal(0)
     for m in members:
         value, count = won.get(m.id, (Decimal("0.00"), 0))
-        quota = revenue_quota(targets.get(m.id, {}), start, end, None, team.week_start)
+        quota = revenue_quota(targets.get(m.id, []), start, end, None, team.week_start)
         team_value += value
         team_deals += count
         team_quota += quota or 0
