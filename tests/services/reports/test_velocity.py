@@ -10,10 +10,18 @@ from tests.services.reports.sql import statements
 
 
 def test_velocity_per_rep_and_team(story: Store) -> None:
-    v = velocity(story, "rita")
+    v = velocity(story, "rita", min_history=1)
     assert [(s.number, s.velocity, s.by_member) for s in v.sprints] == [(1, 4, {"rita": 3, "rob": 1})]
-    assert v.forecast == Decimal("4.0")
+    assert v.forecast == Decimal("4.0") and v.forecast_reason is None
     assert v.forecast_by_member == {"rita": Decimal("3.0"), "rob": Decimal("1.0")}
+
+
+def test_velocity_forecast_with_too_little_history_is_unknown(story: Store) -> None:
+    v = velocity(story, "rita")
+    assert [s.number for s in v.sprints] == [1]
+    assert (v.forecast, v.forecast_reason) == (None, "1 closed sprint; a forecast needs 3")
+    assert v.forecast_by_member == {"rita": None, "rob": None}
+    assert v.to_json()["forecast"] is None
 
 
 def test_velocity_aggregates_only_the_newest_sprints(story: Store) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from salessprint.domain.velocity import forecast
+from salessprint.domain.velocity import FORECAST_WINDOW, MIN_HISTORY, forecast, known_forecast
 from salessprint.services.reports._shared import Report
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
@@ -38,21 +38,32 @@ class VelocityReport(Report):
     sprints: list[SprintVelocity]
     """Oldest first."""
     forecast: Decimal | None
-    """Mean velocity of the last three sprints (None without a closed sprint)."""
+    """Mean velocity of the last `history` sprints (3 unless asked); None while
+    unknown: fewer closed sprints than a forecast needs."""
     forecast_by_member: dict[str, Decimal | None]
-    """The same per member login."""
+    """The same per member login (None while the team's forecast is unknown)."""
+    forecast_reason: str | None = None
+    """Why the forecast is unknown, e.g. "2 closed sprints; a forecast needs 3"; None when known."""
+    history: int = FORECAST_WINDOW
+    """Closed sprints the forecast averages."""
 
 
-def velocity(store: Store, login: str, last: int = 12) -> VelocityReport:
-    """Closed sprints (newest `last`), Jira's meanings, plus the forecast."""
+def velocity(
+    store: Store, login: str, last: int = 12, history: int = FORECAST_WINDOW, min_history: int = MIN_HISTORY
+) -> VelocityReport:
+    """Closed sprints (newest `last`), Jira's meanings, plus the forecast:
+    the mean of the last `history`, unknown with fewer than `min_history`."""
     with unit_of_work(store, login, read_only=True) as uow:
-        return velocity_in(uow, last)
+        return velocity_in(uow, last, history, min_history)
 
 
-def velocity_in(uow: UnitOfWork, last: int = 12) -> VelocityReport:
+def velocity_in(
+    uow: UnitOfWork, last: int = 12, history: int = FORECAST_WINDOW, min_history: int = MIN_HISTORY
+) -> VelocityReport:
     """`velocity` inside an open unit of work (the dashboard and review share it)."""
     team_id = uow.actor.team_id
-    rows = uow.rows(queries.VELOCITY, {"team_id": team_id, "last": last}).all()
+    read = max(last, history, min_history)
+    rows = uow.rows(queries.VELOCITY, {"team_id": team_id, "last": read}).all()
     numbers = [r[0] for r in rows]
     by_member: dict[int, dict[str, int]] = {n: {} for n in numbers}
     if numbers:
@@ -75,8 +86,12 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> VelocityReport:
         )
         for number, starts, ends, goal, c, d, a, r, k in reversed(rows)
     ]
-    fc = forecast([s.velocity for s in sprints])
-    logins = sorted({login for s in sprints for login in s.by_member})
-    recent = sprints[-3:]
-    by_member_fc = {login: forecast([s.by_member.get(login, 0) for s in recent]) for login in logins}
-    return VelocityReport(sprints=sprints, forecast=fc, forecast_by_member=by_member_fc)
+    fc, reason = known_forecast([s.velocity for s in sprints], history, min_history)
+    recent = sprints[-history:]
+    logins = sorted({login for s in sprints[-last:] for login in s.by_member})
+    by_member_fc = {
+        login: None if reason else forecast([s.by_member.get(login, 0) for s in recent], history) for login in logins
+    }
+    return VelocityReport(
+        sprints=sprints[-last:], forecast=fc, forecast_by_member=by_member_fc, forecast_reason=reason, history=history
+    )
