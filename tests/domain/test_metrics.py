@@ -23,6 +23,7 @@ from salessprint.domain.metrics import (
     pipeline_velocity,
     quota_for_range,
     quota_in_force,
+    target_in_force,
     weighted,
     win_rate,
 )
@@ -241,3 +242,13 @@ def test_splitting_a_range_at_any_day_gives_parts_that_sum_to_the_whole(
     parts = (left or Decimal(0)) + (right or Decimal(0))
     # Each part is rounded to the cent once.
     assert abs(parts - whole) <= Decimal("0.01")
+
+
+def test_any_target_sums_over_the_spans_it_is_in_force_before_rounding() -> None:
+    calls = [
+        TargetChange(Period.WEEK, date(2026, 1, 1), Decimal(10)),
+        TargetChange(Period.DAY, date(2026, 11, 18), Decimal(3)),
+    ]
+    # Mon 16 and Tue 17 at 10/5 a day, Wed 18 - Fri 20 at the daily 3 (the shorter period): 4 + 9
+    assert target_in_force(calls, date(2026, 11, 16), date(2026, 11, 22)) == Decimal(13)
+    assert target_in_force(calls, date(2026, 11, 16), date(2026, 11, 16)) == Decimal(2)

@@ -98,8 +98,17 @@ def quota_in_force(
     Splitting a range at any day gives parts that add up to the whole (each
     part rounded to the cent).
     """
+    exact = target_in_force(targets, start, end, prefer, week_start)
+    return None if exact is None else money(exact)
+
+
+def target_in_force(
+    targets: Sequence[TargetChange], start: date, end: date, prefer: Period | None = None, week_start: int = 0
+) -> Decimal | None:
+    """`quota_in_force` before rounding: any target (calls, meetings, ...)
+    summed over the spans where each is in force; None when none is."""
     if end < start:
-        return money(0) if targets else None
+        return Decimal(0) if targets else None
     order = ([prefer] if prefer else []) + [p for p in QUOTA_PERIODS if p is not prefer]
     starts = sorted({t.effective_from for t in targets if start < t.effective_from <= end} | {start})
     total, known = Decimal(0), False
@@ -109,7 +118,7 @@ def quota_in_force(
         if chosen is not None:
             known = True
             total += _exact_quota(chosen.amount, chosen.period, lo, hi, week_start)
-    return money(total) if known else None
+    return total if known else None
 
 
 def _in_force(targets: Sequence[TargetChange], day: date, order: Sequence[Period]) -> TargetChange | None:

@@ -123,15 +123,19 @@ def build_story(s: Any) -> None:
         move_task(s, "max", t5, "done")
 
 
-def quota_changes(store: Any, rita: list[tuple[str, str]], wins: list[tuple[datetime, str]]) -> None:
-    """Rita's monthly revenue target changes (effective from, amount), set by
-    the manager, and her deals won on the given days (issue 12)."""
+def quota_changes(
+    store: Any,
+    rita: list[tuple[str, str]],
+    wins: list[tuple[datetime, str]],
+    metric: str = "revenue",
+    period: str = "month",
+) -> None:
+    """Rita's target changes (effective from, amount; a monthly quota unless
+    told), set by the manager, and her deals won on the given days (issue 12)."""
     from salessprint.services.targets import set_target
 
     for effective, amount in rita:
-        set_target(
-            store, "max", login="rita", metric="revenue", period="month", amount=amount, effective_from=effective
-        )
+        set_target(store, "max", login="rita", metric=metric, period=period, amount=amount, effective_from=effective)
     for n, (when, value) in enumerate(wins):
         with clock.freeze(when):
             deal = add_deal(store, "max", title=f"Win {n}", account="W", value=value, owner="rita", stage="Qualified")
