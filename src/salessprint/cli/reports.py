@@ -324,8 +324,8 @@ def report_forecast(ctx: Ctx, seed: int, history: int, min_history: int, fmt: st
     if fmt == "table":
         nxt = data.next_sprint
         if nxt is None:
-            lead = "No closed sprint yet" if data.sprints_sampled == 0 else "Next sprint's points range"
-            click.echo(f"\n{lead}: unknown ({data.next_sprint_reason}).")
+            lead = "No closed sprint yet: the next" if data.sprints_sampled == 0 else "The next"
+            click.echo(f"\n{lead} sprint's points range is unknown ({data.next_sprint_reason}).")
         else:
             click.echo(
                 f"\nNext sprint the team completes at least {nxt.p50} points (50 %), "
