@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import click
@@ -23,22 +23,31 @@ def report_group() -> None:
     """Team reports (table, JSON or CSV)."""
 
 
+def history_options(default: int, verb: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """--history (the forecast's window) and --min-history (fewer closed sprints: unknown)."""
+
+    def add(command: Callable[..., None]) -> Callable[..., None]:
+        command = click.option(
+            "--min-history",
+            default=3,
+            show_default=True,
+            type=click.IntRange(1, 520),
+            help="With fewer closed sprints the forecast is unknown.",
+        )(command)
+        return click.option(
+            "--history",
+            default=default,
+            show_default=True,
+            type=click.IntRange(1, 520),
+            help=f"How many of the last closed sprints the forecast {verb}.",
+        )(command)
+
+    return add
+
+
 @report_group.command("velocity")
 @click.option("--last", default=12, show_default=True, type=click.IntRange(1, 520), help="How many closed sprints.")
-@click.option(
-    "--history",
-    default=3,
-    show_default=True,
-    type=click.IntRange(1, 520),
-    help="How many of the last closed sprints the forecast averages.",
-)
-@click.option(
-    "--min-history",
-    default=3,
-    show_default=True,
-    type=click.IntRange(1, 520),
-    help="With fewer closed sprints the forecast is unknown.",
-)
+@history_options(3, "averages")
 @format_option
 @pass_ctx
 def report_velocity(ctx: Ctx, last: int, history: int, min_history: int, fmt: str) -> None:
@@ -276,20 +285,7 @@ def report_pipeline(ctx: Ctx, start: str | None, end: str | None, fmt: str) -> N
 
 @report_group.command("forecast")
 @click.option("--seed", default=42, show_default=True, type=int, help="Random seed: same store and seed, same answer.")
-@click.option(
-    "--history",
-    default=12,
-    show_default=True,
-    type=click.IntRange(1, 520),
-    help="How many of the last closed sprints are resampled.",
-)
-@click.option(
-    "--min-history",
-    default=3,
-    show_default=True,
-    type=click.IntRange(1, 520),
-    help="With fewer closed sprints (the rep's own, for quota) the forecast is unknown.",
-)
+@history_options(12, "resamples")
 @format_option
 @pass_ctx
 def report_forecast(ctx: Ctx, seed: int, history: int, min_history: int, fmt: str) -> None:
