@@ -12,7 +12,9 @@ from salessprint.domain.enums import Period
 from salessprint.domain.metrics import (
     TargetChange,
     attainment,
+    attainment_trend,
     average,
+    consistent_periods,
     expected_by_now,
     ideal_line,
     money,
@@ -252,3 +254,15 @@ def test_any_target_sums_over_the_spans_it_is_in_force_before_rounding() -> None
     # Mon 16 and Tue 17 at 10/5 a day, Wed 18 - Fri 20 at the daily 3 (the shorter period): 4 + 9
     assert target_in_force(calls, date(2026, 11, 16), date(2026, 11, 22)) == Decimal(13)
     assert target_in_force(calls, date(2026, 11, 16), date(2026, 11, 16)) == Decimal(2)
+
+
+def test_consistency_tells_a_steady_rep_from_a_falling_one() -> None:
+    steady = [Decimal(90), Decimal(90), Decimal(90)]
+    falling = [Decimal(150), Decimal(120), Decimal("89.9")]
+    assert (consistent_periods(steady), attainment_trend(steady)) == (3, "steady")
+    assert (consistent_periods(falling), attainment_trend(falling)) == (2, "falling")
+    assert attainment_trend([Decimal(50), Decimal(80), Decimal(100)]) == "rising"
+    assert attainment_trend([Decimal(50), Decimal(80), Decimal(60)]) == "mixed"
+    # Only the last three count: 70 -> 100 -> 90 -> 80 is falling.
+    assert attainment_trend([Decimal(70), Decimal(100), Decimal(90), Decimal(80)]) == "falling"
+    assert attainment_trend([Decimal(100)]) is None and consistent_periods([]) == 0

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from itertools import pairwise
 
 from salessprint.domain.calendar import period_range, working_days
 from salessprint.domain.enums import Period
@@ -154,6 +155,33 @@ def attainment(won_value: Decimal, quota: Decimal | None) -> Decimal | None:
     if quota is None or quota == 0:
         return None
     return percent(won_value, quota)
+
+
+CONSISTENT_AT = Decimal(90)
+"""A period at or above 90 % of quota counts as a consistent one."""
+
+
+def consistent_periods(attainments: Sequence[Decimal]) -> int:
+    """How many of the periods' attainments (in %) are at or above 90 % of quota."""
+    return sum(1 for a in attainments if a >= CONSISTENT_AT)
+
+
+def attainment_trend(attainments_oldest_first: Sequence[Decimal], last: int = 3) -> str | None:
+    """The direction of the last `last` periods' attainment: 'falling' (each
+    lower than the one before), 'rising' (each higher), 'steady' (all equal)
+    or 'mixed'; None with fewer than two periods. A steady 90 % rep reads
+    'steady', a rep at 150 %, 120 %, 95 % reads 'falling'."""
+    recent = list(attainments_oldest_first[-last:])
+    if len(recent) < 2:
+        return None
+    steps = list(pairwise(recent))
+    if all(b < a for a, b in steps):
+        return "falling"
+    if all(b > a for a, b in steps):
+        return "rising"
+    if all(b == a for a, b in steps):
+        return "steady"
+    return "mixed"
 
 
 def period_label(period: Period, start: date) -> str:

@@ -85,3 +85,7 @@ def test_attainment_uses_the_quota_in_force_in_each_period(team_store: Store) ->
         "2026-Q4": Decimal("60000.00"),
     }
     assert a.team.quota == Decimal("180000.00")
+    # Ended months before 26 November: January to October. Only August (150 %) is
+    # at or above 90 %; the last three (Aug 150, Sep 0, Oct 0) are not a steady fall.
+    assert rita.consistency is not None
+    assert (rita.consistency.months, rita.consistency.at_or_above_90, rita.consistency.trend) == (10, 1, "mixed")
