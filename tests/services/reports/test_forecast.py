@@ -8,7 +8,7 @@ from decimal import Decimal
 from salessprint.services.reports.forecast import PointsRange, QuotaChance, forecast, member_forecasts
 from salessprint.store.db import Store
 from tests.services.reports.sql import statements
-from tests.services.reports.story import quota_changes
+from tests.services.reports.story import quota_changes, three_sprints_and_a_newcomer
 
 
 def test_forecast_is_seeded_and_hand_checkable(story: Store) -> None:
@@ -84,3 +84,16 @@ def test_forecast_quota_changing_mid_month_and_a_rep_without_history(team_store:
     assert (rita.month.chance, rita.month.reason) == (None, "0 closed sprints; a forecast needs 3")
     assert rita.quarter.chance is None and rita.to_json()["quarter"]["reason"] == "0 closed sprints; a forecast needs 3"
     assert f.next_sprint is None and f.next_sprint_reason == "0 closed sprints; a forecast needs 3"
+
+
+def test_planning_forecast_of_a_newcomer_is_unknown(team_store: Store) -> None:
+    three_sprints_and_a_newcomer(team_store)
+    # rita: 6 points over 3 sprints; rob started before only two of them.
+    assert member_forecasts(team_store, "max") == {
+        "ada": Decimal("0.0"),
+        "max": Decimal("0.0"),
+        "rita": Decimal("2.0"),
+        "rob": None,
+    }
+    f = forecast(team_store, "max", trials=100)
+    assert f.next_sprint is not None and f.next_sprint_reason is None

@@ -8,12 +8,14 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from sqlalchemy import bindparam, select
+
 from salessprint.domain import clock
 from salessprint.domain.calendar import period_range, working_days
-from salessprint.domain.enums import Period
+from salessprint.domain.enums import Period, SprintState
 from salessprint.domain.metrics import money, period_label
 from salessprint.domain.montecarlo import DEFAULT_SEED, TRIALS, quota_forecast, team_points_range
-from salessprint.domain.velocity import MIN_HISTORY, history_gap
+from salessprint.domain.velocity import FORECAST_WINDOW, MIN_HISTORY, history_gap
 from salessprint.services.reports._shared import (
     HISTORY_SPRINTS,
     Report,
@@ -26,7 +28,7 @@ from salessprint.services.reports._shared import (
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
 from salessprint.store.db import Store
-from salessprint.store.models import Sprint
+from salessprint.store.models import Member, Sprint
 
 
 class QuotaChance(Report):
@@ -166,15 +168,31 @@ def _won_per_sprint(uow: UnitOfWork, sprints: list[Sprint], ids: list[int]) -> d
     return {key: money(v) for key, v in totals.items()}
 
 
+_RECENT_CLOSED = (
+    select(Sprint.id, Sprint.starts_on)
+    .where(Sprint.team_id == bindparam("team_id"), Sprint.state == SprintState.CLOSED)
+    .order_by(Sprint.number.desc())
+    .limit(FORECAST_WINDOW)
+)
+_ACTIVE_STARTS = select(Member.login, Member.started_on).where(
+    Member.team_id == bindparam("team_id"), Member.active.is_(True)
+)
+
+
 def member_forecasts(store: Store, login: str, min_history: int = MIN_HISTORY) -> dict[str, Decimal | None]:
-    """Each active member's forecast velocity (by login): mean of their last
-    three closed sprints; None (unknown) while the team has fewer than
-    `min_history` closed sprints."""
+    """Each active member's forecast velocity (by login): mean of the team's
+    last three closed sprints; None (unknown) for a member with fewer than
+    `min_history` of them since they started."""
     with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
-        recent = list(uow.rows(queries.RECENT_CLOSED_SPRINT_IDS, {"team_id": team_id}).scalars())
-        members = list(uow.rows(queries.ACTIVE_LOGINS, {"team_id": team_id}).scalars())
-        if not recent or history_gap(len(recent), min_history) is not None:
-            return dict.fromkeys(members)
-        rows = dict(uow.rows(queries.POINTS_PER_LOGIN, {"ids": recent}).all())
-        return {m: Decimal(str(round(float(rows.get(m, 0) or 0) / len(recent), 1))) for m in members}
+        recent = uow.rows(_RECENT_CLOSED, {"team_id": team_id}).all()
+        members = uow.rows(_ACTIVE_STARTS, {"team_id": team_id}).all()
+        if not recent:
+            return dict.fromkeys(m for m, _started in members)
+        rows = dict(uow.rows(queries.POINTS_PER_LOGIN, {"ids": [sid for sid, _starts in recent]}).all())
+        out: dict[str, Decimal | None] = {}
+        for m, started in members:
+            own = sum(1 for _sid, starts in recent if started is None or starts >= started)
+            known = history_gap(own, min_history) is None
+            out[m] = Decimal(str(round(float(rows.get(m, 0) or 0) / len(recent), 1))) if known else None
+        return out

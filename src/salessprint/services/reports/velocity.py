@@ -6,11 +6,15 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from salessprint.domain.velocity import FORECAST_WINDOW, MIN_HISTORY, forecast, known_forecast
+from pydantic import Field
+from sqlalchemy import bindparam, select
+
+from salessprint.domain.velocity import FORECAST_WINDOW, MIN_HISTORY, forecast, history_gap, known_forecast
 from salessprint.services.reports._shared import Report
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
 from salessprint.store.db import Store
+from salessprint.store.models import Member
 
 
 class SprintVelocity(Report):
@@ -44,6 +48,8 @@ class VelocityReport(Report):
     """The same per member login (None while the team's forecast is unknown)."""
     forecast_reason: str | None = None
     """Why the forecast is unknown, e.g. "2 closed sprints; a forecast needs 3"; None when known."""
+    forecast_by_member_reason: dict[str, str] = Field(default_factory=dict)
+    """Why a member's forecast is unknown (only those): too few closed sprints since they started."""
     history: int = FORECAST_WINDOW
     """Closed sprints the forecast averages."""
 
@@ -89,9 +95,26 @@ def velocity_in(
     fc, reason = known_forecast([s.velocity for s in sprints], history, min_history)
     recent = sprints[-history:]
     logins = sorted({login for s in sprints[-last:] for login in s.by_member})
-    by_member_fc = {
-        login: None if reason else forecast([s.by_member.get(login, 0) for s in recent], history) for login in logins
-    }
+    started = dict(uow.rows(_STARTED, {"team_id": team_id, "logins": logins}).all()) if logins else {}
+    member_reasons: dict[str, str] = {}
+    by_member_fc: dict[str, Decimal | None] = {}
+    for login in logins:
+        # A member's own history: the closed sprints since they started.
+        since = started.get(login)
+        gap = reason or history_gap(sum(1 for s in sprints if since is None or s.starts_on >= since), min_history)
+        if gap:
+            member_reasons[login] = gap
+        by_member_fc[login] = None if gap else forecast([s.by_member.get(login, 0) for s in recent], history)
     return VelocityReport(
-        sprints=sprints[-last:], forecast=fc, forecast_by_member=by_member_fc, forecast_reason=reason, history=history
+        sprints=sprints[-last:],
+        forecast=fc,
+        forecast_by_member=by_member_fc,
+        forecast_reason=reason,
+        forecast_by_member_reason=member_reasons,
+        history=history,
     )
+
+
+_STARTED = select(Member.login, Member.started_on).where(
+    Member.team_id == bindparam("team_id"), Member.login.in_(bindparam("logins", expanding=True))
+)
