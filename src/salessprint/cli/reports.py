@@ -79,7 +79,10 @@ def report_velocity(ctx: Ctx, last: int, history: int, min_history: int, fmt: st
                 click.echo(f"\nForecast for the next sprint: unknown ({data.forecast_reason}).")
                 return
             click.echo(f"\nForecast for the next sprint: {data.forecast} points (mean of the last {data.history}).")
-            per_rep = ", ".join(f"{login} {fc}" for login, fc in data.forecast_by_member.items())
+            per_rep = ", ".join(
+                f"{login} {fc}" if fc is not None else f"{login} unknown ({data.forecast_by_member_reason.get(login)})"
+                for login, fc in data.forecast_by_member.items()
+            )
             if per_rep:
                 click.echo(f"Per rep: {per_rep}.")
 
