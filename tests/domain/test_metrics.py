@@ -10,8 +10,11 @@ from hypothesis import strategies as st
 
 from salessprint.domain.enums import Period
 from salessprint.domain.metrics import (
+    TargetChange,
     attainment,
+    attainment_trend,
     average,
+    consistent_periods,
     expected_by_now,
     ideal_line,
     money,
@@ -21,6 +24,8 @@ from salessprint.domain.metrics import (
     periods_in_range,
     pipeline_velocity,
     quota_for_range,
+    quota_in_force,
+    target_in_force,
     weighted,
     win_rate,
 )
@@ -159,3 +164,105 @@ def test_month_and_quarter_bounds_match_calendar_arithmetic() -> None:
         assert period_range(Period.MONTH, day) == (month, month + relativedelta(months=1, days=-1))
         assert period_range(Period.QUARTER, day) == (quarter, quarter + relativedelta(months=3, days=-1))
         day += timedelta(days=1)
+
+
+# --- the quota in force per period (issue 12) ----------------------------------
+
+MID_YEAR = [
+    TargetChange(Period.MONTH, date(2026, 1, 1), Decimal(10000)),
+    TargetChange(Period.MONTH, date(2026, 7, 1), Decimal(20000)),
+]
+
+
+def test_a_year_that_spans_a_change_of_quota_is_the_sum_of_its_parts() -> None:
+    # 6 months at 10,000 and 6 at 20,000; the quota at the year's end (20,000)
+    # must not be applied to January.
+    assert quota_in_force(MID_YEAR, date(2026, 1, 1), date(2026, 12, 31)) == Decimal("180000.00")
+    assert quota_in_force(MID_YEAR, date(2026, 1, 1), date(2026, 1, 31)) == Decimal("10000.00")
+    assert quota_in_force(MID_YEAR, date(2026, 7, 1), date(2026, 7, 31)) == Decimal("20000.00")
+    assert quota_in_force(MID_YEAR, date(2026, 4, 1), date(2026, 9, 30)) == Decimal("90000.00")
+
+
+def test_a_target_starting_mid_month_counts_pro_rata_from_its_first_day() -> None:
+    targets = [MID_YEAR[0], TargetChange(Period.MONTH, date(2026, 7, 15), Decimal(20000))]
+    # July 2026 has 23 working days; 1-14 July holds 10 of them.
+    # 10,000 x 10/23 + 20,000 x 13/23 = 360,000 / 23 = 15,652.17
+    assert quota_in_force(targets, date(2026, 7, 1), date(2026, 7, 31)) == Decimal("15652.17")
+    assert quota_in_force(targets, date(2026, 7, 15), date(2026, 7, 31)) == Decimal("11304.35")  # 20,000 x 13/23
+
+
+def test_days_before_the_first_target_carry_no_quota() -> None:
+    first_in_july = [MID_YEAR[1]]
+    assert quota_in_force(first_in_july, date(2026, 1, 1), date(2026, 12, 31)) == Decimal("120000.00")
+    assert quota_in_force(first_in_july, date(2026, 1, 1), date(2026, 6, 30)) is None
+    assert quota_in_force([], date(2026, 1, 1), date(2026, 1, 31)) is None
+
+
+def test_the_preferred_period_wins_on_each_day_else_the_shortest() -> None:
+    targets = [
+        TargetChange(Period.QUARTER, date(2026, 1, 1), Decimal(30000)),
+        TargetChange(Period.MONTH, date(2026, 2, 1), Decimal(12000)),
+    ]
+    # January: only the quarterly target (January's 22 of Q1's 64 working days).
+    assert quota_in_force(targets, date(2026, 1, 1), date(2026, 1, 31)) == Decimal("10312.50")
+    # From February the monthly target is the shorter one.
+    assert quota_in_force(targets, date(2026, 1, 1), date(2026, 3, 31)) == Decimal("34312.50")
+    # Asking for the quarter prefers the quarterly target wherever it is in force.
+    assert quota_in_force(targets, date(2026, 1, 1), date(2026, 3, 31), Period.QUARTER) == Decimal("30000.00")
+
+
+amounts = st.decimals(min_value=0, max_value=10**6, places=2)
+periods = st.sampled_from([Period.DAY, Period.WEEK, Period.MONTH, Period.QUARTER])
+
+
+@given(amounts, periods, st.dates(date(2025, 1, 1), date(2027, 12, 31)), st.integers(0, 200))
+def test_a_constant_target_gives_the_old_quota(amount: Decimal, period: Period, start: date, days: int) -> None:
+    end = date.fromordinal(start.toordinal() + days)
+    constant = [TargetChange(period, date(2024, 1, 1), amount)]
+    assert quota_in_force(constant, start, end) == quota_for_range(amount, period, start, end)
+
+
+@given(
+    st.lists(st.tuples(periods, st.dates(date(2025, 6, 1), date(2027, 6, 30)), amounts), min_size=1, max_size=4),
+    st.dates(date(2025, 1, 1), date(2027, 12, 31)),
+    st.integers(1, 400),
+    st.data(),
+)
+def test_splitting_a_range_at_any_day_gives_parts_that_sum_to_the_whole(
+    rows: list[tuple[Period, date, Decimal]], start: date, days: int, data: st.DataObject
+) -> None:
+    targets = [TargetChange(p, eff, a) for p, eff, a in rows]
+    end = date.fromordinal(start.toordinal() + days)
+    cut = data.draw(st.integers(1, days))
+    split = date.fromordinal(start.toordinal() + cut)  # the second part starts here
+    before = date.fromordinal(split.toordinal() - 1)
+    whole = quota_in_force(targets, start, end)
+    left, right = quota_in_force(targets, start, before), quota_in_force(targets, split, end)
+    if whole is None:
+        assert left is None and right is None
+        return
+    parts = (left or Decimal(0)) + (right or Decimal(0))
+    # Each part is rounded to the cent once.
+    assert abs(parts - whole) <= Decimal("0.01")
+
+
+def test_any_target_sums_over_the_spans_it_is_in_force_before_rounding() -> None:
+    calls = [
+        TargetChange(Period.WEEK, date(2026, 1, 1), Decimal(10)),
+        TargetChange(Period.DAY, date(2026, 11, 18), Decimal(3)),
+    ]
+    # Mon 16 and Tue 17 at 10/5 a day, Wed 18 - Fri 20 at the daily 3 (the shorter period): 4 + 9
+    assert target_in_force(calls, date(2026, 11, 16), date(2026, 11, 22)) == Decimal(13)
+    assert target_in_force(calls, date(2026, 11, 16), date(2026, 11, 16)) == Decimal(2)
+
+
+def test_consistency_tells_a_steady_rep_from_a_falling_one() -> None:
+    steady = [Decimal(90), Decimal(90), Decimal(90)]
+    falling = [Decimal(150), Decimal(120), Decimal("89.9")]
+    assert (consistent_periods(steady), attainment_trend(steady)) == (3, "steady")
+    assert (consistent_periods(falling), attainment_trend(falling)) == (2, "falling")
+    assert attainment_trend([Decimal(50), Decimal(80), Decimal(100)]) == "rising"
+    assert attainment_trend([Decimal(50), Decimal(80), Decimal(60)]) == "mixed"
+    # Only the last three count: 70 -> 100 -> 90 -> 80 is falling.
+    assert attainment_trend([Decimal(70), Decimal(100), Decimal(90), Decimal(80)]) == "falling"
+    assert attainment_trend([Decimal(100)]) is None and consistent_periods([]) == 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-from salessprint.domain.montecarlo import quota_chance, team_points_range
+from salessprint.domain.montecarlo import quota_chance, quota_forecast, team_points_range
 
 
 def rng() -> random.Random:
@@ -125,3 +125,16 @@ def test_quota_chance_in_integers_matches_decimal_sums() -> None:
         left = round(gen.uniform(0.1, 6), 3)
         got = quota_chance(won, quota, past, left, random.Random(4), 500)
         assert got == _quota_chance_in_decimals(won, quota, past, left, random.Random(4), 500)
+
+
+def test_a_new_rep_without_closed_sprints_has_an_unknown_chance_not_zero() -> None:
+    assert quota_forecast(Decimal(0), Decimal(1000), [], 3, rng()) == (None, "0 closed sprints; a forecast needs 3")
+    two = [Decimal(500), Decimal(700)]
+    assert quota_forecast(Decimal(0), Decimal(1000), two, 3, rng()) == (None, "2 closed sprints; a forecast needs 3")
+    assert quota_forecast(Decimal(0), None, two, 3, rng()) == (None, "no revenue target")
+    # Already at quota is a fact, whatever the history.
+    assert quota_forecast(Decimal(1000), Decimal(1000), [], 3, rng()) == (Decimal("100.0"), None)
+    # Enough history: the resampled chance (every sprint of 500 reaches 1,000 in two).
+    three = [Decimal(500)] * 3
+    assert quota_forecast(Decimal(0), Decimal(1000), three, 2, rng()) == (Decimal("100.0"), None)
+    assert quota_forecast(Decimal(0), Decimal(1000), two, 2, rng(), needed=2) == (Decimal("100.0"), None)

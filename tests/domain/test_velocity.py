@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salessprint.domain.enums import ItemOutcome
-from salessprint.domain.velocity import ItemFacts, forecast, outcome_at_close, totals
+from salessprint.domain.velocity import ItemFacts, forecast, history_gap, known_forecast, outcome_at_close, totals
 
 END = date(2026, 11, 29)
 
@@ -41,3 +41,15 @@ def test_forecast_is_the_mean_of_the_last_three() -> None:
     assert forecast([]) is None
     assert forecast([10]) == Decimal("10.0")
     assert forecast([100, 10, 20, 31]) == Decimal("20.3")
+
+
+def test_a_forecast_with_too_little_history_is_unknown_and_says_why() -> None:
+    assert history_gap(2) == "2 closed sprints; a forecast needs 3"
+    assert history_gap(1) == "1 closed sprint; a forecast needs 3"
+    assert history_gap(0, 5) == "0 closed sprints; a forecast needs 5"
+    assert history_gap(3) is None
+    assert known_forecast([4, 6]) == (None, "2 closed sprints; a forecast needs 3")
+    assert known_forecast([4, 6], needed=2) == (Decimal("5.0"), None)
+    # (2 + 4 + 9) / 3 = 5.0 over the last three; the window of 2 gives (4 + 9) / 2 = 6.5
+    assert known_forecast([10, 2, 4, 9]) == (Decimal("5.0"), None)
+    assert known_forecast([10, 2, 4, 9], window=2) == (Decimal("6.5"), None)

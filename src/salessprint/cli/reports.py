@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import click
@@ -23,15 +23,38 @@ def report_group() -> None:
     """Team reports (table, JSON or CSV)."""
 
 
+def history_options(default: int, verb: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """--history (the forecast's window) and --min-history (fewer closed sprints: unknown)."""
+
+    def add(command: Callable[..., None]) -> Callable[..., None]:
+        command = click.option(
+            "--min-history",
+            default=3,
+            show_default=True,
+            type=click.IntRange(1, 520),
+            help="With fewer closed sprints the forecast is unknown.",
+        )(command)
+        return click.option(
+            "--history",
+            default=default,
+            show_default=True,
+            type=click.IntRange(1, 520),
+            help=f"How many of the last closed sprints the forecast {verb}.",
+        )(command)
+
+    return add
+
+
 @report_group.command("velocity")
 @click.option("--last", default=12, show_default=True, type=click.IntRange(1, 520), help="How many closed sprints.")
+@history_options(3, "averages")
 @format_option
 @pass_ctx
-def report_velocity(ctx: Ctx, last: int, fmt: str) -> None:
+def report_velocity(ctx: Ctx, last: int, history: int, min_history: int, fmt: str) -> None:
     """Committed, completed, added, removed and carried points per sprint."""
     from salessprint.services.reports.velocity import velocity
 
-    data = velocity(ctx.store(), ctx.login, last)
+    data = velocity(ctx.store(), ctx.login, last, history, min_history)
     if fmt == "json":
         dump_json(data.to_json())
         return
@@ -52,8 +75,14 @@ def report_velocity(ctx: Ctx, last: int, fmt: str) -> None:
             click.echo("No closed sprints yet: velocity appears after the first sprint closes.")
         else:
             click.echo(velocity_chart(data.sprints))
-            click.echo(f"\nForecast for the next sprint: {data.forecast} points (mean of the last 3).")
-            per_rep = ", ".join(f"{login} {fc}" for login, fc in data.forecast_by_member.items())
+            if data.forecast_reason:
+                click.echo(f"\nForecast for the next sprint: unknown ({data.forecast_reason}).")
+                return
+            click.echo(f"\nForecast for the next sprint: {data.forecast} points (mean of the last {data.history}).")
+            per_rep = ", ".join(
+                f"{login} {fc}" if fc is not None else f"{login} unknown ({data.forecast_by_member_reason.get(login)})"
+                for login, fc in data.forecast_by_member.items()
+            )
             if per_rep:
                 click.echo(f"Per rep: {per_rep}.")
 
@@ -259,36 +288,43 @@ def report_pipeline(ctx: Ctx, start: str | None, end: str | None, fmt: str) -> N
 
 @report_group.command("forecast")
 @click.option("--seed", default=42, show_default=True, type=int, help="Random seed: same store and seed, same answer.")
+@history_options(12, "resamples")
 @format_option
 @pass_ctx
-def report_forecast(ctx: Ctx, seed: int, fmt: str) -> None:
+def report_forecast(ctx: Ctx, seed: int, history: int, min_history: int, fmt: str) -> None:
     """Monte Carlo: each rep's chance of quota by month and quarter end; next sprint's points range."""
-    from salessprint.services.reports.forecast import forecast
+    from salessprint.services.reports.forecast import QuotaChance, forecast
 
-    data = forecast(ctx.store(), ctx.login, seed=seed)
+    data = forecast(ctx.store(), ctx.login, seed=seed, history=history, min_history=min_history)
     if fmt == "json":
         dump_json(data.to_json())
         return
+
+    def chance(c: QuotaChance) -> object:
+        # The table says why a chance is unknown; CSV keeps the number column plain.
+        return f"unknown ({c.reason})" if fmt == "table" and c.chance is None and c.reason else c.chance
+
     rows = [
         {
             "login": m.login,
             "month": m.month.period,
-            "month_chance": m.month.chance,
+            "month_chance": chance(m.month),
             "quarter": m.quarter.period,
-            "quarter_chance": m.quarter.chance,
+            "quarter_chance": chance(m.quarter),
         }
         for m in data.members
     ]
     if fmt == "table":
         click.echo(
             f"Chance of making quota, in % ({data.trials} trials over {data.sprints_sampled} "
-            f"past sprints, seed {data.seed}; '-' = no quota):"
+            f"past sprints, seed {data.seed}):"
         )
     emit(fmt, "members", rows, ["login", "month", "month_chance", "quarter", "quarter_chance"])
     if fmt == "table":
         nxt = data.next_sprint
         if nxt is None:
-            click.echo("\nNo closed sprint yet: the points range appears after the first sprint closes.")
+            lead = "No closed sprint yet: the next" if data.sprints_sampled == 0 else "The next"
+            click.echo(f"\n{lead} sprint's points range is unknown ({data.next_sprint_reason}).")
         else:
             click.echo(
                 f"\nNext sprint the team completes at least {nxt.p50} points (50 %), "

@@ -10,9 +10,12 @@ Money is `Decimal` to the cent; ratios are percentages with one decimal.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from itertools import pairwise
 
 from salessprint.domain.calendar import period_range, working_days
 from salessprint.domain.enums import Period
@@ -50,12 +53,89 @@ def quota_for_range(amount: Decimal, period: Period, start: date, end: date, wee
     A whole period gives exactly the amount; a month's quota over half of the
     month's working days gives half of it.
     """
+    return money(_exact_quota(amount, period, start, end, week_start))
+
+
+def _exact_quota(amount: Decimal, period: Period, start: date, end: date, week_start: int) -> Decimal:
+    """`quota_for_range` before rounding (so parts of a range add up exactly)."""
     if end < start:
-        return Decimal("0.00")
+        return Decimal(0)
     total = Decimal(0)
     for days, whole in _period_shares(period, start, end, week_start):
         total += Decimal(amount) * days / whole
-    return money(total)
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class TargetChange:
+    """One revenue target of a rep: `amount` per `period`, in force from
+    `effective_from` until a newer target of the same period starts."""
+
+    period: Period
+    effective_from: date
+    amount: Decimal
+
+
+QUOTA_PERIODS = (Period.DAY, Period.WEEK, Period.MONTH, Period.QUARTER)
+"""Without a preferred period, the shortest period's target in force is the quota."""
+
+
+def quota_in_force(
+    targets: Sequence[TargetChange], start: date, end: date, prefer: Period | None = None, week_start: int = 0
+) -> Decimal | None:
+    """The quota for [start, end] as the sum over the spans where each target
+    is in force, to the cent; None when no target is in force on any day.
+
+    On each day the quota is the preferred period's target in force that day
+    if there is one, else the shortest period's. A day's share of a target is
+    the target over the working days of its period (a month of 20 working
+    days gives 1/20 of a monthly quota per working day).
+
+    A target that starts mid-month counts pro rata from its first day: the
+    old target covers the month's working days before it, the new one the
+    working days from it on. 10,000/month until 14 July 2026 (10 of July's 23
+    working days) and 20,000 from 15 July gives July 10,000 x 10/23 + 20,000 x
+    13/23 = 15,652.17. A day before a rep's first target carries no quota.
+    Splitting a range at any day gives parts that add up to the whole (each
+    part rounded to the cent).
+    """
+    exact = target_in_force(targets, start, end, prefer, week_start)
+    return None if exact is None else money(exact)
+
+
+def target_in_force(
+    targets: Sequence[TargetChange], start: date, end: date, prefer: Period | None = None, week_start: int = 0
+) -> Decimal | None:
+    """`quota_in_force` before rounding: any target (calls, meetings, ...)
+    summed over the spans where each is in force; None when none is."""
+    if end < start:
+        return Decimal(0) if targets else None
+    order = ([prefer] if prefer else []) + [p for p in QUOTA_PERIODS if p is not prefer]
+    starts = sorted({t.effective_from for t in targets if start < t.effective_from <= end} | {start})
+    total, known = Decimal(0), False
+    for i, lo in enumerate(starts):
+        hi = starts[i + 1] - timedelta(days=1) if i + 1 < len(starts) else end
+        chosen = _in_force(targets, lo, order)
+        if chosen is not None:
+            known = True
+            total += _exact_quota(chosen.amount, chosen.period, lo, hi, week_start)
+    return total if known else None
+
+
+def _in_force(targets: Sequence[TargetChange], day: date, order: Sequence[Period]) -> TargetChange | None:
+    """The newest target of the first period in `order` that has one in force on `day`."""
+    for period in order:
+        newest: TargetChange | None = None
+        for t in targets:
+            if (
+                t.period is period
+                and t.effective_from <= day
+                and (newest is None or t.effective_from > newest.effective_from)
+            ):
+                newest = t
+        if newest is not None:
+            return newest
+    return None
 
 
 @lru_cache(maxsize=1024)
@@ -75,6 +155,33 @@ def attainment(won_value: Decimal, quota: Decimal | None) -> Decimal | None:
     if quota is None or quota == 0:
         return None
     return percent(won_value, quota)
+
+
+CONSISTENT_AT = Decimal(90)
+"""A period at or above 90 % of quota counts as a consistent one."""
+
+
+def consistent_periods(attainments: Sequence[Decimal]) -> int:
+    """How many of the periods' attainments (in %) are at or above 90 % of quota."""
+    return sum(1 for a in attainments if a >= CONSISTENT_AT)
+
+
+def attainment_trend(attainments_oldest_first: Sequence[Decimal], last: int = 3) -> str | None:
+    """The direction of the last `last` periods' attainment: 'falling' (each
+    lower than the one before), 'rising' (each higher), 'steady' (all equal)
+    or 'mixed'; None with fewer than two periods. A steady 90 % rep reads
+    'steady', a rep at 150 %, 120 %, 95 % reads 'falling'."""
+    recent = list(attainments_oldest_first[-last:])
+    if len(recent) < 2:
+        return None
+    steps = list(pairwise(recent))
+    if all(b < a for a, b in steps):
+        return "falling"
+    if all(b > a for a, b in steps):
+        return "rising"
+    if all(b == a for a, b in steps):
+        return "steady"
+    return "mixed"
 
 
 def period_label(period: Period, start: date) -> str:

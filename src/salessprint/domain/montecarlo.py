@@ -14,6 +14,8 @@ import random
 from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from salessprint.domain.velocity import MIN_HISTORY, history_gap
+
 TRIALS = 10_000
 DEFAULT_SEED = 42
 
@@ -58,6 +60,35 @@ def quota_chance(
         if start + total >= goal:
             hits += 1
     return (Decimal(hits) * 100 / trials).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+NO_QUOTA = "no revenue target"
+
+
+def quota_forecast(
+    won_so_far: Decimal,
+    quota: Decimal | None,
+    past_sprints: Sequence[Decimal],
+    sprints_left: float,
+    rng: random.Random,
+    trials: int = TRIALS,
+    needed: int = MIN_HISTORY,
+) -> tuple[Decimal | None, str | None]:
+    """(chance of quota in %, None), or (None, why it is unknown).
+
+    Unknown without a quota, and with fewer than `needed` closed sprints of
+    the rep's own: a new rep with no closed sprint has no "0 % chance", we
+    do not know. A rep who has already won the quota has 100 %, whatever
+    the history (that is a fact, not a forecast).
+    """
+    if quota is None or quota <= 0:
+        return None, NO_QUOTA
+    if won_so_far >= quota:
+        return Decimal("100.0"), None
+    gap = history_gap(len(past_sprints), needed)
+    if gap is not None:
+        return None, gap
+    return quota_chance(won_so_far, quota, past_sprints, sprints_left, rng, trials), None
 
 
 PART_SCALE = 10_000

@@ -60,9 +60,33 @@ def totals(items: list[ItemFacts], sprint_end: date) -> SprintTotals:
     return SprintTotals(committed, completed, added, removed, carried)
 
 
-def forecast(velocities_oldest_first: list[int | float | Decimal]) -> Decimal | None:
-    """Mean velocity of the last three closed sprints; None with no history."""
-    recent = velocities_oldest_first[-FORECAST_WINDOW:]
+def forecast(velocities_oldest_first: list[int | float | Decimal], window: int = FORECAST_WINDOW) -> Decimal | None:
+    """Mean velocity of the last `window` closed sprints; None with no history."""
+    recent = velocities_oldest_first[-window:]
     if not recent:
         return None
     return Decimal(str(round(mean(float(v) for v in recent), 1)))
+
+
+MIN_HISTORY = 3
+"""Closed sprints a forecast needs; with fewer it is unknown."""
+
+
+def history_gap(closed: int, needed: int = MIN_HISTORY) -> str | None:
+    """Why a forecast over `closed` sprints is unknown ("2 closed sprints; a
+    forecast needs 3"), or None when the history is long enough."""
+    if closed >= needed:
+        return None
+    noun = "closed sprint" if closed == 1 else "closed sprints"
+    return f"{closed} {noun}; a forecast needs {needed}"
+
+
+def known_forecast(
+    velocities_oldest_first: list[int | float | Decimal], window: int = FORECAST_WINDOW, needed: int = MIN_HISTORY
+) -> tuple[Decimal | None, str | None]:
+    """(the mean of the last `window` sprints, None) with at least `needed`
+    closed sprints, else (None, the reason it is unknown)."""
+    gap = history_gap(len(velocities_oldest_first), needed)
+    if gap is not None:
+        return None, gap
+    return forecast(velocities_oldest_first, window), None

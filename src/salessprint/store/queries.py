@@ -34,6 +34,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from salessprint.domain.enums import Metric, Period, Role, SprintState, StageKind
+from salessprint.domain.metrics import TargetChange
 from salessprint.store.models import Activity, Deal, Member, Sprint, SprintItem, Stage, Target
 
 T = TypeVar("T")
@@ -173,6 +174,46 @@ def targets_in_force(
     for member_id, metric_, period, amount in rows:
         out.setdefault(member_id, {})[(metric_, period)] = amount
     return out
+
+
+@lru_cache(maxsize=2)
+def _target_history_statement(one_metric: bool) -> Select[int, Metric, Period, date, Decimal]:
+    """Targets of members `:ids` that start on or before `:until` (of metric `:metric`), oldest first."""
+    conditions = [Target.member_id.in_(IDS), Target.effective_from <= bindparam("until")]
+    if one_metric:
+        conditions.append(Target.metric == bindparam("metric"))
+    return (
+        select(Target.member_id, Target.metric, Target.period, Target.effective_from, Target.amount)
+        .where(*conditions)
+        .order_by(Target.member_id, Target.effective_from)
+    )
+
+
+def target_histories(
+    session: Session, member_ids: list[int], until: date, metric: Metric | None = None
+) -> dict[int, dict[Metric, list[TargetChange]]]:
+    """Every target of the members (of `metric` only, when given) that starts
+    on or before `until`, with its effective date, oldest first, as {member
+    id: {metric: changes}} (one statement): what a figure over a range that
+    spans a change of target needs (domain.metrics.quota_in_force)."""
+    if not member_ids:
+        return {}
+    out: dict[int, dict[Metric, list[TargetChange]]] = {}
+    rows = session.connection().execute(
+        _target_history_statement(metric is not None), {"ids": member_ids, "until": until, "metric": metric}
+    )
+    for member_id, metric_, period, effective_from, amount in rows:
+        change = TargetChange(Period(period), effective_from, amount)
+        out.setdefault(member_id, {}).setdefault(Metric(metric_), []).append(change)
+    return out
+
+
+def target_history(session: Session, member_ids: list[int], until: date) -> dict[int, list[TargetChange]]:
+    """The members' revenue targets (their quotas) as `target_histories` reads them."""
+    return {
+        member_id: mine[Metric.REVENUE]
+        for member_id, mine in target_histories(session, member_ids, until, Metric.REVENUE).items()
+    }
 
 
 # --- members --------------------------------------------------------------------

@@ -121,3 +121,50 @@ def build_story(s: Any) -> None:
             log_activity(s, "rita", kind="call", deal_id=d1)
     with clock.freeze(at(25)):
         move_task(s, "max", t5, "done")
+
+
+def quota_changes(
+    store: Any,
+    rita: list[tuple[str, str]],
+    wins: list[tuple[datetime, str]],
+    metric: str = "revenue",
+    period: str = "month",
+) -> None:
+    """Rita's target changes (effective from, amount; a monthly quota unless
+    told), set by the manager, and her deals won on the given days (issue 12)."""
+    from salessprint.services.targets import set_target
+
+    for effective, amount in rita:
+        set_target(store, "max", login="rita", metric=metric, period=period, amount=amount, effective_from=effective)
+    for n, (when, value) in enumerate(wins):
+        with clock.freeze(when):
+            deal = add_deal(store, "max", title=f"Win {n}", account="W", value=value, owner="rita", stage="Qualified")
+            move_deal(store, "max", deal.id, "Won")
+
+
+def three_sprints_and_a_newcomer(store: Any) -> None:
+    """Three closed weekly sprints from 26 October; rita does 2 points in
+    each, rob (started 2 November) 1 point in the last two (issue 12)."""
+    from sqlalchemy import update
+
+    from salessprint.store.models import Member
+
+    with store.session() as session:
+        session.execute(update(Member).where(Member.login == "rob").values(started_on=date(2026, 11, 2)))
+        session.commit()
+    for n, monday in enumerate((26, 33, 40)):  # days after 30 September
+        starts = date.fromordinal(date(2026, 9, 30).toordinal() + monday)
+        when = datetime(starts.year, starts.month, starts.day, 8, tzinfo=UTC)
+        with clock.freeze(when):
+            plan_sprint(store, "max", goal=f"Sprint {n + 1}", starts=starts.isoformat())
+            tasks = [add_task(store, "max", title=f"R{n}", assignee="rita", points=2).id]
+            if n:
+                tasks.append(add_task(store, "max", title=f"B{n}", assignee="rob", points=1).id)
+            for t in tasks:
+                add_item(store, "max", "task", t)
+            start_sprint(store, "max")
+        with clock.freeze(when.replace(day=starts.day + 2)):
+            for t in tasks:
+                move_task(store, "max", t, "done")
+        with clock.freeze(when.replace(day=starts.day + 4, hour=18)):
+            close_sprint(store, "max", carry_over=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -10,6 +10,7 @@ import pytest
 from salessprint.domain.errors import InvalidInput
 from salessprint.services.reports.attainment import TeamAttainment, attainment
 from salessprint.store.db import Store
+from tests.services.reports.story import quota_changes
 
 
 def test_attainment_this_month_and_inclusive_ranges(story: Store) -> None:
@@ -58,3 +59,33 @@ def test_attainment_rejects_half_a_range(story: Store) -> None:
 def test_attainment_on_an_empty_team(empty_team: Store) -> None:
     a = attainment(empty_team, "max")
     assert a.team == TeamAttainment(won_value=Decimal("0.00"), won_deals=0, quota=None, attainment=None)
+
+
+def test_attainment_uses_the_quota_in_force_in_each_period(team_store: Store) -> None:
+    # 10,000/month from January, 20,000/month from July (issue 12).
+    quota_changes(
+        team_store,
+        [("2026-01-01", "10000"), ("2026-07-01", "20000")],
+        [(datetime(2026, 1, 15, 10, tzinfo=UTC), "5000"), (datetime(2026, 8, 12, 10, tzinfo=UTC), "30000")],
+    )
+    a = attainment(team_store, "max", start=date(2026, 1, 1), end=date(2026, 12, 31), member="rita")
+    rita = a.members[0]
+    # 6 x 10,000 + 6 x 20,000, not 12 x 20,000; 35,000 / 180,000 = 19.4 %
+    assert (rita.won_value, rita.quota, rita.attainment) == (Decimal("35000.00"), Decimal("180000.00"), Decimal("19.4"))
+    months = {p.period: (p.quota, p.attainment) for p in rita.months}
+    assert months["2026-01"] == (Decimal("10000.00"), Decimal("50.0"))
+    assert months["2026-06"] == (Decimal("10000.00"), Decimal("0.0"))
+    assert months["2026-07"] == (Decimal("20000.00"), Decimal("0.0"))
+    assert months["2026-08"] == (Decimal("20000.00"), Decimal("150.0"))
+    quarters = {p.period: p.quota for p in rita.quarters}
+    assert quarters == {
+        "2026-Q1": Decimal("30000.00"),
+        "2026-Q2": Decimal("30000.00"),
+        "2026-Q3": Decimal("60000.00"),
+        "2026-Q4": Decimal("60000.00"),
+    }
+    assert a.team.quota == Decimal("180000.00")
+    # Ended months before 26 November: January to October. Only August (150 %) is
+    # at or above 90 %; the last three (Aug 150, Sep 0, Oct 0) are not a steady fall.
+    assert rita.consistency is not None
+    assert (rita.consistency.months, rita.consistency.at_or_above_90, rita.consistency.trend) == (10, 1, "mixed")

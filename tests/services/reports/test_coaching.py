@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from salessprint.domain.errors import PermissionDenied
 from salessprint.services.reports.coaching import coaching
 from salessprint.store.db import Store
+from tests.services.reports.story import quota_changes
 
 
 def test_coaching_flags(story: Store) -> None:
@@ -24,3 +27,17 @@ def test_coaching_is_for_managers(story: Store) -> None:
 
 def test_coaching_on_an_empty_team(empty_team: Store) -> None:
     assert coaching(empty_team, "max").flagged == []
+
+
+def test_under_quota_uses_the_quota_in_force_on_each_day_of_last_month(team_store: Store) -> None:
+    # October 2026 has 22 working days; 10,000 is in force on the first 11,
+    # 1,000 from 16 October: 10,000 x 11/22 + 1,000 x 11/22 = 5,500 (the
+    # quota at the month's end alone would be 1,000, and 3,000 won beat it).
+    quota_changes(
+        team_store,
+        [("2026-01-01", "10000"), ("2026-10-16", "1000")],
+        [(datetime(2026, 10, 20, 10, tzinfo=UTC), "3000")],
+    )
+    rita = next(m for m in coaching(team_store, "max").members if m.login == "rita")
+    under = next(f for f in rita.flags if f.code == "under_quota")
+    assert under.message == "Under quota for 2026-10: won 3,000.00 of 5,500.00."

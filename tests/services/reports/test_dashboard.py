@@ -48,7 +48,7 @@ def test_report_statements_are_built_once(story: Store) -> None:
     parameters, and reused (building them cost more than running them)."""
 
     builders = [
-        queries._targets_statement,
+        queries._target_history_statement,
         queries.won_by_member_statement,
         queries.points_history_statement,
         queries.rotting_counts_statement,

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from salessprint.services.reports.forecast import PointsRange, QuotaChance, forecast, member_forecasts
 from salessprint.store.db import Store
 from tests.services.reports.sql import statements
+from tests.services.reports.story import quota_changes, three_sprints_and_a_newcomer
 
 
 def test_forecast_is_seeded_and_hand_checkable(story: Store) -> None:
-    f = forecast(story, "rita", seed=3, trials=500)
-    assert f == forecast(story, "rita", seed=3, trials=500)
+    f = forecast(story, "rita", seed=3, trials=500, min_history=1)
+    assert f == forecast(story, "rita", seed=3, trials=500, min_history=1)
     rita = next(m for m in f.members if m.login == "rita")
     # 3,000 won + 0.6 of one sprint's 3,000 cannot reach 10,000 this month.
     assert rita.month == QuotaChance(
@@ -19,7 +21,7 @@ def test_forecast_is_seeded_and_hand_checkable(story: Store) -> None:
     )
     assert rita.quarter.quota == Decimal("30000.00")
     rob = next(m for m in f.members if m.login == "rob")
-    assert rob.month.chance is None
+    assert rob.month.chance is None and rob.month.reason == "no revenue target"
     # rita completed 3 points, rob 1: every trial gives 4.
     assert f.next_sprint == PointsRange(p50=4, p85=4, p95=4)
 
@@ -30,9 +32,29 @@ def test_forecast_on_an_empty_team(empty_team: Store) -> None:
     assert all(m.month.chance is None for m in f.members)
 
 
+def test_forecast_with_too_little_history_is_unknown_with_the_reason(story: Store) -> None:
+    # The story has one closed sprint: a forecast needs 3 (the default).
+    f = forecast(story, "rita", seed=3, trials=500)
+    rita = next(m for m in f.members if m.login == "rita")
+    assert rita.month == QuotaChance(
+        period="2026-11",
+        won_value=Decimal("3000.00"),
+        quota=Decimal("10000.00"),
+        chance=None,
+        reason="1 closed sprint; a forecast needs 3",
+    )
+    assert f.next_sprint is None and f.next_sprint_reason == "1 closed sprint; a forecast needs 3"
+    assert f.to_json()["members"][0]["month"]["chance"] is None
+    assert set(member_forecasts(story, "max").values()) == {None}
+
+
+def test_forecast_history_window_chooses_the_sprints_sampled(story: Store) -> None:
+    assert forecast(story, "rita", trials=10, history=1, min_history=1).sprints_sampled == 1
+
+
 def test_member_forecasts_are_the_mean_of_the_last_three_closed_sprints(story: Store) -> None:
     # one closed sprint: rita completed 3 points, rob 1 (T4); ada and max none
-    assert member_forecasts(story, "max") == {
+    assert member_forecasts(story, "max", min_history=1) == {
         "ada": Decimal("0.0"),
         "max": Decimal("0.0"),
         "rita": Decimal("3.0"),
@@ -44,3 +66,34 @@ def test_forecast_reads_only_the_sampled_sprints_won_deals(story: Store) -> None
     sql = statements(story, lambda: forecast(story, "max", trials=10))
     per_sprint = next(s for s in sql if "GROUP BY deals.owner_id, deals.closed_on" in s)
     assert "deals.closed_on >=" in per_sprint and "sprints" not in per_sprint
+
+
+def test_forecast_quota_changing_mid_month_and_a_rep_without_history(team_store: Store) -> None:
+    # 10,000/month, 20,000 from 16 November (10 of November's 21 working days before it).
+    quota_changes(
+        team_store,
+        [("2026-01-01", "10000"), ("2026-11-16", "20000")],
+        [(datetime(2026, 11, 18, 10, tzinfo=UTC), "4000")],
+    )
+    f = forecast(team_store, "max", trials=100)
+    rita = next(m for m in f.members if m.login == "rita")
+    # 10,000 x 10/21 + 20,000 x 11/21 = 15,238.10 (not 20,000); Q4: 10,000 + that + 20,000.
+    assert rita.month.quota == Decimal("15238.10")
+    assert rita.quarter.quota == Decimal("45238.10")
+    # No closed sprint: not a 0 % chance, unknown.
+    assert (rita.month.chance, rita.month.reason) == (None, "0 closed sprints; a forecast needs 3")
+    assert rita.quarter.chance is None and rita.to_json()["quarter"]["reason"] == "0 closed sprints; a forecast needs 3"
+    assert f.next_sprint is None and f.next_sprint_reason == "0 closed sprints; a forecast needs 3"
+
+
+def test_planning_forecast_of_a_newcomer_is_unknown(team_store: Store) -> None:
+    three_sprints_and_a_newcomer(team_store)
+    # rita: 6 points over 3 sprints; rob started before only two of them.
+    assert member_forecasts(team_store, "max") == {
+        "ada": Decimal("0.0"),
+        "max": Decimal("0.0"),
+        "rita": Decimal("2.0"),
+        "rob": None,
+    }
+    f = forecast(team_store, "max", trials=100)
+    assert f.next_sprint is not None and f.next_sprint_reason is None

@@ -3,18 +3,17 @@ read, quotas, won value per rep, sprint history and the rotting deals."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any, Protocol
 
 from pydantic import ConfigDict
 
 from salessprint.domain import clock
-from salessprint.domain.enums import Metric, Period
+from salessprint.domain.enums import Period
 from salessprint.domain.errors import InvalidInput
-from salessprint.domain.metrics import money, quota_for_range
+from salessprint.domain.metrics import TargetChange, money, quota_in_force
 from salessprint.domain.values import Value
 from salessprint.services.uow import UnitOfWork
 from salessprint.store import queries
@@ -130,33 +129,13 @@ def sprint_for_report(uow: UnitOfWork, number: int | None) -> Sprint | None:
 
 
 def revenue_quota(
-    mine: Mapping[tuple[Metric, Period], Decimal], start: date, end: date, prefer: Period | None, week_start: int
+    mine: Sequence[TargetChange], start: date, end: date, prefer: Period | None, week_start: int
 ) -> Decimal | None:
-    """The quota for [start, end] from a member's revenue targets: the
-    preferred period's target if set, else the shortest period's, pro rata."""
-    for period, key in _QUOTA_ORDER[prefer]:
-        amount = mine.get(key)
-        if amount is not None:
-            return _quota(amount, period, start, end, week_start)
-    return None
-
-
-_QUOTA_ORDER = {
-    prefer: [
-        (p, (Metric.REVENUE, p))
-        for p in ([prefer] if prefer else [])
-        + [q for q in (Period.DAY, Period.WEEK, Period.MONTH, Period.QUARTER) if q is not prefer]
-    ]
-    for prefer in (None, *Period)
-}
-"""For each preferred period (or none): the revenue targets to try, in order."""
-
-
-@lru_cache(maxsize=4096)
-def _quota(amount: Decimal, period: Period, start: date, end: date, week_start: int) -> Decimal:
-    # Reps share a few quota amounts; attainment asks for each month and
-    # quarter of every rep (issue 7).
-    return quota_for_range(amount, period, start, end, week_start)
+    """The quota for [start, end] from a member's revenue targets
+    (queries.target_history): on each day the preferred period's target in
+    force, else the shortest period's, pro rata; a range that spans a change
+    of target is the sum of its parts (domain.metrics.quota_in_force)."""
+    return quota_in_force(mine, start, end, prefer, week_start)
 
 
 def won_by_member(uow: UnitOfWork, ids: list[int], start: date, end: date) -> dict[int, tuple[Decimal, int]]:

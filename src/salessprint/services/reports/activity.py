@@ -11,10 +11,10 @@ from typing import Any
 from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
 from salessprint.domain import clock
-from salessprint.domain.calendar import target_for_range, utc_bounds, week_start_on_or_before
-from salessprint.domain.enums import METRIC_FOR_ACTIVITY, ActivityKind, Period
+from salessprint.domain.calendar import utc_bounds, week_start_on_or_before
+from salessprint.domain.enums import METRIC_FOR_ACTIVITY, ActivityKind
 from salessprint.domain.errors import InvalidInput
-from salessprint.domain.metrics import expected_by_now, pace
+from salessprint.domain.metrics import TargetChange, expected_by_now, pace, target_in_force
 from salessprint.services.reports._shared import Rep, Report
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
@@ -114,11 +114,11 @@ def activity_in(uow: UnitOfWork, members: Sequence[Rep], start: date, end: date)
             queries.ACTIVITY_COUNTS, {"team_id": team.id, "ids": ids, "lo": lo, "hi": hi}
         ):
             counts[(member_id, kind)] = int(n)
-    targets = queries.targets_in_force(uow.session, ids, end) if ids else {}
+    targets = queries.target_histories(uow.session, ids, end)
     today = clock.team_today(team.timezone)
-    # Fifty reps share a handful of target amounts: each amount's target for
+    # Fifty reps share a handful of targets: each target history's figure for
     # the range, and each target's share due by now, is worked out once.
-    in_range: dict[tuple[Decimal, Period], int] = {}
+    in_range: dict[tuple[TargetChange, ...], int | None] = {}
     due: dict[int, Decimal] = {}
     paces: dict[tuple[int, Decimal], str] = {}
     out = []
@@ -127,16 +127,13 @@ def activity_in(uow: UnitOfWork, members: Sequence[Rep], start: date, end: date)
         mine = targets.get(m.id, {})
         done_total, target_total, expected_total = 0, 0, Decimal(0)
         for kind, metric in _KIND_METRICS:
-            target = None
-            # With targets for several periods, the shortest period rules.
-            for period in Period:
-                if (metric, period) in mine:
-                    amount = mine[(metric, period)]
-                    target = in_range.get((amount, period))
-                    if target is None:
-                        target = round(target_for_range(float(amount), period, start, end, team.week_start))
-                        in_range[(amount, period)] = target
-                    break
+            # The target in force on each day of the range (the shortest
+            # period's, with targets for several), summed over the range.
+            changes = tuple(mine.get(metric, ()))
+            if changes not in in_range:
+                exact = target_in_force(changes, start, end, None, team.week_start) if changes else None
+                in_range[changes] = None if exact is None else round(exact)
+            target = in_range[changes]
             done = counts.get((m.id, kind), 0)
             if target is None:
                 per_kind[kind] = KindFigures(done=done, target=None)

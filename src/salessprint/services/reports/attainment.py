@@ -10,9 +10,9 @@ from pydantic import Field
 
 from salessprint.domain import clock
 from salessprint.domain.calendar import period_range
-from salessprint.domain.enums import Metric, Period
+from salessprint.domain.enums import Period
 from salessprint.domain.metrics import attainment as attainment_pct
-from salessprint.domain.metrics import money, period_label, periods_in_range
+from salessprint.domain.metrics import attainment_trend, consistent_periods, money, period_label, periods_in_range
 from salessprint.services.reports._shared import Report, check_range, reps, revenue_quota, won_by_member
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
@@ -34,6 +34,17 @@ class PeriodAttainment(Report):
     """Won value / quota, in %."""
 
 
+class Consistency(Report):
+    """How steadily a rep makes quota, over the whole months of the range that have ended."""
+
+    months: int
+    """Ended whole months of the range with a quota."""
+    at_or_above_90: int
+    """Of those, the months at or above 90 % of quota."""
+    trend: str | None
+    """Attainment over the last three of those months: falling, rising, steady or mixed (None with fewer than two)."""
+
+
 class MemberAttainment(Report):
     login: str
     name: str
@@ -45,6 +56,7 @@ class MemberAttainment(Report):
     """In %."""
     months: list[PeriodAttainment]
     quarters: list[PeriodAttainment]
+    consistency: Consistency | None = None
 
 
 class TeamAttainment(Report):
@@ -78,7 +90,7 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
     members = reps(uow, member)
     ids = [m.id for m in members]
     won = won_by_member(uow, ids, start, end) if ids else {}
-    targets = queries.targets_in_force(uow.session, ids, end, Metric.REVENUE) if ids else {}
+    targets = queries.target_history(uow.session, ids, end)
     monthly: dict[tuple[int, int, int], tuple[Decimal, int]] = {}
     if ids:
         for mid, y, mo, v, n in uow.rows(
@@ -91,7 +103,7 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
         for y, mo in _months_between(lo, hi):
             v, n = monthly.get((mid, y, mo), (Decimal(0), 0))
             value, count = value + v, count + n
-        quota = revenue_quota(targets.get(mid, {}), lo, hi, period, team.week_start)
+        quota = revenue_quota(targets.get(mid, []), lo, hi, period, team.week_start)
         return PeriodAttainment(
             period=period_label(period, lo),
             start=lo,
@@ -102,14 +114,16 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
             attainment=attainment_pct(value, quota),
         )
 
+    today = clock.team_today(team.timezone)
     out = []
     team_value, team_deals, team_quota = Decimal(0), 0, Decimal(0)
     for m in members:
         value, count = won.get(m.id, (Decimal("0.00"), 0))
-        quota = revenue_quota(targets.get(m.id, {}), start, end, None, team.week_start)
+        quota = revenue_quota(targets.get(m.id, []), start, end, None, team.week_start)
         team_value += value
         team_deals += count
         team_quota += quota or 0
+        months = [bucket(m.id, Period.MONTH, lo, hi) for lo, hi in periods_in_range(Period.MONTH, start, end)]
         out.append(
             MemberAttainment(
                 login=m.login,
@@ -118,10 +132,11 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
                 won_deals=count,
                 quota=quota,
                 attainment=attainment_pct(value, quota),
-                months=[bucket(m.id, Period.MONTH, lo, hi) for lo, hi in periods_in_range(Period.MONTH, start, end)],
+                months=months,
                 quarters=[
                     bucket(m.id, Period.QUARTER, lo, hi) for lo, hi in periods_in_range(Period.QUARTER, start, end)
                 ],
+                consistency=_consistency(months, today),
             )
         )
     return AttainmentReport(
@@ -140,3 +155,13 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
 
 def _months_between(lo: date, hi: date) -> set[tuple[int, int]]:
     return {(lo2.year, lo2.month) for lo2, _ in periods_in_range(Period.MONTH, lo, hi)}
+
+
+def _consistency(months: list[PeriodAttainment], today: date) -> Consistency:
+    """Consistency over the whole months that have ended (a running month would read as a fall)."""
+    ended = [
+        p.attainment
+        for p in months
+        if p.attainment is not None and (p.start, p.end) == period_range(Period.MONTH, p.start) and p.end < today
+    ]
+    return Consistency(months=len(ended), at_or_above_90=consistent_periods(ended), trend=attainment_trend(ended))

@@ -11,7 +11,7 @@ from decimal import Decimal
 from salessprint.domain import clock
 from salessprint.domain.calendar import period_range
 from salessprint.domain.coaching import RepFigures, flags_for
-from salessprint.domain.enums import Metric, Period
+from salessprint.domain.enums import Period
 from salessprint.domain.metrics import period_label
 from salessprint.domain.permissions import Action
 from salessprint.services.reports._shared import (
@@ -71,7 +71,7 @@ def coaching_figures(uow: UnitOfWork, members: Sequence[Rep]) -> CoachingFigures
     last_month_end = today.replace(day=1) - timedelta(days=1)
     q_lo, q_hi = period_range(Period.MONTH, last_month_end)
     won = won_by_member(uow, ids, q_lo, q_hi) if ids else {}
-    targets = queries.targets_in_force(uow.session, ids, q_hi, Metric.REVENUE) if ids else {}
+    targets = queries.target_history(uow.session, ids, q_hi)
     week = period_range(Period.WEEK, today, team.week_start)
     activity = {row.login: row for row in activity_in(uow, members, *week)}
     history = points_history(uow, closed_sprints(uow))
@@ -87,7 +87,7 @@ def coaching_figures(uow: UnitOfWork, members: Sequence[Rep]) -> CoachingFigures
     quota_period = period_label(Period.MONTH, q_lo)
     figures = []
     for m in members:
-        quota = revenue_quota(targets.get(m.id, {}), q_lo, q_hi, Period.MONTH, team.week_start)
+        quota = revenue_quota(targets.get(m.id, []), q_lo, q_hi, Period.MONTH, team.week_start)
         # Flag a rep whose activity as a whole is behind pace this week (one slow
         # kind balanced by others is not a coaching matter); name the slow kinds.
         mine = activity[m.login]

@@ -6,11 +6,15 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from salessprint.domain.velocity import forecast
+from pydantic import Field
+from sqlalchemy import bindparam, select
+
+from salessprint.domain.velocity import FORECAST_WINDOW, MIN_HISTORY, forecast, history_gap, known_forecast
 from salessprint.services.reports._shared import Report
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
 from salessprint.store.db import Store
+from salessprint.store.models import Member
 
 
 class SprintVelocity(Report):
@@ -38,21 +42,34 @@ class VelocityReport(Report):
     sprints: list[SprintVelocity]
     """Oldest first."""
     forecast: Decimal | None
-    """Mean velocity of the last three sprints (None without a closed sprint)."""
+    """Mean velocity of the last `history` sprints (3 unless asked); None while
+    unknown: fewer closed sprints than a forecast needs."""
     forecast_by_member: dict[str, Decimal | None]
-    """The same per member login."""
+    """The same per member login (None while the team's forecast is unknown)."""
+    forecast_reason: str | None = None
+    """Why the forecast is unknown, e.g. "2 closed sprints; a forecast needs 3"; None when known."""
+    forecast_by_member_reason: dict[str, str] = Field(default_factory=dict)
+    """Why a member's forecast is unknown (only those): too few closed sprints since they started."""
+    history: int = FORECAST_WINDOW
+    """Closed sprints the forecast averages."""
 
 
-def velocity(store: Store, login: str, last: int = 12) -> VelocityReport:
-    """Closed sprints (newest `last`), Jira's meanings, plus the forecast."""
+def velocity(
+    store: Store, login: str, last: int = 12, history: int = FORECAST_WINDOW, min_history: int = MIN_HISTORY
+) -> VelocityReport:
+    """Closed sprints (newest `last`), Jira's meanings, plus the forecast:
+    the mean of the last `history`, unknown with fewer than `min_history`."""
     with unit_of_work(store, login, read_only=True) as uow:
-        return velocity_in(uow, last)
+        return velocity_in(uow, last, history, min_history)
 
 
-def velocity_in(uow: UnitOfWork, last: int = 12) -> VelocityReport:
+def velocity_in(
+    uow: UnitOfWork, last: int = 12, history: int = FORECAST_WINDOW, min_history: int = MIN_HISTORY
+) -> VelocityReport:
     """`velocity` inside an open unit of work (the dashboard and review share it)."""
     team_id = uow.actor.team_id
-    rows = uow.rows(queries.VELOCITY, {"team_id": team_id, "last": last}).all()
+    read = max(last, history, min_history)
+    rows = uow.rows(queries.VELOCITY, {"team_id": team_id, "last": read}).all()
     numbers = [r[0] for r in rows]
     by_member: dict[int, dict[str, int]] = {n: {} for n in numbers}
     if numbers:
@@ -75,8 +92,29 @@ def velocity_in(uow: UnitOfWork, last: int = 12) -> VelocityReport:
         )
         for number, starts, ends, goal, c, d, a, r, k in reversed(rows)
     ]
-    fc = forecast([s.velocity for s in sprints])
-    logins = sorted({login for s in sprints for login in s.by_member})
-    recent = sprints[-3:]
-    by_member_fc = {login: forecast([s.by_member.get(login, 0) for s in recent]) for login in logins}
-    return VelocityReport(sprints=sprints, forecast=fc, forecast_by_member=by_member_fc)
+    fc, reason = known_forecast([s.velocity for s in sprints], history, min_history)
+    recent = sprints[-history:]
+    logins = sorted({login for s in sprints[-last:] for login in s.by_member})
+    started = dict(uow.rows(_STARTED, {"team_id": team_id, "logins": logins}).all()) if logins else {}
+    member_reasons: dict[str, str] = {}
+    by_member_fc: dict[str, Decimal | None] = {}
+    for login in logins:
+        # A member's own history: the closed sprints since they started.
+        since = started.get(login)
+        gap = reason or history_gap(sum(1 for s in sprints if since is None or s.starts_on >= since), min_history)
+        if gap:
+            member_reasons[login] = gap
+        by_member_fc[login] = None if gap else forecast([s.by_member.get(login, 0) for s in recent], history)
+    return VelocityReport(
+        sprints=sprints[-last:],
+        forecast=fc,
+        forecast_by_member=by_member_fc,
+        forecast_reason=reason,
+        forecast_by_member_reason=member_reasons,
+        history=history,
+    )
+
+
+_STARTED = select(Member.login, Member.started_on).where(
+    Member.team_id == bindparam("team_id"), Member.login.in_(bindparam("logins", expanding=True))
+)
