@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import BaseModel, ConfigDict
 
 from salessprint.domain.errors import InvalidInput
-from salessprint.domain.text import check_text, control_character, csv_cell, visible
+from salessprint.domain.text import check_text, control_character, csv_cell, visible, visible_value
 
 ATTACK = "Big deal\x1b]0;pwned\x07\x1b[2J"
 
@@ -68,3 +71,27 @@ def test_check_text_names_the_field() -> None:
 )
 def test_csv_cells_never_start_a_formula(cell: str, shown: str) -> None:
     assert csv_cell(cell) == shown
+
+
+class _Row(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    id: int
+    title: str
+    tags: list[str] = []
+
+
+@dataclass(frozen=True)
+class _Page:
+    rows: tuple[_Row, ...]
+    names: dict[str, str]
+
+
+def test_a_whole_result_is_made_visible_and_clean_parts_are_kept() -> None:
+    clean = _Row(id=1, title="Plain", tags=["a"])
+    page = _Page(rows=(clean, _Row(id=2, title=ATTACK, tags=["x\x1b"])), names={"k\x07": "v\x9b", "ok": "fine"})
+    shown = visible_value(page)
+    assert shown.rows[0] is clean
+    assert shown.rows[1] == _Row(id=2, title="Big deal␛]0;pwned␇␛[2J", tags=["x␛"])
+    assert shown.names == {"k␇": "v\ufffd", "ok": "fine"}
+    assert page.rows[1].title == ATTACK  # the original is untouched
+    assert visible_value(clean) is clean and visible_value([clean, 3, None]) == [clean, 3, None]

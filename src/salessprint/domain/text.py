@@ -5,14 +5,23 @@ than tab and newline (`control_character`); anything already stored is
 shown through `visible()`, which draws each control character as its
 Unicode control picture (ESC as `␛`), so no stored title can move the
 cursor, clear the screen or retitle a terminal. `csv_cell()` is the one
-rule for spreadsheet formulas in every CSV that salessprint writes.
+rule for spreadsheet formulas in every CSV that salessprint writes, and
+`visible_value()` applies `visible()` to a whole service result (the app
+draws what comes back from the services through it).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import fields, is_dataclass, replace
+from typing import Any, TypeVar, cast
+
+from pydantic import BaseModel
 
 from salessprint.domain.errors import InvalidInput
+
+T = TypeVar("T")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -67,3 +76,41 @@ def csv_cell(text: str) -> str:
     if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
         text = "'" + text
     return visible(text)
+
+
+def visible_value(value: T) -> T:
+    """`value` (a service's frozen result: models, lists, dicts, dataclasses of
+    them) with `visible()` applied to every string in it. Only what changes is
+    copied, so a clean result comes back as the very same object."""
+    shown: Any = value
+    if isinstance(value, str):
+        shown = visible(value)
+    elif isinstance(value, BaseModel):
+        changes = _changed(value, type(value).model_fields)
+        shown = value.model_copy(update=changes) if changes else value
+    elif is_dataclass(value) and not isinstance(value, type):
+        changes = _changed(value, [f.name for f in fields(value)])
+        shown = replace(value, **changes) if changes else value
+    elif isinstance(value, list | tuple):
+        items = [visible_value(v) for v in value]
+        if any(a is not b for a, b in zip(items, value, strict=True)):
+            shown = type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
+    elif isinstance(value, dict):
+        pairs = {visible_value(k): visible_value(v) for k, v in value.items()}
+        same = len(pairs) == len(value) and all(
+            k2 is k and v2 is v for (k2, v2), (k, v) in zip(pairs.items(), value.items(), strict=True)
+        )
+        if not same:
+            shown = pairs
+    return cast(T, shown)
+
+
+def _changed(value: object, names: Iterable[str]) -> dict[str, Any]:
+    """The attributes of `value` that visible_value changes, with their new values."""
+    changes: dict[str, Any] = {}
+    for name in names:
+        item = getattr(value, name)
+        shown = visible_value(item)
+        if shown is not item:
+            changes[name] = shown
+    return changes
