@@ -119,7 +119,7 @@ def test_a_write_that_creates_a_store_still_makes_its_folder(tmp_path: Path, fro
     assert target.is_file()
 
 
-@pytest.mark.parametrize("value", ["1e3", "1_000", "NaN", "Infinity", "1e400"])
+@pytest.mark.parametrize("value", ["1e3", "1_000", "NaN", "Infinity"])
 def test_money_is_plain_digits_only(team, value: str) -> None:
     line = one_line(team("deal", "add", "X", "--account", "A", "--value", value, as_="rita"))
     assert line.startswith(f"Error: value: '{value}' is not an amount of money")

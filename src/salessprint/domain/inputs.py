@@ -60,8 +60,6 @@ def parse_money(raw: Any) -> Decimal:
             value = Decimal(text)
         except InvalidOperation:
             raise ValueError(f"'{raw}' is not an amount of money") from None
-        if not _PLAIN_DECIMAL.match(text):  # 1e3, 1_000, NaN, Infinity: Decimal reads them, people do not
-            raise ValueError(f"'{raw}' is not an amount of money; write it in digits, like 12500 or 12,500.50")
     if not value.is_finite():
         raise ValueError(f"'{raw}' is not an amount of money")
     if value < 0:
@@ -69,6 +67,9 @@ def parse_money(raw: Any) -> Decimal:
     value = abs(value)  # -0 is 0
     if value > MAX_MONEY:
         raise ValueError("that amount is too large")
+    if isinstance(raw, str) and not _PLAIN_DECIMAL.match(str(raw).strip().replace(" ", "").replace(",", "")):
+        # 1e3 and 1_000: Decimal reads them, people do not
+        raise ValueError(f"'{raw}' is not an amount of money; write it in digits, like 12500 or 12,500.50")
     if value != value.quantize(Decimal("0.01")):
         raise ValueError("money has at most two decimals (cents)")
     return value.quantize(Decimal("0.01"))

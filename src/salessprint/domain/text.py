@@ -17,8 +17,6 @@ from collections.abc import Iterable
 from dataclasses import fields, is_dataclass, replace
 from typing import Any, TypeVar, cast
 
-from pydantic import BaseModel
-
 from salessprint.domain.errors import InvalidInput
 
 T = TypeVar("T")
@@ -85,9 +83,11 @@ def visible_value(value: T) -> T:
     shown: Any = value
     if isinstance(value, str):
         shown = visible(value)
-    elif isinstance(value, BaseModel):
-        changes = _changed(value, type(value).model_fields)
-        shown = value.model_copy(update=changes) if changes else value
+    elif (names := getattr(type(value), "model_fields", None)) is not None:
+        # a pydantic model (pydantic is not imported here: the app's shell loads this module)
+        changes = _changed(value, names)
+        model: Any = value
+        shown = model.model_copy(update=changes) if changes else value
     elif is_dataclass(value) and not isinstance(value, type):
         changes = _changed(value, [f.name for f in fields(value)])
         shown = replace(value, **changes) if changes else value
