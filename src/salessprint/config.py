@@ -23,6 +23,7 @@ from pydantic_settings import (
 )
 
 from salessprint.domain.errors import InvalidInput
+from salessprint.domain.text import control_character
 from salessprint.paths import APP, config_path, data_dir, default_db_url, user_themes_dir
 
 __all__ = [
@@ -48,6 +49,13 @@ class Settings(BaseSettings):
     """Login of the member I act as."""
     theme: str = "salessprint-dark"
     """Name of the Textual theme to open with."""
+
+    @field_validator("db", "user", "theme")
+    @classmethod
+    def _no_control_characters(cls, value: str | None) -> str | None:
+        if value is not None and (bad := control_character(value)):
+            raise ValueError(f"it contains {bad}")
+        return value
 
     @field_validator("db")
     @classmethod
@@ -87,10 +95,16 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**given)
     except tomllib.TOMLDecodeError as exc:
         raise InvalidInput(f"The config file {config_path()} is not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(
+            f"The config file {config_path()} cannot be read as UTF-8 TOML: save it as UTF-8 (it is not)."
+        ) from None
+    except OSError as exc:
+        raise InvalidInput(f"The config file {config_path()} cannot be read: {exc.strerror or exc}.") from None
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        raise InvalidInput(f"Setting '{where}' is wrong: {err['msg']}") from None
+        raise InvalidInput(f"Setting '{where}' is wrong: {err['msg'].removeprefix('Value error, ')}") from None
 
 
 def save_settings(**updates: Any) -> Path:
@@ -100,7 +114,7 @@ def save_settings(**updates: Any) -> Path:
     if path.exists():
         try:
             current = tomllib.loads(path.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
             current = {}
     current.update({k: v for k, v in updates.items() if v is not None})
     path.parent.mkdir(parents=True, exist_ok=True)

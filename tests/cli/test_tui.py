@@ -45,7 +45,7 @@ def store_url(tmp_path: Path) -> str:
     ("args", "message"),
     [
         (["--as", "nobody"], "'nobody' is not a member of this team"),
-        (["--as", "ada", "--db", "sqlite:///{tmp}/empty.db"], "has no salessprint data yet"),
+        (["--as", "ada", "--db", "sqlite:///{tmp}/empty.db"], "There is no salessprint store at"),
         (["--as", "ada", "--db", "postgresql://x:s3cret@127.0.0.1:1/team"], "Cannot reach the database"),
     ],
 )

@@ -91,6 +91,16 @@ CASES: list[tuple[str, Any, str]] = [
         r"table deals, row 1: value: 'lots'",
     ),
     (
+        "money past Decimal's range",
+        lambda g: tamper(
+            g,
+            lambda d: d["tables"]["deals"]["rows"][0].__setitem__(
+                d["tables"]["deals"]["columns"].index("value"), "1e400"
+            ),
+        ),
+        r"table deals, row 1: value: '1e400' is out of range",
+    ),
+    (
         "bad date",
         lambda g: tamper(
             g,

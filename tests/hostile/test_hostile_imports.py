@@ -109,7 +109,17 @@ REFUSED = [
     (
         "control characters",
         f"{HEADER}\nA1,Rita\x07Rep,GTX,Acme,Won,2017-01-02,2017-02-03,5\n".encode(),
-        r"sales_agent: contains control characters",
+        r"sales_pipeline.csv:2: sales_agent: contains BEL \(U\+0007\); remove it",
+    ),
+    (
+        "terminal escape in the product",
+        f"{HEADER}\nA1,Rita Rep,GTX\x1b]0;pwned\x07\x1b[2J,Acme,Won,2017-01-02,2017-02-03,5\n".encode(),
+        r"sales_pipeline.csv:2: product: contains ESC \(U\+001B\)",
+    ),
+    (
+        "8-bit CSI in the account",
+        f"{HEADER}\nA1,Rita Rep,GTX,Acme\x9b2J,Won,2017-01-02,2017-02-03,5\n".encode(),
+        r"sales_pipeline.csv:2: account: contains a control character \(U\+009B\)",
     ),
     (
         "1 MB field",

@@ -14,6 +14,7 @@ import click
 from salessprint.cli.context import Ctx
 from salessprint.cli.discovery import command_modules
 from salessprint.domain.errors import SalesSprintError
+from salessprint.domain.text import visible
 
 # Each top-level command's name -> its module, read from the modules' source
 # (see cli/discovery.py); a module is imported only when one of its commands runs.
@@ -21,8 +22,9 @@ MODULE_OF: dict[str, str] = command_modules(__name__, __path__[0])
 
 
 class SalesSprintGroup(click.Group):
-    """A group that turns expected errors into `Error: ...` and exit status 1,
-    and imports a command's module when the command is asked for."""
+    """A group that turns expected errors into `Error: ...` and exit status 1
+    (control characters in them drawn as symbols: they may quote stored or
+    typed text; click's own usage errors quote with repr), and imports a command's module when the command is asked for."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*self.commands, *MODULE_OF})
@@ -37,7 +39,7 @@ class SalesSprintGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SalesSprintError as exc:
-            raise click.ClickException(exc.message) from None
+            raise click.ClickException(visible(exc.message)) from None
         finally:
             obj = ctx.obj
             if isinstance(obj, Ctx):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
+from salessprint.cli.output import echo
+from salessprint.cli.params import DEAL_ID
 
 
 @click.command("log")
 @click.argument("kind")
-@click.option("--deal", "deal_id", type=int, help="The deal it was about.")
+@click.option("--deal", "deal_id", type=DEAL_ID, help="The deal it was about.")
 @click.option("--outcome", help="What came of it.")
 @click.option("--note", help="A longer note.")
 @click.option("--when", help="When it happened, YYYY-MM-DDTHH:MM (default now).")
@@ -30,7 +32,7 @@ def log_cmd(
     view = log_activity(
         ctx.store(), ctx.login, member=member, kind=kind, deal_id=deal_id, outcome=outcome, note=note, when=when
     )
-    click.echo(f"Logged a {view.kind} for {view.login} (#{view.id}).")
+    echo(f"Logged a {view.kind} for {view.login} (#{view.id}).")
 
 
 COMMANDS = [log_cmd]

@@ -10,15 +10,17 @@ from pathlib import Path
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
+from salessprint.cli.output import echo
+from salessprint.cli.params import FilePath
 
 
 @click.command("export")
-@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", required=False, type=FilePath(dir_okay=False, path_type=Path))
 @click.option(
     "--csv",
     "csv_dir",
     metavar="DIR",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=FilePath(file_okay=False, path_type=Path),
     help="Write one CSV per table into DIR (for spreadsheets) instead of a JSON backup.",
 )
 @pass_ctx
@@ -29,17 +31,19 @@ def export_cmd(ctx: Ctx, file: Path | None, csv_dir: Path | None) -> None:
 
     if (file is None) == (csv_dir is None):
         raise click.UsageError("Give either FILE.json or --csv DIR.")
+    if file is not None and file.name in ("", ".", ".."):
+        raise click.UsageError(f"'{file}' is not a file name: give the backup a name such as team.json.")
     if csv_dir is not None:
         summary = export_csv(ctx.store(), ctx.login, csv_dir)
-        click.echo(f"Wrote {len(summary.rows)} CSV files for '{summary.team}' into {summary.path}.")
+        echo(f"Wrote {len(summary.rows)} CSV files for '{summary.team}' into {summary.path}.")
         return
     assert file is not None
     summary = export_json(ctx.store(), ctx.login, file)
-    click.echo(f"Exported '{summary.team}' to {summary.path}: {_counts(summary.rows)}.")
+    echo(f"Exported '{summary.team}' to {summary.path}: {_counts(summary.rows)}.")
 
 
 @click.command("restore")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=FilePath(dir_okay=False, path_type=Path))
 @pass_ctx
 def restore_cmd(ctx: Ctx, file: Path) -> None:
     """Restore a backup written by 'export' into an empty store (SQLite or
@@ -47,7 +51,7 @@ def restore_cmd(ctx: Ctx, file: Path) -> None:
     from salessprint.services.backup import restore
 
     summary = restore(ctx.store(check_schema=False), file)
-    click.echo(f"Restored '{summary.team}' into {ctx.store(check_schema=False).display_url}: {_counts(summary.rows)}.")
+    echo(f"Restored '{summary.team}' into {ctx.store(check_schema=False).display_url}: {_counts(summary.rows)}.")
 
 
 def _counts(rows: dict[str, int]) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
-from salessprint.cli.output import dump_json, emit, format_option, print_table, to_jsonable
+from salessprint.cli.output import dump_json, echo, emit, format_option, print_table, to_jsonable
+from salessprint.cli.params import DEAL_ID
 
 DEAL_COLUMNS = ["id", "title", "account", "value", "stage", "owner", "expected_close", "points"]
 TIMELINE_COLUMNS = ["at", "login", "kind", "text"]
@@ -49,7 +50,7 @@ def deal_add(
         expected_close=close,
         points=points,
     )
-    click.echo(view.id)
+    echo(view.id)
 
 
 @deal_group.command("list")
@@ -71,7 +72,7 @@ def deal_list(
 
 
 @deal_group.command("move")
-@click.argument("deal_id", type=int)
+@click.argument("deal_id", type=DEAL_ID)
 @click.argument("stage")
 @click.option("--reason", help="Why it was lost (with Lost).")
 @pass_ctx
@@ -80,11 +81,11 @@ def deal_move(ctx: Ctx, deal_id: int, stage: str, reason: str | None) -> None:
     from salessprint.services.deals import move_deal
 
     view = move_deal(ctx.store(), ctx.login, deal_id, stage, lost_reason=reason)
-    click.echo(f"Deal #{view.id} is now in {view.stage}.")
+    echo(f"Deal #{view.id} is now in {view.stage}.")
 
 
 @deal_group.command("show")
-@click.argument("deal_id", type=int)
+@click.argument("deal_id", type=DEAL_ID)
 @format_option
 @pass_ctx
 def deal_show(ctx: Ctx, deal_id: int, fmt: str) -> None:
@@ -100,7 +101,7 @@ def deal_show(ctx: Ctx, deal_id: int, fmt: str) -> None:
 
 
 @deal_group.command("collaborate")
-@click.argument("deal_id", type=int)
+@click.argument("deal_id", type=DEAL_ID)
 @click.argument("login")
 @pass_ctx
 def deal_collaborate(ctx: Ctx, deal_id: int, login: str) -> None:
@@ -108,11 +109,11 @@ def deal_collaborate(ctx: Ctx, deal_id: int, login: str) -> None:
     from salessprint.services.deals import add_collaborator
 
     view = add_collaborator(ctx.store(), ctx.login, deal_id, login)
-    click.echo(f"Deal #{view.id} collaborators: {', '.join(view.collaborators) or '(none)'}.")
+    echo(f"Deal #{view.id} collaborators: {', '.join(view.collaborators) or '(none)'}.")
 
 
 @deal_group.command("timeline")
-@click.argument("deal_id", type=int)
+@click.argument("deal_id", type=DEAL_ID)
 @click.option("--limit", default=100, show_default=True, type=click.IntRange(1, 10000), help="At most this many.")
 @format_option
 @pass_ctx

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
+from salessprint.cli.output import echo
 from salessprint.cli.tui import open_tui
 
 
@@ -20,7 +21,7 @@ def demo_cmd(ctx: Ctx, seed: int, no_tui: bool) -> None:
     from salessprint.config import save_settings
 
     save_settings(user=summary.manager_login, db=ctx.db_option)
-    click.echo(
+    echo(
         f"Demo team '{summary.team}' ready in {ctx.store().display_url}: {summary.members} members, "
         f"{summary.deals} deals, {summary.sprints} sprints, {summary.activities} activities. "
         f"You are '{summary.manager_login}' (the manager)."

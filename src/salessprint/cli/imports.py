@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
-from salessprint.cli.output import dump_json
+from salessprint.cli.output import dump_json, echo
+from salessprint.cli.params import FilePath, plain_text
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar  # what click.progressbar returns
@@ -53,7 +54,7 @@ def import_group() -> None:
 
 
 @import_group.command("deals")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=FilePath(dir_okay=False, path_type=Path))
 @click.option(
     "--format",
     "fmt",
@@ -63,11 +64,17 @@ def import_group() -> None:
 )
 @click.option(
     "--mapping",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(dir_okay=False, path_type=Path),
     help='A TOML file naming your columns ([columns] title = "Name" ...), for --format csv.',
 )
 @click.option("--dry-run", is_flag=True, help="Show what would change; change nothing.")
-@click.option("--team", "team", metavar="NAME", help="In an empty store: create this team, with you as its admin.")
+@click.option(
+    "--team",
+    "team",
+    metavar="NAME",
+    callback=plain_text,
+    help="In an empty store: create this team, with you as its admin.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @pass_ctx
 def import_deals_cmd(
@@ -118,22 +125,22 @@ def import_deals_cmd(
         dump_json(result)
         return
     verb = "Would import" if result.dry_run else "Imported"
-    click.echo(
+    echo(
         f"{verb} {result.file} into '{result.team}'{' (new team)' if result.team_created else ''}: "
         f"{result.deals_created} new deals, {result.deals_updated} updated, {result.deals_unchanged} unchanged; "
         f"{len(result.members_created)} new members, {result.accounts_created} new accounts, "
         f"{result.events_created} stage changes ({result.seconds:.1f} s)."
     )
     if result.stages_created:
-        click.echo(f"New stages: {', '.join(result.stages_created)}.")
+        echo(f"New stages: {', '.join(result.stages_created)}.")
     if result.members_created:
         shown = ", ".join(result.members_created[:12])
         more = f" and {len(result.members_created) - 12} more" if len(result.members_created) > 12 else ""
-        click.echo(f"New members (logins): {shown}{more}.")
+        echo(f"New members (logins): {shown}{more}.")
     for note in result.notes[:5]:
-        click.echo(f"Note: {note}")
+        echo(f"Note: {note}")
     if result.dry_run:
-        click.echo("Dry run: nothing was changed.")
+        echo("Dry run: nothing was changed.")
 
 
 COMMANDS = [import_group]

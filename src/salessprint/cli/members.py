@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
-from salessprint.cli.output import emit, format_option
+from salessprint.cli.output import echo, emit, format_option
 from salessprint.domain.enums import Role
 
 MEMBER_COLUMNS = ["id", "login", "name", "role", "sales_role", "territory", "started_on"]
@@ -40,7 +40,7 @@ def member_add(
         territory=territory,
         started_on=started,
     )
-    click.echo(f"Added {view.name} ({view.login}) as {view.role}.")
+    echo(f"Added {view.name} ({view.login}) as {view.role}.")
 
 
 @member_group.command("list")

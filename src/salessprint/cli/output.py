@@ -1,7 +1,11 @@
 """Printing results as a table, JSON or CSV (the `--format` option).
 
-CSV cells that a spreadsheet would run as a formula (=, +, -, @ first) are
-prefixed with a quote so an exported deal title cannot execute anything.
+Every line the command line prints goes through `echo()` or a printer here,
+so stored text never reaches the terminal with a control character in it:
+tables and messages draw them as symbols (ESC as `␛`, see domain/text.py),
+JSON escapes them. CSV cells that a spreadsheet would run as a formula
+(= + - @ | tab CR first) are prefixed with a quote so an exported deal title
+cannot execute anything.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -16,6 +21,8 @@ from decimal import Decimal
 from typing import Any
 
 import click
+
+from salessprint.domain.text import csv_cell, visible
 
 FORMATS = click.Choice(["table", "json", "csv"], case_sensitive=False)
 format_option = click.option("--format", "fmt", type=FORMATS, default="table", show_default=True, help="Output format.")
@@ -35,23 +42,26 @@ def to_jsonable(value: Any) -> Any:
     return value
 
 
+def echo(message: object = "", *, nl: bool = True, err: bool = False) -> None:
+    """click.echo for text that may hold stored user text: control characters made visible."""
+    click.echo(visible(str(message)), nl=nl, err=err)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029]")
+
+
 def dump_json(data: Any) -> None:
-    click.echo(json.dumps(to_jsonable(data), indent=2, ensure_ascii=False))
+    """JSON as UTF-8 text; json escapes C0 controls itself, and DEL and the
+    C1 controls (which json leaves raw) are escaped here, so the data stay exact."""
+    text = json.dumps(to_jsonable(data), indent=2, ensure_ascii=False)
+    click.echo(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 def safe_cell(value: Any) -> str:
-    text = "" if value is None else str(to_jsonable(value))
-    if text and text[0] in "=+-@\t\r" and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except Exception:
-        return False
-    return True
+    """One CSV cell: see domain/text.csv_cell."""
+    if isinstance(value, dict | list):
+        return csv_cell(json.dumps(to_jsonable(value), ensure_ascii=False))
+    return csv_cell("" if value is None else str(to_jsonable(value)))
 
 
 def cell(value: Any) -> str:
@@ -66,11 +76,15 @@ def cell(value: Any) -> str:
     return str(to_jsonable(value))
 
 
+def _table_cell(value: Any) -> str:
+    return visible(cell(value), one_line=True)
+
+
 def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
     if not rows:
         click.echo("(none)")
         return
-    cells = [[cell(r.get(c)) for c in columns] for r in rows]
+    cells = [[_table_cell(r.get(c)) for c in columns] for r in rows]
     widths = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
     widths = [min(w, 48) for w in widths]
 
@@ -85,14 +99,9 @@ def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> None:
 def print_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> None:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
+    writer.writerow([safe_cell(c) for c in columns])
     for r in rows:
-        writer.writerow(
-            [
-                safe_cell(r.get(c)) if not isinstance(r.get(c), dict | list) else json.dumps(to_jsonable(r.get(c)))
-                for c in columns
-            ]
-        )
+        writer.writerow([safe_cell(r.get(c)) for c in columns])
     sys.stdout.write(buffer.getvalue())
 
 

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
-from salessprint.cli.output import dump_json, emit, format_option
+from salessprint.cli.output import dump_json, echo, emit, format_option
+from salessprint.cli.params import SPRINT_NUMBER
 from salessprint.domain.calendar import parse_date
+from salessprint.domain.inputs import in_range, report_range
 
 if TYPE_CHECKING:
     from datetime import date
@@ -72,19 +74,19 @@ def report_velocity(ctx: Ctx, last: int, history: int, min_history: int, fmt: st
     emit(fmt, "sprints", data.sprints, columns)
     if fmt == "table":
         if not data.sprints:
-            click.echo("No closed sprints yet: velocity appears after the first sprint closes.")
+            echo("No closed sprints yet: velocity appears after the first sprint closes.")
         else:
-            click.echo(velocity_chart(data.sprints))
+            echo(velocity_chart(data.sprints))
             if data.forecast_reason:
-                click.echo(f"\nForecast for the next sprint: unknown ({data.forecast_reason}).")
+                echo(f"\nForecast for the next sprint: unknown ({data.forecast_reason}).")
                 return
-            click.echo(f"\nForecast for the next sprint: {data.forecast} points (mean of the last {data.history}).")
+            echo(f"\nForecast for the next sprint: {data.forecast} points (mean of the last {data.history}).")
             per_rep = ", ".join(
                 f"{login} {fc}" if fc is not None else f"{login} unknown ({data.forecast_by_member_reason.get(login)})"
                 for login, fc in data.forecast_by_member.items()
             )
             if per_rep:
-                click.echo(f"Per rep: {per_rep}.")
+                echo(f"Per rep: {per_rep}.")
 
 
 def velocity_chart(sprints: Sequence[SprintVelocity], width: int = 40) -> str:
@@ -98,7 +100,8 @@ def velocity_chart(sprints: Sequence[SprintVelocity], width: int = 40) -> str:
 
 
 def date_range(start: str | None, end: str | None) -> tuple[date | None, date | None]:
-    return (parse_date(start, "from") if start else None, parse_date(end, "to") if end else None)
+    """--from and --to as days, checked: in the calendar, in order, at most 20 years apart."""
+    return report_range(parse_date(start, "from") if start else None, parse_date(end, "to") if end else None)
 
 
 @report_group.command("activity")
@@ -126,7 +129,7 @@ def report_activity(ctx: Ctx, member: str | None, start: str | None, end: str | 
         rows.append(row)
     kinds = list(data.members[0].activities) if data.members else []
     if fmt == "table":
-        click.echo(f"Activities {data.start} to {data.end} (done/target):")
+        echo(f"Activities {data.start} to {data.end} (done/target):")
     emit(fmt, "members", rows, ["login", *kinds, "pace"])
 
 
@@ -139,7 +142,7 @@ def _pct(value: Decimal | None) -> str:
 
 
 @report_group.command("sprint")
-@click.option("--number", type=int, help="Sprint number (default: the active sprint, else the last closed).")
+@click.option("--number", type=SPRINT_NUMBER, help="Sprint number (default: the active sprint, else the last closed).")
 @format_option
 @pass_ctx
 def report_sprint(ctx: Ctx, number: int | None, fmt: str) -> None:
@@ -151,7 +154,7 @@ def report_sprint(ctx: Ctx, number: int | None, fmt: str) -> None:
         dump_json(data.to_json())
         return
     if data.sprint is None:
-        click.echo("No sprint yet: plan and start one ('salessprint sprint plan').")
+        echo("No sprint yet: plan and start one ('salessprint sprint plan').")
         return
     sp = data.sprint
     rows: list[dict[str, object]] = [
@@ -163,7 +166,7 @@ def report_sprint(ctx: Ctx, number: int | None, fmt: str) -> None:
         for name, deals in data.deal_sets()
     ]
     if fmt == "table":
-        click.echo(
+        echo(
             f"Sprint {sp.number} ({sp.state}, {sp.starts_on} to {sp.ends_on})"
             + (f" — goal: {sp.goal}" if sp.goal else "")
         )
@@ -171,13 +174,13 @@ def report_sprint(ctx: Ctx, number: int | None, fmt: str) -> None:
     if fmt == "table":
         for name, deals in data.deal_sets():
             if name in ("won", "slipped") and deals.deals:
-                click.echo(f"\nDeals {name}:")
+                echo(f"\nDeals {name}:")
                 for d in deals.deals:
-                    click.echo(f"  #{d.id} {d.title} ({d.owner}) {data.currency} {_money(d.value)}")
+                    echo(f"  #{d.id} {d.title} ({d.owner}) {data.currency} {_money(d.value)}")
 
 
 @report_group.command("burndown")
-@click.option("--number", type=int, help="Sprint number (default: the active sprint, else the last closed).")
+@click.option("--number", type=SPRINT_NUMBER, help="Sprint number (default: the active sprint, else the last closed).")
 @format_option
 @pass_ctx
 def report_burndown(ctx: Ctx, number: int | None, fmt: str) -> None:
@@ -189,10 +192,10 @@ def report_burndown(ctx: Ctx, number: int | None, fmt: str) -> None:
         dump_json(data.to_json())
         return
     if data.sprint is None:
-        click.echo("No sprint yet: the burndown starts with the first sprint.")
+        echo("No sprint yet: the burndown starts with the first sprint.")
         return
     if fmt == "table":
-        click.echo(f"Sprint {data.sprint.number}: {data.start_points} points committed at the start.")
+        echo(f"Sprint {data.sprint.number}: {data.start_points} points committed at the start.")
     emit(fmt, "days", data.days, ["day", "remaining", "ideal"])
 
 
@@ -229,14 +232,14 @@ def report_attainment(ctx: Ctx, member: str | None, start: str | None, end: str 
         ]
         columns.insert(2, "period")
     if fmt == "table":
-        click.echo(f"Quota attainment {data.start} to {data.end} ({data.currency}, attainment in %):")
+        echo(f"Quota attainment {data.start} to {data.end} ({data.currency}, attainment in %):")
         if not data.members:
-            click.echo("No reps on the team yet.")
+            echo("No reps on the team yet.")
             return
     emit(fmt, "members", rows, columns)
     if fmt == "table":
         t = data.team
-        click.echo(
+        echo(
             f"\nTeam: {_money(t.won_value)} won in {t.won_deals} deals of "
             f"{_money(t.quota)} quota ({_pct(t.attainment)})."
         )
@@ -272,18 +275,18 @@ def report_pipeline(ctx: Ctx, start: str | None, end: str | None, fmt: str) -> N
     rows = [{"figure": n, "value": getattr(data, n)} for n in names]
     rows.append({"figure": "rotting_deals", "value": data.rotting.count})
     if fmt == "table":
-        click.echo(
+        echo(
             f"Pipeline, deals closed {data.start} to {data.end} ({data.currency}; "
             "win rate in %, pipeline velocity per day):"
         )
         if data.won_deals + data.lost_deals + data.open_deals == 0:
-            click.echo("No deals yet: add some with 'salessprint deal add' or import them.")
+            echo("No deals yet: add some with 'salessprint deal add' or import them.")
             return
     emit(fmt, "figures", rows, ["figure", "value"])
     if fmt == "table" and data.rotting.deals:
-        click.echo(f"\nRotting (no stage change for over {data.rotting.limit_days} days), oldest first:")
+        echo(f"\nRotting (no stage change for over {data.rotting.limit_days} days), oldest first:")
         for d in data.rotting.deals:
-            click.echo(f"  #{d.id} {d.title} ({d.owner}, {d.stage}, {d.days_in_stage} days)")
+            echo(f"  #{d.id} {d.title} ({d.owner}, {d.stage}, {d.days_in_stage} days)")
 
 
 @report_group.command("forecast")
@@ -315,7 +318,7 @@ def report_forecast(ctx: Ctx, seed: int, history: int, min_history: int, fmt: st
         for m in data.members
     ]
     if fmt == "table":
-        click.echo(
+        echo(
             f"Chance of making quota, in % ({data.trials} trials over {data.sprints_sampled} "
             f"past sprints, seed {data.seed}):"
         )
@@ -324,9 +327,9 @@ def report_forecast(ctx: Ctx, seed: int, history: int, min_history: int, fmt: st
         nxt = data.next_sprint
         if nxt is None:
             lead = "No closed sprint yet: the next" if data.sprints_sampled == 0 else "The next"
-            click.echo(f"\n{lead} sprint's points range is unknown ({data.next_sprint_reason}).")
+            echo(f"\n{lead} sprint's points range is unknown ({data.next_sprint_reason}).")
         else:
-            click.echo(
+            echo(
                 f"\nNext sprint the team completes at least {nxt.p50} points (50 %), "
                 f"{nxt.p85} (85 %), {nxt.p95} (95 %)."
             )
@@ -346,17 +349,17 @@ def report_coaching(ctx: Ctx, fmt: str) -> None:
     rows = [{"login": m.login, "flag": f.code, "message": f.message} for m in data.members for f in m.flags]
     if fmt == "table":
         if not data.members:
-            click.echo("No reps on the team yet.")
+            echo("No reps on the team yet.")
             return
         if not rows:
-            click.echo("No coaching flags: everyone is on track.")
+            echo("No coaching flags: everyone is on track.")
             return
         for m in data.members:
             if m.flags:
-                click.echo(f"{m.name} ({m.login}):")
+                echo(f"{m.name} ({m.login}):")
                 for f in m.flags:
-                    click.echo(f"  - {f.message}")
-        click.echo("\n'salessprint report one-on-one LOGIN' prints an agenda.")
+                    echo(f"  - {f.message}")
+        echo("\n'salessprint report one-on-one LOGIN' prints an agenda.")
         return
     emit(fmt, "flags", rows, ["login", "flag", "message"])
 
@@ -368,7 +371,7 @@ def report_one_on_one(ctx: Ctx, member: str) -> None:
     """A 1:1 agenda for a rep, as plain text to paste (managers)."""
     from salessprint.services.reports.one_on_one import one_on_one
 
-    click.echo(one_on_one(ctx.store(), ctx.login, member), nl=False)
+    echo(one_on_one(ctx.store(), ctx.login, member), nl=False)
 
 
 @report_group.command("daily")
@@ -379,7 +382,7 @@ def report_daily(ctx: Ctx, member: str | None, day: str | None) -> None:
     """A rep's day against their goals, as plain text for the team chat."""
     from salessprint.services.reports.daily import daily
 
-    click.echo(daily(ctx.store(), ctx.login, member, parse_date(day, "date") if day else None), nl=False)
+    echo(daily(ctx.store(), ctx.login, member, in_range(parse_date(day, "date")) if day else None), nl=False)
 
 
 COMMANDS = [report_group]

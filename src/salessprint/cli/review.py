@@ -8,6 +8,7 @@ import sys
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
+from salessprint.cli.output import echo
 
 
 @click.command("review")
@@ -41,7 +42,7 @@ def serve_cmd(ctx: Ctx, port: int, whole_app: bool) -> None:
     whoami(ctx.store(), ctx.login)
     from textual_serve.server import Server
 
-    click.echo(f"Serving on http://127.0.0.1:{port}/ (Ctrl+C stops).")
+    echo(f"Serving on http://127.0.0.1:{port}/ (Ctrl+C stops).")
     Server(serve_command(ctx, whole_app), host="127.0.0.1", port=port, title="salessprint").serve()
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
-from salessprint.cli.output import emit, format_option
+from salessprint.cli.output import echo, emit, format_option
+from salessprint.cli.params import ITEM_ID, SPRINT_NUMBER, plain_text
 from salessprint.domain.enums import ItemType
 
 SPRINT_COLUMNS = ["number", "state", "starts_on", "ends_on", "goal"]
@@ -19,7 +20,7 @@ def sprint_group() -> None:
 
 
 @sprint_group.command("plan")
-@click.option("--goal", help="The sprint goal, in a sentence.")
+@click.option("--goal", callback=plain_text, help="The sprint goal, in a sentence.")
 @click.option("--starts", help="First day, YYYY-MM-DD (default: the day after the last sprint).")
 @pass_ctx
 def sprint_plan(ctx: Ctx, goal: str | None, starts: str | None) -> None:
@@ -27,33 +28,37 @@ def sprint_plan(ctx: Ctx, goal: str | None, starts: str | None) -> None:
     from salessprint.services.sprints import plan_sprint
 
     view = plan_sprint(ctx.store(), ctx.login, goal, starts)
-    click.echo(f"Sprint {view.number} planned: {view.starts_on} to {view.ends_on}.")
+    echo(f"Sprint {view.number} planned: {view.starts_on} to {view.ends_on}.")
 
 
 @sprint_group.command("add")
 @click.argument("item_type", type=ITEM_TYPES)
-@click.argument("item_id", type=int)
-@click.option("--sprint", "number", type=int, help="Sprint number (default: the planned, else the active sprint).")
+@click.argument("item_id", type=ITEM_ID)
+@click.option(
+    "--sprint", "number", type=SPRINT_NUMBER, help="Sprint number (default: the planned, else the active sprint)."
+)
 @pass_ctx
 def sprint_add(ctx: Ctx, item_type: str, item_id: int, number: int | None) -> None:
     """Pull a task or deal into a sprint."""
     from salessprint.services.sprints import add_item
 
     view = add_item(ctx.store(), ctx.login, item_type.lower(), item_id, number)
-    click.echo(f"Added {view.item_type} #{view.item_id} to sprint {view.sprint_number} ({view.points} points).")
+    echo(f"Added {view.item_type} #{view.item_id} to sprint {view.sprint_number} ({view.points} points).")
 
 
 @sprint_group.command("remove")
 @click.argument("item_type", type=ITEM_TYPES)
-@click.argument("item_id", type=int)
-@click.option("--sprint", "number", type=int, help="Sprint number (default: the planned, else the active sprint).")
+@click.argument("item_id", type=ITEM_ID)
+@click.option(
+    "--sprint", "number", type=SPRINT_NUMBER, help="Sprint number (default: the planned, else the active sprint)."
+)
 @pass_ctx
 def sprint_remove(ctx: Ctx, item_type: str, item_id: int, number: int | None) -> None:
     """Take a task or deal out of a sprint."""
     from salessprint.services.sprints import remove_item
 
     remove_item(ctx.store(), ctx.login, item_type.lower(), item_id, number)
-    click.echo(f"Removed {item_type} #{item_id} from the sprint.")
+    echo(f"Removed {item_type} #{item_id} from the sprint.")
 
 
 @sprint_group.command("start")
@@ -63,7 +68,7 @@ def sprint_start(ctx: Ctx) -> None:
     from salessprint.services.sprints import start_sprint
 
     view = start_sprint(ctx.store(), ctx.login)
-    click.echo(f"Sprint {view.number} started; it ends on {view.ends_on}.")
+    echo(f"Sprint {view.number} started; it ends on {view.ends_on}.")
 
 
 @sprint_group.command("close")
@@ -74,7 +79,7 @@ def sprint_close(ctx: Ctx, carry_over: bool) -> None:
     from salessprint.services.sprints import close_sprint
 
     view = close_sprint(ctx.store(), ctx.login, carry_over)
-    click.echo(f"Sprint {view.number} closed" + (" with carry-over." if carry_over else "."))
+    echo(f"Sprint {view.number} closed" + (" with carry-over." if carry_over else "."))
 
 
 @sprint_group.command("list")
@@ -88,7 +93,7 @@ def sprint_list(ctx: Ctx, fmt: str) -> None:
 
 
 @sprint_group.command("items")
-@click.option("--sprint", "number", type=int, help="Sprint number (default: active, else planned).")
+@click.option("--sprint", "number", type=SPRINT_NUMBER, help="Sprint number (default: active, else planned).")
 @click.option("--member", help="Only this member's items.")
 @format_option
 @pass_ctx

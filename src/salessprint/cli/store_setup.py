@@ -5,10 +5,12 @@ from __future__ import annotations
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
+from salessprint.cli.output import echo
+from salessprint.cli.params import plain_text
 
 
 @click.command("init")
-@click.option("--team", required=True, help="The team's name.")
+@click.option("--team", required=True, callback=plain_text, help="The team's name.")
 @click.option("--admin", "admin", required=True, metavar="LOGIN", help="Your login; you become the admin.")
 @click.option("--name", "name", help="Your full name.")
 @click.option("--currency", default="EUR", show_default=True, help="Three-letter currency code.")
@@ -23,7 +25,7 @@ def init_cmd(ctx: Ctx, team: str, admin: str, name: str | None, currency: str, t
     from salessprint.config import save_settings
 
     path = save_settings(user=admin, db=ctx.db_option)
-    click.echo(f"Created team '{view.name}' with admin '{admin}'. Remembered you in {path}.")
+    echo(f"Created team '{view.name}' with admin '{admin}'. Remembered you in {path}.")
 
 
 def _check_timezone(name: str) -> None:
@@ -51,9 +53,9 @@ def db_upgrade(ctx: Ctx) -> None:
     store.upgrade()
     after = store.schema_state()
     if before.current == after.current:
-        click.echo(f"{store.display_url} is already at the newest schema ({after.current}).")
+        echo(f"{store.display_url} is already at the newest schema ({after.current}).")
     else:
-        click.echo(f"Upgraded {store.display_url} from {before.current or 'empty'} to {after.current}.")
+        echo(f"Upgraded {store.display_url} from {before.current or 'empty'} to {after.current}.")
 
 
 COMMANDS = [init_cmd, db_group]

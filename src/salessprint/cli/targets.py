@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
-from salessprint.cli.output import emit, format_option
+from salessprint.cli.output import echo, emit, format_option
 
 TARGET_COLUMNS = ["login", "metric", "amount", "period", "effective_from"]
 
@@ -35,7 +35,7 @@ def target_set(ctx: Ctx, login: str, metric: str, amount: str, period: str, effe
         period=period.strip().lower(),
         effective_from=effective_from,
     )
-    click.echo(f"{view.login}: {view.amount} {view.metric} per {view.period} from {view.effective_from}.")
+    echo(f"{view.login}: {view.amount} {view.metric} per {view.period} from {view.effective_from}.")
 
 
 @target_group.command("list")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
-from salessprint.cli.output import emit, format_option
+from salessprint.cli.output import echo, emit, format_option
+from salessprint.cli.params import DEAL_ID, TASK_ID
 
 TASK_COLUMNS = ["id", "title", "kind", "status", "assignee", "points", "due_on", "deal_id"]
 
@@ -26,7 +27,7 @@ def task_group() -> None:
 @click.option("--assignee", help="Assignee's login (default: you).")
 @click.option("--points", help="Effort in points.")
 @click.option("--due", help="Due date, YYYY-MM-DD.")
-@click.option("--deal", "deal_id", type=int, help="The deal it belongs to.")
+@click.option("--deal", "deal_id", type=DEAL_ID, help="The deal it belongs to.")
 @pass_ctx
 def task_add(
     ctx: Ctx, title: str, kind: str, assignee: str | None, points: str | None, due: str | None, deal_id: int | None
@@ -37,7 +38,7 @@ def task_add(
     view = add_task(
         ctx.store(), ctx.login, title=title, kind=kind, assignee=assignee, points=points, due_on=due, deal_id=deal_id
     )
-    click.echo(view.id)
+    echo(view.id)
 
 
 @task_group.command("list")
@@ -56,7 +57,7 @@ def task_list(ctx: Ctx, mine: bool, status: str | None, assignee: str | None, se
 
 
 @task_group.command("move")
-@click.argument("task_id", type=int)
+@click.argument("task_id", type=TASK_ID)
 @click.argument("status")
 @pass_ctx
 def task_move(ctx: Ctx, task_id: int, status: str) -> None:
@@ -64,7 +65,7 @@ def task_move(ctx: Ctx, task_id: int, status: str) -> None:
     from salessprint.services.tasks import move_task
 
     view = move_task(ctx.store(), ctx.login, task_id, status)
-    click.echo(f"Task #{view.id} is now {view.status}.")
+    echo(f"Task #{view.id} is now {view.status}.")
 
 
 COMMANDS = [task_group]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
+from salessprint.cli.output import echo
 
 
 @click.command("undo")
@@ -13,7 +14,7 @@ def undo_cmd(ctx: Ctx) -> None:
     """Undo my own last change, if nobody changed that row since."""
     from salessprint.services.undo import undo
 
-    click.echo(undo(ctx.store(), ctx.login).message)
+    echo(undo(ctx.store(), ctx.login).message)
 
 
 COMMANDS = [undo_cmd]

@@ -6,7 +6,8 @@ names the field and says what is wrong in a sales manager's words.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, TypeVar
 
@@ -14,21 +15,37 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from salessprint.domain.enums import ActivityKind, Metric, Period, Role, SalesRole, TaskKind
 from salessprint.domain.errors import InvalidInput
+from salessprint.domain.text import control_character, refusal
 
 M = TypeVar("M", bound=BaseModel)
 MAX_MONEY = Decimal("999999999999.99")
+FIRST_DAY = date(1, 1, 2)
+"""The first day salessprint accepts: a day's margin, so that any timezone can convert it to UTC."""
+LAST_DAY = date(9998, 12, 31)
+"""The last day it accepts: a year's margin, for reports that reach to the end of a range's quarter."""
+MAX_REPORT_YEARS = 20
+"""The longest range a report covers (240 months)."""
+MAX_ID = 2**31 - 1
+"""The largest row id the store holds (PostgreSQL INTEGER)."""
+_PLAIN_DECIMAL = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$")
 
 
 def parse_money(raw: Any) -> Decimal:
-    """'12500', '12500.50', '12,500.50' or a number; never negative, never 'lots'."""
+    """'12500', '12500.50', '12,500.50' or a number; never negative, never 'lots'.
+
+    Text is plain decimal notation only: '1e3', '1_000', 'NaN' and 'Infinity' are refused."""
     if isinstance(raw, Decimal):
         value = raw
+    elif isinstance(raw, bool):
+        raise ValueError(f"'{raw}' is not an amount of money")
     elif isinstance(raw, int):
         value = Decimal(raw)
     elif isinstance(raw, float):
         value = Decimal(str(raw))
     else:
         text = str(raw).strip().replace(" ", "")
+        if len(text) > 40:
+            raise ValueError("that amount is too large")
         if text.count(",") and text.count("."):
             if text.rfind(",") > text.rfind("."):
                 raise ValueError(f"'{raw}' uses a decimal comma; write 1234.56")
@@ -47,8 +64,12 @@ def parse_money(raw: Any) -> Decimal:
         raise ValueError(f"'{raw}' is not an amount of money")
     if value < 0:
         raise ValueError("money cannot be negative")
+    value = abs(value)  # -0 is 0
     if value > MAX_MONEY:
         raise ValueError("that amount is too large")
+    if isinstance(raw, str) and not _PLAIN_DECIMAL.match(str(raw).strip().replace(" ", "").replace(",", "")):
+        # 1e3 and 1_000: Decimal reads them, people do not
+        raise ValueError(f"'{raw}' is not an amount of money; write it in digits, like 12500 or 12,500.50")
     if value != value.quantize(Decimal("0.01")):
         raise ValueError("money has at most two decimals (cents)")
     return value.quantize(Decimal("0.01"))
@@ -57,9 +78,52 @@ def parse_money(raw: Any) -> Decimal:
 def _strict_date(raw: Any) -> Any:
     if isinstance(raw, str):
         try:
-            return date.fromisoformat(raw.strip())
+            raw = date.fromisoformat(raw.strip())
         except ValueError:
             raise ValueError(f"'{raw}' is not a real date (YYYY-MM-DD)") from None
+    if isinstance(raw, date) and not FIRST_DAY <= raw <= LAST_DAY:
+        raise ValueError(f"{raw} is out of range; use a day from {FIRST_DAY} to {LAST_DAY}")
+    return raw
+
+
+def in_range(day: date, field: str = "date") -> date:
+    """`day`, or InvalidInput when it lies outside FIRST_DAY..LAST_DAY."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InvalidInput(f"{field}: {day} is out of range; use a day from {FIRST_DAY} to {LAST_DAY}", field=field)
+    return day
+
+
+def report_range(start: date | None, end: date | None) -> tuple[date | None, date | None]:
+    """A report's range, checked: real days, in order, at most MAX_REPORT_YEARS long."""
+    if start is not None:
+        in_range(start, "from")
+    if end is not None:
+        in_range(end, "to")
+    if start is not None and end is not None:
+        if end < start:
+            raise InvalidInput(f"The range ends ({end}) before it starts ({start}).", field="to")
+        if end >= _add_years(start, MAX_REPORT_YEARS):
+            raise InvalidInput(
+                f"A report covers at most {MAX_REPORT_YEARS} years ({MAX_REPORT_YEARS * 12} months); "
+                f"{start} to {end} is longer.",
+                field="to",
+            )
+    return start, end
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February, or past year 9999
+        return date.max if day.year + years > 9999 else day.replace(year=day.year + years, day=28)
+
+
+def check_id(raw: int, what: str) -> int:
+    """A row id a user typed, or NotFound when no row can have it (outside 1..MAX_ID)."""
+    from salessprint.domain.errors import NotFound
+
+    if not 1 <= raw <= MAX_ID:
+        raise NotFound(f"No {what} #{raw} in this team.")
     return raw
 
 
@@ -75,6 +139,16 @@ Points = Annotated[int, Field(ge=0, le=100)]
 
 class Form(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        """Text fields hold no control characters but tab and newline (see domain/text.py)."""
+        if isinstance(value, str):
+            bad = control_character(value)
+            if bad is not None:
+                raise ValueError(refusal(bad))
+        return value
 
 
 class MemberIn(Form):
@@ -156,10 +230,24 @@ class ActivityIn(Form):
     def _when(cls, raw: Any) -> Any:
         if isinstance(raw, str):
             try:
-                return datetime.fromisoformat(raw.strip())
+                raw = datetime.fromisoformat(raw.strip())
             except ValueError:
                 raise ValueError(f"'{raw}' is not a real date and time (YYYY-MM-DDTHH:MM)") from None
+        if isinstance(raw, datetime):
+            _in_utc_range(raw)
         return raw
+
+
+def _in_utc_range(moment: datetime) -> None:
+    """A time that converts to UTC (and back to any timezone) without leaving the calendar."""
+    first = datetime.combine(FIRST_DAY, datetime.min.time())
+    end = datetime.combine(LAST_DAY, datetime.min.time()) + timedelta(days=1)
+    try:
+        naive = moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment
+    except OverflowError:
+        naive = datetime.min
+    if not first <= naive < end:
+        raise ValueError(f"'{moment.isoformat()}' is out of range; use a time from {FIRST_DAY} to {LAST_DAY}")
 
 
 FIELD_WORDS = {

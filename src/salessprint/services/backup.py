@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import csv
 import json
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +51,7 @@ from sqlalchemy.orm import Session
 
 from salessprint.domain.enums import Role
 from salessprint.domain.errors import Conflict, InvalidInput, PermissionDenied, StoreUnavailable
+from salessprint.domain.text import csv_cell
 from salessprint.domain.values import Value
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store.codec import column_from_json, column_to_json
@@ -101,7 +101,6 @@ MODELS: tuple[type[Base], ...] = (
     Change,
 )
 TABLES: dict[str, Table] = {m.__tablename__: Base.metadata.tables[m.__tablename__] for m in MODELS}
-CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "|")
 
 
 class BackupSummary(Value):
@@ -227,24 +226,15 @@ def _write_bytes(target: Path, data: bytes) -> None:
 
 def neutralise(value: Any) -> str:
     """A CSV cell a spreadsheet will show, never run: formula-looking text
-    ('=cmd|...', '+1+1', '@SUM(...)') gets a leading apostrophe."""
+    ('=cmd|...', '+1+1', '@SUM(...)') gets a leading apostrophe, and control
+    characters are drawn as symbols (domain/text.csv_cell)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict | list):
         value = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    cell = str(value)
-    if cell.startswith(CSV_TRIGGERS) and not _is_number(cell):
-        return "'" + cell
-    return cell
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        return Decimal(cell).is_finite()
-    except InvalidOperation:
-        return False
+    return csv_cell(str(value))
 
 
 def export_csv(store: Store, login: str, folder: str | Path) -> BackupSummary:
@@ -352,6 +342,11 @@ def load_backup(path: str | Path, known_revisions: set[str] | None = None) -> di
                     values[column.name] = column_from_json(column, value)
                 except ValueError as exc:
                     raise _problem(source, f"table {name}, row {number}: {column.name}: {exc}.") from None
+                except ArithmeticError:  # a number too large for Decimal's context, such as "1e400"
+                    shown = str(value)[:40]
+                    raise _problem(
+                        source, f"table {name}, row {number}: {column.name}: '{shown}' is out of range."
+                    ) from None
             key = tuple(values[k] for k in pk)
             if key in keys:
                 raise _problem(

@@ -12,6 +12,7 @@ from salessprint.domain.enums import SprintState, StageKind, TaskStatus
 from salessprint.domain.errors import InvalidInput
 from salessprint.domain.inputs import DealIn, DealPatch, validate
 from salessprint.domain.permissions import Action
+from salessprint.domain.text import check_text
 from salessprint.domain.values import DealView
 from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
 from salessprint.services.views import deal_view
@@ -231,6 +232,7 @@ def move_deal(
         else:
             deal.closed_on = today
             deal.lost_reason = (lost_reason or "").strip() or None if stage.kind == StageKind.LOST else None
+            check_text(deal.lost_reason, "lost reason")
         log_stage_move(uow, deal, old_stage, stage, today)
         uow.session.flush()
         uow.record("deal", deal.id, "update", before, snapshot(deal))

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from salessprint.domain.errors import InvalidInput
+from salessprint.domain.inputs import check_id
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import Value
 from salessprint.services.uow import unit_of_work
@@ -53,9 +54,10 @@ def parse_entity(raw: str) -> tuple[str, int]:
     """'deal:12' -> ('deal', 12); the entity filter of `history`."""
     kind, sep, ident = raw.strip().partition(":")
     kind = kind.strip().lower().replace("-", "_")
-    if not sep or not kind or not ident.strip().isdigit():
+    ident = ident.strip()
+    if not sep or not kind or not (ident.isascii() and ident.isdigit()):
         raise InvalidInput(f"'{raw}' is not an entity like deal:12 or task:7.", field="entity")
-    return kind, int(ident)
+    return kind, check_id(int(ident), kind.replace("_", " "))
 
 
 Names = dict[str, dict[int, str]]

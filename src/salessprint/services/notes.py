@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 
 from salessprint.domain.errors import InvalidInput, NotFound
 from salessprint.domain.permissions import Action
+from salessprint.domain.text import check_text
 from salessprint.domain.values import Value
 from salessprint.services.uow import unit_of_work
 from salessprint.store.db import Store
@@ -38,6 +39,8 @@ def add_note(
 ) -> NoteView:
     """A note on a deal (and so its account) or on an account by name."""
     text = (text or "").strip()
+    check_text(text, "text")
+    check_text(account, "account")
     if not text:
         raise InvalidInput("text: write something", field="text")
     if len(text) > MAX_NOTE:

@@ -122,6 +122,25 @@ def describe_failure(url: URL, exc: BaseException) -> str:
     return f"Cannot reach the database at {where}: is the server running and the host and port right?"
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _refuse_foreign_file(path: Path) -> None:
+    """A folder, or a file that is not an SQLite database (a text file, a CSV
+    given to --db by mistake), is refused before SQLite is asked to open it."""
+    if path.is_dir():
+        raise StoreUnavailable(f"{path} is a folder, not a salessprint store: give --db a file.")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreUnavailable(f"Cannot read the store {path}: {exc.strerror or exc}.") from None
+    if header and header != SQLITE_HEADER:
+        raise StoreUnavailable(f"{path} is not a salessprint store (it is not an SQLite database): check --db.")
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" hook below open transactions itself.
     dbapi_conn.isolation_level = None
@@ -167,16 +186,15 @@ class Store:
         self.url = url if isinstance(url, URL) else parse_url(url)
         kwargs: dict[str, Any] = {"echo": echo}
         if self.backend == "sqlite":
-            if self.url.database and self.url.database != ":memory:":
-                folder = Path(self.url.database).expanduser().parent
-                if not folder.exists():
-                    folder.mkdir(parents=True, exist_ok=True)
+            if self.file is not None:
+                _refuse_foreign_file(self.file)
             kwargs["connect_args"] = {"timeout": 10}
         else:
             kwargs["pool_pre_ping"] = True
             kwargs["connect_args"] = {"connect_timeout": 5}
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.backend == "sqlite":
+            event.listen(self.engine, "do_connect", self._make_folder)
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -184,6 +202,20 @@ class Store:
     @property
     def backend(self) -> str:
         return self.url.get_backend_name()
+
+    @property
+    def file(self) -> Path | None:
+        """The SQLite file (None for PostgreSQL or an in-memory store)."""
+        if self.backend != "sqlite" or not self.url.database or self.url.database == ":memory:":
+            return None
+        return Path(self.url.database).expanduser()
+
+    def _make_folder(self, *_connect_args: Any) -> None:
+        """Before SQLite creates the file: its folder. Only a connection makes
+        them, and a read command checks that the file exists first, so a
+        mistyped --db on a read creates nothing."""
+        if self.file is not None and not self.file.parent.exists():
+            self.file.parent.mkdir(parents=True, exist_ok=True)
 
     @property
     def display_url(self) -> str:
@@ -254,6 +286,11 @@ class Store:
             raise StoreUnavailable(describe_failure(self.url, exc)) from None
 
     def require_current_schema(self) -> None:
+        if self.file is not None and not self.file.exists():
+            raise StoreUnavailable(
+                f"There is no salessprint store at {self.file}: check --db, or create one with "
+                "'salessprint init', 'salessprint demo' or 'salessprint restore'."
+            )
         current = self.current_revision()
         if current == schema_head():
             return

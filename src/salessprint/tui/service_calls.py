@@ -3,6 +3,8 @@
 `call_service` runs a service function in a thread worker; the result comes
 back to `done` on the UI thread. Expected failures (`SalesSprintError`) become
 an error notification; anything else is logged and notified, never a crash.
+What comes back has every control character drawn as a symbol
+(domain/text.visible_value), so no stored title drives the terminal.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import TYPE_CHECKING, Concatenate, TypeAlias, TypeVar
 from textual.worker import Worker, get_current_worker
 
 from salessprint.domain.errors import SalesSprintError, StaleWrite
+from salessprint.domain.text import visible, visible_value
 
 if TYPE_CHECKING:
     from salessprint.store.db import Store
@@ -41,7 +44,7 @@ def call_service(
             store = app.store  # (tests host dialogs in small apps with a `store` and a `login`)
             if store is None:
                 raise RuntimeError("the store is not open yet")
-            result = fn(store, app.login, *args, **kwargs)
+            result = visible_value(fn(store, app.login, *args, **kwargs))  # no stored escape reaches the screen
         except SalesSprintError as exc:
             app.call_from_thread(_report, app, exc, failed)
             return
@@ -72,4 +75,4 @@ def _report(app: LiveStoreApp, exc: SalesSprintError, failed: Callable[[SalesSpr
     if failed is not None:
         failed(exc)
     title = "Changed by someone else" if isinstance(exc, StaleWrite) else "Not done"
-    app.notify(exc.message, title=title, severity="error", markup=False, timeout=8)
+    app.notify(visible(exc.message), title=title, severity="error", markup=False, timeout=8)

@@ -26,6 +26,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from salessprint.domain.errors import InvalidInput
 from salessprint.domain.inputs import parse_money
+from salessprint.domain.text import control_character, refusal
 
 MAX_ERRORS = 20
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -311,14 +312,14 @@ def crm_int(raw: str) -> int | None:
 
 
 # -- validated rows -------------------------------------------------------
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _clean(raw: Any) -> Any:
+    """Text as a form takes it: trimmed, Windows line ends as newlines, and no
+    other control character (domain/text.py), so the row error names the column."""
     if isinstance(raw, str):
-        raw = raw.strip()
-        if CONTROL.search(raw):
-            raise ValueError("contains control characters")
+        raw = raw.strip().replace("\r\n", "\n")
+        bad = control_character(raw)
+        if bad is not None:
+            raise ValueError(refusal(bad))
         return raw or None
     return raw
 

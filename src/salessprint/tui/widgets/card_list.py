@@ -22,6 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from salessprint.tui.widgets.safe_text import shown
+
 T = TypeVar("T")
 
 ITEM_HEIGHT = 3
@@ -147,7 +149,7 @@ class CardList(ScrollView, Generic[T], can_focus=True):
         texts = self._texts.get(index)
         if texts is None:
             texts = self._texts[index] = self.render_item(self.items[index])
-        text = texts[part].copy()
+        text = shown(texts[part])
         text.truncate(width, overflow="ellipsis", pad=True)
         style = base
         if index == self.highlighted:

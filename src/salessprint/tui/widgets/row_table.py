@@ -6,7 +6,7 @@ cost tens of milliseconds on the UI thread. Here the columns have fixed
 widths (one may take the rest of the line), each row is one line, the height
 is arithmetic, and `render_line` draws only the rows on screen, each built
 the first time it scrolls into view. Cells are `rich.text.Text`: user text is
-never read as markup.
+never read as markup, and control characters in it are drawn as symbols.
 
 It answers the part of `DataTable`'s interface the screens use: `cursor_row`,
 `row_count`, `move_cursor(row=)`, and the `RowHighlighted` / `RowSelected`
@@ -29,6 +29,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from salessprint.tui.widgets.safe_text import shown
 
 
 @dataclass(frozen=True)
@@ -239,7 +241,7 @@ class RowTable(ScrollView, can_focus=True):
         line = Text(no_wrap=True, overflow="ellipsis")
         widths = self._column_widths(self.scrollable_content_region.width)
         for column, width, cell in zip(self.columns, widths, cells, strict=False):
-            text = cell.copy()
+            text = shown(cell)
             text.truncate(width, overflow="ellipsis")
             text.align(column.justify if column.justify in ("left", "center", "right") else "left", width)  # type: ignore[arg-type]
             line.append(" " * GAP)

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from salessprint.domain.enums import SprintState
 from salessprint.domain.values import MemberView, SprintView, TeamView
+from salessprint.tui.widgets.safe_text import shown
 
 
 class StatusHeader(Static):
@@ -61,4 +62,4 @@ class StatusHeader(Static):
         if self.sprint is not None and self.sprint.goal:
             text.append("   Goal: ")
             text.append(self.sprint.goal, style="italic")
-        return text
+        return shown(text)  # team, goal and name are stored text

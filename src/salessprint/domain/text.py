@@ -1,0 +1,116 @@
+"""User text made safe for a terminal and a spreadsheet (pure, no I/O).
+
+Input is refused at the boundary when it holds control characters other
+than tab and newline (`control_character`); anything already stored is
+shown through `visible()`, which draws each control character as its
+Unicode control picture (ESC as `␛`), so no stored title can move the
+cursor, clear the screen or retitle a terminal. `csv_cell()` is the one
+rule for spreadsheet formulas in every CSV that salessprint writes, and
+`visible_value()` applies `visible()` to a whole service result (the app
+draws what comes back from the services through it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import fields, is_dataclass, replace
+from typing import Any, TypeVar, cast
+
+from salessprint.domain.errors import InvalidInput
+
+T = TypeVar("T")
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_FORMULA_START = ("=", "+", "-", "@", "|", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␀ … ␟: NUL is ␀, ESC is ␛
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd"  # C1 controls (8-bit CSI and friends) have no picture
+
+
+def visible(text: str, *, one_line: bool = False) -> str:
+    """`text` with every control character but tab and newline drawn as a
+    visible symbol; with one_line, tab and newline too (table cells)."""
+    pattern = _CONTROL_OR_BREAK if one_line else _CONTROL
+    return pattern.sub(_picture, text) if pattern.search(text) else text
+
+
+def control_character(text: str) -> str | None:
+    """The first control character (other than tab or newline) in `text`,
+    named as the user would read it (e.g. 'ESC (U+001B)'), or None."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    code = ord(found.group())
+    names = {0x00: "NUL", 0x07: "BEL", 0x08: "backspace", 0x0D: "carriage return", 0x1B: "ESC", 0x7F: "DEL"}
+    return f"{names.get(code, 'a control character')} (U+{code:04X})"
+
+
+def check_text(text: str | None, field: str) -> str | None:
+    """`text` unchanged, or InvalidInput saying which control character `field` holds."""
+    bad = None if text is None else control_character(text)
+    if bad is not None:
+        raise InvalidInput(f"{field}: {refusal(bad)}", field=field)
+    return text
+
+
+def refusal(bad: str) -> str:
+    """What the user is told about a control character named by control_character."""
+    return f"contains {bad}; remove it (only tab and newline are allowed)"
+
+
+def csv_cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text: a cell that would start a
+    formula (= + - @ | tab CR first) gets a leading quote, unless it is a
+    plain number such as -12.50; control characters are made visible."""
+    if text.startswith(_FORMULA_START) and not _NUMBER.match(text):
+        text = "'" + text
+    return visible(text)
+
+
+def visible_value(value: T) -> T:
+    """`value` (a service's frozen result: models, lists, dicts, dataclasses of
+    them) with `visible()` applied to every string in it. Only what changes is
+    copied, so a clean result comes back as the very same object."""
+    shown: Any = value
+    if isinstance(value, str):
+        shown = visible(value)
+    elif (names := getattr(type(value), "model_fields", None)) is not None:
+        # a pydantic model (pydantic is not imported here: the app's shell loads this module)
+        changes = _changed(value, names)
+        model: Any = value
+        shown = model.model_copy(update=changes) if changes else value
+    elif is_dataclass(value) and not isinstance(value, type):
+        changes = _changed(value, [f.name for f in fields(value)])
+        shown = replace(value, **changes) if changes else value
+    elif isinstance(value, list | tuple):
+        items = [visible_value(v) for v in value]
+        if any(a is not b for a, b in zip(items, value, strict=True)):
+            shown = type(value)(*items) if hasattr(value, "_fields") else type(value)(items)
+    elif isinstance(value, dict):
+        pairs = {visible_value(k): visible_value(v) for k, v in value.items()}
+        same = len(pairs) == len(value) and all(
+            k2 is k and v2 is v for (k2, v2), (k, v) in zip(pairs.items(), value.items(), strict=True)
+        )
+        if not same:
+            shown = pairs
+    return cast(T, shown)
+
+
+def _changed(value: object, names: Iterable[str]) -> dict[str, Any]:
+    """The attributes of `value` that visible_value changes, with their new values."""
+    changes: dict[str, Any] = {}
+    for name in names:
+        item = getattr(value, name)
+        shown = visible_value(item)
+        if shown is not item:
+            changes[name] = shown
+    return changes
