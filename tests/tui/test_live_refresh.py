@@ -15,7 +15,8 @@ from salessprint.services.sprints import sprint_items
 from salessprint.tui.app import SalesSprintApp
 from salessprint.tui.modals.history import HistoryModal
 from salessprint.tui.screens.board import BoardScreen
-from tests.tui.harness import sprint_team, until
+from salessprint.tui.live import StoreChanged
+from tests.tui.harness import async_test, make_app, settle, sprint_team, until
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -64,3 +65,22 @@ def test_a_card_moved_in_one_app_moves_in_the_other(live_url: str, connected_fee
             store_b.dispose()
 
     asyncio.run(scenario())
+
+
+@async_test
+async def test_a_change_heard_while_the_app_shuts_down_reloads_nothing(demo_store: object) -> None:
+    """Under load a StoreChanged can be handled after App._shutdown began taking the
+    screens apart: the backlog's reload then found no RowTable and the app crashed."""
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        reloads: list[str] = []
+        app.screen.reload = lambda: reloads.append("reload")  # type: ignore[attr-defined]  # a spy on this one screen
+        app.on_store_changed(StoreChanged(change_id=1))
+        assert reloads == ["reload"]  # while running, the screen on top reloads
+        app._running = False  # what App._shutdown does first
+        try:
+            app.on_store_changed(StoreChanged(change_id=2))
+        finally:
+            app._running = True
+        assert reloads == ["reload"]

@@ -159,6 +159,8 @@ class LiveStoreApp(App[None]):
     def on_store_changed(self, message: StoreChanged) -> None:
         # Only the screen on top: a screen underneath reloads when it resumes,
         # and a half-filled form is never reloaded under the user's fingers.
+        if not self.is_running:
+            return  # shutting down (App._shutdown clears it first): the screens are being taken apart
         self.refresh_context()
         if hasattr(self.screen, "reload"):
             self.screen.reload()
