@@ -13,9 +13,9 @@ from salessprint.services.changes import ChangeFeed
 from salessprint.services.deals import add_deal
 from salessprint.services.sprints import sprint_items
 from salessprint.tui.app import SalesSprintApp
+from salessprint.tui.live import StoreChanged
 from salessprint.tui.modals.history import HistoryModal
 from salessprint.tui.screens.board import BoardScreen
-from salessprint.tui.live import StoreChanged
 from tests.tui.harness import async_test, make_app, settle, sprint_team, until
 
 
