@@ -78,4 +78,3 @@ def test_log_call_loads_no_alembic_no_other_commands(tmp_path: Path) -> None:
     out = run(tmp_path, LOG_ONLY)
     assert "Logged a call for ada" in out
     assert out.rstrip().endswith("LOADED:"), out
-
