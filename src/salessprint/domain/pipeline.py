@@ -202,9 +202,9 @@ def deal_on(
        cutoff, else its stage today if it has not changed stage since.
     """
     by_name = {s.name: s for s in stages.values()}
+    if record.deleted:
+        return None
     if record.logged is not None:
-        if record.deleted:
-            return None
         row = record.logged
         closed = _day(row.get("closed_on"))
         if closed is not None and closed <= day:

@@ -170,6 +170,9 @@ def test_a_deal_deleted_later_was_still_open_on_the_day(team_store: Store) -> No
     assert (past.open_as_of_today, past.open_deals, past.open_value) == (False, 4, Decimal("8000.50"))
     now = pipeline(team_store, "max", start=date(2026, 11, 1), end=date(2026, 11, 30))
     assert (now.open_deals, now.open_value) == (2, Decimal("6500.50"))
+    # deleted before the day's end: gone from that day's pipeline, and the rest still rebuilt
+    after = pipeline(team_store, "max", start=date(2026, 11, 1), end=date(2026, 11, 25))
+    assert (after.open_as_of_today, after.open_deals, after.open_value) == (False, 2, Decimal("6500.50"))
 
 
 def test_a_past_range_the_history_cannot_rebuild_says_its_open_figures_are_todays(team_store: Store) -> None:
