@@ -206,6 +206,15 @@ def test_move_the_imported_team_to_postgres(maven_store, pg_url: str, tmp_path: 
     export_json(pg, "boss", tmp_path / "again.json")
     assert (tmp_path / "maven.json").read_bytes() == (tmp_path / "again.json").read_bytes()
     assert store_figures(pg) == csv_figures()
+    from salessprint.services.reports.pipeline import pipeline
+
+    with clock.freeze(FROZEN_NOW):
+        by_manager = pipeline(pg, "boss", start=WIDE[0], end=WIDE[1], by="manager")
+        past = pipeline(pg, "boss", start=date(2017, 1, 1), end=date(2017, 3, 31), by="territory")
+    assert report_groups(by_manager) == csv_pipeline(lambda a: a["manager"])
+    assert report_groups(past) == csv_pipeline(
+        lambda a: a["regional_office"], as_of=date(2017, 3, 31), start=date(2017, 1, 1), end=date(2017, 3, 31)
+    )
     pg.dispose()
 
 
@@ -268,3 +277,164 @@ def test_without_sales_teams_agents_come_from_the_pipeline(tmp_path: Path, froze
         assert names == agents
         assert s.scalar(select(func.count()).select_from(Member).where(Member.role == "manager")) == 0
     store.dispose()
+
+
+# --- issue 12: per rep and per manager / regional office, to the cent, from the CSV alone ---
+
+TEAMS = MAVEN / "sales_teams.csv"
+PRODUCTS = MAVEN / "products.csv"
+WIDE = (date(2016, 1, 1), date(2026, 12, 31))
+"""Every deal closed, and the open pipeline as of today (the frozen 2026-11-26)."""
+
+
+def _half_up(value: Decimal, quantum: str) -> Decimal:
+    from decimal import ROUND_HALF_UP, localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 50
+        return value.quantize(Decimal(quantum), rounding=ROUND_HALF_UP)
+
+
+def _exact(numerator: Decimal, denominator: Decimal) -> Decimal:
+    from decimal import localcontext
+
+    with localcontext() as ctx:
+        ctx.prec = 50
+        return numerator / denominator
+
+
+def csv_pipeline(group_of: Any, as_of: date | None = None, start: date = WIDE[0], end: date = WIDE[1]) -> dict[str, Any]:
+    """The pipeline figures per group (group_of(agent row) -> key), straight from the files:
+    deals closed in [start, end]; deals open today, or, `as_of` a past day, the deals engaged
+    by then and not yet closed (all in Engaging then, the stage they were engaged in)."""
+    with PRODUCTS.open(newline="", encoding="utf-8") as fh:
+        price = {r["product"].replace(" ", ""): Decimal(r["sales_price"]) for r in csv.DictReader(fh)}
+    with TEAMS.open(newline="", encoding="utf-8") as fh:
+        agents = {r["sales_agent"]: r for r in csv.DictReader(fh)}
+    probability = {"Prospecting": 10, "Engaging": 50}
+    g: dict[str, dict[str, Any]] = defaultdict(
+        lambda: {
+            "won": 0,
+            "lost": 0,
+            "won_value": Decimal(0),
+            "days": 0,
+            "open": 0,
+            "open_value": Decimal(0),
+            "weighted": Decimal(0),
+            "qualified": 0,
+            "rotting": 0,
+        }
+    )
+    with PIPELINE.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            f = g[group_of(agents[row["sales_agent"]])]
+            stage = row["deal_stage"]
+            engaged = date.fromisoformat(row["engage_date"]) if row["engage_date"] else None
+            closed = date.fromisoformat(row["close_date"]) if row["close_date"] else None
+            if closed is not None and start <= closed <= end:
+                if stage == "Won":
+                    f["won"] += 1
+                    f["won_value"] += Decimal(row["close_value"])
+                    f["days"] += (closed - engaged).days  # type: ignore[operator]
+                else:
+                    f["lost"] += 1
+            if as_of is None:
+                if stage in probability:
+                    value = Decimal(row["close_value"]) if row["close_value"] else price[row["product"].replace(" ", "")]
+                    f["open"] += 1
+                    f["open_value"] += value
+                    f["weighted"] += value * probability[stage] / 100
+                    f["qualified"] += stage == "Engaging"
+                    # today: Engaging deals entered their stage on their engage date, years ago;
+                    # Prospecting ones on the import day
+                    f["rotting"] += stage == "Engaging"
+            elif engaged is not None and engaged <= as_of and (closed is None or closed > as_of):
+                value = Decimal(row["close_value"]) if row["close_value"] else price[row["product"].replace(" ", "")]
+                f["open"] += 1
+                f["open_value"] += value
+                f["weighted"] += value * probability["Engaging"] / 100
+                f["qualified"] += 1
+                # in Engaging since the engage date's midnight: over 21 days before the day's end
+                f["rotting"] += (as_of - engaged).days >= 21
+    out: dict[str, Any] = {}
+    for key, f in g.items():
+        closed_n = f["won"] + f["lost"]
+        velocity = None
+        if f["won"] and f["days"]:
+            velocity = _half_up(
+                _exact(Decimal(f["qualified"] * f["won"]) * f["won_value"], Decimal(closed_n * f["days"])), "0.01"
+            )
+        out[key] = {
+            "won_deals": f["won"],
+            "lost_deals": f["lost"],
+            "won_value": _half_up(f["won_value"], "0.01"),
+            "win_rate": _half_up(_exact(Decimal(100 * f["won"]), Decimal(closed_n)), "0.1") if closed_n else None,
+            "average_won_value": _half_up(_exact(f["won_value"], Decimal(f["won"])), "0.01") if f["won"] else None,
+            "average_cycle_days": _half_up(_exact(Decimal(f["days"]), Decimal(f["won"])), "0.1") if f["won"] else None,
+            "open_deals": f["open"],
+            "open_value": _half_up(f["open_value"], "0.01"),
+            "qualified_open_deals": f["qualified"],
+            "weighted_value": _half_up(f["weighted"], "0.01"),
+            "pipeline_velocity": velocity,
+            "rotting_deals": f["rotting"],
+        }
+    return out
+
+
+def report_groups(report: Any) -> dict[str, Any]:
+    return {g.name: {k: getattr(g, k) for k in next(iter(csv_pipeline(lambda a: "x").values()))} for g in report.groups}
+
+
+def test_maven_pipeline_per_rep_equals_the_csv(maven_store) -> None:
+    from salessprint.services.reports.pipeline import pipeline
+
+    store, _result, _seconds = maven_store
+    with clock.freeze(FROZEN_NOW):
+        report = pipeline(store, "boss", start=WIDE[0], end=WIDE[1], by="member")
+    expected = csv_pipeline(lambda a: a["sales_agent"])
+    got = report_groups(report)
+    for agent, figures in expected.items():
+        assert got[agent] == figures, agent
+    # every agent of sales_teams.csv is listed; those with no deal in the files with nothing
+    with TEAMS.open(newline="", encoding="utf-8") as fh:
+        agents = {r["sales_agent"] for r in csv.DictReader(fh)}
+    assert set(got) == agents and "Carl Lin" in agents - set(expected)
+    for idle in agents - set(expected):
+        assert (got[idle]["won_deals"], got[idle]["open_deals"], got[idle]["pipeline_velocity"]) == (0, 0, None)
+    team = csv_pipeline(lambda a: "team")["team"]
+    assert report.pipeline_velocity == team["pipeline_velocity"] == Decimal("45750.76")  # not 45,771.03
+    assert (report.won_value, report.open_value) == (team["won_value"], team["open_value"])
+
+
+def test_maven_pipeline_per_manager_and_regional_office_equals_the_csv(maven_store) -> None:
+    from salessprint.services.reports.pipeline import pipeline
+
+    store, _result, _seconds = maven_store
+    with clock.freeze(FROZEN_NOW):
+        by_manager = pipeline(store, "boss", start=WIDE[0], end=WIDE[1], by="manager")
+        by_office = pipeline(store, "boss", start=WIDE[0], end=WIDE[1], by="territory")
+    assert report_groups(by_manager) == csv_pipeline(lambda a: a["manager"])
+    assert report_groups(by_office) == csv_pipeline(lambda a: a["regional_office"])
+    assert len(by_manager.groups) == 6 and len(by_office.groups) == 3
+
+
+def test_maven_pipeline_as_of_a_past_day_equals_the_csv(maven_store) -> None:
+    """The first quarter of 2017, with the open pipeline as it stood on 31 March 2017."""
+    from salessprint.services.reports.pipeline import pipeline
+
+    store, _result, _seconds = maven_store
+    q1 = (date(2017, 1, 1), date(2017, 3, 31))
+    with clock.freeze(FROZEN_NOW):
+        report = pipeline(store, "boss", start=q1[0], end=q1[1], by="manager")
+        rep = pipeline(store, "boss", start=q1[0], end=q1[1], member="moses.frase")
+    assert (report.open_as_of, report.open_as_of_today, report.open_note) == (q1[1], False, None)
+    expected = csv_pipeline(lambda a: a["manager"], as_of=q1[1], start=q1[0], end=q1[1])
+    assert report_groups(report) == expected
+    moses = csv_pipeline(lambda a: a["sales_agent"], as_of=q1[1], start=q1[0], end=q1[1])["Moses Frase"]
+    assert (rep.open_deals, rep.open_value, rep.won_value, rep.pipeline_velocity, rep.rotting.count) == (
+        moses["open_deals"],
+        moses["open_value"],
+        moses["won_value"],
+        moses["pipeline_velocity"],
+        moses["rotting_deals"],
+    )

@@ -245,43 +245,69 @@ def report_attainment(ctx: Ctx, member: str | None, start: str | None, end: str 
         )
 
 
+PIPELINE_FIGURES = [
+    "won_deals",
+    "lost_deals",
+    "won_value",
+    "win_rate",
+    "average_won_value",
+    "average_cycle_days",
+    "open_deals",
+    "open_value",
+    "qualified_open_deals",
+    "weighted_value",
+    "pipeline_velocity",
+]
+
+
 @report_group.command("pipeline")
 @click.option("--from", "start", help="First day of closed deals, YYYY-MM-DD (default: this quarter).")
-@click.option("--to", "end", help="Last day, YYYY-MM-DD.")
+@click.option("--to", "end", help="Last day, YYYY-MM-DD (before today: open figures as of that day).")
+@click.option("--member", help="Only this rep's deals (login).")
+@click.option(
+    "--by",
+    type=click.Choice(["member", "territory", "manager"]),
+    help="One row per rep, territory or manager (the rep's manager).",
+)
 @format_option
 @pass_ctx
-def report_pipeline(ctx: Ctx, start: str | None, end: str | None, fmt: str) -> None:
+def report_pipeline(
+    ctx: Ctx, start: str | None, end: str | None, member: str | None, by: str | None, fmt: str
+) -> None:
     """Win rate, averages, open and weighted pipeline, pipeline velocity, rotting deals."""
     from salessprint.services.reports.pipeline import pipeline
 
     lo, hi = date_range(start, end)
-    data = pipeline(ctx.store(), ctx.login, start=lo, end=hi)
+    data = pipeline(ctx.store(), ctx.login, start=lo, end=hi, member=member, by=by)  # type: ignore[arg-type]
     if fmt == "json":
         dump_json(data.to_json())
         return
-    names = [
-        "won_deals",
-        "lost_deals",
-        "won_value",
-        "win_rate",
-        "average_won_value",
-        "average_cycle_days",
-        "open_deals",
-        "open_value",
-        "qualified_open_deals",
-        "weighted_value",
-        "pipeline_velocity",
-    ]
-    rows = [{"figure": n, "value": getattr(data, n)} for n in names]
-    rows.append({"figure": "rotting_deals", "value": data.rotting.count})
     if fmt == "table":
+        who = f" of {data.member}" if data.member else ""
         echo(
-            f"Pipeline, deals closed {data.start} to {data.end} ({data.currency}; "
+            f"Pipeline{who}, deals closed {data.start} to {data.end} ({data.currency}; "
             "win rate in %, pipeline velocity per day):"
         )
-        if data.won_deals + data.lost_deals + data.open_deals == 0:
+        if data.open_note:
+            echo(data.open_note)
+        elif data.open_as_of_today:
+            echo(f"Open pipeline and rotting deals as of today, {data.open_as_of}.")
+        else:
+            echo(f"Open pipeline and rotting deals as of {data.open_as_of}, rebuilt from the deals' history.")
+        if data.won_deals + data.lost_deals + data.open_deals == 0 and not data.groups:
             echo("No deals yet: add some with 'salessprint deal add' or import them.")
             return
+    if by:
+        emit(fmt, "groups", list(data.groups), ["key", "name", *PIPELINE_FIGURES, "rotting_deals"])
+        if fmt == "table":
+            echo(
+                f"\nTeam: {data.won_deals} won, {data.lost_deals} lost, win rate {_pct(data.win_rate)}, "
+                f"open {_money(data.open_value)} in {data.open_deals} deals, "
+                f"velocity {_money(data.pipeline_velocity)} per day."
+            )
+        return
+    rows = [{"figure": n, "value": getattr(data, n)} for n in PIPELINE_FIGURES]
+    rows.append({"figure": "rotting_deals", "value": data.rotting.count})
     emit(fmt, "figures", rows, ["figure", "value"])
     if fmt == "table" and data.rotting.deals:
         echo(f"\nRotting (no stage change for over {data.rotting.limit_days} days), oldest first:")

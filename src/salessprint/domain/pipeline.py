@@ -161,6 +161,8 @@ class Unknown:
 
     deal_id: int
     reason: str
+    owner_id: int | None = None
+    """Its owner as far as the store knows (None when it knows nothing of it)."""
 
 
 def _day(raw: Any) -> date | None:
@@ -171,6 +173,11 @@ def _day(raw: Any) -> date | None:
 
 def _instant(raw: Any) -> datetime:
     return raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+
+
+def _owner(row: Mapping[str, Any]) -> int | None:
+    owner = row.get("owner_id")
+    return None if owner is None else int(owner)
 
 
 def _open(row: Mapping[str, Any], stage: StageInfo, entered: datetime, record: DealRecord) -> DealOnDay:
@@ -211,7 +218,7 @@ def deal_on(
             return None
         stage = stages.get(int(row["stage_id"]))
         if stage is None:
-            return Unknown(record.deal_id, "its stage then no longer exists")
+            return Unknown(record.deal_id, "its stage then no longer exists", _owner(row))
         if stage.kind is not StageKind.OPEN:
             return None
         return _open(row, stage, _instant(row["stage_entered_at"]), record)
@@ -231,7 +238,7 @@ def deal_on(
         name, at = record.stage_event
         stage = by_name.get(name)
         if stage is None:
-            return Unknown(record.deal_id, f"its stage then ({name}) no longer exists")
+            return Unknown(record.deal_id, f"its stage then ({name}) no longer exists", _owner(row))
         if stage.kind is not StageKind.OPEN:
             return None
         return _open(row, stage, at, record)
@@ -239,7 +246,7 @@ def deal_on(
     entered = _instant(row["stage_entered_at"])
     if now_stage is not None and now_stage.kind is StageKind.OPEN and entered < cutoff and not record.later_stage_events:
         return _open(row, now_stage, entered, record)
-    return Unknown(record.deal_id, "its stage then is not recorded")
+    return Unknown(record.deal_id, "its stage then is not recorded", _owner(row))
 
 
 @dataclass(slots=True)

@@ -336,7 +336,7 @@ def _open_on(uow: UnitOfWork, day: date, today: date, owner_id: int | None, owne
     stages = _stages(uow)
     states = [deal_on(r, day, cutoff, stages) for r in _records(uow, cutoff)]
     if owner_id is not None:
-        states = [s for s in states if not isinstance(s, DealOnDay) or s.owner_id == owner_id]
+        states = [s for s in states if s is None or s.owner_id in (owner_id, None)]
     first_position = min((s.position for s in stages.values()), default=0)
     found = open_on_day(states, cutoff, team.rotting_days, first_position)
     if found.unknown:
