@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -188,3 +189,36 @@ def test_velocity_chart_and_activity_pace_in_the_table(run: Any) -> None:
     activity = run("report", "activity").output
     chris = next(line for line in activity.splitlines() if line.startswith("chris"))
     assert chris.rstrip().endswith("behind")
+
+
+def test_pipeline_per_territory_per_rep_and_for_one_rep(run: Any) -> None:
+    team = json.loads(run("report", "pipeline", "--format", "json").output)
+    assert (team["by"], team["groups"], team["member"]) == (None, [], None)
+    assert (team["open_as_of"], team["open_as_of_today"], team["open_note"]) == ("2026-11-26", True, None)
+    rows = list(csv.DictReader(io.StringIO(run("report", "pipeline", "--by", "territory", "--format", "csv").output)))
+    assert rows and sum(Decimal(r["open_value"]) for r in rows) == Decimal(team["open_value"])
+    assert sum(int(r["won_deals"]) for r in rows) == team["won_deals"]
+    by_member = json.loads(run("report", "pipeline", "--by", "member", "--format", "json").output)
+    alex_row = next(g for g in by_member["groups"] if g["key"] == "alex")
+    alex = json.loads(run("report", "pipeline", "--member", "alex", "--format", "json").output)
+    assert alex["member"] == "alex"
+    for key in ("won_deals", "open_deals", "open_value", "weighted_value", "pipeline_velocity"):
+        assert alex[key] == alex_row[key], key
+    assert alex["rotting"]["count"] == alex_row["rotting_deals"]
+    table = run("report", "pipeline", "--by", "manager").output
+    assert "Maria Keller" in table and "Team: " in table
+    assert "Open pipeline and rotting deals as of today, 2026-11-26." in table
+    nobody = run("report", "pipeline", "--member", "zed")
+    assert nobody.exit_code == 1 and "No member with login 'zed'" in nobody.output
+
+
+def test_pipeline_for_a_past_range_says_what_its_open_figures_are(run: Any) -> None:
+    # the demo's deals record their stage only from when they entered the one they are in
+    october = run("report", "pipeline", "--from", "2026-10-01", "--to", "2026-10-31").output
+    assert "as of today (2026-11-26), not 2026-10-31" in october
+    data = json.loads(run("report", "pipeline", "--from", "2026-10-01", "--to", "2026-10-31", "--format", "json").output)
+    assert data["open_as_of_today"] is True and "not 2026-10-31" in data["open_note"]
+    # before the first deal started there was nothing open, and the history says so
+    january = run("report", "pipeline", "--from", "2026-01-01", "--to", "2026-01-31").output
+    assert "Open pipeline and rotting deals as of 2026-01-31, rebuilt from the deals' history." in january
+    assert "No deal closed in the range, and none open on 2026-01-31." in january

@@ -295,7 +295,10 @@ def report_pipeline(
         else:
             echo(f"Open pipeline and rotting deals as of {data.open_as_of}, rebuilt from the deals' history.")
         if data.won_deals + data.lost_deals + data.open_deals == 0 and not data.groups:
-            echo("No deals yet: add some with 'salessprint deal add' or import them.")
+            if data.open_as_of_today:
+                echo("No deals yet: add some with 'salessprint deal add' or import them.")
+            else:
+                echo(f"No deal closed in the range, and none open on {data.open_as_of}.")
             return
     if by:
         emit(fmt, "groups", list(data.groups), ["key", "name", *PIPELINE_FIGURES, "rotting_deals"])
