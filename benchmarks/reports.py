@@ -48,6 +48,12 @@ REGISTRY: list[Entry] = [
     Entry("sprint report", f"{REPORTS}.sprint:sprint_report"),
     Entry("burndown", f"{REPORTS}.burndown:burndown"),
     Entry("pipeline report", f"{REPORTS}.pipeline:pipeline"),
+    Entry("pipeline per manager", f"{REPORTS}.pipeline:pipeline", {"by": "manager"}),
+    Entry(
+        "pipeline (past quarter, as of its end)",
+        f"{REPORTS}.pipeline:pipeline",
+        {"start": date(2026, 7, 1), "end": date(2026, 9, 30), "by": "member"},
+    ),
     Entry("forecast", f"{REPORTS}.forecast:forecast"),
     Entry("coaching flags", f"{REPORTS}.coaching:coaching"),
     Entry("1:1 sheet", f"{REPORTS}.one_on_one:one_on_one", {"member": "rep01"}, group="dashboard"),

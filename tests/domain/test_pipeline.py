@@ -202,3 +202,9 @@ def test_open_on_day_sums_per_owner_and_finds_rotting() -> None:
     assert out.sums[8].rotting == 1 and out.sums[8].qualified == 0
     assert [d.deal_id for d in out.rotting] == [3, 1]
     assert [u.deal_id for u in out.unknown] == [4]
+
+
+def test_a_partial_row_in_the_change_log_is_unknown_not_a_crash() -> None:
+    partial = deal_on(record(logged={"stage_id": 2}), DAY, CUTOFF, STAGES)
+    assert isinstance(partial, Unknown) and "incomplete" in partial.reason
+    assert isinstance(deal_on(record(first_after={"owner_id": 7, "stage_id": 2}), DAY, CUTOFF, STAGES), Unknown)

@@ -165,6 +165,10 @@ class Unknown:
     """Its owner as far as the store knows (None when it knows nothing of it)."""
 
 
+NEEDED = frozenset({"stage_id", "value", "owner_id", "stage_entered_at", "closed_on"})
+"""What a row of the change log must hold for the deal to be rebuilt from it."""
+
+
 def _day(raw: Any) -> date | None:
     if raw is None:
         return None
@@ -213,6 +217,8 @@ def deal_on(
         return None
     if record.logged is not None:
         row = record.logged
+        if not NEEDED <= row.keys():
+            return Unknown(record.deal_id, "the change log's copy of it is incomplete", _owner(row))
         closed = _day(row.get("closed_on"))
         if closed is not None and closed <= day:
             return None
@@ -228,6 +234,8 @@ def deal_on(
     if not record.created_after:
         # changed after the day but never logged before: its first record is how it stood
         return deal_on(DealRecord(record.deal_id, row, False, None, False, None), day, cutoff, stages)
+    if not NEEDED | {"started_on"} <= row.keys():
+        return Unknown(record.deal_id, "the change log's copy of it is incomplete", _owner(row))
     started = _day(row.get("started_on"))
     if started is None or started > day:
         return None

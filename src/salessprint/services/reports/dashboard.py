@@ -1,5 +1,6 @@
 """The dashboard in one round trip: velocity, attainment this month, the
-burndown and (for managers) the coaching flags."""
+burndown, this quarter's pipeline per rep, territory or manager, and (for
+managers) the coaching flags."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from salessprint.services.reports._shared import HISTORY_SPRINTS, Report
 from salessprint.services.reports.attainment import AttainmentReport, attainment_in
 from salessprint.services.reports.burndown import BurndownReport, burndown_in
 from salessprint.services.reports.coaching import CoachingReport, coaching_in
+from salessprint.services.reports.pipeline import GroupBy, PipelineReport, pipeline_in
 from salessprint.services.reports.velocity import VelocityReport, velocity_in
 from salessprint.services.uow import unit_of_work
 from salessprint.store.db import Store
@@ -25,15 +27,20 @@ class Dashboard(Report):
     """The sprint under review."""
     coaching: CoachingReport | None
     """None for anyone but a manager."""
+    pipeline: PipelineReport
+    """This quarter, split by rep, territory or manager (`pipeline.by`)."""
 
 
-def dashboard(store: Store, login: str) -> Dashboard:
-    """Velocity, attainment this month, burndown and (for managers) coaching flags."""
+def dashboard(store: Store, login: str, pipeline_by: GroupBy = "member") -> Dashboard:
+    """Velocity, attainment this month, burndown, this quarter's pipeline split
+    `pipeline_by` rep, territory or manager, and (for managers) coaching flags."""
     with unit_of_work(store, login, read_only=True) as uow:
-        month = period_range(Period.MONTH, clock.team_today(uow.team().timezone))
+        today = clock.team_today(uow.team().timezone)
+        month = period_range(Period.MONTH, today)
         return Dashboard(
             velocity=velocity_in(uow, HISTORY_SPRINTS),
             attainment=attainment_in(uow, *month),
             burndown=burndown_in(uow),
             coaching=coaching_in(uow) if allowed(uow.actor.role, Action.COACHING) else None,
+            pipeline=pipeline_in(uow, *period_range(Period.QUARTER, today), by=pipeline_by),
         )
