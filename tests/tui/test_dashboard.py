@@ -106,3 +106,39 @@ def test_dashboard_snapshot(demo_store: Any, snap_compare: Any) -> None:
         await settle(pilot)
 
     assert snap_compare(SalesSprintApp(demo_store, "maria"), terminal_size=SIZE, run_before=open_dashboard)
+
+
+def test_g_cycles_the_pipeline_panel_per_rep_territory_and_manager(demo_store: Any) -> None:
+    from datetime import date
+
+    from salessprint.services.reports.pipeline import pipeline
+    from tests.tui.harness import screen_text, until
+
+    quarter = {"start": date(2026, 10, 1), "end": date(2026, 12, 31)}
+    expected = {by: pipeline(demo_store, "maria", by=by, **quarter) for by in ("member", "territory", "manager")}
+
+    async def run() -> None:
+        app = SalesSprintApp(demo_store, "maria")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("7")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, DashboardScreen)
+            steps = (("member", "rep", False), ("territory", "territory", True), ("manager", "manager", True))
+            for by, word, press in (*steps, ("member", "rep", True)):
+                if press:
+                    await pilot.press("g")
+                    await settle(pilot)
+                await until(pilot, lambda by=by: screen.data is not None and screen.data.pipeline.by == by)
+                text = screen_text(app)
+                assert f"per {word} (EUR)" in text
+                report = expected[by]
+                assert report.groups
+                for g in report.groups:
+                    assert g.name[:16] in text, (by, g.name)
+                    assert f"{g.open_value:,.2f} ({g.open_deals})" in text, (by, g.name)
+                assert f"{report.open_value:,.2f} ({report.open_deals})" in text
+                assert report.pipeline_velocity is not None and f"{report.pipeline_velocity:,.2f}" in text
+
+    asyncio.run(run())

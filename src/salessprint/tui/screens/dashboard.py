@@ -1,4 +1,5 @@
-"""The manager's dashboard: velocity, attainment per rep, burndown, coaching flags.
+"""The manager's dashboard: velocity, attainment per rep, burndown, coaching
+flags, and this quarter's pipeline per rep, territory or manager (`g` cycles).
 
 One service call (reports.dashboard) fills every panel; selecting a rep
 opens their detail. User text (names, deal titles) is shown as plain Text.
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,6 +21,7 @@ from textual.widgets.option_list import Option
 from salessprint.services.reports.attainment import MemberAttainment
 from salessprint.services.reports.coaching import CoachingReport
 from salessprint.services.reports.dashboard import Dashboard, dashboard
+from salessprint.services.reports.pipeline import GroupBy, PipelineReport
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.widgets.charts import BurndownChart, VelocityChart, theme_rgb
@@ -26,6 +29,41 @@ from salessprint.tui.widgets.charts import BurndownChart, VelocityChart, theme_r
 BAR_WIDTH = 20
 BAR_SCALE = 150
 """A full bar is 150 % of quota; the 100 % mark sits at two thirds."""
+GROUPINGS: tuple[GroupBy, ...] = ("member", "territory", "manager")
+"""What `g` cycles the pipeline panel through."""
+GROUP_TITLE = {"member": "rep", "territory": "territory", "manager": "manager"}
+
+
+def _money(value: object) -> str:
+    return "-" if value is None else f"{value:,.2f}"
+
+
+def pipeline_table(report: PipelineReport) -> Table:
+    """One row per group: won, win rate, open and weighted pipeline, velocity, rotting."""
+    table = Table(box=None, expand=True, pad_edge=False, show_edge=False)
+    table.add_column(GROUP_TITLE[report.by or "member"].capitalize(), no_wrap=True, ratio=3)
+    for title in ("Won", "Win %", "Open", "Weighted", "Velocity/day", "Rotting"):
+        table.add_column(title, justify="right", no_wrap=True, ratio=2)
+    for g in report.groups:
+        table.add_row(
+            Text(g.name),
+            Text(f"{_money(g.won_value)} ({g.won_deals})"),
+            Text("-" if g.win_rate is None else f"{g.win_rate} %"),
+            Text(f"{_money(g.open_value)} ({g.open_deals})"),
+            Text(_money(g.weighted_value)),
+            Text(_money(g.pipeline_velocity)),
+            Text(str(g.rotting_deals)),
+        )
+    table.add_row(
+        Text("Team", style="bold"),
+        Text(f"{_money(report.won_value)} ({report.won_deals})", style="bold"),
+        Text("-" if report.win_rate is None else f"{report.win_rate} %", style="bold"),
+        Text(f"{_money(report.open_value)} ({report.open_deals})", style="bold"),
+        Text(_money(report.weighted_value), style="bold"),
+        Text(_money(report.pipeline_velocity), style="bold"),
+        Text(str(report.rotting.count), style="bold"),
+    )
+    return table
 
 
 def attainment_bar(
@@ -54,7 +92,9 @@ class DashboardScreen(BaseScreen):
 
     TITLE_TEXT = "Dashboard"
     DEFAULT_CSS = """
-    #dash { grid-size: 2 2; grid-columns: 1fr 1fr; grid-rows: 1fr 1fr; height: 1fr; }
+    #dash { grid-size: 2 3; grid-columns: 1fr 1fr; grid-rows: 1fr 1fr auto; height: 1fr; }
+    #pipeline-panel { column-span: 2; height: auto; max-height: 14; }
+    #pipeline-by { height: auto; }
     .dash-panel { border: round $panel; padding: 0 1; }
     .dash-panel:focus-within { border: round $primary; }
     .dash-title { text-style: bold; width: 1fr; }
@@ -64,12 +104,21 @@ class DashboardScreen(BaseScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_rep", "Rep detail", id="dashboard.rep", tooltip="Open the selected rep's detail"),
         Binding("r", "reload", "Refresh", id="dashboard.refresh", tooltip="Reload the figures"),
+        Binding(
+            "g",
+            "cycle_grouping",
+            "Pipeline by",
+            id="dashboard.pipeline_by",
+            tooltip="Show the pipeline per rep, per territory or per manager",
+        ),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.data: Dashboard | None = None
         self.logins: list[str] = []
+        self.grouping: GroupBy = "member"
+        """How the pipeline panel splits the figures."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -84,15 +133,24 @@ class DashboardScreen(BaseScreen):
             with Vertical(classes="dash-panel", id="coaching-panel"):
                 yield Label("Coaching flags", classes="dash-title")
                 yield Static("", id="flags")
+            with Vertical(classes="dash-panel", id="pipeline-panel"):
+                yield Label("Pipeline this quarter", classes="dash-title", id="pipeline-title")
+                yield Static("", id="pipeline-by")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
         self.query_one("#reps", OptionList).focus()
 
     def reload(self) -> None:
-        call_service(self.app, dashboard, done=self.show, group="dashboard")
+        call_service(self.app, dashboard, self.grouping, done=self.show, group="dashboard")
 
     def action_reload(self) -> None:
+        self.reload()
+
+    def action_cycle_grouping(self) -> None:
+        """Per rep -> per territory -> per manager -> per rep."""
+        self.grouping = GROUPINGS[(GROUPINGS.index(self.grouping) + 1) % len(GROUPINGS)]
+        self.query_one("#pipeline-title", Label).update(Text(f"Pipeline this quarter per {GROUP_TITLE[self.grouping]} …"))
         self.reload()
 
     def show(self, data: Dashboard) -> None:
@@ -120,6 +178,14 @@ class DashboardScreen(BaseScreen):
             title += " · no reps yet"
         self.query_one("#attainment-title", Label).update(Text(title))
         self.query_one("#flags", Static).update(self._flags_text(coaching))
+        pipe = data.pipeline
+        self.query_one("#pipeline-title", Label).update(
+            Text(
+                f"Pipeline {pipe.start:%d %b} – {pipe.end:%d %b %Y} per {GROUP_TITLE[pipe.by or 'member']} "
+                f"({pipe.currency}) · g: per rep, territory or manager"
+            )
+        )
+        self.query_one("#pipeline-by", Static).update(pipeline_table(pipe))
 
     @staticmethod
     def _flags_text(coaching: CoachingReport | None) -> Text:
