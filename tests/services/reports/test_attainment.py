@@ -89,3 +89,19 @@ def test_attainment_uses_the_quota_in_force_in_each_period(team_store: Store) ->
     # at or above 90 %; the last three (Aug 150, Sep 0, Oct 0) are not a steady fall.
     assert rita.consistency is not None
     assert (rita.consistency.months, rita.consistency.at_or_above_90, rita.consistency.trend) == (10, 1, "mixed")
+
+
+def test_attainment_is_figured_on_the_exact_quota_not_the_rounded_one(team_store: Store) -> None:
+    """10,000/month until 14 July and 20,000 from the 15th: July's quota is 10,000 x 10/23 +
+    20,000 x 13/23 = 15,652.1739..., shown as 15,652.17. Won 7,818.26 is 49.9499... % of it:
+    49.9 %, where dividing by the shown 15,652.17 reads 50.0 % (issue 12, item 6)."""
+    quota_changes(
+        team_store,
+        [("2026-01-01", "10000"), ("2026-07-15", "20000")],
+        [(datetime(2026, 7, 20, 10, tzinfo=UTC), "7818.26")],
+    )
+    a = attainment(team_store, "max", start=date(2026, 7, 1), end=date(2026, 7, 31), member="rita")
+    rita = a.members[0]
+    assert (rita.quota, rita.attainment) == (Decimal("15652.17"), Decimal("49.9"))
+    assert [(p.quota, p.attainment) for p in rita.months] == [(Decimal("15652.17"), Decimal("49.9"))]
+    assert (a.team.quota, a.team.attainment) == (Decimal("15652.17"), Decimal("49.9"))

@@ -12,7 +12,14 @@ from salessprint.domain import clock
 from salessprint.domain.calendar import period_range
 from salessprint.domain.enums import Period
 from salessprint.domain.metrics import attainment as attainment_pct
-from salessprint.domain.metrics import attainment_trend, consistent_periods, money, period_label, periods_in_range
+from salessprint.domain.metrics import (
+    attainment_trend,
+    consistent_periods,
+    money,
+    period_label,
+    periods_in_range,
+    target_in_force,
+)
 from salessprint.services.reports._shared import Report, check_range, reps, revenue_quota, won_by_member
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
@@ -111,7 +118,7 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
             won_value=money(value),
             won_deals=count,
             quota=quota,
-            attainment=attainment_pct(value, quota),
+            attainment=attainment_pct(value, target_in_force(targets.get(mid, []), lo, hi, period, team.week_start)),
         )
 
     today = clock.team_today(team.timezone)
@@ -122,7 +129,7 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
         quota = revenue_quota(targets.get(m.id, []), start, end, None, team.week_start)
         team_value += value
         team_deals += count
-        team_quota += quota or 0
+        team_quota += target_in_force(targets.get(m.id, []), start, end, None, team.week_start) or 0
         months = [bucket(m.id, Period.MONTH, lo, hi) for lo, hi in periods_in_range(Period.MONTH, start, end)]
         out.append(
             MemberAttainment(
@@ -131,7 +138,7 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
                 won_value=value,
                 won_deals=count,
                 quota=quota,
-                attainment=attainment_pct(value, quota),
+                attainment=attainment_pct(value, target_in_force(targets.get(m.id, []), start, end, None, team.week_start)),
                 months=months,
                 quarters=[
                     bucket(m.id, Period.QUARTER, lo, hi) for lo, hi in periods_in_range(Period.QUARTER, start, end)
