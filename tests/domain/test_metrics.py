@@ -266,3 +266,15 @@ def test_consistency_tells_a_steady_rep_from_a_falling_one() -> None:
     # Only the last three count: 70 -> 100 -> 90 -> 80 is falling.
     assert attainment_trend([Decimal(70), Decimal(100), Decimal(90), Decimal(80)]) == "falling"
     assert attainment_trend([Decimal(100)]) is None and consistent_periods([]) == 0
+
+
+def test_expected_exact_is_expected_by_now_before_rounding() -> None:
+    # 10 over the 5 working days of 23-27 November 2026; on Thursday 26th, 3 are finished: 6
+    # exactly; 13 over them gives 7.8 exactly, and 7 over them 4.2
+    from salessprint.domain.metrics import expected_exact
+
+    week = (date(2026, 11, 23), date(2026, 11, 27), date(2026, 11, 26))
+    assert expected_exact(Decimal(10), *week) == Decimal(6)
+    assert expected_exact(Decimal("12.5"), *week) == Decimal("7.5")
+    assert expected_by_now(Decimal("12.5"), *week) == Decimal("7.5")
+    assert expected_exact(Decimal(1), date(2026, 11, 23), date(2026, 11, 25), date(2026, 11, 24)) == Decimal(1) / 3

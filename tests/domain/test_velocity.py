@@ -53,3 +53,13 @@ def test_a_forecast_with_too_little_history_is_unknown_and_says_why() -> None:
     # (2 + 4 + 9) / 3 = 5.0 over the last three; the window of 2 gives (4 + 9) / 2 = 6.5
     assert known_forecast([10, 2, 4, 9]) == (Decimal("5.0"), None)
     assert known_forecast([10, 2, 4, 9], window=2) == (Decimal("6.5"), None)
+
+
+def test_forecast_is_the_exact_mean_rounded_once_half_up() -> None:
+    # (1 + 1 + 1 + 2) / 4 = 1.25: 1.3, where float's round(1.25, 1) gives 1.2 (issue 12, item 6)
+    from decimal import Decimal
+
+    from salessprint.domain.velocity import forecast
+
+    assert forecast([1, 1, 1, 2], window=4) == Decimal("1.3")
+    assert forecast([2, 2, 3], window=3) == Decimal("2.3")

@@ -208,11 +208,16 @@ def periods_in_range(period: Period, start: date, end: date) -> list[tuple[date,
 def expected_by_now(target: float | Decimal, start: date, end: date, today: date) -> Decimal:
     """Where a rep should be by now: the target times the share of the range's
     working days already finished (days before today; today is still running)."""
+    return expected_exact(target, start, end, today).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def expected_exact(target: float | Decimal, start: date, end: date, today: date) -> Decimal:
+    """`expected_by_now` before rounding (what pace is judged on)."""
     days = working_days(start, end)
     if not days:
         return Decimal(0)
     finished = sum(1 for d in days if d < today)
-    return (Decimal(str(target)) * finished / len(days)).quantize(TENTH, rounding=ROUND_HALF_UP)
+    return Decimal(str(target)) * finished / len(days)
 
 
 def pace(done: float | Decimal, expected: float | Decimal) -> str:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
-from statistics import mean
+from decimal import ROUND_HALF_UP, Decimal
 
 from salessprint.domain.enums import ItemOutcome
 
@@ -65,7 +64,9 @@ def forecast(velocities_oldest_first: list[int | float | Decimal], window: int =
     recent = velocities_oldest_first[-window:]
     if not recent:
         return None
-    return Decimal(str(round(mean(float(v) for v in recent), 1)))
+    return (sum((Decimal(str(v)) for v in recent), Decimal(0)) / len(recent)).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )  # exact mean, rounded once half up (float's round(1.25, 1) gave 1.2)
 
 
 MIN_HISTORY = 3

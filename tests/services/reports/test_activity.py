@@ -35,3 +35,25 @@ def test_activity_targets_are_the_ones_in_force_each_week(team_store: Store) -> 
         .target
         == 26
     )
+
+
+def test_a_part_month_target_is_rounded_once_and_pace_is_judged_on_the_exact_figure(team_store: Store) -> None:
+    """25 calls a month; 1-15 October 2026 holds 11 of October's 22 working days: the target
+    is exactly 12.5 calls, shown as 13 (half up), and the range is over, so 12.5 are due.
+    11 done is behind (below 90 % of 12.5 = 11.25), where the target rounded first (to 12,
+    as Python's round does) would have called it on pace (issue 12, item 6)."""
+    from datetime import UTC, datetime
+
+    from salessprint.domain import clock
+    from salessprint.services.activities import log_activity
+    from tests.services.reports.story import set_targets
+
+    set_targets(team_store, "rita", [("calls", "month", Decimal(25))])
+    with clock.freeze(datetime(2026, 10, 5, 10, tzinfo=UTC)):
+        for _ in range(11):
+            log_activity(team_store, "rita", kind="call")
+    a = activity(team_store, "rita", member="rita", start=date(2026, 10, 1), end=date(2026, 10, 15))
+    calls = a.members[0].activities["call"]
+    assert calls == KindFigures(done=11, target=13, expected_by_now=Decimal("12.5"), pace="behind")
+    pacing = a.members[0].pacing
+    assert pacing is not None and (pacing.target, pacing.expected_by_now, pacing.status) == (13, Decimal("12.5"), "behind")

@@ -41,3 +41,14 @@ def test_daily_plans_on_sqlite_do_not_walk_the_team(story: Store) -> None:
         for st in seen:
             plan = [r[-1] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {st.sql}", st.params)]
             assert not any("ix_deals_team_rank" in p or "ix_tasks_team_rank" in p for p in plan), (st.sql, plan)
+
+
+def test_a_days_share_of_half_an_activity_rounds_up(team_store: Store) -> None:
+    """11 calls a month over October 2026's 22 working days is exactly half a call a day:
+    the day's target is 1 (half up), not 'no target' (Python's round(0.5) is 0)."""
+    from decimal import Decimal
+
+    from tests.services.reports.story import set_targets
+
+    set_targets(team_store, "rita", [("calls", "month", Decimal(11))])
+    assert "- call: 0 / 1" in daily(team_store, "rita", day=date(2026, 10, 14))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
@@ -14,7 +14,7 @@ from salessprint.domain import clock
 from salessprint.domain.calendar import utc_bounds, week_start_on_or_before
 from salessprint.domain.enums import METRIC_FOR_ACTIVITY, ActivityKind
 from salessprint.domain.errors import InvalidInput
-from salessprint.domain.metrics import TargetChange, expected_by_now, pace, target_in_force
+from salessprint.domain.metrics import TENTH, TargetChange, expected_exact, pace, target_in_force
 from salessprint.services.reports._shared import Rep, Report
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
@@ -118,43 +118,54 @@ def activity_in(uow: UnitOfWork, members: Sequence[Rep], start: date, end: date)
     today = clock.team_today(team.timezone)
     # Fifty reps share a handful of targets: each target history's figure for
     # the range, and each target's share due by now, is worked out once.
-    in_range: dict[tuple[TargetChange, ...], int | None] = {}
-    due: dict[int, Decimal] = {}
+    in_range: dict[tuple[TargetChange, ...], Decimal | None] = {}
+    due: dict[Decimal, Decimal] = {}
     paces: dict[tuple[int, Decimal], str] = {}
     out = []
     for m in members:
         per_kind: dict[str, KindFigures] = {}
         mine = targets.get(m.id, {})
-        done_total, target_total, expected_total = 0, 0, Decimal(0)
+        done_total, target_total, expected_total = 0, Decimal(0), Decimal(0)
         for kind, metric in _KIND_METRICS:
             # The target in force on each day of the range (the shortest
             # period's, with targets for several), summed over the range.
             changes = tuple(mine.get(metric, ()))
             if changes not in in_range:
-                exact = target_in_force(changes, start, end, None, team.week_start) if changes else None
-                in_range[changes] = None if exact is None else round(exact)
+                in_range[changes] = target_in_force(changes, start, end, None, team.week_start) if changes else None
             target = in_range[changes]
             done = counts.get((m.id, kind), 0)
             if target is None:
                 per_kind[kind] = KindFigures(done=done, target=None)
                 continue
+            # Exact figures throughout; each is rounded once, for the report.
             expected = due.get(target)
             if expected is None:
-                expected = due[target] = expected_by_now(target, start, end, today)
+                expected = due[target] = expected_exact(target, start, end, today)
             status = paces.get((done, expected))
             if status is None:
                 status = paces[(done, expected)] = pace(done, expected)
-            per_kind[kind] = KindFigures(done=done, target=target, expected_by_now=expected, pace=status)
+            per_kind[kind] = KindFigures(
+                done=done, target=_whole(target), expected_by_now=_tenth(expected), pace=status
+            )
             done_total += done
             target_total += target
             expected_total += expected
         pacing = None
-        if target_total:
+        if _whole(target_total):
             pacing = Pacing(
                 done=done_total,
-                target=target_total,
-                expected_by_now=expected_total,
+                target=_whole(target_total),
+                expected_by_now=_tenth(expected_total),
                 status=pace(done_total, expected_total),
             )
         out.append(MemberActivity(login=m.login, name=m.name, activities=per_kind, pacing=pacing))
     return out
+
+
+def _whole(exact: Decimal) -> int:
+    """A target as the whole activities shown, half up."""
+    return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _tenth(exact: Decimal) -> Decimal:
+    return exact.quantize(TENTH, rounding=ROUND_HALF_UP)

@@ -4,13 +4,15 @@ chat-ready text."""
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import func, select
 
 from salessprint.domain import clock
-from salessprint.domain.calendar import target_for_range, utc_bounds
+from salessprint.domain.calendar import utc_bounds
 from salessprint.domain.coaching import DayFacts, daily_report
 from salessprint.domain.enums import METRIC_FOR_ACTIVITY, ActivityKind, Period
+from salessprint.domain.metrics import TargetChange, target_in_force
 from salessprint.domain.permissions import Action
 from salessprint.services.uow import unit_of_work
 from salessprint.store import queries
@@ -48,7 +50,8 @@ def daily(store: Store, login: str, member: str | None = None, day: date | None 
             for period in Period:
                 amount = mine.get((METRIC_FOR_ACTIVITY[kind], period))
                 if amount is not None:
-                    target = round(target_for_range(float(amount), period, day, day, team.week_start)) or None
+                    exact = target_in_force([TargetChange(period, day, amount)], day, day, period, team.week_start)
+                    target = int((exact or 0).quantize(Decimal(1), rounding=ROUND_HALF_UP)) or None
                     break
             activities.append((kind.value, int(counts.get(kind, 0)), target))
         tasks = list(
