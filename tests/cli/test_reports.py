@@ -216,7 +216,9 @@ def test_pipeline_for_a_past_range_says_what_its_open_figures_are(run: Any) -> N
     # the demo's deals record their stage only from when they entered the one they are in
     october = run("report", "pipeline", "--from", "2026-10-01", "--to", "2026-10-31").output
     assert "as of today (2026-11-26), not 2026-10-31" in october
-    data = json.loads(run("report", "pipeline", "--from", "2026-10-01", "--to", "2026-10-31", "--format", "json").output)
+    data = json.loads(
+        run("report", "pipeline", "--from", "2026-10-01", "--to", "2026-10-31", "--format", "json").output
+    )
     assert data["open_as_of_today"] is True and "not 2026-10-31" in data["open_note"]
     # before the first deal started there was nothing open, and the history says so
     january = run("report", "pipeline", "--from", "2026-01-01", "--to", "2026-01-31").output

@@ -87,7 +87,11 @@ def test_groups_add_up_and_velocity_is_one_fraction(parts: list[tuple[int, int, 
     assert total.won == sum(p[0] for p in parts) and total.won_value == sum(Decimal(p[2]) / 100 for p in parts)
     f = PipelineFigures.of(total)
     if total.won and total.won_days:
-        exact = Fraction(total.qualified * total.won) * Fraction(total.won_value) / ((total.won + total.lost) * total.won_days)
+        exact = (
+            Fraction(total.qualified * total.won)
+            * Fraction(total.won_value)
+            / ((total.won + total.lost) * total.won_days)
+        )
         assert f.pipeline_velocity == rounded(exact, CENT)
     else:
         assert f.pipeline_velocity is None
@@ -181,7 +185,9 @@ def test_open_on_day_sums_per_owner_and_finds_rotting() -> None:
     since 30 Oct rots; one since 31 Oct 00:00 exactly does not."""
 
     def on(deal_id: int, owner: int, value: str, stage: int, entered: datetime) -> DealOnDay:
-        return DealOnDay(deal_id, f"D{deal_id}", owner, Decimal(value), STAGES[stage], STAGES[stage].probability, entered)
+        return DealOnDay(
+            deal_id, f"D{deal_id}", owner, Decimal(value), STAGES[stage], STAGES[stage].probability, entered
+        )
 
     deals: list[DealOnDay | Unknown | None] = [
         on(1, 7, "1000.00", 2, datetime(2026, 10, 30, tzinfo=UTC)),

@@ -303,7 +303,9 @@ def _exact(numerator: Decimal, denominator: Decimal) -> Decimal:
         return numerator / denominator
 
 
-def csv_pipeline(group_of: Any, as_of: date | None = None, start: date = WIDE[0], end: date = WIDE[1]) -> dict[str, Any]:
+def csv_pipeline(
+    group_of: Any, as_of: date | None = None, start: date = WIDE[0], end: date = WIDE[1]
+) -> dict[str, Any]:
     """The pipeline figures per group (group_of(agent row) -> key), straight from the files:
     deals closed in [start, end]; deals open today, or, `as_of` a past day, the deals engaged
     by then and not yet closed (all in Engaging then, the stage they were engaged in)."""
@@ -340,7 +342,9 @@ def csv_pipeline(group_of: Any, as_of: date | None = None, start: date = WIDE[0]
                     f["lost"] += 1
             if as_of is None:
                 if stage in probability:
-                    value = Decimal(row["close_value"]) if row["close_value"] else price[row["product"].replace(" ", "")]
+                    value = (
+                        Decimal(row["close_value"]) if row["close_value"] else price[row["product"].replace(" ", "")]
+                    )
                     f["open"] += 1
                     f["open_value"] += value
                     f["weighted"] += value * probability[stage] / 100

@@ -111,11 +111,12 @@ def test_dashboard_snapshot(demo_store: Any, snap_compare: Any) -> None:
 def test_g_cycles_the_pipeline_panel_per_rep_territory_and_manager(demo_store: Any) -> None:
     from datetime import date
 
-    from salessprint.services.reports.pipeline import pipeline
+    from salessprint.services.reports.pipeline import GroupBy, pipeline
     from tests.tui.harness import screen_text, until
 
-    quarter = {"start": date(2026, 10, 1), "end": date(2026, 12, 31)}
-    expected = {by: pipeline(demo_store, "maria", by=by, **quarter) for by in ("member", "territory", "manager")}
+    quarter = (date(2026, 10, 1), date(2026, 12, 31))
+    groupings: tuple[GroupBy, ...] = ("member", "territory", "manager")
+    expected = {by: pipeline(demo_store, "maria", start=quarter[0], end=quarter[1], by=by) for by in groupings}
 
     async def run() -> None:
         app = SalesSprintApp(demo_store, "maria")
@@ -125,12 +126,17 @@ def test_g_cycles_the_pipeline_panel_per_rep_territory_and_manager(demo_store: A
             await settle(pilot)
             screen = app.screen
             assert isinstance(screen, DashboardScreen)
-            steps = (("member", "rep", False), ("territory", "territory", True), ("manager", "manager", True))
-            for by, word, press in (*steps, ("member", "rep", True)):
+            steps: list[tuple[GroupBy, str, bool]] = [
+                ("member", "rep", False),
+                ("territory", "territory", True),
+                ("manager", "manager", True),
+                ("member", "rep", True),
+            ]
+            for by, word, press in steps:
                 if press:
                     await pilot.press("g")
                     await settle(pilot)
-                await until(pilot, lambda by=by: screen.data is not None and screen.data.pipeline.by == by)
+                await until(pilot, lambda: screen.data is not None and screen.data.pipeline.by == by)  # noqa: B023
                 text = screen_text(app)
                 assert f"per {word} (EUR)" in text
                 report = expected[by]

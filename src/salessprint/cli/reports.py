@@ -271,9 +271,7 @@ PIPELINE_FIGURES = [
 )
 @format_option
 @pass_ctx
-def report_pipeline(
-    ctx: Ctx, start: str | None, end: str | None, member: str | None, by: str | None, fmt: str
-) -> None:
+def report_pipeline(ctx: Ctx, start: str | None, end: str | None, member: str | None, by: str | None, fmt: str) -> None:
     """Win rate, averages, open and weighted pipeline, pipeline velocity, rotting deals."""
     from salessprint.services.reports.pipeline import pipeline
 

@@ -217,7 +217,7 @@ def deal_on(
         return None
     if record.logged is not None:
         row = record.logged
-        if not NEEDED <= row.keys():
+        if not row.keys() >= NEEDED:
             return Unknown(record.deal_id, "the change log's copy of it is incomplete", _owner(row))
         closed = _day(row.get("closed_on"))
         if closed is not None and closed <= day:
@@ -252,7 +252,12 @@ def deal_on(
         return _open(row, stage, at, record)
     now_stage = stages.get(int(row["stage_id"]))
     entered = _instant(row["stage_entered_at"])
-    if now_stage is not None and now_stage.kind is StageKind.OPEN and entered < cutoff and not record.later_stage_events:
+    if (
+        now_stage is not None
+        and now_stage.kind is StageKind.OPEN
+        and entered < cutoff
+        and not record.later_stage_events
+    ):
         return _open(row, now_stage, entered, record)
     return Unknown(record.deal_id, "its stage then is not recorded", _owner(row))
 

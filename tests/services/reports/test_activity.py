@@ -56,4 +56,8 @@ def test_a_part_month_target_is_rounded_once_and_pace_is_judged_on_the_exact_fig
     calls = a.members[0].activities["call"]
     assert calls == KindFigures(done=11, target=13, expected_by_now=Decimal("12.5"), pace="behind")
     pacing = a.members[0].pacing
-    assert pacing is not None and (pacing.target, pacing.expected_by_now, pacing.status) == (13, Decimal("12.5"), "behind")
+    assert pacing is not None and (pacing.target, pacing.expected_by_now, pacing.status) == (
+        13,
+        Decimal("12.5"),
+        "behind",
+    )

@@ -138,7 +138,9 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
                 won_value=value,
                 won_deals=count,
                 quota=quota,
-                attainment=attainment_pct(value, target_in_force(targets.get(m.id, []), start, end, None, team.week_start)),
+                attainment=attainment_pct(
+                    value, target_in_force(targets.get(m.id, []), start, end, None, team.week_start)
+                ),
                 months=months,
                 quarters=[
                     bucket(m.id, Period.QUARTER, lo, hi) for lo, hi in periods_in_range(Period.QUARTER, start, end)

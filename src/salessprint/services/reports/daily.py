@@ -51,7 +51,7 @@ def daily(store: Store, login: str, member: str | None = None, day: date | None 
                 amount = mine.get((METRIC_FOR_ACTIVITY[kind], period))
                 if amount is not None:
                     exact = target_in_force([TargetChange(period, day, amount)], day, day, period, team.week_start)
-                    target = int((exact or 0).quantize(Decimal(1), rounding=ROUND_HALF_UP)) or None
+                    target = int((exact or Decimal(0)).quantize(Decimal(1), rounding=ROUND_HALF_UP)) or None
                     break
             activities.append((kind.value, int(counts.get(kind, 0)), target))
         tasks = list(

@@ -13,14 +13,13 @@ from typing import Any, Literal
 
 from pydantic import Field
 from sqlalchemy import Select, bindparam, case, func, select, true, type_coerce
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from salessprint.domain import clock
 from salessprint.domain.calendar import period_range, utc_bounds
 from salessprint.domain.enums import Period, StageKind
 from salessprint.domain.metrics import money
 from salessprint.domain.pipeline import (
-    DealOnDay,
     DealRecord,
     PipelineFigures,
     PipelineSums,
@@ -31,6 +30,7 @@ from salessprint.domain.pipeline import (
 from salessprint.services.reports._shared import LIST_LIMIT, Report, Rotting, RottingDeal, check_range, rotting_in
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
+from salessprint.store.codec import JSONRow
 from salessprint.store.db import Store
 from salessprint.store.lookups import member_by_login
 from salessprint.store.models import Change, Deal, DealEvent, Member, Stage
@@ -92,7 +92,7 @@ class PipelineReport(Report):
     """The one rep reported on (--member), else None for the team."""
     by: GroupBy | None = None
     """How `groups` splits the figures: member, territory, manager, or None."""
-    groups: list[PipelineGroup] = []
+    groups: list[PipelineGroup] = Field(default_factory=list)
     """One entry per rep, territory or manager (empty without `by`)."""
     open_as_of: date
     """The day the open pipeline and rotting figures describe: the range's end, or today."""
@@ -220,7 +220,7 @@ def _open_sums_today(uow: UnitOfWork, owner_id: int | None) -> dict[int, Pipelin
 # --- the open pipeline at the end of a past day -------------------------------------
 
 
-def _newest_first(cutoff_side: ColumnElement[bool], newest: bool) -> Select[Any]:
+def _newest_first(cutoff_side: ColumnElement[bool], newest: bool) -> Select[int, JSONRow | None, JSONRow | None]:
     """Per deal, its newest change before the cutoff (or its first one after)."""
     order = (Change.at.desc(), Change.id.desc()) if newest else (Change.at.asc(), Change.id.asc())
     ranked = (
@@ -236,7 +236,7 @@ def _newest_first(cutoff_side: ColumnElement[bool], newest: bool) -> Select[Any]
     return select(ranked.c.entity_id, ranked.c.before, ranked.c.after).where(ranked.c.rn == 1)
 
 
-_CUTOFF = bindparam("cutoff")
+_CUTOFF: BindParameter[datetime] = bindparam("cutoff")
 _LOGGED = _newest_first(Change.at < _CUTOFF, newest=True)
 _FIRST_AFTER = _newest_first(Change.at >= _CUTOFF, newest=False)
 _DEAL_ROWS = select(
@@ -284,6 +284,7 @@ def _records(uow: UnitOfWork, cutoff: datetime) -> list[DealRecord]:
     later = {i for (i,) in uow.rows(_LATER_STAGE_EVENTS, params)}
     out: list[DealRecord] = []
     for deal_id in sorted(set(logged) | set(first) | set(today_rows)):
+        first_after: Mapping[str, Any] | None
         if deal_id in first and first[deal_id][0] is not None:
             first_after, created_after = first[deal_id][0], False
         elif deal_id in first:
@@ -360,9 +361,7 @@ def _open_on(uow: UnitOfWork, day: date, today: date, owner_id: int | None, owne
         for d in found.rotting[:LIST_LIMIT]
     ]
     total = sum((s for s in found.sums.values()), PipelineSums())
-    rotting = Rotting(
-        limit_days=team.rotting_days, count=total.rotting, value=money(total.rotting_value), deals=deals
-    )
+    rotting = Rotting(limit_days=team.rotting_days, count=total.rotting, value=money(total.rotting_value), deals=deals)
     return _OpenFigures(found.sums, rotting, day, False, None)
 
 
@@ -409,9 +408,7 @@ def _groups(
     """The figures summed per group; every active rep (or the one asked for) has its group."""
     keys: dict[str, str] = {}
     sums: dict[str, PipelineSums] = {}
-    shown: Iterable[int] = (
-        [only] if only is not None else set(per_owner) | {i for i, o in owners.items() if o.rep}
-    )
+    shown: Iterable[int] = [only] if only is not None else set(per_owner) | {i for i, o in owners.items() if o.rep}
     for owner_id in shown:
         key, name = _group_key(by, owner_id, owners)
         keys[key] = name

@@ -150,7 +150,9 @@ class DashboardScreen(BaseScreen):
     def action_cycle_grouping(self) -> None:
         """Per rep -> per territory -> per manager -> per rep."""
         self.grouping = GROUPINGS[(GROUPINGS.index(self.grouping) + 1) % len(GROUPINGS)]
-        self.query_one("#pipeline-title", Label).update(Text(f"Pipeline this quarter per {GROUP_TITLE[self.grouping]} …"))
+        self.query_one("#pipeline-title", Label).update(
+            Text(f"Pipeline this quarter per {GROUP_TITLE[self.grouping]} …")
+        )
         self.reload()
 
     def show(self, data: Dashboard) -> None:
