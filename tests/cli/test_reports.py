@@ -224,3 +224,9 @@ def test_pipeline_for_a_past_range_says_what_its_open_figures_are(run: Any) -> N
     january = run("report", "pipeline", "--from", "2026-01-01", "--to", "2026-01-31").output
     assert "Open pipeline and rotting deals as of 2026-01-31, rebuilt from the deals' history." in january
     assert "No deal closed in the range, and none open on 2026-01-31." in january
+
+
+def test_pipeline_for_a_range_in_the_calendars_first_days(run: Any) -> None:
+    result = run("report", "pipeline", "--from", "0001-01-02", "--to", "0001-01-03")
+    assert result.exit_code == 0, result.output
+    assert "No deal closed in the range, and none open on 0001-01-03." in result.output

@@ -214,3 +214,10 @@ def test_a_partial_row_in_the_change_log_is_unknown_not_a_crash() -> None:
     partial = deal_on(record(logged={"stage_id": 2}), DAY, CUTOFF, STAGES)
     assert isinstance(partial, Unknown) and "incomplete" in partial.reason
     assert isinstance(deal_on(record(first_after={"owner_id": 7, "stage_id": 2}), DAY, CUTOFF, STAGES), Unknown)
+
+
+def test_a_day_in_the_calendars_first_weeks_has_nothing_rotting() -> None:
+    cutoff = datetime(1, 1, 4, tzinfo=UTC)
+    deal = DealOnDay(1, "Old", 7, Decimal(1), STAGES[1], 10, datetime(1, 1, 2, tzinfo=UTC))
+    out = open_on_day([deal], cutoff, 21, first_position=0)
+    assert out.sums[7].open == 1 and out.sums[7].rotting == 0

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -279,7 +279,9 @@ def open_on_day(
     qualified (past the first stage) and rotting (no stage change for longer
     than `rotting_days` before the day's end)."""
     out = OpenOnDay()
-    limit = cutoff - timedelta(days=rotting_days)
+    # in the calendar's first weeks nothing can have sat that long (and the limit would fall before year 1)
+    floor = datetime.min.replace(tzinfo=UTC)
+    limit = cutoff - timedelta(days=rotting_days) if cutoff - floor > timedelta(days=rotting_days) else floor
     for deal in deals:
         if deal is None:
             continue
