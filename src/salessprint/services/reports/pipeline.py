@@ -279,7 +279,10 @@ def _records(uow: UnitOfWork, cutoff: datetime) -> list[DealRecord]:
     params = {"team_id": uow.actor.team_id, "cutoff": cutoff}
     logged = {i: after for i, _before, after in uow.rows(_LOGGED, params)}
     first = {i: (before, after) for i, before, after in uow.rows(_FIRST_AFTER, params)}
-    today_rows: dict[int, Mapping[str, Any]] = {r.id: r._asdict() for r in uow.rows(_DEAL_ROWS, params)}
+    keys = _DEAL_ROWS.selected_columns.keys()
+    today_rows: dict[int, Mapping[str, Any]] = {
+        r[0]: dict(zip(keys, r, strict=True)) for r in uow.rows(_DEAL_ROWS, params)
+    }
     events = {i: (str(new), at) for i, new, at in uow.rows(_STAGE_EVENTS, params)}
     later = {i for (i,) in uow.rows(_LATER_STAGE_EVENTS, params)}
     out: list[DealRecord] = []
