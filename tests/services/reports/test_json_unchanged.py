@@ -74,6 +74,10 @@ TEAM_COMMANDS = [
         ["attainment", "--member", "rita", "--from", "2026-10-01", "--to", "2026-12-31", "--format", "json"],
     ),
     ("pipeline", ["pipeline", "--format", "json"]),
+    (
+        "pipeline-by-member-to-23-november",
+        ["pipeline", "--from", "2026-11-01", "--to", "2026-11-23", "--by", "member", "--format", "json"],
+    ),
     ("forecast", ["forecast", "--format", "json"]),
     ("coaching", ["coaching", "--format", "json"]),
     ("one-on-one-rita.txt", ["one-on-one", "rita"]),

@@ -210,3 +210,13 @@ def test_a_past_range_the_history_cannot_rebuild_says_its_open_figures_are_today
     assert p.open_note is not None and "as of today (2026-11-26), not 2026-11-20" in p.open_note
     assert "its stage then is not recorded" in p.open_note
     assert (p.open_deals, p.open_value) == (4, Decimal("8200.50"))  # today's: Alpha, Beta, Gamma, Zeta
+
+
+def test_one_rep_split_by_territory_is_that_reps_group(team_store: Store) -> None:
+    from tests.services.reports.story import build_story
+
+    build_story(team_store)
+    _territories_and_managers(team_store)
+    p = pipeline(team_store, "max", start=date(2026, 11, 1), end=date(2026, 11, 30), member="rob", by="territory")
+    assert [(g.key, g.open_deals, g.open_value) for g in p.groups] == [("South", 1, Decimal("1000.00"))]
+    assert (p.open_deals, p.open_value) == (1, Decimal("1000.00"))
