@@ -116,6 +116,14 @@ class CategorySums:
             self.pipeline + other.pipeline,
         )
 
+    def __sub__(self, other: CategorySums) -> CategorySums:
+        return CategorySums(
+            self.closed_won - other.closed_won,
+            self.commit - other.commit,
+            self.best_case - other.best_case,
+            self.pipeline - other.pipeline,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class RollUp:
@@ -188,6 +196,44 @@ class DealState:
     open: bool
     category: ForecastCategory
     expected_close: date | None
+    won: bool = False
+    closed_on: date | None = None
+
+
+def contribution(state: DealState | None, start: date, end: date) -> CategorySums:
+    """What one deal adds to its owner's sums for [start, end]: its value as
+    closed won when won in the period, else in its category when open, not
+    omitted, and expected to close in the period; nothing otherwise."""
+    if state is None:
+        return CategorySums()
+    if state.won:
+        inside = state.closed_on is not None and start <= state.closed_on <= end
+        return CategorySums(closed_won=state.value) if inside else CategorySums()
+    if not _in_period(state, start, end):
+        return CategorySums()
+    if state.category is ForecastCategory.COMMIT:
+        return CategorySums(commit=state.value)
+    if state.category is ForecastCategory.BEST_CASE:
+        return CategorySums(best_case=state.value)
+    return CategorySums(pipeline=state.value)
+
+
+def sums_at(
+    now_sums: dict[int, CategorySums],
+    pairs: Iterable[tuple[DealState | None, DealState | None]],
+    start: date,
+    end: date,
+) -> dict[int, CategorySums]:
+    """Each owner's sums at an earlier moment, from today's sums and the deals
+    that changed since (then, now): today's contribution of each changed deal
+    taken out, its contribution then put back."""
+    out = dict(now_sums)
+    for then, now in pairs:
+        if now is not None:
+            out[now.owner_id] = out.get(now.owner_id, CategorySums()) - contribution(now, start, end)
+        if then is not None:
+            out[then.owner_id] = out.get(then.owner_id, CategorySums()) + contribution(then, start, end)
+    return out
 
 
 class Movement(StrEnum):
