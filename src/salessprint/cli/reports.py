@@ -255,10 +255,13 @@ def report_pipeline(ctx: Ctx, start: str | None, end: str | None, fmt: str) -> N
     """Win rate, averages, open and weighted pipeline, pipeline velocity, rotting deals."""
     from salessprint.services.reports.pipeline import pipeline
 
+    from salessprint.services.reports.sales_forecast import pushed_deals
+
     lo, hi = date_range(start, end)
     data = pipeline(ctx.store(), ctx.login, start=lo, end=hi)
+    pushed = pushed_deals(ctx.store(), ctx.login)
     if fmt == "json":
-        dump_json(data.to_json())
+        dump_json({**data.to_json(), "pushed": [p.to_json() for p in pushed]})
         return
     names = [
         "won_deals",
@@ -288,6 +291,10 @@ def report_pipeline(ctx: Ctx, start: str | None, end: str | None, fmt: str) -> N
         echo(f"\nRotting (no stage change for over {data.rotting.limit_days} days), oldest first:")
         for d in data.rotting.deals:
             echo(f"  #{d.id} {d.title} ({d.owner}, {d.stage}, {d.days_in_stage} days)")
+    if fmt == "table" and pushed:
+        echo("\nExpected close pushed 3 times or more, most pushed first:")
+        for p in pushed:
+            echo(f"  #{p.id} {p.title} ({p.owner}, pushed {p.pushes} times, now {p.expected_close or 'no date'})")
 
 
 @report_group.command("forecast")

@@ -15,7 +15,7 @@ close keeps moving later.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -329,8 +329,12 @@ def push_flag(pushes: int) -> bool:
     return pushes >= PUSH_FLAG_AT
 
 
-def push_message(deal_id: int, title: str, pushes: int) -> str:
-    return f"Deal #{deal_id} {title}: expected close pushed {pushes} times"
+def push_message(deals: Sequence[tuple[int, str, int]], shown: int = 5) -> str:
+    """The coaching line for a rep's deals (id, title, pushes), most pushed first."""
+    listed = ", ".join(f"#{i} {t} ({n} times)" for i, t, n in deals[:shown])
+    more = f" and {len(deals) - shown} more" if len(deals) > shown else ""
+    plural = "s" if len(deals) > 1 else ""
+    return f"{len(deals)} deal{plural} with the expected close pushed {PUSH_FLAG_AT} times or more: {listed}{more}"
 
 
 # --- forecast accuracy ----------------------------------------------------------

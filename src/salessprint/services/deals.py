@@ -56,7 +56,7 @@ def full_view(uow: UnitOfWork, deal: Deal) -> DealView:
     return deal_view(deal, collaborators_of(uow.session, deal.id), pushes)
 
 
-def _push_changes() -> Select[tuple[int]]:
+def push_changes() -> Select[tuple[int]]:
     """The audit log's deal changes that moved a set expected close later.
 
     Every write of a deal (the services, imports, undo) is in the change log
@@ -79,39 +79,9 @@ def close_pushes_of(session: Session, team_id: int, deal_ids: list[int]) -> dict
     """How many times each deal's expected close was moved later (deals never pushed are left out)."""
     if not deal_ids:
         return {}
-    inner = _push_changes().where(Change.team_id == team_id, Change.entity_id.in_(deal_ids)).subquery()
+    inner = push_changes().where(Change.team_id == team_id, Change.entity_id.in_(deal_ids)).subquery()
     rows = session.execute(select(inner.c.entity_id, func.count()).group_by(inner.c.entity_id))
     return {int(deal_id): int(n) for deal_id, n in rows}
-
-
-def pushed_open_deals(
-    session: Session, team_id: int, owner_ids: list[int] | None = None
-) -> list[tuple[int, str, int, int]]:
-    """Open deals pushed three times or more (of `owner_ids`, else everyone's),
-    as (id, title, owner id, pushes), most pushed first."""
-    from salessprint.domain.forecast_categories import PUSH_FLAG_AT
-
-    pushes = (
-        _push_changes()
-        .where(Change.team_id == team_id)
-        .subquery()
-    )
-    counted = (
-        select(pushes.c.entity_id.label("deal_id"), func.count().label("n"))
-        .group_by(pushes.c.entity_id)
-        .having(func.count() >= PUSH_FLAG_AT)
-        .subquery()
-    )
-    query = (
-        select(Deal.id, Deal.title, Deal.owner_id, counted.c.n)
-        .join(counted, counted.c.deal_id == Deal.id)
-        .join(Stage, Stage.id == Deal.stage_id)
-        .where(Deal.team_id == team_id, Stage.kind == StageKind.OPEN)
-        .order_by(counted.c.n.desc(), Deal.id)
-    )
-    if owner_ids is not None:
-        query = query.where(Deal.owner_id.in_(owner_ids))
-    return [(int(i), str(t), int(o), int(n)) for i, t, o, n in session.execute(query)]
 
 
 def owns_deal(uow: UnitOfWork, deal: Deal) -> bool:

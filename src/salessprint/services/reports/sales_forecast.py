@@ -40,15 +40,18 @@ from salessprint.domain.forecast_categories import (
     coverage_reason,
     effective_category,
     movement_sums,
+    push_message,
     roll_up,
     sums_at,
 )
+from salessprint.domain.forecast_categories import PUSH_FLAG_AT
 from salessprint.domain.metrics import money, period_label
-from salessprint.services.reports._shared import Rep, Report, reps, revenue_quota, won_by_member
+from salessprint.services.deals import push_changes
+from salessprint.services.reports._shared import FlagLine, Rep, Report, reps, revenue_quota, won_by_member
 from salessprint.services.uow import UnitOfWork, retrying, unit_of_work
 from salessprint.store import queries
 from salessprint.store.db import Store
-from salessprint.store.models import Change, Deal, ForecastSnapshot, Stage
+from salessprint.store.models import Change, Deal, ForecastSnapshot, Member, Stage
 
 WEEK = timedelta(days=7)
 
@@ -505,4 +508,72 @@ def _won_per_month(
     return {
         (int(owner), date(int(year), int(month), 1)): money(value)
         for owner, year, month, value, _n in uow.rows(queries.won_per_month_statement(), params)
+    }
+
+
+# --- deals pushed again and again -------------------------------------------------------
+
+
+class PushedDeal(Report):
+    """An open deal whose expected close was moved later three times or more."""
+
+    id: int
+    title: str
+    owner: str
+    """The owner's login."""
+    value: Decimal
+    expected_close: date | None
+    pushes: int
+
+
+def _pushed_statement() -> Select[Any]:
+    pushes = push_changes().where(Change.team_id == queries.TEAM).subquery()
+    counted = (
+        select(pushes.c.entity_id.label("deal_id"), func.count().label("n"))
+        .group_by(pushes.c.entity_id)
+        .having(func.count() >= PUSH_FLAG_AT)
+        .subquery()
+    )
+    return (
+        select(Deal.id, Deal.title, Member.login, Deal.value, Deal.expected_close, counted.c.n)
+        .join(counted, counted.c.deal_id == Deal.id)
+        .join(Stage, Stage.id == Deal.stage_id)
+        .join(Member, Member.id == Deal.owner_id)
+        .where(queries.open_deals_in_open_stage(queries.TEAM))
+        .order_by(counted.c.n.desc(), Deal.id)
+    )
+
+
+PUSHED = _pushed_statement()
+"""Open deals of team `:team_id` pushed PUSH_FLAG_AT times or more, most pushed first."""
+
+
+def pushed_deals_in(uow: UnitOfWork) -> list[PushedDeal]:
+    """The team's open deals pushed three times or more, most pushed first."""
+    if "pushed_deals" not in uow.memo:
+        uow.memo["pushed_deals"] = [
+            PushedDeal(id=i, title=t, owner=o, value=money(v), expected_close=ec, pushes=int(n))
+            for i, t, o, v, ec, n in uow.rows(PUSHED, {"team_id": uow.actor.team_id})
+        ]
+    return list(uow.memo["pushed_deals"])
+
+
+def pushed_deals(store: Store, login: str) -> list[PushedDeal]:
+    with unit_of_work(store, login, read_only=True) as uow:
+        return pushed_deals_in(uow)
+
+
+def pushed_flag_lines(uow: UnitOfWork) -> dict[str, list[FlagLine]]:
+    """A coaching flag per rep with deals pushed three times or more (by login)."""
+    mine: dict[str, list[PushedDeal]] = {}
+    for d in pushed_deals_in(uow):
+        mine.setdefault(d.owner, []).append(d)
+    return {
+        login: [
+            FlagLine(
+                code="close_date_pushed",
+                message=push_message([(d.id, d.title, d.pushes) for d in deals]),
+            )
+        ]
+        for login, deals in mine.items()
     }
