@@ -216,7 +216,22 @@ def test_forecast_categories_scenario_with_the_clock_set(
         ("Birch", "3000", "Proposal", "2026-11-25"),  # best case
         ("Cedar", "2000", "Lead", "2026-12-15"),  # pipeline, December
     ):
-        run(mon, "deal", "add", title, "--account", title, "--value", value, "--owner", "rita", "--stage", stage, "--close", close)
+        run(
+            mon,
+            "deal",
+            "add",
+            title,
+            "--account",
+            title,
+            "--value",
+            value,
+            "--owner",
+            "rita",
+            "--stage",
+            stage,
+            "--close",
+            close,
+        )
     run("2026-11-06T16:00:00+00:00", "sprint", "plan")
     run("2026-11-09T08:00:00+00:00", "sprint", "start")
     thu = "2026-11-19T12:00:00+00:00"
@@ -274,5 +289,7 @@ def test_forecast_categories_scenario_with_the_clock_set(
         ("month_end", "2026-11", "6000.00", "4000.00", "66.7"),  # won 4,000 + Cedar 2,000 at month end
     ]
     assert len(data(december, "report", "forecast", "--accuracy")["lines"]) == 2  # recorded once
-    refused = CliRunner().invoke(cli, ["--db", db_url, "--as", "rita", "deal", "update", "1", "--forecast-category", "commit"])
+    refused = CliRunner().invoke(
+        cli, ["--db", db_url, "--as", "rita", "deal", "update", "1", "--forecast-category", "commit"]
+    )
     assert refused.exit_code == 1 and "is won: its forecast category is closed" in refused.output

@@ -52,7 +52,15 @@ def test_the_default_stages_map_as_the_readme_says() -> None:
 
 @pytest.mark.parametrize(
     ("probability", "category"),
-    [(0, C.OMITTED), (1, C.PIPELINE), (59, C.PIPELINE), (60, C.BEST_CASE), (79, C.BEST_CASE), (80, C.COMMIT), (100, C.COMMIT)],
+    [
+        (0, C.OMITTED),
+        (1, C.PIPELINE),
+        (59, C.PIPELINE),
+        (60, C.BEST_CASE),
+        (79, C.BEST_CASE),
+        (80, C.COMMIT),
+        (100, C.COMMIT),
+    ],
 )
 def test_an_open_stage_defaults_by_its_probability(probability: int, category: ForecastCategory) -> None:
     assert default_category(StageKind.OPEN, probability) is category
@@ -69,8 +77,14 @@ def test_the_owner_overrides_an_open_deal_but_not_a_closed_one() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "want"),
-    [("commit", C.COMMIT), ("Best case", C.BEST_CASE), ("best-case", C.BEST_CASE), (" PIPELINE ", C.PIPELINE),
-     ("omitted", C.OMITTED), ("default", None)],
+    [
+        ("commit", C.COMMIT),
+        ("Best case", C.BEST_CASE),
+        ("best-case", C.BEST_CASE),
+        (" PIPELINE ", C.PIPELINE),
+        ("omitted", C.OMITTED),
+        ("default", None),
+    ],
 )
 def test_parse_category(raw: str, want: ForecastCategory | None) -> None:
     assert parse_category(raw) is want

@@ -118,10 +118,10 @@ def deal_update(
         "next_step": next_step,
         "forecast_category": forecast_category,
     }
-    fields = {k: v for k, v in given.items() if v is not None}
+    fields: dict[str, object] = {k: v for k, v in given.items() if v is not None}
     if not fields:
         raise InvalidInput("Nothing to change: give at least one option (see 'salessprint deal update --help').")
-    view = update_deal(ctx.store(), ctx.login, deal_id, **fields)
+    view = update_deal(ctx.store(), ctx.login, deal_id, None, **fields)
     how = "set on the deal" if view.forecast_category_set else "from its stage"
     echo(
         f"Deal #{view.id} updated: {view.stage}, forecast category {view.forecast_category.replace('_', ' ')} "

@@ -254,7 +254,6 @@ def report_attainment(ctx: Ctx, member: str | None, start: str | None, end: str 
 def report_pipeline(ctx: Ctx, start: str | None, end: str | None, fmt: str) -> None:
     """Win rate, averages, open and weighted pipeline, pipeline velocity, rotting deals."""
     from salessprint.services.reports.pipeline import pipeline
-
     from salessprint.services.reports.sales_forecast import pushed_deals
 
     lo, hi = date_range(start, end)

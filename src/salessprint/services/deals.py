@@ -56,7 +56,7 @@ def full_view(uow: UnitOfWork, deal: Deal) -> DealView:
     return deal_view(deal, collaborators_of(uow.session, deal.id), pushes)
 
 
-def push_changes() -> Select[tuple[int]]:
+def push_changes() -> Select[int]:
     """The audit log's deal changes that moved a set expected close later.
 
     Every write of a deal (the services, imports, undo) is in the change log
@@ -195,7 +195,7 @@ def _listed_deal(row: Row[*tuple[object, ...]], collaborators: list[str], pushes
     gives for the same deal, without validating trusted values again)."""
     fields = row._asdict()
     chosen, stage_probability = fields.pop("category_set"), fields.pop("stage_probability")
-    category = effective_category(str(fields["stage_kind"]), int(str(stage_probability)), chosen)  # type: ignore[arg-type]
+    category = effective_category(str(fields["stage_kind"]), int(str(stage_probability)), chosen)
     return DealView.model_construct(
         **fields,
         collaborators=collaborators,

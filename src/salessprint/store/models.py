@@ -182,9 +182,7 @@ class Deal(Versioned, Base):
     source: Mapped[str] = mapped_column(String(20), default="salessprint")
     external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
-    forecast_category: Mapped[ForecastCategory | None] = mapped_column(
-        StrEnumType(ForecastCategory, 10), nullable=True
-    )
+    forecast_category: Mapped[ForecastCategory | None] = mapped_column(StrEnumType(ForecastCategory, 10), nullable=True)
     """The owner's forecast category for the deal; None follows the stage's (migration 0006)."""
 
     account: Mapped[Account] = relationship(lazy="joined", innerjoin=True)

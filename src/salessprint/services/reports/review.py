@@ -34,7 +34,7 @@ class Review(Report):
     """Each rep's activity over the sprint (empty without a sprint)."""
     retro: dict[str, list[RetroLine]]
     """Per column (went_well, to_improve, action), most voted first; empty without a sprint."""
-    pushed_deals: list[PushedDeal] = []
+    pushed_deals: list[PushedDeal]
     """Open deals whose expected close was pushed three times or more, most pushed first."""
 
 

@@ -31,6 +31,7 @@ from salessprint.domain.forecast_categories import (
     BEST_CASE_FROM,
     COMMIT_FROM,
     MOVEMENTS,
+    PUSH_FLAG_AT,
     CategorySums,
     DealState,
     ForecastCategory,
@@ -44,7 +45,6 @@ from salessprint.domain.forecast_categories import (
     roll_up,
     sums_at,
 )
-from salessprint.domain.forecast_categories import PUSH_FLAG_AT
 from salessprint.domain.metrics import money, period_label
 from salessprint.services.deals import push_changes
 from salessprint.services.reports._shared import FlagLine, Rep, Report, reps, revenue_quota, won_by_member
@@ -70,7 +70,7 @@ def category_expression() -> Any:
     )
 
 
-def _open_sums_statement() -> Select[Any]:
+def _open_sums_statement() -> Select[int, str, Decimal]:
     category = category_expression()
     return (
         select(Deal.owner_id, category, func.sum(Deal.value))
@@ -526,7 +526,7 @@ class PushedDeal(Report):
     pushes: int
 
 
-def _pushed_statement() -> Select[Any]:
+def _pushed_statement() -> Select[int, str, str, Decimal, date | None, int]:
     pushes = push_changes().where(Change.team_id == queries.TEAM).subquery()
     counted = (
         select(pushes.c.entity_id.label("deal_id"), func.count().label("n"))
