@@ -395,18 +395,36 @@ def record_sprint_commit(uow: UnitOfWork, sprint_number: int) -> int:
     )
 
 
-def record_month_end_in(uow: UnitOfWork) -> int:
-    """Each rep's commit call for last month as it stood at the end of its last
-    day (the team's midnight), read back from the audit log; once per month
-    (later calls write nothing). Nothing for a month that ended before the
-    team existed. Returns the rows written."""
+def _month_end_due(uow: UnitOfWork) -> tuple[list[Rep], date, date, datetime] | None:
+    """The reps whose call for last month is not recorded yet, the month and
+    the moment it ended; None when there is nothing to record."""
     team = uow.team()
     today = clock.team_today(team.timezone)
     lo, hi = period_range(Period.MONTH, today.replace(day=1) - timedelta(days=1))
     as_of = _team_midnight(hi + timedelta(days=1), team.timezone)
     if team.created_at is not None and team.created_at >= as_of:
+        return None
+    have = set(
+        uow.session.scalars(
+            select(ForecastSnapshot.member_id).where(
+                ForecastSnapshot.team_id == team.id,
+                ForecastSnapshot.occasion_key == f"month {period_label(Period.MONTH, lo)}",
+            )
+        )
+    )
+    members = [m for m in reps(uow) if m.id not in have]
+    return (members, lo, hi, as_of) if members else None
+
+
+def record_month_end_in(uow: UnitOfWork) -> int:
+    """Each rep's commit call for last month as it stood at the end of its last
+    day (the team's midnight), read back from the audit log; once per month
+    (later calls write nothing). Nothing for a month that ended before the
+    team existed. Returns the rows written."""
+    due = _month_end_due(uow)
+    if due is None:
         return 0
-    members = reps(uow)
+    members, lo, hi, as_of = due
     ids = [m.id for m in members]
     sums = sums_at(sums_now(uow, ids, lo, hi), changed_since(uow, as_of), lo, hi)
     return _write_snapshots(
@@ -423,7 +441,12 @@ def record_month_end_in(uow: UnitOfWork) -> int:
 
 @retrying
 def record_month_end(store: Store, login: str) -> int:
-    """`record_month_end_in` in a unit of work of its own (the forecast report runs it first)."""
+    """`record_month_end_in` in a unit of work of its own (the forecast report
+    runs it first); a read finds it already done on every other run, without
+    taking the store's write lock."""
+    with unit_of_work(store, login, read_only=True) as probe:
+        if _month_end_due(probe) is None:
+            return 0
     with unit_of_work(store, login) as uow:
         return record_month_end_in(uow)
 
