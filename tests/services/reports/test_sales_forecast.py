@@ -153,6 +153,8 @@ def test_category_on_the_deal_list_and_show(team_store: Store, book: dict[str, i
     update_deal(team_store, "rita", book["Gamma"], forecast_category="default")
     gamma = get_deal(team_store, "rita", book["Gamma"])
     assert (gamma.forecast_category, gamma.forecast_category_set) == ("pipeline", False)
+    undo(team_store, "rita")  # the category comes back with the rest of the row
+    assert get_deal(team_store, "rita", book["Gamma"]).forecast_category == "commit"
 
 
 def test_who_may_set_the_category(team_store: Store, book: dict[str, int]) -> None:
