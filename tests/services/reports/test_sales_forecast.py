@@ -265,3 +265,36 @@ def test_backup_keeps_categories_and_calls(team_store: Store, book: dict[str, in
         assert len(forecast_accuracy(copy, "max").lines) == 2
     finally:
         copy.dispose()
+
+
+def test_the_sql_category_is_the_domain_rule_at_every_boundary(team_store: Store) -> None:
+    """The report's SQL and the deal views (domain default_category) agree at 0, 59/60 and 79/80 %."""
+    from sqlalchemy import update
+
+    from salessprint.store.models import Stage
+
+    edges = {"Lead": 0, "Qualified": 59, "Meeting": 60, "Proposal": 79, "Negotiation": 80}
+    with team_store.session() as s, s.begin():
+        for name, p in edges.items():
+            s.execute(update(Stage).where(Stage.name == name).values(probability=p))
+    for i, stage in enumerate(edges):
+        add_deal(
+            team_store, "rita", title=stage, account="A", value=str(10**i), stage=stage, expected_close="2026-11-27"
+        )
+    views = {d.title: d.forecast_category for d in list_deals(team_store, "rita")}
+    assert views == {
+        "Lead": "omitted",
+        "Qualified": "pipeline",
+        "Meeting": "best_case",
+        "Proposal": "best_case",
+        "Negotiation": "commit",
+    }
+    rita = _line(sales_forecast(team_store, "rita").periods[0], "rita")
+    by_category = {"pipeline": D(0), "best_case": D(0), "commit": D(0), "omitted": D(0)}
+    for i, stage in enumerate(edges):
+        by_category[views[stage]] += D(10**i)
+    assert (rita.pipeline, rita.best_case, rita.commit) == (
+        by_category["pipeline"],  # 10
+        by_category["best_case"],  # 100 + 1,000
+        by_category["commit"],  # 10,000
+    )
