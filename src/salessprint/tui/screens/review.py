@@ -94,7 +94,8 @@ def _deals_slide(d: Review) -> RenderableType:
             parts.append(Text("  none"))
         parts.append(Text(""))
     if d.pushed_deals:
-        parts.append(Text(f"Expected close pushed 3 times or more: {len(d.pushed_deals)} open deals", style="bold"))
+        n = len(d.pushed_deals)
+        parts.append(Text(f"Expected close pushed 3 times or more: {n} open deal{'s' if n > 1 else ''}", style="bold"))
         for pushed in d.pushed_deals[:8]:
             parts.append(Text(f"  #{pushed.id} {pushed.title} · {pushed.owner} · pushed {pushed.pushes} times"))
     return Group(*parts)
