@@ -94,10 +94,10 @@ def test_the_deals_slide_names_deals_pushed_three_times(demo_store: Any) -> None
     from salessprint.services.deals import list_deals, update_deal
 
     deal = next(d for d in list_deals(demo_store, "alex", mine=True, open_only=True) if d.expected_close)
+    first = deal.expected_close
+    assert first is not None
     for days in (7, 14, 21):
-        update_deal(
-            demo_store, "alex", deal.id, expected_close=(deal.expected_close + timedelta(days=days)).isoformat()
-        )
+        update_deal(demo_store, "alex", deal.id, expected_close=(first + timedelta(days=days)).isoformat())
 
     async def run() -> None:
         app = ReviewApp(demo_store, "maria")
