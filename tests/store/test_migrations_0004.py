@@ -13,7 +13,7 @@ from sqlalchemy import insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from salessprint.store.db import Store, schema_head
-from salessprint.store.models import Account, Deal, Member, RetroEntry, Sprint, SprintItem, Stage, Task, Team
+from salessprint.store.models import Account, Base, Member, RetroEntry, Sprint, SprintItem, Stage, Task, Team
 
 ADDED = [datetime(2026, 11, day, 9, 0, tzinfo=UTC) for day in range(20, 26)]
 
@@ -43,7 +43,7 @@ def _store_with_race_damage(url: str) -> Store:
         # Only the columns of the schema at 0003: an ORM insert names every
         # column of today's model, and later migrations add some.
         deal_id = s.execute(
-            insert(Deal.__table__)
+            insert(Base.metadata.tables["deals"])
             .values(
                 team_id=team.id,
                 account_id=account.id,
@@ -55,7 +55,7 @@ def _store_with_race_damage(url: str) -> Store:
                 stage_entered_at=ADDED[0],
                 version=1,
             )
-            .returning(Deal.__table__.c.id)
+            .returning(Base.metadata.tables["deals"].c.id)
         ).scalar_one()
         task = Task(team_id=team.id, title="Call", kind="call", assignee_id=member.id)
         s.add(task)
