@@ -230,3 +230,106 @@ def test_pipeline_for_a_range_in_the_calendars_first_days(run: Any) -> None:
     result = run("report", "pipeline", "--from", "0001-01-02", "--to", "0001-01-03")
     assert result.exit_code == 0, result.output
     assert "No deal closed in the range, and none open on 0001-01-03." in result.output
+def test_forecast_categories_scenario_with_the_clock_set(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """November on the command line, the clock set by SALESSPRINT_NOW, on both
+    backends: deals called into categories, moved in the last week, pushed three
+    times, a sprint closed, November closed; the forecast, the flags and the
+    accuracy say exactly that."""
+
+    def run(now: str, *args: str, who: str = "ada") -> Any:
+        monkeypatch.setenv("SALESSPRINT_NOW", now)
+        result = CliRunner().invoke(cli, ["--db", db_url, "--as", who, *args], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result
+
+    def data(now: str, *args: str, who: str = "ada") -> Any:
+        return json.loads(run(now, *args, "--format", "json", who=who).output)
+
+    mon = "2026-11-02T09:00:00+00:00"
+    run(mon, "init", "--team", "Acme Sales", "--admin", "ada")
+    run(mon, "member", "add", "rita", "--name", "Rita Rep")
+    run(mon, "target", "set", "rita", "revenue", "10000", "--per", "month", "--from", "2026-10-01")
+    for title, value, stage, close in (
+        ("Acme", "4000", "Negotiation", "2026-11-20"),  # commit
+        ("Birch", "3000", "Proposal", "2026-11-25"),  # best case
+        ("Cedar", "2000", "Lead", "2026-12-15"),  # pipeline, December
+    ):
+        run(
+            mon,
+            "deal",
+            "add",
+            title,
+            "--account",
+            title,
+            "--value",
+            value,
+            "--owner",
+            "rita",
+            "--stage",
+            stage,
+            "--close",
+            close,
+        )
+    run("2026-11-06T16:00:00+00:00", "sprint", "plan")
+    run("2026-11-09T08:00:00+00:00", "sprint", "start")
+    thu = "2026-11-19T12:00:00+00:00"
+    out = run(thu, "deal", "update", "3", "--close", "2026-11-27", "--forecast-category", "commit", who="rita").output
+    assert "forecast category commit (set on the deal)" in out
+    run(thu, "deal", "update", "2", "--close", "2026-12-04", who="rita")  # pushed and slipped
+    run("2026-11-23T10:00:00+00:00", "deal", "update", "1", "--close", "2026-11-30", who="rita")  # pushed
+
+    now = "2026-11-26T10:00:00+00:00"  # a week ago: 19 November 10:00
+    month = data(now, "report", "forecast", "--categories")["periods"][0]
+    rita = month["members"][0]
+    assert month["period"] == "2026-11"
+    assert {k: rita[k] for k in ("closed_won", "commit", "best_case", "pipeline", "quota", "gap", "coverage")} == {
+        "closed_won": "0.00",
+        "commit": "6000.00",  # Acme 4,000 + Cedar 2,000
+        "best_case": "0.00",  # Birch slipped to December
+        "pipeline": "0.00",
+        "quota": "10000.00",
+        "gap": "4000.00",
+        "coverage": "0.60",  # 6,000 / 10,000
+    }
+    assert {k: (v["count"], v["value"]) for k, v in rita["week_over_week"].items()} == {
+        "newly_committed": (1, "2000.00"),
+        "pulled_in": (1, "2000.00"),
+        "pushed": (2, "7000.00"),
+        "slipped": (1, "3000.00"),
+    }
+    whole = data(now, "report", "forecast")
+    assert "next_sprint_reason" in whole and whole["categories"]["periods"][0] == month
+    table = run(now, "report", "forecast").output
+    assert "Forecast by category, month 2026-11" in table and "Week over week, 2026-Q4" in table
+    rows = list(csv.DictReader(io.StringIO(run(now, "report", "forecast", "--categories", "--format", "csv").output)))
+    assert [(r["period"], r["login"], r["commit"]) for r in rows] == [
+        ("2026-11", "rita", "6000.00"),
+        ("2026-11", "team", "6000.00"),
+        ("2026-Q4", "rita", "6000.00"),
+        ("2026-Q4", "team", "6000.00"),
+    ]
+
+    run(now, "sprint", "close")  # rita's November call at the close: 6,000
+    for close in ("2026-12-10", "2026-12-18"):
+        run(now, "deal", "update", "2", "--close", close, who="rita")
+    assert "Flag: the expected close was pushed 3 times." in run(now, "deal", "show", "2").output
+    coaching = data(now, "report", "coaching")
+    assert [f["message"] for f in coaching["members"][0]["flags"] if f["code"] == "close_date_pushed"] == [
+        "1 deal with the expected close pushed 3 times or more: #2 Birch (3 times)"
+    ]
+    assert "#2 Birch (rita, pushed 3 times, now 2026-12-18)" in run(now, "report", "pipeline").output
+    run("2026-11-27T15:00:00+00:00", "deal", "move", "1", "Won", who="rita")
+
+    december = "2026-12-02T09:00:00+00:00"
+    lines = data(december, "report", "forecast", "--accuracy")["lines"]
+    assert [(x["occasion"], x["period"], x["commit"], x["actual"], x["accuracy"]) for x in lines] == [
+        ("sprint_close", "2026-11", "6000.00", "4000.00", "66.7"),
+        ("month_end", "2026-11", "6000.00", "4000.00", "66.7"),  # won 4,000 + Cedar 2,000 at month end
+    ]
+    assert len(data(december, "report", "forecast", "--accuracy")["lines"]) == 2  # recorded once
+    refused = CliRunner().invoke(
+        cli, ["--db", db_url, "--as", "rita", "deal", "update", "1", "--forecast-category", "commit"]
+    )
+    assert refused.exit_code == 1 and "is won: its forecast category is closed" in refused.output

@@ -80,6 +80,7 @@ def test_export_is_deterministic_and_documented(demo_store, tmp_path: Path) -> N
         "retro_entries",
         "retro_votes",
         "notes",
+        "forecast_snapshots",
         "changes",
     }
     assert first.rows["deals"] == 150 and first.rows["members"] == 8

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +86,28 @@ def test_slides_move_with_the_keys_and_show_the_store(demo_store: Any) -> None:
             await pilot.press("escape")
             await pilot.pause()
         assert app.return_code == 0
+
+    asyncio.run(run())
+
+
+def test_the_deals_slide_names_deals_pushed_three_times(demo_store: Any) -> None:
+    from salessprint.services.deals import list_deals, update_deal
+
+    deal = next(d for d in list_deals(demo_store, "alex", mine=True, open_only=True) if d.expected_close)
+    first = deal.expected_close
+    assert first is not None
+    for days in (7, 14, 21):
+        update_deal(demo_store, "alex", deal.id, expected_close=(first + timedelta(days=days)).isoformat())
+
+    async def run() -> None:
+        app = ReviewApp(demo_store, "maria")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            assert "pushed 3 times" not in body(app)
+            await pilot.press("right", "right")
+            assert title(app).endswith("Deals won and slipped")
+            assert "Expected close pushed 3 times or more: 1 open deal" in body(app)
+            assert f"#{deal.id} {deal.title} · alex · pushed 3 times" in body(app)
 
     asyncio.run(run())
 

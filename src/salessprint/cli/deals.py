@@ -8,7 +8,7 @@ from salessprint.cli.context import Ctx, pass_ctx
 from salessprint.cli.output import dump_json, echo, emit, format_option, print_table, to_jsonable
 from salessprint.cli.params import DEAL_ID
 
-DEAL_COLUMNS = ["id", "title", "account", "value", "stage", "owner", "expected_close", "points"]
+DEAL_COLUMNS = ["id", "title", "account", "value", "stage", "forecast_category", "owner", "expected_close", "points"]
 TIMELINE_COLUMNS = ["at", "login", "kind", "text"]
 
 
@@ -84,6 +84,51 @@ def deal_move(ctx: Ctx, deal_id: int, stage: str, reason: str | None) -> None:
     echo(f"Deal #{view.id} is now in {view.stage}.")
 
 
+@deal_group.command("update")
+@click.argument("deal_id", type=DEAL_ID)
+@click.option("--title", help="New title.")
+@click.option("--value", help="New value, e.g. 12500 or 12500.50.")
+@click.option("--close", help="New expected close date, YYYY-MM-DD (a later date counts as a push).")
+@click.option("--points", help="Effort estimate in points.")
+@click.option("--next-step", help="The next step.")
+@click.option(
+    "--forecast-category",
+    help="pipeline, best-case, commit or omitted (owner or manager); default follows the stage again.",
+)
+@pass_ctx
+def deal_update(
+    ctx: Ctx,
+    deal_id: int,
+    title: str | None,
+    value: str | None,
+    close: str | None,
+    points: str | None,
+    next_step: str | None,
+    forecast_category: str | None,
+) -> None:
+    """Change a deal's fields; only the options given change."""
+    from salessprint.domain.errors import InvalidInput
+    from salessprint.services.deals import update_deal
+
+    given = {
+        "title": title,
+        "value": value,
+        "expected_close": close,
+        "points": points,
+        "next_step": next_step,
+        "forecast_category": forecast_category,
+    }
+    fields: dict[str, object] = {k: v for k, v in given.items() if v is not None}
+    if not fields:
+        raise InvalidInput("Nothing to change: give at least one option (see 'salessprint deal update --help').")
+    view = update_deal(ctx.store(), ctx.login, deal_id, None, **fields)
+    how = "set on the deal" if view.forecast_category_set else "from its stage"
+    echo(
+        f"Deal #{view.id} updated: {view.stage}, forecast category {view.forecast_category.replace('_', ' ')} "
+        f"({how}), expected close {view.expected_close or 'not set'}."
+    )
+
+
 @deal_group.command("show")
 @click.argument("deal_id", type=DEAL_ID)
 @format_option
@@ -98,6 +143,8 @@ def deal_show(ctx: Ctx, deal_id: int, fmt: str) -> None:
     else:
         data = to_jsonable(view)
         print_table([{"field": k, "value": v} for k, v in data.items()], ["field", "value"])
+        if view.pushed_flag:
+            echo(f"\nFlag: the expected close was pushed {view.close_pushes} times.")
 
 
 @deal_group.command("collaborate")

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from datetime import date
     from decimal import Decimal
 
+    from salessprint.services.reports.sales_forecast import ForecastLine, SalesForecastReport
     from salessprint.services.reports.velocity import SprintVelocity
 
 
@@ -274,11 +275,13 @@ PIPELINE_FIGURES = [
 def report_pipeline(ctx: Ctx, start: str | None, end: str | None, member: str | None, by: str | None, fmt: str) -> None:
     """Win rate, averages, open and weighted pipeline, pipeline velocity, rotting deals."""
     from salessprint.services.reports.pipeline import pipeline
+    from salessprint.services.reports.sales_forecast import pushed_deals
 
     lo, hi = date_range(start, end)
     data = pipeline(ctx.store(), ctx.login, start=lo, end=hi, member=member, by=by)  # type: ignore[arg-type]
+    pushed = pushed_deals(ctx.store(), ctx.login)
     if fmt == "json":
-        dump_json(data.to_json())
+        dump_json({**data.to_json(), "pushed": [p.to_json() for p in pushed]})
         return
     if fmt == "table":
         who = f" of {data.member}" if data.member else ""
@@ -314,20 +317,50 @@ def report_pipeline(ctx: Ctx, start: str | None, end: str | None, member: str | 
         echo(f"\nRotting (no stage change for over {data.rotting.limit_days} days), oldest first:")
         for d in data.rotting.deals:
             echo(f"  #{d.id} {d.title} ({d.owner}, {d.stage}, {d.days_in_stage} days)")
+    if fmt == "table" and pushed:
+        echo("\nExpected close pushed 3 times or more, most pushed first:")
+        for p in pushed:
+            echo(f"  #{p.id} {p.title} ({p.owner}, pushed {p.pushes} times, now {p.expected_close or 'no date'})")
 
 
 @report_group.command("forecast")
 @click.option("--seed", default=42, show_default=True, type=int, help="Random seed: same store and seed, same answer.")
 @history_options(12, "resamples")
+@click.option("--categories", is_flag=True, help="Only the forecast by category (commit, best case, pipeline).")
+@click.option("--accuracy", is_flag=True, help="Commit called at each sprint close and month end against won.")
+@click.option("--member", help="With --accuracy: only this rep.")
 @format_option
 @pass_ctx
-def report_forecast(ctx: Ctx, seed: int, history: int, min_history: int, fmt: str) -> None:
-    """Monte Carlo: each rep's chance of quota by month and quarter end; next sprint's points range."""
+def report_forecast(
+    ctx: Ctx,
+    seed: int,
+    history: int,
+    min_history: int,
+    categories: bool,
+    accuracy: bool,
+    member: str | None,
+    fmt: str,
+) -> None:
+    """Monte Carlo: each rep's chance of quota by month and quarter end; next sprint's points range.
+    Then the forecast by category per rep and team, and what moved since a week ago."""
     from salessprint.services.reports.forecast import QuotaChance, forecast
+    from salessprint.services.reports.sales_forecast import record_month_end, sales_forecast
 
+    if categories and accuracy:
+        raise click.UsageError("Give --categories or --accuracy, not both.")
+    if member and not accuracy:
+        raise click.UsageError("--member goes with --accuracy.")
+    record_month_end(ctx.store(), ctx.login)  # the month that ended, once (forecast accuracy)
+    if accuracy:
+        _forecast_accuracy(ctx, member, fmt)
+        return
+    cats = sales_forecast(ctx.store(), ctx.login)
+    if categories:
+        _forecast_categories(cats, fmt)
+        return
     data = forecast(ctx.store(), ctx.login, seed=seed, history=history, min_history=min_history)
     if fmt == "json":
-        dump_json(data.to_json())
+        dump_json({**data.to_json(), "categories": cats.to_json()})
         return
 
     def chance(c: QuotaChance) -> object:
@@ -360,6 +393,94 @@ def report_forecast(ctx: Ctx, seed: int, history: int, min_history: int, fmt: st
                 f"\nNext sprint the team completes at least {nxt.p50} points (50 %), "
                 f"{nxt.p85} (85 %), {nxt.p95} (95 %)."
             )
+        echo("")
+        _forecast_categories(cats, fmt)
+
+
+CATEGORY_COLUMNS = [
+    "login",
+    "closed_won",
+    "commit",
+    "best_case",
+    "pipeline",
+    "commit_forecast",
+    "best_case_forecast",
+    "quota",
+    "gap",
+    "coverage",
+]
+MOVEMENT_COLUMNS = ["login", "newly_committed", "pulled_in", "pushed", "slipped"]
+
+
+def _forecast_categories(data: SalesForecastReport, fmt: str) -> None:
+    """The forecast by category: one table per period and its week over week (CSV: one row per rep and period)."""
+    if fmt == "json":
+        dump_json(data.to_json())
+        return
+    if fmt == "csv":
+        rows = [
+            {
+                "period": p.period,
+                **line.model_dump(exclude={"week_over_week", "name", "coverage_reason"}),
+                **{f"{k}_deals": f.count for k, f in line.week_over_week.items()},
+                **{f"{k}_value": f.value for k, f in line.week_over_week.items()},
+            }
+            for p in data.periods
+            for line in [*p.members, p.team]
+        ]
+        moves = [m for m in MOVEMENT_COLUMNS if m != "login"]
+        columns = [
+            "period",
+            *CATEGORY_COLUMNS,
+            "open_pipeline",
+            "remaining_quota",
+            *[f"{m}_{x}" for m in moves for x in ("deals", "value")],
+        ]
+        emit(fmt, "lines", rows, columns)
+        return
+
+    def cover(line: ForecastLine) -> str:
+        return f"{line.coverage}x" if line.coverage is not None else f"unknown ({line.coverage_reason})"
+
+    for p in data.periods:
+        echo(f"Forecast by category, {p.kind} {p.period} ({p.start} to {p.end}, {data.currency}):")
+        lines = [*p.members, p.team]
+        emit(
+            fmt,
+            "lines",
+            [{**line.model_dump(), "coverage": cover(line)} for line in lines],
+            CATEGORY_COLUMNS,
+        )
+        echo(f"\nWeek over week, {p.period} (since {data.week_ago:%Y-%m-%d %H:%M} UTC; deals / value):")
+        emit(
+            fmt,
+            "lines",
+            [
+                {"login": line.login, **{k: f"{f.count} / {f.value:,.2f}" for k, f in line.week_over_week.items()}}
+                for line in lines
+            ],
+            MOVEMENT_COLUMNS,
+        )
+        echo("")
+
+
+def _forecast_accuracy(ctx: Ctx, member: str | None, fmt: str) -> None:
+    from salessprint.services.reports.sales_forecast import forecast_accuracy
+
+    data = forecast_accuracy(ctx.store(), ctx.login, member)
+    if fmt == "json":
+        dump_json(data.to_json())
+        return
+    columns = ["login", "period", "occasion", "sprint", "as_of", "commit", "best_case", "actual", "accuracy", "final"]
+    if fmt == "table":
+        echo(f"Forecast accuracy: commit called against won in the month ({data.currency}, accuracy in %):")
+        if not data.lines:
+            echo("No commit calls recorded yet: one is recorded at each sprint close and month end.")
+            return
+        rows = [{**line.model_dump(), "as_of": f"{line.as_of:%Y-%m-%d %H:%M}"} for line in data.lines]
+        emit(fmt, "lines", rows, columns)
+        return
+    emit(fmt, "lines", data.lines, columns)
 
 
 @report_group.command("coaching")

@@ -30,6 +30,7 @@ class Action(StrEnum):
     CREATE_DEAL = "add deals"
     EDIT_DEAL = "edit deals"
     REASSIGN = "reassign work"
+    SET_FORECAST_CATEGORY = "set a deal's forecast category"
     CREATE_TASK = "add tasks"
     EDIT_TASK = "edit tasks"
     LOG_ACTIVITY = "log activities"
@@ -61,6 +62,8 @@ RULES: dict[Action, Rule] = {
     Action.CREATE_DEAL: Rule(Role.MANAGER, owner_may=True),
     Action.EDIT_DEAL: Rule(Role.MANAGER, owner_may=True),
     Action.REASSIGN: Rule(Role.MANAGER),
+    # The owner calls their own forecast; a collaborator does not.
+    Action.SET_FORECAST_CATEGORY: Rule(Role.MANAGER, owner_may=True),
     Action.CREATE_TASK: Rule(Role.MANAGER, owner_may=True),
     Action.EDIT_TASK: Rule(Role.MANAGER, owner_may=True),
     Action.LOG_ACTIVITY: Rule(Role.MANAGER, owner_may=True),

@@ -76,6 +76,14 @@ class DealView(Value):
     lost_reason: str | None
     backlog_rank: float
     version: int
+    forecast_category: str = ""
+    """pipeline, best_case, commit, omitted, or closed (won): the owner's, else the stage's."""
+    forecast_category_set: bool = False
+    """True when the owner set the category (False: it follows the stage)."""
+    close_pushes: int = 0
+    """How many times the expected close was moved later (undone moves aside)."""
+    pushed_flag: bool = False
+    """Pushed three times or more."""
 
 
 class TaskView(Value):

@@ -26,7 +26,8 @@ newline:
 
 Every table of the data model is present (teams, stages, members, targets,
 accounts, deals, deal_collaborators, deal_events, tasks, sprints,
-sprint_items, activities, retro_entries, retro_votes, notes, changes), its
+sprint_items, activities, retro_entries, retro_votes, notes,
+forecast_snapshots, changes), its
 rows ordered by primary key, each row a list in `columns` order. Values:
 money as a string with two decimals ("1234.50"), dates as "YYYY-MM-DD",
 times as ISO 8601 in UTC with offset ("2026-11-26T10:30:00+00:00"), booleans
@@ -64,6 +65,7 @@ from salessprint.store.models import (
     Deal,
     DealCollaborator,
     DealEvent,
+    ForecastSnapshot,
     Member,
     Note,
     RetroEntry,
@@ -98,6 +100,7 @@ MODELS: tuple[type[Base], ...] = (
     RetroEntry,
     RetroVote,
     Note,
+    ForecastSnapshot,
     Change,
 )
 TABLES: dict[str, Table] = {m.__tablename__: Base.metadata.tables[m.__tablename__] for m in MODELS}
@@ -133,6 +136,7 @@ def _team_filters(team_id: int) -> dict[str, Any]:
         "retro_entries": RetroEntry.sprint_id.in_(sprints),
         "retro_votes": RetroVote.entry_id.in_(entries),
         "notes": Note.team_id == team_id,
+        "forecast_snapshots": ForecastSnapshot.team_id == team_id,
         "changes": Change.team_id == team_id,
     }
 

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from salessprint.domain import clock
 from salessprint.domain.enums import SprintState, StageKind, TaskStatus
-from salessprint.domain.errors import InvalidInput
+from salessprint.domain.errors import Conflict, InvalidInput
+from salessprint.domain.forecast_categories import effective_category, parse_category, push_flag
 from salessprint.domain.inputs import DealIn, DealPatch, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.text import check_text
@@ -26,6 +27,7 @@ from salessprint.store.lookups import (
 )
 from salessprint.store.models import (
     Account,
+    Change,
     Deal,
     DealCollaborator,
     DealEvent,
@@ -46,6 +48,40 @@ def collaborators_of(session: Session, deal_id: int) -> list[str]:
             .order_by(Member.login)
         )
     )
+
+
+def full_view(uow: UnitOfWork, deal: Deal) -> DealView:
+    """The deal with its collaborators and close-date pushes."""
+    pushes = close_pushes_of(uow.session, uow.actor.team_id, [deal.id]).get(deal.id, 0)
+    return deal_view(deal, collaborators_of(uow.session, deal.id), pushes)
+
+
+def push_changes() -> Select[int]:
+    """The audit log's deal changes that moved a set expected close later.
+
+    Every write of a deal (the services, imports, undo) is in the change log
+    with the whole row before and after, so it is the complete history of
+    close dates. A change later undone does not count, nor does the undo
+    itself: an undone push never happened as far as the forecast goes."""
+    before = Change.before["expected_close"].as_string()
+    after = Change.after["expected_close"].as_string()
+    return select(Change.entity_id).where(
+        Change.entity == "deal",
+        Change.action == "update",
+        Change.undone.is_(False),
+        before.is_not(None),
+        after.is_not(None),
+        after > before,  # ISO dates sort as text
+    )
+
+
+def close_pushes_of(session: Session, team_id: int, deal_ids: list[int]) -> dict[int, int]:
+    """How many times each deal's expected close was moved later (deals never pushed are left out)."""
+    if not deal_ids:
+        return {}
+    inner = push_changes().where(Change.team_id == team_id, Change.entity_id.in_(deal_ids)).subquery()
+    rows = session.execute(select(inner.c.entity_id, func.count()).group_by(inner.c.entity_id))
+    return {int(deal_id): int(n) for deal_id, n in rows}
 
 
 def owns_deal(uow: UnitOfWork, deal: Deal) -> bool:
@@ -126,7 +162,8 @@ def list_deals(
             query = query.limit(limit)
         rows = uow.session.execute(query).all()
         collab = _collaborators_for(uow.session, [r.id for r in rows])
-        return [_listed_deal(r, collab.get(r.id, [])) for r in rows]
+        pushes = close_pushes_of(uow.session, uow.actor.team_id, [r.id for r in rows])
+        return [_listed_deal(r, collab.get(r.id, []), pushes.get(r.id, 0)) for r in rows]
 
 
 _LIST_COLUMNS = (
@@ -148,13 +185,25 @@ _LIST_COLUMNS = (
     Deal.lost_reason,
     Deal.backlog_rank,
     Deal.version,
+    Deal.forecast_category.label("category_set"),
+    Stage.probability.label("stage_probability"),
 )
 
 
-def _listed_deal(row: Row[*tuple[object, ...]], collaborators: list[str]) -> DealView:
+def _listed_deal(row: Row[*tuple[object, ...]], collaborators: list[str], pushes: int) -> DealView:
     """A DealView from a row of the store's own typed columns (what deal_view
     gives for the same deal, without validating trusted values again)."""
-    return DealView.model_construct(**row._asdict(), collaborators=collaborators)
+    fields = row._asdict()
+    chosen, stage_probability = fields.pop("category_set"), fields.pop("stage_probability")
+    category = effective_category(str(fields["stage_kind"]), int(str(stage_probability)), chosen)
+    return DealView.model_construct(
+        **fields,
+        collaborators=collaborators,
+        forecast_category=category.value,
+        forecast_category_set=chosen is not None,
+        close_pushes=pushes,
+        pushed_flag=push_flag(pushes),
+    )
 
 
 def deal_query(uow: UnitOfWork, *, mine: bool, text: str | None, open_only: bool, stage: str | None) -> Select[Deal]:
@@ -198,7 +247,7 @@ def _collaborators_for(session: Session, deal_ids: list[int]) -> dict[int, list[
 def get_deal(store: Store, login: str, deal_id: int) -> DealView:
     with unit_of_work(store, login, read_only=True) as uow:
         deal = deal_by_id(uow.session, uow.actor.team_id, deal_id)
-        return deal_view(deal, collaborators_of(uow.session, deal.id))
+        return full_view(uow, deal)
 
 
 def move_deal(
@@ -218,7 +267,7 @@ def move_deal(
         uow.check_version(deal, expected_version, "deal")
         stage = stage_by_name(uow.session, team_id, stage_name)
         if stage.id == deal.stage_id:
-            return deal_view(deal, collaborators_of(uow.session, deal.id))
+            return full_view(uow, deal)
         before = snapshot(deal)
         today = clock.team_today(uow.team().timezone)
         old_stage = deal.stage.name
@@ -236,7 +285,7 @@ def move_deal(
         log_stage_move(uow, deal, old_stage, stage, today)
         uow.session.flush()
         uow.record("deal", deal.id, "update", before, snapshot(deal))
-        return deal_view(deal, collaborators_of(uow.session, deal.id))
+        return full_view(uow, deal)
 
 
 def log_stage_move(uow: UnitOfWork, deal: Deal, old_stage: str, stage: Stage, today: date) -> None:
@@ -277,6 +326,9 @@ def _sync_sprint_item(session: Session, deal_id: int, won: bool, today: date) ->
 def update_deal(
     store: Store, login: str, deal_id: int, expected_version: int | None = None, **fields: object
 ) -> DealView:
+    category_given = "forecast_category" in fields
+    raw_category = fields.pop("forecast_category", None)
+    category = parse_category(raw_category) if isinstance(raw_category, str) else raw_category
     patch = validate(DealPatch, **fields)
     with unit_of_work(store, login) as uow:
         team_id = uow.actor.team_id
@@ -284,6 +336,8 @@ def update_deal(
         uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
         uow.check_version(deal, expected_version, "deal")
         before = snapshot(deal)
+        if category_given:
+            _set_category(uow, deal, category)
         changes = patch.model_dump(exclude_unset=True)
         if changes.get("owner"):
             new_owner = member_by_login(uow.session, team_id, changes.pop("owner"))
@@ -318,7 +372,16 @@ def update_deal(
             setattr(deal, key, value)
         uow.session.flush()
         uow.record("deal", deal.id, "update", before, snapshot(deal))
-        return deal_view(deal, collaborators_of(uow.session, deal.id))
+        return full_view(uow, deal)
+
+
+def _set_category(uow: UnitOfWork, deal: Deal, category: object) -> None:
+    """The owner's (or a manager's) forecast category for an open deal; None follows the stage."""
+    uow.require(Action.SET_FORECAST_CATEGORY, owns=deal.owner_id == uow.actor.member_id)
+    if category is not None and deal.stage.kind != StageKind.OPEN:
+        shown = "closed" if deal.stage.kind == StageKind.WON else "omitted"
+        raise Conflict(f"Deal #{deal.id} is {deal.stage.kind}: its forecast category is {shown}.")
+    deal.forecast_category = category  # type: ignore[assignment]
 
 
 def add_collaborator(store: Store, login: str, deal_id: int, member: str) -> DealView:
@@ -330,7 +393,7 @@ def add_collaborator(store: Store, login: str, deal_id: int, member: str) -> Dea
             uow.session.add(DealCollaborator(deal_id=deal.id, member_id=who.id))
             uow.session.flush()
             uow.record("deal_collaborator", deal.id, "create", None, {"deal_id": deal.id, "member": who.login})
-        return deal_view(deal, collaborators_of(uow.session, deal.id))
+        return full_view(uow, deal)
 
 
 def delete_deal(store: Store, login: str, deal_id: int, expected_version: int | None = None) -> None:

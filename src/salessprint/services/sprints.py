@@ -202,6 +202,9 @@ def close_sprint(store: Store, login: str, carry_over: bool = False) -> SprintVi
         sprint.closed_at = clock.now()
         uow.session.flush()
         uow.record("sprint", sprint.id, "update", before, snapshot(sprint))
+        from salessprint.services.reports.sales_forecast import record_sprint_commit
+
+        record_sprint_commit(uow, sprint.number)  # forecast accuracy: each rep's commit call at the close
         if carried:
             nxt = sprint_in_state(uow.session, team_id, SprintState.PLANNED) or _create_next(uow, None)
             present = {

@@ -303,6 +303,7 @@ RACE_RULES = {
     "uq_teams_one_per_store": "This store already holds a team; use another --db for a new one.",
     "uq_accounts_team_id": "Someone else just added an account of that name.",
     "uq_members_login": "That login is already taken.",
+    "uq_forecast_snapshots_member_id": "Someone else just recorded that commit call.",
     "sprints.team_id": "Someone else just planned or started a sprint; there can be one of each at a time.",
 }
 """Unique rules a race can break, and what the loser is told when retrying
@@ -315,6 +316,7 @@ _SQLITE_COLUMNS = {
     "sprints.team_id, sprints.number": "uq_sprints_team_id",
     "accounts.team_id, accounts.name": "uq_accounts_team_id",
     "members.login": "uq_members_login",
+    "forecast_snapshots.member_id, forecast_snapshots.occasion_key": "uq_forecast_snapshots_member_id",
     "sprints.team_id": "sprints.team_id",  # a partial index: planned or active
 }
 

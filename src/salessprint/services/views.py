@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from salessprint.domain.forecast_categories import effective_category, push_flag
 from salessprint.domain.values import (
     DealView,
     MemberView,
@@ -51,7 +52,7 @@ def member_view(m: Member) -> MemberView:
     )
 
 
-def deal_view(d: Deal, collaborators: list[str] | None = None) -> DealView:
+def deal_view(d: Deal, collaborators: list[str] | None = None, close_pushes: int = 0) -> DealView:
     return DealView(
         id=d.id,
         title=d.title,
@@ -72,6 +73,10 @@ def deal_view(d: Deal, collaborators: list[str] | None = None) -> DealView:
         lost_reason=d.lost_reason,
         backlog_rank=d.backlog_rank,
         version=d.version,
+        forecast_category=effective_category(d.stage.kind, d.stage.probability, d.forecast_category),
+        forecast_category_set=d.forecast_category is not None,
+        close_pushes=close_pushes,
+        pushed_flag=push_flag(close_pushes),
     )
 
 

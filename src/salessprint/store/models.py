@@ -42,6 +42,7 @@ from salessprint.domain.enums import (
     TaskKind,
     TaskStatus,
 )
+from salessprint.domain.forecast_categories import ForecastCategory
 from salessprint.store.codec import JSONRow
 from salessprint.store.types import Money, StrEnumType, UTCDateTime
 
@@ -181,6 +182,8 @@ class Deal(Versioned, Base):
     source: Mapped[str] = mapped_column(String(20), default="salessprint")
     external_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+    forecast_category: Mapped[ForecastCategory | None] = mapped_column(StrEnumType(ForecastCategory, 10), nullable=True)
+    """The owner's forecast category for the deal; None follows the stage's (migration 0006)."""
 
     account: Mapped[Account] = relationship(lazy="joined", innerjoin=True)
     stage: Mapped[Stage] = relationship(lazy="joined", innerjoin=True)
@@ -328,6 +331,38 @@ class Note(Base):
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), nullable=True, index=True)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
+
+
+class ForecastSnapshot(Base):
+    """A rep's commit call for a period as it stood at a sprint close or a
+    month end (migration 0006): what forecast accuracy compares with what was won."""
+
+    __tablename__ = "forecast_snapshots"
+    __table_args__ = (
+        UniqueConstraint("member_id", "occasion_key"),
+        Index("ix_forecast_snapshots_team_period", "team_id", "period_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    occasion: Mapped[str] = mapped_column(String(12))
+    """sprint_close or month_end."""
+    occasion_key: Mapped[str] = mapped_column(String(40))
+    """"sprint 12" or "month 2026-11": one figure per rep per occasion."""
+    sprint_number: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    period: Mapped[str] = mapped_column(String(10))
+    """The month called, e.g. 2026-11."""
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime())
+    """The moment the figures stand for (the close, or the end of the month's last day)."""
+    closed_won: Mapped[Decimal] = mapped_column(Money())
+    commit_value: Mapped[Decimal] = mapped_column(Money())
+    """Closed won + commit in the period at `as_of`."""
+    best_case_value: Mapped[Decimal] = mapped_column(Money())
+    """Closed won + commit + best case at `as_of`."""
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 
 class Change(Base):

@@ -128,8 +128,12 @@ def coaching_in(uow: UnitOfWork) -> CoachingReport:
     team = uow.team()
     figures = coaching_figures(uow, reps(uow))
     today = clock.team_today(team.timezone)
+    from salessprint.services.reports.sales_forecast import pushed_flag_lines
+
+    pushed = pushed_flag_lines(uow)  # deals whose expected close was pushed 3+ times
     members = [
-        MemberFlags(login=f.login, name=f.name, flags=flag_lines(f, today, team.rotting_days)) for f in figures.figures
+        MemberFlags(login=f.login, name=f.name, flags=flag_lines(f, today, team.rotting_days) + pushed.get(f.login, []))
+        for f in figures.figures
     ]
     return CoachingReport(
         date=today,

@@ -9,6 +9,7 @@ from salessprint.domain.montecarlo import DEFAULT_SEED
 from salessprint.services.reports._shared import HISTORY_SPRINTS, Report, reps
 from salessprint.services.reports.activity import MemberActivity, activity_in
 from salessprint.services.reports.forecast import ForecastReport, forecast_in
+from salessprint.services.reports.sales_forecast import PushedDeal, pushed_deals_in
 from salessprint.services.reports.sprint import SprintReport, sprint_report_in
 from salessprint.services.reports.velocity import VelocityReport, velocity_in
 from salessprint.services.uow import unit_of_work
@@ -33,6 +34,8 @@ class Review(Report):
     """Each rep's activity over the sprint (empty without a sprint)."""
     retro: dict[str, list[RetroLine]]
     """Per column (went_well, to_improve, action), most voted first; empty without a sprint."""
+    pushed_deals: list[PushedDeal]
+    """Open deals whose expected close was pushed three times or more, most pushed first."""
 
 
 def review(store: Store, login: str, *, seed: int = DEFAULT_SEED) -> Review:
@@ -44,7 +47,14 @@ def review(store: Store, login: str, *, seed: int = DEFAULT_SEED) -> Review:
         forecast = forecast_in(uow, seed, REVIEW_TRIALS)
         sprint = report.sprint
         if sprint is None:
-            return Review(report=report, velocity=velocity, forecast=forecast, activity=[], retro={})
+            return Review(
+                report=report,
+                velocity=velocity,
+                forecast=forecast,
+                activity=[],
+                retro={},
+                pushed_deals=pushed_deals_in(uow),
+            )
         activity = activity_in(uow, reps(uow), sprint.starts_on, sprint.ends_on)
         sprint_id = (
             select(Sprint.id)
@@ -63,4 +73,11 @@ def review(store: Store, login: str, *, seed: int = DEFAULT_SEED) -> Review:
             .order_by(RetroEntry.column, votes.desc(), RetroEntry.id)
         ):
             retro.setdefault(column, []).append(RetroLine(text=text, votes=int(n)))
-        return Review(report=report, velocity=velocity, forecast=forecast, activity=activity, retro=retro)
+        return Review(
+            report=report,
+            velocity=velocity,
+            forecast=forecast,
+            activity=activity,
+            retro=retro,
+            pushed_deals=pushed_deals_in(uow),
+        )

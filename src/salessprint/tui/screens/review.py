@@ -93,6 +93,11 @@ def _deals_slide(d: Review) -> RenderableType:
         if not deals.deals:
             parts.append(Text("  none"))
         parts.append(Text(""))
+    if d.pushed_deals:
+        n = len(d.pushed_deals)
+        parts.append(Text(f"Expected close pushed 3 times or more: {n} open deal{'s' if n > 1 else ''}", style="bold"))
+        for pushed in d.pushed_deals[:8]:
+            parts.append(Text(f"  #{pushed.id} {pushed.title} · {pushed.owner} · pushed {pushed.pushes} times"))
     return Group(*parts)
 
 
