@@ -130,7 +130,10 @@ def test_undo_winning_a_deal_reopens_it_and_its_card(team_store) -> None:
 
     back = get_deal(team_store, "rita", deal.id)
     assert (back.stage, back.closed_on) == ("Proposal", None)
-    assert sprint_items(team_store, "rita")[0].status == "doing"
+    # The card is back exactly as it was before the win (it was "todo"; the
+    # old rule put any done card to "doing").
+    (card,) = sprint_items(team_store, "rita")
+    assert card.status == "todo"
     timeline = deal_timeline(team_store, "rita", deal.id)
     assert timeline[0].text.startswith("undo: restored deal 'Acme': stage Won → Proposal")
 

@@ -76,6 +76,9 @@ class DealView(Value):
     lost_reason: str | None
     backlog_rank: float
     version: int
+    also: list[str] = []
+    """What else the write that returned this changed, in words for the user
+    ("Its card in sprint 13 is now done."); each such row is in the change log."""
 
 
 class TaskView(Value):
