@@ -112,7 +112,9 @@ def references() -> list[tuple[Table, Column[Any], bool]]:
 
 def summary(rows: dict[str, int]) -> str:
     parts = []
-    for name, count in rows.items():
+    ordered = [n for n in LABELS if n in rows] + [n for n in rows if n not in LABELS]
+    for name in ordered:
+        count = rows[name]
         if count:
             one, many = LABELS.get(name, (name, name))
             parts.append(f"{count} {one if count == 1 else many}")
@@ -127,7 +129,9 @@ def _values(table: Table, cells: dict[str, Any]) -> dict[str, Any]:
     try:
         return {c.name: column_from_json(c, cells.get(c.name)) for c in table.columns if c.name in cells}
     except ValueError as exc:
-        raise Conflict(f"Not restored: the archive's copy of a row does not fit {table.name} any more ({exc}).") from None
+        raise Conflict(
+            f"Not restored: the archive's copy of a row does not fit {table.name} any more ({exc})."
+        ) from None
 
 
 def _entity(table: Table) -> str:
@@ -194,7 +198,11 @@ def archive_deal(uow: UnitOfWork, deal: Deal) -> ArchivedDeal:
                 cells = _cells(table, row)
                 kept.append(cells)
                 uow.record(
-                    _entity(table), _entity_id(table, cells, deal_id), "archive", _logged(table, cells, session), None,
+                    _entity(table),
+                    _entity_id(table, cells, deal_id),
+                    "archive",
+                    _logged(table, cells, session),
+                    None,
                     cause=change,
                 )
             session.execute(delete(table).where(column == deal_id))
@@ -338,8 +346,14 @@ def restore_archived(uow: UnitOfWork, row: DealArchive, action: str) -> Restored
             else:
                 session.execute(insert(table).values(**values))
             shown = {c.name: column_to_json(c, values.get(c.name)) for c in table.columns}
-            uow.record(_entity(table), _entity_id(table, shown, new_id), action, None, _logged(table, shown, session),
-                       cause=change)
+            uow.record(
+                _entity(table),
+                _entity_id(table, shown, new_id),
+                action,
+                None,
+                _logged(table, shown, session),
+                cause=change,
+            )
             rows[name] = rows.get(name, 0) + 1
     for name, columns in _mapping(payload.get("linked")).items():
         table = Base.metadata.tables.get(name)
@@ -375,9 +389,7 @@ def restore_archived(uow: UnitOfWork, row: DealArchive, action: str) -> Restored
         )
     session.delete(row)
     session.flush()
-    return RestoredDeal(
-        deal_id=new_id, old_id=old_id, title=deal.title, rows=rows, summary=summary(rows), also=also
-    )
+    return RestoredDeal(deal_id=new_id, old_id=old_id, title=deal.title, rows=rows, summary=summary(rows), also=also)
 
 
 def _require_parents(session: Session, values: dict[str, Any], deal_id: int) -> None:

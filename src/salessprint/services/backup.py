@@ -62,6 +62,7 @@ from salessprint.store.models import (
     Base,
     Change,
     Deal,
+    DealArchive,
     DealCollaborator,
     DealEvent,
     Member,
@@ -99,6 +100,7 @@ MODELS: tuple[type[Base], ...] = (
     RetroVote,
     Note,
     Change,
+    DealArchive,
 )
 TABLES: dict[str, Table] = {m.__tablename__: Base.metadata.tables[m.__tablename__] for m in MODELS}
 
@@ -134,6 +136,7 @@ def _team_filters(team_id: int) -> dict[str, Any]:
         "retro_votes": RetroVote.entry_id.in_(entries),
         "notes": Note.team_id == team_id,
         "changes": Change.team_id == team_id,
+        "deal_archive": DealArchive.team_id == team_id,
     }
 
 

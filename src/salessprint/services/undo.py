@@ -141,7 +141,9 @@ def _archive_of(uow: UnitOfWork, change: Change, what: str) -> DealArchive | Non
         .limit(1)
     ).first()
     if purged is not None:
-        raise Conflict(f"Not undone: {purged[1] or 'an admin'} purged {what} for good ({purged[0]:%Y-%m-%d %H:%M} UTC).")
+        raise Conflict(
+            f"Not undone: {purged[1] or 'an admin'} purged {what} for good ({purged[0]:%Y-%m-%d %H:%M} UTC)."
+        )
     return None
 
 
