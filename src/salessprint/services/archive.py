@@ -410,6 +410,13 @@ def restore_deal(store: Store, login: str, deal_id: int) -> RestoredDeal:
         return restore_archived(uow, row, "restore")
 
 
+def check_purge(store: Store, login: str, deal_id: int) -> ArchivedDeal:
+    """What `purge_deal` would remove, or its refusal (to ask before purging)."""
+    with unit_of_work(store, login, read_only=True) as uow:
+        uow.require(Action.PURGE_DEAL)
+        return _archived_view(uow.session, archived_deal(uow.session, uow.actor.team_id, deal_id))
+
+
 def purge_deal(store: Store, login: str, deal_id: int) -> ArchivedDeal:
     """Remove an archived deal and what was archived with it for good (an
     admin's action). The change log keeps one `purge` naming the deal and
