@@ -225,9 +225,11 @@ def _undo_row(uow: UnitOfWork, change: Change, what: str) -> tuple[JSONRow | Non
         return current, None
     assert change.before is not None
     values = {k: v for k, v in _decoded(model, change.before).items() if k not in ("id", "version")}
-    if isinstance(row, Task) and values.get("status") != row.status:
-        # Through the task's own rule, so the activity a finished task logged
-        # goes (or comes back) and its sprint card follows.
+    if isinstance(row, Task) and values.get("status") != row.status and not _has_followers(session, change):
+        # A change logged before its side effects were (migration 0008):
+        # through the task's own rule, so the activity a finished task logged
+        # goes (or comes back) and its sprint card follows. A newer change
+        # has them as followers, which `_undo_followers` puts back exactly.
         with uow.unlogged():
             set_task_status(uow, row, TaskStatus(values["status"]))
     old_stage = row.stage if isinstance(row, Deal) else None
@@ -237,6 +239,10 @@ def _undo_row(uow: UnitOfWork, change: Change, what: str) -> tuple[JSONRow | Non
         _deal_stage_restored(uow, row, old_stage)
     session.flush()
     return current, snapshot(row)
+
+
+def _has_followers(session: Session, change: Change) -> bool:
+    return session.scalar(select(Change.id).where(Change.cause_id == change.id).limit(1)) is not None
 
 
 def _refuse_if_used(session: Session, row: Base, row_id: int, what: str) -> None:
