@@ -21,7 +21,7 @@ from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
 from salessprint.services.views import task_view
 from salessprint.store.db import Store
 from salessprint.store.lookups import deal_by_id, member_by_login, task_by_id
-from salessprint.store.models import Activity, Change, Deal, Member, Sprint, SprintItem, Task
+from salessprint.store.models import Activity, Change, Deal, Member, RetroEntry, Sprint, SprintItem, Task
 
 
 def add_task(store: Store, login: str, **fields: object) -> TaskView:
@@ -196,10 +196,28 @@ def delete_task(store: Store, login: str, task_id: int, expected_version: int | 
         task = task_by_id(uow.session, uow.actor.team_id, task_id)
         uow.require(Action.EDIT_TASK, owns=_owns(uow, task))
         uow.check_version(task, expected_version, "task")
-        before = snapshot(task)
+        change = uow.record("task", task_id, "delete", snapshot(task), None)
+        _let_go(uow, task, change)
         uow.session.delete(task)
         uow.session.flush()
-        uow.record("task", task_id, "delete", before, None)
+
+
+def _let_go(uow: UnitOfWork, task: Task, change: Change | None) -> None:
+    """What a task's delete takes with it, each row logged as following from
+    the delete (undo puts them back): its sprint cards go, and the
+    activities and retro actions that point at it lose the link."""
+    session = uow.session
+    for item in session.scalars(select(SprintItem).where(SprintItem.task_id == task.id).order_by(SprintItem.id)):
+        gone = snapshot(item)
+        session.delete(item)
+        uow.record("sprint_item", item.id, "delete", gone, None, cause=change)
+    linked: list[tuple[str, type[Activity] | type[RetroEntry]]] = [("activity", Activity), ("retro_entry", RetroEntry)]
+    for entity, model in linked:
+        for row in session.scalars(select(model).where(model.task_id == task.id).order_by(model.id)):
+            before = snapshot(row)
+            row.task_id = None
+            session.flush()
+            uow.record(entity, row.id, "update", before, snapshot(row), cause=change)
 
 
 RankedRow = TypeVar("RankedRow", Task, Deal)
