@@ -231,8 +231,8 @@ def archive_deal(uow: UnitOfWork, deal: Deal) -> ArchivedDeal:
         rows={
             "change_id": change.id if change is not None else None,
             "deal": _cells(deals, deal),
-            "moved": moved,  # type: ignore[dict-item]
-            "linked": linked,  # type: ignore[dict-item]
+            "moved": moved,
+            "linked": linked,
         },
     )
     owner = deal.owner.login
@@ -356,9 +356,9 @@ def restore_archived(uow: UnitOfWork, row: DealArchive, action: str) -> Restored
             )
             rows[name] = rows.get(name, 0) + 1
     for name, columns in _mapping(payload.get("linked")).items():
-        table = Base.metadata.tables.get(name)
-        if table is None:
+        if name not in Base.metadata.tables:
             continue
+        table = Base.metadata.tables[name]
         for column_name, ids in _mapping(columns).items():
             if column_name not in table.c:
                 continue
@@ -432,8 +432,8 @@ def purge_deal(store: Store, login: str, deal_id: int) -> ArchivedDeal:
             {
                 "title": row.title,
                 "owner_id": row.owner_id,
-                "archived_at": column_to_json(DealArchive.__table__.c.archived_at, row.archived_at),
-                "rows": dict(view.rows),  # type: ignore[dict-item]
+                "archived_at": row.archived_at.isoformat(),
+                "rows": dict(view.rows),
             },
             None,
         )

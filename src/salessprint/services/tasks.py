@@ -211,13 +211,17 @@ def _let_go(uow: UnitOfWork, task: Task, change: Change | None) -> None:
         gone = snapshot(item)
         session.delete(item)
         uow.record("sprint_item", item.id, "delete", gone, None, cause=change)
-    linked: list[tuple[str, type[Activity] | type[RetroEntry]]] = [("activity", Activity), ("retro_entry", RetroEntry)]
-    for entity, model in linked:
-        for row in session.scalars(select(model).where(model.task_id == task.id).order_by(model.id)):
-            before = snapshot(row)
-            row.task_id = None
-            session.flush()
-            uow.record(entity, row.id, "update", before, snapshot(row), cause=change)
+    for activity in session.scalars(select(Activity).where(Activity.task_id == task.id).order_by(Activity.id)):
+        _unlink(uow, "activity", activity, change)
+    for entry in session.scalars(select(RetroEntry).where(RetroEntry.task_id == task.id).order_by(RetroEntry.id)):
+        _unlink(uow, "retro_entry", entry, change)
+
+
+def _unlink(uow: UnitOfWork, entity: str, row: Activity | RetroEntry, change: Change | None) -> None:
+    before = snapshot(row)
+    row.task_id = None
+    uow.session.flush()
+    uow.record(entity, row.id, "update", before, snapshot(row), cause=change)
 
 
 RankedRow = TypeVar("RankedRow", Task, Deal)

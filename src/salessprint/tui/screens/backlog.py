@@ -20,8 +20,8 @@ from textual.widgets import Input, Label
 
 from salessprint.domain.enums import ItemType
 from salessprint.domain.values import DealView, TaskView
-from salessprint.services.backlog import BacklogKey, BacklogPage, BacklogRow, backlog_page, move_in_backlog
 from salessprint.services.archive import preview_delete
+from salessprint.services.backlog import BacklogKey, BacklogPage, BacklogRow, backlog_page, move_in_backlog
 from salessprint.services.deals import delete_deal, get_deal
 from salessprint.services.sprints import add_item
 from salessprint.services.tasks import delete_task, get_task
