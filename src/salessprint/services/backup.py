@@ -26,7 +26,8 @@ newline:
 
 Every table of the data model is present (teams, stages, members, targets,
 accounts, deals, deal_collaborators, deal_events, tasks, sprints,
-sprint_items, activities, retro_entries, retro_votes, notes, changes), its
+sprint_items, activities, retro_entries, retro_votes, notes, changes,
+deal_archive), its
 rows ordered by primary key, each row a list in `columns` order. Values:
 money as a string with two decimals ("1234.50"), dates as "YYYY-MM-DD",
 times as ISO 8601 in UTC with offset ("2026-11-26T10:30:00+00:00"), booleans
