@@ -48,6 +48,8 @@ class ChangeView(Value):
     undone: bool
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    cause_id: int | None = None
+    """The change this one followed from (a task's card moved with it), if any."""
 
 
 def parse_entity(raw: str) -> tuple[str, int]:
@@ -200,6 +202,7 @@ def change_view(c: Change, login: str | None, name: str | None, names: Names | N
         undone=c.undone,
         before=c.before,
         after=c.after,
+        cause_id=c.cause_id,
     )
 
 
