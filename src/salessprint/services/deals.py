@@ -349,8 +349,11 @@ def delete_deal(store: Store, login: str, deal_id: int, expected_version: int | 
     """Archive the deal with its notes, collaborators, cards and links
     (services/archive.py); undo or `deal restore` brings all of it back."""
     with unit_of_work(store, login) as uow:
-        # Locked: a note added meanwhile would go with the deal, unlogged.
-        deal = deal_by_id(uow.session, uow.actor.team_id, deal_id, lock=True)
+        # Locked (its row alone, not through the eager joins: see
+        # UnitOfWork._lock_fresh): a note added meanwhile would go with the
+        # deal unlogged; now it waits, then hears the deal is gone.
+        uow.session.execute(select(Deal.id).where(Deal.id == deal_id).with_for_update())
+        deal = deal_by_id(uow.session, uow.actor.team_id, deal_id)
         uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
         uow.check_version(deal, expected_version, "deal")
         return archive_deal(uow, deal)
