@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from alembic import command
-from sqlalchemy import inspect, select
+from sqlalchemy import insert, inspect, select
 
 from salessprint.store.db import Store
 from salessprint.store.models import Change, Team
@@ -19,7 +19,7 @@ def test_upgrade_adds_the_archive_and_keeps_the_log(db_url: str) -> None:
         s.add(team)
         s.flush()
         s.execute(
-            Change.__table__.insert().values(
+            insert(Change).values(
                 team_id=team.id,
                 at=datetime(2026, 11, 30, tzinfo=UTC),
                 entity="deal",
