@@ -362,7 +362,6 @@ def restore_archived(uow: UnitOfWork, row: DealArchive, action: str) -> Restored
         for column_name, ids in _mapping(columns).items():
             if column_name not in table.c:
                 continue
-            column = table.c[column_name]
             for ident in ids if isinstance(ids, list) else []:
                 found = session.execute(select(table).where(table.c.id == ident)).first()
                 one = LABELS.get(name, (name, name))[0]
