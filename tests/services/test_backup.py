@@ -82,6 +82,7 @@ def test_export_is_deterministic_and_documented(demo_store, tmp_path: Path) -> N
         "notes",
         "forecast_snapshots",
         "changes",
+        "deal_archive",
     }
     assert first.rows["deals"] == 150 and first.rows["members"] == 8
     value = doc["tables"]["deals"]["columns"].index("value")

@@ -62,3 +62,71 @@ def test_unknown_names_are_not_found(team_store) -> None:
         deals.add_deal(team_store, "max", title="x", account="A", value="1", stage="Limbo")
     with pytest.raises(NotFound, match="not a member"):
         list_members(team_store, "ghost")
+
+
+def _deal_on_the_board(store, stage: str = "Proposal") -> tuple[int, int]:
+    from salessprint.services.sprints import add_item, plan_sprint, start_sprint
+
+    d = deals.add_deal(store, "rita", title="Acme rollout", account="Acme", value="5000", stage=stage)
+    plan_sprint(store, "max")
+    card = add_item(store, "rita", "deal", d.id)
+    start_sprint(store, "max")
+    return d.id, card.id
+
+
+def _card(store) -> tuple[str, object]:
+    from salessprint.services.sprints import sprint_items
+
+    (card,) = sprint_items(store, "rita")
+    return card.status, card.outcome
+
+
+def _card_changes(store, card_id: int) -> list[tuple[str, int | None]]:
+    from salessprint.store.models import Change
+
+    with store.session() as s:
+        rows = s.query(Change).filter_by(entity="sprint_item", entity_id=card_id).order_by(Change.id).all()
+        return [(c.action, c.cause_id) for c in rows]
+
+
+@pytest.mark.parametrize("stage", ["Negotiation", "Lead", "Lost", "Won"])
+def test_a_stage_change_never_reverts_a_done_card(team_store, stage: str) -> None:
+    from salessprint.services.sprints import move_card
+
+    deal_id, card_id = _deal_on_the_board(team_store)
+    move_card(team_store, "rita", card_id, "done")
+    logged = _card_changes(team_store, card_id)
+
+    moved = deals.move_deal(team_store, "rita", deal_id, stage, lost_reason="Price")
+
+    assert _card(team_store)[0] == "done"
+    assert _card_changes(team_store, card_id) == logged  # the card was not written at all
+    assert moved.also == []
+
+
+def test_reopening_a_won_deal_leaves_its_card_done(team_store) -> None:
+    deal_id, card_id = _deal_on_the_board(team_store)
+    deals.move_deal(team_store, "rita", deal_id, "Won")
+    logged = _card_changes(team_store, card_id)
+    reopened = deals.move_deal(team_store, "rita", deal_id, "Negotiation")
+    assert _card(team_store)[0] == "done" and reopened.also == []
+    assert _card_changes(team_store, card_id) == logged
+
+
+def test_winning_marks_the_card_done_logged_and_told(team_store) -> None:
+    from salessprint.store.models import Change
+
+    deal_id, card_id = _deal_on_the_board(team_store)
+    won = deals.move_deal(team_store, "rita", deal_id, "Won")
+
+    assert won.also == ["Its card in sprint 1 is now done."]
+    assert _card(team_store)[0] == "done"
+    with team_store.session() as s:
+        win = s.query(Change).filter_by(entity="deal", entity_id=deal_id).order_by(Change.id.desc()).first()
+    ((action, cause),) = [c for c in _card_changes(team_store, card_id) if c[1] is not None]
+    assert (action, cause) == ("update", win.id)
+    # A win whose card is already done writes no card.
+    deals.move_deal(team_store, "rita", deal_id, "Negotiation")
+    logged = _card_changes(team_store, card_id)
+    assert deals.move_deal(team_store, "rita", deal_id, "Won").also == []
+    assert _card_changes(team_store, card_id) == logged

@@ -69,3 +69,47 @@ def test_deal_timeline_tells_who_did_what(team_store) -> None:
     assert ("rob", "change", "changed deal 'Umbrella': stage Lead → Qualified") in story
     assert ("max", "note", "Decision in January") in story
     assert ("rob", "activity", "logged a call: Spoke to buyer") in story
+
+
+@pytest.mark.postgres
+def test_a_note_racing_the_deals_delete_is_told_the_deal_is_gone(pg_url: str, frozen) -> None:
+    """A note added while the deal is being archived waits for the delete,
+    then hears "No deal #N": never a foreign-key message, never a note
+    swept away unseen with the deal."""
+    import threading
+
+    from sqlalchemy import delete, select, text
+
+    from salessprint.store.models import Deal
+    from tests.team_helpers import make_team
+
+    store = make_team(pg_url)
+    try:
+        deal = add_deal(store, "rita", title="Acme", account="Acme", value="1")
+        outcome: list[BaseException | None] = []
+
+        def add() -> None:
+            try:
+                add_note(store, "rob", "Late news", deal_id=deal.id)
+                outcome.append(None)
+            except BaseException as exc:
+                outcome.append(exc)
+
+        with store.session() as archiver:  # holds the deal as delete_deal does
+            archiver.execute(select(Deal.id).where(Deal.id == deal.id).with_for_update())
+            writer = threading.Thread(target=add)
+            writer.start()
+            with store.session() as probe:
+                waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                for _ in range(2000):
+                    if probe.execute(text(waiting)).scalar_one() or not writer.is_alive():
+                        break
+                    probe.rollback()
+                    threading.Event().wait(0.01)
+            archiver.execute(delete(Deal).where(Deal.id == deal.id))
+            archiver.commit()
+        writer.join(timeout=60)
+        (error,) = outcome
+        assert isinstance(error, NotFound) and str(error) == f"No deal #{deal.id} in this team."
+    finally:
+        store.dispose()

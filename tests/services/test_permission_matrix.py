@@ -20,6 +20,7 @@ from salessprint.domain import clock
 from salessprint.domain.errors import PermissionDenied
 from salessprint.services import (
     activities,
+    archive,
     deals,
     history,
     members,
@@ -49,6 +50,12 @@ class Case:
     act: Callable[[Any, str, dict[str, Any]], Any]
     setup: Callable[[Any], dict[str, Any]] = lambda store: {}
     writes: bool = True
+
+
+def _archived(store: Any, owner: str) -> int:
+    deal_id = _deal(store, owner)
+    deals.delete_deal(store, "ada", deal_id)
+    return deal_id
 
 
 def _deal(store: Any, owner: str, collaborator: str | None = None) -> int:
@@ -199,6 +206,24 @@ CASES = [
         "manager",
         lambda s, who, w: deals.delete_deal(s, who, w["deal"]),
         setup=lambda s: {"deal": _deal(s, "rob")},
+    ),
+    Case(
+        "restore my deal from the archive",
+        "rep",
+        lambda s, who, w: archive.restore_deal(s, who, w["deal"]),
+        setup=lambda s: {"deal": _archived(s, "rita")},
+    ),
+    Case(
+        "restore someone else's deal from the archive",
+        "manager",
+        lambda s, who, w: archive.restore_deal(s, who, w["deal"]),
+        setup=lambda s: {"deal": _archived(s, "rob")},
+    ),
+    Case(
+        "purge an archived deal for good",
+        "admin",
+        lambda s, who, w: archive.purge_deal(s, who, w["deal"]),
+        setup=lambda s: {"deal": _archived(s, "rita")},
     ),
     Case(
         "add a collaborator to my deal",

@@ -15,3 +15,38 @@ def test_finishing_a_call_task_logs_one_call_and_undoing_removes_it(team_store) 
     admin_task = tasks.add_task(team_store, "rita", title="Expenses", kind="admin")
     tasks.move_task(team_store, "rita", admin_task.id, "done")
     assert activities.list_activities(team_store, "rita", member="rita") == []
+
+
+def test_finishing_a_task_logs_its_activity_and_card_as_following_from_it(team_store) -> None:
+    from salessprint.services.activities import list_activities
+    from salessprint.services.sprints import add_item, plan_sprint, sprint_items
+    from salessprint.services.tasks import add_task, move_task
+    from salessprint.services.undo import undo
+    from salessprint.store.models import Change
+
+    task = add_task(team_store, "rita", title="Call Acme", kind="call", points="1")
+    plan_sprint(team_store, "max")
+    card = add_item(team_store, "rita", "task", task.id)
+    move_task(team_store, "rita", task.id, "done")
+    (activity,) = list_activities(team_store, "rita", member="rita")
+
+    def logged() -> list[tuple[str, int, str, int | None]]:
+        with team_store.session() as s:
+            rows = s.query(Change).filter(Change.entity != "sprint").order_by(Change.id).all()
+            return [(c.entity, c.entity_id, c.action, c.cause_id) for c in rows]
+
+    with team_store.session() as s:
+        done = s.query(Change).filter_by(entity="task", entity_id=task.id).order_by(Change.id.desc()).first()
+    assert logged()[-3:] == [
+        ("task", task.id, "update", None),
+        ("activity", activity.id, "create", done.id),
+        ("sprint_item", card.id, "update", done.id),
+    ]
+
+    # Back out of done: the activity goes, logged; undo brings the same row back.
+    move_task(team_store, "rita", task.id, "todo")
+    assert list_activities(team_store, "rita", member="rita") == []
+    assert ("activity", activity.id, "delete") in [c[:3] for c in logged()]
+    undo(team_store, "rita")
+    assert [a.id for a in list_activities(team_store, "rita", member="rita")] == [activity.id]
+    assert sprint_items(team_store, "rita")[0].status == "done"

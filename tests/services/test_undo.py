@@ -69,6 +69,37 @@ def test_undo_brings_a_deleted_task_back_with_its_id(team_store) -> None:
     assert (back.title, back.kind, back.points, str(back.due_on)) == ("Call Acme", "call", 2, "2026-11-30")
 
 
+def test_undo_of_a_task_delete_brings_back_its_cards_and_links(team_store) -> None:
+    from salessprint.services.activities import list_activities
+    from salessprint.services.sprints import sprint_items
+    from salessprint.services.tasks import move_task
+    from salessprint.store.models import Activity, Change
+
+    task = add_task(team_store, "rita", title="Call Acme", kind="call", points="2")
+    plan_sprint(team_store, "max")
+    card = add_item(team_store, "rita", "task", task.id)
+    start_sprint(team_store, "max")
+    move_task(team_store, "rita", task.id, "done")
+    (activity,) = list_activities(team_store, "rita", member="rita")
+
+    delete_task(team_store, "rita", task.id)
+    assert sprint_items(team_store, "rita") == []
+    with team_store.session() as s:
+        (deleted,) = s.query(Change).filter_by(entity="task", action="delete").all()
+        followers = s.query(Change).filter_by(cause_id=deleted.id).order_by(Change.id).all()
+    assert [(c.entity, c.entity_id, c.action) for c in followers] == [
+        ("sprint_item", card.id, "delete"),
+        ("activity", activity.id, "update"),
+    ]
+
+    undo(team_store, "rita")
+
+    (back,) = sprint_items(team_store, "rita")
+    assert (back.id, back.item_id, back.status, back.points) == (card.id, task.id, "done", 2)
+    with team_store.session() as s:
+        assert s.get(Activity, activity.id).task_id == task.id
+
+
 def test_undo_of_a_note_and_a_collaborator(team_store) -> None:
     deal = add_deal(team_store, "rita", title="Umbrella", account="Umbrella", value="10")
     add_collaborator(team_store, "rita", deal.id, "rob")
@@ -130,7 +161,10 @@ def test_undo_winning_a_deal_reopens_it_and_its_card(team_store) -> None:
 
     back = get_deal(team_store, "rita", deal.id)
     assert (back.stage, back.closed_on) == ("Proposal", None)
-    assert sprint_items(team_store, "rita")[0].status == "doing"
+    # The card is back exactly as it was before the win (it was "todo"; the
+    # old rule put any done card to "doing").
+    (card,) = sprint_items(team_store, "rita")
+    assert card.status == "todo"
     timeline = deal_timeline(team_store, "rita", deal.id)
     assert timeline[0].text.startswith("undo: restored deal 'Acme': stage Won → Proposal")
 

@@ -183,17 +183,76 @@ async def test_delete_asks_then_deletes(demo_store: Any) -> None:
         assert row is not None
         total = screen.page.total
         await pilot.press("x")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmModal)
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
         await pilot.press("n")
         await settle(pilot)
         assert screen.page.total == total
         await pilot.press("x")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
         await pilot.press("y")
         await settle(pilot)
         assert screen.page.total == total - 1
         assert row.id not in [d.id for d in list_deals(demo_store, "alex")]
+
+
+def test_delete_says_what_is_archived_and_ctrl_z_brings_it_all_back(tmp_path: Any, frozen: Any) -> None:
+    from salessprint.services import open_store
+    from salessprint.services.archive import list_archived
+    from salessprint.services.deals import add_collaborator, add_deal
+    from salessprint.services.notes import add_note, list_notes
+    from salessprint.services.sprints import add_item, plan_sprint
+    from salessprint.services.tasks import add_task, list_tasks
+    from tests.team_helpers import make_team
+
+    url = f"sqlite:///{tmp_path / 'archive.db'}"
+    make_team(url).dispose()
+    store = open_store(url)
+    deal = add_deal(store, "rita", title="Hooli rollout", account="Hooli", value="25000")
+    add_collaborator(store, "rita", deal.id, "rob")
+    add_note(store, "max", "Board approved the budget", deal_id=deal.id)
+    add_note(store, "rob", "Their CTO wants a pilot", deal_id=deal.id)
+    task = add_task(store, "max", title="Book the pilot", kind="meeting", assignee="rob", deal_id=deal.id)
+    plan_sprint(store, "max")
+    add_item(store, "rita", "deal", deal.id)
+
+    async def scenario() -> None:
+        app = make_app(store, "rita")
+        async with app.run_test(size=(140, 40), notifications=True) as pilot:
+            screen = await open_backlog(pilot)
+            await until(pilot, lambda: screen.selected() is not None)
+            assert screen.selected().id == deal.id  # type: ignore[union-attr]
+            await pilot.press("x")
+            await until(pilot, lambda: isinstance(app.screen, ConfirmModal))
+            question = str(app.screen.query_one("#confirm-question").render())
+            assert "Hooli rollout" in question
+            assert "archived with 2 notes, 1 collaborator, 1 task, 1 sprint card" in question
+            assert "ctrl+z brings it all back" in question
+            await pilot.press("y")
+            await until(pilot, lambda: [a.deal_id for a in list_archived(store, "rita")] == [deal.id])
+            await until(pilot, lambda: any(f"Archived deal #{deal.id}." in t for t in notified(app)))
+            await until(pilot, lambda: screen.page is not None and screen.page.total == 0)
+            assert list_notes(store, "rob") == []
+
+            await pilot.press("ctrl+z")
+            await until(pilot, lambda: list_archived(store, "rita") == [])
+            await until(pilot, lambda: any("Back with it: 2 notes, 1 collaborator" in t for t in notified(app)))
+            await until(pilot, lambda: screen.page is not None and screen.page.total == 1)
+            assert sorted(n.text for n in list_notes(store, "rob", deal_id=deal.id)) == [
+                "Board approved the budget",
+                "Their CTO wants a pilot",
+            ]
+            assert get_deal(store, "rob", deal.id).collaborators == ["rob"]
+            (linked,) = [t for t in list_tasks(store, "rob") if t.id == task.id]
+            assert linked.deal_id == deal.id
+            (card,) = sprint_items(store, "rita")
+            assert card.item_id == deal.id
+
+    import asyncio
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        store.dispose()
 
 
 @async_test

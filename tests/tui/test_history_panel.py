@@ -81,8 +81,17 @@ def test_undo_key_and_history_panel(tmp_path, frozen) -> None:
             assert "Max Manager" in detail and "status: doing → done" in detail
             await pilot.press("m")
             await until(pilot, lambda: {c.login for c in panel.changes} == {"rita"})
-            assert [c.action for c in panel.changes] == ["update", "undo", "update"]
-            assert panel.changes[2].undone and not panel.changes[0].undone
+            named = [c for c in panel.changes if c.cause_id is None]
+            assert [c.action for c in named] == ["update", "undo", "update"]
+            assert named[2].undone and not named[0].undone
+            # Each move's card is listed too, as following from the task's change.
+            followers = [c for c in panel.changes if c.cause_id is not None]
+            assert [(c.entity, c.action) for c in followers] == [
+                ("sprint_item", "update"),
+                ("sprint_item", "undo"),
+                ("sprint_item", "update"),
+            ]
+            assert {c.cause_id for c in followers} <= {c.id for c in named}
             await pilot.press("escape")
             await until(pilot, lambda: isinstance(app.screen, BoardScreen))
 

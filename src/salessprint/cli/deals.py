@@ -10,6 +10,7 @@ from salessprint.cli.params import DEAL_ID
 
 DEAL_COLUMNS = ["id", "title", "account", "value", "stage", "forecast_category", "owner", "expected_close", "points"]
 TIMELINE_COLUMNS = ["at", "login", "kind", "text"]
+ARCHIVE_COLUMNS = ["deal_id", "title", "owner", "archived_at", "archived_by", "summary"]
 
 
 @click.group("deal")
@@ -82,6 +83,8 @@ def deal_move(ctx: Ctx, deal_id: int, stage: str, reason: str | None) -> None:
 
     view = move_deal(ctx.store(), ctx.login, deal_id, stage, lost_reason=reason)
     echo(f"Deal #{view.id} is now in {view.stage}.")
+    for line in view.also:
+        echo(line)
 
 
 @deal_group.command("update")
@@ -173,6 +176,70 @@ def deal_timeline_cmd(ctx: Ctx, deal_id: int, limit: int, fmt: str) -> None:
         emit(fmt, "timeline", rows, TIMELINE_COLUMNS)
         return
     emit(fmt, "timeline", [{**r.model_dump(), "at": r.at.strftime("%Y-%m-%d %H:%M")} for r in rows], TIMELINE_COLUMNS)
+
+
+@deal_group.command("delete")
+@click.argument("deal_id", type=DEAL_ID)
+@pass_ctx
+def deal_delete(ctx: Ctx, deal_id: int) -> None:
+    """Archive a deal with its notes, collaborators, cards and task links (undo brings it back)."""
+    from salessprint.services.deals import delete_deal
+
+    gone = delete_deal(ctx.store(), ctx.login, deal_id)
+    echo(
+        f"Deal #{gone.deal_id} '{gone.title}' archived with {gone.summary}. "
+        f"'salessprint undo' or 'salessprint deal restore {gone.deal_id}' brings it back."
+    )
+
+
+@deal_group.command("archived")
+@format_option
+@pass_ctx
+def deal_archived(ctx: Ctx, fmt: str) -> None:
+    """Deleted deals in the archive, newest first."""
+    from salessprint.services.archive import list_archived
+
+    rows = list_archived(ctx.store(), ctx.login)
+    if fmt == "json":
+        emit(fmt, "archived", rows, ARCHIVE_COLUMNS)
+        return
+    shown = [
+        {**r.model_dump(), "archived_at": r.archived_at.strftime("%Y-%m-%d %H:%M") if r.archived_at else ""}
+        for r in rows
+    ]
+    emit(fmt, "archived", shown, ARCHIVE_COLUMNS)
+
+
+@deal_group.command("restore")
+@click.argument("deal_id", type=DEAL_ID)
+@pass_ctx
+def deal_restore(ctx: Ctx, deal_id: int) -> None:
+    """Bring an archived deal back with everything archived with it."""
+    from salessprint.services.archive import restore_deal
+
+    back = restore_deal(ctx.store(), ctx.login, deal_id)
+    echo(f"Deal #{back.deal_id} '{back.title}' is back with {back.summary}.")
+    for line in back.also:
+        echo(line)
+
+
+@deal_group.command("purge")
+@click.argument("deal_id", type=DEAL_ID)
+@click.option("--yes", is_flag=True, help="Do not ask; purge at once.")
+@pass_ctx
+def deal_purge(ctx: Ctx, deal_id: int, yes: bool) -> None:
+    """Remove an archived deal and all archived with it for good (admins only)."""
+    from salessprint.services.archive import check_purge, purge_deal
+
+    store = ctx.store()
+    found = check_purge(store, ctx.login, deal_id)  # refuses a non-admin before asking
+    if not yes:
+        echo(f"Deal #{found.deal_id} '{found.title}' and {found.summary} will be gone for good.")
+        if not click.confirm("Purge it?", default=False):
+            echo("Nothing purged.")
+            return
+    gone = purge_deal(store, ctx.login, deal_id)
+    echo(f"Deal #{gone.deal_id} '{gone.title}' purged for good, with {gone.summary}.")
 
 
 COMMANDS = [deal_group]

@@ -40,6 +40,7 @@ class Action(StrEnum):
     ADD_NOTE = "add notes"
     COACHING = "read coaching reports"
     UNDO = "undo a change"
+    PURGE_DEAL = "purge an archived deal for good"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ RULES: dict[Action, Rule] = {
     Action.ADD_NOTE: Rule(Role.REP),
     Action.COACHING: Rule(Role.MANAGER),
     Action.UNDO: Rule(Role.REP),
+    Action.PURGE_DEAL: Rule(Role.ADMIN),
 }
 
 

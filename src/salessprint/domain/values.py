@@ -84,6 +84,9 @@ class DealView(Value):
     """How many times the expected close was moved later (undone moves aside)."""
     pushed_flag: bool = False
     """Pushed three times or more."""
+    also: list[str] = []
+    """What else the write that returned this changed, in words for the user
+    ("Its card in sprint 13 is now done."); each such row is in the change log."""
 
 
 class TaskView(Value):

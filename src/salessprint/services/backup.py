@@ -27,7 +27,7 @@ newline:
 Every table of the data model is present (teams, stages, members, targets,
 accounts, deals, deal_collaborators, deal_events, tasks, sprints,
 sprint_items, activities, retro_entries, retro_votes, notes,
-forecast_snapshots, changes), its
+forecast_snapshots, changes, deal_archive), its
 rows ordered by primary key, each row a list in `columns` order. Values:
 money as a string with two decimals ("1234.50"), dates as "YYYY-MM-DD",
 times as ISO 8601 in UTC with offset ("2026-11-26T10:30:00+00:00"), booleans
@@ -63,6 +63,7 @@ from salessprint.store.models import (
     Base,
     Change,
     Deal,
+    DealArchive,
     DealCollaborator,
     DealEvent,
     ForecastSnapshot,
@@ -102,6 +103,7 @@ MODELS: tuple[type[Base], ...] = (
     Note,
     ForecastSnapshot,
     Change,
+    DealArchive,
 )
 TABLES: dict[str, Table] = {m.__tablename__: Base.metadata.tables[m.__tablename__] for m in MODELS}
 
@@ -138,6 +140,7 @@ def _team_filters(team_id: int) -> dict[str, Any]:
         "notes": Note.team_id == team_id,
         "forecast_snapshots": ForecastSnapshot.team_id == team_id,
         "changes": Change.team_id == team_id,
+        "deal_archive": DealArchive.team_id == team_id,
     }
 
 
@@ -278,7 +281,11 @@ def load_backup(path: str | Path, known_revisions: set[str] | None = None) -> di
     except UnicodeDecodeError:
         raise _problem(source, "is not UTF-8 text; it is not a salessprint backup.") from None
     except json.JSONDecodeError as exc:
-        cut = exc.pos >= len(raw.decode("utf-8-sig", "replace").rstrip()) - 1
+        # A cut inside a string is reported where the string starts.
+        cut = (
+            exc.pos >= len(raw.decode("utf-8-sig", "replace").rstrip()) - 1
+            or exc.msg == "Unterminated string starting at"
+        )
         what = "is cut off (incomplete JSON)" if cut else "is not valid JSON"
         raise _problem(source, f"{what} at line {exc.lineno}, column {exc.colno}; use a complete backup.") from None
     except RecursionError:

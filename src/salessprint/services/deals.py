@@ -15,6 +15,7 @@ from salessprint.domain.inputs import DealIn, DealPatch, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.text import check_text
 from salessprint.domain.values import DealView
+from salessprint.services.archive import ArchivedDeal, archive_deal
 from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
 from salessprint.services.views import deal_view
 from salessprint.store.db import Store
@@ -282,14 +283,15 @@ def move_deal(
             deal.closed_on = today
             deal.lost_reason = (lost_reason or "").strip() or None if stage.kind == StageKind.LOST else None
             check_text(deal.lost_reason, "lost reason")
-        log_stage_move(uow, deal, old_stage, stage, today)
+        log_stage_move(uow, deal, old_stage, stage)
         uow.session.flush()
-        uow.record("deal", deal.id, "update", before, snapshot(deal))
-        return full_view(uow, deal)
+        change = uow.record("deal", deal.id, "update", before, snapshot(deal))
+        also = _won_cards_done(uow, deal.id, today, change) if stage.kind == StageKind.WON else []
+        return full_view(uow, deal).model_copy(update={"also": also})
 
 
-def log_stage_move(uow: UnitOfWork, deal: Deal, old_stage: str, stage: Stage, today: date) -> None:
-    """A deal moved from `old_stage` to `stage`: log the move, and its sprint card follows."""
+def log_stage_move(uow: UnitOfWork, deal: Deal, old_stage: str, stage: Stage) -> None:
+    """A deal moved from `old_stage` to `stage`: log the move in its stage history."""
     uow.session.add(
         DealEvent(
             deal_id=deal.id,
@@ -300,27 +302,36 @@ def log_stage_move(uow: UnitOfWork, deal: Deal, old_stage: str, stage: Stage, to
             new=stage.name,
         )
     )
-    _sync_sprint_item(uow.session, deal.id, stage.kind == StageKind.WON, today)
 
 
-def _sync_sprint_item(session: Session, deal_id: int, won: bool, today: date) -> None:
-    """A won deal's card in an open sprint is done (on the team's `today`); reopening undoes that."""
-    items = session.scalars(
-        select(SprintItem)
+def _won_cards_done(uow: UnitOfWork, deal_id: int, today: date, cause: Change | None) -> list[str]:
+    """A won deal's cards in the planned or active sprint are done (on the
+    team's `today`); each card changed is logged as following from the win
+    (undo of the win takes it back) and named in what the user is told.
+
+    No other stage change touches a card: reopening a won deal, or losing
+    one, leaves its card where it is (it used to put a done card back to
+    "doing", unlogged). Moving the card is the card's own write."""
+    rows = uow.session.execute(
+        select(SprintItem, Sprint.number)
         .join(Sprint, Sprint.id == SprintItem.sprint_id)
         .where(
             SprintItem.deal_id == deal_id,
             SprintItem.removed_at.is_(None),
+            SprintItem.status != TaskStatus.DONE,
             Sprint.state.in_([SprintState.ACTIVE, SprintState.PLANNED]),
         )
-    )
-    for item in items:
-        if won:
-            item.status = TaskStatus.DONE
-            item.done_on = today
-        elif item.status == TaskStatus.DONE:
-            item.status = TaskStatus.DOING
-            item.done_on = None
+        .order_by(SprintItem.id)
+    ).all()
+    told = []
+    for item, number in rows:
+        before = snapshot(item)
+        item.status = TaskStatus.DONE
+        item.done_on = today
+        uow.session.flush()
+        uow.record("sprint_item", item.id, "update", before, snapshot(item), cause=cause)
+        told.append(f"Its card in sprint {number} is now done.")
+    return told
 
 
 def update_deal(
@@ -396,12 +407,15 @@ def add_collaborator(store: Store, login: str, deal_id: int, member: str) -> Dea
         return full_view(uow, deal)
 
 
-def delete_deal(store: Store, login: str, deal_id: int, expected_version: int | None = None) -> None:
+def delete_deal(store: Store, login: str, deal_id: int, expected_version: int | None = None) -> ArchivedDeal:
+    """Archive the deal with its notes, collaborators, cards and links
+    (services/archive.py); undo or `deal restore` brings all of it back."""
     with unit_of_work(store, login) as uow:
+        # Locked (its row alone, not through the eager joins: see
+        # UnitOfWork._lock_fresh): a note added meanwhile would go with the
+        # deal unlogged; now it waits, then hears the deal is gone.
+        uow.session.execute(select(Deal.id).where(Deal.id == deal_id).with_for_update())
         deal = deal_by_id(uow.session, uow.actor.team_id, deal_id)
         uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
         uow.check_version(deal, expected_version, "deal")
-        before = snapshot(deal)
-        uow.session.delete(deal)
-        uow.session.flush()
-        uow.record("deal", deal_id, "delete", before, None)
+        return archive_deal(uow, deal)

@@ -48,6 +48,8 @@ class ChangeView(Value):
     undone: bool
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    cause_id: int | None = None
+    """The change this one followed from (a task's card moved with it), if any."""
 
 
 def parse_entity(raw: str) -> tuple[str, int]:
@@ -91,7 +93,8 @@ def describe(
     label = row.get("title") or row.get("name") or row.get("login") or row.get("text") or row.get("kind")
     what = entity.replace("_", " ")
     if entity == "deal_collaborator":
-        return f"{'added' if action == 'create' else 'removed'} {row.get('member')} on deal #{row.get('deal_id')}"
+        verb = "archived" if action == "archive" else "added" if action == "create" or before is None else "removed"
+        return f"{verb} {row.get('member')} on deal #{row.get('deal_id')}"
     name = f"{what} '{_short(str(label))}'" if label else what
     if action == "undo" and after is None:
         return f"undo: removed {name}"
@@ -100,7 +103,13 @@ def describe(
     if action == "create":
         return f"created {name}"
     if action == "delete":
-        return f"deleted {name}"
+        return f"deleted {name}" + (" (archived)" if entity == "deal" else "")
+    if action == "archive":
+        return f"archived {name} with its deal"
+    if action == "restore":
+        return f"restored {name} from the archive"
+    if action == "purge":
+        return f"purged {name} for good"
     fields = field_changes(before, after, names)
     verb = "undo: restored" if action == "undo" else "changed"
     if not fields:
@@ -193,6 +202,7 @@ def change_view(c: Change, login: str | None, name: str | None, names: Names | N
         undone=c.undone,
         before=c.before,
         after=c.after,
+        cause_id=c.cause_id,
     )
 
 

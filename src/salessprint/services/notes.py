@@ -50,7 +50,7 @@ def add_note(
     with unit_of_work(store, login) as uow:
         uow.require(Action.ADD_NOTE)
         team_id = uow.actor.team_id
-        deal = deal_by_id(uow.session, team_id, deal_id) if deal_id is not None else None
+        deal = _deal_held(uow.session, team_id, deal_id) if deal_id is not None else None
         if deal is not None:
             account_row = deal.account
             if account and account.strip() and account.strip() != account_row.name:
@@ -79,6 +79,20 @@ def add_note(
             text=note.text,
             created_at=note.created_at,
         )
+
+
+def _deal_held(session: Session, team_id: int, deal_id: int) -> Deal:
+    """The deal, held (FOR KEY SHARE) until the note is in: a delete that
+    archives the deal meanwhile is waited for, and then the deal is gone
+    ("No deal #12"), where the insert used to fail on the foreign key. The
+    lock is taken on the deal's row alone: through the eager joins, a
+    stage changed meanwhile would hide the row (see UnitOfWork._lock_fresh)."""
+    held = session.execute(
+        select(Deal.id).where(Deal.id == deal_id, Deal.team_id == team_id).with_for_update(key_share=True)
+    ).first()
+    if held is None:
+        raise NotFound(f"No deal #{deal_id} in this team.")
+    return deal_by_id(session, team_id, deal_id)
 
 
 def _account(session: Session, team_id: int, name: str) -> Account:

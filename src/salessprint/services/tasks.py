@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlalchemy import SQLColumnExpression, delete, func, or_, select
+from sqlalchemy import SQLColumnExpression, func, or_, select
 from sqlalchemy.orm import Session
 
 from salessprint.domain import clock
@@ -21,7 +21,7 @@ from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
 from salessprint.services.views import task_view
 from salessprint.store.db import Store
 from salessprint.store.lookups import deal_by_id, member_by_login, task_by_id
-from salessprint.store.models import Activity, Deal, Member, Sprint, SprintItem, Task
+from salessprint.store.models import Activity, Change, Deal, Member, RetroEntry, Sprint, SprintItem, Task
 
 
 def add_task(store: Store, login: str, **fields: object) -> TaskView:
@@ -105,48 +105,64 @@ def move_task(store: Store, login: str, task_id: int, status: str, expected_vers
 
 
 def set_task_status(uow: UnitOfWork, task: Task, status: TaskStatus) -> None:
-    """Change a task's status with its side effects, inside `uow`."""
+    """Change a task's status with its side effects, inside `uow`: the
+    activity a finished task logs (or, back out of done, the one it logged
+    goes) and its cards in the planned or active sprint. Each row besides
+    the task is logged as following from the task's change, so history
+    shows it and undo takes it back with the task."""
     if task.status == status:
         return
     before = snapshot(task)
     was_done = task.status == TaskStatus.DONE
     task.status = status
     session = uow.session
+    task.done_at = clock.now() if status is TaskStatus.DONE else None if was_done else task.done_at
+    session.flush()
+    change = uow.record("task", task.id, "update", before, snapshot(task))
     if status is TaskStatus.DONE:
-        task.done_at = clock.now()
         kind = ACTIVITY_FOR_TASK.get(TaskKind(task.kind))
         if kind is not None:
-            session.add(
-                Activity(
-                    team_id=task.team_id,
-                    member_id=task.assignee_id,
-                    kind=kind.value,
-                    occurred_at=task.done_at,
-                    deal_id=task.deal_id,
-                    task_id=task.id,
-                    outcome=f"Task done: {task.title}"[:300],
-                )
+            activity = Activity(
+                team_id=task.team_id,
+                member_id=task.assignee_id,
+                kind=kind.value,
+                occurred_at=task.done_at,
+                deal_id=task.deal_id,
+                task_id=task.id,
+                outcome=f"Task done: {task.title}"[:300],
             )
+            session.add(activity)
+            session.flush()
+            uow.record("activity", activity.id, "create", None, snapshot(activity), cause=change)
     elif was_done:
-        task.done_at = None
-        session.execute(delete(Activity).where(Activity.task_id == task.id))
-    _sync_items(session, task)
+        for activity in session.scalars(select(Activity).where(Activity.task_id == task.id).order_by(Activity.id)):
+            gone = snapshot(activity)
+            session.delete(activity)
+            uow.record("activity", gone["id"], "delete", gone, None, cause=change)  # type: ignore[arg-type]
+    _sync_items(uow, task, change)
     session.flush()
-    uow.record("task", task.id, "update", before, snapshot(task))
 
 
-def _sync_items(session: Session, task: Task) -> None:
-    items = session.scalars(
+def _sync_items(uow: UnitOfWork, task: Task, cause: Change | None) -> None:
+    """A task card's column is its task's status (logged, following from the task's change)."""
+    items = uow.session.scalars(
         select(SprintItem)
         .join(Sprint, Sprint.id == SprintItem.sprint_id)
         .where(
             SprintItem.task_id == task.id,
             Sprint.state.in_([SprintState.ACTIVE, SprintState.PLANNED]),
         )
+        .order_by(SprintItem.id)
     )
     for item in items:
+        done_on = task.done_at.date() if task.done_at else None
+        if item.status == task.status and item.done_on == done_on:
+            continue
+        before = snapshot(item)
         item.status = task.status
-        item.done_on = task.done_at.date() if task.done_at else None
+        item.done_on = done_on
+        uow.session.flush()
+        uow.record("sprint_item", item.id, "update", before, snapshot(item), cause=cause)
 
 
 def update_task(
@@ -180,10 +196,32 @@ def delete_task(store: Store, login: str, task_id: int, expected_version: int | 
         task = task_by_id(uow.session, uow.actor.team_id, task_id)
         uow.require(Action.EDIT_TASK, owns=_owns(uow, task))
         uow.check_version(task, expected_version, "task")
-        before = snapshot(task)
+        change = uow.record("task", task_id, "delete", snapshot(task), None)
+        _let_go(uow, task, change)
         uow.session.delete(task)
         uow.session.flush()
-        uow.record("task", task_id, "delete", before, None)
+
+
+def _let_go(uow: UnitOfWork, task: Task, change: Change | None) -> None:
+    """What a task's delete takes with it, each row logged as following from
+    the delete (undo puts them back): its sprint cards go, and the
+    activities and retro actions that point at it lose the link."""
+    session = uow.session
+    for item in session.scalars(select(SprintItem).where(SprintItem.task_id == task.id).order_by(SprintItem.id)):
+        gone = snapshot(item)
+        session.delete(item)
+        uow.record("sprint_item", item.id, "delete", gone, None, cause=change)
+    for activity in session.scalars(select(Activity).where(Activity.task_id == task.id).order_by(Activity.id)):
+        _unlink(uow, "activity", activity, change)
+    for entry in session.scalars(select(RetroEntry).where(RetroEntry.task_id == task.id).order_by(RetroEntry.id)):
+        _unlink(uow, "retro_entry", entry, change)
+
+
+def _unlink(uow: UnitOfWork, entity: str, row: Activity | RetroEntry, change: Change | None) -> None:
+    before = snapshot(row)
+    row.task_id = None
+    uow.session.flush()
+    uow.record(entity, row.id, "update", before, snapshot(row), cause=change)
 
 
 RankedRow = TypeVar("RankedRow", Task, Deal)

@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from salessprint.domain import clock
 from salessprint.domain.enums import SprintState, TaskStatus
 from salessprint.domain.errors import Conflict, NotFound
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import Value
+from salessprint.services.archive import restore_archived
 from salessprint.services.deals import log_stage_move
 from salessprint.services.history import QUIET_FIELDS, ChangeView, change_view, describe, team_names
 from salessprint.services.tasks import set_task_status
@@ -29,6 +29,7 @@ from salessprint.store.models import (
     Base,
     Change,
     Deal,
+    DealArchive,
     DealCollaborator,
     Member,
     Note,
@@ -80,6 +81,7 @@ def _my_last_change(uow: UnitOfWork) -> Change | None:
             Change.actor_id == uow.actor.member_id,
             Change.action.in_(EDITABLE_ACTIONS),
             Change.undone.is_(False),
+            Change.cause_id.is_(None),  # what followed from a change is undone with it
         )
         .order_by(Change.id.desc())
         .limit(1)
@@ -95,19 +97,74 @@ def undo(store: Store, login: str) -> UndoResult:
             raise NotFound("You have no change left to undo.")
         what = f"{change.entity.replace('_', ' ')} #{change.entity_id}"
         _refuse_if_changed_since(uow, change, what)
-        if change.entity == "deal_collaborator":
-            before, after = _undo_collaborator(uow, change)
+        archived = _archive_of(uow, change, what) if change.entity == "deal" and change.action == "delete" else None
+        extra = ""
+        if archived is not None:
+            restored = restore_archived(uow, archived, "undo")  # logs each row it puts back
+            extra = f" Back with it: {restored.summary}." + "".join(f" {line}" for line in restored.also)
         else:
-            before, after = _undo_row(uow, change, what)
+            if change.entity == "deal_collaborator":
+                before, after = _undo_collaborator(uow, change)
+            else:
+                before, after = _undo_row(uow, change, what)
+            reverted = uow.record(change.entity, change.entity_id, "undo", before, after)
+            extra = _undo_followers(uow, change, reverted)
         change.undone = True
-        uow.record(change.entity, change.entity_id, "undo", before, after)
         return UndoResult(
             change_id=change.id,
             entity=change.entity,
             entity_id=change.entity_id,
             action=change.action,
-            message=f"Undone: you {describe(change.entity, change.action, change.before, change.after, team_names(uow.session, uow.actor.team_id))}.",
+            message=f"Undone: you {describe(change.entity, change.action, change.before, change.after, team_names(uow.session, uow.actor.team_id))}.{extra}",
         )
+
+
+def _archive_of(uow: UnitOfWork, change: Change, what: str) -> DealArchive | None:
+    """The archive entry a deal's delete made (None: a delete from before
+    the archive, which brought back only the deal row)."""
+    entries = uow.session.scalars(
+        select(DealArchive).where(DealArchive.team_id == uow.actor.team_id, DealArchive.deal_id == change.entity_id)
+    )
+    for entry in entries:
+        if entry.rows.get("change_id") == change.id:
+            return entry
+    purged = uow.session.execute(
+        select(Change.at, Member.login)
+        .outerjoin(Member, Member.id == Change.actor_id)
+        .where(
+            Change.team_id == uow.actor.team_id,
+            Change.entity == "deal",
+            Change.entity_id == change.entity_id,
+            Change.action == "purge",
+            Change.id > change.id,
+        )
+        .limit(1)
+    ).first()
+    if purged is not None:
+        raise Conflict(
+            f"Not undone: {purged[1] or 'an admin'} purged {what} for good ({purged[0]:%Y-%m-%d %H:%M} UTC)."
+        )
+    return None
+
+
+def _undo_followers(uow: UnitOfWork, change: Change, reverted: Change | None) -> str:
+    """Take back what followed from `change` (a won deal's card marked
+    done), newest first, each logged as following from the undo; a row
+    someone changed since refuses the whole undo. Returns words for the user."""
+    followers = uow.session.scalars(
+        select(Change).where(Change.cause_id == change.id, Change.undone.is_(False)).order_by(Change.id.desc())
+    ).all()
+    taken_back = []
+    for follower in followers:
+        what = f"{follower.entity.replace('_', ' ')} #{follower.entity_id}"
+        taken_back.append(what)
+        _refuse_if_changed_since(uow, follower, what)
+        before, after = _undo_row(uow, follower, what)
+        uow.record(follower.entity, follower.entity_id, "undo", before, after, cause=reverted)
+        follower.undone = True
+    if not taken_back:
+        return ""
+    return f" With it, {', '.join(reversed(taken_back))} as before."
 
 
 def _refuse_if_changed_since(uow: UnitOfWork, change: Change, what: str) -> None:
@@ -168,9 +225,11 @@ def _undo_row(uow: UnitOfWork, change: Change, what: str) -> tuple[JSONRow | Non
         return current, None
     assert change.before is not None
     values = {k: v for k, v in _decoded(model, change.before).items() if k not in ("id", "version")}
-    if isinstance(row, Task) and values.get("status") != row.status:
-        # Through the task's own rule, so the activity a finished task logged
-        # goes (or comes back) and its sprint card follows.
+    if isinstance(row, Task) and values.get("status") != row.status and not _has_followers(session, change):
+        # A change logged before its side effects were (migration 0008):
+        # through the task's own rule, so the activity a finished task logged
+        # goes (or comes back) and its sprint card follows. A newer change
+        # has them as followers, which `_undo_followers` puts back exactly.
         with uow.unlogged():
             set_task_status(uow, row, TaskStatus(values["status"]))
     old_stage = row.stage if isinstance(row, Deal) else None
@@ -180,6 +239,10 @@ def _undo_row(uow: UnitOfWork, change: Change, what: str) -> tuple[JSONRow | Non
         _deal_stage_restored(uow, row, old_stage)
     session.flush()
     return current, snapshot(row)
+
+
+def _has_followers(session: Session, change: Change) -> bool:
+    return session.scalar(select(Change.id).where(Change.cause_id == change.id).limit(1)) is not None
 
 
 def _refuse_if_used(session: Session, row: Base, row_id: int, what: str) -> None:
@@ -211,11 +274,12 @@ def _refuse_if_used(session: Session, row: Base, row_id: int, what: str) -> None
 
 
 def _deal_stage_restored(uow: UnitOfWork, deal: Deal, old_stage: Stage) -> None:
-    """A deal moved back to its earlier stage: log the move, sync its sprint card."""
+    """A deal moved back to its earlier stage: log the move (its cards are
+    the followers' business: `_undo_followers`)."""
     stage = uow.session.get(Stage, deal.stage_id)
     assert stage is not None
     deal.stage = stage
-    log_stage_move(uow, deal, old_stage.name, stage, clock.team_today(uow.team().timezone))
+    log_stage_move(uow, deal, old_stage.name, stage)
 
 
 def _state_changed(change: Change) -> bool:

@@ -140,11 +140,16 @@ class UnitOfWork:
         before: JSONRow | None,
         after: JSONRow | None,
         team_id: int | None = None,
-    ) -> None:
-        """Append to the change log in this transaction (not inside `unlogged()`)."""
+        *,
+        cause: Change | None = None,
+    ) -> Change | None:
+        """Append to the change log in this transaction (not inside `unlogged()`);
+        `cause`: the change this one follows from (undo reverts them together)."""
         self._refuse_if_read_only()
         if not self._logging:
-            return
+            return None
+        if cause is not None and cause.id is None:
+            self.session.flush()
         change = Change(
             team_id=team_id if team_id is not None else self.actor.team_id,
             actor_id=self._actor.member_id if self._actor else None,
@@ -154,9 +159,11 @@ class UnitOfWork:
             action=action,
             before=before,
             after=after,
+            cause_id=cause.id if cause is not None else None,
         )
         self.session.add(change)
         self.last_change = change
+        return change
 
     @contextmanager
     def unlogged(self) -> Iterator[None]:

@@ -384,3 +384,30 @@ class Change(Base):
     before: Mapped[JSONRow | None] = mapped_column(JSON, nullable=True)
     after: Mapped[JSONRow | None] = mapped_column(JSON, nullable=True)
     undone: Mapped[bool] = mapped_column(Boolean, default=False)
+    cause_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    """The change this one followed from (a won deal's card marked done, the
+    notes archived with their deal): undo reverts the change with all that
+    followed from it, and lists only changes without a cause (migration 0008)."""
+
+
+class DealArchive(Base):
+    """A deleted deal and every row that referred to it, kept until it is
+    restored (undo, `deal restore`) or purged by an admin (migration 0008).
+
+    `rows` holds, as the backup writes cells (store/codec.column_to_json),
+    the deal row, the rows that went with it (table -> rows: notes,
+    collaborators, stage history, sprint cards) and the rows that only
+    pointed at it (table -> ids: tasks, activities), which kept their other
+    data and lost the link."""
+
+    __tablename__ = "deal_archive"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    deal_id: Mapped[int] = mapped_column(Integer, index=True)
+    """The deal's number when it was deleted (restored under it when free)."""
+    title: Mapped[str] = mapped_column(String(300))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), nullable=True)
+    archived_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"), nullable=True)
+    archived_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    rows: Mapped[JSONRow] = mapped_column(JSON)

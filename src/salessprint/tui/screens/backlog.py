@@ -20,6 +20,7 @@ from textual.widgets import Input, Label
 
 from salessprint.domain.enums import ItemType
 from salessprint.domain.values import DealView, TaskView
+from salessprint.services.archive import preview_delete
 from salessprint.services.backlog import BacklogKey, BacklogPage, BacklogRow, backlog_page, move_in_backlog
 from salessprint.services.deals import delete_deal, get_deal
 from salessprint.services.sprints import add_item
@@ -463,24 +464,35 @@ class BacklogScreen(BaseScreen):
             return
         from salessprint.tui.modals.confirm import ConfirmModal
 
-        question = Text(f"Delete {row.item_type} #{row.id} ")
-        question.append(row.title, style="bold")
-        question.append("? Its sprint cards go with it.")
+        def ask(archived: str | None) -> None:
+            question = Text(f"Delete {row.item_type} #{row.id} ")
+            question.append(row.title, style="bold")
+            if archived is None:
+                question.append("? Its sprint cards go with it.")
+            else:
+                question.append(f"? It is archived with {archived}; ctrl+z brings it all back.")
+            self.app.push_screen(ConfirmModal(question, yes="Delete", no="Keep"), answered)
 
         def answered(yes: bool | None) -> None:
             if not yes:
                 return
             fn = delete_deal if row.item_type == ItemType.DEAL else delete_task
+            done = (
+                f"Archived {row.item_type} #{row.id}." if row.item_type == ItemType.DEAL else f"Deleted task #{row.id}."
+            )
             call_service(
                 self.app,
                 fn,
                 row.id,
                 expected_version=row.version,
-                done=lambda _: self._changed(f"Deleted {row.item_type} #{row.id}."),
+                done=lambda _: self._changed(done),
                 failed=lambda _exc: self.reload(),
             )
 
-        self.app.push_screen(ConfirmModal(question, yes="Delete", no="Keep"), answered)
+        if row.item_type == ItemType.DEAL:
+            call_service(self.app, preview_delete, row.id, done=lambda found: ask(found.summary))
+        else:
+            ask(None)
 
     def action_rank(self, direction: int) -> None:
         row = self.selected()

@@ -427,6 +427,7 @@ class PipelineScreen(BaseScreen):
             message = Text("Moved ")
             message.append(deal.title, style="bold")
             message.append(f" to {view.stage}")
+            message.append("".join(f"\n{line}" for line in view.also))  # what else the move changed
             self.notify(str(message), markup=False)
             self.reload()
 

@@ -1,0 +1,43 @@
+"""Migration 0008: the deal archive and `changes.cause_id`, added to a store holding data, and taken away again."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from alembic import command
+from sqlalchemy import insert, inspect, select
+
+from salessprint.store.db import Store
+from salessprint.store.models import Change, Team
+
+
+def test_upgrade_adds_the_archive_and_keeps_the_log(db_url: str) -> None:
+    store = Store(db_url)
+    command.upgrade(store.alembic_config(), "0004")
+    with store.session() as s:
+        team = Team(name="T", currency="EUR")
+        s.add(team)
+        s.flush()
+        s.execute(
+            insert(Change).values(
+                team_id=team.id,
+                at=datetime(2026, 11, 30, tzinfo=UTC),
+                entity="deal",
+                entity_id=1,
+                action="create",
+                undone=False,
+            )
+        )
+        s.commit()
+    command.upgrade(store.alembic_config(), "0008")
+    found = inspect(store.engine)
+    assert "deal_archive" in found.get_table_names()
+    assert "cause_id" in {c["name"] for c in found.get_columns("changes")}
+    with store.session() as s:
+        assert s.execute(select(Change.entity, Change.cause_id)).all() == [("deal", None)]
+
+    command.downgrade(store.alembic_config(), "0004")
+    found = inspect(store.engine)
+    assert "deal_archive" not in found.get_table_names()
+    assert "cause_id" not in {c["name"] for c in found.get_columns("changes")}
+    store.dispose()
