@@ -117,8 +117,8 @@ class Ramp:
         return Decimal(1)
 
     def percent_on(self, day: date) -> Decimal:
-        """`share` in percent, for display."""
-        return self.share(day) * 100
+        """`share` in percent (one decimal), for display."""
+        return (self.share(day) * 100).quantize(TENTH, rounding=ROUND_HALF_UP)
 
 
 def parse_ramp(text: str) -> tuple[Decimal, ...]:

@@ -21,6 +21,7 @@ from salessprint.services.reports._shared import (
     Report,
     closed_sprints,
     points_history,
+    quota_ramps,
     reps,
     revenue_quota,
     won_by_member,
@@ -108,6 +109,7 @@ def forecast_in(
     }
     won_now = {name: won_by_member(uow, ids, lo, today) if ids else {} for name, (_p, (lo, _hi)) in periods.items()}
     targets = queries.target_history(uow.session, ids, max(hi for _p, (_lo, hi) in periods.values()))
+    ramps = quota_ramps(uow, ids)
     members = []
     for m in members_:
         past = [
@@ -117,7 +119,7 @@ def forecast_in(
         ]
         chances: dict[str, QuotaChance] = {}
         for name, (period, (lo, hi)) in periods.items():
-            quota = revenue_quota(targets.get(m.id, []), lo, hi, period, team.week_start)
+            quota = revenue_quota(targets.get(m.id, []), lo, hi, period, team.week_start, ramps.get(m.id))
             won = won_now[name].get(m.id, (Decimal("0.00"), 0))[0]
             left = len(list(working_days(today, hi))) / per_sprint_days
             chance, reason = quota_forecast(won, quota, past, left, rng, trials, min_history)
