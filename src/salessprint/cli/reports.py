@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from datetime import date
     from decimal import Decimal
 
+    from salessprint.services.reports.forecast import ForecastReport
     from salessprint.services.reports.velocity import SprintVelocity
 
 
@@ -292,13 +293,49 @@ def report_pipeline(ctx: Ctx, start: str | None, end: str | None, fmt: str) -> N
 @report_group.command("forecast")
 @click.option("--seed", default=42, show_default=True, type=int, help="Random seed: same store and seed, same answer.")
 @history_options(12, "resamples")
+@click.option("--by-date", "by_date", metavar="YYYY-MM-DD", help="Also: how many points the team completes by then.")
+@click.option(
+    "--when-done",
+    "when_done_items",
+    type=click.IntRange(1, 1000),
+    metavar="N",
+    help="Also: by when the top N open backlog items are done.",
+)
+@click.option(
+    "--when-done-points",
+    type=click.IntRange(0, 1_000_000),
+    metavar="POINTS",
+    help="Also: by when this many points of work are done.",
+)
 @format_option
 @pass_ctx
-def report_forecast(ctx: Ctx, seed: int, history: int, min_history: int, fmt: str) -> None:
-    """Monte Carlo: each rep's chance of quota by month and quarter end; next sprint's points range."""
+def report_forecast(
+    ctx: Ctx,
+    seed: int,
+    history: int,
+    min_history: int,
+    by_date: str | None,
+    when_done_items: int | None,
+    when_done_points: int | None,
+    fmt: str,
+) -> None:
+    """Monte Carlo: each rep's chance of quota by month and quarter end; next sprint's points range.
+
+    --by-date and --when-done ask the team's throughput the two planning
+    questions: how much by a date, and by when a slice of the backlog is done.
+    """
     from salessprint.services.reports.forecast import QuotaChance, forecast
 
-    data = forecast(ctx.store(), ctx.login, seed=seed, history=history, min_history=min_history)
+    data = forecast(
+        ctx.store(),
+        ctx.login,
+        seed=seed,
+        history=history,
+        min_history=min_history,
+        by_date=in_range(parse_date(by_date, "by-date")) if by_date else None,
+        when_done_items=when_done_items,
+        when_done_points=when_done_points,
+    )
     if fmt == "json":
         dump_json(data.to_json())
         return
@@ -333,6 +370,38 @@ def report_forecast(ctx: Ctx, seed: int, history: int, min_history: int, fmt: st
                 f"\nNext sprint the team completes at least {nxt.p50} points (50 %), "
                 f"{nxt.p85} (85 %), {nxt.p95} (95 %)."
             )
+        _forecast_questions(data)
+
+
+def _forecast_questions(data: ForecastReport) -> None:
+    """The --by-date and --when-done answers, in a manager's words."""
+    if data.by_date is not None:
+        b = data.by_date
+        lead = f"By {b.date:%a %d %b %Y} ({b.working_days} working days, {b.sprints} sprints)"
+        if b.points is None:
+            echo(f"{lead} the points the team completes are unknown ({b.reason}).")
+        else:
+            p = b.points
+            echo(
+                f"{lead} the team completes at least {p.p85} points with 85 % confidence "
+                f"({p.p50} with 50 %, {p.p95} with 95 %)."
+            )
+    if data.when_done is not None:
+        w = data.when_done
+        what = f"The top {w.items} backlog items ({w.points} points" if w.items is not None else f"{w.points} points"
+        if w.items is not None:
+            what += f"; {w.unestimated} without points count 0)" if w.unestimated else ")"
+        if w.done_by is None:
+            echo(f"When {what} will be done is unknown ({w.reason}).")
+            return
+
+        def day(d: date | None) -> str:
+            return "not within ten years" if d is None else f"{d:%a %d %b %Y}"
+
+        echo(
+            f"{what} are done by {day(w.done_by.p85)} with 85 % confidence "
+            f"({day(w.done_by.p50)} with 50 %, {day(w.done_by.p95)} with 95 %)."
+        )
 
 
 @report_group.command("coaching")
