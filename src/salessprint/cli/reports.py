@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from datetime import date
     from decimal import Decimal
 
+    from salessprint.services.reports.attainment import Consistency
     from salessprint.services.reports.forecast import ForecastReport
     from salessprint.services.reports.velocity import SprintVelocity
 
@@ -224,7 +225,8 @@ def report_attainment(ctx: Ctx, member: str | None, start: str | None, end: str 
         return
     columns = ["login", "name", "won_value", "won_deals", "quota", "attainment"]
     if by == "range":
-        rows: list[object] = list(data.members)
+        rows: list[object] = [{**m.model_dump(by_alias=True), **_consistency(m.consistency)} for m in data.members]
+        columns += ["consistency", "trend"]
     else:
         rows = [
             {"login": m.login, "name": m.name, **p.model_dump(by_alias=True)}
@@ -234,6 +236,8 @@ def report_attainment(ctx: Ctx, member: str | None, start: str | None, end: str 
         columns.insert(2, "period")
     if fmt == "table":
         echo(f"Quota attainment {data.start} to {data.end} ({data.currency}, attainment in %):")
+        if by == "range":
+            echo("Consistency: ended months at or above 90 % of quota; trend: the last three of them.")
         if not data.members:
             echo("No reps on the team yet.")
             return
@@ -244,6 +248,17 @@ def report_attainment(ctx: Ctx, member: str | None, start: str | None, end: str 
             f"\nTeam: {_money(t.won_value)} won in {t.won_deals} deals of "
             f"{_money(t.quota)} quota ({_pct(t.attainment)})."
         )
+
+
+def _consistency(c: Consistency | None) -> dict[str, str]:
+    """A rep's consistency as two cells: "2 of 3 at 90 %+" and "falling (150.0 → 120.0 → 95.0 %)"."""
+    if c is None or not c.months:
+        return {"consistency": "-", "trend": "-"}
+    path = " → ".join(str(m.attainment) for m in c.recent)
+    return {
+        "consistency": f"{c.at_or_above_90} of {c.months} at 90 %+",
+        "trend": f"{c.trend} ({path} %)" if c.trend else f"- ({path} %)",
+    }
 
 
 @report_group.command("pipeline")
