@@ -27,38 +27,49 @@ def report_group() -> None:
     """Team reports (table, JSON or CSV)."""
 
 
-def history_options(default: int, verb: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """--history (the forecast's window) and --min-history (fewer closed sprints: unknown)."""
+def history_options(default: int | None, verb: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """--history (the forecast's window; None: the team's) and --min-history
+    (fewer closed sprints: unknown; the team's unless given)."""
 
     def add(command: Callable[..., None]) -> Callable[..., None]:
         command = click.option(
             "--min-history",
-            default=3,
-            show_default=True,
             type=click.IntRange(1, 520),
-            help="With fewer closed sprints the forecast is unknown.",
+            help="With fewer closed sprints the forecast is unknown (default: the team's, 3 unless set "
+            "with 'salessprint team forecast').",
         )(command)
         return click.option(
             "--history",
             default=default,
-            show_default=True,
+            show_default=default is not None,
             type=click.IntRange(1, 520),
-            help=f"How many of the last closed sprints the forecast {verb}.",
+            help=f"How many of the last closed sprints the forecast {verb}"
+            + (" (default: the team's, 3 unless set with 'salessprint team forecast')." if default is None else "."),
         )(command)
 
     return add
 
 
+def team_window(ctx: Ctx, history: int | None, min_history: int | None) -> tuple[int, int]:
+    """--history and --min-history, the team's window where not given (as sprint planning reads it)."""
+    if history is not None and min_history is not None:
+        return history, min_history
+    from salessprint.services.team import forecast_window
+
+    window = forecast_window(ctx.store(), ctx.login)
+    return history or window.history, min_history or window.min_history
+
+
 @report_group.command("velocity")
 @click.option("--last", default=12, show_default=True, type=click.IntRange(1, 520), help="How many closed sprints.")
-@history_options(3, "averages")
+@history_options(None, "averages")
 @format_option
 @pass_ctx
-def report_velocity(ctx: Ctx, last: int, history: int, min_history: int, fmt: str) -> None:
+def report_velocity(ctx: Ctx, last: int, history: int | None, min_history: int | None, fmt: str) -> None:
     """Committed, completed, added, removed and carried points per sprint."""
     from salessprint.services.reports.velocity import velocity
 
-    data = velocity(ctx.store(), ctx.login, last, history, min_history)
+    data = velocity(ctx.store(), ctx.login, last, *team_window(ctx, history, min_history))
     if fmt == "json":
         dump_json(data.to_json())
         return
@@ -328,7 +339,7 @@ def report_forecast(
     ctx: Ctx,
     seed: int,
     history: int,
-    min_history: int,
+    min_history: int | None,
     by_date: str | None,
     when_done_items: int | None,
     when_done_points: int | None,
@@ -346,7 +357,7 @@ def report_forecast(
         ctx.login,
         seed=seed,
         history=history,
-        min_history=min_history,
+        min_history=team_window(ctx, history, min_history)[1],
         by_date=in_range(parse_date(by_date, "by-date")) if by_date else None,
         when_done_items=when_done_items,
         when_done_points=when_done_points,

@@ -87,6 +87,10 @@ class Team(Versioned, Base):
     """New reps' ramp, percents of full quota per step ("25,50,75,100"); None: no ramp (migration 0007)."""
     quota_ramp_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
     """Months per ramp step; None: 3."""
+    forecast_history: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Closed sprints a velocity forecast averages; None: 3 (migration 0007)."""
+    forecast_min_history: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Closed sprints a forecast needs before it is known; None: 3."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     stages: Mapped[list[Stage]] = relationship(back_populates="team", order_by="Stage.position")

@@ -24,7 +24,7 @@ from salessprint.domain.montecarlo import (
     team_points_range,
     when_done,
 )
-from salessprint.domain.velocity import FORECAST_WINDOW, MIN_HISTORY, history_gap
+from salessprint.domain.velocity import MIN_HISTORY, history_gap
 from salessprint.services.backlog import top_of_backlog
 from salessprint.services.reports._shared import (
     HISTORY_SPRINTS,
@@ -36,6 +36,7 @@ from salessprint.services.reports._shared import (
     revenue_quota,
     won_by_member,
 )
+from salessprint.services.team import window_of
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
 from salessprint.store.db import Store
@@ -319,27 +320,55 @@ _RECENT_CLOSED = (
     select(Sprint.id, Sprint.starts_on)
     .where(Sprint.team_id == bindparam("team_id"), Sprint.state == SprintState.CLOSED)
     .order_by(Sprint.number.desc())
-    .limit(FORECAST_WINDOW)
+    .limit(bindparam("last"))
 )
 _ACTIVE_STARTS = select(Member.login, Member.started_on).where(
     Member.team_id == bindparam("team_id"), Member.active.is_(True)
 )
 
 
-def member_forecasts(store: Store, login: str, min_history: int = MIN_HISTORY) -> dict[str, Decimal | None]:
-    """Each active member's forecast velocity (by login): mean of the team's
-    last three closed sprints; None (unknown) for a member with fewer than
+class MemberForecasts(Report):
+    """Each active member's forecast velocity for sprint planning."""
+
+    history: int
+    """The closed sprints averaged (the team's window)."""
+    min_history: int
+    """Closed sprints a forecast needs."""
+    by_login: dict[str, Decimal | None]
+    """Mean completed points of the last `history` closed sprints; None while unknown."""
+    reasons: dict[str, str]
+    """Why a member's forecast is unknown, by login (only the unknown ones)."""
+
+
+def member_forecasts(store: Store, login: str, min_history: int | None = None) -> dict[str, Decimal | None]:
+    """Each active member's forecast velocity (by login), as `planning_forecasts`."""
+    return planning_forecasts(store, login, min_history=min_history).by_login
+
+
+def planning_forecasts(
+    store: Store, login: str, history: int | None = None, min_history: int | None = None
+) -> MemberForecasts:
+    """Each active member's forecast velocity: the mean of the team's last
+    `history` closed sprints (the team's window unless given, like `report
+    velocity`); unknown, with the reason, for a member with fewer than
     `min_history` of them since they started."""
     with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
-        recent = uow.rows(_RECENT_CLOSED, {"team_id": team_id}).all()
+        window = window_of(uow.team())
+        history = history or window.history
+        needed = min_history or window.min_history
+        recent = uow.rows(_RECENT_CLOSED, {"team_id": team_id, "last": max(history, needed)}).all()
         members = uow.rows(_ACTIVE_STARTS, {"team_id": team_id}).all()
-        if not recent:
-            return dict.fromkeys(m for m, _started in members)
-        rows = dict(uow.rows(queries.POINTS_PER_LOGIN, {"ids": [sid for sid, _starts in recent]}).all())
+        averaged = [sid for sid, _starts in recent[:history]]
+        rows = dict(uow.rows(queries.POINTS_PER_LOGIN, {"ids": averaged}).all()) if averaged else {}
         out: dict[str, Decimal | None] = {}
+        reasons: dict[str, str] = {}
         for m, started in members:
             own = sum(1 for _sid, starts in recent if started is None or starts >= started)
-            known = history_gap(own, min_history) is None
-            out[m] = Decimal(str(round(float(rows.get(m, 0) or 0) / len(recent), 1))) if known else None
-        return out
+            gap = history_gap(own, needed)
+            if gap is None:  # then `averaged` holds at least one sprint
+                out[m] = Decimal(str(round(float(rows.get(m, 0) or 0) / len(averaged), 1)))
+            else:
+                out[m] = None
+                reasons[m] = gap
+        return MemberForecasts(history=history, min_history=needed, by_login=out, reasons=reasons)

@@ -1,4 +1,5 @@
-"""A quota ramp for new reps: per team, with a per-rep override.
+"""A quota ramp for new reps: per team, with a per-rep override; the team's
+forecast history window.
 
 - `teams.quota_ramp`: the team's ramp steps in percent of full quota, as a
   manager types them ("25,50,75,100"); NULL: no ramp.
@@ -6,6 +7,9 @@
   quarter of tenure).
 - `members.quota_ramp`, `members.quota_ramp_months`: a rep's own ramp
   ("off" for full quota from the start date); NULL: the team's.
+- `teams.forecast_history`, `teams.forecast_min_history`: the closed sprints
+  a velocity forecast averages and how many it needs before it is known
+  (NULL: 3 and 3); sprint planning and `report velocity` read them.
 
 The steps count from `members.started_on` (domain.metrics.Ramp). Nothing
 existing changes: every column starts NULL, so no rep has a ramp until a
@@ -33,9 +37,15 @@ def upgrade() -> None:
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("quota_ramp", sa.String(length=200), nullable=True))
             batch.add_column(sa.Column("quota_ramp_months", sa.Integer(), nullable=True))
+    with op.batch_alter_table("teams") as batch:
+        batch.add_column(sa.Column("forecast_history", sa.Integer(), nullable=True))
+        batch.add_column(sa.Column("forecast_min_history", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("teams") as batch:
+        batch.drop_column("forecast_min_history")
+        batch.drop_column("forecast_history")
     for table in ("members", "teams"):
         with op.batch_alter_table(table) as batch:
             batch.drop_column("quota_ramp_months")
