@@ -197,7 +197,9 @@ def test_forecast_answers_by_date_and_when_done(run: Any) -> None:
     assert "with 85 % confidence" in by_date
     done = next(line for line in out.splitlines() if line.startswith("The top 10 backlog items ("))
     assert "are done by" in done and "with 85 % confidence" in done
-    data = json.loads(run("report", "forecast", "--by-date", "2026-12-31", "--when-done-points", "300", "--format", "json").output)
+    data = json.loads(
+        run("report", "forecast", "--by-date", "2026-12-31", "--when-done-points", "300", "--format", "json").output
+    )
     p = data["by_date"]["points"]
     assert p["p95"] <= p["p85"] <= p["p50"]
     w = data["when_done"]

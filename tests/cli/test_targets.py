@@ -34,9 +34,9 @@ def test_quota_ramp_for_the_team_and_one_rep(team: Any) -> None:
     # An experienced hire: full quota from the start.
     rows = json.loads(team("target", "ramp", "off", "--member", "rita", "--format", "json", as_="mo").output)["reps"]
     assert (rows[0]["ramp"], rows[0]["own"], rows[0]["percent_today"]) == ("off", True, "100.0")
-    rows = json.loads(
-        team("target", "ramp", "--member", "rita", "--team-ramp", "--format", "json", as_="mo").output
-    )["reps"]
+    rows = json.loads(team("target", "ramp", "--member", "rita", "--team-ramp", "--format", "json", as_="mo").output)[
+        "reps"
+    ]
     assert (rows[0]["ramp"], rows[0]["own"]) == ("25,50,75,100", False)
 
 

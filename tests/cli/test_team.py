@@ -16,7 +16,9 @@ def test_forecast_window_is_shown_set_and_read_by_the_reports(team: Any) -> None
     velocity = json.loads(team("report", "velocity", "--format", "json", as_="mo").output)
     assert velocity["history"] == 6
     assert velocity["forecast_reason"] == "0 closed sprints; a forecast needs 4"
-    told = json.loads(team("report", "velocity", "--history", "2", "--min-history", "1", "--format", "json", as_="mo").output)
+    told = json.loads(
+        team("report", "velocity", "--history", "2", "--min-history", "1", "--format", "json", as_="mo").output
+    )
     assert told["history"] == 2 and told["forecast_reason"] == "0 closed sprints; a forecast needs 1"
     forecast = json.loads(team("report", "forecast", "--format", "json", as_="mo").output)
     assert forecast["next_sprint_reason"] == "0 closed sprints; a forecast needs 4"

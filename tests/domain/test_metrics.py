@@ -5,19 +5,15 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
-import pytest
 
 from salessprint.domain.enums import Period
 from salessprint.domain.errors import InvalidInput
 from salessprint.domain.metrics import (
     Ramp,
     TargetChange,
-    parse_ramp,
-    ramp_of,
-    ramp_text,
     attainment,
     attainment_trend,
     average,
@@ -26,12 +22,15 @@ from salessprint.domain.metrics import (
     ideal_line,
     money,
     pace,
+    parse_ramp,
     percent,
     period_label,
     periods_in_range,
     pipeline_velocity,
     quota_for_range,
     quota_in_force,
+    ramp_of,
+    ramp_text,
     target_in_force,
     weighted,
     win_rate,

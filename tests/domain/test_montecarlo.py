@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import random
-from decimal import ROUND_HALF_UP, Decimal
-
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from salessprint.domain.montecarlo import (
     nth_working_day,

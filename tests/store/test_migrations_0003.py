@@ -2,8 +2,8 @@
 open deals have an index in backlog order."""
 
 from datetime import UTC, date, datetime
-from types import SimpleNamespace
 from decimal import Decimal
+from types import SimpleNamespace
 
 from alembic import command
 from sqlalchemy import insert, inspect, select

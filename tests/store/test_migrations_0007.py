@@ -5,7 +5,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from alembic import command
-from sqlalchemy import inspect, insert, select
+from sqlalchemy import insert, inspect, select
 
 from salessprint.store.db import Store
 from salessprint.store.models import Member, Team

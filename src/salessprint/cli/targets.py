@@ -56,9 +56,7 @@ def target_list(ctx: Ctx, member: str | None, fmt: str) -> None:
 @click.option("--team-ramp", "use_team", is_flag=True, help="Give --member the team's ramp again.")
 @format_option
 @pass_ctx
-def target_ramp(
-    ctx: Ctx, steps: str | None, member: str | None, months: int | None, use_team: bool, fmt: str
-) -> None:
+def target_ramp(ctx: Ctx, steps: str | None, member: str | None, months: int | None, use_team: bool, fmt: str) -> None:
     """Show or set new reps' quota ramp: STEPS in % of full quota, like 25,50,75,100 (or off).
 
     Each step lasts a quarter (--months) counted from the rep's start date;

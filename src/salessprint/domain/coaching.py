@@ -86,12 +86,12 @@ def flags_for(rep: RepFigures, today: date, rotting_days: int) -> list[Flag]:
         tail = " → ".join(str(v) for v in list(rep.velocities)[-(FALLING_RUN + 1) :])
         out.append(Flag("velocity_falling", f"Velocity down {FALLING_RUN} sprints running ({tail} points)."))
     if attainment_falling([a for _p, a in rep.attainments]):
-        tail = list(rep.attainments)[-(FALLING_RUN + 1) :]
-        path = " → ".join(f"{a} %" for _p, a in tail)
+        months = list(rep.attainments)[-(FALLING_RUN + 1) :]
+        path = " → ".join(f"{a} %" for _p, a in months)
         out.append(
             Flag(
                 "attainment_falling",
-                f"Quota attainment down {FALLING_RUN} months running ({tail[0][0]} to {tail[-1][0]}: {path}).",
+                f"Quota attainment down {FALLING_RUN} months running ({months[0][0]} to {months[-1][0]}: {path}).",
             )
         )
     rotting = max(rep.rotting_count, len(rep.rotting))

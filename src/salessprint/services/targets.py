@@ -179,6 +179,4 @@ def _ramps(uow: UnitOfWork) -> Ramps:
                 percent_today=Decimal("100.0") if ramp is None else ramp.percent_on(today),
             )
         )
-    return Ramps(
-        team=team.quota_ramp or "off", team_months=team.quota_ramp_months or RAMP_STEP_MONTHS, reps=reps
-    )
+    return Ramps(team=team.quota_ramp or "off", team_months=team.quota_ramp_months or RAMP_STEP_MONTHS, reps=reps)

@@ -136,7 +136,9 @@ def test_consistency_reads_a_steady_rep_and_a_falling_one_apart(team_store: Stor
         [("2026-01-01", "10000")],
         [(datetime(2026, m, 12, 10, tzinfo=UTC), v) for m, v in ((8, "15000"), (9, "12000"), (10, "9500"))],
     )
-    set_target(team_store, "max", login="rob", metric="revenue", period="month", amount="10000", effective_from="2026-08-01")
+    set_target(
+        team_store, "max", login="rob", metric="revenue", period="month", amount="10000", effective_from="2026-08-01"
+    )
     for m, v in ((8, "9000"), (9, "9200"), (10, "8900")):
         with clock.freeze(datetime(2026, m, 12, 10, tzinfo=UTC)):
             deal = add_deal(team_store, "max", title=f"Rob {m}", account="R", value=v, owner="rob", stage="Qualified")

@@ -146,7 +146,14 @@ def revenue_quota(
 
 
 _RAMPS = (
-    select(Member.id, Member.started_on, Member.quota_ramp, Member.quota_ramp_months, Team.quota_ramp, Team.quota_ramp_months)
+    select(
+        Member.id,
+        Member.started_on,
+        Member.quota_ramp,
+        Member.quota_ramp_months,
+        Team.quota_ramp,
+        Team.quota_ramp_months,
+    )
     .join(Team, Team.id == Member.team_id)
     .where(Member.team_id == bindparam("team_id"), Member.id.in_(bindparam("ids", expanding=True)))
 )

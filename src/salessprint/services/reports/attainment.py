@@ -11,7 +11,6 @@ from pydantic import Field
 from salessprint.domain import clock
 from salessprint.domain.calendar import period_range
 from salessprint.domain.enums import Period
-from salessprint.domain.metrics import attainment as attainment_pct
 from salessprint.domain.metrics import (
     TREND_PERIODS,
     attainment_trend,
@@ -20,6 +19,7 @@ from salessprint.domain.metrics import (
     period_label,
     periods_in_range,
 )
+from salessprint.domain.metrics import attainment as attainment_pct
 from salessprint.services.reports._shared import (
     Report,
     check_range,

@@ -10,9 +10,8 @@ from decimal import Decimal
 
 from salessprint.domain import clock
 from salessprint.domain.calendar import period_range
-from salessprint.domain.coaching import RepFigures, flags_for
+from salessprint.domain.coaching import FALLING_RUN, RepFigures, flags_for
 from salessprint.domain.enums import Period
-from salessprint.domain.coaching import FALLING_RUN
 from salessprint.domain.metrics import attainment, money, period_label, periods_in_range
 from salessprint.domain.permissions import Action
 from salessprint.services.reports._shared import (

@@ -13,8 +13,8 @@ from sqlalchemy import bindparam, select
 from salessprint.domain import clock
 from salessprint.domain.calendar import period_range, working_days
 from salessprint.domain.enums import Period, SprintState
-from salessprint.domain.metrics import money, period_label
 from salessprint.domain.errors import InvalidInput
+from salessprint.domain.metrics import money, period_label
 from salessprint.domain.montecarlo import (
     DEFAULT_SEED,
     TRIALS,

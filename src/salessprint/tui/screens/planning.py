@@ -64,9 +64,7 @@ def load_planning(store: Store, login: str) -> Planning:
     committed = sprint_points_by_member(store, login, planned.number) if planned else {}
     forecasts = planning_forecasts(store, login)
     capacity = [
-        Capacity(
-            m, forecasts.by_login.get(m.login), committed.get(m.login, 0), forecasts.reasons.get(m.login)
-        )
+        Capacity(m, forecasts.by_login.get(m.login), committed.get(m.login, 0), forecasts.reasons.get(m.login))
         for m in list_members(store, login)
         if m.role == Role.REP or committed.get(m.login)
     ]
