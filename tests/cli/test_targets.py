@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
+
+from click.testing import CliRunner
+
+from salessprint.cli import cli
 
 
 def test_set_and_list_targets(team: Any) -> None:
@@ -48,3 +53,21 @@ def test_quota_ramp_is_the_managers_and_checked(team: Any) -> None:
     assert "'150' is not a ramp step" in bad.output
     assert team("target", "ramp", "--team-ramp", as_="mo").exit_code == 1
     assert team("target", "ramp", as_="mo").output.splitlines()[0] == "Team quota ramp: off."
+
+
+def test_quota_ramp_and_forecast_window_survive_export_and_restore(team: Any, tmp_path: Path) -> None:
+    team("target", "ramp", "25,50,75", "--months", "2", as_="mo")
+    team("target", "ramp", "off", "--member", "rita", as_="mo")
+    team("team", "forecast", "--history", "5", "--min-history", "2", as_="mo")
+    backup = tmp_path / "team.json"
+    assert team("export", str(backup), as_="ada").exit_code == 0
+    restored = f"sqlite:///{tmp_path / 'restored.db'}"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--db", restored, "restore", str(backup)]).exit_code == 0
+
+    def read(db: str, *args: str) -> Any:
+        return json.loads(runner.invoke(cli, ["--db", db, "--as", "mo", *args, "--format", "json"]).output)
+
+    assert read(restored, "target", "ramp") == read(team.db, "target", "ramp")
+    assert read(restored, "target", "ramp")["team_months"] == 2
+    assert read(restored, "team", "forecast") == {"history": 5, "min_history": 2}
