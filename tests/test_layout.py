@@ -26,8 +26,10 @@ TESTED_ELSEWHERE: dict[str, dict[str, str]] = {
         "importing": "a package: tests/services/test_import_*.py (formats, maven, values, closing)",
         "app_context": "the screens' header read: tests/services/test_read_views.py",
         "members": "test_permission_matrix.py (who may manage members) and tests/cli/test_members.py",
-        "targets": "test_permission_matrix.py, test_activities.py (targets scaled to the range), tests/cli/test_targets.py",
-        "team": "init_team builds every test team (tests/conftest.py); tests/cli/test_store_setup.py",
+        "targets": "test_permission_matrix.py, test_activities.py (targets scaled to the range), tests/cli/test_targets.py"
+        " (and the quota ramp)",
+        "team": "init_team builds every test team (tests/conftest.py); tests/cli/test_store_setup.py; the forecast"
+        " window: tests/cli/test_team.py, tests/services/reports/test_forecast.py",
         "views": "rows -> frozen values, read back by every services test",
     },
     "services/reports": {

@@ -230,6 +230,8 @@ def test_pipeline_for_a_range_in_the_calendars_first_days(run: Any) -> None:
     result = run("report", "pipeline", "--from", "0001-01-02", "--to", "0001-01-03")
     assert result.exit_code == 0, result.output
     assert "No deal closed in the range, and none open on 0001-01-03." in result.output
+
+
 def test_forecast_categories_scenario_with_the_clock_set(
     db_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -333,3 +335,28 @@ def test_forecast_categories_scenario_with_the_clock_set(
         cli, ["--db", db_url, "--as", "rita", "deal", "update", "1", "--forecast-category", "commit"]
     )
     assert refused.exit_code == 1 and "is won: its forecast category is closed" in refused.output
+
+
+def test_forecast_answers_by_date_and_when_done(run: Any) -> None:
+    out = run("report", "forecast", "--by-date", "2026-12-31", "--when-done", "10").output
+    by_date = next(line for line in out.splitlines() if line.startswith("By Thu 31 Dec 2026"))
+    assert "(26 working days, 5.20 sprints) the team completes at least" in by_date
+    assert "with 85 % confidence" in by_date
+    done = next(line for line in out.splitlines() if line.startswith("The top 10 backlog items ("))
+    assert "are done by" in done and "with 85 % confidence" in done
+    data = json.loads(
+        run("report", "forecast", "--by-date", "2026-12-31", "--when-done-points", "300", "--format", "json").output
+    )
+    p = data["by_date"]["points"]
+    assert p["p95"] <= p["p85"] <= p["p50"]
+    w = data["when_done"]
+    assert (w["items"], w["points"]) == (None, 300)
+    assert w["done_by"]["p50"] <= w["done_by"]["p85"] <= w["done_by"]["p95"]
+    past = run("report", "forecast", "--by-date", "2026-11-01")
+    assert past.exit_code == 1 and past.output.startswith("Error: --by-date 2026-11-01 is in the past")
+
+
+def test_attainment_table_shows_consistency_and_trend(run: Any) -> None:
+    out = run("report", "attainment", "--from", "2026-06-01", "--to", "2026-11-30").output
+    chris = next(line for line in out.splitlines() if line.startswith("chris"))
+    assert "0 of 5 at 90 %+" in chris and "falling (" in chris

@@ -9,6 +9,7 @@ from salessprint.domain.coaching import (
     AgendaFacts,
     DayFacts,
     RepFigures,
+    attainment_falling,
     daily_report,
     flags_for,
     is_new_rep,
@@ -125,3 +126,37 @@ def test_daily_report_of_an_empty_day() -> None:
 def test_rotting_count_beyond_the_listed_deals() -> None:
     flags = flags_for(rep(rotting=[(1, "A", 30)], rotting_count=40), TODAY, 21)
     assert [f.message for f in flags] == ["40 deal(s) with no stage change for over 21 days."]
+
+
+def test_attainment_falling_three_months_running() -> None:
+    d = Decimal
+    assert attainment_falling([d(150), d(120), d(95), d(80)])
+    assert attainment_falling([d(60), d(150), d(120), d(95), d(80)])
+    assert not attainment_falling([d(150), d(120), d(95)])  # two falls
+    assert not attainment_falling([d(150), d(120), d(120), d(80)])  # a flat month breaks the run
+    assert not attainment_falling([d(150), None, d(95), d(80)])  # a month without quota breaks it
+    assert not attainment_falling([d(80), d(95), d(120), d(150)])
+
+
+def test_the_falling_attainment_flag_names_the_months() -> None:
+    rep = RepFigures(
+        login="ana",
+        name="Ana",
+        started_on=None,
+        quota=None,
+        won_value=Decimal(0),
+        quota_period="2026-10",
+        attainments=[
+            ("2026-07", Decimal("150.0")),
+            ("2026-08", Decimal("120.0")),
+            ("2026-09", Decimal("95.0")),
+            ("2026-10", Decimal("80.0")),
+        ],
+    )
+    (flag,) = flags_for(rep, TODAY, 21)
+    assert flag.code == "attainment_falling"
+    assert flag.message == (
+        "Quota attainment down 3 months running (2026-07 to 2026-10: 150.0 % → 120.0 % → 95.0 % → 80.0 %)."
+    )
+    steady = RepFigures("bo", "Bo", None, None, Decimal(0), "2026-10", attainments=[("m", Decimal(90))] * 4)
+    assert flags_for(steady, TODAY, 21) == []

@@ -5,11 +5,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from salessprint.domain.enums import Period
+from salessprint.domain.errors import InvalidInput
 from salessprint.domain.metrics import (
+    Ramp,
     TargetChange,
     attainment,
     attainment_trend,
@@ -19,12 +22,15 @@ from salessprint.domain.metrics import (
     ideal_line,
     money,
     pace,
+    parse_ramp,
     percent,
     period_label,
     periods_in_range,
     pipeline_velocity,
     quota_for_range,
     quota_in_force,
+    ramp_of,
+    ramp_text,
     target_in_force,
     weighted,
     win_rate,
@@ -278,3 +284,71 @@ def test_expected_exact_is_expected_by_now_before_rounding() -> None:
     assert expected_exact(Decimal("12.5"), *week) == Decimal("7.5")
     assert expected_by_now(Decimal("12.5"), *week) == Decimal("7.5")
     assert expected_exact(Decimal(1), date(2026, 11, 23), date(2026, 11, 25), date(2026, 11, 24)) == Decimal(1) / 3
+
+
+def test_a_steady_rep_wobbles_within_five_points() -> None:
+    # 90, 92, 89: within 5 points of each other, steady (not "mixed").
+    assert attainment_trend([Decimal(90), Decimal(92), Decimal(89)]) == "steady"
+    # 96, 93, 90: a 6-point slide is falling.
+    assert attainment_trend([Decimal(96), Decimal(93), Decimal(90)]) == "falling"
+
+
+MONTHLY = [TargetChange(Period.MONTH, date(2026, 1, 1), Decimal(10000))]
+
+
+def test_a_ramp_gives_each_step_its_share_of_full_quota() -> None:
+    # Started 1 January, 25/50/75/100 % by quarter of tenure, 10,000 a month.
+    ramp = Ramp(date(2026, 1, 1), parse_ramp("25,50,75,100"))
+    quotas = [
+        quota_in_force(MONTHLY, lo, hi, Period.MONTH, ramp=ramp)
+        for lo, hi in periods_in_range(Period.MONTH, date(2026, 1, 1), date(2026, 12, 31))
+    ]
+    assert quotas == [Decimal(q) for q in ["2500.00"] * 3 + ["5000.00"] * 3 + ["7500.00"] * 3 + ["10000.00"] * 3]
+    # The year: 3 x 2,500 + 3 x 5,000 + 3 x 7,500 + 3 x 10,000 = 75,000 (not 120,000).
+    assert quota_in_force(MONTHLY, date(2026, 1, 1), date(2026, 12, 31), ramp=ramp) == Decimal("75000.00")
+    assert [ramp.percent_on(d) for d in (date(2026, 3, 31), date(2026, 4, 1), date(2027, 1, 1))] == [25, 50, 100]
+
+
+def test_a_ramp_step_that_starts_mid_month_counts_pro_rata() -> None:
+    # Started Thu 15 January: steps start 15 Jan, 15 Apr, 15 Jul, 15 Oct.
+    ramp = Ramp(date(2026, 1, 15), parse_ramp("25,50,75"))
+    assert ramp.step_starts() == [date(2026, 1, 15), date(2026, 4, 15), date(2026, 7, 15), date(2026, 10, 15)]
+    # January: 22 working days, none before the start, 12 from 15 Jan at 25 %:
+    # 10,000 x 12/22 x 0.25 = 1,363.64.
+    assert quota_in_force(MONTHLY, date(2026, 1, 1), date(2026, 1, 31), ramp=ramp) == Decimal("1363.64")
+    # April: 22 working days, 10 before 15 April at 25 %, 12 from it at 50 %:
+    # 10,000 x (10 x 0.25 + 12 x 0.5) / 22 = 3,863.64.
+    assert quota_in_force(MONTHLY, date(2026, 4, 1), date(2026, 4, 30), ramp=ramp) == Decimal("3863.64")
+    # The two halves of April add up to the month.
+    first = quota_in_force(MONTHLY, date(2026, 4, 1), date(2026, 4, 14), ramp=ramp)
+    second = quota_in_force(MONTHLY, date(2026, 4, 15), date(2026, 4, 30), ramp=ramp)
+    assert (first, second) == (Decimal("1136.36"), Decimal("2727.27"))
+
+
+def test_a_ramp_and_a_change_of_target_in_one_month() -> None:
+    # 10,000 until 14 July, 20,000 from 15 July (10 and 13 of July's 23 working
+    # days); the ramp's 50 % step ends and 75 % begins on 1 July:
+    # 10,000 x 10/23 x 0.75 + 20,000 x 13/23 x 0.75 = 11,739.13.
+    targets = [*MONTHLY, TargetChange(Period.MONTH, date(2026, 7, 15), Decimal(20000))]
+    ramp = Ramp(date(2026, 1, 1), parse_ramp("25,50,75"))
+    assert quota_in_force(targets, date(2026, 7, 1), date(2026, 7, 31), ramp=ramp) == Decimal("11739.13")
+
+
+def test_ramp_steps_as_a_manager_types_them() -> None:
+    assert parse_ramp("25, 50%, 75, 100") == (Decimal(25), Decimal(50), Decimal(75))
+    assert parse_ramp("0,12.5,50") == (Decimal(0), Decimal("12.5"), Decimal(50))
+    assert parse_ramp("off") == () and parse_ramp("100") == ()
+    assert ramp_text(parse_ramp("25,50,75")) == "25,50,75,100" and ramp_text(()) == "off"
+    for bad in ("25,150", "-5", "abc", "12.55", "nan", ","):
+        with pytest.raises(InvalidInput):
+            parse_ramp(bad)
+
+
+def test_a_reps_own_ramp_wins_over_the_teams() -> None:
+    start = date(2026, 3, 2)
+    team = ramp_of(start, None, None, "25,50,75", 3)
+    assert team == Ramp(start, (Decimal(25), Decimal(50), Decimal(75)), 3)
+    assert ramp_of(start, "50", 1, "25,50,75", 3) == Ramp(start, (Decimal(50),), 1)
+    assert ramp_of(start, "off", None, "25,50,75", 3) is None  # an experienced hire: full quota
+    assert ramp_of(None, None, None, "25,50,75", 3) is None  # no start date: nothing to count from
+    assert ramp_of(start, None, None, None, None) is None

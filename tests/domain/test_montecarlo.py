@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import random
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from salessprint.domain.montecarlo import quota_chance, quota_forecast, team_points_range
+from salessprint.domain.montecarlo import (
+    nth_working_day,
+    points_by_date,
+    quota_chance,
+    quota_forecast,
+    team_points_range,
+    when_done,
+)
 
 
 def rng() -> random.Random:
@@ -138,3 +146,66 @@ def test_a_new_rep_without_closed_sprints_has_an_unknown_chance_not_zero() -> No
     three = [Decimal(500)] * 3
     assert quota_forecast(Decimal(0), Decimal(1000), three, 2, rng()) == (Decimal("100.0"), None)
     assert quota_forecast(Decimal(0), Decimal(1000), two, 2, rng(), needed=2) == (Decimal("100.0"), None)
+
+
+def test_points_by_date_on_a_constant_history_is_exact() -> None:
+    # Every sprint exactly 10 points; 2.5 sprints left: 25 points at every confidence.
+    assert points_by_date([10, 10, 10], 2.5, rng()) == {"p50": 25, "p85": 25, "p95": 25}
+    assert points_by_date([10, 10, 10], 0, rng()) == {"p50": 0, "p85": 0, "p95": 0}
+    assert points_by_date([], 3, rng()) is None
+
+
+def test_points_by_date_is_the_share_of_trials_reaching_it() -> None:
+    # One sprint of 0 or 10 with equal chance: at least 0 with 85 %, 10 with 50 %.
+    got = points_by_date([0, 10], 1, rng(), trials=10_000)
+    assert got == {"p50": 10, "p85": 0, "p95": 0}
+    # Two sprints of 0 or 10: 0, 10, 20 with 1/4, 1/2, 1/4; "at least 10" holds in 3/4 of trials.
+    assert points_by_date([0, 10], 2, rng(), trials=10_000) == {"p50": 10, "p85": 0, "p95": 0}
+    assert points_by_date([10, 20], 2, rng(), trials=10_000) == {"p50": 30, "p85": 20, "p95": 20}
+
+
+def test_points_by_date_is_seeded() -> None:
+    history = [3, 8, 13, 5, 21]
+    first = points_by_date(history, 4.4, random.Random(7), trials=2_000)
+    assert first == points_by_date(history, 4.4, random.Random(7), trials=2_000)
+    assert first is not None and first["p95"] <= first["p85"] <= first["p50"]
+
+
+def test_when_done_on_a_constant_history_is_exact() -> None:
+    # 25 points at 10 a sprint: 2.5 sprints of 5 working days = 12.5 days, so the 13th.
+    assert when_done([10, 10, 10], 25, 5, rng()) == {"p50": 13, "p85": 13, "p95": 13}
+    # 30 points: exactly 3 sprints, the 15th working day.
+    assert when_done([10, 10, 10], 30, 5, rng()) == {"p50": 15, "p85": 15, "p95": 15}
+    assert when_done([10, 10, 10], 0, 5, rng()) == {"p50": 0, "p85": 0, "p95": 0}
+
+
+def test_when_done_is_the_share_of_trials_finished_by_then() -> None:
+    # 20 points, sprints of 10 or 20 (5 days): one sprint (20) with 1/2, else
+    # two (10 + anything) with 1/2: done in 5 days with 50 %, 10 days with 85 %.
+    assert when_done([10, 20], 20, 5, rng(), trials=10_000) == {"p50": 5, "p85": 10, "p95": 10}
+
+
+def test_when_done_without_throughput_is_unknown() -> None:
+    assert when_done([], 10, 5, rng()) is None
+    assert when_done([0, 0, 0], 10, 5, rng()) is None
+    # A sprint of 1 point in a thousand trials cannot finish 10,000 points in 520 sprints.
+    assert when_done([1, 1], 10_000, 5, rng(), trials=100) == {"p50": None, "p85": None, "p95": None}
+
+
+def test_when_done_is_seeded_and_agrees_with_points_by_date() -> None:
+    history = [4, 9, 12, 7, 15]
+    done = when_done(history, 60, 5, random.Random(3), trials=5_000)
+    assert done == when_done(history, 60, 5, random.Random(3), trials=5_000)
+    assert done is not None and done["p50"] is not None and done["p85"] is not None
+    assert done["p50"] <= done["p85"]
+    # By the p85 day the team has done at least the 60 points in at least ~85 % of trials.
+    reach = points_by_date(history, done["p85"] / 5, random.Random(4), trials=5_000)
+    assert reach is not None and reach["p85"] >= 55
+
+
+def test_nth_working_day_counts_the_first_day() -> None:
+    thursday = date(2026, 11, 26)
+    assert nth_working_day(thursday, 1) == thursday
+    assert nth_working_day(thursday, 13) == date(2026, 12, 14)
+    assert nth_working_day(date(2026, 11, 28), 1) == date(2026, 11, 30)  # a Saturday starts on Monday
+    assert nth_working_day(thursday, 0) == thursday

@@ -53,6 +53,8 @@ def _set(path: list[Any], value: Any) -> Any:
 CASES: list[tuple[str, Any, str]] = [
     ("empty", lambda g: b"", r"is empty"),
     ("truncated", lambda g: g[: len(g) // 2], r"is cut off \(incomplete JSON\)"),
+    ("cut in a literal", lambda g: g[: g.index(b"null") + 2], r"is cut off \(incomplete JSON\)"),
+    ("cut in a string", lambda g: g[: g.index(b'"Test Team') + 5], r"is cut off \(incomplete JSON\)"),
     ("not json", lambda g: b"opportunity_id,title\n1,x\n", r"is not valid JSON"),
     ("not utf-8", lambda g: '{"x": "caf\xe9"}'.encode("latin-1"), r"not UTF-8"),
     ("a list", lambda g: b"[1, 2, 3]", r"is not a salessprint backup"),

@@ -8,19 +8,24 @@ from alembic import command
 from sqlalchemy import insert, inspect, select
 
 from salessprint.store.db import Store
-from salessprint.store.models import Change, Team
+from salessprint.store.models import Base, Change
 
 
 def test_upgrade_adds_the_archive_and_keeps_the_log(db_url: str) -> None:
     store = Store(db_url)
     command.upgrade(store.alembic_config(), "0004")
     with store.session() as s:
-        team = Team(name="T", currency="EUR")
-        s.add(team)
-        s.flush()
+        # The tables as 0004 has them (the models carry later columns).
+        teams = Base.metadata.tables["teams"]
+        team_id = s.execute(
+            insert(teams)
+            .values(name="T", currency="EUR", timezone="UTC", week_start=0, sprint_weeks=1, rotting_days=21)
+            .values(demo=False, created_at=datetime(2026, 11, 30, tzinfo=UTC), version=1)
+            .returning(teams.c.id)
+        ).scalar_one()
         s.execute(
-            insert(Change).values(
-                team_id=team.id,
+            insert(Base.metadata.tables["changes"]).values(
+                team_id=team_id,
                 at=datetime(2026, 11, 30, tzinfo=UTC),
                 entity="deal",
                 entity_id=1,

@@ -8,7 +8,9 @@ from textual.widgets import DataTable, Input
 
 from salessprint.services.backlog import backlog_page
 from salessprint.services.reports.forecast import member_forecasts
+from salessprint.services.reports.velocity import velocity
 from salessprint.services.sprints import add_item, list_sprints, plan_sprint, sprint_items
+from salessprint.services.team import set_forecast_window
 from salessprint.tui.modals.confirm import ConfirmModal
 from salessprint.tui.modals.goal_form import GoalForm
 from salessprint.tui.screens.planning import PlanningScreen
@@ -127,6 +129,33 @@ async def test_a_rep_may_not_plan_and_is_told_so_on_the_form(demo_store: Any) ->
         assert app.screen is form
         assert "Not saved" in str(form.query_one("#form-banner").render())
         assert [s.number for s in list_sprints(demo_store, "alex")][-1] == 13
+
+
+@async_test
+async def test_capacity_says_unknown_with_the_reason_and_uses_the_teams_window(demo_store: Any) -> None:
+    # The demo has 12 closed sprints; the team asks for 13 before a forecast is known.
+    plan_with_items(demo_store, "alex", how_many=2)
+    set_forecast_window(demo_store, "maria", min_history=13)
+    app = make_app(demo_store, "maria")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_planning(pilot)
+        cap = screen.query_one("#planning-capacity", DataTable)
+        await until(pilot, lambda: cap.row_count > 0)
+        row = [c.plain for c in cap.get_row("alex")]
+        assert row[1] == "unknown" and row[3] == "12 closed sprints; a forecast needs 13"
+        text = screen_text(app)
+        assert "team forecast unknown (12 closed sprints; a forecast needs 13)" in text
+        assert "None" not in text
+    # A window of 6: each rep's forecast is the mean of the last 6 sprints, as in `report velocity`.
+    set_forecast_window(demo_store, "maria", history=6, min_history=3)
+    expected = velocity(demo_store, "maria", 12, 6, 3).forecast_by_member["alex"]
+    app = make_app(demo_store, "maria")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_planning(pilot)
+        cap = screen.query_one("#planning-capacity", DataTable)
+        await until(pilot, lambda: cap.row_count > 0)
+        assert [c.plain for c in cap.get_row("alex")][1] == str(expected)
+        assert "(mean of the last 6 closed sprints)" in screen_text(app)
 
 
 def test_planning_snapshot(demo_store: Any, snap_compare: Any) -> None:

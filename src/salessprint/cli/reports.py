@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from datetime import date
     from decimal import Decimal
 
+    from salessprint.services.reports.attainment import Consistency
+    from salessprint.services.reports.forecast import ForecastReport
     from salessprint.services.reports.sales_forecast import ForecastLine, SalesForecastReport
     from salessprint.services.reports.velocity import SprintVelocity
 
@@ -26,38 +28,49 @@ def report_group() -> None:
     """Team reports (table, JSON or CSV)."""
 
 
-def history_options(default: int, verb: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
-    """--history (the forecast's window) and --min-history (fewer closed sprints: unknown)."""
+def history_options(default: int | None, verb: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """--history (the forecast's window; None: the team's) and --min-history
+    (fewer closed sprints: unknown; the team's unless given)."""
 
     def add(command: Callable[..., None]) -> Callable[..., None]:
         command = click.option(
             "--min-history",
-            default=3,
-            show_default=True,
             type=click.IntRange(1, 520),
-            help="With fewer closed sprints the forecast is unknown.",
+            help="With fewer closed sprints the forecast is unknown (default: the team's, 3 unless set "
+            "with 'salessprint team forecast').",
         )(command)
         return click.option(
             "--history",
             default=default,
-            show_default=True,
+            show_default=default is not None,
             type=click.IntRange(1, 520),
-            help=f"How many of the last closed sprints the forecast {verb}.",
+            help=f"How many of the last closed sprints the forecast {verb}"
+            + (" (default: the team's, 3 unless set with 'salessprint team forecast')." if default is None else "."),
         )(command)
 
     return add
 
 
+def team_window(ctx: Ctx, history: int | None, min_history: int | None) -> tuple[int, int]:
+    """--history and --min-history, the team's window where not given (as sprint planning reads it)."""
+    if history is not None and min_history is not None:
+        return history, min_history
+    from salessprint.services.team import forecast_window
+
+    window = forecast_window(ctx.store(), ctx.login)
+    return history or window.history, min_history or window.min_history
+
+
 @report_group.command("velocity")
 @click.option("--last", default=12, show_default=True, type=click.IntRange(1, 520), help="How many closed sprints.")
-@history_options(3, "averages")
+@history_options(None, "averages")
 @format_option
 @pass_ctx
-def report_velocity(ctx: Ctx, last: int, history: int, min_history: int, fmt: str) -> None:
+def report_velocity(ctx: Ctx, last: int, history: int | None, min_history: int | None, fmt: str) -> None:
     """Committed, completed, added, removed and carried points per sprint."""
     from salessprint.services.reports.velocity import velocity
 
-    data = velocity(ctx.store(), ctx.login, last, history, min_history)
+    data = velocity(ctx.store(), ctx.login, last, *team_window(ctx, history, min_history))
     if fmt == "json":
         dump_json(data.to_json())
         return
@@ -224,7 +237,8 @@ def report_attainment(ctx: Ctx, member: str | None, start: str | None, end: str 
         return
     columns = ["login", "name", "won_value", "won_deals", "quota", "attainment"]
     if by == "range":
-        rows: list[object] = list(data.members)
+        rows: list[object] = [{**m.model_dump(by_alias=True), **_consistency(m.consistency)} for m in data.members]
+        columns += ["consistency", "trend"]
     else:
         rows = [
             {"login": m.login, "name": m.name, **p.model_dump(by_alias=True)}
@@ -234,6 +248,8 @@ def report_attainment(ctx: Ctx, member: str | None, start: str | None, end: str 
         columns.insert(2, "period")
     if fmt == "table":
         echo(f"Quota attainment {data.start} to {data.end} ({data.currency}, attainment in %):")
+        if by == "range":
+            echo("Consistency: ended months at or above 90 % of quota; trend: the last three of them.")
         if not data.members:
             echo("No reps on the team yet.")
             return
@@ -259,6 +275,17 @@ PIPELINE_FIGURES = [
     "weighted_value",
     "pipeline_velocity",
 ]
+
+
+def _consistency(c: Consistency | None) -> dict[str, str]:
+    """A rep's consistency as two cells: "2 of 3 at 90 %+" and "falling (150.0 → 120.0 → 95.0 %)"."""
+    if c is None or not c.months:
+        return {"consistency": "-", "trend": "-"}
+    path = " → ".join(str(m.attainment) for m in c.recent)
+    return {
+        "consistency": f"{c.at_or_above_90} of {c.months} at 90 %+",
+        "trend": f"{c.trend} ({path} %)" if c.trend else f"- ({path} %)",
+    }
 
 
 @report_group.command("pipeline")
@@ -329,20 +356,41 @@ def report_pipeline(ctx: Ctx, start: str | None, end: str | None, member: str | 
 @click.option("--categories", is_flag=True, help="Only the forecast by category (commit, best case, pipeline).")
 @click.option("--accuracy", is_flag=True, help="Commit called at each sprint close and month end against won.")
 @click.option("--member", help="With --accuracy: only this rep.")
+@click.option("--by-date", "by_date", metavar="YYYY-MM-DD", help="Also: how many points the team completes by then.")
+@click.option(
+    "--when-done",
+    "when_done_items",
+    type=click.IntRange(1, 1000),
+    metavar="N",
+    help="Also: by when the top N open backlog items are done.",
+)
+@click.option(
+    "--when-done-points",
+    type=click.IntRange(0, 1_000_000),
+    metavar="POINTS",
+    help="Also: by when this many points of work are done.",
+)
 @format_option
 @pass_ctx
 def report_forecast(
     ctx: Ctx,
     seed: int,
     history: int,
-    min_history: int,
+    min_history: int | None,
     categories: bool,
     accuracy: bool,
     member: str | None,
+    by_date: str | None,
+    when_done_items: int | None,
+    when_done_points: int | None,
     fmt: str,
 ) -> None:
     """Monte Carlo: each rep's chance of quota by month and quarter end; next sprint's points range.
-    Then the forecast by category per rep and team, and what moved since a week ago."""
+    Then the forecast by category per rep and team, and what moved since a week ago.
+
+    --by-date and --when-done ask the team's throughput the two planning
+    questions: how much by a date, and by when a slice of the backlog is done.
+    """
     from salessprint.services.reports.forecast import QuotaChance, forecast
     from salessprint.services.reports.sales_forecast import record_month_end, sales_forecast
 
@@ -358,7 +406,16 @@ def report_forecast(
     if categories:
         _forecast_categories(cats, fmt)
         return
-    data = forecast(ctx.store(), ctx.login, seed=seed, history=history, min_history=min_history)
+    data = forecast(
+        ctx.store(),
+        ctx.login,
+        seed=seed,
+        history=history,
+        min_history=team_window(ctx, history, min_history)[1],
+        by_date=in_range(parse_date(by_date, "by-date")) if by_date else None,
+        when_done_items=when_done_items,
+        when_done_points=when_done_points,
+    )
     if fmt == "json":
         dump_json({**data.to_json(), "categories": cats.to_json()})
         return
@@ -393,6 +450,7 @@ def report_forecast(
                 f"\nNext sprint the team completes at least {nxt.p50} points (50 %), "
                 f"{nxt.p85} (85 %), {nxt.p95} (95 %)."
             )
+        _forecast_questions(data)
         echo("")
         _forecast_categories(cats, fmt)
 
@@ -481,6 +539,37 @@ def _forecast_accuracy(ctx: Ctx, member: str | None, fmt: str) -> None:
         emit(fmt, "lines", rows, columns)
         return
     emit(fmt, "lines", data.lines, columns)
+
+
+def _forecast_questions(data: ForecastReport) -> None:
+    """The --by-date and --when-done answers, in a manager's words."""
+    if data.by_date is not None:
+        b = data.by_date
+        lead = f"By {b.date:%a %d %b %Y} ({b.working_days} working days, {b.sprints} sprints)"
+        if b.points is None:
+            echo(f"{lead} the points the team completes are unknown ({b.reason}).")
+        else:
+            p = b.points
+            echo(
+                f"{lead} the team completes at least {p.p85} points with 85 % confidence "
+                f"({p.p50} with 50 %, {p.p95} with 95 %)."
+            )
+    if data.when_done is not None:
+        w = data.when_done
+        what = f"The top {w.items} backlog items ({w.points} points" if w.items is not None else f"{w.points} points"
+        if w.items is not None:
+            what += f"; {w.unestimated} without points count 0)" if w.unestimated else ")"
+        if w.done_by is None:
+            echo(f"When {what} will be done is unknown ({w.reason}).")
+            return
+
+        def day(d: date | None) -> str:
+            return "not within ten years" if d is None else f"{d:%a %d %b %Y}"
+
+        echo(
+            f"{what} are done by {day(w.done_by.p85)} with 85 % confidence "
+            f"({day(w.done_by.p50)} with 50 %, {day(w.done_by.p95)} with 95 %)."
+        )
 
 
 @report_group.command("coaching")

@@ -49,4 +49,37 @@ def target_list(ctx: Ctx, member: str | None, fmt: str) -> None:
     emit(fmt, "targets", list_targets(ctx.store(), ctx.login, member), TARGET_COLUMNS)
 
 
+@target_group.command("ramp")
+@click.argument("steps", required=False)
+@click.option("--member", help="Set this rep's own ramp instead of the team's.")
+@click.option("--months", type=click.IntRange(1, 12), help="Months each step lasts (default 3: a quarter).")
+@click.option("--team-ramp", "use_team", is_flag=True, help="Give --member the team's ramp again.")
+@format_option
+@pass_ctx
+def target_ramp(ctx: Ctx, steps: str | None, member: str | None, months: int | None, use_team: bool, fmt: str) -> None:
+    """Show or set new reps' quota ramp: STEPS in % of full quota, like 25,50,75,100 (or off).
+
+    Each step lasts a quarter (--months) counted from the rep's start date;
+    after the last step the rep carries the full quota. The team's ramp
+    applies to every rep with a start date unless the rep has their own
+    (--member LOGIN; 'off' for an experienced hire on full quota at once).
+    """
+    from salessprint.domain.errors import InvalidInput
+    from salessprint.services.targets import quota_ramps, set_quota_ramp
+
+    if use_team and (member is None or steps is not None):
+        raise InvalidInput("--team-ramp goes with --member LOGIN and no steps.", field="ramp")
+    if steps is None and not use_team:
+        if months is not None or member is not None:
+            raise InvalidInput("Give the ramp's steps, like 25,50,75,100 (or off).", field="ramp")
+        data = quota_ramps(ctx.store(), ctx.login)
+    else:
+        data = set_quota_ramp(ctx.store(), ctx.login, steps, months, member)
+    if fmt == "table":
+        team = "off" if data.team == "off" else f"{data.team} % of full quota, {data.team_months} months a step"
+        echo(f"Team quota ramp: {team}.")
+    columns = ["login", "name", "started_on", "ramp", "months", "own", "percent_today"]
+    emit(fmt, "reps", data.reps, columns, {"team": data.team, "team_months": data.team_months})
+
+
 COMMANDS = [target_group]

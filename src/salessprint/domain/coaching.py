@@ -36,6 +36,9 @@ class RepFigures:
     """(deal id, title, days in stage) of open deals past the team's limit (may be capped)."""
     rotting_count: int = 0
     """How many open deals are past the limit (when `rotting` lists only some)."""
+    attainments: Sequence[tuple[str, Decimal | None]] = ()
+    """(period label, attainment in % or None without a quota) of the last
+    ended months, oldest first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,17 @@ def velocity_falling(velocities: Sequence[int], run: int = FALLING_RUN) -> bool:
         return False
     tail = list(velocities)[-(run + 1) :]
     return all(b < a for a, b in pairwise(tail))
+
+
+def attainment_falling(attainments: Sequence[Decimal | None], run: int = FALLING_RUN) -> bool:
+    """True when each of the last `run` periods' attainment was below the one
+    before (`run` + 1 periods read, each with a quota): 150 %, 120 %, 95 %,
+    80 % is falling three periods running; 150 %, 120 %, 95 % is two."""
+    if len(attainments) < run + 1:
+        return False
+    tail = list(attainments)[-(run + 1) :]
+    known = [a for a in tail if a is not None]
+    return len(known) == len(tail) and all(b < a for a, b in pairwise(known))
 
 
 def is_new_rep(started_on: date | None, today: date, days: int = NEW_REP_DAYS) -> bool:
@@ -71,6 +85,15 @@ def flags_for(rep: RepFigures, today: date, rotting_days: int) -> list[Flag]:
     if velocity_falling(rep.velocities):
         tail = " → ".join(str(v) for v in list(rep.velocities)[-(FALLING_RUN + 1) :])
         out.append(Flag("velocity_falling", f"Velocity down {FALLING_RUN} sprints running ({tail} points)."))
+    if attainment_falling([a for _p, a in rep.attainments]):
+        months = list(rep.attainments)[-(FALLING_RUN + 1) :]
+        path = " → ".join(f"{a} %" for _p, a in months)
+        out.append(
+            Flag(
+                "attainment_falling",
+                f"Quota attainment down {FALLING_RUN} months running ({months[0][0]} to {months[-1][0]}: {path}).",
+            )
+        )
     rotting = max(rep.rotting_count, len(rep.rotting))
     if rotting:
         out.append(Flag("rotting_deals", f"{rotting} deal(s) with no stage change for over {rotting_days} days."))
@@ -127,6 +150,7 @@ _QUESTION = {
     "under_quota": "Which deals can still close this period, and what blocks them?",
     "under_activity_target": "What got in the way, and which hours are blocked for prospecting?",
     "velocity_falling": "Is the sprint commitment too big, or is something else taking time?",
+    "attainment_falling": "What changed in the pipeline three months ago, and what would turn it around?",
     "rotting_deals": "Go through them: a dated next step, or close as lost.",
     "new_rep": "What is still unclear, and who should you shadow this week?",
 }

@@ -17,8 +17,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from itertools import pairwise
 
+from dateutil.relativedelta import relativedelta
+
 from salessprint.domain.calendar import period_range, working_days
 from salessprint.domain.enums import Period
+from salessprint.domain.errors import InvalidInput
 
 CENT = Decimal("0.01")
 TENTH = Decimal("0.1")
@@ -80,8 +83,98 @@ QUOTA_PERIODS = (Period.DAY, Period.WEEK, Period.MONTH, Period.QUARTER)
 """Without a preferred period, the shortest period's target in force is the quota."""
 
 
+RAMP_STEP_MONTHS = 3
+"""A ramp step lasts a quarter of the rep's tenure unless the team says otherwise."""
+RAMP_MAX_STEPS = 24
+
+
+@dataclass(frozen=True, slots=True)
+class Ramp:
+    """A new rep's share of full quota, step by step from their start date.
+
+    Step k (0-based) runs from `started_on` + k x `months` months until the
+    next step starts; after the last step the rep carries the full quota.
+    Days before `started_on` carry no quota (the rep was not on the team).
+    25/50/75/100 % by quarter for a rep who starts on 15 January: 25 % from
+    15 January, 50 % from 15 April, 75 % from 15 July, full from 15 October.
+    """
+
+    started_on: date
+    percents: tuple[Decimal, ...]
+    months: int = RAMP_STEP_MONTHS
+
+    def step_starts(self) -> list[date]:
+        """The first day of each step, and the day full quota begins."""
+        return [self.started_on + relativedelta(months=self.months * k) for k in range(len(self.percents) + 1)]
+
+    def share(self, day: date) -> Decimal:
+        """The share of full quota (0 to 1) the rep carries on `day`."""
+        if day < self.started_on:
+            return Decimal(0)
+        for percent_, begins in zip(self.percents, self.step_starts()[1:], strict=True):
+            if day < begins:
+                return percent_ / 100
+        return Decimal(1)
+
+    def percent_on(self, day: date) -> Decimal:
+        """`share` in percent (one decimal), for display."""
+        return (self.share(day) * 100).quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def parse_ramp(text: str) -> tuple[Decimal, ...]:
+    """'25,50,75,100' as the steps of a ramp, each a whole or decimal percent
+    from 0 to 100; 'off' (or 'none', '100') is no ramp: full quota from day one."""
+    raw = text.strip().lower()
+    if raw in ("off", "none", ""):
+        return ()
+    parts = [p.strip().rstrip("%").strip() for p in raw.split(",")]
+    steps: list[Decimal] = []
+    for part in parts:
+        try:
+            value = Decimal(part)
+        except ArithmeticError:
+            value = Decimal(-1)
+        if not value.is_finite() or not 0 <= value <= 100 or value != value.quantize(TENTH):
+            raise InvalidInput(
+                f"'{part}' is not a ramp step: give percents of full quota from 0 to 100, like 25,50,75,100.",
+                field="ramp",
+            )
+        steps.append(value.quantize(Decimal(1)) if value == value.to_integral_value() else value.quantize(TENTH))
+    if len(steps) > RAMP_MAX_STEPS:
+        raise InvalidInput(f"A ramp has at most {RAMP_MAX_STEPS} steps.", field="ramp")
+    while steps and steps[-1] == 100:  # full quota after the last step anyway
+        steps.pop()
+    return tuple(steps)
+
+
+def ramp_text(steps: Sequence[Decimal]) -> str:
+    """The steps as a user types them ('25,50,75,100'); 'off' for none."""
+    return ",".join(f"{s:f}" for s in (*steps, Decimal(100))) if steps else "off"
+
+
+def ramp_of(
+    started_on: date | None,
+    own: str | None,
+    own_months: int | None,
+    team: str | None,
+    team_months: int | None,
+) -> Ramp | None:
+    """A rep's ramp: their own when set (a stored 'off' means none), else the
+    team's; None without a start date or with no steps below 100 %."""
+    text, months = (own, own_months) if own is not None else (team, team_months)
+    if started_on is None or not text:
+        return None
+    steps = parse_ramp(text)
+    return Ramp(started_on, steps, months or RAMP_STEP_MONTHS) if steps else None
+
+
 def quota_in_force(
-    targets: Sequence[TargetChange], start: date, end: date, prefer: Period | None = None, week_start: int = 0
+    targets: Sequence[TargetChange],
+    start: date,
+    end: date,
+    prefer: Period | None = None,
+    week_start: int = 0,
+    ramp: Ramp | None = None,
 ) -> Decimal | None:
     """The quota for [start, end] as the sum over the spans where each target
     is in force, to the cent; None when no target is in force on any day.
@@ -98,27 +191,40 @@ def quota_in_force(
     13/23 = 15,652.17. A day before a rep's first target carries no quota.
     Splitting a range at any day gives parts that add up to the whole (each
     part rounded to the cent).
+
+    A ramp scales each day by the rep's share of full quota that day, pro rata
+    in the same way when a ramp step starts mid-month.
     """
-    exact = target_in_force(targets, start, end, prefer, week_start)
+    exact = target_in_force(targets, start, end, prefer, week_start, ramp)
     return None if exact is None else money(exact)
 
 
 def target_in_force(
-    targets: Sequence[TargetChange], start: date, end: date, prefer: Period | None = None, week_start: int = 0
+    targets: Sequence[TargetChange],
+    start: date,
+    end: date,
+    prefer: Period | None = None,
+    week_start: int = 0,
+    ramp: Ramp | None = None,
 ) -> Decimal | None:
     """`quota_in_force` before rounding: any target (calls, meetings, ...)
-    summed over the spans where each is in force; None when none is."""
+    summed over the spans where each is in force (scaled by `ramp`, when
+    given); None when none is."""
     if end < start:
         return Decimal(0) if targets else None
     order = ([prefer] if prefer else []) + [p for p in QUOTA_PERIODS if p is not prefer]
-    starts = sorted({t.effective_from for t in targets if start < t.effective_from <= end} | {start})
+    cuts = {t.effective_from for t in targets if start < t.effective_from <= end} | {start}
+    if ramp is not None:
+        cuts |= {d for d in [ramp.started_on, *ramp.step_starts()] if start < d <= end}
+    starts = sorted(cuts)
     total, known = Decimal(0), False
     for i, lo in enumerate(starts):
         hi = starts[i + 1] - timedelta(days=1) if i + 1 < len(starts) else end
         chosen = _in_force(targets, lo, order)
         if chosen is not None:
             known = True
-            total += _exact_quota(chosen.amount, chosen.period, lo, hi, week_start)
+            part = _exact_quota(chosen.amount, chosen.period, lo, hi, week_start)
+            total += part if ramp is None else part * ramp.share(lo)
     return total if known else None
 
 
@@ -166,21 +272,28 @@ def consistent_periods(attainments: Sequence[Decimal]) -> int:
     return sum(1 for a in attainments if a >= CONSISTENT_AT)
 
 
-def attainment_trend(attainments_oldest_first: Sequence[Decimal], last: int = 3) -> str | None:
-    """The direction of the last `last` periods' attainment: 'falling' (each
-    lower than the one before), 'rising' (each higher), 'steady' (all equal)
-    or 'mixed'; None with fewer than two periods. A steady 90 % rep reads
-    'steady', a rep at 150 %, 120 %, 95 % reads 'falling'."""
+STEADY_BAND = Decimal(5)
+"""Attainments within 5 percentage points of each other read as steady."""
+TREND_PERIODS = 3
+"""The trend reads the last three periods."""
+
+
+def attainment_trend(attainments_oldest_first: Sequence[Decimal], last: int = TREND_PERIODS) -> str | None:
+    """The direction of the last `last` periods' attainment: 'steady' (all
+    within 5 points of each other), else 'falling' (each lower than the one
+    before), 'rising' (each higher) or 'mixed'; None with fewer than two
+    periods. A rep at 90 %, 92 %, 89 % reads 'steady', a rep at 150 %,
+    120 %, 95 % reads 'falling'."""
     recent = list(attainments_oldest_first[-last:])
     if len(recent) < 2:
         return None
+    if max(recent) - min(recent) <= STEADY_BAND:
+        return "steady"
     steps = list(pairwise(recent))
     if all(b < a for a, b in steps):
         return "falling"
     if all(b > a for a, b in steps):
         return "rising"
-    if all(b == a for a, b in steps):
-        return "steady"
     return "mixed"
 
 

@@ -1,5 +1,10 @@
 """Forecasts by resampling past sprints.
 
+Two of them answer the questions ActionableAgile asks of throughput: "how
+many points by date X" (`points_by_date`) and "by when is this much work
+done" (`when_done`); each trial draws one past sprint's team total per
+future sprint, seeded, so the same history and seed give the same answer.
+
 The quota chance is a seeded Monte Carlo: each trial draws, with replacement,
 from a rep's own closed sprints (their won value per sprint); the same history
 and seed give the same answer. The team's next-sprint range (one past sprint
@@ -10,8 +15,10 @@ product of small polynomials, cheaper than 10,000 trials of 50 draws
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from salessprint.domain.velocity import MIN_HISTORY, history_gap
@@ -156,3 +163,105 @@ def _sum_distribution(members: list[list[int]]) -> tuple[list[int], int, int]:
     step = width // 8
     counts = [int.from_bytes(raw[i * step : (i + 1) * step], "little") for i in range(size)]
     return counts, base, combos
+
+
+CONFIDENCES = (50, 85, 95)
+"""The confidence levels each answer is given at; 85 % is the one to plan on."""
+MAX_SPRINTS = 520
+"""A trial that has not finished the work after this many sprints (ten years
+of weekly sprints) never finishes."""
+
+
+def points_by_date(
+    history: Sequence[int], sprints_left: float, rng: random.Random, trials: int = TRIALS
+) -> dict[str, int] | None:
+    """Points the team completes in the next `sprints_left` sprints, at least,
+    with 50 / 85 / 95 % confidence ("p85": 85 % of the trials reach it).
+
+    Each trial adds one drawn past sprint (the team's completed points in a
+    closed sprint, with replacement) per whole sprint left, and a fraction
+    of one more draw for a part sprint; the total is rounded down to whole
+    points. Every sprint exactly 10 points and 2.5 sprints left gives 25 at
+    every confidence. None without history.
+    """
+    if not history:
+        return None
+    whole = max(0, int(sprints_left))
+    part_n = int(Decimal(str(round(max(0.0, sprints_left) - whole, 4))) * PART_SCALE)
+    pool = [int(v) for v in history]
+    choice = rng.choice
+    totals = []
+    for _ in range(trials):
+        total = 0
+        for _ in range(whole):
+            total += choice(pool)
+        total *= PART_SCALE
+        if part_n:
+            total += choice(pool) * part_n
+        totals.append(total // PART_SCALE)
+    totals.sort()
+    return {f"p{c}": totals[(trials * (100 - c)) // 100] for c in CONFIDENCES}
+
+
+def when_done(
+    history: Sequence[int],
+    points: int,
+    days_per_sprint: int,
+    rng: random.Random,
+    trials: int = TRIALS,
+    max_sprints: int = MAX_SPRINTS,
+) -> dict[str, int | None] | None:
+    """Working days (today the first) until `points` are done, with 50 / 85 /
+    95 % confidence ("p85": 85 % of the trials finish within it).
+
+    Each trial draws past sprints (the team's completed points per closed
+    sprint) until they add up to `points`; the last sprint counts only the
+    share of it the work needs (work is done evenly through a sprint), and
+    the days are rounded up. Every sprint exactly 10 points, 25 points to do
+    and 5-day sprints: 2.5 sprints, 12.5 days, so the 13th working day. A
+    level none of the trials reaches within `max_sprints` sprints is None;
+    None without history or when no past sprint completed anything.
+    """
+    if not history or not any(int(v) > 0 for v in history):
+        return None
+    if points <= 0:
+        return {f"p{c}": 0 for c in CONFIDENCES}
+    pool = [int(v) for v in history]
+    choice = rng.choice
+    never = math.inf
+    days: list[float] = []
+    for _ in range(trials):
+        done, sprints, draw = 0, 0, 0
+        while done < points and sprints < max_sprints:
+            draw = choice(pool)
+            done += draw
+            sprints += 1
+        if done < points:
+            days.append(never)
+            continue
+        # (sprints - 1) whole sprints, then (points - before) / draw of the last.
+        before = done - draw
+        numerator = ((sprints - 1) * draw + (points - before)) * days_per_sprint
+        days.append(-(-numerator // draw))
+    days.sort()
+    out: dict[str, int | None] = {}
+    for c in CONFIDENCES:
+        at = days[max(0, math.ceil(trials * c / 100) - 1)]
+        out[f"p{c}"] = None if at == never else int(at)
+    return out
+
+
+def nth_working_day(first: date, n: int) -> date:
+    """The `n`-th working day (Monday to Friday) counting `first` as the
+    first when it is one; n = 0 is `first` itself."""
+    day = first
+    if n <= 0:
+        return day
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    counted = 1
+    while counted < n:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            counted += 1
+    return day

@@ -289,6 +289,12 @@ def _window(
     return rows[::-1] if op == "<" else rows
 
 
+def top_of_backlog(uow: UnitOfWork, count: int) -> list[tuple[str, int, int | None]]:
+    """(item type, id, points) of the team's top `count` open backlog items, in
+    backlog order: the slice `report forecast --when-done` forecasts."""
+    return [(r["item_type"], r["id"], r["points"]) for r in _window(uow, False, "", None, ">", count)]
+
+
 def _counted(uow: UnitOfWork, mine: bool, text: str) -> tuple[int, bool]:
     """How many rows the whole list has, in one statement: two index counts
     when unfiltered; filtered, each side counted no further than COUNT_CAP."""

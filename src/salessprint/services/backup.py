@@ -281,10 +281,14 @@ def load_backup(path: str | Path, known_revisions: set[str] | None = None) -> di
     except UnicodeDecodeError:
         raise _problem(source, "is not UTF-8 text; it is not a salessprint backup.") from None
     except json.JSONDecodeError as exc:
-        # A cut inside a string is reported where the string starts.
+        text = raw.decode("utf-8-sig", "replace").rstrip()
+        rest = text[exc.pos :]
+        # Cut off: the error is at the end, or what follows it is the start of
+        # a value the file ends inside ("nul", "12.", a string never closed).
         cut = (
-            exc.pos >= len(raw.decode("utf-8-sig", "replace").rstrip()) - 1
-            or exc.msg == "Unterminated string starting at"
+            exc.pos >= len(text) - 1
+            or any(word.startswith(rest) for word in ("true", "false", "null"))
+            or (exc.msg.startswith("Unterminated string") and "\n" not in rest)
         )
         what = "is cut off (incomplete JSON)" if cut else "is not valid JSON"
         raise _problem(source, f"{what} at line {exc.lineno}, column {exc.colno}; use a complete backup.") from None

@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 from salessprint.domain.enums import DEFAULT_STAGES, Role
 from salessprint.domain.errors import Conflict, InvalidInput
 from salessprint.domain.inputs import MemberIn, validate
-from salessprint.domain.values import TeamView
+from salessprint.domain.permissions import Action
+from salessprint.domain.values import TeamView, Value
+from salessprint.domain.velocity import FORECAST_WINDOW, MIN_HISTORY
 from salessprint.services.uow import retrying, snapshot, unit_of_work
 from salessprint.services.views import team_view
 from salessprint.store.db import Store
@@ -59,3 +61,50 @@ def init_team(
 def get_team(store: Store, login: str) -> TeamView:
     with unit_of_work(store, login, read_only=True) as uow:
         return team_view(uow.team())
+
+
+# --- the forecast's history window ------------------------------------------
+
+WINDOW_MAX = 520
+
+
+class ForecastWindow(Value):
+    """How a velocity forecast reads the team's closed sprints (sprint planning, `report velocity`)."""
+
+    history: int
+    """The closed sprints the forecast averages."""
+    min_history: int
+    """With fewer closed sprints (of the team, or of a rep since they started) the forecast is unknown."""
+
+
+def window_of(team: Team) -> ForecastWindow:
+    """The team's window; 3 and 3 unless set."""
+    return ForecastWindow(
+        history=team.forecast_history or FORECAST_WINDOW, min_history=team.forecast_min_history or MIN_HISTORY
+    )
+
+
+def forecast_window(store: Store, login: str) -> ForecastWindow:
+    with unit_of_work(store, login, read_only=True) as uow:
+        return window_of(uow.team())
+
+
+@retrying
+def set_forecast_window(
+    store: Store, login: str, /, history: int | None = None, min_history: int | None = None
+) -> ForecastWindow:
+    """Set the sprints a forecast averages and how many it needs (managers)."""
+    for name, value in (("history", history), ("min_history", min_history)):
+        if value is not None and not 1 <= value <= WINDOW_MAX:
+            raise InvalidInput(f"{name.replace('_', '-')} is a number of sprints from 1 to {WINDOW_MAX}.", field=name)
+    with unit_of_work(store, login) as uow:
+        uow.require(Action.PLAN_SPRINT)
+        team = uow.team()
+        before = snapshot(team)
+        if history is not None:
+            team.forecast_history = history
+        if min_history is not None:
+            team.forecast_min_history = min_history
+        uow.session.flush()
+        uow.record("team", team.id, "update", before, snapshot(team))
+        return window_of(team)

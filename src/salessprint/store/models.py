@@ -84,6 +84,14 @@ class Team(Versioned, Base):
     wip_doing: Mapped[int | None] = mapped_column(Integer, nullable=True, default=6)
     demo: Mapped[bool] = mapped_column(Boolean, default=False)
     """A demo team may be wiped and rebuilt by `salessprint demo`."""
+    quota_ramp: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    """New reps' ramp, percents of full quota per step ("25,50,75,100"); None: no ramp (migration 0007)."""
+    quota_ramp_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Months per ramp step; None: 3."""
+    forecast_history: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Closed sprints a velocity forecast averages; None: 3 (migration 0007)."""
+    forecast_min_history: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Closed sprints a forecast needs before it is known; None: 3."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
     stages: Mapped[list[Stage]] = relationship(back_populates="team", order_by="Stage.position")
@@ -116,6 +124,10 @@ class Member(Versioned, Base):
     started_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"), nullable=True)
+    quota_ramp: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    """This rep's own ramp ("off": full quota from the start); None: the team's (migration 0007)."""
+    quota_ramp_months: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """Months per step of this rep's own ramp; None: the team's, else 3."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
 
 

@@ -168,3 +168,16 @@ def three_sprints_and_a_newcomer(store: Any) -> None:
                 move_task(store, "max", t, "done")
         with clock.freeze(when.replace(day=starts.day + 4, hour=18)):
             close_sprint(store, "max", carry_over=False)
+
+
+def ramp_for_rita(store: Any, started: date, steps: str, months: int) -> None:
+    """Rita starts on `started` with the team's quota ramp `steps`, `months` a step (issue 12)."""
+    from sqlalchemy import update
+
+    from salessprint.services.targets import set_quota_ramp
+    from salessprint.store.models import Member
+
+    with store.session() as session:
+        session.execute(update(Member).where(Member.login == "rita").values(started_on=started))
+        session.commit()
+    set_quota_ramp(store, "max", steps, months)

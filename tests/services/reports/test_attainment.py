@@ -7,10 +7,13 @@ from decimal import Decimal
 
 import pytest
 
+from salessprint.domain import clock
 from salessprint.domain.errors import InvalidInput
+from salessprint.services.deals import add_deal, move_deal
 from salessprint.services.reports.attainment import TeamAttainment, attainment
+from salessprint.services.targets import set_target
 from salessprint.store.db import Store
-from tests.services.reports.story import quota_changes
+from tests.services.reports.story import quota_changes, ramp_for_rita
 
 
 def test_attainment_this_month_and_inclusive_ranges(story: Store) -> None:
@@ -105,3 +108,59 @@ def test_attainment_is_figured_on_the_exact_quota_not_the_rounded_one(team_store
     assert (rita.quota, rita.attainment) == (Decimal("15652.17"), Decimal("49.9"))
     assert [(p.quota, p.attainment) for p in rita.months] == [(Decimal("15652.17"), Decimal("49.9"))]
     assert (a.team.quota, a.team.attainment) == (Decimal("15652.17"), Decimal("49.9"))
+
+
+def test_attainment_with_a_ramp_and_a_quota_change_mid_year(team_store: Store) -> None:
+    # Rita starts 1 January on the team's 25/50/75/100 % ramp by quarter;
+    # 10,000/month from January, 20,000/month from July.
+    ramp_for_rita(team_store, date(2026, 1, 1), "25,50,75,100", 3)
+    quota_changes(
+        team_store,
+        [("2026-01-01", "10000"), ("2026-07-01", "20000")],
+        [(datetime(2026, 1, 15, 10, tzinfo=UTC), "5000"), (datetime(2026, 8, 12, 10, tzinfo=UTC), "30000")],
+    )
+    rita = attainment(team_store, "max", start=date(2026, 1, 1), end=date(2026, 12, 31), member="rita").members[0]
+    months = {p.period: (p.quota, p.attainment) for p in rita.months}
+    # January 25 % of 10,000; June 50 % of 10,000; July and August 75 % of 20,000.
+    assert months["2026-01"] == (Decimal("2500.00"), Decimal("200.0"))
+    assert months["2026-06"] == (Decimal("5000.00"), Decimal("0.0"))
+    assert months["2026-07"] == (Decimal("15000.00"), Decimal("0.0"))
+    assert months["2026-08"] == (Decimal("15000.00"), Decimal("200.0"))
+    assert months["2026-10"] == (Decimal("20000.00"), Decimal("0.0"))
+    quarters = {p.period: p.quota for p in rita.quarters}
+    assert quarters == {
+        "2026-Q1": Decimal("7500.00"),
+        "2026-Q2": Decimal("15000.00"),
+        "2026-Q3": Decimal("45000.00"),
+        "2026-Q4": Decimal("60000.00"),
+    }
+    # The year: 7,500 + 15,000 + 45,000 + 60,000; 35,000 / 127,500 = 27.5 %.
+    assert (rita.quota, rita.attainment) == (Decimal("127500.00"), Decimal("27.5"))
+    c = rita.consistency
+    assert c is not None and (c.months, c.at_or_above_90, c.trend) == (10, 2, "mixed")
+    assert [(m.period, m.attainment) for m in c.recent] == [
+        ("2026-08", Decimal("200.0")),
+        ("2026-09", Decimal("0.0")),
+        ("2026-10", Decimal("0.0")),
+    ]
+
+
+def test_consistency_reads_a_steady_rep_and_a_falling_one_apart(team_store: Store) -> None:
+    # Rita: 150 %, 120 %, 95 % of 10,000 in August to October; rob: 90 %, 92 %, 89 %.
+    quota_changes(
+        team_store,
+        [("2026-01-01", "10000")],
+        [(datetime(2026, m, 12, 10, tzinfo=UTC), v) for m, v in ((8, "15000"), (9, "12000"), (10, "9500"))],
+    )
+    set_target(
+        team_store, "max", login="rob", metric="revenue", period="month", amount="10000", effective_from="2026-08-01"
+    )
+    for m, v in ((8, "9000"), (9, "9200"), (10, "8900")):
+        with clock.freeze(datetime(2026, m, 12, 10, tzinfo=UTC)):
+            deal = add_deal(team_store, "max", title=f"Rob {m}", account="R", value=v, owner="rob", stage="Qualified")
+            move_deal(team_store, "max", deal.id, "Won")
+    a = attainment(team_store, "max", start=date(2026, 8, 1), end=date(2026, 10, 31))
+    by = {m.login: m.consistency for m in a.members}
+    assert by["rita"] is not None and by["rob"] is not None
+    assert (by["rita"].at_or_above_90, by["rita"].trend) == (3, "falling")
+    assert (by["rob"].at_or_above_90, by["rob"].trend) == (2, "steady")

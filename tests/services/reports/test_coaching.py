@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from salessprint.domain.errors import PermissionDenied
 from salessprint.services.reports.coaching import coaching
 from salessprint.store.db import Store
-from tests.services.reports.story import quota_changes
+from tests.services.reports.story import quota_changes, ramp_for_rita
 
 
 def test_coaching_flags(story: Store) -> None:
@@ -41,3 +41,36 @@ def test_under_quota_uses_the_quota_in_force_on_each_day_of_last_month(team_stor
     rita = next(m for m in coaching(team_store, "max").members if m.login == "rita")
     under = next(f for f in rita.flags if f.code == "under_quota")
     assert under.message == "Under quota for 2026-10: won 3,000.00 of 5,500.00."
+
+
+def test_attainment_falling_three_months_on_a_ramp(team_store: Store) -> None:
+    # Rita starts 1 July on a monthly 25/50/75/100 % ramp of 10,000: her
+    # quota is 2,500, 5,000, 7,500, 10,000 from July to October. She wins
+    # more every month (5,000, 7,500, 9,000, 9,000) but her attainment falls:
+    # 200 %, 150 %, 120 %, 90 %.
+    ramp_for_rita(team_store, date(2026, 7, 1), "25,50,75", 1)
+    quota_changes(
+        team_store,
+        [("2026-01-01", "10000")],
+        [(datetime(2026, m, 10, 10, tzinfo=UTC), v) for m, v in ((7, "5000"), (8, "7500"), (9, "9000"), (10, "9000"))],
+    )
+    rita = next(m for m in coaching(team_store, "max").members if m.login == "rita")
+    messages = {f.code: f.message for f in rita.flags}
+    assert messages["attainment_falling"] == (
+        "Quota attainment down 3 months running (2026-07 to 2026-10: 200.0 % → 150.0 % → 120.0 % → 90.0 %)."
+    )
+    assert messages["under_quota"] == "Under quota for 2026-10: won 9,000.00 of 10,000.00."
+
+
+def test_no_falling_flag_for_two_falls(team_store: Store) -> None:
+    # 100 %, 150 %, 120 %, 95 % from July to October: two falls, no flag.
+    quota_changes(
+        team_store,
+        [("2026-01-01", "10000")],
+        [
+            (datetime(2026, m, 10, 10, tzinfo=UTC), v)
+            for m, v in ((7, "10000"), (8, "15000"), (9, "12000"), (10, "9500"))
+        ],
+    )
+    rita = next(m for m in coaching(team_store, "max").members if m.login == "rita")
+    assert "attainment_falling" not in {f.code for f in rita.flags}

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
-from salessprint.services.reports.forecast import PointsRange, QuotaChance, forecast, member_forecasts
+import pytest
+
+from salessprint.domain.errors import InvalidInput
+from salessprint.services.reports.forecast import (
+    DoneBy,
+    PointsByDate,
+    PointsRange,
+    QuotaChance,
+    WhenDone,
+    forecast,
+    member_forecasts,
+)
 from salessprint.store.db import Store
 from tests.services.reports.sql import statements
-from tests.services.reports.story import quota_changes, three_sprints_and_a_newcomer
+from tests.services.reports.story import quota_changes, ramp_for_rita, three_sprints_and_a_newcomer
 
 
 def test_forecast_is_seeded_and_hand_checkable(story: Store) -> None:
@@ -97,3 +108,58 @@ def test_planning_forecast_of_a_newcomer_is_unknown(team_store: Store) -> None:
     }
     f = forecast(team_store, "max", trials=100)
     assert f.next_sprint is not None and f.next_sprint_reason is None
+
+
+def test_points_by_date_and_when_done_on_the_story(story: Store) -> None:
+    # One closed sprint of 4 points (rita 3, rob 1), weekly sprints of 5 working days.
+    f = forecast(story, "max", trials=500, min_history=1, by_date=date(2026, 12, 10), when_done_items=3)
+    # Thu 26 Nov to Thu 10 Dec: 11 working days, 2.2 sprints, 8.8 points: at least 8.
+    assert f.by_date == PointsByDate(
+        date=date(2026, 12, 10), working_days=11, sprints=Decimal("2.20"), points=PointsRange(p50=8, p85=8, p95=8)
+    )
+    # The top 3 backlog items: deals Alpha and Beta (no points) and task T2 (5 points).
+    # 5 points at 4 a sprint: 1.25 sprints, 6.25 days, so the 7th working day, Fri 4 Dec.
+    dec4 = date(2026, 12, 4)
+    assert f.when_done == WhenDone(items=3, points=5, unestimated=2, done_by=DoneBy(p50=dec4, p85=dec4, p95=dec4))
+    assert f.to_json()["when_done"]["done_by"]["p85"] == "2026-12-04"
+    # 12 points: exactly 3 sprints, the 15th working day.
+    by_points = forecast(story, "max", trials=100, min_history=1, when_done_points=12).when_done
+    assert by_points is not None and by_points.done_by == DoneBy(
+        p50=date(2026, 12, 16), p85=date(2026, 12, 16), p95=date(2026, 12, 16)
+    )
+
+
+def test_points_by_date_and_when_done_know_what_they_do_not_know(story: Store) -> None:
+    f = forecast(story, "max", trials=100, by_date=date(2026, 12, 10), when_done_items=3)
+    assert f.by_date is not None and f.by_date.points is None
+    assert f.by_date.reason == "1 closed sprint; a forecast needs 3"
+    assert f.when_done is not None and f.when_done.done_by is None
+    assert f.when_done.reason == "1 closed sprint; a forecast needs 3"
+    assert f.to_json()["by_date"]["points"] is None
+    plain = forecast(story, "max", trials=10)
+    assert plain.by_date is None and plain.when_done is None
+
+
+def test_points_by_date_refuses_the_past_and_two_slices(story: Store) -> None:
+    with pytest.raises(InvalidInput, match="in the past"):
+        forecast(story, "max", trials=10, by_date=date(2026, 11, 25))
+    with pytest.raises(InvalidInput, match="five years"):
+        forecast(story, "max", trials=10, by_date=date(2040, 1, 1))
+    with pytest.raises(InvalidInput, match="not both"):
+        forecast(story, "max", trials=10, when_done_items=3, when_done_points=4)
+
+
+def test_forecast_with_a_ramp_and_a_quota_change_mid_year(team_store: Store) -> None:
+    # Rita starts 1 October on a monthly 25/50/75/100 % ramp; 10,000/month,
+    # 20,000 from 16 November (10 of November's 21 working days before it).
+    ramp_for_rita(team_store, date(2026, 10, 1), "25,50,75", 1)
+    quota_changes(
+        team_store,
+        [("2026-01-01", "10000"), ("2026-11-16", "20000")],
+        [(datetime(2026, 11, 18, 10, tzinfo=UTC), "4000")],
+    )
+    rita = next(m for m in forecast(team_store, "max", trials=100).members if m.login == "rita")
+    # November at 50 %: (10,000 x 10/21 + 20,000 x 11/21) x 0.5 = 7,619.05.
+    assert rita.month.quota == Decimal("7619.05")
+    # Q4: October 25 % of 10,000 + November + December 75 % of 20,000.
+    assert rita.quarter.quota == Decimal("25119.05")

@@ -9,16 +9,17 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from pydantic import ConfigDict
+from sqlalchemy import bindparam, select
 
 from salessprint.domain import clock
 from salessprint.domain.enums import Period
 from salessprint.domain.errors import InvalidInput
-from salessprint.domain.metrics import TargetChange, money, quota_in_force
+from salessprint.domain.metrics import Ramp, TargetChange, money, quota_in_force, ramp_of
 from salessprint.domain.values import Value
 from salessprint.services.uow import UnitOfWork
 from salessprint.store import queries
 from salessprint.store.lookups import member_by_login, sprint_by_number
-from salessprint.store.models import Sprint
+from salessprint.store.models import Member, Sprint, Team
 
 LIST_LIMIT = 20
 """Lists of deals are capped at this many rows (biggest or oldest first); their counts and values cover every deal."""
@@ -129,13 +130,51 @@ def sprint_for_report(uow: UnitOfWork, number: int | None) -> Sprint | None:
 
 
 def revenue_quota(
-    mine: Sequence[TargetChange], start: date, end: date, prefer: Period | None, week_start: int
+    mine: Sequence[TargetChange],
+    start: date,
+    end: date,
+    prefer: Period | None,
+    week_start: int,
+    ramp: Ramp | None = None,
 ) -> Decimal | None:
     """The quota for [start, end] from a member's revenue targets
     (queries.target_history): on each day the preferred period's target in
     force, else the shortest period's, pro rata; a range that spans a change
-    of target is the sum of its parts (domain.metrics.quota_in_force)."""
-    return quota_in_force(mine, start, end, prefer, week_start)
+    of target is the sum of its parts; a new rep's ramp (`quota_ramps`)
+    scales each day (domain.metrics.quota_in_force)."""
+    return quota_in_force(mine, start, end, prefer, week_start, ramp)
+
+
+_RAMPS = (
+    select(
+        Member.id,
+        Member.started_on,
+        Member.quota_ramp,
+        Member.quota_ramp_months,
+        Team.quota_ramp,
+        Team.quota_ramp_months,
+    )
+    .join(Team, Team.id == Member.team_id)
+    .where(Member.team_id == bindparam("team_id"), Member.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def quota_ramps(uow: UnitOfWork, ids: list[int]) -> dict[int, Ramp]:
+    """The quota ramp of each member who has one (their own, else the team's;
+    one statement, read once per unit of work for the same members)."""
+    if not ids:
+        return {}
+    key = "ramps:" + ",".join(map(str, sorted(ids)))
+    if key not in uow.memo:
+        out: dict[int, Ramp] = {}
+        for mid, started, own, own_months, team, team_months in uow.rows(
+            _RAMPS, {"team_id": uow.actor.team_id, "ids": ids}
+        ):
+            ramp = ramp_of(started, own, own_months, team, team_months)
+            if ramp is not None:
+                out[mid] = ramp
+        uow.memo[key] = out
+    return dict(uow.memo[key])
 
 
 def won_by_member(uow: UnitOfWork, ids: list[int], start: date, end: date) -> dict[int, tuple[Decimal, int]]:

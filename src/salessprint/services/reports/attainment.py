@@ -11,8 +11,8 @@ from pydantic import Field
 from salessprint.domain import clock
 from salessprint.domain.calendar import period_range
 from salessprint.domain.enums import Period
-from salessprint.domain.metrics import attainment as attainment_pct
 from salessprint.domain.metrics import (
+    TREND_PERIODS,
     attainment_trend,
     consistent_periods,
     money,
@@ -20,7 +20,15 @@ from salessprint.domain.metrics import (
     periods_in_range,
     target_in_force,
 )
-from salessprint.services.reports._shared import Report, check_range, reps, revenue_quota, won_by_member
+from salessprint.domain.metrics import attainment as attainment_pct
+from salessprint.services.reports._shared import (
+    Report,
+    check_range,
+    quota_ramps,
+    reps,
+    revenue_quota,
+    won_by_member,
+)
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
 from salessprint.store.db import Store
@@ -41,6 +49,13 @@ class PeriodAttainment(Report):
     """Won value / quota, in %."""
 
 
+class RecentMonth(Report):
+    """One ended month's attainment, for the trend."""
+
+    period: str
+    attainment: Decimal
+
+
 class Consistency(Report):
     """How steadily a rep makes quota, over the whole months of the range that have ended."""
 
@@ -49,7 +64,10 @@ class Consistency(Report):
     at_or_above_90: int
     """Of those, the months at or above 90 % of quota."""
     trend: str | None
-    """Attainment over the last three of those months: falling, rising, steady or mixed (None with fewer than two)."""
+    """Attainment over the last three of those months: steady (within 5 points of each other), else falling,
+    rising or mixed (None with fewer than two)."""
+    recent: list[RecentMonth] = Field(default_factory=list)
+    """The last three of those months, oldest first: what the trend reads."""
 
 
 class MemberAttainment(Report):
@@ -98,6 +116,7 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
     ids = [m.id for m in members]
     won = won_by_member(uow, ids, start, end) if ids else {}
     targets = queries.target_history(uow.session, ids, end)
+    ramps = quota_ramps(uow, ids)
     monthly: dict[tuple[int, int, int], tuple[Decimal, int]] = {}
     if ids:
         for mid, y, mo, v, n in uow.rows(
@@ -110,7 +129,7 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
         for y, mo in _months_between(lo, hi):
             v, n = monthly.get((mid, y, mo), (Decimal(0), 0))
             value, count = value + v, count + n
-        quota = revenue_quota(targets.get(mid, []), lo, hi, period, team.week_start)
+        quota = revenue_quota(targets.get(mid, []), lo, hi, period, team.week_start, ramps.get(mid))
         return PeriodAttainment(
             period=period_label(period, lo),
             start=lo,
@@ -118,7 +137,9 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
             won_value=money(value),
             won_deals=count,
             quota=quota,
-            attainment=attainment_pct(value, target_in_force(targets.get(mid, []), lo, hi, period, team.week_start)),
+            attainment=attainment_pct(
+                value, target_in_force(targets.get(mid, []), lo, hi, period, team.week_start, ramps.get(mid))
+            ),
         )
 
     today = clock.team_today(team.timezone)
@@ -126,10 +147,10 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
     team_value, team_deals, team_quota = Decimal(0), 0, Decimal(0)
     for m in members:
         value, count = won.get(m.id, (Decimal("0.00"), 0))
-        quota = revenue_quota(targets.get(m.id, []), start, end, None, team.week_start)
+        quota = revenue_quota(targets.get(m.id, []), start, end, None, team.week_start, ramps.get(m.id))
         team_value += value
         team_deals += count
-        team_quota += target_in_force(targets.get(m.id, []), start, end, None, team.week_start) or 0
+        team_quota += target_in_force(targets.get(m.id, []), start, end, None, team.week_start, ramps.get(m.id)) or 0
         months = [bucket(m.id, Period.MONTH, lo, hi) for lo, hi in periods_in_range(Period.MONTH, start, end)]
         out.append(
             MemberAttainment(
@@ -139,7 +160,7 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
                 won_deals=count,
                 quota=quota,
                 attainment=attainment_pct(
-                    value, target_in_force(targets.get(m.id, []), start, end, None, team.week_start)
+                    value, target_in_force(targets.get(m.id, []), start, end, None, team.week_start, ramps.get(m.id))
                 ),
                 months=months,
                 quarters=[
@@ -169,8 +190,14 @@ def _months_between(lo: date, hi: date) -> set[tuple[int, int]]:
 def _consistency(months: list[PeriodAttainment], today: date) -> Consistency:
     """Consistency over the whole months that have ended (a running month would read as a fall)."""
     ended = [
-        p.attainment
+        (p.period, p.attainment)
         for p in months
         if p.attainment is not None and (p.start, p.end) == period_range(Period.MONTH, p.start) and p.end < today
     ]
-    return Consistency(months=len(ended), at_or_above_90=consistent_periods(ended), trend=attainment_trend(ended))
+    values = [a for _p, a in ended]
+    return Consistency(
+        months=len(ended),
+        at_or_above_90=consistent_periods(values),
+        trend=attainment_trend(values),
+        recent=[RecentMonth(period=p, attainment=a) for p, a in ended[-TREND_PERIODS:]],
+    )

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from salessprint.domain import clock
 from salessprint.domain.calendar import period_range
-from salessprint.domain.coaching import RepFigures, flags_for
+from salessprint.domain.coaching import FALLING_RUN, RepFigures, flags_for
 from salessprint.domain.enums import Period
-from salessprint.domain.metrics import period_label
+from salessprint.domain.metrics import attainment, money, period_label, periods_in_range
 from salessprint.domain.permissions import Action
 from salessprint.services.reports._shared import (
     FlagLine,
@@ -21,6 +21,7 @@ from salessprint.services.reports._shared import (
     Rotting,
     closed_sprints,
     points_history,
+    quota_ramps,
     reps,
     revenue_quota,
     rotting_counts,
@@ -72,6 +73,10 @@ def coaching_figures(uow: UnitOfWork, members: Sequence[Rep]) -> CoachingFigures
     q_lo, q_hi = period_range(Period.MONTH, last_month_end)
     won = won_by_member(uow, ids, q_lo, q_hi) if ids else {}
     targets = queries.target_history(uow.session, ids, q_hi)
+    ramps = quota_ramps(uow, ids)
+    # The last FALLING_RUN + 1 ended months, for "attainment falling three months running".
+    trend_months = _months_back(q_lo, FALLING_RUN + 1)
+    monthly = _won_per_month(uow, ids, trend_months[0][0], q_hi)
     week = period_range(Period.WEEK, today, team.week_start)
     activity = {row.login: row for row in activity_in(uow, members, *week)}
     history = points_history(uow, closed_sprints(uow))
@@ -87,7 +92,17 @@ def coaching_figures(uow: UnitOfWork, members: Sequence[Rep]) -> CoachingFigures
     quota_period = period_label(Period.MONTH, q_lo)
     figures = []
     for m in members:
-        quota = revenue_quota(targets.get(m.id, []), q_lo, q_hi, Period.MONTH, team.week_start)
+        quota = revenue_quota(targets.get(m.id, []), q_lo, q_hi, Period.MONTH, team.week_start, ramps.get(m.id))
+        attainments = [
+            (
+                period_label(Period.MONTH, lo),
+                attainment(
+                    monthly.get((m.id, lo.year, lo.month), Decimal(0)),
+                    revenue_quota(targets.get(m.id, []), lo, hi, Period.MONTH, team.week_start, ramps.get(m.id)),
+                ),
+            )
+            for lo, hi in trend_months
+        ]
         # Flag a rep whose activity as a whole is behind pace this week (one slow
         # kind balanced by others is not a coaching matter); name the slow kinds.
         mine = activity[m.login]
@@ -112,9 +127,28 @@ def coaching_figures(uow: UnitOfWork, members: Sequence[Rep]) -> CoachingFigures
                 velocities=history.get(m.id, []),
                 rotting=listed.get(m.id, []),
                 rotting_count=rotting.get(m.id, 0),
+                attainments=attainments,
             )
         )
     return CoachingFigures(figures, activity, quota_period, history, rotting_one)
+
+
+def _months_back(last_month_start: date, count: int) -> list[tuple[date, date]]:
+    """The `count` whole months ending with the one starting on `last_month_start`, oldest first."""
+    first = last_month_start
+    for _ in range(count - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    return periods_in_range(Period.MONTH, first, period_range(Period.MONTH, last_month_start)[1])
+
+
+def _won_per_month(uow: UnitOfWork, ids: list[int], start: date, end: date) -> dict[tuple[int, int, int], Decimal]:
+    """Won value per (member id, year, month) in [start, end] (one GROUP BY)."""
+    if not ids:
+        return {}
+    rows = uow.rows(
+        queries.won_per_month_statement(), {"team_id": uow.actor.team_id, "ids": ids, "start": start, "end": end}
+    )
+    return {(mid, int(y), int(mo)): money(v) for mid, y, mo, v, _n in rows}
 
 
 def coaching(store: Store, login: str) -> CoachingReport:

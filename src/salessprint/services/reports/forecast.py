@@ -13,18 +13,30 @@ from sqlalchemy import bindparam, select
 from salessprint.domain import clock
 from salessprint.domain.calendar import period_range, working_days
 from salessprint.domain.enums import Period, SprintState
+from salessprint.domain.errors import InvalidInput
 from salessprint.domain.metrics import money, period_label
-from salessprint.domain.montecarlo import DEFAULT_SEED, TRIALS, quota_forecast, team_points_range
-from salessprint.domain.velocity import FORECAST_WINDOW, MIN_HISTORY, history_gap
+from salessprint.domain.montecarlo import (
+    DEFAULT_SEED,
+    TRIALS,
+    nth_working_day,
+    points_by_date,
+    quota_forecast,
+    team_points_range,
+    when_done,
+)
+from salessprint.domain.velocity import MIN_HISTORY, history_gap
+from salessprint.services.backlog import top_of_backlog
 from salessprint.services.reports._shared import (
     HISTORY_SPRINTS,
     Report,
     closed_sprints,
     points_history,
+    quota_ramps,
     reps,
     revenue_quota,
     won_by_member,
 )
+from salessprint.services.team import window_of
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
 from salessprint.store.db import Store
@@ -58,6 +70,42 @@ class PointsRange(Report):
     p95: int
 
 
+class PointsByDate(Report):
+    """How many points the team completes by a date, at least, with 50, 85 and 95 % confidence."""
+
+    date: date
+    """The last day counted (today is the first)."""
+    working_days: int
+    """Working days from today to the date, both counted."""
+    sprints: Decimal
+    """Those days in sprints of the team's length (two decimals)."""
+    points: PointsRange | None
+    """None while unknown (see reason)."""
+    reason: str | None = None
+
+
+class DoneBy(Report):
+    """The day a slice of work is done by, with 50, 85 and 95 % confidence (None: not within ten years)."""
+
+    p50: date | None
+    p85: date | None
+    p95: date | None
+
+
+class WhenDone(Report):
+    """By when a slice of the backlog is done."""
+
+    items: int | None
+    """The top N open backlog items forecast; None when a points total was asked."""
+    points: int
+    """The points of the slice."""
+    unestimated: int
+    """Items of the slice without points (they count as 0)."""
+    done_by: DoneBy | None
+    """None while unknown (see reason)."""
+    reason: str | None = None
+
+
 class ForecastReport(Report):
     seed: int
     trials: int
@@ -68,6 +116,10 @@ class ForecastReport(Report):
     """None while unknown: fewer closed sprints than a forecast needs."""
     next_sprint_reason: str | None = None
     """Why next_sprint is unknown, e.g. "2 closed sprints; a forecast needs 3"; None when known."""
+    by_date: PointsByDate | None = None
+    """Asked with --by-date: the points the team completes by then."""
+    when_done: WhenDone | None = None
+    """Asked with --when-done / --when-done-points: when that slice of the backlog is done."""
 
 
 def forecast(
@@ -78,13 +130,25 @@ def forecast(
     trials: int = TRIALS,
     history: int = HISTORY_SPRINTS,
     min_history: int = MIN_HISTORY,
+    by_date: date | None = None,
+    when_done_items: int | None = None,
+    when_done_points: int | None = None,
 ) -> ForecastReport:
     """Each rep's chance of making quota by month and quarter end, and the
     team's 50/85/95 % range of points next sprint, by resampling the last
     `history` closed sprints; unknown (with the reason) with fewer than
-    `min_history` of them."""
+    `min_history` of them. Asked for, also the points the team completes by
+    `by_date`, and the day the top `when_done_items` backlog items (or
+    `when_done_points` points) are done."""
+    if when_done_items is not None and when_done_points is not None:
+        raise InvalidInput("Ask --when-done (top items) or --when-done-points, not both.", field="when_done")
     with unit_of_work(store, login, read_only=True) as uow:
-        return forecast_in(uow, seed, trials, history, min_history)
+        today = clock.team_today(uow.team().timezone)
+        if by_date is not None and by_date < today:
+            raise InvalidInput(f"--by-date {by_date} is in the past; give today or a later day.", field="by_date")
+        if by_date is not None and (by_date - today).days > BY_DATE_DAYS:
+            raise InvalidInput(f"--by-date {by_date} is more than five years ahead.", field="by_date")
+        return forecast_in(uow, seed, trials, history, min_history, by_date, when_done_items, when_done_points)
 
 
 def forecast_in(
@@ -93,6 +157,9 @@ def forecast_in(
     trials: int = TRIALS,
     history: int = HISTORY_SPRINTS,
     min_history: int = MIN_HISTORY,
+    by_date: date | None = None,
+    when_done_items: int | None = None,
+    when_done_points: int | None = None,
 ) -> ForecastReport:
     team = uow.team()
     rng = random.Random(seed)
@@ -108,6 +175,7 @@ def forecast_in(
     }
     won_now = {name: won_by_member(uow, ids, lo, today) if ids else {} for name, (_p, (lo, _hi)) in periods.items()}
     targets = queries.target_history(uow.session, ids, max(hi for _p, (_lo, hi) in periods.values()))
+    ramps = quota_ramps(uow, ids)
     members = []
     for m in members_:
         past = [
@@ -117,7 +185,7 @@ def forecast_in(
         ]
         chances: dict[str, QuotaChance] = {}
         for name, (period, (lo, hi)) in periods.items():
-            quota = revenue_quota(targets.get(m.id, []), lo, hi, period, team.week_start)
+            quota = revenue_quota(targets.get(m.id, []), lo, hi, period, team.week_start, ramps.get(m.id))
             won = won_now[name].get(m.id, (Decimal("0.00"), 0))[0]
             left = len(list(working_days(today, hi))) / per_sprint_days
             chance, reason = quota_forecast(won, quota, past, left, rng, trials, min_history)
@@ -132,6 +200,8 @@ def forecast_in(
     next_sprint = team_points_range(per_login) if gap is None else None
     if gap is None and next_sprint is None:
         gap = "no points completed in the closed sprints"
+    throughput = _team_points_per_sprint(uow, sprints)
+    known = history_gap(len(sprints), min_history)
     return ForecastReport(
         seed=seed,
         trials=trials,
@@ -139,6 +209,84 @@ def forecast_in(
         members=members,
         next_sprint=PointsRange(**next_sprint) if next_sprint is not None else None,
         next_sprint_reason=gap,
+        by_date=None
+        if by_date is None
+        else _points_by(throughput, known, today, by_date, per_sprint_days, random.Random(seed), trials),
+        when_done=None
+        if when_done_items is None and when_done_points is None
+        else _when_done(
+            uow, throughput, known, today, when_done_items, when_done_points, per_sprint_days, seed, trials
+        ),
+    )
+
+
+NO_THROUGHPUT = "no points completed in the closed sprints"
+BY_DATE_DAYS = 5 * 366
+"""--by-date looks at most five years ahead."""
+
+
+def _team_points_per_sprint(uow: UnitOfWork, sprints: list[Sprint]) -> list[int]:
+    """The team's completed points in each of the sprints (0 for a sprint with none), oldest first."""
+    if not sprints:
+        return []
+    per_number: dict[int, int] = {}
+    for _member, number, points in uow.rows(queries.points_history_statement(), {"ids": [sp.id for sp in sprints]}):
+        per_number[number] = per_number.get(number, 0) + int(points or 0)
+    return [per_number.get(sp.number, 0) for sp in sprints]
+
+
+def _points_by(
+    throughput: list[int],
+    gap: str | None,
+    today: date,
+    day: date,
+    per_sprint_days: int,
+    rng: random.Random,
+    trials: int,
+) -> PointsByDate:
+    """The points completed from today to `day`: the working days in sprints, resampled."""
+    days = len(working_days(today, day))
+    sprints = Decimal(days) / per_sprint_days
+    points = None if gap is not None else points_by_date(throughput, float(sprints), rng, trials)
+    return PointsByDate(
+        date=day,
+        working_days=days,
+        sprints=sprints.quantize(Decimal("0.01")),
+        points=PointsRange(**points) if points is not None else None,
+        reason=gap if gap is not None else (None if points is not None else NO_THROUGHPUT),
+    )
+
+
+def _when_done(
+    uow: UnitOfWork,
+    throughput: list[int],
+    gap: str | None,
+    today: date,
+    items: int | None,
+    points: int | None,
+    per_sprint_days: int,
+    seed: int,
+    trials: int,
+) -> WhenDone:
+    """The day the slice is done by: resampled working days counted from today."""
+    unestimated = 0
+    if items is not None:
+        slice_ = top_of_backlog(uow, items)
+        points = sum(p or 0 for _t, _i, p in slice_)
+        unestimated = sum(1 for _t, _i, p in slice_ if not p)
+    assert points is not None
+    days = None if gap is not None else when_done(throughput, points, per_sprint_days, random.Random(seed), trials)
+    done_by = (
+        None
+        if days is None
+        else DoneBy(**{k: None if n is None else nth_working_day(today, n) for k, n in days.items()})
+    )
+    return WhenDone(
+        items=items,
+        points=points,
+        unestimated=unestimated,
+        done_by=done_by,
+        reason=gap if gap is not None else (None if done_by is not None else NO_THROUGHPUT),
     )
 
 
@@ -172,27 +320,55 @@ _RECENT_CLOSED = (
     select(Sprint.id, Sprint.starts_on)
     .where(Sprint.team_id == bindparam("team_id"), Sprint.state == SprintState.CLOSED)
     .order_by(Sprint.number.desc())
-    .limit(FORECAST_WINDOW)
+    .limit(bindparam("last"))
 )
 _ACTIVE_STARTS = select(Member.login, Member.started_on).where(
     Member.team_id == bindparam("team_id"), Member.active.is_(True)
 )
 
 
-def member_forecasts(store: Store, login: str, min_history: int = MIN_HISTORY) -> dict[str, Decimal | None]:
-    """Each active member's forecast velocity (by login): mean of the team's
-    last three closed sprints; None (unknown) for a member with fewer than
+class MemberForecasts(Report):
+    """Each active member's forecast velocity for sprint planning."""
+
+    history: int
+    """The closed sprints averaged (the team's window)."""
+    min_history: int
+    """Closed sprints a forecast needs."""
+    by_login: dict[str, Decimal | None]
+    """Mean completed points of the last `history` closed sprints; None while unknown."""
+    reasons: dict[str, str]
+    """Why a member's forecast is unknown, by login (only the unknown ones)."""
+
+
+def member_forecasts(store: Store, login: str, min_history: int | None = None) -> dict[str, Decimal | None]:
+    """Each active member's forecast velocity (by login), as `planning_forecasts`."""
+    return planning_forecasts(store, login, min_history=min_history).by_login
+
+
+def planning_forecasts(
+    store: Store, login: str, history: int | None = None, min_history: int | None = None
+) -> MemberForecasts:
+    """Each active member's forecast velocity: the mean of the team's last
+    `history` closed sprints (the team's window unless given, like `report
+    velocity`); unknown, with the reason, for a member with fewer than
     `min_history` of them since they started."""
     with unit_of_work(store, login, read_only=True) as uow:
         team_id = uow.actor.team_id
-        recent = uow.rows(_RECENT_CLOSED, {"team_id": team_id}).all()
+        window = window_of(uow.team())
+        history = history or window.history
+        needed = min_history or window.min_history
+        recent = uow.rows(_RECENT_CLOSED, {"team_id": team_id, "last": max(history, needed)}).all()
         members = uow.rows(_ACTIVE_STARTS, {"team_id": team_id}).all()
-        if not recent:
-            return dict.fromkeys(m for m, _started in members)
-        rows = dict(uow.rows(queries.POINTS_PER_LOGIN, {"ids": [sid for sid, _starts in recent]}).all())
+        averaged = [sid for sid, _starts in recent[:history]]
+        rows = dict(uow.rows(queries.POINTS_PER_LOGIN, {"ids": averaged}).all()) if averaged else {}
         out: dict[str, Decimal | None] = {}
+        reasons: dict[str, str] = {}
         for m, started in members:
             own = sum(1 for _sid, starts in recent if started is None or starts >= started)
-            known = history_gap(own, min_history) is None
-            out[m] = Decimal(str(round(float(rows.get(m, 0) or 0) / len(recent), 1))) if known else None
-        return out
+            gap = history_gap(own, needed)
+            if gap is None:  # then `averaged` holds at least one sprint
+                out[m] = Decimal(str(round(float(rows.get(m, 0) or 0) / len(averaged), 1)))
+            else:
+                out[m] = None
+                reasons[m] = gap
+        return MemberForecasts(history=history, min_history=needed, by_login=out, reasons=reasons)

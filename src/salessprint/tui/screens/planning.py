@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Label
 from salessprint.domain.enums import Role
 from salessprint.domain.values import MemberView, SprintItemView, SprintView
 from salessprint.services.members import list_members
-from salessprint.services.reports.forecast import member_forecasts
+from salessprint.services.reports.forecast import planning_forecasts
 from salessprint.services.sprints import (
     close_sprint,
     open_sprints,
@@ -39,6 +39,8 @@ class Capacity:
     member: MemberView
     forecast: Decimal | None
     committed: int
+    reason: str | None = None
+    """Why the forecast is unknown (e.g. "2 closed sprints; a forecast needs 3")."""
 
     @property
     def over(self) -> Decimal:
@@ -51,6 +53,8 @@ class Planning:
     active: SprintView | None
     items: list[SprintItemView] = field(default_factory=list)
     capacity: list[Capacity] = field(default_factory=list)
+    history: int = 3
+    """The closed sprints the forecasts average (the team's window, as in `report velocity`)."""
 
 
 def load_planning(store: Store, login: str) -> Planning:
@@ -58,13 +62,27 @@ def load_planning(store: Store, login: str) -> Planning:
     planned, active = open_sprints(store, login)  # not every closed sprint of five years
     items = [i for i in sprint_items(store, login, planned.number) if not i.removed] if planned else []
     committed = sprint_points_by_member(store, login, planned.number) if planned else {}
-    forecasts = member_forecasts(store, login)
+    forecasts = planning_forecasts(store, login)
     capacity = [
-        Capacity(m, forecasts.get(m.login), committed.get(m.login, 0))
+        Capacity(m, forecasts.by_login.get(m.login), committed.get(m.login, 0), forecasts.reasons.get(m.login))
         for m in list_members(store, login)
         if m.role == Role.REP or committed.get(m.login)
     ]
-    return Planning(planned, active, items, capacity)
+    return Planning(planned, active, items, capacity, forecasts.history)
+
+
+def team_forecast(data: Planning) -> str:
+    """The team's forecast line: the known forecasts' sum, saying who is unknown and why."""
+    known = [c.forecast for c in data.capacity if c.forecast is not None]
+    unknown = [c for c in data.capacity if c.forecast is None]
+    window = f"mean of the last {data.history} closed sprints"
+    if not known:
+        reason = unknown[0].reason if unknown and unknown[0].reason else "no reps"
+        return f"team forecast unknown ({reason})"
+    line = f"team forecast {sum(known, Decimal(0))} pt ({window}"
+    if unknown:
+        line += f"; {len(unknown)} rep(s) unknown, not counted"
+    return line + ")"
 
 
 class PlanningScreen(BaseScreen):
@@ -145,8 +163,7 @@ class PlanningScreen(BaseScreen):
             title.append("   Goal: ")
             title.append(p.goal or "none yet (g sets it)", style="italic")
             total = sum(i.points for i in data.items)
-            forecast = sum((c.forecast or Decimal(0)) for c in data.capacity)
-            title.append(f"\n{total} pt committed, team forecast {forecast} pt")
+            title.append(f"\n{total} pt committed, {team_forecast(data)}")
             if data.active is not None:
                 title.append(f"   · sprint {data.active.number} is still active: close it (c) before starting (s)")
         self.query_one("#planning-title", Label).update(title)
@@ -168,8 +185,8 @@ class PlanningScreen(BaseScreen):
         cap = self.query_one("#planning-capacity", DataTable)
         cap.clear()
         for c in data.capacity:
-            forecast_text = "–" if c.forecast is None else f"{c.forecast}"
-            state = Text("")
+            forecast_text = "unknown" if c.forecast is None else f"{c.forecast}"
+            state = Text(f"{c.reason}" if c.forecast is None and c.reason else "")
             if c.forecast is not None and c.over > 0:
                 state = Text(f"{c.over} over", style=f"bold {theme_colour(self.app, 'error')}")
             elif c.forecast is not None and c.over == 0:

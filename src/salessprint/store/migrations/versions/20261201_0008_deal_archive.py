@@ -10,7 +10,7 @@
   integer, not a foreign key: adding one on SQLite would rebuild the table.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 13:00:00
 
 """
@@ -23,7 +23,7 @@ from alembic import op
 from salessprint.store.types import UTCDateTime
 
 revision: str = "0008"
-down_revision: str | Sequence[str] | None = "0006"
+down_revision: str | Sequence[str] | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
