@@ -14,7 +14,7 @@ from salessprint.domain.inputs import DealIn, DealPatch, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.text import check_text
 from salessprint.domain.values import DealView
-from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
+from salessprint.services.uow import UnitOfWork, retrying, snapshot, unit_of_work
 from salessprint.services.views import deal_view
 from salessprint.store.db import Store
 from salessprint.store.lookups import (
@@ -66,6 +66,7 @@ def next_rank(session: Session, model: type[Deal] | type[Task], team_id: int) ->
     return float(top or 0) + 1.0
 
 
+@retrying
 def add_deal(store: Store, login: str, **fields: object) -> DealView:
     data = validate(DealIn, **fields)
     with unit_of_work(store, login) as uow:
@@ -201,6 +202,7 @@ def get_deal(store: Store, login: str, deal_id: int) -> DealView:
         return deal_view(deal, collaborators_of(uow.session, deal.id))
 
 
+@retrying
 def move_deal(
     store: Store,
     login: str,
@@ -274,6 +276,7 @@ def _sync_sprint_item(session: Session, deal_id: int, won: bool, today: date) ->
             item.done_on = None
 
 
+@retrying
 def update_deal(
     store: Store, login: str, deal_id: int, expected_version: int | None = None, **fields: object
 ) -> DealView:
@@ -321,6 +324,7 @@ def update_deal(
         return deal_view(deal, collaborators_of(uow.session, deal.id))
 
 
+@retrying
 def add_collaborator(store: Store, login: str, deal_id: int, member: str) -> DealView:
     with unit_of_work(store, login) as uow:
         deal = deal_by_id(uow.session, uow.actor.team_id, deal_id)
@@ -333,6 +337,7 @@ def add_collaborator(store: Store, login: str, deal_id: int, member: str) -> Dea
         return deal_view(deal, collaborators_of(uow.session, deal.id))
 
 
+@retrying
 def delete_deal(store: Store, login: str, deal_id: int, expected_version: int | None = None) -> None:
     with unit_of_work(store, login) as uow:
         deal = deal_by_id(uow.session, uow.actor.team_id, deal_id)

@@ -255,7 +255,14 @@ def unit_of_work(
 
     A deadlock or serialization failure becomes `StoreBusy`, a lost race for
     a unique rule `RaceLost`: `@retrying` runs the use case again on either.
+
+    While the store is known to be offline (`store.offline`, set by the
+    app's live refresh when its heartbeat goes unanswered), a write is
+    refused at once: on a stalled link it would only hang until its
+    deadline.
     """
+    if not read_only and store.offline is not None:
+        raise StoreUnavailable(OFFLINE_REFUSAL)
     with store.session() as session:
         try:
             if read_only:
@@ -286,6 +293,9 @@ def unit_of_work(
             if plain is None:
                 raise
             raise plain from None
+
+
+OFFLINE_REFUSAL = "Not saved: the database is offline (it does not answer). Try again once it is back."
 
 
 class RaceLost(Conflict):
