@@ -297,3 +297,59 @@ def test_a_deadlock_in_a_use_case_is_store_busy_not_an_outage(sqlite_url: str, f
     with pytest.raises(StoreBusy, match=r"^The store is busy; try again\.$"), unit_of_work(store, "ada"):
         raise OperationalError("UPDATE deals", {}, _DriverError("40P01"))
     store.dispose()
+
+
+@pytest.mark.postgres
+def test_a_stage_move_aborted_as_a_deadlock_is_retried_and_lands(
+    pg_url: str, frozen: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`move_deal` holds the deal and waits for its sprint card, which another
+    transaction holds while it waits for the deal: PostgreSQL aborts the
+    move (it waited first, so its deadlock check runs first). `@retrying`
+    runs it again once the other commits; before, the rep read "busy"."""
+    from salessprint.services import deals
+
+    store = make_team(pg_url)
+    deal = add_deal(store, "rita", title="Acme renewal", account="Acme", value="1000", points="3")
+    plan_sprint(store, "max", goal="Q4")
+    add_item(store, "max", "deal", deal.id)
+    runs: list[int] = []
+    counted = deals.unit_of_work
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("read_only"):
+            runs.append(1)
+        return counted(*args, **kwargs)
+
+    monkeypatch.setattr(deals, "unit_of_work", counting)
+    outcome: queue.Queue[BaseException | None] = queue.Queue()
+
+    def move() -> None:
+        try:
+            deals.move_deal(store, "rita", deal.id, "Won", expected_version=deal.version)
+            outcome.put(None)
+        except BaseException as exc:
+            outcome.put(exc)
+
+    with store.engine.connect() as other:
+        other.execute(text("SET LOCAL deadlock_timeout = '20s'"))  # the move's check (1 s) runs first
+        other.execute(text("SELECT id FROM sprint_items WHERE deal_id = :id FOR UPDATE"), {"id": deal.id})
+        mover = threading.Thread(target=move)
+        mover.start()
+        deadline = time.monotonic() + 20
+        with store.engine.connect() as watch:
+            waiting = (
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            while not watch.execute(text(waiting)).scalar() and time.monotonic() < deadline:
+                watch.rollback()
+        assert time.monotonic() < deadline, "the move never waited for the card"
+        other.execute(text("UPDATE deals SET next_step = 'Sign' WHERE id = :id"), {"id": deal.id})  # the cycle
+        other.commit()
+    mover.join(30)
+    assert outcome.get(timeout=5) is None
+    assert len(runs) == 2  # aborted once, then run again
+    moved = get_deal(store, "max", deal.id)
+    assert (moved.stage, moved.next_step) == ("Won", "Sign")
+    assert [c.status for c in sprint_items(store, "max")] == ["done"]
+    store.dispose()
