@@ -120,3 +120,22 @@ def test_a_write_on_a_link_already_stalled_fails_within_its_timeout(
     finally:
         remote.dispose()
         direct.dispose()
+
+
+@pytest.mark.postgres
+def test_a_statement_past_its_timeout_is_busy_and_admin_work_may_take_long(pg_url: str) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from salessprint.store.db import describe_failure
+
+    store = Store(f"{pg_url}?statement_timeout=0.3")
+    try:
+        with store.engine.connect() as conn, pytest.raises(OperationalError) as slow:
+            conn.exec_driver_sql("SELECT pg_sleep(1)")
+        assert describe_failure(store.url, slow.value) == "The store is busy; try again."  # 57014, not an outage
+        with store.engine.connect() as conn, conn.begin(), store.without_deadlines(conn):
+            assert conn.exec_driver_sql("SELECT pg_sleep(1), 7").one()[1] == 7
+        with store.engine.connect() as conn, pytest.raises(OperationalError):
+            conn.exec_driver_sql("SELECT pg_sleep(1)")  # lifted for that transaction only
+    finally:
+        store.dispose()

@@ -29,7 +29,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -362,6 +362,25 @@ class Store:
             return bool(self._dialect_ping(dbapi_conn))
         finally:
             dbapi_conn.answer_within = saved
+
+    @contextmanager
+    def without_deadlines(self, conn: Connection) -> Iterator[None]:
+        """Inside `conn`'s open transaction: no statement or idle timeout on the
+        server and no answer deadline here, for admin work that may rightly
+        take long (migrations: an index on a big table, waiting for another
+        upgrade's lock). The server's settings revert when the transaction
+        ends (SET LOCAL); the deadline when the block does."""
+        if self.backend != "postgresql":
+            yield
+            return
+        conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+        conn.exec_driver_sql("SET LOCAL idle_in_transaction_session_timeout = 0")
+        driver = conn.connection.driver_connection
+        saved, driver.answer_within = driver.answer_within, None  # type: ignore[union-attr]
+        try:
+            yield
+        finally:
+            driver.answer_within = saved  # type: ignore[union-attr]
 
     def raw_connection(self, *, answer_within: float, **params: Any) -> Any:
         """A psycopg connection of its own (the change feed's LISTEN), with the
