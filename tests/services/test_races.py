@@ -314,14 +314,14 @@ def test_a_stage_move_aborted_as_a_deadlock_is_retried_and_lands(
     plan_sprint(store, "max", goal="Q4")
     add_item(store, "max", "deal", deal.id)
     runs: list[int] = []
-    counted = deals.unit_of_work
+    counted = unit_of_work
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         if not kwargs.get("read_only"):
             runs.append(1)
         return counted(*args, **kwargs)
 
-    monkeypatch.setattr(deals, "unit_of_work", counting)
+    monkeypatch.setattr("salessprint.services.deals.unit_of_work", counting)
     outcome: queue.Queue[BaseException | None] = queue.Queue()
 
     def move() -> None:
