@@ -353,3 +353,22 @@ def test_a_stage_move_aborted_as_a_deadlock_is_retried_and_lands(
     assert (moved.stage, moved.next_step) == ("Won", "Sign")
     assert [c.status for c in sprint_items(store, "max")] == ["done"]
     store.dispose()
+
+
+def test_edits_without_a_version_all_land(team_url: str) -> None:
+    """Everyone edits the same deal at once, none from a form that showed a
+    version (`deal edit` on the command line): each edit applies to the row
+    as the one before left it. Before, PostgreSQL's losers matched no row
+    at the version they had read and were told 'changed at the same moment'."""
+    store = open_store(team_url)
+    deal = add_deal(store, "rita", title="Acme renewal", account="Acme", value="1000")
+    store.dispose()
+
+    errors = race(team_url, lambda s, i: update_deal(s, "rita", deal.id, next_step=f"Step {i}"))
+
+    assert errors == [None] * len(errors)
+    store = open_store(team_url)
+    edited = get_deal(store, "max", deal.id)
+    store.dispose()
+    assert edited.version == deal.version + len(errors)  # every edit counted, none lost
+    assert edited.next_step in {f"Step {i}" for i in range(len(errors))}
