@@ -129,6 +129,15 @@ while True:
 """
 
 
+def _stopped(task: Any) -> bool:
+    """A thread of /proc/<pid>/task is stopped by a signal (state T)."""
+    try:
+        stat = (task / "stat").read_text()
+    except OSError:
+        return True  # the thread is gone
+    return stat.rsplit(")", 1)[1].split()[0] == "T"
+
+
 class StallProxy:
     """A TCP proxy in a subprocess in front of PostgreSQL, for a link that
     stalls rather than closes: `pause()` stops the process (SIGSTOP), so
@@ -149,9 +158,19 @@ class StallProxy:
         self.port = int(self.process.stdout.readline())
 
     def pause(self) -> None:
+        """Stop the proxy, and return once every thread of it is stopped (a
+        signal is delivered asynchronously: a thread still running could
+        forward one more message)."""
         import signal
+        import time
+        from pathlib import Path
 
         self.process.send_signal(signal.SIGSTOP)
+        tasks = Path(f"/proc/{self.process.pid}/task")
+        deadline = time.monotonic() + 10
+        while not all(_stopped(task) for task in tasks.iterdir()):
+            if time.monotonic() > deadline:
+                raise AssertionError("the proxy did not stop")
 
     def resume(self) -> None:
         import signal

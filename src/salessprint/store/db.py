@@ -120,6 +120,14 @@ def describe_failure(url: URL, exc: BaseException) -> str:
     code = sqlstate(exc)
     if code in BUSY or code == "57014":  # 57014: a statement that ran out of time
         return STORE_BUSY
+    if NO_CONFIRM in text:
+        # The server rolls back a transaction whose COMMIT it never got
+        # (idle-in-transaction timeout, shorter than our wait), so the save
+        # is lost unless the COMMIT got through and only the answer stalled.
+        return (
+            f"The database at {where} stopped answering while confirming the save (the link looks stalled): "
+            "it was not saved, unless the server got it just before the stall. Check once it is back."
+        )
     if NO_ANSWER in text or "idle-in-transaction timeout" in text:
         return (
             f"The database at {where} stopped answering (the link looks stalled); "
@@ -209,6 +217,8 @@ class LinkSettings:
 
 NO_ANSWER = "the database did not answer in time"
 """What a connection that gave up on its server says (describe_failure turns it into the user's sentence)."""
+NO_CONFIRM = "the database did not confirm the commit in time"
+"""The same, for a COMMIT: the one statement whose fate a stall can leave unknown (sent, and maybe received)."""
 
 
 @cache
@@ -227,6 +237,16 @@ def answering_connection() -> type[Any]:
         answer_within: float | None = None
         """Seconds to wait for the server (None: as long as it takes)."""
 
+        committing = False
+        """True while a COMMIT waits for its answer."""
+
+        def commit(self) -> None:
+            self.committing = True
+            try:
+                super().commit()
+            finally:
+                self.committing = False
+
         def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
             if timeout is not None or self.answer_within is None:
                 return super().wait(gen, interval=interval, timeout=timeout)
@@ -234,7 +254,8 @@ def answering_connection() -> type[Any]:
                 return super().wait(gen, interval=interval, timeout=self.answer_within)
             except errors._WaitTimeout:  # psycopg's own deadline signal (3.2+)
                 self.pgconn.finish()
-                raise psycopg.OperationalError(f"{NO_ANSWER} ({self.answer_within:g} s)") from None
+                said = NO_CONFIRM if self.committing else NO_ANSWER
+                raise psycopg.OperationalError(f"{said} ({self.answer_within:g} s)") from None
 
     return AnsweringConnection
 
