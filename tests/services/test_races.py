@@ -372,3 +372,26 @@ def test_edits_without_a_version_all_land(team_url: str) -> None:
     store.dispose()
     assert edited.version == deal.version + len(errors)  # every edit counted, none lost
     assert edited.next_step in {f"Step {i}" for i in range(len(errors))}
+
+
+def test_a_row_changed_at_the_same_moment_is_named_and_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from salessprint.services.uow import ChangedMeanwhile, _plain_error
+
+    stale = StaleDataError("UPDATE statement on table 'tasks' expected to update 1 row(s); 0 were matched.")
+    plain = _plain_error(Store("sqlite://"), stale)
+    assert isinstance(plain, ChangedMeanwhile) and isinstance(plain, StaleWrite)
+    assert plain.message == "Someone else changed this task at the same moment; reload and try again."
+
+    monkeypatch.setattr("salessprint.services.uow.PAUSE", 0.0)
+    runs: list[int] = []
+
+    @retrying
+    def loses_once() -> str:
+        runs.append(1)
+        if len(runs) == 1:
+            raise plain
+        return "done"
+
+    assert loses_once() == "done" and len(runs) == 2

@@ -9,6 +9,7 @@ keepalives nor a connect refusal notice anything) and resumes with SIGCONT.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -139,3 +140,28 @@ def test_a_statement_past_its_timeout_is_busy_and_admin_work_may_take_long(pg_ur
             conn.exec_driver_sql("SELECT pg_sleep(1)")  # lifted for that transaction only
     finally:
         store.dispose()
+
+
+@pytest.mark.parametrize(
+    ("said", "message"),
+    [
+        (
+            "the database did not answer in time (17 s)",
+            r"stopped answering \(the link looks stalled\); nothing was saved",
+        ),
+        (
+            "the database did not confirm the commit in time (17 s)",
+            r"stopped answering while confirming the save .*: it was not saved, unless the server got it",
+        ),
+        ("terminating connection due to idle-in-transaction timeout", r"stopped answering .*nothing was saved"),
+    ],
+)
+def test_a_stall_is_told_as_one_and_a_commit_in_doubt_says_so(said: str, message: str) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from salessprint.store.db import describe_failure
+
+    failure = OperationalError("COMMIT", {}, Exception(said))
+    text = describe_failure(parse_url("postgresql://u:secret@db.example/sales"), failure)
+    assert re.search(message, text), text
+    assert "secret" not in text
