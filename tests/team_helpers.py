@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from pathlib import Path
 from typing import Any
 
 
@@ -129,10 +130,10 @@ while True:
 """
 
 
-def _stopped(task: Any) -> bool:
+def _stopped(task: Path) -> bool:
     """A thread of /proc/<pid>/task is stopped by a signal (state T)."""
     try:
-        stat = (task / "stat").read_text()
+        stat: str = (task / "stat").read_text()
     except OSError:
         return True  # the thread is gone
     return stat.rsplit(")", 1)[1].split()[0] == "T"
@@ -163,7 +164,6 @@ class StallProxy:
         forward one more message)."""
         import signal
         import time
-        from pathlib import Path
 
         self.process.send_signal(signal.SIGSTOP)
         tasks = Path(f"/proc/{self.process.pid}/task")
