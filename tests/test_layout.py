@@ -36,7 +36,6 @@ TESTED_ELSEWHERE: dict[str, dict[str, str]] = {
         "_shared": "the result base class and the helpers the reports share, read through every report's tests",
     },
     "store": {
-        "db": "engine and sessions under every test; schema checks in tests/store/test_schema_check.py",
         "models": "the tables; tests/store/test_schema.py checks them against the migrations",
         "types": "column types (money, UTC times), round-tripped in tests/store/test_codec.py",
         "migrations": "tests/store/test_schema.py upgrades an empty database on both backends",

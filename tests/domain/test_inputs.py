@@ -42,3 +42,13 @@ def test_impossible_date_names_the_field() -> None:
 def test_empty_title_is_refused() -> None:
     with pytest.raises(InvalidInput, match="title"):
         validate(DealIn, title="   ", account="a", value="1")
+
+
+@pytest.mark.parametrize("bidi", ["\u202a", "\u202e", "\u2066", "\u2069"])
+def test_a_bidi_override_in_a_form_is_refused_with_the_field_named(bidi: str) -> None:
+    with pytest.raises(InvalidInput, match=r"^next_step: contains a .* \(U\+20[26][0-9A-F]\), which reorders") as err:
+        validate(DealIn, title="Renewal", account="Acme", value="10", next_step=f"call {bidi}back")
+    assert err.value.field == "next_step"
+    with pytest.raises(InvalidInput, match=r"title") as err:
+        validate(TaskIn, title=f"Invoice {bidi}fdp.exe")
+    assert err.value.field == "title"

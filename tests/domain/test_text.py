@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict
 
 from salessprint.domain.errors import InvalidInput
-from salessprint.domain.text import check_text, control_character, csv_cell, visible, visible_value
+from salessprint.domain.text import BIDI_CONTROLS, check_text, control_character, csv_cell, visible, visible_value
 
 ATTACK = "Big deal\x1b]0;pwned\x07\x1b[2J"
 
@@ -35,7 +35,40 @@ def test_nothing_visible_can_drive_a_terminal(text: str) -> None:
     shown = visible(text)
     assert control_character(shown) is None
     assert all(ch in "\t\n" or not (ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F) for ch in shown)
+    assert not set(shown) & set(BIDI_CONTROLS)
     assert len(shown) == len(text)
+
+
+BIDI = [chr(code) for code in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]]
+"""U+202A-U+202E and U+2066-U+2069, listed by hand (not from the module)."""
+
+
+def test_the_bidi_controls_are_the_nine_of_unicode() -> None:
+    assert sorted(BIDI_CONTROLS) == BIDI
+
+
+@pytest.mark.parametrize("bidi", BIDI)
+def test_bidi_overrides_and_isolates_are_drawn_as_a_replacement(bidi: str) -> None:
+    # "Invoice <RLO>fdp.exe" would read as "Invoice exe.pdf" on a terminal.
+    assert visible(f"Invoice {bidi}fdp.exe") == "Invoice \ufffdfdp.exe"
+    assert visible(f"a{bidi}b", one_line=True) == "a\ufffdb"
+
+
+@given(st.text(alphabet=st.sampled_from([*BIDI, "a", "\u05d0", " ", "\t"])))
+def test_no_bidi_control_survives_visible(text: str) -> None:
+    shown = visible(text)
+    assert not set(shown) & set(BIDI)
+    assert control_character(shown) is None
+    assert (control_character(text) is None) == (shown == text)
+
+
+def test_bidi_controls_are_named_and_refused_with_the_field() -> None:
+    assert control_character("Acme\u202eevil") == "a right-to-left override (U+202E)"
+    assert control_character("x\u2066y") == "a left-to-right isolate (U+2066)"
+    assert control_character("Hebrew \u05d0\u05d1 and Arabic \u0627 are fine") is None
+    with pytest.raises(InvalidInput, match=r"^title: contains a right-to-left override \(U\+202E\)") as err:
+        check_text("Invoice \u202efdp.exe", "title")
+    assert err.value.field == "title"
 
 
 def test_control_characters_are_named() -> None:

@@ -25,7 +25,7 @@ from tests.hostile.support import make_team
 
 AWKWARD = [
     "Café 🚀 deal — “quoted” and 'single'",
-    "\u202eright-to-left override\u202c and \u200fRLM עסקה גדולה",
+    "\u200fRLM and \u061cALM (bidi marks; overrides are refused at input) עסקה גדולה",
     "[bold]x[/] and [/] and <script>alert(1)</script>",
     "=cmd|' /C calc'!A0",
     "tab\tand newline\nin a title? no: notes only",
@@ -109,7 +109,7 @@ def test_unicode_decimal_and_time_zones_round_trip(db_url: str, tmp_path: Path, 
     fill(source, AWKWARD)
     export_json(source, "ada", tmp_path / "one.json")
     raw = (tmp_path / "one.json").read_text(encoding="utf-8")
-    assert "🚀" in raw and "\u202e" in raw and "999999999.99" in raw and "[bold]x[/]" in raw
+    assert "🚀" in raw and "\u200f" in raw and "999999999.99" in raw and "[bold]x[/]" in raw
     assert "2026-11-25T14:00:00+00:00" in raw  # 09:00 at UTC-5, stored in UTC
     for other in (f"sqlite:///{tmp_path / 'copy.db'}",):
         copy = open_store(other, check_schema=False)

@@ -297,3 +297,101 @@ def test_a_deadlock_in_a_use_case_is_store_busy_not_an_outage(sqlite_url: str, f
     with pytest.raises(StoreBusy, match=r"^The store is busy; try again\.$"), unit_of_work(store, "ada"):
         raise OperationalError("UPDATE deals", {}, _DriverError("40P01"))
     store.dispose()
+
+
+@pytest.mark.postgres
+def test_a_stage_move_aborted_as_a_deadlock_is_retried_and_lands(
+    pg_url: str, frozen: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`move_deal` holds the deal and waits for its sprint card, which another
+    transaction holds while it waits for the deal: PostgreSQL aborts the
+    move (it waited first, so its deadlock check runs first). `@retrying`
+    runs it again once the other commits; before, the rep read "busy"."""
+    from salessprint.services import deals
+
+    store = make_team(pg_url)
+    deal = add_deal(store, "rita", title="Acme renewal", account="Acme", value="1000", points="3")
+    plan_sprint(store, "max", goal="Q4")
+    add_item(store, "max", "deal", deal.id)
+    runs: list[int] = []
+    counted = unit_of_work
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("read_only"):
+            runs.append(1)
+        return counted(*args, **kwargs)
+
+    monkeypatch.setattr("salessprint.services.deals.unit_of_work", counting)
+    outcome: queue.Queue[BaseException | None] = queue.Queue()
+
+    def move() -> None:
+        try:
+            deals.move_deal(store, "rita", deal.id, "Won", expected_version=deal.version)
+            outcome.put(None)
+        except BaseException as exc:
+            outcome.put(exc)
+
+    with store.engine.connect() as other:
+        other.execute(text("SET LOCAL deadlock_timeout = '20s'"))  # the move's check (1 s) runs first
+        other.execute(text("SELECT id FROM sprint_items WHERE deal_id = :id FOR UPDATE"), {"id": deal.id})
+        mover = threading.Thread(target=move)
+        mover.start()
+        deadline = time.monotonic() + 20
+        with store.engine.connect() as watch:
+            waiting = (
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            while not watch.execute(text(waiting)).scalar() and time.monotonic() < deadline:
+                watch.rollback()
+        assert time.monotonic() < deadline, "the move never waited for the card"
+        other.execute(text("UPDATE deals SET next_step = 'Sign' WHERE id = :id"), {"id": deal.id})  # the cycle
+        other.commit()
+    mover.join(30)
+    assert outcome.get(timeout=5) is None
+    assert len(runs) == 2  # aborted once, then run again
+    moved = get_deal(store, "max", deal.id)
+    assert (moved.stage, moved.next_step) == ("Won", "Sign")
+    assert [c.status for c in sprint_items(store, "max")] == ["done"]
+    store.dispose()
+
+
+def test_edits_without_a_version_all_land(team_url: str) -> None:
+    """Everyone edits the same deal at once, none from a form that showed a
+    version (`deal edit` on the command line): each edit applies to the row
+    as the one before left it. Before, PostgreSQL's losers matched no row
+    at the version they had read and were told 'changed at the same moment'."""
+    store = open_store(team_url)
+    deal = add_deal(store, "rita", title="Acme renewal", account="Acme", value="1000")
+    store.dispose()
+
+    errors = race(team_url, lambda s, i: update_deal(s, "rita", deal.id, next_step=f"Step {i}"))
+
+    assert errors == [None] * len(errors)
+    store = open_store(team_url)
+    edited = get_deal(store, "max", deal.id)
+    store.dispose()
+    assert edited.version == deal.version + len(errors)  # every edit counted, none lost
+    assert edited.next_step in {f"Step {i}" for i in range(len(errors))}
+
+
+def test_a_row_changed_at_the_same_moment_is_named_and_retried(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from salessprint.services.uow import ChangedMeanwhile, _plain_error
+
+    stale = StaleDataError("UPDATE statement on table 'tasks' expected to update 1 row(s); 0 were matched.")
+    plain = _plain_error(Store("sqlite://"), stale)
+    assert isinstance(plain, ChangedMeanwhile) and isinstance(plain, StaleWrite)
+    assert plain.message == "Someone else changed this task at the same moment; reload and try again."
+
+    monkeypatch.setattr("salessprint.services.uow.PAUSE", 0.0)
+    runs: list[int] = []
+
+    @retrying
+    def loses_once() -> str:
+        runs.append(1)
+        if len(runs) == 1:
+            raise plain
+        return "done"
+
+    assert loses_once() == "done" and len(runs) == 2

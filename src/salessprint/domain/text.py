@@ -4,7 +4,11 @@ Input is refused at the boundary when it holds control characters other
 than tab and newline (`control_character`); anything already stored is
 shown through `visible()`, which draws each control character as its
 Unicode control picture (ESC as `␛`), so no stored title can move the
-cursor, clear the screen or retitle a terminal. `csv_cell()` is the one
+cursor, clear the screen or retitle a terminal. Unicode's bidirectional
+overrides and isolates (U+202A-U+202E, U+2066-U+2069) count as control
+characters too: they make a terminal draw text in an order other than the
+one stored ("Trojan Source"), so an invoice title could read as another.
+They are refused at input and drawn as `\ufffd`. `csv_cell()` is the one
 rule for spreadsheet formulas in every CSV that salessprint writes, and
 `visible_value()` applies `visible()` to a whole service result (the app
 draws what comes back from the services through it).
@@ -21,8 +25,21 @@ from salessprint.domain.errors import InvalidInput
 
 T = TypeVar("T")
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""Bidirectional embeddings, overrides and isolates: LRE RLE PDF LRO RLO, LRI RLI FSI PDI."""
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_BIDI_NAMES = {
+    0x202A: "a left-to-right embedding",
+    0x202B: "a right-to-left embedding",
+    0x202C: "a pop directional formatting",
+    0x202D: "a left-to-right override",
+    0x202E: "a right-to-left override",
+    0x2066: "a left-to-right isolate",
+    0x2067: "a right-to-left isolate",
+    0x2068: "a first strong isolate",
+    0x2069: "a pop directional isolate",
+}
 _FORMULA_START = ("=", "+", "-", "@", "|", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
@@ -33,7 +50,7 @@ def _picture(match: re.Match[str]) -> str:
         return chr(0x2400 + code)  # ␀ … ␟: NUL is ␀, ESC is ␛
     if code == 0x7F:
         return "\u2421"  # ␡
-    return "\ufffd"  # C1 controls (8-bit CSI and friends) have no picture
+    return "\ufffd"  # C1 controls (8-bit CSI and friends) and bidi controls have no picture
 
 
 def visible(text: str, *, one_line: bool = False) -> str:
@@ -45,13 +62,14 @@ def visible(text: str, *, one_line: bool = False) -> str:
 
 def control_character(text: str) -> str | None:
     """The first control character (other than tab or newline) in `text`,
-    named as the user would read it (e.g. 'ESC (U+001B)'), or None."""
+    bidi controls included, named as the user would read it (e.g.
+    'ESC (U+001B)', 'a right-to-left override (U+202E)'), or None."""
     found = _CONTROL.search(text)
     if found is None:
         return None
     code = ord(found.group())
     names = {0x00: "NUL", 0x07: "BEL", 0x08: "backspace", 0x0D: "carriage return", 0x1B: "ESC", 0x7F: "DEL"}
-    return f"{names.get(code, 'a control character')} (U+{code:04X})"
+    return f"{names.get(code) or _BIDI_NAMES.get(code, 'a control character')} (U+{code:04X})"
 
 
 def check_text(text: str | None, field: str) -> str | None:
@@ -64,6 +82,8 @@ def check_text(text: str | None, field: str) -> str | None:
 
 def refusal(bad: str) -> str:
     """What the user is told about a control character named by control_character."""
+    if bad.startswith(tuple(_BIDI_NAMES.values())):
+        return f"contains {bad}, which reorders how text is shown; remove it"
     return f"contains {bad}; remove it (only tab and newline are allowed)"
 
 

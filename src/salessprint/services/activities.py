@@ -12,12 +12,13 @@ from salessprint.domain.errors import InvalidInput
 from salessprint.domain.inputs import ActivityIn, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import ActivityView
-from salessprint.services.uow import unit_of_work
+from salessprint.services.uow import retrying, unit_of_work
 from salessprint.store.db import Store
 from salessprint.store.lookups import deal_by_id, member_by_login
 from salessprint.store.models import Activity, Member
 
 
+@retrying
 def log_activity(store: Store, login: str, *, member: str | None = None, **fields: object) -> ActivityView:
     """Log one activity for me (or, for a manager, for `member`)."""
     data = validate(ActivityIn, **fields)

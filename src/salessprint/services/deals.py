@@ -16,7 +16,7 @@ from salessprint.domain.permissions import Action
 from salessprint.domain.text import check_text
 from salessprint.domain.values import DealView
 from salessprint.services.archive import ArchivedDeal, archive_deal
-from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
+from salessprint.services.uow import UnitOfWork, retrying, snapshot, unit_of_work
 from salessprint.services.views import deal_view
 from salessprint.store.db import Store
 from salessprint.store.lookups import (
@@ -103,6 +103,7 @@ def next_rank(session: Session, model: type[Deal] | type[Task], team_id: int) ->
     return float(top or 0) + 1.0
 
 
+@retrying
 def add_deal(store: Store, login: str, **fields: object) -> DealView:
     data = validate(DealIn, **fields)
     with unit_of_work(store, login) as uow:
@@ -251,6 +252,7 @@ def get_deal(store: Store, login: str, deal_id: int) -> DealView:
         return full_view(uow, deal)
 
 
+@retrying
 def move_deal(
     store: Store,
     login: str,
@@ -334,6 +336,7 @@ def _won_cards_done(uow: UnitOfWork, deal_id: int, today: date, cause: Change | 
     return told
 
 
+@retrying
 def update_deal(
     store: Store, login: str, deal_id: int, expected_version: int | None = None, **fields: object
 ) -> DealView:
@@ -395,6 +398,7 @@ def _set_category(uow: UnitOfWork, deal: Deal, category: object) -> None:
     deal.forecast_category = category  # type: ignore[assignment]
 
 
+@retrying
 def add_collaborator(store: Store, login: str, deal_id: int, member: str) -> DealView:
     with unit_of_work(store, login) as uow:
         deal = deal_by_id(uow.session, uow.actor.team_id, deal_id)
@@ -407,6 +411,7 @@ def add_collaborator(store: Store, login: str, deal_id: int, member: str) -> Dea
         return full_view(uow, deal)
 
 
+@retrying
 def delete_deal(store: Store, login: str, deal_id: int, expected_version: int | None = None) -> ArchivedDeal:
     """Archive the deal with its notes, collaborators, cards and links
     (services/archive.py); undo or `deal restore` brings all of it back."""

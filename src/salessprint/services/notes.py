@@ -15,7 +15,7 @@ from salessprint.domain.errors import InvalidInput, NotFound
 from salessprint.domain.permissions import Action
 from salessprint.domain.text import check_text
 from salessprint.domain.values import Value
-from salessprint.services.uow import unit_of_work
+from salessprint.services.uow import retrying, unit_of_work
 from salessprint.store.db import Store
 from salessprint.store.lookups import deal_by_id
 from salessprint.store.models import Account, Deal, Member, Note
@@ -34,6 +34,7 @@ class NoteView(Value):
     created_at: datetime
 
 
+@retrying
 def add_note(
     store: Store, login: str, text: str, *, deal_id: int | None = None, account: str | None = None
 ) -> NoteView:

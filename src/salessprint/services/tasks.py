@@ -17,13 +17,14 @@ from salessprint.domain.inputs import TaskIn, TaskPatch, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import TaskView
 from salessprint.services.deals import next_rank
-from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
+from salessprint.services.uow import UnitOfWork, retrying, snapshot, unit_of_work
 from salessprint.services.views import task_view
 from salessprint.store.db import Store
 from salessprint.store.lookups import deal_by_id, member_by_login, task_by_id
 from salessprint.store.models import Activity, Change, Deal, Member, RetroEntry, Sprint, SprintItem, Task
 
 
+@retrying
 def add_task(store: Store, login: str, **fields: object) -> TaskView:
     data = validate(TaskIn, **fields)
     with unit_of_work(store, login) as uow:
@@ -94,6 +95,7 @@ def _owns(uow: UnitOfWork, task: Task) -> bool:
     return task.assignee_id == uow.actor.member_id
 
 
+@retrying
 def move_task(store: Store, login: str, task_id: int, status: str, expected_version: int | None = None) -> TaskView:
     new_status = parse_choice(TaskStatus, status, "status")
     with unit_of_work(store, login) as uow:
@@ -165,6 +167,7 @@ def _sync_items(uow: UnitOfWork, task: Task, cause: Change | None) -> None:
         uow.record("sprint_item", item.id, "update", before, snapshot(item), cause=cause)
 
 
+@retrying
 def update_task(
     store: Store, login: str, task_id: int, expected_version: int | None = None, **fields: object
 ) -> TaskView:
@@ -191,6 +194,7 @@ def update_task(
         return task_view(task)
 
 
+@retrying
 def delete_task(store: Store, login: str, task_id: int, expected_version: int | None = None) -> None:
     with unit_of_work(store, login) as uow:
         task = task_by_id(uow.session, uow.actor.team_id, task_id)
@@ -244,6 +248,7 @@ def _neighbour(session: Session, row: RankedRow, direction: int) -> RankedRow | 
     return session.scalar(select(model).where(model.team_id == row.team_id, cond).order_by(*order).limit(1))
 
 
+@retrying
 def rerank(store: Store, login: str, item_type: str, item_id: int, direction: int) -> None:
     """Move a task or deal one place up (-1) or down (+1) in the backlog."""
     from salessprint.services.deals import owns_deal

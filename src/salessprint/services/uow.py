@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import functools
 import random
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -210,13 +211,21 @@ class UnitOfWork:
         return row
 
     def check_version(self, row: Versioned, expected: int | None, what: str) -> None:
-        """Refuse a write based on an older version of the row.
+        """Refuse a write based on an older version of the row (`expected`;
+        None: apply it to the newest).
 
         The row is first locked and re-read, so two clients that both saw
         version N cannot both pass: the second waits for the first to commit
         and then sees (and is shown) the row as the first left it.
         """
         if expected is None:
+            # No version to hold it to (a command-line edit): the write applies
+            # to the row as the last writer left it. On PostgreSQL that means
+            # locking and re-reading it now; otherwise concurrent writers all
+            # read one version and every one but the first matched no row.
+            # (SQLite's writers are queued already: nothing to do there.)
+            if self.session.get_bind().dialect.name != "sqlite":
+                self._lock_fresh(row, what)
             return
         self._lock_fresh(row, what)
         if row.version != expected:
@@ -262,7 +271,14 @@ def unit_of_work(
 
     A deadlock or serialization failure becomes `StoreBusy`, a lost race for
     a unique rule `RaceLost`: `@retrying` runs the use case again on either.
+
+    While the store is known to be offline (`store.offline`, set by the
+    app's live refresh when its heartbeat goes unanswered), a write is
+    refused at once: on a stalled link it would only hang until its
+    deadline.
     """
+    if not read_only and store.offline is not None:
+        raise StoreUnavailable(OFFLINE_REFUSAL)
     with store.session() as session:
         try:
             if read_only:
@@ -293,6 +309,28 @@ def unit_of_work(
             if plain is None:
                 raise
             raise plain from None
+
+
+OFFLINE_REFUSAL = "Not saved: the database is offline (it does not answer). Try again once it is back."
+
+
+class ChangedMeanwhile(StaleWrite):
+    """A write with no version of its own to check (not from a form that
+    showed one) found the row at a newer version when it wrote: another
+    writer committed in between. Nothing was done; run again, the use case
+    applies to the row as the other left it."""
+
+
+_ROW_NAMES = {
+    "deals": "deal",
+    "tasks": "task",
+    "sprints": "sprint",
+    "sprint_items": "sprint card",
+    "retro_entries": "retro entry",
+    "members": "member",
+    "teams": "team",
+}
+"""Tables with a version counter, as a user names their rows."""
 
 
 class RaceLost(Conflict):
@@ -343,7 +381,9 @@ def race_rule(exc: IntegrityError) -> str | None:
 def _plain_error(store: Store, exc: BaseException) -> SalesSprintError | None:
     """What a user is told about a driver's failure (None: pass it on as it is)."""
     if isinstance(exc, StaleDataError):
-        return StaleWrite("Someone else changed this row at the same moment; reload and try again.")
+        found = re.search(r"on table '(\w+)'", str(exc))
+        what = _ROW_NAMES.get(found.group(1), "row") if found else "row"
+        return ChangedMeanwhile(f"Someone else changed this {what} at the same moment; reload and try again.")
     if isinstance(exc, IntegrityError):
         rule = race_rule(exc)
         if rule is not None:
@@ -369,9 +409,10 @@ _running: ContextVar[bool] = ContextVar("salessprint_use_case_running", default=
 
 def retrying(use_case: Callable[P, R]) -> Callable[P, R]:
     """Run the decorated use case again (a few times, after a random pause)
-    when its transaction lost a race (`RaceLost`) or was aborted by a
-    deadlock or serialization failure (`StoreBusy`); then let the plain
-    error through. A use case called from inside another is run once: the
+    when its transaction lost a race (`RaceLost`), was aborted by a
+    deadlock or serialization failure (`StoreBusy`), or found the row it
+    wrote without a version check changed meanwhile (`ChangedMeanwhile`);
+    then let the plain error through. A use case called from inside another is run once: the
     outer one retries the whole."""
 
     @functools.wraps(use_case)
@@ -383,7 +424,7 @@ def retrying(use_case: Callable[P, R]) -> Callable[P, R]:
             for attempt in range(ATTEMPTS):
                 try:
                     return use_case(*args, **kwargs)
-                except (RaceLost, StoreBusy):
+                except (RaceLost, StoreBusy, ChangedMeanwhile):
                     if attempt == ATTEMPTS - 1:
                         raise
                 time.sleep(random.uniform(0, PAUSE * 2**attempt))

@@ -4,6 +4,18 @@
 SQLite's foreign keys and WAL, and knows whether the schema is current.
 Driver errors become `StoreUnavailable` with a message that says what to do
 and never shows a password.
+
+A PostgreSQL link that stalls (not closed: a dead Wi-Fi, a paused VPN, a
+frozen proxy) must not hang the app nor commit a write long after the user
+gave up on it. `LinkSettings` sets, on every connection: a connect timeout,
+TCP keepalives and a TCP user timeout (the kernel drops a link whose data
+goes unacknowledged), a server-side `statement_timeout` and
+`idle_in_transaction_session_timeout` (the server rolls back a transaction
+whose client stopped talking), and a client-side answer deadline: a round
+trip that gets no answer within it closes the connection and fails. The
+deadline is longer than the server's idle timeout, so by the time a stalled
+COMMIT is given up on, the server has already rolled the transaction back,
+and the COMMIT, should it arrive later, finds no session to commit.
 """
 
 from __future__ import annotations
@@ -11,13 +23,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -108,6 +120,19 @@ def describe_failure(url: URL, exc: BaseException) -> str:
     code = sqlstate(exc)
     if code in BUSY or code == "57014":  # 57014: a statement that ran out of time
         return STORE_BUSY
+    if NO_CONFIRM in text:
+        # The server rolls back a transaction whose COMMIT it never got
+        # (idle-in-transaction timeout, shorter than our wait), so the save
+        # is lost unless the COMMIT got through and only the answer stalled.
+        return (
+            f"The database at {where} stopped answering while confirming the save (the link looks stalled): "
+            "it was not saved, unless the server got it just before the stall. Check once it is back."
+        )
+    if NO_ANSWER in text or "idle-in-transaction timeout" in text:
+        return (
+            f"The database at {where} stopped answering (the link looks stalled); "
+            "nothing was saved. Try again when it is back."
+        )
     if "password authentication failed" in text or "no password supplied" in text:
         return f"PostgreSQL refused the user name or password for {where}."
     if "does not exist" in text and "database" in text:
@@ -120,6 +145,119 @@ def describe_failure(url: URL, exc: BaseException) -> str:
     if code is not None and not code.startswith(("08", "57P")):  # 08: connection, 57P: shutting down
         return f"The database at {where} refused the request (SQLSTATE {code}); try again, or ask your admin."
     return f"Cannot reach the database at {where}: is the server running and the host and port right?"
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """How long a PostgreSQL link may stay silent before it counts as lost.
+
+    Defaults suit a team on one network; each can be set in the database
+    URL's query string (`?statement_timeout=30&connect_timeout=10`): the libpq
+    names for the TCP ones, seconds for `statement_timeout` (salessprint's
+    own key, also the idle-in-transaction limit), `answer_margin` and
+    `heartbeat`."""
+
+    connect_timeout: int = 5
+    """Seconds to open a connection, login included (libpq `connect_timeout`)."""
+    keepalives_idle: int = 10
+    """Seconds of silence before TCP starts probing an idle connection."""
+    keepalives_interval: int = 3
+    """Seconds between TCP keepalive probes."""
+    keepalives_count: int = 3
+    """Unanswered probes before the kernel drops the connection."""
+    tcp_user_timeout: int = 10_000
+    """Milliseconds that sent data may stay unacknowledged before the kernel drops the connection."""
+    statement_timeout: float = 15.0
+    """Seconds a statement may run on the server, and a transaction may sit
+    idle there waiting for its client, before the server gives up on it
+    (rolling the transaction back)."""
+    answer_margin: float = 2.0
+    """Seconds beyond `statement_timeout` that the client waits for any answer."""
+    heartbeat: float = 2.0
+    """Seconds the live refresh waits for its heartbeat's answer before the app shows Offline."""
+
+    OWN_KEYS = ("statement_timeout", "answer_margin", "heartbeat")
+    TCP_KEYS = ("connect_timeout", "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout")
+
+    @property
+    def answer_within(self) -> float:
+        """Seconds the client waits for the server's answer to one round trip."""
+        return self.statement_timeout + self.answer_margin
+
+    @classmethod
+    def from_url(cls, url: URL) -> LinkSettings:
+        """The defaults, with what the URL's query string sets."""
+        given: dict[str, Any] = {}
+        for key in (*cls.OWN_KEYS, *cls.TCP_KEYS):
+            raw = url.query.get(key)
+            if raw is None:
+                continue
+            text = raw if isinstance(raw, str) else raw[-1]
+            try:
+                number = float(text) if key in cls.OWN_KEYS else int(text)
+            except ValueError:
+                raise StoreUnavailable(f"The database URL's {key} must be a number, not {text!r}.") from None
+            if number <= 0:
+                raise StoreUnavailable(f"The database URL's {key} must be more than 0.")
+            given[key] = number
+        return replace(cls(), **given)
+
+    def connect_args(self, query: Any) -> dict[str, Any]:
+        """libpq parameters for a connection (what the URL sets itself is left to it)."""
+        args: dict[str, Any] = {"keepalives": 1}
+        args.update({key: getattr(self, key) for key in self.TCP_KEYS})
+        args.update({k: v for k, v in query.items() if k not in self.OWN_KEYS})
+        ms = max(1, round(self.statement_timeout * 1000))
+        # Ours first, so a URL's own `options=-c statement_timeout=...` wins.
+        ours = f"-c statement_timeout={ms} -c idle_in_transaction_session_timeout={ms}"
+        given = args.get("options")
+        args["options"] = f"{ours} {given}" if isinstance(given, str) and given else ours
+        return args
+
+
+NO_ANSWER = "the database did not answer in time"
+"""What a connection that gave up on its server says (describe_failure turns it into the user's sentence)."""
+NO_CONFIRM = "the database did not confirm the commit in time"
+"""The same, for a COMMIT: the one statement whose fate a stall can leave unknown (sent, and maybe received)."""
+
+
+@cache
+def answering_connection() -> type[Any]:
+    """psycopg's connection class, with an answer deadline on every round trip.
+
+    psycopg funnels every blocking exchange (query, fetch, commit, rollback)
+    through `Connection.wait`, which accepts a timeout; a deadline that
+    expires leaves the protocol state unknown, so the connection is closed
+    and the caller gets an OperationalError (SQLAlchemy then discards it).
+    Built on first use: SQLite commands never import psycopg."""
+    import psycopg
+    from psycopg import errors
+
+    class AnsweringConnection(psycopg.Connection[Any]):
+        answer_within: float | None = None
+        """Seconds to wait for the server (None: as long as it takes)."""
+
+        committing = False
+        """True while a COMMIT waits for its answer."""
+
+        def commit(self) -> None:
+            self.committing = True
+            try:
+                super().commit()
+            finally:
+                self.committing = False
+
+        def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+            if timeout is not None or self.answer_within is None:
+                return super().wait(gen, interval=interval, timeout=timeout)
+            try:
+                return super().wait(gen, interval=interval, timeout=self.answer_within)
+            except errors._WaitTimeout:  # psycopg's own deadline signal (3.2+)
+                self.pgconn.finish()
+                said = NO_CONFIRM if self.committing else NO_ANSWER
+                raise psycopg.OperationalError(f"{said} ({self.answer_within:g} s)") from None
+
+    return AnsweringConnection
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -184,15 +322,27 @@ class Store:
 
     def __init__(self, url: str | URL, *, echo: bool = False) -> None:
         self.url = url if isinstance(url, URL) else parse_url(url)
+        self.link = LinkSettings.from_url(self.url) if self.backend == "postgresql" else LinkSettings()
+        """Timeouts of a PostgreSQL link (see LinkSettings)."""
+        self.offline: str | None = None
+        """Why the store counts as unreachable right now (None: it answers).
+        The app's live refresh sets it; while set, a write is refused at
+        once (services/uow.py) instead of waiting on a dead link."""
         kwargs: dict[str, Any] = {"echo": echo}
+        engine_url = self.url
         if self.backend == "sqlite":
             if self.file is not None:
                 _refuse_foreign_file(self.file)
             kwargs["connect_args"] = {"timeout": 10}
         else:
             kwargs["pool_pre_ping"] = True
-            kwargs["connect_args"] = {"connect_timeout": 5}
-        self.engine: Engine = create_engine(self.url, **kwargs)
+            engine_url = self.url.difference_update_query(LinkSettings.OWN_KEYS)
+            kwargs["connect_args"] = self.link.connect_args(engine_url.query)
+        self.engine: Engine = create_engine(engine_url, **kwargs)
+        if self.backend == "postgresql":
+            event.listen(self.engine, "do_connect", self._connect_answering)
+            self._dialect_ping = self.engine.dialect.do_ping
+            self.engine.dialect.do_ping = self._ping  # type: ignore[method-assign,assignment]  # this engine's own dialect
         if self.backend == "sqlite":
             event.listen(self.engine, "do_connect", self._make_folder)
             event.listen(self.engine, "connect", _sqlite_pragmas)
@@ -216,6 +366,59 @@ class Store:
         mistyped --db on a read creates nothing."""
         if self.file is not None and not self.file.parent.exists():
             self.file.parent.mkdir(parents=True, exist_ok=True)
+
+    def _connect_answering(self, _dialect: Any, _record: Any, cargs: Any, cparams: dict[str, Any]) -> Any:
+        """Open a PostgreSQL connection that waits at most `link.answer_within` for any answer."""
+        conn = answering_connection().connect(*cargs, **cparams)
+        conn.answer_within = self.link.answer_within
+        return conn
+
+    def _ping(self, dbapi_conn: Any) -> bool:
+        """The pool's pre-ping (a pooled connection proves it reaches the
+        server before it is lent out), answered within `link.heartbeat`: on
+        a stalled link it waited forever. A failed ping makes the pool drop
+        its connections and open a fresh one."""
+        saved, dbapi_conn.answer_within = dbapi_conn.answer_within, self.link.heartbeat
+        try:
+            return bool(self._dialect_ping(dbapi_conn))
+        finally:
+            dbapi_conn.answer_within = saved
+
+    @contextmanager
+    def without_deadlines(self, conn: Connection) -> Iterator[None]:
+        """Inside `conn`'s open transaction: no statement or idle timeout on the
+        server and no answer deadline here, for admin work that may rightly
+        take long (migrations: an index on a big table, waiting for another
+        upgrade's lock). The server's settings revert when the transaction
+        ends (SET LOCAL); the deadline when the block does."""
+        if self.backend != "postgresql":
+            yield
+            return
+        conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+        conn.exec_driver_sql("SET LOCAL idle_in_transaction_session_timeout = 0")
+        driver = conn.connection.driver_connection
+        saved, driver.answer_within = driver.answer_within, None  # type: ignore[union-attr]
+        try:
+            yield
+        finally:
+            driver.answer_within = saved  # type: ignore[union-attr]
+
+    def raw_connection(self, *, answer_within: float, **params: Any) -> Any:
+        """A psycopg connection of its own (the change feed's LISTEN), with the
+        link's settings and the given answer deadline."""
+        url = self.url
+        args = self.link.connect_args(url.difference_update_query(LinkSettings.OWN_KEYS).query)
+        args.update(params)
+        conn = answering_connection().connect(  # psycopg's errors pass: the caller maps them
+            host=url.host or "localhost",
+            port=url.port or 5432,
+            user=url.username,
+            password=url.password,
+            dbname=url.database,
+            **args,
+        )
+        conn.answer_within = answer_within
+        return conn
 
     @property
     def display_url(self) -> str:

@@ -102,16 +102,10 @@ class ChangeFeed:
 
         url = self.store.url
         try:
-            params: dict[str, Any] = {"connect_timeout": 5, "application_name": "salessprint-live"}
-            params.update({k: v for k, v in url.query.items() if isinstance(v, str)})  # e.g. sslmode
-            conn = psycopg.connect(
-                host=url.host or "localhost",
-                port=url.port or 5432,
-                user=url.username,
-                password=url.password,
-                dbname=url.database,
-                autocommit=True,
-                **params,
+            # The heartbeat (`SELECT 1` after each wait) must answer within
+            # `link.heartbeat`: a stalled link is noticed in seconds.
+            conn: psycopg.Connection[Any] = self.store.raw_connection(
+                answer_within=self.store.link.heartbeat, autocommit=True, application_name="salessprint-live"
             )
             conn.execute(f"LISTEN {CHANNEL}")
             return conn

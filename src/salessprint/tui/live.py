@@ -11,6 +11,12 @@ SQLite) and posts `StoreChanged` to the app. When the server goes away it
 posts `StoreOffline`, retries with a growing pause (0.5 s up to 5 s), and on
 reconnecting posts `StoreOnline` followed by a `StoreChanged`, because
 changes made meanwhile were not announced to us.
+
+A link that stalls rather than closes is found by the feed's heartbeat
+(PostgreSQL: a `SELECT 1` after each wait, answered within the store's
+`link.heartbeat`), so Offline shows within a few seconds. While offline,
+`store.offline` is set, and the services refuse every write at once with a
+message instead of letting it hang on the dead link.
 """
 
 from __future__ import annotations
@@ -99,6 +105,7 @@ def watch_store(app: LiveStoreApp, stop: threading.Event, wait_seconds: float = 
                     backoff = BACKOFF_FIRST
                     if not online:
                         online = True
+                        store.offline = None
                         app.post_message(StoreOnline())
                         app.post_message(StoreChanged(feed.last_seen))
                 newest = feed.wait(wait_seconds)
@@ -108,6 +115,7 @@ def watch_store(app: LiveStoreApp, stop: threading.Event, wait_seconds: float = 
                 feed.close()
                 if online and not stop.is_set():
                     online = False
+                    store.offline = exc.message  # set here, not on the UI thread: a write pressed now is refused
                     app.post_message(StoreOffline(exc.message))
                 stop.wait(backoff)
                 backoff = min(backoff * 2, BACKOFF_MAX)

@@ -21,24 +21,26 @@ def _one_at_a_time(connection: Connection) -> RootTransaction:
     """Begin the migration's transaction so that two upgrades of one store
     (two `init`s at once) run one after the other: the second then finds
     the schema current and does nothing, where both used to create the
-    tables and one crashed."""
+    tables and one crashed. SQLite takes its write lock at BEGIN; on
+    PostgreSQL the caller takes an advisory lock once the link's timeouts
+    are lifted (waiting for it may take long)."""
     if connection.dialect.name == "sqlite":
         connection.execution_options(**{WRITE_LOCK: True})  # BEGIN IMMEDIATE: writers queue
     transaction = connection.begin()
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
     return transaction
 
 
 def run_migrations_online() -> None:
-    if store is None:
+    owner = store
+    if owner is None:
         from salessprint.store.db import Store
 
-        url = config.get_main_option("sqlalchemy.url") or "sqlite:///salessprint.db"
-        engine = Store(url).engine
-    else:
-        engine = store.engine
-    with engine.connect() as connection, _one_at_a_time(connection):
+        owner = Store(config.get_main_option("sqlalchemy.url") or "sqlite:///salessprint.db")
+    # A migration may rightly take long (an index on a big table, another
+    # upgrade's lock to wait for): the link's timeouts are lifted for it.
+    with owner.engine.connect() as connection, _one_at_a_time(connection), owner.without_deadlines(connection):
+        if connection.dialect.name == "postgresql":
+            connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,

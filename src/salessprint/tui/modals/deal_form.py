@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from salessprint.domain.enums import StageKind
 from salessprint.domain.inputs import DealIn, DealPatch
 from salessprint.domain.values import DealView, StageView
-from salessprint.services.deals import add_deal, update_deal
+from salessprint.services.deals import add_deal, get_deal, update_deal
 from salessprint.tui.widgets.form import FieldSpec, FormModal, FormValues
 
 if TYPE_CHECKING:
@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 class DealForm(FormModal[DealView]):
     """New deal when `deal` is None, else an edit of that deal at its version."""
+
+    ROW_ATTR = "deal"
+    FRESH = get_deal
 
     def __init__(self, deal: DealView | None = None, stages: list[StageView] | None = None) -> None:
         self.deal = deal

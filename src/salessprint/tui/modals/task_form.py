@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from salessprint.domain.enums import TaskKind
 from salessprint.domain.inputs import TaskIn, TaskPatch
 from salessprint.domain.values import TaskView
-from salessprint.services.tasks import add_task, update_task
+from salessprint.services.tasks import add_task, get_task, update_task
 from salessprint.tui.widgets.form import FieldSpec, FormModal, FormValues
 
 if TYPE_CHECKING:
@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 class TaskForm(FormModal[TaskView]):
     """New task when `task` is None, else an edit of that task at its version."""
+
+    ROW_ATTR = "editing"
+    FRESH = get_task
 
     def __init__(self, task: TaskView | None = None) -> None:
         self.editing = task

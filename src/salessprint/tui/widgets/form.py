@@ -4,10 +4,20 @@ A form checks its values with the domain's pydantic input model before it
 saves (the error lands beside the field and nothing is written), then saves
 through a service in a worker. A service's refusal (invalid field, stale
 version, permission) stays on the form; only a successful save closes it.
+
+A stale version (someone else saved the row since the form opened) reads
+the row afresh (`FRESH`, the form's row in `ROW_ATTR`) and shows theirs
+beside mine: the banner names the fields that differ and each such field
+says "theirs: …". The user then takes theirs (`ctrl+r`: the fields show
+their values and the form edits their version) or keeps theirs out of it
+and overwrites with mine (`ctrl+y`: saved against their version, so a third
+change meanwhile is caught again). Until one of them, saving is refused
+again, never silently overwriting.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias, TypeVar
 
@@ -70,15 +80,35 @@ class FormModal(BaseModal[SavedT]):
     TITLE_TEXT = "Edit"
     MODEL: type[BaseModel]
     """The domain's input model that checks the values (a class's, or an instance's)."""
+    ROW_ATTR: ClassVar[str | None] = None
+    """The attribute holding the row being edited (None: the form only adds)."""
+    FRESH: ClassVar[Callable[..., Any] | None] = None
+    """The service that reads that row afresh by id, for showing theirs after a stale save."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="form.save", tooltip="Check the values and save them"),
         Binding("escape", "cancel", "Cancel", id="form.cancel", tooltip="Close without saving"),
+        Binding(
+            "ctrl+r",
+            "take_theirs",
+            "Take theirs",
+            id="form.take_theirs",
+            tooltip="Someone else saved this meanwhile: show their values and edit those",
+        ),
+        Binding(
+            "ctrl+y",
+            "overwrite",
+            "Overwrite",
+            id="form.overwrite",
+            tooltip="Someone else saved this meanwhile: save my values over theirs",
+        ),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.specs = self.fields()
         self.saving = False
+        self.theirs: Any = None
+        """The row as someone else saved it, after a stale save (None: no conflict)."""
 
     # --- what subclasses provide (checked when a subclass is defined) ----------
     if TYPE_CHECKING:
@@ -170,6 +200,88 @@ class FormModal(BaseModal[SavedT]):
                 return spec.name
         return None
 
+    # --- someone else saved meanwhile -------------------------------------------
+    def _row(self) -> Any:
+        return getattr(self, self.ROW_ATTR) if self.ROW_ATTR else None
+
+    def _stale(self, exc: StaleWrite) -> None:
+        """Read their row, then show it beside mine (or just the message, if the form cannot)."""
+        row = self._row()
+        fresh = type(self).FRESH
+        if row is None or fresh is None:
+            self.show_error(exc)
+            return
+        self.saving = True  # nothing is saved while their row is on its way
+        call_service(self.app, fresh, row.id, done=lambda theirs: self._show_theirs(exc, theirs), failed=self._failed)
+
+    def their_values(self, theirs: Any) -> FormValues:
+        """Their row as this form's values (what the fields would show for it)."""
+        assert self.ROW_ATTR is not None
+        mine = self._row()
+        setattr(self, self.ROW_ATTR, theirs)
+        try:
+            return {spec.name: spec.value for spec in self.fields()}
+        finally:
+            setattr(self, self.ROW_ATTR, mine)
+
+    def _show_theirs(self, exc: StaleWrite, theirs: Any) -> None:
+        self.saving = False
+        self.theirs = theirs
+        their_values = self.their_values(theirs)
+        mine = self.values()
+        differ = [
+            spec
+            for spec in self.specs
+            if spec.name in their_values
+            and (mine.get(spec.name) or "").strip() != (their_values[spec.name] or "").strip()
+        ]
+        for spec in differ:
+            shown = their_values[spec.name] or "(empty)"
+            self.query_one(f"#err-{spec.name}", Label).update(Text(f"theirs: {shown}"))
+            self.query_one(f"#row-{spec.name}").add_class("invalid")
+        what = ", ".join(spec.label for spec in differ) if differ else "nothing you see here"
+        banner = self.query_one("#form-banner", Label)
+        banner.update(
+            Text(
+                f"Not saved: {exc.message.split(' (now version')[0]}. "
+                f"Theirs differs in: {what}. ctrl+r take theirs · ctrl+y overwrite with mine"
+            )
+        )
+        banner.add_class("shown")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("take_theirs", "overwrite"):
+            return self.theirs is not None
+        return True
+
+    def action_take_theirs(self) -> None:
+        """Show their values in every field, and edit their version from now on."""
+        if self.theirs is None or self.ROW_ATTR is None:
+            return
+        their_values = self.their_values(self.theirs)
+        setattr(self, self.ROW_ATTR, self.theirs)
+        self.theirs = None
+        self.clear_errors()
+        for spec in self.specs:
+            widget = self.query_one(f"#f-{spec.name}")
+            value = their_values.get(spec.name) or ""
+            if isinstance(widget, Select):
+                widget.value = value if value else Select.NULL
+            elif isinstance(widget, Input):
+                widget.value = value
+        self.refresh_bindings()
+        self.notify("Their values are in the form; save to keep your edits on top.", markup=False)
+
+    def action_overwrite(self) -> None:
+        """Save my values over theirs (against their version: a newer change is caught again)."""
+        if self.theirs is None or self.ROW_ATTR is None:
+            return
+        setattr(self, self.ROW_ATTR, self.theirs)
+        self.theirs = None
+        self.refresh_bindings()
+        self.action_save()
+
     # --- actions -----------------------------------------------------------------
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -198,4 +310,7 @@ class FormModal(BaseModal[SavedT]):
 
     def _failed(self, exc: SalesSprintError) -> None:
         self.saving = False
+        if isinstance(exc, StaleWrite):
+            self._stale(exc)
+            return
         self.show_error(exc)
