@@ -101,8 +101,10 @@ class KeyDeliveryApp(App[None]):
         """The worker draining `_key_queue` (running while a key settles or keys wait)."""
         self._key_target: DOMNode | None = None
         """Where Textual sent the key being delivered (the focused widget, else the screen)."""
-        self._releasing: events.Key | None = None
-        """The queued key now handed back to Textual."""
+        self._key_event: events.Key | None = None
+        """The key being delivered."""
+        self._releasing: tuple[events.Key, asyncio.Future[None]] | None = None
+        """The queued key now handed back to Textual, and what says it has been routed."""
         self._key_holds: list[Worker[Any] | asyncio.Future[Any]] = []
         """Work the next key waits for (see `hold_keys_until`)."""
 
@@ -124,9 +126,13 @@ class KeyDeliveryApp(App[None]):
         if not isinstance(event, events.Key) or event.is_forwarded:
             await super().on_event(event)
             return
-        if event is self._releasing:
+        if self._releasing is not None and event is self._releasing[0]:
+            routed = self._releasing[1]
             self._releasing = None
-            await self._route(event)
+            try:
+                await self._route(event)
+            finally:
+                _resolve(routed)
             return
         if self._key_delivery is None and not self._key_queue and self._quiet_now():
             # Nothing in flight: handled at once, then settled before the next key.
@@ -138,7 +144,7 @@ class KeyDeliveryApp(App[None]):
 
     async def _route(self, event: events.Key) -> None:
         """Textual's own key handling (priority bindings, then the focused widget), noting where the key went."""
-        self._key_target = self.focused or self.screen
+        self._key_target, self._key_event = self.focused or self.screen, event
         await super().on_event(event)
 
     def _quiet_now(self) -> bool:
@@ -166,11 +172,12 @@ class KeyDeliveryApp(App[None]):
             await self._settle()
             while self._key_queue:
                 event = self._key_queue.popleft()
-                self._releasing = event
-                self._key_target = None
+                routed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+                self._releasing = (event, routed)
+                self._key_target = self._key_event = None
                 if not self.post_message(event):
                     return  # the app is closing
-                await self._drain([self], monotonic() + SETTLE_LIMIT)  # routed (and handled, if a priority key)
+                await self._wait(routed, monotonic() + SETTLE_LIMIT)
                 await self._settle()
         finally:
             self._key_delivery = None
@@ -178,28 +185,38 @@ class KeyDeliveryApp(App[None]):
     async def _settle(self) -> None:
         """Wait until the key last routed has done what it does (steps 1-3 of the module docstring)."""
         deadline = monotonic() + SETTLE_LIMIT
-        target, self._key_target = self._key_target, None
-        if target is not None:
-            # The key's own way up: each node has passed it on before its parent is asked.
+        target, event = self._key_target, self._key_event
+        self._key_target = self._key_event = None
+        if target is not None and event is not None:
+            # The key's own way up: each node has passed it on (or stopped it) before its parent is asked.
             for node in target.ancestors_with_self:
                 await self._drain([node], deadline)
+                if event._stop_propagation:  # handled there (Textual has no public flag for it)
+                    break
+        # What its handlers left for the app: a focus move, a screen to switch to.
+        await self._drain([self], deadline)
         hold_deadline = monotonic() + HOLD_LIMIT
         for _round in range(MAX_ROUNDS):
             screen, focused = self.screen, self.focused
             if not screen.is_mounted:
                 await self._wait(screen._mounted_event.wait(), deadline)
-            chain: list[MessagePump] = list(focused.ancestors_with_self) if focused else [screen, self]
-            await self._drain(chain, deadline)
+                await self._drain([screen, self], deadline)  # its resume and the focus its mount asked for
+                continue
             holds = self._live_holds()
             if holds:
                 await self._wait(self._all_done(holds), hold_deadline)
                 deadline = monotonic() + SETTLE_LIMIT  # what the answer opened settles from now
+                await self._drain([self], deadline)
                 continue
-            quiet = not any(_has_pending(node) for node in chain)
-            if quiet and self.screen is screen and self.focused is focused and screen.is_mounted:
+            # Messages the key caused on the way to the focused widget (an option chosen,
+            # a value changed): handled before the next key, which they may send elsewhere.
+            chain: list[MessagePump] = list(focused.ancestors_with_self) if focused else [screen, self]
+            busy = [node for node in chain if _has_pending(node)]
+            if not busy and self.screen is screen and self.focused is focused:
                 return
             if monotonic() > deadline:
                 return
+            await self._drain(busy or [self], deadline)
 
     async def _drain(self, nodes: Iterable[MessagePump], deadline: float) -> None:
         """Wait until each node has handled what was in its queue when asked (or has closed)."""
@@ -220,8 +237,7 @@ class KeyDeliveryApp(App[None]):
         for work in holds:
             await _quietly(work.wait() if isinstance(work, Worker) else asyncio.shield(work))
 
-    @staticmethod
-    async def _wait(awaitable: Awaitable[Any], deadline: float) -> None:
+    async def _wait(self, awaitable: Awaitable[Any], deadline: float) -> None:
         """Await it until the deadline; past it, the key goes on (best effort, as Textual alone)."""
         task = asyncio.ensure_future(_quietly(awaitable))
         try:
@@ -229,3 +245,4 @@ class KeyDeliveryApp(App[None]):
         finally:
             if not task.done():
                 task.cancel()
+                self.log.warning(f"key delivery: gave up waiting for {awaitable!r}; the next key goes on")
