@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from textual.widgets import DataTable, Input
 
+from salessprint.services.activities import log_activity
 from salessprint.services.activity_view import my_goals
 from salessprint.services.backlog import backlog_page
 from salessprint.services.deals import get_deal, list_deals
 from salessprint.services.tasks import get_task
-from salessprint.tui.modals import log_activity as log_activity_module
 from salessprint.tui.screens.activity import ActivityScreen
 from salessprint.tui.screens.backlog import BacklogScreen
 from salessprint.tui.widgets.footer import LeanFooter
@@ -70,7 +70,10 @@ async def open_screen(pilot: Any, key: str) -> Any:
 async def filter_shows(pilot: Any, screen: BacklogScreen, text: str) -> None:
     """Wait until the backlog shows the answer to the filter `text`."""
     await until(
-        pilot, lambda: screen.page is not None and screen.page.text == text, SLOW, what=f"the backlog filtered on {text!r}"
+        pilot,
+        lambda: screen.page is not None and screen.page.text == text,
+        SLOW,
+        what=f"the backlog filtered on {text!r}",
     )
     await settle(pilot)
 
@@ -87,7 +90,7 @@ async def test_l_c_three_times_at_once_logs_three_calls_and_shows_them(demo_stor
         await until(pilot, lambda: calls_today(demo_store) == before + 3, SLOW, what="three calls stored")
         await settle(pilot)
         assert calls_today(demo_store) == before + 3  # and no fourth
-        assert app.screen is screen and len(app.screen_stack) == 1
+        assert app.screen_stack == [screen]
         await until(pilot, lambda: screen.query_one("#today-call", GoalBar).done == before + 3, SLOW)
         table = screen.query_one("#recent", DataTable)
         assert [table.get_row_at(i)[1].plain for i in range(3)] == ["Call"] * 3
@@ -103,14 +106,13 @@ async def test_l_c_typed_while_the_last_call_saves_logs_every_call(
     """`l c` every half second, with a store slower than that: each pair arrives
     while the call before is still being saved (the service waits for the test)."""
     saving, go_on = threading.Semaphore(0), threading.Semaphore(0)
-    real = log_activity_module.log_activity
 
     def slow_log(*args: Any, **kwargs: Any) -> Any:
         saving.release()
         assert go_on.acquire(timeout=SLOW), "the test never let the save finish"
-        return real(*args, **kwargs)
+        return log_activity(*args, **kwargs)
 
-    monkeypatch.setattr(log_activity_module, "log_activity", slow_log)
+    monkeypatch.setattr("salessprint.tui.modals.log_activity.log_activity", slow_log)
     before = calls_today(demo_store)
     app = make_app(demo_store, "alex")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -124,7 +126,7 @@ async def test_l_c_typed_while_the_last_call_saves_logs_every_call(
         await until(pilot, lambda: calls_today(demo_store) == before + 10, SLOW, what="ten calls stored")
         await settle(pilot)
         assert calls_today(demo_store) == before + 10
-        assert app.screen is screen and len(app.screen_stack) == 1
+        assert app.screen_stack == [screen]
         await until(pilot, lambda: screen.query_one("#today-call", GoalBar).done == before + 10, SLOW)
         assert "Log activity" in footer_keys(app)  # the footer is never left blank
         assert "Log activity" in screen_text(app).splitlines()[-1]
@@ -161,9 +163,10 @@ async def test_an_a_typed_as_the_backlog_opens_switches_it_to_the_team(demo_stor
         type_fast(app, "1", "a")
         await until(pilot, lambda: isinstance(app.screen, BacklogScreen), SLOW)
         screen = app.screen
+        assert isinstance(screen, BacklogScreen)
         await until(pilot, lambda: screen.page is not None and not screen.page.mine, SLOW, what="the team's list")
         await settle(pilot)
-        assert not screen.mine
+        assert not screen.mine and screen.page is not None
         assert screen.page.total == backlog_page(demo_store, "alex", mine=False).total
         assert "Whole team" in screen_text(app)
 
@@ -177,7 +180,7 @@ async def test_slash_kran_at_once_filters_and_opens_no_form(demo_store: Any, cpu
         deals_before = len(list_deals(demo_store, "alex"))
         type_fast(app, "/", *"kran")
         await filter_shows(pilot, screen, "kran")
-        assert app.screen is screen and len(app.screen_stack) == 1  # the `n` opened no New deal
+        assert app.screen_stack == [screen]  # the `n` opened no New deal
         assert screen.query_one("#backlog-filter", Input).value == "kran"
         expected = backlog_page(demo_store, "alex", mine=True, text="kran")
         assert expected.total > 0 and screen.page is not None and screen.page.total == expected.total
@@ -191,6 +194,7 @@ async def test_a_new_deal_typed_at_once_is_stored_with_its_exact_title(demo_stor
     app = make_app(demo_store, "alex")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_screen(pilot, "1")
+        assert isinstance(screen, BacklogScreen)
         title, account = "Solar roof pilot [b] / Q1", "Sonnenhof Hotels"
         # The keys after ctrl+s are for the backlog: they wait for the save, then filter.
         type_fast(
@@ -206,9 +210,9 @@ async def test_a_new_deal_typed_at_once_is_stored_with_its_exact_title(demo_stor
         deals = [d for d in list_deals(demo_store, "alex", mine=True) if d.title == title]
         assert len(deals) == 1
         assert (deals[0].account, str(deals[0].value)) == (account, "12500.50")
-        assert app.screen is screen and len(app.screen_stack) == 1
+        assert app.screen_stack == [screen]
         assert screen.query_one("#backlog-filter", Input).value == "Solar"
-        assert any(row.id == deals[0].id for row in screen.page.rows)
+        assert screen.page is not None and any(row.id == deals[0].id for row in screen.page.rows)
         text = screen_text(app)
         assert title in text and "filter: Solar" in text
         assert f"Saved deal #{deals[0].id}: {title}" in notified(app)
