@@ -116,11 +116,6 @@ class KeyDeliveryApp(App[None]):
         form opens with."""
         self._key_holds.append(work)
 
-    @property
-    def keys_waiting(self) -> int:
-        """How many typed keys wait for delivery."""
-        return len(self._key_queue)
-
     # --- Textual's entry point ------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
         if not isinstance(event, events.Key) or event.is_forwarded:
