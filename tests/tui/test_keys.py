@@ -22,9 +22,11 @@ from salessprint.services.activities import log_activity
 from salessprint.services.activity_view import my_goals
 from salessprint.services.backlog import backlog_page
 from salessprint.services.deals import get_deal, list_deals
+from salessprint.services.retro import list_entries
 from salessprint.services.tasks import get_task
 from salessprint.tui.screens.activity import ActivityScreen
 from salessprint.tui.screens.backlog import BacklogScreen
+from salessprint.tui.screens.retro import RetroScreen
 from salessprint.tui.widgets.footer import LeanFooter
 from salessprint.tui.widgets.goal_bar import GoalBar
 from tests.tui.harness import async_test, make_app, notified, screen_text, settle, type_fast, until
@@ -258,3 +260,20 @@ async def test_keys_typed_while_the_app_starts_reach_the_first_screen(demo_store
         await settle(pilot)
         assert isinstance(app.screen, ActivityScreen) and len(app.screen_stack) == 1
         assert "Log activity" in footer_keys(app)
+
+
+@async_test
+async def test_two_retro_entries_typed_at_once_are_both_added(demo_store: Any) -> None:
+    """The second `a` arrives while the first entry saves: it opens the next dialog once that one closes."""
+    app = make_app(demo_store, "bea")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_screen(pilot, "6")
+        assert isinstance(screen, RetroScreen)
+        type_fast(app, "a", *"Fast demos", "enter", "a", *"Short calls", "enter")
+        await until(pilot, lambda: len(list_entries(demo_store, "bea", 13)) == 2, SLOW, what="two entries stored")
+        await settle(pilot)
+        stored = list_entries(demo_store, "bea", 13)
+        assert sorted(e.text for e in stored) == ["Fast demos", "Short calls"]
+        assert app.screen_stack == [screen]
+        text = screen_text(app)
+        assert "Fast demos" in text and "Short calls" in text
