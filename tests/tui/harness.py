@@ -18,7 +18,9 @@ from collections.abc import Awaitable, Callable, Coroutine
 from html import unescape
 from typing import Any
 
+from textual import events
 from textual.app import App
+from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.worker import Worker, WorkerState
 
@@ -130,6 +132,19 @@ def run_on(
             await scenario(pilot, app)
 
     asyncio.run(main())
+
+
+def type_fast(app: App[Any], *keys: str) -> None:
+    """Send these keys to the app all at once, as a terminal does when they are typed
+    faster than the app answers (Pilot's `press` waits for the app between keys).
+    A key is a character ('T', '/', ' ') or a key name ('ctrl+s', 'tab', 'enter');
+    `type_fast(app, "l", "c", *"Tess")`."""
+    for key in keys:
+        if len(key) == 1:
+            name = key if key.isalnum() else _character_to_key(key)
+            app.post_message(events.Key(name, key))
+        else:
+            app.post_message(events.Key(key, None))
 
 
 def screen_lines(app: App[Any]) -> list[str]:

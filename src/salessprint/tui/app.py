@@ -13,6 +13,7 @@ opened. A start-up failure sets `fatal_error` and exits with status 1.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
@@ -26,6 +27,7 @@ from salessprint.domain import clock
 from salessprint.domain.enums import SprintState
 from salessprint.domain.errors import SalesSprintError
 from salessprint.tui.commands import ScreenActions
+from salessprint.tui.keys import KeyDeliveryApp
 from salessprint.tui.live import LiveStoreApp
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.themes import APP_VARIABLES, LoadedThemes, load_themes
@@ -164,7 +166,7 @@ def first_mode(ctx: AppContext) -> str:
     return "board" if ctx.sprint is not None and ctx.sprint.state == SprintState.ACTIVE else "backlog"
 
 
-class SalesSprintApp(LiveStoreApp, App[None]):
+class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
     """Weekly sales sprints in the terminal."""
 
     TITLE = "salessprint"
@@ -218,6 +220,9 @@ class SalesSprintApp(LiveStoreApp, App[None]):
         """Why start-up failed (no such member, old schema, server down): the app
         exits with status 1 and the CLI prints this line."""
         self._opened = False
+        self._first_screen: asyncio.Future[None] | None = None
+        """Done when the first screen is open (or start-up failed): keys typed while
+        the store opens wait for it, instead of meeting the disabled loading frame."""
 
     def compose(self) -> ComposeResult:
         # What shows while the first worker opens the store: the header line
@@ -229,6 +234,8 @@ class SalesSprintApp(LiveStoreApp, App[None]):
         return dict(APP_VARIABLES)
 
     def on_mount(self) -> None:
+        self._first_screen = asyncio.get_running_loop().create_future()
+        self.hold_keys_until(self._first_screen)
         if self._connect is None:
             # Given a store (tests, demo, review): the themes are needed at once.
             self._apply_themes(read_themes())
@@ -272,6 +279,7 @@ class SalesSprintApp(LiveStoreApp, App[None]):
         self.set_timer(GC_SETTLE_SECONDS, settle_garbage_collector)
 
     def _fail(self, message: str) -> None:
+        self._first_screen_open()
         self.fatal_error = message
         self.exit(return_code=1)
 
@@ -315,12 +323,17 @@ class SalesSprintApp(LiveStoreApp, App[None]):
             # unless a screen was opened meanwhile (the review app opens its own).
             self._opened = True
             self.refresh_bindings()  # the keys check_action held back while starting
+            self._first_screen_open()  # keys typed meanwhile go to it (once it has mounted)
             if self.current_mode == self.DEFAULT_MODE:
                 self.switch_mode(first_mode(ctx))
                 return
         for screen in self.screen_stack:
             if hasattr(screen, "context_changed"):
                 screen.context_changed()
+
+    def _first_screen_open(self) -> None:
+        if self._first_screen is not None and not self._first_screen.done():
+            self._first_screen.set_result(None)
 
     def action_help(self) -> None:
         from salessprint.tui.modals.help import KeysModal

@@ -22,6 +22,7 @@ from salessprint.domain.inputs import ActivityIn, validate
 from salessprint.domain.values import ActivityView, DealView
 from salessprint.services.activities import log_activity
 from salessprint.services.deals import list_deals
+from salessprint.tui.keys import hold_keys
 from salessprint.tui.screens.base import BaseModal
 from salessprint.tui.service_calls import call_service
 
@@ -147,7 +148,14 @@ class LogActivityModal(BaseModal[ActivityView | None]):
             self.show_error(exc)
             return
         self.saving = True
-        call_service(self.app, log_activity, **fields, done=self._saved, failed=self._refused, group="log-activity")
+        # Keys typed while it saves wait for the answer: `l c l c` logs twice, the
+        # second `l` reaching the Activity screen once this dialog has closed.
+        hold_keys(
+            self.app,
+            call_service(
+                self.app, log_activity, **fields, done=self._saved, failed=self._refused, group="log-activity"
+            ),
+        )
 
     def _refused(self, exc: SalesSprintError) -> None:
         self.saving = False

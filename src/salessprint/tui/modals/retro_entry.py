@@ -22,6 +22,7 @@ from salessprint.domain.inputs import Form, validate
 from salessprint.domain.values import MemberView
 from salessprint.services.members import list_members
 from salessprint.services.retro import RetroEntryView, add_entry
+from salessprint.tui.keys import hold_keys
 from salessprint.tui.screens.base import BaseModal
 from salessprint.tui.service_calls import call_service
 
@@ -151,7 +152,7 @@ class RetroEntryModal(BaseModal[RetroEntryView | None]):
             self.show_error(exc)
             return
         self.saving = True
-        call_service(
+        saving = call_service(
             self.app,
             add_entry,
             data.column.value,
@@ -162,6 +163,7 @@ class RetroEntryModal(BaseModal[RetroEntryView | None]):
             failed=self._refused,
             group="retro-add",
         )
+        hold_keys(self.app, saving)  # keys typed while it saves are for the retro, once this closes
 
     def _refused(self, exc: SalesSprintError) -> None:
         self.saving = False

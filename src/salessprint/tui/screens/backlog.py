@@ -25,6 +25,7 @@ from salessprint.services.backlog import BacklogKey, BacklogPage, BacklogRow, ba
 from salessprint.services.deals import delete_deal, get_deal
 from salessprint.services.sprints import add_item
 from salessprint.services.tasks import delete_task, get_task
+from salessprint.tui.keys import hold_keys
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.widgets.row_table import Column, RowTable
@@ -445,14 +446,16 @@ class BacklogScreen(BaseScreen):
         from salessprint.tui.modals.deal_form import DealForm
         from salessprint.tui.modals.task_form import TaskForm
 
+        # The form opens when the store answers: keys typed meanwhile are for it.
         if row.item_type == ItemType.DEAL:
-            call_service(
+            reading = call_service(
                 self.app, get_deal, row.id, done=lambda deal: self.app.push_screen(DealForm(deal), self._form_closed)
             )
         else:
-            call_service(
+            reading = call_service(
                 self.app, get_task, row.id, done=lambda task: self.app.push_screen(TaskForm(task), self._form_closed)
             )
+        hold_keys(self.app, reading)
 
     def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
         event.stop()

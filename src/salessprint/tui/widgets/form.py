@@ -30,6 +30,7 @@ from textual.widgets import Input, Label, Select
 
 from salessprint.domain.errors import InvalidInput, SalesSprintError, StaleWrite
 from salessprint.domain.inputs import validate
+from salessprint.tui.keys import hold_keys
 from salessprint.tui.screens.base import BaseModal
 from salessprint.tui.service_calls import call_service
 
@@ -302,7 +303,8 @@ class FormModal(BaseModal[SavedT]):
             return
         fn, args, kwargs = self.save_call(values)
         self.saving = True
-        call_service(self.app, fn, *args, done=self._saved, failed=self._failed, **kwargs)
+        # Keys typed while it saves are for what is under the form once it closes.
+        hold_keys(self.app, call_service(self.app, fn, *args, done=self._saved, failed=self._failed, **kwargs))
 
     def _saved(self, result: SavedT) -> None:
         self.saving = False
