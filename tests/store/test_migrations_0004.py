@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect, select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
 from salessprint.store.db import Store
@@ -61,16 +61,22 @@ def _store_with_race_damage(url: str) -> Store:
         s.flush()
         first, second = sprints
 
-        def card(sprint: Sprint, added: datetime, **item: int) -> SprintItem:
-            return SprintItem(sprint_id=sprint.id, member_id=member.id, points=1, added_at=added, **item)
+        # The cards as the 0003 schema holds them (the model has columns added since).
+        old_card_columns = ("sprint_id", "task_id", "deal_id", "member_id", "points", "status", "added_after_start")
 
-        s.add_all(
+        def card(sprint: Sprint, added: datetime, **item: int) -> dict[str, object]:
+            row: dict[str, object] = dict.fromkeys(old_card_columns)
+            row.update(sprint_id=sprint.id, member_id=member.id, points=1, status="todo", added_after_start=False)
+            return {**row, **item, "added_at": added, "version": 1}
+
+        s.execute(
+            insert(SprintItem.__table__),
             [
                 card(first, ADDED[0], deal_id=deal.id),
                 card(first, ADDED[1], deal_id=deal.id),
                 card(first, ADDED[2], task_id=task.id),
                 card(second, ADDED[3], task_id=task.id),
-            ]
+            ],
         )
         s.add(RetroEntry(sprint_id=second.id, author_id=member.id, column="action", text="Shorter calls"))
         s.commit()
@@ -141,7 +147,7 @@ def test_a_store_with_two_teams_upgrades_and_keeps_both(db_url: str) -> None:
         _team(s, "B")
         s.commit()
     with pytest.warns(UserWarning, match="holds 2 teams"):
-        store.upgrade()
+        command.upgrade(store.alembic_config(), "0004")
     with store.session() as s:
         assert s.scalars(select(Team.name).order_by(Team.name)).all() == ["A", "B"]
     assert store.current_revision() == "0004"
