@@ -16,4 +16,4 @@ def test_plan_add_items_remove_and_close_without_carry_over(team: Any) -> None:
     assert [(i["item_type"], i["item_id"]) for i in items] == [("task", int(task_id))]
     assert team("sprint", "remove", "task", task_id, as_="rita").output == f"Removed task #{task_id} from the sprint.\n"
     assert team("sprint", "start", as_="mo").exit_code == 0
-    assert team("sprint", "close", as_="mo").output == "Sprint 1 closed.\n"
+    assert team("sprint", "close", as_="mo").output == "Sprint 1 closed: unfinished items dropped (not carried over).\n"

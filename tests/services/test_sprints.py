@@ -36,14 +36,17 @@ def test_sprint_lifecycle_with_carry_over_and_velocity(team_store) -> None:
     assert v == [
         {
             "number": 1,
-            "starts_on": date(2026, 11, 23),
-            "ends_on": date(2026, 11, 29),
+            # Planned for 23-29 Nov, started on Thursday 26 Nov: a week from the start.
+            "starts_on": date(2026, 11, 26),
+            "ends_on": date(2026, 12, 2),
             "goal": "First",
             "committed_points": 8,
             "completed_points": 5,
             "added_points": 2,
             "removed_points": 0,
             "carried_points": 5,
+            "dropped_points": 0,
+            "completed_outside_points": 0,
             "velocity": 5,
             "by_member": {"rita": 3, "rob": 2},
         }

@@ -68,6 +68,8 @@ def report_velocity(ctx: Ctx, last: int, history: int, min_history: int, fmt: st
         "added_points",
         "removed_points",
         "carried_points",
+        "dropped_points",
+        "completed_outside_points",
         "velocity",
         "by_member",
     ]

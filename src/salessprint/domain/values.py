@@ -110,7 +110,8 @@ class SprintItemView(Value):
     id: int
     sprint_number: int
     item_type: str  # "task" | "deal"
-    item_id: int
+    item_id: int | None
+    """None once the task or deal was deleted (a closed sprint keeps its card)."""
     title: str
     owner: str
     owner_name: str
@@ -119,10 +120,13 @@ class SprintItemView(Value):
     added_after_start: bool
     removed: bool
     outcome: str | None
+    """At the close: done, done_outside, carried_over, dropped or removed; None before."""
     value: Decimal | None
     account: str | None
     kind: str | None
     version: int
+    deleted: bool = False
+    """Its task or deal was deleted after the sprint closed."""
 
 
 class ActivityView(Value):

@@ -269,9 +269,11 @@ def _sync_sprint_item(session: Session, deal_id: int, won: bool, today: date) ->
         if won:
             item.status = TaskStatus.DONE
             item.done_on = today
+            item.done_at = clock.now()
         elif item.status == TaskStatus.DONE:
             item.status = TaskStatus.DOING
             item.done_on = None
+            item.done_at = None
 
 
 def update_deal(
@@ -339,6 +341,9 @@ def delete_deal(store: Store, login: str, deal_id: int, expected_version: int | 
         uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
         uow.check_version(deal, expected_version, "deal")
         before = snapshot(deal)
+        from salessprint.services.sprints import drop_open_cards  # sprints imports this module
+
+        drop_open_cards(uow.session, deal_id=deal.id)
         uow.session.delete(deal)
         uow.session.flush()
         uow.record("deal", deal_id, "delete", before, None)

@@ -17,6 +17,7 @@ from salessprint.domain.inputs import TaskIn, TaskPatch, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import TaskView
 from salessprint.services.deals import next_rank
+from salessprint.services.sprints import drop_open_cards
 from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
 from salessprint.services.views import task_view
 from salessprint.store.db import Store
@@ -130,12 +131,12 @@ def set_task_status(uow: UnitOfWork, task: Task, status: TaskStatus) -> None:
     elif was_done:
         task.done_at = None
         session.execute(delete(Activity).where(Activity.task_id == task.id))
-    _sync_items(session, task)
+    _sync_items(session, task, uow.team().timezone)
     session.flush()
     uow.record("task", task.id, "update", before, snapshot(task))
 
 
-def _sync_items(session: Session, task: Task) -> None:
+def _sync_items(session: Session, task: Task, timezone: str) -> None:
     items = session.scalars(
         select(SprintItem)
         .join(Sprint, Sprint.id == SprintItem.sprint_id)
@@ -146,7 +147,9 @@ def _sync_items(session: Session, task: Task) -> None:
     )
     for item in items:
         item.status = task.status
-        item.done_on = task.done_at.date() if task.done_at else None
+        # The team's day, not UTC's: done at 20:00 in Los Angeles is done that day.
+        item.done_on = clock.team_day(task.done_at, timezone) if task.done_at else None
+        item.done_at = task.done_at
 
 
 def update_task(
@@ -181,6 +184,7 @@ def delete_task(store: Store, login: str, task_id: int, expected_version: int | 
         uow.require(Action.EDIT_TASK, owns=_owns(uow, task))
         uow.check_version(task, expected_version, "task")
         before = snapshot(task)
+        drop_open_cards(uow.session, task_id=task.id)
         uow.session.delete(task)
         uow.session.flush()
         uow.record("task", task_id, "delete", before, None)
