@@ -91,7 +91,9 @@ def totals(items: list[ItemFacts], carry_over: bool) -> SprintTotals:
     )
 
 
-def started_window(start_day: date, length_weeks: int, planned: tuple[date, date], keep_dates: bool) -> tuple[date, date]:
+def started_window(
+    start_day: date, length_weeks: int, planned: tuple[date, date], keep_dates: bool
+) -> tuple[date, date]:
     """A sprint's dates once started: Jira dates it from the day it starts
     (the end after the team's sprint length), unless the manager keeps the
     planned dates."""

@@ -326,7 +326,11 @@ def _item_views(uow: UnitOfWork, sprint: Sprint, ids: list[int]) -> list[SprintI
     for item, login, name, t_title, t_kind, t_status, d_title, d_value, account in uow.session.execute(query):
         is_task = item.task_id is not None or (item.deal_id is None and item.item_type == ItemType.TASK)
         deleted = item.task_id is None and item.deal_id is None
-        status = (t_status if sprint.state != SprintState.CLOSED and not deleted else item.status) if is_task else item.status
+        status = (
+            (t_status if sprint.state != SprintState.CLOSED and not deleted else item.status)
+            if is_task
+            else item.status
+        )
         if item.removed_at is not None:
             status = ItemOutcome.REMOVED.value
         out.append(

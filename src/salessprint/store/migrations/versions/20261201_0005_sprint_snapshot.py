@@ -56,7 +56,12 @@ def _rebuild_keys(ondelete: str, check_name: str, check: str, drop_check: str) -
             batch.create_foreign_key(op.f(name), target, [key], ["id"], ondelete=ondelete)
     for name, key in CARD_KEYS.items():
         op.create_index(
-            name, "sprint_items", ["sprint_id", key], unique=True, postgresql_where=NOT_REMOVED, sqlite_where=NOT_REMOVED
+            name,
+            "sprint_items",
+            ["sprint_id", key],
+            unique=True,
+            postgresql_where=NOT_REMOVED,
+            sqlite_where=NOT_REMOVED,
         )
 
 
