@@ -104,3 +104,19 @@ def test_open_sprints_are_the_planned_and_active_ones_read_with_a_limit(team_sto
     assert (planned.number, planned.state, planned.goal) == (5, "planned", "Next")
     assert (active.number, active.state) == (4, "active")
     assert len(seen) == 2 and all("LIMIT" in s.upper() for s in seen)
+
+
+def test_deleting_a_deal_takes_its_card_off_the_open_sprint_and_keeps_it_in_a_closed_one(team_store) -> None:
+    first = deals.add_deal(team_store, "rob", title="Kept", account="X", value="1000", points=2)
+    second = deals.add_deal(team_store, "rob", title="Gone", account="X", value="500", points=1)
+    sprints.plan_sprint(team_store, "max")
+    sprints.add_item(team_store, "rob", "deal", first.id)
+    sprints.start_sprint(team_store, "max")
+    sprints.close_sprint(team_store, "max", carry_over=False)
+    sprints.plan_sprint(team_store, "max")
+    sprints.add_item(team_store, "rob", "deal", second.id)
+    deals.delete_deal(team_store, "rob", first.id)
+    deals.delete_deal(team_store, "rob", second.id)
+    assert sprints.sprint_items(team_store, "max", 2) == []
+    [kept] = sprints.sprint_items(team_store, "max", 1)
+    assert (kept.item_type, kept.item_id, kept.title, kept.deleted, kept.outcome) == ("deal", None, "Kept", True, "dropped")
