@@ -119,4 +119,10 @@ def test_deleting_a_deal_takes_its_card_off_the_open_sprint_and_keeps_it_in_a_cl
     deals.delete_deal(team_store, "rob", second.id)
     assert sprints.sprint_items(team_store, "max", 2) == []
     [kept] = sprints.sprint_items(team_store, "max", 1)
-    assert (kept.item_type, kept.item_id, kept.title, kept.deleted, kept.outcome) == ("deal", None, "Kept", True, "dropped")
+    assert (kept.item_type, kept.item_id, kept.title, kept.deleted, kept.outcome) == (
+        "deal",
+        None,
+        "Kept",
+        True,
+        "dropped",
+    )
