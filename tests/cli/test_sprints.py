@@ -182,7 +182,7 @@ def test_a_closed_sprint_is_a_snapshot_later_edits_do_not_rewrite_it(db_url: str
     items = run.json("mo", "sprint", "items", "--sprint", "1")["items"]
     deleted = [i for i in items if i["deleted"]]
     assert [(d["item_type"], d["item_id"], d["title"], d["points"], d["outcome"]) for d in deleted] == [
-        ("task", None, "Proposal Initech", 2, "done")
+        ("task", ids["proposal"], "Proposal Initech", 2, "done")
     ]
 
 

@@ -121,7 +121,7 @@ def test_deleting_a_deal_takes_its_card_off_the_open_sprint_and_keeps_it_in_a_cl
     [kept] = sprints.sprint_items(team_store, "max", 1)
     assert (kept.item_type, kept.item_id, kept.title, kept.deleted, kept.outcome) == (
         "deal",
-        None,
+        first.id,
         "Kept",
         True,
         "dropped",

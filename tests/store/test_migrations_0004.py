@@ -9,11 +9,23 @@ from decimal import Decimal
 
 import pytest
 from alembic import command
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import column, insert, inspect, select, table
 from sqlalchemy.exc import IntegrityError
 
 from salessprint.store.db import Store
 from salessprint.store.models import Account, Deal, Member, RetroEntry, Sprint, SprintItem, Stage, Task, Team
+
+OLD_CARDS = table(
+    "sprint_items",
+    *(
+        column(name)
+        for name in (
+            *("sprint_id", "task_id", "deal_id", "member_id", "points", "status", "added_after_start"),
+            *("added_at", "version"),
+        )
+    ),
+)
+"""The cards as the 0003 schema holds them (the model has columns added since)."""
 
 ADDED = [datetime(2026, 11, day, 9, 0, tzinfo=UTC) for day in range(20, 26)]
 
@@ -61,7 +73,6 @@ def _store_with_race_damage(url: str) -> Store:
         s.flush()
         first, second = sprints
 
-        # The cards as the 0003 schema holds them (the model has columns added since).
         old_card_columns = ("sprint_id", "task_id", "deal_id", "member_id", "points", "status", "added_after_start")
 
         def card(sprint: Sprint, added: datetime, **item: int) -> dict[str, object]:
@@ -70,7 +81,7 @@ def _store_with_race_damage(url: str) -> Store:
             return {**row, **item, "added_at": added, "version": 1}
 
         s.execute(
-            insert(SprintItem.__table__),
+            insert(OLD_CARDS),
             [
                 card(first, ADDED[0], deal_id=deal.id),
                 card(first, ADDED[1], deal_id=deal.id),

@@ -6,10 +6,23 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from alembic import command
-from sqlalchemy import delete, insert, inspect, select, text
+from sqlalchemy import column, delete, insert, inspect, select, table, text
 
+from salessprint.domain.enums import SprintState
 from salessprint.store.db import Store
 from salessprint.store.models import Member, Sprint, SprintItem, Task, Team
+
+OLD_CARDS = table(
+    "sprint_items",
+    *(
+        column(name)
+        for name in (
+            *("sprint_id", "task_id", "deal_id", "member_id", "points", "status", "added_after_start"),
+            *("added_at", "done_on", "removed_at", "outcome", "version"),
+        )
+    ),
+)
+"""The cards as the 0004 schema holds them."""
 
 DONE_AT = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
 
@@ -30,12 +43,12 @@ def _store_at_0004(url: str) -> Store:
         todo = Task(team_id=team.id, title="Write proposal", kind="proposal", assignee_id=member.id)
         s.add_all([done, todo])
         sprint = Sprint(team_id=team.id, number=1, starts_on=date(2026, 11, 16), ends_on=date(2026, 11, 22))
-        sprint.state = "closed"
+        sprint.state = SprintState.CLOSED
         s.add(sprint)
         s.flush()
         base = {"sprint_id": sprint.id, "member_id": member.id, "added_after_start": False, "version": 1}
         s.execute(
-            insert(SprintItem.__table__),
+            insert(OLD_CARDS),
             [
                 {
                     **base,
@@ -69,10 +82,13 @@ def test_upgrade_fills_in_the_snapshot_and_deleting_a_task_keeps_the_closed_card
     store = _store_at_0004(db_url)
     command.upgrade(store.alembic_config(), "0005")
     with store.session() as s:
+        ids = list(s.scalars(select(Task.id).order_by(Task.id)))
         rows = s.execute(
-            select(SprintItem.item_type, SprintItem.title, SprintItem.done_at).order_by(SprintItem.id)
+            select(SprintItem.item_type, SprintItem.item_ref, SprintItem.title, SprintItem.done_at).order_by(
+                SprintItem.id
+            )
         ).all()
-        assert rows == [("task", "Call Acme", DONE_AT), ("task", "Write proposal", None)]
+        assert rows == [("task", ids[0], "Call Acme", DONE_AT), ("task", ids[1], "Write proposal", None)]
         s.execute(delete(Task).where(Task.title == "Call Acme"))
         s.commit()
         todo_id = s.scalar(select(Task.id).where(Task.title == "Write proposal"))
@@ -107,11 +123,11 @@ def test_the_partial_indexes_still_refuse_a_second_open_card(db_url: str) -> Non
             "version": 1,
         }
         with pytest.raises(IntegrityError):
-            conn.execute(insert(SprintItem.__table__), row)
+            conn.execute(insert(SprintItem), row)
         conn.rollback()
         # A card can no longer be both a task and a deal, but may be neither (its item deleted).
         with pytest.raises(IntegrityError):
-            conn.execute(insert(SprintItem.__table__), {**row, "removed_at": DONE_AT, "deal_id": 1})
+            conn.execute(insert(SprintItem), {**row, "removed_at": DONE_AT, "deal_id": 1})
         conn.rollback()
     store.dispose()
 

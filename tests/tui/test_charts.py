@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
 
 import plotext
 
 from salessprint.domain.metrics import ideal_line
-from salessprint.services.reports.burndown import BurndownDay, BurndownReport
 from salessprint.services.reports._shared import SprintHeader
+from salessprint.services.reports.burndown import BurndownDay, BurndownReport
 from salessprint.tui.widgets.charts import burndown_lines
 
 MONDAY = date(2026, 11, 16)

@@ -110,8 +110,8 @@ class SprintItemView(Value):
     id: int
     sprint_number: int
     item_type: str  # "task" | "deal"
-    item_id: int | None
-    """None once the task or deal was deleted (a closed sprint keeps its card)."""
+    item_id: int
+    """The task's or deal's id (kept when it is deleted after the sprint closed)."""
     title: str
     owner: str
     owner_name: str

@@ -343,7 +343,7 @@ def delete_deal(store: Store, login: str, deal_id: int, expected_version: int | 
         before = snapshot(deal)
         from salessprint.services.sprints import drop_open_cards  # sprints imports this module
 
-        drop_open_cards(uow.session, deal_id=deal.id)
+        drop_open_cards(uow.session, deal.title, deal_id=deal.id)
         uow.session.delete(deal)
         uow.session.flush()
         uow.record("deal", deal_id, "delete", before, None)

@@ -7,7 +7,7 @@ sprint's version check makes a second, simultaneous close fail cleanly.
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from salessprint.domain import clock
@@ -249,13 +249,20 @@ def close_sprint(store: Store, login: str, carry_over: bool = False) -> SprintVi
         return sprint_view(sprint)
 
 
-def drop_open_cards(session: Session, *, task_id: int | None = None, deal_id: int | None = None) -> None:
+def drop_open_cards(session: Session, title: str, *, task_id: int | None = None, deal_id: int | None = None) -> None:
     """Before a task or deal is deleted: its cards on the board (planned or
     active sprint) go with it, as they always did; the cards of closed sprints
-    stay, the keys set to NULL by the database, as the sprint's snapshot."""
+    stay, as the sprint's snapshot (the database sets their key to NULL), and
+    keep the item's `title` if they had none yet."""
     key = SprintItem.task_id == task_id if task_id is not None else SprintItem.deal_id == deal_id
-    open_sprints = select(Sprint.id).where(Sprint.state.in_([SprintState.PLANNED, SprintState.ACTIVE]))
-    session.execute(delete(SprintItem).where(key, SprintItem.sprint_id.in_(open_sprints)))
+    open_ids = select(Sprint.id).where(Sprint.state.in_([SprintState.PLANNED, SprintState.ACTIVE]))
+    session.execute(delete(SprintItem).where(key, SprintItem.sprint_id.in_(open_ids)))
+    session.execute(
+        update(SprintItem)
+        .where(key, SprintItem.title.is_(None))
+        .values(title=title[:300], version=SprintItem.version + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def list_sprints(store: Store, login: str) -> list[SprintView]:
@@ -324,9 +331,9 @@ def _item_views(uow: UnitOfWork, sprint: Sprint, ids: list[int]) -> list[SprintI
     )
     out = []
     for item, login, name, t_title, t_kind, t_status, d_title, d_value, account in uow.session.execute(query):
-        is_task = item.task_id is not None or (item.deal_id is None and item.item_type == ItemType.TASK)
+        is_task = item.item_type == ItemType.TASK
         deleted = item.task_id is None and item.deal_id is None
-        status = (
+        status: str = (
             (t_status if sprint.state != SprintState.CLOSED and not deleted else item.status)
             if is_task
             else item.status
@@ -338,7 +345,7 @@ def _item_views(uow: UnitOfWork, sprint: Sprint, ids: list[int]) -> list[SprintI
                 id=item.id,
                 sprint_number=sprint.number,
                 item_type=ItemType.TASK if is_task else ItemType.DEAL,
-                item_id=item.task_id if is_task else item.deal_id,
+                item_id=item.item_ref,
                 deleted=deleted,
                 title=(t_title if is_task else d_title) or item.title or "",
                 owner=login,

@@ -184,7 +184,7 @@ def delete_task(store: Store, login: str, task_id: int, expected_version: int | 
         uow.require(Action.EDIT_TASK, owns=_owns(uow, task))
         uow.check_version(task, expected_version, "task")
         before = snapshot(task)
-        drop_open_cards(uow.session, task_id=task.id)
+        drop_open_cards(uow.session, task.title, task_id=task.id)
         uow.session.delete(task)
         uow.session.flush()
         uow.record("task", task_id, "delete", before, None)

@@ -250,6 +250,18 @@ class Sprint(Versioned, Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
+def _card_type(context: Any) -> str:
+    """A card's type from its key, on every insert (ORM or not)."""
+    return "task" if context.get_current_parameters().get("task_id") is not None else "deal"
+
+
+def _card_ref(context: Any) -> int | None:
+    """A card's item id from its key, on every insert."""
+    params = context.get_current_parameters()
+    ref: int | None = params.get("task_id") or params.get("deal_id")
+    return ref
+
+
 class SprintItem(Versioned, Base):
     """A task or deal in a sprint. For a task card the task's status is the
     card's column; a deal card keeps its own `status`. A card of a closed
@@ -266,8 +278,10 @@ class SprintItem(Versioned, Base):
     sprint_id: Mapped[int] = mapped_column(ForeignKey("sprints.id", ondelete="CASCADE"))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"), nullable=True, index=True)
     deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"), nullable=True, index=True)
-    item_type: Mapped[str | None] = mapped_column(String(4), nullable=True)
+    item_type: Mapped[str] = mapped_column(String(4), default=_card_type)
     """'task' or 'deal': what the card was, also once its item is deleted."""
+    item_ref: Mapped[int] = mapped_column(Integer, default=_card_ref)
+    """The task's or deal's id, also once it is deleted."""
     title: Mapped[str | None] = mapped_column(String(300), nullable=True)
     """The item's title when added, and again when the sprint closed."""
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))

@@ -31,6 +31,7 @@ def test_burndown_of_a_sprint_with_nothing_committed(team_store: Store) -> None:
     assert b.start_points == 0
     assert all(d.ideal == 0 for d in b.days)
     # Started on Thursday 26 Nov, it runs to Wednesday 2 Dec: only Thursday has happened.
+    assert b.sprint is not None
     assert (b.sprint.starts_on.isoformat(), b.days[-1].day.isoformat()) == ("2026-11-26", "2026-12-02")
     assert [d.remaining for d in b.days if d.remaining is not None] == [0]
     assert b.today == b.days[0].day

@@ -233,7 +233,6 @@ class PlanningScreen(BaseScreen):
         )
 
     def action_start(self) -> None:
-        from salessprint.tui.modals.confirm import ConfirmModal
 
         planned = self.data.planned if self.data else None
         if planned is None:
