@@ -274,7 +274,10 @@ def load_backup(path: str | Path, known_revisions: set[str] | None = None) -> di
     except UnicodeDecodeError:
         raise _problem(source, "is not UTF-8 text; it is not a salessprint backup.") from None
     except json.JSONDecodeError as exc:
-        cut = exc.pos >= len(raw.decode("utf-8-sig", "replace").rstrip()) - 1
+        # Cut inside a string, the parser points at the string's start, not the end.
+        cut = (
+            exc.msg.startswith("Unterminated string") or exc.pos >= len(raw.decode("utf-8-sig", "replace").rstrip()) - 1
+        )
         what = "is cut off (incomplete JSON)" if cut else "is not valid JSON"
         raise _problem(source, f"{what} at line {exc.lineno}, column {exc.colno}; use a complete backup.") from None
     except RecursionError:

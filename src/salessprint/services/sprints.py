@@ -229,8 +229,8 @@ def close_sprint(store: Store, login: str, carry_over: bool = False) -> SprintVi
                 for i in uow.session.scalars(select(SprintItem).where(SprintItem.sprint_id == nxt.id))
             }
             for item in carried:
-                if (item.task_id, item.deal_id) in present:
-                    continue
+                if (item.task_id, item.deal_id) in present or (item.task_id is None and item.deal_id is None):
+                    continue  # already there, or its item was deleted: nothing to carry
                 uow.add(
                     "sprint_item",
                     SprintItem(
