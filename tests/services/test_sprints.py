@@ -126,3 +126,34 @@ def test_deleting_a_deal_takes_its_card_off_the_open_sprint_and_keeps_it_in_a_cl
         True,
         "dropped",
     )
+
+
+def test_work_done_after_the_end_before_the_close_is_completed_and_not_carried(team_store) -> None:
+    from datetime import UTC, datetime
+
+    from salessprint.domain import clock
+    from salessprint.services.reports.sprint import ItemFigure, sprint_report
+
+    late = tasks.add_task(team_store, "rita", title="Late", kind="call", points=2)
+    open_ = tasks.add_task(team_store, "rita", title="Open", kind="call", points=3)
+    sprints.plan_sprint(team_store, "max")
+    sprints.add_item(team_store, "rita", "task", late.id)
+    sprints.add_item(team_store, "rita", "task", open_.id)
+    sprints.start_sprint(team_store, "max")  # Thursday 26 Nov: runs to Wednesday 2 Dec
+    with clock.freeze(datetime(2026, 12, 3, 7, 0, tzinfo=UTC)):  # Thursday, after the end
+        tasks.move_task(team_store, "rita", late.id, "done")
+    with clock.freeze(datetime(2026, 12, 3, 8, 0, tzinfo=UTC)):
+        sprints.close_sprint(team_store, "max", carry_over=True)
+        report = sprint_report(team_store, "max", 1)
+        assert report.completed == ItemFigure(items=1, points=2)
+        assert report.carried_over == ItemFigure(items=1, points=3)
+        [carried] = sprints.sprint_items(team_store, "max", 2)
+        assert (carried.item_id, carried.status) == (open_.id, "todo")
+        [done] = [i for i in sprints.sprint_items(team_store, "max", 1) if i.item_id == late.id]
+        assert (done.status, done.outcome) == ("done", "done")
+    # Done in the next sprint, the carried card is done there, on that day.
+    sprints.start_sprint(team_store, "max")
+    tasks.move_task(team_store, "rita", open_.id, "done")
+    [card] = sprints.sprint_items(team_store, "max", 2)
+    assert card.status == "done"
+    assert sprint_report(team_store, "max", 2).completed == ItemFigure(items=1, points=3)
