@@ -598,9 +598,12 @@ class Plan:
                         status = "done" if rng.random() < 0.85 else "todo"
                         done_day = starts + timedelta(days=rng.randrange(0, 5))
                     if deal_slot:
+                        deal_id = pool[rng.randrange(limit)]
                         item.update(
                             task_id=None,
-                            deal_id=pool[rng.randrange(limit)],
+                            deal_id=deal_id,
+                            item_type="deal",
+                            item_ref=deal_id,
                             status=status,
                             done_on=done_day if status == "done" else None,
                         )
@@ -630,7 +633,12 @@ class Plan:
                             },
                         )
                         item.update(
-                            task_id=task_id, deal_id=None, status=status, done_on=done_day if status == "done" else None
+                            task_id=task_id,
+                            deal_id=None,
+                            item_type="task",
+                            item_ref=task_id,
+                            status=status,
+                            done_on=done_day if status == "done" else None,
                         )
                     if active:
                         item["outcome"] = None

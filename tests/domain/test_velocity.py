@@ -1,13 +1,24 @@
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from salessprint.domain.enums import ItemOutcome
-from salessprint.domain.velocity import ItemFacts, forecast, history_gap, known_forecast, outcome_at_close, totals
+from salessprint.domain.velocity import (
+    ItemFacts,
+    SprintTotals,
+    done_before_joining,
+    forecast,
+    history_gap,
+    known_forecast,
+    outcome_at_close,
+    started_window,
+    totals,
+)
 
 END = date(2026, 11, 29)
+STARTED = datetime(2026, 11, 16, 8, 0, tzinfo=UTC)
 
 items = st.builds(
     ItemFacts,
@@ -15,26 +26,82 @@ items = st.builds(
     done_on=st.one_of(st.none(), st.dates(min_value=END - timedelta(days=10), max_value=END + timedelta(days=5))),
     removed=st.booleans(),
     added_after_start=st.booleans(),
+    done_outside=st.booleans(),
 )
 
 
-def test_done_before_the_end_counts_and_late_work_carries_over() -> None:
+def test_done_at_the_close_counts_whenever_it_was_done() -> None:
     on_time = ItemFacts(3, END, False, False)
+    # Finished on Monday after the Sunday end, before the close: completed in this sprint.
     late = ItemFacts(3, END + timedelta(days=1), False, False)
-    assert outcome_at_close(on_time, END, carry_over=True) is ItemOutcome.DONE
-    assert outcome_at_close(late, END, carry_over=True) is ItemOutcome.CARRIED_OVER
-    assert outcome_at_close(late, END, carry_over=False) is ItemOutcome.DROPPED
-    assert outcome_at_close(ItemFacts(3, END, True, False), END, carry_over=True) is ItemOutcome.REMOVED
+    not_done = ItemFacts(3, None, False, False)
+    assert outcome_at_close(on_time, carry_over=True) is ItemOutcome.DONE
+    assert outcome_at_close(late, carry_over=True) is ItemOutcome.DONE
+    assert outcome_at_close(late, carry_over=False) is ItemOutcome.DONE
+    assert outcome_at_close(not_done, carry_over=True) is ItemOutcome.CARRIED_OVER
+    assert outcome_at_close(not_done, carry_over=False) is ItemOutcome.DROPPED
+    assert outcome_at_close(ItemFacts(3, END, True, False), carry_over=True) is ItemOutcome.REMOVED
+    assert outcome_at_close(ItemFacts(3, None, True, False), carry_over=False) is ItemOutcome.REMOVED
+
+
+def test_work_done_before_it_joined_the_sprint_is_completed_outside_it() -> None:
+    pulled_in_done = ItemFacts(2, END - timedelta(days=20), False, False, done_outside=True)
+    assert outcome_at_close(pulled_in_done, carry_over=True) is ItemOutcome.DONE_OUTSIDE
+    assert outcome_at_close(pulled_in_done, carry_over=False) is ItemOutcome.DONE_OUTSIDE
+    # Removed wins over everything: it left the sprint.
+    assert outcome_at_close(ItemFacts(2, END, True, False, done_outside=True), carry_over=True) is ItemOutcome.REMOVED
+
+
+def test_done_before_joining_compares_the_moment_done_with_the_moment_joined() -> None:
+    assert done_before_joining(STARTED - timedelta(minutes=1), STARTED) is True
+    # Done at the moment it joined, or after: inside the sprint.
+    assert done_before_joining(STARTED, STARTED) is False
+    assert done_before_joining(STARTED + timedelta(hours=1), STARTED) is False
+    assert done_before_joining(None, STARTED) is False
+    assert done_before_joining(STARTED, None) is False
+
+
+def test_the_report_of_a_closed_sprint_by_hand() -> None:
+    batch = [
+        ItemFacts(5, END - timedelta(days=3), False, False),  # done in the sprint
+        ItemFacts(3, END + timedelta(days=1), False, False),  # done after the end, before the close
+        ItemFacts(2, END - timedelta(days=30), False, False, done_outside=True),  # pulled in done
+        ItemFacts(1, None, True, False),  # removed
+        ItemFacts(4, None, False, False),  # not done
+        ItemFacts(1, END, False, True),  # added after the start, done
+    ]
+    dropped = totals(batch, carry_over=False)
+    assert dropped == SprintTotals(
+        committed=5 + 3 + 2 + 1 + 4, completed=5 + 3 + 1, added=1, removed=1, carried=0, dropped=4, completed_outside=2
+    )
+    assert dropped.velocity == 9
+    assert dropped.not_completed == 4
+    carried = totals(batch, carry_over=True)
+    assert (carried.carried, carried.dropped, carried.velocity) == (4, 0, 9)
 
 
 @given(st.lists(items, max_size=30), st.booleans())
-def test_every_point_not_removed_is_either_completed_or_carried(batch: list[ItemFacts], carry: bool) -> None:
-    t = totals(batch, END)
-    assert t.completed + t.carried + t.removed == sum(i.points for i in batch)
+def test_every_point_lands_in_exactly_one_outcome(batch: list[ItemFacts], carry: bool) -> None:
+    t = totals(batch, carry)
+    assert t.completed + t.completed_outside + t.carried + t.dropped + t.removed == sum(i.points for i in batch)
     assert t.committed + t.added == sum(i.points for i in batch)
     assert t.velocity == t.completed
-    outcomes = [outcome_at_close(i, END, carry) for i in batch]
+    assert (t.dropped if carry else t.carried) == 0
+    outcomes = [outcome_at_close(i, carry) for i in batch]
     assert sum(i.points for i, o in zip(batch, outcomes, strict=True) if o is ItemOutcome.DONE) == t.completed
+
+
+def test_a_started_sprint_is_dated_from_its_start_unless_the_planned_dates_are_kept() -> None:
+    planned = (date(2026, 11, 9), date(2026, 11, 15))
+    monday = date(2026, 11, 16)
+    assert started_window(monday, 1, planned, keep_dates=False) == (monday, date(2026, 11, 22))
+    assert started_window(monday, 2, planned, keep_dates=False) == (monday, date(2026, 11, 29))
+    assert started_window(monday, 1, planned, keep_dates=True) == planned
+    # Started on a Wednesday: a week from Wednesday to Tuesday.
+    assert started_window(date(2026, 11, 18), 1, planned, keep_dates=False) == (
+        date(2026, 11, 18),
+        date(2026, 11, 24),
+    )
 
 
 def test_forecast_is_the_mean_of_the_last_three() -> None:

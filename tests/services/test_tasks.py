@@ -50,3 +50,37 @@ def test_finishing_a_task_logs_its_activity_and_card_as_following_from_it(team_s
     undo(team_store, "rita")
     assert [a.id for a in list_activities(team_store, "rita", member="rita")] == [activity.id]
     assert sprint_items(team_store, "rita")[0].status == "done"
+
+
+def test_a_card_is_done_on_the_team_s_day_not_utc_s(sqlite_url: str) -> None:
+    """Done on Monday 23 Nov at 20:00 in Los Angeles (Tuesday 04:00 UTC): the card's day is Monday."""
+    from datetime import UTC, date, datetime
+
+    from salessprint.domain import clock
+    from salessprint.services import open_store, sprints
+    from salessprint.services.team import init_team
+
+    store = open_store(sqlite_url, check_schema=False)
+    with clock.freeze(datetime(2026, 11, 23, 17, 0, tzinfo=UTC)):
+        init_team(store, "West", "ada", "Ada Admin", timezone="America/Los_Angeles")
+        task = tasks.add_task(store, "ada", title="Call", kind="call", points=2)
+        sprints.plan_sprint(store, "ada")
+        sprints.add_item(store, "ada", "task", task.id)
+        sprints.start_sprint(store, "ada")
+    with clock.freeze(datetime(2026, 11, 24, 4, 0, tzinfo=UTC)):
+        tasks.move_task(store, "ada", task.id, "done")
+        from salessprint.services.reports.burndown import burndown
+
+        days = {d.day: d.remaining for d in burndown(store, "ada").days}
+    store.dispose()
+    assert days[date(2026, 11, 23)] == 0
+
+
+def test_deleting_a_task_takes_its_card_off_the_open_sprint(team_store) -> None:
+    from salessprint.services import sprints
+
+    task = tasks.add_task(team_store, "rita", title="Call", kind="call", points=2)
+    sprints.plan_sprint(team_store, "max")
+    sprints.add_item(team_store, "rita", "task", task.id)
+    tasks.delete_task(team_store, "rita", task.id)
+    assert sprints.sprint_items(team_store, "max") == []

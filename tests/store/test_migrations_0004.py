@@ -10,11 +10,23 @@ from types import SimpleNamespace
 
 import pytest
 from alembic import command
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import column, insert, inspect, select, table
 from sqlalchemy.exc import IntegrityError
 
 from salessprint.store.db import Store, schema_head
 from salessprint.store.models import Account, Base, Member, RetroEntry, Sprint, SprintItem, Stage, Task, Team
+
+OLD_CARDS = table(
+    "sprint_items",
+    *(
+        column(name)
+        for name in (
+            *("sprint_id", "task_id", "deal_id", "member_id", "points", "status", "added_after_start"),
+            *("added_at", "version"),
+        )
+    ),
+)
+"""The cards as the 0003 schema holds them (the model has columns added since)."""
 
 ADDED = [datetime(2026, 11, day, 9, 0, tzinfo=UTC) for day in range(20, 26)]
 
@@ -74,16 +86,21 @@ def _store_with_race_damage(url: str) -> Store:
         s.flush()
         first, second = sprints
 
-        def card(sprint: Sprint, added: datetime, **item: int) -> SprintItem:
-            return SprintItem(sprint_id=sprint.id, member_id=member.id, points=1, added_at=added, **item)
+        old_card_columns = ("sprint_id", "task_id", "deal_id", "member_id", "points", "status", "added_after_start")
 
-        s.add_all(
+        def card(sprint: Sprint, added: datetime, **item: int) -> dict[str, object]:
+            row: dict[str, object] = dict.fromkeys(old_card_columns)
+            row.update(sprint_id=sprint.id, member_id=member.id, points=1, status="todo", added_after_start=False)
+            return {**row, **item, "added_at": added, "version": 1}
+
+        s.execute(
+            insert(OLD_CARDS),
             [
                 card(first, ADDED[0], deal_id=deal_id),
                 card(first, ADDED[1], deal_id=deal_id),
                 card(first, ADDED[2], task_id=task.id),
                 card(second, ADDED[3], task_id=task.id),
-            ]
+            ],
         )
         s.add(RetroEntry(sprint_id=second.id, author_id=member.id, column="action", text="Shorter calls"))
         s.commit()
@@ -154,7 +171,7 @@ def test_a_store_with_two_teams_upgrades_and_keeps_both(db_url: str) -> None:
         _team(s, "B")
         s.commit()
     with pytest.warns(UserWarning, match="holds 2 teams"):
-        store.upgrade()
+        command.upgrade(store.alembic_config(), "0004")
     with store.session() as s:
         assert s.scalars(select(Team.name).order_by(Team.name)).all() == ["A", "B"]
     assert store.current_revision() == schema_head()  # upgraded to the newest, past 0004

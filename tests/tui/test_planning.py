@@ -168,3 +168,30 @@ def test_planning_snapshot(demo_store: Any, snap_compare: Any) -> None:
         await open_planning(pilot)
 
     assert snap_compare(make_app(demo_store, "maria"), terminal_size=(140, 40), run_before=ready)
+
+
+@async_test
+async def test_starting_asks_from_today_or_on_the_planned_dates(demo_store: Any) -> None:
+    from datetime import date
+
+    from salessprint.services.sprints import close_sprint
+    from salessprint.tui.modals.start_sprint import StartSprintModal
+
+    close_sprint(demo_store, "maria", carry_over=False)
+    planned = plan_sprint(demo_store, "maria", goal="Next")
+    assert (planned.starts_on, planned.ends_on) == (date(2026, 11, 30), date(2026, 12, 6))
+    app = make_app(demo_store, "maria")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_planning(pilot)
+        await pilot.press("s")
+        await until(pilot, lambda: isinstance(app.screen, StartSprintModal))
+        question = screen_text(app)
+        # Thursday 26 Nov: from today it runs a week, to Wednesday 2 Dec.
+        assert "From today it runs Thu 26 Nov to Wed 02 Dec 2026." in question
+        assert "It was planned for Mon 30 Nov to Sun 06 Dec 2026." in question
+        await pilot.press("k")
+        await until(pilot, lambda: sprint(demo_store, 14).state == "active")
+        started = sprint(demo_store, 14)
+        assert (started.starts_on, started.ends_on) == (date(2026, 11, 30), date(2026, 12, 6))
+        await until(pilot, lambda: any("Sprint 14 started: 2026-11-30 to 2026-12-06." in m for m in notified(app)))
+        assert screen.data is not None

@@ -82,6 +82,8 @@ def report_velocity(ctx: Ctx, last: int, history: int | None, min_history: int |
         "added_points",
         "removed_points",
         "carried_points",
+        "dropped_points",
+        "completed_outside_points",
         "velocity",
         "by_member",
     ]

@@ -11,6 +11,7 @@ from salessprint.domain.enums import ItemType
 
 SPRINT_COLUMNS = ["number", "state", "starts_on", "ends_on", "goal"]
 ITEM_COLUMNS = ["id", "item_type", "item_id", "title", "owner", "points", "status", "added_after_start", "outcome"]
+"""`status` reads "removed" for a card taken out; `outcome` is set at the close."""
 ITEM_TYPES = click.Choice([t.value for t in ItemType], case_sensitive=False)
 
 
@@ -62,24 +63,34 @@ def sprint_remove(ctx: Ctx, item_type: str, item_id: int, number: int | None) ->
 
 
 @sprint_group.command("start")
+@click.option(
+    "--keep-dates",
+    is_flag=True,
+    help="Keep the planned dates (default: the sprint runs from today for the team's sprint length).",
+)
 @pass_ctx
-def sprint_start(ctx: Ctx) -> None:
-    """Start the planned sprint (managers)."""
+def sprint_start(ctx: Ctx, keep_dates: bool) -> None:
+    """Start the planned sprint (managers): it runs from today, unless --keep-dates."""
     from salessprint.services.sprints import start_sprint
 
-    view = start_sprint(ctx.store(), ctx.login)
-    echo(f"Sprint {view.number} started; it ends on {view.ends_on}.")
+    view = start_sprint(ctx.store(), ctx.login, keep_dates=keep_dates)
+    echo(f"Sprint {view.number} started: {view.starts_on} to {view.ends_on}.")
 
 
 @sprint_group.command("close")
-@click.option("--carry-over", is_flag=True, help="Move unfinished items into the next sprint.")
+@click.option(
+    "--carry-over", is_flag=True, help="Move unfinished items into the next sprint (without it they are dropped)."
+)
 @pass_ctx
 def sprint_close(ctx: Ctx, carry_over: bool) -> None:
     """Close the active sprint (managers)."""
     from salessprint.services.sprints import close_sprint
 
     view = close_sprint(ctx.store(), ctx.login, carry_over)
-    echo(f"Sprint {view.number} closed" + (" with carry-over." if carry_over else "."))
+    echo(
+        f"Sprint {view.number} closed: unfinished items "
+        + ("carried over into the next sprint." if carry_over else "dropped (not carried over).")
+    )
 
 
 @sprint_group.command("list")

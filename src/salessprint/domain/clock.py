@@ -40,11 +40,18 @@ def team_today(timezone: str = "UTC") -> date:
     A team in Los Angeles still lives on Monday at 18:00 local time, when UTC
     is already Tuesday; sprint days, due dates and report ranges follow it.
     """
+    return team_day(now(), timezone)
+
+
+def team_day(moment: datetime, timezone: str = "UTC") -> date:
+    """The calendar day `moment` falls on in the team's time zone (a task done
+    on Monday at 20:00 in Los Angeles was done on Monday, not on UTC's Tuesday)."""
     if timezone == "UTC":
-        return now().date()
+        return moment.astimezone(UTC).date() if moment.tzinfo else moment.date()
     from zoneinfo import ZoneInfo
 
-    return now().astimezone(ZoneInfo(timezone)).date()
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(timezone)).date()
 
 
 @contextmanager

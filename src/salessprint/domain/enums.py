@@ -77,6 +77,8 @@ class SprintState(StrEnum):
 
 class ItemOutcome(StrEnum):
     DONE = "done"
+    DONE_OUTSIDE = "done_outside"
+    """Already done when it joined the sprint: Jira's "completed outside this sprint"."""
     CARRIED_OVER = "carried_over"
     DROPPED = "dropped"
     REMOVED = "removed"

@@ -122,6 +122,7 @@ class SprintItemView(Value):
     sprint_number: int
     item_type: str  # "task" | "deal"
     item_id: int
+    """The task's or deal's id (kept when it is deleted after the sprint closed)."""
     title: str
     owner: str
     owner_name: str
@@ -130,10 +131,13 @@ class SprintItemView(Value):
     added_after_start: bool
     removed: bool
     outcome: str | None
+    """At the close: done, done_outside, carried_over, dropped or removed; None before."""
     value: Decimal | None
     account: str | None
     kind: str | None
     version: int
+    deleted: bool = False
+    """Its task or deal was deleted after the sprint closed."""
 
 
 class ActivityView(Value):

@@ -31,10 +31,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, Table, delete, func, insert, select, update
+from sqlalchemy import Column, Table, delete, func, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from salessprint.domain import clock
+from salessprint.domain.enums import SprintState
 from salessprint.domain.errors import Conflict, NotFound
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import Value
@@ -42,7 +43,7 @@ from salessprint.services.uow import UnitOfWork, snapshot, unit_of_work
 from salessprint.store.codec import JSONRow, JSONValue, column_from_json, column_to_json
 from salessprint.store.db import Store
 from salessprint.store.lookups import deal_by_id
-from salessprint.store.models import Account, Base, Change, Deal, DealArchive, Member, Stage
+from salessprint.store.models import Account, Base, Change, Deal, DealArchive, Member, Sprint, Stage
 
 ENTITIES = {
     "deals": "deal",
@@ -192,34 +193,19 @@ def archive_deal(uow: UnitOfWork, deal: Deal) -> ArchivedDeal:
         rows[table.name] = rows.get(table.name, 0) + len(found)
         if not found:
             continue
-        if is_moved:
-            kept = moved.setdefault(table.name, [])
-            for row in found:
-                cells = _cells(table, row)
-                kept.append(cells)
-                uow.record(
-                    _entity(table),
-                    _entity_id(table, cells, deal_id),
-                    "archive",
-                    _logged(table, cells, session),
-                    None,
-                    cause=change,
-                )
-            session.execute(delete(table).where(column == deal_id))
+        if table.name == "sprint_items":
+            # A card on the board (planned or active sprint) goes with its
+            # deal; a closed sprint's card stays, as that sprint's snapshot
+            # (unlinked, keeping the deal's title), and is linked again on restore.
+            open_sprints = set(
+                session.scalars(select(Sprint.id).where(Sprint.state.in_([SprintState.PLANNED, SprintState.ACTIVE])))
+            )
+            _move(uow, table, [r for r in found if r.sprint_id in open_sprints], deal_id, change, moved)
+            _unlink(uow, table, column, [r for r in found if r.sprint_id not in open_sprints], deal, change, linked)
+        elif is_moved:
+            _move(uow, table, list(found), deal_id, change, moved)
         else:
-            ids: list[JSONValue] = []
-            for row in found:
-                cells = _cells(table, row)
-                after = {**cells, column.name: None}
-                if "version" in table.c:
-                    after["version"] = int(row.version) + 1
-                ids.append(cells["id"])
-                uow.record(_entity(table), _entity_id(table, cells, deal_id), "update", cells, after, cause=change)
-            linked.setdefault(table.name, {})[column.name] = ids
-            values: dict[str, Any] = {column.name: None}
-            if "version" in table.c:
-                values["version"] = table.c.version + 1
-            session.execute(update(table).where(column == deal_id).values(**values))
+            _unlink(uow, table, column, list(found), deal, change, linked)
     deals = Base.metadata.tables["deals"]
     archived = DealArchive(
         team_id=deal.team_id,
@@ -248,6 +234,71 @@ def archive_deal(uow: UnitOfWork, deal: Deal) -> ArchivedDeal:
         rows=rows,
         summary=summary(rows),
     )
+
+
+def _by_key(table: Table, found: list[Any]) -> Any:
+    key = list(table.primary_key.columns)
+    if len(key) == 1:
+        return key[0].in_([getattr(r, key[0].name) for r in found])
+    return tuple_(*key).in_([tuple(getattr(r, c.name) for c in key) for r in found])
+
+
+def _move(
+    uow: UnitOfWork,
+    table: Table,
+    found: list[Any],
+    deal_id: int,
+    change: Change | None,
+    moved: dict[str, list[JSONValue]],
+) -> None:
+    """Rows that cannot outlive their deal: into the archive whole, logged."""
+    if not found:
+        return
+    kept = moved.setdefault(table.name, [])
+    for row in found:
+        cells = _cells(table, row)
+        kept.append(cells)
+        uow.record(
+            _entity(table),
+            _entity_id(table, cells, deal_id),
+            "archive",
+            _logged(table, cells, uow.session),
+            None,
+            cause=change,
+        )
+    uow.session.execute(delete(table).where(_by_key(table, found)))
+
+
+def _unlink(
+    uow: UnitOfWork,
+    table: Table,
+    column: Column[Any],
+    found: list[Any],
+    deal: Deal,
+    change: Change | None,
+    linked: dict[str, dict[str, JSONValue]],
+) -> None:
+    """Rows that only point at the deal: they stay and lose the link (logged);
+    the archive keeps their ids to link them again."""
+    if not found:
+        return
+    ids = linked.setdefault(table.name, {}).setdefault(column.name, [])
+    assert isinstance(ids, list)
+    values: dict[str, Any] = {column.name: None}
+    if "version" in table.c:
+        values["version"] = table.c.version + 1
+    if "title" in table.c and table.name == "sprint_items":
+        values["title"] = func.coalesce(table.c.title, deal.title[:300])
+    for row in found:
+        cells = _cells(table, row)
+        after = {**cells, column.name: None}
+        if "version" in table.c:
+            after["version"] = int(row.version) + 1
+        if "title" in values and cells.get("title") is None:
+            after["title"] = deal.title[:300]
+        ids.append(cells["id"])
+        uow.record(_entity(table), _entity_id(table, cells, deal.id), "update", cells, after, cause=change)
+    uow.session.execute(update(table).where(_by_key(table, found)).values(**values))
 
 
 def archived_deal(session: Session, team_id: int, deal_id: int) -> DealArchive:

@@ -330,6 +330,7 @@ def _won_cards_done(uow: UnitOfWork, deal_id: int, today: date, cause: Change | 
         before = snapshot(item)
         item.status = TaskStatus.DONE
         item.done_on = today
+        item.done_at = clock.now()
         uow.session.flush()
         uow.record("sprint_item", item.id, "update", before, snapshot(item), cause=cause)
         told.append(f"Its card in sprint {number} is now done.")

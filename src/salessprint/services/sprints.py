@@ -7,7 +7,8 @@ sprint's version check makes a second, simultaneous close fail cleanly.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
 
 from salessprint.domain import clock
 from salessprint.domain.calendar import next_sprint_start, sprint_window
@@ -16,7 +17,7 @@ from salessprint.domain.errors import Conflict, InvalidInput, NotFound
 from salessprint.domain.inputs import Day
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import SprintItemView, SprintView
-from salessprint.domain.velocity import ItemFacts, outcome_at_close
+from salessprint.domain.velocity import ItemFacts, done_before_joining, outcome_at_close, started_window
 from salessprint.services.deals import owns_deal
 from salessprint.services.uow import UnitOfWork, retrying, snapshot, unit_of_work
 from salessprint.services.views import sprint_view
@@ -100,8 +101,9 @@ def add_item(
             task = task_by_id(uow.session, team_id, item_id)
             uow.require(Action.SPRINT_ITEM, owns=task.assignee_id == uow.actor.member_id)
             member_id, points, status = task.assignee_id, task.points, task.status
-            done_on = task.done_at.date() if task.done_at else None
-            link = {"task_id": task.id}
+            done_at = task.done_at if task.status == TaskStatus.DONE else None
+            done_on = clock.team_day(done_at, uow.team().timezone) if done_at else None
+            link: dict[str, object] = {"task_id": task.id, "item_type": ItemType.TASK.value, "title": task.title}
         elif item_type == ItemType.DEAL:
             deal = deal_by_id(uow.session, team_id, item_id)
             uow.require(Action.SPRINT_ITEM, owns=owns_deal(uow, deal))
@@ -109,8 +111,8 @@ def add_item(
                 raise Conflict(
                     f"Deal #{deal.id} is already {deal.stage.name.lower()}; only open deals go into a sprint."
                 )
-            member_id, points, status, done_on = deal.owner_id, deal.points, TaskStatus.TODO, None
-            link = {"deal_id": deal.id}
+            member_id, points, status, done_on, done_at = deal.owner_id, deal.points, TaskStatus.TODO, None, None
+            link = {"deal_id": deal.id, "item_type": ItemType.DEAL.value, "title": deal.title}
         else:
             raise InvalidInput(f"Add a 'task' or a 'deal', not '{item_type}'.", field="item")
         key = SprintItem.task_id if item_type == ItemType.TASK else SprintItem.deal_id
@@ -125,6 +127,7 @@ def add_item(
             points=points if points is not None else DEFAULT_POINTS,
             status=status,
             done_on=done_on,
+            done_at=done_at,
             added_after_start=sprint.state == SprintState.ACTIVE,
             added_at=clock.now(),
             **link,
@@ -159,7 +162,10 @@ def remove_item(
 
 
 @retrying
-def start_sprint(store: Store, login: str) -> SprintView:
+def start_sprint(store: Store, login: str, keep_dates: bool = False) -> SprintView:
+    """Start the planned sprint. Like Jira, it is dated from the team's today
+    (the end after the team's sprint length) unless `keep_dates` keeps the
+    planned dates."""
     with unit_of_work(store, login) as uow:
         uow.require(Action.START_SPRINT)
         team_id = uow.actor.team_id
@@ -170,6 +176,10 @@ def start_sprint(store: Store, login: str) -> SprintView:
         if sprint is None:
             raise NotFound("There is no planned sprint to start: run 'salessprint sprint plan' first.")
         before = snapshot(sprint)
+        team = uow.team()
+        sprint.starts_on, sprint.ends_on = started_window(
+            clock.team_today(team.timezone), team.sprint_weeks, (sprint.starts_on, sprint.ends_on), keep_dates
+        )
         sprint.state = SprintState.ACTIVE
         sprint.started_at = clock.now()
         uow.session.flush()
@@ -187,16 +197,26 @@ def close_sprint(store: Store, login: str, carry_over: bool = False) -> SprintVi
         if sprint is None:
             raise NotFound("There is no active sprint to close.")
         before = snapshot(sprint)
-        items = list(uow.session.scalars(select(SprintItem).where(SprintItem.sprint_id == sprint.id)))
+        rows = uow.session.execute(
+            select(SprintItem, Task.title, Deal.title)
+            .outerjoin(Task, Task.id == SprintItem.task_id)
+            .outerjoin(Deal, Deal.id == SprintItem.deal_id)
+            .where(SprintItem.sprint_id == sprint.id)
+        ).all()
         carried: list[SprintItem] = []
-        for item in items:
-            outcome = outcome_at_close(
-                ItemFacts(item.points, item.done_on, item.removed_at is not None, item.added_after_start),
-                sprint.ends_on,
-                carry_over,
+        for item, task_title, deal_title in rows:
+            joined = item.added_at if item.added_after_start else sprint.started_at
+            facts = ItemFacts(
+                item.points,
+                item.done_on,
+                item.removed_at is not None,
+                item.added_after_start,
+                done_outside=done_before_joining(item.done_at, joined),
             )
-            item.outcome = outcome
-            if outcome is ItemOutcome.CARRIED_OVER:
+            item.outcome = outcome_at_close(facts, carry_over)
+            # The snapshot: the card keeps its item's title as it was at the close.
+            item.title = task_title or deal_title or item.title
+            if item.outcome is ItemOutcome.CARRIED_OVER:
                 carried.append(item)
         sprint.state = SprintState.CLOSED
         sprint.closed_at = clock.now()
@@ -212,8 +232,8 @@ def close_sprint(store: Store, login: str, carry_over: bool = False) -> SprintVi
                 for i in uow.session.scalars(select(SprintItem).where(SprintItem.sprint_id == nxt.id))
             }
             for item in carried:
-                if (item.task_id, item.deal_id) in present:
-                    continue
+                if (item.task_id, item.deal_id) in present or (item.task_id is None and item.deal_id is None):
+                    continue  # already there, or its item was deleted: nothing to carry
                 uow.add(
                     "sprint_item",
                     SprintItem(
@@ -221,6 +241,8 @@ def close_sprint(store: Store, login: str, carry_over: bool = False) -> SprintVi
                         task_id=item.task_id,
                         deal_id=item.deal_id,
                         member_id=item.member_id,
+                        item_type=item.item_type,
+                        title=item.title,
                         points=item.points,
                         status=item.status,
                         added_after_start=False,
@@ -228,6 +250,22 @@ def close_sprint(store: Store, login: str, carry_over: bool = False) -> SprintVi
                     ),
                 )
         return sprint_view(sprint)
+
+
+def drop_open_cards(session: Session, title: str, *, task_id: int | None = None, deal_id: int | None = None) -> None:
+    """Before a task or deal is deleted: its cards on the board (planned or
+    active sprint) go with it, as they always did; the cards of closed sprints
+    stay, as the sprint's snapshot (the database sets their key to NULL), and
+    keep the item's `title` if they had none yet."""
+    key = SprintItem.task_id == task_id if task_id is not None else SprintItem.deal_id == deal_id
+    open_ids = select(Sprint.id).where(Sprint.state.in_([SprintState.PLANNED, SprintState.ACTIVE]))
+    session.execute(delete(SprintItem).where(key, SprintItem.sprint_id.in_(open_ids)))
+    session.execute(
+        update(SprintItem)
+        .where(key, SprintItem.title.is_(None))
+        .values(title=title[:300], version=SprintItem.version + 1)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def list_sprints(store: Store, login: str) -> list[SprintView]:
@@ -296,15 +334,23 @@ def _item_views(uow: UnitOfWork, sprint: Sprint, ids: list[int]) -> list[SprintI
     )
     out = []
     for item, login, name, t_title, t_kind, t_status, d_title, d_value, account in uow.session.execute(query):
-        is_task = item.task_id is not None
-        status = (t_status if sprint.state != SprintState.CLOSED else item.status) if is_task else item.status
+        is_task = item.item_type == ItemType.TASK
+        deleted = item.task_id is None and item.deal_id is None
+        status: str = (
+            (t_status if sprint.state != SprintState.CLOSED and not deleted else item.status)
+            if is_task
+            else item.status
+        )
+        if item.removed_at is not None:
+            status = ItemOutcome.REMOVED.value
         out.append(
             SprintItemView(
                 id=item.id,
                 sprint_number=sprint.number,
                 item_type=ItemType.TASK if is_task else ItemType.DEAL,
-                item_id=item.task_id if is_task else item.deal_id,
-                title=t_title if is_task else d_title,
+                item_id=item.item_ref,
+                deleted=deleted,
+                title=(t_title if is_task else d_title) or item.title or "",
                 owner=login,
                 owner_name=name,
                 points=item.points,
@@ -347,7 +393,9 @@ def move_card(
             uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
             before = snapshot(item)
             item.status = new_status
-            item.done_on = clock.team_today(uow.team().timezone) if new_status is TaskStatus.DONE else None
+            done = new_status is TaskStatus.DONE
+            item.done_on = clock.team_today(uow.team().timezone) if done else None
+            item.done_at = clock.now() if done else None
             uow.session.flush()
             uow.record("sprint_item", item.id, "update", before, snapshot(item))
         uow.session.flush()

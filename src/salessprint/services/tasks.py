@@ -157,12 +157,14 @@ def _sync_items(uow: UnitOfWork, task: Task, cause: Change | None) -> None:
         .order_by(SprintItem.id)
     )
     for item in items:
-        done_on = task.done_at.date() if task.done_at else None
+        done_on = clock.team_day(task.done_at, uow.team().timezone) if task.done_at else None
         if item.status == task.status and item.done_on == done_on:
             continue
         before = snapshot(item)
         item.status = task.status
+        # The team's day, not UTC's: done at 20:00 in Los Angeles is done that day.
         item.done_on = done_on
+        item.done_at = task.done_at
         uow.session.flush()
         uow.record("sprint_item", item.id, "update", before, snapshot(item), cause=cause)
 
@@ -208,13 +210,26 @@ def delete_task(store: Store, login: str, task_id: int, expected_version: int | 
 
 def _let_go(uow: UnitOfWork, task: Task, change: Change | None) -> None:
     """What a task's delete takes with it, each row logged as following from
-    the delete (undo puts them back): its sprint cards go, and the
+    the delete (undo puts them back): its cards on the board (planned or
+    active sprint) go; the cards of closed sprints stay as the sprint's
+    snapshot (keeping the task's title; the database unlinks them); the
     activities and retro actions that point at it lose the link."""
     session = uow.session
-    for item in session.scalars(select(SprintItem).where(SprintItem.task_id == task.id).order_by(SprintItem.id)):
-        gone = snapshot(item)
-        session.delete(item)
-        uow.record("sprint_item", item.id, "delete", gone, None, cause=change)
+    cards = session.execute(
+        select(SprintItem, Sprint.state)
+        .join(Sprint, Sprint.id == SprintItem.sprint_id)
+        .where(SprintItem.task_id == task.id)
+        .order_by(SprintItem.id)
+    ).all()
+    for item, state in cards:
+        before = snapshot(item)
+        if state in (SprintState.PLANNED, SprintState.ACTIVE):
+            session.delete(item)
+            uow.record("sprint_item", item.id, "delete", before, None, cause=change)
+        elif item.title is None:
+            item.title = task.title[:300]
+            session.flush()
+            uow.record("sprint_item", item.id, "update", before, snapshot(item), cause=change)
     for activity in session.scalars(select(Activity).where(Activity.task_id == task.id).order_by(Activity.id)):
         _unlink(uow, "activity", activity, change)
     for entry in session.scalars(select(RetroEntry).where(RetroEntry.task_id == task.id).order_by(RetroEntry.id)):

@@ -265,26 +265,49 @@ class Sprint(Versioned, Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
+def _card_type(context: Any) -> str:
+    """A card's type from its key, on every insert (ORM or not)."""
+    return "task" if context.get_current_parameters().get("task_id") is not None else "deal"
+
+
+def _card_ref(context: Any) -> int | None:
+    """A card's item id from its key, on every insert."""
+    params = context.get_current_parameters()
+    ref: int | None = params.get("task_id") or params.get("deal_id")
+    return ref
+
+
 class SprintItem(Versioned, Base):
     """A task or deal in a sprint. For a task card the task's status is the
-    card's column; a deal card keeps its own `status`."""
+    card's column; a deal card keeps its own `status`. A card of a closed
+    sprint is its snapshot: deleting its task or deal leaves it (keys NULL)
+    with its type, title, points, done day and outcome (migration 0005)."""
 
     __tablename__ = "sprint_items"
     __table_args__ = (
-        CheckConstraint("(task_id IS NULL) <> (deal_id IS NULL)", name="task_xor_deal"),
+        CheckConstraint("NOT (task_id IS NOT NULL AND deal_id IS NOT NULL)", name="one_item"),
         Index("ix_sprint_items_sprint_member", "sprint_id", "member_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sprint_id: Mapped[int] = mapped_column(ForeignKey("sprints.id", ondelete="CASCADE"))
-    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), nullable=True, index=True)
-    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="CASCADE"), nullable=True, index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"), nullable=True, index=True)
+    deal_id: Mapped[int | None] = mapped_column(ForeignKey("deals.id", ondelete="SET NULL"), nullable=True, index=True)
+    item_type: Mapped[str] = mapped_column(String(4), default=_card_type)
+    """'task' or 'deal': what the card was, also once its item is deleted."""
+    item_ref: Mapped[int] = mapped_column(Integer, default=_card_ref)
+    """The task's or deal's id, also once it is deleted."""
+    title: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    """The item's title when added, and again when the sprint closed."""
     member_id: Mapped[int] = mapped_column(ForeignKey("members.id"))
     points: Mapped[int] = mapped_column(Integer, default=0)
     status: Mapped[TaskStatus] = mapped_column(StrEnumType(TaskStatus, 8), default=TaskStatus.TODO)
     added_after_start: Mapped[bool] = mapped_column(Boolean, default=False)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)
     done_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    """The team's day the item was done."""
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    """The moment it was done: before it joined the sprint means completed outside it."""
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     outcome: Mapped[ItemOutcome | None] = mapped_column(StrEnumType(ItemOutcome, 14), nullable=True)
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     bindparam,
     case,
     extract,
+    false,
     func,
     or_,
     select,
@@ -33,7 +34,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from salessprint.domain.enums import Metric, Period, Role, SprintState, StageKind
+from salessprint.domain.enums import ItemOutcome, Metric, Period, Role, SprintState, StageKind
 from salessprint.domain.metrics import TargetChange
 from salessprint.store.models import Activity, Deal, Member, Sprint, SprintItem, Stage, Target
 
@@ -235,8 +236,14 @@ ACTIVE_IDS_AND_LOGINS = select(Member.id, Member.login).where(Member.team_id == 
 
 
 def completed_item() -> ColumnElement[bool]:
-    """A sprint item done before its sprint (joined) ended: it counts towards velocity."""
-    return and_(SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None), SprintItem.done_on <= Sprint.ends_on)
+    """An item of a closed sprint completed in it (done at the close, not
+    before it joined): it counts towards velocity. Decided once, at the close
+    (`domain/velocity.outcome_at_close`), so later edits never rewrite it."""
+    return SprintItem.outcome == ItemOutcome.DONE
+
+
+def _outcome(outcome: ItemOutcome) -> ColumnElement[bool]:
+    return SprintItem.outcome == outcome
 
 
 CLOSED_SPRINTS = (
@@ -264,9 +271,9 @@ POINTS_PER_LOGIN = (
 """Completed points per member login over the sprints `:ids`."""
 
 
-VelocityRow = tuple[int, date, date, str | None, int, int, int, int, int]
+VelocityRow = tuple[int, date, date, str | None, int, int, int, int, int, int, int]
 """A sprint's number, dates and goal, then its committed, completed, added,
-removed and carried-over points."""
+removed, carried-over, dropped and completed-outside points."""
 
 
 def _velocity_statements() -> tuple[Select[*VelocityRow], Select[int, str, int]]:
@@ -291,7 +298,9 @@ def _velocity_statements() -> tuple[Select[*VelocityRow], Select[int, str, int]]
             func.coalesce(func.sum(case((done, pts), else_=0)), 0),
             func.coalesce(func.sum(case((SprintItem.added_after_start.is_(True), pts), else_=0)), 0),
             func.coalesce(func.sum(case((SprintItem.removed_at.is_not(None), pts), else_=0)), 0),
-            func.coalesce(func.sum(case((and_(SprintItem.removed_at.is_(None), ~done), pts), else_=0)), 0),
+            func.coalesce(func.sum(case((_outcome(ItemOutcome.CARRIED_OVER), pts), else_=0)), 0),
+            func.coalesce(func.sum(case((_outcome(ItemOutcome.DROPPED), pts), else_=0)), 0),
+            func.coalesce(func.sum(case((_outcome(ItemOutcome.DONE_OUTSIDE), pts), else_=0)), 0),
         )
         .outerjoin(SprintItem, SprintItem.sprint_id == Sprint.id)
         .where(Sprint.id.in_(newest))
@@ -311,21 +320,55 @@ def _velocity_statements() -> tuple[Select[*VelocityRow], Select[int, str, int]]
 
 VELOCITY, VELOCITY_BY_MEMBER = _velocity_statements()
 
-SPRINT_FIGURES = ("committed", "completed", "added", "removed", "carried_over")
+SPRINT_FIGURES = (
+    "committed",
+    "completed",
+    "added",
+    "removed",
+    "carried_over",
+    "dropped",
+    "completed_outside",
+    "not_completed",
+)
 
 
-@lru_cache(maxsize=1)
-def sprint_figures_statement() -> Select[*tuple[int, ...]]:
-    """Items and points of each of SPRINT_FIGURES for sprint `:sprint_id` ending `:ends_on`."""
-    done = and_(
-        SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None), SprintItem.done_on <= bindparam("ends_on")
-    )
+def done_outside_item() -> ColumnElement[bool]:
+    """A card of an open sprint already done when it joined it (at the start,
+    `:started_at`, or when added later): Jira's "completed outside this sprint"."""
+    joined = case((SprintItem.added_after_start.is_(True), SprintItem.added_at), else_=bindparam("started_at"))
+    return and_(SprintItem.done_at.is_not(None), SprintItem.done_at < joined)
+
+
+@lru_cache(maxsize=2)
+def sprint_figures_statement(closed: bool) -> Select[*tuple[int, ...]]:
+    """Items and points of each of SPRINT_FIGURES for sprint `:sprint_id`.
+
+    A closed sprint reads the outcomes its close wrote (its snapshot); an
+    open one reads its cards as they are now, with `:started_at` (the start,
+    or None before it) telling work done before it joined."""
+    not_removed = SprintItem.removed_at.is_(None)
+    if closed:
+        done = _outcome(ItemOutcome.DONE)
+        outside = _outcome(ItemOutcome.DONE_OUTSIDE)
+        carried = _outcome(ItemOutcome.CARRIED_OVER)
+        dropped = _outcome(ItemOutcome.DROPPED)
+    else:
+        is_done = and_(not_removed, SprintItem.done_on.is_not(None))
+        outside = and_(is_done, done_outside_item())
+        done = and_(is_done, ~done_outside_item())
+        # Nothing is carried over or dropped before the close: the open work
+        # is "carried_over" here as before (what carry-over would move).
+        carried = and_(not_removed, SprintItem.done_on.is_(None))
+        dropped = false()
     groups = {
         "committed": SprintItem.added_after_start.is_(False),
         "completed": done,
         "added": SprintItem.added_after_start.is_(True),
         "removed": SprintItem.removed_at.is_not(None),
-        "carried_over": and_(SprintItem.removed_at.is_(None), ~done),
+        "carried_over": carried,
+        "dropped": dropped,
+        "completed_outside": outside,
+        "not_completed": or_(carried, dropped),
     }
     columns: list[ColumnElement[int]] = []
     for name in SPRINT_FIGURES:
@@ -337,12 +380,18 @@ def sprint_figures_statement() -> Select[*tuple[int, ...]]:
 
 
 @lru_cache(maxsize=16)
-def burndown_statement(days: int) -> Select[*tuple[int, ...]]:
+def burndown_statement(days: int, closed: bool = False) -> Select[*tuple[int, ...]]:
     """Points at the start and remaining at the end of each of `days` working
     days, for the sprint `:sprint_id`; day i ends at `:end_i` (UTC) and is
     dated `:day_i`. Built once per sprint length: putting ~30 expressions
-    together cost more than running the query (issue 7)."""
-    columns = [func.coalesce(func.sum(case((SprintItem.added_after_start.is_(False), SprintItem.points), else_=0)), 0)]
+    together cost more than running the query (issue 7).
+
+    The start leaves out work already done when the sprint started (its
+    outcome for a closed sprint; `:started_at` for an open one): it was
+    never work of this sprint, and a done item is in no day's remaining."""
+    outside = _outcome(ItemOutcome.DONE_OUTSIDE) if closed else done_outside_item()
+    committed = and_(SprintItem.added_after_start.is_(False), ~outside)
+    columns = [func.coalesce(func.sum(case((committed, SprintItem.points), else_=0)), 0)]
     for i in range(days):
         end_of_day: BindParameter[datetime] = bindparam(f"end_{i}")
         day: BindParameter[date] = bindparam(f"day_{i}")
@@ -357,8 +406,8 @@ def burndown_statement(days: int) -> Select[*tuple[int, ...]]:
 
 @lru_cache(maxsize=1)
 def points_history_statement() -> Select[int, int, int]:
-    """Completed points per member and sprint over the sprints `:ids`."""
-    done = and_(SprintItem.removed_at.is_(None), SprintItem.done_on.is_not(None), SprintItem.done_on <= Sprint.ends_on)
+    """Completed points per member and sprint over the (closed) sprints `:ids`."""
+    done = completed_item()
     return (
         select(SprintItem.member_id, Sprint.number, func.sum(case((done, SprintItem.points), else_=0)))
         .join(Sprint, Sprint.id == SprintItem.sprint_id)

@@ -30,13 +30,19 @@ def test_burndown_of_a_sprint_with_nothing_committed(team_store: Store) -> None:
     b = burndown(team_store, "max")
     assert b.start_points == 0
     assert all(d.ideal == 0 for d in b.days)
-    assert [d.remaining for d in b.days if d.remaining is not None] == [0, 0, 0, 0]
+    # Started on Thursday 26 Nov, it runs to Wednesday 2 Dec: only Thursday has happened.
+    assert b.sprint is not None
+    assert (b.sprint.starts_on.isoformat(), b.days[-1].day.isoformat()) == ("2026-11-26", "2026-12-02")
+    assert [d.remaining for d in b.days if d.remaining is not None] == [0]
+    assert b.today == b.days[0].day
 
 
-def test_burndown_statement_is_built_once_per_sprint_length(story: Store) -> None:
+def test_burndown_statement_is_built_once_per_sprint_length_and_state(story: Store) -> None:
     queries.burndown_statement.cache_clear()
     first = burndown(story, "max", 1)
     assert burndown(story, "max", 2).start_points == 2
     assert burndown(story, "max", 1) == first
+    assert burndown(story, "max", 2).start_points == 2
     info = queries.burndown_statement.cache_info()
-    assert (info.misses, info.hits) == (1, 2)
+    # Sprint 1 is closed, sprint 2 active: one statement each.
+    assert (info.misses, info.hits) == (2, 2)

@@ -21,7 +21,11 @@ def test_sprint_report_in_items_and_points(story: Store) -> None:
     assert r.completed == ItemFigure(items=2, points=4)
     assert r.added == ItemFigure(items=1, points=1)
     assert r.removed == ItemFigure(items=1, points=2)
-    assert r.carried_over == ItemFigure(items=1, points=5)
+    # Closed without carry-over: the unfinished item was dropped, not carried over.
+    assert r.carried_over == ItemFigure(items=0, points=0)
+    assert r.dropped == ItemFigure(items=1, points=5)
+    assert r.not_completed == ItemFigure(items=1, points=5)
+    assert r.completed_outside == ItemFigure(items=0, points=0)
     assert r.won is not None and r.advanced is not None and r.slipped is not None and r.untouched is not None
     assert (r.won.count, r.won.value) == (1, Decimal("3000.00"))
     assert [d.title for d in r.won.deals] == ["Delta"]

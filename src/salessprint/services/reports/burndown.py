@@ -11,6 +11,7 @@ from pydantic import SerializerFunctionWrapHandler, model_serializer
 
 from salessprint.domain import clock
 from salessprint.domain.calendar import utc_bounds, working_days
+from salessprint.domain.enums import SprintState
 from salessprint.domain.metrics import ideal_line
 from salessprint.services.reports._shared import Report, SprintHeader, sprint_for_report
 from salessprint.services.uow import UnitOfWork, unit_of_work
@@ -30,14 +31,18 @@ class BurndownReport(Report):
 
     sprint: SprintHeader | None
     start_points: int | None = None
-    """Points committed at the start."""
+    """Points committed at the start (less work already done when it started):
+    where the ideal line and the remaining line begin."""
     days: list[BurndownDay]
+    today: date | None = None
+    """The team's today, when it is one of the sprint's days (the chart marks it)."""
 
     @model_serializer(mode="wrap")
     def _no_start_without_sprint(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         out: dict[str, Any] = handler(self)
         if self.sprint is None:
             out.pop("start_points", None)
+            out.pop("today", None)
         return out
 
 
@@ -54,11 +59,14 @@ def burndown_in(uow: UnitOfWork, number: int | None = None) -> BurndownReport:
     team = uow.team()
     days = working_days(sprint.starts_on, sprint.ends_on)
     today = clock.team_today(team.timezone)
+    closed = sprint.state == SprintState.CLOSED
     params: dict[str, Any] = {"sprint_id": sprint.id}
+    if not closed:
+        params["started_at"] = sprint.started_at
     for i, day in enumerate(days):
         params[f"end_{i}"] = utc_bounds(day, day, team.timezone)[1]
         params[f"day_{i}"] = day
-    row = uow.rows(queries.burndown_statement(len(days)), params).one()
+    row = uow.rows(queries.burndown_statement(len(days), closed), params).one()
     start_points = int(row[0])
     ideal = ideal_line(start_points, len(days))
     return BurndownReport(
@@ -68,4 +76,5 @@ def burndown_in(uow: UnitOfWork, number: int | None = None) -> BurndownReport:
             BurndownDay(day=day, remaining=int(row[i + 1]) if day <= today else None, ideal=ideal[i])
             for i, day in enumerate(days)
         ],
+        today=today if sprint.starts_on <= today <= sprint.ends_on else None,
     )

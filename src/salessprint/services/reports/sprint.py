@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from salessprint.domain.calendar import utc_bounds
-from salessprint.domain.enums import StageKind
+from salessprint.domain.enums import SprintState, StageKind
 from salessprint.domain.metrics import money
 from salessprint.services.reports._shared import LIST_LIMIT, Report, SprintHeader, sprint_for_report
 from salessprint.services.uow import UnitOfWork, unit_of_work
@@ -49,12 +49,22 @@ class SprintReport(Report):
     currency: str | None = None
     committed: ItemFigure | None = None
     completed: ItemFigure | None = None
-    """Done before the sprint ended."""
+    """Done in the sprint, whenever before its close (after the end date
+    too); work done before it joined the sprint is not in it."""
     added: ItemFigure | None = None
     """Added after the start."""
     removed: ItemFigure | None = None
+    """Taken out of the sprint after its start."""
     carried_over: ItemFigure | None = None
-    """Neither done nor removed."""
+    """Closed sprint: not completed and moved into the next sprint (closed with
+    carry-over). Active sprint: not completed yet (neither done nor removed)."""
+    dropped: ItemFigure | None = None
+    """Not completed and left behind: the sprint was closed without carry-over."""
+    completed_outside: ItemFigure | None = None
+    """Already done when it joined the sprint (Jira's "completed outside this
+    sprint"): not in completed, nor in velocity."""
+    not_completed: ItemFigure | None = None
+    """Neither completed (in or outside the sprint) nor removed: carried over plus dropped."""
     won: DealSet | None = None
     advanced: DealSet | None = None
     """Moved to a later open stage during the sprint."""
@@ -68,7 +78,8 @@ class SprintReport(Report):
         return {"sprint": None} if self.sprint is None else handler(self)
 
     def item_figures(self) -> list[tuple[str, ItemFigure]]:
-        """(name, figure) of committed, completed, added, removed, carried_over (empty without a sprint)."""
+        """(name, figure) of each of SPRINT_FIGURES: committed, completed, added, removed,
+        carried_over, dropped, completed_outside, not_completed (empty without a sprint)."""
         named = [(name, getattr(self, name)) for name in queries.SPRINT_FIGURES]
         return [(name, figure) for name, figure in named if figure is not None]
 
@@ -93,7 +104,11 @@ def sprint_report_in(uow: UnitOfWork, number: int | None = None) -> SprintReport
     if sprint is None:
         return SprintReport(sprint=None)
     team = uow.team()
-    row = uow.rows(queries.sprint_figures_statement(), {"sprint_id": sprint.id, "ends_on": sprint.ends_on}).one()
+    closed = sprint.state == SprintState.CLOSED
+    row = uow.rows(
+        queries.sprint_figures_statement(closed),
+        {"sprint_id": sprint.id} if closed else {"sprint_id": sprint.id, "started_at": sprint.started_at},
+    ).one()
     figures = {
         name: ItemFigure(items=int(row[2 * i]), points=int(row[2 * i + 1]))
         for i, name in enumerate(queries.SPRINT_FIGURES)

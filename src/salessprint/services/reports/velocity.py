@@ -27,12 +27,16 @@ class SprintVelocity(Report):
     committed_points: int
     """Points of the items committed at the start."""
     completed_points: int
-    """Points done before the sprint ended (the velocity)."""
+    """Points completed in the sprint, whenever before its close (the velocity)."""
     added_points: int
     """Points of the items added after the start."""
     removed_points: int
     carried_points: int
-    """Points neither done nor removed."""
+    """Points not completed and carried into the next sprint."""
+    dropped_points: int = 0
+    """Points not completed and dropped (closed without carry-over)."""
+    completed_outside_points: int = 0
+    """Points already done when they joined the sprint: outside the velocity."""
     velocity: int
     by_member: dict[str, int]
     """Completed points per member login."""
@@ -87,10 +91,12 @@ def velocity_in(
             added_points=int(a),
             removed_points=int(r),
             carried_points=int(k),
+            dropped_points=int(x),
+            completed_outside_points=int(o),
             velocity=int(d),
             by_member=dict(sorted(by_member[number].items())),
         )
-        for number, starts, ends, goal, c, d, a, r, k in reversed(rows)
+        for number, starts, ends, goal, c, d, a, r, k, x, o in reversed(rows)
     ]
     fc, reason = known_forecast([s.velocity for s in sprints], history, min_history)
     recent = sprints[-history:]

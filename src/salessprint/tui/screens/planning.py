@@ -250,18 +250,33 @@ class PlanningScreen(BaseScreen):
         )
 
     def action_start(self) -> None:
-        from salessprint.tui.modals.confirm import ConfirmModal
 
         planned = self.data.planned if self.data else None
         if planned is None:
             self.notify("There is no planned sprint to start: n plans one.", markup=False)
             return
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                call_service(self.app, start_sprint, done=lambda s: self._changed(f"Sprint {s.number} started."))
+        from salessprint.domain import clock
+        from salessprint.domain.velocity import started_window
+        from salessprint.tui.modals.start_sprint import StartChoice, StartSprintModal, start_question
 
-        self.app.push_screen(ConfirmModal(f"Start sprint {planned.number} now?", yes="Start", no="Not yet"), answered)
+        def answered(choice: StartChoice | None) -> None:
+            if choice is not None:
+                call_service(
+                    self.app,
+                    start_sprint,
+                    keep_dates=choice == "keep",
+                    done=lambda s: self._changed(f"Sprint {s.number} started: {s.starts_on} to {s.ends_on}."),
+                )
+
+        team = self.app.team
+        dates = (planned.starts_on, planned.ends_on)
+        today = (
+            started_window(clock.team_today(team.timezone), team.sprint_weeks, dates, keep_dates=False)
+            if team is not None
+            else dates
+        )
+        self.app.push_screen(StartSprintModal(start_question(planned.number, today, dates)), answered)
 
     def action_close(self) -> None:
         from salessprint.tui.modals.confirm import ConfirmModal

@@ -56,10 +56,17 @@ def _goal_slide(d: Review) -> RenderableType:
 FIGURE_LABELS = {
     "committed": "Committed at start",
     "completed": "Completed",
+    "completed_outside": "Completed outside this sprint",
     "added": "Added after start",
     "removed": "Removed",
-    "carried_over": "Not completed",
+    "carried_over": "Carried over",
+    "dropped": "Dropped",
+    "not_completed": "Not completed yet",
 }
+CLOSED_FIGURES = ("committed", "completed", "completed_outside", "added", "removed", "carried_over", "dropped")
+"""A closed sprint's rows: its unfinished work under the name the close gave it."""
+OPEN_FIGURES = ("committed", "completed", "completed_outside", "added", "removed", "not_completed")
+"""An active sprint's rows: nothing is carried over or dropped before the close."""
 DEAL_LABELS = {"won": "Won", "advanced": "Advanced a stage", "slipped": "Slipped", "untouched": "Untouched"}
 
 
@@ -69,8 +76,11 @@ def _report_slide(d: Review) -> RenderableType:
     table.add_column("")
     table.add_column("Items", justify="right")
     table.add_column("Points", justify="right")
-    for key, figure in r.item_figures():
-        table.add_row(Text(FIGURE_LABELS[key]), str(figure.items), str(figure.points))
+    figures = dict(r.item_figures())
+    keys = CLOSED_FIGURES if r.sprint is not None and r.sprint.state == "closed" else OPEN_FIGURES
+    for key in keys:
+        if key in figures:
+            table.add_row(Text(FIGURE_LABELS[key]), str(figures[key].items), str(figures[key].points))
     sales = Table(expand=True, show_edge=False, header_style="bold")
     sales.add_column("Deals")
     sales.add_column("Count", justify="right")
@@ -151,8 +161,11 @@ def _retro_slide(d: Review) -> RenderableType:
                 cells.append(Text(""))
         table.add_row(*cells)
     if not rows:
-        return Text("No retrospective entries yet: add them with 'salessprint retro add'.")
+        return Text(RETRO_HINT)
     return table
+
+
+RETRO_HINT = "No retrospective entries yet: open the app ('salessprint'), press 6 for the Retro board and a to add one."
 
 
 SLIDES: list[Slide] = [

@@ -7,6 +7,8 @@ in its own loud colours.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.color import Color
 from textual.widget import Widget
 from textual_plotext import PlotextPlot
@@ -45,31 +47,75 @@ class VelocityChart(PlotextPlot):
         self.refresh()
 
 
+@dataclass(frozen=True)
+class BurndownLines:
+    """What the burndown chart draws, worked out from the report (no plotting)."""
+
+    xs: list[float]
+    """0 is the start of the sprint, then one position per working day."""
+    labels: list[str]
+    ideal: list[float]
+    """From the points at the start down to 0 at the end of the last day."""
+    remaining: list[tuple[float, float]]
+    """From the points at the start, then the end of each day that has happened."""
+    today: float | None
+    """The position of the team's today, when it is a working day of the sprint."""
+    top: float
+    """The y axis's top: headroom above the lines for the legend's rows, so no line runs under it."""
+
+
+LEGEND_HEADROOM = 1.5
+"""The y axis reaches 1.5 x the highest point: the legend's two rows, top
+left, sit in the empty third above the lines at any chart height we use."""
+
+
+def burndown_lines(burndown: BurndownReport) -> BurndownLines:
+    start = float(burndown.start_points or 0)
+    days = burndown.days
+    xs: list[float] = [float(i) for i in range(len(days) + 1)]  # plotext types positions as floats
+    ideal = [start, *(float(d.ideal) for d in days)]
+    remaining = [(0.0, start)] + [
+        (float(i + 1), float(d.remaining)) for i, d in enumerate(days) if d.remaining is not None
+    ]
+    today = next((float(i + 1) for i, d in enumerate(days) if d.day == burndown.today), None)
+    highest = max([start, *(r for _, r in remaining)])
+    return BurndownLines(
+        xs=xs,
+        labels=["start", *(d.day.strftime("%a") for d in days)],
+        ideal=ideal,
+        remaining=remaining,
+        today=today,
+        top=max(highest * LEGEND_HEADROOM, highest + 3.0),
+    )
+
+
 class BurndownChart(PlotextPlot):
-    """Remaining points at the end of each working day against the ideal line."""
+    """Remaining points against the ideal line, both from the points at the
+    start; today is marked with a vertical line."""
 
     def show(self, burndown: BurndownReport) -> None:
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
-        days = burndown.days
-        if not days or burndown.sprint is None:
+        if not burndown.days or burndown.sprint is None:
             plt.title("Burndown: no sprint yet")
             self.refresh()
             return
-        xs: list[float] = list(range(1, len(days) + 1))  # plotext types positions as floats
+        lines = burndown_lines(burndown)
+        if lines.today is not None:
+            plt.vline(lines.today, color=theme_rgb(self, "goal-bar"))
+        plt.plot(lines.xs, lines.ideal, color=theme_rgb(self, "goal-behind"), marker="braille", label="ideal")
         plt.plot(
-            xs, [float(d.ideal) for d in days], color=theme_rgb(self, "goal-behind"), marker="braille", label="ideal"
+            [x for x, _ in lines.remaining],
+            [r for _, r in lines.remaining],
+            color=theme_rgb(self, "velocity-bar"),
+            marker="hd",
+            label="remaining",
         )
-        done = [(x, d.remaining) for x, d in zip(xs, days, strict=True) if d.remaining is not None]
-        if done:
-            plt.plot(
-                [x for x, _ in done],
-                [r for _, r in done],
-                color=theme_rgb(self, "velocity-bar"),
-                marker="hd",
-                label="remaining",
-            )
-        plt.xticks(xs, [d.day.strftime("%a") for d in days])
-        plt.title(f"Burndown, sprint {burndown.sprint.number} ({burndown.start_points} pt at start)")
+        plt.ylim(0, lines.top)
+        plt.xticks(lines.xs, lines.labels)
+        title = f"Burndown, sprint {burndown.sprint.number} ({burndown.start_points} pt at start)"
+        if lines.today is not None:
+            title += " · | today"
+        plt.title(title)
         self.refresh()

@@ -8,7 +8,7 @@
   (`occasion_key`, e.g. "sprint 12" or "month 2026-11").
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-01 13:00:00
 
 """
@@ -21,7 +21,7 @@ from alembic import op
 import salessprint.store.types
 
 revision: str = "0006"
-down_revision: str | Sequence[str] | None = "0004"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
