@@ -29,13 +29,14 @@ from salessprint.domain.errors import Conflict, InvalidInput, SalesSprintError
 from salessprint.domain.inputs import MemberIn, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import Value
-from salessprint.services.backup import drop_schema
+from salessprint.services.backup import refuse_unless_empty
 from salessprint.services.importing import generic, hubspot, maven, pipedrive, salesforce
 from salessprint.services.importing.apply import apply
 from salessprint.services.importing.common import ErrorList, ImportFailed, Parsed, Progress, RowError
 from salessprint.services.uow import snapshot, unit_of_work
 from salessprint.store.db import Store
 from salessprint.store.models import Member, Stage, Team
+from salessprint.store.replace import building, kill_point
 
 READERS: dict[str, Callable[[Path, dict[str, Any] | None], Parsed]] = {
     "maven": maven.read,
@@ -107,8 +108,9 @@ def import_deals(
     progress: Progress | None = None,
 ) -> ImportResult:
     started = time.perf_counter()
-    # A dry run must not even create the SQLite file of a store that has none.
-    empty = (dry_run and _no_sqlite_file(store)) or store.current_revision() is None
+    # Looking must not create the SQLite file of a store that has none (a dry run
+    # leaves no file, and a failed import leaves the store as it was: absent).
+    empty = _no_sqlite_file(store) or store.current_revision() is None
     if not empty:
         store.require_current_schema()
         _check_permission(store, login)
@@ -131,12 +133,14 @@ def import_deals(
                 finally:
                     scratch.dispose()
                 return result.model_copy(update={"dry_run": True})
-        store.upgrade()
-        try:
-            return _run(store, login, parsed, fmt, Path(path), dry_run, team_name, progress, started)
-        except BaseException:
-            drop_schema(store)  # the store was empty: leave it so
-            raise
+        # All or nothing, schema included (store/replace.py): an import that
+        # fails, or is killed, leaves the store as empty as it was.
+        refuse_unless_empty(store, "import a new team")
+        with building(store) as build:
+            build.upgrade()
+            kill_point("build:schema")
+            result = _run(build, login, parsed, fmt, Path(path), dry_run, team_name, progress, started)
+        return result
     return _run(store, login, parsed, fmt, Path(path), dry_run, team_name, progress, started)
 
 

@@ -25,6 +25,7 @@ from salessprint.domain.enums import StageKind
 from salessprint.services.importing.common import DealRow, ErrorList, MemberRow, Parsed, Progress
 from salessprint.store.codec import to_json
 from salessprint.store.models import Account, Change, Deal, DealEvent, Member, Stage
+from salessprint.store.replace import kill_point
 
 DEALS = Deal.metadata.tables[Deal.__tablename__]
 COMPARED = (
@@ -382,6 +383,7 @@ def apply(
         for start in range(0, len(inserts), 2000):
             chunk = inserts[start : start + 2000]
             insert_rows(s, DEALS, chunk)
+            kill_point("build:data")
             if progress:
                 progress(total // 2 + (start + len(chunk)) // 3, total)
         id_of = dict(
