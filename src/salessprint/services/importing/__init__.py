@@ -32,7 +32,7 @@ from salessprint.domain.values import Value
 from salessprint.services.backup import refuse_unless_empty
 from salessprint.services.importing import generic, hubspot, maven, pipedrive, salesforce
 from salessprint.services.importing.apply import apply
-from salessprint.services.importing.common import ErrorList, ImportFailed, Parsed, Progress, RowError
+from salessprint.services.importing.common import ImportFailed, Parsed, Progress, RowError
 from salessprint.services.uow import snapshot, unit_of_work
 from salessprint.store.db import Store
 from salessprint.store.models import Member, Stage, Team
@@ -74,26 +74,9 @@ def read_file(path: str | Path, fmt: str, mapping: str | Path | None = None) -> 
     if fmt not in READERS:
         raise InvalidInput(f"Unknown format '{fmt}'. Choose one of: {', '.join(FORMATS)}.", field="format")
     parsed = READERS[fmt](Path(path), generic.load_mapping(Path(mapping) if mapping else None))
-    _check_duplicates(parsed)
-    if not parsed.deals:
+    if not parsed.deals.count:
         raise InvalidInput(f"{Path(path).name}: has a header but no deals; nothing to import.", field="file")
     return parsed
-
-
-def _check_duplicates(parsed: Parsed) -> None:
-    errors = ErrorList()
-    first: dict[str, int] = {}
-    for deal in parsed.deals:
-        if deal.external_id in first:
-            errors.add(
-                parsed.files[0],
-                deal.line,
-                "id",
-                f"'{deal.external_id}' is also on line {first[deal.external_id]}; ids must be unique",
-            )
-        else:
-            first[deal.external_id] = deal.line
-    errors.raise_if_any()
 
 
 def import_deals(
