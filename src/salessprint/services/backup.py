@@ -46,7 +46,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, insert, select, text, update
+from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -141,9 +141,15 @@ def _team_filters(team_id: int) -> dict[str, Any]:
     }
 
 
-def _read_tables(session: Session, team_id: int) -> dict[str, dict[str, Any]]:
+def _read_tables(session: Session, team_id: int, progress: Progress | None = None) -> dict[str, dict[str, Any]]:
     filters = _team_filters(team_id)
     tables: dict[str, dict[str, Any]] = {}
+    total = done = 0
+    if progress:
+        total = sum(
+            int(session.scalar(select(func.count()).select_from(t).where(filters[n])) or 0) for n, t in TABLES.items()
+        )
+        progress(0, total)
     for name, table in TABLES.items():
         columns = list(table.columns)
         order = list(table.primary_key.columns)
@@ -152,6 +158,9 @@ def _read_tables(session: Session, team_id: int) -> dict[str, dict[str, Any]]:
             "columns": [c.name for c in columns],
             "rows": [[column_to_json(c, v) for c, v in zip(columns, row, strict=True)] for row in rows],
         }
+        done += len(rows)
+        if progress:
+            progress(done, total)
     return tables
 
 
@@ -164,11 +173,11 @@ def _admin_team(uow: UnitOfWork) -> Team:
     return uow.team()
 
 
-def backup_document(store: Store, login: str) -> dict[str, Any]:
+def backup_document(store: Store, login: str, progress: Progress | None = None) -> dict[str, Any]:
     """The team's backup as a JSON-ready dict."""
     with unit_of_work(store, login) as uow:
         team = _admin_team(uow)
-        tables = _read_tables(uow.session, team.id)
+        tables = _read_tables(uow.session, team.id, progress)
         schema = store.schema_state().current
         return {
             "about": ABOUT,
@@ -208,9 +217,9 @@ def dumps(document: dict[str, Any]) -> bytes:
     return "".join(out).encode("utf-8")
 
 
-def export_json(store: Store, login: str, path: str | Path) -> BackupSummary:
+def export_json(store: Store, login: str, path: str | Path, progress: Progress | None = None) -> BackupSummary:
     """Write the team's backup to `path` (replaced atomically)."""
-    document = backup_document(store, login)
+    document = backup_document(store, login, progress)
     target = Path(path)
     _write_bytes(target, dumps(document))
     return BackupSummary(
@@ -241,9 +250,9 @@ def neutralise(value: Any) -> str:
     return csv_cell(str(value))
 
 
-def export_csv(store: Store, login: str, folder: str | Path) -> BackupSummary:
+def export_csv(store: Store, login: str, folder: str | Path, progress: Progress | None = None) -> BackupSummary:
     """One CSV per table (UTF-8 with BOM, for spreadsheets) in `folder`."""
-    document = backup_document(store, login)
+    document = backup_document(store, login, progress)
     target = Path(folder)
     if target.exists() and not target.is_dir():
         raise InvalidInput(f"{target} is a file; give a folder for the CSV files.", field="folder")
