@@ -287,3 +287,26 @@ def _snapshot(url: str, request: pytest.FixtureRequest) -> Callable[[], None]:
             conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{saved}"')
 
     return back_pg
+
+
+def test_the_kill_hook_works_in_a_real_command(db_url: str, backup_file: Path, tmp_path: Path) -> None:
+    """`salessprint restore` run as a user runs it, with SALESSPRINT_KILL_AT set:
+    the process dies at the point (SIGKILL), and the store is still empty."""
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "SALESSPRINT_CONFIG": str(tmp_path / "cfg.toml"),
+        "SALESSPRINT_DATA_DIR": str(tmp_path / "data"),
+        KILL_AT: "build:data",
+    }
+    argv = [sys.executable, "-m", "salessprint", "--db", db_url, "restore", str(backup_file)]
+    done = subprocess.run(argv, env=env, capture_output=True, check=False, timeout=120)
+    assert done.returncode == -signal.SIGKILL
+    assert dump(db_url) is None
+    del env[KILL_AT]
+    done = subprocess.run(argv, env=env, capture_output=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    state = dump(db_url)
+    assert state is not None and state["teams"]

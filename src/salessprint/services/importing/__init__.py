@@ -1,9 +1,12 @@
 """Importing deals from CRM exports: `import_deals` is the one use case.
 
-One module per format reads its files into validated rows (nothing touches
-the store until every row is good); `apply` writes them in one transaction.
-A bad row fails the whole import with up to 20 `file:line: field: problem`
-lines, and the store stays exactly as it was.
+One module per format checks its files row by row (nothing touches the
+store until every row is good); the deals are not held but streamed from the
+file again (`common.Deals`), and `apply` writes them in batches, all in one
+transaction. A bad row fails the whole import with up to 20
+`file:line: field: problem` lines, and the store stays exactly as it was.
+An import into an empty store builds the whole store at once
+(store/replace.py): killed half way, it leaves the store empty.
 
 Who may import: an admin of the team. Into a store with no team yet, the
 import creates the team (`team_name`) with its stages taken from the file,

@@ -2,8 +2,11 @@
 the validated row models, and the error list that makes an import fail whole.
 
 A format module (maven, salesforce, pipedrive, hubspot, generic) turns files
-into a `Parsed` bundle of validated rows; `apply.py` writes that bundle in one
-transaction. Nothing here touches the store.
+into a `Parsed` bundle: the small files' rows (members, accounts, history)
+validated and held, and the deals as a `Deals` stream, surveyed once while
+the reader checks them and read from the file again by `apply.py`, which
+writes them in batches in one transaction. Memory stays flat however long
+the file. Nothing here touches the store.
 
 Line numbers are the file's own (header = line 1), counted from the physical
 lines, so a quoted field spanning lines still points at the record's first
