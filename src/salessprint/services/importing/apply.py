@@ -258,6 +258,10 @@ def apply(
         rank=float(s.scalar(select(func.max(DEALS.c.backlog_rank)).where(DEALS.c.team_id == team_id)) or 0),
         today=today,
         out=out,
+        had_source=s.scalar(
+            select(DEALS.c.id).where(DEALS.c.team_id == team_id, DEALS.c.source == parsed.source).limit(1)
+        )
+        is not None,
     )
     errors = ErrorList()
     batch: list[tuple[DealRow, Stage, dict[str, Any]]] = []
@@ -320,8 +324,13 @@ class _Writer:
     rank: float
     today: date
     out: Outcome
+    had_source: bool
+    """The team held deals from this source before the import (else no batch
+    needs to look for the deals it would update)."""
 
     def _existing(self, ids: list[str]) -> dict[str, Any]:
+        if not self.had_source:
+            return {}  # the file's ids are unique: nothing it inserts is met again
         cols = list(DEALS.c)
         found = self.s.execute(
             select(*cols).where(
@@ -425,13 +434,15 @@ class _Writer:
         if inserts:
             # No RETURNING: SQLite would then insert row by row. The ids are read
             # back by external id, which is unique per team and source.
+            last_id = s.scalar(select(func.max(DEALS.c.id))) or 0
             insert_rows(s, DEALS, inserts)
+            # Read back by id range, not by a list of 2,000 ids: PostgreSQL
+            # plans such a list, on tables made in the same transaction and
+            # never analysed, as a scan of the whole table per batch.
             id_of = dict(
                 s.execute(
                     select(DEALS.c.external_id, DEALS.c.id).where(
-                        DEALS.c.team_id == self.team_id,
-                        DEALS.c.source == self.parsed.source,
-                        DEALS.c.external_id.in_([row["external_id"] for row in inserts]),
+                        DEALS.c.id > last_id, DEALS.c.team_id == self.team_id, DEALS.c.source == self.parsed.source
                     )
                 ).all()
             )
