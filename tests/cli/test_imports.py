@@ -117,29 +117,3 @@ def test_no_traceback_in_a_real_process(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
     assert "UTF-16" in proc.stderr
-
-
-def test_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    import io
-
-    from salessprint.cli.imports import _Bar
-
-    class Tty(io.StringIO):
-        def isatty(self) -> bool:
-            return True
-
-    screen = Tty()
-    monkeypatch.setattr(sys, "stderr", screen)
-    bar = _Bar()
-    for done in (0, 500, 4400, 8800):
-        bar(done, 8800)
-    bar.close()
-    assert "Importing deals" in screen.getvalue() and "100%" in screen.getvalue()
-
-    plain = io.StringIO()
-    monkeypatch.setattr(sys, "stderr", plain)
-    quiet = _Bar()
-    quiet(0, 8800)
-    quiet(8800, 8800)
-    quiet.close()
-    assert plain.getvalue() == ""

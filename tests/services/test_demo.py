@@ -1,6 +1,8 @@
 """The demo team is realistic, deterministic and rebuildable."""
 
-from salessprint.domain.errors import Conflict
+import pytest
+
+from salessprint.domain.errors import Conflict, StoreUnavailable
 from salessprint.services import sprints
 from salessprint.services.demo import build_demo, demo_counts
 from salessprint.services.members import list_members
@@ -46,3 +48,54 @@ def test_demo_refuses_to_overwrite_a_real_team(team_store) -> None:
         assert "will not overwrite" in str(exc)
     else:
         raise AssertionError("the demo overwrote a real team")
+
+
+def test_demo_refuses_a_real_team_and_leaves_it_untouched(team_store) -> None:
+    from tests.services.test_kills import dump
+
+    before = dump(team_store.url.render_as_string(hide_password=False))
+    with pytest.raises(Conflict, match="'Test Team', which is not the demo; the demo will not overwrite it"):
+        build_demo(team_store, seed=1)
+    assert dump(team_store.url.render_as_string(hide_password=False)) == before
+
+
+def test_demo_never_resets_a_store_it_cannot_read(demo_db_path, tmp_path, frozen) -> None:
+    """A store whose teams cannot be read (here: a damaged table) is not taken
+    for an empty one and wiped: it is left byte for byte as it was."""
+    import shutil
+    import sqlite3
+
+    from salessprint.services import open_store
+
+    path = tmp_path / "damaged.db"
+    shutil.copy(demo_db_path, path)
+    conn = sqlite3.connect(path)
+    conn.execute("ALTER TABLE teams DROP COLUMN demo")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    store = open_store(f"sqlite:///{path}", check_schema=False)
+    with pytest.raises(StoreUnavailable, match="the demo leaves it as it is"):
+        build_demo(store, seed=1)
+    store.dispose()
+    assert path.read_bytes() == before
+
+
+def test_demo_refuses_a_file_of_another_program(tmp_path, frozen) -> None:
+    import sqlite3
+
+    from salessprint.services import open_store
+
+    path = tmp_path / "books.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    conn.execute("INSERT INTO invoices VALUES (1)")
+    conn.commit()
+    conn.close()
+    store = open_store(f"sqlite:///{path}", check_schema=False)
+    with pytest.raises(Conflict, match=r"not salessprint's \(invoices\)"):
+        build_demo(store, seed=1)
+    store.dispose()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT id FROM invoices").fetchall() == [(1,)]
+    conn.close()

@@ -112,3 +112,21 @@ def test_postgres_bulk_rows_go_by_copy(pg_url: str, tmp_path: Path, frozen) -> N
     with store.session() as s:
         assert s.scalar(select(Deal.value).where(Deal.external_id == "D7")) == 7
     store.dispose()
+
+
+def test_a_bad_row_after_batches_were_written_still_leaves_the_store_as_it_was(team_store, tmp_path: Path) -> None:
+    """Deals are written in batches as they stream from the file; a row that
+    only the store can judge (an open deal in the team's Won stage), found
+    after two batches went in, still fails the whole import, naming its line
+    and field, and the transaction takes the written batches back."""
+    from salessprint.services.importing.apply import BATCH
+    from tests.services.test_kills import dump
+
+    good = "".join(f"D{i},Deal {i},Qualified,10,open,\n" for i in range(2 * BATCH + 10))
+    path, mapping = write(tmp_path, good + "BAD,Odd,Won,10,open,\n")
+    url = team_store.url.render_as_string(hide_password=False)
+    before = dump(url)
+    with pytest.raises(ImportFailed) as failed:
+        import_deals(team_store, "ada", path, "csv", mapping=mapping)
+    assert [(e.line, e.field) for e in failed.value.errors] == [(2 * BATCH + 12, "stage")]
+    assert dump(url) == before

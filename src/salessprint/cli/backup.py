@@ -12,6 +12,7 @@ import click
 from salessprint.cli.context import Ctx, pass_ctx
 from salessprint.cli.output import echo
 from salessprint.cli.params import FilePath
+from salessprint.cli.progress import Progress
 
 
 @click.command("export")
@@ -34,11 +35,13 @@ def export_cmd(ctx: Ctx, file: Path | None, csv_dir: Path | None) -> None:
     if file is not None and file.name in ("", ".", ".."):
         raise click.UsageError(f"'{file}' is not a file name: give the backup a name such as team.json.")
     if csv_dir is not None:
-        summary = export_csv(ctx.store(), ctx.login, csv_dir)
+        with Progress("Exporting") as bar:
+            summary = export_csv(ctx.store(), ctx.login, csv_dir, progress=bar)
         echo(f"Wrote {len(summary.rows)} CSV files for '{summary.team}' into {summary.path}.")
         return
     assert file is not None
-    summary = export_json(ctx.store(), ctx.login, file)
+    with Progress("Exporting") as bar:
+        summary = export_json(ctx.store(), ctx.login, file, progress=bar)
     echo(f"Exported '{summary.team}' to {summary.path}: {_counts(summary.rows)}.")
 
 
@@ -50,7 +53,8 @@ def restore_cmd(ctx: Ctx, file: Path) -> None:
     PostgreSQL), creating the schema. A store that holds a team is refused."""
     from salessprint.services.backup import restore
 
-    summary = restore(ctx.store(check_schema=False), file)
+    with Progress("Restoring") as bar:
+        summary = restore(ctx.store(check_schema=False), file, progress=bar)
     echo(f"Restored '{summary.team}' into {ctx.store(check_schema=False).display_url}: {_counts(summary.rows)}.")
 
 

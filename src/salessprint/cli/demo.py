@@ -6,6 +6,7 @@ import click
 
 from salessprint.cli.context import Ctx, pass_ctx
 from salessprint.cli.output import echo
+from salessprint.cli.progress import Progress
 from salessprint.cli.tui import open_tui
 
 
@@ -17,7 +18,8 @@ def demo_cmd(ctx: Ctx, seed: int, no_tui: bool) -> None:
     """Build (or rebuild) the demo team and open the app on it."""
     from salessprint.services.demo import build_demo
 
-    summary = build_demo(ctx.store(check_schema=False), seed=seed)
+    with Progress("Building the demo team", "steps", min_total=0) as bar:
+        summary = build_demo(ctx.store(check_schema=False), seed=seed, progress=bar)
     from salessprint.config import save_settings
 
     save_settings(user=summary.manager_login, db=ctx.db_option)

@@ -6,18 +6,14 @@ makes you (`--as LOGIN`) its admin; into an existing team it needs an admin.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
 from salessprint.cli.output import dump_json, echo
 from salessprint.cli.params import FilePath, plain_text
-
-if TYPE_CHECKING:
-    from click._termui_impl import ProgressBar  # what click.progressbar returns
+from salessprint.cli.progress import Progress
 
 FORMAT_HELP = (
     "maven: the Maven 'CRM Sales Opportunities' sales_pipeline.csv (sales_teams.csv, accounts.csv and "
@@ -25,27 +21,6 @@ FORMAT_HELP = (
     "OpportunityHistory.csv beside it are read too); pipedrive, hubspot: their deal exports; csv: any "
     "file, with --mapping."
 )
-
-
-class _Bar:
-    """A progress bar on stderr, only on a terminal and only once it is worth it."""
-
-    def __init__(self) -> None:
-        self.bar: ProgressBar[int] | None = None
-        self.done = 0
-
-    def __call__(self, done: int, total: int) -> None:
-        if not sys.stderr.isatty() or total < 500:
-            return
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label="Importing deals", file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(max(0, done - self.done))
-        self.done = max(self.done, done)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
 
 
 @click.group("import")
@@ -107,8 +82,7 @@ def import_deals_cmd(
     """
     from salessprint.services.importing import import_deals
 
-    bar = _Bar()
-    try:
+    with Progress("Importing deals") as bar:
         result = import_deals(
             ctx.store(check_schema=False),
             ctx.settings.user,
@@ -119,8 +93,6 @@ def import_deals_cmd(
             team_name=team,
             progress=bar,
         )
-    finally:
-        bar.close()
     if as_json:
         dump_json(result)
         return

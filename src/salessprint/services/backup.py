@@ -43,10 +43,11 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, insert, select, text, update
+from sqlalchemy import Table, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -78,6 +79,7 @@ from salessprint.store.models import (
     Task,
     Team,
 )
+from salessprint.store.replace import building, foreign_tables, kill_point
 
 FORMAT = "salessprint-backup"
 VERSION = 1
@@ -105,6 +107,8 @@ MODELS: tuple[type[Base], ...] = (
     Change,
     DealArchive,
 )
+Progress = Callable[[int, int], None]
+"""progress(done, total): rows written (or read) so far, for a progress bar."""
 TABLES: dict[str, Table] = {m.__tablename__: Base.metadata.tables[m.__tablename__] for m in MODELS}
 
 
@@ -144,9 +148,15 @@ def _team_filters(team_id: int) -> dict[str, Any]:
     }
 
 
-def _read_tables(session: Session, team_id: int) -> dict[str, dict[str, Any]]:
+def _read_tables(session: Session, team_id: int, progress: Progress | None = None) -> dict[str, dict[str, Any]]:
     filters = _team_filters(team_id)
     tables: dict[str, dict[str, Any]] = {}
+    total = done = 0
+    if progress:
+        total = sum(
+            int(session.scalar(select(func.count()).select_from(t).where(filters[n])) or 0) for n, t in TABLES.items()
+        )
+        progress(0, total)
     for name, table in TABLES.items():
         columns = list(table.columns)
         order = list(table.primary_key.columns)
@@ -155,6 +165,9 @@ def _read_tables(session: Session, team_id: int) -> dict[str, dict[str, Any]]:
             "columns": [c.name for c in columns],
             "rows": [[column_to_json(c, v) for c, v in zip(columns, row, strict=True)] for row in rows],
         }
+        done += len(rows)
+        if progress:
+            progress(done, total)
     return tables
 
 
@@ -167,11 +180,11 @@ def _admin_team(uow: UnitOfWork) -> Team:
     return uow.team()
 
 
-def backup_document(store: Store, login: str) -> dict[str, Any]:
+def backup_document(store: Store, login: str, progress: Progress | None = None) -> dict[str, Any]:
     """The team's backup as a JSON-ready dict."""
     with unit_of_work(store, login) as uow:
         team = _admin_team(uow)
-        tables = _read_tables(uow.session, team.id)
+        tables = _read_tables(uow.session, team.id, progress)
         schema = store.schema_state().current
         return {
             "about": ABOUT,
@@ -211,9 +224,9 @@ def dumps(document: dict[str, Any]) -> bytes:
     return "".join(out).encode("utf-8")
 
 
-def export_json(store: Store, login: str, path: str | Path) -> BackupSummary:
+def export_json(store: Store, login: str, path: str | Path, progress: Progress | None = None) -> BackupSummary:
     """Write the team's backup to `path` (replaced atomically)."""
-    document = backup_document(store, login)
+    document = backup_document(store, login, progress)
     target = Path(path)
     _write_bytes(target, dumps(document))
     return BackupSummary(
@@ -244,9 +257,9 @@ def neutralise(value: Any) -> str:
     return csv_cell(str(value))
 
 
-def export_csv(store: Store, login: str, folder: str | Path) -> BackupSummary:
+def export_csv(store: Store, login: str, folder: str | Path, progress: Progress | None = None) -> BackupSummary:
     """One CSV per table (UTF-8 with BOM, for spreadsheets) in `folder`."""
-    document = backup_document(store, login)
+    document = backup_document(store, login, progress)
     target = Path(folder)
     if target.exists() and not target.is_dir():
         raise InvalidInput(f"{target} is a file; give a folder for the CSV files.", field="folder")
@@ -382,44 +395,53 @@ def _known_revisions(store: Store) -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
-def restore(store: Store, path: str | Path) -> BackupSummary:
+def restore(store: Store, path: str | Path, progress: Progress | None = None) -> BackupSummary:
     """Restore a backup into an empty store (creating its schema); a store
-    that already holds a team is refused. All or nothing."""
+    that already holds a team is refused. All or nothing, schema included
+    (store/replace.py): on SQLite the store is built in a file beside it that
+    replaces it when complete; on PostgreSQL schema and rows are one
+    transaction. `progress(done, total)` hears of the rows as they go in."""
     data = load_backup(path, _known_revisions(store))
-    state = store.schema_state()
-    if not state.empty:
-        store.require_current_schema()
-        with store.session() as probe:
-            name = probe.scalar(select(Team.name).limit(1))
-            if name is not None:
-                raise Conflict(
-                    f"This store already holds the team '{name}'; restore only into an empty store (give a new --db)."
-                )
-    created = state.empty
-    store.upgrade()
-    try:
-        _insert_all(store, data, Path(path).name)
-    except BaseException:
-        if created:
-            drop_schema(store)  # leave the store as empty as it was
-        raise
+    refuse_unless_empty(store, "restore")
+    with building(store) as build:
+        refuse_unless_empty(build, "restore")  # PostgreSQL: again, under the schema lock
+        build.upgrade()
+        kill_point("build:schema")
+        _insert_all(build, data, Path(path).name, progress)
     team = data["teams"][0]["name"]
     return BackupSummary(path=str(path), team=team, rows={n: len(r) for n, r in data.items()})
 
 
-def drop_schema(store: Store) -> None:
-    """Undo a schema this run created (for an import or restore that failed)."""
-    from salessprint.store.models import Base
+def refuse_unless_empty(store: Store, what: str) -> None:
+    """Refuse to build a whole store over one that holds a team, an older
+    schema, or (SQLite) tables of another program. A missing file is empty,
+    and looking does not create it."""
+    if store.file is not None and not store.file.exists():
+        return
+    foreign = foreign_tables(store)
+    if foreign:
+        raise Conflict(
+            f"{store.file} holds tables that are not salessprint's ({', '.join(foreign)[:200]}); "
+            f"{what} only into an empty store (give a new --db)."
+        )
+    if store.current_revision() is None:
+        return
+    store.require_current_schema()
+    with store.session() as probe:
+        name = probe.scalar(select(Team.name).limit(1))
+    if name is not None:
+        raise Conflict(
+            f"This store already holds the team '{name}'; {what} only into an empty store (give a new --db)."
+        )
 
-    try:
-        with store.engine.begin() as conn:
-            Base.metadata.drop_all(conn)
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    except SQLAlchemyError:
-        pass  # the original error matters more; the store is empty either way
 
-
-def _insert_all(store: Store, data: dict[str, list[dict[str, Any]]], path_name: str) -> None:
+def _insert_all(
+    store: Store, data: dict[str, list[dict[str, Any]]], path_name: str, progress: Progress | None = None
+) -> None:
+    total = sum(len(rows) for rows in data.values())
+    done = 0
+    if progress:
+        progress(0, total)
     try:
         with unit_of_work(store, None, need_actor=False) as uow:
             s = uow.session
@@ -430,6 +452,11 @@ def _insert_all(store: Store, data: dict[str, list[dict[str, Any]]], path_name: 
                     rows = [{**r, "manager_id": None} for r in rows]
                 for start in range(0, len(rows), 5000):
                     s.execute(insert(table), rows[start : start + 5000])
+                    done += len(rows[start : start + 5000])
+                    if progress:
+                        progress(done, total)
+                    if done * 2 >= total:
+                        kill_point("build:data")
                 if name == "members" and managers:
                     from sqlalchemy import bindparam
 

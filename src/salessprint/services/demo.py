@@ -10,6 +10,7 @@ his velocity has fallen three sprints running, Eli started five weeks ago.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -17,13 +18,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select
+from sqlalchemy import text as sql
+from sqlalchemy.exc import SQLAlchemyError
 
 from salessprint.domain import clock
 from salessprint.domain.calendar import week_start_on_or_before, working_days
 from salessprint.domain.enums import DEFAULT_STAGES, ItemOutcome, SprintState, TaskStatus
-from salessprint.domain.errors import Conflict
+from salessprint.domain.errors import Conflict, StoreUnavailable
 from salessprint.services.uow import unit_of_work
-from salessprint.store.db import Store, reset_schema
+from salessprint.store.db import Store
 from salessprint.store.models import (
     Account,
     Activity,
@@ -40,7 +43,10 @@ from salessprint.store.models import (
     Task,
     Team,
 )
+from salessprint.store.replace import building, clear_schema, foreign_tables, kill_point
 
+Progress = Callable[[int, int], None]
+"""progress(done, total): steps of the build done so far."""
 TZ = "Europe/Berlin"
 CLOSED_SPRINTS = 12
 
@@ -152,28 +158,64 @@ class DemoSummary:
     activities: int
 
 
-def _prepare(store: Store) -> None:
-    """Empty store: create the schema. Demo store: wipe it. Real team: refuse."""
-    state = store.schema_state()
-    if state.empty:
-        store.upgrade()
+def _refuse_unless_demo(store: Store) -> None:
+    """The demo replaces only an empty store or the demo itself. A store
+    holding another team is refused, and so is one it cannot read (a
+    damaged file, a server that answers with an error): it is never reset
+    on a guess."""
+    if store.file is not None and not store.file.exists():
         return
-    with store.session() as session:
-        try:
-            team = session.scalar(select(Team).limit(1))
-        except Exception:
-            team = None
-    if team is not None and not team.demo:
+    foreign = foreign_tables(store)
+    if foreign:
         raise Conflict(
-            f"This store holds the team '{team.name}'; the demo will not overwrite it. "
-            "Use --db with another file, e.g. --db demo.db."
+            f"{store.file} holds tables that are not salessprint's ({', '.join(foreign)[:200]}); "
+            "the demo will not overwrite it. Use --db with another file, e.g. --db demo.db."
         )
-    reset_schema(store)
+    if store.current_revision() is None:
+        return
+    try:
+        with store.session() as session:
+            teams = session.execute(sql("SELECT name, demo FROM teams ORDER BY id")).all()
+    except (SQLAlchemyError, StoreUnavailable) as exc:
+        reason = exc.message if isinstance(exc, StoreUnavailable) else str(getattr(exc, "orig", exc)).splitlines()[0]
+        raise StoreUnavailable(
+            f"Cannot read the teams of {store.display_url} ({reason[:200]}); the demo leaves it as it is. "
+            "Use --db with another file, e.g. --db demo.db."
+        ) from None
+    for name, demo in teams:
+        if not demo:
+            raise Conflict(
+                f"This store holds the team '{name}', which is not the demo; the demo will not overwrite it. "
+                "Use --db with another file, e.g. --db demo.db."
+            )
 
 
-def build_demo(store: Store, seed: int = 7) -> DemoSummary:
-    """Build (or rebuild) the demo team in one transaction."""
-    _prepare(store)
+DEMO_STEPS = 7
+"""What `progress` counts while the demo is built: team, targets and
+accounts, sprints, deals, sprint work, activities, retrospectives."""
+
+
+def build_demo(store: Store, seed: int = 7, progress: Progress | None = None) -> DemoSummary:
+    """Build (or rebuild) the demo team, all or nothing (store/replace.py):
+    an interrupted rebuild leaves the previous demo as it was."""
+    _refuse_unless_demo(store)
+    with building(store) as build:
+        _refuse_unless_demo(build)  # PostgreSQL: again, under the schema lock
+        clear_schema(build)
+        build.upgrade()
+        kill_point("build:schema")
+        summary = _fill(build, seed, progress or _quiet)
+    if progress:
+        progress(DEMO_STEPS, DEMO_STEPS)
+    return summary
+
+
+def _quiet(_done: int, _total: int) -> None:
+    return None
+
+
+def _fill(store: Store, seed: int, progress: Progress) -> DemoSummary:
+    progress(0, DEMO_STEPS)
     rng = random.Random(seed)
     today = clock.team_today(TZ)
     with unit_of_work(store, None, need_actor=False) as uow:
@@ -203,6 +245,7 @@ def build_demo(store: Store, seed: int = 7) -> DemoSummary:
         for p in REPS:
             members[p.login].manager_id = members[MANAGER.login].id
         _targets(s, members, today)
+        progress(1, DEMO_STEPS)
         accounts = []
         for i, name in enumerate(ACCOUNTS):
             acc = Account(
@@ -233,10 +276,16 @@ def build_demo(store: Store, seed: int = 7) -> DemoSummary:
             s.add(sp)
             sprints.append(sp)
         s.flush()
+        progress(2, DEMO_STEPS)
         deals = _deals(s, rng, team, stages, members, accounts, today)
+        progress(3, DEMO_STEPS)
+        kill_point("build:data")
         _sprint_work(s, rng, team, sprints, members, deals, today)
+        progress(4, DEMO_STEPS)
         n_activities = _activities(s, rng, team, members, deals, today)
+        progress(5, DEMO_STEPS)
         _retro(s, rng, sprints, members)
+        progress(6, DEMO_STEPS)
         return DemoSummary(team.name, MANAGER.login, len(members), len(deals), len(sprints), n_activities)
 
 

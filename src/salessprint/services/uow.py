@@ -50,6 +50,7 @@ from salessprint.store.codec import JSONRow, row_to_json
 from salessprint.store.db import BUSY, STORE_BUSY, WRITE_LOCK, Store, describe_failure, sqlstate
 from salessprint.store.feed import notify_change
 from salessprint.store.models import Change, Member, Team
+from salessprint.store.replace import kill_point
 
 
 def open_store(url: str, *, check_schema: bool = True) -> Store:
@@ -302,6 +303,7 @@ def unit_of_work(
                 raise SalesSprintError("A read-only request tried to change the store; nothing was saved.")
             if uow.last_change is not None:
                 _announce(uow)
+            kill_point("uow:before-commit")
             session.commit()
         except BaseException as exc:
             session.rollback()

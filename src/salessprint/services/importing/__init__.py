@@ -1,9 +1,12 @@
 """Importing deals from CRM exports: `import_deals` is the one use case.
 
-One module per format reads its files into validated rows (nothing touches
-the store until every row is good); `apply` writes them in one transaction.
-A bad row fails the whole import with up to 20 `file:line: field: problem`
-lines, and the store stays exactly as it was.
+One module per format checks its files row by row (nothing touches the
+store until every row is good); the deals are not held but streamed from the
+file again (`common.Deals`), and `apply` writes them in batches, all in one
+transaction. A bad row fails the whole import with up to 20
+`file:line: field: problem` lines, and the store stays exactly as it was.
+An import into an empty store builds the whole store at once
+(store/replace.py): killed half way, it leaves the store empty.
 
 Who may import: an admin of the team. Into a store with no team yet, the
 import creates the team (`team_name`) with its stages taken from the file,
@@ -29,13 +32,14 @@ from salessprint.domain.errors import Conflict, InvalidInput, SalesSprintError
 from salessprint.domain.inputs import MemberIn, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import Value
-from salessprint.services.backup import drop_schema
+from salessprint.services.backup import refuse_unless_empty
 from salessprint.services.importing import generic, hubspot, maven, pipedrive, salesforce
 from salessprint.services.importing.apply import apply
-from salessprint.services.importing.common import ErrorList, ImportFailed, Parsed, Progress, RowError
+from salessprint.services.importing.common import ImportFailed, Parsed, Progress, RowError
 from salessprint.services.uow import snapshot, unit_of_work
 from salessprint.store.db import Store
 from salessprint.store.models import Member, Stage, Team
+from salessprint.store.replace import building, kill_point
 
 READERS: dict[str, Callable[[Path, dict[str, Any] | None], Parsed]] = {
     "maven": maven.read,
@@ -73,26 +77,9 @@ def read_file(path: str | Path, fmt: str, mapping: str | Path | None = None) -> 
     if fmt not in READERS:
         raise InvalidInput(f"Unknown format '{fmt}'. Choose one of: {', '.join(FORMATS)}.", field="format")
     parsed = READERS[fmt](Path(path), generic.load_mapping(Path(mapping) if mapping else None))
-    _check_duplicates(parsed)
-    if not parsed.deals:
+    if not parsed.deals.count:
         raise InvalidInput(f"{Path(path).name}: has a header but no deals; nothing to import.", field="file")
     return parsed
-
-
-def _check_duplicates(parsed: Parsed) -> None:
-    errors = ErrorList()
-    first: dict[str, int] = {}
-    for deal in parsed.deals:
-        if deal.external_id in first:
-            errors.add(
-                parsed.files[0],
-                deal.line,
-                "id",
-                f"'{deal.external_id}' is also on line {first[deal.external_id]}; ids must be unique",
-            )
-        else:
-            first[deal.external_id] = deal.line
-    errors.raise_if_any()
 
 
 def import_deals(
@@ -107,8 +94,9 @@ def import_deals(
     progress: Progress | None = None,
 ) -> ImportResult:
     started = time.perf_counter()
-    # A dry run must not even create the SQLite file of a store that has none.
-    empty = (dry_run and _no_sqlite_file(store)) or store.current_revision() is None
+    # Looking must not create the SQLite file of a store that has none (a dry run
+    # leaves no file, and a failed import leaves the store as it was: absent).
+    empty = _no_sqlite_file(store) or store.current_revision() is None
     if not empty:
         store.require_current_schema()
         _check_permission(store, login)
@@ -131,12 +119,14 @@ def import_deals(
                 finally:
                     scratch.dispose()
                 return result.model_copy(update={"dry_run": True})
-        store.upgrade()
-        try:
-            return _run(store, login, parsed, fmt, Path(path), dry_run, team_name, progress, started)
-        except BaseException:
-            drop_schema(store)  # the store was empty: leave it so
-            raise
+        # All or nothing, schema included (store/replace.py): an import that
+        # fails, or is killed, leaves the store as empty as it was.
+        refuse_unless_empty(store, "import a new team")
+        with building(store) as build:
+            build.upgrade()
+            kill_point("build:schema")
+            result = _run(build, login, parsed, fmt, Path(path), dry_run, team_name, progress, started)
+        return result
     return _run(store, login, parsed, fmt, Path(path), dry_run, team_name, progress, started)
 
 

@@ -25,6 +25,7 @@ from salessprint.domain.enums import StageKind
 from salessprint.services.importing.common import DealRow, ErrorList, MemberRow, Parsed, Progress
 from salessprint.store.codec import to_json
 from salessprint.store.models import Account, Change, Deal, DealEvent, Member, Stage
+from salessprint.store.replace import kill_point
 
 DEALS = Deal.metadata.tables[Deal.__tablename__]
 COMPARED = (
@@ -83,9 +84,8 @@ def _stages(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> tuple[dic
     wanted: dict[str, int] = {}
     for name, probability in parsed.open_stages:
         wanted.setdefault(name, probability)
-    for deal in parsed.deals:
-        if deal.outcome == "open":
-            wanted.setdefault(deal.stage, deal.probability if deal.probability is not None else 50)
+    for name, probability in parsed.deals.open_stages.items():
+        wanted.setdefault(name, probability)
     missing: list[tuple[str, int]] = []
     for name, probability in wanted.items():
         if name.lower() not in by_name and name.lower() not in {m.lower() for m, _p in missing}:
@@ -117,9 +117,8 @@ def _members(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> dict[str
     wanted: dict[str, MemberRow] = {}
     for row in parsed.members:
         wanted.setdefault(row.name.casefold(), row)
-    for deal in parsed.deals:
-        if deal.owner and deal.owner.casefold() not in wanted:
-            wanted[deal.owner.casefold()] = MemberRow(line=deal.line, name=deal.owner)
+    for key, owner in parsed.deals.owners.items():
+        wanted.setdefault(key, owner)
     now = clock.now()
     for key, row in wanted.items():
         member = by_name.get(key)
@@ -163,12 +162,11 @@ def _accounts(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> dict[st
                 "external_id": acc.external_id,
                 "created_at": now,
             }
-    for deal in parsed.deals:
-        assert deal.account is not None
-        if deal.account not in ids and deal.account not in rows:
-            rows[deal.account] = {
+    for account in parsed.deals.accounts:
+        if account not in ids and account not in rows:
+            rows[account] = {
                 "team_id": team_id,
-                "name": deal.account,
+                "name": account,
                 "sector": None,
                 "territory": None,
                 "external_id": None,
@@ -224,49 +222,51 @@ def _closing_rule(deal: DealRow, stage: Stage, parsed: Parsed, errors: ErrorList
     return True
 
 
+BATCH = 2000
+"""Deals read, compared and written at a time: memory holds one batch."""
+
+
 def apply(
     s: Session, team_id: int, actor_id: int, parsed: Parsed, progress: Progress | None, *, today: date
 ) -> Outcome:
-    """Write the parsed file into the team; `today` is the team's calendar day."""
+    """Write the parsed file into the team; `today` is the team's calendar day.
+
+    The deals stream from the file (a second walk: the readers' survey
+    checked every row) in batches of BATCH: each batch is matched with the
+    team's deals of the same ids, and its inserts, updates, stage changes and
+    change-log rows are written before the next batch is read. A row that
+    breaks the store's closing rule stops the writing; the rest is still
+    checked, and the import then fails whole (the caller's transaction rolls
+    back what was written)."""
     out = Outcome()
-    total = len(parsed.deals)
+    total = parsed.deals.count
     if progress:
         progress(0, total)
     stages, won, lost = _stages(s, team_id, parsed, out)
     members = _members(s, team_id, parsed, out)
     accounts = _accounts(s, team_id, parsed, out)
-    now = clock.now()
-
-    cols = list(DEALS.c)
-    existing = {
-        row.external_id: row
-        for row in s.execute(select(*cols).where(DEALS.c.team_id == team_id, DEALS.c.source == parsed.source))
-    }
-    last_event: dict[int, datetime] = {}
-    if existing and parsed.history:
-        last_event = dict(
-            s.execute(
-                select(DealEvent.deal_id, func.max(DealEvent.at))
-                .join(Deal, Deal.id == DealEvent.deal_id)
-                .where(Deal.team_id == team_id, Deal.source == parsed.source)
-                .group_by(DealEvent.deal_id)
-            ).all()
-        )
     history: dict[str, list[Any]] = {}
     for item in parsed.history:
         history.setdefault(item.deal_external_id, []).append(item)
-    stage_names = {st.id: st.name for st in stages.values()}
-    rank = float(s.scalar(select(func.max(DEALS.c.backlog_rank)).where(DEALS.c.team_id == team_id)) or 0)
-
-    inserts: list[dict[str, Any]] = []
-    new_events: list[list[tuple[datetime, str | None, str]]] = []
-    updates: list[dict[str, Any]] = []
-    changes: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
+    writer = _Writer(
+        s,
+        team_id=team_id,
+        actor_id=actor_id,
+        parsed=parsed,
+        history=history,
+        stage_names={st.id: st.name for st in stages.values()},
+        rank=float(s.scalar(select(func.max(DEALS.c.backlog_rank)).where(DEALS.c.team_id == team_id)) or 0),
+        today=today,
+        out=out,
+        had_source=s.scalar(
+            select(DEALS.c.id).where(DEALS.c.team_id == team_id, DEALS.c.source == parsed.source).limit(1)
+        )
+        is not None,
+    )
     errors = ErrorList()
-    for i, deal in enumerate(parsed.deals):
-        if progress and i % 500 == 0:
-            progress(i // 2, total)
+    batch: list[tuple[DealRow, Stage, dict[str, Any]]] = []
+    done = 0
+    for deal in parsed.deals:
         if deal.outcome == "won":
             stage = stages.get(deal.stage.lower())
             stage = stage if stage is not None and stage.kind == StageKind.WON else won
@@ -277,6 +277,8 @@ def apply(
             stage = stages[deal.stage.lower()]
         if not _closing_rule(deal, stage, parsed, errors):
             continue
+        if errors.items:
+            continue  # the import fails: check the rest, write nothing more
         assert deal.account is not None
         fields: dict[str, Any] = {
             "title": deal.title,
@@ -292,108 +294,159 @@ def apply(
             "closed_on": deal.closed_on,
             "lost_reason": deal.lost_reason,
         }
-        old = existing.get(deal.external_id)
-        if old is None:
+        batch.append((deal, stage, fields))
+        if len(batch) >= BATCH:
+            writer.write(batch)
+            done += len(batch)
+            batch = []
+            kill_point("build:data")
+            if progress:
+                progress(done, total)
+    errors.raise_if_any()
+    if batch:
+        writer.write(batch)
+    if progress:
+        progress(total, total)
+    return out
+
+
+@dataclass
+class _Writer:
+    """Writes one batch of deals: new ones inserted, changed ones updated,
+    each with its stage changes and change-log rows."""
+
+    s: Session
+    team_id: int
+    actor_id: int
+    parsed: Parsed
+    history: dict[str, list[Any]]
+    stage_names: dict[int, str]
+    rank: float
+    today: date
+    out: Outcome
+    had_source: bool
+    """The team held deals from this source before the import (else no batch
+    needs to look for the deals it would update)."""
+
+    def _existing(self, ids: list[str]) -> dict[str, Any]:
+        if not self.had_source:
+            return {}  # the file's ids are unique: nothing it inserts is met again
+        cols = list(DEALS.c)
+        found = self.s.execute(
+            select(*cols).where(
+                DEALS.c.team_id == self.team_id,
+                DEALS.c.source == self.parsed.source,
+                DEALS.c.external_id.in_(ids),
+            )
+        )
+        return {row.external_id: row for row in found}
+
+    def _last_events(self, deal_ids: list[int]) -> dict[int, datetime]:
+        if not deal_ids or not self.parsed.history:
+            return {}
+        return dict(
+            self.s.execute(
+                select(DealEvent.deal_id, func.max(DealEvent.at))
+                .where(DealEvent.deal_id.in_(deal_ids))
+                .group_by(DealEvent.deal_id)
+            ).all()
+        )
+
+    def write(self, batch: list[tuple[DealRow, Stage, dict[str, Any]]]) -> None:
+        s, out, now = self.s, self.out, clock.now()
+        existing = self._existing([deal.external_id for deal, _stage, _fields in batch])
+        last_event = self._last_events([row.id for row in existing.values()])
+        inserts: list[dict[str, Any]] = []
+        new_events: list[list[tuple[datetime, str | None, str]]] = []
+        updates: list[dict[str, Any]] = []
+        changes: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for deal, stage, fields in batch:
+            old = existing.get(deal.external_id)
+            if old is None:
+                if fields["started_on"] is None:
+                    closed = deal.closed_on
+                    fields["started_on"] = closed if closed and closed < self.today else self.today
+                hist = self.history.get(deal.external_id, [])
+                if deal.closed_on is not None:
+                    entered = midnight(deal.closed_on)
+                elif hist:
+                    entered = max(h.at for h in hist)
+                elif deal.started_on is not None:
+                    entered = midnight(deal.started_on)
+                else:
+                    entered = now
+                self.rank += 1.0
+                inserts.append(
+                    {
+                        **fields,
+                        "team_id": self.team_id,
+                        "stage_entered_at": entered,
+                        "backlog_rank": self.rank,
+                        "points": None,
+                        "source": self.parsed.source,
+                        "external_id": deal.external_id,
+                        "created_at": deal.created_at or now,
+                        "version": 1,
+                    }
+                )
+                new_events.append(_events(deal, hist, self.parsed.entry_stage, entered))
+                continue
             if fields["started_on"] is None:
-                fields["started_on"] = deal.closed_on if deal.closed_on and deal.closed_on < today else today
-            hist = history.get(deal.external_id, [])
-            if deal.closed_on is not None:
-                entered = midnight(deal.closed_on)
-            elif hist:
-                entered = max(h.at for h in hist)
-            elif deal.started_on is not None:
-                entered = midnight(deal.started_on)
-            else:
-                entered = now
-            rank += 1.0
-            inserts.append(
-                {
-                    **fields,
-                    "team_id": team_id,
-                    "stage_entered_at": entered,
-                    "backlog_rank": rank,
-                    "points": None,
-                    "source": parsed.source,
-                    "external_id": deal.external_id,
-                    "created_at": deal.created_at or now,
-                    "version": 1,
-                }
-            )
-            new_events.append(_events(deal, hist, parsed.entry_stage, entered))
-            continue
-        if fields["started_on"] is None:
-            fields["started_on"] = old.started_on
-        before = {k: getattr(old, k) for k in COMPARED}
-        if before == fields:
-            out.deals_unchanged += 1
-            continue
-        entered_at = None
-        if old.stage_id != fields["stage_id"]:
-            entered_at = midnight(deal.closed_on) if deal.closed_on else now
-            events.append(
-                {
-                    "deal_id": old.id,
-                    "member_id": actor_id,
-                    "at": entered_at,
-                    "kind": "stage",
-                    "old": stage_names.get(old.stage_id),
-                    "new": stage.name,
-                }
-            )
-        for item in sorted(history.get(deal.external_id, []), key=lambda h: h.at):
-            if item.at > last_event.get(old.id, item.at) and item.stage != stage_names.get(old.stage_id):
+                fields["started_on"] = old.started_on
+            before = {k: getattr(old, k) for k in COMPARED}
+            if before == fields:
+                out.deals_unchanged += 1
+                continue
+            entered_at = None
+            if old.stage_id != fields["stage_id"]:
+                entered_at = midnight(deal.closed_on) if deal.closed_on else now
                 events.append(
                     {
                         "deal_id": old.id,
-                        "member_id": actor_id,
-                        "at": item.at,
+                        "member_id": self.actor_id,
+                        "at": entered_at,
                         "kind": "stage",
-                        "old": None,
-                        "new": item.stage,
+                        "old": self.stage_names.get(old.stage_id),
+                        "new": stage.name,
                     }
                 )
-        updates.append({"b_id": old.id, "b_version": old.version + 1, **{f"b_{k}": v for k, v in fields.items()}})
-        if entered_at is not None:
-            updates[-1]["_entered"] = entered_at
-        full = row_snapshot(old._asdict())
-        after = {**full, **row_snapshot(fields), "version": old.version + 1}
-        if entered_at is not None:
-            after["stage_entered_at"] = entered_at.isoformat()
-        changes.append(
-            {
-                "team_id": team_id,
-                "actor_id": actor_id,
-                "at": now,
-                "entity": "deal",
-                "entity_id": old.id,
-                "action": "update",
-                "undone": False,
-                "before": full,
-                "after": after,
-            }
-        )
-
-    errors.raise_if_any()
-    if progress:
-        progress(total // 2, total)
-    if inserts:
-        # No RETURNING: SQLite would then insert row by row. The ids are read
-        # back by external id, which is unique per team and source.
-        for start in range(0, len(inserts), 2000):
-            chunk = inserts[start : start + 2000]
-            insert_rows(s, DEALS, chunk)
-            if progress:
-                progress(total // 2 + (start + len(chunk)) // 3, total)
-        id_of = dict(
-            s.execute(
-                select(DEALS.c.external_id, DEALS.c.id).where(
-                    DEALS.c.team_id == team_id, DEALS.c.source == parsed.source
-                )
-            ).all()
-        )
-        for start in range(0, len(inserts), 2000):
-            chunk = inserts[start : start + 2000]
-            for row, evs in zip(chunk, new_events[start : start + 2000], strict=True):
+            for item in sorted(self.history.get(deal.external_id, []), key=lambda h: h.at):
+                if item.at > last_event.get(old.id, item.at) and item.stage != self.stage_names.get(old.stage_id):
+                    events.append(
+                        {
+                            "deal_id": old.id,
+                            "member_id": self.actor_id,
+                            "at": item.at,
+                            "kind": "stage",
+                            "old": None,
+                            "new": item.stage,
+                        }
+                    )
+            updates.append({"b_id": old.id, "b_version": old.version + 1, **{f"b_{k}": v for k, v in fields.items()}})
+            if entered_at is not None:
+                updates[-1]["_entered"] = entered_at
+            full = row_snapshot(old._asdict())
+            after = {**full, **row_snapshot(fields), "version": old.version + 1}
+            if entered_at is not None:
+                after["stage_entered_at"] = entered_at.isoformat()
+            changes.append(self._change(now, old.id, "update", full, after))
+        if inserts:
+            # No RETURNING: SQLite would then insert row by row. The ids are read
+            # back by external id, which is unique per team and source.
+            last_id = s.scalar(select(func.max(DEALS.c.id))) or 0
+            insert_rows(s, DEALS, inserts)
+            # Read back by id range, not by a list of 2,000 ids: PostgreSQL
+            # plans such a list, on tables made in the same transaction and
+            # never analysed, as a scan of the whole table per batch.
+            id_of = dict(
+                s.execute(
+                    select(DEALS.c.external_id, DEALS.c.id).where(
+                        DEALS.c.id > last_id, DEALS.c.team_id == self.team_id, DEALS.c.source == self.parsed.source
+                    )
+                ).all()
+            )
+            for row, evs in zip(inserts, new_events, strict=True):
                 deal_id = id_of[row["external_id"]]
                 for at, old_stage, new_stage in evs:
                     events.append(
@@ -406,32 +459,32 @@ def apply(
                             "new": new_stage,
                         }
                     )
-                changes.append(
-                    {
-                        "team_id": team_id,
-                        "actor_id": actor_id,
-                        "at": now,
-                        "entity": "deal",
-                        "entity_id": deal_id,
-                        "action": "create",
-                        "undone": False,
-                        "before": None,
-                        "after": {"id": deal_id, **row_snapshot(row)},
-                    }
-                )
-        out.deals_created = len(inserts)
-    if updates:
-        _bulk_update(s, [u for u in updates if "_entered" not in u], with_entered=False)
-        _bulk_update(s, [u for u in updates if "_entered" in u], with_entered=True)
-        out.deals_updated = len(updates)
-    if events:
-        insert_rows(s, DealEvent.__table__, events)
-        out.events_created = len(events)
-    if changes:
-        insert_rows(s, Change.__table__, changes)
-    if progress:
-        progress(total, total)
-    return out
+                changes.append(self._change(now, deal_id, "create", None, {"id": deal_id, **row_snapshot(row)}))
+            out.deals_created += len(inserts)
+        if updates:
+            _bulk_update(s, [u for u in updates if "_entered" not in u], with_entered=False)
+            _bulk_update(s, [u for u in updates if "_entered" in u], with_entered=True)
+            out.deals_updated += len(updates)
+        if events:
+            insert_rows(s, DealEvent.__table__, events)
+            out.events_created += len(events)
+        if changes:
+            insert_rows(s, Change.__table__, changes)
+
+    def _change(
+        self, now: datetime, deal_id: int, action: str, before: dict[str, Any] | None, after: dict[str, Any]
+    ) -> dict[str, Any]:
+        return {
+            "team_id": self.team_id,
+            "actor_id": self.actor_id,
+            "at": now,
+            "entity": "deal",
+            "entity_id": deal_id,
+            "action": action,
+            "undone": False,
+            "before": before,
+            "after": after,
+        }
 
 
 def insert_rows(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:

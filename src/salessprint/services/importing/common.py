@@ -2,8 +2,11 @@
 the validated row models, and the error list that makes an import fail whole.
 
 A format module (maven, salesforce, pipedrive, hubspot, generic) turns files
-into a `Parsed` bundle of validated rows; `apply.py` writes that bundle in one
-transaction. Nothing here touches the store.
+into a `Parsed` bundle: the small files' rows (members, accounts, history)
+validated and held, and the deals as a `Deals` stream, surveyed once while
+the reader checks them and read from the file again by `apply.py`, which
+writes them in batches in one transaction. Memory stays flat however long
+the file. Nothing here touches the store.
 
 Line numbers are the file's own (header = line 1), counted from the physical
 lines, so a quoted field spanning lines still points at the record's first
@@ -12,15 +15,16 @@ line.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -100,17 +104,32 @@ class CsvRow:
 
 @dataclass(slots=True)
 class CsvFile:
+    """A CSV file whose header has been checked. Its rows are read from the
+    file each time they are walked (`rows`), never held: a 200,000-row import
+    stays in flat memory. Row problems are added to `errors` on the first walk
+    only (a later walk meets the same rows and skips the same bad ones)."""
+
     path: Path
     header: list[str]
-    rows: list[CsvRow]
+    errors: ErrorList
+    walked: bool = False
 
     @property
     def name(self) -> str:
         return self.path.name
 
+    @property
+    def rows(self) -> Iterator[CsvRow]:
+        errors = self.errors if not self.walked else ErrorList()
+        self.walked = True
+        return _rows(self.path, self.header, errors)
 
-def decode(path: Path) -> str:
-    """The file's text: UTF-8 with or without BOM; anything else explained."""
+
+EMPTY_PEEK = 65536
+
+
+def _check_file(path: Path) -> None:
+    """What is wrong with the file as a whole (size, kind), before reading it."""
     try:
         size = path.stat().st_size
     except OSError:
@@ -119,41 +138,73 @@ def decode(path: Path) -> str:
         raise file_problem(path, "is not a file.")
     if size > MAX_FILE_BYTES:
         raise file_problem(path, f"is {size // (1024 * 1024)} MB; split it into files under 200 MB.")
-    data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise file_problem(path, "is UTF-16 text; save it as 'CSV UTF-8' and import that.")
-    if data.startswith(b"PK\x03\x04"):
-        raise file_problem(path, "is a spreadsheet or zip file, not CSV; save it as 'CSV UTF-8' and import that.")
-    if b"\x00" in data:
-        raise file_problem(path, "is not a CSV text file (it contains binary data).")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise file_problem(
-            path,
-            f"line {line} is not UTF-8 text (perhaps Windows-1252 or Latin-1); "
-            "save the file as 'CSV UTF-8' and import it again.",
-        ) from None
+        with path.open("rb") as raw:
+            head = raw.read(EMPTY_PEEK)
+    except OSError:
+        raise file_problem(path, "cannot be read: check the path.") from None
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise file_problem(path, "is UTF-16 text; save it as 'CSV UTF-8' and import that.")
+    if head.startswith(b"PK\x03\x04"):
+        raise file_problem(path, "is a spreadsheet or zip file, not CSV; save it as 'CSV UTF-8' and import that.")
+    if b"\x00" in head:
+        raise file_problem(path, "is not a CSV text file (it contains binary data).")
+    if size <= EMPTY_PEEK and not head.removeprefix(b"\xef\xbb\xbf").strip():
+        raise file_problem(path, "is empty; export the deals again with a header row.")
+
+
+def text_lines(path: Path) -> Iterator[str]:
+    """The file's text, line by line, read as it goes: UTF-8 with or without
+    BOM; binary data and other encodings are explained with their line."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    try:
+        raw = path.open("rb")
+    except OSError:
+        raise file_problem(path, "cannot be read: check the path.") from None
+    with raw:
+        for number, chunk in enumerate(raw, start=1):
+            if b"\x00" in chunk:
+                raise file_problem(path, "is not a CSV text file (it contains binary data).")
+            try:
+                decoded = decoder.decode(chunk)
+            except UnicodeDecodeError:
+                raise file_problem(
+                    path,
+                    f"line {number} is not UTF-8 text (perhaps Windows-1252 or Latin-1); "
+                    "save the file as 'CSV UTF-8' and import it again.",
+                ) from None
+            # Split as a text file would (a lone CR ends a line too).
+            yield from io.StringIO(decoded, newline="")
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise file_problem(
+                path,
+                "the last line is not UTF-8 text (perhaps Windows-1252 or Latin-1); "
+                "save the file as 'CSV UTF-8' and import it again.",
+            ) from None
 
 
 REPORT_FOOTER = re.compile(r"^(Grand Totals?\b|Copyright \(c\)|Confidential Information|Generated By\b)", re.IGNORECASE)
 
 
+def _reader(path: Path) -> Any:
+    csv.field_size_limit(MAX_FIELD_CHARS * 4 + 10)
+    return csv.reader(text_lines(path), strict=True)
+
+
 def read_csv(path: Path, *, required: tuple[str, ...] = (), errors: ErrorList | None = None) -> CsvFile:
-    """Read a CSV into rows keyed by header name, with each row's first line.
+    """Check a CSV's header; its rows are read as they are walked (`CsvFile.rows`).
 
     Empty files, a missing header, duplicated or missing required columns and
     rows with the wrong number of cells are refused with the line to fix.
     """
-    text = decode(path)
-    if not text.strip():
-        raise file_problem(path, "is empty; export the deals again with a header row.")
-    csv.field_size_limit(MAX_FIELD_CHARS * 4 + 10)
-    stream = io.StringIO(text, newline="")
-    reader = csv.reader(stream, strict=True)
+    _check_file(path)
+    reader = _reader(path)
     try:
         header = next(reader)
+    except StopIteration:
+        raise file_problem(path, "is empty; export the deals again with a header row.") from None
     except csv.Error as exc:
         raise file_problem(path, f"line 1: the header is not valid CSV ({exc}).") from None
     header = [h.strip() for h in header]
@@ -171,8 +222,12 @@ def read_csv(path: Path, *, required: tuple[str, ...] = (), errors: ErrorList | 
             f"line 1: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
             f"(found: {', '.join(h for h in header if h)[:300]}). Is this the right file and --format?",
         )
-    errs = errors if errors is not None else ErrorList()
-    rows: list[CsvRow] = []
+    return CsvFile(path, header, errors if errors is not None else ErrorList())
+
+
+def _rows(path: Path, header: list[str], errs: ErrorList) -> Iterator[CsvRow]:
+    reader = _reader(path)
+    next(reader)  # the header, checked by read_csv
     width = len(header)
     last = reader.line_num
     footer = False
@@ -200,8 +255,7 @@ def read_csv(path: Path, *, required: tuple[str, ...] = (), errors: ErrorList | 
         if len(cells) != width:
             errs.add(path.name, start, "row", f"has {len(cells)} cells but the header has {width} columns")
             continue
-        rows.append(CsvRow(start, dict(zip(header, cells, strict=True))))
-    return CsvFile(path, header, rows)
+        yield CsvRow(start, dict(zip(header, cells, strict=True)))
 
 
 def beside(path: Path, *names: str) -> Path | None:
@@ -378,13 +432,65 @@ class HistoryRow(Row):
     stage: Text60
 
 
+class Deals:
+    """A file's deals, streamed: each walk reads them from the file again, so
+    no more than one row is held at a time. The first walk (`survey`, while
+    the reader checks the file) adds the rows' problems to the error list and
+    keeps what the import needs to know up front: how many deals, their ids
+    (a repeated id is a row error), owners, accounts and open stages."""
+
+    def __init__(self, file: str, rows: Callable[[ErrorList], Iterator[DealRow]] | None = None) -> None:
+        self.file = file
+        self._rows = rows
+        self.count = 0
+        self.ids: dict[str, int] = {}
+        """External id -> the line that has it."""
+        self.owners: dict[str, MemberRow] = {}
+        """Owners by case-folded name, each with its first line."""
+        self.accounts: dict[str, None] = {}
+        """Account names in the order the file first names them."""
+        self.open_stages: dict[str, int] = {}
+        """Open stages as the deals name them, with the first deal's win %."""
+
+    def survey(self, errors: ErrorList) -> Iterator[DealRow]:
+        """The first walk: the rows' problems go to `errors`; what the import
+        needs to know up front is kept."""
+        assert self._rows is not None
+        for deal in self._rows(errors):
+            first = self.ids.get(deal.external_id)
+            if first is not None:
+                errors.add(
+                    self.file, deal.line, "id", f"'{deal.external_id}' is also on line {first}; ids must be unique"
+                )
+                continue
+            self.ids[deal.external_id] = deal.line
+            self.count += 1
+            if deal.owner and deal.owner.casefold() not in self.owners:
+                self.owners[deal.owner.casefold()] = MemberRow(line=deal.line, name=deal.owner)
+            if deal.account is not None:
+                self.accounts.setdefault(deal.account)
+            if deal.outcome == "open":
+                self.open_stages.setdefault(deal.stage, deal.probability if deal.probability is not None else 50)
+            yield deal
+
+    def __iter__(self) -> Iterator[DealRow]:
+        """A later walk: the same rows, read again (their problems were reported
+        by the survey, which the import refused if there were any)."""
+        if self._rows is None:
+            return iter(())
+        return self._rows(ErrorList())
+
+    def __len__(self) -> int:
+        return self.count
+
+
 @dataclass
 class Parsed:
     """Everything a format read from its files, ready to write."""
 
     source: str
     files: list[str]
-    deals: list[DealRow] = field(default_factory=list)
+    deals: Deals = field(default_factory=lambda: Deals("file"))
     members: list[MemberRow] = field(default_factory=list)
     accounts: list[AccountRow] = field(default_factory=list)
     history: list[HistoryRow] = field(default_factory=list)
@@ -404,9 +510,12 @@ FIELD_LABELS = {
 }
 
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
 def build(
-    model: type[BaseModel], errors: ErrorList, file: str, line: int, columns: dict[str, str], **values: Any
-) -> Any:
+    model: type[ModelT], errors: ErrorList, file: str, line: int, columns: dict[str, str], **values: Any
+) -> ModelT | None:
     """Validate one row; on failure add its errors (named by the file's column)
     and return None."""
     try:

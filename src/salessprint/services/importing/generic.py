@@ -31,7 +31,7 @@ Without a status column or a [stages] entry, a stage whose name contains
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,7 +39,9 @@ from typing import Any
 from salessprint.domain.errors import InvalidInput
 from salessprint.services.importing.common import (
     CsvFile,
+    CsvRow,
     DealRow,
+    Deals,
     ErrorList,
     Parsed,
     build,
@@ -200,10 +202,20 @@ def read_deals(
     name = csv_file.name
     labels = {k: columns.get(k, k) for k in FIELDS}
     early: list[int] = []
-    for row in csv_file.rows:
-        if errors.full():
-            errors.more = True
-            break
+
+    def rows(errors: ErrorList) -> Iterator[DealRow]:
+        surveying = not csv_file.walked
+        for row in csv_file.rows:
+            if errors.full():
+                errors.more = True
+                break
+            deal = _deal(row, errors)
+            if deal is not None:
+                if surveying and deal.closed_on and deal.created_at and deal.closed_on < deal.created_at.date():
+                    early.append(deal.line)
+                yield deal
+
+    def _deal(row: CsvRow, errors: ErrorList) -> DealRow | None:
         raw = {k: row.values.get(c, "") for k, c in columns.items()}
         cells: dict[str, Any] = {}
         ok = True
@@ -215,15 +227,15 @@ def read_deals(
                     errors.add(name, row.line, columns[key], str(exc))
                     ok = False
         if not ok:
-            continue
+            return None
         if cells.get("is_deleted"):
-            continue
+            return None
         stage = raw["stage"].strip()
         try:
             outcome = outcome_of(stage, cells, raw, layout)
         except ValueError as exc:
             errors.add(name, row.line, columns.get("status", "status"), str(exc))
-            continue
+            return None
         created = cells.get("started_on")
         closed_on = cells.get("closed_on")
         if outcome == "won":
@@ -239,10 +251,9 @@ def read_deals(
                 columns.get("closed_on", columns.get("expected_close", "close date")),
                 f"a {outcome} deal needs its close date",
             )
-            continue
+            return None
         started_on = created.date() if created else None
         if started_on and closed_on and closed_on < started_on:
-            early.append(row.line)
             started_on = closed_on
         account = text(raw.get("account", ""))
         if account and account_names is not None:
@@ -269,10 +280,11 @@ def read_deals(
             lost_reason=raw.get("lost_reason") or None,
             created_at=created,
         )
-        if deal is None:
-            continue
-        parsed.deals.append(deal)
-        if outcome == "open":
+        return deal
+
+    parsed.deals = Deals(name, rows)
+    for deal in parsed.deals.survey(errors):
+        if deal.outcome == "open":
             first_seen.setdefault(deal.stage, len(first_seen))
             if deal.probability is not None:
                 seen_stages.setdefault(deal.stage, []).append(deal.probability)

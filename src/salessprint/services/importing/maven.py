@@ -13,13 +13,16 @@ Deals without an account go to the account '(no account)'.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from salessprint.services.importing.common import (
     AccountRow,
+    CsvRow,
     DealRow,
+    Deals,
     ErrorList,
     MemberRow,
     Parsed,
@@ -137,10 +140,17 @@ def read(path: Path, mapping: dict[str, Any] | None = None) -> Parsed:
         "value": ("close_value", crm_money),
     }
     name = pipeline.name
-    for row in pipeline.rows:
-        if errors.full():
-            errors.more = True
-            break
+
+    def rows(errors: ErrorList) -> Iterator[DealRow]:
+        for row in pipeline.rows:
+            if errors.full():
+                errors.more = True
+                break
+            deal = _deal(row, errors)
+            if deal is not None:
+                yield deal
+
+    def _deal(row: CsvRow, errors: ErrorList) -> DealRow | None:
         v = row.values
         stage_raw = v["deal_stage"].strip()
         stage = STAGES.get(stage_raw.lower())
@@ -148,10 +158,10 @@ def read(path: Path, mapping: dict[str, Any] | None = None) -> Parsed:
             errors.add(
                 name, row.line, "deal_stage", f"'{stage_raw[:60]}' is not one of Prospecting, Engaging, Won, Lost"
             )
-            continue
+            return None
         cells = parse_cells(errors, name, row.line, parsers, v)
         if cells is None:
-            continue
+            return None
         stage_name, outcome = stage
         product_raw = text(v["product"])
         product, price = products.get(_squash(product_raw), (product_raw, None)) if product_raw else (None, None)
@@ -159,18 +169,18 @@ def read(path: Path, mapping: dict[str, Any] | None = None) -> Parsed:
             value = cells["value"] if cells["value"] is not None else (price or Decimal("0.00"))
             if cells["closed_on"] is not None:
                 errors.add(name, row.line, "close_date", f"an open ({stage_name}) deal cannot have a close date")
-                continue
+                return None
         else:
             value = cells["value"]
             if cells["closed_on"] is None:
                 errors.add(name, row.line, "close_date", f"a {stage_name} deal needs its close date")
-                continue
+                return None
             if value is None:
                 errors.add(name, row.line, "close_value", f"a {stage_name} deal needs its close value (0 for lost)")
-                continue
+                return None
         if cells["started_on"] and cells["closed_on"] and cells["closed_on"] < cells["started_on"]:
             errors.add(name, row.line, "close_date", "is before the engage_date")
-            continue
+            return None
         account = text(v["account"])
         title = (
             f"{product or 'Deal'} for {account}" if account else f"{product or 'Deal'} ({text(v['opportunity_id'])})"
@@ -200,10 +210,13 @@ def read(path: Path, mapping: dict[str, Any] | None = None) -> Parsed:
             closed_on=cells["closed_on"],
             product=product,
         )
-        if deal is not None:
-            if deal.owner is None:
-                errors.add(name, row.line, "sales_agent", "is empty but required")
-                continue
-            parsed.deals.append(deal)
+        if deal is not None and deal.owner is None:
+            errors.add(name, row.line, "sales_agent", "is empty but required")
+            return None
+        return deal
+
+    parsed.deals = Deals(name, rows)
+    for _deal_row in parsed.deals.survey(errors):
+        pass
     errors.raise_if_any()
     return parsed

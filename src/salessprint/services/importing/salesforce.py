@@ -96,7 +96,7 @@ def _history(path: Path, errors: ErrorList, parsed: Parsed) -> None:
         return
     table = read_csv(hfile, required=("OpportunityId", "CreatedDate", "StageName"), errors=errors)
     parsed.files.append(hfile.name)
-    known = {d.external_id for d in parsed.deals}
+    known = parsed.deals.ids
     for row in table.rows:
         v = row.values
         try:

@@ -30,7 +30,25 @@ def _one_at_a_time(connection: Connection) -> RootTransaction:
     return transaction
 
 
+def _configure(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+
+
 def run_migrations_online() -> None:
+    given = config.attributes.get("connection")
+    if given is not None:
+        # A whole-store build on PostgreSQL (store/replace.py): the schema is
+        # made in the build's own transaction, committed with its data or not at
+        # all (the build has lifted the link's timeouts on it).
+        given.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+        _configure(given)
+        context.run_migrations()
+        return
     owner = store
     if owner is None:
         from salessprint.store.db import Store
@@ -41,12 +59,7 @@ def run_migrations_online() -> None:
     with owner.engine.connect() as connection, _one_at_a_time(connection), owner.without_deadlines(connection):
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-            compare_type=True,
-        )
+        _configure(connection)
         context.run_migrations()
 
 
