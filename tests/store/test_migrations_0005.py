@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 from alembic import command
 from sqlalchemy import column, delete, insert, inspect, select, table, text
 
 from salessprint.domain.enums import SprintState
 from salessprint.store.db import Store
-from salessprint.store.models import Member, Sprint, SprintItem, Task, Team
+from salessprint.store.models import Base, Member, Sprint, SprintItem, Task
 
 OLD_CARDS = table(
     "sprint_items",
@@ -32,12 +33,22 @@ def _store_at_0004(url: str) -> Store:
     store = Store(url)
     command.upgrade(store.alembic_config(), "0004")
     with store.session() as s:
-        team = Team(name="T", currency="EUR")
-        s.add(team)
-        s.flush()
-        member = Member(team_id=team.id, login="a", name="A", role="admin")
-        s.add(member)
-        s.flush()
+        # Teams and members as 0004 has them (the models carry later columns).
+        teams, members = Base.metadata.tables["teams"], Base.metadata.tables["members"]
+        at = {"created_at": DONE_AT, "version": 1}
+        team_id = s.execute(
+            insert(teams)
+            .values(name="T", currency="EUR", timezone="UTC", week_start=0, sprint_weeks=1, rotting_days=21, demo=False)
+            .values(**at)
+            .returning(teams.c.id)
+        ).scalar_one()
+        team = SimpleNamespace(id=team_id)
+        member_id = s.execute(
+            insert(members)
+            .values(team_id=team_id, login="a", name="A", role="admin", active=True, **at)
+            .returning(members.c.id)
+        ).scalar_one()
+        member = SimpleNamespace(id=member_id)
         done = Task(team_id=team.id, title="Call Acme", kind="call", assignee_id=member.id, status="done")
         done.done_at = DONE_AT
         todo = Task(team_id=team.id, title="Write proposal", kind="proposal", assignee_id=member.id)

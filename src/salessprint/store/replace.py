@@ -65,6 +65,8 @@ class _OneTransaction(Store):
 
     def __init__(self, outer: Store, connection: Connection) -> None:
         self.url = outer.url
+        self.link = outer.link
+        self.offline: str | None = None
         self.engine = outer.engine
         self.connection = connection
         self._sessions = sessionmaker(bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint")
