@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 
+from salessprint.store.roles import drop_lines
+
 from salessprint.domain import clock
 
 PG_ADMIN_URL = os.environ.get("SALESSPRINT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
@@ -70,6 +72,8 @@ def pg_url(pg_server: str) -> Iterator[str]:
     finally:
         with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for line in drop_lines(name):  # the store's group roles (store/roles.py)
+                conn.execute(line)
 
 
 @pytest.fixture

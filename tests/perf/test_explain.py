@@ -15,6 +15,8 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from salessprint.store.roles import drop_lines
+
 from benchmarks.generate import Size, build_store
 from benchmarks.queries import RawConnection, recording
 from benchmarks.reports import Entry, Missing, entries, resolve
@@ -55,6 +57,8 @@ def pg_store(pg_server: str) -> Iterator[tuple[object, RawConnection]]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for line in drop_lines(name):  # the store's group roles (store/roles.py)
+                conn.execute(line)
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])

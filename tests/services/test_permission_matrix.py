@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+
+from salessprint.store.roles import drop_lines
 from click.testing import CliRunner
 
 from salessprint.domain import clock
@@ -328,6 +330,8 @@ def matrix_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
             store.dispose()
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                for line in drop_lines(name):  # the store's group roles (store/roles.py)
+                    conn.execute(line)
 
 
 @pytest.mark.parametrize("role", list(ROLES))

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 
+from salessprint.store.roles import drop_lines
+
 from salessprint.domain import clock
 from salessprint.store.db import Store
 from tests.services.reports.story import build_story, small_team
@@ -38,6 +40,8 @@ def _shared_store(
     if name:
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for line in drop_lines(name):  # the store's group roles (store/roles.py)
+                conn.execute(line)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

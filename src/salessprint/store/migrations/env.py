@@ -46,6 +46,10 @@ def run_migrations_online() -> None:
             compare_type=True,
         )
         context.run_migrations()
+        if connection.dialect.name == "postgresql":
+            from salessprint.store.roles import ensure_roles
+
+            config.attributes["roles_report"] = ensure_roles(connection)
 
 
 run_migrations_online()
