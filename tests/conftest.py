@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from salessprint.store.roles import drop_lines
-
 from salessprint.domain import clock
+from salessprint.store.roles import drop_lines
 
 PG_ADMIN_URL = os.environ.get("SALESSPRINT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 FROZEN_NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)  # a Thursday

@@ -13,11 +13,10 @@ from pathlib import Path
 
 import psycopg
 import pytest
-
-from salessprint.store.roles import drop_lines
 from click.testing import CliRunner
 
 from salessprint.cli import cli
+from salessprint.store.roles import drop_lines
 
 pytestmark = pytest.mark.postgres
 

@@ -15,13 +15,12 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from salessprint.store.roles import drop_lines
-
 from benchmarks.generate import Size, build_store
 from benchmarks.queries import RawConnection, recording
 from benchmarks.reports import Entry, Missing, entries, resolve
 from salessprint.domain import clock
 from salessprint.services import open_store
+from salessprint.store.roles import drop_lines
 from tests.conftest import FROZEN_NOW
 
 pytestmark = pytest.mark.postgres

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-
-from salessprint.store.roles import drop_lines
 from click.testing import CliRunner
 
 from salessprint.domain import clock
@@ -37,6 +35,7 @@ from salessprint.services.importing import import_deals
 from salessprint.services.reports import coaching, one_on_one, velocity
 from salessprint.services.uow import unit_of_work
 from salessprint.store.lookups import sprint_in_state
+from salessprint.store.roles import drop_lines
 from tests.conftest import FROZEN_NOW
 from tests.team_helpers import make_team
 

@@ -48,7 +48,7 @@ class Shared:
 
 def _admin(sql: str) -> None:
     with psycopg.connect(ADMIN_DSN, autocommit=True) as conn:
-        conn.execute(sql)  # type: ignore[arg-type]
+        conn.execute(sql)
 
 
 @pytest.fixture(scope="module")
@@ -97,11 +97,11 @@ def shared(pg_server: str) -> Iterator[Shared]:
 def attempt(shared: Shared, who: str, sql: str) -> bool:
     """Run one statement as `who` and roll it back: True when PostgreSQL
     allowed it and it touched (or returned) at least one row."""
-    params = {k: v for k, v in shared.ids.items()}
+    params = dict(shared.ids)
     params.update({"me": shared.ids.get(who, 0)})
     with psycopg.connect(shared.dsn(who)) as conn:
         try:
-            cur = conn.execute(sql.format(**params))  # type: ignore[arg-type]
+            cur = conn.execute(sql.format(**params))
             if cur.description is not None:
                 rows = cur.fetchall()
                 allowed = bool(rows) and rows[0][0] not in (0, None)
@@ -119,6 +119,7 @@ EVERYONE = {"rep": True, "manager": True, "admin": True, "outsider": False}
 MANAGERS = {"rep": False, "manager": True, "admin": True, "outsider": False}
 ADMINS = {"rep": False, "manager": False, "admin": True, "outsider": False}
 NOBODY = {"rep": False, "manager": False, "admin": False, "outsider": False}
+
 
 def copy_of(table: str, row: str, **changes: str) -> str:
     """An INSERT of a copy of one row (a fresh id, the changed columns)."""
@@ -185,7 +186,7 @@ MATRIX: list[tuple[str, str, dict[str, bool]]] = [
     ),
     (
         "write a retro entry",
-        "INSERT INTO retro_entries (sprint_id, author_id, \"column\", text, created_at, version)"
+        'INSERT INTO retro_entries (sprint_id, author_id, "column", text, created_at, version)'
         " VALUES ({sprint}, {me}, 'went_well', 'z', now(), 1)",
         EVERYONE,
     ),
@@ -245,7 +246,12 @@ def test_undo_may_only_mark_my_own_change_undone(shared: Shared) -> None:
 
 
 def _cli(shared: Shared, who: str, *args: str, tmp: Any) -> subprocess.CompletedProcess[str]:
-    env = {"HOME": str(tmp), "XDG_CONFIG_HOME": str(tmp / "cfg"), "XDG_DATA_HOME": str(tmp / "data"), "PATH": "/usr/bin"}
+    env = {
+        "HOME": str(tmp),
+        "XDG_CONFIG_HOME": str(tmp / "cfg"),
+        "XDG_DATA_HOME": str(tmp / "data"),
+        "PATH": "/usr/bin",
+    }
     return subprocess.run(
         [sys.executable, "-m", "salessprint", "--db", shared.url_as(who), *args],
         capture_output=True,
@@ -324,3 +330,60 @@ def test_a_role_change_and_deactivation_move_the_grants(pg_url: str) -> None:
         _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         for login in (admin, bob):
             _admin(f'DROP ROLE IF EXISTS "{login}"')
+
+
+def test_restore_is_refused_to_a_member_login(shared: Shared, tmp_path: Any) -> None:
+    from salessprint.domain.errors import PermissionDenied
+    from salessprint.services.backup import restore
+
+    store = open_store(shared.url_as("admin"), check_schema=False)
+    try:
+        with pytest.raises(PermissionDenied, match="only the database's owner may run it"):
+            restore(store, tmp_path / "backup.json")
+    finally:
+        store.dispose()
+
+
+def test_upgrading_an_old_store_creates_its_members_logins(pg_url: str) -> None:
+    from alembic import command
+
+    database = pg_url.rsplit("/", 1)[1]
+    login = f"t{uuid.uuid4().hex[:8]}_old"
+    store = open_store(pg_url, check_schema=False)
+    try:
+        command.upgrade(store.alembic_config(), "0004")
+        with psycopg.connect(f"host=127.0.0.1 port=5432 user=postgres dbname={database}") as conn:
+            conn.execute(
+                "INSERT INTO teams (name, currency, timezone, week_start, sprint_weeks, rotting_days, demo,"
+                " created_at, version) VALUES ('Old', 'EUR', 'UTC', 0, 1, 21, false, now(), 1)"
+            )
+            conn.execute(
+                "INSERT INTO members (team_id, login, name, role, active, created_at, version)"
+                " SELECT id, %s, 'Old Hand', 'rep', true, now(), 1 FROM teams",
+                (login,),
+            )
+        report = store.upgrade()
+        assert f"Created the login role {login} (rep)." in report
+        with psycopg.connect(f"host=127.0.0.1 port=5432 user={login} dbname={database}") as conn:
+            assert conn.execute("SELECT count(*) FROM members").fetchone() == (1,)
+            assert conn.execute("UPDATE teams SET name = 'x'").rowcount == 0
+    finally:
+        store.dispose()
+        _admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        _admin(f'DROP ROLE IF EXISTS "{login}"')
+
+
+def test_ssl_settings_pass_through_and_passwords_are_masked() -> None:
+    from salessprint.store.db import Store
+
+    store = Store(
+        "postgresql://bob:s3cret@db.example.com/sales?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem"
+        "&sslcert=/home/bob/.postgresql/bob.crt"
+    )
+    try:
+        query = store.engine.url.query
+        assert query["sslmode"] == "verify-full" and query["sslrootcert"] == "/etc/ssl/ca.pem"
+        assert query["sslcert"] == "/home/bob/.postgresql/bob.crt"
+        assert "s3cret" not in store.display_url and "***" in store.display_url
+    finally:
+        store.dispose()

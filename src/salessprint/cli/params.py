@@ -7,6 +7,7 @@ team."), never with a driver's overflow.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -72,7 +73,7 @@ password_option = click.option(
 
 def read_password() -> str:
     """A password from standard input: its first line, without the newline."""
-    line = click.get_text_stream("stdin").readline().rstrip("\r\n")
+    line = sys.stdin.readline().rstrip("\r\n")
     if not line:
         raise click.BadParameter("no password on standard input.", param_hint="--password-stdin")
     return line

@@ -31,8 +31,28 @@ def init_cmd(
     view = init_team(ctx.store(check_schema=False), team, admin, name, currency, timezone, password)
     from salessprint.config import save_settings
 
-    path = save_settings(user=admin, db=ctx.db_option)
+    db, had_password = _without_password(ctx.db_option)
+    path = save_settings(user=admin, db=db)
     echo(f"Created team '{view.name}' with admin '{admin}'. Remembered you in {path}.")
+    if had_password:
+        echo(
+            "The password in --db was not saved there: put it in ~/.pgpass (or the file PGPASSFILE names), "
+            "as libpq reads it from there."
+        )
+
+
+def _without_password(url: str | None) -> tuple[str | None, bool]:
+    """A database URL as it may be saved in the config file: never with a password."""
+    if url is None or "://" not in url:
+        return url, False
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url, False
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{user}@{host}" if user else host)), True
 
 
 def _check_timezone(name: str) -> None:

@@ -54,6 +54,7 @@ from salessprint.domain.errors import Conflict, InvalidInput, PermissionDenied, 
 from salessprint.domain.text import csv_cell
 from salessprint.domain.values import Value
 from salessprint.services.uow import UnitOfWork, unit_of_work
+from salessprint.store import roles
 from salessprint.store.codec import column_from_json, column_to_json
 from salessprint.store.db import Store, describe_failure
 from salessprint.store.models import (
@@ -369,7 +370,9 @@ def _known_revisions(store: Store) -> set[str]:
 
 def restore(store: Store, path: str | Path) -> BackupSummary:
     """Restore a backup into an empty store (creating its schema); a store
-    that already holds a team is refused. All or nothing."""
+    that already holds a team is refused. All or nothing. On PostgreSQL only
+    the database's owner may run it (store/roles.py)."""
+    roles.require_owner(store, "restoring a backup")
     data = load_backup(path, _known_revisions(store))
     state = store.schema_state()
     if not state.empty:

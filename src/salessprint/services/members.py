@@ -82,9 +82,7 @@ def deactivate_member(store: Store, login: str, /, member_login: str) -> MemberV
 
 
 def _member(uow: UnitOfWork, member_login: str) -> Member:
-    member = uow.session.scalar(
-        select(Member).where(Member.team_id == uow.actor.team_id, Member.login == member_login)
-    )
+    member = uow.session.scalar(select(Member).where(Member.team_id == uow.actor.team_id, Member.login == member_login))
     if member is None:
         raise NotFound(f"'{member_login}' is not a member of this team ('salessprint member list' shows the logins).")
     return member

@@ -87,9 +87,7 @@ class Identity:
                 )
             return asked
         if asked is not None and asked != self.user:
-            raise PermissionDenied(
-                f"You are connected as {self.user}; --as {asked} would need {asked}'s own login."
-            )
+            raise PermissionDenied(f"You are connected as {self.user}; --as {asked} would need {asked}'s own login.")
         return self.user
 
 
@@ -125,9 +123,7 @@ def identity(store: Store, conn: Connection) -> Identity | None:
 
 def can_create_roles(conn: Connection) -> bool:
     return bool(
-        conn.exec_driver_sql(
-            "SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user"
-        ).scalar()
+        conn.exec_driver_sql("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user").scalar()
     )
 
 
@@ -185,6 +181,13 @@ def ensure_roles(conn: Connection) -> list[str]:
                 *setup_lines(database, members),
             ]
     done: list[str] = []
+    if _in_place(conn, names):
+        # Nothing to hand over: no ALTER TABLE (its exclusive locks would
+        # queue behind, and deadlock with, the store's ordinary writes).
+        for login, role in members:
+            if ensure_login(conn, login, role):
+                done.append(f"Created the login role {login} ({role.value}).")
+        return done
     for name in (names.owner, *names.groups):
         if not _role_exists(conn, name):
             conn.exec_driver_sql(f"CREATE ROLE {quote(name)} NOLOGIN")
@@ -224,6 +227,36 @@ def ensure_roles(conn: Connection) -> list[str]:
     return done
 
 
+def _in_place(conn: Connection, names: RoleNames) -> bool:
+    """The groups exist and every table is the owner group's and granted to the rep group."""
+    if not all(_role_exists(conn, n) for n in (names.owner, *names.groups)):
+        return False
+    return bool(
+        conn.execute(
+            text(
+                "SELECT coalesce(bool_and(tableowner = :owner AND has_table_privilege(:rep, "
+                "format('%I.%I', schemaname, tablename), 'SELECT')), false) "
+                "FROM pg_tables WHERE schemaname = current_schema()"
+            ),
+            {"owner": names.owner, "rep": names.rep},
+        ).scalar()
+    )
+
+
+def _groups_of(conn: Connection, login: str, names: RoleNames) -> dict[str, bool]:
+    """The store's groups this login is in, each with whether it holds the ADMIN OPTION."""
+    return {
+        str(group): bool(admin)
+        for group, admin in conn.execute(
+            text(
+                "SELECT g.rolname, m.admin_option FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+                "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = :login AND g.rolname IN (:rep, :manager, :admin)"
+            ),
+            {"login": login, "rep": names.rep, "manager": names.manager, "admin": names.admin},
+        )
+    }
+
+
 def ensure_login(conn: Connection, login: str, role: Role, password: str | None = None) -> bool:
     """Give a member's login the group of their role (and only that one),
     creating the login role when missing. An admin's login holds the three
@@ -247,6 +280,9 @@ def ensure_login(conn: Connection, login: str, role: Role, password: str | None 
             {"l": login, "p": password},
         ).scalar_one()
         conn.exec_driver_sql(statement)
+    want = dict.fromkeys(names.groups, True) if role == Role.ADMIN else {names.of(role): False}
+    if _groups_of(conn, login, names) == want:
+        return created
     for group in names.groups:
         conn.exec_driver_sql(f"REVOKE {quote(group)} FROM {quote(login)}")
     if role == Role.ADMIN:
@@ -273,3 +309,18 @@ def drop_lines(database: str) -> list[str]:
     (members' login roles stay; they may serve other databases)."""
     names = role_names(database)
     return [f"DROP ROLE IF EXISTS {quote(n)};" for n in (names.admin, names.manager, names.rep, names.owner)]
+
+
+def require_owner(store: Store, what: str) -> None:
+    """Refuse `what` (a restore, which replaces the schema) unless this is
+    the session that set the store up: on PostgreSQL no member's login may
+    drop and rebuild the tables. SQLite, one person's file, always passes."""
+    if store.backend == "sqlite":
+        return
+    with store.engine.connect() as conn:
+        who = identity(store, conn)
+    if who is not None and not who.privileged:
+        raise PermissionDenied(
+            f"You are connected as {who.user}; {what} replaces the whole store, so only the database's "
+            "owner may run it (ask your DBA)."
+        )

@@ -10,10 +10,9 @@ from datetime import UTC, datetime
 import psycopg
 import pytest
 
-from salessprint.store.roles import drop_lines
-
 from salessprint.domain import clock
 from salessprint.store.db import Store
+from salessprint.store.roles import drop_lines
 from tests.services.reports.story import build_story, small_team
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]

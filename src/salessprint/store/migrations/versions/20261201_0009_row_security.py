@@ -153,7 +153,10 @@ def _policies() -> dict[str, dict[str, str]]:
             "update": f"ss_sprint_in_team(sprint_id) AND ({MANAGER} OR author_id = {ME})",
             "delete": f"ss_sprint_in_team(sprint_id) AND ({MANAGER} OR author_id = {ME})",
         },
-        "retro_votes": {"read": "ss_entry_in_team(entry_id)", "write": f"ss_entry_in_team(entry_id) AND member_id = {ME}"},
+        "retro_votes": {
+            "read": "ss_entry_in_team(entry_id)",
+            "write": f"ss_entry_in_team(entry_id) AND member_id = {ME}",
+        },
         "notes": {
             "read": team(),
             "insert": f"{team()} AND author_id = {ME}",
