@@ -387,3 +387,18 @@ def test_ssl_settings_pass_through_and_passwords_are_masked() -> None:
         assert "s3cret" not in store.display_url and "***" in store.display_url
     finally:
         store.dispose()
+
+
+def test_every_table_has_row_level_security(shared: Shared) -> None:
+    """A table added later without policies would be open to every login: this names it."""
+    with psycopg.connect(ADMIN_DSN.replace("dbname=postgres", f"dbname={shared.database}")) as conn:
+        rows = conn.execute(
+            "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,"
+            " (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid)"
+            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relkind = 'r' AND c.relname <> 'alembic_version'"
+        ).fetchall()
+    assert rows
+    unguarded = [name for name, enabled, forced, policies in rows if not enabled or policies < 4]
+    unforced = [name for name, _enabled, forced, _p in rows if not forced]
+    assert unguarded == [] and unforced == ["members"]
