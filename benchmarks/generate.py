@@ -933,7 +933,13 @@ def _pg_admin(admin_url: str, sql: str) -> list[Any]:
 
     with psycopg.connect(_conninfo(admin_url), autocommit=True) as conn:
         cur = conn.execute(sql)
-        return cur.fetchall() if cur.description else []
+        rows = cur.fetchall() if cur.description else []
+        if sql.startswith('DROP DATABASE IF EXISTS "'):
+            from salessprint.store.roles import drop_lines
+
+            for line in drop_lines(sql.split('"')[1]):  # the store's group roles go with it
+                conn.execute(line)
+        return rows
 
 
 def ensure_postgres(

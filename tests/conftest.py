@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from salessprint.domain import clock
+from salessprint.store.roles import drop_lines
 
 PG_ADMIN_URL = os.environ.get("SALESSPRINT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 FROZEN_NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)  # a Thursday
@@ -70,6 +71,8 @@ def pg_url(pg_server: str) -> Iterator[str]:
     finally:
         with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for line in drop_lines(name):  # the store's group roles (store/roles.py)
+                conn.execute(line)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from salessprint.cli import cli
+from salessprint.store.roles import drop_lines
 
 pytestmark = pytest.mark.postgres
 
@@ -52,6 +53,8 @@ def empty_db(pg_server: str) -> Iterator[str]:
     finally:
         with psycopg.connect(ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for line in drop_lines(name):  # the store's group roles (store/roles.py)
+                conn.execute(line)
 
 
 def test_nothing_listening_on_the_port(pg_server: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from salessprint.cli import cli
@@ -38,3 +39,35 @@ def test_init_validates_its_arguments(tmp_path: Path) -> None:
     assert ok.exit_code == 0
     again = CliRunner().invoke(cli, ["--db", db, "init", "--team", "T2", "--admin", "b"])
     assert again.exit_code == 1 and "already holds a team" in again.output
+
+
+@pytest.mark.postgres
+def test_init_never_saves_a_password_in_the_config_file(pg_url: str, isolated_env: Path) -> None:
+    with_password = pg_url.replace("postgres@", "postgres:not-needed@")  # trust auth ignores it
+    out = CliRunner().invoke(cli, ["--db", with_password, "init", "--team", "T", "--admin", "ada"])
+    assert out.exit_code == 0, out.output
+    assert "~/.pgpass" in out.output
+    config = (isolated_env / "config" / "config.toml").read_text()
+    assert "not-needed" not in config and pg_url in config
+
+
+@pytest.mark.postgres
+def test_init_creates_the_admins_login_with_the_password_from_stdin(pg_url: str, isolated_env: Path) -> None:
+    import uuid
+
+    import psycopg
+
+    login = f"t{uuid.uuid4().hex[:8]}_ada"
+    try:
+        out = CliRunner().invoke(
+            cli, ["--db", pg_url, "init", "--team", "T", "--admin", login, "--password-stdin"], input="s3cret\n"
+        )
+        assert out.exit_code == 0, out.output
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres") as conn:
+            row = conn.execute(
+                "SELECT rolcanlogin, rolpassword IS NOT NULL FROM pg_authid WHERE rolname = %s", (login,)
+            )
+            assert row.fetchone() == (True, True)
+    finally:
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+            conn.execute(f'DROP ROLE IF EXISTS "{login}"')

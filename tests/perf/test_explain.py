@@ -20,6 +20,7 @@ from benchmarks.queries import RawConnection, recording
 from benchmarks.reports import Entry, Missing, entries, resolve
 from salessprint.domain import clock
 from salessprint.services import open_store
+from salessprint.store.roles import drop_lines
 from tests.conftest import FROZEN_NOW
 
 pytestmark = pytest.mark.postgres
@@ -55,6 +56,8 @@ def pg_store(pg_server: str) -> Iterator[tuple[object, RawConnection]]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for line in drop_lines(name):  # the store's group roles (store/roles.py)
+                conn.execute(line)
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.name for e in ENTRIES])

@@ -36,6 +36,7 @@ from salessprint.services.importing import import_deals
 from salessprint.services.reports import coaching, one_on_one, velocity
 from salessprint.services.uow import unit_of_work
 from salessprint.store.lookups import sprint_in_state
+from salessprint.store.roles import drop_lines
 from tests.conftest import FROZEN_NOW
 from tests.team_helpers import make_team
 
@@ -353,6 +354,8 @@ def matrix_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
             store.dispose()
             with psycopg.connect(admin, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                for line in drop_lines(name):  # the store's group roles (store/roles.py)
+                    conn.execute(line)
 
 
 @pytest.mark.parametrize("role", list(ROLES))

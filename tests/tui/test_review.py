@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
@@ -175,7 +176,10 @@ def served(demo_db_path: Path, tmp_path: Path) -> Any:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}/"
+    assert proc.stdout is not None
+    first = proc.stdout.readline().decode()
+    assert first.startswith(f"Serving the review (read-only) on http://127.0.0.1:{port}/?token="), first
+    url = first.split(" on ", 1)[1].strip()
     deadline = time.monotonic() + 30
     html = ""
     while time.monotonic() < deadline:
@@ -197,12 +201,17 @@ def served(demo_db_path: Path, tmp_path: Path) -> Any:
             proc.kill()
 
 
-def test_serve_answers_on_127_0_0_1(served: Any) -> None:
+def test_serve_answers_on_127_0_0_1_with_the_token_only(served: Any) -> None:
     url, html, proc = served
     assert proc.poll() is None, proc.stdout.read().decode() if proc.stdout else ""
     assert "js/textual.js" in html
-    port = url.rstrip("/").rsplit(":", 1)[1]
+    base = url.split("?", 1)[0]
+    port = base.rstrip("/").rsplit(":", 1)[1]
     assert f'data-session-websocket-url="ws://127.0.0.1:{port}/ws"' in html
+    for wrong in (base, base + "?token=guess", base + "ws", base + "ws?token="):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(wrong, timeout=5)
+        assert refused.value.code == 403, wrong
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")

@@ -39,7 +39,13 @@ class Ctx:
 
     @property
     def login(self) -> str:
+        """Who I act as: --as / the settings' user; on PostgreSQL, without
+        either, the member whose login this connection is."""
         login = self.settings.user
+        if not login and "postgresql" in self.settings.db.split("://", 1)[0]:
+            from salessprint.services.members import connected_login
+
+            login = connected_login(self.store())
         if not login:
             raise SalesSprintError(
                 "Say who you are: --as LOGIN, SALESSPRINT_USER, or 'salessprint init' (which remembers you)."

@@ -7,6 +7,7 @@ team."), never with a driver's overflow.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -60,3 +61,19 @@ class FilePath(click.Path):
         if isinstance(value, str) and not value.strip():
             self.fail("is empty: give a file or folder name.", param, ctx)
         return super().convert(value, param, ctx)
+
+
+password_option = click.option(
+    "--password-stdin",
+    "password_stdin",
+    is_flag=True,
+    help="PostgreSQL: read the new login's password from standard input (else the server's own auth applies).",
+)
+
+
+def read_password() -> str:
+    """A password from standard input: its first line, without the newline."""
+    line = sys.stdin.readline().rstrip("\r\n")
+    if not line:
+        raise click.BadParameter("no password on standard input.", param_hint="--password-stdin")
+    return line

@@ -32,18 +32,30 @@ def serve_command(ctx: Ctx, whole_app: bool) -> str:
 
 
 @click.command("serve")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port on 127.0.0.1.")
-@click.option("--app", "whole_app", is_flag=True, help="Serve the whole app instead of the review.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (0.0.0.0: every network this machine is on).",
+)
+@click.option("--app", "whole_app", is_flag=True, help="Serve the whole app (editing too) instead of the review.")
 @pass_ctx
-def serve_cmd(ctx: Ctx, port: int, whole_app: bool) -> None:
-    """Serve the review (or the app) to a browser on 127.0.0.1 with textual-serve."""
+def serve_cmd(ctx: Ctx, port: int, host: str, whole_app: bool) -> None:
+    """Serve the review (read-only slides) to a browser, behind a secret link.
+
+    The link printed at start carries a token; without it the server answers
+    403. With --app the browser gets the whole app, acting as you."""
     from salessprint.services.members import whoami
 
     whoami(ctx.store(), ctx.login)
-    from textual_serve.server import Server
+    from salessprint.tui.web import TokenServer, new_token
 
-    echo(f"Serving on http://127.0.0.1:{port}/ (Ctrl+C stops).")
-    Server(serve_command(ctx, whole_app), host="127.0.0.1", port=port, title="salessprint").serve()
+    token = new_token()
+    what = "the whole app, acting as you" if whole_app else "the review (read-only)"
+    echo(f"Serving {what} on http://{host}:{port}/?token={token}")
+    echo("Anyone with this link can see it; Ctrl+C stops.")
+    TokenServer(serve_command(ctx, whole_app), token=token, host=host, port=port, title="salessprint").serve()
 
 
 COMMANDS = [review_cmd, serve_cmd]

@@ -56,6 +56,7 @@ from salessprint.domain.errors import Conflict, InvalidInput, PermissionDenied, 
 from salessprint.domain.text import csv_cell
 from salessprint.domain.values import Value
 from salessprint.services.uow import UnitOfWork, unit_of_work
+from salessprint.store import roles
 from salessprint.store.codec import column_from_json, column_to_json
 from salessprint.store.db import Store, describe_failure
 from salessprint.store.models import (
@@ -400,7 +401,9 @@ def restore(store: Store, path: str | Path, progress: Progress | None = None) ->
     that already holds a team is refused. All or nothing, schema included
     (store/replace.py): on SQLite the store is built in a file beside it that
     replaces it when complete; on PostgreSQL schema and rows are one
-    transaction. `progress(done, total)` hears of the rows as they go in."""
+    transaction. `progress(done, total)` hears of the rows as they go in.
+    On PostgreSQL only the database's owner may run it (store/roles.py)."""
+    roles.require_owner(store, "restoring a backup")
     data = load_backup(path, _known_revisions(store))
     refuse_unless_empty(store, "restore")
     with building(store) as build:

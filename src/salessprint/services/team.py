@@ -12,6 +12,7 @@ from salessprint.domain.values import TeamView, Value
 from salessprint.domain.velocity import FORECAST_WINDOW, MIN_HISTORY
 from salessprint.services.uow import retrying, snapshot, unit_of_work
 from salessprint.services.views import team_view
+from salessprint.store import roles
 from salessprint.store.db import Store
 from salessprint.store.models import Member, Stage, Team
 
@@ -24,13 +25,18 @@ def init_team(
     admin_name: str | None = None,
     currency: str = "EUR",
     timezone: str = "UTC",
+    password: str | None = None,
 ) -> TeamView:
     """Create the schema if needed, the team, its stages and its first admin.
 
     One team per store: the count below answers a plain `init` run twice;
     two run at once both count none, and the loser collides with the
     winner's team on `uq_teams_one_per_store` (migration 0004), runs again
-    (`@retrying`) and is refused here."""
+    (`@retrying`) and is refused here.
+
+    On PostgreSQL, run by the database's owner: the admin's login role is
+    created when missing (with `password`, else the server's own auth
+    applies) and granted the store's admin group (store/roles.py)."""
     team_name = team_name.strip()
     if not team_name:
         raise InvalidInput("The team needs a name.", field="team")
@@ -54,6 +60,8 @@ def init_team(
         uow.session.flush()
         uow.record("team", team.id, "create", None, snapshot(team), team_id=team.id)
         uow.record("member", member.id, "create", None, snapshot(member), team_id=team.id)
+        if store.backend == "postgresql":
+            roles.ensure_login(uow.session.connection(), member.login, Role.ADMIN, password)
         uow.session.refresh(team)
         return team_view(team)
 

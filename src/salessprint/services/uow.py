@@ -51,6 +51,7 @@ from salessprint.store.db import BUSY, STORE_BUSY, WRITE_LOCK, Store, describe_f
 from salessprint.store.feed import notify_change
 from salessprint.store.models import Change, Member, Team
 from salessprint.store.replace import kill_point
+from salessprint.store.roles import identity
 
 
 def open_store(url: str, *, check_schema: bool = True) -> Store:
@@ -264,6 +265,11 @@ def unit_of_work(
 ) -> Iterator[UnitOfWork]:
     """Run a use case in one transaction as `login`; commit or roll back.
 
+    On PostgreSQL `login` must be the connection's own (store/roles.py): a
+    member acts as themselves, whatever `--as` says; only the session that
+    set the store up may act as anyone. `login=None` there means "as whom I
+    am connected".
+
     `read_only` (reports and what screens read): nothing may be written. On SQLite the read then
     does not take the write lock (writers are not kept waiting by a report);
     on PostgreSQL it runs without BEGIN/COMMIT round trips, which changes
@@ -290,6 +296,9 @@ def unit_of_work(
                     session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
             elif store.backend == "sqlite":
                 session.connection(execution_options={WRITE_LOCK: True})
+            who = identity(store, session.connection())
+            if who is not None and (login is not None or need_actor):
+                login = who.acting_login(login)
             found = resolve_actor(session, login)
             actor, team = found if found is not None else (None, None)
             if need_actor and actor is None:

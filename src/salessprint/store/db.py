@@ -479,14 +479,19 @@ class Store:
         except SQLAlchemyError as exc:
             raise StoreUnavailable(describe_failure(self.url, exc)) from None
 
-    def upgrade(self) -> None:
-        """Bring the schema to the newest revision (creates it when empty)."""
+    def upgrade(self) -> list[str]:
+        """Bring the schema to the newest revision (creates it when empty).
+        On PostgreSQL the store's roles are set up too (store/roles.py);
+        returns what that did, in lines for the user."""
         from alembic import command
 
+        cfg = self.alembic_config()
         try:
-            command.upgrade(self.alembic_config(), "head")
+            command.upgrade(cfg, "head")
         except OperationalError as exc:
             raise StoreUnavailable(describe_failure(self.url, exc)) from None
+        report: list[str] = cfg.attributes.get("roles_report", [])
+        return report
 
     def require_current_schema(self) -> None:
         if self.file is not None and not self.file.exists():

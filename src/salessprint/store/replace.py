@@ -153,6 +153,9 @@ def _postgres_build(store: Store) -> Iterator[Store]:
         with store.without_deadlines(connection):
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({BUILD_LOCK})")
             yield _OneTransaction(store, connection)
+            from salessprint.store.roles import ensure_roles
+
+            ensure_roles(connection)  # the store's roles and its members' logins, in the same transaction
             kill_point("build:before-commit")
         try:
             transaction.commit()

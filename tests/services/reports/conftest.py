@@ -12,6 +12,7 @@ import pytest
 
 from salessprint.domain import clock
 from salessprint.store.db import Store
+from salessprint.store.roles import drop_lines
 from tests.services.reports.story import build_story, small_team
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
@@ -38,6 +39,8 @@ def _shared_store(
     if name:
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for line in drop_lines(name):  # the store's group roles (store/roles.py)
+                conn.execute(line)
 
 
 @pytest.fixture(scope="session", params=BACKENDS)

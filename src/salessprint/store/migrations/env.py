@@ -61,6 +61,10 @@ def run_migrations_online() -> None:
             connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
         _configure(connection)
         context.run_migrations()
+        if connection.dialect.name == "postgresql":
+            from salessprint.store.roles import ensure_roles
+
+            config.attributes["roles_report"] = ensure_roles(connection)
 
 
 run_migrations_online()
