@@ -161,14 +161,14 @@ MATRIX: list[tuple[str, str, dict[str, bool]]] = [
     ),
     (
         "pull my own task into the sprint",
-        "INSERT INTO sprint_items (sprint_id, task_id, member_id, points, status, added_after_start, added_at, version)"
-        " VALUES ({sprint}, {task_rep}, {me}, 1, 'todo', false, now(), 1)",
+        "INSERT INTO sprint_items (sprint_id, task_id, member_id, points, status, added_after_start, added_at, version,"
+        " item_type, item_ref) VALUES ({sprint}, {task_rep}, {me}, 1, 'todo', false, now(), 1, 'task', {task_rep})",
         {"rep": True, "manager": True, "admin": True, "outsider": False},
     ),
     (
         "put someone else's work into the sprint",
-        "INSERT INTO sprint_items (sprint_id, task_id, member_id, points, status, added_after_start, added_at, version)"
-        " VALUES ({sprint}, {task_rep2}, {rep2}, 1, 'todo', false, now(), 1)",
+        "INSERT INTO sprint_items (sprint_id, task_id, member_id, points, status, added_after_start, added_at, version,"
+        " item_type, item_ref) VALUES ({sprint}, {task_rep2}, {rep2}, 1, 'todo', false, now(), 1, 'task', {task_rep2})",
         MANAGERS,
     ),
     ("plan, start and close sprints", "UPDATE sprints SET state = 'closed' WHERE id = {sprint}", MANAGERS),
