@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from salessprint.domain import clock
 from salessprint.domain.enums import SprintState, StageKind, TaskStatus
-from salessprint.domain.errors import InvalidInput
+from salessprint.domain.errors import InvalidInput, NotFound
 from salessprint.domain.inputs import DealIn, DealPatch, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.text import check_text
@@ -330,6 +330,20 @@ def add_collaborator(store: Store, login: str, deal_id: int, member: str) -> Dea
             uow.session.add(DealCollaborator(deal_id=deal.id, member_id=who.id))
             uow.session.flush()
             uow.record("deal_collaborator", deal.id, "create", None, {"deal_id": deal.id, "member": who.login})
+        return deal_view(deal, collaborators_of(uow.session, deal.id))
+
+
+def remove_collaborator(store: Store, login: str, deal_id: int, member: str) -> DealView:
+    with unit_of_work(store, login) as uow:
+        deal = deal_by_id(uow.session, uow.actor.team_id, deal_id)
+        uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
+        who = member_by_login(uow.session, uow.actor.team_id, member)
+        row = uow.session.get(DealCollaborator, (deal.id, who.id))
+        if row is None:
+            raise NotFound(f"{who.name} is not a collaborator on deal #{deal.id}.")
+        uow.session.delete(row)
+        uow.session.flush()
+        uow.record("deal_collaborator", deal.id, "delete", {"deal_id": deal.id, "member": who.login}, None)
         return deal_view(deal, collaborators_of(uow.session, deal.id))
 
 
