@@ -10,6 +10,7 @@ from textual.widgets import DataTable
 
 from salessprint.services.deals import add_deal, get_deal, update_deal
 from salessprint.tui.app import SalesSprintApp
+from salessprint.tui.screens.deal_room import DealRoomScreen
 from salessprint.tui.screens.pipeline import PipelineScreen
 from tests.tui.harness import HOSTILE, run_on, screen_text, settle, toast_shown
 
@@ -171,7 +172,7 @@ def test_a_rep_cannot_move_someone_elses_deal(demo_store) -> None:
     run(demo_store, "alex", scenario)
 
 
-def test_enter_on_a_deal_opens_the_move_dialog_and_narrow_screens_keep_days_visible(demo_store) -> None:
+def test_enter_on_a_deal_opens_its_room_where_m_moves_it_and_narrow_screens_keep_days_visible(demo_store) -> None:
     async def scenario(pilot: Pilot[Any], app: SalesSprintApp) -> None:
         screen = app.screen
         assert isinstance(screen, PipelineScreen)
@@ -181,7 +182,10 @@ def test_enter_on_a_deal_opens_the_move_dialog_and_narrow_screens_keep_days_visi
         await pilot.press("tab")
         deal = screen.shown[0]
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
+        assert isinstance(app.screen, DealRoomScreen) and app.screen.deal_id == deal.id
+        await pilot.press("m")
+        await settle(pilot)
         await pilot.press("enter")  # the next stage is highlighted first
         await settle(pilot)
         assert get_deal(demo_store, "maria", deal.id).stage == "Qualified"

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from salessprint.domain import clock
 from salessprint.domain.enums import SprintState, StageKind, TaskStatus
-from salessprint.domain.errors import Conflict, InvalidInput
+from salessprint.domain.errors import Conflict, InvalidInput, NotFound
 from salessprint.domain.forecast_categories import effective_category, parse_category, push_flag
 from salessprint.domain.inputs import DealIn, DealPatch, validate
 from salessprint.domain.permissions import Action
@@ -409,6 +409,21 @@ def add_collaborator(store: Store, login: str, deal_id: int, member: str) -> Dea
             uow.session.add(DealCollaborator(deal_id=deal.id, member_id=who.id))
             uow.session.flush()
             uow.record("deal_collaborator", deal.id, "create", None, {"deal_id": deal.id, "member": who.login})
+        return full_view(uow, deal)
+
+
+@retrying
+def remove_collaborator(store: Store, login: str, deal_id: int, member: str) -> DealView:
+    with unit_of_work(store, login) as uow:
+        deal = deal_by_id(uow.session, uow.actor.team_id, deal_id)
+        uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
+        who = member_by_login(uow.session, uow.actor.team_id, member)
+        row = uow.session.get(DealCollaborator, (deal.id, who.id))
+        if row is None:
+            raise NotFound(f"{who.name} is not a collaborator on deal #{deal.id}.")
+        uow.session.delete(row)
+        uow.session.flush()
+        uow.record("deal_collaborator", deal.id, "delete", {"deal_id": deal.id, "member": who.login}, None)
         return full_view(uow, deal)
 
 

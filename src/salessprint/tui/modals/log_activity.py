@@ -77,23 +77,36 @@ class LogActivityModal(BaseModal[ActivityView | None]):
         Binding("ctrl+s", "save", "Log", id="log.save", tooltip="Log the highlighted kind with this outcome and deal"),
     ]
 
+    def __init__(self, deal: DealView | None = None) -> None:
+        super().__init__()
+        self.deal = deal
+        """The deal this is logged against (from its deal room), chosen already."""
+
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Label("Log an activity", classes="dialog-title")
+            title = Text("Log an activity")
+            if self.deal is not None:
+                title.append(f" on {self.deal.title}")
+            yield Label(title, classes="dialog-title")
             yield KindPicker(*[Option(Text(f"{key}  {label}"), id=kind) for key, kind, label in KINDS], id="kinds")
             yield Label("", id="kind-error", classes="field-error")
             yield Label("Outcome (optional)", classes="field-label")
             yield Input(placeholder="e.g. left a voicemail, booked a demo", id="outcome")
             yield Label("", id="outcome-error", classes="field-error")
             yield Label("Deal (optional)", classes="field-label")
-            yield Select[int]([], prompt="No deal", allow_blank=True, id="deal")
+            if self.deal is None:
+                yield Select[int]([], prompt="No deal", allow_blank=True, id="deal")
+            else:
+                preset = [(Text(self.deal.title), self.deal.id)]
+                yield Select[int](preset, prompt="No deal", allow_blank=True, id="deal", value=self.deal.id)
             yield Label("", id="deal-error", classes="field-error")
             yield Label("A letter logs now · Tab: outcome, deal, then Enter · Esc: cancel", classes="hint")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#kinds", KindPicker).focus()
-        call_service(self.app, list_deals, mine=True, open_only=True, done=self._got_deals, group="log-deals")
+        if self.deal is None:
+            call_service(self.app, list_deals, mine=True, open_only=True, done=self._got_deals, group="log-deals")
 
     def _got_deals(self, deals: list[DealView]) -> None:
         options = []

@@ -458,8 +458,15 @@ class BacklogScreen(BaseScreen):
         hold_keys(self.app, reading)
 
     def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
+        """Enter: a deal opens its deal room, a task its form."""
         event.stop()
-        self.action_edit()
+        row = self.selected()
+        if row is not None and row.item_type == ItemType.DEAL:
+            from salessprint.tui.screens.deal_room import DealRoomScreen
+
+            self.app.push_screen(DealRoomScreen(row.id))
+        else:
+            self.action_edit()
 
     def action_delete(self) -> None:
         row = self.selected()

@@ -343,8 +343,10 @@ class PipelineScreen(BaseScreen):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "stages":
             self.query_one("#deals", DataTable).focus()
-        else:
-            self.action_move()
+        elif (deal := self.selected_deal()) is not None:
+            from salessprint.tui.screens.deal_room import DealRoomScreen
+
+            self.app.push_screen(DealRoomScreen(deal.id))
 
     # -- actions ---------------------------------------------------------
     def selected_deal(self) -> PipelineDeal | None:

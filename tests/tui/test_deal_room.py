@@ -1,0 +1,151 @@
+"""The deal room: Enter on a deal opens it; its keys write to the store and the room shows the result."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from textual.pilot import Pilot
+
+from salessprint.services.activities import list_activities
+from salessprint.services.deal_room import deal_room
+from salessprint.services.deals import add_deal, get_deal, update_deal
+from salessprint.services.notes import list_notes
+from salessprint.tui.app import SalesSprintApp
+from salessprint.tui.screens.deal_room import AccountScreen, DealRoomScreen
+from tests.tui.harness import make_app, notified, run_on, screen_text, settle
+
+SIZE = (140, 40)
+
+
+async def open_room(pilot: Pilot[Any], app: SalesSprintApp, deal_id: int) -> DealRoomScreen:
+    await settle(pilot)
+    room = DealRoomScreen(deal_id)
+    app.push_screen(room)
+    await settle(pilot)
+    assert app.screen is room
+    return room
+
+
+def test_enter_on_a_backlog_deal_opens_its_room(demo_store: Any) -> None:
+    async def scenario(pilot: Pilot[Any], app: SalesSprintApp) -> None:
+        await pilot.press("slash", *"Renewal")
+        await settle(pilot)
+        await pilot.press("enter")  # keep the filter, back to the list
+        await settle(pilot)
+        row = app.screen.selected()  # type: ignore[attr-defined]
+        assert row is not None and row.item_type == "deal"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DealRoomScreen) and app.screen.deal_id == row.id
+        text = screen_text(app)
+        assert row.title in text and "Timeline, newest first" in text and "Next step" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, DealRoomScreen)
+
+    run_on(demo_store, "alex", "1", SIZE, scenario)
+
+
+def test_keys_log_a_call_with_an_outcome_add_a_note_and_set_the_next_step(demo_store: Any) -> None:
+    deal = add_deal(demo_store, "alex", title="Globex expansion", account="Globex", value="9000")
+    app = make_app(demo_store, "alex")
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await open_room(pilot, app, deal.id)
+            # l, Tab into the outcome, type, Enter: a call logged on this deal with its outcome.
+            await pilot.press("l")
+            await settle(pilot)
+            await pilot.press("tab", *"booked a demo", "enter")
+            await settle(pilot)
+            # n + text + Enter: a note.
+            await pilot.press("n", *"CFO signs in December", "enter")
+            await settle(pilot)
+            # s + text + Enter: the next step.
+            await pilot.press("s", *"send the contract", "enter")
+            await settle(pilot)
+            text = screen_text(app)
+            assert "logged a call: booked a demo" in text and "CFO signs in December" in text
+            assert "Next step: send the contract" in text
+
+    asyncio.run(run())
+    calls = [a for a in list_activities(demo_store, "alex") if a.deal_id == deal.id]
+    assert [(a.kind, a.outcome) for a in calls] == [("call", "booked a demo")]
+    assert [n.text for n in list_notes(demo_store, "alex", deal_id=deal.id)] == ["CFO signs in December"]
+    assert get_deal(demo_store, "alex", deal.id).next_step == "send the contract"
+
+
+def test_collaborators_win_and_the_account_view(demo_store: Any) -> None:
+    deal = add_deal(demo_store, "alex", title="Initech pilot", account="Initech", value="4000")
+    add_deal(demo_store, "alex", title="Initech rollout", account="Initech", value="12000")
+    app = make_app(demo_store, "alex")
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            room = await open_room(pilot, app, deal.id)
+            await pilot.press("c", *"bea", "enter")
+            await settle(pilot)
+            assert "collaborators: bea" in screen_text(app)
+            await pilot.press("C", *"bea", "enter")
+            await settle(pilot)
+            assert "collaborators: none" in screen_text(app)
+            await pilot.press("w")
+            await settle(pilot)
+            assert room.room is not None and room.room.deal.stage == "Won"
+            await pilot.press("a")
+            await settle(pilot)
+            assert isinstance(app.screen, AccountScreen)
+            text = screen_text(app)
+            assert "Account: Initech" in text and "Initech pilot" in text and "Initech rollout" in text
+
+    asyncio.run(run())
+    assert get_deal(demo_store, "alex", deal.id).stage == "Won"
+    assert get_deal(demo_store, "alex", deal.id).collaborators == []
+
+
+def test_a_rep_may_read_anothers_room_but_not_edit_it(demo_store: Any) -> None:
+    theirs = add_deal(demo_store, "maria", title="Maria's deal", account="Umbrella", value="100", owner="bea")
+    app = make_app(demo_store, "alex")
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await open_room(pilot, app, theirs.id)
+            assert "Maria's deal" in screen_text(app)
+            await pilot.press("s", *"steal it", "enter")
+            await settle(pilot)
+            assert any("you are a rep" in n for n in notified(app)), notified(app)  # the refusal says why
+
+    asyncio.run(run())
+    assert get_deal(demo_store, "alex", theirs.id).next_step is None
+
+
+def test_stored_markup_and_escapes_show_as_typed(demo_store: Any) -> None:
+    deal = add_deal(demo_store, "alex", title="[bold]x[/] deal", account="[/]", value="1")
+    update_deal(demo_store, "alex", deal.id, next_step="[red]call[/red]")
+    app = make_app(demo_store, "alex")
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await open_room(pilot, app, deal.id)
+            text = screen_text(app)
+            assert "[bold]x[/] deal" in text and "[red]call[/red]" in text
+
+    asyncio.run(run())
+
+
+def test_the_room_reads_close_date_moves(demo_store: Any) -> None:
+    deal = add_deal(demo_store, "alex", title="Moving target", account="Hooli", value="1", expected_close="2026-12-10")
+    for day in ("2026-12-17", "2026-12-24", "2027-01-07"):
+        update_deal(demo_store, "alex", deal.id, expected_close=day)
+    room = deal_room(demo_store, "alex", deal.id)
+    assert room.close_moves == 3
+
+
+def test_deal_room_snapshot(demo_store: Any, snap_compare: Any) -> None:
+    deal = add_deal(demo_store, "alex", title="Snapshot deal", account="Acme", value="12500", next_step="demo")
+
+    async def opened(pilot: Pilot[Any]) -> None:
+        await open_room(pilot, pilot.app, deal.id)  # type: ignore[arg-type]
+
+    assert snap_compare(SalesSprintApp(demo_store, "alex"), terminal_size=SIZE, run_before=opened)
