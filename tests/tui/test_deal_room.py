@@ -13,7 +13,7 @@ from salessprint.services.deals import add_deal, get_deal, update_deal
 from salessprint.services.notes import list_notes
 from salessprint.tui.app import SalesSprintApp
 from salessprint.tui.screens.deal_room import AccountScreen, DealRoomScreen
-from tests.tui.harness import make_app, notified, run_on, screen_text, settle
+from tests.tui.harness import make_app, notified, run_on, screen_text, settle, type_fast, until
 
 SIZE = (140, 40)
 
@@ -149,3 +149,22 @@ def test_deal_room_snapshot(demo_store: Any, snap_compare: Any) -> None:
         await open_room(pilot, pilot.app, deal.id)  # type: ignore[arg-type]
 
     assert snap_compare(SalesSprintApp(demo_store, "alex"), terminal_size=SIZE, run_before=opened)
+
+
+def test_keys_typed_as_the_room_opens_are_not_lost(demo_store: Any) -> None:
+    """Enter, then `n`, a note and Enter, all at once: the room opens, loads, and takes the note."""
+    deal = add_deal(demo_store, "alex", title="Quick keys deal", account="Vandelay", value="700")
+    app = make_app(demo_store, "alex")
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("1")
+            await settle(pilot)
+            await pilot.press("slash", *"Quick keys", "enter")
+            await settle(pilot)
+            type_fast(app, "enter", "n", *"typed at once", "enter")
+            await until(pilot, lambda: "typed at once" in screen_text(app), what="the note in the room")
+
+    asyncio.run(run())
+    assert [n.text for n in list_notes(demo_store, "alex", deal_id=deal.id)] == ["typed at once"]

@@ -247,7 +247,7 @@ async def test_x_then_y_at_once_deletes_the_item(demo_store: Any) -> None:
         await until(pilot, lambda: row.id not in {d.id for d in list_deals(demo_store, "alex")}, SLOW)
         await settle(pilot)
         assert app.screen is screen
-        assert f"Deleted deal #{row.id}." in notified(app)
+        assert f"Archived deal #{row.id}." in notified(app)  # a deleted deal is archived (undo brings it back)
 
 
 @async_test

@@ -500,7 +500,8 @@ class BacklogScreen(BaseScreen):
             )
 
         if row.item_type == ItemType.DEAL:
-            call_service(self.app, preview_delete, row.id, done=lambda found: ask(found.summary))
+            # the next key (y/n) is the dialog's: it waits for the read that opens it
+            hold_keys(self.app, call_service(self.app, preview_delete, row.id, done=lambda found: ask(found.summary)))
         else:
             ask(None)
 

@@ -26,6 +26,7 @@ from salessprint.services.deal_room import AccountView, DealRoom, account_view, 
 from salessprint.services.deals import add_collaborator, move_deal, remove_collaborator, update_deal
 from salessprint.services.notes import add_note
 from salessprint.tui.screens.base import BaseScreen
+from salessprint.tui.keys import hold_keys
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.widgets.safe_text import shown
 
@@ -86,7 +87,9 @@ class DealRoomScreen(BaseScreen):
         self.query_one("#room-timeline", DataTable).focus()
 
     def reload(self) -> None:
-        call_service(self.app, deal_room, self.deal_id, done=self._show, group="deal-room")
+        work = call_service(self.app, deal_room, self.deal_id, done=self._show, group="deal-room")
+        if self.room is None:
+            hold_keys(self.app, work)  # keys typed as the room opens act on it once it has loaded
 
     # -- drawing ----------------------------------------------------------
     def _show(self, room: DealRoom) -> None:

@@ -169,7 +169,12 @@ def _policies() -> dict[str, dict[str, str]]:
             "delete": f"{team()} AND ({MANAGER} OR author_id = {ME})",
         },
         # Recorded by whoever runs the forecast first in a month, and at a sprint close.
-        "forecast_snapshots": {"read": team(), "insert": team(), "update": f"{team()} AND {MANAGER}", "delete": f"{team()} AND {MANAGER}"},
+        "forecast_snapshots": {
+            "read": team(),
+            "insert": team(),
+            "update": f"{team()} AND {MANAGER}",
+            "delete": f"{team()} AND {MANAGER}",
+        },
         # A deleted deal: archived by whoever may delete it; restored by its
         # owner, whoever archived it, or a manager; purged (deleted) likewise
         # here, the services keeping purge to admins.
