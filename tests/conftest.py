@@ -17,7 +17,13 @@ from pathlib import Path
 import pytest
 
 from salessprint.domain import clock
-from salessprint.store.roles import drop_lines
+from salessprint.store.roles import MANAGE_LOGINS, drop_lines
+
+# PostgreSQL logins are the server's, not a database's: stores made by the
+# tests must not create "ada" or "maria" on a shared server. Tests of the
+# login roles turn this on around their own calls (tests/store/test_roles.py),
+# with names unique to the run, and drop them.
+os.environ[MANAGE_LOGINS] = "0"
 
 PG_ADMIN_URL = os.environ.get("SALESSPRINT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 FROZEN_NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)  # a Thursday

@@ -52,11 +52,16 @@ def test_init_never_saves_a_password_in_the_config_file(pg_url: str, isolated_en
 
 
 @pytest.mark.postgres
-def test_init_creates_the_admins_login_with_the_password_from_stdin(pg_url: str, isolated_env: Path) -> None:
+def test_init_creates_the_admins_login_with_the_password_from_stdin(
+    pg_url: str, isolated_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import uuid
 
     import psycopg
 
+    from salessprint.store.roles import MANAGE_LOGINS
+
+    monkeypatch.setenv(MANAGE_LOGINS, "1")
     login = f"t{uuid.uuid4().hex[:8]}_ada"
     try:
         out = CliRunner().invoke(

@@ -5,10 +5,12 @@ role (created with a name unique to this run, dropped afterwards)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +26,7 @@ from salessprint.services.sprints import plan_sprint, start_sprint
 from salessprint.services.tasks import add_task
 from salessprint.services.team import init_team
 from salessprint.services.uow import open_store
-from salessprint.store.roles import drop_lines, role_names, setup_lines
+from salessprint.store.roles import MANAGE_LOGINS, drop_lines, role_names, setup_lines
 
 pytestmark = pytest.mark.postgres
 
@@ -51,6 +53,23 @@ def _admin(sql: str) -> None:
         conn.execute(sql)
 
 
+@contextmanager
+def managing_logins() -> Iterator[None]:
+    """salessprint creates and grants login roles inside the block (tests/conftest.py turns it off)."""
+    saved = os.environ.get(MANAGE_LOGINS)
+    os.environ[MANAGE_LOGINS] = "1"
+    try:
+        yield
+    finally:
+        os.environ[MANAGE_LOGINS] = saved if saved is not None else "0"
+
+
+@pytest.fixture
+def logins_managed() -> Iterator[None]:
+    with managing_logins():
+        yield
+
+
 @pytest.fixture(scope="module")
 def shared(pg_server: str) -> Iterator[Shared]:
     run = uuid.uuid4().hex[:8]
@@ -60,30 +79,8 @@ def shared(pg_server: str) -> Iterator[Shared]:
     for name in (database, other):
         _admin(f'CREATE DATABASE "{name}"')
     try:
-        store = open_store(f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}", check_schema=False)
-        init_team(store, "Team A", logins["admin"])
-        a = logins["admin"]
-        add_member(store, a, login=logins["manager"], name="Mia", role=Role.MANAGER)
-        add_member(store, a, login=logins["rep"], name="Bob")
-        add_member(store, a, login=logins["rep2"], name="Cy")
-        ids: dict[str, int] = {}
-        for who in ("rep", "rep2", "manager", "admin"):
-            ids[f"deal_{who}"] = add_deal(store, logins[who], title=f"{who}'s deal", account="Acme", value="100").id
-            ids[f"task_{who}"] = add_task(store, logins[who], title=f"{who}'s task").id
-        sprint = plan_sprint(store, logins["manager"])
-        start_sprint(store, logins["manager"])
-        ids["sprint"] = sprint.id
-        ids["entry_rep2"] = add_entry(store, logins["rep2"], "went_well", "good week").id
-        ids["note_rep2"] = add_note(store, logins["rep2"], "market news", deal_id=ids["deal_rep2"]).id
-        with psycopg.connect(ADMIN_DSN.replace("dbname=postgres", f"dbname={database}")) as conn:
-            for who in ("rep", "rep2", "manager", "admin"):
-                row = conn.execute("SELECT id FROM members WHERE login = %s", (logins[who],)).fetchone()
-                assert row is not None
-                ids[who] = row[0]
-        store.dispose()
-        other_store = open_store(f"postgresql+psycopg://postgres@127.0.0.1:5432/{other}", check_schema=False)
-        init_team(other_store, "Team B", logins["outsider"])
-        other_store.dispose()
+        with managing_logins():
+            ids = _build_shared(database, other, logins)
         yield Shared(database, f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}", logins, ids)
     finally:
         for name in (database, other):
@@ -92,6 +89,36 @@ def shared(pg_server: str) -> Iterator[Shared]:
                 _admin(line)
         for login in logins.values():
             _admin(f'DROP ROLE IF EXISTS "{login}"')
+
+
+def _build_shared(database: str, other: str, logins: dict[str, str]) -> dict[str, int]:
+    """Team A (an admin, a manager, two reps, their deals, tasks, a sprint, a
+    retro entry, a note) and Team B in another database (the outsider)."""
+    store = open_store(f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}", check_schema=False)
+    init_team(store, "Team A", logins["admin"])
+    a = logins["admin"]
+    add_member(store, a, login=logins["manager"], name="Mia", role=Role.MANAGER)
+    add_member(store, a, login=logins["rep"], name="Bob")
+    add_member(store, a, login=logins["rep2"], name="Cy")
+    ids: dict[str, int] = {}
+    for who in ("rep", "rep2", "manager", "admin"):
+        ids[f"deal_{who}"] = add_deal(store, logins[who], title=f"{who}'s deal", account="Acme", value="100").id
+        ids[f"task_{who}"] = add_task(store, logins[who], title=f"{who}'s task").id
+    sprint = plan_sprint(store, logins["manager"])
+    start_sprint(store, logins["manager"])
+    ids["sprint"] = sprint.id
+    ids["entry_rep2"] = add_entry(store, logins["rep2"], "went_well", "good week").id
+    ids["note_rep2"] = add_note(store, logins["rep2"], "market news", deal_id=ids["deal_rep2"]).id
+    with psycopg.connect(ADMIN_DSN.replace("dbname=postgres", f"dbname={database}")) as conn:
+        for who in ("rep", "rep2", "manager", "admin"):
+            row = conn.execute("SELECT id FROM members WHERE login = %s", (logins[who],)).fetchone()
+            assert row is not None
+            ids[who] = row[0]
+    store.dispose()
+    other_store = open_store(f"postgresql+psycopg://postgres@127.0.0.1:5432/{other}", check_schema=False)
+    init_team(other_store, "Team B", logins["outsider"])
+    other_store.dispose()
+    return ids
 
 
 def attempt(shared: Shared, who: str, sql: str) -> bool:
@@ -296,7 +323,7 @@ def test_the_dba_lines_create_and_grant_every_role() -> None:
     assert f'GRANT "{names.rep}" TO "bob";' in lines
 
 
-def test_a_role_change_and_deactivation_move_the_grants(pg_url: str) -> None:
+def test_a_role_change_and_deactivation_move_the_grants(pg_url: str, logins_managed: None) -> None:
     run = uuid.uuid4().hex[:8]
     admin, bob = f"t{run}_admin", f"t{run}_bob"
     store = open_store(pg_url, check_schema=False)
@@ -344,7 +371,7 @@ def test_restore_is_refused_to_a_member_login(shared: Shared, tmp_path: Any) -> 
         store.dispose()
 
 
-def test_upgrading_an_old_store_creates_its_members_logins(pg_url: str) -> None:
+def test_upgrading_an_old_store_creates_its_members_logins(pg_url: str, logins_managed: None) -> None:
     from alembic import command
 
     database = pg_url.rsplit("/", 1)[1]

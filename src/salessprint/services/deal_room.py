@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from salessprint.domain.enums import TaskStatus
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import DealView, MemberView, StageView, TaskView, Value
 from salessprint.services.deals import collaborators_of
@@ -42,7 +43,9 @@ def deal_room(store: Store, login: str, deal_id: int) -> DealRoom:
             .select_from(DealEvent)
             .where(DealEvent.deal_id == deal.id, DealEvent.kind == "expected_close")
         )
-        tasks = uow.session.scalars(select(Task).where(Task.deal_id == deal.id).order_by(Task.status, Task.id))
+        tasks = uow.session.scalars(  # open first, then done; each oldest first
+            select(Task).where(Task.deal_id == deal.id).order_by(Task.status == TaskStatus.DONE, Task.id)
+        )
         stages = uow.session.scalars(select(Stage).where(Stage.team_id == team_id).order_by(Stage.position))
         members = uow.session.scalars(
             select(Member).where(Member.team_id == team_id, Member.active.is_(True)).order_by(Member.name)

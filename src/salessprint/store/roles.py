@@ -22,6 +22,7 @@ Nothing here applies to SQLite, which is one person's file.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import weakref
 from dataclasses import dataclass
@@ -257,11 +258,23 @@ def _groups_of(conn: Connection, login: str, names: RoleNames) -> dict[str, bool
     }
 
 
+MANAGE_LOGINS = "SALESSPRINT_MANAGE_LOGINS"
+"""Set to 0 where the DBA alone creates and grants login roles (and in the
+test suite, whose stores must not leave logins behind on a shared server):
+salessprint then neither creates nor grants them."""
+
+
+def manages_logins() -> bool:
+    return os.environ.get(MANAGE_LOGINS, "1").strip().lower() not in ("0", "no", "false", "off")
+
+
 def ensure_login(conn: Connection, login: str, role: Role, password: str | None = None) -> bool:
     """Give a member's login the group of their role (and only that one),
     creating the login role when missing. An admin's login holds the three
     groups WITH ADMIN OPTION, so that their `member add` and `member role`
     can grant them. True when the login role was created."""
+    if not manages_logins():
+        return False
     names = role_names(conn.exec_driver_sql("SELECT current_database()").scalar_one())
     if not _role_exists(conn, names.rep):
         return False  # the store has no roles yet (see ensure_roles)
@@ -296,6 +309,8 @@ def ensure_login(conn: Connection, login: str, role: Role, password: str | None 
 def revoke_login(conn: Connection, login: str) -> None:
     """Take every group of this store from a login (the role itself stays:
     it may belong to other databases, and its history names it)."""
+    if not manages_logins():
+        return
     names = role_names(conn.exec_driver_sql("SELECT current_database()").scalar_one())
     if not _role_exists(conn, login):
         return

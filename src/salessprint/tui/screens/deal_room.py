@@ -41,8 +41,8 @@ class DealRoomScreen(BaseScreen):
     DealRoomScreen #room-head { height: auto; padding: 0 1; }
     DealRoomScreen #room-title { text-style: bold; }
     DealRoomScreen #room-body { height: 1fr; }
-    DealRoomScreen #room-timeline-box { width: 2fr; }
-    DealRoomScreen #room-tasks-box { width: 1fr; }
+    DealRoomScreen #room-timeline-box { width: 3fr; }
+    DealRoomScreen #room-tasks-box { width: 2fr; }
     DealRoomScreen .room-section { text-style: bold; padding: 0 1; color: $text-muted; }
     DealRoomScreen DataTable { height: 1fr; }
     """
