@@ -293,7 +293,8 @@ def test_a_rep_claiming_to_be_the_manager_is_refused_and_changes_nothing(shared:
     assert result.returncode == 1
     assert result.stderr.strip() == (
         f"Error: You are connected as {shared.logins['rep']}; --as {shared.logins['manager']} "
-        f"would need {shared.logins['manager']}'s own login."
+        f"would need {shared.logins['manager']}'s own login "
+        "(drop --as, SALESSPRINT_USER or the config file's user = to act as yourself)."
     )
     with psycopg.connect(shared.dsn("admin")) as conn:
         state = conn.execute("SELECT state FROM sprints WHERE id = %s", (shared.ids["sprint"],)).fetchone()

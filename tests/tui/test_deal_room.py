@@ -139,7 +139,8 @@ def test_the_room_reads_close_date_moves(demo_store: Any) -> None:
     for day in ("2026-12-17", "2026-12-24", "2027-01-07"):
         update_deal(demo_store, "alex", deal.id, expected_close=day)
     room = deal_room(demo_store, "alex", deal.id)
-    assert room.close_moves == 3
+    assert room.close_moves == 3 and room.deal.close_pushes == 3 and room.deal.pushed_flag
+    assert room.deal.forecast_category == "pipeline"  # Lead, from its stage
 
 
 def test_deal_room_snapshot(demo_store: Any, snap_compare: Any) -> None:

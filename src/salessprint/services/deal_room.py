@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from salessprint.domain.enums import TaskStatus
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import DealView, MemberView, StageView, TaskView, Value
-from salessprint.services.deals import collaborators_of
+from salessprint.services.deals import collaborators_of, full_view
 from salessprint.services.history import TimelineEntry, deal_timeline
 from salessprint.services.uow import unit_of_work
 from salessprint.services.views import deal_view, member_view, stage_view, task_view
@@ -51,7 +51,7 @@ def deal_room(store: Store, login: str, deal_id: int) -> DealRoom:
             select(Member).where(Member.team_id == team_id, Member.active.is_(True)).order_by(Member.name)
         )
         return DealRoom(
-            deal=deal_view(deal, collaborators_of(uow.session, deal.id)),
+            deal=full_view(uow, deal),
             close_moves=moves or 0,
             timeline=timeline,
             tasks=[task_view(t, deal.title) for t in tasks],

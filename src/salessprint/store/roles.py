@@ -88,7 +88,10 @@ class Identity:
                 )
             return asked
         if asked is not None and asked != self.user:
-            raise PermissionDenied(f"You are connected as {self.user}; --as {asked} would need {asked}'s own login.")
+            raise PermissionDenied(
+                f"You are connected as {self.user}; --as {asked} would need {asked}'s own login "
+                "(drop --as, SALESSPRINT_USER or the config file's user = to act as yourself)."
+            )
         return self.user
 
 

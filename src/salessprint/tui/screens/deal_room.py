@@ -101,11 +101,16 @@ class DealRoomScreen(BaseScreen):
         title.append(f"  ·  {deal.account}", style="dim")
         self.query_one("#room-title", Label).update(shown(title))
         money_line = Text(f"{_money(currency, deal.value)}  ·  {deal.stage} ({deal.probability} %)")
+        if deal.forecast_category:
+            category = deal.forecast_category.replace("_", " ")
+            money_line.append(f"  ·  forecast: {category}{'' if deal.forecast_category_set else ' (from its stage)'}")
         close = deal.expected_close.isoformat() if deal.expected_close else "not set"
         money_line.append(f"  ·  expected close {close}")
         if room.close_moves:
             times = "once" if room.close_moves == 1 else f"{room.close_moves} times"
-            money_line.append(f" (moved {times})", style="bold" if room.close_moves >= 3 else "")
+            pushed = f", {deal.close_pushes} of them later" if deal.close_pushes else ""
+            flag = "  ⚑ pushed 3+ times" if deal.pushed_flag else ""
+            money_line.append(f" (moved {times}{pushed}){flag}", style="bold" if deal.pushed_flag else "")
         people = Text(f"Owner {deal.owner_name} ({deal.owner})")
         people.append("  ·  collaborators: " + (", ".join(deal.collaborators) if deal.collaborators else "none"))
         step = Text("Next step: ")
