@@ -45,9 +45,12 @@ import csv
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy import column as sa_column
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy import table as sa_table
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -58,7 +61,7 @@ from salessprint.domain.values import Value
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import roles
 from salessprint.store.codec import column_from_json, column_to_json
-from salessprint.store.db import Store, describe_failure
+from salessprint.store.db import Store, describe_failure, schema_head
 from salessprint.store.models import (
     Account,
     Activity,
@@ -281,8 +284,26 @@ def _problem(path: Path, message: str) -> InvalidInput:
     return InvalidInput(f"{path.name}: {message}", field="file")
 
 
+class Backup(NamedTuple):
+    schema: str
+    """The schema revision of the store it came from."""
+    rows: dict[str, list[dict[str, Any]]]
+    """Rows per table, decoded; a backup from an older schema holds only the
+    columns (and tables) that schema had."""
+    tables: frozenset[str]
+    """The tables the file holds."""
+
+
 def load_backup(path: str | Path, known_revisions: set[str] | None = None) -> dict[str, list[dict[str, Any]]]:
     """Read and check a backup file completely; rows per table, decoded."""
+    return read_backup(path, known_revisions).rows
+
+
+def read_backup(path: str | Path, known_revisions: set[str] | None = None) -> Backup:
+    """Read and check a backup file completely. A backup written by an older
+    salessprint (an older schema revision) may lack the tables and columns
+    added since: `restore` builds that schema, puts the rows in, and runs the
+    migrations after it, as an upgrade would have."""
     source = Path(path)
     try:
         raw = source.read_bytes()
@@ -329,7 +350,8 @@ def load_backup(path: str | Path, known_revisions: set[str] | None = None) -> di
     tables = document.get("tables")
     if not isinstance(tables, dict):
         raise _problem(source, "has no tables.")
-    missing = [n for n in TABLES if n not in tables]
+    older = isinstance(schema, str) and schema != schema_head()
+    missing = [n for n in TABLES if n not in tables and not older]
     unknown = [n for n in tables if n not in TABLES]
     if unknown:
         raise _problem(
@@ -341,6 +363,9 @@ def load_backup(path: str | Path, known_revisions: set[str] | None = None) -> di
         raise _problem(source, f"lacks the tables {', '.join(missing)}; it is incomplete.")
     out: dict[str, list[dict[str, Any]]] = {}
     for name, table in TABLES.items():
+        if name not in tables:  # added after the backup's (older) schema
+            out[name] = []
+            continue
         block = tables[name]
         if (
             not isinstance(block, dict)
@@ -358,7 +383,8 @@ def load_backup(path: str | Path, known_revisions: set[str] | None = None) -> di
                     f"table {name} has columns this salessprint does not know "
                     f"({', '.join(map(str, extra))[:200]}); it was written by a newer salessprint.",
                 )
-            raise _problem(source, f"table {name} should have the columns {', '.join(expected)}.")
+            if not older or len(set(columns)) != len(columns):
+                raise _problem(source, f"table {name} should have the columns {', '.join(expected)}.")
         decoded: list[dict[str, Any]] = []
         keys: set[tuple[Any, ...]] = set()
         pk = [c.name for c in table.primary_key.columns]
@@ -366,7 +392,7 @@ def load_backup(path: str | Path, known_revisions: set[str] | None = None) -> di
             if not isinstance(row, list) or len(row) != len(columns):
                 raise _problem(source, f"table {name}, row {number}: should be a list of {len(columns)} values.")
             values: dict[str, Any] = {}
-            for column, value in zip(table.columns, row, strict=True):
+            for column, value in zip([table.c[c] for c in columns], row, strict=True):
                 try:
                     values[column.name] = column_from_json(column, value)
                 except ValueError as exc:
@@ -386,7 +412,7 @@ def load_backup(path: str | Path, known_revisions: set[str] | None = None) -> di
         out[name] = decoded
     if len(out["teams"]) != 1:
         raise _problem(source, f"should hold exactly one team, not {len(out['teams'])}.")
-    return out
+    return Backup(str(schema), out, frozenset(str(n) for n in tables))
 
 
 def _known_revisions(store: Store) -> set[str]:
@@ -404,13 +430,29 @@ def restore(store: Store, path: str | Path, progress: Progress | None = None) ->
     transaction. `progress(done, total)` hears of the rows as they go in.
     On PostgreSQL only the database's owner may run it (store/roles.py)."""
     roles.require_owner(store, "restoring a backup")
-    data = load_backup(path, _known_revisions(store))
+    backup = read_backup(path, _known_revisions(store))
+    data = backup.rows
+    older = backup.schema != schema_head()
     refuse_unless_empty(store, "restore")
     with building(store) as build:
         refuse_unless_empty(build, "restore")  # PostgreSQL: again, under the schema lock
-        build.upgrade()
+        if older:
+            # The schema the backup was written from, its rows, then the
+            # migrations since, which fill what was added after it.
+            from alembic import command
+
+            command.upgrade(build.alembic_config(), backup.schema)
+            with build.session() as probe:
+                made = set(sa_inspect(probe.connection()).get_table_names())
+            lacking = sorted(n for n in TABLES if n in made and n not in backup.tables)
+            if lacking:
+                raise _problem(Path(path), f"lacks the tables {', '.join(lacking)}; it is incomplete.")
+        else:
+            build.upgrade()
         kill_point("build:schema")
-        _insert_all(build, data, Path(path).name, progress)
+        _insert_all(build, data, Path(path).name, progress, as_written=older)
+        if older:
+            build.upgrade()
     team = data["teams"][0]["name"]
     return BackupSummary(path=str(path), team=team, rows={n: len(r) for n, r in data.items()})
 
@@ -438,9 +480,23 @@ def refuse_unless_empty(store: Store, what: str) -> None:
         )
 
 
+def _written(table: Table, rows: list[dict[str, Any]]) -> Any:
+    """The table with only the columns the backup holds (no defaults of
+    columns added since), typed as today's table types them."""
+    names = list(rows[0]) if rows else [c.name for c in table.columns]
+    return sa_table(table.name, *[sa_column(n, table.c[n].type) for n in names])
+
+
 def _insert_all(
-    store: Store, data: dict[str, list[dict[str, Any]]], path_name: str, progress: Progress | None = None
+    store: Store,
+    data: dict[str, list[dict[str, Any]]],
+    path_name: str,
+    progress: Progress | None = None,
+    *,
+    as_written: bool = False,
 ) -> None:
+    """Insert every row; `as_written`: a backup of an older schema, whose
+    tables have only some of today's columns (and its store only some tables)."""
     total = sum(len(rows) for rows in data.values())
     done = 0
     if progress:
@@ -448,8 +504,11 @@ def _insert_all(
     try:
         with unit_of_work(store, None, need_actor=False) as uow:
             s = uow.session
-            for name, table in TABLES.items():
+            for name, full in TABLES.items():
                 rows = data[name]
+                if as_written and not rows:
+                    continue  # perhaps a table added since: the migrations make it
+                table = _written(full, rows) if as_written else full
                 if name == "members":
                     managers = [{"b_id": r["id"], "b_manager": r["manager_id"]} for r in rows if r["manager_id"]]
                     rows = [{**r, "manager_id": None} for r in rows]
@@ -469,6 +528,8 @@ def _insert_all(
                     )
             if store.backend == "postgresql":
                 for name, table in TABLES.items():
+                    if as_written and not data[name]:
+                        continue  # its sequence starts afresh
                     if "id" in table.c and table.c.id.primary_key:
                         s.execute(
                             text(
