@@ -26,3 +26,11 @@ def test_change_a_role_and_deactivate(team: Any) -> None:
     assert "rita" in listing
     by_rep = team("member", "deactivate", "mo", as_="mo")
     assert by_rep.exit_code == 1
+
+
+def test_whoami_names_the_member_team_and_store(team: Any) -> None:
+    out = team("whoami", as_="rita")
+    assert out.exit_code == 0, out.output
+    lines = out.output.splitlines()
+    assert lines[0] == "You are Rita Rep (rita, rep) in Acme Sales."
+    assert lines[1].startswith("Store: sqlite:///") and lines[1].endswith(".db")

@@ -125,7 +125,7 @@ def test_daily_report_of_an_empty_day() -> None:
 
 def test_rotting_count_beyond_the_listed_deals() -> None:
     flags = flags_for(rep(rotting=[(1, "A", 30)], rotting_count=40), TODAY, 21)
-    assert [f.message for f in flags] == ["40 deal(s) with no stage change for over 21 days."]
+    assert [f.message for f in flags] == ["40 deals with no stage change for over 21 days."]
 
 
 def test_attainment_falling_three_months_running() -> None:

@@ -128,3 +128,12 @@ def test_a_whole_result_is_made_visible_and_clean_parts_are_kept() -> None:
     assert shown.names == {"k␇": "v\ufffd", "ok": "fine"}
     assert page.rows[1].title == ATTACK  # the original is untouched
     assert visible_value(clean) is clean and visible_value([clean, 3, None]) == [clean, 3, None]
+
+
+def test_counted_puts_the_noun_in_the_right_number() -> None:
+    from salessprint.domain.text import counted
+
+    assert [counted(n, "deal") for n in (0, 1, 2)] == ["0 deals", "1 deal", "2 deals"]
+    assert (
+        counted(1, "activity", "activities") == "1 activity" and counted(3, "activity", "activities") == "3 activities"
+    )

@@ -88,4 +88,18 @@ def member_list(ctx: Ctx, include_inactive: bool, fmt: str) -> None:
     emit(fmt, "members", list_members(ctx.store(), ctx.login, include_inactive), MEMBER_COLUMNS)
 
 
-COMMANDS = [member_group]
+@click.command("whoami")
+@pass_ctx
+def whoami_cmd(ctx: Ctx) -> None:
+    """Which member you act as, in which team and store (its password masked)."""
+    from salessprint.services.members import whoami
+    from salessprint.services.team import get_team
+
+    store = ctx.store()
+    me = whoami(store, ctx.login)
+    team = get_team(store, ctx.login)
+    echo(f"You are {me.name} ({me.login}, {me.role}) in {team.name}.")
+    echo(f"Store: {store.display_url}")
+
+
+COMMANDS = [member_group, whoami_cmd]

@@ -12,6 +12,7 @@ from salessprint.cli.output import dump_json, echo, emit, format_option
 from salessprint.cli.params import SPRINT_NUMBER
 from salessprint.domain.calendar import parse_date
 from salessprint.domain.inputs import in_range, report_range
+from salessprint.domain.text import counted
 
 if TYPE_CHECKING:
     from datetime import date
@@ -259,7 +260,7 @@ def report_attainment(ctx: Ctx, member: str | None, start: str | None, end: str 
     if fmt == "table":
         t = data.team
         echo(
-            f"\nTeam: {_money(t.won_value)} won in {t.won_deals} deals of "
+            f"\nTeam: {_money(t.won_value)} won in {counted(t.won_deals, 'deal')} of "
             f"{_money(t.quota)} quota ({_pct(t.attainment)})."
         )
 
@@ -335,7 +336,7 @@ def report_pipeline(ctx: Ctx, start: str | None, end: str | None, member: str | 
         if fmt == "table":
             echo(
                 f"\nTeam: {data.won_deals} won, {data.lost_deals} lost, win rate {_pct(data.win_rate)}, "
-                f"open {_money(data.open_value)} in {data.open_deals} deals, "
+                f"open {_money(data.open_value)} in {counted(data.open_deals, 'deal')}, "
                 f"velocity {_money(data.pipeline_velocity)} per day."
             )
         return

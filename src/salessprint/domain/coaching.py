@@ -13,6 +13,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from salessprint.domain.metrics import NEW_REP_DAYS
+from salessprint.domain.text import counted
 
 FALLING_RUN = 3
 """Velocity down this many sprints running raises a flag."""
@@ -96,7 +97,9 @@ def flags_for(rep: RepFigures, today: date, rotting_days: int) -> list[Flag]:
         )
     rotting = max(rep.rotting_count, len(rep.rotting))
     if rotting:
-        out.append(Flag("rotting_deals", f"{rotting} deal(s) with no stage change for over {rotting_days} days."))
+        out.append(
+            Flag("rotting_deals", f"{counted(rotting, 'deal')} with no stage change for over {rotting_days} days.")
+        )
     if is_new_rep(rep.started_on, today):
         assert rep.started_on is not None
         day = (today - rep.started_on).days + 1

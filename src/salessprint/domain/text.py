@@ -134,3 +134,9 @@ def _changed(value: object, names: Iterable[str]) -> dict[str, Any]:
         if shown is not item:
             changes[name] = shown
     return changes
+
+
+def counted(count: int, one: str, many: str | None = None) -> str:
+    """ "1 deal", "2 deals", "0 deals": a count with its noun in the right number
+    (`many` for an irregular plural; else `one` + "s")."""
+    return f"{count} {one if count == 1 else (many or one + 's')}"

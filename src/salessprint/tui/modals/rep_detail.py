@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Label, Static
 
 from salessprint.domain.errors import SalesSprintError
+from salessprint.domain.text import counted
 from salessprint.services.reports.one_on_one import one_on_one
 from salessprint.services.reports.rep_detail import RepDetail, rep_detail
 from salessprint.tui.screens.base import BaseModal
@@ -53,11 +54,13 @@ class RepDetailModal(BaseModal[None]):
         body = Text()
         att = data.attainment
         if att.quota is None:
-            body.append(f"Won this month: {att.won_value:,.2f} {data.currency} in {att.won_deals} deals (no quota).\n")
+            body.append(
+                f"Won this month: {att.won_value:,.2f} {data.currency} in {counted(att.won_deals, 'deal')} (no quota).\n"
+            )
         else:
             body.append(
                 f"Won this month: {att.won_value:,.2f} of {att.quota:,.2f} {data.currency} "
-                f"({att.attainment} %), {att.won_deals} deals.\n"
+                f"({att.attainment} %), {counted(att.won_deals, 'deal')}.\n"
             )
         pacing = data.activity.pacing
         body.append("\nActivity this week (done / target):\n", style="bold")

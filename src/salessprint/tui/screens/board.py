@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Label
 
 from salessprint.domain.enums import TaskStatus
+from salessprint.domain.text import counted
 from salessprint.domain.values import SprintItemView
 from salessprint.services.sprints import move_card, sprint_items
 from salessprint.tui.screens.base import BaseScreen
@@ -159,7 +160,7 @@ class BoardScreen(BaseScreen):
             self._fill_lane(status)
             in_lane = sum(1 for c in self.all_cards if c.status == status)
             points = sum(c.points for c in self.cards[status])
-            heading = Text(f"{title}  {len(self.cards[status])} cards · {points} pt")
+            heading = Text(f"{title}  {counted(len(self.cards[status]), 'card')} · {points} pt")
             limit = self.wip_limit(status)
             box = self.query_one(f"#lane-{status}", Lane)
             if limit is not None:
@@ -261,7 +262,7 @@ class BoardScreen(BaseScreen):
         if limit is not None and count > limit:
             title = dict(LANES)[lane]
             self.notify(
-                f"{title} now holds {count} cards; its WIP limit is {limit}.",
+                f"{title} now holds {counted(count, 'card')}; its WIP limit is {limit}.",
                 title="Over WIP limit",
                 severity="warning",
                 markup=False,

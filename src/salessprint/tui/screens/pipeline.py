@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Static
 
 from salessprint.domain.enums import StageKind
 from salessprint.domain.errors import SalesSprintError
+from salessprint.domain.text import counted
 from salessprint.domain.values import DealView
 from salessprint.services.deals import move_deal
 from salessprint.services.pipeline_view import (
@@ -204,7 +205,7 @@ class PipelineScreen(BaseScreen):
         totals = Text()
         totals.append("My open pipeline" if view.mine else "Open pipeline", style="bold")
         totals.append(
-            f": {view.total_count} deals · {money(cur, view.total_value)} · weighted {money(cur, view.total_weighted)}"
+            f": {counted(view.total_count, 'deal')} · {money(cur, view.total_value)} · weighted {money(cur, view.total_weighted)}"
         )
         rotting = view.total_rotting
         totals.append(f" · {rotting} rotting", style=f"bold {self.colour('rotting')}" if rotting else "")

@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Footer, Label, Static
 
+from salessprint.domain.text import counted
 from salessprint.services.reports.review import Review, review
 from salessprint.tui.screens.base import AppScreen
 from salessprint.tui.service_calls import call_service
@@ -97,7 +98,9 @@ def _deals_slide(d: Review) -> RenderableType:
     for key, deals in r.deal_sets():
         if key not in labels:
             continue
-        parts.append(Text(f"{labels[key]}: {deals.count} deals, {_money(deals.value)} {r.currency}", style="bold"))
+        parts.append(
+            Text(f"{labels[key]}: {counted(deals.count, 'deal')}, {_money(deals.value)} {r.currency}", style="bold")
+        )
         for deal in deals.deals[:8]:
             parts.append(Text(f"  #{deal.id} {deal.title} · {deal.owner} · {_money(deal.value)}"))
         if not deals.deals:
