@@ -40,7 +40,7 @@ def test_impossible_date_names_the_field() -> None:
 
 
 def test_empty_title_is_refused() -> None:
-    with pytest.raises(InvalidInput, match="title"):
+    with pytest.raises(InvalidInput, match="^Title is required$"):
         validate(DealIn, title="   ", account="a", value="1")
 
 

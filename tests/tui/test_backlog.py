@@ -339,7 +339,7 @@ async def test_new_task_form_checks_points_then_saves(demo_store: Any) -> None:
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is form
-        assert str(form.query_one("#err-points").render()) == "must be a whole number"
+        assert str(form.query_one("#err-points").render()) == "Points must be a whole number, like 3"
         assert len(list_tasks(demo_store, "alex", mine=True)) == before
         await fill(pilot, form, points="2")
         await pilot.press("ctrl+s")
@@ -439,3 +439,26 @@ async def test_filter_queries_at_once_without_a_debounce(demo_store: Any) -> Non
         expected = backlog_page(demo_store, "alex", mine=True, text="falk")
         assert screen.page is not None and screen.page.text == "falk"
         assert [r.id for r in screen.page.rows] == [r.id for r in expected.rows]
+
+
+@async_test
+async def test_a_form_shows_every_error_at_once_in_plain_words(demo_store: Any) -> None:
+    from salessprint.tui.modals.deal_form import DealForm
+
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_backlog(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, DealForm)
+        await fill(pilot, form, title="", account="", value="lots")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        errors = {name: str(form.query_one(f"#err-{name}").render()) for name in ("title", "account", "value")}
+        assert errors == {
+            "title": "Title is required",
+            "account": "Account is required",
+            "value": "'lots' is not an amount of money",
+        }

@@ -23,9 +23,11 @@ class NotFound(SalesSprintError):
 class InvalidInput(SalesSprintError):
     """A value failed validation (form field, CLI argument, file row)."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(self, message: str, field: str | None = None, others: list[InvalidInput] | None = None) -> None:
         super().__init__(message)
         self.field = field
+        self.others = others or []
+        """The other fields' errors of the same input (a form shows them all at once)."""
 
 
 class PermissionDenied(SalesSprintError):

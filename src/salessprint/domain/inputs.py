@@ -264,21 +264,55 @@ FIELD_WORDS = {
 }
 
 
-def explain(exc: ValidationError) -> InvalidInput:
-    """The first validation error as one plain sentence naming its field."""
-    err = exc.errors()[0]
-    field = str(err["loc"][0]) if err["loc"] else "input"
-    msg = err["msg"]
+def _wording(err: Any) -> str:
+    """One pydantic error in a sales person's words (without the field's name)."""
+    kind, ctx = err["type"], err.get("ctx", {})
+    msg = str(err["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         msg = msg.removeprefix(prefix)
-    if err["type"] == "enum":
-        allowed = err.get("ctx", {}).get("expected", "")
-        msg = f"'{err.get('input')}' is not one of {allowed}"
-    elif err["type"] == "string_pattern_mismatch":
-        msg = "use letters, digits, dots, dashes, @ or underscores only"
-    elif err["type"] == "extra_forbidden":
-        msg = "is not a field here"
-    return InvalidInput(f"{FIELD_WORDS.get(field, field)}: {msg}", field=field)
+    if kind == "enum":
+        return f"'{err.get('input')}' is not one of {ctx.get('expected', '')}"
+    if kind == "string_pattern_mismatch":
+        return "use letters, digits, dots, dashes, @ or underscores only"
+    if kind == "extra_forbidden":
+        return "is not a field here"
+    if kind in ("string_too_short", "too_short", "missing") and ctx.get("min_length", 1) == 1:
+        return "is required"
+    if kind == "string_too_long":
+        return f"is at most {ctx.get('max_length')} characters"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return "must be a whole number, like 3"
+    if kind in ("greater_than_equal", "greater_than"):
+        return (
+            "cannot be negative"
+            if ctx.get("ge", ctx.get("gt")) in (0, "0")
+            else f"must be at least {ctx.get('ge', ctx.get('gt'))}"
+        )
+    if kind in ("less_than_equal", "less_than"):
+        return f"is at most {ctx.get('le', ctx.get('lt'))}"
+    if kind in ("date_parsing", "date_from_datetime_parsing", "date_type"):
+        return "must be a date like 2026-12-31"
+    return msg
+
+
+def _one(err: Any) -> InvalidInput:
+    """ "Title is required" for a rule about the value itself; "value: 'lots' is
+    not an amount of money" for a check's own sentence."""
+    field = str(err["loc"][0]) if err["loc"] else "input"
+    words = _wording(err)
+    if words.startswith(("is ", "must ", "cannot ", "use ")):
+        name = FIELD_WORDS.get(field, field.replace("_", " "))
+        return InvalidInput(f"{name[:1].upper()}{name[1:]} {words}", field=field)
+    return InvalidInput(f"{FIELD_WORDS.get(field, field)}: {words}", field=field)
+
+
+def explain(exc: ValidationError) -> InvalidInput:
+    """The first validation error as one plain sentence naming its field
+    ("Title is required"); the others ride along in `others`, so a form can
+    show every error at once."""
+    found = [_one(err) for err in exc.errors()]
+    first = found[0]
+    return InvalidInput(first.message, field=first.field, others=found[1:])
 
 
 def validate(model: type[M], **raw: Any) -> M:

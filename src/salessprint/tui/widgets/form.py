@@ -181,15 +181,23 @@ class FormModal(BaseModal[SavedT]):
         self.query_one("#form-banner", Label).remove_class("shown")
 
     def show_error(self, exc: SalesSprintError) -> None:
-        """Beside its field when the error names one, else in the banner."""
-        name = self._row_for(exc.field) if isinstance(exc, InvalidInput) else None
-        if name is not None:
-            message = exc.message.split(": ", 1)[1] if ": " in exc.message else exc.message
-            message = WORDING.get(message, message)
-            self.query_one(f"#err-{name}", Label).update(Text(message))
-            self.query_one(f"#row-{name}").add_class("invalid")
-            self.query_one(f"#f-{name}").focus()
-            return
+        """Beside its field when the error names one (every field's error at
+        once, the first focused), else in the banner."""
+        if isinstance(exc, InvalidInput):
+            shown_any = False
+            for error in (exc, *exc.others):
+                name = self._row_for(error.field)
+                if name is None:
+                    continue
+                message = error.message.split(": ", 1)[1] if ": " in error.message else error.message
+                message = WORDING.get(message, message)
+                self.query_one(f"#err-{name}", Label).update(Text(message))
+                self.query_one(f"#row-{name}").add_class("invalid")
+                if not shown_any:
+                    self.query_one(f"#f-{name}").focus()
+                shown_any = True
+            if shown_any:
+                return
         banner = self.query_one("#form-banner", Label)
         prefix = "Not saved: someone else changed this meanwhile. " if isinstance(exc, StaleWrite) else "Not saved: "
         banner.update(Text(prefix + exc.message))
