@@ -248,3 +248,27 @@ async def test_a_long_lane_draws_only_the_cards_on_screen() -> None:
         assert len(set(drawn)) <= 22  # the first screenful and the last, nothing between
         await pilot.press("up")
         assert lane.highlighted == 498
+
+
+@async_test
+async def test_enter_on_a_deal_card_opens_its_room_and_on_a_task_says_why_not(demo_store: Any) -> None:
+    from salessprint.tui.screens.deal_room import DealRoomScreen
+
+    app = make_app(demo_store, "maria")
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        todo = screen.cards[TaskStatus.TODO]
+        lane = screen.query_one("#cards-todo", CardList)
+        lane.focus()
+        lane.highlighted = next(i for i, c in enumerate(todo) if c.item_type == "task")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and "Enter opens a deal's room; this card is a task." in notified(app)
+        deal = next(i for i, c in enumerate(todo) if c.item_type == "deal")
+        lane.highlighted = deal
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DealRoomScreen) and app.screen.deal_id == todo[deal].item_id
+        assert todo[deal].title in screen_text(app)

@@ -169,3 +169,35 @@ def test_keys_typed_as_the_room_opens_are_not_lost(demo_store: Any) -> None:
 
     asyncio.run(run())
     assert [n.text for n in list_notes(demo_store, "alex", deal_id=deal.id)] == ["typed at once"]
+
+
+def test_enter_on_a_deals_change_in_history_opens_its_room_and_a_gone_deal_goes_back(demo_store: Any) -> None:
+    from salessprint.services.deals import delete_deal
+    from salessprint.tui.modals.history import HistoryModal
+
+    deal = add_deal(demo_store, "alex", title="From history", account="Initrode", value="300")
+    gone = add_deal(demo_store, "alex", title="Gone soon", account="Initrode", value="1")
+    app = make_app(demo_store, "alex")
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await settle(pilot)
+            await pilot.press("H")
+            await settle(pilot)
+            panel = app.screen
+            assert isinstance(panel, HistoryModal)
+            row = next(i for i, c in enumerate(panel.changes) if c.entity == "deal" and c.entity_id == deal.id)
+            panel.query_one("#history-table").move_cursor(row=row)  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, DealRoomScreen) and app.screen.deal_id == deal.id
+            assert "From history" in screen_text(app)
+            await pilot.press("escape")
+            await settle(pilot)
+            delete_deal(demo_store, "alex", gone.id)
+            app.push_screen(DealRoomScreen(gone.id))
+            await settle(pilot)
+            assert not isinstance(app.screen, DealRoomScreen)
+            assert any(f"#{gone.id}" in n for n in notified(app)), notified(app)
+
+    asyncio.run(run())

@@ -125,6 +125,20 @@ class HistoryModal(BaseModal[None]):
         if 0 <= index < len(self.changes):
             self.query_one("#history-detail", Static).update(change_detail(self.changes[index]))
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a deal's change opens that deal's room."""
+        index = event.cursor_row
+        if not 0 <= index < len(self.changes):
+            return
+        change = self.changes[index]
+        if change.entity not in ("deal", "deal_collaborator"):
+            self.notify("Enter opens a deal's room; this change is not a deal's.", markup=False)
+            return
+        from salessprint.tui.screens.deal_room import DealRoomScreen
+
+        self.dismiss(None)
+        self.app.push_screen(DealRoomScreen(change.entity_id))
+
     def action_toggle_mine(self) -> None:
         self.only_mine = not self.only_mine
         self.reload()

@@ -102,6 +102,7 @@ class BoardScreen(BaseScreen):
             id="board.filter_rep",
             tooltip="Show one rep's cards; press again for the next rep, then everyone",
         ),
+        Binding("enter", "open_card", "Open deal", id="board.open", tooltip="Open the selected deal's room"),
         Binding("r", "reload", "Refresh", id="board.refresh", show=False, tooltip="Reload from the store"),
     ]
 
@@ -235,6 +236,18 @@ class BoardScreen(BaseScreen):
         if lane.highlighted is None or not self.cards[status]:
             return None
         return self.cards[status][lane.highlighted]
+
+    def action_open_card(self) -> None:
+        """Enter on a deal's card opens its deal room (a task's card has none)."""
+        card = self.selected_card()
+        if card is None:
+            return
+        if card.item_type != "deal" or card.deleted:
+            self.notify("Enter opens a deal's room; this card is a task.", markup=False)
+            return
+        from salessprint.tui.screens.deal_room import DealRoomScreen
+
+        self.app.push_screen(DealRoomScreen(card.item_id))
 
     def action_move_card(self, step: int) -> None:
         card = self.selected_card()

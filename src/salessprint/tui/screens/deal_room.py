@@ -87,7 +87,9 @@ class DealRoomScreen(BaseScreen):
         self.query_one("#room-timeline", DataTable).focus()
 
     def reload(self) -> None:
-        work = call_service(self.app, deal_room, self.deal_id, done=self._show, group="deal-room")
+        work = call_service(
+            self.app, deal_room, self.deal_id, done=self._show, failed=self._not_found, group="deal-room"
+        )
         if self.room is None:
             hold_keys(self.app, work)  # keys typed as the room opens act on it once it has loaded
 
@@ -139,6 +141,11 @@ class DealRoomScreen(BaseScreen):
             )
         if not room.tasks:
             tasks.add_row(Text("No tasks on this deal.", style="dim"), Text(""), Text(""))
+
+    def _not_found(self, exc: SalesSprintError) -> None:
+        """The deal is gone (deleted, or archived): go back (the error is told)."""
+        if self.app.screen is self:
+            self.app.pop_screen()
 
     def _changed(self, message: str) -> None:
         self.notify(message, markup=False)
