@@ -22,7 +22,7 @@ async def open_room(pilot: Pilot[Any], app: SalesSprintApp, deal_id: int) -> Dea
     await settle(pilot)
     room = DealRoomScreen(deal_id)
     app.push_screen(room)
-    await settle(pilot)
+    await until(pilot, lambda: room.room is not None, what="the room loaded")
     assert app.screen is room
     return room
 
@@ -64,10 +64,14 @@ def test_keys_log_a_call_with_an_outcome_add_a_note_and_set_the_next_step(demo_s
             await settle(pilot)
             # s + text + Enter: the next step.
             await pilot.press("s", *"send the contract", "enter")
-            await settle(pilot)
-            text = screen_text(app)
-            assert "logged a call: booked a demo" in text and "CFO signs in December" in text
-            assert "Next step: send the contract" in text
+            await until(
+                pilot,
+                lambda: all(
+                    t in screen_text(app)
+                    for t in ("logged a call: booked a demo", "CFO signs in December", "Next step: send the contract")
+                ),
+                what="the call, the note and the next step in the room",
+            )
 
     asyncio.run(run())
     calls = [a for a in list_activities(demo_store, "alex") if a.deal_id == deal.id]
@@ -85,19 +89,18 @@ def test_collaborators_win_and_the_account_view(demo_store: Any) -> None:
         async with app.run_test(size=SIZE) as pilot:
             room = await open_room(pilot, app, deal.id)
             await pilot.press("c", *"bea", "enter")
-            await settle(pilot)
-            assert "collaborators: bea" in screen_text(app)
+            await until(pilot, lambda: "collaborators: bea" in screen_text(app), what="bea added")
             await pilot.press("C", *"bea", "enter")
-            await settle(pilot)
-            assert "collaborators: none" in screen_text(app)
+            await until(pilot, lambda: "collaborators: none" in screen_text(app), what="bea removed")
             await pilot.press("w")
-            await settle(pilot)
-            assert room.room is not None and room.room.deal.stage == "Won"
+            await until(pilot, lambda: room.room is not None and room.room.deal.stage == "Won", what="won")
             await pilot.press("a")
-            await settle(pilot)
-            assert isinstance(app.screen, AccountScreen)
-            text = screen_text(app)
-            assert "Account: Initech" in text and "Initech pilot" in text and "Initech rollout" in text
+            await until(pilot, lambda: isinstance(app.screen, AccountScreen), what="the account view")
+            await until(
+                pilot,
+                lambda: all(t in screen_text(app) for t in ("Account: Initech", "Initech pilot", "Initech rollout")),
+                what="the account's deals",
+            )
 
     asyncio.run(run())
     assert get_deal(demo_store, "alex", deal.id).stage == "Won"
@@ -111,10 +114,10 @@ def test_a_rep_may_read_anothers_room_but_not_edit_it(demo_store: Any) -> None:
     async def run() -> None:
         async with app.run_test(size=SIZE) as pilot:
             await open_room(pilot, app, theirs.id)
-            assert "Maria's deal" in screen_text(app)
+            await until(pilot, lambda: "Maria's deal" in screen_text(app), what="the room")
             await pilot.press("s", *"steal it", "enter")
             await settle(pilot)
-            assert any("you are a rep" in n for n in notified(app)), notified(app)  # the refusal says why
+            await until(pilot, lambda: any("you are a rep" in n for n in notified(app)), what="the refusal, saying why")
 
     asyncio.run(run())
     assert get_deal(demo_store, "alex", theirs.id).next_step is None
@@ -191,7 +194,7 @@ def test_enter_on_a_deals_change_in_history_opens_its_room_and_a_gone_deal_goes_
             await pilot.press("enter")
             await settle(pilot)
             assert isinstance(app.screen, DealRoomScreen) and app.screen.deal_id == deal.id
-            assert "From history" in screen_text(app)
+            await until(pilot, lambda: "From history" in screen_text(app), what="the room")
             await pilot.press("escape")
             await settle(pilot)
             delete_deal(demo_store, "alex", gone.id)

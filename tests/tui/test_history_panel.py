@@ -8,7 +8,7 @@ from textual.widgets import DataTable
 
 from salessprint.domain.enums import TaskStatus
 from salessprint.services import open_store
-from salessprint.services.history import history
+from salessprint.services.history import ChangeView, history
 from salessprint.services.tasks import list_tasks, move_task
 from salessprint.tui.app import SalesSprintApp
 from salessprint.tui.modals.history import HistoryModal
@@ -99,3 +99,29 @@ def test_undo_key_and_history_panel(tmp_path, frozen) -> None:
         asyncio.run(scenario())
     finally:
         store.dispose()
+
+
+def test_history_times_are_the_teams_not_utc() -> None:
+    """10:30 UTC on 26 November is 11:30 in Berlin and 02:30 in Los Angeles, as Activity shows them."""
+    from datetime import UTC, datetime
+
+    from salessprint.tui.modals.history import change_detail, change_row
+
+    change = ChangeView(
+        id=1,
+        at=datetime(2026, 11, 26, 10, 30, tzinfo=UTC),
+        login="rita",
+        name="Rita Rep",
+        entity="deal",
+        entity_id=7,
+        action="update",
+        summary="changed deal 'Acme'",
+        fields=[],
+        undone=False,
+        before=None,
+        after=None,
+    )
+    assert str(change_row(change, "Europe/Berlin")[0]) == "Thu 26 Nov 11:30"
+    assert str(change_row(change, "America/Los_Angeles")[0]) == "Thu 26 Nov 02:30"
+    assert "2026-11-26 11:30 Europe/Berlin" in str(change_detail(change, "Europe/Berlin"))
+    assert str(change_row(change, "Mars/Base")[0]) == "Thu 26 Nov 10:30"  # an unknown zone reads as UTC

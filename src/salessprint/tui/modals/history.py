@@ -7,7 +7,9 @@ undo (`ctrl+z`, an app key) works while it is open.
 
 from __future__ import annotations
 
+from datetime import UTC, tzinfo
 from typing import ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,19 +24,28 @@ from salessprint.tui.service_calls import call_service
 LIMIT = 200
 
 
-def change_row(change: ChangeView) -> tuple[Text, Text, Text, Text]:
-    """One table row; every cell is plain text (titles are never markup)."""
-    when = Text(change.at.strftime("%a %d %b %H:%M"))
+def _zone(timezone: str) -> tzinfo:
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def change_row(change: ChangeView, timezone: str = "UTC") -> tuple[Text, Text, Text, Text]:
+    """One table row, its time in the team's time zone (as Activity shows it);
+    every cell is plain text (titles are never markup)."""
+    when = Text(change.at.astimezone(_zone(timezone)).strftime("%a %d %b %H:%M"))
     who = Text(change.login or "system")
     what = Text(f"{change.entity.replace('_', ' ')} #{change.entity_id}")
     summary = Text(change.summary, style="strike dim" if change.undone else "")
     return when, who, what, summary
 
 
-def change_detail(change: ChangeView) -> Text:
-    """The highlighted change in full: who, when, and each field before → after."""
+def change_detail(change: ChangeView, timezone: str = "UTC") -> Text:
+    """The highlighted change in full: who, when (the team's time), and each field before → after."""
     text = Text()
-    text.append(f"{change.name or change.login or 'system'} · {change.at:%Y-%m-%d %H:%M} UTC · ", style="bold")
+    at = change.at.astimezone(_zone(timezone))
+    text.append(f"{change.name or change.login or 'system'} · {at:%Y-%m-%d %H:%M} {timezone} · ", style="bold")
     text.append(change.summary)
     if change.undone:
         text.append("  (undone)", style="italic")
@@ -114,7 +125,7 @@ class HistoryModal(BaseModal[None]):
         row = table.cursor_row
         table.clear()
         for change in changes:
-            table.add_row(*change_row(change), key=str(change.id))
+            table.add_row(*change_row(change, self._timezone()), key=str(change.id))
         if changes:
             table.move_cursor(row=min(row, len(changes) - 1))
         scope = "my changes" if self.only_mine else "the team's changes"
@@ -123,7 +134,7 @@ class HistoryModal(BaseModal[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         index = event.cursor_row
         if 0 <= index < len(self.changes):
-            self.query_one("#history-detail", Static).update(change_detail(self.changes[index]))
+            self.query_one("#history-detail", Static).update(change_detail(self.changes[index], self._timezone()))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a deal's change opens that deal's room."""
@@ -138,6 +149,10 @@ class HistoryModal(BaseModal[None]):
 
         self.dismiss(None)
         self.app.push_screen(DealRoomScreen(change.entity_id))
+
+    def _timezone(self) -> str:
+        team = getattr(self.app, "team", None)
+        return team.timezone if team is not None else "UTC"
 
     def action_toggle_mine(self) -> None:
         self.only_mine = not self.only_mine
