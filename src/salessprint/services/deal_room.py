@@ -11,7 +11,7 @@ from salessprint.domain.enums import TaskStatus
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import DealView, MemberView, StageView, TaskView, Value
 from salessprint.services.deals import collaborators_of, full_view
-from salessprint.services.history import TimelineEntry, deal_timeline
+from salessprint.services.history import TimelineEntry, timeline_of
 from salessprint.services.uow import unit_of_work
 from salessprint.services.views import deal_view, member_view, stage_view, task_view
 from salessprint.store.db import Store
@@ -33,11 +33,11 @@ class DealRoom(Value):
 
 def deal_room(store: Store, login: str, deal_id: int) -> DealRoom:
     """Everyone on the team may read every deal room."""
-    timeline = deal_timeline(store, login, deal_id)
     with unit_of_work(store, login, read_only=True) as uow:
         uow.require(Action.READ_TEAM)
         team_id = uow.actor.team_id
         deal = deal_by_id(uow.session, team_id, deal_id)
+        timeline = timeline_of(uow, deal)
         moves = uow.session.scalar(
             select(func.count())
             .select_from(DealEvent)

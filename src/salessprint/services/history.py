@@ -18,10 +18,10 @@ from salessprint.domain.errors import InvalidInput
 from salessprint.domain.inputs import check_id
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import Value
-from salessprint.services.uow import unit_of_work
+from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store.db import Store
 from salessprint.store.lookups import member_by_login
-from salessprint.store.models import Account, Activity, Change, Member, Note, Stage
+from salessprint.store.models import Account, Activity, Change, Deal, Member, Note, Stage
 
 # Columns that are bookkeeping, not something a person changed.
 QUIET_FIELDS = {"version", "stage_entered_at"}
@@ -222,53 +222,55 @@ def deal_timeline(store: Store, login: str, deal_id: int, limit: int = 100) -> l
 
     with unit_of_work(store, login, read_only=True) as uow:
         uow.require(Action.READ_TEAM)
-        team_id = uow.actor.team_id
-        deal = deal_by_id(uow.session, team_id, deal_id)
-        who = aliased(Member)
-        entries: list[TimelineEntry] = []
-        names = team_names(uow.session, team_id)
-        for c, lg, nm in uow.session.execute(
-            select(Change, who.login, who.name)
-            .outerjoin(who, who.id == Change.actor_id)
-            .where(
-                Change.team_id == team_id, Change.entity_id == deal.id, Change.entity.in_(["deal", "deal_collaborator"])
+        return timeline_of(uow, deal_by_id(uow.session, uow.actor.team_id, deal_id), limit)
+
+
+def timeline_of(uow: UnitOfWork, deal: Deal, limit: int = 100) -> list[TimelineEntry]:
+    """`deal_timeline` inside a unit of work that has the deal already (the deal room)."""
+    team_id = uow.actor.team_id
+    who = aliased(Member)
+    entries: list[TimelineEntry] = []
+    names = team_names(uow.session, team_id)
+    for c, lg, nm in uow.session.execute(
+        select(Change, who.login, who.name)
+        .outerjoin(who, who.id == Change.actor_id)
+        .where(Change.team_id == team_id, Change.entity_id == deal.id, Change.entity.in_(["deal", "deal_collaborator"]))
+        .order_by(Change.id.desc())
+        .limit(limit)
+    ):
+        entries.append(
+            TimelineEntry(
+                at=c.at,
+                login=lg,
+                name=nm,
+                kind="change",
+                text=describe(c.entity, c.action, c.before, c.after, names),
             )
-            .order_by(Change.id.desc())
-            .limit(limit)
-        ):
-            entries.append(
-                TimelineEntry(
-                    at=c.at,
-                    login=lg,
-                    name=nm,
-                    kind="change",
-                    text=describe(c.entity, c.action, c.before, c.after, names),
-                )
+        )
+    for n, lg, nm in uow.session.execute(
+        select(Note, who.login, who.name)
+        .join(who, who.id == Note.author_id)
+        .where(Note.deal_id == deal.id)
+        .order_by(Note.id.desc())
+        .limit(limit)
+    ):
+        entries.append(TimelineEntry(at=n.created_at, login=lg, name=nm, kind="note", text=n.text))
+    for a, lg, nm in uow.session.execute(
+        select(Activity, who.login, who.name)
+        .join(who, who.id == Activity.member_id)
+        .where(Activity.deal_id == deal.id)
+        .order_by(Activity.occurred_at.desc())
+        .limit(limit)
+    ):
+        detail = f": {a.outcome}" if a.outcome else ""
+        entries.append(
+            TimelineEntry(
+                at=a.occurred_at,
+                login=lg,
+                name=nm,
+                kind="activity",
+                text=f"logged {'an' if a.kind[:1] in 'aeiou' else 'a'} {a.kind}{detail}",
             )
-        for n, lg, nm in uow.session.execute(
-            select(Note, who.login, who.name)
-            .join(who, who.id == Note.author_id)
-            .where(Note.deal_id == deal.id)
-            .order_by(Note.id.desc())
-            .limit(limit)
-        ):
-            entries.append(TimelineEntry(at=n.created_at, login=lg, name=nm, kind="note", text=n.text))
-        for a, lg, nm in uow.session.execute(
-            select(Activity, who.login, who.name)
-            .join(who, who.id == Activity.member_id)
-            .where(Activity.deal_id == deal.id)
-            .order_by(Activity.occurred_at.desc())
-            .limit(limit)
-        ):
-            detail = f": {a.outcome}" if a.outcome else ""
-            entries.append(
-                TimelineEntry(
-                    at=a.occurred_at,
-                    login=lg,
-                    name=nm,
-                    kind="activity",
-                    text=f"logged {'an' if a.kind[:1] in 'aeiou' else 'a'} {a.kind}{detail}",
-                )
-            )
-        entries.sort(key=lambda e: e.at, reverse=True)
-        return entries[:limit]
+        )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries[:limit]

@@ -384,22 +384,29 @@ def _group_key(by: GroupBy, owner_id: int, owners: dict[int, _Owner]) -> tuple[s
     return (boss.login, boss.name) if boss else (NO_MANAGER, NO_MANAGER)
 
 
-def _group(key: str, name: str, s: PipelineSums) -> PipelineGroup:
+def _figures(s: PipelineSums) -> dict[str, Any]:
+    """The figures a group and the whole report share, from exact sums, rounded once."""
     f = PipelineFigures.of(s)
+    return {
+        "won_deals": s.won,
+        "lost_deals": s.lost,
+        "won_value": money(s.won_value),
+        "win_rate": f.win_rate,
+        "average_won_value": f.average_won_value,
+        "average_cycle_days": f.average_cycle_days,
+        "open_deals": s.open,
+        "open_value": money(s.open_value),
+        "qualified_open_deals": s.qualified,
+        "weighted_value": f.weighted_value,
+        "pipeline_velocity": f.pipeline_velocity,
+    }
+
+
+def _group(key: str, name: str, s: PipelineSums) -> PipelineGroup:
     return PipelineGroup(
         key=key,
         name=name,
-        won_deals=s.won,
-        lost_deals=s.lost,
-        won_value=money(s.won_value),
-        win_rate=f.win_rate,
-        average_won_value=f.average_won_value,
-        average_cycle_days=f.average_cycle_days,
-        open_deals=s.open,
-        open_value=money(s.open_value),
-        qualified_open_deals=s.qualified,
-        weighted_value=f.weighted_value,
-        pipeline_velocity=f.pipeline_velocity,
+        **_figures(s),
         rotting_deals=s.rotting,
         rotting_value=money(s.rotting_value),
     )
@@ -436,22 +443,11 @@ def pipeline_in(
         for owner, s in part.items():
             per_owner[owner] = per_owner.get(owner, PipelineSums()) + s
     total = sum(per_owner.values(), PipelineSums())
-    f = PipelineFigures.of(total)
     return PipelineReport(
         start=start,
         end=end,
         currency=team.currency,
-        won_deals=total.won,
-        lost_deals=total.lost,
-        won_value=money(total.won_value),
-        win_rate=f.win_rate,
-        average_won_value=f.average_won_value,
-        average_cycle_days=f.average_cycle_days,
-        open_deals=total.open,
-        open_value=money(total.open_value),
-        qualified_open_deals=total.qualified,
-        weighted_value=f.weighted_value,
-        pipeline_velocity=f.pipeline_velocity,
+        **_figures(total),
         rotting=opened.rotting,
         member=member,
         by=by,
