@@ -40,3 +40,28 @@ def test_bad_entity_filter_is_one_line(sh) -> None:
     result = sh("max", "history", "--entity", "deal")
     assert result.exit_code == 1
     assert result.output.strip() == "Error: 'deal' is not an entity like deal:12 or task:7."
+
+
+def test_history_reads_the_teams_clock_and_moved_times(tmp_path, frozen) -> None:
+    """The CLI's history shows when on the team's clock (Berlin: 11:30 CET at
+    10:30 UTC), and a change's done_at reads as a time, not an ISO string."""
+    from click.testing import CliRunner
+
+    from salessprint.cli import cli
+    from salessprint.services import open_store
+    from salessprint.services.team import init_team
+
+    url = f"sqlite:///{tmp_path / 'berlin.db'}"
+    store = open_store(url, check_schema=False)
+    init_team(store, "Berlin Sales", "ada", "Ada Admin", timezone="Europe/Berlin")
+    store.dispose()
+
+    def sh(*args: str):
+        return CliRunner().invoke(cli, ["--db", url, "--as", "ada", *args])
+
+    task_id = sh("task", "add", "Call Acme", "--kind", "call").output.strip()
+    assert sh("task", "move", task_id, "done").exit_code == 0
+    lines = sh("history").output.splitlines()
+    assert lines[1].split()[1:4] == ["2026-11-26", "11:30", "CET"], lines
+    undone = sh("undo").output
+    assert "2026-11-26T" not in undone and "done_at — → 2026-11-26 11:30 CET" in undone, undone

@@ -13,16 +13,20 @@ from salessprint.cli import cli
 
 def test_set_and_list_targets(team: Any) -> None:
     out = team("target", "set", "rita", "calls", "25", "--per", "day", "--from", "2026-11-01", as_="mo").output
-    assert out == "rita: 25.00 calls per day from 2026-11-01.\n"
+    assert out == "rita: 25 calls per day from 2026-11-01.\n"  # a count, not "25.00 calls"
     rows = json.loads(team("target", "list", "--member", "rita", "--format", "json", as_="mo").output)["targets"]
-    assert [(r["metric"], r["period"]) for r in rows] == [("calls", "day")]
+    assert [(r["metric"], r["period"], r["amount"]) for r in rows] == [("calls", "day", "25.00")]
+    table = team("target", "list", "--member", "rita", as_="mo").output
+    assert " 25 " in table and "25.00" not in table
+    out = team("target", "set", "rita", "revenue", "10000", "--per", "month", as_="mo").output
+    assert out.startswith("rita: 10,000.00 revenue per month from ")
 
 
 def test_quota_ramp_for_the_team_and_one_rep(team: Any) -> None:
     # Rita started on 1 October; today is 26 November 2026.
     team("target", "set", "rita", "revenue", "10000", "--per", "month", "--from", "2026-01-01", as_="mo")
     out = team("target", "ramp", "25,50,75", "--months", "1", as_="mo").output
-    assert out.splitlines()[0] == "Team quota ramp: 25,50,75,100 % of full quota, 1 months a step."
+    assert out.splitlines()[0] == "Team quota ramp: 25,50,75,100 % of full quota, 1 month a step."
     shown = json.loads(team("target", "ramp", "--format", "json", as_="mo").output)
     assert (shown["team"], shown["team_months"]) == ("25,50,75,100", 1)
     assert [(r["login"], r["ramp"], r["own"], r["percent_today"]) for r in shown["reps"]] == [

@@ -65,7 +65,7 @@ def test_each_flag() -> None:
     assert codes == ["under_quota", "under_activity_target", "velocity_falling", "rotting_deals", "new_rep"]
     text = " ".join(f.message for f in flags_for(r, TODAY, 21))
     assert "won 59,999.99 of 60,000.00" in text
-    assert "call 20 of 36.0" in text
+    assert "call 20 of 36 expected" in text  # a count, not "36.0"
     assert "12 → 11 → 9 → 6" in text
     assert "day 57" in text
 
@@ -160,3 +160,8 @@ def test_the_falling_attainment_flag_names_the_months() -> None:
     )
     steady = RepFigures("bo", "Bo", None, None, Decimal(0), "2026-10", attainments=[("m", Decimal(90))] * 4)
     assert flags_for(steady, TODAY, 21) == []
+
+
+def test_money_in_flags_carries_the_team_currency() -> None:
+    rep = RepFigures("bo", "Bo", None, Decimal("5000"), Decimal("1250.5"), "2026-10", currency="USD")
+    assert flags_for(rep, TODAY, 21)[0].message == "Under quota for 2026-10: won USD 1,250.50 of USD 5,000.00."

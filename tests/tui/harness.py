@@ -46,7 +46,11 @@ ACTIVE = (WorkerState.PENDING, WorkerState.RUNNING)
 
 
 def make_app(store: Any, login: str, theme: str = "salessprint-dark") -> SalesSprintApp:
-    return SalesSprintApp(store=store, login=login, theme_name=theme)
+    app = SalesSprintApp(store=store, login=login, theme_name=theme)
+    # Toasts stay while a test reads them: on a loaded machine three quick
+    # calls can take longer than the 5 s a toast shows for.
+    app.NOTIFICATION_TIMEOUT = 600
+    return app
 
 
 def async_test(fn: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
@@ -81,6 +85,14 @@ async def _finished(workers: list[Worker[Any]], timeout: float) -> None:
         await asyncio.wait_for(waits, timeout=timeout)
 
 
+def _tables_pending(app: App[Any]) -> bool:
+    """A DataTable sizes its columns to new rows on its next idle: until then a
+    screenshot shows header-wide columns ("Sonn  Sonnenh")."""
+    from textual.widgets import DataTable
+
+    return any(t._require_update_dimensions or t._updated_cells for t in app.screen.query(DataTable))
+
+
 async def settle(pilot: Pilot[Any], timeout: float = SETTLE_TIMEOUT) -> None:
     """Wait until the app has nothing left to do: started, no worker pending or
     running, and the answers handled, for a few rounds in a row (an answer may
@@ -98,6 +110,8 @@ async def settle(pilot: Pilot[Any], timeout: float = SETTLE_TIMEOUT) -> None:
         if busy or not _started(app):
             quiet = 0
             await _finished(busy, left)
+        elif _tables_pending(app):
+            quiet = 0
         else:
             quiet += 1
 

@@ -155,6 +155,16 @@ def test_deal_room_snapshot(demo_store: Any, snap_compare: Any) -> None:
     assert snap_compare(SalesSprintApp(demo_store, "alex"), terminal_size=SIZE, run_before=opened)
 
 
+def test_deal_room_projector_snapshot(demo_store: Any, snap_compare: Any) -> None:
+    deal = add_deal(demo_store, "alex", title="Snapshot deal", account="Acme", value="12500", next_step="demo")
+
+    async def opened(pilot: Pilot[Any]) -> None:
+        assert pilot.app.theme == "projector"
+        await open_room(pilot, pilot.app, deal.id)  # type: ignore[arg-type]
+
+    assert snap_compare(make_app(demo_store, "alex", theme="projector"), terminal_size=SIZE, run_before=opened)
+
+
 def test_keys_typed_as_the_room_opens_are_not_lost(demo_store: Any) -> None:
     """Enter, then `n`, a note and Enter, all at once: the room opens, loads, and takes the note."""
     deal = add_deal(demo_store, "alex", title="Quick keys deal", account="Vandelay", value="700")

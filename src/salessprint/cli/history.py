@@ -18,6 +18,7 @@ HISTORY_COLUMNS = ["id", "at", "login", "entity", "entity_id", "action", "summar
 @pass_ctx
 def history_cmd(ctx: Ctx, entity: str | None, member: str | None, limit: int, fmt: str) -> None:
     """Who changed what and when, newest first."""
+    from salessprint.domain.clock import team_time
     from salessprint.services.history import history
 
     rows = history(ctx.store(), ctx.login, entity=entity, member=member, limit=limit)
@@ -28,7 +29,10 @@ def history_cmd(ctx: Ctx, entity: str | None, member: str | None, limit: int, fm
         fmt,
         "changes",
         [
-            {**r.model_dump(exclude={"before", "after", "fields"}), "at": r.at.strftime("%Y-%m-%d %H:%M:%S")}
+            {
+                **r.model_dump(exclude={"before", "after", "fields", "timezone"}),
+                "at": f"{team_time(r.at, r.timezone):%Y-%m-%d %H:%M %Z}",
+            }
             for r in rows
         ],
         HISTORY_COLUMNS,

@@ -35,7 +35,10 @@ def target_set(ctx: Ctx, login: str, metric: str, amount: str, period: str, effe
         period=period.strip().lower(),
         effective_from=effective_from,
     )
-    echo(f"{view.login}: {view.amount} {view.metric} per {view.period} from {view.effective_from}.")
+    from salessprint.domain.text import target_amount
+
+    amount_text = target_amount(view.metric, view.amount)
+    echo(f"{view.login}: {amount_text} {view.metric} per {view.period} from {view.effective_from}.")
 
 
 @target_group.command("list")
@@ -44,9 +47,15 @@ def target_set(ctx: Ctx, login: str, metric: str, amount: str, period: str, effe
 @pass_ctx
 def target_list(ctx: Ctx, member: str | None, fmt: str) -> None:
     """List the targets in force today."""
+    from salessprint.domain.text import target_amount
     from salessprint.services.targets import list_targets
 
-    emit(fmt, "targets", list_targets(ctx.store(), ctx.login, member), TARGET_COLUMNS)
+    targets = list_targets(ctx.store(), ctx.login, member)
+    if fmt == "table":  # JSON and CSV keep the number as stored
+        rows = [{**t.model_dump(), "amount": target_amount(t.metric, t.amount)} for t in targets]
+        emit(fmt, "targets", rows, TARGET_COLUMNS)
+        return
+    emit(fmt, "targets", targets, TARGET_COLUMNS)
 
 
 @target_group.command("ramp")
@@ -65,6 +74,7 @@ def target_ramp(ctx: Ctx, steps: str | None, member: str | None, months: int | N
     (--member LOGIN; 'off' for an experienced hire on full quota at once).
     """
     from salessprint.domain.errors import InvalidInput
+    from salessprint.domain.text import counted
     from salessprint.services.targets import quota_ramps, set_quota_ramp
 
     if use_team and (member is None or steps is not None):
@@ -76,7 +86,9 @@ def target_ramp(ctx: Ctx, steps: str | None, member: str | None, months: int | N
     else:
         data = set_quota_ramp(ctx.store(), ctx.login, steps, months, member)
     if fmt == "table":
-        team = "off" if data.team == "off" else f"{data.team} % of full quota, {data.team_months} months a step"
+        team = (
+            "off" if data.team == "off" else f"{data.team} % of full quota, {counted(data.team_months, 'month')} a step"
+        )
         echo(f"Team quota ramp: {team}.")
     columns = ["login", "name", "started_on", "ramp", "months", "own", "percent_today"]
     emit(fmt, "reps", data.reps, columns, {"team": data.team, "team_months": data.team_months})

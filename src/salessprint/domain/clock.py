@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 
 _frozen: datetime | None = None
 
@@ -52,6 +52,24 @@ def team_day(moment: datetime, timezone: str = "UTC") -> date:
 
     aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
     return aware.astimezone(ZoneInfo(timezone)).date()
+
+
+def zone(timezone: str) -> tzinfo:
+    """The team's time zone; UTC for a name this machine does not know."""
+    if timezone == "UTC":
+        return UTC
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
+
+
+def team_time(moment: datetime, timezone: str = "UTC") -> datetime:
+    """`moment` on the team's clock (naive means UTC)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(zone(timezone))
 
 
 @contextmanager

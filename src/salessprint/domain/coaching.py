@@ -13,7 +13,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from salessprint.domain.metrics import NEW_REP_DAYS
-from salessprint.domain.text import counted
+from salessprint.domain.text import counted, money_text, plain_number
 
 FALLING_RUN = 3
 """Velocity down this many sprints running raises a flag."""
@@ -40,6 +40,8 @@ class RepFigures:
     attainments: Sequence[tuple[str, Decimal | None]] = ()
     """(period label, attainment in % or None without a quota) of the last
     ended months, oldest first."""
+    currency: str = ""
+    """The team's currency, for the money in the flags' sentences."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +78,15 @@ def flags_for(rep: RepFigures, today: date, rotting_days: int) -> list[Flag]:
     out: list[Flag] = []
     if rep.quota is not None and rep.quota > 0 and rep.won_value < rep.quota:
         out.append(
-            Flag("under_quota", f"Under quota for {rep.quota_period}: won {rep.won_value:,.2f} of {rep.quota:,.2f}.")
+            Flag(
+                "under_quota",
+                f"Under quota for {rep.quota_period}: won {money_text(rep.won_value, rep.currency)}"
+                f" of {money_text(rep.quota, rep.currency)}.",
+            )
         )
     if rep.activity_behind:
         parts = ", ".join(
-            f"{kind} {done} of {expected} expected by now" for kind, done, expected in rep.activity_behind
+            f"{kind} {done} of {plain_number(expected)} expected by now" for kind, done, expected in rep.activity_behind
         )
         out.append(Flag("under_activity_target", f"Behind on activity targets this week: {parts}."))
     if velocity_falling(rep.velocities):
@@ -119,6 +125,7 @@ class AgendaFacts:
     velocities: Sequence[int] = ()
     attainment_line: str = ""
     activity_lines: Sequence[str] = field(default_factory=tuple)
+    currency: str = ""
 
 
 def one_on_one_agenda(f: AgendaFacts) -> str:
@@ -127,7 +134,9 @@ def one_on_one_agenda(f: AgendaFacts) -> str:
     lines.append("1. Check-in: how are things going this week?")
     n = 2
     if f.wins:
-        lines.append(f"{n}. Celebrate: " + "; ".join(f"{title} ({value:,.2f})" for title, value in f.wins))
+        lines.append(
+            f"{n}. Celebrate: " + "; ".join(f"{title} ({money_text(value, f.currency)})" for title, value in f.wins)
+        )
         n += 1
     if f.attainment_line:
         lines.append(f"{n}. Quota: {f.attainment_line}")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import fields, is_dataclass, replace
+from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 from salessprint.domain.errors import InvalidInput
@@ -140,3 +141,20 @@ def counted(count: int, one: str, many: str | None = None) -> str:
     """ "1 deal", "2 deals", "0 deals": a count with its noun in the right number
     (`many` for an irregular plural; else `one` + "s")."""
     return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def money_text(amount: object, currency: str = "") -> str:
+    """ "EUR 12,500.00": an amount to the cent, with its currency when known."""
+    figure = f"{amount:,.2f}"
+    return f"{currency} {figure}" if currency else figure
+
+
+def target_amount(metric: str, amount: Decimal) -> str:
+    """A target as people say it: money to the cent for revenue, a plain count
+    otherwise ("25", not "25.00" calls; "2.5" where a half was meant)."""
+    return f"{amount:,.2f}" if metric == "revenue" else plain_number(amount)
+
+
+def plain_number(value: Decimal) -> str:
+    """A count without trailing zeros: 36.0 → "36", 12.50 → "12.5"."""
+    return f"{value.normalize():f}"

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from salessprint.domain.clock import team_time
 from salessprint.domain.errors import InvalidInput
 from salessprint.domain.inputs import check_id
 from salessprint.domain.permissions import Action
@@ -21,7 +22,7 @@ from salessprint.domain.values import Value
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store.db import Store
 from salessprint.store.lookups import member_by_login
-from salessprint.store.models import Account, Activity, Change, Deal, Member, Note, Stage
+from salessprint.store.models import Account, Activity, Change, Deal, Member, Note, Stage, Team
 
 # Columns that are bookkeeping, not something a person changed.
 QUIET_FIELDS = {"version", "stage_entered_at"}
@@ -50,6 +51,8 @@ class ChangeView(Value):
     after: dict[str, Any] | None
     cause_id: int | None = None
     """The change this one followed from (a task's card moved with it), if any."""
+    timezone: str = "UTC"
+    """The team's time zone, to show `at` as the team reads its clock."""
 
 
 def parse_entity(raw: str) -> tuple[str, int]:
@@ -62,8 +65,11 @@ def parse_entity(raw: str) -> tuple[str, int]:
     return kind, check_id(int(ident), kind.replace("_", " "))
 
 
-Names = dict[str, dict[int, str]]
-"""For id columns (stage_id, owner_id, ...): id -> the name people know."""
+class Names(dict[str, dict[int, str]]):
+    """For id columns (stage_id, owner_id, ...): id -> the name people know;
+    `timezone` is the team's, for the times a change moved (done_at ...)."""
+
+    timezone: str = "UTC"
 
 
 def team_names(session: Session, team_id: int) -> Names:
@@ -71,14 +77,28 @@ def team_names(session: Session, team_id: int) -> Names:
     stages = dict(session.execute(select(Stage.id, Stage.name).where(Stage.team_id == team_id)).all())
     people = dict(session.execute(select(Member.id, Member.login).where(Member.team_id == team_id)).all())
     accounts = dict(session.execute(select(Account.id, Account.name).where(Account.team_id == team_id)).all())
-    return {
-        "stage_id": stages,
-        "owner_id": people,
-        "assignee_id": people,
-        "member_id": people,
-        "author_id": people,
-        "account_id": accounts,
-    }
+    names = Names(
+        stage_id=stages,
+        owner_id=people,
+        assignee_id=people,
+        member_id=people,
+        author_id=people,
+        account_id=accounts,
+    )
+    names.timezone = session.execute(select(Team.timezone).where(Team.id == team_id)).scalar_one_or_none() or "UTC"
+    return names
+
+
+def _moment(value: Any, timezone: str) -> Any:
+    """A stored ISO time ('2026-12-01T14:05:00+00:00') as people read it, on
+    the team's clock ('2026-12-01 15:05 CET'); anything else as it is."""
+    if not isinstance(value, str) or "T" not in value:
+        return value
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return f"{team_time(moment, timezone):%Y-%m-%d %H:%M %Z}"
 
 
 def describe(
@@ -137,6 +157,9 @@ def field_changes(
                 lookup.get(new, new) if new is not None else None,
             )
             k = k.removesuffix("_id")
+        elif k.endswith("_at"):
+            zone = names.timezone if isinstance(names, Names) else "UTC"
+            old, new = _moment(old, zone), _moment(new, zone)
         out.append(FieldChange(field=k, before=old, after=new))
     return out
 
@@ -203,6 +226,7 @@ def change_view(c: Change, login: str | None, name: str | None, names: Names | N
         before=c.before,
         after=c.after,
         cause_id=c.cause_id,
+        timezone=names.timezone if isinstance(names, Names) else "UTC",
     )
 
 

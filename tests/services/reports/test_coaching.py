@@ -40,7 +40,7 @@ def test_under_quota_uses_the_quota_in_force_on_each_day_of_last_month(team_stor
     )
     rita = next(m for m in coaching(team_store, "max").members if m.login == "rita")
     under = next(f for f in rita.flags if f.code == "under_quota")
-    assert under.message == "Under quota for 2026-10: won 3,000.00 of 5,500.00."
+    assert under.message == "Under quota for 2026-10: won EUR 3,000.00 of EUR 5,500.00."
 
 
 def test_attainment_falling_three_months_on_a_ramp(team_store: Store) -> None:
@@ -59,7 +59,7 @@ def test_attainment_falling_three_months_on_a_ramp(team_store: Store) -> None:
     assert messages["attainment_falling"] == (
         "Quota attainment down 3 months running (2026-07 to 2026-10: 200.0 % → 150.0 % → 120.0 % → 90.0 %)."
     )
-    assert messages["under_quota"] == "Under quota for 2026-10: won 9,000.00 of 10,000.00."
+    assert messages["under_quota"] == "Under quota for 2026-10: won EUR 9,000.00 of EUR 10,000.00."
 
 
 def test_no_falling_flag_for_two_falls(team_store: Store) -> None:

@@ -12,8 +12,8 @@ from salessprint.store.db import Store
 def test_one_on_one_agenda(story: Store) -> None:
     agenda = one_on_one(story, "max", "rita")
     assert agenda.startswith("1:1 with Rita Rep — 2026-11-26")
-    assert "3,000.00 won of 10,000.00 this month (30.0 %)" in agenda
-    assert "Celebrate: Delta (3,000.00)" in agenda
+    assert "EUR 3,000.00 won of EUR 10,000.00 this month (30.0 %)" in agenda
+    assert "Celebrate: Delta (EUR 3,000.00)" in agenda
     assert "#2 Beta: 24 days in stage" in agenda
 
 

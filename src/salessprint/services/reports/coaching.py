@@ -128,6 +128,7 @@ def coaching_figures(uow: UnitOfWork, members: Sequence[Rep]) -> CoachingFigures
                 rotting=listed.get(m.id, []),
                 rotting_count=rotting.get(m.id, 0),
                 attainments=attainments,
+                currency=team.currency,
             )
         )
     return CoachingFigures(figures, activity, quota_period, history, rotting_one)

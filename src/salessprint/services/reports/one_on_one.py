@@ -10,6 +10,7 @@ from salessprint.domain.coaching import AgendaFacts, flags_for, one_on_one_agend
 from salessprint.domain.enums import Period
 from salessprint.domain.metrics import money
 from salessprint.domain.permissions import Action
+from salessprint.domain.text import money_text
 from salessprint.services.reports.attainment import attainment_in
 from salessprint.services.reports.coaching import coaching_figures
 from salessprint.services.uow import unit_of_work
@@ -48,7 +49,8 @@ def one_on_one(store: Store, login: str, member: str) -> str:
         att_line = ""
         if month_att.quota is not None:
             att_line = (
-                f"{month_att.won_value:,.2f} won of {month_att.quota:,.2f} this month ({month_att.attainment} %)."
+                f"{money_text(month_att.won_value, team.currency)} won of"
+                f" {money_text(month_att.quota, team.currency)} this month ({month_att.attainment} %)."
             )
         act = read.activity[rep.login].activities
         lines = [f"{k} {v.done}/{v.target}" for k, v in act.items() if v.target]
@@ -62,5 +64,6 @@ def one_on_one(store: Store, login: str, member: str) -> str:
                 velocities=list(f.velocities)[-6:],
                 attainment_line=att_line,
                 activity_lines=lines,
+                currency=team.currency,
             )
         )

@@ -7,9 +7,7 @@ undo (`ctrl+z`, an app key) works while it is open.
 
 from __future__ import annotations
 
-from datetime import UTC, tzinfo
 from typing import ClassVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -17,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Footer, Label, Static
 
+from salessprint.domain.clock import team_time
 from salessprint.services.history import ChangeView, history
 from salessprint.tui.screens.base import BaseModal
 from salessprint.tui.service_calls import call_service
@@ -24,17 +23,10 @@ from salessprint.tui.service_calls import call_service
 LIMIT = 200
 
 
-def _zone(timezone: str) -> tzinfo:
-    try:
-        return ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        return UTC
-
-
 def change_row(change: ChangeView, timezone: str = "UTC") -> tuple[Text, Text, Text, Text]:
     """One table row, its time in the team's time zone (as Activity shows it);
     every cell is plain text (titles are never markup)."""
-    when = Text(change.at.astimezone(_zone(timezone)).strftime("%a %d %b %H:%M"))
+    when = Text(team_time(change.at, timezone).strftime("%a %d %b %H:%M"))
     who = Text(change.login or "system")
     what = Text(f"{change.entity.replace('_', ' ')} #{change.entity_id}")
     summary = Text(change.summary, style="strike dim" if change.undone else "")
@@ -44,7 +36,7 @@ def change_row(change: ChangeView, timezone: str = "UTC") -> tuple[Text, Text, T
 def change_detail(change: ChangeView, timezone: str = "UTC") -> Text:
     """The highlighted change in full: who, when (the team's time), and each field before → after."""
     text = Text()
-    at = change.at.astimezone(_zone(timezone))
+    at = team_time(change.at, timezone)
     text.append(f"{change.name or change.login or 'system'} · {at:%Y-%m-%d %H:%M} {timezone} · ", style="bold")
     text.append(change.summary)
     if change.undone:

@@ -1,8 +1,9 @@
-"""The header every screen shows: team, sprint, days left, who I am."""
+"""The header every screen shows: team, sprint, days left, who I am, the store."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -11,6 +12,19 @@ from textual.widgets import Static
 from salessprint.domain.enums import SprintState
 from salessprint.domain.values import MemberView, SprintView, TeamView
 from salessprint.tui.widgets.safe_text import shown
+
+
+def store_label(store: object) -> str:
+    """Which store the app is on, short: the SQLite file's name, or the
+    server and database of a shared store (never its password)."""
+    url = getattr(store, "url", None)
+    if url is None:
+        return ""
+    if url.get_backend_name() == "sqlite":
+        return Path(url.database).name if url.database else "memory"
+    user = f"{url.username}@" if url.username else ""
+    port = f":{url.port}" if url.port else ""
+    return f"{user}{url.host or 'localhost'}{port}/{url.database or ''}"
 
 
 class StatusHeader(Static):
@@ -23,6 +37,8 @@ class StatusHeader(Static):
         background: $panel;
         color: $foreground;
         padding: 0 1;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
@@ -59,6 +75,9 @@ class StatusHeader(Static):
             text.append("   ")
             text.append(self.me.name, style="bold")
             text.append(f" ({self.me.role})")
+            store = store_label(getattr(self.app, "store", None))
+            if store and wide:
+                text.append(f" · {store}", style="dim")
         if self.sprint is not None and self.sprint.goal:
             text.append("   Goal: ")
             text.append(self.sprint.goal, style="italic")
