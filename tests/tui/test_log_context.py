@@ -240,3 +240,17 @@ def test_log_dialog_with_a_deal_and_an_outcome_snapshot(demo_store: Any, snap_co
 
     assert snap_compare(SalesSprintApp(demo_store, "alex"), terminal_size=SIZE, run_before=ready)
 
+
+
+def test_deal_picker_snapshot(demo_store: Any, snap_compare: Any) -> None:
+    add_deal(demo_store, "maria", title="Kranich data room", account="Kranich", value="100")
+
+    async def ready(pilot: Pilot[Any]) -> None:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        type_fast(pilot.app, "l", "slash", *"kranich")
+        await until(pilot, lambda: getattr(pilot.app.screen, "matched_for", None) == "kranich", what="the matches")
+        await settle(pilot)
+
+    assert snap_compare(SalesSprintApp(demo_store, "alex"), terminal_size=SIZE, run_before=ready)

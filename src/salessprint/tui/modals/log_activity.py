@@ -86,7 +86,7 @@ class LogActivityModal(BaseModal[ActivityView | None]):
     DEFAULT_CSS = """
     LogActivityModal { align: center middle; }
     LogActivityModal > #dialog {
-        width: 72; max-width: 95%; height: auto; max-height: 95%;
+        width: 84; max-width: 95%; height: auto; max-height: 95%;
         border: thick $primary; background: $surface; padding: 0 2;
     }
     LogActivityModal .dialog-title { text-style: bold; width: 1fr; }
@@ -94,6 +94,7 @@ class LogActivityModal(BaseModal[ActivityView | None]):
     LogActivityModal .field-error { color: $error; height: auto; display: none; }
     LogActivityModal .field-error.-shown { display: block; }
     LogActivityModal .hint { color: $text-muted; }
+    LogActivityModal .field-label, LogActivityModal .hint { width: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="log.cancel", tooltip="Close without logging anything"),
