@@ -181,7 +181,7 @@ async def test_finishing_a_linked_call_task_on_the_board_logs_a_call_on_its_deal
             # answered, is refused as stale (the board's own business, not this test's).
             for key, status in (("shift+right", TaskStatus.DOING), ("greater_than_sign", TaskStatus.DONE)):
                 await pilot.press(key)
-                await until(pilot, lambda status=status: get_task(store, "rita", task.id).status == status)
+                await until(pilot, lambda: get_task(store, "rita", task.id).status == status)  # noqa: B023
                 await settle(pilot)
             await settle(pilot)
             assert [(a.kind, a.deal_id, a.outcome) for a in list_activities(store, "rita")] == [
@@ -239,7 +239,6 @@ def test_log_dialog_with_a_deal_and_an_outcome_snapshot(demo_store: Any, snap_co
         await settle(pilot)
 
     assert snap_compare(SalesSprintApp(demo_store, "alex"), terminal_size=SIZE, run_before=ready)
-
 
 
 def test_deal_picker_snapshot(demo_store: Any, snap_compare: Any) -> None:

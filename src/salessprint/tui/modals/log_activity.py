@@ -54,24 +54,27 @@ class KindPicker(OptionList):
     """The activity kinds; a kind's letter picks it and logs at once."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            key,
-            f"pick('{kind}')",
-            f"Log {label.lower()}",
-            id=f"log.{kind}",
-            tooltip=f"Log a {label.lower()} now (with the outcome and deal below)",
-        )
-        for key, kind, label in KINDS
-    ] + [
-        Binding(
-            key,
-            f"screen.outcome('{outcome}')",
-            outcome,
-            id=f"log.outcome.{key}",
-            show=False,
-            tooltip=f"Outcome: {outcome.lower()} (then the kind's letter logs it)",
-        )
-        for key, outcome in OUTCOMES
+        *(
+            Binding(
+                key,
+                f"pick('{kind}')",
+                f"Log {label.lower()}",
+                id=f"log.{kind}",
+                tooltip=f"Log a {label.lower()} now (with the outcome and deal below)",
+            )
+            for key, kind, label in KINDS
+        ),
+        *(
+            Binding(
+                key,
+                f"screen.outcome('{outcome}')",
+                outcome,
+                id=f"log.outcome.{key}",
+                show=False,
+                tooltip=f"Outcome: {outcome.lower()} (then the kind's letter logs it)",
+            )
+            for key, outcome in OUTCOMES
+        ),
     ]
 
     def action_pick(self, kind: str) -> None:
