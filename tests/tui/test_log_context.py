@@ -253,3 +253,29 @@ def test_deal_picker_snapshot(demo_store: Any, snap_compare: Any) -> None:
         await settle(pilot)
 
     assert snap_compare(SalesSprintApp(demo_store, "alex"), terminal_size=SIZE, run_before=ready)
+
+
+def test_the_forecast_field_is_offered_on_open_deals_only_and_sent_only_when_changed(
+    sqlite_url: str, frozen: Any
+) -> None:
+    from salessprint.services.deals import move_deal, update_deal
+
+    store = make_team(sqlite_url)
+    try:
+        deal = add_deal(store, "rita", title="Acme rollout", account="Acme", value="5000")
+        form = DealForm(get_deal(store, "rita", deal.id))
+        assert [s.name for s in form.specs][-1] == "forecast_category"
+        values = {s.name: s.value for s in form.specs}
+        assert values["forecast_category"] == "default"
+        _fn, _args, kwargs = form.save_call(values)
+        assert "forecast_category" not in kwargs  # unchanged: a collaborator may still save the rest
+        _fn, _args, kwargs = form.save_call({**values, "forecast_category": "best_case"})
+        assert kwargs["forecast_category"] == "best_case"
+        update_deal(store, "rita", deal.id, forecast_category="commit")
+        assert {s.name: s.value for s in DealForm(get_deal(store, "rita", deal.id)).specs}["forecast_category"] == (
+            "commit"
+        )
+        move_deal(store, "rita", deal.id, "Won")
+        assert "forecast_category" not in [s.name for s in DealForm(get_deal(store, "rita", deal.id)).specs]
+    finally:
+        store.dispose()
