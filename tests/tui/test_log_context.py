@@ -265,7 +265,7 @@ def test_the_forecast_field_is_offered_on_open_deals_only_and_sent_only_when_cha
         deal = add_deal(store, "rita", title="Acme rollout", account="Acme", value="5000")
         form = DealForm(get_deal(store, "rita", deal.id))
         assert [s.name for s in form.specs][-1] == "forecast_category"
-        values = {s.name: s.value for s in form.specs}
+        values: dict[str, str | None] = {s.name: s.value for s in form.specs}
         assert values["forecast_category"] == "default"
         _fn, _args, kwargs = form.save_call(values)
         assert "forecast_category" not in kwargs  # unchanged: a collaborator may still save the rest
