@@ -84,3 +84,32 @@ def test_deleting_a_task_takes_its_card_off_the_open_sprint(team_store) -> None:
     sprints.add_item(team_store, "rita", "task", task.id)
     tasks.delete_task(team_store, "rita", task.id)
     assert sprints.sprint_items(team_store, "max") == []
+
+
+def test_finishing_a_task_linked_to_a_deal_logs_its_activity_on_that_deal_once(team_store) -> None:
+    from salessprint.services.deals import add_deal
+    from salessprint.services.undo import undo
+
+    deal = add_deal(team_store, "rita", title="Acme rollout", account="Acme", value="5000")
+    call = tasks.add_task(team_store, "rita", title="Call Acme's CFO", kind="call", deal_id=deal.id)
+    admin = tasks.add_task(team_store, "rita", title="Update the CRM", kind="admin", deal_id=deal.id)
+
+    def logged() -> list[tuple[str, int | None, int | None]]:
+        return [(a.kind, a.deal_id, a.id) for a in activities.list_activities(team_store, "rita")]
+
+    tasks.move_task(team_store, "rita", call.id, "done")
+    tasks.move_task(team_store, "rita", admin.id, "done")  # no activity kind: nothing logged
+    ((kind, deal_id, first),) = logged()
+    assert (kind, deal_id) == ("call", deal.id)
+    # Re-opened, its call goes; done again, one call again (never two for one task).
+    tasks.move_task(team_store, "rita", call.id, "doing")
+    assert logged() == []
+    tasks.move_task(team_store, "rita", call.id, "done")
+    tasks.move_task(team_store, "rita", call.id, "done")  # already done: nothing more
+    assert [(k, d) for k, d, _id in logged()] == [("call", deal.id)]
+    # Undoing the completion takes its call with it; undoing the re-open brings the first back.
+    undo(team_store, "rita")
+    assert logged() == []
+    assert tasks.get_task(team_store, "rita", call.id).status == "doing"
+    undo(team_store, "rita")
+    assert logged() == [("call", deal.id, first)]

@@ -67,15 +67,16 @@ def test_outcome_and_deal_go_with_the_highlighted_kind(demo_store) -> None:
 
     async def scenario(pilot: Pilot[Any], app: SalesSprintApp) -> None:
         await pilot.press("l")
-        await settle(pilot)  # my open deals load into the dialog
+        await settle(pilot)
         await pilot.press("down")  # meeting
-        await pilot.press("tab", *"Demo booked [b]", "tab")
-        await pilot.press("enter")  # open the deal list
-        await pilot.pause()
-        await pilot.press("end", "enter")  # the newest of my open deals: the hostile one
-        await pilot.pause()
+        await pilot.press("slash")  # the deal picker
+        await settle(pilot)
+        await pilot.press(*HOSTILE[0], "enter")  # searched as typed, never as markup
+        await settle(pilot)
+        assert isinstance(app.screen, LogActivityModal) and app.screen.deal is not None
+        await pilot.press("tab", *"Demo booked [b]")
         await pilot.press("ctrl+s")
-        await toast_shown(pilot, "Meeting logged: Demo booked [b]")
+        await toast_shown(pilot, f"Meeting logged on {HOSTILE[0]}: Demo booked [b]")
         await settle(pilot)
         newest = list_activities(demo_store, "alex", member="alex", limit=1)[0]
         assert (newest.kind, newest.outcome, newest.deal_id) == ("meeting", "Demo booked [b]", deal.id)

@@ -7,6 +7,9 @@ the filter SQLite walks the team's index instead and, for a member with few
 activities (a manager), scans all of the team's million rows; targets are the ones in force, scaled to the day and the week
 pro rata over working days (domain.calendar.target_for_range). "Today" and
 "this week" are in the team's timezone.
+
+`deals_to_log_on` is the deal picker's search: my open deals first, then
+the team's, matched in SQL and never more than a window of them.
 """
 
 from __future__ import annotations
@@ -21,10 +24,11 @@ from salessprint.domain import clock
 from salessprint.domain.calendar import elapsed_fraction, target_for_range, utc_bounds, week_start_on_or_before
 from salessprint.domain.enums import METRIC_FOR_ACTIVITY, ActivityKind, Metric, Period
 from salessprint.domain.values import Value
+from salessprint.services.backlog import _deal_filter
 from salessprint.services.uow import unit_of_work
 from salessprint.store import queries
 from salessprint.store.db import Store
-from salessprint.store.models import Activity, Deal
+from salessprint.store.models import Account, Activity, Deal, Member, Stage
 
 # The order goals are shown in, and the key that logs each kind.
 KIND_ORDER = (
@@ -135,3 +139,50 @@ def my_goals(store: Store, login: str, recent: int = 8) -> ActivityGoalsView:
                 for i, k, at, d, t, o in rows
             ],
         )
+
+
+PICK_LIMIT = 20
+"""Deals the picker shows at most: typing more narrows them."""
+
+
+class DealChoice(Value):
+    """One deal in the picker: enough to recognise it and log against it."""
+
+    id: int
+    title: str
+    account: str
+    owner_name: str
+    stage: str
+    mine: bool
+
+
+def deals_to_log_on(store: Store, login: str, text: str = "", limit: int = PICK_LIMIT) -> list[DealChoice]:
+    """Open deals matching `text` (title, account, owner or stage), mine
+    first, then the team's, each part in backlog order; at most `limit`.
+
+    Two bounded reads, each walking the open deals' rank index, rather than one
+    sort of every matching deal by "mine or not"."""
+    with unit_of_work(store, login, read_only=True) as uow:
+        me = uow.actor.member_id
+        columns = (Deal.id, Deal.title, Account.name, Member.name, Stage.name, Deal.owner_id)
+        found: list[DealChoice] = []
+        for mine in (True, False):
+            where = _deal_filter(uow, mine, text)
+            if not mine:
+                where.append(Deal.owner_id != me)
+            rows = uow.session.execute(
+                select(*columns)
+                .join(Account, Account.id == Deal.account_id)
+                .join(Member, Member.id == Deal.owner_id)
+                .join(Stage, Stage.id == Deal.stage_id)
+                .where(*where)
+                .order_by(Deal.backlog_rank, Deal.id)
+                .limit(limit - len(found))
+            ).all()
+            found += [
+                DealChoice(id=i, title=t, account=a, owner_name=o, stage=st, mine=owner == me)
+                for i, t, a, o, st, owner in rows
+            ]
+            if len(found) >= limit:
+                break
+        return found

@@ -1,7 +1,8 @@
 """Activity: my goals for today and this week as bars filling as I log.
 
 `l` then a letter logs an activity (`l c` a call, `l m` a meeting, ...);
-the bars and the latest-activities table reload after each log.
+in between, `/` picks a deal and a digit an outcome (`l / Acme Enter 1 c`).
+The bars and the latest-activities table reload after each log.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ class ActivityScreen(BaseScreen):
             "log",
             "Log activity",
             id="activity.log",
-            tooltip="Log an activity: then c call, m meeting, e email, n note, d demo, p proposal",
+            tooltip="Log an activity: then c call, m meeting, e email, n note, d demo, p proposal (/ deal, 1-5 outcome first)",
         ),
         Binding("r", "reload", "Refresh", id="activity.refresh", tooltip="Load my goals again"),
     ]
@@ -80,7 +81,10 @@ class ActivityScreen(BaseScreen):
                 for kind in KIND_ORDER:
                     yield GoalBar(kind.value, id=f"week-{kind.value}")
         keys = ", ".join(f"{key} {label.lower()}" for key, _kind, label in KINDS)
-        yield Static(Text(f"Log in two keys: l then {keys}"), id="log-hint")
+        yield Static(
+            Text(f"Log in two keys: l then {keys} · before the letter, / picks a deal, 1-5 an outcome"),
+            id="log-hint",
+        )
         yield DataTable(id="recent", cursor_type="row", zebra_stripes=True)
         yield from self.compose_footer()
 
@@ -133,9 +137,12 @@ class ActivityScreen(BaseScreen):
                 return
             label = KIND_LABELS.get(view.kind, view.kind).rstrip("s")
             message = f"{label} logged"
+            if modal.deal is not None and view.deal_id == modal.deal.id:
+                message += f" on {modal.deal.title}"
             if view.outcome:
                 message += f": {view.outcome}"
             self.notify(message, markup=False)
             self.reload()
 
-        self.app.push_screen(LogActivityModal(), logged)
+        modal = LogActivityModal()
+        self.app.push_screen(modal, logged)

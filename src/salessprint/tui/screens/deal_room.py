@@ -165,7 +165,8 @@ class DealRoomScreen(BaseScreen):
 
         def logged(view: ActivityView | None) -> None:
             if view is not None:
-                self._changed(f"Logged a {view.kind} on {self.room.deal.title if self.room else 'the deal'}.")
+                outcome = f": {view.outcome}" if view.outcome else ""
+                self._changed(f"Logged a {view.kind} on {self.room.deal.title if self.room else 'the deal'}{outcome}.")
 
         self.app.push_screen(LogActivityModal(self.room.deal), logged)
 
