@@ -29,10 +29,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, Static
+from textual.worker import Worker
 
 from salessprint.domain.text import counted
 from salessprint.services.reports.review import Review, review
 from salessprint.tui.screens.base import AppScreen
+from salessprint.tui.keys import hold_keys
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.widgets.charts import VelocityChart
 from salessprint.tui.widgets.slide import SlideFigure, SlideTitle
@@ -366,7 +368,11 @@ class ReviewScreen(AppScreen):
             self._theme_before = app.theme
             app.wanted_theme = self.PROJECTOR
             app.theme = self.PROJECTOR
-        self.reload()
+        worker = self.reload()
+        if self.data is None:
+            # Keys typed while the slides load (F5, then right right) wait for
+            # them, instead of paging through the one "Loading…" slide.
+            hold_keys(app, worker)
 
     def on_screen_suspend(self) -> None:
         app = self.app
@@ -382,8 +388,8 @@ class ReviewScreen(AppScreen):
         if self.data is not None:
             self.render_slide()
 
-    def reload(self) -> None:
-        call_service(self.app, review, done=self.show, group="review")
+    def reload(self) -> Worker[None]:
+        return call_service(self.app, review, done=self.show, group="review")
 
     def action_reload(self) -> None:
         self.reload()
@@ -414,7 +420,9 @@ class ReviewScreen(AppScreen):
         kicker = f"Sprint {sprint.number} · weekly review" if sprint is not None else "Weekly review"
         self.query_one("#slide-kicker", Label).update(Text(kicker))
         self.query_one("#slide-title", SlideTitle).update(title)
-        content = build(data, Fit(self.size.width, self.size.height)) if data is not None else SlideContent(body="Loading…")
+        content = (
+            build(data, Fit(self.size.width, self.size.height)) if data is not None else SlideContent(body="Loading…")
+        )
         figures = list(self.query(SlideFigure))
         for widget, figure in zip(figures, (*content.figures, *([None] * MAX_FIGURES)), strict=False):
             if figure is None:
