@@ -190,12 +190,18 @@ def _deals_slide(d: Review, fit: Fit) -> SlideContent:
     r = d.report
     deals = dict(r.deal_sets())
     won, slipped = deals["won"], deals["slipped"]
-    shown = (
-        Figure(str(won.count), "deals won"),
-        Figure(_money(won.value), f"won ({r.currency})"),
-        Figure(str(slipped.count), "deals slipped"),
-        Figure(_money(slipped.value), f"slipped ({r.currency})"),
-    )
+    if fit.width >= SIDE_BY_SIDE:
+        shown: tuple[Figure, ...] = (
+            Figure(str(won.count), "deals won"),
+            Figure(_money(won.value), f"won ({r.currency})"),
+            Figure(str(slipped.count), "deals slipped"),
+            Figure(_money(slipped.value), f"slipped ({r.currency})"),
+        )
+    else:  # four large figures would not fit side by side: the counts go into the captions
+        shown = (
+            Figure(_money(won.value), f"won ({r.currency}), {counted(won.count, 'deal')}"),
+            Figure(_money(slipped.value), f"slipped ({r.currency}), {counted(slipped.count, 'deal')}"),
+        )
     listed = _deals_listed(fit)
     parts: list[RenderableType] = []
     for label, found in (("Won", won), ("Slipped (close date moved later)", slipped)):
@@ -306,7 +312,7 @@ class ReviewScreen(AppScreen):
     #slide-figures { height: auto; align-horizontal: center; margin-bottom: 1; }
     #slide-figures.empty { display: none; }
     #slide-scroll { height: 1fr; scrollbar-size-vertical: 1; align-vertical: middle; }
-    #slide-body { width: 1fr; }
+    #slide-body { width: 1fr; height: auto; }
     #slide-chart { height: 1fr; min-height: 8; }
     #slide-chart.hidden { display: none; }
     ReviewScreen.charted #slide-scroll { height: auto; max-height: 40%; }
@@ -343,10 +349,12 @@ class ReviewScreen(AppScreen):
         with Vertical(id="slide"):
             yield Label("", id="slide-kicker", markup=False)
             yield SlideTitle("Weekly review", id="slide-title")
-            with Horizontal(id="slide-figures", classes="empty"):
-                for i in range(MAX_FIGURES):
-                    yield SlideFigure(id=f"figure-{i}")
+            # Figures and body scroll together: centred on the slide when they
+            # fit, scrolled with up / down when they do not (a small terminal).
             with VerticalScroll(id="slide-scroll", can_focus=False):
+                with Horizontal(id="slide-figures", classes="empty"):
+                    for i in range(MAX_FIGURES):
+                        yield SlideFigure(id=f"figure-{i}")
                 yield Static("Loading…", id="slide-body")
             yield VelocityChart(id="slide-chart", classes="hidden")
         with Horizontal(id="slide-bar"):
