@@ -92,7 +92,10 @@ def test_export_svg_stacks_the_slides_in_one_picture(demo_cli: Any, tmp_path: Pa
     [
         ("review.pdf", "Error: Cannot export the review to 'review.pdf': give a file name ending in .html or .svg."),
         ("review", "Error: Cannot export the review to 'review': give a file name ending in .html or .svg."),
-        ("missing/review.html", "Error: There is no folder '{tmp}/missing': create it first, or export somewhere else."),
+        (
+            "missing/review.html",
+            "Error: There is no folder '{tmp}/missing': create it first, or export somewhere else.",
+        ),
         ("folder.svg", "Error: '{tmp}/folder.svg' is a folder: give a file name ending in .html or .svg."),
     ],
 )

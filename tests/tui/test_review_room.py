@@ -35,6 +35,13 @@ def number(app: Any) -> str:
     return str(app.screen.query_one("#slide-number", Label).render())
 
 
+def slide_title(app: Any) -> str:
+    """The slide's title as words, with its sprint."""
+    screen = app.screen
+    assert isinstance(screen, ReviewScreen)
+    return screen.slide_title
+
+
 def body_lines(app: Any) -> list[str]:
     """The slide body as drawn in its own width, line by line (trailing blanks kept)."""
     static = app.screen.query_one("#slide-body", Static)
@@ -57,11 +64,11 @@ def test_slide_keys_typed_fast_are_all_taken(demo_store: Any) -> None:
             await settle(pilot)
             type_fast(app, "right", "right", "right")
             await slide_shows(pilot, f"4 / {len(SLIDES)}")
-            assert app.screen.slide_title == "Sprint 13 · Activity against goal"
+            assert slide_title(app) == "Sprint 13 · Activity against goal"
             assert f"4 / {len(SLIDES)}" in screen_text(app)
             type_fast(app, "space", "pagedown", "left", "left", "left")
             await slide_shows(pilot, f"3 / {len(SLIDES)}")
-            assert app.screen.slide_title.endswith("Deals won and slipped")
+            assert slide_title(app).endswith("Deals won and slipped")
             type_fast(app, *["right"] * 9)  # past the end: the last slide stays
             await slide_shows(pilot, f"{len(SLIDES)} / {len(SLIDES)}")
             type_fast(app, "home", "right")
@@ -84,7 +91,7 @@ def test_keys_typed_while_the_review_opens_wait_for_its_slides(demo_store: Any) 
             await settle(pilot)
             assert isinstance(app.screen, ReviewScreen)
             assert number(app) == f"3 / {len(SLIDES)}"
-            assert app.screen.slide_title == "Sprint 13 · Deals won and slipped"
+            assert slide_title(app) == "Sprint 13 · Deals won and slipped"
 
     asyncio.run(run())
 
@@ -96,7 +103,7 @@ def test_keys_typed_as_the_review_app_starts_are_taken(demo_store: Any) -> None:
             type_fast(app, "right", "right", "right", "right")
             await settle(pilot)
             assert number(app) == f"5 / {len(SLIDES)}"
-            assert app.screen.slide_title.endswith("Velocity and forecast")
+            assert slide_title(app).endswith("Velocity and forecast")
 
     asyncio.run(run())
 
@@ -142,7 +149,7 @@ def test_tables_are_as_wide_as_their_content_and_centred(demo_store: Any) -> Non
         async with app.run_test(size=(200, 50)) as pilot:
             await settle(pilot)
             await pilot.press("right", "right", "right")
-            assert app.screen.slide_title.endswith("Activity against goal")
+            assert slide_title(app).endswith("Activity against goal")
             lines = body_lines(app)
             rule = next(line for line in lines if "━━━" in line)  # under the table's header
             left, right = len(rule) - len(rule.lstrip()), len(rule) - len(rule.rstrip())
@@ -215,7 +222,7 @@ def test_user_text_is_shown_as_typed(hostile_team: Any) -> None:
             await settle(pilot)
             assert HOSTILE[0] in screen_text(app)  # the goal
             await pilot.press("home", *["right"] * (len(SLIDES) - 1))
-            assert app.screen.slide_title.endswith("Retrospective")
+            assert slide_title(app).endswith("Retrospective")
             shown = screen_text(app)
             for text in HOSTILE:
                 assert text in shown

@@ -33,8 +33,8 @@ from textual.worker import Worker
 
 from salessprint.domain.text import counted
 from salessprint.services.reports.review import Review, review
-from salessprint.tui.screens.base import AppScreen
 from salessprint.tui.keys import hold_keys
+from salessprint.tui.screens.base import AppScreen
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.widgets.charts import VelocityChart
 from salessprint.tui.widgets.slide import SlideFigure, SlideTitle
