@@ -4,20 +4,48 @@ from __future__ import annotations
 
 import shlex
 import sys
+from pathlib import Path
 
 import click
 
 from salessprint.cli.context import Ctx, pass_ctx
 from salessprint.cli.output import echo
+from salessprint.domain.text import counted
 
 
 @click.command("review")
-@click.option("--theme", default="projector", show_default=True, help="Theme for the shared screen.")
+@click.option("--theme", default="projector", show_default=True, help="Theme for the shared screen (and the export).")
+@click.option(
+    "--export",
+    "export",
+    metavar="FILE",
+    help="Write every slide to FILE instead of showing them: .html (one page) or .svg (the slides stacked).",
+)
+@click.option(
+    "--size",
+    default="200x50",
+    show_default=True,
+    metavar="COLSxROWS",
+    help="With --export: the terminal size the slides are rendered at.",
+)
 @pass_ctx
-def review_cmd(ctx: Ctx, theme: str) -> None:
-    """Run the weekly review as full-screen slides (arrow keys / space move)."""
+def review_cmd(ctx: Ctx, theme: str, export: str | None, size: str) -> None:
+    """Run the weekly review as full-screen slides (arrow keys / space move).
+
+    With --export, write the slides to a file to share after the meeting."""
     from salessprint.services.members import whoami
 
+    if export is not None:
+        from salessprint.tui.review_export import check_target, export_review, parse_size
+
+        target = Path(export).expanduser()
+        check_target(target)  # a bad name fails before the store is opened
+        cells = parse_size(size)
+        store = ctx.store()
+        whoami(store, ctx.login)
+        count = export_review(store, ctx.login, target, theme=theme, size=cells)
+        echo(f"Wrote {counted(count, 'slide')} to {target}")
+        return
     store = ctx.store()
     whoami(store, ctx.login)  # fail in plain words before the screen opens
     from salessprint.tui.review_app import ReviewApp

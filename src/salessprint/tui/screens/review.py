@@ -2,56 +2,125 @@
 
 Slides: sprint goal and outcome, the sprint report, deals won and slipped,
 each rep's activity against goal, velocity and forecast, the retrospective.
-Right / space / page down move on, left / page up move back. One service
-call (reports.review) loads everything; every user text is plain Text.
+Right / space / page down move on, left / page up move back; up and down
+scroll a slide that is taller than the screen. One service call
+(reports.review) loads everything; every user text is plain Text.
+
+Made for a room: a big-type title, headline figures in large digits, tables
+as wide as their content and centred, the slide number on every slide, and
+no footer (`?` still lists the keys). Spacing grows with the terminal, so
+the same slides read at 200x50 on a projector and fit at 80x24.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar
 
+from rich import box
+from rich.align import Align
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
-from textual.widgets import Footer, Label, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Label, Static
+from textual.worker import Worker
 
 from salessprint.domain.text import counted
 from salessprint.services.reports.review import Review, review
+from salessprint.tui.keys import hold_keys
 from salessprint.tui.screens.base import AppScreen
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.widgets.charts import VelocityChart
+from salessprint.tui.widgets.slide import SlideFigure, SlideTitle
 
-Slide = tuple[str, Callable[[Review], RenderableType]]
+
+@dataclass(frozen=True)
+class Fit:
+    """The room a slide has (the screen's cells): it sets the tables' spacing."""
+
+    width: int
+    height: int
+
+    @property
+    def roomy(self) -> bool:
+        """A big screen (a projector at 200x50): wider cells, a blank line between rows."""
+        return self.width >= 150 and self.height >= 40
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline figure: shown in large digits, its caption under it."""
+
+    value: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class SlideContent:
+    """What one slide shows under its title."""
+
+    figures: tuple[Figure, ...] = ()
+    body: RenderableType = ""
+    chart: bool = False
+    """The velocity chart fills the rest of the slide."""
+
+
+Slide = tuple[str, Callable[[Review, Fit], SlideContent]]
+
+MAX_FIGURES = 4
+"""Headline figures a slide may show side by side."""
 
 
 def _money(value: Decimal) -> str:
     return f"{value:,.2f}"
 
 
-def _goal_slide(d: Review) -> RenderableType:
+def _table(fit: Fit, *, title: str | None = None) -> Table:
+    """A table as wide as its content (centred by the slide), roomier on a big screen."""
+    return Table(
+        title=Text(title, style="bold") if title else None,
+        box=box.SIMPLE_HEAVY,
+        expand=False,
+        header_style="bold",
+        padding=(0, 3) if fit.roomy else (0, 1),
+        collapse_padding=not fit.roomy,
+        pad_edge=fit.roomy,
+        leading=1 if fit.roomy else 0,
+    )
+
+
+def _centred(*parts: RenderableType) -> RenderableType:
+    """The parts one under another, a blank line between, each centred."""
+    spaced: list[RenderableType] = []
+    for part in parts:
+        if spaced:
+            spaced.append(Text(""))
+        spaced.append(Align.center(part))
+    return Group(*spaced)
+
+
+def _goal_slide(d: Review, fit: Fit) -> SlideContent:
     r = d.report
     sp = r.sprint
     figures = dict(r.item_figures())
     deals = dict(r.deal_sets())
     if sp is None or not figures:
-        return Text("")
-    text = Text()
-    text.append("Goal\n", style="bold")
-    text.append(f"{sp.goal or '(no goal set)'}\n\n")
-    text.append(f"{sp.starts_on:%d %b} – {sp.ends_on:%d %b %Y} · {sp.state}\n\n")
+        return SlideContent()
     committed, completed = figures["committed"].points, figures["completed"].points
-    text.append("Outcome\n", style="bold")
-    text.append(f"{completed} of {committed} committed points done")
+    won = deals["won"]
+    shown = [Figure(str(completed), "points done"), Figure(str(committed), "points committed")]
     if committed:
-        text.append(f" ({round(100 * completed / committed)} %)")
-    won = deals["won"].count
-    text.append(f"\n{won} deal{'' if won == 1 else 's'} won, {deals['won'].value:,.2f} {r.currency}\n")
-    return text
+        shown.append(Figure(f"{round(100 * completed / committed)}%", "of the commitment"))
+    shown.append(Figure(_money(won.value), f"won ({r.currency}), {counted(won.count, 'deal')}"))
+    goal = Text(sp.goal or "(no goal set)", style="bold", justify="center")
+    dates = Text(f"{sp.starts_on:%d %b} – {sp.ends_on:%d %b %Y} · {sp.state}", justify="center")
+    return SlideContent(figures=tuple(shown), body=_centred(Text("Goal", style="bold"), goal, dates))
 
 
 FIGURE_LABELS = {
@@ -69,58 +138,96 @@ CLOSED_FIGURES = ("committed", "completed", "completed_outside", "added", "remov
 OPEN_FIGURES = ("committed", "completed", "completed_outside", "added", "removed", "not_completed")
 """An active sprint's rows: nothing is carried over or dropped before the close."""
 DEAL_LABELS = {"won": "Won", "advanced": "Advanced a stage", "slipped": "Slipped", "untouched": "Untouched"}
+SIDE_BY_SIDE = 110
+"""From this many columns the sprint report's two tables stand side by side."""
 
 
-def _report_slide(d: Review) -> RenderableType:
+def _report_slide(d: Review, fit: Fit) -> SlideContent:
     r = d.report
-    table = Table(expand=True, show_edge=False, header_style="bold")
-    table.add_column("")
-    table.add_column("Items", justify="right")
-    table.add_column("Points", justify="right")
+    work = _table(fit, title="Work")
+    work.add_column("")
+    work.add_column("Items", justify="right")
+    work.add_column("Points", justify="right")
     figures = dict(r.item_figures())
     keys = CLOSED_FIGURES if r.sprint is not None and r.sprint.state == "closed" else OPEN_FIGURES
     for key in keys:
         if key in figures:
-            table.add_row(Text(FIGURE_LABELS[key]), str(figures[key].items), str(figures[key].points))
-    sales = Table(expand=True, show_edge=False, header_style="bold")
-    sales.add_column("Deals")
+            work.add_row(Text(FIGURE_LABELS[key]), str(figures[key].items), str(figures[key].points))
+    sales = _table(fit, title="Deals")
+    sales.add_column("")
     sales.add_column("Count", justify="right")
     sales.add_column(f"Value ({r.currency})", justify="right")
     for key, deals in r.deal_sets():
         sales.add_row(Text(DEAL_LABELS[key]), str(deals.count), _money(deals.value))
-    return Group(table, Text(""), sales)
+    if fit.width >= SIDE_BY_SIDE:
+        both = Table.grid(padding=(0, 8 if fit.roomy else 4))
+        both.add_row(work, sales)
+        return SlideContent(body=_centred(both))
+    return SlideContent(body=_centred(work, sales))
 
 
-def _deals_slide(d: Review) -> RenderableType:
+DEALS_LISTED = 8
+"""Deals named per list on the deals slide on a big screen (the rest are counted)."""
+
+
+def _deals_listed(fit: Fit) -> int:
+    """Deals named per list: fewer on a short screen, so the lists fit without scrolling."""
+    return DEALS_LISTED if fit.height >= 40 else 5 if fit.height >= 28 else 3
+
+
+def _deal_table(fit: Fit, title: str, rows: Iterable[tuple[int, str, str, str]], last: str) -> Table:
+    table = _table(fit, title=title)
+    table.add_column("#", justify="right")
+    table.add_column("Deal")
+    table.add_column("Owner")
+    table.add_column(last, justify="right")
+    for deal_id, deal_title, owner, figure in rows:
+        table.add_row(str(deal_id), Text(deal_title), Text(owner), Text(figure))
+    return table
+
+
+def _deals_slide(d: Review, fit: Fit) -> SlideContent:
     r = d.report
-    labels = {"won": "Won", "slipped": "Slipped (close date moved later)"}
-    parts: list[RenderableType] = []
-    for key, deals in r.deal_sets():
-        if key not in labels:
-            continue
-        parts.append(
-            Text(f"{labels[key]}: {counted(deals.count, 'deal')}, {_money(deals.value)} {r.currency}", style="bold")
+    deals = dict(r.deal_sets())
+    won, slipped = deals["won"], deals["slipped"]
+    if fit.width >= SIDE_BY_SIDE:
+        shown: tuple[Figure, ...] = (
+            Figure(str(won.count), "deals won"),
+            Figure(_money(won.value), f"won ({r.currency})"),
+            Figure(str(slipped.count), "deals slipped"),
+            Figure(_money(slipped.value), f"slipped ({r.currency})"),
         )
-        for deal in deals.deals[:8]:
-            parts.append(Text(f"  #{deal.id} {deal.title} · {deal.owner} · {_money(deal.value)}"))
-        if not deals.deals:
-            parts.append(Text("  none"))
-        parts.append(Text(""))
+    else:  # four large figures would not fit side by side: the counts go into the captions
+        shown = (
+            Figure(_money(won.value), f"won ({r.currency}), {counted(won.count, 'deal')}"),
+            Figure(_money(slipped.value), f"slipped ({r.currency}), {counted(slipped.count, 'deal')}"),
+        )
+    listed = _deals_listed(fit)
+    parts: list[RenderableType] = []
+    for label, found in (("Won", won), ("Slipped (close date moved later)", slipped)):
+        if not found.deals:
+            parts.append(Text(f"{label}: none", style="bold"))
+            continue
+        rows = [(x.id, x.title, x.owner, _money(x.value)) for x in found.deals[:listed]]
+        title = label if found.count <= len(rows) else f"{label}: {len(rows)} of {found.count} shown"
+        parts.append(_deal_table(fit, title, rows, f"Value ({r.currency})"))
     if d.pushed_deals:
         n = len(d.pushed_deals)
-        parts.append(Text(f"Expected close pushed 3 times or more: {n} open deal{'s' if n > 1 else ''}", style="bold"))
-        for pushed in d.pushed_deals[:8]:
-            parts.append(Text(f"  #{pushed.id} {pushed.title} · {pushed.owner} · pushed {pushed.pushes} times"))
-    return Group(*parts)
+        rows = [(x.id, x.title, x.owner, f"{x.pushes} times") for x in d.pushed_deals[:listed]]
+        title = f"Expected close pushed 3 times or more: {counted(n, 'open deal')}"
+        if n > len(rows):
+            title += f", {len(rows)} shown"
+        parts.append(_deal_table(fit, title, rows, "Pushed"))
+    return SlideContent(figures=shown, body=_centred(*parts))
 
 
-def _activity_slide(d: Review) -> RenderableType:
+def _activity_slide(d: Review, fit: Fit) -> SlideContent:
     members = d.activity
     if not members:
-        return Text("No reps on the team yet.")
+        return SlideContent(body=Align.center(Text("No reps on the team yet.")))
     kinds = list(members[0].activities)
-    table = Table(expand=True, show_edge=False, header_style="bold")
-    table.add_column("Rep")
+    table = _table(fit)
+    table.add_column("Rep", no_wrap=True)
     for kind in kinds:
         table.add_column(kind, justify="right")
     table.add_column("Pace")
@@ -130,30 +237,42 @@ def _activity_slide(d: Review) -> RenderableType:
             f = m.activities[kind]
             cells.append(f"{f.done}/{f.target}" if f.target is not None else str(f.done))
         pace = m.pacing.status if m.pacing else "no target"
-        table.add_row(Text(m.name), *cells, Text(pace, style="bold" if pace == "behind" else ""))
-    return table
+        table.add_row(Text(m.name), *cells, Text(pace, style="bold reverse" if pace == "behind" else ""))
+    paced = [m for m in members if m.pacing is not None]
+    behind = sum(1 for m in paced if m.pacing is not None and m.pacing.status == "behind")
+    shown = (Figure(str(len(paced) - behind), "reps on pace or ahead"), Figure(str(behind), "reps behind"))
+    return SlideContent(figures=shown if paced else (), body=Align.center(table))
 
 
-def _velocity_slide(d: Review) -> RenderableType:
+def _velocity_slide(d: Review, fit: Fit) -> SlideContent:
     v, f = d.velocity, d.forecast
-    text = Text()
     if v.forecast is None:
-        text.append("No closed sprint yet: the forecast starts after the first one.")
-        return text
-    text.append(f"Forecast for next sprint: {v.forecast} points (mean of the last three)\n")
+        return SlideContent(body=Align.center(Text("No closed sprint yet: the forecast starts after the first one.")))
+    shown = [Figure(str(v.forecast), "points forecast")]
+    note = Text("Forecast for next sprint: the mean velocity of the last three sprints.")
     nxt = f.next_sprint
     if nxt:
-        text.append(f"Monte Carlo: at least {nxt.p50} points (50 %), {nxt.p85} (85 %), {nxt.p95} (95 %)")
-    return text
+        shown += [
+            Figure(str(nxt.p50), "points, 50 % sure"),
+            Figure(str(nxt.p85), "points, 85 % sure"),
+            Figure(str(nxt.p95), "points, 95 % sure"),
+        ]
+        note.append("\nMonte Carlo over the past sprints: at least that many points, that often.")
+    return SlideContent(figures=tuple(shown), body=Align.center(note), chart=True)
 
 
-def _retro_slide(d: Review) -> RenderableType:
+RETRO_HINT = "No retrospective entries yet: open the app ('salessprint'), press 6 for the Retro board and a to add one."
+
+
+def _retro_slide(d: Review, fit: Fit) -> SlideContent:
     retro = d.retro
-    table = Table(expand=True, show_lines=False, header_style="bold")
     columns = (("went_well", "Went well"), ("to_improve", "To improve"), ("action", "Actions"))
-    for _key, label in columns:
-        table.add_column(label, ratio=1)
     rows = max((len(retro.get(key, [])) for key, _ in columns), default=0)
+    if not rows:
+        return SlideContent(body=Align.center(Text(RETRO_HINT)))
+    table = _table(fit)
+    for _key, label in columns:
+        table.add_column(label, max_width=max(20, (fit.width - 16) // 3))
     for i in range(rows):
         cells = []
         for key, _ in columns:
@@ -163,12 +282,7 @@ def _retro_slide(d: Review) -> RenderableType:
             else:
                 cells.append(Text(""))
         table.add_row(*cells)
-    if not rows:
-        return Text(RETRO_HINT)
-    return table
-
-
-RETRO_HINT = "No retrospective entries yet: open the app ('salessprint'), press 6 for the Retro board and a to add one."
+    return SlideContent(body=Align.center(table))
 
 
 SLIDES: list[Slide] = [
@@ -179,6 +293,12 @@ SLIDES: list[Slide] = [
     ("Velocity and forecast", _velocity_slide),
     ("Retrospective", _retro_slide),
 ]
+NO_SPRINT: list[Slide] = [
+    (
+        "Weekly review",
+        lambda _d, _f: SlideContent(body=Align.center(Text("No sprint yet: plan and start one, then review it here."))),
+    )
+]
 
 
 class ReviewScreen(AppScreen):
@@ -186,20 +306,37 @@ class ReviewScreen(AppScreen):
 
     DEFAULT_CSS = """
     ReviewScreen { background: $background; }
-    #slide { height: 1fr; padding: 1 4; }
-    #slide-title { text-style: bold; color: $primary; width: 1fr; padding-bottom: 1; }
-    #slide-body { width: 1fr; }
-    #slide-chart { height: 1fr; min-height: 12; }
+    #slide { height: 1fr; padding: 1 4 0 4; }
+    #slide-kicker { width: 1fr; text-align: center; color: $text-muted; }
+    #slide-title { border-bottom: heavy $primary; padding-bottom: 1; margin-bottom: 1; }
+    #slide-figures { height: auto; align-horizontal: center; margin-bottom: 1; }
+    #slide-figures.empty { display: none; }
+    #slide-scroll { height: 1fr; scrollbar-size-vertical: 1; align-vertical: middle; }
+    #slide-body { width: 1fr; height: auto; }
+    #slide-chart { height: 1fr; min-height: 8; }
     #slide-chart.hidden { display: none; }
-    #slide-number { dock: bottom; width: 1fr; text-align: right; padding: 0 2; color: $text-muted; }
+    ReviewScreen.charted #slide-scroll { height: auto; max-height: 40%; }
+    #slide-bar { dock: bottom; height: 1; padding: 0 2; }
+    #slide-hint { width: 1fr; color: $text-muted; }
+    #slide-number { width: auto; text-style: bold; color: $primary; }
+    ReviewScreen.-roomy #slide { padding: 2 8 0 8; }
+    ReviewScreen.-roomy #slide-title { margin-bottom: 2; }
+    ReviewScreen.-roomy #slide-figures { margin-bottom: 2; }
+    ReviewScreen.-roomy SlideFigure { padding: 0 6; }
+    ReviewScreen.-narrow #slide { padding: 0 1; }
+    ReviewScreen.-narrow #slide-title { padding-bottom: 0; }
+    ReviewScreen.-narrow SlideFigure { padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right,space,pagedown", "slide(1)", "Next", id="review.next", tooltip="Next slide"),
         Binding("left,pageup,backspace", "slide(-1)", "Back", id="review.back", tooltip="Previous slide"),
         Binding("home", "first", "First", id="review.first", show=False, tooltip="First slide"),
+        Binding("down", "scroll(1)", "Scroll down", id="review.down", show=False, tooltip="Scroll a long slide down"),
+        Binding("up", "scroll(-1)", "Scroll up", id="review.up", show=False, tooltip="Scroll a long slide up"),
         Binding("r", "reload", "Refresh", id="review.refresh", tooltip="Reload the figures"),
         Binding("escape", "leave", "Leave", id="review.leave", tooltip="Leave the review"),
     ]
+    HINT = "→ next  ← back  r refresh  ? keys  esc leave"
 
     def __init__(self) -> None:
         super().__init__()
@@ -210,11 +347,19 @@ class ReviewScreen(AppScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="slide"):
-            yield Label("Weekly review", id="slide-title")
-            yield Static("Loading…", id="slide-body")
+            yield Label("", id="slide-kicker", markup=False)
+            yield SlideTitle("Weekly review", id="slide-title")
+            # Figures and body scroll together: centred on the slide when they
+            # fit, scrolled with up / down when they do not (a small terminal).
+            with VerticalScroll(id="slide-scroll", can_focus=False):
+                with Horizontal(id="slide-figures", classes="empty"):
+                    for i in range(MAX_FIGURES):
+                        yield SlideFigure(id=f"figure-{i}")
+                yield Static("Loading…", id="slide-body")
             yield VelocityChart(id="slide-chart", classes="hidden")
-        yield Label("", id="slide-number")
-        yield Footer()
+        with Horizontal(id="slide-bar"):
+            yield Label(self.HINT, id="slide-hint", markup=False)
+            yield Label("", id="slide-number", markup=False)
 
     PROJECTOR = "projector"
 
@@ -223,13 +368,19 @@ class ReviewScreen(AppScreen):
 
     def on_screen_resume(self) -> None:
         app = self.app
-        if app.theme != self.PROJECTOR and self.PROJECTOR in app.available_themes:
+        # `salessprint review` opens in the theme it was given (the projector
+        # unless --theme chose another); F5 in the app switches to the room's.
+        if not app.review_only and app.theme != self.PROJECTOR and self.PROJECTOR in app.available_themes:
             # The room's theme for the meeting, not the user's choice: the app
             # remembers `wanted_theme`, so set it first and nothing is saved.
             self._theme_before = app.theme
             app.wanted_theme = self.PROJECTOR
             app.theme = self.PROJECTOR
-        self.reload()
+        worker = self.reload()
+        if self.data is None:
+            # Keys typed while the slides load (F5, then right right) wait for
+            # them, instead of paging through the one "Loading…" slide.
+            hold_keys(app, worker)
 
     def on_screen_suspend(self) -> None:
         app = self.app
@@ -239,8 +390,14 @@ class ReviewScreen(AppScreen):
             app.theme = before
         self._theme_before = None
 
-    def reload(self) -> None:
-        call_service(self.app, review, done=self.show, group="review")
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(Fit(event.size.width, event.size.height).roomy, "-roomy")
+        self.set_class(event.size.width < SIDE_BY_SIDE, "-narrow")
+        if self.data is not None:
+            self.render_slide()
+
+    def reload(self) -> Worker[None]:
+        return call_service(self.app, review, done=self.show, group="review")
 
     def action_reload(self) -> None:
         self.reload()
@@ -252,32 +409,58 @@ class ReviewScreen(AppScreen):
     @property
     def slides(self) -> list[Slide]:
         if self.data is None or self.data.report.sprint is None:
-            return [("Weekly review", lambda _d: Text("No sprint yet: plan and start one, then review it here."))]
+            return NO_SPRINT
         return SLIDES
+
+    @property
+    def slide_title(self) -> str:
+        """The current slide's title, with its sprint ("Sprint 13 · Sprint report")."""
+        title = self.slides[self.index][0]
+        sprint = self.data.report.sprint if self.data is not None else None
+        return f"Sprint {sprint.number} · {title}" if sprint is not None else title
 
     def render_slide(self) -> None:
         slides = self.slides
         self.index = max(0, min(self.index, len(slides) - 1))
         title, build = slides[self.index]
         data = self.data
-        if data is not None and data.report.sprint is not None:
-            title = f"Sprint {data.report.sprint.number} · {title}"
-        self.query_one("#slide-title", Label).update(Text(title))
-        self.query_one("#slide-body", Static).update(build(data) if data is not None else "Loading…")
+        sprint = data.report.sprint if data is not None else None
+        kicker = f"Sprint {sprint.number} · weekly review" if sprint is not None else "Weekly review"
+        self.query_one("#slide-kicker", Label).update(Text(kicker))
+        self.query_one("#slide-title", SlideTitle).update(title)
+        content = (
+            build(data, Fit(self.size.width, self.size.height)) if data is not None else SlideContent(body="Loading…")
+        )
+        figures = list(self.query(SlideFigure))
+        for widget, figure in zip(figures, (*content.figures, *([None] * MAX_FIGURES)), strict=False):
+            if figure is None:
+                widget.clear()
+            else:
+                widget.show(figure.value, figure.caption)
+        self.query_one("#slide-figures").set_class(not content.figures, "empty")
+        self.query_one("#slide-body", Static).update(content.body)
+        self.query_one("#slide-scroll", VerticalScroll).scroll_home(animate=False)
         chart = self.query_one("#slide-chart", VelocityChart)
-        is_velocity = slides[self.index][1] is _velocity_slide
-        chart.set_class(not is_velocity, "hidden")
-        if is_velocity and data is not None:
+        chart.set_class(not content.chart, "hidden")
+        self.set_class(content.chart, "charted")
+        if content.chart and data is not None:
             chart.show(data.velocity)
         self.query_one("#slide-number", Label).update(f"{self.index + 1} / {len(slides)}")
 
-    def action_slide(self, step: int) -> None:
-        self.index += step
+    def go_to(self, index: int) -> None:
+        """Show slide `index` (0-based; clamped to the slides there are)."""
+        self.index = index
         self.render_slide()
 
+    def action_slide(self, step: int) -> None:
+        self.go_to(self.index + step)
+
     def action_first(self) -> None:
-        self.index = 0
-        self.render_slide()
+        self.go_to(0)
+
+    def action_scroll(self, step: int) -> None:
+        scroll = self.query_one("#slide-scroll", VerticalScroll)
+        scroll.scroll_relative(y=step * 3, animate=False)
 
     def action_leave(self) -> None:
         app = self.app
