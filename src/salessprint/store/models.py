@@ -456,10 +456,11 @@ class TimeOff(Base):
 
     __tablename__ = "time_off"
     __table_args__ = (
+        UniqueConstraint("team_id", "member_id", "day"),
         Index("ix_time_off_team_day", "team_id", "day"),
-        # uq_time_off_team_member_day (team, COALESCE(member, 0), day): an
-        # expression index, declared only in its migration (NULL members,
-        # the team holidays, would not collide in a plain unique constraint).
+        # uq_time_off_team_holiday (team, day) WHERE member_id IS NULL: NULLs
+        # never collide in the constraint above, so a team holiday has its
+        # own partial unique index, declared only in the migration (see Deal).
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,9 +5,10 @@
   and day" is then one index, a range typed as `--to` is stored as its
   working days, removing one day of a holiday week needs no splitting,
   and a sprint's available days are a COUNT(DISTINCT day).
-- `uq_time_off_team_member_day` on (team_id, COALESCE(member_id, 0), day):
-  an expression, so that a second team holiday on a day collides too
-  (NULLs never do in a plain unique constraint), on both backends.
+- unique per (team, member, day); NULLs never collide in a unique
+  constraint, so the team holidays have their own partial unique index
+  `uq_time_off_team_holiday` on (team_id, day) WHERE member_id IS NULL
+  (an expression index would do both, but SQLite's reflection cannot read it).
 - Row-level security on PostgreSQL, as migration 0009's: the team reads
   its rows; a rep writes their own days; a manager or admin everyone's and
   the team holidays.
@@ -59,14 +60,18 @@ def upgrade() -> None:
             ["member_id"], ["members.id"], name=op.f("fk_time_off_member_id_members"), ondelete="CASCADE"
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_time_off")),
+        sa.UniqueConstraint("team_id", "member_id", "day", name=op.f("uq_time_off_team_id")),
     )
     op.create_index("ix_time_off_team_day", "time_off", ["team_id", "day"], unique=False)
     op.create_index(op.f("ix_time_off_member_id"), "time_off", ["member_id"], unique=False)
+    holiday = sa.text("member_id IS NULL")
     op.create_index(
-        "uq_time_off_team_member_day",
+        "uq_time_off_team_holiday",
         "time_off",
-        ["team_id", sa.text("COALESCE(member_id, 0)"), "day"],
+        ["team_id", "day"],
         unique=True,
+        sqlite_where=holiday,
+        postgresql_where=holiday,
     )
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
@@ -85,7 +90,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index("uq_time_off_team_member_day", table_name="time_off")
+    op.drop_index("uq_time_off_team_holiday", table_name="time_off")
     op.drop_index(op.f("ix_time_off_member_id"), table_name="time_off")
     op.drop_index("ix_time_off_team_day", table_name="time_off")
     op.drop_table("time_off")  # its policies go with it
