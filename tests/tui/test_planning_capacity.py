@@ -58,7 +58,10 @@ async def test_a_rep_records_their_own_stretch_and_bad_input_keeps_the_form(demo
         assert list_time_off(demo_store, "alex") == []
         type_fast(app, *["backspace"] * 10, *"2026-12-02", "tab", *"2026-12-03", "tab", *"[bold]x[/]", "ctrl+s")
         await until(pilot, lambda: isinstance(app.screen, PlanningScreen) and "3/5" in capacity_row(screen, "alex"))
-        assert [(t.day.day, t.note) for t in list_time_off(demo_store, "alex")] == [(2, "[bold]x[/]"), (3, "[bold]x[/]")]
+        assert [(t.day.day, t.note) for t in list_time_off(demo_store, "alex")] == [
+            (2, "[bold]x[/]"),
+            (3, "[bold]x[/]"),
+        ]
 
 
 @async_test

@@ -58,9 +58,7 @@ def time_off_list(ctx: Ctx, member: str | None, team: bool, start: str | None, e
     from salessprint.services.capacity import list_time_off
 
     _whom(member, team)
-    first, last = report_range(
-        parse_date(start, "from") if start else None, parse_date(end, "to") if end else None
-    )
+    first, last = report_range(parse_date(start, "from") if start else None, parse_date(end, "to") if end else None)
     emit(fmt, "time_off", list_time_off(ctx.store(), ctx.login, first, last, member, team), TIME_OFF_COLUMNS)
 
 

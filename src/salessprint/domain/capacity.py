@@ -97,4 +97,3 @@ class TimeOffIn(Form):
     last_day: Day | None = None
     member: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     note: Annotated[str, Field(max_length=200)] | None = None
-

@@ -113,9 +113,7 @@ def add_time_off(
             change = uow.record("time_off", row.id, "create", None, snapshot(row), cause=first)
             first = first or change
             added.append(_view(row, whom))
-        return TimeOffAdded(
-            added=added, already=sorted(taken & set(days)), who=whom.name if whom else "the team"
-        )
+        return TimeOffAdded(added=added, already=sorted(taken & set(days)), who=whom.name if whom else "the team")
 
 
 def _view(row: TimeOff, member: Member | None) -> TimeOffView:
@@ -269,9 +267,7 @@ _PEOPLE_DAYS_OFF = (
 """Per sprint, the members with cards in it (not taken out) and their days off there."""
 
 
-def available_by_sprint(
-    uow: UnitOfWork, windows: dict[int, tuple[date, date]]
-) -> dict[int, dict[str, int]]:
+def available_by_sprint(uow: UnitOfWork, windows: dict[int, tuple[date, date]]) -> dict[int, dict[str, int]]:
     """For each sprint number (its dates given): the available working days
     of each member with cards in it, from one query."""
     out: dict[int, dict[str, int]] = {n: {} for n in windows}

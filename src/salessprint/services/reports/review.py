@@ -8,7 +8,6 @@ from decimal import Decimal
 from sqlalchemy import distinct, func, select
 
 from salessprint.domain.capacity import per_available_day
-
 from salessprint.domain.montecarlo import DEFAULT_SEED
 from salessprint.services.capacity import available_by_sprint
 from salessprint.services.reports._shared import HISTORY_SPRINTS, Report, reps
@@ -83,7 +82,9 @@ def review(store: Store, login: str, *, seed: int = DEFAULT_SEED) -> Review:
             .order_by(RetroEntry.column, votes.desc(), RetroEntry.id)
         ):
             retro.setdefault(column, []).append(RetroLine(text=text, votes=int(n)))
-        days = sum(available_by_sprint(uow, {sprint.number: (sprint.starts_on, sprint.ends_on)})[sprint.number].values())
+        days = sum(
+            available_by_sprint(uow, {sprint.number: (sprint.starts_on, sprint.ends_on)})[sprint.number].values()
+        )
         completed = report.completed.points if report.completed is not None else 0
         return Review(
             report=report,

@@ -296,7 +296,6 @@ class PlanningScreen(BaseScreen):
 
     def action_time_off(self) -> None:
         """A day off for the rep selected in the capacity table (a rep: always their own)."""
-        from salessprint.services.capacity import TimeOffAdded
         from salessprint.tui.modals.time_off_form import TimeOffForm
 
         data = self.data
