@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import and_, bindparam, distinct, func, or_, select
+from sqlalchemy import ColumnElement, and_, bindparam, distinct, func, or_, select
 
 from salessprint.domain.calendar import working_days
 from salessprint.domain.capacity import TimeOffIn, days_to_record, stretch_end
@@ -71,7 +71,7 @@ def _whose(uow: UnitOfWork, member: str | None, team: bool) -> Member | None:
     return target
 
 
-def _mine(uow: UnitOfWork, member: Member | None) -> object:
+def _mine(uow: UnitOfWork, member: Member | None) -> ColumnElement[bool]:
     """The rows of this member (or the team's holidays), in the actor's team."""
     owner = TimeOff.member_id.is_(None) if member is None else TimeOff.member_id == member.id
     return and_(TimeOff.team_id == uow.actor.team_id, owner)
@@ -97,9 +97,7 @@ def add_time_off(
     with unit_of_work(store, login) as uow:
         whom = _whose(uow, data.member, team)
         taken = set(
-            uow.session.scalars(
-                select(TimeOff.day).where(_mine(uow, whom), TimeOff.day.between(days[0], days[-1]))  # type: ignore[arg-type]
-            )
+            uow.session.scalars(select(TimeOff.day).where(_mine(uow, whom), TimeOff.day.between(days[0], days[-1])))
         )
         added: list[TimeOffView] = []
         first: Change | None = None
@@ -144,9 +142,7 @@ def remove_time_off(
         whom = _whose(uow, data.member, team)
         rows = list(
             uow.session.scalars(
-                select(TimeOff)
-                .where(_mine(uow, whom), TimeOff.day.between(data.day, end))  # type: ignore[arg-type]
-                .order_by(TimeOff.day)
+                select(TimeOff).where(_mine(uow, whom), TimeOff.day.between(data.day, end)).order_by(TimeOff.day)
             )
         )
         if not rows:
