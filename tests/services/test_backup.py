@@ -81,6 +81,7 @@ def test_export_is_deterministic_and_documented(demo_store, tmp_path: Path) -> N
         "retro_votes",
         "notes",
         "forecast_snapshots",
+        "time_off",
         "changes",
         "deal_archive",
     }

@@ -1,6 +1,7 @@
 """Sprints through the services, on both backends: plan, start, close with or without carry-over."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -49,6 +50,10 @@ def test_sprint_lifecycle_with_carry_over_and_velocity(team_store) -> None:
             "completed_outside_points": 0,
             "velocity": 5,
             "by_member": {"rita": 3, "rob": 2},
+            # Thu 26 Nov to Wed 2 Dec: 5 working days each for rita and rob; 5 pt / 10 days.
+            "available_days": 10,
+            "available_days_by_member": {"rita": 5, "rob": 5},
+            "velocity_per_available_day": Decimal("0.50"),
         }
     ]
     with pytest.raises(NotFound, match="no active sprint"):

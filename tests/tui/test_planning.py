@@ -69,8 +69,8 @@ async def test_capacity_shows_forecast_beside_committed_and_over_commitment(demo
         screen = await open_planning(pilot)
         cap = screen.query_one("#planning-capacity", DataTable)
         row = [c.plain for c in cap.get_row("alex")]
-        assert row[0] == "Alex Novak" and row[1] == str(forecast) and row[2] == str(committed)
-        assert row[3] == f"{committed - forecast} over"
+        assert row[0] == "Alex Novak" and row[1] == str(forecast) and row[4] == str(committed)
+        assert row[5] == f"{committed - forecast} over"
         assert screen.query_one("#planning-items", DataTable).row_count == len(items)
         text = screen_text(app)
         assert "Win the Falkenberg renewal" in text and f"{committed - forecast} over" in text
@@ -142,7 +142,7 @@ async def test_capacity_says_unknown_with_the_reason_and_uses_the_teams_window(d
         cap = screen.query_one("#planning-capacity", DataTable)
         await until(pilot, lambda: cap.row_count > 0)
         row = [c.plain for c in cap.get_row("alex")]
-        assert row[1] == "unknown" and row[3] == "12 closed sprints; a forecast needs 13"
+        assert row[1] == "unknown" and row[5] == "12 closed sprints; a forecast needs 13"
         text = screen_text(app)
         assert "team forecast unknown (12 closed sprints; a forecast needs 13)" in text
         assert "None" not in text

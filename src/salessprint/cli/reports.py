@@ -86,6 +86,8 @@ def report_velocity(ctx: Ctx, last: int, history: int | None, min_history: int |
         "dropped_points",
         "completed_outside_points",
         "velocity",
+        "available_days",
+        "velocity_per_available_day",
         "by_member",
     ]
     emit(fmt, "sprints", data.sprints, columns)

@@ -41,6 +41,8 @@ class Action(StrEnum):
     COACHING = "read coaching reports"
     UNDO = "undo a change"
     PURGE_DEAL = "purge an archived deal for good"
+    TIME_OFF = "record days off"
+    TEAM_HOLIDAY = "set the team's holidays"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,8 @@ RULES: dict[Action, Rule] = {
     Action.COACHING: Rule(Role.MANAGER),
     Action.UNDO: Rule(Role.REP),
     Action.PURGE_DEAL: Rule(Role.ADMIN),
+    Action.TIME_OFF: Rule(Role.MANAGER, owner_may=True),
+    Action.TEAM_HOLIDAY: Rule(Role.MANAGER),
 }
 
 

@@ -27,7 +27,7 @@ newline:
 Every table of the data model is present (teams, stages, members, targets,
 accounts, deals, deal_collaborators, deal_events, tasks, sprints,
 sprint_items, activities, retro_entries, retro_votes, notes,
-forecast_snapshots, changes, deal_archive), its
+forecast_snapshots, time_off, changes, deal_archive), its
 rows ordered by primary key, each row a list in `columns` order. Values:
 money as a string with two decimals ("1234.50"), dates as "YYYY-MM-DD",
 times as ISO 8601 in UTC with offset ("2026-11-26T10:30:00+00:00"), booleans
@@ -82,6 +82,7 @@ from salessprint.store.models import (
     Target,
     Task,
     Team,
+    TimeOff,
 )
 from salessprint.store.replace import building, foreign_tables, kill_point
 
@@ -108,6 +109,7 @@ MODELS: tuple[type[Base], ...] = (
     RetroVote,
     Note,
     ForecastSnapshot,
+    TimeOff,
     Change,
     DealArchive,
 )
@@ -147,6 +149,7 @@ def _team_filters(team_id: int) -> dict[str, Any]:
         "retro_votes": RetroVote.entry_id.in_(entries),
         "notes": Note.team_id == team_id,
         "forecast_snapshots": ForecastSnapshot.team_id == team_id,
+        "time_off": TimeOff.team_id == team_id,
         "changes": Change.team_id == team_id,
         "deal_archive": DealArchive.team_id == team_id,
     }

@@ -39,6 +39,7 @@ from salessprint.store.models import (
     Stage,
     Target,
     Task,
+    TimeOff,
 )
 
 # The entities a change can be undone on, and their tables.
@@ -52,6 +53,7 @@ UNDOABLE: dict[str, type[Base]] = {
     "sprint_item": SprintItem,
     "sprint": Sprint,
     "member": Member,
+    "time_off": TimeOff,
 }
 EDITABLE_ACTIONS = ("create", "update", "delete")
 

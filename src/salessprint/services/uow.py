@@ -360,6 +360,8 @@ RACE_RULES = {
     "uq_accounts_team_id": "Someone else just added an account of that name.",
     "uq_members_login": "That login is already taken.",
     "uq_forecast_snapshots_member_id": "Someone else just recorded that commit call.",
+    "uq_time_off_team_id": "Someone else just recorded that day off.",
+    "uq_time_off_team_holiday": "Someone else just recorded that team holiday.",
     "sprints.team_id": "Someone else just planned or started a sprint; there can be one of each at a time.",
 }
 """Unique rules a race can break, and what the loser is told when retrying
@@ -373,6 +375,8 @@ _SQLITE_COLUMNS = {
     "accounts.team_id, accounts.name": "uq_accounts_team_id",
     "members.login": "uq_members_login",
     "forecast_snapshots.member_id, forecast_snapshots.occasion_key": "uq_forecast_snapshots_member_id",
+    "time_off.team_id, time_off.member_id, time_off.day": "uq_time_off_team_id",
+    "time_off.team_id, time_off.day": "uq_time_off_team_holiday",
     "sprints.team_id": "sprints.team_id",  # a partial index: planned or active
 }
 

@@ -446,3 +446,29 @@ class DealArchive(Base):
     archived_by: Mapped[int | None] = mapped_column(ForeignKey("members.id"), nullable=True)
     archived_at: Mapped[datetime] = mapped_column(UTCDateTime())
     rows: Mapped[JSONRow] = mapped_column(JSON)
+
+
+class TimeOff(Base):
+    """A working day a member is away, or (member_id NULL) a team holiday:
+    everyone away (migration 0010). One row per day, not a range: a day is
+    unique per team and member, a range of days off is simply its working
+    days, and planning counts them with one COUNT(DISTINCT day)."""
+
+    __tablename__ = "time_off"
+    __table_args__ = (
+        UniqueConstraint("team_id", "member_id", "day"),
+        Index("ix_time_off_team_day", "team_id", "day"),
+        # uq_time_off_team_holiday (team, day) WHERE member_id IS NULL: NULLs
+        # never collide in the constraint above, so a team holiday has its
+        # own partial unique index, declared only in the migration (see Deal).
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    """The member away; None: a team holiday."""
+    day: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now)

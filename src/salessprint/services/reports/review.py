@@ -3,9 +3,13 @@ sprint under review (the active one, else the last closed)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import distinct, func, select
 
+from salessprint.domain.capacity import per_available_day
 from salessprint.domain.montecarlo import DEFAULT_SEED
+from salessprint.services.capacity import available_by_sprint
 from salessprint.services.reports._shared import HISTORY_SPRINTS, Report, reps
 from salessprint.services.reports.activity import MemberActivity, activity_in
 from salessprint.services.reports.forecast import ForecastReport, forecast_in
@@ -36,6 +40,11 @@ class Review(Report):
     """Per column (went_well, to_improve, action), most voted first; empty without a sprint."""
     pushed_deals: list[PushedDeal]
     """Open deals whose expected close was pushed three times or more, most pushed first."""
+    available_days: int | None = None
+    """Person-days available in the sprint under review (its members' working
+    days less days off and team holidays); None without a sprint."""
+    velocity_per_available_day: Decimal | None = None
+    """Completed points of that sprint / its available days, to a hundredth."""
 
 
 def review(store: Store, login: str, *, seed: int = DEFAULT_SEED) -> Review:
@@ -73,6 +82,10 @@ def review(store: Store, login: str, *, seed: int = DEFAULT_SEED) -> Review:
             .order_by(RetroEntry.column, votes.desc(), RetroEntry.id)
         ):
             retro.setdefault(column, []).append(RetroLine(text=text, votes=int(n)))
+        days = sum(
+            available_by_sprint(uow, {sprint.number: (sprint.starts_on, sprint.ends_on)})[sprint.number].values()
+        )
+        completed = report.completed.points if report.completed is not None else 0
         return Review(
             report=report,
             velocity=velocity,
@@ -80,4 +93,6 @@ def review(store: Store, login: str, *, seed: int = DEFAULT_SEED) -> Review:
             activity=activity,
             retro=retro,
             pushed_deals=pushed_deals_in(uow),
+            available_days=days,
+            velocity_per_available_day=per_available_day(completed, days),
         )

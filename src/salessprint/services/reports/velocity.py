@@ -9,7 +9,9 @@ from decimal import Decimal
 from pydantic import Field
 from sqlalchemy import bindparam, select
 
+from salessprint.domain.capacity import per_available_day
 from salessprint.domain.velocity import FORECAST_WINDOW, MIN_HISTORY, forecast, history_gap, known_forecast
+from salessprint.services.capacity import available_by_sprint
 from salessprint.services.reports._shared import Report
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
@@ -40,6 +42,13 @@ class SprintVelocity(Report):
     velocity: int
     by_member: dict[str, int]
     """Completed points per member login."""
+    available_days: int = 0
+    """Person-days available in the sprint: the working days of each member
+    with cards in it, less their days off and the team's holidays (migration 0010)."""
+    available_days_by_member: dict[str, int] = Field(default_factory=dict)
+    """The same per member login."""
+    velocity_per_available_day: Decimal | None = None
+    """Velocity / available days, to a hundredth; None without an available day."""
 
 
 class VelocityReport(Report):
@@ -80,6 +89,7 @@ def velocity_in(
         member_rows = uow.rows(queries.VELOCITY_BY_MEMBER, {"team_id": team_id, "numbers": numbers})
         for number, member_login, points in member_rows:
             by_member[number][member_login] = int(points)
+    days = available_by_sprint(uow, {r[0]: (r[1], r[2]) for r in rows})
     sprints = [
         SprintVelocity(
             number=number,
@@ -95,6 +105,9 @@ def velocity_in(
             completed_outside_points=int(o),
             velocity=int(d),
             by_member=dict(sorted(by_member[number].items())),
+            available_days=sum(days[number].values()),
+            available_days_by_member=dict(sorted(days[number].items())),
+            velocity_per_available_day=per_available_day(int(d), sum(days[number].values())),
         )
         for number, starts, ends, goal, c, d, a, r, k, x, o in reversed(rows)
     ]

@@ -1,5 +1,6 @@
-"""Sprint planning: the next sprint's goal and items, capacity per rep from
-their forecast velocity beside what is committed; start and close sprints."""
+"""Sprint planning: the next sprint's goal and items, capacity per rep (their
+forecast velocity scaled by the days they are not off) beside what is
+committed; record a day off; start and close sprints."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label
 
+from salessprint.domain.capacity import capacity, over_by
 from salessprint.domain.enums import Role
 from salessprint.domain.values import MemberView, SprintItemView, SprintView
+from salessprint.services.capacity import SprintDays, sprint_days
 from salessprint.services.members import list_members
 from salessprint.services.reports.forecast import planning_forecasts
 from salessprint.services.sprints import (
@@ -29,22 +32,36 @@ from salessprint.tui.screens.base import BaseScreen, theme_colour
 from salessprint.tui.service_calls import call_service
 
 if TYPE_CHECKING:
+    from salessprint.services.capacity import TimeOffAdded
     from salessprint.store.db import Store
 
 
 @dataclass(frozen=True)
 class Capacity:
-    """One rep's line: forecast velocity against points committed."""
+    """One rep's line: forecast velocity, scaled by available days, against points committed."""
 
     member: MemberView
     forecast: Decimal | None
     committed: int
     reason: str | None = None
     """Why the forecast is unknown (e.g. "2 closed sprints; a forecast needs 3")."""
+    available: int | None = None
+    """Working days of the planned sprint the rep is not off (None: no sprint planned)."""
+    normal: int | None = None
+    """Working days of the planned sprint."""
+
+    @property
+    def points(self) -> Decimal | None:
+        """Capacity in points: the forecast × available / normal days (the
+        forecast itself while no sprint is planned); None while unknown."""
+        if self.available is None or self.normal is None:
+            return self.forecast
+        return capacity(self.forecast, self.available, self.normal)
 
     @property
     def over(self) -> Decimal:
-        return Decimal(self.committed) - (self.forecast or Decimal(0)) if self.forecast is not None else Decimal(0)
+        """Committed beyond capacity (negative: room left); 0 while unknown."""
+        return over_by(self.committed, self.points) or Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,8 @@ class Planning:
     capacity: list[Capacity] = field(default_factory=list)
     history: int = 3
     """The closed sprints the forecasts average (the team's window, as in `report velocity`)."""
+    days: SprintDays | None = None
+    """The planned sprint's working days and each member's available ones."""
 
 
 def load_planning(store: Store, login: str) -> Planning:
@@ -62,13 +81,31 @@ def load_planning(store: Store, login: str) -> Planning:
     planned, active = open_sprints(store, login)  # not every closed sprint of five years
     items = [i for i in sprint_items(store, login, planned.number) if not i.removed] if planned else []
     committed = sprint_points_by_member(store, login, planned.number) if planned else {}
+    days = sprint_days(store, login, planned.starts_on, planned.ends_on) if planned else None
     forecasts = planning_forecasts(store, login)
     capacity = [
-        Capacity(m, forecasts.by_login.get(m.login), committed.get(m.login, 0), forecasts.reasons.get(m.login))
+        Capacity(
+            m,
+            forecasts.by_login.get(m.login),
+            committed.get(m.login, 0),
+            forecasts.reasons.get(m.login),
+            days.available.get(m.login) if days else None,
+            days.normal if days else None,
+        )
         for m in list_members(store, login)
         if m.role == Role.REP or committed.get(m.login)
     ]
-    return Planning(planned, active, items, capacity, forecasts.history)
+    return Planning(planned, active, items, capacity, forecasts.history, days)
+
+
+def team_capacity(data: Planning) -> str:
+    """The team's capacity line: the known capacities' sum and the days they stand on."""
+    known = [c.points for c in data.capacity if c.points is not None]
+    if data.days is None or not known:
+        return ""
+    holidays = data.days.holidays
+    off = f", {holidays} team holiday{'s' if holidays != 1 else ''}" if holidays else ""
+    return f"capacity {sum(known, Decimal(0))} pt over {data.days.normal} working days{off}; "
 
 
 def team_forecast(data: Planning) -> str:
@@ -83,6 +120,18 @@ def team_forecast(data: Planning) -> str:
     if unknown:
         line += f"; {len(unknown)} rep(s) unknown, not counted"
     return line + ")"
+
+
+def time_off_note(result: TimeOffAdded) -> str:
+    """What a saved day off says: the days recorded and those already there."""
+    added = result.added
+    line = f"Day off for {result.who}: " if len(added) == 1 else f"{len(added)} days off for {result.who}: "
+    line += ", ".join(f"{a.day:%a %d %b}" for a in added[:5]) + ("…" if len(added) > 5 else "")
+    if not added:
+        line = f"{result.who} is already off then"
+    if result.already and added:
+        line += f" ({len(result.already)} already recorded)"
+    return line + "."
 
 
 class PlanningScreen(BaseScreen):
@@ -104,6 +153,13 @@ class PlanningScreen(BaseScreen):
             "Remove item",
             id="planning.remove",
             tooltip="Take the selected item out of the planned sprint",
+        ),
+        Binding(
+            "o",
+            "time_off",
+            "Day off",
+            id="planning.time_off",
+            tooltip="Record a day off for the selected rep (a rep: for yourself); capacity drops with it",
         ),
         Binding("s", "start", "Start sprint", id="planning.start", tooltip="Start the planned sprint"),
         Binding(
@@ -128,7 +184,7 @@ class PlanningScreen(BaseScreen):
                 yield Label("Committed items", classes="panel-title")
                 yield DataTable(id="planning-items", cursor_type="row", zebra_stripes=True)
             with Vertical(id="planning-capacity-box", classes="panel"):
-                yield Label("Capacity (forecast velocity) vs committed", classes="panel-title")
+                yield Label("Capacity (forecast × available days) vs committed", classes="panel-title")
                 yield DataTable(id="planning-capacity", cursor_type="row")
         yield from self.compose_footer()
 
@@ -137,7 +193,14 @@ class PlanningScreen(BaseScreen):
         for key, label in (("title", "Title"), ("points", "Pts"), ("owner", "Owner"), ("type", "Type")):
             items.add_column(label, key=key)
         cap = self.query_one("#planning-capacity", DataTable)
-        for key, label in (("rep", "Rep"), ("forecast", "Forecast"), ("committed", "Committed"), ("state", "Load")):
+        for key, label in (
+            ("rep", "Rep"),
+            ("forecast", "Forecast"),
+            ("days", "Days"),
+            ("capacity", "Capacity"),
+            ("committed", "Committed"),
+            ("state", "Load"),
+        ):
             cap.add_column(label, key=key)
         items.focus()
 
@@ -163,26 +226,14 @@ class PlanningScreen(BaseScreen):
             title.append("   Goal: ")
             title.append(p.goal or "none yet (g sets it)", style="italic")
             total = sum(i.points for i in data.items)
-            title.append(f"\n{total} pt committed, {team_forecast(data)}")
+            title.append(f"\n{total} pt committed, {team_capacity(data)}{team_forecast(data)}")
             if data.active is not None:
                 title.append(f"   · sprint {data.active.number} is still active: close it (c) before starting (s)")
         self.query_one("#planning-title", Label).update(title)
 
-        items = self.query_one("#planning-items", DataTable)
-        row = items.cursor_row
-        items.clear()
-        for item in sorted(data.items, key=lambda i: (i.owner_name, i.id)):
-            items.add_row(
-                Text(item.title),
-                Text(str(item.points), justify="right"),
-                Text(item.owner_name),
-                Text(item.kind or item.item_type),
-                key=str(item.id),
-            )
-        if data.items:
-            items.move_cursor(row=min(row, len(data.items) - 1))
-
+        self._show_items(data)
         cap = self.query_one("#planning-capacity", DataTable)
+        row = cap.cursor_row
         cap.clear()
         for c in data.capacity:
             forecast_text = "unknown" if c.forecast is None else f"{c.forecast}"
@@ -193,13 +244,46 @@ class PlanningScreen(BaseScreen):
                 state = Text("full", style=theme_colour(self.app, "warning"))
             elif c.forecast is not None:
                 state = Text(f"{-c.over} free", style=theme_colour(self.app, "success"))
+            days = "–" if c.available is None else f"{c.available}/{c.normal}"
             cap.add_row(
                 Text(c.member.name),
                 Text(forecast_text, justify="right"),
+                Text(days, justify="right"),
+                Text("unknown" if c.points is None else str(c.points), justify="right"),
                 Text(str(c.committed), justify="right"),
                 state,
                 key=c.member.login,
             )
+        if data.capacity:
+            cap.move_cursor(row=min(row, len(data.capacity) - 1))
+
+    def _show_items(self, data: Planning) -> None:
+        """The committed items, the title cut to leave the owner's whole name in view."""
+        items = self.query_one("#planning-items", DataTable)
+        row = items.cursor_row
+        items.clear()
+        ordered = sorted(data.items, key=lambda i: (i.owner_name, i.id))
+        owner = max((len(i.owner_name) for i in ordered), default=5)
+        kind = max((len(i.kind or i.item_type) for i in ordered), default=4)
+        points = max((len(str(i.points)) for i in ordered), default=3)
+        # Each column has a cell's padding either side; a scrollbar may take 2 more.
+        room = items.content_size.width - (max(owner, 5) + max(kind, 4) + max(points, 3)) - 2 * 4 - 2
+        for item in ordered:
+            title = Text(item.title)
+            title.truncate(max(room, 6), overflow="ellipsis")
+            items.add_row(
+                title,
+                Text(str(item.points), justify="right"),
+                Text(item.owner_name),
+                Text(item.kind or item.item_type),
+                key=str(item.id),
+            )
+        if ordered:
+            items.move_cursor(row=min(row, len(ordered) - 1))
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self._show_items(self.data)
 
     def _sorted_items(self) -> list[SprintItemView]:
         return sorted(self.data.items, key=lambda i: (i.owner_name, i.id)) if self.data else []
@@ -209,6 +293,28 @@ class PlanningScreen(BaseScreen):
             self.notify(note, markup=False)
         self.reload()
         self.app.refresh_context()
+
+    def action_time_off(self) -> None:
+        """A day off for the rep selected in the capacity table (a rep: always their own)."""
+        from salessprint.tui.modals.time_off_form import TimeOffForm
+
+        data = self.data
+        cap = self.query_one("#planning-capacity", DataTable)
+        me = self.app.me
+        chosen = data.capacity[cap.cursor_row].member if data and data.capacity and cap.row_count else None
+        if me is not None and (me.role == Role.REP or chosen is None):
+            whom = (me.login, me.name)
+        elif chosen is not None:
+            whom = (chosen.login, chosen.name)
+        else:
+            return
+        first = data.planned.starts_on if data and data.planned else None
+
+        def saved(result: TimeOffAdded | None) -> None:
+            if result is not None:
+                self._changed(time_off_note(result))
+
+        self.app.push_screen(TimeOffForm(whom[0], whom[1], first), saved)
 
     def action_plan(self) -> None:
         from salessprint.tui.modals.goal_form import GoalForm
