@@ -163,3 +163,18 @@ def test_forecast_with_a_ramp_and_a_quota_change_mid_year(team_store: Store) -> 
     assert rita.month.quota == Decimal("7619.05")
     # Q4: October 25 % of 10,000 + November + December 75 % of 20,000.
     assert rita.quarter.quota == Decimal("25119.05")
+
+
+def test_members_forecasts_together_are_rounded_once() -> None:
+    """Planning's team forecast adds the exact means, not rounded parts: three
+    reps at 41/4, 81/4 and 87/4 points (10.25, 20.25, 21.75) forecast 52.3 together,
+    where 10.3 + 20.3 + 21.8 would say 52.4; each part rounds half up (10.25 → 10.3;
+    float's round(10.25, 1) gave 10.2)."""
+    from salessprint.services.reports.forecast import MemberForecasts
+
+    f = MemberForecasts(
+        history=4, min_history=3, by_login={}, reasons={}, points={"a": 41, "b": 81, "c": 87}, averaged=4
+    )
+    assert f.total(["a", "b", "c"]) == Decimal("52.3")
+    assert f.total(["a"]) == Decimal("10.3")
+    assert MemberForecasts(history=3, min_history=3, by_login={}, reasons={}).total(["a"]) is None

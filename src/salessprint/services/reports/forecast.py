@@ -8,13 +8,14 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from pydantic import Field
 from sqlalchemy import bindparam, select
 
 from salessprint.domain import clock
 from salessprint.domain.calendar import period_range, working_days
 from salessprint.domain.enums import Period, SprintState
 from salessprint.domain.errors import InvalidInput
-from salessprint.domain.metrics import money, period_label
+from salessprint.domain.metrics import TENTH, average, money, period_label
 from salessprint.domain.montecarlo import (
     DEFAULT_SEED,
     TRIALS,
@@ -338,6 +339,15 @@ class MemberForecasts(Report):
     """Mean completed points of the last `history` closed sprints; None while unknown."""
     reasons: dict[str, str]
     """Why a member's forecast is unknown, by login (only the unknown ones)."""
+    points: dict[str, int] = Field(default_factory=dict)
+    """Completed points over the averaged sprints, by login (the known ones)."""
+    averaged: int = 0
+    """How many sprints those points came from."""
+
+    def total(self, logins: list[str]) -> Decimal | None:
+        """These members' forecasts together, from the exact means, rounded once
+        (10.25 + 20.25 is 40.5, where rounded parts would add up to 40.6)."""
+        return average(sum(self.points.get(m, 0) for m in logins), self.averaged, TENTH)
 
 
 def member_forecasts(store: Store, login: str, min_history: int | None = None) -> dict[str, Decimal | None]:
@@ -362,13 +372,17 @@ def planning_forecasts(
         averaged = [sid for sid, _starts in recent[:history]]
         rows = dict(uow.rows(queries.POINTS_PER_LOGIN, {"ids": averaged}).all()) if averaged else {}
         out: dict[str, Decimal | None] = {}
+        done: dict[str, int] = {}
         reasons: dict[str, str] = {}
         for m, started in members:
             own = sum(1 for _sid, starts in recent if started is None or starts >= started)
             gap = history_gap(own, needed)
             if gap is None:  # then `averaged` holds at least one sprint
-                out[m] = Decimal(str(round(float(rows.get(m, 0) or 0) / len(averaged), 1)))
+                done[m] = int(rows.get(m, 0) or 0)
+                out[m] = average(done[m], len(averaged), TENTH)  # half up, as the team's mean
             else:
                 out[m] = None
                 reasons[m] = gap
-        return MemberForecasts(history=history, min_history=needed, by_login=out, reasons=reasons)
+        return MemberForecasts(
+            history=history, min_history=needed, by_login=out, reasons=reasons, points=done, averaged=len(averaged)
+        )

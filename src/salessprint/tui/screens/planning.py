@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Label
 
 from salessprint.domain.capacity import capacity, over_by
 from salessprint.domain.enums import Role
+from salessprint.domain.text import counted
 from salessprint.domain.values import MemberView, SprintItemView, SprintView
 from salessprint.services.capacity import SprintDays, sprint_days
 from salessprint.services.members import list_members
@@ -74,6 +75,8 @@ class Planning:
     """The closed sprints the forecasts average (the team's window, as in `report velocity`)."""
     days: SprintDays | None = None
     """The planned sprint's working days and each member's available ones."""
+    forecast_total: Decimal | None = None
+    """The known reps' forecasts together, rounded once (as `report velocity`)."""
 
 
 def load_planning(store: Store, login: str) -> Planning:
@@ -95,7 +98,8 @@ def load_planning(store: Store, login: str) -> Planning:
         for m in list_members(store, login)
         if m.role == Role.REP or committed.get(m.login)
     ]
-    return Planning(planned, active, items, capacity, forecasts.history, days)
+    known = [c.member.login for c in capacity if c.forecast is not None]
+    return Planning(planned, active, items, capacity, forecasts.history, days, forecasts.total(known))
 
 
 def team_capacity(data: Planning) -> str:
@@ -116,9 +120,10 @@ def team_forecast(data: Planning) -> str:
     if not known:
         reason = unknown[0].reason if unknown and unknown[0].reason else "no reps"
         return f"team forecast unknown ({reason})"
-    line = f"team forecast {sum(known, Decimal(0))} pt ({window}"
+    total = data.forecast_total if data.forecast_total is not None else sum(known, Decimal(0))
+    line = f"team forecast {total} pt ({window}"
     if unknown:
-        line += f"; {len(unknown)} rep(s) unknown, not counted"
+        line += f"; {counted(len(unknown), 'rep')} unknown, not counted"
     return line + ")"
 
 
