@@ -125,9 +125,10 @@ def test_v_toggles_table_and_board_on_the_same_stage_and_is_remembered(demo_stor
         deal = board.selected()
         assert deal is not None and deal.stage == "Meeting"
         await pilot.press("v")
-        assert screen.view_name == "table" and not board.display or not board.is_on_screen
-        deals = screen.query_one("#deals", DataTable)
-        assert deals.has_focus and screen.shown[deals.cursor_row].id == deal.id
+        assert screen.view_name == "table" and not board.is_on_screen
+        stages, deals = screen.query_one("#stages", DataTable), screen.query_one("#deals", DataTable)
+        assert stages.has_focus and screen.view is not None and screen.view.stages[stages.cursor_row].name == "Meeting"
+        assert screen.shown[deals.cursor_row].id == deal.id
         assert "Stage" in screen_text(app) and "Weighted" in screen_text(app)
         await pilot.press("1")
         await settle(pilot)

@@ -151,6 +151,8 @@ class PipelineScreen(BaseScreen):
         """The deal to select when the reloaded pipeline arrives."""
         self._moves: dict[int, PendingMove] = {}
         """Deals with a move on its way to the store, by id."""
+        self._follow: int | None = None
+        """The deal just moved: the board selects it (and focuses its column) until the moves are written."""
         self.narrow = False
         """Below 110 columns the deals table leaves out the account."""
 
@@ -227,7 +229,7 @@ class PipelineScreen(BaseScreen):
             table = self.query_one("#stages", DataTable)
             table.move_cursor(row=self.stage_index)
             self.show_stage_deals()
-            (self.query_one("#deals", DataTable) if selected is not None else table).focus()
+            table.focus()  # as the table opens: the stages, the deal's row highlighted below (tab goes to it)
         else:
             self._keep_deal = None
             self._show_board(selected)
@@ -252,7 +254,9 @@ class PipelineScreen(BaseScreen):
         generation = self._generation
 
         def answer(view: PipelineView) -> None:
-            if generation == self._generation:
+            # While a move is on its way the store's answer is already behind the
+            # screen: the reload after the last move brings the figures.
+            if generation == self._generation and not self._moves:
                 self.show_pipeline(view)
 
         call_service(
@@ -289,7 +293,7 @@ class PipelineScreen(BaseScreen):
         rotting = view.total_rotting
         totals.append(f" · {rotting} rotting", style=f"bold {self.colour('rotting')}" if rotting else "")
         totals.append(f" (no stage change for over {view.rotting_days} days)")
-        totals.append("  v: board/table", style="dim")
+        totals.append(" · Won/Lost: this quarter", style="dim")
         self.query_one("#pipeline-totals", Static).update(totals)
         table = self.query_one("#stages", DataTable)
         table.clear()
@@ -308,6 +312,10 @@ class PipelineScreen(BaseScreen):
             return
         note = f"Closed since {view.closed_since:%d %b %Y}.\nv: the table lists them."
         board = self.board
+        if select is None:
+            select = self._follow
+        if not self._moves:
+            self._follow = None
         board.show(view.stages, self.loaded, view.currency, note, select=select, focus=self.view_name == BOARD)
         if self.view_name == BOARD and board.focused_index() is None and select is None:
             open_names = [s.name for s in view.stages if s.kind == StageKind.OPEN]
@@ -571,7 +579,7 @@ class PipelineScreen(BaseScreen):
                 return
             del self._moves[move.deal_id]
             if not self._moves:
-                self._keep_deal = move.deal_id
+                self._follow = move.deal_id
                 self.reload()
 
         def failed(_exc: SalesSprintError) -> None:
@@ -642,5 +650,5 @@ class PipelineScreen(BaseScreen):
                 }
             )
         self.view = view.model_copy(update={"stages": [updated.get(s.name, s) for s in view.stages]})
-        self._keep_deal = deal.id
+        self._follow = deal.id
         self.render_pipeline()

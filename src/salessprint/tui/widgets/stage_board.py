@@ -112,6 +112,7 @@ class StageColumn(Vertical):
 class StageBoard(Horizontal):
     """The open stages side by side, and the closed ones summed at the right."""
 
+    SCOPED_CSS = False  # the projector rules start at the App (each rule names StageBoard itself)
     DEFAULT_CSS = """
     StageBoard {
         height: 1fr;
@@ -138,7 +139,10 @@ class StageBoard(Horizontal):
         border: round $panel;
         padding: 0 1;
     }
-    App.-theme-projector StageBoard .stage-column, App.-theme-projector StageBoard #closed-stages {
+    App.-theme-projector StageBoard .stage-column {
+        border: heavy $foreground;
+    }
+    App.-theme-projector StageBoard #closed-stages {
         border: heavy $foreground;
     }
     App.-theme-projector StageBoard .stage-column:focus-within {
