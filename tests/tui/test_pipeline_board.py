@@ -243,7 +243,9 @@ def test_pipeline_board_snapshot(demo_store, snap_compare, theme: str) -> None:
 
 # --- the windows on a large store ------------------------------------------------
 
-MANY = Size("board-many", reps=6, deals=6_000, activities=0, sprints=2, accounts=60, items_per_rep=1, notes=0, changes=0)
+MANY = Size(
+    "board-many", reps=6, deals=6_000, activities=0, sprints=2, accounts=60, items_per_rep=1, notes=0, changes=0
+)
 
 
 @pytest.fixture(scope="module")
