@@ -1,4 +1,6 @@
-"""The Pipeline screen driven by real keys, checked on screen and in the store."""
+"""The Pipeline screen's table view driven by real keys, checked on screen and in the store.
+
+The board opens first; `v` shows the table (tests of the board are in test_pipeline_board.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ SIZE = (140, 40)
 def run(store: Any, login: str, scenario: Any) -> None:
     async def on_pipeline(pilot: Pilot[Any], app: SalesSprintApp) -> None:
         assert isinstance(app.screen, PipelineScreen)
+        await pilot.press("v")
         await scenario(pilot, app)
 
     run_on(store, login, "4", SIZE, on_pipeline)
@@ -152,7 +155,7 @@ def test_pipeline_snapshot(demo_store, snap_compare) -> None:
         await settle(pilot)
         await pilot.press("4")
         await settle(pilot)
-        await pilot.press("tab")
+        await pilot.press("v", "tab")
 
     assert snap_compare(SalesSprintApp(demo_store, "alex"), terminal_size=SIZE, run_before=loaded)
 
@@ -177,6 +180,7 @@ def test_enter_on_a_deal_opens_its_room_where_m_moves_it_and_narrow_screens_keep
         screen = app.screen
         assert isinstance(screen, PipelineScreen)
         assert screen.narrow
+        await pilot.press("v")
         text = screen_text(app)
         assert "Days" in text and "⚠ rotting" in text and "Account" not in text
         await pilot.press("tab")
@@ -198,8 +202,9 @@ def test_pipeline_snapshot_light_theme(demo_store, snap_compare) -> None:
         await settle(pilot)
         await pilot.press("4")
         await settle(pilot)
+        await pilot.press("v")
 
-    app = SalesSprintApp(demo_store, "maria", theme_name="salessprint-light")
+    app = SalesSprintApp(demo_store, "maria", theme_name="salessprint-light")  # the table view
     assert snap_compare(app, terminal_size=SIZE, run_before=loaded)
 
 

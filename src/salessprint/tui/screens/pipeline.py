@@ -1,26 +1,39 @@
 """The pipeline: deals by stage with value, weighted value and rotting deals.
 
-The top table lists the stages with their SQL aggregates; the bottom table
-lists the deals of the highlighted stage, oldest stage change first, with
-the days since the last stage change (rotting ones marked). Deals move with
-`m` (choose a stage), `>`/`<` (next/previous stage), `w` (won), `x` (lost,
-with a reason).
+Two views of the same figures, `v` switching between them (the choice holds
+for the session):
+
+- the **board** (the default): a column per open stage, deals as cards
+  (title, value, days in stage, owner, a rotting mark), each column headed by
+  its count, value and weighted value; Won and Lost summed at the right.
+  Left/right go between columns, up/down between cards, Enter opens the
+  deal room;
+- the **table**: the stages with their SQL aggregates on top, the deals of
+  the highlighted stage below, oldest stage change first.
+
+Deals move with `m` (choose a stage), `>`/`<` or shift+→/← (next/previous
+open stage), `w` (won), `x` (lost, with a reason). A moved card goes to its
+new column at once; the writes of one deal are sent one after the other
+(each with the version the one before returned), so two quick `>` move it
+two stages, each an undoable change.
 
 Only windows of deals are held: the pipeline comes with the first window of
 each stage (the stage totals are SQL aggregates), and moving down a stage's
 list fetches its next window (keyset on the stage order). A reload fetches
-the highlighted stage as deep as the user had scrolled, so the selection stays.
+the selected stage as deep as the user had scrolled, so the selection stays.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Static
+from textual.containers import Vertical
+from textual.widgets import ContentSwitcher, DataTable, Static
 
 from salessprint.domain.enums import StageKind
 from salessprint.domain.errors import SalesSprintError
@@ -40,20 +53,32 @@ from salessprint.tui.modals.lost_reason import LostReasonModal
 from salessprint.tui.modals.move_stage import MoveStageModal
 from salessprint.tui.screens.base import BaseScreen, theme_colour
 from salessprint.tui.service_calls import call_service
+from salessprint.tui.widgets.stage_board import BoardStyle, StageBoard, card_lines, money
 
 WINDOW = STAGE_WINDOW
 """Deals of a stage fetched at a time: the first window of every stage comes
 with the pipeline, the next one when the cursor nears the end of the column."""
 PREFETCH_ROWS = 10
 """How close to the last deal held the cursor comes before the next window is fetched."""
+BOARD, TABLE = "board", "table"
+CENT = Decimal("0.01")
 
 
-def money(currency: str, amount: Decimal) -> str:
-    return f"{currency} {amount:,.0f}"
+@dataclass
+class PendingMove:
+    """A deal's moves on their way to the store: sent one at a time, the last one wins."""
+
+    deal_id: int
+    title: str
+    version: int
+    """The version the next write expects (what the last write returned)."""
+    target: str
+    """The stage the user last asked for."""
+    reason: str | None = None
 
 
 class PipelineScreen(BaseScreen):
-    """Deals by stage; move them, win them, lose them with a reason."""
+    """Deals by stage, as a board or a table; move them, win them, lose them with a reason."""
 
     TITLE_TEXT = "Pipeline"
     DEFAULT_CSS = """
@@ -61,6 +86,9 @@ class PipelineScreen(BaseScreen):
         height: auto;
         padding: 0 1;
         background: $boost;
+    }
+    PipelineScreen #pipeline-views, PipelineScreen #table {
+        height: 1fr;
     }
     PipelineScreen #stages {
         height: auto;
@@ -80,6 +108,8 @@ class PipelineScreen(BaseScreen):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("v", "toggle_view", "Board/table", id="pipeline.view", tooltip="Show the stage board or the table"),
+        Binding("enter", "open_deal", "Open deal", id="pipeline.open", tooltip="Open the selected deal's room"),
         Binding("m", "move", "Move", id="pipeline.move", tooltip="Move the selected deal to a stage you choose"),
         Binding(
             "greater_than_sign,shift+right",
@@ -104,26 +134,37 @@ class PipelineScreen(BaseScreen):
     def __init__(self) -> None:
         super().__init__()
         self.view: PipelineView | None = None
+        self.view_name = BOARD
+        """The board or the table: what `v` last chose, for the rest of the session."""
         self.mine = False
         self.stage_index = 0
         self.shown: list[PipelineDeal] = []
+        self.shown_stage: str | None = None
+        """The stage whose deals the table lists (`shown`)."""
         self.loaded: dict[str, list[PipelineDeal]] = {}
         """The deals held per stage: a first window, plus what scrolling fetched."""
         self._generation = 0
         """Bumped by every reload: a window fetched for an older pipeline is dropped."""
-        self._fetching: str | None = None
-        """The stage whose next window is being fetched (one fetch at a time)."""
+        self._fetching: set[str] = set()
+        """The stages whose next window is being fetched (one fetch per stage at a time)."""
         self._keep_deal: int | None = None
-        """The deal to put the cursor on when the reloaded pipeline arrives."""
+        """The deal to select when the reloaded pipeline arrives."""
+        self._moves: dict[int, PendingMove] = {}
+        """Deals with a move on its way to the store, by id."""
+        self._follow: int | None = None
+        """The deal just moved: the board selects it (and focuses its column) until the moves are written."""
         self.narrow = False
         """Below 110 columns the deals table leaves out the account."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Static("Loading the pipeline…", id="pipeline-totals")
-        yield DataTable(id="stages", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="deals-title")
-        yield DataTable(id="deals", cursor_type="row", zebra_stripes=True)
+        with ContentSwitcher(initial=self.view_name, id="pipeline-views"):
+            yield StageBoard(self._card_lines, id=BOARD)
+            with Vertical(id=TABLE):
+                yield DataTable(id="stages", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="deals-title")
+                yield DataTable(id="deals", cursor_type="row", zebra_stripes=True)
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -135,13 +176,23 @@ class PipelineScreen(BaseScreen):
         stages.add_column("Weighted", key="weighted")
         stages.add_column("Rotting", key="rotting")
         self._build_deal_columns()
-        stages.focus()
-        # Table cells carry theme colours resolved at render time: redo them on a theme change.
+        if self.view_name == TABLE:
+            stages.focus()
+        # Cells and cards carry theme colours resolved at render time: redo them on a theme change.
         self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    @property
+    def board(self) -> StageBoard:
+        return self.query_one(StageBoard)
 
     def _theme_changed(self, _theme: str) -> None:
         if self.view is not None:
             self.render_pipeline()
+            self.board.restyle()
+
+    def _card_lines(self, deal: PipelineDeal) -> tuple[Text, Text]:
+        currency = self.view.currency if self.view is not None else ""
+        return card_lines(deal, BoardStyle(currency, self.colour("rotting")))
 
     def _build_deal_columns(self) -> None:
         """Narrow terminals drop the account column so days and flags stay visible."""
@@ -162,18 +213,50 @@ class PipelineScreen(BaseScreen):
             self._build_deal_columns()
             self.show_stage_deals()
 
+    # -- the two views -----------------------------------------------------
+    def action_toggle_view(self) -> None:
+        """Board to table or back, on the same stage and deal."""
+        stage = self.current_stage()
+        selected = self._selection()
+        self.view_name = TABLE if self.view_name == BOARD else BOARD
+        self.query_one(ContentSwitcher).current = self.view_name
+        if self.view is None:
+            return
+        if stage is not None:
+            self.stage_index = self.view.stages.index(stage) if stage in self.view.stages else 0
+        self._keep_deal = selected
+        if self.view_name == TABLE:
+            table = self.query_one("#stages", DataTable)
+            table.move_cursor(row=self.stage_index)
+            self.show_stage_deals()
+            table.focus()  # as the table opens: the stages, the deal's row highlighted below (tab goes to it)
+        else:
+            self._keep_deal = None
+            self._show_board(selected)
+
+    def _selection(self) -> int | None:
+        """The selected deal's id in the view shown, without a warning when there is none."""
+        if self.view_name == BOARD:
+            deal = self.board.selected()
+            return deal.id if deal is not None else None
+        if not self.shown or not self.query_one("#deals", DataTable).has_focus:
+            return None
+        return self.shown[min(self.query_one("#deals", DataTable).cursor_row, len(self.shown) - 1)].id
+
     # -- loading ---------------------------------------------------------
     def reload(self) -> None:
-        """The pipeline again, the highlighted stage as deep as it was scrolled."""
+        """The pipeline again, the selected stage as deep as it was scrolled."""
         self._generation += 1
-        self._fetching = None
+        self._fetching.clear()
         stage = self.current_stage()
-        if self._keep_deal is None and self.shown:
-            self._keep_deal = self.shown[min(self.query_one("#deals", DataTable).cursor_row, len(self.shown) - 1)].id
+        if self._keep_deal is None:
+            self._keep_deal = self._selection()
         generation = self._generation
 
         def answer(view: PipelineView) -> None:
-            if generation == self._generation:
+            # While a move is on its way the store's answer is already behind the
+            # screen: the reload after the last move brings the figures.
+            if generation == self._generation and not self._moves:
                 self.show_pipeline(view)
 
         call_service(
@@ -182,7 +265,7 @@ class PipelineScreen(BaseScreen):
             mine=self.mine,
             per_stage=WINDOW,
             deep_stage=stage.name if stage else None,
-            deep=len(self.shown),
+            deep=len(self.loaded.get(stage.name, [])) if stage else 0,
             done=answer,
             group="pipeline",
         )
@@ -198,7 +281,7 @@ class PipelineScreen(BaseScreen):
         self.render_pipeline()
 
     def render_pipeline(self) -> None:
-        """Totals, stages and the highlighted stage's deals, from what is held."""
+        """Totals, then the board or the stages and the highlighted stage's deals, from what is held."""
         view = self.view
         assert view is not None
         cur = view.currency
@@ -219,7 +302,26 @@ class PipelineScreen(BaseScreen):
         if view.stages:
             self.stage_index = min(self.stage_index, len(view.stages) - 1)
             table.move_cursor(row=self.stage_index)
+        keep = self._keep_deal
         self.show_stage_deals()
+        self._show_board(keep)
+
+    def _show_board(self, select: int | None) -> None:
+        view = self.view
+        if view is None:
+            return
+        note = f"Closed since {view.closed_since:%d %b %Y}.\nv: the table lists them."
+        board = self.board
+        if select is None:
+            select = self._follow
+        if not self._moves:
+            self._follow = None
+        board.show(view.stages, self.loaded, view.currency, note, select=select, focus=self.view_name == BOARD)
+        if self.view_name == BOARD and board.focused_index() is None and select is None:
+            open_names = [s.name for s in view.stages if s.kind == StageKind.OPEN]
+            stage = self.current_stage()
+            at = open_names.index(stage.name) if stage is not None and stage.name in open_names else 0
+            board.call_after_refresh(board.focus_column, 0, at)
 
     def colour(self, name: str) -> str:
         return theme_colour(self.app, name)
@@ -243,20 +345,28 @@ class PipelineScreen(BaseScreen):
         ]
 
     def current_stage(self) -> StageSummary | None:
+        """The stage of the focused board column, or the table's highlighted stage."""
         if self.view is None or not self.view.stages:
             return None
+        if self.view_name == BOARD and self.is_mounted:
+            index = self.board.focused_index()
+            if index is not None:
+                name = self.board.columns[index].stage.name
+                found = next((i for i, s in enumerate(self.view.stages) if s.name == name), None)
+                if found is not None:
+                    self.stage_index = found
         return self.view.stages[min(self.stage_index, len(self.view.stages) - 1)]
 
     def show_stage_deals(self) -> None:
-        stage = self.current_stage()
+        stage = self.view.stages[min(self.stage_index, len(self.view.stages) - 1)] if self.view else None
         table = self.query_one("#deals", DataTable)
         old_row = table.cursor_row
         table.clear()
         if stage is None or self.view is None:
-            self.shown = []
+            self.shown, self.shown_stage = [], None
             return
-        self.shown = list(self.loaded.get(stage.name, []))
-        title = Text(f"{stage.name}: {stage.count} deal{'s' if stage.count != 1 else ''}")
+        self.shown, self.shown_stage = list(self.loaded.get(stage.name, [])), stage.name
+        title = Text(f"{stage.name}: {counted(stage.count, 'deal')}")
         if stage.kind == StageKind.OPEN:
             title.append("  · days = days since the last stage change; ", style="dim")
             title.append("⚠ rotting", style=self.colour("rotting"))
@@ -276,40 +386,41 @@ class PipelineScreen(BaseScreen):
         """Whether the stage has deals beyond those held."""
         return len(self.loaded.get(stage.name, [])) < stage.count
 
-    def fetch_more(self) -> None:
-        """The next window of the highlighted stage, appended below its deals."""
-        stage = self.current_stage()
-        if stage is None or not self.shown or self._fetching is not None or not self.more_in_stage(stage):
+    def fetch_more(self, name: str) -> None:
+        """The next window of stage `name`, appended below its deals (table and board)."""
+        stage = next((s for s in self.view.stages if s.name == name), None) if self.view else None
+        held = self.loaded.get(name, [])
+        if stage is None or not held or name in self._fetching or not self.more_in_stage(stage):
             return
-        self._fetching = stage.name
+        self._fetching.add(name)
         generation = self._generation
 
         def got(window: StageWindow) -> None:
-            self._fetching = None
+            self._fetching.discard(window.stage)
             if generation != self._generation or self.view is None:
                 return
             held = self.loaded.setdefault(window.stage, [])
             known = {d.id for d in held}
             fresh = [d for d in window.deals if d.id not in known]
             held.extend(fresh)
-            current = self.current_stage()
-            if current is not None and current.name == window.stage:
+            if self.shown_stage == window.stage:
                 table = self.query_one("#deals", DataTable)
                 for deal in fresh:
                     table.add_row(*self._deal_cells(deal, self.view.currency), key=str(deal.id))
                 self.shown.extend(fresh)
+            self.board.append(window.stage, fresh)
 
         # Not an exclusive group: a reload drops this answer by its generation, and
         # a window is never cancelled half-way (a second one for the stage is de-duplicated).
         call_service(
             self.app,
             stage_deals,
-            stage.name,
+            name,
             mine=self.mine,
-            after=self.shown[-1].key,
+            after=held[-1].key,
             limit=WINDOW,
             done=got,
-            failed=lambda _exc: setattr(self, "_fetching", None),
+            failed=lambda _exc: self._fetching.discard(name),
         )
 
     def _deal_cells(self, deal: PipelineDeal, currency: str) -> list[Text]:
@@ -336,30 +447,49 @@ class PipelineScreen(BaseScreen):
         if event.data_table.id == "stages" and event.cursor_row != self.stage_index:
             self.stage_index = event.cursor_row
             self.show_stage_deals()
-        elif event.data_table.id == "deals" and event.cursor_row >= len(self.shown) - max(
-            1, min(PREFETCH_ROWS, WINDOW // 5)
-        ):
-            self.fetch_more()
+        elif event.data_table.id == "deals" and self.shown_stage and self._near_end(event.cursor_row, len(self.shown)):
+            self.fetch_more(self.shown_stage)
+
+    def on_stage_board_card_highlighted(self, event: StageBoard.CardHighlighted) -> None:
+        if event.index is not None and self._near_end(event.index, event.count):
+            self.fetch_more(event.stage)
+
+    @staticmethod
+    def _near_end(index: int, count: int) -> bool:
+        return index >= count - max(1, min(PREFETCH_ROWS, WINDOW // 5))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         if event.data_table.id == "stages":
             self.query_one("#deals", DataTable).focus()
-        elif (deal := self.selected_deal()) is not None:
+        else:
+            self.action_open_deal()
+
+    # -- actions ---------------------------------------------------------
+    def action_open_deal(self) -> None:
+        """Enter on a deal opens its deal room."""
+        if (deal := self.selected_deal()) is not None:
             from salessprint.tui.screens.deal_room import DealRoomScreen
 
             self.app.push_screen(DealRoomScreen(deal.id))
 
-    # -- actions ---------------------------------------------------------
     def selected_deal(self) -> PipelineDeal | None:
-        table = self.query_one("#deals", DataTable)
-        if not self.shown:
+        deal: PipelineDeal | None = None
+        if self.view_name == BOARD:
+            deal = self.board.selected()
+        elif self.shown:
+            deal = self.shown[min(self.query_one("#deals", DataTable).cursor_row, len(self.shown) - 1)]
+        if deal is None:
             self.notify("No deal selected: this stage is empty.", severity="warning", markup=False)
-            return None
-        return self.shown[min(table.cursor_row, len(self.shown) - 1)]
+        return deal
 
     def action_toggle_mine(self) -> None:
         self.mine = not self.mine
         self.reload()
+
+    def intended_stage(self, deal: PipelineDeal) -> str:
+        """Where the deal is, or is on its way to."""
+        move = self._moves.get(deal.id)
+        return move.target if move is not None else deal.stage
 
     def action_move(self) -> None:
         deal = self.selected_deal()
@@ -370,17 +500,18 @@ class PipelineScreen(BaseScreen):
             if stage is not None:
                 self._move_to(deal, stage)
 
-        self.app.push_screen(MoveStageModal(deal.title, deal.stage, self.view.stages), chosen)
+        self.app.push_screen(MoveStageModal(deal.title, self.intended_stage(deal), self.view.stages), chosen)
 
     def action_step(self, step: int) -> None:
         deal = self.selected_deal()
         if deal is None or self.view is None:
             return
         open_stages = [s.name for s in self.view.stages if s.kind == StageKind.OPEN]
-        if deal.stage not in open_stages:
+        now = self.intended_stage(deal)
+        if now not in open_stages:
             self.notify("This deal is closed; use Move (m) to reopen it.", severity="warning", markup=False)
             return
-        target = open_stages.index(deal.stage) + step
+        target = open_stages.index(now) + step
         if not 0 <= target < len(open_stages):
             where = "last" if step > 0 else "first"
             self.notify(
@@ -394,24 +525,22 @@ class PipelineScreen(BaseScreen):
         self._move_to(deal, open_stages[target])
 
     def action_won(self) -> None:
-        deal = self.selected_deal()
-        if deal is None or self.view is None:
-            return
-        won = next((s.name for s in self.view.stages if s.kind == StageKind.WON), None)
-        if won is not None:
-            self._move_to(deal, won)
+        self._close(StageKind.WON)
 
     def action_lost(self) -> None:
+        self._close(StageKind.LOST)
+
+    def _close(self, kind: StageKind) -> None:
         deal = self.selected_deal()
         if deal is None or self.view is None:
             return
-        lost = next((s.name for s in self.view.stages if s.kind == StageKind.LOST), None)
-        if lost is not None:
-            self._move_to(deal, lost)
+        stage = next((s.name for s in self.view.stages if s.kind == kind), None)
+        if stage is not None:
+            self._move_to(deal, stage)
 
     def _move_to(self, deal: PipelineDeal, stage: str) -> None:
         assert self.view is not None
-        if stage == deal.stage:
+        if stage == self.intended_stage(deal):
             self.notify(f"Already in {stage}.", severity="warning", markup=False)
             return
         kind = next((s.kind for s in self.view.stages if s.name == stage), StageKind.OPEN)
@@ -419,32 +548,107 @@ class PipelineScreen(BaseScreen):
 
             def with_reason(reason: str | None) -> None:
                 if reason is not None:
-                    self._call_move(deal, stage, reason)
+                    self._queue_move(deal, stage, reason)
 
             self.app.push_screen(LostReasonModal(deal.title), with_reason)
             return
-        self._call_move(deal, stage, None)
+        self._queue_move(deal, stage, None)
 
-    def _call_move(self, deal: PipelineDeal, stage: str, reason: str | None) -> None:
+    # -- moves on their way to the store -----------------------------------
+    def _queue_move(self, deal: PipelineDeal, stage: str, reason: str | None) -> None:
+        """Show the deal in `stage` now and write it: at once, or after the deal's write on its way."""
+        move = self._moves.get(deal.id)
+        if move is None:
+            move = self._moves[deal.id] = PendingMove(deal.id, deal.title, deal.version, stage, reason)
+            self._send(move)
+        else:
+            move.target, move.reason = stage, reason
+        self._show_moved(deal, stage)
+
+    def _send(self, move: PendingMove) -> None:
         def moved(view: DealView) -> None:
             message = Text("Moved ")
-            message.append(deal.title, style="bold")
+            message.append(move.title, style="bold")
             message.append(f" to {view.stage}")
             message.append("".join(f"\n{line}" for line in view.also))  # what else the move changed
             self.notify(str(message), markup=False)
-            self.reload()
+            move.version = view.version
+            self._written(view)
+            if move.target != view.stage:
+                self._send(move)  # a later key asked for another stage meanwhile
+                return
+            del self._moves[move.deal_id]
+            if not self._moves:
+                self._follow = move.deal_id
+                self.reload()
 
         def failed(_exc: SalesSprintError) -> None:
+            self._moves.pop(move.deal_id, None)
             self.reload()  # show the fresh state (e.g. after a stale write)
 
         call_service(
             self.app,
             move_deal,
-            deal.id,
-            stage,
-            lost_reason=reason,
-            expected_version=deal.version,
+            move.deal_id,
+            move.target,
+            lost_reason=move.reason,
+            expected_version=move.version,
             done=moved,
             failed=failed,
-            group="pipeline-move",
         )
+
+    def _written(self, view: DealView) -> None:
+        """The deal as held takes the version (and stage entry) the store gave it, so a
+        key pressed before the reload writes against the fresh row, not a stale one."""
+        fresh = {"version": view.version, "stage_entered_at": view.stage_entered_at}
+        for name, held in self.loaded.items():
+            self.loaded[name] = [d.model_copy(update=fresh) if d.id == view.id else d for d in held]
+        self.shown = list(self.loaded.get(self.shown_stage, [])) if self.shown_stage else []
+        if self.view is not None:
+            self._show_board(None)
+
+    def _show_moved(self, deal: PipelineDeal, stage: str) -> None:
+        """The deal in its new stage on screen, before the store has answered (the reload
+        after the write brings the store's figures). A column holding only a window of a
+        longer stage does not take the card: its place is past the window."""
+        view = self.view
+        assert view is not None
+        stages = {s.name: s for s in view.stages}
+        source, target = stages.get(deal.stage), stages[stage]
+        weighted = (deal.value * target.probability / 100).quantize(CENT, rounding=ROUND_HALF_UP)
+        moved = deal.model_copy(
+            update={
+                "stage": stage,
+                "stage_kind": target.kind,
+                "probability": target.probability,
+                "weighted": weighted,
+                "days_in_stage": 0,
+                "rotting": False,
+            }
+        )
+        held_from = self.loaded.get(deal.stage, [])
+        self.loaded[deal.stage] = [d for d in held_from if d.id != deal.id]
+        held_to = self.loaded.setdefault(stage, [])
+        if len(held_to) >= target.count:
+            held_to.append(moved)
+        updated = {
+            stage: target.model_copy(
+                update={
+                    "count": target.count + 1,
+                    "value": target.value + deal.value,
+                    "weighted": target.weighted + weighted,
+                }
+            )
+        }
+        if source is not None:
+            updated[source.name] = source.model_copy(
+                update={
+                    "count": source.count - 1,
+                    "value": source.value - deal.value,
+                    "weighted": source.weighted - deal.weighted,
+                    "rotting": source.rotting - (1 if deal.rotting else 0),
+                }
+            )
+        self.view = view.model_copy(update={"stages": [updated.get(s.name, s) for s in view.stages]})
+        self._follow = deal.id
+        self.render_pipeline()
