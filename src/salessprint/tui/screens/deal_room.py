@@ -26,6 +26,7 @@ from salessprint.services.deal_room import AccountView, DealRoom, account_view, 
 from salessprint.services.deals import add_collaborator, move_deal, remove_collaborator, update_deal
 from salessprint.services.notes import add_note
 from salessprint.tui.keys import hold_keys
+from salessprint.tui.guards import Owned
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.widgets.safe_text import shown
@@ -155,6 +156,11 @@ class DealRoomScreen(BaseScreen):
         self.reload()  # show the fresh state (a stale write, a refused edit)
 
     # -- keys ---------------------------------------------------------------
+    def selected_owner(self) -> Owned | None:
+        """Whose this deal is (checked before an edit of it: `tui.guards`)."""
+        deal = self.room.deal if self.room else None
+        return None if deal is None else Owned("deal", deal.owner, deal.owner_name, tuple(deal.collaborators), deal.id)
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
