@@ -15,6 +15,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 import salessprint.tui as tui_package
+from salessprint.domain.enums import Role
 from salessprint.services.deals import add_collaborator, add_deal, get_deal
 from salessprint.services.sprints import list_sprints
 from salessprint.tui import guards
@@ -181,9 +182,9 @@ def test_a_row_rule_names_the_permission_the_service_checks() -> None:
     """The table names permissions; who holds them is domain/permissions.py's."""
     edit = guards.GUARDS["backlog.edit"]
     task = guards.Owned("task", "rita", "Rita Rep")
-    assert guards.row_refusal(guards.Role.REP, "rita", edit, task) is None  # her own task
-    refusal = guards.row_refusal(guards.Role.REP, "rob", edit, task)
+    assert guards.row_refusal(Role.REP, "rita", edit, task) is None  # her own task
+    refusal = guards.row_refusal(Role.REP, "rob", edit, task)
     assert refusal == "Only Rita Rep (the assignee) or a manager may edit this task; you are a rep."
-    assert guards.row_refusal(guards.Role.MANAGER, "max", edit, task) is None
-    assert guards.role_refusal(guards.Role.REP, guards.GUARDS["planning.close"]) == "managers only"
-    assert guards.role_refusal(guards.Role.MANAGER, guards.GUARDS["app.import"]) == "admins only"
+    assert guards.row_refusal(Role.MANAGER, "max", edit, task) is None
+    assert guards.role_refusal(Role.REP, guards.GUARDS["planning.close"]) == "managers only"
+    assert guards.role_refusal(Role.MANAGER, guards.GUARDS["app.import"]) == "admins only"

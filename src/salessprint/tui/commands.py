@@ -72,6 +72,16 @@ def screen_commands(screen: Screen[object]) -> Iterator[Command]:
             title = f"{label}: {_lower_first(binding.description)}"
         reason = "" if active.enabled else guards.refused_reason(app, active.node, guards.action_name(binding.action))
         yield Command(title, binding.tooltip or binding.description, binding, active.node, active.enabled, reason or "")
+    # The screen's keys a focused widget shadows (its Enter) are the screen's actions all the same.
+    for binding in guards.declared_bindings(type(screen)):
+        if _listed(binding) and binding.action not in seen:
+            seen.add(binding.action)
+            name = guards.action_name(binding.action)
+            state = screen.check_action(name, ())
+            if state is not False:
+                reason = "" if state else guards.refused_reason(app, screen, name) or ""
+                title = f"{label}: {_lower_first(binding.description)}"
+                yield Command(title, binding.tooltip or binding.description, binding, screen, bool(state), reason)
 
 
 def other_screens_commands(app: App[Any], current: type[object]) -> Iterator[Command]:

@@ -25,8 +25,8 @@ from salessprint.domain.values import ActivityView, DealView
 from salessprint.services.deal_room import AccountView, DealRoom, account_view, deal_room
 from salessprint.services.deals import add_collaborator, move_deal, remove_collaborator, update_deal
 from salessprint.services.notes import add_note
-from salessprint.tui.keys import hold_keys
 from salessprint.tui.guards import Owned
+from salessprint.tui.keys import hold_keys
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.widgets.safe_text import shown

@@ -36,9 +36,9 @@ from salessprint.services.pipeline_view import (
     pipeline,
     stage_deals,
 )
+from salessprint.tui.guards import Owned
 from salessprint.tui.modals.lost_reason import LostReasonModal
 from salessprint.tui.modals.move_stage import MoveStageModal
-from salessprint.tui.guards import Owned
 from salessprint.tui.screens.base import BaseScreen, theme_colour
 from salessprint.tui.service_calls import call_service
 

@@ -19,8 +19,8 @@ from textual.widgets.option_list import Option
 
 from salessprint.domain.enums import RetroColumn
 from salessprint.services.retro import RetroBoardView, RetroEntryView, delete_entry, retro_board, vote
-from salessprint.tui.modals.retro_entry import COLUMN_TITLES, RetroEntryModal
 from salessprint.tui.guards import Owned
+from salessprint.tui.modals.retro_entry import COLUMN_TITLES, RetroEntryModal
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
 
