@@ -188,3 +188,15 @@ def test_a_row_rule_names_the_permission_the_service_checks() -> None:
     assert guards.row_refusal(Role.MANAGER, "max", edit, task) is None
     assert guards.role_refusal(Role.REP, guards.GUARDS["planning.close"]) == "managers only"
     assert guards.role_refusal(Role.MANAGER, guards.GUARDS["app.import"]) == "admins only"
+
+
+def test_a_reps_planning_keys_snapshot(demo_store: Any, snap_compare: Any) -> None:
+    """A rep's `?` on Planning: the manager's keys dimmed, "(managers only)" beside them."""
+
+    async def keys_open(pilot: Any) -> None:
+        await open_planning(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert "managers only" in screen_text(pilot.app)
+
+    assert snap_compare(make_app(demo_store, "alex"), terminal_size=(120, 36), run_before=keys_open)
