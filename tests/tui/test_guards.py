@@ -4,6 +4,7 @@ say who may, and nothing opens. Keys pressed without pauses; the store is the ju
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
 import pkgutil
@@ -15,16 +16,19 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 import salessprint.tui as tui_package
-from salessprint.domain.enums import Role
+from salessprint.domain.enums import Role, TaskStatus
+from salessprint.services import open_store
 from salessprint.services.deals import add_collaborator, add_deal, get_deal
-from salessprint.services.sprints import list_sprints
+from salessprint.services.members import set_role
+from salessprint.services.sprints import list_sprints, sprint_items
 from salessprint.tui import guards
 from salessprint.tui.modals.confirm import ConfirmModal
 from salessprint.tui.modals.deal_form import DealForm
 from salessprint.tui.modals.help import KeysModal
 from salessprint.tui.screens.backlog import BacklogScreen
+from salessprint.tui.screens.board import BoardScreen
 from salessprint.tui.screens.planning import PlanningScreen
-from tests.tui.harness import async_test, make_app, notified, screen_text, settle, type_fast, until
+from tests.tui.harness import async_test, make_app, notified, screen_text, settle, sprint_team, type_fast, until
 
 SIZE = (150, 40)
 
@@ -200,3 +204,59 @@ def test_a_reps_planning_keys_snapshot(demo_store: Any, snap_compare: Any) -> No
         assert "managers only" in screen_text(pilot.app)
 
     assert snap_compare(make_app(demo_store, "alex"), terminal_size=(120, 36), run_before=keys_open)
+
+
+def test_keys_follow_my_role_when_it_changes(tmp_path: Any, frozen: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'roles.db'}"
+    sprint_team(url).dispose()
+    store = open_store(url)
+
+    async def scenario() -> None:
+        app = make_app(store, "rita")
+        async with app.run_test(size=SIZE) as pilot:
+            planning = await open_planning(pilot)
+
+            def close_enabled() -> bool:
+                return next(a for a in planning.active_bindings.values() if a.binding.id == "planning.close").enabled
+
+            assert not close_enabled()
+            set_role(store, "ada", "rita", "manager")
+            app.refresh_context()
+            await settle(pilot)
+            await until(pilot, close_enabled, what="close offered to the new manager")
+            await pilot.press("c")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmModal)
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        store.dispose()
+
+
+def test_a_rep_moving_anothers_card_is_told_who_may(tmp_path: Any, frozen: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'cards.db'}"
+    sprint_team(url).dispose()
+    store = open_store(url)
+
+    async def scenario() -> None:
+        app = make_app(store, "rob")
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            await settle(pilot)
+            board = app.screen
+            assert isinstance(board, BoardScreen)
+            await until(pilot, lambda: len(board.cards[TaskStatus.TODO]) == 3, what="rita's cards")
+            type_fast(app, "shift+right", "shift+right")
+            await settle(pilot)
+            refusal = "Only Rita Rep (the assignee) or a manager may move this task; you are a rep."
+            assert notified(app).count(refusal) == 2
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        store.dispose()
+    store = open_store(url)
+    try:
+        assert {c.status for c in sprint_items(store, "max")} == {"todo"}
+    finally:
+        store.dispose()

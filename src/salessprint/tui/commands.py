@@ -114,6 +114,9 @@ def run_binding(screen: Screen[object], binding: Binding) -> Callable[[], object
 
 
 async def _switch_and_run(app: App[Any], mode: str, action: str) -> None:
+    if app.current_mode == mode:
+        while len(app.screen_stack) > 1:  # a deal room over this mode's screen: back to the screen
+            await app.pop_screen()
     await app.switch_mode(mode)
     screen = app.screen
     until_ready = getattr(screen, "until_ready", None)

@@ -91,16 +91,19 @@ class AppScreen(GuardedKeys):
         if guard is None or mine is None or row is None:
             return run()
         role, login = mine
-        if row.collaborators is None and row.deal_id is not None and not row.mine(login):
+        refusal = guards.row_refusal(role, login, guard, row)
+        if refusal is not None and row.collaborators is None and row.deal_id is not None:
+            # Refused unless I collaborate on it: the screen's row does not say, the deal does.
             from salessprint.services.deals import get_deal
 
             def read(deal: Any) -> None:
                 known = guards.Owned(row.kind, row.owner, row.owner_name, tuple(deal.collaborators), row.deal_id)
-                self._refuse_or_run(guards.row_refusal(role, login, guard, known), run)
+                # Run later, as the key would have: the action may be a coroutine.
+                self._refuse_or_run(guards.row_refusal(role, login, guard, known), partial(self.call_later, run))
 
             hold_keys(self.app, call_service(self.app, get_deal, row.deal_id, done=read))
             return None
-        return self._refuse_or_run(guards.row_refusal(role, login, guard, row), run)
+        return self._refuse_or_run(refusal, run)
 
     def _refuse_or_run(self, refusal: str | None, run: Callable[[], object]) -> object:
         if refusal is None:
