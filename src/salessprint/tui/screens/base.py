@@ -123,8 +123,8 @@ class BaseScreen(AppScreen):
     def compose_footer(self) -> ComposeResult:
         yield LeanFooter()
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(name, id, classes)
         self._resumed = asyncio.Event()
         """Set while the screen is on top and has asked for its data."""
         self._loading: list[Worker[Any]] = []
