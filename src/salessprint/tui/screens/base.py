@@ -160,7 +160,7 @@ class BaseScreen(AppScreen):
         """Fetch this screen's data (in a worker). Screens override."""
 
 
-class BaseModal(GuardedKeys, ModalScreen[ResultT]):
+class BaseModal(ModalScreen[ResultT], GuardedKeys):  # ModalScreen first: Textual inherits CSS from the first base
     """A dialog of the salessprint app, dismissed with a `ResultT` (or None)."""
 
     if TYPE_CHECKING:  # `self.app` is the salessprint app (tests host dialogs in apps of their own)
