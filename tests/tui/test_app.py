@@ -81,14 +81,14 @@ async def test_every_binding_has_id_description_tooltip_and_palette_entry(demo_s
             await settle(pilot)
             for binding in [*cls.BINDINGS, *app.BINDINGS]:
                 assert binding.id and binding.description and binding.tooltip, binding
-            titles = {t for t, _h, _b in screen_commands(app.screen)}
+            titles = {c.title for c in screen_commands(app.screen)}
             for binding in cls.BINDINGS:
                 assert any(
                     t.startswith(f"{title}: ") and t.lower().endswith(binding.description.lower()) for t in titles
                 ), (binding.description, titles)
         await app.switch_mode("board")
         await settle(pilot)
-        assert "Board: move card right" in {t for t, _h, _b in screen_commands(app.screen)}
+        assert "Board: move card right" in {c.title for c in screen_commands(app.screen)}
 
 
 @async_test

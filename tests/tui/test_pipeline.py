@@ -168,7 +168,7 @@ def test_a_rep_cannot_move_someone_elses_deal(demo_store) -> None:
         index = next(i for i, d in enumerate(screen.shown) if d.owner != "alex")
         deal = screen.shown[index]
         await pilot.press(*["down"] * index, "w")
-        await toast_shown(pilot, "Not done")
+        await toast_shown(pilot, "may mark this deal won")  # said before anything is sent
         await settle(pilot)
         assert get_deal(demo_store, "alex", deal.id).stage == "Lead"
 

@@ -27,6 +27,7 @@ from salessprint.domain import clock
 from salessprint.domain.enums import SprintState
 from salessprint.domain.errors import SalesSprintError
 from salessprint.tui.commands import ScreenActions
+from salessprint.tui.guards import guarded_state
 from salessprint.tui.keys import KeyDeliveryApp
 from salessprint.tui.live import LiveStoreApp
 from salessprint.tui.service_calls import call_service
@@ -287,7 +288,7 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
         # Until the store is open and I am known, screen keys are shown but disabled.
         if self.team is None and action in STARTED_ONLY:
             return None
-        return True
+        return guarded_state(self, self, action)  # my role's keys only (tui/guards.py)
 
     def action_open_import(self) -> None:
         from salessprint.tui.modals.import_dialog import ImportDialog

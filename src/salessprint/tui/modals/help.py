@@ -1,4 +1,4 @@
-"""The `?` overlay: the keys of the screen it was opened on."""
+"""The `?` overlay: the keys of the screen it was opened on (those my role may not use, with why)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from salessprint.tui.commands import screen_commands
 
 
 def keys_text(screen: Screen[object]) -> Text:
-    """One line per action: its key(s), then what it does."""
+    """One line per action: its key(s), then what it does; a key my role may not use
+    is dimmed, with the reason ("managers only")."""
     keys: dict[str, list[str]] = {}
     for active in screen.active_bindings.values():
         binding = active.binding
@@ -23,11 +24,15 @@ def keys_text(screen: Screen[object]) -> Text:
             continue
         keys.setdefault(binding.action, []).append(screen.app.get_key_display(binding))
     text = Text()
-    for title, _help, binding in screen_commands(screen):
-        shown = ", ".join(dict.fromkeys(keys.get(binding.action, [binding.key])))
-        text.append(f"{shown:>14}", style="bold")
+    for command in screen_commands(screen):
+        shown = ", ".join(dict.fromkeys(keys.get(command.binding.action, [command.binding.key])))
+        title = command.title
+        style = "" if command.enabled else "dim"
+        text.append(f"{shown:>14}", style=f"bold {style}".strip())
         text.append("  ")
-        text.append(title.split(": ", 1)[1] if ": " in title else title)
+        text.append(title.split(": ", 1)[1] if ": " in title else title, style=style)
+        if command.reason:
+            text.append(f"  ({command.reason})", style="italic")
         text.append("\n")
     text.append(f"{'ctrl+p':>14}", style="bold")
     text.append("  command palette: search every action\n")

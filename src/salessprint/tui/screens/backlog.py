@@ -25,6 +25,7 @@ from salessprint.services.backlog import BacklogKey, BacklogPage, BacklogRow, ba
 from salessprint.services.deals import delete_deal, get_deal
 from salessprint.services.sprints import add_item
 from salessprint.services.tasks import delete_task, get_task
+from salessprint.tui.guards import Owned
 from salessprint.tui.keys import hold_keys
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
@@ -365,6 +366,11 @@ class BacklogScreen(BaseScreen):
         if not self._rows_cache or not 0 <= table.cursor_row < len(self._rows_cache):
             return None
         return self._rows_cache[table.cursor_row]
+
+    def selected_owner(self) -> Owned | None:
+        """Whose the selected item is (checked before edit, delete, re-rank, pull: `tui.guards`)."""
+        row = self.selected()
+        return None if row is None else Owned.of(row.item_type, row.owner, row.owner_name, row.id)
 
     # --- scope, filter, pages --------------------------------------------------
     def action_toggle_scope(self) -> None:

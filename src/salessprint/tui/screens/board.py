@@ -22,6 +22,7 @@ from salessprint.domain.enums import TaskStatus
 from salessprint.domain.text import counted
 from salessprint.domain.values import SprintItemView
 from salessprint.services.sprints import move_card, sprint_items
+from salessprint.tui.guards import Owned
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.widgets.card_list import CardList
@@ -236,6 +237,11 @@ class BoardScreen(BaseScreen):
         if lane.highlighted is None or not self.cards[status]:
             return None
         return self.cards[status][lane.highlighted]
+
+    def selected_owner(self) -> Owned | None:
+        """Whose the selected card is (checked before a move: `tui.guards`)."""
+        card = self.selected_card()
+        return None if card is None else Owned.of(card.item_type, card.owner, card.owner_name, card.item_id)
 
     def action_open_card(self) -> None:
         """Enter on a deal's card opens its deal room (a task's card has none)."""

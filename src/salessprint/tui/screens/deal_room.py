@@ -25,6 +25,7 @@ from salessprint.domain.values import ActivityView, DealView
 from salessprint.services.deal_room import AccountView, DealRoom, account_view, deal_room
 from salessprint.services.deals import add_collaborator, move_deal, remove_collaborator, update_deal
 from salessprint.services.notes import add_note
+from salessprint.tui.guards import Owned
 from salessprint.tui.keys import hold_keys
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
@@ -155,6 +156,11 @@ class DealRoomScreen(BaseScreen):
         self.reload()  # show the fresh state (a stale write, a refused edit)
 
     # -- keys ---------------------------------------------------------------
+    def selected_owner(self) -> Owned | None:
+        """Whose this deal is (checked before an edit of it: `tui.guards`)."""
+        deal = self.room.deal if self.room else None
+        return None if deal is None else Owned("deal", deal.owner, deal.owner_name, tuple(deal.collaborators), deal.id)
+
     def action_back(self) -> None:
         self.app.pop_screen()
 

@@ -49,6 +49,7 @@ from salessprint.services.pipeline_view import (
     pipeline,
     stage_deals,
 )
+from salessprint.tui.guards import Owned
 from salessprint.tui.modals.lost_reason import LostReasonModal
 from salessprint.tui.modals.move_stage import MoveStageModal
 from salessprint.tui.screens.base import BaseScreen, theme_colour
@@ -481,6 +482,12 @@ class PipelineScreen(BaseScreen):
         if deal is None:
             self.notify("No deal selected: this stage is empty.", severity="warning", markup=False)
         return deal
+
+    def selected_owner(self) -> Owned | None:
+        """Whose the selected deal is (checked before a move: `tui.guards`)."""
+        table = self.query_one("#deals", DataTable)
+        deal = self.shown[min(table.cursor_row, len(self.shown) - 1)] if self.shown else None
+        return None if deal is None else Owned.of("deal", deal.owner, deal.owner_name, deal.id)
 
     def action_toggle_mine(self) -> None:
         self.mine = not self.mine

@@ -29,6 +29,7 @@ from salessprint.services.sprints import (
     sprint_points_by_member,
     start_sprint,
 )
+from salessprint.tui.guards import Owned
 from salessprint.tui.screens.base import BaseScreen, theme_colour
 from salessprint.tui.service_calls import call_service
 
@@ -292,6 +293,11 @@ class PlanningScreen(BaseScreen):
 
     def _sorted_items(self) -> list[SprintItemView]:
         return sorted(self.data.items, key=lambda i: (i.owner_name, i.id)) if self.data else []
+
+    def selected_owner(self) -> Owned | None:
+        """Whose the selected card is (checked before it is taken out: `tui.guards`)."""
+        items, row = self._sorted_items(), self.query_one("#planning-items", DataTable).cursor_row
+        return Owned("card", items[row].owner, items[row].owner_name) if 0 <= row < len(items) else None
 
     def _changed(self, note: str | None = None) -> None:
         if note:

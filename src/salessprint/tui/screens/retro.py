@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 
 from salessprint.domain.enums import RetroColumn
 from salessprint.services.retro import RetroBoardView, RetroEntryView, delete_entry, retro_board, vote
+from salessprint.tui.guards import Owned
 from salessprint.tui.modals.retro_entry import COLUMN_TITLES, RetroEntryModal
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
@@ -202,6 +203,13 @@ class RetroScreen(BaseScreen):
             self.notify("No entry selected in this column.", severity="warning", markup=False)
             return None
         return entries[min(options.highlighted, len(entries) - 1)]
+
+    def selected_owner(self) -> Owned | None:
+        """Whose the highlighted entry is (checked before a delete: `tui.guards`)."""
+        column = COLUMNS[self._focused_column()]
+        entries, at = self.entries[column], self.query_one(f"#entries-{column}", OptionList).highlighted
+        entry = entries[min(at, len(entries) - 1)] if entries and at is not None else None
+        return None if entry is None else Owned("entry", entry.author, entry.author)
 
     def action_sprint(self, step: int) -> None:
         if self.board is None or self.number is None or self.number not in self.board.numbers:
