@@ -180,11 +180,14 @@ def test_a_refused_move_is_said_plainly_and_the_card_goes_back(demo_store) -> No
         index = next(i for i, d in enumerate(lead) if d.owner != "alex")
         deal = lead[index]
         await pilot.press(*["down"] * index, "shift+right")
-        await toast_shown(pilot, "Not done")
+        # Refused before anything is sent: the deal is not Alex's (tui/guards).
+        await until(pilot, lambda: any("may move this deal" in n for n in notified(app)), what="the refusal")
         await settle(pilot)
         assert get_deal(demo_store, "alex", deal.id).stage == "Lead"
         assert deal.id in column_ids(board, "Lead") and deal.id not in column_ids(board, "Qualified")
-        await pilot.press("left", "shift+left")  # already in the first stage: said, nothing sent
+        own = next(i for i, d in enumerate(lead) if d.owner == "alex")
+        steps = ["up"] * (index - own) if own < index else ["down"] * (own - index)
+        await pilot.press("left", *steps, "shift+left")  # his own deal, already in the first stage: said, nothing sent
         await until(pilot, lambda: "Already in the first stage." in notified(app), what="the refusal is said")
 
     on_board(demo_store, "alex", scenario)

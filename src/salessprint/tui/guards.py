@@ -112,6 +112,7 @@ GUARDS: dict[str, Guard] = {
     "planning.start": Guard(Action.START_SPRINT),
     "planning.close": Guard(Action.CLOSE_SPRINT),
     "planning.refresh": ANYONE,
+    "planning.time_off": Guard(Action.TIME_OFF),  # a rep's form is always for their own days
     # board
     "board.prev_lane": ANYONE,
     "board.next_lane": ANYONE,
@@ -128,6 +129,8 @@ GUARDS: dict[str, Guard] = {
     "pipeline.lost": _deal("mark {it} lost"),
     "pipeline.mine": ANYONE,
     "pipeline.refresh": ANYONE,
+    "pipeline.view": ANYONE,
+    "pipeline.open": ANYONE,
     # activity: a rep logs their own
     "activity.log": Guard(Action.LOG_ACTIVITY),
     "activity.refresh": ANYONE,
@@ -150,6 +153,8 @@ GUARDS: dict[str, Guard] = {
     "review.first": ANYONE,
     "review.refresh": ANYONE,
     "review.leave": ANYONE,
+    "review.up": ANYONE,
+    "review.down": ANYONE,
     # deal room and account: everyone reads every room
     "room.back": ANYONE,
     "room.log": Guard(Action.LOG_ACTIVITY),
@@ -175,6 +180,11 @@ GUARDS: dict[str, Guard] = {
     "import.close": ANYONE,
     **{f"log.{kind}": ANYONE for kind in ("call", "meeting", "email", "note", "demo", "proposal")},
     "log.cancel": ANYONE,
+    "log.deal": ANYONE,
+    **{f"log.outcome.{n}": ANYONE for n in range(1, 6)},
+    "pick.cancel": ANYONE,
+    "pick.next": ANYONE,
+    "pick.previous": ANYONE,
     "log.save": Guard(Action.LOG_ACTIVITY),
     "lost.cancel": ANYONE,
     "lost.submit": ANYONE,

@@ -485,8 +485,7 @@ class PipelineScreen(BaseScreen):
 
     def selected_owner(self) -> Owned | None:
         """Whose the selected deal is (checked before a move: `tui.guards`)."""
-        table = self.query_one("#deals", DataTable)
-        deal = self.shown[min(table.cursor_row, len(self.shown) - 1)] if self.shown else None
+        deal = self.selected_deal()
         return None if deal is None else Owned.of("deal", deal.owner, deal.owner_name, deal.id)
 
     def action_toggle_mine(self) -> None:
