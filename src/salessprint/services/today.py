@@ -294,7 +294,7 @@ def reschedule_stale(store: Store, login: str, day: str | date = "today") -> Bul
         return BulkResult(
             count=len(tasks),
             due_on=due_on,
-            message=f"Rescheduled {_plural(len(tasks))} to {due_on:%a %Y-%m-%d} (ctrl+z undoes).",
+            message=f"Rescheduled {_plural(len(tasks))} to {due_on:%a %Y-%m-%d}. One change: undo puts them back.",
         )
 
 
@@ -311,6 +311,6 @@ def clear_stale(store: Store, login: str) -> BulkResult:
         return BulkResult(
             count=len(tasks),
             due_on=None,
-            message=f"Cleared the due date of {_plural(len(tasks))}; they stay in the backlog (ctrl+z undoes).",
+            message=f"Cleared the due date of {_plural(len(tasks))}; they stay in the backlog. One change: undo puts them back.",
         )
 
