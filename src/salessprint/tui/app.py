@@ -93,9 +93,22 @@ SCREENS: list[tuple[str, str, str, LazyScreen]] = [
 SCREEN_CLASSES = {name: cls for name, _key, _title, cls in SCREENS}
 
 
+HIDDEN_MODE_KEYS = frozenset({"today"})
+"""Mode keys left out of the footer (still under `?` and in the palette): a
+rep's home is where the app opens, and the footer's number keys already run
+past 140 columns."""
+
+
 def _mode_bindings() -> list[BindingType]:
     return [
-        Binding(key, f"app.switch_mode('{name}')", title, id=f"mode.{name}", tooltip=f"Open the {title} screen")
+        Binding(
+            key,
+            f"app.switch_mode('{name}')",
+            title,
+            id=f"mode.{name}",
+            tooltip=f"Open the {title} screen",
+            show=name not in HIDDEN_MODE_KEYS,
+        )
         for name, key, title, _cls in SCREENS
     ]
 
