@@ -173,4 +173,3 @@ def test_a_bad_day_is_refused_and_nothing_moves(team_store) -> None:
     with pytest.raises(InvalidInput, match="in the past"):
         reschedule_stale(team_store, "rita", "2026-11-01")
     assert get_task(team_store, "rita", first).due_on == date(2026, 11, 20)
-

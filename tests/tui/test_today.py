@@ -99,7 +99,7 @@ def test_d_finishes_the_selected_task_and_enter_opens_its_form(demo_store: Any) 
         assert isinstance(app.screen, TaskForm)
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is screen
+        assert today_screen(app) is screen
 
     run(app, scenario)
 
@@ -120,7 +120,7 @@ def test_enter_on_a_deal_opens_its_room_and_l_logs_a_call_on_it(demo_store: Any)
         assert rotting.title in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
-        assert app.screen is screen
+        assert today_screen(app) is screen
         type_fast(app, "l", "c")  # both keys at once: the dialog opens with the deal, then logs
         await until(pilot, lambda: any("Call logged" in m for m in notified(app)), what="the call logged")
 

@@ -79,7 +79,7 @@ def today_cmd(click_ctx: click.Context, fmt: str) -> None:
 
     view = today(ctx.store(), ctx.login)
     if fmt == "json":
-        dump_json(view)
+        dump_json(view.model_dump(mode="json"))
         return
     for line in render(view):
         echo(line)

@@ -213,7 +213,9 @@ def _goals(uow: UnitOfWork, member: Member, today: date, moment: time) -> list[T
             continue
         by_now = should_be_by_now(figures.target, moment)
         goals.append(
-            TodayGoal(kind=kind, done=figures.done, target=figures.target, by_now=by_now, pace=pace(figures.done, by_now))
+            TodayGoal(
+                kind=kind, done=figures.done, target=figures.target, by_now=by_now, pace=pace(figures.done, by_now)
+            )
         )
     return goals
 
@@ -313,4 +315,3 @@ def clear_stale(store: Store, login: str) -> BulkResult:
             due_on=None,
             message=f"Cleared the due date of {_plural(len(tasks))}; they stay in the backlog. One change: undo puts them back.",
         )
-

@@ -37,7 +37,7 @@ COLUMNS = (
     Column("What", min_width=24),
     Column("Deal / stage", 28),
     Column("Due", 10),
-    Column("Value", 14, "right"),
+    Column("Kind / value", 14, "right"),
 )
 
 
@@ -244,7 +244,9 @@ class TodayScreen(BaseScreen):
             # The form opens when the store answers: keys typed meanwhile are for it.
             hold_keys(
                 self.app,
-                call_service(self.app, get_task, line.id, done=lambda task: self.app.push_screen(TaskForm(task), closed)),
+                call_service(
+                    self.app, get_task, line.id, done=lambda task: self.app.push_screen(TaskForm(task), closed)
+                ),
             )
 
     def action_done(self) -> None:
