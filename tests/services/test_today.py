@@ -1,5 +1,6 @@
 """Today on both backends: the sections, the hand-checked "by now" figures,
-the caps with their honest counts, and the bulk moves of stale tasks, undone at once."""
+the caps with their honest counts, and the bulk moves of stale tasks, undone at once.
+The pure rules (day share, days to move to) are in tests/domain/test_today.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import pytest
 
 from salessprint.domain import clock
 from salessprint.domain.errors import InvalidInput
-from salessprint.domain.today import day_share, next_monday, reschedule_day, should_be_by_now
 from salessprint.services.activities import log_activity
 from salessprint.services.deals import add_deal, move_deal
 from salessprint.services.history import history
@@ -20,32 +20,6 @@ from salessprint.services.today import SECTION_CAP, clear_stale, reschedule_stal
 from salessprint.services.undo import undo
 
 THURSDAY = date(2026, 11, 26)  # the frozen clock's day (10:30 UTC; the test team lives in UTC)
-
-
-# --- the pure rules --------------------------------------------------------------
-def test_the_day_share_runs_from_nine_to_five() -> None:
-    assert day_share(time(8, 0)) == 0
-    assert day_share(time(9, 0)) == 0
-    assert day_share(time(13, 0)) == Decimal("0.5")
-    assert day_share(time(17, 0)) == 1
-    assert day_share(time(22, 0)) == 1
-    # 25 calls a day at 14:00: 25 × 5/8 = 15.625 → 15.6; at 10:30: 25 × 1.5/8 = 4.6875 → 4.7.
-    assert should_be_by_now(25, time(14, 0)) == Decimal("15.6")
-    assert should_be_by_now(25, time(10, 30)) == Decimal("4.7")
-
-
-def test_named_days_and_dates_for_a_reschedule() -> None:
-    assert reschedule_day("today", THURSDAY) == THURSDAY
-    assert reschedule_day(" Tomorrow ", THURSDAY) == date(2026, 11, 27)
-    assert reschedule_day("next  monday", THURSDAY) == date(2026, 11, 30)
-    assert next_monday(date(2026, 11, 30)) == date(2026, 12, 7)  # on a Monday: a week on
-    assert reschedule_day("2026-12-10", THURSDAY) == date(2026, 12, 10)
-    with pytest.raises(InvalidInput, match="in the past"):
-        reschedule_day("2026-11-01", THURSDAY)
-    with pytest.raises(InvalidInput, match="not a real date"):
-        reschedule_day("2026-02-30", THURSDAY)
-    with pytest.raises(InvalidInput, match="Say which day"):
-        reschedule_day("  ", THURSDAY)
 
 
 # --- the read ----------------------------------------------------------------------
