@@ -188,6 +188,20 @@ def test_X_clears_the_stale_due_dates_and_ctrl_z_restores_them(demo_store: Any) 
     assert stale_due_dates(demo_store, "alex") == before
 
 
+def test_keys_typed_while_the_app_starts_act_on_the_loaded_list(demo_store: Any) -> None:
+    """`R o` typed before the first frame: the dialog opens on Today's figures and moves the tasks."""
+    app = make_app(demo_store, "alex")
+    before = stale_due_dates(demo_store, "alex")
+
+    async def main() -> None:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            type_fast(app, "R", "o")
+            await until(pilot, lambda: "Tasks due and overdue (1)" in screen_text(app), what="the stale tasks moved")
+
+    asyncio.run(main())
+    assert all(get_task(demo_store, "alex", i).due_on == THURSDAY + timedelta(days=1) for i in before)
+
+
 def test_task_titles_show_as_typed(demo_store: Any) -> None:
     for title in HOSTILE:
         add_task(demo_store, "alex", title=title, due_on=THURSDAY.isoformat())
