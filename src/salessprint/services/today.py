@@ -34,7 +34,7 @@ from salessprint.services.reports.activity import activity_in
 from salessprint.services.uow import UnitOfWork, retrying, snapshot, unit_of_work
 from salessprint.store import queries
 from salessprint.store.db import Store
-from salessprint.store.models import Account, Change, Deal, Stage, Task
+from salessprint.store.models import Change, Deal, Stage, Task
 
 SECTION_CAP = 8
 """Rows each list of Today holds (its total counts them all)."""
@@ -58,7 +58,6 @@ class TodayTask(Value):
 class TodayDeal(Value):
     id: int
     title: str
-    account: str
     stage: str
     value: Decimal
     days_in_stage: int
@@ -165,9 +164,8 @@ def _task_list(uow: UnitOfWork, me: int, today: date, where: ColumnElement[bool]
 
 def _without_next_step(uow: UnitOfWork, me: int, today: date) -> DealList:
     """My open deals with no next step, biggest first."""
-    account = select(Account.name).where(Account.id == Deal.account_id).scalar_subquery()
     rows = uow.session.execute(
-        select(Deal.id, Deal.title, account, Stage.name, Deal.value, Deal.stage_entered_at, func.count().over())
+        select(Deal.id, Deal.title, Stage.name, Deal.value, Deal.stage_entered_at, func.count().over())
         .join(Stage, Stage.id == Deal.stage_id)
         .where(
             queries.open_deals_in_open_stage(uow.actor.team_id),
@@ -182,21 +180,20 @@ def _without_next_step(uow: UnitOfWork, me: int, today: date) -> DealList:
         TodayDeal(
             id=i,
             title=t,
-            account=a or "",
             stage=st,
             value=v,
             days_in_stage=max(0, (today - clock.team_day(at, tz)).days),
         )
-        for i, t, a, st, v, at, _n in rows
+        for i, t, st, v, at, _n in rows
     ]
-    return DealList(items=items, total=int(rows[0][6]) if rows else 0)
+    return DealList(items=items, total=int(rows[0][5]) if rows else 0)
 
 
 def _rotting(uow: UnitOfWork, me: int) -> DealList:
     """My rotting deals, oldest stage change first (the reports' rule and query)."""
     found = rotting_in(uow, [me])
     items = [
-        TodayDeal(id=d.id, title=d.title, account="", stage=d.stage, value=d.value, days_in_stage=d.days_in_stage)
+        TodayDeal(id=d.id, title=d.title, stage=d.stage, value=d.value, days_in_stage=d.days_in_stage)
         for d in found.deals[:SECTION_CAP]
     ]
     return DealList(items=items, total=found.count)
