@@ -87,6 +87,7 @@ REGISTRY: list[Entry] = [
     Entry("latest activities", "salessprint.services.activities:list_activities", {"limit": 50}, "list"),
     Entry("pipeline (team)", "salessprint.services.pipeline_view:pipeline", group="screen"),
     Entry("activity goals (rep)", "salessprint.services.activity_view:my_goals", group="screen", login="rep01"),
+    Entry("today (rep)", "salessprint.services.today:today", group="screen", login="rep01"),
     Entry("history", "salessprint.services.history:history", group="list"),
     Entry("latest change id", "salessprint.services.changes:latest_change_id", group="screen"),
     # The board helper's screens (manager: few activities of her own, the case that scanned the team's).

@@ -30,7 +30,12 @@ async def test_without_an_active_sprint_it_opens_on_the_backlog(empty_team: Any)
 
 
 def test_screens_are_numbered_in_order() -> None:
-    assert [(name, key) for name, key, _t, _c in SCREENS][:3] == [("backlog", "1"), ("planning", "2"), ("board", "3")]
+    assert [(name, key) for name, key, _t, _c in SCREENS][:4] == [
+        ("today", "0"),
+        ("backlog", "1"),
+        ("planning", "2"),
+        ("board", "3"),
+    ]
 
 
 @async_test
@@ -54,6 +59,8 @@ async def test_number_keys_switch_screens_and_header_follows(demo_store: Any) ->
 async def test_question_mark_lists_the_keys_of_the_current_screen(demo_store: Any) -> None:
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")  # a rep opens on Today
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
@@ -95,6 +102,8 @@ async def test_every_binding_has_id_description_tooltip_and_palette_entry(demo_s
 async def test_palette_runs_a_screen_action(demo_store: Any) -> None:
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("3")  # a rep opens on Today
         await settle(pilot)
         board = app.screen
         assert isinstance(board, BoardScreen)

@@ -15,15 +15,21 @@ def _cards(store: Any, login: str = "alex") -> dict[int, Any]:
     return {c.id: c for c in sprint_items(store, login)}
 
 
+async def open_board(pilot: Any) -> None:
+    """A rep's app opens on Today: the board is key 3."""
+    await pilot.press("3")
+    await settle(pilot)
+
+
 @async_test
 async def test_board_opens_first_with_the_team_and_cards(demo_store: Any) -> None:
-    app = make_app(demo_store, "alex")
+    app = make_app(demo_store, "maria")  # a manager's first screen (a rep's is Today)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
         assert app.current_mode == "board"
         text = screen_text(app)
         assert "Northwind Field Sales" in text
-        assert "Alex Novak (rep)" in text
+        assert "Maria Keller (manager)" in text
         await pilot.press("right")
         assert app.screen.query_one("#cards-doing", CardList).has_focus
         await pilot.press("left", "left")
@@ -40,6 +46,7 @@ async def test_shift_right_moves_my_card_to_doing_in_the_store(demo_store: Any) 
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
+        await open_board(pilot)
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         first = screen.cards[TaskStatus.TODO][0]
@@ -60,6 +67,7 @@ async def test_a_rep_cannot_move_someone_elses_card(demo_store: Any) -> None:
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
+        await open_board(pilot)
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         others = [c for c in screen.cards[TaskStatus.TODO] if c.owner != "alex"]
@@ -80,6 +88,7 @@ async def test_stale_card_is_reported_not_overwritten(demo_store: Any) -> None:
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
+        await open_board(pilot)
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         card = screen.cards[TaskStatus.TODO][0]
@@ -98,6 +107,7 @@ async def test_rep_filter_cycles_through_reps(demo_store: Any) -> None:
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
+        await open_board(pilot)
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         everyone = sum(len(v) for v in screen.cards.values())
@@ -119,6 +129,7 @@ async def test_wip_limit_is_shown_and_warned(demo_store: Any) -> None:
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
+        await open_board(pilot)
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         assert app.team is not None
@@ -137,6 +148,7 @@ async def test_wip_limit_is_shown_and_warned(demo_store: Any) -> None:
 def test_board_snapshot(demo_store: Any, snap_compare: Any) -> None:
     async def ready(pilot: Any) -> None:
         await settle(pilot)
+        await open_board(pilot)
 
     assert snap_compare(make_app(demo_store, "alex"), terminal_size=(140, 40), run_before=ready)
 
@@ -144,6 +156,7 @@ def test_board_snapshot(demo_store: Any, snap_compare: Any) -> None:
 def test_board_projector_snapshot(demo_store: Any, snap_compare: Any) -> None:
     async def ready(pilot: Any) -> None:
         await settle(pilot)
+        await open_board(pilot)
         assert pilot.app.theme == "projector"
 
     assert snap_compare(make_app(demo_store, "alex", theme="projector"), terminal_size=(200, 50), run_before=ready)
@@ -160,6 +173,7 @@ async def test_a_move_shows_the_returned_card_in_place_before_any_reload(demo_st
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
+        await open_board(pilot)
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         first = screen.cards[TaskStatus.TODO][0]
@@ -203,6 +217,7 @@ async def test_the_footer_is_not_rebuilt_when_focus_moves_between_lanes(demo_sto
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
+        await open_board(pilot)
         footer = app.screen.query_one(Footer)
         keys = list(footer.query(FooterKey))
         assert keys and "Move card right" in screen_text(app)

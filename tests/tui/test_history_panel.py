@@ -37,6 +37,8 @@ def test_undo_key_and_history_panel(tmp_path, frozen) -> None:
     async def scenario() -> None:
         app = SalesSprintApp(store=store, login="rita")
         async with app.run_test(size=(130, 40), notifications=True) as pilot:
+            await until(pilot, lambda: app.current_mode == "today")  # a rep's first screen
+            await pilot.press("3")
             await until(pilot, lambda: isinstance(app.screen, BoardScreen))
             board = app.screen
             assert isinstance(board, BoardScreen)

@@ -33,6 +33,8 @@ def test_a_card_moved_in_one_app_moves_in_the_other(live_url: str, connected_fee
         max_ = SalesSprintApp(store=store_b, login="max")
         try:
             async with rita.run_test(size=(120, 36)) as pa, max_.run_test(size=(120, 36)) as pb:
+                await until(pa, lambda: rita.current_mode == "today")  # a rep's first screen
+                await pa.press("3")
                 await until(pa, lambda: isinstance(rita.screen, BoardScreen))
                 await until(pb, lambda: isinstance(max_.screen, BoardScreen))
                 board_a, board_b = rita.screen, max_.screen

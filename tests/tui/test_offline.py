@@ -41,6 +41,8 @@ def test_offline_then_back_online(pg_url: str, proxy: TcpProxy, connected_feeds,
     async def scenario() -> None:
         app = SalesSprintApp(store=via_proxy, login="rita")
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
+            await until(pilot, lambda: app.current_mode == "today")  # a rep's first screen
+            await pilot.press("3")
             await until(pilot, lambda: isinstance(app.screen, BoardScreen))
             board = app.screen
             assert isinstance(board, BoardScreen)
@@ -92,6 +94,8 @@ def test_a_stalled_link_shows_offline_within_5_s_and_refuses_writes_at_once(
     async def scenario() -> None:
         app = SalesSprintApp(store=via_proxy, login="rita")
         async with app.run_test(size=(120, 36), notifications=True) as pilot:
+            await until(pilot, lambda: app.current_mode == "today")  # a rep's first screen
+            await pilot.press("3")
             await until(pilot, lambda: isinstance(app.screen, BoardScreen))
             board = app.screen
             assert isinstance(board, BoardScreen)

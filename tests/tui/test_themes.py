@@ -43,7 +43,7 @@ async def test_app_starts_with_a_broken_theme_file_and_says_so(demo_store: Any) 
         await settle(pilot)
         assert app.theme == "sunrise"
         assert any("broken.toml skipped" in m for m in notified(app)), notified(app)
-        assert app.current_mode == "board"
+        assert app.current_mode == "today"  # a rep's first screen
 
 
 @async_test

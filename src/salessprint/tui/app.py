@@ -24,7 +24,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from salessprint.domain import clock
-from salessprint.domain.enums import SprintState
+from salessprint.domain.enums import Role, SprintState
 from salessprint.domain.errors import SalesSprintError
 from salessprint.tui.commands import ScreenActions
 from salessprint.tui.guards import guarded_state
@@ -81,6 +81,7 @@ def _screen(module: str, name: str) -> LazyScreen:
 # (mode name, key, title, screen class): the order is the number keys' order.
 # Add a screen by adding one line here.
 SCREENS: list[tuple[str, str, str, LazyScreen]] = [
+    ("today", "0", "Today", _screen("today", "TodayScreen")),
     ("backlog", "1", "Backlog", _screen("backlog", "BacklogScreen")),
     ("planning", "2", "Planning", _screen("planning", "PlanningScreen")),
     ("board", "3", "Board", _screen("board", "BoardScreen")),
@@ -93,9 +94,22 @@ SCREENS: list[tuple[str, str, str, LazyScreen]] = [
 SCREEN_CLASSES = {name: cls for name, _key, _title, cls in SCREENS}
 
 
+HIDDEN_MODE_KEYS = frozenset({"today"})
+"""Mode keys left out of the footer (still under `?` and in the palette): a
+rep's home is where the app opens, and the footer's number keys already run
+past 140 columns."""
+
+
 def _mode_bindings() -> list[BindingType]:
     return [
-        Binding(key, f"app.switch_mode('{name}')", title, id=f"mode.{name}", tooltip=f"Open the {title} screen")
+        Binding(
+            key,
+            f"app.switch_mode('{name}')",
+            title,
+            id=f"mode.{name}",
+            tooltip=f"Open the {title} screen",
+            show=name not in HIDDEN_MODE_KEYS,
+        )
         for name, key, title, _cls in SCREENS
     ]
 
@@ -163,7 +177,9 @@ def read_themes() -> LoadedThemes:
 
 
 def first_mode(ctx: AppContext) -> str:
-    """The board of the active sprint, else the backlog."""
+    """A rep's Today; for others the board of the active sprint, else the backlog."""
+    if ctx.me.role == Role.REP:
+        return "today"
     return "board" if ctx.sprint is not None and ctx.sprint.state == SprintState.ACTIVE else "backlog"
 
 
