@@ -243,6 +243,8 @@ def test_a_rep_moving_anothers_card_is_told_who_may(tmp_path: Any, frozen: Any) 
         app = make_app(store, "rob")
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await settle(pilot)
+            await pilot.press("3")  # a rep opens on Today
+            await settle(pilot)
             board = app.screen
             assert isinstance(board, BoardScreen)
             await until(pilot, lambda: len(board.cards[TaskStatus.TODO]) == 3, what="rita's cards")

@@ -112,6 +112,14 @@ GUARDS: dict[str, Guard] = {
     "planning.start": Guard(Action.START_SPRINT),
     "planning.close": Guard(Action.CLOSE_SPRINT),
     "planning.refresh": ANYONE,
+    # Today lists only my own tasks and deals.
+    "today.done": Guard(Action.EDIT_TASK),
+    "today.log": Guard(Action.LOG_ACTIVITY),
+    "today.reschedule": Guard(Action.EDIT_TASK),
+    "today.clear": Guard(Action.EDIT_TASK),
+    "today.refresh": ANYONE,
+    **{f"reschedule.{key}": ANYONE for key in ("t", "o", "n")},
+    "reschedule.cancel": ANYONE,
     "planning.time_off": Guard(Action.TIME_OFF),  # a rep's form is always for their own days
     # board
     "board.prev_lane": ANYONE,
