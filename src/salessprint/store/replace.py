@@ -97,6 +97,7 @@ def clear_schema(build: Store) -> None:
     """Drop every salessprint table of a store being built (PostgreSQL: in
     the build's transaction; a new SQLite build file is empty already)."""
     from salessprint.store.models import Base
+    from salessprint.store.search import search_tables
 
     if isinstance(build, _OneTransaction):
         Base.metadata.drop_all(build.connection)
@@ -114,7 +115,7 @@ def foreign_tables(store: Store) -> list[str]:
     path = store.file
     if path is None or not path.exists() or path.stat().st_size == 0:
         return []
-    ours = set(Base.metadata.tables) | {SALESSPRINT_TABLES}
+    ours = set(Base.metadata.tables) | {SALESSPRINT_TABLES} | search_tables()  # the trigram index (0012)
     try:
         with store.engine.connect() as conn:
             names = conn.exec_driver_sql(
