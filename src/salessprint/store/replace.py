@@ -111,6 +111,7 @@ def foreign_tables(store: Store) -> list[str]:
     """Tables of the store's SQLite file that are not salessprint's (a file
     of another program given to --db): replacing the file would lose them."""
     from salessprint.store.models import Base
+    from salessprint.store.search import search_tables
 
     path = store.file
     if path is None or not path.exists() or path.stat().st_size == 0:
