@@ -22,7 +22,15 @@ from typing import Any
 from benchmarks.generate import Size, build_store
 
 SIZE = Size(
-    "search", reps=50, deals=100_000, activities=2_000, sprints=12, accounts=8_000, items_per_rep=4, notes=10, changes=10
+    "search",
+    reps=50,
+    deals=100_000,
+    activities=2_000,
+    sprints=12,
+    accounts=8_000,
+    items_per_rep=4,
+    notes=10,
+    changes=10,
 )
 LOGIN = "maria"
 """The generated team's manager."""
@@ -85,8 +93,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     build(args.db)
     for row in time_filter(f"sqlite:///{args.db}", args.runs):
-        print(f"{row['text']!r:>10}  {row['rows']:>4} rows  total {row['total']:>6}  "
-              f"median {row['median_ms']:7.2f} ms  max {row['max_ms']:7.2f} ms")
+        print(
+            f"{row['text']!r:>10}  {row['rows']:>4} rows  total {row['total']:>6}  "
+            f"median {row['median_ms']:7.2f} ms  max {row['max_ms']:7.2f} ms"
+        )
     return 0
 
 

@@ -146,7 +146,9 @@ def _sparse_statement() -> Select[int, int, int, int]:
         found = search.matched_ids(table).limit(SPARSE + 1).subquery()
         return select(func.count()).select_from(found).scalar_subquery()
 
-    people = select(func.count()).where(Member.team_id == TEAM, or_(search.like(Member.login), search.like(Member.name)))
+    people = select(func.count()).where(
+        Member.team_id == TEAM, or_(search.like(Member.login), search.like(Member.name))
+    )
     stages = select(func.count()).where(Stage.team_id == TEAM, search.like(Stage.name))
     return select(
         capped("deals"),
@@ -214,7 +216,7 @@ ME: BindParameter[int] = bindparam("me")
 DEPTH: BindParameter[int] = bindparam("depth")
 
 
-def _among(shape: Shape, column: SQLColumnExpression[int], ids: Select[Any]) -> ColumnElement[bool]:
+def _among(shape: Shape, column: SQLColumnExpression[int | None], ids: Select[Any]) -> ColumnElement[bool]:
     """`column IN (ids)`; on PostgreSQL `column = ANY(ARRAY(ids))`, which its
     planner can serve by an index inside an OR (an IN sub-select it cannot)."""
     if shape.any_array:
@@ -222,12 +224,12 @@ def _among(shape: Shape, column: SQLColumnExpression[int], ids: Select[Any]) -> 
     return column.in_(ids)
 
 
-def _matching_accounts(shape: Shape) -> Select[tuple[int]]:
+def _matching_accounts(shape: Shape) -> Select[int]:
     team = queries.sqlite_hint(Account.team_id) if shape.trigram else Account.team_id  # read by id off the trigrams
     return select(Account.id).where(team == TEAM, search.matches(Account.id, Account.name, "accounts", shape.trigram))
 
 
-def _matching_members() -> Select[tuple[int]]:
+def _matching_members() -> Select[int]:
     return select(Member.id).where(Member.team_id == TEAM, or_(search.like(Member.login), search.like(Member.name)))
 
 

@@ -97,7 +97,6 @@ def clear_schema(build: Store) -> None:
     """Drop every salessprint table of a store being built (PostgreSQL: in
     the build's transaction; a new SQLite build file is empty already)."""
     from salessprint.store.models import Base
-    from salessprint.store.search import search_tables
 
     if isinstance(build, _OneTransaction):
         Base.metadata.drop_all(build.connection)

@@ -60,12 +60,16 @@ def like(column: SQLColumnExpression[str]) -> ColumnElement[bool]:
 def matched_ids(table: str) -> Select[tuple[int]]:
     """Ids of `table`'s rows whose text holds the trigrams of `:phrase` (SQLite FTS5)."""
     fts = SEARCHED[table]
-    return select_(literal_column("rowid", type_=None)).select_from(table_(fts)).where(
-        literal_column(fts).op("MATCH")(PHRASE)
+    return (
+        select_(literal_column("rowid", type_=None))
+        .select_from(table_(fts))
+        .where(literal_column(fts).op("MATCH")(PHRASE))
     )
 
 
-def matches(ident: SQLColumnExpression[int], column: SQLColumnExpression[str], table: str, trigram: bool) -> ColumnElement[bool]:
+def matches(
+    ident: SQLColumnExpression[int], column: SQLColumnExpression[str], table: str, trigram: bool
+) -> ColumnElement[bool]:
     """The row matches `:like`: narrowed by the trigram table first when `trigram` (SQLite)."""
     if not trigram:
         return like(column)

@@ -17,11 +17,11 @@ substring of three characters or more:
   LIKE as it is written. Indexes, not side tables, so row-level security
   (0009) governs every row the filter reads. `pg_trgm` is a trusted
   extension (PostgreSQL 13+): the database's owner may create it. Where it
-  cannot be created (not installed on the server, or an older server
-  without the right), the migration says so and leaves the indexes out:
-  the filter gives the same results, only slower. A superuser running
-  `CREATE EXTENSION pg_trgm` then `salessprint db upgrade` after a
-  downgrade to 0009 adds them.
+  cannot be created (not installed on the server, or a login without the
+  right), the migration warns and leaves the indexes out: the filter gives
+  the same results, only slower. To add them later, a superuser runs
+  `CREATE EXTENSION pg_trgm` in the database and the owner runs
+  `alembic downgrade 0009` then `salessprint db upgrade`.
 
 Revision ID: 0012
 Revises: 0009
@@ -41,7 +41,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # (search table, table, text column): kept in step with store/search.py SEARCHED.
-SEARCHED = (("deals_search", "deals", "title"), ("tasks_search", "tasks", "title"), ("accounts_search", "accounts", "name"))
+SEARCHED = (
+    ("deals_search", "deals", "title"),
+    ("tasks_search", "tasks", "title"),
+    ("accounts_search", "accounts", "name"),
+)
 
 # (index, table, column, partial predicate): the rows the backlog filters.
 PG_INDEXES = (
@@ -100,9 +104,7 @@ def upgrade() -> None:
         return
     for name, table, column, where in PG_INDEXES:
         partial = f" WHERE {where}" if where else ""
-        op.execute(
-            f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (lower({column}) gin_trgm_ops){partial}"
-        )
+        op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (lower({column}) gin_trgm_ops){partial}")
 
 
 def downgrade() -> None:
