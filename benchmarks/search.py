@@ -81,6 +81,7 @@ def time_filter(url: str, runs: int, texts: tuple[str, ...] = TEXTS) -> list[dic
 
 def run_search(workdir: Path, runs: int = 11) -> list[dict[str, Any]]:
     """`make bench`'s case: the search store under `workdir`, timed."""
+    workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / "search-100k-open.db"
     build(path)
     return time_filter(f"sqlite:///{path}", runs)

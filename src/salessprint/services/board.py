@@ -5,7 +5,8 @@ each lane holds the first `LANE_WINDOW` cards in board order (by card id)
 and reads further windows by keyset (`after` a card's id) as the user
 scrolls. The lanes' card counts and points, and who has cards on the board
 (for the rep filter), come from one GROUP BY; the windows of the three
-lanes from one statement (ROW_NUMBER per lane); the cards' display fields
+lanes from one statement (a walk in card order per lane, stopping when
+its window is full); the cards' display fields
 from one more (`sprints.item_views`).
 
 A card's lane is its task's status (a task card), else the card's own
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select, union_all
 
 from salessprint.domain.enums import TaskStatus
 from salessprint.domain.values import SprintItemView
@@ -81,31 +82,29 @@ def _groups_statement() -> Select[str, str, str, int, int]:
     )
 
 
-@lru_cache(maxsize=4)
-def _window_statement(one_rep: bool, keyset: bool) -> Select[str, int]:
-    """(lane, card id) of the first `:per_lane` + 1 cards of each lane in
-    `:lanes` (of member `:member_id`; after card `:after`), in board order."""
+@lru_cache(maxsize=16)
+def _window_statement(lanes: tuple[str, ...], one_rep: bool, keyset: bool) -> Select[str, int]:
+    """(lane, card id) of the first `:per_lane` cards of each of `lanes` on
+    sprint `:sprint_id` (of member `:member_id`; after card `:after`), in
+    board order: per lane a walk of ix_sprint_items_sprint_card (migration
+    0012) in card order that stops when the window is full."""
     lane = _lane()
-    where = [*_on_board(), lane.in_(bindparam("lanes", expanding=True))]
-    if one_rep:
-        where.append(SprintItem.member_id == bindparam("member_id"))
-    if keyset:
-        where.append(SprintItem.id > bindparam("after"))
-    ranked = (
-        select(
-            lane.label("lane"),
-            SprintItem.id.label("id"),
-            func.row_number().over(partition_by=lane, order_by=SprintItem.id).label("n"),
+    parts = []
+    for status in lanes:
+        where = [*_on_board(), lane == literal(status)]
+        if one_rep:
+            where.append(SprintItem.member_id == bindparam("member_id"))
+        if keyset:
+            where.append(SprintItem.id > bindparam("after"))
+        parts.append(
+            select(literal(status).label("lane"), SprintItem.id.label("id"))
+            .outerjoin(Task, Task.id == SprintItem.task_id)
+            .where(*where)
+            .order_by(SprintItem.id)
+            .limit(bindparam("per_lane"))
+            .subquery()
         )
-        .outerjoin(Task, Task.id == SprintItem.task_id)
-        .where(*where)
-        .subquery("ranked")
-    )
-    return (
-        select(ranked.c.lane, ranked.c.id)
-        .where(ranked.c.n <= bindparam("per_lane"))
-        .order_by(ranked.c.lane, ranked.c.id)
-    )
+    return union_all(*(select(part.c.lane, part.c.id) for part in parts))  # type: ignore[return-value]
 
 
 def _windows(
@@ -114,14 +113,9 @@ def _windows(
     """The cards of each lane in `lanes` (at most its number; `after` a card id), and whether more follow."""
     if not lanes:
         return {}
-    params = {
-        "sprint_id": sprint.id,
-        "lanes": list(lanes),
-        "member_id": member_id,
-        "after": after,
-        "per_lane": max(lanes.values()) + 1,
-    }
-    rows = uow.session.execute(_window_statement(member_id is not None, after is not None), params).all()
+    params = {"sprint_id": sprint.id, "member_id": member_id, "after": after, "per_lane": max(lanes.values()) + 1}
+    statement = _window_statement(tuple(lanes), member_id is not None, after is not None)
+    rows = uow.session.execute(statement, params).all()
     ids: dict[str, list[int]] = {status: [] for status in lanes}
     for lane, card_id in rows:
         ids[str(lane)].append(card_id)

@@ -23,6 +23,10 @@ substring of three characters or more:
   `CREATE EXTENSION pg_trgm` in the database and the owner runs
   `alembic downgrade 0009` then `salessprint db upgrade`.
 
+Also `ix_sprint_items_sprint_card` (sprint_id, id): a board lane reads a
+window of its sprint's cards in card order (services/board.py) and stops
+when it is full, instead of sorting the whole sprint (10,000 cards).
+
 Revision ID: 0012
 Revises: 0009
 Create Date: 2026-12-01 15:40:00
@@ -95,6 +99,7 @@ def _pg_trgm_ready() -> bool:
 
 
 def upgrade() -> None:
+    op.create_index("ix_sprint_items_sprint_card", "sprint_items", ["sprint_id", "id"])
     if op.get_bind().dialect.name == "sqlite":
         for search, table, column in SEARCHED:
             for line in _sqlite_lines(search, table, column):
@@ -108,6 +113,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_sprint_items_sprint_card", table_name="sprint_items")
     if op.get_bind().dialect.name == "sqlite":
         for search, _table, _column in SEARCHED:
             for suffix in ("insert", "delete", "update"):
