@@ -13,6 +13,7 @@ every open deal; three or more are read off the trigram index (migration
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import statistics
 import time
@@ -60,11 +61,12 @@ def time_filter(url: str, runs: int, texts: tuple[str, ...] = TEXTS) -> list[dic
     try:
         for text in texts:
             backlog_page(store, LOGIN, mine=False, text=text)  # warm-up
-            times = []
+            times, cpu = [], []
             for _ in range(runs):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 page = backlog_page(store, LOGIN, mine=False, text=text)
                 times.append((time.perf_counter() - t) * 1000)
+                cpu.append((time.process_time() - c) * 1000)
             out.append(
                 {
                     "text": text,
@@ -72,6 +74,8 @@ def time_filter(url: str, runs: int, texts: tuple[str, ...] = TEXTS) -> list[dic
                     "total": f"{page.total}{'+' if page.total_capped else ''}",
                     "median_ms": round(statistics.median(times), 2),
                     "max_ms": round(max(times), 2),
+                    "cpu_median_ms": round(statistics.median(cpu), 2),
+                    "load_average": os.getloadavg()[0],
                 }
             )
     finally:
@@ -96,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     for row in time_filter(f"sqlite:///{args.db}", args.runs):
         print(
             f"{row['text']!r:>10}  {row['rows']:>4} rows  total {row['total']:>6}  "
-            f"median {row['median_ms']:7.2f} ms  max {row['max_ms']:7.2f} ms"
+            f"median {row['median_ms']:7.2f} ms  max {row['max_ms']:7.2f} ms  CPU {row['cpu_median_ms']:7.2f} ms  "
+            f"load {row['load_average']:.1f}"
         )
     return 0
 

@@ -290,3 +290,28 @@ def test_one_keystroke_sends_few_statements_built_once(backlog_store: Any) -> No
     assert backlog._window_statement.cache_info().misses == built  # same shape, new values
     assert not any("count(*)" in st.sql.lower() and "backlog" not in st.sql and "_search" not in st.sql for st in seen)
     assert len(seen) <= (5 if s.engine.dialect.name == "sqlite" else 4), [st.sql[:60] for st in seen]
+
+
+def test_a_restored_store_has_the_trigram_index_filled(backlog_store: Any, tmp_path: Any) -> None:
+    """Restore builds the schema with its migrations and inserts the rows: the
+    triggers fill the trigram tables, so the filter finds in the restored
+    store what it finds in the original, read off those tables."""
+    from benchmarks.queries import recording
+    from salessprint.services import open_store
+    from salessprint.services.backup import export_json, restore
+
+    export_json(backlog_store, "ada", tmp_path / "team.json")
+    target = open_store(f"sqlite:///{tmp_path / 'restored.db'}", check_schema=False)
+    try:
+        restore(target, tmp_path / "team.json")
+        for text in ("acme", "50%_off", "bravo", "call", "rob rep"):
+            with recording(target.engine) as seen:
+                restored = titles(backlog_page(target, "rita", mine=False, text=text))
+            assert restored == titles(backlog_page(backlog_store, "rita", mine=False, text=text)), text
+            assert restored, text
+        assert any("deals_search" in st.sql for st in seen)
+        with target.engine.connect() as conn:
+            indexed = conn.exec_driver_sql("SELECT count(*) FROM deals_search WHERE deals_search MATCH '\"lph\"'")
+            assert indexed.scalar() == 1  # Alpha
+    finally:
+        target.dispose()
