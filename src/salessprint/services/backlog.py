@@ -8,8 +8,15 @@ Built to stay fast on a big store (100,000 deals, a tenth of them open):
   `(rank, item_type, id)`), each side (deals, tasks) taking at most `limit`
   rows off its index before the two are merged; the display joins (account,
   owner, stage) are made for those rows only;
-- the text filter matches accounts, owners and stages through small
-  uncorrelated sub-selects rather than a join per deal;
+- the text filter is `lower(column) LIKE '%text%'` (store/search.py) on
+  titles, accounts, owners, stages and task kinds. On SQLite a text of three
+  characters or more first asks the FTS5 trigram tables how many rows hold
+  it; when few do (`SPARSE`), the window reads them by id off the indexes
+  (trigram tables, account, owner, stage) and sorts them. Otherwise, and for
+  one or two characters, which have no trigram, the window walks the rank
+  index and tests each open row until it is full. On PostgreSQL the
+  pg_trgm GIN indexes serve the LIKE itself;
+- statements are built once per shape with bind parameters and reused;
 - the total is two index counts when unfiltered; filtered, a first window
   shorter than `limit` is the total, else the count stops at `COUNT_CAP`.
 """
@@ -164,13 +171,12 @@ def _sparse(uow: UnitOfWork, text: str) -> bool:
     return all(n <= SPARSE for n in found[:2]) and found[2] <= SPARSE // 10 and not found[3]
 
 
-def _shape(uow: UnitOfWork, mine: bool, text: str, sparse: bool | None = None) -> Shape:
-    """The statement's shape; `sparse` says whether the trigram candidates are
-    few (None: ask the store when the text has trigrams, on SQLite)."""
+def _shape(uow: UnitOfWork, mine: bool, text: str) -> Shape:
+    """The statement's shape; on SQLite a text with trigrams asks the store
+    first whether its candidates are few (`_sparse`)."""
     clean = text.strip().lower()
     backend = uow.session.get_bind().dialect.name
-    if sparse is None:
-        sparse = bool(clean) and backend == "sqlite" and search.trigram_ready(clean) and _sparse(uow, text)
+    sparse = bool(clean) and backend == "sqlite" and search.trigram_ready(clean) and _sparse(uow, text)
     return Shape(
         trigram=sparse,
         filtered=bool(clean),
@@ -400,11 +406,19 @@ def _window_statement(shape: Shape, key_type: str | None, op: Op, offset: bool) 
 
 
 def _window(
-    uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op, limit: int, offset: int = 0
+    uow: UnitOfWork,
+    mine: bool,
+    text: str,
+    key: BacklogKey | None,
+    op: Op,
+    limit: int,
+    offset: int = 0,
+    shape: Shape | None = None,
 ) -> list[dict[str, Any]]:
     """Up to `limit` rows of the merged list after/from/before `key` (or from
     the top, skipping `offset`), in the direction of `op`."""
-    statement = _window_statement(_shape(uow, mine, text), key[1] if key else None, op, offset > 0)
+    shape = shape or _shape(uow, mine, text)
+    statement = _window_statement(shape, key[1] if key else None, op, offset > 0)
     params = _params(uow, text, depth=offset + limit, limit=limit, offset=offset)
     if key is not None:
         params.update(key_rank=key[0], key_id=key[2])
@@ -437,9 +451,10 @@ def _count_statement(shape: Shape) -> Select[int, int]:
     return select(n_deals, n_tasks)
 
 
-def _counted(uow: UnitOfWork, mine: bool, text: str) -> tuple[int, bool]:
+def _counted(uow: UnitOfWork, mine: bool, text: str, shape: Shape | None = None) -> tuple[int, bool]:
     """How many rows the whole list has (at most COUNT_CAP when filtered), and whether it is capped."""
-    found = uow.session.execute(_count_statement(_shape(uow, mine, text)), _params(uow, text)).one()
+    statement = _count_statement(shape or _shape(uow, mine, text))
+    found = uow.session.execute(statement, _params(uow, text)).one()
     total = int(found[0] or 0) + int(found[1] or 0)
     if text.strip() and total > COUNT_CAP:
         return COUNT_CAP, True
@@ -484,7 +499,8 @@ def backlog_page(
     key, op = _direction(after, start, before)
     keyset = key is not None
     with unit_of_work(store, login, read_only=True) as uow:
-        found = _window(uow, mine, text, key, op, limit + 1, 0 if keyset else max(0, offset))
+        shape = _shape(uow, mine, text)  # asks the trigram tables once for the window and the count
+        found = _window(uow, mine, text, key, op, limit + 1, 0 if keyset else max(0, offset), shape)
         more = len(found) > limit
         found = (found[1:] if op == "<" else found[:limit]) if more else found
         capped = False
@@ -493,7 +509,7 @@ def backlog_page(
         elif text.strip() and not keyset and offset <= 0 and not more:
             total = len(found)  # the whole filtered list fits in this window: no COUNT
         else:
-            total, capped = _counted(uow, mine, text)
+            total, capped = _counted(uow, mine, text, shape)
         sprint = queries.sprint_to_plan(uow.session, uow.actor.team_id)
         in_sprint = _sprint_numbers(uow, [(r["item_type"], r["id"]) for r in found])
         rows = [
