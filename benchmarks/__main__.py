@@ -231,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         log("import of the 8,800-deal Maven data set")
         results["import"] = import_bench(backends)
+    results["search"] = __import__("benchmarks.search", fromlist=["run_search"]).run_search(args.out)  # issue 16
     results["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     results["machine"]["load_average_end"] = os.getloadavg()
     json_path, md_path = report.write(results, args.out)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from salessprint.domain.errors import PermissionDenied, StaleWrite
 from salessprint.services.backlog import backlog_page, move_in_backlog
@@ -169,14 +171,25 @@ def test_the_count_is_cheap(backlog_store: Any, monkeypatch: Any) -> None:
     assert capped.total == 2 and capped.total_capped and len(capped.rows) == 1
 
 
+def _plans(s: Any, seen: Any) -> list[str]:
+    with s.engine.connect() as conn:
+        return [
+            " ".join(str(r[3]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {st.sql}", st.params))
+            for st in seen
+            if "backlog" in st.sql or "count(" in st.sql.lower()
+        ]
+
+
 def test_open_items_are_read_through_their_indexes(backlog_store: Any) -> None:
-    """Open deals are `closed_on IS NULL` (ix_deals_team_closed), never a join on
-    stages.kind; open tasks say `status <> 'done'` literally, the predicate of
-    the partial index ix_tasks_open_rank (a bound parameter would not match it)."""
+    """Open deals are `closed_on IS NULL`, never a join on stages.kind; open
+    tasks say `status <> 'done'` literally, the predicate of the partial index
+    ix_tasks_open_rank (a bound parameter would not match it). A window with
+    no filter, or a filter too short for trigrams, walks the open deals' rank
+    index (ix_deals_open_rank) and stops when it is full."""
     from benchmarks.queries import recording
 
     s = backlog_store
-    for text in ("", "acme"):
+    for text in ("", "ac"):
         with recording(s.engine) as seen:
             backlog_page(s, "rita", mine=False, text=text)
         sql = " ".join(st.sql for st in seen).lower()
@@ -184,11 +197,121 @@ def test_open_items_are_read_through_their_indexes(backlog_store: Any) -> None:
         assert "tasks.status != 'done'" in sql
         if s.engine.dialect.name != "sqlite":
             continue
-        with s.engine.connect() as conn:
-            plans = [
-                " ".join(str(r[3]) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {st.sql}", st.params))
-                for st in seen
-                if "backlog" in st.sql or "count(" in st.sql.lower()
-            ]
+        plans = _plans(s, seen)
         assert plans and all("ix_tasks_open_rank" in p for p in plans), plans
-        assert all("ix_deals_team_closed" in p and "SCAN deals" not in p for p in plans), plans
+        assert all("_search" not in p and "SCAN deals" not in p for p in plans), plans
+        assert "ix_deals_open_rank" in plans[0], plans
+
+
+def test_a_filter_of_three_letters_reads_the_trigram_tables(backlog_store: Any) -> None:
+    """'acme' is found through the FTS5 trigram tables (deal and task titles,
+    account names) and the indexes on the matching ids: no table is scanned."""
+    from benchmarks.queries import recording
+
+    s = backlog_store
+    if s.engine.dialect.name != "sqlite":
+        pytest.skip("the trigram tables are SQLite's; PostgreSQL: tests/perf/test_explain.py")
+    with recording(s.engine) as seen:
+        page = backlog_page(s, "rita", mine=False, text="acme")
+    assert titles(page) == ["Alpha", "Call Acme", "Bravo", "Charlie"]
+    plans = _plans(s, seen)
+    window = _plans(s, [st for st in seen if "AS backlog" in st.sql])[0]
+    for table in ("deals_search", "tasks_search", "accounts_search"):
+        assert f"SCAN {table} VIRTUAL TABLE" in window, window
+    assert "MULTI-INDEX OR" in window
+    assert not any(f"SCAN {t}" in p for p in plans for t in ("deals ", "tasks ", "accounts ")), plans
+
+
+ALPHABET = "xyzqXYZQ%_\"'\\ éÉß日-"
+"""Letters none of the team's names, accounts or stages hold, and the
+characters a LIKE or an FTS5 query could take for syntax."""
+
+
+def _ascii_lower(text: str) -> str:
+    return "".join(c.lower() if c.isascii() else c for c in text)
+
+
+@pytest.fixture
+def pool(sqlite_url: str, frozen: Any) -> Any:
+    """A SQLite team with six open deals of rita's, retitled by each example."""
+    from salessprint.services import open_store
+    from salessprint.services.members import add_member
+    from salessprint.services.team import init_team
+
+    store = open_store(sqlite_url, check_schema=False)
+    init_team(store, "Test Team", "ada", "Ada Admin")
+    add_member(store, "ada", login="rita", name="Rita Rep", role="rep")
+    ids = [add_deal(store, "rita", title=f"d{i}", account="Acme", value="1").id for i in range(6)]
+    yield store, ids
+    store.dispose()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(titles=st.lists(st.text(ALPHABET, min_size=1, max_size=10), min_size=6, max_size=6), data=st.data())
+def test_the_trigram_filter_finds_exactly_what_like_finds(pool: Any, titles: list[str], data: Any) -> None:
+    """Whatever the titles (wildcards, quotes, unicode) and the text typed (a
+    piece of a title in any case, or anything), the filter read off the
+    trigram tables returns the rows `LIKE '%text%'` over every row returns.
+    The titles change by UPDATE, so the triggers keeping the index are tested too."""
+    from sqlalchemy import text as sql
+
+    from salessprint.store import search
+
+    store, ids = pool
+    with store.engine.begin() as conn:
+        for deal_id, title in zip(ids, titles, strict=True):
+            conn.execute(sql("UPDATE deals SET title = :t WHERE id = :i"), {"t": title, "i": deal_id})
+    source = data.draw(st.sampled_from(titles))
+    start = data.draw(st.integers(0, len(source)))
+    piece = source[start : start + data.draw(st.integers(1, 6))]
+    typed = data.draw(st.one_of(st.just(piece), st.just(piece.upper()), st.text(ALPHABET, min_size=1, max_size=5)))
+    found = {r.id for r in backlog_page(store, "rita", mine=False, text=typed, limit=50).rows}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search, "trigram_ready", lambda _text: False)  # LIKE alone, every row
+        like = {r.id for r in backlog_page(store, "rita", mine=False, text=typed, limit=50).rows}
+    clean = typed.strip().lower()
+    naive = {i for i, t in zip(ids, titles, strict=True) if clean in _ascii_lower(t)} if clean else set(ids)
+    assert found == like == naive, (titles, typed)
+
+
+def test_one_keystroke_sends_few_statements_built_once(backlog_store: Any) -> None:
+    """A filter keystroke: the member, the trigram probe, the window, the
+    sprint and the window's sprint marks; no COUNT when the window holds the
+    whole list; and its statement is built once for every text of its shape."""
+    from benchmarks.queries import recording
+    from salessprint.services import backlog
+
+    s = backlog_store
+    backlog_page(s, "rita", mine=False, text="alpha")
+    built = backlog._window_statement.cache_info().misses
+    with recording(s.engine) as seen:
+        page = backlog_page(s, "rita", mine=False, text="bravo")
+    assert titles(page) == ["Bravo"]
+    assert backlog._window_statement.cache_info().misses == built  # same shape, new values
+    assert not any("count(*)" in st.sql.lower() and "backlog" not in st.sql and "_search" not in st.sql for st in seen)
+    assert len(seen) <= (5 if s.engine.dialect.name == "sqlite" else 4), [st.sql[:60] for st in seen]
+
+
+def test_a_restored_store_has_the_trigram_index_filled(backlog_store: Any, tmp_path: Any) -> None:
+    """Restore builds the schema with its migrations and inserts the rows: the
+    triggers fill the trigram tables, so the filter finds in the restored
+    store what it finds in the original, read off those tables."""
+    from benchmarks.queries import recording
+    from salessprint.services import open_store
+    from salessprint.services.backup import export_json, restore
+
+    export_json(backlog_store, "ada", tmp_path / "team.json")
+    target = open_store(f"sqlite:///{tmp_path / 'restored.db'}", check_schema=False)
+    try:
+        restore(target, tmp_path / "team.json")
+        for text in ("acme", "50%_off", "bravo", "call", "rob rep"):
+            with recording(target.engine) as seen:
+                restored = titles(backlog_page(target, "rita", mine=False, text=text))
+            assert restored == titles(backlog_page(backlog_store, "rita", mine=False, text=text)), text
+            assert restored, text
+        assert any("deals_search" in st.sql for st in seen)
+        with target.engine.connect() as conn:
+            indexed = conn.exec_driver_sql("SELECT count(*) FROM deals_search WHERE deals_search MATCH '\"lph\"'")
+            assert indexed.scalar() == 1  # Alpha
+    finally:
+        target.dispose()

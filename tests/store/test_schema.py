@@ -33,7 +33,10 @@ def test_schema_matches_the_models(db_url: str) -> None:
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
     store.dispose()
-    assert [d for d in diff if d[0] not in ("remove_index",)] == []
+    from salessprint.store.search import search_tables
+
+    trigram = search_tables()  # SQLite's FTS5 tables of migration 0011, not models
+    assert [d for d in diff if d[0] != "remove_index" and not (d[0] == "remove_table" and d[1].name in trigram)] == []
 
 
 def test_commands_refuse_an_empty_store_and_say_what_to_run(sqlite_url: str) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
+import pytest
+
 from salessprint.domain.enums import TaskStatus
+from salessprint.services.board import board
 from salessprint.services.sprints import move_card, sprint_items
 from salessprint.tui.screens.board import BoardScreen, Lane
 from salessprint.tui.widgets.card_list import CardList
@@ -112,12 +116,14 @@ async def test_rep_filter_cycles_through_reps(demo_store: Any) -> None:
         assert isinstance(screen, BoardScreen)
         everyone = sum(len(v) for v in screen.cards.values())
         await pilot.press("f")
+        await settle(pilot)
         shown = [c for v in screen.cards.values() for c in v]
         assert shown and {c.owner for c in shown} == {screen.rep}
         assert len(shown) < everyone
         assert "Showing: " in screen_text(app)
         for _ in range(20):
             await pilot.press("f")
+            await settle(pilot)
             if screen.rep is None:
                 break
         assert screen.rep is None
@@ -134,7 +140,8 @@ async def test_wip_limit_is_shown_and_warned(demo_store: Any) -> None:
         assert isinstance(screen, BoardScreen)
         assert app.team is not None
         limit = app.team.wip_doing
-        doing = len([c for c in screen.all_cards if c.status == "doing"])
+        doing = screen.counts[TaskStatus.DOING][0]
+        assert doing == len([c for c in sprint_items(demo_store, "alex") if c.status == "doing" and not c.removed])
         assert limit is not None and doing > limit  # the demo team runs over its limit
         assert screen.query_one("#lane-doing", Lane).has_class("over-wip")
         assert not screen.query_one("#lane-done", Lane).has_class("over-wip")
@@ -185,9 +192,9 @@ async def test_a_move_shows_the_returned_card_in_place_before_any_reload(demo_st
         def held_reload(store: Any, login: str, *args: Any, **kwargs: Any) -> Any:
             loads.append(1)
             gate.wait(10)  # no reload answers until the move is on screen
-            return sprint_items(store, login, *args, **kwargs)
+            return board(store, login, *args, **kwargs)
 
-        monkeypatch.setattr(board_module, "sprint_items", held_reload)
+        monkeypatch.setattr(board_module, "board", held_reload)
         await pilot.press("shift+right")
         await until(
             pilot, lambda: first.id in [c.id for c in screen.cards[TaskStatus.DOING]], what="the card is in Doing"
@@ -287,3 +294,132 @@ async def test_enter_on_a_deal_card_opens_its_room_and_on_a_task_says_why_not(de
         await settle(pilot)
         assert isinstance(app.screen, DealRoomScreen) and app.screen.deal_id == todo[deal].item_id
         assert todo[deal].title in screen_text(app)
+
+
+def _count_draws(monkeypatch: Any) -> tuple[Counter[str], Counter[str]]:
+    """Lines each lane draws (CardList.render_line by the list's id) and
+    headings shown anew (Heading.update by its lane's or its own id), from now on."""
+    from salessprint.tui.screens.board import Heading
+
+    lines: Counter[str] = Counter()
+    headings: Counter[str] = Counter()
+    render_line, update = CardList.render_line, Heading.update
+
+    def counted_line(self: CardList[Any], y: int) -> Any:
+        lines[str(self.id)] += 1
+        return render_line(self, y)
+
+    def counted_update(self: Heading, *args: Any, **kwargs: Any) -> None:
+        headings[str(self.id or (self.parent.id if self.parent else None))] += 1
+        update(self, *args, **kwargs)
+
+    monkeypatch.setattr(CardList, "render_line", counted_line)
+    monkeypatch.setattr(Heading, "update", counted_update)
+    return lines, headings
+
+
+@async_test
+async def test_a_card_move_repaints_its_two_lanes_and_nothing_else_of_the_board(
+    demo_store: Any, monkeypatch: Any
+) -> None:
+    """shift+right on a To do card: To do and Doing draw again (and their
+    headings change); Done draws no line, and neither its heading nor the
+    status line is set again, also after the reload behind the move."""
+    lines, headings = _count_draws(monkeypatch)
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        first = screen.cards[TaskStatus.TODO][0]
+        lines.clear()
+        headings.clear()
+        await pilot.press("shift+right")
+        await settle(pilot)
+        assert first.id in [c.id for c in screen.cards[TaskStatus.DOING]]
+        assert lines["cards-todo"] and lines["cards-doing"]
+        assert lines["cards-done"] == 0, lines
+        assert set(headings) == {"lane-todo", "lane-doing"} and max(headings.values()) == 1, headings
+
+
+@async_test
+async def test_a_cursor_step_repaints_the_two_cards_it_touches(demo_store: Any, monkeypatch: Any) -> None:
+    lines, headings = _count_draws(monkeypatch)
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        lines.clear()
+        headings.clear()
+        await pilot.press("down")
+        await settle(pilot)
+        assert app.screen.query_one("#cards-todo", CardList).highlighted == 1
+        # two cards of three lines (title, details, rule), once each
+        assert dict(lines) == {"cards-todo": 6} and not headings, (lines, headings)
+
+
+@async_test
+async def test_filtered_by_rep_the_lanes_show_that_reps_wip_on_one_line(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen) and app.team is not None
+        limit = app.team.wip_doing
+        team_doing = screen.counts[TaskStatus.DOING][0]
+        title = screen.query_one("#lane-doing .lane-title")
+        assert f"WIP {team_doing}/{limit} ⚠ over" in screen_text(app) and title.size.height == 1
+        await pilot.press("f")
+        await settle(pilot)
+        assert screen.rep is not None
+        mine = [c for c in sprint_items(demo_store, "alex") if c.status == "doing" and c.owner == screen.rep]
+        mine = [c for c in mine if not c.removed]
+        assert screen.counts[TaskStatus.DOING][0] == len(mine) < team_doing
+        assert f"Doing  {len(mine)} card" in screen_text(app) and f"WIP {len(mine)}/{limit}" in screen_text(app)
+        assert title.size.height == 1
+
+
+@pytest.fixture
+def big_sprint(sqlite_url: str, frozen: Any) -> Any:
+    """A SQLite team whose active sprint holds 10,000 cards."""
+    from salessprint.services import open_store
+    from salessprint.services.members import add_member
+    from salessprint.services.sprints import add_item, plan_sprint, start_sprint
+    from salessprint.services.tasks import add_task
+    from salessprint.services.team import init_team
+    from tests.services.test_board import _fill
+
+    store = open_store(sqlite_url, check_schema=False)
+    init_team(store, "Big Team", "ada", "Ada Admin")
+    add_member(store, "ada", login="max", name="Max Manager", role="manager")
+    add_member(store, "ada", login="rita", name="Rita Rep", role="rep")
+    add_member(store, "ada", login="rob", name="Rob Rep", role="rep")
+    plan_sprint(store, "max", goal="g")
+    add_item(store, "rita", "task", add_task(store, "rita", title="First card", kind="call").id)
+    start_sprint(store, "max")
+    _fill(store, 10_000)
+    yield store
+    store.dispose()
+
+
+@async_test
+async def test_a_ten_thousand_card_sprint_holds_a_window_per_lane_and_reads_on_as_you_go(big_sprint: Any) -> None:
+    from salessprint.services.board import LANE_WINDOW
+    from salessprint.tui.widgets.card_list import AHEAD
+
+    app = make_app(big_sprint, "max")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        todo = screen.query_one("#cards-todo", CardList)
+        assert all(len(cards) == LANE_WINDOW for cards in screen.cards.values())
+        assert todo.item_count == LANE_WINDOW and todo.more
+        assert screen.counts[TaskStatus.TODO][0] == 5001  # half the cards, and the first one
+        assert "To do  5001 cards" in screen_text(app)
+        todo.focus()
+        await pilot.press("end")  # the last card held: the next window is read
+        await until(pilot, lambda: todo.item_count == 2 * LANE_WINDOW, what="the next window of To do")
+        assert [c.id for c in screen.cards[TaskStatus.TODO]] == sorted(c.id for c in screen.cards[TaskStatus.TODO])
+        assert todo.highlighted == LANE_WINDOW - 1 and LANE_WINDOW > AHEAD
+        await pilot.press("down")
+        assert todo.highlighted == LANE_WINDOW

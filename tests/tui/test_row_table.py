@@ -88,3 +88,61 @@ async def test_cells_are_plain_text_never_markup() -> None:
         await pilot.pause()
         line = "".join(seg.text for seg in table.render_line(1))
         assert "[bold]x[/]" in line and "[/]" in line
+
+
+def count_lines(table: RowTable) -> list[int]:
+    """The screen lines `table` draws from now on (its `render_line` calls)."""
+    drawn: list[int] = []
+    original = table.render_line
+
+    def render_line(y: int) -> Any:
+        drawn.append(y)
+        return original(y)
+
+    table.render_line = render_line  # type: ignore[method-assign]
+    return drawn
+
+
+@async_test
+async def test_the_same_rows_again_repaint_nothing_and_one_changed_row_repaints_one_line() -> None:
+    """A filter keystroke whose answer shows the same window draws no line;
+    one changed row draws its own line only."""
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(RowTable)
+        table.set_rows(rows(50))
+        await pilot.pause()
+        drawn = count_lines(table)
+        table.set_rows(rows(50))  # equal rows, new objects
+        await pilot.pause()
+        assert drawn == []
+        changed = rows(50)
+        changed[3] = [Text("deal 3, renamed"), Text("3")]
+        table.set_rows(changed)
+        await pilot.pause()
+        assert drawn == [4]  # row 3 sits under the header line
+        assert "deal 3, renamed" in table.render_line(4).text
+        drawn.clear()
+        table.set_rows(rows(2))  # a shorter list: the rows gone go blank, the rest stays
+        await pilot.pause()
+        assert len(drawn) == len(set(drawn)) <= 12  # the list's height changed: one screen, once
+        assert "deal 1" in table.render_line(2).text and table.render_line(3).text.strip() == ""
+
+
+@async_test
+async def test_a_cursor_step_repaints_the_two_rows_it_touches() -> None:
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(RowTable)
+        table.set_rows(rows(50))
+        table.focus()
+        await pilot.pause()
+        drawn = count_lines(table)
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert table.cursor_row == 2
+        assert sorted(drawn) == [1, 2, 2, 3]  # row 0 -> 1, then row 1 -> 2
+        drawn.clear()
+        table.set_rows(rows(50))  # the answer of a reload: the same rows
+        await pilot.pause()
+        assert drawn == []

@@ -8,8 +8,15 @@ Built to stay fast on a big store (100,000 deals, a tenth of them open):
   `(rank, item_type, id)`), each side (deals, tasks) taking at most `limit`
   rows off its index before the two are merged; the display joins (account,
   owner, stage) are made for those rows only;
-- the text filter matches accounts, owners and stages through small
-  uncorrelated sub-selects rather than a join per deal;
+- the text filter is `lower(column) LIKE '%text%'` (store/search.py) on
+  titles, accounts, owners, stages and task kinds. On SQLite a text of three
+  characters or more first asks the FTS5 trigram tables how many rows hold
+  it; when few do (`SPARSE`), the window reads them by id off the indexes
+  (trigram tables, account, owner, stage) and sorts them. Otherwise, and for
+  one or two characters, which have no trigram, the window walks the rank
+  index and tests each open row until it is full. On PostgreSQL the
+  pg_trgm GIN indexes serve the LIKE itself;
+- statements are built once per shape with bind parameters and reused;
 - the total is two index counts when unfiltered; filtered, a first window
   shorter than `limit` is the total, else the count stops at `COUNT_CAP`.
 """
@@ -17,15 +24,19 @@ Built to stay fast on a big store (100,000 deals, a tenth of them open):
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Literal
+from functools import lru_cache
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Numeric,
     Select,
     SQLColumnExpression,
     and_,
+    any_,
+    bindparam,
     cast,
     func,
     literal,
@@ -36,11 +47,11 @@ from sqlalchemy import (
     union_all,
 )
 
-from salessprint.domain.enums import ItemType, SprintState, TaskStatus
+from salessprint.domain.enums import ItemType, SprintState, TaskKind, TaskStatus
 from salessprint.domain.values import SprintView
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.services.views import sprint_view
-from salessprint.store import queries
+from salessprint.store import queries, search
 from salessprint.store.db import Store
 from salessprint.store.models import Account, Deal, Member, Sprint, SprintItem, Stage, Task
 
@@ -106,97 +117,209 @@ class BacklogPage(BaseModel):
 Op = Literal[">", ">=", "<"]
 
 
+class Shape(NamedTuple):
+    """What decides a window's statement, apart from its bound values.
+
+    Statements are built once per shape (`_window_statement`) and reused
+    with new values: building one cost ~10 ms per keystroke (issue 16)."""
+
+    trigram: bool
+    """The filter's matches are few and found by the SQLite trigram tables
+    (`_sparse`): read by id off the indexes, then sorted. Else a filtered
+    list walks the rank index and tests each open row until the window is
+    full, which is quick when matches are many (or the text too short to
+    have a trigram: then it is the only way)."""
+    filtered: bool
+    mine: bool
+    deals_filtered: bool
+    """False when the text is part of "deal": every deal matches by its kind."""
+    task_status: bool
+    task_kind: bool
+    """Whether the text is part of a task status / kind name (then those columns are matched)."""
+    any_array: bool
+    """PostgreSQL: `col = ANY(ARRAY(...))`, which an index serves inside an OR."""
+
+
+SPARSE = 2000
+"""At most this many trigram candidates (deals, tasks, accounts) make a filter "sparse"."""
+
+
+@lru_cache(maxsize=1)
+def _sparse_statement() -> Select[int, int, int, int]:
+    """How many deals, tasks and accounts hold the trigrams of `:phrase` (each
+    counted to SPARSE + 1), and how many members and stages match `:like`."""
+
+    def capped(table: str) -> Any:
+        found = search.matched_ids(table).limit(SPARSE + 1).subquery()
+        return select(func.count()).select_from(found).scalar_subquery()
+
+    people = select(func.count()).where(
+        Member.team_id == TEAM, or_(search.like(Member.login), search.like(Member.name))
+    )
+    stages = select(func.count()).where(Stage.team_id == TEAM, search.like(Stage.name))
+    return select(
+        capped("deals"),
+        capped("tasks"),
+        capped("accounts"),
+        people.scalar_subquery() + stages.scalar_subquery(),
+    )
+
+
+def _sparse(uow: UnitOfWork, text: str) -> bool:
+    """Whether the filter's matches are few enough to read by id (one small statement)."""
+    found = uow.session.execute(_sparse_statement(), _params(uow, text)).one()
+    return all(n <= SPARSE for n in found[:2]) and found[2] <= SPARSE // 10 and not found[3]
+
+
+def _shape(uow: UnitOfWork, mine: bool, text: str) -> Shape:
+    """The statement's shape; on SQLite a text with trigrams asks the store
+    first whether its candidates are few (`_sparse`)."""
+    clean = text.strip().lower()
+    backend = uow.session.get_bind().dialect.name
+    sparse = bool(clean) and backend == "sqlite" and search.trigram_ready(clean) and _sparse(uow, text)
+    return Shape(
+        trigram=sparse,
+        filtered=bool(clean),
+        mine=mine,
+        deals_filtered=bool(clean) and clean not in ItemType.DEAL,
+        task_status=bool(clean) and any(clean in s for s in TaskStatus),
+        task_kind=bool(clean) and any(clean in k for k in TaskKind),
+        any_array=backend == "postgresql",
+    )
+
+
+def _params(uow: UnitOfWork, text: str, **more: Any) -> dict[str, Any]:
+    return {
+        "team_id": uow.actor.team_id,
+        "me": uow.actor.member_id,
+        "like": search.like_pattern(text),
+        "phrase": search.phrase(text),
+        **more,
+    }
+
+
 def _keyset(
-    rank: SQLColumnExpression[float], ident: SQLColumnExpression[int], side: ItemType, key: BacklogKey, op: Op
+    rank: SQLColumnExpression[float], ident: SQLColumnExpression[int], side: ItemType, key_type: str, op: Op
 ) -> ColumnElement[bool]:
-    """This side's rows strictly after (>), from (>=) or before (<) `key` in
-    the order (rank, item_type, id); written with a plain range on rank first
-    so that an index on (team_id, backlog_rank, id) serves it."""
-    r, t, i = key
-    if side != t:  # on equal ranks the item type decides: 'deal' < 'task'
+    """This side's rows strictly after (>), from (>=) or before (<) the key
+    `(:key_rank, key_type, :key_id)` in the order (rank, item_type, id);
+    written with a plain range on rank first so that an index on (team_id,
+    backlog_rank, id) serves it."""
+    r, i = KEY_RANK, KEY_ID
+    if side != key_type:  # on equal ranks the item type decides: 'deal' < 'task'
         if op == "<":
-            return rank < r if side > t else rank <= r
-        return rank >= r if side > t else rank > r
+            return rank < r if side > key_type else rank <= r
+        return rank >= r if side > key_type else rank > r
     if op == "<":
         return and_(rank <= r, or_(rank < r, ident < i))
     return and_(rank >= r, or_(rank > r, ident >= i if op == ">=" else ident > i))
 
 
-def _match(column: SQLColumnExpression[str], like: str) -> ColumnElement[bool]:
-    return func.lower(column).like(like, escape="\\")
+KEY_RANK: BindParameter[float] = bindparam("key_rank")
+KEY_ID: BindParameter[int] = bindparam("key_id")
+TEAM: BindParameter[int] = bindparam("team_id")
+ME: BindParameter[int] = bindparam("me")
+DEPTH: BindParameter[int] = bindparam("depth")
 
 
-def _like(text: str) -> str | None:
-    clean = text.strip().lower()
-    if not clean:
-        return None
-    escaped = clean.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _among(shape: Shape, column: SQLColumnExpression[int | None], ids: Select[Any]) -> ColumnElement[bool]:
+    """`column IN (ids)`; on PostgreSQL `column = ANY(ARRAY(ids))`, which its
+    planner can serve by an index inside an OR (an IN sub-select it cannot)."""
+    if shape.any_array:
+        return column == any_(func.array(ids.scalar_subquery()))
+    return column.in_(ids)
 
 
-def _deal_filter(uow: UnitOfWork, mine: bool, text: str) -> list[ColumnElement[bool]]:
-    """Open deals of the team (or mine) matching `text` by title, account, owner or stage.
+def _matching_accounts(shape: Shape) -> Select[int]:
+    team = queries.sqlite_hint(Account.team_id) if shape.trigram else Account.team_id  # read by id off the trigrams
+    return select(Account.id).where(team == TEAM, search.matches(Account.id, Account.name, "accounts", shape.trigram))
 
-    Accounts, owners and stages are matched by small sub-selects, evaluated
-    once, instead of a join per open deal."""
-    team_id = uow.actor.team_id
-    where: list[ColumnElement[bool]] = [queries.open_deals(team_id)]
-    if mine:
-        where.append(Deal.owner_id == uow.actor.member_id)
-    like = _like(text)
-    if like and text.strip().lower() not in ItemType.DEAL:  # "dea" matches every deal by its kind
+
+def _matching_members() -> Select[int]:
+    return select(Member.id).where(Member.team_id == TEAM, or_(search.like(Member.login), search.like(Member.name)))
+
+
+def _deal_filter(shape: Shape) -> list[ColumnElement[bool]]:
+    """Open deals of the team (or mine) matching `:like` by title, account, owner or stage.
+
+    Each part is a test of one indexed column against a small sub-select
+    (evaluated once), so that the planner can read the matching deals off
+    the indexes instead of checking every open deal."""
+    if shape.trigram and shape.deals_filtered:
+        # Every part of the match is indexed: SQLite then reads the matching
+        # deals off those indexes (a MULTI-INDEX OR) if nothing else looks
+        # cheaper, so the team's and the open deals' indexes are hidden from it.
+        team, closed = queries.sqlite_hint(Deal.team_id), queries.sqlite_hint(Deal.closed_on)
+        where = [team == TEAM, closed.is_(None)]
+    else:
+        where = [queries.open_deals(TEAM)]
+    if shape.mine:
+        where.append(Deal.owner_id == ME)
+    if shape.deals_filtered:
         where.append(
             or_(
-                _match(Deal.title, like),
-                Deal.account_id.in_(select(Account.id).where(Account.team_id == team_id, _match(Account.name, like))),
-                Deal.owner_id.in_(
-                    select(Member.id).where(
-                        Member.team_id == team_id, or_(_match(Member.login, like), _match(Member.name, like))
-                    )
-                ),
-                Deal.stage_id.in_(select(Stage.id).where(Stage.team_id == team_id, _match(Stage.name, like))),
+                search.matches(Deal.id, Deal.title, "deals", shape.trigram),
+                _among(shape, Deal.account_id, _matching_accounts(shape)),
+                _among(shape, Deal.owner_id, _matching_members()),
+                _among(shape, Deal.stage_id, select(Stage.id).where(Stage.team_id == TEAM, search.like(Stage.name))),
             )
         )
     return where
 
 
-def _task_filter(uow: UnitOfWork, mine: bool, text: str) -> list[ColumnElement[bool]]:
-    """Open tasks (the partial index's predicate, literally) of the team or mine,
-    matching `text`; needs the joins of `_task_rows` when filtered."""
-    where: list[ColumnElement[bool]] = [Task.team_id == uow.actor.team_id, Task.status != DONE]
-    if mine:
-        where.append(Task.assignee_id == uow.actor.member_id)
-    like = _like(text)
-    if like:
-        where.append(
+def _task_filter(shape: Shape) -> list[ColumnElement[bool]]:
+    """Open tasks (the partial index's predicate, literally) of the team or
+    mine, matching `:like` by title, assignee, status, kind, or their deal's
+    title or account."""
+    indexed = shape.trigram and not (shape.task_status or shape.task_kind)
+    team = queries.sqlite_hint(Task.team_id) if indexed else Task.team_id  # as for deals
+    where: list[ColumnElement[bool]] = [team == TEAM, Task.status != DONE]
+    if shape.mine:
+        where.append(Task.assignee_id == ME)
+    if shape.filtered and not shape.trigram:
+        # Walking the rank index: each open task is tested on the rows
+        # `_task_rows` (and the count) join to it.
+        terms = [search.like(c) for c in (Task.title, Account.name, Member.login, Member.name, Deal.title)]
+        if shape.task_status:
+            terms.append(search.like(Task.status))
+        if shape.task_kind:
+            terms.append(search.like(Task.kind))
+        where.append(or_(*terms))
+    elif shape.filtered:
+        deals = select(Deal.id).where(
             or_(
-                _match(Task.title, like),
-                _match(Account.name, like),
-                _match(Member.login, like),
-                _match(Member.name, like),
-                _match(Task.status, like),
-                _match(Task.kind, like),
-                _match(Deal.title, like),
+                search.matches(Deal.id, Deal.title, "deals", shape.trigram),
+                _among(shape, Deal.account_id, _matching_accounts(shape)),
             )
         )
+        terms = [
+            search.matches(Task.id, Task.title, "tasks", shape.trigram),
+            _among(shape, Task.assignee_id, _matching_members()),
+            _among(shape, Task.deal_id, deals),
+        ]
+        if shape.task_status:
+            terms.append(search.like(Task.status))
+        if shape.task_kind:
+            terms.append(search.like(Task.kind))
+        where.append(or_(*terms))
     return where
 
 
-def _deal_rows(
-    uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op, depth: int
-) -> Select[*tuple[Any, ...]]:
-    """At most `depth` deals in order off the deals table alone, then joined
+def _deal_rows(shape: Shape, key_type: str | None, op: Op) -> Select[*tuple[Any, ...]]:
+    """At most `:depth` deals in order off the deals table alone, then joined
     for display (account, owner, stage) — `depth` rows, not every open deal."""
-    where = _deal_filter(uow, mine, text)
-    # The hint: SQLite (no statistics) would otherwise walk the rank index
-    # over every deal of the team, closed ones included, until the window is
-    # full (the whole index for a narrow filter); the open-deals index
-    # (team_id, closed_on) finds the ~10 % open ones directly and they are sorted.
-    rank = queries.sqlite_hint(Deal.backlog_rank)
-    if key is not None:
-        where.append(_keyset(rank, Deal.id, ItemType.DEAL, key, op))
+    where = _deal_filter(shape)
+    # Unless the trigram tables found the few matches (then they are read by
+    # id and sorted), the window walks the open deals' rank index
+    # (ix_deals_open_rank, named: SQLite, without statistics, would sort every
+    # open deal off (team_id, closed_on) or walk closed deals too), testing
+    # each against the filter, until `:depth` are found.
+    walk = not shape.trigram
+    rank = Deal.backlog_rank if walk else queries.sqlite_hint(Deal.backlog_rank)
+    if key_type is not None:
+        where.append(_keyset(rank, Deal.id, ItemType.DEAL, key_type, op))
     order = [rank, Deal.id] if op != "<" else [rank.desc(), Deal.id.desc()]
-    window = (
+    deals = (
         select(
             Deal.id,
             Deal.title,
@@ -210,9 +333,11 @@ def _deal_rows(
         )
         .where(*where)
         .order_by(*order)
-        .limit(depth)
-        .subquery("dw")
+        .limit(DEPTH)
     )
+    if walk:  # the open deals in rank order, until the window is full
+        deals = deals.with_hint(Deal, "INDEXED BY ix_deals_open_rank", dialect_name="sqlite")
+    window = deals.subquery("dw")
     return (
         select(
             literal(ItemType.DEAL).label("item_type"),
@@ -236,13 +361,11 @@ def _deal_rows(
     )
 
 
-def _task_rows(
-    uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op, depth: int
-) -> Select[*tuple[Any, ...]]:
-    """At most `depth` open tasks in order, walking the partial index."""
-    where = _task_filter(uow, mine, text)
-    if key is not None:
-        where.append(_keyset(Task.backlog_rank, Task.id, ItemType.TASK, key, op))
+def _task_rows(shape: Shape, key_type: str | None, op: Op) -> Select[*tuple[Any, ...]]:
+    """At most `:depth` open tasks in order, walking the partial index."""
+    where = _task_filter(shape)
+    if key_type is not None:
+        where.append(_keyset(Task.backlog_rank, Task.id, ItemType.TASK, key_type, op))
     order = [Task.backlog_rank, Task.id] if op != "<" else [Task.backlog_rank.desc(), Task.id.desc()]
     window = (
         select(
@@ -264,28 +387,42 @@ def _task_rows(
         .outerjoin(Account, Account.id == Deal.account_id)
         .where(*where)
         .order_by(*order)
-        .limit(depth)
+        .limit(DEPTH)
         .subquery("tw")
     )
     return select(window)
 
 
-def _window(
-    uow: UnitOfWork, mine: bool, text: str, key: BacklogKey | None, op: Op, limit: int, offset: int = 0
-) -> list[dict[str, Any]]:
-    """Up to `limit` rows of the merged list after/from/before `key` (or from
-    the top, skipping `offset`), in the direction of `op`."""
-    depth = offset + limit
-    both = union_all(_deal_rows(uow, mine, text, key, op, depth), _task_rows(uow, mine, text, key, op, depth)).subquery(
-        "backlog"
-    )
+@lru_cache(maxsize=128)
+def _window_statement(shape: Shape, key_type: str | None, op: Op, offset: bool) -> Select[*tuple[Any, ...]]:
+    """Up to `:limit` rows of the merged list after/from/before the key (or
+    from the top, skipping `:offset`), in the direction of `op`."""
+    both = union_all(_deal_rows(shape, key_type, op), _task_rows(shape, key_type, op)).subquery("backlog")
     order: list[ColumnElement[Any]] = [both.c.rank, both.c.item_type, both.c.id]
     if op == "<":
         order = [c.desc() for c in order]
-    query = select(both).order_by(*order).limit(limit)
-    if offset:
-        query = query.offset(offset)
-    rows = [dict(r) for r in uow.session.execute(query).mappings().all()]
+    query = select(both).order_by(*order).limit(bindparam("limit"))
+    return query.offset(bindparam("offset")) if offset else query
+
+
+def _window(
+    uow: UnitOfWork,
+    mine: bool,
+    text: str,
+    key: BacklogKey | None,
+    op: Op,
+    limit: int,
+    offset: int = 0,
+    shape: Shape | None = None,
+) -> list[dict[str, Any]]:
+    """Up to `limit` rows of the merged list after/from/before `key` (or from
+    the top, skipping `offset`), in the direction of `op`."""
+    shape = shape or _shape(uow, mine, text)
+    statement = _window_statement(shape, key[1] if key else None, op, offset > 0)
+    params = _params(uow, text, depth=offset + limit, limit=limit, offset=offset)
+    if key is not None:
+        params.update(key_rank=key[0], key_id=key[2])
+    rows = [dict(r) for r in uow.session.execute(statement, params).mappings().all()]
     return rows[::-1] if op == "<" else rows
 
 
@@ -295,26 +432,29 @@ def top_of_backlog(uow: UnitOfWork, count: int) -> list[tuple[str, int, int | No
     return [(r["item_type"], r["id"], r["points"]) for r in _window(uow, False, "", None, ">", count)]
 
 
-def _counted(uow: UnitOfWork, mine: bool, text: str) -> tuple[int, bool]:
+@lru_cache(maxsize=64)
+def _count_statement(shape: Shape) -> Select[int, int]:
     """How many rows the whole list has, in one statement: two index counts
     when unfiltered; filtered, each side counted no further than COUNT_CAP."""
-    deals = select(Deal.id).where(*_deal_filter(uow, mine, text))
-    tasks = (
-        (
-            select(Task.id)
-            .join(Member, Member.id == Task.assignee_id)
+    deals = select(Deal.id).where(*_deal_filter(shape))
+    tasks = select(Task.id).where(*_task_filter(shape))
+    if shape.filtered and not shape.trigram:
+        tasks = (
+            tasks.join(Member, Member.id == Task.assignee_id)
             .outerjoin(Deal, Deal.id == Task.deal_id)
             .outerjoin(Account, Account.id == Deal.account_id)
-            .where(*_task_filter(uow, mine, text))
         )
-        if text.strip()
-        else select(Task.id).where(*_task_filter(uow, mine, text))
-    )
-    if text.strip():
+    if shape.filtered:
         deals, tasks = deals.limit(COUNT_CAP + 1), tasks.limit(COUNT_CAP + 1)
     n_deals = select(func.count()).select_from(deals.subquery("dc")).scalar_subquery()
     n_tasks = select(func.count()).select_from(tasks.subquery("tc")).scalar_subquery()
-    found = uow.session.execute(select(n_deals, n_tasks)).one()
+    return select(n_deals, n_tasks)
+
+
+def _counted(uow: UnitOfWork, mine: bool, text: str, shape: Shape | None = None) -> tuple[int, bool]:
+    """How many rows the whole list has (at most COUNT_CAP when filtered), and whether it is capped."""
+    statement = _count_statement(shape or _shape(uow, mine, text))
+    found = uow.session.execute(statement, _params(uow, text)).one()
     total = int(found[0] or 0) + int(found[1] or 0)
     if text.strip() and total > COUNT_CAP:
         return COUNT_CAP, True
@@ -359,7 +499,8 @@ def backlog_page(
     key, op = _direction(after, start, before)
     keyset = key is not None
     with unit_of_work(store, login, read_only=True) as uow:
-        found = _window(uow, mine, text, key, op, limit + 1, 0 if keyset else max(0, offset))
+        shape = _shape(uow, mine, text)  # asks the trigram tables once for the window and the count
+        found = _window(uow, mine, text, key, op, limit + 1, 0 if keyset else max(0, offset), shape)
         more = len(found) > limit
         found = (found[1:] if op == "<" else found[:limit]) if more else found
         capped = False
@@ -368,7 +509,7 @@ def backlog_page(
         elif text.strip() and not keyset and offset <= 0 and not more:
             total = len(found)  # the whole filtered list fits in this window: no COUNT
         else:
-            total, capped = _counted(uow, mine, text)
+            total, capped = _counted(uow, mine, text, shape)
         sprint = queries.sprint_to_plan(uow.session, uow.actor.team_id)
         in_sprint = _sprint_numbers(uow, [(r["item_type"], r["id"]) for r in found])
         rows = [
@@ -411,25 +552,33 @@ def backlog_page(
         )
 
 
-def _sprint_numbers(uow: UnitOfWork, keys: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
-    """Which of these items sit in a planned or active sprint (one query for the window)."""
-    task_ids = [i for t, i in keys if t == ItemType.TASK]
-    deal_ids = [i for t, i in keys if t == ItemType.DEAL]
-    if not keys:
-        return {}
-    rows = uow.session.execute(
+@lru_cache(maxsize=1)
+def _sprint_numbers_statement() -> Select[int | None, int | None, int]:
+    """Which of the tasks `:task_ids` and deals `:deal_ids` sit in a planned or active sprint."""
+    return (
         select(SprintItem.task_id, SprintItem.deal_id, Sprint.number)
         .join(Sprint, Sprint.id == SprintItem.sprint_id)
         .where(
-            Sprint.team_id == uow.actor.team_id,
+            Sprint.team_id == TEAM,
             Sprint.state.in_([SprintState.PLANNED, SprintState.ACTIVE]),
             SprintItem.removed_at.is_(None),
             or_(
-                and_(SprintItem.task_id.is_not(None), SprintItem.task_id.in_(task_ids or [-1])),
-                and_(SprintItem.deal_id.is_not(None), SprintItem.deal_id.in_(deal_ids or [-1])),
+                and_(SprintItem.task_id.is_not(None), SprintItem.task_id.in_(bindparam("task_ids", expanding=True))),
+                and_(SprintItem.deal_id.is_not(None), SprintItem.deal_id.in_(bindparam("deal_ids", expanding=True))),
             ),
         )
         .order_by(Sprint.number)
+    )
+
+
+def _sprint_numbers(uow: UnitOfWork, keys: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    """Which of these items sit in a planned or active sprint (one query for the window)."""
+    if not keys:
+        return {}
+    task_ids = [i for t, i in keys if t == ItemType.TASK] or [-1]
+    deal_ids = [i for t, i in keys if t == ItemType.DEAL] or [-1]
+    rows = uow.session.execute(
+        _sprint_numbers_statement(), {"team_id": uow.actor.team_id, "task_ids": task_ids, "deal_ids": deal_ids}
     )
     out: dict[tuple[str, int], int] = {}
     for task_id, deal_id, number in rows:

@@ -133,7 +133,7 @@ def add_item(
             **link,
         )
         uow.add("sprint_item", item)
-        return _item_views(uow, sprint, [item.id])[0]
+        return item_views(uow, sprint, [item.id])[0]
 
 
 @retrying
@@ -304,13 +304,14 @@ def sprint_items(
         if sprint is None:
             return []
         ids = list(uow.session.scalars(select(SprintItem.id).where(SprintItem.sprint_id == sprint.id)))
-        views = _item_views(uow, sprint, ids)
+        views = item_views(uow, sprint, ids)
         if member:
             views = [v for v in views if v.owner == member]
         return views
 
 
-def _item_views(uow: UnitOfWork, sprint: Sprint, ids: list[int]) -> list[SprintItemView]:
+def item_views(uow: UnitOfWork, sprint: Sprint, ids: list[int]) -> list[SprintItemView]:
+    """The cards `ids` of `sprint` as the board shows them, by id (one statement)."""
     if not ids:
         return []
     query = (
@@ -399,7 +400,7 @@ def move_card(
             uow.session.flush()
             uow.record("sprint_item", item.id, "update", before, snapshot(item))
         uow.session.flush()
-        return _item_views(uow, sprint, [item.id])[0]
+        return item_views(uow, sprint, [item.id])[0]
 
 
 def sprint_points_by_member(store: Store, login: str, number: int | None = None) -> dict[str, int]:

@@ -110,11 +110,12 @@ def foreign_tables(store: Store) -> list[str]:
     """Tables of the store's SQLite file that are not salessprint's (a file
     of another program given to --db): replacing the file would lose them."""
     from salessprint.store.models import Base
+    from salessprint.store.search import search_tables
 
     path = store.file
     if path is None or not path.exists() or path.stat().st_size == 0:
         return []
-    ours = set(Base.metadata.tables) | {SALESSPRINT_TABLES}
+    ours = set(Base.metadata.tables) | {SALESSPRINT_TABLES} | search_tables()  # the trigram index (0011)
     try:
         with store.engine.connect() as conn:
             names = conn.exec_driver_sql(

@@ -1,10 +1,14 @@
 """The board: To do / Doing / Done columns of the active sprint's cards.
 
-Cards move with the keyboard; a per-rep filter narrows the columns; each
-column shows its WIP limit (from the team's settings) and warns when over.
-A moved card goes into its new column from what `move_card` returned, at
-once; the reload that follows repaints only columns someone else changed.
-Columns are `CardList`s, which draw only the cards on screen.
+Cards move with the keyboard; a per-rep filter narrows the columns (and
+their WIP figures) to one rep's cards; each column shows its WIP limit
+(from the team's settings) and warns when over. Columns hold windows of
+cards (services/board.py): the first one when the board opens, the next
+as the cursor nears the end of those held, so a sprint of 10,000 cards
+opens like one of 200. A moved card goes into its new column from what
+`move_card` returned, at once; the reload that follows repaints only
+columns someone else changed. Columns are `CardList`s, which draw only
+the cards on screen and repaint only the cards that changed.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from textual.widgets import Label
 from salessprint.domain.enums import TaskStatus
 from salessprint.domain.text import counted
 from salessprint.domain.values import SprintItemView
-from salessprint.services.sprints import move_card, sprint_items
+from salessprint.services.board import BoardView, board, lane_window
+from salessprint.services.sprints import move_card
 from salessprint.tui.guards import Owned
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
@@ -42,6 +47,20 @@ def card_lines(card: SprintItemView, currency: str = "") -> tuple[Text, Text]:
     return title, details
 
 
+class Heading(Label):
+    """A line of text that repaints only when its text changes."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__("", id=id, classes=classes, markup=False)
+        self._shown: tuple[str, tuple[object, ...]] | None = None
+
+    def show(self, text: Text) -> None:
+        """Show `text`, unless it shows that already (then no repaint, no layout)."""
+        if self._shown != (text.plain, tuple(text.spans)):
+            self._shown = (text.plain, tuple(text.spans))
+            self.update(text)
+
+
 class Lane(Vertical):
     """One column of the board."""
 
@@ -54,7 +73,9 @@ class Lane(Vertical):
         self.render_card = render_card
 
     def compose(self) -> ComposeResult:
-        yield Label(self.lane_title, classes="lane-title")
+        title = Heading(classes="lane-title")
+        title.show(Text(self.lane_title))
+        yield title
         yield CardList(self.render_card, id=f"cards-{self.status}", classes="cards")
 
 
@@ -109,8 +130,13 @@ class BoardScreen(BaseScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.all_cards: list[SprintItemView] = []
         self.cards: dict[TaskStatus, list[SprintItemView]] = {s: [] for s, _ in LANES}
+        """The cards each lane holds (its windows read so far)."""
+        self.counts: dict[TaskStatus, tuple[int, int]] = {s: (0, 0) for s, _ in LANES}
+        """Cards and points in each lane (of the rep filtered on), as the store counted them."""
+        self.more: dict[TaskStatus, bool] = {s: False for s, _ in LANES}
+        self.reps: list[tuple[str, str]] = []
+        """(name, login) of everyone with cards on the board."""
         self.rep: str | None = None
         """Login whose cards are shown, or None for everyone."""
         self._follow: int | None = None
@@ -119,7 +145,7 @@ class BoardScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        yield Label("", id="board-status", classes="screen-status")
+        yield Heading(id="board-status", classes="screen-status")
         with Horizontal(id="lanes"):
             for status, title in LANES:
                 yield Lane(status, title, self._card_lines)
@@ -133,7 +159,8 @@ class BoardScreen(BaseScreen):
         return card_lines(card, app.team.currency if app.team else "")
 
     def reload(self) -> None:
-        call_service(self.app, sprint_items, done=self.show_cards, group="board")
+        held = {status.value: len(cards) for status, cards in self.cards.items()}
+        call_service(self.app, board, rep=self.rep, held=held, done=self.show_board, group="board")
 
     def action_reload(self) -> None:
         self.reload()
@@ -144,37 +171,37 @@ class BoardScreen(BaseScreen):
             return None
         return {TaskStatus.TODO: app.team.wip_todo, TaskStatus.DOING: app.team.wip_doing}.get(status)
 
-    def show_cards(self, cards: list[SprintItemView]) -> None:
-        fresh = [c for c in cards if not c.removed]
-        if fresh == self.all_cards and self._painted:
-            # A background reload that found nothing new (e.g. the echo of my
-            # own move): nothing to repaint.
-            self._follow = None
-            return
-        self.all_cards = fresh
+    def show_board(self, view: BoardView) -> None:
+        """Put the store's answer on screen; lanes, headings and lines that did not change are left alone."""
+        if view.rep != self.rep:
+            return  # an answer for a filter the user has already moved past
+        self.reps = view.reps
+        for status, _title in LANES:
+            lane = view.lanes[status.value]
+            self.cards[status] = lane.cards
+            self.counts[status] = (lane.count, lane.points)
+            self.more[status] = lane.more
         self.render_lanes()
 
     def render_lanes(self) -> None:
-        """Fill the lanes from `all_cards`; a lane whose cards did not change is left alone."""
-        shown = [c for c in self.all_cards if self.rep is None or c.owner == self.rep]
-        self.cards = {s: [c for c in shown if c.status == s] for s, _ in LANES}
+        """Fill the lanes from `cards`; a lane whose cards did not change is left alone."""
         for status, title in LANES:
             self._fill_lane(status)
-            in_lane = sum(1 for c in self.all_cards if c.status == status)
-            points = sum(c.points for c in self.cards[status])
-            heading = Text(f"{title}  {counted(len(self.cards[status]), 'card')} · {points} pt")
+            count, points = self.counts[status]
+            heading = Text(f"{title}  {counted(count, 'card')} · {points} pt")
             limit = self.wip_limit(status)
-            box = self.query_one(f"#lane-{status}", Lane)
+            over = limit is not None and count > limit
             if limit is not None:
-                heading.append(f"  WIP {in_lane}/{limit}")
-                if in_lane > limit:
-                    heading.append("  over limit!", style="bold")
-            box.set_class(limit is not None and in_lane > limit, "over-wip")
-            self.query_one(f"#lane-{status} .lane-title", Label).update(heading)
+                heading.append(f"  WIP {count}/{limit}")
+                if over:
+                    heading.append(" ⚠ over", style="bold")
+            box = self.query_one(f"#lane-{status}", Lane)
+            box.set_class(over, "over-wip")
+            self.query_one(f"#lane-{status} .lane-title", Heading).show(heading)
         self._follow = None
         self._painted = True
         status_line = Text()
-        if not self.all_cards:
+        if not self.reps:
             status_line.append(
                 "No cards: no active sprint yet, or nothing pulled in. Plan on 2, pull work in from the backlog on 1."
             )
@@ -183,21 +210,22 @@ class BoardScreen(BaseScreen):
             if self.rep is None:
                 status_line.append("everyone", style="bold")
             else:
-                name = next((c.owner_name for c in self.all_cards if c.owner == self.rep), self.rep)
+                name = next((n for n, login in self.reps if login == self.rep), self.rep)
                 status_line.append(name, style="bold")
             status_line.append("  (f: filter rep)   shift+←/→ or < > moves the selected card")
-        self.query_one("#board-status", Label).update(status_line)
+        self.query_one("#board-status", Heading).show(status_line)
 
     def _fill_lane(self, status: TaskStatus) -> None:
         """Put a lane's cards in its list, keeping the selection on the same card.
 
         Only a lane whose cards changed gets new items (a card move touches two
-        lanes); the list draws only the cards on screen. The followed card
-        (just moved) is selected and its lane focused.
+        lanes); the list repaints only the cards that changed. The followed
+        card (just moved) is selected and its lane focused.
         """
         lane = self.query_one(f"#cards-{status}", CardList)
         cards = self.cards[status]
         before = lane.items
+        lane.more = self.more[status]
         if cards != before:
             highlighted = lane.highlighted
             selected = before[highlighted].id if highlighted is not None and highlighted < len(before) else None
@@ -208,6 +236,28 @@ class BoardScreen(BaseScreen):
             if index is not None:
                 lane.highlighted = index
                 lane.focus()
+
+    def on_card_list_near_end(self, event: CardList.NearEnd) -> None:
+        """The cursor nears the last card a lane holds: read the lane's next window."""
+        status = next((s for s, _ in LANES if event.card_list.id == f"cards-{s}"), None)
+        if status is None or not self.more[status] or not self.cards[status]:
+            return
+        rep, last = self.rep, self.cards[status][-1].id
+
+        def got(found: tuple[list[SprintItemView], bool]) -> None:
+            cards, more = found
+            held = self.cards[status]
+            if rep != self.rep or not held or held[-1].id != last:
+                return  # the lane changed meanwhile: its next reload says what follows
+            self.cards[status] = [*held, *cards]
+            self.more[status] = more
+            lane = event.card_list
+            lane.more = more
+            lane.append_items(cards)
+
+        call_service(
+            self.app, lane_window, status.value, after=last, rep=rep, done=got, group=f"board-lane-{status.value}"
+        )
 
     def _focused_lane(self) -> int:
         for i, (status, _) in enumerate(LANES):
@@ -220,8 +270,7 @@ class BoardScreen(BaseScreen):
         self.query_one(f"#cards-{LANES[i][0]}", CardList).focus()
 
     def action_filter_rep(self) -> None:
-        reps = sorted({(c.owner_name, c.owner) for c in self.all_cards})
-        logins = [login for _name, login in reps]
+        logins = [login for _name, login in self.reps]
         if not logins:
             self.rep = None
         elif self.rep is None:
@@ -229,12 +278,13 @@ class BoardScreen(BaseScreen):
         else:
             i = logins.index(self.rep) if self.rep in logins else -1
             self.rep = logins[i + 1] if i + 1 < len(logins) else None
-        self.render_lanes()
+        self.cards = {s: [] for s, _ in LANES}  # another list: read from its top
+        self.reload()
 
     def selected_card(self) -> SprintItemView | None:
         status = LANES[self._focused_lane()][0]
         lane = self.query_one(f"#cards-{status}", CardList)
-        if lane.highlighted is None or not self.cards[status]:
+        if lane.highlighted is None or lane.highlighted >= len(self.cards[status]):
             return None
         return self.cards[status][lane.highlighted]
 
@@ -275,20 +325,29 @@ class BoardScreen(BaseScreen):
         )
 
     def _moved(self, card: SprintItemView) -> None:
-        lane = TaskStatus(card.status)
-        limit = self.wip_limit(lane)
-        count = sum(1 for c in self.all_cards if c.status == card.status and c.id != card.id) + 1
-        if limit is not None and count > limit:
-            title = dict(LANES)[lane]
+        """The card as `move_card` returned it goes in place at once (two lanes
+        change); the reload behind it only repaints if someone else changed something."""
+        new = TaskStatus(card.status)
+        for status, _title in LANES:
+            held = self.cards[status]
+            if any(c.id == card.id for c in held):
+                self.cards[status] = [c for c in held if c.id != card.id]
+                n, pts = self.counts[status]
+                self.counts[status] = (n - 1, pts - card.points)
+        held = self.cards[new]
+        if not self.more[new] or (held and card.id < held[-1].id):
+            self.cards[new] = sorted([*held, card], key=lambda c: c.id)
+        n, pts = self.counts[new]
+        self.counts[new] = (n + 1, pts + card.points)
+        limit = self.wip_limit(new)
+        if limit is not None and n + 1 > limit:
+            title = dict(LANES)[new]
             self.notify(
-                f"{title} now holds {counted(count, 'card')}; its WIP limit is {limit}.",
+                f"{title} now holds {counted(n + 1, 'card')}; its WIP limit is {limit}.",
                 title="Over WIP limit",
                 severity="warning",
                 markup=False,
             )
-        # The card as the service returned it goes in place at once; the
-        # reload behind it only repaints if someone else changed something.
-        self.all_cards = [card if c.id == card.id else c for c in self.all_cards]
         self._follow = card.id
         self.render_lanes()
         self.reload()

@@ -5,12 +5,17 @@ added or removed, so a lane of a few hundred cards costs tens of milliseconds
 per change on the UI thread. Here every item is exactly `ITEM_HEIGHT` lines
 (two lines of text and a rule), so the list's height is arithmetic, and
 `render_line` draws only the lines on screen; an item's text is built when it
-first scrolls into view.
+first scrolls into view. New items repaint only the items that changed (an
+equal item at the same place keeps its lines), a cursor step the two items
+it touches. The list may hold a window of a longer one: with `more` set, it
+posts `NearEnd` as the cursor nears its last item, and `append_items` adds
+the next window.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.segment import Segment
@@ -18,6 +23,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -28,6 +34,8 @@ T = TypeVar("T")
 
 ITEM_HEIGHT = 3
 """Lines per item: a heading line, a detail line, and a rule (none after the last)."""
+AHEAD = 20
+"""Items before the last one held at which the next window is asked for."""
 
 
 class CardList(ScrollView, Generic[T], can_focus=True):
@@ -60,8 +68,18 @@ class CardList(ScrollView, Generic[T], can_focus=True):
         Binding("end", "last", "Last", show=False, id="cards.last", tooltip="Select the last card"),
     ]
 
-    highlighted: reactive[int | None] = reactive(None)
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
     """Index of the selected item, or None when the list is empty."""
+
+    @dataclass
+    class NearEnd(Message):
+        """The cursor is within AHEAD items of the last one held, and `more` follow."""
+
+        card_list: CardList[Any]
+
+        @property
+        def control(self) -> CardList[Any]:
+            return self.card_list
 
     def __init__(
         self,
@@ -75,6 +93,10 @@ class CardList(ScrollView, Generic[T], can_focus=True):
         self.items: list[T] = []
         self._texts: dict[int, tuple[Text, Text]] = {}
         """The two lines of the items drawn so far, by index (built on first sight)."""
+        self.more = False
+        """More items follow the last one held (the screen reads them on `NearEnd`)."""
+        self._asked_at = -1
+        """How many items were held when `NearEnd` was last posted (once per window)."""
 
     # -- content --------------------------------------------------------
     @property
@@ -82,13 +104,40 @@ class CardList(ScrollView, Generic[T], can_focus=True):
         return len(self.items)
 
     def set_items(self, items: Sequence[T], highlighted: int | None = None) -> None:
-        """Show `items`; select `highlighted` (clamped), else keep the index."""
+        """Show `items`; select `highlighted` (clamped), else keep the index.
+
+        Only the items that differ from those held at their index are drawn again."""
         keep = self.highlighted if highlighted is None else highlighted
-        self.items = list(items)
-        self._texts.clear()
-        self._resize_virtual()
+        old, self.items = self.items, list(items)
+        changed = [i for i, item in enumerate(self.items) if i >= len(old) or old[i] != item]
+        changed += range(len(self.items), len(old))  # gone: their lines go blank
+        for index in changed:
+            self._texts.pop(index, None)
+        self._asked_at = -1
+        if len(old) != len(self.items):
+            self._resize_virtual()
+        top = self._top()
         self.highlighted = None if not self.items else min(keep or 0, len(self.items) - 1)
-        self.refresh()
+        if self._top() == top:
+            self._refresh_items(changed)  # else it scrolled, and the whole list was repainted
+
+    def append_items(self, items: Sequence[T]) -> None:
+        """Add items at the end (the next window); nothing held moves."""
+        start = len(self.items)
+        self.items.extend(items)
+        self._resize_virtual()
+        self._refresh_items(range(max(0, start - 1), len(self.items)))  # the last held gains its rule
+
+    def _top(self) -> int:
+        return round(self.scroll_offset.y)
+
+    def _refresh_items(self, indices: Iterable[int]) -> None:
+        """Repaint the lines of these items that are on screen (nothing else)."""
+        top, height = self._top(), self.scrollable_content_region.height
+        for index in sorted(set(indices)):
+            first = index * ITEM_HEIGHT
+            if first < top + height and first + ITEM_HEIGHT > top:
+                self.refresh_lines(first, ITEM_HEIGHT)
 
     def _resize_virtual(self) -> None:
         lines = max(0, len(self.items) * ITEM_HEIGHT - 1)
@@ -104,9 +153,16 @@ class CardList(ScrollView, Generic[T], can_focus=True):
             return None
         return max(0, min(value, len(self.items) - 1))
 
-    def watch_highlighted(self) -> None:
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        top = self._top()
         self.scroll_to_highlight()
-        self.refresh()
+        if self._top() == top:
+            self._refresh_items([i for i in (old, new) if i is not None and i < len(self.items)])
+        else:
+            self.refresh()
+        if self.more and new is not None and new >= len(self.items) - AHEAD and self._asked_at != len(self.items):
+            self._asked_at = len(self.items)
+            self.post_message(self.NearEnd(self))
 
     def scroll_to_highlight(self) -> None:
         if self.highlighted is None or not self.is_mounted:

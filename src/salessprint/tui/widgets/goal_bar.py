@@ -64,6 +64,8 @@ class GoalBar(Widget):
         self.kind = kind
         self.done = 0
         self.target: int | None = None
+        self._shown: tuple[int, int | None, int | None] | None = None
+        """The figures last shown (None before the first)."""
 
     @property
     def progress(self) -> int:
@@ -73,7 +75,13 @@ class GoalBar(Widget):
         return min(self.done, self.target)
 
     def show(self, done: int, target: int | None, expected: int | None = None) -> None:
-        """Fill the bar: `done` of `target`; behind when under `expected`."""
+        """Fill the bar: `done` of `target`; behind when under `expected`.
+
+        The same figures again repaint nothing: after a log the screen shows
+        every goal afresh, and only the bars of the kind logged changed."""
+        if self._shown == (done, target, expected):
+            return
+        self._shown = (done, target, expected)
         self.done, self.target = done, target
         untargeted = target is None or target <= 0
         self.set_class(untargeted, "untargeted")

@@ -15,7 +15,7 @@ messages (handled as `on_row_table_row_highlighted` / `..._selected`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -31,6 +31,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from salessprint.tui.widgets.safe_text import shown
+
+
+def _signature(cells: Sequence[Text]) -> tuple[tuple[str, str, tuple[object, ...]], ...]:
+    """A row's cells as comparable values (rich's `Text ==` ignores the style)."""
+    return tuple((c.plain, str(c.style), tuple(c.spans)) for c in cells)
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ class RowTable(ScrollView, can_focus=True):
         Binding("enter", "select", "Open", show=False, id="rows.select", tooltip="Open the selected row"),
     ]
 
-    cursor_row: reactive[int] = reactive(0, always_update=False)
+    cursor_row: reactive[int] = reactive(0, always_update=False, repaint=False)
     """Index of the selected row (0 when the table is empty)."""
 
     @dataclass
@@ -128,6 +133,8 @@ class RowTable(ScrollView, can_focus=True):
         self._widths_for = -1
         self._strips: dict[tuple[int, bool, int], Strip] = {}
         """Drawn lines by (row, under the cursor, width); -1 is the header."""
+        self._signatures: list[tuple[tuple[str, str, tuple[object, ...]], ...]] = []
+        """What each row shows (text, style and spans of its cells): a row equal to the one held is not redrawn."""
 
     # -- content --------------------------------------------------------------
     @property
@@ -135,20 +142,56 @@ class RowTable(ScrollView, can_focus=True):
         return len(self.rows)
 
     def set_rows(self, rows: Sequence[Sequence[Text]]) -> None:
-        """Show these rows instead of those held; the cursor index is clamped."""
+        """Show these rows instead of those held; the cursor index is clamped.
+
+        Only what changed is drawn again: a row equal to the one held at its
+        index keeps its drawn line, and only the lines on screen whose row
+        changed are repainted (none when the visible window is the same)."""
+        old = self._signatures
         self.rows = list(rows)
-        self._lines.clear()
-        self._strips.clear()
-        self._resize_virtual()
+        self._signatures = [_signature(row) for row in self.rows]
+        changed = [i for i, sig in enumerate(self._signatures) if i >= len(old) or old[i] != sig]
+        changed += range(len(self.rows), len(old))  # rows gone: their lines go blank
+        for index in changed:
+            self._forget(index)
+        cursor, top = self.cursor_row, self._top()
+        if len(old) != len(self.rows):
+            self._resize_virtual()
         self.set_reactive(RowTable.cursor_row, self.validate_cursor_row(self.cursor_row))
         self._scroll_to_cursor()
-        self.refresh()
+        if self._top() != top:
+            self.refresh()  # scrolled: every line moves
+            return
+        if cursor != self.cursor_row:
+            changed += [cursor, self.cursor_row]
+        self._refresh_rows(changed)
 
     def append_rows(self, rows: Sequence[Sequence[Text]]) -> None:
-        """Add rows at the end; nothing held moves."""
+        """Add rows at the end; nothing held moves (only new lines on screen are drawn)."""
+        start = len(self.rows)
         self.rows.extend(rows)
+        self._signatures.extend(_signature(row) for row in rows)
         self._resize_virtual()
-        self.refresh()
+        self._refresh_rows(range(start, len(self.rows)))
+
+    def _forget(self, index: int) -> None:
+        """Drop what was drawn of row `index` (its content changed)."""
+        self._lines.pop(index, None)
+        for key in [k for k in self._strips if k[0] == index]:
+            del self._strips[key]
+
+    def _top(self) -> int:
+        return round(self.scroll_offset.y)
+
+    def _visible_rows(self) -> range:
+        top = self._top()
+        return range(top, top + max(0, self.scrollable_content_region.height - 1))
+
+    def _refresh_rows(self, indices: Iterable[int]) -> None:
+        """Repaint the lines of these rows that are on screen (nothing else)."""
+        visible = self._visible_rows()
+        for index in sorted({i for i in indices if i in visible}):
+            self.refresh_line(index + 1)  # line 0 of the virtual area is the header
 
     def clear(self) -> None:
         self.set_rows([])
@@ -179,9 +222,13 @@ class RowTable(ScrollView, can_focus=True):
     def validate_cursor_row(self, value: int) -> int:
         return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
 
-    def watch_cursor_row(self, row: int) -> None:
+    def watch_cursor_row(self, old: int, row: int) -> None:
+        top = self._top()
         self._scroll_to_cursor()
-        self.refresh()
+        if self._top() == top:
+            self._refresh_rows([old, row])  # the two rows the cursor left and reached
+        else:
+            self.refresh()
         if self.rows:
             self.post_message(self.RowHighlighted(self, row))
 

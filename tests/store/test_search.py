@@ -1,0 +1,33 @@
+"""The filter's match (store/search.py): the LIKE pattern, the FTS5 phrase, the trigram tables' names."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from salessprint.store.search import MIN_TRIGRAM, like_pattern, phrase, search_tables, trigram_ready
+
+
+def test_the_like_pattern_takes_wildcards_and_backslashes_as_letters() -> None:
+    assert like_pattern("  50%_Off\\ ") == "%50\\%\\_off\\\\%"
+    assert like_pattern("   ") is None
+
+
+def test_three_characters_make_a_trigram_fewer_do_not() -> None:
+    assert MIN_TRIGRAM == 3
+    assert not trigram_ready(" ab ") and trigram_ready("abc") and trigram_ready("日本語")
+
+
+def test_the_phrase_is_one_fts5_string_whatever_it_holds() -> None:
+    """Quotes, FTS5 operators and wildcards in the text are matched as letters."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5(a, tokenize='trigram')")
+    titles = ['say "hi" OR NOT', "a*b^c (x)", "NEAR(abc)", "plain"]
+    conn.executemany("INSERT INTO t(a) VALUES (?)", [(t,) for t in titles])
+    for text, expected in [('"hi"', [1]), ("or not", [1]), ("a*b^c (", [2]), ("near(", [3]), ("PLAIN", [4])]:
+        found = [r[0] for r in conn.execute("SELECT rowid FROM t WHERE t MATCH ? ORDER BY rowid", (phrase(text),))]
+        assert found == expected, text
+
+
+def test_the_trigram_tables_and_their_shadows_are_named() -> None:
+    names = search_tables()
+    assert {"deals_search", "tasks_search", "accounts_search", "deals_search_data", "tasks_search_idx"} <= names
