@@ -62,7 +62,9 @@ class LazyScreen:
         return screen_class
 
     def __call__(self) -> BaseScreen:
-        return self.load()()
+        screen = self.load()()
+        _mark_if_preloaded(screen)
+        return screen
 
     def __getattr__(self, attr: str) -> Any:
         if attr.startswith("__"):
@@ -71,6 +73,17 @@ class LazyScreen:
 
     def __repr__(self) -> str:
         return f"LazyScreen({self.module}.{self.name})"
+
+
+def _mark_if_preloaded(screen: Screen[Any]) -> None:
+    """A screen built once every screen's CSS is in the stylesheet opens without a re-parse."""
+    from textual._context import active_app
+
+    app = active_app.get(None)
+    if isinstance(app, SalesSprintApp) and app.css_preloaded:
+        from salessprint.tui.css_preload import mark_styled
+
+        mark_styled(app, screen)
 
 
 def _screen(module: str, name: str) -> LazyScreen:
@@ -134,6 +147,9 @@ def open_and_load(connect: Callable[[], Opened] | None, store: Store | None, log
     SCREEN_CLASSES[first_mode(ctx)].load()
     return Opened(store, login, theme), ctx
 
+
+IDLE_POLL_SECONDS = 0.05
+"""How often the app looks whether it is idle, to preload what later screens need."""
 
 GC_SETTLE_SECONDS = 2.0
 """When, after start-up, the garbage collector is switched back on."""
@@ -220,6 +236,9 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
         """Why start-up failed (no such member, old schema, server down): the app
         exits with status 1 and the CLI prints this line."""
         self._opened = False
+        self.css_preloaded = False
+        """True once every screen's, dialog's and widget's CSS is in the stylesheet
+        (see `tui.css_preload`): from then on no first open re-parses it."""
         self._first_screen: asyncio.Future[None] | None = None
         """Done when the first screen is open (or start-up failed): keys typed while
         the store opens wait for it, instead of meeting the disabled loading frame."""
@@ -324,12 +343,42 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
             self._opened = True
             self.refresh_bindings()  # the keys check_action held back while starting
             self._first_screen_open()  # keys typed meanwhile go to it (once it has mounted)
+            self.call_after_refresh(self._preload_when_idle)
             if self.current_mode == self.DEFAULT_MODE:
                 self.switch_mode(first_mode(ctx))
                 return
         for screen in self.screen_stack:
             if hasattr(screen, "context_changed"):
                 screen.context_changed()
+
+    def _preload_when_idle(self) -> None:
+        """Once no worker is running (the first screen has its data), import every
+        screen, dialog and widget module in a worker, then add their CSS in one
+        re-parse: the likely next screen, and every other, opens without one."""
+        from textual.worker import WorkerState
+
+        def busy() -> bool:
+            return any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.workers)
+
+        def check() -> None:
+            if busy():
+                return
+            timer.stop()
+            self.run_worker(job, thread=True, group="preload", exit_on_error=False, name="preload")
+
+        def job() -> None:
+            from salessprint.tui.css_preload import import_ui_modules
+
+            import_ui_modules(screen.module for _name, _key, _title, screen in SCREENS)
+            self.call_from_thread(self._add_preloaded_css)
+
+        timer = self.set_interval(IDLE_POLL_SECONDS, check)
+
+    def _add_preloaded_css(self) -> None:
+        from salessprint.tui.css_preload import add_sources
+
+        add_sources(self)
+        self.css_preloaded = True
 
     def _first_screen_open(self) -> None:
         if self._first_screen is not None and not self._first_screen.done():
