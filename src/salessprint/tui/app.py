@@ -150,6 +150,8 @@ def open_and_load(connect: Callable[[], Opened] | None, store: Store | None, log
 
 IDLE_POLL_SECONDS = 0.05
 """How often the app looks whether it is idle, to preload what later screens need."""
+IDLE_POLLS = 4
+"""Looks in a row with no worker running before the app counts as idle."""
 
 GC_SETTLE_SECONDS = 2.0
 """When, after start-up, the garbage collector is switched back on."""
@@ -352,33 +354,52 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
                 screen.context_changed()
 
     def _preload_when_idle(self) -> None:
-        """Once no worker is running (the first screen has its data), import every
-        screen, dialog and widget module in a worker, then add their CSS in one
-        re-parse: the likely next screen, and every other, opens without one."""
+        """Once the app has been idle a moment (the first screen has its data),
+        import every screen, dialog and widget module and parse their CSS in a
+        worker, then install it: the likely next screen, and every other, then
+        opens without a re-parse (see `tui.css_preload`)."""
         from textual.worker import WorkerState
 
-        def busy() -> bool:
-            return any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.workers)
+        quiet = 0
 
         def check() -> None:
-            if busy():
-                return
-            timer.stop()
-            self.run_worker(job, thread=True, group="preload", exit_on_error=False, name="preload")
-
-        def job() -> None:
-            from salessprint.tui.css_preload import import_ui_modules
-
-            import_ui_modules(screen.module for _name, _key, _title, screen in SCREENS)
-            self.call_from_thread(self._add_preloaded_css)
+            nonlocal quiet
+            busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.workers)
+            quiet = 0 if busy or not self.screen.is_mounted else quiet + 1
+            if quiet >= IDLE_POLLS:
+                timer.stop()
+                self._preload_css()
 
         timer = self.set_interval(IDLE_POLL_SECONDS, check)
 
-    def _add_preloaded_css(self) -> None:
-        from salessprint.tui.css_preload import add_sources
+    def _preload_css(self, tries: int = 3) -> None:
+        from salessprint.tui import css_preload
 
-        add_sources(self)
-        self.css_preloaded = True
+        def job() -> None:
+            css_preload.import_ui_modules(screen.module for _name, _key, _title, screen in SCREENS)
+            self.call_from_thread(parse)
+
+        def parse() -> None:
+            base = dict(self.stylesheet.source)
+            candidate = css_preload.with_every_source(self.stylesheet)
+            if candidate is None:
+                self.css_preloaded = True
+                return
+
+            def parse_job() -> None:
+                candidate.parse()
+                self.call_from_thread(install, candidate, base)
+
+            self.run_worker(parse_job, thread=True, group="preload", exit_on_error=False, name="preload css")
+
+        def install(candidate: Any, base: dict[Any, Any]) -> None:
+            if css_preload.still_current(self, candidate, base):
+                css_preload.install(self, candidate)
+                self.css_preloaded = True
+            elif tries > 1:  # a theme changed meanwhile: again, with its colours
+                self._preload_css(tries - 1)
+
+        self.run_worker(job, thread=True, group="preload", exit_on_error=False, name="preload")
 
     def _first_screen_open(self) -> None:
         if self._first_screen is not None and not self._first_screen.done():

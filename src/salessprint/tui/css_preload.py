@@ -10,10 +10,12 @@ key press. Here, once the first screen has shown and the app is idle:
    screens in `SCREENS` and every module under `tui/screens`, `tui/modals` and
    `tui/widgets`, so a screen or dialog added later is covered without a line
    here;
-2. `add_sources` (on the UI thread) adds the CSS of every widget class now
-   imported (ours and the Textual widgets they use) and of every screen class,
-   exactly as Textual would when it first meets them, then refreshes the CSS
-   once: one re-parse while idle instead of one per first open.
+2. `with_every_source` (on the UI thread, cheap) copies the stylesheet and
+   adds the CSS of every widget class now imported (ours and the Textual
+   widgets they use) and of every screen class, exactly as Textual would when
+   it first meets them; the copy is parsed in the worker (the costly part, off
+   the UI thread) and `install`ed on the UI thread if the stylesheet did not
+   change meanwhile: one parse while idle instead of a re-parse per first open.
 
 A screen built afterwards is marked as styled by the current stylesheet
 (`mark_styled`), so opening its mode re-parses nothing.
@@ -28,6 +30,8 @@ from collections.abc import Iterable, Iterator
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+from textual.css.stylesheet import CssSource, Stylesheet
+from textual.css.types import CSSLocation
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
@@ -85,24 +89,37 @@ def _screen_css(cls: type[Screen[Any]]) -> tuple[tuple[str, str], str, str] | No
     return (path, f"{cls.__name__}.CSS"), css, cls._css_type_name if cls.SCOPED_CSS else ""
 
 
-def add_sources(app: App[Any]) -> int:
-    """Add the CSS of every imported widget and screen class to the app's
-    stylesheet, then refresh the CSS once if anything was new. Returns how many
-    sources were new."""
-    stylesheet = app.stylesheet
-    before = {key: source.content for key, source in stylesheet.source.items()}
+def with_every_source(stylesheet: Stylesheet) -> Stylesheet | None:
+    """A copy of `stylesheet` plus the CSS of every imported widget and screen
+    class, added as Textual would add it when it first meets them; None when
+    nothing is new. The copy is not parsed yet: `parse()` it off the UI thread."""
+    candidate = stylesheet.copy()
     for cls in _widget_classes():
         for read_from, css, tie_breaker, scope in _default_css(cls):
-            stylesheet.add_source(css, read_from=read_from, is_default_css=True, tie_breaker=tie_breaker, scope=scope)
+            candidate.add_source(css, read_from=read_from, is_default_css=True, tie_breaker=tie_breaker, scope=scope)
         if issubclass(cls, Screen):
             own = _screen_css(cls)
             if own is not None:
                 read_from, css, scope = own
-                stylesheet.add_source(css, read_from=read_from, is_default_css=False, scope=scope)
-    new = sum(1 for key, source in stylesheet.source.items() if before.get(key) != source.content)
-    if new:
-        app.refresh_css(animate=False)
-    return new
+                candidate.add_source(css, read_from=read_from, is_default_css=False, scope=scope)
+    return None if candidate.source == stylesheet.source else candidate
+
+
+def still_current(app: App[Any], candidate: Stylesheet, base: dict[CSSLocation, CssSource]) -> bool:
+    """Nothing changed the app's stylesheet (a theme, a new widget's CSS) since
+    `candidate` was copied from it, with `base` its sources then."""
+    stylesheet = app.stylesheet
+    return stylesheet.source == base and stylesheet._variables == candidate._variables
+
+
+def install(app: App[Any], candidate: Stylesheet) -> None:
+    """Use the parsed `candidate` as the app's stylesheet and restyle what is
+    mounted (as Textual does when a CSS file changes, `App._on_css_change`)."""
+    app.stylesheet = candidate
+    candidate.update(app)
+    for screen in app.screen_stack:
+        candidate.update(screen)
+        mark_styled(app, screen)  # restyled with the current colours: going back to it re-parses nothing
 
 
 def mark_styled(app: App[Any], screen: Screen[Any]) -> None:
