@@ -63,7 +63,7 @@ class LazyScreen:
 
     def __call__(self) -> BaseScreen:
         screen = self.load()()
-        _mark_if_preloaded(screen)
+        _mark_styled(screen)
         return screen
 
     def __getattr__(self, attr: str) -> Any:
@@ -75,12 +75,16 @@ class LazyScreen:
         return f"LazyScreen({self.module}.{self.name})"
 
 
-def _mark_if_preloaded(screen: Screen[Any]) -> None:
-    """A screen built once every screen's CSS is in the stylesheet opens without a re-parse."""
+def _mark_styled(screen: Screen[Any]) -> None:
+    """A new screen is styled by the stylesheet as it is: Textual would re-parse
+    the whole stylesheet for it (twice when it is the first screen), though CSS
+    it brings is parsed anyway when its widgets register, and a theme change
+    still pending restyles it. Once every screen's CSS is preloaded nothing is
+    parsed at all (see `tui.css_preload`)."""
     from textual._context import active_app
 
     app = active_app.get(None)
-    if isinstance(app, SalesSprintApp) and app.css_preloaded:
+    if isinstance(app, SalesSprintApp):
         from salessprint.tui.css_preload import mark_styled
 
         mark_styled(app, screen)
