@@ -35,7 +35,7 @@ class ThemeFileError(ValueError):
 
 def _colour(key: str, value: object) -> str:
     if not isinstance(value, str):
-        raise ThemeFileError(f"{key} should be a colour like \"#112233\", not {value!r}")
+        raise ThemeFileError(f'{key} should be a colour like "#112233", not {value!r}')
     Color.parse(value)  # ColorParseError (a ValueError) names the bad colour
     return value
 
@@ -51,11 +51,11 @@ def theme_from_file(raw: dict[str, Any]) -> Theme:
         raise ThemeFileError(f"name should be a text of 1 to {NAME_LENGTH} characters")
     if "primary" not in data:
         raise ThemeFileError("primary (the main colour) is required")
-    colours = {key: _colour(key, data[key]) for key in COLOURS if data.get(key) is not None}
+    colours: dict[str, Any] = {key: _colour(key, data[key]) for key in COLOURS if data.get(key) is not None}
     dark = data.get("dark", True)
     if not isinstance(dark, bool):
         raise ThemeFileError("dark should be true or false")
-    numbers: dict[str, float] = {}
+    numbers: dict[str, Any] = {}
     for key, default in NUMBERS.items():
         value = data.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -65,5 +65,5 @@ def theme_from_file(raw: dict[str, Any]) -> Theme:
     if not isinstance(variables, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in variables.items()
     ):
-        raise ThemeFileError("variables should be a table of texts (name = \"value\")")
+        raise ThemeFileError('variables should be a table of texts (name = "value")')
     return Theme(name=name, dark=dark, variables=dict(variables), **colours, **numbers)
