@@ -349,7 +349,9 @@ def _visit_screens(pane: Pane, ui: Ui, run: TuiRun) -> str | None:
     """Open every screen of SCREENS once, first opens all (the one shown at
     start-up, named in the header, is skipped: it is open already); that mode."""
     header = next(iter(pane.capture().splitlines()), "")
-    first = next((mode for mode, title in ui.titles.items() if f"› {title}" in " ".join(header.split())), None)
+    first = next(
+        (mode for mode, title in ui.titles.items() if re.search(rf"›\s+{re.escape(title)}(\s\s|\s*$)", header)), None
+    )
     for mode in ui.modes:
         if mode == first:
             continue
