@@ -113,6 +113,11 @@ def summarise_backend(data: dict[str, Any]) -> dict[str, Any]:
         for mode, ms in r.get("screen_settle_ms", {}).items():
             screens.setdefault(mode, []).append(ms)
     s["screen_switch_ms"] = {mode: median(v) for mode, v in screens.items()}
+    screen_cpu: dict[str, list[float]] = {}
+    for r in runs:
+        for mode, ms in r.get("screen_cpu_ms", {}).items():
+            screen_cpu.setdefault(mode, []).append(ms)
+    s["screen_cpu_ms"] = {mode: median(v) for mode, v in screen_cpu.items()}
     for r in runs[:1]:
         s["notes"].extend(r.get("notes", []))
     gen = data.get("generate") or {}
@@ -215,8 +220,13 @@ def table(results: dict[str, Any]) -> str:
             summary[b][key] = ms
     modes = list(dict.fromkeys(m for b in backends for m in summary[b]["screen_switch_ms"]))
     screen_target = SCREEN_TARGET.get(str(results.get("size")), "screen_demo_ms")
+    for b in backends:
+        for mode, ms in summary[b]["screen_cpu_ms"].items():
+            summary[b][f"cpu of {mode}"] = ms
     for mode in modes:
         row(f"first open of {mode}, key → settled", f"switch to {mode} (settled)", " ms", screen_target)
+        if any(summary[b]["screen_cpu_ms"] for b in backends):
+            row(f"first open of {mode}, the app's CPU time", f"cpu of {mode}", " ms")
     imp = results.get("import") or {}
     for b in backends:
         summary[b]["import_s"] = (imp.get(b) or {}).get("seconds")

@@ -126,6 +126,8 @@ class TuiRun:
     log_commit_ms: list[float] = field(default_factory=list)
     screen_settle_ms: dict[str, float] = field(default_factory=dict)
     """Each screen's first open: its key until the screen stopped changing."""
+    screen_cpu_ms: dict[str, float] = field(default_factory=dict)
+    """The app's CPU time over each first open (what a busy machine hardly inflates)."""
     peak_rss_kb: int | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -352,12 +354,17 @@ def _visit_screens(pane: Pane, ui: Ui, run: TuiRun) -> str | None:
     first = next(
         (mode for mode, title in ui.titles.items() if re.search(rf"›\s+{re.escape(title)}(\s\s|\s*$)", header)), None
     )
+    pid = pane.pid()
     for mode in ui.modes:
         if mode == first:
             continue
+        cpu_before = cpu_seconds(pid) if pid else None
         took = _switch(pane, ui, mode)
+        cpu_after = cpu_seconds(pid) if pid else None
         if took is not None:
             run.screen_settle_ms[mode] = took * 1000
+            if cpu_before is not None and cpu_after is not None:
+                run.screen_cpu_ms[mode] = round((cpu_after - cpu_before) * 1000, 1)
     return first
 
 

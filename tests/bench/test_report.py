@@ -19,6 +19,7 @@ def results() -> dict:  # type: ignore[type-arg]
         "move_repaint_ms": [80.0],
         "log_commit_ms": [],
         "screen_settle_ms": {"board": 100.0},
+        "screen_cpu_ms": {"board": 40.0},
         "peak_rss_kb": 200 * 1024,
         "notes": ["not measured: activity log in the TUI (no activity screen)"],
     }
@@ -105,3 +106,8 @@ def test_the_scaling_table_has_a_column_per_size() -> None:
     assert text.splitlines()[0] == "| figure (medians) | 1k | 10k |"
     assert "| sqlite: board with data / minimal app (pairs) | 2.00x | 1.75x |" in text
     assert "| sqlite: slowest screen's first open | 100.0 ms | 100.0 ms |" in text
+
+
+def test_each_first_open_shows_the_apps_cpu_time_beside_it() -> None:
+    text = report.table(results())
+    assert "| first open of board, the app's CPU time | 40.0 ms | — |  |" in text

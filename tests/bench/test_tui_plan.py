@@ -18,6 +18,9 @@ class FakePane:
     def capture(self) -> str:
         return f"{self.header}\nbody\n"
 
+    def pid(self) -> None:
+        return None
+
 
 def test_every_screen_but_the_open_one_gets_a_first_open(monkeypatch: pytest.MonkeyPatch) -> None:
     ui = tui.discover_ui()
