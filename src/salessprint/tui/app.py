@@ -362,6 +362,7 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
         import every screen, dialog and widget module and parse their CSS in a
         worker, then install it: the likely next screen, and every other, then
         opens without a re-parse (see `tui.css_preload`)."""
+        from textual.app import ScreenStackError
         from textual.worker import WorkerState
 
         quiet = 0
@@ -369,7 +370,11 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
         def check() -> None:
             nonlocal quiet
             busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.workers)
-            quiet = 0 if busy or not self.screen.is_mounted else quiet + 1
+            try:
+                mounted = self.screen.is_mounted
+            except ScreenStackError:  # a mode switching in: its stack is not there yet
+                mounted = False
+            quiet = 0 if busy or not mounted else quiet + 1
             if quiet >= IDLE_POLLS:
                 timer.stop()
                 self._preload_css()
