@@ -3,6 +3,8 @@
     python -m benchmarks                 # large store, SQLite and PostgreSQL
     python -m benchmarks --small         # a quick run on the small store
     python -m benchmarks --backends sqlite --runs 3 --skip-tui
+    python -m benchmarks --sizes 1k,10k,100k    # the scaling table, one column per size
+    python -m benchmarks --db demo.db --tui-runs 3   # the TUI and `log call` only, on a store of yours
 
 Reads go to the cached store; everything that writes (card moves, activity
 logs, the TUI session) runs on a scratch copy, so the cache stays pristine.
@@ -12,6 +14,7 @@ Results: bench/results.json (every sample) and bench/results.md (the table).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import resource
@@ -79,12 +82,12 @@ def scratch_copy(gen: generate.Generated) -> tuple[str, Any]:
     return url, lambda: generate._pg_admin(generate.PG_ADMIN, f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
 
 
-def cli_log(url: str, runs: int) -> dict[str, Any]:
+def cli_log(url: str, runs: int, login: str = "rep01") -> dict[str, Any]:
     """`salessprint log call` as a user types it: wall time, and whether Textual was imported."""
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"load_average": [round(x, 2) for x in os.getloadavg()]}
     with tempfile.TemporaryDirectory() as tmp:
         env = cli_env(Path(tmp))
-        argv = [sys.executable, "-m", "salessprint", "--db", url, "--as", "rep01", "log", "call", "--outcome", "bench"]
+        argv = [sys.executable, "-m", "salessprint", "--db", url, "--as", login, "log", "call", "--outcome", "bench"]
         times, cpu = [], []
         for _ in range(runs):
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -159,6 +162,31 @@ def import_bench(backends: list[str]) -> dict[str, Any]:
     return out
 
 
+def bench_store(url: str, login: str, args: argparse.Namespace) -> dict[str, Any]:
+    """`--db`: the TUI (same-run pairs) and `log call` on a scratch copy of a given store (no generation)."""
+    from types import SimpleNamespace
+
+    from benchmarks.terminal import tmux_available
+    from benchmarks.tui import run_tui
+
+    backend = "sqlite" if not url.startswith("postgresql") else "postgresql"
+    if backend == "sqlite" and "://" not in url:
+        url = f"sqlite:///{Path(url).resolve()}"
+    scratch, drop = scratch_copy(SimpleNamespace(backend=backend, url=url))  # type: ignore[arg-type]
+    data: dict[str, Any] = {}
+    try:
+        data["cli"] = cli_log(scratch, max(3, args.tui_runs), login)
+        log(f"{backend}: cli {data['cli'].get('log_call_s')} s")
+        if args.skip_tui or not tmux_available():
+            data["tui"] = {"not_measured": "--skip-tui" if args.skip_tui else "tmux is not installed"}
+        else:
+            log(f"{backend}: the TUI in tmux ({args.tui_runs} pairs: the minimal app, then salessprint)")
+            data["tui"] = run_tui(scratch, args.tui_runs, log, login=login)
+    finally:
+        drop()
+    return {backend: data}
+
+
 def bench_backend(backend: str, size: str, runs: int, args: argparse.Namespace) -> dict[str, Any]:
     from benchmarks.queries import run_queries, run_writes
     from benchmarks.terminal import tmux_available
@@ -194,6 +222,7 @@ def bench_backend(backend: str, size: str, runs: int, args: argparse.Namespace) 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description="salessprint at scale")
     parser.add_argument("--small", action="store_true", help="The small store (10 reps, 5,000 deals): minutes.")
+    parser.add_argument("--size", default=None, help="A store size by name (see benchmarks/generate.py SIZES).")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--runs", type=int, default=None, help="Repetitions per service query (median).")
     parser.add_argument("--tui-runs", type=int, default=3, help="App launches per backend (median).")
@@ -201,9 +230,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--rebuild", action="store_true", help="Build the stores again, ignoring the cache.")
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
+    parser.add_argument(
+        "--sizes", default=None, help="Comma-separated store sizes (1k,10k,100k): one run each, and the scaling table."
+    )
+    parser.add_argument("--db", default=None, help="Measure only the TUI and `log call` on this store (a copy).")
+    parser.add_argument("--login", default="maria", help="Who to open the --db store as.")
     args = parser.parse_args(argv)
-    size = "small" if args.small else "large"
-    runs = args.runs or (5 if args.small else 9)
+    if args.sizes:
+        return main_sizes(args, argv)
+    size = args.size or ("small" if args.small else "large")
+    runs = args.runs or (9 if size == "large" else 5)
     results: dict[str, Any] = {
         "command": "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:]),
         "started": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -219,6 +255,10 @@ def main(argv: list[str] | None = None) -> int:
         "targets": report.TARGETS,
         "backends": {},
     }
+    if args.db:
+        results["size"] = "demo"
+        results["backends"] = bench_store(args.db, args.login, args)
+        return finish(results, args)
     backends = [b for b in args.backends.split(",") if b]
     for backend in list(backends):
         if backend == "postgresql" and not generate.pg_available():
@@ -232,12 +272,44 @@ def main(argv: list[str] | None = None) -> int:
         log("import of the 8,800-deal Maven data set")
         results["import"] = import_bench(backends)
     results["search"] = __import__("benchmarks.search", fromlist=["run_search"]).run_search(args.out)  # issue 16
+    return finish(results, args)
+
+
+def finish(results: dict[str, Any], args: argparse.Namespace) -> int:
     results["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     results["machine"]["load_average_end"] = os.getloadavg()
     json_path, md_path = report.write(results, args.out)
     print()
     print(report.table(results))
     print(f"\nWrote {json_path} and {md_path}")
+    return 0
+
+
+def main_sizes(args: argparse.Namespace, argv: list[str] | None) -> int:
+    """One whole run per size (results under OUT/SIZE/), then the scaling table."""
+    by_size: dict[str, dict[str, Any]] = {}
+    base = list(argv if argv is not None else sys.argv[1:])
+    for i, arg in enumerate(base):
+        if arg == "--sizes":
+            del base[i : i + 2]
+            break
+        if arg.startswith("--sizes="):
+            del base[i]
+            break
+    for name in [n.strip() for n in args.sizes.split(",") if n.strip()]:
+        size = generate.SIZE_ALIASES.get(name, name)
+        if size not in generate.SIZES:
+            raise SystemExit(f"unknown size {name!r}: one of {', '.join([*generate.SIZES, *generate.SIZE_ALIASES])}")
+        log(f"size {name} ({size})")
+        out = args.out / name
+        code = main([*base, "--size", size, "--out", str(out)])
+        if code:
+            return code
+        by_size[name] = json.loads((out / "results.json").read_text())
+    text = report.scaling_table(by_size)
+    (args.out / "scaling.md").write_text(text + "\n")
+    print()
+    print(text)
     return 0
 
 

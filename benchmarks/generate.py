@@ -37,7 +37,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 """Bump when the rows change: cached stores of another version are rebuilt."""
 
 ANCHOR = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)
@@ -65,6 +65,14 @@ class Size:
     items_per_rep: int
     notes: int
     changes: int
+    active_items_per_rep: int = 0
+    """Cards per rep in the active sprint (0: `items_per_rep`, as in closed sprints)."""
+    backlog_tasks: int = 0
+    """Open tasks in nobody's sprint: with the open deals, the backlog."""
+
+    @property
+    def active_cards(self) -> int:
+        return self.reps * (self.active_items_per_rep or self.items_per_rep)
 
 
 SIZES: dict[str, Size] = {
@@ -78,6 +86,8 @@ SIZES: dict[str, Size] = {
         items_per_rep=4,
         notes=5_000,
         changes=50_000,
+        active_items_per_rep=200,  # a 10,000-card sprint
+        backlog_tasks=91_000,  # with about 9,000 open deals: a backlog of 100,000 open items
     ),
     "small": Size(
         "small",
@@ -93,7 +103,49 @@ SIZES: dict[str, Size] = {
     "tiny": Size(
         "tiny", reps=4, deals=300, activities=2_000, sprints=8, accounts=40, items_per_rep=3, notes=20, changes=50
     ),
+    "tiny-wide": Size(
+        "tiny-wide",
+        reps=4,
+        deals=300,
+        activities=2_000,
+        sprints=8,
+        accounts=40,
+        items_per_rep=3,
+        notes=20,
+        changes=50,
+        active_items_per_rep=10,
+        backlog_tasks=200,
+    ),
+    # The scaling table (`--sizes 1k,10k,100k`): deals, backlog and the active sprint grow together.
+    "1k": Size(
+        "1k",
+        reps=10,
+        deals=1_000,
+        activities=10_000,
+        sprints=26,
+        accounts=150,
+        items_per_rep=4,
+        notes=100,
+        changes=500,
+        active_items_per_rep=10,
+        backlog_tasks=900,
+    ),
+    "10k": Size(
+        "10k",
+        reps=25,
+        deals=10_000,
+        activities=100_000,
+        sprints=104,
+        accounts=1_000,
+        items_per_rep=4,
+        notes=1_000,
+        changes=5_000,
+        active_items_per_rep=40,
+        backlog_tasks=9_000,
+    ),
 }
+SIZE_ALIASES = {"100k": "large"}
+"""`--sizes` names: 100k is the large store."""
 
 # Stage ids follow DEFAULT_STAGES: 1-5 open (Lead..Negotiation), 6 Won, 7 Lost.
 OPEN_STAGES = (1, 2, 3, 4, 5)
@@ -570,8 +622,9 @@ class Plan:
             active = n == last
             weeks_ago = last - n
             deal_horizon = max(1, self.size.deals * (n - 1) // last)
+            per_rep = (self.size.active_items_per_rep or self.size.items_per_rep) if active else self.size.items_per_rep
             for rep in self.rep_ids:
-                for slot in range(self.size.items_per_rep):
+                for slot in range(per_rep):
                     points = rng.choice((1, 1, 2, 2, 3, 5))
                     added_late = rng.random() < 0.1
                     added_at = _dt(starts + timedelta(days=2 if added_late else 0), 8 if not added_late else 13)
@@ -585,7 +638,7 @@ class Plan:
                         "removed_at": _dt(starts + timedelta(days=3), 12) if removed else None,
                         "version": 1 + rng.randrange(3),
                     }
-                    deal_slot = slot == self.size.items_per_rep - 1
+                    deal_slot = slot == per_rep - 1
                     if deal_slot:
                         pool = self.open_deals_of_rep[rep] if active else self.deals_of_rep[rep]
                         limit = len(pool) if active else bisect_right(pool, deal_horizon)
@@ -652,11 +705,36 @@ class Plan:
 
     def tasks(self) -> Iterator[dict[str, Any]]:
         self._pending_items: list[dict[str, Any]] = []
+        last_id = 0
         for table, row in self._card_rows():
             if table == "tasks":
+                last_id = row["id"]
                 yield row
             else:
                 self._pending_items.append(row)
+        yield from self._backlog_tasks(last_id)
+
+    def _backlog_tasks(self, after_id: int) -> Iterator[dict[str, Any]]:
+        """Open tasks in no sprint yet (the backlog beside the open deals)."""
+        rng = self.rng("backlog")
+        for i in range(1, self.size.backlog_tasks + 1):
+            kind = rng.choice(TASK_KINDS)
+            due = self.anchor_day + timedelta(days=rng.randrange(0, 60))
+            yield {
+                "id": after_id + i,
+                "team_id": 1,
+                "title": f"{TASK_VERB[kind]} {self.account_names[rng.randrange(self.size.accounts)]}",
+                "kind": kind,
+                "deal_id": rng.randrange(1, self.size.deals + 1) if rng.random() < 0.5 else None,
+                "assignee_id": rng.choice(self.rep_ids),
+                "points": rng.choice((1, 1, 2, 3, 5)),
+                "status": "todo",
+                "due_on": due,
+                "backlog_rank": float(after_id + i),
+                "done_at": None,
+                "created_at": _dt(self.anchor_day - timedelta(days=rng.randrange(0, 30)), 10),
+                "version": 1,
+            }
 
     def sprint_items(self) -> Iterator[dict[str, Any]]:
         items, self._pending_items = self._pending_items, []

@@ -43,6 +43,7 @@ class Ui:
     """What the installed TUI offers, by stable name."""
 
     modes: dict[str, str] = field(default_factory=dict)  # mode -> key
+    titles: dict[str, str] = field(default_factory=dict)  # mode -> title (the header shows "›  Title")
     bindings: dict[str, str] = field(default_factory=dict)  # binding id -> first key
     error: str | None = None
 
@@ -55,8 +56,9 @@ def discover_ui() -> Ui:
         ui.error = f"salessprint.tui.app does not import: {exc!r}"
         return ui
     classes: list[type] = [app_mod.SalesSprintApp]
-    for name, key, _title, cls in getattr(app_mod, "SCREENS", []):
+    for name, key, title, cls in getattr(app_mod, "SCREENS", []):
         ui.modes[name] = key
+        ui.titles[name] = title
         classes.append(cls)
     try:
         modals = importlib.import_module("salessprint.tui.modals")
@@ -107,6 +109,11 @@ class RowCounter:
 
 @dataclass
 class TuiRun:
+    minimal_s: float | None = None
+    """The minimal app's first frame, launched just before this run (its pair)."""
+    minimal_cpu_s: float | None = None
+    load_average: list[float] = field(default_factory=list)
+    """The 1, 5 and 15 minute load averages when this launch started."""
     first_frame_s: float | None = None
     board_s: float | None = None
     first_frame_cpu_s: float | None = None
@@ -118,6 +125,9 @@ class TuiRun:
     move_repaint_ms: list[float] = field(default_factory=list)
     log_commit_ms: list[float] = field(default_factory=list)
     screen_settle_ms: dict[str, float] = field(default_factory=dict)
+    """Each screen's first open: its key until the screen stopped changing."""
+    screen_cpu_ms: dict[str, float] = field(default_factory=dict)
+    """The app's CPU time over each first open (what a busy machine hardly inflates)."""
     peak_rss_kb: int | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -139,6 +149,22 @@ def minimal_first_frame() -> tuple[float | None, float | None]:
         pane = Pane([sys.executable, "-m", "benchmarks.minimal_app"], app_env(Path(tmp)), cwd=ROOT)
         try:
             seen = pane.wait_for(lambda text: MARKER in text, timeout=60)
+            pid = pane.pid()
+            cpu = cpu_seconds(pid) if pid else None
+            return (None if seen is None else seen - pane.started), cpu
+        finally:
+            pane.send("q")
+            pane.close()
+
+
+def datatable_first_frame(url: str, title: str | None) -> tuple[float | None, float | None]:
+    """Seconds from launch until the DataTable peer shows its first deal: wall and CPU."""
+    if title is None:
+        return None, None
+    with tempfile.TemporaryDirectory() as tmp:
+        pane = Pane([sys.executable, "-m", "benchmarks.datatable_app", url], app_env(Path(tmp)), cwd=ROOT)
+        try:
+            seen = pane.wait_for(lambda text: title in text, timeout=120)
             pid = pane.pid()
             cpu = cpu_seconds(pid) if pid else None
             return (None if seen is None else seen - pane.started), cpu
@@ -169,13 +195,16 @@ def filter_queries(counter: RowCounter, n: int = 3) -> list[str]:
     return out
 
 
-def run_app_session(url: str, ui: Ui, *, moves: int = 5, logs: int = 5, measure_filter: bool = True) -> TuiRun:
-    """One launch of salessprint on `url`, driven through its main screens."""
-    run = TuiRun()
+def run_app_session(
+    url: str, ui: Ui, *, moves: int = 5, logs: int = 5, measure_filter: bool = True, login: str = BENCH_LOGIN
+) -> TuiRun:
+    """One launch of salessprint on `url`: the board with data, every screen's
+    first open, then card moves, the backlog filter and activity logs."""
+    run = TuiRun(load_average=[round(x, 2) for x in os.getloadavg()])
     counter = RowCounter(url)
     titles = board_titles(counter)
     with tempfile.TemporaryDirectory() as tmp:
-        argv = [sys.executable, "-m", "salessprint", "--db", url, "--as", BENCH_LOGIN]
+        argv = [sys.executable, "-m", "salessprint", "--db", url, "--as", login]
         pane = Pane(argv, app_env(Path(tmp)), cwd=ROOT)
         try:
             seen = pane.wait_for(lambda t: "salessprint" in t or TEAM_NAME in t, timeout=90)
@@ -192,11 +221,13 @@ def run_app_session(url: str, ui: Ui, *, moves: int = 5, logs: int = 5, measure_
                 run.board_s = board - pane.started
                 run.board_cpu_s = cpu_seconds(pid) if pid else None
             pane.settle(time.perf_counter(), quiet=QUIET)
+            first_mode = _visit_screens(pane, ui, run)
+            if first_mode is not None:
+                _switch(pane, ui, first_mode)
             _card_moves(pane, ui, counter, run, moves)
             if measure_filter:
                 _backlog_filter(pane, ui, counter, run)
             _activity_log(pane, ui, counter, run, logs)
-            _visit_screens(pane, ui, run)
             pid = pane.pid()
             if pid:
                 run.peak_rss_kb = memory_of(pid).get("VmHWM")
@@ -316,23 +347,41 @@ def _activity_log(pane: Pane, ui: Ui, counter: RowCounter, run: TuiRun, logs: in
         pane.settle(t, quiet=QUIET)
 
 
-def _visit_screens(pane: Pane, ui: Ui, run: TuiRun) -> None:
-    """Open every screen once (memory peaks count them all)."""
+def _visit_screens(pane: Pane, ui: Ui, run: TuiRun) -> str | None:
+    """Open every screen of SCREENS once, first opens all (the one shown at
+    start-up, named in the header, is skipped: it is open already); that mode."""
+    header = next(iter(pane.capture().splitlines()), "")
+    first = next(
+        (mode for mode, title in ui.titles.items() if re.search(rf"›\s+{re.escape(title)}(\s\s|\s*$)", header)), None
+    )
+    pid = pane.pid()
     for mode in ui.modes:
+        if mode == first:
+            continue
+        cpu_before = cpu_seconds(pid) if pid else None
         took = _switch(pane, ui, mode)
+        cpu_after = cpu_seconds(pid) if pid else None
         if took is not None:
             run.screen_settle_ms[mode] = took * 1000
+            if cpu_before is not None and cpu_after is not None:
+                run.screen_cpu_ms[mode] = round((cpu_after - cpu_before) * 1000, 1)
+    return first
 
 
-def run_tui(url: str, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
-    """Minimal app and salessprint, alternately, `runs` times each."""
+def run_tui(url: str, runs: int, log: Callable[[str], None], login: str = BENCH_LOGIN) -> dict[str, Any]:
+    """Same-run pairs: the minimal app, then salessprint just after it, `runs`
+    times; each launch's figures are read over the minimal launch just before it."""
     ui = discover_ui()
     out: dict[str, Any] = {"modes": ui.modes, "bindings_found": sorted(ui.bindings), "runs": []}
     if ui.error:
         out["error"] = ui.error
         return out
+    from benchmarks.datatable_app import first_title
+
     minimal: list[float] = []
     minimal_cpu: list[float] = []
+    peer_title = first_title(url)
+    out["datatable_pairs"] = []
     for i in range(runs):
         m, m_cpu = minimal_first_frame()
         if m is not None:
@@ -340,9 +389,21 @@ def run_tui(url: str, runs: int, log: Callable[[str], None]) -> dict[str, Any]:
         if m_cpu is not None:
             minimal_cpu.append(m_cpu)
         # Filter and writes once per run; the first launch also warms the OS cache.
-        run = run_app_session(url, ui, moves=6, logs=4)
-        log(f"    tui run {i + 1}: first frame {run.first_frame_s}, board {run.board_s}, minimal {m}")
+        run = run_app_session(url, ui, moves=6, logs=4, login=login)
+        run.minimal_s, run.minimal_cpu_s = m, m_cpu
+        log(
+            f"    tui run {i + 1}: board with data {run.board_s} s (CPU {run.board_cpu_s} s), minimal {m} s "
+            f"(CPU {m_cpu} s), load {run.load_average}"
+        )
         out["runs"].append(run.__dict__)
+        # The DataTable peer over a minimal launch of its own, just before it.
+        pm, pm_cpu = minimal_first_frame()
+        load = [round(x, 2) for x in os.getloadavg()]
+        peer, peer_cpu = datatable_first_frame(url, peer_title)
+        out["datatable_pairs"].append(
+            {"minimal_s": pm, "minimal_cpu_s": pm_cpu, "first_data_s": peer, "cpu_s": peer_cpu, "load_average": load}
+        )
+        log(f"    datatable peer {i + 1}: first data {peer} s (CPU {peer_cpu} s), minimal {pm} s")
     out["minimal_first_frame_s"] = minimal
     out["minimal_first_frame_cpu_s"] = minimal_cpu
     return out

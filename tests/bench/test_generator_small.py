@@ -134,3 +134,22 @@ def test_both_backends_hold_the_same_team(pg_url: str, sqlite_url: str, frozen) 
     finally:
         pg.dispose()
         lite.dispose()
+
+
+def test_the_active_sprint_and_the_backlog_grow_on_their_own(sqlite_url: str) -> None:
+    """The large store's shape at a tiny size: a wide active sprint, open tasks in no sprint."""
+    wide = SIZES["tiny-wide"]
+    build_store(sqlite_url, wide)
+    store = open_store(sqlite_url)
+    try:
+        active = "SELECT count(*) FROM sprint_items i JOIN sprints s ON s.id = i.sprint_id WHERE s.state = 'active'"
+        assert scalar(store, active) == wide.active_cards == wide.reps * wide.active_items_per_rep
+        in_no_sprint = (
+            "SELECT count(*) FROM tasks t WHERE t.status = 'todo' "
+            "AND NOT EXISTS (SELECT 1 FROM sprint_items i WHERE i.task_id = t.id)"
+        )
+        assert scalar(store, in_no_sprint) >= wide.backlog_tasks
+        with store.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        store.dispose()

@@ -19,6 +19,7 @@ def results() -> dict:  # type: ignore[type-arg]
         "move_repaint_ms": [80.0],
         "log_commit_ms": [],
         "screen_settle_ms": {"board": 100.0},
+        "screen_cpu_ms": {"board": 40.0},
         "peak_rss_kb": 200 * 1024,
         "notes": ["not measured: activity log in the TUI (no activity screen)"],
     }
@@ -65,3 +66,48 @@ def test_table_says_what_was_not_measured(tmp_path: Path) -> None:
     assert "import: not measured: the `import` command is not present" in text
     json_path, md_path = report.write(results(), tmp_path)
     assert json_path.exists() and "python -m benchmarks --small" in md_path.read_text()
+
+
+def paired_results() -> dict:  # type: ignore[type-arg]
+    base = results()
+    run = base["backends"]["sqlite"]["tui"]["runs"][0]
+    quick = {**run, "minimal_s": 1.0, "minimal_cpu_s": 0.5, "board_s": 2.0, "board_cpu_s": 1.0, "load_average": [1.0]}
+    slow = {**run, "minimal_s": 4.0, "minimal_cpu_s": 1.0, "board_s": 6.0, "board_cpu_s": 1.5, "load_average": [6.5]}
+    base["backends"]["sqlite"]["tui"] = {
+        "runs": [quick, slow],
+        "minimal_first_frame_s": [1.0, 4.0],
+        "minimal_first_frame_cpu_s": [0.5, 1.0],
+        "datatable_pairs": [{"minimal_s": 2.0, "minimal_cpu_s": 1.0, "first_data_s": 7.0, "cpu_s": 5.0}],
+    }
+    return base
+
+
+def test_ratios_are_each_launch_over_the_minimal_launch_just_before_it() -> None:
+    """A load spike during one pair moves both of its launches, not the ratio."""
+    s = report.summarise(paired_results())["sqlite"]
+    assert s["board_ratio"] == 1.75  # median of 2.0 and 1.5 (pooled medians would say 4.0 / 2.5 = 1.6)
+    assert s["board_cpu_ratio"] == 1.75
+    assert s["load_average"] == "1.00–6.50"
+    assert s["datatable_ratio"] == 3.5 and s["datatable_cpu_ratio"] == 5.0
+    text = report.table(paired_results())
+    assert "| board with data / minimal app (same-run pairs) | 1.75x ✓ | — |" in text
+    assert "| load average (1 min) over the launches | 1.00–6.50 | — |" in text
+
+
+def test_every_screen_is_set_against_the_target_of_its_store() -> None:
+    small = report.table(results())
+    assert "| first open of board, key → settled | 100.0 ms ✓ | — | ≤ 300 ms |" in small
+    large = report.table({**results(), "size": "large"})
+    assert "| first open of board, key → settled | 100.0 ms ✓ | — | ≤ 500 ms |" in large
+
+
+def test_the_scaling_table_has_a_column_per_size() -> None:
+    text = report.scaling_table({"1k": results(), "10k": paired_results()})
+    assert text.splitlines()[0] == "| figure (medians) | 1k | 10k |"
+    assert "| sqlite: board with data / minimal app (pairs) | 2.00x | 1.75x |" in text
+    assert "| sqlite: slowest screen's first open | 100.0 ms | 100.0 ms |" in text
+
+
+def test_each_first_open_shows_the_apps_cpu_time_beside_it() -> None:
+    text = report.table(results())
+    assert "| first open of board, the app's CPU time | 40.0 ms | — |  |" in text

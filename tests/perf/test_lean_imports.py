@@ -78,3 +78,68 @@ def test_log_call_loads_no_alembic_no_other_commands(tmp_path: Path) -> None:
     out = run(tmp_path, LOG_ONLY)
     assert "Logged a call for ada" in out
     assert out.rstrip().endswith("LOADED:"), out
+
+
+FIRST_FRAME = r"""
+import asyncio, sys, time
+from salessprint.tui.app import Opened, SalesSprintApp
+
+url = sys.argv[1]
+
+seen = {}
+start = SalesSprintApp._start
+
+def at_first_frame(self):
+    seen["loaded"] = sorted({m.split(".")[0] for m in sys.modules} & {"sqlalchemy", "pydantic", "pydantic_settings"})
+    start(self)
+
+SalesSprintApp._start = at_first_frame
+
+async def main():
+    def connect():
+        from salessprint.services import open_store
+        return Opened(open_store(url), "ada")
+    app = SalesSprintApp(connect=connect)
+    async with app.run_test(size=(100, 30)) as pilot:
+        deadline = time.monotonic() + 60
+        while app.team is None and app.fatal_error is None:
+            assert time.monotonic() < deadline, "the app did not start"
+            await pilot.pause(0.02)
+        assert app.fatal_error is None, app.fatal_error
+        await app.workers.wait_for_complete()
+    app.store.dispose()
+
+asyncio.run(main())
+print("AT FIRST FRAME:" + ",".join(seen["loaded"]))
+"""
+
+
+def test_the_first_frame_comes_before_sqlalchemy_and_pydantic(tmp_path: Path) -> None:
+    """The loading frame is drawn before the store, the ORM, pydantic and the
+    settings are imported (the first worker imports them)."""
+    run(tmp_path)  # init (and a first log) on lean.db
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_FRAME, f"sqlite:///{tmp_path / 'lean.db'}"],
+        capture_output=True,
+        text=True,
+        env={
+            "SALESSPRINT_CONFIG": str(tmp_path / "cfg.toml"),
+            "SALESSPRINT_DATA_DIR": str(tmp_path / "data"),
+            "SALESSPRINT_NOW": "2026-11-26T10:30:00+00:00",
+            "PATH": "/usr/bin:/bin",
+        },
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "AT FIRST FRAME:", done.stdout
+
+
+def test_theme_files_are_read_without_pydantic() -> None:
+    code = (
+        "import sys; from salessprint.tui.themes import load_themes; loaded = load_themes(None);"
+        "assert loaded.themes and not loaded.failed, loaded.failed;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pydantic', 'sqlalchemy')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert done.stdout.strip() == "[]"

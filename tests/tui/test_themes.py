@@ -119,3 +119,30 @@ async def test_a_theme_that_no_longer_exists_stays_the_users_choice_when_started
         for store in opened:
             store.dispose()
     assert _saved_theme() == "gone-theme"
+
+
+def test_a_theme_file_is_checked_with_plain_reasons(tmp_path: Path) -> None:
+    """Theme files are read on the start path without pydantic; each bad file says why."""
+    folder = tmp_path / "themes"
+    folder.mkdir()
+    files = {
+        "extra.toml": 'name = "x"\nprimary = "#112233"\nshade = 3\n',
+        "noname.toml": 'primary = "#112233"\n',
+        "noprimary.toml": 'name = "x"\n',
+        "alpha.toml": 'name = "x"\nprimary = "#112233"\ntext-alpha = "high"\n',
+        "dark.toml": 'name = "x"\nprimary = "#112233"\ndark = "yes"\n',
+        "vars.toml": 'name = "x"\nprimary = "#112233"\n[variables]\nlane-done = 3\n',
+    }
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "kebab.toml").write_text(
+        'name = "kebab"\nprimary = "#112233"\nluminosity-spread = 0\ntext_alpha = 1\n', encoding="utf-8"
+    )
+    loaded = load_themes(folder)
+    reasons = {p.name: reason for p, reason in loaded.failed}
+    assert sorted(reasons) == sorted(files)
+    assert "unknown setting 'shade'" in reasons["extra.toml"]
+    assert "name" in reasons["noname.toml"] and "primary" in reasons["noprimary.toml"]
+    assert "text-alpha should be a number" in reasons["alpha.toml"]
+    kebab = next(t for t in loaded.themes if t.name == "kebab")
+    assert kebab.luminosity_spread == 0.0 and kebab.text_alpha == 1.0

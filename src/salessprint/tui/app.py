@@ -63,7 +63,9 @@ class LazyScreen:
         return screen_class
 
     def __call__(self) -> BaseScreen:
-        return self.load()()
+        screen = self.load()()
+        _mark_styled(screen)
+        return screen
 
     def __getattr__(self, attr: str) -> Any:
         if attr.startswith("__"):
@@ -72,6 +74,21 @@ class LazyScreen:
 
     def __repr__(self) -> str:
         return f"LazyScreen({self.module}.{self.name})"
+
+
+def _mark_styled(screen: Screen[Any]) -> None:
+    """A new screen is styled by the stylesheet as it is: Textual would re-parse
+    the whole stylesheet for it (twice when it is the first screen), though CSS
+    it brings is parsed anyway when its widgets register, and a theme change
+    still pending restyles it. Once every screen's CSS is preloaded nothing is
+    parsed at all (see `tui.css_preload`)."""
+    from textual._context import active_app
+
+    app = active_app.get(None)
+    if isinstance(app, SalesSprintApp):
+        from salessprint.tui.css_preload import mark_styled
+
+        mark_styled(app, screen)
 
 
 def _screen(module: str, name: str) -> LazyScreen:
@@ -149,6 +166,11 @@ def open_and_load(connect: Callable[[], Opened] | None, store: Store | None, log
     SCREEN_CLASSES[first_mode(ctx)].load()
     return Opened(store, login, theme), ctx
 
+
+IDLE_POLL_SECONDS = 0.05
+"""How often the app looks whether it is idle, to preload what later screens need."""
+IDLE_POLLS = 4
+"""Looks in a row with no worker running before the app counts as idle."""
 
 GC_SETTLE_SECONDS = 2.0
 """When, after start-up, the garbage collector is switched back on."""
@@ -237,6 +259,9 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
         """Why start-up failed (no such member, old schema, server down): the app
         exits with status 1 and the CLI prints this line."""
         self._opened = False
+        self.css_preloaded = False
+        """True once every screen's, dialog's and widget's CSS is in the stylesheet
+        (see `tui.css_preload`): from then on no first open re-parses it."""
         self._first_screen: asyncio.Future[None] | None = None
         """Done when the first screen is open (or start-up failed): keys typed while
         the store opens wait for it, instead of meeting the disabled loading frame."""
@@ -341,12 +366,66 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
             self._opened = True
             self.refresh_bindings()  # the keys check_action held back while starting
             self._first_screen_open()  # keys typed meanwhile go to it (once it has mounted)
+            self.call_after_refresh(self._preload_when_idle)
             if self.current_mode == self.DEFAULT_MODE:
                 self.switch_mode(first_mode(ctx))
                 return
         for screen in self.screen_stack:
             if hasattr(screen, "context_changed"):
                 screen.context_changed()
+
+    def _preload_when_idle(self) -> None:
+        """Once the app has been idle a moment (the first screen has its data),
+        import every screen, dialog and widget module and parse their CSS in a
+        worker, then install it: the likely next screen, and every other, then
+        opens without a re-parse (see `tui.css_preload`)."""
+        from textual.app import ScreenStackError
+        from textual.worker import WorkerState
+
+        quiet = 0
+
+        def check() -> None:
+            nonlocal quiet
+            busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.workers)
+            try:
+                mounted = self.screen.is_mounted
+            except ScreenStackError:  # a mode switching in: its stack is not there yet
+                mounted = False
+            quiet = 0 if busy or not mounted else quiet + 1
+            if quiet >= IDLE_POLLS:
+                timer.stop()
+                self._preload_css()
+
+        timer = self.set_interval(IDLE_POLL_SECONDS, check)
+
+    def _preload_css(self, tries: int = 3) -> None:
+        from salessprint.tui import css_preload
+
+        def job() -> None:
+            css_preload.import_ui_modules(screen.module for _name, _key, _title, screen in SCREENS)
+            self.call_from_thread(parse)
+
+        def parse() -> None:
+            base = dict(self.stylesheet.source)
+            candidate = css_preload.with_every_source(self.stylesheet)
+            if candidate is None:
+                self.css_preloaded = True
+                return
+
+            def parse_job() -> None:
+                candidate.parse()
+                self.call_from_thread(install, candidate, base)
+
+            self.run_worker(parse_job, thread=True, group="preload", exit_on_error=False, name="preload css")
+
+        def install(candidate: Any, base: dict[Any, Any]) -> None:
+            if css_preload.still_current(self, candidate, base):
+                css_preload.install(self, candidate)
+                self.css_preloaded = True
+            elif tries > 1:  # a theme changed meanwhile: again, with its colours
+                self._preload_css(tries - 1)
+
+        self.run_worker(job, thread=True, group="preload", exit_on_error=False, name="preload")
 
     def _first_screen_open(self) -> None:
         if self._first_screen is not None and not self._first_screen.done():

@@ -1,9 +1,8 @@
 """Themes as files: the shipped `themes/*.toml` plus the user's theme folder.
 
-Each file is validated by a pydantic model (`theme_file.ThemeFile`, imported
-only when the files are read, which the app does off its first frame) and
-becomes a `textual.theme.Theme`. A broken file is reported (in `failed`) and
-skipped; it never stops start-up.
+Each file is checked by `theme_file.theme_from_file` (by hand, not pydantic:
+this is on the start path) and becomes a `textual.theme.Theme`. A broken file
+is reported (in `failed`) and skipped; it never stops start-up.
 """
 
 from __future__ import annotations
@@ -36,29 +35,9 @@ class LoadedThemes:
 
 
 def _load_file(path: Path) -> Theme:
-    from textual.color import Color
+    from salessprint.tui.theme_file import theme_from_file
 
-    from salessprint.tui.theme_file import ThemeFile
-
-    raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    model = ThemeFile.model_validate(raw)
-    for key in (
-        "primary",
-        "secondary",
-        "warning",
-        "error",
-        "success",
-        "accent",
-        "foreground",
-        "background",
-        "surface",
-        "panel",
-        "boost",
-    ):
-        value = getattr(model, key)
-        if value is not None:
-            Color.parse(value)  # raises ColorParseError on nonsense
-    return model.to_theme()
+    return theme_from_file(tomllib.loads(path.read_text(encoding="utf-8")))
 
 
 def load_themes(user_dir: Path | None) -> LoadedThemes:

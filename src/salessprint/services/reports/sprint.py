@@ -15,6 +15,7 @@ from salessprint.domain.calendar import utc_bounds
 from salessprint.domain.enums import SprintState, StageKind
 from salessprint.domain.metrics import money
 from salessprint.services.reports._shared import LIST_LIMIT, Report, SprintHeader, sprint_for_report
+from salessprint.services.reports.closed_sprints import kept_figures
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
 from salessprint.store.db import Store
@@ -105,10 +106,17 @@ def sprint_report_in(uow: UnitOfWork, number: int | None = None) -> SprintReport
         return SprintReport(sprint=None)
     team = uow.team()
     closed = sprint.state == SprintState.CLOSED
-    row = uow.rows(
-        queries.sprint_figures_statement(closed),
-        {"sprint_id": sprint.id} if closed else {"sprint_id": sprint.id, "started_at": sprint.started_at},
-    ).one()
+    row = kept_figures(  # a closed sprint's figures are read once (services/reports/closed_sprints.py)
+        uow,
+        sprint,
+        "sprint figures",
+        lambda: tuple(
+            uow.rows(
+                queries.sprint_figures_statement(closed),
+                {"sprint_id": sprint.id} if closed else {"sprint_id": sprint.id, "started_at": sprint.started_at},
+            ).one()
+        ),
+    )
     figures = {
         name: ItemFigure(items=int(row[2 * i]), points=int(row[2 * i + 1]))
         for i, name in enumerate(queries.SPRINT_FIGURES)

@@ -1,0 +1,56 @@
+"""What the terminal benchmark drives comes from the app itself: every screen
+of SCREENS gets a first open, whatever screens are added."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from benchmarks import tui
+from salessprint.tui.app import SCREENS
+
+
+class FakePane:
+    def __init__(self, header: str) -> None:
+        self.header = header
+
+    def capture(self) -> str:
+        return f"{self.header}\nbody\n"
+
+    def pid(self) -> None:
+        return None
+
+
+def test_every_screen_but_the_open_one_gets_a_first_open(monkeypatch: pytest.MonkeyPatch) -> None:
+    ui = tui.discover_ui()
+    assert list(ui.modes) == [name for name, _key, _title, _cls in SCREENS]
+    opened: list[str] = []
+
+    def switch(_pane: Any, _ui: Any, mode: str) -> float:
+        opened.append(mode)
+        return 0.25
+
+    monkeypatch.setattr(tui, "_switch", switch)
+    run = tui.TuiRun()
+    first = tui._visit_screens(FakePane("Northwind Field Sales  ›  Board   Sprint 13 (active)"), ui, run)  # type: ignore[arg-type]
+    assert first == "board"
+    assert opened == [name for name in ui.modes if name != "board"]
+    assert run.screen_settle_ms == dict.fromkeys(opened, 250.0)
+
+
+def test_the_open_screen_is_the_one_the_header_names_in_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    ui = tui.Ui(
+        modes={"pipeline": "4", "pipeline_board": "8"},
+        titles={"pipeline": "Pipeline", "pipeline_board": "Pipeline board"},
+    )
+    opened: list[str] = []
+
+    def switch(_pane: Any, _ui: Any, mode: str) -> float:
+        opened.append(mode)
+        return 0.1
+
+    monkeypatch.setattr(tui, "_switch", switch)
+    header = FakePane("Team  ›  Pipeline board   Sprint 2")
+    assert tui._visit_screens(header, ui, tui.TuiRun()) == "pipeline_board"  # type: ignore[arg-type]
+    assert opened == ["pipeline"]

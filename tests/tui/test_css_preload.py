@@ -1,0 +1,79 @@
+"""Screens open at once: every screen's and dialog's CSS is in the stylesheet
+before it is first opened, so no first open re-parses the stylesheet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from textual.css.stylesheet import Stylesheet
+
+from salessprint.tui.app import SCREENS
+from salessprint.tui.modals.help import KeysModal
+from tests.tui.harness import async_test, make_app, settle, until
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every full (re-)parse of a stylesheet, in order ('reparse' or 'parse')."""
+    seen: list[str] = []
+    reparse, parse = Stylesheet.reparse, Stylesheet.parse
+
+    def counted_reparse(self: Stylesheet) -> None:
+        seen.append("reparse")
+        reparse(self)
+
+    def counted_parse(self: Stylesheet) -> None:
+        seen.append("parse")
+        parse(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counted_reparse)
+    monkeypatch.setattr(Stylesheet, "parse", counted_parse)
+    yield seen
+
+
+@async_test
+async def test_no_screen_re_parses_the_stylesheet_on_its_first_open(demo_store: Any, parses: list[str]) -> None:
+    app = make_app(demo_store, "maria")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.css_preloaded, what="the CSS of every screen is preloaded")
+        first = app.current_mode
+        for name, key, _title, _cls in SCREENS:
+            if name == first:
+                continue
+            parses.clear()
+            theme = app.theme
+            await pilot.press("escape", key)
+            await settle(pilot)
+            assert app.current_mode == name
+            if app.theme == theme:  # a screen that shows its own theme (the review) re-parses for the colours
+                assert parses == [], f"the first open of {name} parsed the stylesheet: {parses}"
+
+
+@async_test
+async def test_a_dialog_opens_without_parsing_the_stylesheet(demo_store: Any, parses: list[str]) -> None:
+    app = make_app(demo_store, "maria")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.css_preloaded, what="the CSS of every screen is preloaded")
+        parses.clear()
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, KeysModal), what="the keys dialog opens")
+        await settle(pilot)
+        assert parses == []
+
+
+@async_test
+async def test_without_the_preload_a_first_open_re_parses(demo_store: Any, parses: list[str]) -> None:
+    """The counter above can fail: opening a screen before the preload re-parses."""
+    app = make_app(demo_store, "maria")
+    app._preload_when_idle = lambda: None  # type: ignore[method-assign]
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        assert not app.css_preloaded
+        parses.clear()
+        await pilot.press("escape", "1" if app.current_mode != "backlog" else "2")
+        await settle(pilot)
+        assert parses, "the first open parsed no CSS"
