@@ -74,4 +74,6 @@ def test_the_deal_picker_reads_a_bounded_window_whatever_the_store_holds(team_st
         assert len(deals_to_log_on(team_store, "rita", "deal", limit=3)) == 3
     finally:
         event.remove(team_store.engine, "before_cursor_execute", seen)
-    assert len(statements) == 2 and all("LIMIT" in s for s in statements)  # mine, then the team's: both bounded
+    reads = [s for s in statements if "MATCH" not in s]  # SQLite asks its trigram index once how many match
+    assert len(statements) - len(reads) <= 1
+    assert len(reads) == 2 and all("LIMIT" in s for s in reads)  # mine, then the team's: both bounded

@@ -89,8 +89,8 @@ class StageCards(CardList[PipelineDeal]):
         if board is not None:
             board.focus_column(step)
 
-    def watch_highlighted(self) -> None:
-        super().watch_highlighted()
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        super().watch_highlighted(old, new)
         if self.is_mounted:
             self.post_message(StageBoard.CardHighlighted(self.stage, self.highlighted, len(self.items)))
 
