@@ -329,6 +329,7 @@ async def test_a_card_move_repaints_its_two_lanes_and_nothing_else_of_the_board(
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
+        await open_board(pilot)
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         first = screen.cards[TaskStatus.TODO][0]
@@ -348,6 +349,7 @@ async def test_a_cursor_step_repaints_the_two_cards_it_touches(demo_store: Any, 
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
+        await open_board(pilot)
         lines.clear()
         headings.clear()
         await pilot.press("down")
@@ -362,6 +364,7 @@ async def test_filtered_by_rep_the_lanes_show_that_reps_wip_on_one_line(demo_sto
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
+        await open_board(pilot)
         screen = app.screen
         assert isinstance(screen, BoardScreen) and app.team is not None
         limit = app.team.wip_doing

@@ -175,6 +175,8 @@ async def test_finishing_a_linked_call_task_on_the_board_logs_a_call_on_its_deal
     try:
         async with app.run_test(size=SIZE, notifications=True) as pilot:
             await settle(pilot)
+            await pilot.press("3")  # a rep opens on Today
+            await settle(pilot)
             assert isinstance(app.screen, BoardScreen)
             # One move at a time: the board's second move, typed before the first has
             # answered, is refused as stale (the board's own business, not this test's).
