@@ -23,6 +23,7 @@ async def open_room(pilot: Pilot[Any], app: SalesSprintApp, deal_id: int) -> Dea
     room = DealRoomScreen(deal_id)
     app.push_screen(room)
     await until(pilot, lambda: room.room is not None, what="the room loaded")
+    await settle(pilot)  # and drawn: the data's arrival is not yet its paint
     assert app.screen is room
     return room
 

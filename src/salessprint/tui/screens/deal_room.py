@@ -138,7 +138,7 @@ class DealRoomScreen(BaseScreen):
         tasks.clear()
         for task in room.tasks:
             tasks.add_row(
-                shown(Text(task.title)), Text(task.status), Text(task.due_on.isoformat() if task.due_on else "")
+                shown(Text(task.title)), Text(task.status), Text(f"{task.due_on:%d %b %Y}" if task.due_on else "")
             )
         if not room.tasks:
             tasks.add_row(Text("No tasks on this deal.", style="dim"), Text(""), Text(""))

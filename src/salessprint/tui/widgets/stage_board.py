@@ -45,13 +45,15 @@ class BoardStyle:
 
 
 def card_lines(deal: PipelineDeal, style: BoardStyle) -> tuple[Text, Text]:
-    """A deal as two lines: its title, then value, days in stage (marked when rotting) and the owner's login."""
+    """A deal as two lines: its title, then value, days in stage (marked when
+    rotting) and the owner's login, short enough for a column of 20 ("10,400
+    ⚠47d chris"; the column's heading carries the currency)."""
     title = Text(" ".join(deal.title.split()), style="bold")
-    details = Text(money(style.currency, deal.value))
-    days = f"⚠ {deal.days_in_stage} d" if deal.rotting else f"{deal.days_in_stage} d"
-    details.append(" · ")
+    details = Text(f"{deal.value:,.0f}")
+    days = f"⚠{deal.days_in_stage}d" if deal.rotting else f"{deal.days_in_stage}d"
+    details.append(" ")
     details.append(days, style=f"bold {style.rotting_colour}" if deal.rotting else "")
-    details.append(" · ")
+    details.append(" ")
     details.append(" ".join(deal.owner.split()), style="italic")  # the login: short, so it stays in view
     return title, details
 
