@@ -9,22 +9,18 @@ import click
 
 from salessprint.cli.context import Ctx, pass_ctx
 from salessprint.cli.output import dump_json, echo, format_option
+from salessprint.domain.text import counted
+from salessprint.domain.today import late_words
 
 if TYPE_CHECKING:
     from salessprint.services.today import DealList, TaskList, TodayView
-
-
-def _late(days: int) -> str:
-    if days == 0:
-        return "today"
-    return f"{days} day{'s' if days != 1 else ''} late"
 
 
 def _tasks(title: str, tasks: TaskList, empty: str) -> list[str]:
     lines = ["", f"{title} ({tasks.total})"]
     for task in tasks.items:
         deal = f"  [{task.deal_title}]" if task.deal_title else ""
-        lines.append(f"  #{task.id:<6} {_late(task.days_late):<13} {task.kind:<10} {task.title}{deal}")
+        lines.append(f"  #{task.id:<6} {late_words(task.days_late):<13} {task.kind:<10} {task.title}{deal}")
     if not tasks.items:
         lines.append(f"  {empty}")
     if tasks.more:
@@ -35,7 +31,7 @@ def _tasks(title: str, tasks: TaskList, empty: str) -> list[str]:
 def _deals(title: str, deals: DealList, currency: str, empty: str) -> list[str]:
     lines = ["", f"{title} ({deals.total})"]
     for deal in deals.items:
-        days = f"{deal.days_in_stage} day{'s' if deal.days_in_stage != 1 else ''} in {deal.stage}"
+        days = f"{counted(deal.days_in_stage, 'day')} in {deal.stage}"
         lines.append(f"  #{deal.id:<6} {currency} {deal.value:>12,.0f}  {days:<22} {deal.title}")
     if not deals.items:
         lines.append(f"  {empty}")

@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from salessprint.domain.calendar import parse_date
 from salessprint.domain.errors import InvalidInput
+from salessprint.domain.text import counted
 
 STALE_DAYS = 1
 """A task is stale once it is this many days past its due date."""
@@ -29,6 +30,11 @@ RESCHEDULE_CHOICES = ("today", "tomorrow", "next monday")
 def days_late(due_on: date, today: date) -> int:
     """Whole days past the due date (0: due today or later)."""
     return max(0, (today - due_on).days)
+
+
+def late_words(days: int) -> str:
+    """ "today", "1 day late", "12 days late"."""
+    return "today" if days == 0 else f"{counted(days, 'day')} late"
 
 
 def stale_before(today: date) -> date:

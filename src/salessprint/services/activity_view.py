@@ -24,7 +24,7 @@ from salessprint.domain import clock
 from salessprint.domain.calendar import elapsed_fraction, target_for_range, utc_bounds, week_start_on_or_before
 from salessprint.domain.enums import METRIC_FOR_ACTIVITY, ActivityKind, Metric, Period
 from salessprint.domain.values import Value
-from salessprint.services.backlog import _deal_filter, _params, _shape
+from salessprint.services.backlog import open_deal_match
 from salessprint.services.uow import unit_of_work
 from salessprint.store import queries
 from salessprint.store.db import Store
@@ -166,9 +166,9 @@ def deals_to_log_on(store: Store, login: str, text: str = "", limit: int = PICK_
         me = uow.actor.member_id
         columns = (Deal.id, Deal.title, Account.name, Member.name, Stage.name, Deal.owner_id)
         found: list[DealChoice] = []
-        shape = _shape(uow, True, text)  # on SQLite: one probe of the trigram index
+        match, params = open_deal_match(uow, text)
         for mine in (True, False):
-            where = _deal_filter(shape._replace(mine=mine))
+            where = match[mine]
             if not mine:
                 where.append(Deal.owner_id != me)
             rows = uow.session.execute(
@@ -179,7 +179,7 @@ def deals_to_log_on(store: Store, login: str, text: str = "", limit: int = PICK_
                 .where(*where)
                 .order_by(Deal.backlog_rank, Deal.id)
                 .limit(limit - len(found)),
-                _params(uow, text),
+                params,
             ).all()
             found += [
                 DealChoice(id=i, title=t, account=a, owner_name=o, stage=st, mine=owner == me)

@@ -267,6 +267,15 @@ def _deal_filter(shape: Shape) -> list[ColumnElement[bool]]:
     return where
 
 
+def open_deal_match(uow: UnitOfWork, text: str) -> tuple[dict[bool, list[ColumnElement[bool]]], dict[str, Any]]:
+    """The backlog filter's test of open deals against `text`, for other lists
+    of deals (the deal picker): {mine: conditions} for my deals (True) and the
+    team's (False), and the values they are bound to. On SQLite the trigram
+    index is asked once, whichever is read."""
+    shape = _shape(uow, True, text)
+    return {mine: _deal_filter(shape._replace(mine=mine)) for mine in (True, False)}, _params(uow, text)
+
+
 def _task_filter(shape: Shape) -> list[ColumnElement[bool]]:
     """Open tasks (the partial index's predicate, literally) of the team or
     mine, matching `:like` by title, assignee, status, kind, or their deal's

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from sqlalchemy import ColumnElement, case, func, or_, select
 
@@ -63,8 +64,13 @@ class TodayDeal(Value):
     days_in_stage: int
 
 
-class TaskList(Value):
-    items: list[TodayTask]
+RowT = TypeVar("RowT")
+
+
+class Section(Value, Generic[RowT]):
+    """One section of Today: its first SECTION_CAP rows and how many there are."""
+
+    items: list[RowT]
     total: int
     """All of them (the list holds the first SECTION_CAP)."""
 
@@ -73,13 +79,8 @@ class TaskList(Value):
         return self.total - len(self.items)
 
 
-class DealList(Value):
-    items: list[TodayDeal]
-    total: int
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.items)
+TaskList = Section[TodayTask]
+DealList = Section[TodayDeal]
 
 
 class TodayGoal(Value):

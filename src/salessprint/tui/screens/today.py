@@ -22,6 +22,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Label, Static
 
+from salessprint.domain.text import counted
+from salessprint.domain.today import late_words
 from salessprint.domain.values import ActivityView, DealView, TaskView
 from salessprint.services.deals import get_deal
 from salessprint.services.tasks import get_task, move_task
@@ -61,9 +63,7 @@ def _note(text: str) -> list[Text]:
 
 
 def _late(days: int) -> Text:
-    if days == 0:
-        return Text("today")
-    return Text(f"{days} day{'s' if days != 1 else ''} late", style="bold")
+    return Text(late_words(days), style="bold" if days else "")
 
 
 class TodayScreen(BaseScreen):
@@ -195,7 +195,7 @@ class TodayScreen(BaseScreen):
         rows.append(_heading(title, deals.total))
         lines.append(Line("heading"))
         for deal in deals.items:
-            days = f"{deal.days_in_stage} day{'s' if deal.days_in_stage != 1 else ''} in stage"
+            days = f"{counted(deal.days_in_stage, 'day')} in stage"
             rows.append(
                 [
                     Text("deal", style="bold"),
