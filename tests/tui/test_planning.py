@@ -121,6 +121,9 @@ async def test_a_rep_may_not_plan_and_no_form_opens(demo_store: Any) -> None:
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         planning = await open_planning(pilot)
+        # The hint names only keys a rep has.
+        await until(pilot, lambda: "A manager plans the next one" in screen_text(app), what="a rep's hint")
+        assert "n plans the next one" not in screen_text(app) and "(c closes it)" not in screen_text(app)
         await pilot.press("n", "ctrl+s")  # (typed letters would be Planning's own keys: `o` is a day off)
         await settle(pilot)
         assert app.screen is planning

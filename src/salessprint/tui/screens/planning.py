@@ -29,7 +29,7 @@ from salessprint.services.sprints import (
     sprint_points_by_member,
     start_sprint,
 )
-from salessprint.tui.guards import Owned
+from salessprint.tui.guards import Owned, refused_reason
 from salessprint.tui.screens.base import BaseScreen, theme_colour
 from salessprint.tui.service_calls import call_service
 
@@ -220,12 +220,13 @@ class PlanningScreen(BaseScreen):
         self.data = data
         title = Text()
         if data.planned is None:
+            # The keys named are those my role has (a rep's are disabled: tui/guards).
             title.append("No sprint planned.", style="bold")
-            title.append("  n plans the next one")
+            plan = refused_reason(self.app, self, "plan") is None
+            title.append("  n plans the next one" if plan else "  A manager plans the next one")
             if data.active is not None:
-                title.append(
-                    f"; sprint {data.active.number} is active until {data.active.ends_on:%a %d %b} (c closes it)."
-                )
+                close = " (c closes it)" if refused_reason(self.app, self, "close") is None else ""
+                title.append(f"; sprint {data.active.number} is active until {data.active.ends_on:%a %d %b}{close}.")
         else:
             p = data.planned
             title.append(f"Sprint {p.number} (planned) {p.starts_on:%a %d %b} – {p.ends_on:%a %d %b}", style="bold")
