@@ -114,3 +114,34 @@ def test_deal_list_reads_columns_not_objects(stores) -> None:
         ids = [d.id for d in page]
         collab = _collaborators_for(session, ids)
         assert page == [deal_view(session.get(Deal, i), collab.get(i, [])) for i in ids]
+
+
+SCREEN_OPENS = [
+    # (screen and who opens it, what its first open reads, login, statements pinned)
+    ("Today (rep)", "salessprint.services.today:today", "rep01", 7),
+    ("Today (manager)", "salessprint.services.today:today", BENCH_LOGIN, 7),
+    ("Planning (rep)", "salessprint.tui.screens.planning:load_planning", "rep01", 9),
+    ("Planning (manager)", "salessprint.tui.screens.planning:load_planning", BENCH_LOGIN, 9),
+    ("Activity (rep)", "salessprint.services.activity_view:my_goals", "rep01", 4),
+    ("Activity (manager)", "salessprint.services.activity_view:my_goals", BENCH_LOGIN, 4),
+    ("Retro (rep)", "salessprint.services.retro:retro_board", "rep01", 6),
+    ("Retro (manager)", "salessprint.services.retro:retro_board", BENCH_LOGIN, 6),
+    ("Dashboard (rep: no coaching)", "salessprint.services.reports.dashboard:dashboard", "rep01", 16),
+    ("Dashboard (manager)", "salessprint.services.reports.dashboard:dashboard", BENCH_LOGIN, 25),
+    ("Review (rep)", "salessprint.services.reports.review:review", "rep01", 26),
+    ("Review (manager)", "salessprint.services.reports.review:review", BENCH_LOGIN, 26),
+]
+"""What each screen's key reads in its worker (one service call), and the
+statements it costs, pinned: a change that adds a round trip to a first open
+changes the figure here on purpose, or fails."""
+
+
+@pytest.mark.parametrize(("screen", "target", "login", "pinned"), SCREEN_OPENS, ids=[s[0] for s in SCREEN_OPENS])
+def test_each_screens_first_open_costs_its_pinned_statements(stores, screen, target, login, pinned) -> None:
+    fn = resolve(target)
+    counts = []
+    for size in (SMALL, LARGER):
+        with clock.freeze(FROZEN_NOW), recording(stores[size.name].engine) as seen:
+            fn(stores[size.name], login)
+        counts.append(len(seen))
+    assert counts == [pinned, pinned], f"{screen}: {counts} statements on {SMALL.deals} and {LARGER.deals} deals"

@@ -148,3 +148,38 @@ def test_g_cycles_the_pipeline_panel_per_rep_territory_and_manager(demo_store: A
                 assert report.pipeline_velocity is not None and f"{report.pipeline_velocity:,.2f}" in text
 
     asyncio.run(run())
+
+
+def test_the_pipeline_table_is_never_rendered_to_measure_it(demo_store: Any, monkeypatch: Any) -> None:
+    """Its height is its lines (a header, a line per group, the team's): the
+    layout rendered a 50-rep table four times an open to find it out."""
+    from rich.table import Table
+    from textual.visual import RichVisual
+
+    measured: list[object] = []
+    original = RichVisual.get_height
+
+    def get_height(self: RichVisual, rules: Any, width: int) -> int:
+        if isinstance(self._renderable, Table):
+            measured.append(self._renderable)
+        return original(self, rules, width)
+
+    monkeypatch.setattr(RichVisual, "get_height", get_height)
+
+    async def run() -> None:
+        app = SalesSprintApp(demo_store, "maria")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("7")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, DashboardScreen) and screen.data is not None
+            by = screen.query_one("#pipeline-by", Static)
+            table = by.visual._renderable  # type: ignore[attr-defined]
+            assert isinstance(table, Table)
+            lines = app.console.render_lines(table, app.console.options.update_width(by.content_region.width))
+            assert by.styles.height is not None and by.styles.height.value == len(lines)
+            assert len(lines) == len(screen.data.pipeline.groups) + 2
+            assert measured == []
+
+    asyncio.run(run())

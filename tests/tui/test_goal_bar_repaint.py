@@ -44,3 +44,41 @@ def test_a_logged_call_repaints_the_call_bars_and_no_other(demo_store: Any, monk
         assert max(renders.values()) == 1, renders
 
     run_on(demo_store, "alex", "5", SIZE, scenario)
+
+
+def test_showing_a_goal_restyles_the_bar_once(monkeypatch: Any) -> None:
+    """Three classes change in one restyle (each restyle also styles the bar's
+    three component classes): twelve bars made 150 restyles as the screen opened."""
+    from textual.app import App, ComposeResult
+
+    class Host(App[None]):
+        def get_theme_variable_defaults(self) -> dict[str, str]:
+            return {"goal-bar": "green", "goal-behind": "red"}
+
+        def compose(self) -> ComposeResult:
+            yield GoalBar("call", id="bar")
+
+    async def run() -> None:
+        app = Host()
+        async with app.run_test() as pilot:
+            bar = app.query_one(GoalBar)
+            restyled: list[object] = []
+            original = app.update_styles
+
+            def update_styles(node: Any, animate: bool = True) -> None:
+                restyled.append(node)
+                original(node, animate)
+
+            monkeypatch.setattr(app, "update_styles", update_styles)
+            bar.show(3, 10, 5)  # untargeted off (never on), behind on
+            await pilot.pause()
+            bar.show(12, 10, 5)  # behind off, met on
+            await pilot.pause()
+            bar.show(0, None, None)  # met off, untargeted on
+            await pilot.pause()
+            assert restyled == [bar, bar, bar]
+            assert bar.has_class("untargeted") and not bar.has_class("met") and not bar.has_class("behind")
+
+    import asyncio
+
+    asyncio.run(run())

@@ -138,7 +138,7 @@ def test_f5_opens_the_review_from_the_app(demo_store: Any) -> None:
             assert app.theme == "projector"
             await pilot.press("escape")
             await settle(pilot)
-            assert app.current_mode == "dashboard"
+            assert app.current_mode == "board"  # where F5 was pressed
             # The user's theme is back and the projector was never saved as their choice.
             assert app.theme == "salessprint-dark"
         config = Path(os.environ["SALESSPRINT_CONFIG"])
@@ -355,5 +355,24 @@ def test_opening_the_review_loads_it_once(demo_store: Any, monkeypatch: Any) -> 
             assert isinstance(app.screen, ReviewScreen)
             assert calls == [1]
             assert title(app) == "Sprint 13 · Sprint goal and outcome"
+
+    asyncio.run(run())
+
+
+def test_escape_goes_back_to_the_screen_the_review_was_opened_from(demo_store: Any) -> None:
+    async def run() -> None:
+        app = SalesSprintApp(demo_store, "maria")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            for key, mode in (("2", "planning"), ("6", "retro"), ("7", "dashboard")):
+                await pilot.press(key)
+                await settle(pilot)
+                await pilot.press("f5")
+                await settle(pilot)
+                assert isinstance(app.screen, ReviewScreen)
+                await pilot.press("escape")
+                await settle(pilot)
+                assert app.current_mode == mode
+                assert app.theme == "salessprint-dark"
 
     asyncio.run(run())

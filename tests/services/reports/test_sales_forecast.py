@@ -200,6 +200,21 @@ def test_a_won_deal_is_no_longer_flagged(team_store: Store, book: dict[str, int]
     assert get_deal(team_store, "rita", book["Delta"]).close_pushes == 3  # the deal still tells its story
 
 
+def test_the_pushed_deals_read_decodes_only_the_open_deals_changes(team_store: Store, book: dict[str, int]) -> None:
+    """The open deals' ids drive the read of the change log (its entity index),
+    so a store's history of closed deals is never decoded as JSON."""
+    from benchmarks.queries import recording
+
+    if team_store.backend != "sqlite":
+        pytest.skip("SQLite's planner (PostgreSQL reads the log once, in a hash join)")
+    with recording(team_store.engine) as seen:
+        pushed_deals(team_store, "max")
+    (read,) = [st for st in seen if " changes" in st.sql]
+    with team_store.engine.connect() as conn:
+        plan = [r[-1] for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {read.sql}", read.params)]
+    assert any("ix_changes_entity (entity=? AND entity_id=?)" in p for p in plan), plan
+
+
 def test_commit_calls_at_sprint_close_and_month_end(team_store: Store, book: dict[str, int]) -> None:
     plan_sprint(team_store, "max")
     start_sprint(team_store, "max")

@@ -187,7 +187,11 @@ class DashboardScreen(BaseScreen):
                 f"({pipe.currency}) · g: per rep, territory or manager"
             )
         )
-        self.query_one("#pipeline-by", Static).update(pipeline_table(pipe))
+        by = self.query_one("#pipeline-by", Static)
+        # The table's own height (a header, a line per group, the team's), so the
+        # layout need not render a 50-rep table to measure it, four times an open.
+        by.styles.height = len(pipe.groups) + 2
+        by.update(pipeline_table(pipe))
 
     @staticmethod
     def _flags_text(coaching: CoachingReport | None) -> Text:

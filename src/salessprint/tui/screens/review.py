@@ -25,6 +25,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual import events
+from textual._context import active_app
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -344,6 +345,17 @@ class ReviewScreen(AppScreen):
         self.data: Review | None = None
         self._theme_before: str | None = None
         """The user's theme while the review shows the projector theme."""
+        # Built as its mode is first opened, while the mode it is opened from is still current.
+        app = active_app.get(None)
+        self.came_from: str | None = app.current_mode if app is not None else None
+        """The mode the review was opened from, which Esc goes back to."""
+
+    def on_mount(self) -> None:
+        self.app.mode_change_signal.subscribe(self, self._mode_changed, immediate=True)
+
+    def _mode_changed(self, mode: str) -> None:
+        if self.app.screen is not self:  # a mode other than mine: Esc goes back to the last of them
+            self.came_from = mode
 
     def compose(self) -> ComposeResult:
         with Vertical(id="slide"):
@@ -467,4 +479,4 @@ class ReviewScreen(AppScreen):
         if app.review_only:
             app.exit()
         else:
-            app.switch_mode("dashboard")
+            app.switch_mode(self.came_from if self.came_from in app.MODES else "dashboard")

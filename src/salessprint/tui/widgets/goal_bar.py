@@ -84,9 +84,15 @@ class GoalBar(Widget):
         self._shown = (done, target, expected)
         self.done, self.target = done, target
         untargeted = target is None or target <= 0
-        self.set_class(untargeted, "untargeted")
-        self.set_class(not untargeted and done >= (target or 0), "met")
-        self.set_class(not untargeted and expected is not None and done < expected, "behind")
+        # One restyle for the three classes (each set_class restyles the bar and
+        # its three component classes at once: twelve bars made 150 restyles an open).
+        self.update_classes(
+            {
+                "untargeted": untargeted,
+                "met": not untargeted and done >= (target or 0),
+                "behind": not untargeted and expected is not None and done < expected,
+            }
+        )
         self.refresh()
 
     def count_text(self) -> str:
