@@ -5,6 +5,7 @@
     python -m benchmarks --backends sqlite --runs 3 --skip-tui
     python -m benchmarks --sizes 1k,10k,100k    # the scaling table, one column per size
     python -m benchmarks --db demo.db --tui-runs 3   # the TUI and `log call` only, on a store of yours
+    python -m benchmarks --skip-kanban   # without the kanban-tui peer (bench/peers/kanban-tui, made on first use)
 
 Reads go to the cached store; everything that writes (card moves, activity
 logs, the TUI session) runs on a scratch copy, so the cache stays pristine.

@@ -128,7 +128,15 @@ def summarise_backend(data: dict[str, Any]) -> dict[str, Any]:
     return s
 
 
-KANBAN_KEYS = ("kanban_tasks", "kanban_s", "kanban_ratio", "kanban_cpu_s", "kanban_cpu_ratio", "kanban_rss_mb")
+KANBAN_KEYS = (
+    "kanban_tasks",
+    "kanban_load",
+    "kanban_s",
+    "kanban_ratio",
+    "kanban_cpu_s",
+    "kanban_cpu_ratio",
+    "kanban_rss_mb",
+)
 
 
 def summarise_kanban(data: dict[str, Any] | None) -> dict[str, Any]:
@@ -146,6 +154,8 @@ def summarise_kanban(data: dict[str, Any] | None) -> dict[str, Any]:
         s["kanban_s"] = f"not measured: {data['not_measured']}"
         return s
     s["kanban_tasks"] = f"{data.get('tasks', 0):,} ({'once per size' if data.get('once_per_size') else 'every run'})"
+    loads = [r["load_average"][0] for r in launches if r.get("load_average")]
+    s["kanban_load"] = f"{min(loads):.2f}–{max(loads):.2f}" if loads else None
     shown = [r for r in launches if r.get("first_task_s") is not None]
     if shown:
         s["kanban_s"] = median([r["first_task_s"] for r in shown])
@@ -263,6 +273,7 @@ def table(results: dict[str, Any]) -> str:
     row("DataTable peer / minimal app (pairs)", "datatable_ratio", "x")
     row("DataTable peer CPU / minimal app's (pairs)", "datatable_cpu_ratio", "x")
     row("kanban-tui peer: tasks (the active sprint's cards), launched", "kanban_tasks")
+    row("kanban-tui peer: load average (1 min) at its launches", "kanban_load")
     row("kanban-tui peer, first frame showing a task", "kanban_s", " s")
     row("kanban-tui peer / minimal app (pairs)", "kanban_ratio", "x")
     row("kanban-tui peer CPU time by then", "kanban_cpu_s", " s")

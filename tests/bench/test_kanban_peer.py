@@ -118,8 +118,15 @@ def test_the_table_gives_kanban_tui_beside_the_datatable_peer() -> None:
         "tasks": 100,
         "once_per_size": False,
         "launches": [
-            launch_record(first_task_s=2.0, cpu_s=1.5, peak_rss_kb=80 * 1024),
-            launch_record(first_task_s=3.0, minimal_s=1.0, cpu_s=1.0, minimal_cpu_s=0.5, peak_rss_kb=90 * 1024),
+            launch_record(first_task_s=2.0, cpu_s=1.5, peak_rss_kb=80 * 1024, load_average=[4.0, 2.0, 1.0]),
+            launch_record(
+                first_task_s=3.0,
+                minimal_s=1.0,
+                load_average=[1.5, 1.0, 1.0],
+                cpu_s=1.0,
+                minimal_cpu_s=0.5,
+                peak_rss_kb=90 * 1024,
+            ),
         ],
     }
     text = report.table(results(measured))
@@ -129,8 +136,9 @@ def test_the_table_gives_kanban_tui_beside_the_datatable_peer() -> None:
         lines[peer + 1]
         == "| kanban-tui peer: tasks (the active sprint's cards), launched | 100 (every run) | 100 (every run) |  |"
     )
-    assert lines[peer + 2] == "| kanban-tui peer, first frame showing a task | 2.50 s | 2.50 s |  |"
-    assert lines[peer + 3] == "| kanban-tui peer / minimal app (pairs) | 3.50x | 3.50x |  |"  # median of 4.0 and 3.0
+    assert lines[peer + 2] == "| kanban-tui peer: load average (1 min) at its launches | 1.50–4.00 | 1.50–4.00 |  |"
+    assert lines[peer + 3] == "| kanban-tui peer, first frame showing a task | 2.50 s | 2.50 s |  |"
+    assert lines[peer + 4] == "| kanban-tui peer / minimal app (pairs) | 3.50x | 3.50x |  |"  # median of 4.0 and 3.0
     assert "| kanban-tui peer CPU / minimal app's (pairs) | 4.00x | 4.00x |  |" in text  # of 6.0 and 2.0
     assert "| kanban-tui peer peak RSS by then | 90.0 MB | 90.0 MB |  |" in text
     assert "postgresql: kanban-tui: launched once for this store size, in the sqlite run" in text
