@@ -159,3 +159,38 @@ def test_a_timeout_is_said_with_lower_bounds_never_as_a_figure() -> None:
     assert "| kanban-tui peer, first frame showing a task | timed out after 60 s | timed out after 60 s |  |" in text
     scaling = report.scaling_table({"1k": results(timed), "10k": results(timed)})
     assert "| sqlite: kanban-tui peer, first task on screen | timed out after 60 s | timed out after 60 s |" in scaling
+
+
+READ_BACK = (
+    "import sys\n"
+    "from kanban_tui.backends.sqlite.database import get_all_tasks_on_board_db, get_all_columns_on_board_db\n"
+    "names = {c.column_id: c.name for c in get_all_columns_on_board_db(1, database=sys.argv[1])}\n"
+    "for t in get_all_tasks_on_board_db(1, database=sys.argv[1]):\n"
+    "    print(names[t.column], t.title, sep='|')\n"
+)
+
+
+@pytest.mark.skipif(
+    not (kanban_peer.PEER_DIR / f".installed-{kanban_peer.VERSION}").exists(),
+    reason="kanban-tui's venv is not installed (the benchmark makes it on first use)",
+)
+def test_kanban_tui_itself_reads_the_board_back(tmp_path: Path) -> None:
+    """With the benchmark's cached kanban-tui venv: its own code makes the database and
+    reads the written tasks back, in the order it shows them."""
+    import os
+    import subprocess
+
+    cards = [("Call Blue Foods", "todo"), ("Demo for Iron Media", "done"), ("Email Harbor", "doing"), ("B", "todo")]
+    python = kanban_peer.venv_python()
+    kanban_peer.make_board(python, tmp_path, cards)
+    env = {**os.environ, **kanban_peer.peer_env(tmp_path)}
+    done = subprocess.run(
+        [str(python), "-c", READ_BACK, env["KANBAN_TUI_DATABASE_FILE"]], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "Ready|Call Blue Foods",
+        "Ready|B",
+        "Doing|Email Harbor",
+        "Done|Demo for Iron Media",
+    ]
