@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 
 import pytest
 
@@ -24,7 +25,7 @@ def test_a_pane_starts_while_the_previous_one_is_still_shutting_the_server_down(
         return subprocess.CompletedProcess(args, 0, "", "")
 
     monkeypatch.setattr(terminal, "_tmux", tmux)
-    monkeypatch.setattr(terminal.time, "sleep", lambda _s: None)
+    monkeypatch.setattr(time, "sleep", lambda _s: None)
     terminal.Pane(["true"], {})
     assert [c[0] for c in calls] == ["new-session", "new-session", "new-session", "set-option"]
 
