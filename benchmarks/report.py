@@ -204,6 +204,7 @@ SCALING_ROWS = (
     ("kanban-tui peer: tasks", "kanban_tasks", ""),
     ("kanban-tui peer, first task on screen", "kanban_s", " s"),
     ("kanban-tui peer / minimal app (pairs)", "kanban_ratio", "x"),
+    ("kanban-tui peer CPU / minimal app's (pairs)", "kanban_cpu_ratio", "x"),
     ("kanban-tui peer peak RSS", "kanban_rss_mb", " MB"),
     ("slowest screen's first open", "slowest_screen_ms", " ms"),
     ("`log call` whole command", "cli_log_s", " s"),

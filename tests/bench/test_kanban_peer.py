@@ -159,6 +159,7 @@ def test_a_timeout_is_said_with_lower_bounds_never_as_a_figure() -> None:
     assert "| kanban-tui peer, first frame showing a task | timed out after 60 s | timed out after 60 s |  |" in text
     scaling = report.scaling_table({"1k": results(timed), "10k": results(timed)})
     assert "| sqlite: kanban-tui peer, first task on screen | timed out after 60 s | timed out after 60 s |" in scaling
+    assert "| sqlite: kanban-tui peer CPU / minimal app's (pairs) | ≥ 220x | ≥ 220x |" in scaling
 
 
 READ_BACK = (
