@@ -5,6 +5,7 @@
     python -m benchmarks --backends sqlite --runs 3 --skip-tui
     python -m benchmarks --sizes 1k,10k,100k    # the scaling table, one column per size
     python -m benchmarks --db demo.db --tui-runs 3   # the TUI and `log call` only, on a store of yours
+    python -m benchmarks --skip-kanban   # without the kanban-tui peer (bench/peers/kanban-tui, made on first use)
 
 Reads go to the cached store; everything that writes (card moves, activity
 logs, the TUI session) runs on a scratch copy, so the cache stays pristine.
@@ -28,8 +29,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import generate, report
+from benchmarks import generate, kanban_peer, report
 from benchmarks.generate import ANCHOR, ROOT
+from benchmarks.kanban_peer import KanbanPeer
 
 MAVEN_CANDIDATES = (
     ROOT.parent / "shared" / "data" / "crm-sales-opportunities" / "sales_pipeline.csv",
@@ -181,13 +183,20 @@ def bench_store(url: str, login: str, args: argparse.Namespace) -> dict[str, Any
             data["tui"] = {"not_measured": "--skip-tui" if args.skip_tui else "tmux is not installed"}
         else:
             log(f"{backend}: the TUI in tmux ({args.tui_runs} pairs: the minimal app, then salessprint)")
-            data["tui"] = run_tui(scratch, args.tui_runs, log, login=login)
+            data["tui"] = run_tui(scratch, args.tui_runs, log, login=login, kanban=kanban_of(args), backend=backend)
     finally:
         drop()
     return {backend: data}
 
 
-def bench_backend(backend: str, size: str, runs: int, args: argparse.Namespace) -> dict[str, Any]:
+def kanban_of(args: argparse.Namespace) -> KanbanPeer | None:
+    """The kanban-tui peer of one store size (None with --skip-kanban)."""
+    return None if args.skip_kanban else KanbanPeer(timeout=args.kanban_timeout)
+
+
+def bench_backend(
+    backend: str, size: str, runs: int, args: argparse.Namespace, kanban: KanbanPeer | None = None
+) -> dict[str, Any]:
     from benchmarks.queries import run_queries, run_writes
     from benchmarks.terminal import tmux_available
     from benchmarks.tui import run_tui
@@ -213,7 +222,7 @@ def bench_backend(backend: str, size: str, runs: int, args: argparse.Namespace) 
             data["tui"] = {"not_measured": "tmux is not installed"}
         else:
             log(f"{backend}: the TUI in tmux ({args.tui_runs} launches, and as many of the minimal app)")
-            data["tui"] = run_tui(url, args.tui_runs, log)
+            data["tui"] = run_tui(url, args.tui_runs, log, kanban=kanban, backend=backend)
     finally:
         drop()
     return data
@@ -228,6 +237,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tui-runs", type=int, default=3, help="App launches per backend (median).")
     parser.add_argument("--skip-tui", action="store_true")
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--skip-kanban", action="store_true", help="Do not launch the kanban-tui peer.")
+    parser.add_argument(
+        "--kanban-timeout",
+        type=float,
+        default=kanban_peer.DEFAULT_TIMEOUT,
+        help="Seconds to wait for kanban-tui's first task title (then: timed out after N s).",
+    )
     parser.add_argument("--rebuild", action="store_true", help="Build the stores again, ignoring the cache.")
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     parser.add_argument(
@@ -260,12 +276,13 @@ def main(argv: list[str] | None = None) -> int:
         results["backends"] = bench_store(args.db, args.login, args)
         return finish(results, args)
     backends = [b for b in args.backends.split(",") if b]
+    kanban = kanban_of(args)  # one per store size: a large board is launched in the first backend's run only
     for backend in list(backends):
         if backend == "postgresql" and not generate.pg_available():
             results["backends"][backend] = {"tui": {"not_measured": "PostgreSQL is not answering on 127.0.0.1:5432"}}
             backends.remove(backend)
             continue
-        results["backends"][backend] = bench_backend(backend, size, runs, args)
+        results["backends"][backend] = bench_backend(backend, size, runs, args, kanban)
     if args.skip_import:
         results["import"] = {"not_measured": "--skip-import"}
     else:

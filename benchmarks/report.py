@@ -91,6 +91,7 @@ def summarise_backend(data: dict[str, Any]) -> dict[str, Any]:
     s["datatable_cpu_ratio"] = median(
         [p["cpu_s"] / p["minimal_cpu_s"] for p in peers if p.get("cpu_s") and p.get("minimal_cpu_s")]
     )
+    s.update(summarise_kanban(tui.get("kanban")))
     last = [x for r in runs for x in r.get("filter_last_ms", [])]
     echo = [x for r in runs for x in r.get("filter_first_ms", [])]
     s["filter_p50_ms"], s["filter_p95_ms"] = median(last), p95(last)
@@ -127,8 +128,69 @@ def summarise_backend(data: dict[str, Any]) -> dict[str, Any]:
     return s
 
 
+KANBAN_KEYS = (
+    "kanban_tasks",
+    "kanban_load",
+    "kanban_s",
+    "kanban_ratio",
+    "kanban_cpu_s",
+    "kanban_cpu_ratio",
+    "kanban_rss_mb",
+)
+
+
+def summarise_kanban(data: dict[str, Any] | None) -> dict[str, Any]:
+    """The kanban-tui peer's figures: medians of its launches that showed a task, each over
+    the minimal launch just before it; a board that never showed one within the timeout is
+    "timed out after N s", and what it had used by then is given as a lower bound (≥)."""
+    s: dict[str, Any] = dict.fromkeys(KANBAN_KEYS)
+    if not data:
+        return s
+    if data.get("measured_in"):
+        s["kanban_measured_in"] = data["measured_in"]
+        return s
+    launches = data.get("launches", [])
+    if data.get("not_measured") and not launches:
+        s["kanban_s"] = f"not measured: {data['not_measured']}"
+        return s
+    s["kanban_tasks"] = f"{data.get('tasks', 0):,} ({'once per size' if data.get('once_per_size') else 'every run'})"
+    loads = [r["load_average"][0] for r in launches if r.get("load_average")]
+    s["kanban_load"] = f"{min(loads):.2f}–{max(loads):.2f}" if loads else None
+    shown = [r for r in launches if r.get("first_task_s") is not None]
+    if shown:
+        s["kanban_s"] = median([r["first_task_s"] for r in shown])
+        s["kanban_ratio"] = median(pair_ratios(shown, "first_task_s", "minimal_s"))
+        s["kanban_cpu_s"] = median([r["cpu_s"] for r in shown if r.get("cpu_s") is not None])
+        s["kanban_cpu_ratio"] = median(pair_ratios(shown, "cpu_s", "minimal_cpu_s"))
+        rss = [r["peak_rss_kb"] for r in shown if r.get("peak_rss_kb")]
+        s["kanban_rss_mb"] = round(max(rss) / 1024, 1) if rss else None
+        return s
+    timed_out = [r for r in launches if r.get("timed_out_s")]
+    if not timed_out:
+        notes = [r["note"] for r in launches if r.get("note")]
+        s["kanban_s"] = f"not measured: {notes[0] if notes else data.get('not_measured', 'no launch')}"
+        return s
+    r = timed_out[0]
+    s["kanban_s"] = f"timed out after {r['timed_out_s']:g} s"
+    if r.get("minimal_s"):
+        s["kanban_ratio"] = f"> {r['timed_out_s'] / r['minimal_s']:,.0f}x"
+    if r.get("cpu_s") is not None:
+        s["kanban_cpu_s"] = f"≥ {r['cpu_s']:,.1f} s"
+        if r.get("minimal_cpu_s"):
+            s["kanban_cpu_ratio"] = f"≥ {r['cpu_s'] / r['minimal_cpu_s']:,.0f}x"
+    if r.get("peak_rss_kb"):
+        s["kanban_rss_mb"] = f"≥ {r['peak_rss_kb'] / 1024:,.1f} MB"
+    return s
+
+
 def summarise(results: dict[str, Any]) -> dict[str, Any]:
-    return {b: summarise_backend(d) for b, d in results.get("backends", {}).items()}
+    out = {b: summarise_backend(d) for b, d in results.get("backends", {}).items()}
+    for s in out.values():  # kanban-tui does not use the store's backend: a large board is launched once
+        source = s.pop("kanban_measured_in", None)
+        if source in out:
+            s.update({k: out[source].get(k) for k in KANBAN_KEYS})
+            s["notes"].append(f"kanban-tui: launched once for this store size, in the {source} run (the same figures)")
+    return out
 
 
 SCALING_ROWS = (
@@ -138,6 +200,12 @@ SCALING_ROWS = (
     ("filter keystroke → repaint p95", "filter_p95_ms", " ms"),
     ("card move keystroke → repainted", "card_move_repaint_ms", " ms"),
     ("card move keystroke → committed", "card_move_ms", " ms"),
+    ("DataTable peer / minimal app (pairs)", "datatable_ratio", "x"),
+    ("kanban-tui peer: tasks", "kanban_tasks", ""),
+    ("kanban-tui peer, first task on screen", "kanban_s", " s"),
+    ("kanban-tui peer / minimal app (pairs)", "kanban_ratio", "x"),
+    ("kanban-tui peer CPU / minimal app's (pairs)", "kanban_cpu_ratio", "x"),
+    ("kanban-tui peer peak RSS", "kanban_rss_mb", " MB"),
     ("slowest screen's first open", "slowest_screen_ms", " ms"),
     ("`log call` whole command", "cli_log_s", " s"),
     ("load average (1 min) during the launches", "load_average", ""),
@@ -166,6 +234,8 @@ def scaling_table(by_size: dict[str, dict[str, Any]]) -> str:
 def _fmt(value: Any, unit: str = "") -> str:
     if value is None:
         return "—"
+    if isinstance(value, str):  # says its own unit, or why there is no number
+        return value
     if isinstance(value, float):
         text = f"{value:,.2f}" if value < 10 else f"{value:,.0f}" if value >= 1000 else f"{value:,.1f}"
     else:
@@ -203,6 +273,13 @@ def table(results: dict[str, Any]) -> str:
     row("DataTable peer, first frame with the open deals", "datatable_s", " s")
     row("DataTable peer / minimal app (pairs)", "datatable_ratio", "x")
     row("DataTable peer CPU / minimal app's (pairs)", "datatable_cpu_ratio", "x")
+    row("kanban-tui peer: tasks (the active sprint's cards), launched", "kanban_tasks")
+    row("kanban-tui peer: load average (1 min) at its launches", "kanban_load")
+    row("kanban-tui peer, first frame showing a task", "kanban_s", " s")
+    row("kanban-tui peer / minimal app (pairs)", "kanban_ratio", "x")
+    row("kanban-tui peer CPU time by then", "kanban_cpu_s", " s")
+    row("kanban-tui peer CPU / minimal app's (pairs)", "kanban_cpu_ratio", "x")
+    row("kanban-tui peer peak RSS by then", "kanban_rss_mb", " MB")
     row("backlog filter keystroke → repaint p50", "filter_p50_ms", " ms")
     row("backlog filter keystroke → repaint p95", "filter_p95_ms", " ms", "filter_p95_ms")
     row("backlog filter keystroke → first change p95", "filter_echo_p95_ms", " ms")

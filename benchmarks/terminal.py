@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SOCKET = f"salessprint-bench-{os.getpid()}"
+START_ATTEMPTS = 5
 _counter = itertools.count(1)
 
 # Textual key names -> tmux key names (single characters are sent literally).
@@ -79,8 +80,13 @@ class Pane:
         assigns = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
         cd = f"cd {shlex.quote(str(cwd))} && " if cwd else ""
         command = f"{cd}exec env {assigns} {shlex.join(argv)}"
-        self.started = time.perf_counter()
-        done = _tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), command)
+        for attempt in range(START_ATTEMPTS):
+            self.started = time.perf_counter()
+            done = _tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), command)
+            # The previous pane's kill-session may still be shutting the private server down.
+            if done.returncode == 0 or "server exited" not in done.stderr or attempt == START_ATTEMPTS - 1:
+                break
+            time.sleep(0.1)
         if done.returncode != 0:
             raise RuntimeError(f"tmux could not start the pane: {done.stderr.strip()}")
         _tmux("set-option", "-t", self.name, "remain-on-exit", "on")

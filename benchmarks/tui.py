@@ -26,7 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks import kanban_peer
 from benchmarks.generate import ANCHOR, BENCH_LOGIN, ROOT, TEAM_NAME, _conninfo
+from benchmarks.kanban_peer import KanbanPeer
 from benchmarks.minimal_app import MARKER
 from benchmarks.terminal import Pane, cpu_seconds, memory_of, tmux_key
 
@@ -368,9 +370,20 @@ def _visit_screens(pane: Pane, ui: Ui, run: TuiRun) -> str | None:
     return first
 
 
-def run_tui(url: str, runs: int, log: Callable[[str], None], login: str = BENCH_LOGIN) -> dict[str, Any]:
+def run_tui(
+    url: str,
+    runs: int,
+    log: Callable[[str], None],
+    login: str = BENCH_LOGIN,
+    *,
+    kanban: KanbanPeer | None = None,
+    backend: str = "sqlite",
+) -> dict[str, Any]:
     """Same-run pairs: the minimal app, then salessprint just after it, `runs`
-    times; each launch's figures are read over the minimal launch just before it."""
+    times; each launch's figures are read over the minimal launch just before it.
+    The peers likewise, each after a minimal launch of its own: the DataTable app
+    every run, kanban-tui (with the active sprint's cards as tasks) every run on a
+    small board and once per store size on a large one (`benchmarks/kanban_peer.py`)."""
     ui = discover_ui()
     out: dict[str, Any] = {"modes": ui.modes, "bindings_found": sorted(ui.bindings), "runs": []}
     if ui.error:
@@ -382,6 +395,14 @@ def run_tui(url: str, runs: int, log: Callable[[str], None], login: str = BENCH_
     minimal_cpu: list[float] = []
     peer_title = first_title(url)
     out["datatable_pairs"] = []
+    cards: list[tuple[str, str]] = []
+    if kanban is not None:
+        counter = RowCounter(url)
+        try:
+            cards = kanban_peer.active_cards(counter)
+        finally:
+            counter.close()
+        out["kanban"] = kanban_peer.prepare(kanban, cards, runs, log)
     for i in range(runs):
         m, m_cpu = minimal_first_frame()
         if m is not None:
@@ -404,6 +425,8 @@ def run_tui(url: str, runs: int, log: Callable[[str], None], login: str = BENCH_
             {"minimal_s": pm, "minimal_cpu_s": pm_cpu, "first_data_s": peer, "cpu_s": peer_cpu, "load_average": load}
         )
         log(f"    datatable peer {i + 1}: first data {peer} s (CPU {peer_cpu} s), minimal {pm} s")
+        if kanban is not None:
+            kanban_peer.pair(kanban, backend, cards, out["kanban"], minimal_first_frame, log)
     out["minimal_first_frame_s"] = minimal
     out["minimal_first_frame_cpu_s"] = minimal_cpu
     return out
