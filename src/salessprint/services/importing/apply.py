@@ -80,9 +80,13 @@ def login_for(name: str, taken: set[str]) -> str:
     return login
 
 
+_JSON_ALREADY = frozenset({str, int, float, bool, type(None)})
+"""Exact types `to_json` returns unchanged (an enum, a subclass, goes through it)."""
+
+
 def row_snapshot(row: dict[str, Any]) -> dict[str, Any]:
     """Column values as the change log keeps them (like codec.row_to_json)."""
-    return {k: to_json(v) for k, v in row.items()}
+    return {k: v if type(v) in _JSON_ALREADY else to_json(v) for k, v in row.items()}
 
 
 def _stages(s: Session, team_id: int, parsed: Parsed, out: Outcome) -> tuple[dict[str, Stage], Stage, Stage]:
