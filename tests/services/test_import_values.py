@@ -211,3 +211,21 @@ def test_the_maven_files_rows_are_the_same_with_or_without_the_fast_check(monkey
     slow = [row.model_dump() for row in read_file(MAVEN_PIPELINE, "maven").deals]
     assert len(fast) == 8800
     assert fast == slow
+
+
+@pytest.mark.parametrize(
+    "raw", ["0", "7", "0012", "1054", "999999999999", "1000000000000", "١٢٣", "²", " 42 ", "12.5", "1,000"]
+)
+def test_whole_amounts_read_as_the_general_rule_reads_them(raw: str) -> None:
+    """crm_money's shortcut for plain digits gives what parse_money gives (or refuses alike)."""
+    from salessprint.domain.inputs import parse_money
+
+    try:
+        expected: object = parse_money(raw)
+    except ValueError:
+        expected = ValueError
+    try:
+        got: object = crm_money(raw)
+    except ValueError:
+        got = ValueError
+    assert got == expected and str(got) == str(expected)

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, select, text, update
+from sqlalchemy import Date, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from salessprint.domain import clock
@@ -35,6 +35,7 @@ from salessprint.store.codec import to_json
 from salessprint.store.models import Account, Change, Deal, DealEvent, Member, Stage
 from salessprint.store.replace import kill_point
 from salessprint.store.search import SEARCHED
+from salessprint.store.types import UTCDateTime
 
 DEALS = Deal.metadata.tables[Deal.__tablename__]
 COMPARED = (
@@ -520,7 +521,10 @@ def insert_rows(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
         s.execute(insert(table), rows)
         return
     processors = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in columns]
-    converting = [(name, proc) for name, proc in zip(names, processors, strict=True)]
+    converting = [
+        (c.name, _remembered(proc) if proc is not None and isinstance(c.type, UTCDateTime | Date) else proc)
+        for c, proc in zip(columns, processors, strict=True)
+    ]
 
     def values(row: dict[str, Any]) -> list[Any]:
         return [row[name] if proc is None else proc(row[name]) for name, proc in converting]
@@ -542,6 +546,22 @@ def insert_rows(s: Session, table: Any, rows: list[dict[str, Any]]) -> None:
                 copy.write_row(values(row))
     finally:
         cursor.close()
+
+
+def _remembered(proc: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A time column's bind processor, run once per distinct value: an import's
+    times repeat (every change row's `now`, events at the same midnights).
+    Equal times give equal stored values (UTCDateTime stores the UTC instant)."""
+    seen: dict[Any, Any] = {}
+
+    def process(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            out = seen[value] = proc(value)
+            return out
+
+    return process
 
 
 @contextmanager

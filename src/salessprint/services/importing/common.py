@@ -34,6 +34,7 @@ from salessprint.domain.text import control_character, refusal
 
 MAX_ERRORS = 20
 MAX_FILE_BYTES = 200 * 1024 * 1024
+CENT = Decimal("0.01")
 MAX_FIELD_CHARS = 100_000
 """Longest cell we read; a 1 MB 'title' is refused, not stored."""
 
@@ -282,6 +283,8 @@ def crm_money(raw: str) -> Decimal | None:
     text = raw.strip()
     if not text:
         return None
+    if len(text) <= 12 and text.isascii() and text.isdigit():
+        return Decimal(text).quantize(CENT)  # whole units, as most exports write them
     match = CURRENCY.match(text)
     number = match.group("num") if match else text
     if not number:
