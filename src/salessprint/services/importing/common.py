@@ -6,7 +6,10 @@ into a `Parsed` bundle: the small files' rows (members, accounts, history)
 validated and held, and the deals as a `Deals` stream, surveyed once while
 the reader checks them and read from the file again by `apply.py`, which
 writes them in batches in one transaction. Memory stays flat however long
-the file. Nothing here touches the store.
+the file. Nothing here touches the store. A deal row whose values plainly
+pass is built without pydantic's validation (`_fast_deal`, the cost that
+every row paid twice); any other row is judged, and its errors worded, by
+the model.
 
 Line numbers are the file's own (header = line 1), counted from the physical
 lines, so a quoted field spanning lines still points at the record's first
