@@ -45,7 +45,10 @@ def index_is_sound(store) -> None:
 
 def insert_trigger(store) -> str | None:
     with store.session() as s:
-        return s.scalar(text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'deals_search_insert'"))
+        sql: str | None = s.scalar(
+            text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'deals_search_insert'")
+        )
+        return sql
 
 
 def test_every_imported_deal_is_in_the_search_index_and_the_trigger_is_back(team_store, tmp_path: Path) -> None:
