@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +92,140 @@ def test_importing_and_backup_load_no_ui_library() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# -- DealRow's fast check (common._fast_deal) agrees with the model ---------
+def _by_pydantic(values: dict[str, object]) -> dict[str, object] | None:
+    from pydantic import ValidationError
+
+    from salessprint.services.importing.common import DealRow
+
+    try:
+        return DealRow(line=2, **values).model_dump()
+    except ValidationError:
+        return None
+
+
+def test_the_fast_checks_table_is_the_models_constraints() -> None:
+    from salessprint.services.importing.common import DEAL_DAYS, DEAL_TEXT, DealRow
+
+    assert set(DealRow.model_fields) == {
+        "line",
+        *DEAL_TEXT,
+        *DEAL_DAYS,
+        "value",
+        "outcome",
+        "probability",
+        "created_at",
+    }
+    base = {"external_id": "E1", "title": "T", "stage": "S"}
+    for key, (longest, optional) in DEAL_TEXT.items():
+        assert _by_pydantic({**base, key: "x" * longest}) is not None, key
+        assert _by_pydantic({**base, key: "x" * (longest + 1)}) is None, key
+        assert (_by_pydantic({**base, key: None}) is not None) == optional, key
+
+
+TRICKY: list[object] = [
+    None,
+    "",
+    "  ",
+    " Acme ",
+    "a\r\nb",
+    "a\rb",
+    "tab\there",
+    "esc\x1b[2J",
+    "bidi\u202eevil",
+    "x" * 60,
+    "x" * 61,
+    "x" * 121,
+    "x" * 301,
+    5,
+    True,
+    -1,
+    0,
+    100,
+    101,
+    "50",
+    Decimal("1234.50"),
+    Decimal("1E+2"),
+    Decimal("NaN"),
+    Decimal("-Infinity"),
+    date(2024, 1, 22),
+    datetime(2024, 1, 22, 10, 0, tzinfo=UTC),
+    datetime(2024, 1, 22, 0, 0),
+    "2024-01-22",
+]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "external_id",
+        "title",
+        "account",
+        "stage",
+        "owner",
+        "product",
+        "next_step",
+        "lost_reason",
+        "value",
+        "outcome",
+        "probability",
+        "started_on",
+        "closed_on",
+        "expected_close",
+        "created_at",
+        "unknown",
+    ],
+)
+def test_the_fast_check_never_accepts_what_the_model_refuses_nor_changes_a_value(key: str) -> None:
+    from salessprint.services.importing.common import _fast_deal
+
+    base: dict[str, object] = {"external_id": "E1", "title": "T", "stage": "S", "value": Decimal("10.00")}
+    accepted = 0
+    for raw in TRICKY:
+        values = {**base, key: raw}
+        fast = _fast_deal(2, values)
+        expected = _by_pydantic(values)
+        if fast is None:
+            continue  # the model judges the row (and words its errors)
+        accepted += 1
+        assert expected is not None, (key, raw)
+        assert fast.model_dump() == expected, (key, raw)
+        assert [str(v) for v in fast.model_dump().values()] == [str(v) for v in expected.values()], (key, raw)
+    assert accepted or key == "unknown"
+    assert _fast_deal(2, {k: v for k, v in base.items() if k != "title"}) is None  # a required field missing
+
+
+MAVEN_PIPELINE = (
+    Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "crm-sales-opportunities" / "sales_pipeline.csv"
+)
+
+
+@pytest.mark.skipif(not MAVEN_PIPELINE.exists(), reason="shared data set not beside the repo")
+def test_the_maven_files_rows_are_the_same_with_or_without_the_fast_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    from salessprint.services.importing import common, read_file
+
+    fast = [row.model_dump() for row in read_file(MAVEN_PIPELINE, "maven").deals]
+    monkeypatch.setattr(common, "_fast_deal", lambda line, values: None)
+    slow = [row.model_dump() for row in read_file(MAVEN_PIPELINE, "maven").deals]
+    assert len(fast) == 8800
+    assert fast == slow
+
+
+@pytest.mark.parametrize(
+    "raw", ["0", "7", "0012", "1054", "999999999999", "1000000000000", "١٢٣", "²", " 42 ", "12.5", "1,000"]
+)
+def test_whole_amounts_read_as_the_general_rule_reads_them(raw: str) -> None:
+    """crm_money's shortcut for plain digits gives what parse_money gives (or refuses alike)."""
+    from salessprint.domain.inputs import parse_money
+
+    try:
+        expected: object = parse_money(raw)
+    except ValueError:
+        expected = ValueError
+    try:
+        got: object = crm_money(raw)
+    except ValueError:
+        got = ValueError
+    assert got == expected and str(got) == str(expected)
