@@ -80,25 +80,35 @@ def written_by(path: str, store: Store, login: str, **fields: Any) -> tuple[Any,
     return answer, acts, logged
 
 
-CASES: list[tuple[str, dict[str, Any]]] = [
-    ("rita", {"kind": "call"}),
-    ("rita", {"kind": " Meeting ", "outcome": "booked a demo", "note": "line one\nline two"}),
-    ("rita", {"kind": "email", "when": "2026-11-24T09:15"}),  # no zone: the team's
-    ("rita", {"kind": "demo", "when": "2026-11-24T09:15:00+05:30", "outcome": ""}),
-    ("max", {"kind": "call", "member": "rita"}),
-    ("max", {"kind": "call", "member": " rob "}),
-    ("rita", {"kind": "call", "deal": True}),
+CASES = [
+    pytest.param("rita", {"kind": "call"}, id="call"),
+    pytest.param(
+        "rita",
+        {"kind": " Meeting ", "outcome": "booked a demo", "note": "line one\nline two"},
+        id="meeting-with-outcome-and-note",
+    ),
+    pytest.param(
+        "rita", {"kind": "email", "when": "2026-11-24T09:15"}, id="typed-time-in-team-zone"
+    ),  # no zone: the team's
+    pytest.param(
+        "rita",
+        {"kind": "demo", "when": "2026-11-24T09:15:00+05:30", "outcome": ""},
+        id="time-with-offset-empty-outcome",
+    ),
+    pytest.param("max", {"kind": "call", "member": "rita"}, id="manager-for-rep"),
+    pytest.param("max", {"kind": "call", "member": " rob "}, id="member-login-with-spaces"),
+    pytest.param("rita", {"kind": "call", "deal": True}, id="on-a-deal"),
     # refusals
-    ("rita", {"kind": "lunch"}),
-    ("rita", {"kind": "call", "when": "2026-11-28T10:00:00+00:00"}),
-    ("rita", {"kind": "call", "when": "yesterday"}),
-    ("rita", {"kind": "call", "outcome": "x" * 301}),
-    ("rita", {"kind": "call", "note": "bell\x07"}),
-    ("rita", {"kind": "call", "member": "rob"}),
-    ("max", {"kind": "call", "member": "nobody"}),
-    ("rita", {"kind": "call", "deal_id": 999_999}),
-    ("nobody", {"kind": "call"}),
-    ("gone", {"kind": "call"}),
+    pytest.param("rita", {"kind": "lunch"}, id="unknown-kind"),
+    pytest.param("rita", {"kind": "call", "when": "2026-11-28T10:00:00+00:00"}, id="a-day-ahead"),
+    pytest.param("rita", {"kind": "call", "when": "yesterday"}, id="unreadable-time"),
+    pytest.param("rita", {"kind": "call", "outcome": "x" * 301}, id="outcome-too-long"),
+    pytest.param("rita", {"kind": "call", "note": "bell\x07"}, id="control-character"),
+    pytest.param("rita", {"kind": "call", "member": "rob"}, id="rep-for-teammate"),
+    pytest.param("max", {"kind": "call", "member": "nobody"}, id="unknown-member"),
+    pytest.param("rita", {"kind": "call", "deal_id": 999_999}, id="unknown-deal"),
+    pytest.param("nobody", {"kind": "call"}, id="unknown-login"),
+    pytest.param("gone", {"kind": "call"}, id="deactivated-login"),
 ]
 
 
@@ -119,7 +129,7 @@ def logging_team(team_store: Store) -> Iterator[tuple[Store, int]]:
     yield team_store, deal.id
 
 
-@pytest.mark.parametrize(("login", "fields"), CASES, ids=[f"{c[0]}-{sorted(c[1])}" for c in CASES])
+@pytest.mark.parametrize(("login", "fields"), CASES)
 def test_the_core_path_writes_what_the_orm_path_writes(
     logging_team: tuple[Store, int], login: str, fields: dict[str, Any]
 ) -> None:

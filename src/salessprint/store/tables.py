@@ -59,14 +59,14 @@ members = Table(
     Column("login", String(64), nullable=False),
     Column("name", String(120), nullable=False),
     Column("role", StrEnumType(Role, 10), nullable=False),
-    Column("active", Boolean, nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
 )
 
 teams = Table(
     "teams",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("timezone", String(64), nullable=False),
+    Column("timezone", String(64), nullable=False, default="UTC"),
 )
 
 deals = Table(
