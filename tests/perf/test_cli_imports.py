@@ -15,6 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.services import test_activities_core
+
+logins_store = test_activities_core.logins_store
+"""The fixture of a team whose members are real PostgreSQL logins."""
+
 SCRIPT = r"""
 import sys
 from salessprint.cli import MODULE_OF, cli
@@ -28,7 +33,7 @@ except SystemExit as exc:
 watched = ("sqlalchemy.orm", "salessprint.store.models", "salessprint.store.lookups", "salessprint.services.uow",
            "pydantic_settings", "salessprint.config", "alembic", "mako", "textual", "rich", "psycopg")
 loaded = {m for m in sys.modules for w in watched if m == w or m.startswith(w + ".")}
-command = MODULE_OF[args[2]]
+command = MODULE_OF[next(a for a in args if a in MODULE_OF)]
 loaded |= (set(MODULE_OF.values()) - {command}) & set(sys.modules)
 print("LOADED:" + ",".join(sorted({m if m in MODULE_OF.values() else next(w for w in watched if m == w or m.startswith(w + ".")) for m in loaded})))
 """
@@ -98,3 +103,13 @@ def test_task_and_deal_moves_load_no_alembic_no_ui_no_settings_machinery(
         orm.add("psycopg")
     assert loaded_by(tmp_path, url, "--as", "rita", "task", "move", str(task_id), "done") == orm
     assert loaded_by(tmp_path, url, "--as", "rita", "deal", "move", str(deal_id), "Qualified") == orm
+
+
+@pytest.mark.postgres
+def test_log_call_on_a_member_s_own_login_without_as_loads_no_orm(
+    logins_store: tuple[str, dict[str, str], int], tmp_path: Path
+) -> None:
+    """Who I am comes from the connection (no --as, no config): still no ORM."""
+    database, logins, deal_id = logins_store
+    url = f"postgresql+psycopg://{logins['rep']}@127.0.0.1:5432/{database}"
+    assert loaded_by(tmp_path, url, "log", "call", "--deal", str(deal_id)) == {"psycopg"}

@@ -122,7 +122,7 @@ class Ctx:
         either, the member whose login this connection is."""
         db, login = self._db_and_user()
         if not login and "postgresql" in db.split("://", 1)[0]:
-            from salessprint.services.members import connected_login
+            from salessprint.services.core_uow import connected_login
 
             login = connected_login(self.store())
         if not login:

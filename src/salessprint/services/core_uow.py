@@ -57,6 +57,19 @@ def open_store(url: str, *, check_schema: bool = True) -> Store:
     return store
 
 
+def connected_login(store: Store) -> str | None:
+    """On PostgreSQL, the login this connection acts as (None on SQLite, and
+    for the session that set the store up, which says whom it acts as)."""
+    if store.backend == "sqlite":
+        return None
+    try:
+        with store.engine.connect() as conn:
+            who = identity(store, conn)
+    except OperationalError as exc:
+        raise StoreUnavailable(describe_failure(store.url, exc)) from None
+    return None if who is None or who.privileged else who.user
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """Who is acting: a member's id, login, role and team."""
@@ -272,9 +285,14 @@ class CoreUnitOfWork:
     ) -> int:
         """Append to the change log in this transaction; returns the change's id."""
         values = change_values(self.actor.team_id, self.actor, entity, entity_id, action, before, after, cause_id)
-        change_id = int(self.conn.execute(insert(changes), values).inserted_primary_key[0])
+        change_id = self._insert(changes, values)
         self.last_change = (self.actor.team_id, change_id)
         return change_id
+
+    def _insert(self, table: Table, values: dict[str, Any]) -> int:
+        key = self.conn.execute(insert(table), values).inserted_primary_key
+        assert key is not None
+        return int(key[0])
 
     def add(self, entity: str, table: Table, values: dict[str, Any]) -> int:
         """Insert a row and log its creation; returns its id. Python-side
@@ -285,7 +303,7 @@ class CoreUnitOfWork:
             if column.key not in row and column.default is not None and not column.primary_key:
                 default: Any = column.default
                 row[column.key] = default.arg(None) if default.is_callable else default.arg
-        row_id = int(self.conn.execute(insert(table), row).inserted_primary_key[0])
+        row_id = self._insert(table, row)
         row["id"] = row_id
         self.record(entity, row_id, "create", None, row_json(table, row))
         return row_id

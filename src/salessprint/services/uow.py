@@ -15,6 +15,10 @@ the retry is `@retrying` on the service function, the one place that holds
 the whole use case; `unit_of_work` turns those failures into `RaceLost` or
 `StoreBusy`, which `@retrying` catches, and which, when the tries run out
 (or for a function without it), carry a plain message.
+
+The parts that need no ORM (the actor, the change row's values, the race
+rules and failure mapping, `@retrying`, `open_store`) live in
+`services/core_uow.py`, which the command line's Core writes use too.
 """
 
 from __future__ import annotations
@@ -33,19 +37,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from salessprint.domain.errors import SalesSprintError, StaleWrite, StoreUnavailable
 from salessprint.domain.permissions import Action, require
 from salessprint.services.core_uow import (
-    ATTEMPTS,
     NO_ACTOR,
     OFFLINE_REFUSAL,
-    PAUSE,
-    RACE_RULES,
     Actor,
     ChangedMeanwhile,
-    RaceLost,
     actor_of,
     change_values,
     open_store,
     plain_error,
-    race_rule,
     retrying,
 )
 from salessprint.store.codec import JSONRow, row_to_json
@@ -56,16 +55,11 @@ from salessprint.store.replace import kill_point
 from salessprint.store.roles import identity
 
 __all__ = [
-    "ATTEMPTS",
     "OFFLINE_REFUSAL",
-    "PAUSE",
-    "RACE_RULES",
     "Actor",
     "ChangedMeanwhile",
-    "RaceLost",
     "UnitOfWork",
     "open_store",
-    "race_rule",
     "retrying",
     "snapshot",
     "unit_of_work",
