@@ -12,9 +12,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "salessprint"
 TESTS = Path(__file__).resolve().parent
 
 TESTED_ELSEWHERE: dict[str, dict[str, str]] = {
-    "cli": {
-        "context": "Ctx (settings, store, who I am) is what every command runs on: every tests/cli file uses it",
-    },
+    "cli": {},
     "domain": {
         "enums": "declarations only (the enums and the default stages), used by every test",
         "errors": "the error classes; every test of a refusal raises one",

@@ -166,7 +166,7 @@ def test_deals_on_a_new_account_share_it(team_url: str) -> None:
 
 
 def test_a_use_case_that_stays_busy_is_retried_then_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("salessprint.services.uow.PAUSE", 0.0)
+    monkeypatch.setattr("salessprint.services.core_uow.PAUSE", 0.0)  # where @retrying reads it
     runs: list[int] = []
 
     @retrying
@@ -384,7 +384,7 @@ def test_a_row_changed_at_the_same_moment_is_named_and_retried(monkeypatch: pyte
     assert isinstance(plain, ChangedMeanwhile) and isinstance(plain, StaleWrite)
     assert plain.message == "Someone else changed this task at the same moment; reload and try again."
 
-    monkeypatch.setattr("salessprint.services.uow.PAUSE", 0.0)
+    monkeypatch.setattr("salessprint.services.core_uow.PAUSE", 0.0)  # where @retrying reads it
     runs: list[int] = []
 
     @retrying

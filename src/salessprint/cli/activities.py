@@ -27,9 +27,9 @@ def log_cmd(
     member: str | None,
 ) -> None:
     """Log an activity: call, email, meeting, note, demo or proposal."""
-    from salessprint.services.activities import log_activity
+    from salessprint.services.activities_core import log_activity_core  # Core only: no ORM to import
 
-    view = log_activity(
+    view = log_activity_core(
         ctx.store(), ctx.login, member=member, kind=kind, deal_id=deal_id, outcome=outcome, note=note, when=when
     )
     echo(f"Logged a {view.kind} for {view.login} (#{view.id}).")

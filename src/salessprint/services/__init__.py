@@ -4,6 +4,6 @@ The TUI and the CLI call these for reads and writes alike and receive plain
 frozen values (see `salessprint.domain.values`), never ORM rows.
 """
 
-from salessprint.services.uow import Actor, open_store
+from salessprint.services.core_uow import Actor, open_store
 
 __all__ = ["Actor", "open_store"]

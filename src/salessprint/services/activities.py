@@ -1,17 +1,18 @@
-"""Logging calls, meetings, emails and the rest; each log is one insert."""
+"""Logging calls, meetings, emails and the rest; each log is one insert.
+
+`log_activity` is the ORM path (the app's, inside its unit of work); the
+command line logs with `services/activities_core.log_activity_core`, the
+same row by the same rule (`activity_values`) without importing the ORM.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from sqlalchemy import select
 
-from salessprint.domain import clock
-from salessprint.domain.errors import InvalidInput
 from salessprint.domain.inputs import ActivityIn, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import ActivityView
+from salessprint.services.activities_core import activity_values
 from salessprint.services.uow import retrying, unit_of_work
 from salessprint.store.db import Store
 from salessprint.store.lookups import deal_by_id, member_by_login
@@ -29,20 +30,7 @@ def log_activity(store: Store, login: str, *, member: str | None = None, **field
         uow.require(Action.LOG_ACTIVITY, owns=member_id == uow.actor.member_id)
         if data.deal_id is not None:
             deal_by_id(uow.session, team_id, data.deal_id)
-        when: datetime = data.when or clock.now()
-        if when.tzinfo is None:  # a time as typed is in the team's timezone
-            when = when.replace(tzinfo=ZoneInfo(uow.team().timezone))
-        if when > clock.now().replace(microsecond=0) and (when - clock.now()).days >= 1:
-            raise InvalidInput("when: an activity cannot be logged in the future", field="when")
-        activity = Activity(
-            team_id=team_id,
-            member_id=member_id,
-            kind=data.kind.value,
-            occurred_at=when,
-            deal_id=data.deal_id,
-            outcome=data.outcome or None,
-            note=data.note or None,
-        )
+        activity = Activity(**activity_values(data, team_id, member_id, lambda: uow.team().timezone))
         uow.add("activity", activity)
         login_ = who.login if who else uow.actor.login
         return ActivityView(

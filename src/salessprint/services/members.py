@@ -120,11 +120,3 @@ def whoami(store: Store, login: str) -> MemberView:
         member = uow.session.get(Member, uow.actor.member_id)
         assert member is not None
         return member_view(member)
-
-
-def connected_login(store: Store) -> str | None:
-    """On PostgreSQL, the login this connection acts as (None on SQLite, and
-    for the session that set the store up, which says whom it acts as)."""
-    with store.session() as session:
-        who = roles.identity(store, session.connection())
-    return None if who is None or who.privileged else who.user

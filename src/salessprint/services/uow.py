@@ -15,62 +15,55 @@ the retry is `@retrying` on the service function, the one place that holds
 the whole use case; `unit_of_work` turns those failures into `RaceLost` or
 `StoreBusy`, which `@retrying` catches, and which, when the tries run out
 (or for a function without it), carry a plain message.
+
+The parts that need no ORM (the actor, the change row's values, the race
+rules and failure mapping, `@retrying`, `open_store`) live in
+`services/core_uow.py`, which the command line's Core writes use too.
 """
 
 from __future__ import annotations
 
-import functools
-import random
 import re
-import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Any, ParamSpec, Protocol, TypeVar, TypeVarTuple, cast
+from typing import Any, Protocol, TypeVar, TypeVarTuple, cast
 
 from sqlalchemy import CursorResult, Select, bindparam, select, update
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.exc import DBAPIError, IntegrityError, InvalidRequestError, OperationalError
+from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from salessprint.domain import clock
-from salessprint.domain.enums import Role
-from salessprint.domain.errors import (
-    Conflict,
-    NotFound,
-    SalesSprintError,
-    StaleWrite,
-    StoreBusy,
-    StoreUnavailable,
-)
+from salessprint.domain.errors import SalesSprintError, StaleWrite, StoreUnavailable
 from salessprint.domain.permissions import Action, require
+from salessprint.services.core_uow import (
+    NO_ACTOR,
+    OFFLINE_REFUSAL,
+    Actor,
+    ChangedMeanwhile,
+    actor_of,
+    change_values,
+    open_store,
+    plain_error,
+    retrying,
+)
 from salessprint.store.codec import JSONRow, row_to_json
-from salessprint.store.db import BUSY, STORE_BUSY, WRITE_LOCK, Store, describe_failure, sqlstate
+from salessprint.store.db import WRITE_LOCK, Store
 from salessprint.store.feed import notify_change
 from salessprint.store.models import Change, Member, Team
 from salessprint.store.replace import kill_point
 from salessprint.store.roles import identity
 
-
-def open_store(url: str, *, check_schema: bool = True) -> Store:
-    """Open a store by URL; with check_schema, refuse an empty or old schema."""
-    store = Store(url)
-    if check_schema:
-        store.require_current_schema()
-    return store
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who is acting: a member's id, login, role and team."""
-
-    member_id: int
-    login: str
-    name: str
-    role: Role
-    team_id: int
+__all__ = [
+    "OFFLINE_REFUSAL",
+    "Actor",
+    "ChangedMeanwhile",
+    "UnitOfWork",
+    "open_store",
+    "retrying",
+    "snapshot",
+    "unit_of_work",
+]
 
 
 snapshot = row_to_json
@@ -154,15 +147,16 @@ class UnitOfWork:
         if cause is not None and cause.id is None:
             self.session.flush()
         change = Change(
-            team_id=team_id if team_id is not None else self.actor.team_id,
-            actor_id=self._actor.member_id if self._actor else None,
-            at=clock.now(),
-            entity=entity,
-            entity_id=entity_id,
-            action=action,
-            before=before,
-            after=after,
-            cause_id=cause.id if cause is not None else None,
+            **change_values(
+                team_id if team_id is not None else self.actor.team_id,
+                self._actor,
+                entity,
+                entity_id,
+                action,
+                before,
+                after,
+                cause.id if cause is not None else None,
+            )
         )
         self.session.add(change)
         self.last_change = change
@@ -250,13 +244,9 @@ def resolve_actor(session: Session, login: str | None) -> tuple[Actor, Team] | N
     if login is None:
         return None
     row = session.execute(_ACTOR_AND_TEAM, {"login": login}).first()
-    member = row[0] if row is not None else None
-    if row is None or member is None or not member.active:
-        raise NotFound(
-            f"'{login}' is not a member of this team; check --as or SALESSPRINT_USER "
-            "('salessprint member list' shows the logins)."
-        )
-    return Actor(member.id, member.login, member.name, Role(member.role), member.team_id), row[1]
+    actor = actor_of(login, row[0] if row is not None else None)
+    assert row is not None
+    return actor, row[1]
 
 
 @contextmanager
@@ -302,10 +292,7 @@ def unit_of_work(
             found = resolve_actor(session, login)
             actor, team = found if found is not None else (None, None)
             if need_actor and actor is None:
-                raise SalesSprintError(
-                    "Say who you are with --as LOGIN or SALESSPRINT_USER "
-                    "(or run 'salessprint init' to make yourself the admin)."
-                )
+                raise SalesSprintError(NO_ACTOR)
             uow = UnitOfWork(session, actor, read_only=read_only, team=team)
             yield uow
             if read_only and (session.new or session.dirty or session.deleted):
@@ -322,16 +309,6 @@ def unit_of_work(
             raise plain from None
 
 
-OFFLINE_REFUSAL = "Not saved: the database is offline (it does not answer). Try again once it is back."
-
-
-class ChangedMeanwhile(StaleWrite):
-    """A write with no version of its own to check (not from a form that
-    showed one) found the row at a newer version when it wrote: another
-    writer committed in between. Nothing was done; run again, the use case
-    applies to the row as the other left it."""
-
-
 _ROW_NAMES = {
     "deals": "deal",
     "tasks": "task",
@@ -344,110 +321,13 @@ _ROW_NAMES = {
 """Tables with a version counter, as a user names their rows."""
 
 
-class RaceLost(Conflict):
-    """Another transaction just wrote the row a unique rule allows once (the
-    card, the planned sprint, the team, the account): this one did nothing,
-    and running the use case again gives the true answer."""
-
-
-RACE_RULES = {
-    "uq_sprint_items_open_task": "That task was just added to this sprint by someone else.",
-    "uq_sprint_items_open_deal": "That deal was just added to this sprint by someone else.",
-    "uq_sprints_one_planned": "Someone else just planned a sprint; there can be one planned sprint at a time.",
-    "uq_sprints_one_active": "Someone else just started a sprint; there can be one active sprint at a time.",
-    "uq_sprints_team_id": "Someone else just planned a sprint with that number.",
-    "uq_teams_one_per_store": "This store already holds a team; use another --db for a new one.",
-    "uq_accounts_team_id": "Someone else just added an account of that name.",
-    "uq_members_login": "That login is already taken.",
-    "uq_forecast_snapshots_member_id": "Someone else just recorded that commit call.",
-    "uq_time_off_team_id": "Someone else just recorded that day off.",
-    "uq_time_off_team_holiday": "Someone else just recorded that team holiday.",
-    "sprints.team_id": "Someone else just planned or started a sprint; there can be one of each at a time.",
-}
-"""Unique rules a race can break, and what the loser is told when retrying
-does not settle it. PostgreSQL names the rule; SQLite names the index (an
-expression) or the columns, hence the second table."""
-
-_SQLITE_COLUMNS = {
-    "sprint_items.sprint_id, sprint_items.task_id": "uq_sprint_items_open_task",
-    "sprint_items.sprint_id, sprint_items.deal_id": "uq_sprint_items_open_deal",
-    "sprints.team_id, sprints.number": "uq_sprints_team_id",
-    "accounts.team_id, accounts.name": "uq_accounts_team_id",
-    "members.login": "uq_members_login",
-    "forecast_snapshots.member_id, forecast_snapshots.occasion_key": "uq_forecast_snapshots_member_id",
-    "time_off.team_id, time_off.member_id, time_off.day": "uq_time_off_team_id",
-    "time_off.team_id, time_off.day": "uq_time_off_team_holiday",
-    "sprints.team_id": "sprints.team_id",  # a partial index: planned or active
-}
-
-
-def race_rule(exc: IntegrityError) -> str | None:
-    """The unique rule of RACE_RULES this failure broke, if any."""
-    orig = exc.orig
-    name = getattr(getattr(orig, "diag", None), "constraint_name", None)
-    if name is None:
-        text = str(orig)
-        if text.startswith("UNIQUE constraint failed: "):
-            what = text.removeprefix("UNIQUE constraint failed: ")
-            name = what.removeprefix("index ").strip("'") if what.startswith("index ") else _SQLITE_COLUMNS.get(what)
-    return name if name in RACE_RULES else None
-
-
 def _plain_error(store: Store, exc: BaseException) -> SalesSprintError | None:
     """What a user is told about a driver's failure (None: pass it on as it is)."""
     if isinstance(exc, StaleDataError):
         found = re.search(r"on table '(\w+)'", str(exc))
         what = _ROW_NAMES.get(found.group(1), "row") if found else "row"
         return ChangedMeanwhile(f"Someone else changed this {what} at the same moment; reload and try again.")
-    if isinstance(exc, IntegrityError):
-        rule = race_rule(exc)
-        if rule is not None:
-            return RaceLost(RACE_RULES[rule])
-        return Conflict(f"That would break a rule of the store: {_integrity_reason(exc)}")
-    if isinstance(exc, DBAPIError) and sqlstate(exc) in BUSY:
-        return StoreBusy(STORE_BUSY)
-    if isinstance(exc, OperationalError):
-        return StoreUnavailable(describe_failure(store.url, exc))
-    return None
-
-
-ATTEMPTS = 4
-"""Runs of a use case that keeps losing races before the user is told."""
-PAUSE = 0.05
-"""Seconds: the longest first pause between runs; it doubles each time, and
-each pause is drawn at random below it, so racers do not collide again."""
-
-P = ParamSpec("P")
-R = TypeVar("R")
-_running: ContextVar[bool] = ContextVar("salessprint_use_case_running", default=False)
-
-
-def retrying(use_case: Callable[P, R]) -> Callable[P, R]:
-    """Run the decorated use case again (a few times, after a random pause)
-    when its transaction lost a race (`RaceLost`), was aborted by a
-    deadlock or serialization failure (`StoreBusy`), or found the row it
-    wrote without a version check changed meanwhile (`ChangedMeanwhile`);
-    then let the plain error through. A use case called from inside another is run once: the
-    outer one retries the whole."""
-
-    @functools.wraps(use_case)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        if _running.get():
-            return use_case(*args, **kwargs)
-        token = _running.set(True)
-        try:
-            for attempt in range(ATTEMPTS):
-                try:
-                    return use_case(*args, **kwargs)
-                except (RaceLost, StoreBusy, ChangedMeanwhile):
-                    if attempt == ATTEMPTS - 1:
-                        raise
-                time.sleep(random.uniform(0, PAUSE * 2**attempt))
-            raise AssertionError("unreachable")
-        finally:
-            _running.reset(token)
-
-    return run
+    return plain_error(store, exc)
 
 
 def _announce(uow: UnitOfWork) -> None:
@@ -456,8 +336,3 @@ def _announce(uow: UnitOfWork) -> None:
     assert change is not None
     uow.session.flush()
     notify_change(uow.session, change.team_id, change.id)
-
-
-def _integrity_reason(exc: IntegrityError) -> str:
-    text = str(exc.orig).splitlines()[0] if exc.orig else str(exc)
-    return text[:200]

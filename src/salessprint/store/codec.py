@@ -12,13 +12,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
-from typing import Any, TypeAlias, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from sqlalchemy import JSON, Boolean, Column, Date, Float, Integer, String, Text
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Mapper
 
 from salessprint.store.types import CENT, Money, StrEnumType, UTCDateTime
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Mapper
 
 JSONValue: TypeAlias = str | int | float | bool | list["JSONValue"] | dict[str, "JSONValue"] | None
 """Any JSON document or part of one."""

@@ -27,14 +27,16 @@ from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
 
 from salessprint.domain.errors import StoreUnavailable
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 SUPPORTED = ("sqlite", "postgresql")
 
@@ -347,7 +349,9 @@ class Store:
             event.listen(self.engine, "do_connect", self._make_folder)
             event.listen(self.engine, "connect", _sqlite_pragmas)
             event.listen(self.engine, "begin", _sqlite_begin)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._sessions: sessionmaker[Session] | None = None
+        """Made on the first `session()`: the command line's hot writes use
+        Core connections only (services/core_write.py) and never import the ORM."""
 
     @property
     def backend(self) -> str:
@@ -427,6 +431,10 @@ class Store:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """A session whose driver errors become StoreUnavailable."""
+        if self._sessions is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         try:
             with self._sessions() as session:
                 yield session

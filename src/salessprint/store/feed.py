@@ -21,25 +21,27 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
 from salessprint.domain.errors import StoreUnavailable
 from salessprint.store.db import Store, describe_failure
-from salessprint.store.models import Change
+from salessprint.store.tables import changes
 
 if TYPE_CHECKING:
     import psycopg
+    from sqlalchemy.orm import Session
 
 CHANNEL = "salessprint_changes"
 
-_NEWEST = select(func.max(Change.id)).where(Change.team_id == bindparam("team_id"))
+_NEWEST = select(func.max(changes.c.id)).where(changes.c.team_id == bindparam("team_id"))
 
 
-def notify_change(session: Session, team_id: int, change_id: int) -> None:
-    """Queue a notification that is delivered when this transaction commits."""
-    if session.get_bind().dialect.name != "postgresql":
+def notify_change(db: Session | Connection, team_id: int, change_id: int) -> None:
+    """Queue a notification that is delivered when this transaction commits
+    (on an ORM session or a Core connection)."""
+    dialect = db.dialect if isinstance(db, Connection) else db.get_bind().dialect
+    if dialect.name != "postgresql":
         return
-    session.execute(
+    db.execute(
         text("SELECT pg_notify(:channel, :payload)"),
         {"channel": CHANNEL, "payload": f"{team_id}:{change_id}"},
     )

@@ -38,7 +38,6 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
-from sqlalchemy.orm import sessionmaker
 
 from salessprint.domain.errors import StoreUnavailable
 from salessprint.store.db import SchemaState, Store, describe_failure, schema_head
@@ -64,6 +63,8 @@ class _OneTransaction(Store):
     `building` commits the whole."""
 
     def __init__(self, outer: Store, connection: Connection) -> None:
+        from sqlalchemy.orm import sessionmaker
+
         self.url = outer.url
         self.link = outer.link
         self.offline: str | None = None
