@@ -167,8 +167,25 @@ def test_the_count_is_cheap(backlog_store: Any, monkeypatch: Any) -> None:
         page = backlog_page(s, "rita", mine=False, text="a")
     assert page.total == len(page.rows) == 5 and not any("count(" in st.sql.lower() for st in seen)
     monkeypatch.setattr(backlog, "COUNT_CAP", 2)
-    capped = backlog_page(s, "rita", mine=False, text="a", limit=1)
+    capped = backlog_page(s, "rita", mine=False, text="acme", limit=1)
     assert capped.total == 2 and capped.total_capped and len(capped.rows) == 1
+
+
+def test_a_text_too_short_for_trigrams_is_not_counted(backlog_store: Any) -> None:
+    """One or two characters: no COUNT (it would test every open row); the
+    total is the rows read so far, marked as more ("2+"), and grows as the
+    next window is read."""
+    from benchmarks.queries import recording
+
+    s = backlog_store
+    with recording(s.engine) as seen:
+        first = backlog_page(s, "rita", mine=False, text="a", limit=2)
+    assert not any("count(" in st.sql.lower() for st in seen)
+    assert (first.total, first.total_capped, len(first.rows), first.more_after) == (2, True, 2, True)
+    second = backlog_page(s, "rita", mine=False, text="a", limit=2, offset=2, after=first.rows[-1].key)
+    assert (second.total, second.total_capped) == (4, True)
+    whole = backlog_page(s, "rita", mine=False, text="a")
+    assert whole.total == len(whole.rows) == 5 and not whole.total_capped  # one window holds it: exact
 
 
 def _plans(s: Any, seen: Any) -> list[str]:

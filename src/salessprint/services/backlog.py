@@ -18,7 +18,9 @@ Built to stay fast on a big store (100,000 deals, a tenth of them open):
   pg_trgm GIN indexes serve the LIKE itself;
 - statements are built once per shape with bind parameters and reused;
 - the total is two index counts when unfiltered; filtered, a first window
-  shorter than `limit` is the total, else the count stops at `COUNT_CAP`.
+  shorter than `limit` is the total, else the count stops at `COUNT_CAP`;
+  a text of one or two characters (no trigram) is not counted at all: the
+  total is then the rows read so far, shown as "50+".
 """
 
 from __future__ import annotations
@@ -108,7 +110,8 @@ class BacklogPage(BaseModel):
     sprint: SprintView | None
     """Where `pull` puts items: the planned sprint, else the active one."""
     total_capped: bool = False
-    """The filtered list has more than `total` (= COUNT_CAP) rows: shown as "1,000+"."""
+    """The filtered list has more than `total` rows (COUNT_CAP, or the rows read so far
+    for a text too short to count cheaply): shown as "1,000+"."""
     more_before: bool = False
     more_after: bool = False
     """Whether rows exist before / after this window (the screen fetches them on scroll)."""
@@ -517,6 +520,11 @@ def backlog_page(
             total = known_total
         elif text.strip() and not keyset and offset <= 0 and not more:
             total = len(found)  # the whole filtered list fits in this window: no COUNT
+        elif text.strip() and not search.trigram_ready(text):
+            # No trigram index serves one or two characters: a COUNT would test
+            # every open row (a quarter of a second at 100,000), so the list
+            # says how far it has got ("50+").
+            total, capped = max(0, offset) + len(found), True
         else:
             total, capped = _counted(uow, mine, text, shape)
         sprint = queries.sprint_to_plan(uow.session, uow.actor.team_id)

@@ -11,9 +11,23 @@ GIN indexes on `lower(column)`.
 
 from __future__ import annotations
 
-from sqlalchemy import BindParameter, ColumnElement, Select, SQLColumnExpression, and_, bindparam, func, literal_column
+from typing import Any
+
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    String,
+    and_,
+    bindparam,
+    literal_column,
+)
 from sqlalchemy import select as select_
 from sqlalchemy import table as table_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 SEARCHED = {"deals": "deals_search", "tasks": "tasks_search", "accounts": "accounts_search"}
 """Table -> its FTS5 trigram table (SQLite)."""
@@ -52,9 +66,38 @@ def phrase(text: str) -> str:
     return '"' + text.strip().lower().replace('"', '""') + '"'
 
 
+class _Folded(FunctionElement[str]):
+    """A column compared in lower case (see `folded`)."""
+
+    name = "folded"
+    inherit_cache = True
+    type = String()
+
+    def __init__(self, column: SQLColumnExpression[str]) -> None:
+        super().__init__(column)
+
+
+@compiles(_Folded)
+def _lower(element: _Folded, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(_Folded, "sqlite")
+def _as_is(element: _Folded, compiler: SQLCompiler, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))
+
+
+def folded(column: SQLColumnExpression[str]) -> ColumnElement[str]:
+    """`lower(column)`; on SQLite the column itself. SQLite's LIKE already
+    ignores case in ASCII letters only, and its `lower()` folds only those,
+    so `column LIKE p` answers as `lower(column) LIKE p` does for a lower-case
+    `p`, without calling `lower()` on every row (a third of a scan's time)."""
+    return _Folded(column)
+
+
 def like(column: SQLColumnExpression[str]) -> ColumnElement[bool]:
-    """`lower(column) LIKE :like`: the match, whatever index serves it."""
-    return func.lower(column).like(LIKE, escape="\\")
+    """`lower(column) LIKE :like` (`folded`): the match, whatever index serves it."""
+    return folded(column).like(LIKE, escape="\\")
 
 
 def matched_ids(table: str) -> Select[tuple[int]]:
