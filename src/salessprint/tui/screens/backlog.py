@@ -151,6 +151,8 @@ class BacklogScreen(BaseScreen):
         self._rows_cache: list[BacklogRow] = []
         self._first_answer = True
         """A member with nothing of their own (a manager, say) first sees the team's."""
+        self._status_width = 0
+        """Cells of the status line shown last (it is re-laid-out only when it wraps)."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -339,8 +341,11 @@ class BacklogScreen(BaseScreen):
             status.append("  ")
         if page is not None:
             if self._rows_cache:
-                total = f"{page.total:,}+" if page.total_capped else f"{page.total:,}"
                 first = self.held_offset
+                # A capped total is as far as the list has been read: at least the rows held.
+                total = (
+                    f"{max(page.total, first + len(self._rows_cache)):,}+" if page.total_capped else f"{page.total:,}"
+                )
                 status.append(f"{first + 1:,}–{first + len(self._rows_cache):,} of {total}")
                 if self.windows[0].more_before or self.windows[-1].more_after:
                     status.append("  (scroll for more; [ ] windows)")
@@ -350,7 +355,12 @@ class BacklogScreen(BaseScreen):
                 )
             if page.sprint is not None:
                 status.append(f"   p pulls into sprint {page.sprint.number} ({page.sprint.state})")
-        self.query_one("#backlog-scope", Label).update(status)
+        label = self.query_one("#backlog-scope", Label)
+        # A line that stays one line keeps its size: no relayout of the screen (issue 16).
+        width = label.content_region.width
+        one_line = 0 < status.cell_len <= width and self._status_width <= width
+        self._status_width = status.cell_len
+        label.update(status, layout=not one_line)
 
     def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
         """Near either end of what is held, fetch the next window that way."""
