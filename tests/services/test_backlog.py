@@ -324,6 +324,29 @@ def test_two_letters_are_found_through_the_trigrams_that_hold_them(pool: Any) ->
     assert "json_each" in window and "INDEXED BY ix_deals_open_rank" not in window
 
 
+def test_the_filter_learns_the_trigram_tables_ahead(pool: Any) -> None:
+    """`learn_filter` (the backlog calls it after its first window) reads the
+    trigram tables' first characters, so two letters typed next do not; after
+    a title changes they are read again, once."""
+    from sqlalchemy import text as sql
+
+    from benchmarks.queries import recording
+    from salessprint.services.backlog import learn_filter
+
+    store, ids = pool
+
+    def skip_scans(text: str) -> int:
+        with recording(store.engine) as seen:
+            backlog_page(store, "rita", mine=False, text=text)
+        return sum("WITH RECURSIVE" in st.sql for st in seen)
+
+    learn_filter(store, "rita")
+    assert skip_scans("d1") == 0 and skip_scans("d2") == 0
+    with store.engine.begin() as conn:
+        conn.execute(sql("UPDATE deals SET title = 'Renamed' WHERE id = :i"), {"i": ids[0]})
+    assert skip_scans("re") == 1 and skip_scans("na") == 0
+
+
 def test_one_keystroke_sends_few_statements_built_once(backlog_store: Any) -> None:
     """A filter keystroke: the member, the trigram probe, the window, the
     sprint and the window's sprint marks; no COUNT when the window holds the

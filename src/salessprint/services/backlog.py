@@ -590,6 +590,15 @@ def backlog_page(
         )
 
 
+def learn_filter(store: Store, login: str) -> None:
+    """Get the filter ready for two letters (SQLite: what the trigram tables
+    hold, `search.learn_letters`); the backlog asks for it once it has shown
+    its first window, so that the first two letters typed do not wait."""
+    with unit_of_work(store, login, read_only=True) as uow:
+        if uow.session.get_bind().dialect.name == "sqlite":
+            search.learn_letters(uow.session.connection())
+
+
 @lru_cache(maxsize=1)
 def _sprint_numbers_statement() -> Select[int | None, int | None, int]:
     """Which of the tasks `:task_ids` and deals `:deal_ids` sit in a planned or active sprint."""

@@ -251,6 +251,21 @@ def two_letters(connection: Connection, text: str, most: int) -> dict[str, str]:
     return {ids_param(t): json.dumps(ids) for t, ids in found.items()}
 
 
+def learn_letters(connection: Connection) -> None:
+    """Read what `two_letters` needs to know of each trigram table (its first
+    characters, its short rows) unless known as of its current index: done
+    ahead, so that the first two letters typed need not wait for it."""
+    _vocab_ready(connection)
+    url = str(connection.engine.url)
+    markers = {
+        t: connection.exec_driver_sql(f"SELECT block FROM {fts}_data WHERE id = {STRUCTURE_ROWID}").scalar()
+        for t, fts in SEARCHED.items()
+    }
+    stale = [t for t in SEARCHED if (url, t) not in _LETTERS or _LETTERS[(url, t)].marker != markers[t]]
+    if stale:
+        _remember(url, stale, markers, list(connection.exec_driver_sql(" UNION ALL ".join(map(_letters_sql, stale)))))
+
+
 def _letters_sql(table: str) -> str:
     fts = SEARCHED[table]
     return "SELECT * FROM (" + _FIRSTS.format(table=table, fts=fts, vocab=f"temp.{fts}_vocab") + ")"

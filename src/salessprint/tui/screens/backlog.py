@@ -21,7 +21,14 @@ from textual.widgets import Input, Label
 from salessprint.domain.enums import ItemType
 from salessprint.domain.values import DealView, TaskView
 from salessprint.services.archive import preview_delete
-from salessprint.services.backlog import BacklogKey, BacklogPage, BacklogRow, backlog_page, move_in_backlog
+from salessprint.services.backlog import (
+    BacklogKey,
+    BacklogPage,
+    BacklogRow,
+    backlog_page,
+    learn_filter,
+    move_in_backlog,
+)
 from salessprint.services.deals import delete_deal, get_deal
 from salessprint.services.sprints import add_item
 from salessprint.services.tasks import delete_task, get_task
@@ -285,6 +292,8 @@ class BacklogScreen(BaseScreen):
             )
         if (newest.mine, newest.text) != (self.mine, self.text):
             return  # an answer to a filter the user has already typed past
+        if self._first_answer:
+            call_service(self.app, learn_filter, group="backlog-learn")  # after the first paint
         self._first_answer = False
         table = self.query_one(RowTable)
         old_row = table.cursor_row
