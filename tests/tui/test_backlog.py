@@ -523,7 +523,8 @@ async def test_a_filter_keystroke_repaints_only_what_changed(demo_store: Any, mo
 
         for key in "alk":  # fewer rows: lines go blank, the scrollbar may go (then all is drawn again)
             narrowed = await keystroke(key)
-            assert narrowed["status_layouts"] == 0 and narrowed["statements"] <= 8
+            # Two letters ask the trigram tables for the trigrams holding them first (two more).
+            assert narrowed["status_layouts"] == 0 and narrowed["statements"] <= (10 if key == "a" else 8)
         assert screen.page.text == "falk" and screen._rows_cache
 
         held = [(r.item_type, r.id) for r in screen._rows_cache]
