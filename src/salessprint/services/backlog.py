@@ -590,13 +590,23 @@ def backlog_page(
         )
 
 
-def learn_filter(store: Store, login: str) -> None:
-    """Get the filter ready for two letters (SQLite: what the trigram tables
-    hold, `search.learn_letters`); the backlog asks for it once it has shown
-    its first window, so that the first two letters typed do not wait."""
+WARM_TEXTS = ("q", "qz", "qzx")
+"""Texts of one, two and three letters that name no task status or kind: the
+filter's statements for a text of each length, built and compiled ahead."""
+
+
+def learn_filter(store: Store, login: str, *, mine: bool = False) -> None:
+    """Get the filter ready for its first keystrokes: what the trigram tables
+    hold (SQLite, `search.learn_letters`) and the statements of a filtered
+    window of one, two and three letters (built once per shape, compiled on
+    first use: together tens of milliseconds that the first letters typed
+    would otherwise wait for). The backlog asks for it once it has shown its
+    first window."""
     with unit_of_work(store, login, read_only=True) as uow:
         if uow.session.get_bind().dialect.name == "sqlite":
             search.learn_letters(uow.session.connection())
+    for text in WARM_TEXTS:
+        backlog_page(store, login, mine=mine, text=text, limit=1)
 
 
 @lru_cache(maxsize=1)

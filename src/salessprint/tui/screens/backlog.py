@@ -172,7 +172,12 @@ class BacklogScreen(BaseScreen):
 
     def on_mount(self) -> None:
         self.query_one("#backlog-filter", Input).display = False
-        self.query_one(RowTable).focus()
+        table = self.query_one(RowTable)
+        # The scrollbar always there: a filter that shortens the list past the
+        # screen's height keeps the table's width, so the screen is not laid
+        # out and drawn again whole (an inline style: no stylesheet to re-parse).
+        table.styles.overflow_y = "scroll"
+        table.focus()
 
     # --- loading -----------------------------------------------------------------
     def _fetch(
@@ -293,7 +298,7 @@ class BacklogScreen(BaseScreen):
         if (newest.mine, newest.text) != (self.mine, self.text):
             return  # an answer to a filter the user has already typed past
         if self._first_answer:
-            call_service(self.app, learn_filter, group="backlog-learn")  # after the first paint
+            call_service(self.app, learn_filter, mine=newest.mine, group="backlog-learn")  # after the first paint
         self._first_answer = False
         table = self.query_one(RowTable)
         old_row = table.cursor_row
