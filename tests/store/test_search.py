@@ -38,7 +38,7 @@ def test_the_match_folds_case_without_lower_on_sqlite() -> None:
     ASCII: the column is compared as it is (no lower() call per row), and a
     mixed-case title still matches a lower-case text. PostgreSQL keeps
     lower(), which its trigram indexes are built on."""
-    from sqlalchemy import column, create_engine, select, text
+    from sqlalchemy import String, column, create_engine, select, text
     from sqlalchemy.dialects import postgresql, sqlite
 
     from salessprint.store.search import like
@@ -50,9 +50,11 @@ def test_the_match_folds_case_without_lower_on_sqlite() -> None:
     with engine.connect() as conn:
         conn.execute(text("CREATE TABLE t (title TEXT)"))
         conn.execute(text("INSERT INTO t VALUES ('Kranich FLEET'), ('Ölmühle'), ('other')"))
-        found = lambda t: conn.scalars(  # noqa: E731
-            select(column("title")).select_from(text("t")).where(match), {"like": like_pattern(t)}
-        ).all()
+
+        def found(typed: str) -> list[str]:
+            query = select(column("title", String)).select_from(text("t")).where(match)
+            return list(conn.scalars(query, {"like": like_pattern(typed)}).all())
+
         assert found("fleet") == ["Kranich FLEET"]
         assert found("ölm") == []  # as lower(): only ASCII letters fold on SQLite
         assert found("Ölm") == []  # the text is lowered in Python ("ölm"), the column is not
