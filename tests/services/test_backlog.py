@@ -167,8 +167,25 @@ def test_the_count_is_cheap(backlog_store: Any, monkeypatch: Any) -> None:
         page = backlog_page(s, "rita", mine=False, text="a")
     assert page.total == len(page.rows) == 5 and not any("count(" in st.sql.lower() for st in seen)
     monkeypatch.setattr(backlog, "COUNT_CAP", 2)
-    capped = backlog_page(s, "rita", mine=False, text="a", limit=1)
+    capped = backlog_page(s, "rita", mine=False, text="acme", limit=1)
     assert capped.total == 2 and capped.total_capped and len(capped.rows) == 1
+
+
+def test_a_text_too_short_for_trigrams_is_not_counted(backlog_store: Any) -> None:
+    """One or two characters: no COUNT (it would test every open row); the
+    total is the rows read so far, marked as more ("2+"), and grows as the
+    next window is read."""
+    from benchmarks.queries import recording
+
+    s = backlog_store
+    with recording(s.engine) as seen:
+        first = backlog_page(s, "rita", mine=False, text="a", limit=2)
+    assert not any("count(" in st.sql.lower() for st in seen)
+    assert (first.total, first.total_capped, len(first.rows), first.more_after) == (2, True, 2, True)
+    second = backlog_page(s, "rita", mine=False, text="a", limit=2, offset=2, after=first.rows[-1].key)
+    assert (second.total, second.total_capped) == (4, True)
+    whole = backlog_page(s, "rita", mine=False, text="a")
+    assert whole.total == len(whole.rows) == 5 and not whole.total_capped  # one window holds it: exact
 
 
 def _plans(s: Any, seen: Any) -> list[str]:
@@ -184,12 +201,13 @@ def test_open_items_are_read_through_their_indexes(backlog_store: Any) -> None:
     """Open deals are `closed_on IS NULL`, never a join on stages.kind; open
     tasks say `status <> 'done'` literally, the predicate of the partial index
     ix_tasks_open_rank (a bound parameter would not match it). A window with
-    no filter, or a filter too short for trigrams, walks the open deals' rank
-    index (ix_deals_open_rank) and stops when it is full."""
+    no filter, or a filter of one character (no trigram holds just one),
+    walks the open deals' rank index (ix_deals_open_rank) and stops when it
+    is full."""
     from benchmarks.queries import recording
 
     s = backlog_store
-    for text in ("", "ac"):
+    for text in ("", "c"):
         with recording(s.engine) as seen:
             backlog_page(s, "rita", mine=False, text=text)
         sql = " ".join(st.sql for st in seen).lower()
@@ -249,8 +267,9 @@ def pool(sqlite_url: str, frozen: Any) -> Any:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(titles=st.lists(st.text(ALPHABET, min_size=1, max_size=10), min_size=6, max_size=6), data=st.data())
 def test_the_trigram_filter_finds_exactly_what_like_finds(pool: Any, titles: list[str], data: Any) -> None:
-    """Whatever the titles (wildcards, quotes, unicode) and the text typed (a
-    piece of a title in any case, or anything), the filter read off the
+    """Whatever the titles (wildcards, quotes, unicode, one or two characters)
+    and the text typed (a piece of a title in any case, or anything; two
+    characters through the trigrams holding them), the filter read off the
     trigram tables returns the rows `LIKE '%text%'` over every row returns.
     The titles change by UPDATE, so the triggers keeping the index are tested too."""
     from sqlalchemy import text as sql
@@ -268,10 +287,64 @@ def test_the_trigram_filter_finds_exactly_what_like_finds(pool: Any, titles: lis
     found = {r.id for r in backlog_page(store, "rita", mine=False, text=typed, limit=50).rows}
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(search, "trigram_ready", lambda _text: False)  # LIKE alone, every row
+        mp.setattr(search, "two_letters_ready", lambda _text: False)
         like = {r.id for r in backlog_page(store, "rita", mine=False, text=typed, limit=50).rows}
     clean = typed.strip().lower()
     naive = {i for i, t in zip(ids, titles, strict=True) if clean in _ascii_lower(t)} if clean else set(ids)
     assert found == like == naive, (titles, typed)
+
+
+def test_two_letters_are_found_through_the_trigrams_that_hold_them(pool: Any) -> None:
+    """Two letters: after them a third (`zw` in "Kazwa"), at the end ("Bazw"),
+    after a space (" zw" starts a word), the whole title ("ZW"), or next to a
+    character first written after the store was last asked: all found by id
+    off the trigram tables, none walked, exactly the LIKE's rows."""
+    from sqlalchemy import text as sql
+
+    from benchmarks.queries import recording
+
+    store, ids = pool
+    titles = ["Kazwa", "Bazw", "New zwei", "ZW", "Other", "z w"]
+    with store.engine.begin() as conn:
+        for deal_id, title in zip(ids, titles, strict=True):
+            conn.execute(sql("UPDATE deals SET title = :t WHERE id = :i"), {"t": title, "i": deal_id})
+    assert {r.title for r in backlog_page(store, "rita", mine=False, text="zw").rows} == {
+        "Kazwa",
+        "Bazw",
+        "New zwei",
+        "ZW",
+    }
+    with store.engine.begin() as conn:  # a first character the trigram table did not hold yet
+        conn.execute(sql("UPDATE deals SET title = 'Ñzw' WHERE id = :i"), {"i": ids[4]})
+    with recording(store.engine) as seen:
+        page = backlog_page(store, "rita", mine=False, text="Zw")
+    assert {r.title for r in page.rows} == {"Kazwa", "Bazw", "New zwei", "ZW", "Ñzw"}
+    assert page.total == 5 and not page.total_capped
+    window = next(st.sql for st in seen if "AS backlog" in st.sql)
+    assert "json_each" in window and "INDEXED BY ix_deals_open_rank" not in window
+
+
+def test_the_filter_learns_the_trigram_tables_ahead(pool: Any) -> None:
+    """`learn_filter` (the backlog calls it after its first window) reads the
+    trigram tables' first characters, so two letters typed next do not; after
+    a title changes they are read again, once."""
+    from sqlalchemy import text as sql
+
+    from benchmarks.queries import recording
+    from salessprint.services.backlog import learn_filter
+
+    store, ids = pool
+
+    def skip_scans(text: str) -> int:
+        with recording(store.engine) as seen:
+            backlog_page(store, "rita", mine=False, text=text)
+        return sum("WITH RECURSIVE" in st.sql for st in seen)
+
+    learn_filter(store, "rita")
+    assert skip_scans("d1") == 0 and skip_scans("d2") == 0
+    with store.engine.begin() as conn:
+        conn.execute(sql("UPDATE deals SET title = 'Renamed' WHERE id = :i"), {"i": ids[0]})
+    assert skip_scans("re") == 1 and skip_scans("na") == 0
 
 
 def test_one_keystroke_sends_few_statements_built_once(backlog_store: Any) -> None:

@@ -31,3 +31,30 @@ def test_the_phrase_is_one_fts5_string_whatever_it_holds() -> None:
 def test_the_trigram_tables_and_their_shadows_are_named() -> None:
     names = search_tables()
     assert {"deals_search", "tasks_search", "accounts_search", "deals_search_data", "tasks_search_idx"} <= names
+
+
+def test_the_match_folds_case_without_lower_on_sqlite() -> None:
+    """SQLite's LIKE already ignores ASCII case, as its lower() folds only
+    ASCII: the column is compared as it is (no lower() call per row), and a
+    mixed-case title still matches a lower-case text. PostgreSQL keeps
+    lower(), which its trigram indexes are built on."""
+    from sqlalchemy import String, column, create_engine, select, text
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from salessprint.store.search import like
+
+    match = like(column("title"))
+    assert "lower" not in str(match.compile(dialect=sqlite.dialect()))
+    assert "lower(title) LIKE" in str(match.compile(dialect=postgresql.dialect()))
+    engine = create_engine("sqlite://")
+    with engine.connect() as conn:
+        conn.execute(text("CREATE TABLE t (title TEXT)"))
+        conn.execute(text("INSERT INTO t VALUES ('Kranich FLEET'), ('Ölmühle'), ('other')"))
+
+        def found(typed: str) -> list[str]:
+            query = select(column("title", String)).select_from(text("t")).where(match)
+            return list(conn.scalars(query, {"like": like_pattern(typed)}).all())
+
+        assert found("fleet") == ["Kranich FLEET"]
+        assert found("ölm") == []  # as lower(): only ASCII letters fold on SQLite
+        assert found("Ölm") == []  # the text is lowered in Python ("ölm"), the column is not

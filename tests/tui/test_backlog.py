@@ -462,3 +462,73 @@ async def test_a_form_shows_every_error_at_once_in_plain_words(demo_store: Any) 
             "account": "Account is required",
             "value": "'lots' is not an amount of money",
         }
+
+
+@async_test
+async def test_a_filter_keystroke_repaints_only_what_changed(demo_store: Any, monkeypatch: Any) -> None:
+    """Per keystroke: a few statements; the table repaints only the lines on
+    screen whose row changed (none when the answer shows the same rows) and is
+    never repainted whole while its top stays; the status line is updated
+    without a relayout of the screen while it stays one line."""
+    from sqlalchemy import event
+    from textual.widgets import Label
+
+    calls = {"lines": 0, "whole": 0, "status_layouts": 0, "statements": 0}
+    line, whole, label_refresh = RowTable.refresh_line, RowTable.refresh, Label.refresh
+
+    def refresh_line(self: RowTable, y: int) -> None:
+        calls["lines"] += 1
+        line(self, y)
+
+    def refresh(self: RowTable, *regions: Any, **kwargs: Any) -> Any:
+        if not regions:
+            calls["whole"] += 1
+        return whole(self, *regions, **kwargs)
+
+    def status_refresh(self: Label, *regions: Any, layout: bool = False, **kwargs: Any) -> Any:
+        if self.id == "backlog-scope" and layout:
+            calls["status_layouts"] += 1
+        return label_refresh(self, *regions, layout=layout, **kwargs)
+
+    monkeypatch.setattr(RowTable, "refresh_line", refresh_line)
+    monkeypatch.setattr(RowTable, "refresh", refresh)
+    monkeypatch.setattr(Label, "refresh", status_refresh)
+    event.listen(
+        demo_store.engine, "before_cursor_execute", lambda *_a: calls.update(statements=calls["statements"] + 1)
+    )
+
+    async def keystroke(key: str) -> dict[str, int]:
+        for name in calls:
+            calls[name] = 0
+        await pilot.press(key)
+        await settle(pilot)
+        return dict(calls)
+
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_backlog(pilot)
+        await pilot.press("a")  # the team's list: more rows than the screen shows
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        table = screen.query_one(RowTable)
+        visible = table.scrollable_content_region.height - 1
+        assert table.row_count > visible
+
+        first = await keystroke("f")  # a new list: every line on screen may change
+        assert screen.page is not None and screen.page.text == "f"
+        assert first["whole"] == 0 and 0 < first["lines"] <= visible + 2
+        assert first["status_layouts"] == 0
+        assert first["statements"] <= 8
+
+        for key in "alk":  # fewer rows: lines go blank, the scrollbar may go (then all is drawn again)
+            narrowed = await keystroke(key)
+            # Two letters ask the trigram tables for the trigrams holding them first (two more).
+            assert narrowed["status_layouts"] == 0 and narrowed["statements"] <= (10 if key == "a" else 8)
+        assert screen.page.text == "falk" and screen._rows_cache
+
+        held = [(r.item_type, r.id) for r in screen._rows_cache]
+        same = await keystroke("space")  # "falk " finds what "falk" found
+        assert screen.page.text == "falk " and [(r.item_type, r.id) for r in screen._rows_cache] == held
+        assert same["lines"] == 0 and same["whole"] == 0 and same["status_layouts"] == 0
+        assert same["statements"] <= 8

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import App, ComposeResult
 
@@ -40,7 +41,7 @@ async def test_only_the_rows_on_screen_are_built() -> None:
         built: list[Any] = []
         original = table._line
 
-        def line(cells: Sequence[Text]) -> Text:
+        def line(cells: Sequence[Text]) -> list[Segment]:
             built.append(cells)
             return original(cells)
 

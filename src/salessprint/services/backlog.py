@@ -18,7 +18,9 @@ Built to stay fast on a big store (100,000 deals, a tenth of them open):
   pg_trgm GIN indexes serve the LIKE itself;
 - statements are built once per shape with bind parameters and reused;
 - the total is two index counts when unfiltered; filtered, a first window
-  shorter than `limit` is the total, else the count stops at `COUNT_CAP`.
+  shorter than `limit` is the total, else the count stops at `COUNT_CAP`;
+  a text of one or two characters (no trigram) is not counted at all: the
+  total is then the rows read so far, shown as "50+".
 """
 
 from __future__ import annotations
@@ -108,7 +110,8 @@ class BacklogPage(BaseModel):
     sprint: SprintView | None
     """Where `pull` puts items: the planned sprint, else the active one."""
     total_capped: bool = False
-    """The filtered list has more than `total` (= COUNT_CAP) rows: shown as "1,000+"."""
+    """The filtered list has more than `total` rows (COUNT_CAP, or the rows read so far
+    for a text too short to count cheaply): shown as "1,000+"."""
     more_before: bool = False
     more_after: bool = False
     """Whether rows exist before / after this window (the screen fetches them on scroll)."""
@@ -138,19 +141,23 @@ class Shape(NamedTuple):
     """Whether the text is part of a task status / kind name (then those columns are matched)."""
     any_array: bool
     """PostgreSQL: `col = ANY(ARRAY(...))`, which an index serves inside an OR."""
+    short: bool = False
+    """With `trigram`: the text is two characters, found through the trigrams
+    that hold them and the rows too short for any (`search.two_letters`)."""
 
 
 SPARSE = 2000
 """At most this many trigram candidates (deals, tasks, accounts) make a filter "sparse"."""
 
 
-@lru_cache(maxsize=1)
-def _sparse_statement() -> Select[int, int, int, int]:
+@lru_cache(maxsize=2)
+def _sparse_statement(short: bool) -> Select[int, int, int, int]:
     """How many deals, tasks and accounts hold the trigrams of `:phrase` (each
-    counted to SPARSE + 1), and how many members and stages match `:like`."""
+    counted to SPARSE + 1; `short`: are listed for two letters), and how many
+    members and stages match `:like`."""
 
     def capped(table: str) -> Any:
-        found = search.matched_ids(table).limit(SPARSE + 1).subquery()
+        found = search.matched_ids(table, short).limit(SPARSE + 1).subquery()
         return select(func.count()).select_from(found).scalar_subquery()
 
     people = select(func.count()).where(
@@ -167,7 +174,8 @@ def _sparse_statement() -> Select[int, int, int, int]:
 
 def _sparse(uow: UnitOfWork, text: str) -> bool:
     """Whether the filter's matches are few enough to read by id (one small statement)."""
-    found = uow.session.execute(_sparse_statement(), _params(uow, text)).one()
+    statement = _sparse_statement(search.two_letters_ready(text))
+    found = uow.session.execute(statement, _params(uow, text)).one()
     return all(n <= SPARSE for n in found[:2]) and found[2] <= SPARSE // 10 and not found[3]
 
 
@@ -176,8 +184,10 @@ def _shape(uow: UnitOfWork, mine: bool, text: str) -> Shape:
     first whether its candidates are few (`_sparse`)."""
     clean = text.strip().lower()
     backend = uow.session.get_bind().dialect.name
-    sparse = bool(clean) and backend == "sqlite" and search.trigram_ready(clean) and _sparse(uow, text)
+    indexed = search.trigram_ready(clean) or search.two_letters_ready(clean)
+    sparse = bool(clean) and backend == "sqlite" and indexed and _sparse(uow, text)
     return Shape(
+        short=sparse and search.two_letters_ready(clean),
         trigram=sparse,
         filtered=bool(clean),
         mine=mine,
@@ -193,9 +203,21 @@ def _params(uow: UnitOfWork, text: str, **more: Any) -> dict[str, Any]:
         "team_id": uow.actor.team_id,
         "me": uow.actor.member_id,
         "like": search.like_pattern(text),
-        "phrase": search.phrase(text),
+        **_phrase(uow, text),
         **more,
     }
+
+
+def _phrase(uow: UnitOfWork, text: str) -> dict[str, str]:
+    """What the trigram tables are asked: the text as a phrase; two characters
+    on SQLite, every trigram holding them and the rows too short for any (asked
+    once per unit of work)."""
+    if not search.two_letters_ready(text) or uow.session.get_bind().dialect.name != "sqlite":
+        return {"phrase": search.phrase(text)}
+    asked: dict[str, dict[str, str]] = uow.session.info.setdefault("backlog_two_letters", {})
+    if text not in asked:
+        asked[text] = {"phrase": search.phrase(text), **search.two_letters(uow.session.connection(), text, SPARSE)}
+    return asked[text]
 
 
 def _keyset(
@@ -232,7 +254,9 @@ def _among(shape: Shape, column: SQLColumnExpression[int | None], ids: Select[An
 
 def _matching_accounts(shape: Shape) -> Select[int]:
     team = queries.sqlite_hint(Account.team_id) if shape.trigram else Account.team_id  # read by id off the trigrams
-    return select(Account.id).where(team == TEAM, search.matches(Account.id, Account.name, "accounts", shape.trigram))
+    return select(Account.id).where(
+        team == TEAM, search.matches(Account.id, Account.name, "accounts", shape.trigram, shape.short)
+    )
 
 
 def _matching_members() -> Select[int]:
@@ -258,7 +282,7 @@ def _deal_filter(shape: Shape) -> list[ColumnElement[bool]]:
     if shape.deals_filtered:
         where.append(
             or_(
-                search.matches(Deal.id, Deal.title, "deals", shape.trigram),
+                search.matches(Deal.id, Deal.title, "deals", shape.trigram, shape.short),
                 _among(shape, Deal.account_id, _matching_accounts(shape)),
                 _among(shape, Deal.owner_id, _matching_members()),
                 _among(shape, Deal.stage_id, select(Stage.id).where(Stage.team_id == TEAM, search.like(Stage.name))),
@@ -297,12 +321,12 @@ def _task_filter(shape: Shape) -> list[ColumnElement[bool]]:
     elif shape.filtered:
         deals = select(Deal.id).where(
             or_(
-                search.matches(Deal.id, Deal.title, "deals", shape.trigram),
+                search.matches(Deal.id, Deal.title, "deals", shape.trigram, shape.short),
                 _among(shape, Deal.account_id, _matching_accounts(shape)),
             )
         )
         terms = [
-            search.matches(Task.id, Task.title, "tasks", shape.trigram),
+            search.matches(Task.id, Task.title, "tasks", shape.trigram, shape.short),
             _among(shape, Task.assignee_id, _matching_members()),
             _among(shape, Task.deal_id, deals),
         ]
@@ -517,6 +541,11 @@ def backlog_page(
             total = known_total
         elif text.strip() and not keyset and offset <= 0 and not more:
             total = len(found)  # the whole filtered list fits in this window: no COUNT
+        elif text.strip() and not search.trigram_ready(text) and not shape.trigram:
+            # No trigram index serves one or two characters: a COUNT would test
+            # every open row (a quarter of a second at 100,000), so the list
+            # says how far it has got ("50+").
+            total, capped = max(0, offset) + len(found), True
         else:
             total, capped = _counted(uow, mine, text, shape)
         sprint = queries.sprint_to_plan(uow.session, uow.actor.team_id)
@@ -559,6 +588,25 @@ def backlog_page(
             more_before=more_before,
             more_after=more_after,
         )
+
+
+WARM_TEXTS = ("q", "qz", "qzx")
+"""Texts of one, two and three letters that name no task status or kind: the
+filter's statements for a text of each length, built and compiled ahead."""
+
+
+def learn_filter(store: Store, login: str, *, mine: bool = False) -> None:
+    """Get the filter ready for its first keystrokes: what the trigram tables
+    hold (SQLite, `search.learn_letters`) and the statements of a filtered
+    window of one, two and three letters (built once per shape, compiled on
+    first use: together tens of milliseconds that the first letters typed
+    would otherwise wait for). The backlog asks for it once it has shown its
+    first window."""
+    with unit_of_work(store, login, read_only=True) as uow:
+        if uow.session.get_bind().dialect.name == "sqlite":
+            search.learn_letters(uow.session.connection())
+    for text in WARM_TEXTS:
+        backlog_page(store, login, mine=mine, text=text, limit=1)
 
 
 @lru_cache(maxsize=1)

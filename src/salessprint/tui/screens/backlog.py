@@ -21,7 +21,14 @@ from textual.widgets import Input, Label
 from salessprint.domain.enums import ItemType
 from salessprint.domain.values import DealView, TaskView
 from salessprint.services.archive import preview_delete
-from salessprint.services.backlog import BacklogKey, BacklogPage, BacklogRow, backlog_page, move_in_backlog
+from salessprint.services.backlog import (
+    BacklogKey,
+    BacklogPage,
+    BacklogRow,
+    backlog_page,
+    learn_filter,
+    move_in_backlog,
+)
 from salessprint.services.deals import delete_deal, get_deal
 from salessprint.services.sprints import add_item
 from salessprint.services.tasks import delete_task, get_task
@@ -151,6 +158,8 @@ class BacklogScreen(BaseScreen):
         self._rows_cache: list[BacklogRow] = []
         self._first_answer = True
         """A member with nothing of their own (a manager, say) first sees the team's."""
+        self._status_width = 0
+        """Cells of the status line shown last (it is re-laid-out only when it wraps)."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -163,7 +172,12 @@ class BacklogScreen(BaseScreen):
 
     def on_mount(self) -> None:
         self.query_one("#backlog-filter", Input).display = False
-        self.query_one(RowTable).focus()
+        table = self.query_one(RowTable)
+        # The scrollbar always there: a filter that shortens the list past the
+        # screen's height keeps the table's width, so the screen is not laid
+        # out and drawn again whole (an inline style: no stylesheet to re-parse).
+        table.styles.overflow_y = "scroll"
+        table.focus()
 
     # --- loading -----------------------------------------------------------------
     def _fetch(
@@ -283,6 +297,8 @@ class BacklogScreen(BaseScreen):
             )
         if (newest.mine, newest.text) != (self.mine, self.text):
             return  # an answer to a filter the user has already typed past
+        if self._first_answer:
+            call_service(self.app, learn_filter, mine=newest.mine, group="backlog-learn")  # after the first paint
         self._first_answer = False
         table = self.query_one(RowTable)
         old_row = table.cursor_row
@@ -339,8 +355,11 @@ class BacklogScreen(BaseScreen):
             status.append("  ")
         if page is not None:
             if self._rows_cache:
-                total = f"{page.total:,}+" if page.total_capped else f"{page.total:,}"
                 first = self.held_offset
+                # A capped total is as far as the list has been read: at least the rows held.
+                total = (
+                    f"{max(page.total, first + len(self._rows_cache)):,}+" if page.total_capped else f"{page.total:,}"
+                )
                 status.append(f"{first + 1:,}–{first + len(self._rows_cache):,} of {total}")
                 if self.windows[0].more_before or self.windows[-1].more_after:
                     status.append("  (scroll for more; [ ] windows)")
@@ -350,7 +369,12 @@ class BacklogScreen(BaseScreen):
                 )
             if page.sprint is not None:
                 status.append(f"   p pulls into sprint {page.sprint.number} ({page.sprint.state})")
-        self.query_one("#backlog-scope", Label).update(status)
+        label = self.query_one("#backlog-scope", Label)
+        # A line that stays one line keeps its size: no relayout of the screen (issue 16).
+        width = label.content_region.width
+        one_line = 0 < status.cell_len <= width and self._status_width <= width
+        self._status_width = status.cell_len
+        label.update(status, layout=not one_line)
 
     def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
         """Near either end of what is held, fetch the next window that way."""

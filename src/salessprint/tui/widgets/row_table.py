@@ -127,8 +127,11 @@ class RowTable(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.columns = list(columns)
         self.rows: list[Sequence[Text]] = []
-        self._lines: dict[int, Text] = {}
-        """Rows drawn so far, as one line of text each (built on first sight)."""
+        self._lines: dict[int, list[Segment]] = {}
+        """Rows drawn so far, as one line of segments each (built on first sight)."""
+        self._styles: dict[str, Style] = {}
+        """Styles looked up once until the styles change: this widget's, its component
+        classes' (by name) and the cells' (parsed)."""
         self._widths: list[int] = []
         self._widths_for = -1
         self._strips: dict[tuple[int, bool, int], Strip] = {}
@@ -202,13 +205,16 @@ class RowTable(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()  # theme, focus or hover changed the colours
+        self._styles.clear()
 
     def on_focus(self) -> None:
         self._strips.clear()
+        self._styles.clear()
         self.refresh()
 
     def on_blur(self) -> None:
         self._strips.clear()
+        self._styles.clear()
         self.refresh()
 
     def on_resize(self, _event: events.Resize) -> None:
@@ -284,25 +290,60 @@ class RowTable(ScrollView, can_focus=True):
             self._widths = [c.width if c.width is not None else share for c in self.columns]
         return self._widths
 
-    def _line(self, cells: Sequence[Text]) -> Text:
-        line = Text(no_wrap=True, overflow="ellipsis")
+    def _line(self, cells: Sequence[Text]) -> list[Segment]:
+        """One row as segments in the cells' own styles, each cell cut or padded to its column."""
+        segments: list[Segment] = []
         widths = self._column_widths(self.scrollable_content_region.width)
+        gap = Segment(" " * GAP)
         for column, width, cell in zip(self.columns, widths, cells, strict=False):
-            text = shown(cell)
-            text.truncate(width, overflow="ellipsis")
-            text.align(column.justify if column.justify in ("left", "center", "right") else "left", width)  # type: ignore[arg-type]
-            line.append(" " * GAP)
-            line.append_text(text)
-        return line
+            segments.append(gap)
+            segments.extend(self._cell(cell, width, column.justify))
+        return segments
 
-    def _strip(self, text: Text, style: Style, width: int) -> Strip:
-        text.truncate(width, overflow="ellipsis", pad=True)
-        segments = list(Segment.apply_style(text.render(self.app.console), style))
-        return Strip(segments, width).crop_extend(0, width, style)
+    def _cell(self, cell: Text, width: int, justify: str) -> list[Segment]:
+        plain = cell.plain
+        if not cell.spans and plain.isascii() and plain.isprintable():
+            # The common cell, one style and one cell per character: cut and
+            # padded by hand (rich's Text measures every character).
+            if len(plain) > width:
+                plain = plain[: max(0, width - 1)] + "…" if width else ""
+            pad = " " * (width - len(plain))
+            style = self._parsed(cell.style)
+            if justify == "right":
+                return [Segment(pad), Segment(plain, style)]
+            if justify == "center":
+                left = " " * ((width - len(plain)) // 2)
+                return [Segment(left), Segment(plain, style), Segment(pad[len(left) :])]
+            return [Segment(plain, style), Segment(pad)]
+        text = shown(cell)
+        text.truncate(width, overflow="ellipsis")
+        text.align(justify if justify in ("left", "center", "right") else "left", width)  # type: ignore[arg-type]
+        return list(text.render(self.app.console))
+
+    def _parsed(self, style: str | Style) -> Style | None:
+        if isinstance(style, Style):
+            return style
+        if not style:
+            return None
+        found = self._styles.get(style)
+        if found is None:
+            found = self._styles[style] = Style.parse(style)
+        return found
+
+    def _strip(self, segments: list[Segment], style: Style, width: int) -> Strip:
+        line = Segment.adjust_line_length(list(Segment.apply_style(segments, style)), width, style)
+        return Strip(line, width)
+
+    def _component(self, name: str) -> Style:
+        """The style of a component class (kept until the styles change)."""
+        found = self._styles.get(name)
+        if found is None:
+            found = self._styles[name] = self.rich_style if name == "" else self.get_component_rich_style(name)
+        return found
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._component("")
         if width <= 0:
             return Strip.blank(0, base)
         index = -1 if y == 0 else round(self.scroll_offset.y) + y - 1
@@ -318,14 +359,14 @@ class RowTable(ScrollView, can_focus=True):
 
     def _draw(self, index: int, base: Style, width: int) -> Strip:
         if index < 0:
-            header = self._line([Text(c.label, justify=c.justify) for c in self.columns])  # type: ignore[arg-type]
-            return self._strip(header, base + self.get_component_rich_style("row-table--header"), width)
+            header = self._line([Text(c.label) for c in self.columns])
+            return self._strip(header, base + self._component("row-table--header"), width)
         line = self._lines.get(index)
         if line is None:
             line = self._lines[index] = self._line(self.rows[index])
         style = base
         if index % 2:
-            style += self.get_component_rich_style("row-table--even")
+            style += self._component("row-table--even")
         if index == self.cursor_row:
-            style += self.get_component_rich_style("row-table--cursor")
-        return self._strip(line.copy(), style, width)
+            style += self._component("row-table--cursor")
+        return self._strip(line, style, width)
