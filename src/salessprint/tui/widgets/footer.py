@@ -4,6 +4,10 @@ Textual's `Footer` recomposes (unmounts and mounts a widget per key, each
 styled anew) whenever the screen's bindings may have changed, which is on
 every focus change: moving a card to the next column, or opening a screen
 (tens of milliseconds of the UI thread each time, for an identical row of keys).
+It also schedules one rebuild per change: a screen opening (its first focus,
+then the focus its data gives) queued two or three, each of twenty keys.
+Here a change schedules at most one rebuild, which reads the keys when it
+runs and is skipped when they are those already shown.
 """
 
 from __future__ import annotations
@@ -16,10 +20,15 @@ from textual.widgets import Footer
 
 
 class LeanFooter(Footer):
-    """A `Footer` that skips a rebuild when the shown keys are the same."""
+    """A `Footer` that rebuilds at most once per batch of binding changes, and
+    not at all when the shown keys are the same."""
 
     _shown: tuple[Any, ...] | None = None
     """What the keys looked like at the last rebuild (None: rebuild next time)."""
+    _pending = False
+    """A rebuild is scheduled (after the next refresh): further changes wait for it."""
+    rebuilds = 0
+    """How many times the keys were built (for the tests: one per screen open)."""
 
     def _signature(self) -> tuple[Any, ...]:
         return tuple(
@@ -31,9 +40,20 @@ class LeanFooter(Footer):
     def compose(self) -> ComposeResult:
         children = list(super().compose())
         self._shown = self._signature() if children else None
+        if children:
+            self.rebuilds += 1
         yield from children
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
-        if self._shown is not None and screen is self.screen and self._signature() == self._shown:
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen or self._pending:
             return
-        super().bindings_changed(screen)
+        if self._shown is not None and self._signature() == self._shown:
+            return
+        self._pending = True
+        self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._pending = False
+        if self.is_attached and (self._shown is None or self._signature() != self._shown):
+            await self.recompose()
