@@ -7,7 +7,9 @@ every focus change: moving a card to the next column, or opening a screen
 It also schedules one rebuild per change: a screen opening (its first focus,
 then the focus its data gives) queued two or three, each of twenty keys.
 Here a change schedules at most one rebuild, which reads the keys when it
-runs and is skipped when they are those already shown.
+runs and is skipped when they are those already shown. And each key starts
+with the footer's `compact` (Textual's keys start compact and are then bound
+to the footer's, which restyles every key twice as it mounts).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 
 class LeanFooter(Footer):
@@ -39,10 +43,18 @@ class LeanFooter(Footer):
 
     def compose(self) -> ComposeResult:
         children = list(super().compose())
+        for child in children:
+            for key in (child, *child._pending_children):
+                self._start_as_footer(key)
         self._shown = self._signature() if children else None
         if children:
             self.rebuilds += 1
         yield from children
+
+    def _start_as_footer(self, widget: Widget) -> None:
+        if isinstance(widget, FooterKey):
+            widget.set_reactive(FooterKey.compact, self.compact)
+            widget.set_class(self.compact, "-compact", update=False)  # what its watcher would have done
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         self._bindings_ready = True
