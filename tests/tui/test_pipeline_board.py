@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable
+from textual.widgets._footer import FooterKey
 
 from benchmarks.generate import BENCH_LOGIN, Size, build_store
 from benchmarks.queries import recording
@@ -27,6 +28,7 @@ from salessprint.store.db import Store
 from salessprint.tui.app import SalesSprintApp
 from salessprint.tui.screens.deal_room import DealRoomScreen
 from salessprint.tui.screens.pipeline import PipelineScreen
+from salessprint.tui.widgets.footer import LeanFooter
 from salessprint.tui.widgets.stage_board import BoardStyle, StageBoard, card_lines
 from tests.conftest import FROZEN_NOW
 from tests.tui.harness import HOSTILE, notified, run_on, screen_text, settle, toast_shown, type_fast, until
@@ -312,3 +314,53 @@ def test_a_column_of_a_large_store_holds_only_its_window(many_deals: Store, monk
 
     with clock.freeze(FROZEN_NOW):
         on_board(many_deals, BENCH_LOGIN, scenario)
+
+
+def test_opening_the_board_builds_its_footer_once_and_lays_each_column_out_once(demo_store, monkeypatch) -> None:
+    """The footer's keys are mounted once per open (not once per focus change) and not
+    restyled as they mount; every column takes its scrollbar before its first layout
+    (its later coming is a second layout and paint of the whole board)."""
+    restyled: list[FooterKey] = []
+    restyle = FooterKey.update_node_styles
+
+    def counted_restyle(self: FooterKey, animate: bool = True) -> None:
+        restyled.append(self)
+        restyle(self, animate)
+
+    monkeypatch.setattr(FooterKey, "update_node_styles", counted_restyle)
+
+    async def scenario(pilot: Pilot[Any], app: SalesSprintApp, screen: PipelineScreen, board: StageBoard) -> None:
+        footer = screen.query_one(LeanFooter)
+        assert footer.rebuilds == 1
+        assert restyled == []  # Textual's keys start compact, then take the footer's: two restyles each
+        assert "Open deal" in " ".join(str(key.render()) for key in footer.query("FooterKey"))
+        overflowing = 0
+        for column in board.columns:
+            cards = column.cards
+            assert cards.scrollbar_flips == 0, column.stage.name
+            needs_bar = len(cards.items) * 3 - 1 > cards.size.height
+            assert cards.show_vertical_scrollbar == needs_bar, column.stage.name
+            overflowing += needs_bar
+        assert overflowing, "the demo's longest column scrolls at this size"
+        await pilot.press("right")  # a focus change with the same keys shown: no rebuild
+        await settle(pilot)
+        assert board.focused_index() == 1 and footer.rebuilds == 1
+
+    on_board(demo_store, "maria", scenario)
+
+
+def test_a_footer_rebuild_waits_for_the_last_of_a_burst_of_binding_changes(demo_store) -> None:
+    async def scenario(pilot: Pilot[Any], app: SalesSprintApp, screen: PipelineScreen, board: StageBoard) -> None:
+        footer = screen.query_one(LeanFooter)
+        before = footer.rebuilds
+
+        def burst() -> None:  # three changes before the next refresh, the keys unlike those shown
+            footer._shown = None
+            for _ in range(3):
+                footer.bindings_changed(screen)
+
+        footer.call_next(burst)  # in the footer's own turn, as the screen's signal calls it
+        await settle(pilot)
+        assert footer.rebuilds == before + 1
+
+    on_board(demo_store, "maria", scenario)

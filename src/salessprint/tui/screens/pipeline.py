@@ -82,6 +82,9 @@ class PipelineScreen(BaseScreen):
     """Deals by stage, as a board or a table; move them, win them, lose them with a reason."""
 
     TITLE_TEXT = "Pipeline"
+    AUTO_FOCUS = ""
+    """Nothing focused until the data comes: then a board column (or the table, `on_mount`).
+    Textual's default would focus the first focusable widget, the hidden table."""
     DEFAULT_CSS = """
     PipelineScreen #pipeline-totals {
         height: auto;
@@ -317,12 +320,14 @@ class PipelineScreen(BaseScreen):
             select = self._follow
         if not self._moves:
             self._follow = None
-        board.show(view.stages, self.loaded, view.currency, note, select=select, focus=self.view_name == BOARD)
+        at = None
         if self.view_name == BOARD and board.focused_index() is None and select is None:
             open_names = [s.name for s in view.stages if s.kind == StageKind.OPEN]
             stage = self.current_stage()
             at = open_names.index(stage.name) if stage is not None and stage.name in open_names else 0
-            board.call_after_refresh(board.focus_column, 0, at)
+        board.show(
+            view.stages, self.loaded, view.currency, note, select=select, focus=self.view_name == BOARD, focus_at=at
+        )
 
     def colour(self, name: str) -> str:
         return theme_colour(self.app, name)

@@ -16,19 +16,23 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Label, Static
 
 from salessprint.domain.enums import StageKind
 from salessprint.domain.text import counted
 from salessprint.services.pipeline_view import PipelineDeal, StageSummary
-from salessprint.tui.widgets.card_list import CardList
+from salessprint.tui.widgets.card_list import ITEM_HEIGHT, CardList
+
+COLUMN_CHROME_ROWS = 7
+"""Rows of a column that are not cards: its border (2) and its heading (5, with its padding)."""
 
 
 def money(currency: str, amount: Decimal) -> str:
@@ -85,6 +89,40 @@ class StageCards(CardList[PipelineDeal]):
     def __init__(self, stage: str, render_item: Callable[[PipelineDeal], tuple[Text, Text]]) -> None:
         super().__init__(render_item, classes="cards")
         self.stage = stage
+        self._focus_on_mount = False
+        self.scrollbar_flips = 0
+        """How often the scrollbar came or went once shown (the tests: none as the board opens)."""
+
+    def take_focus(self) -> None:
+        """Focus now, or as soon as mounted (a focus asked for before that is lost)."""
+        if self.is_mounted:
+            self.focus()
+        else:
+            self._focus_on_mount = True
+
+    def on_mount(self) -> None:
+        if self._focus_on_mount:
+            self._focus_on_mount = False
+            self.focus()
+
+    def expect_rows(self, rows: int) -> None:
+        """Before its first layout: take the scrollbar now when the cards will not fit
+        in `rows`. Textual decides it during a layout and then lays the screen out (and
+        paints it) again; decided here, the board's first layout is its only one."""
+        if not self.is_mounted:
+            lines = max(0, len(self.items) * ITEM_HEIGHT - 1)
+            self.set_reactive(CardList.show_vertical_scrollbar, lines > rows)
+            if lines > rows:
+                self.vertical_scrollbar.display = True  # its first setting would ask for a layout
+
+    def _resize_virtual(self) -> None:
+        # Cards never scroll sideways: a virtual width of 0 does not change when the
+        # column is first laid out, so that layout is not followed by another one.
+        self.virtual_size = Size(0, max(0, len(self.items) * ITEM_HEIGHT - 1))
+
+    def watch_show_vertical_scrollbar(self) -> None:
+        if self.is_mounted:
+            self.scrollbar_flips += 1
 
     def action_column(self, step: int) -> None:
         board = next((a for a in self.ancestors if isinstance(a, StageBoard)), None)
@@ -167,6 +205,10 @@ class StageBoard(Horizontal):
         super().__init__(id=id)
         self.render_item = render_item
         self.columns: list[StageColumn] = []
+        self._latest: tuple[Any, ...] | None = None
+        """The last `show`'s arguments (what a build waiting for the first layout shows)."""
+        self._waiting = False
+        """A build waits for the board's first layout."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="closed-stages")
@@ -180,19 +222,59 @@ class StageBoard(Horizontal):
         closed_note: str,
         select: int | None = None,
         focus: bool = True,
+        focus_at: int | None = None,
     ) -> None:
         """Columns for the open `stages` with their `deals`; a card keeps its place
-        (or `select`, a deal id, is selected, and its column focused when `focus`)."""
+        (or `select`, a deal id, is selected, and its column focused when `focus`).
+        With `focus_at`, column `focus_at` (clamped) takes the focus when none has it.
+
+        New columns wait for the board's first layout when the data came before it:
+        then their height is known and the cards take their scrollbars at once."""
+        self._latest = (stages, deals, currency, closed_note, select, focus, focus_at)
+        if self._waiting:
+            return
+        if not self.size and self.display and self._needs_columns(stages):
+            self._waiting = True
+            self.call_after_refresh(self._show_latest)
+            return
+        self._show(*self._latest)
+
+    def _show_latest(self) -> None:
+        self._waiting = False
+        if self._latest is not None:
+            self._show(*self._latest)
+
+    def _needs_columns(self, stages: Sequence[StageSummary]) -> bool:
+        return [c.stage.name for c in self.columns] != [s.name for s in stages if s.kind == StageKind.OPEN]
+
+    def _show(
+        self,
+        stages: Sequence[StageSummary],
+        deals: dict[str, list[PipelineDeal]],
+        currency: str,
+        closed_note: str,
+        select: int | None,
+        focus: bool,
+        focus_at: int | None,
+    ) -> None:
         open_stages = [s for s in stages if s.kind == StageKind.OPEN]
-        if [c.stage.name for c in self.columns] != [s.name for s in open_stages]:
+        mount: list[StageColumn] = []
+        if self._needs_columns(stages):
             for column in self.columns:
                 column.remove()
-            self.columns = [StageColumn(s, self.render_item) for s in open_stages]
-            self.mount_all(self.columns, before="#closed-stages")
+            self.columns = mount = [StageColumn(s, self.render_item) for s in open_stages]
+        rows = self.content_size.height - COLUMN_CHROME_ROWS
         for column, stage in zip(self.columns, open_stages, strict=True):
             column.stage = stage
             column.heading.update(column_heading(stage, currency))
             self._fill(column.cards, deals.get(stage.name, []), select, focus)
+            if self.size:
+                column.cards.expect_rows(rows)
+        if focus_at is not None and self.columns and self.focused_index() is None:
+            # Now, not after a refresh: the focused column's style then comes with its first layout.
+            self.columns[max(0, min(focus_at, len(self.columns) - 1))].cards.take_focus()
+        if mount:
+            self.mount_all(mount, before="#closed-stages")
         closed = Text()
         for stage in stages:
             if stage.kind != StageKind.OPEN:
