@@ -30,6 +30,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
+from textual.widget import Widget
 from textual.widgets import Label
 
 from salessprint.domain.enums import TaskStatus
@@ -110,6 +112,10 @@ class BoardScreen(BaseScreen):
     """The active sprint's cards; move them with the keyboard."""
 
     TITLE_TEXT = "Board"
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """Textual's, without its repaint of the whole screen: a move takes the focus to
+    the card's new column, and the columns whose look follows the focus repaint
+    themselves (their styles change)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: the card lists would otherwise take left/right to scroll sideways
         Binding(
