@@ -181,10 +181,12 @@ def test_board_projector_snapshot(demo_store: Any, snap_compare: Any) -> None:
 @async_test
 async def test_a_move_shows_at_once_and_the_answer_repaints_nothing(demo_store: Any, monkeypatch: Any) -> None:
     """The card is in its new lane, selected, before the store has answered (the
-    write is held); Done is not touched. When the write answers, and when the change
+    write is held); Done is not touched, nor is the rest of the screen. When the write answers, and when the change
     feed then reports it, no lane draws a line, no heading changes and the board is
     not read again."""
     import threading
+
+    from textual._compositor import Compositor
 
     from salessprint.services import board as board_service
     from salessprint.tui.live import StoreChanged
@@ -213,12 +215,21 @@ async def test_a_move_shows_at_once_and_the_answer_repaints_nothing(demo_store: 
             reads.append(1)
             return read_board(*args, **kwargs)
 
+        full: list[int] = []
+        render_full_update = Compositor.render_full_update
+
+        def counted_full(self: Compositor, *args: Any, **kwargs: Any) -> Any:
+            full.append(1)
+            return render_full_update(self, *args, **kwargs)
+
         monkeypatch.setattr(board_module, "move_board_card", held_write)
         monkeypatch.setattr(board_service, "_board_in", counted_read)
+        monkeypatch.setattr(Compositor, "render_full_update", counted_full)
         lines.clear()
         headings.clear()
         await pilot.press("shift+right")
         await until(pilot, lambda: lines["cards-doing"] > 0, what="Doing repainted")
+        assert not full  # the focus went to Doing: no repaint of the whole screen
         doing = screen.query_one("#cards-doing", CardList)
         assert not gate.is_set() and _cards(demo_store)[first.id].status == "todo"  # not written yet
         assert first.id in [c.id for c in doing.items]
