@@ -122,3 +122,42 @@ def test_no_sprint_no_cards(team_store: Any) -> None:
     view = board(team_store, "rita")
     assert view.sprint_number is None and all(not lane.cards and not lane.count for lane in view.lanes.values())
     assert lane_window(team_store, "rita", "todo", after=0) == ([], False)
+
+
+def test_board_update_reads_no_board_when_only_my_own_moves_changed_it(sprint_store: Any) -> None:
+    """The board screen's read: after my move, the changes since the last read are the
+    move's own (its task's, its card's, the activity a finished call logs), so no board
+    is read on SQLite; a change of anyone else's is read. PostgreSQL always reads: its
+    transactions may commit a lower change id after a higher one."""
+    from salessprint.services.board import board_update
+    from salessprint.services.sprints import move_board_card
+
+    s = sprint_store
+    _fill(s, 50)
+    first = board_update(s, "max")
+    assert first.board is not None and first.board == board(s, "max")
+    card = first.board.lanes["todo"].cards[0]
+    moved = move_board_card(s, "max", card.id, "done", expected_version=card.version)
+    assert moved.card.status == "done" and moved.card.version > card.version
+    assert len(moved.changes) == 3  # the task, the activity its call logged, the card
+    in_order = s.engine.dialect.name == "sqlite"
+    again = board_update(s, "max", seen=first.newest_change, shown=moved.changes)
+    assert again.newest_change == max(moved.changes)
+    assert (again.board is None) == in_order
+    assert board_update(s, "max", seen=first.newest_change, shown=moved.changes - {max(moved.changes)}).board
+    theirs = next(c for c in first.board.lanes["todo"].cards if c.owner == "rita" and c.id != card.id)
+    move_card(s, "rita", theirs.id, "doing")
+    read = board_update(s, "max", seen=again.newest_change, shown=moved.changes)
+    assert read.board is not None and theirs.id in [c.id for c in read.board.lanes["doing"].cards]
+    assert board_update(s, "max", seen=read.newest_change).board is None or not in_order
+
+
+def test_move_board_card_moves_like_move_card_and_names_its_changes(sprint_store: Any) -> None:
+    from salessprint.services.sprints import move_board_card
+
+    s = sprint_store
+    card = board(s, "rita").lanes["todo"].cards[0]
+    moved = move_board_card(s, "rita", card.id, "doing", expected_version=card.version)
+    assert moved.card == sprint_items(s, "rita")[0]
+    assert len(moved.changes) == 2  # the task and its card
+    assert move_board_card(s, "rita", card.id, "doing").changes == frozenset()  # already there: nothing written

@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from typing import Any
 
 import pytest
 
 from salessprint.domain.enums import TaskStatus
-from salessprint.services.board import board
-from salessprint.services.sprints import move_card, sprint_items
-from salessprint.tui.screens.board import BoardScreen, Lane
+from salessprint.services.sprints import move_board_card, move_card, sprint_items
+from salessprint.tui.screens.board import LANES, BoardScreen, Lane
 from salessprint.tui.widgets.card_list import CardList
-from tests.tui.harness import async_test, make_app, notified, notified_titles, screen_text, settle, until
+from tests.tui.harness import (
+    async_test,
+    make_app,
+    notified,
+    notified_titles,
+    screen_text,
+    settle,
+    type_fast,
+    until,
+)
 
 
 def _cards(store: Any, login: str = "alex") -> dict[int, Any]:
@@ -170,13 +179,20 @@ def test_board_projector_snapshot(demo_store: Any, snap_compare: Any) -> None:
 
 
 @async_test
-async def test_a_move_shows_the_returned_card_in_place_before_any_reload(demo_store: Any, monkeypatch: Any) -> None:
-    """The moved card lands in its new lane from what move_card returned, with
-    the selection on it; a reload that finds nothing new repaints nothing."""
+async def test_a_move_shows_at_once_and_the_answer_repaints_nothing(demo_store: Any, monkeypatch: Any) -> None:
+    """The card is in its new lane, selected, before the store has answered (the
+    write is held); Done is not touched, nor is the rest of the screen. When the write answers, and when the change
+    feed then reports it, no lane draws a line, no heading changes and the board is
+    not read again."""
     import threading
 
+    from textual._compositor import Compositor
+
+    from salessprint.services import board as board_service
+    from salessprint.tui.live import StoreChanged
     from salessprint.tui.screens import board as board_module
 
+    lines, headings = _count_draws(monkeypatch)
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)
@@ -184,34 +200,97 @@ async def test_a_move_shows_the_returned_card_in_place_before_any_reload(demo_st
         screen = app.screen
         assert isinstance(screen, BoardScreen)
         first = screen.cards[TaskStatus.TODO][0]
-        done_lane = screen.query_one("#cards-done", CardList)
-        done_items = done_lane.items
+        done_items = screen.query_one("#cards-done", CardList).items
         gate = threading.Event()
-        loads: list[int] = []
+        write = move_board_card
 
-        def held_reload(store: Any, login: str, *args: Any, **kwargs: Any) -> Any:
-            loads.append(1)
-            gate.wait(10)  # no reload answers until the move is on screen
-            return board(store, login, *args, **kwargs)
+        def held_write(*args: Any, **kwargs: Any) -> Any:
+            gate.wait(20)  # the store answers once the move is on screen
+            return write(*args, **kwargs)
 
-        monkeypatch.setattr(board_module, "board", held_reload)
+        reads: list[int] = []
+        read_board = board_service._board_in
+
+        def counted_read(*args: Any, **kwargs: Any) -> Any:
+            reads.append(1)
+            return read_board(*args, **kwargs)
+
+        full: list[int] = []
+        render_full_update = Compositor.render_full_update
+
+        def counted_full(self: Compositor, *args: Any, **kwargs: Any) -> Any:
+            full.append(1)
+            return render_full_update(self, *args, **kwargs)
+
+        monkeypatch.setattr(board_module, "move_board_card", held_write)
+        monkeypatch.setattr(board_service, "_board_in", counted_read)
+        monkeypatch.setattr(Compositor, "render_full_update", counted_full)
+        lines.clear()
+        headings.clear()
         await pilot.press("shift+right")
-        await until(
-            pilot, lambda: first.id in [c.id for c in screen.cards[TaskStatus.DOING]], what="the card is in Doing"
-        )
-        assert not gate.is_set()
+        await until(pilot, lambda: lines["cards-doing"] > 0, what="Doing repainted")
+        assert not full  # the focus went to Doing: no repaint of the whole screen
         doing = screen.query_one("#cards-doing", CardList)
-        assert first.id in [c.id for c in screen.cards[TaskStatus.DOING]]
-        assert first.id not in [c.id for c in screen.cards[TaskStatus.TODO]]
-        assert doing.has_focus and screen.cards[TaskStatus.DOING][doing.highlighted or 0].id == first.id
-        assert done_lane.items is done_items  # the untouched lane was not refilled
-        doing_items = doing.items
-        gate.set()
+        assert not gate.is_set() and _cards(demo_store)[first.id].status == "todo"  # not written yet
+        assert first.id in [c.id for c in doing.items]
+        assert first.id not in [c.id for c in screen.query_one("#cards-todo", CardList).items]
+        assert doing.has_focus and doing.items[doing.highlighted or 0].id == first.id
+        assert lines["cards-todo"] and lines["cards-done"] == 0, lines
+        assert screen.query_one("#cards-done", CardList).items is done_items
+        assert set(headings) == {"lane-todo", "lane-doing"} and max(headings.values()) == 1, headings
         await settle(pilot)
-        assert loads  # the background reload ran ...
-        assert doing.items is doing_items  # ... and, finding nothing new, left the lanes alone
-        assert screen.cards[TaskStatus.DOING][doing.highlighted or 0].id == first.id
-        assert _cards(demo_store)[first.id].status == "doing"
+        lines.clear()
+        headings.clear()
+        gate.set()
+        await until(pilot, lambda: _cards(demo_store)[first.id].status == "doing", what="the move written")
+        await settle(pilot)
+        app.post_message(StoreChanged(0))  # the change feed's news of my own move
+        await settle(pilot)
+        assert doing.items[doing.highlighted or 0].id == first.id and doing.has_focus
+        assert not lines and not headings, (lines, headings)
+        assert not reads  # the board was not read again for a change it shows
+        moved = doing.items[doing.highlighted or 0]
+        assert moved.version == _cards(demo_store)[first.id].version  # the next write expects the store's version
+
+
+@pytest.mark.parametrize(
+    ("keys", "lane", "statuses"),
+    [
+        ((">", ">"), TaskStatus.DONE, ["doing", "todo"]),
+        ((">", "<"), TaskStatus.TODO, ["doing", "todo"]),
+    ],
+    ids=["right-right", "right-left"],
+)
+def test_quick_moves_are_queued_not_refused(
+    demo_store: Any, keys: tuple[str, ...], lane: TaskStatus, statuses: list[str]
+) -> None:
+    """`> >` and `> <` typed at once: the card ends where the keys say, on screen and
+    in the store, nothing is refused as stale, and each move is a change of its own:
+    undo takes them back one at a time."""
+    from salessprint.services.undo import undo
+
+    async def body() -> None:
+        app = make_app(demo_store, "alex")
+        async with app.run_test(size=(140, 40)) as pilot:
+            await settle(pilot)
+            await open_board(pilot)
+            screen = app.screen
+            assert isinstance(screen, BoardScreen)
+            card = screen.cards[TaskStatus.TODO][0]
+            type_fast(app, *keys)  # both keys arrive before the first write answers
+            await settle(pilot)
+            assert _cards(demo_store)[card.id].status == lane.value
+            shown = screen.query_one(f"#cards-{lane}", CardList)
+            assert shown.has_focus and shown.items[shown.highlighted or 0].id == card.id
+            assert all(card.id not in [c.id for c in screen.cards[s]] for s, _ in LANES if s != lane)
+            assert "Changed by someone else" not in notified_titles(app) and not [
+                m for m in notified(app) if "since you opened it" in m
+            ]
+        for status in statuses:
+            undo(demo_store, "alex")
+            assert _cards(demo_store)[card.id].status == status
+
+    asyncio.run(body())
 
 
 @async_test

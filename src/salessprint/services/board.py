@@ -11,6 +11,11 @@ from one more (`sprints.item_views`).
 
 A card's lane is its task's status (a task card), else the card's own
 status; cards taken out of the sprint are not on the board.
+
+`board_update` is the screen's read: it first asks the change log what was
+committed since the board was last read, and when that is only the moves
+the screen made itself (`sprints.move_board_card` says which changes those
+were), it reads nothing more: the screen shows them already.
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ from salessprint.services.sprints import item_views
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
 from salessprint.store.db import Store
-from salessprint.store.models import Member, SprintItem, Task
+from salessprint.store.feed import newest_change_id
+from salessprint.store.models import Change, Member, SprintItem, Task
 
 LANE_WINDOW = 60
 """Cards a lane reads at a time (a tall terminal shows about fifteen)."""
@@ -57,6 +63,16 @@ class BoardView:
     """(name, login) of everyone with a card on the board, by name."""
     rep: str | None
     """The login the lanes are filtered on, or None for everyone."""
+
+
+@dataclass(frozen=True)
+class BoardUpdate:
+    """What `board_update` found: the newest change, and the board if it must be shown again."""
+
+    newest_change: int
+    """The team's newest change id when the board was read (0: none yet)."""
+    board: BoardView | None
+    """The board, or None: nothing but the changes named as already shown was committed since."""
 
 
 def _lane() -> ColumnElement[str]:
@@ -138,25 +154,60 @@ def board(store: Store, login: str, *, rep: str | None = None, held: dict[str, i
     cards (LANE_WINDOW, or as many as `held` says the screen holds), its card
     count and points, of `rep`'s cards only when given."""
     with unit_of_work(store, login, read_only=True) as uow:
-        sprint = queries.current_sprint(uow.session, uow.actor.team_id)
-        if sprint is None:
-            empty = {s.value: LaneView(s.value, [], 0, 0, False) for s in STATUSES}
-            return BoardView(None, empty, [], rep)
-        counts: dict[str, int] = {}
-        points: dict[str, int] = {}
-        reps: set[tuple[str, str]] = set()
-        for lane, owner, name, n, pts in uow.session.execute(_groups_statement(), {"sprint_id": sprint.id}):
-            reps.add((name, owner))
-            if rep is None or owner == rep:
-                counts[str(lane)] = counts.get(str(lane), 0) + int(n)
-                points[str(lane)] = points.get(str(lane), 0) + int(pts)
-        sizes = {s.value: max(LANE_WINDOW, (held or {}).get(s.value, 0)) for s in STATUSES if counts.get(s.value)}
-        windows = _windows(uow, sprint, sizes, _member_id(uow, rep), None)
-        lanes = {}
-        for s in STATUSES:
-            cards, more = windows.get(s.value, ([], False))
-            lanes[s.value] = LaneView(s.value, cards, counts.get(s.value, 0), points.get(s.value, 0), more)
-        return BoardView(sprint.number, lanes, sorted(reps), rep)
+        return _board_in(uow, rep, held)
+
+
+def board_update(
+    store: Store,
+    login: str,
+    *,
+    rep: str | None = None,
+    held: dict[str, int] | None = None,
+    seen: int | None = None,
+    shown: frozenset[int] = frozenset(),
+) -> BoardUpdate:
+    """The board as `board` reads it, unless every change committed after change
+    `seen` (the newest when the screen last read it) is in `shown` (changes the
+    screen made and shows): then no board is read.
+
+    Only on SQLite: its writers take turns, so change ids are committed in
+    order and nothing can still appear below the newest one. PostgreSQL's
+    concurrent transactions may commit a lower id later; there the board is
+    always read."""
+    with unit_of_work(store, login, read_only=True) as uow:
+        newest = newest_change_id(uow.session, uow.actor.team_id)
+        in_order = uow.session.get_bind().dialect.name == "sqlite"
+        if seen is not None and in_order and newest >= seen:
+            news = uow.session.scalars(
+                select(Change.id)
+                .where(Change.team_id == uow.actor.team_id, Change.id > seen, Change.id <= newest)
+                .limit(len(shown) + 1)
+            )
+            if all(change in shown for change in news):
+                return BoardUpdate(newest, None)
+        return BoardUpdate(newest, _board_in(uow, rep, held))
+
+
+def _board_in(uow: UnitOfWork, rep: str | None, held: dict[str, int] | None) -> BoardView:
+    sprint = queries.current_sprint(uow.session, uow.actor.team_id)
+    if sprint is None:
+        empty = {s.value: LaneView(s.value, [], 0, 0, False) for s in STATUSES}
+        return BoardView(None, empty, [], rep)
+    counts: dict[str, int] = {}
+    points: dict[str, int] = {}
+    reps: set[tuple[str, str]] = set()
+    for lane, owner, name, n, pts in uow.session.execute(_groups_statement(), {"sprint_id": sprint.id}):
+        reps.add((name, owner))
+        if rep is None or owner == rep:
+            counts[str(lane)] = counts.get(str(lane), 0) + int(n)
+            points[str(lane)] = points.get(str(lane), 0) + int(pts)
+    sizes = {s.value: max(LANE_WINDOW, (held or {}).get(s.value, 0)) for s in STATUSES if counts.get(s.value)}
+    windows = _windows(uow, sprint, sizes, _member_id(uow, rep), None)
+    lanes = {}
+    for s in STATUSES:
+        cards, more = windows.get(s.value, ([], False))
+        lanes[s.value] = LaneView(s.value, cards, counts.get(s.value, 0), points.get(s.value, 0), more)
+    return BoardView(sprint.number, lanes, sorted(reps), rep)
 
 
 def lane_window(

@@ -7,6 +7,8 @@ sprint's version check makes a second, simultaneous close fail cleanly.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
@@ -24,7 +26,7 @@ from salessprint.services.views import sprint_view
 from salessprint.store import queries
 from salessprint.store.db import Store
 from salessprint.store.lookups import deal_by_id, sprint_by_number, sprint_in_state, task_by_id
-from salessprint.store.models import Account, Deal, Member, Sprint, SprintItem, Task
+from salessprint.store.models import Account, Change, Deal, Member, Sprint, SprintItem, Task
 
 DEFAULT_POINTS = 1
 
@@ -373,34 +375,70 @@ def move_card(
     store: Store, login: str, item_id: int, status: str, expected_version: int | None = None
 ) -> SprintItemView:
     """Move a board card to todo/doing/done (a task card moves its task)."""
+    with unit_of_work(store, login) as uow:
+        return _move(uow, item_id, status, expected_version)[0]
+
+
+@dataclass(frozen=True)
+class CardMoved:
+    """A card as a move left it, and the change-log rows the move wrote."""
+
+    card: SprintItemView
+    changes: frozenset[int]
+    """Ids of the changes the move recorded (the card's, its task's, an activity
+    its task logged): the board already shows them, so the change feed's news of
+    them needs no read (`services.board.board_update`)."""
+
+
+@retrying
+def move_board_card(
+    store: Store, login: str, item_id: int, status: str, expected_version: int | None = None
+) -> CardMoved:
+    """`move_card` for the board: the card, and the ids of the changes it wrote."""
+    with unit_of_work(store, login) as uow:
+        card, root = _move(uow, item_id, status, expected_version)
+        if root is None:
+            return CardMoved(card, frozenset())
+        caused = uow.session.scalars(select(Change.id).where(Change.cause_id == root))
+        return CardMoved(card, frozenset([root, *caused]))
+
+
+def _move(
+    uow: UnitOfWork, item_id: int, status: str, expected_version: int | None
+) -> tuple[SprintItemView, int | None]:
+    """Move the card in `uow`; the card as moved, and the id of the change the
+    move is (the others it recorded follow from it: `cause_id`), None if it was
+    already there."""
     from salessprint.domain.enums import parse_choice
     from salessprint.services.tasks import set_task_status
 
     new_status = TaskStatus(parse_choice(TaskStatus, status, "status"))
-    with unit_of_work(store, login) as uow:
-        item = uow.session.get(SprintItem, item_id)
-        sprint = uow.session.get(Sprint, item.sprint_id) if item else None
-        if item is None or sprint is None or sprint.team_id != uow.actor.team_id:
-            raise NotFound(f"No card #{item_id} on the board.")
-        if sprint.state == SprintState.CLOSED:
-            raise Conflict(f"Sprint {sprint.number} is closed; its cards no longer move.")
-        uow.check_version(item, expected_version, "card")
-        if item.task_id is not None:
-            task = task_by_id(uow.session, uow.actor.team_id, item.task_id)
-            uow.require(Action.EDIT_TASK, owns=task.assignee_id == uow.actor.member_id)
-            set_task_status(uow, task, new_status)
-        else:
-            deal = deal_by_id(uow.session, uow.actor.team_id, item.deal_id or 0)
-            uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
-            before = snapshot(item)
-            item.status = new_status
-            done = new_status is TaskStatus.DONE
-            item.done_on = clock.team_today(uow.team().timezone) if done else None
-            item.done_at = clock.now() if done else None
-            uow.session.flush()
-            uow.record("sprint_item", item.id, "update", before, snapshot(item))
+    item = uow.session.get(SprintItem, item_id)
+    sprint = uow.session.get(Sprint, item.sprint_id) if item else None
+    if item is None or sprint is None or sprint.team_id != uow.actor.team_id:
+        raise NotFound(f"No card #{item_id} on the board.")
+    if sprint.state == SprintState.CLOSED:
+        raise Conflict(f"Sprint {sprint.number} is closed; its cards no longer move.")
+    uow.check_version(item, expected_version, "card")
+    before_last = uow.last_change
+    if item.task_id is not None:
+        task = task_by_id(uow.session, uow.actor.team_id, item.task_id)
+        uow.require(Action.EDIT_TASK, owns=task.assignee_id == uow.actor.member_id)
+        set_task_status(uow, task, new_status)
+    else:
+        deal = deal_by_id(uow.session, uow.actor.team_id, item.deal_id or 0)
+        uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
+        before = snapshot(item)
+        item.status = new_status
+        done = new_status is TaskStatus.DONE
+        item.done_on = clock.team_today(uow.team().timezone) if done else None
+        item.done_at = clock.now() if done else None
         uow.session.flush()
-        return item_views(uow, sprint, [item.id])[0]
+        uow.record("sprint_item", item.id, "update", before, snapshot(item))
+    uow.session.flush()
+    last = uow.last_change
+    root = None if last is None or last is before_last else (last.cause_id or last.id)
+    return item_views(uow, sprint, [item.id])[0], root
 
 
 def sprint_points_by_member(store: Store, login: str, number: int | None = None) -> dict[str, int]:

@@ -5,28 +5,41 @@ their WIP figures) to one rep's cards; each column shows its WIP limit
 (from the team's settings) and warns when over. Columns hold windows of
 cards (services/board.py): the first one when the board opens, the next
 as the cursor nears the end of those held, so a sprint of 10,000 cards
-opens like one of 200. A moved card goes into its new column from what
-`move_card` returned, at once; the reload that follows repaints only
-columns someone else changed. Columns are `CardList`s, which draw only
-the cards on screen and repaint only the cards that changed.
+opens like one of 200. Columns are `CardList`s, which draw only the cards
+on screen and repaint only the cards that changed.
+
+A move shows at once: the card goes into its new column before the store
+has answered (only the two columns' changed lines repaint), and the write
+follows in a worker. A card's moves are queued like the pipeline's
+(`PendingMove`): one write on its way at a time, each sent with the version
+the previous one returned, the last column asked for winning, so `> >` typed
+at once moves it two columns and nothing is refused as stale. A refused
+move puts the card back where the store has it, with the service's message.
+The change feed's news of my own moves reads nothing
+(`services.board.board_update`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.reactive import Reactive
+from textual.widget import Widget
 from textual.widgets import Label
 
 from salessprint.domain.enums import TaskStatus
+from salessprint.domain.errors import SalesSprintError
 from salessprint.domain.text import counted
 from salessprint.domain.values import SprintItemView
-from salessprint.services.board import BoardView, board, lane_window
-from salessprint.services.sprints import move_card
+from salessprint.services.board import BoardUpdate, BoardView, board_update, lane_window
+from salessprint.services.sprints import CardMoved, move_board_card
 from salessprint.tui.guards import Owned
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
@@ -55,10 +68,16 @@ class Heading(Label):
         self._shown: tuple[str, tuple[object, ...]] | None = None
 
     def show(self, text: Text) -> None:
-        """Show `text`, unless it shows that already (then no repaint, no layout)."""
-        if self._shown != (text.plain, tuple(text.spans)):
-            self._shown = (text.plain, tuple(text.spans))
-            self.update(text)
+        """Show `text`, unless it shows that already (then no repaint, no layout).
+
+        A text that fits on one line where the old one did repaints the line
+        alone: the screen's layout is only redone when the height may change."""
+        if self._shown == (text.plain, tuple(text.spans)):
+            return
+        width = self.content_region.width
+        one_line = self._shown is not None and width > 0 and max(cell_len(self._shown[0]), text.cell_len) <= width
+        self._shown = (text.plain, tuple(text.spans))
+        self.update(text, layout=not one_line)
 
 
 class Lane(Vertical):
@@ -79,10 +98,24 @@ class Lane(Vertical):
         yield CardList(self.render_card, id=f"cards-{self.status}", classes="cards")
 
 
+@dataclass
+class PendingMove:
+    """A card's moves on their way to the store: sent one at a time, the last one wins."""
+
+    card: SprintItemView
+    """The card as the store last returned it (its version is what the next write expects)."""
+    target: TaskStatus
+    """The column the user last asked for."""
+
+
 class BoardScreen(BaseScreen):
     """The active sprint's cards; move them with the keyboard."""
 
     TITLE_TEXT = "Board"
+    focused: Reactive[Widget | None] = Reactive(None, repaint=False)
+    """Textual's, without its repaint of the whole screen: a move takes the focus to
+    the card's new column, and the columns whose look follows the focus repaint
+    themselves (their styles change)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: the card lists would otherwise take left/right to scroll sideways
         Binding(
@@ -142,6 +175,16 @@ class BoardScreen(BaseScreen):
         self._follow: int | None = None
         """A card id to select (and focus its lane) at the next paint: the card just moved."""
         self._painted = False
+        self._moves: dict[int, PendingMove] = {}
+        """Cards with a move on its way to the store, by card id."""
+        self._placed = 0
+        """Moves shown so far: a read asked for before the last one is out of date when it answers."""
+        self._seen: int | None = None
+        """The newest change when the board was last read; None: read it whole next time."""
+        self._mine: set[int] = set()
+        """Changes my moves wrote since then (shown already)."""
+        self._stale = False
+        """A reload was asked for while moves were on their way: read once they are written."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -159,11 +202,45 @@ class BoardScreen(BaseScreen):
         return card_lines(card, app.team.currency if app.team else "")
 
     def reload(self) -> None:
+        """Read the board (the change feed calls this): nothing is read when only my own moves changed it."""
+        if self._moves:
+            self._stale = True  # the card would jump back to where the store has it for now
+            return
+        self._stale = False
         held = {status.value: len(cards) for status, cards in self.cards.items()}
-        call_service(self.app, board, rep=self.rep, held=held, done=self.show_board, group="board")
+        placed = self._placed
+
+        def got(found: BoardUpdate) -> None:
+            if placed != self._placed or self._moves:
+                self.reload()  # read before a move I made since: ask again (once the moves are written)
+                return
+            self._seen = found.newest_change
+            self._mine = {change for change in self._mine if change > found.newest_change}
+            if found.board is not None:
+                self.show_board(found.board)
+
+        call_service(
+            self.app,
+            board_update,
+            rep=self.rep,
+            held=held,
+            seen=self._seen,
+            shown=frozenset(self._mine),
+            done=got,
+            group="board",
+        )
+
+    def read_whole(self) -> None:
+        """Read the board whole, whatever the change log says."""
+        self._seen = None
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self._seen = None  # back from another screen: read it whole
+        super().on_screen_resume()
 
     def action_reload(self) -> None:
-        self.reload()
+        self.read_whole()
 
     def wip_limit(self, status: TaskStatus) -> int | None:
         app = self.app
@@ -279,7 +356,7 @@ class BoardScreen(BaseScreen):
             i = logins.index(self.rep) if self.rep in logins else -1
             self.rep = logins[i + 1] if i + 1 < len(logins) else None
         self.cards = {s: [] for s, _ in LANES}  # another list: read from its top
-        self.reload()
+        self.read_whole()
 
     def selected_card(self) -> SprintItemView | None:
         status = LANES[self._focused_lane()][0]
@@ -306,6 +383,7 @@ class BoardScreen(BaseScreen):
         self.app.push_screen(DealRoomScreen(card.item_id))
 
     def action_move_card(self, step: int) -> None:
+        """Show the selected card in the next column now and write it: at once, or after its write on its way."""
         card = self.selected_card()
         if card is None:
             return
@@ -313,41 +391,66 @@ class BoardScreen(BaseScreen):
         if not 0 <= target < len(LANES):
             return
         status = LANES[target][0]
+        move = self._moves.get(card.id)
+        if move is None:
+            move = self._moves[card.id] = PendingMove(card, status)
+            self._send(move)
+        else:
+            move.target = status
+        self._placed += 1
+        self._place(card.model_copy(update={"status": status.value}), LANES[target - step][0])
+
+    def _send(self, move: PendingMove) -> None:
+        def moved(found: CardMoved) -> None:
+            move.card = found.card
+            self._mine.update(found.changes)
+            if found.card.status != move.target.value:
+                self._send(move)  # a later key asked for another column meanwhile
+                return
+            del self._moves[move.card.id]
+            self._place(found.card, move.target, follow=False)  # the store's card (its new version), drawn as shown
+            if not self._moves and self._stale:
+                self.reload()
+
+        def failed(_exc: SalesSprintError) -> None:
+            # The service's message says why (call_service shows it); the card goes
+            # back to where the store last had it, and the board is read afresh.
+            self._moves.pop(move.card.id, None)
+            self._place(move.card, move.target)
+            self.read_whole()
+
         call_service(
             self.app,
-            move_card,
-            card.id,
-            status,
-            expected_version=card.version,
-            done=self._moved,
-            failed=lambda _exc: self.reload(),
-            group="board-move",
+            move_board_card,
+            move.card.id,
+            move.target.value,
+            expected_version=move.card.version,
+            done=moved,
+            failed=failed,
         )
 
-    def _moved(self, card: SprintItemView) -> None:
-        """The card as `move_card` returned it goes in place at once (two lanes
-        change); the reload behind it only repaints if someone else changed something."""
+    def _place(self, card: SprintItemView, was: TaskStatus, *, follow: bool = True) -> None:
+        """Put `card`, shown in column `was`, in the column of its status: two columns
+        change (their counts too), the others are left alone; with `follow` the selection
+        goes with it. A column holding only a window of a longer one does not take a card
+        whose place is past its window."""
         new = TaskStatus(card.status)
-        for status, _title in LANES:
-            held = self.cards[status]
-            if any(c.id == card.id for c in held):
-                self.cards[status] = [c for c in held if c.id != card.id]
-                n, pts = self.counts[status]
-                self.counts[status] = (n - 1, pts - card.points)
-        held = self.cards[new]
-        if not self.more[new] or (held and card.id < held[-1].id):
-            self.cards[new] = sorted([*held, card], key=lambda c: c.id)
-        n, pts = self.counts[new]
-        self.counts[new] = (n + 1, pts + card.points)
-        limit = self.wip_limit(new)
-        if limit is not None and n + 1 > limit:
-            title = dict(LANES)[new]
-            self.notify(
-                f"{title} now holds {counted(n + 1, 'card')}; its WIP limit is {limit}.",
-                title="Over WIP limit",
-                severity="warning",
-                markup=False,
-            )
-        self._follow = card.id
+        if was == new:
+            self.cards[new] = [card if c.id == card.id else c for c in self.cards[new]]
+        else:
+            self.cards[was] = [c for c in self.cards[was] if c.id != card.id]
+            n, pts = self.counts[was]
+            self.counts[was] = (n - 1, pts - card.points)
+            held = self.cards[new]
+            if not self.more[new] or (held and card.id < held[-1].id):
+                self.cards[new] = sorted([*held, card], key=lambda c: c.id)
+            n, pts = self.counts[new]
+            self.counts[new] = (n + 1, pts + card.points)
+            limit = self.wip_limit(new)
+            if limit is not None and n + 1 > limit:
+                message = f"{dict(LANES)[new]} now holds {counted(n + 1, 'card')}; its WIP limit is {limit}."
+                # after the columns' repaint: a toast's layout would hold it back
+                self.call_after_refresh(self.notify, message, title="Over WIP limit", severity="warning", markup=False)
+        if follow:
+            self._follow = card.id
         self.render_lanes()
-        self.reload()

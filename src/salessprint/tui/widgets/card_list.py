@@ -6,8 +6,8 @@ per change on the UI thread. Here every item is exactly `ITEM_HEIGHT` lines
 (two lines of text and a rule), so the list's height is arithmetic, and
 `render_line` draws only the lines on screen; an item's text is built when it
 first scrolls into view. New items repaint only the items that changed (an
-equal item at the same place keeps its lines), a cursor step the two items
-it touches. The list may hold a window of a longer one: with `more` set, it
+item at the same place that is equal, or drawn the same, keeps its lines), a
+cursor step the two items it touches. The list may hold a window of a longer one: with `more` set, it
 posts `NearEnd` as the cursor nears its last item, and `append_items` adds
 the next window.
 """
@@ -110,9 +110,14 @@ class CardList(ScrollView, Generic[T], can_focus=True):
         keep = self.highlighted if highlighted is None else highlighted
         old, self.items = self.items, list(items)
         changed = [i for i, item in enumerate(self.items) if i >= len(old) or old[i] != item]
-        changed += range(len(self.items), len(old))  # gone: their lines go blank
+        top, height = self._top(), self.scrollable_content_region.height
+        on_screen = range(top // ITEM_HEIGHT, (top + height) // ITEM_HEIGHT + 1)
         for index in changed:
-            self._texts.pop(index, None)
+            drawn = self._texts.pop(index, None)
+            if drawn is not None and index in on_screen and self.render_item(self.items[index]) == drawn:
+                self._texts[index] = drawn  # another value drawn the same (a fresh version): no repaint
+        changed = [i for i in changed if i not in self._texts]
+        changed += range(len(self.items), len(old))  # gone: their lines go blank
         self._asked_at = -1
         if len(old) != len(self.items):
             self._resize_virtual()
@@ -140,8 +145,23 @@ class CardList(ScrollView, Generic[T], can_focus=True):
                 self.refresh_lines(first, ITEM_HEIGHT)
 
     def _resize_virtual(self) -> None:
-        lines = max(0, len(self.items) * ITEM_HEIGHT - 1)
-        self.virtual_size = Size(self.scrollable_content_region.width, lines)
+        """The list's height follows its items. A change that leaves the scrollbar
+        as it was (shown, or not needed) moves its thumb only: the screen's layout
+        (and the full repaint after it) is redone only when the scrollbar comes or goes."""
+        size = Size(self.scrollable_content_region.width, max(0, len(self.items) * ITEM_HEIGHT - 1))
+        old, viewport = self.virtual_size, self.container_size.height
+        if size == old:
+            return
+        flips = (old.height > viewport) != (size.height > viewport) or self.show_horizontal_scrollbar
+        if not self.is_mounted or not viewport or flips:
+            self.virtual_size = size
+            return
+        self.set_reactive(CardList.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = size.height
+            bar.refresh()
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
     def on_resize(self, _event: events.Resize) -> None:
         self._resize_virtual()
