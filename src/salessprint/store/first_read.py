@@ -149,12 +149,10 @@ def pg_connect_params(url: str) -> dict[str, Any] | None:
                     return None
                 if key == "statement_timeout":
                     timeout = number
-                if key in TCP_DEFAULTS:
-                    args[key] = number
         port = parts.port
     except ValueError:
         return None
-    args.update({k: v for k, v in given.items() if k not in OWN_KEYS and k not in TCP_DEFAULTS})
+    args.update({k: v for k, v in given.items() if k not in OWN_KEYS})  # as given, as the store passes them
     ms = max(1, round(timeout * 1000))
     ours = f"-c statement_timeout={ms} -c idle_in_transaction_session_timeout={ms}"
     args["options"] = f"{ours} {given['options']}" if given.get("options") else ours
@@ -186,12 +184,12 @@ WHERE r.rolname = session_user AND d.datname = current_database()
 """
 
 
-def first_read(url: str, login: str | None, *, board: bool) -> FirstRead | None:
+def first_read(url: str, login: str | None, *, board: bool, any_role: bool = False) -> FirstRead | None:
     """The header's context for `login` on the store at `url`, and the board of
-    the current sprint when `board` (and I am no rep, and it is active):
-    None when this read cannot answer as the store would."""
+    the current sprint when `board`, it is active and (unless `any_role`) I am
+    no rep (a rep opens on Today): None when this read cannot answer as the store would."""
     if url.strip().startswith("postgresql"):
-        return _first_read_pg(url, login, board)
+        return _first_read_pg(url, login, board, any_role)
     path = sqlite_file(url)
     if path is None or not login:
         return None
@@ -202,14 +200,14 @@ def first_read(url: str, login: str | None, *, board: bool) -> FirstRead | None:
     try:
         conn.execute("PRAGMA query_only=ON")
         conn.execute("BEGIN")  # one snapshot for every statement
-        return _read(_Sqlite(conn), url, login, board)
+        return _read(_Sqlite(conn), url, login, board, any_role)
     except (sqlite3.Error, ValueError, TypeError):
         return None  # an old or foreign schema: the store's own open says what is wrong
     finally:
         conn.close()
 
 
-def _first_read_pg(url: str, login: str | None, board: bool) -> FirstRead | None:
+def _first_read_pg(url: str, login: str | None, board: bool, any_role: bool) -> FirstRead | None:
     params = pg_connect_params(url)
     if params is None:
         return None
@@ -230,7 +228,7 @@ def _first_read_pg(url: str, login: str | None, board: bool) -> FirstRead | None
                 acting = user if login is None or login == user else None
             if acting is None:
                 return None  # the store's open explains (or refuses)
-            return _read(_Postgres(conn), url, acting, board)
+            return _read(_Postgres(conn), url, acting, board, any_role)
     except (psycopg.Error, ValueError, TypeError, OSError):
         return None
 
@@ -310,7 +308,7 @@ WHERE i.id {ids} ORDER BY i.id
 """
 
 
-def _read(db: _Db, url: str, login: str, want_board: bool) -> FirstRead | None:
+def _read(db: _Db, url: str, login: str, want_board: bool, any_role: bool) -> FirstRead | None:
     found = db.rows(_ME, (login,))
     row = found[0] if found else None
     if row is None or not row[7]:
@@ -358,7 +356,7 @@ def _read(db: _Db, url: str, login: str, want_board: bool) -> FirstRead | None:
         }
     )
     board = None
-    if want_board and me["role"] != "rep" and sprint is not None and sprint["state"] == "active":
+    if want_board and (any_role or me["role"] != "rep") and sprint is not None and sprint["state"] == "active":
         board = _board(db, sprint)
     return FirstRead(url, login, team, sprint, me, board)
 

@@ -133,7 +133,10 @@ class FirstHeader(Static):
 class FirstFrame(Vertical):
     """The header, and the board when the first read holds one."""
 
-    DEFAULT_CSS = "FirstFrame { height: 1fr; }"
+    DEFAULT_CSS = """
+    FirstFrame { height: 1fr; }
+    FirstFrame #first-footer { dock: bottom; height: 1; background: $footer-background; }
+    """
 
     def __init__(self, read: FirstRead) -> None:
         super().__init__(id="first-frame")
@@ -143,6 +146,7 @@ class FirstFrame(Vertical):
         read = self.read
         board = read.board
         yield FirstHeader(read, "Board" if board is not None else "")
+        yield Static("", id="first-footer")  # where the footer's keys come: the lanes do not move then
         if board is None:
             yield Static(Text("loading…", style="dim"), classes="screen-status")
             return
