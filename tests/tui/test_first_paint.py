@@ -140,3 +140,19 @@ def test_markup_in_stored_text_shows_verbatim_on_the_first_frame(demo_store: Sto
         assert top.plain == title and title in details.plain
         odd = type(read)(read.url, read.login, {**read.team, "name": title}, read.sprint, read.me)
         assert title in header_text(odd, 140).plain
+
+
+def test_the_store_is_named_as_the_header_names_it(demo_store: Store) -> None:
+    from salessprint.store.db import parse_url
+    from salessprint.tui.first_paint import store_label
+    from salessprint.tui.widgets.status_header import store_label as header_label
+
+    for url in (
+        demo_store.url.render_as_string(hide_password=False),
+        "postgresql+psycopg://bob:secret@db.example.com:6543/sales",
+        "postgresql+psycopg://db.example.com/sales",
+        "postgresql:///sales",
+    ):
+        store = type("S", (), {"url": parse_url(url)})()
+        assert store_label(url) == header_label(store)
+        assert "secret" not in store_label(url)

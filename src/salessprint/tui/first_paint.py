@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -65,8 +66,14 @@ def header_text(read: FirstRead, width: int, title: str = "Board") -> Text:
 
 
 def store_label(url: str) -> str:
-    """`status_header.store_label` for an SQLite URL or path: the file's name."""
-    return Path(url.removeprefix("sqlite:///")).expanduser().name
+    """`status_header.store_label` for the URLs the first read takes: the SQLite
+    file's name, or the server and database of a shared store (never its password)."""
+    if not url.startswith("postgresql"):
+        return Path(url.removeprefix("sqlite:///")).expanduser().name
+    parts = urlsplit(url)
+    user = f"{parts.username}@" if parts.username else ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{user}{parts.hostname or 'localhost'}{port}/{parts.path.removeprefix('/')}"
 
 
 def card_lines(card: FirstCard, currency: str = "") -> tuple[Text, Text]:
