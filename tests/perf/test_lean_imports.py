@@ -80,26 +80,46 @@ def test_log_call_loads_no_alembic_no_other_commands(tmp_path: Path) -> None:
     assert out.rstrip().endswith("LOADED:"), out
 
 
+SPRINT = r"""
+import sys
+from salessprint.services import open_store
+from salessprint.services.sprints import add_item, plan_sprint, start_sprint
+from salessprint.services.tasks import add_task
+
+store = open_store(sys.argv[1])
+plan_sprint(store, "ada", goal="[bold]lean[/]")
+add_item(store, "ada", "task", add_task(store, "ada", title="Lean card one", points=2).id)
+start_sprint(store, "ada")
+store.dispose()
+"""
+
 FIRST_FRAME = r"""
 import asyncio, sys, time
+from salessprint.cli.tui import open_tui  # the command line's start path, as `salessprint` runs it
+from salessprint.quick_settings import peek_settings
 from salessprint.tui.app import Opened, SalesSprintApp
 
 url = sys.argv[1]
-
+HEAVY = {"sqlalchemy", "pydantic", "pydantic_settings", "psycopg", "alembic"}
 seen = {}
-start = SalesSprintApp._start
+start, first_paint = SalesSprintApp._start, SalesSprintApp._first_paint
 
 def at_first_frame(self):
-    seen["loaded"] = sorted({m.split(".")[0] for m in sys.modules} & {"sqlalchemy", "pydantic", "pydantic_settings"})
+    seen.setdefault("loaded", sorted({m.split(".")[0] for m in sys.modules} & HEAVY))
     start(self)
 
-SalesSprintApp._start = at_first_frame
+def at_first_paint(self, themes, read):
+    first_paint(self, themes, read)
+    seen["cards"] = [c.title for lane in read.board.lanes.values() for c in lane.cards] if read and read.board else []
+    seen["with data"] = sorted({m.split(".")[0] for m in sys.modules} & HEAVY)
+
+SalesSprintApp._start, SalesSprintApp._first_paint = at_first_frame, at_first_paint
 
 async def main():
     def connect():
         from salessprint.services import open_store
         return Opened(open_store(url), "ada")
-    app = SalesSprintApp(connect=connect)
+    app = SalesSprintApp(connect=connect, first=peek_settings(url, "ada"))
     async with app.run_test(size=(100, 30)) as pilot:
         deadline = time.monotonic() + 60
         while app.team is None and app.fatal_error is None:
@@ -110,29 +130,31 @@ async def main():
     app.store.dispose()
 
 asyncio.run(main())
+print("CARDS:" + ",".join(seen["cards"]))
+print("WITH DATA:" + ",".join(seen["with data"]))
 print("AT FIRST FRAME:" + ",".join(seen["loaded"]))
 """
 
 
-def test_the_first_frame_comes_before_sqlalchemy_and_pydantic(tmp_path: Path) -> None:
-    """The loading frame is drawn before the store, the ORM, pydantic and the
-    settings are imported (the first worker imports them)."""
+def test_the_first_frame_with_data_comes_before_sqlalchemy_and_pydantic(tmp_path: Path) -> None:
+    """The loading frame, then the header and the board's cards (read by the
+    driver) are drawn before the ORM, pydantic and the settings are imported
+    (the worker after them imports those)."""
     run(tmp_path)  # init (and a first log) on lean.db
+    env = {
+        "SALESSPRINT_CONFIG": str(tmp_path / "cfg.toml"),
+        "SALESSPRINT_DATA_DIR": str(tmp_path / "data"),
+        "SALESSPRINT_NOW": "2026-11-26T10:30:00+00:00",
+        "PATH": "/usr/bin:/bin",
+    }
+    url = f"sqlite:///{tmp_path / 'lean.db'}"
+    subprocess.run([sys.executable, "-c", SPRINT, url], env=env, check=True, timeout=120, capture_output=True)
     done = subprocess.run(
-        [sys.executable, "-c", FIRST_FRAME, f"sqlite:///{tmp_path / 'lean.db'}"],
-        capture_output=True,
-        text=True,
-        env={
-            "SALESSPRINT_CONFIG": str(tmp_path / "cfg.toml"),
-            "SALESSPRINT_DATA_DIR": str(tmp_path / "data"),
-            "SALESSPRINT_NOW": "2026-11-26T10:30:00+00:00",
-            "PATH": "/usr/bin:/bin",
-        },
-        timeout=120,
-        check=False,
+        [sys.executable, "-c", FIRST_FRAME, url], capture_output=True, text=True, env=env, timeout=120, check=False
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "AT FIRST FRAME:", done.stdout
+    lines = done.stdout.strip().splitlines()
+    assert lines[-3:] == ["CARDS:Lean card one", "WITH DATA:", "AT FIRST FRAME:"], done.stdout
 
 
 def test_theme_files_are_read_without_pydantic() -> None:

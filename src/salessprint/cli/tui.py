@@ -16,18 +16,22 @@ def open_tui(ctx: Ctx) -> None:
 
     Only the app shell is imported here, and it runs at once: its first worker
     opens the store, checks the schema and finds me while the header says
-    "loading…". If that fails (no such member, old schema, server down) the app
+    "loading…" (or the header and board the first read drew). If that fails (no such member, old schema, server down) the app
     exits and the message is raised here, so it ends as one line and status 1.
     """
     import gc
 
     gc.disable()  # until the first screen has loaded: see tui.app.settle_garbage_collector
+    from salessprint.quick_settings import peek_settings
     from salessprint.tui.app import SalesSprintApp
 
     if ctx._store is not None:  # already opened (demo): reuse it
         app = SalesSprintApp(store=ctx._store, login=ctx.login, theme_name=ctx.settings.theme)
     else:
-        app = SalesSprintApp(connect=lambda: _open(ctx))
+        # Store, login and theme read without pydantic, for the first frame with data
+        # (the settings proper are read in the app's worker and have the last word).
+        first = peek_settings(ctx.db_option, ctx.as_option)
+        app = SalesSprintApp(connect=lambda: _open(ctx), first=first)
     try:
         app.run()
     finally:

@@ -5,17 +5,22 @@ screens. The app holds the store handle and my login; screens load their
 data through `call_service`, never on the UI thread.
 
 Start-up is lazy, so the first frame costs little more than Textual itself:
-the app draws a "loading…" line at once, and its first worker opens the store
-(plain-SQL schema check), loads the header's context (`whoami` and sprint)
-and imports the first screen's module; screens are imported when first
-opened. A start-up failure sets `fatal_error` and exits with status 1.
+the app draws a "loading…" line at once. Given `first` (what the command line
+peeked at without pydantic: store, login, theme), its first worker reads the
+theme files and the header and board with the SQLite driver alone
+(`services.first_paint`) and draws them (`tui.first_paint`); only then does
+the next worker import SQLAlchemy, open the store (plain-SQL schema check),
+load the header's context (`whoami` and sprint) and import the first
+screen's module, which opens over that frame with the same cards. Screens
+are imported when first opened. A start-up failure sets `fatal_error` and
+exits with status 1.
 """
 
 from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from rich.text import Text
@@ -40,7 +45,9 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from salessprint.domain.values import MemberView, SprintView, TeamView
+    from salessprint.quick_settings import QuickSettings
     from salessprint.services.app_context import AppContext
+    from salessprint.services.first_paint import FirstRead
     from salessprint.services.importing import ImportResult
     from salessprint.store.db import Store
     from salessprint.tui.screens.base import BaseScreen
@@ -240,6 +247,7 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
         theme_name: str = "salessprint-dark",
         *,
         connect: Callable[[], Opened] | None = None,
+        first: QuickSettings | None = None,
     ) -> None:
         super().__init__()
         if store is None and connect is None:
@@ -247,6 +255,10 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
         self.store: Store | None = store
         """The opened store; None until the first worker has opened it (see `connect`)."""
         self._connect = connect
+        self._first = first if connect is not None else None
+        """Store, login and theme as peeked at before the settings proper: the first frame's read."""
+        self.first_read: FirstRead | None = None
+        """What the first frame showed (None: it showed the loading line only)."""
         self.login = login
         self.wanted_theme = theme_name
         self._themes_applied = False
@@ -281,8 +293,41 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
         if self._connect is None:
             # Given a store (tests, demo, review): the themes are needed at once.
             self._apply_themes(read_themes())
-        # Draw the loading frame first, then open the store in a worker (which
-        # also reads the theme files, so pydantic loads after the first frame).
+        # Draw the loading frame first, then the first read (themes, header and
+        # board by the SQLite driver) and, once that is drawn, open the store in
+        # a worker: SQLAlchemy and pydantic load after the first frame with data.
+        self.call_after_refresh(self._start if self._first is None else self._read_first)
+
+    def _read_first(self) -> None:
+        first = self._first
+        assert first is not None
+
+        def job() -> None:
+            themes: LoadedThemes | None = None
+            read: FirstRead | None = None
+            try:
+                themes = read_themes()
+                from salessprint.services.first_paint import first_read
+
+                read = first_read(first.db, first.user, board=True)
+            except Exception as exc:  # the store's own open says what is wrong
+                self.log.warning(f"first read skipped: {exc!r}")
+            self.call_from_thread(self._first_paint, themes, read)
+
+        self.run_worker(job, thread=True, group="context", exit_on_error=False, name="first read")
+
+    def _first_paint(self, themes: LoadedThemes | None, read: FirstRead | None) -> None:
+        assert self._first is not None
+        if themes is not None:
+            self.wanted_theme = self._first.theme
+            self._apply_themes(themes)
+        if read is not None and self.store is None and not self._opened:
+            from salessprint.tui.first_paint import FirstFrame
+
+            self.first_read = read
+            loading = self.query("#loading")
+            self.mount(FirstFrame(read))
+            loading.remove()
         self.call_after_refresh(self._start)
 
     def _apply_themes(self, loaded: LoadedThemes) -> None:
@@ -298,7 +343,7 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
     def _start(self) -> None:
         def job() -> None:
             try:
-                themes = read_themes() if self._connect is not None else None
+                themes = read_themes() if self._connect is not None and not self._themes_applied else None
                 opened, ctx = open_and_load(self._connect, self.store, self.login)
             except SalesSprintError as exc:
                 self.call_from_thread(self._fail, exc.message)
@@ -313,6 +358,10 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
     def _started(self, opened: Opened, ctx: AppContext, themes: LoadedThemes | None = None) -> None:
         self.store, self.login = opened.store, opened.login
         if opened.theme:
+            if self._themes_applied and opened.theme != self.wanted_theme:
+                # The settings proper differ from what the first frame peeked at: theirs.
+                self.wanted_theme = opened.theme
+                self.theme = opened.theme if opened.theme in self.available_themes else "salessprint-dark"
             self.wanted_theme = opened.theme
         if themes is not None:
             self._apply_themes(themes)
@@ -368,11 +417,34 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
             self._first_screen_open()  # keys typed meanwhile go to it (once it has mounted)
             self.call_after_refresh(self._preload_when_idle)
             if self.current_mode == self.DEFAULT_MODE:
-                self.switch_mode(first_mode(ctx))
+                mode = first_mode(ctx)
+                mounted = self.switch_mode(mode)
+                self._seed_first_screen(mode, ctx, mounted)
                 return
         for screen in self.screen_stack:
             if hasattr(screen, "context_changed"):
                 screen.context_changed()
+
+    def _seed_first_screen(self, mode: str, ctx: AppContext, mounted: Awaitable[Any]) -> None:
+        """The board opens with the cards the first frame showed, if the store's
+        context is the one that frame read (the board's own reload follows)."""
+        read = self.first_read
+        if mode != "board" or read is None or read.board is None:
+            return
+        from salessprint.services.first_paint import board_of, context_of
+
+        if context_of(read) != ctx:
+            return  # the settings proper chose another store or member: their screen reads its own
+        view = board_of(read.board)
+        screen = self.screen
+
+        async def seed() -> None:
+            await mounted
+            show = getattr(screen, "show_board", None)
+            if show is not None and screen.is_mounted and not getattr(screen, "_painted", False):
+                show(view)
+
+        self.call_later(seed)
 
     def _preload_when_idle(self) -> None:
         """Once the app has been idle a moment (the first screen has its data),
