@@ -77,3 +77,41 @@ async def test_without_the_preload_a_first_open_re_parses(demo_store: Any, parse
         await pilot.press("escape", "1" if app.current_mode != "backlog" else "2")
         await settle(pilot)
         assert parses, "the first open parsed no CSS"
+
+
+@async_test
+async def test_what_the_preload_imports_is_frozen_when_the_app_manages_the_collector(
+    demo_store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`open_tui` pauses the collector for start-up; the app then freezes what the
+    preload brought in, so full collections do not walk every screen's module."""
+    import gc
+
+    from salessprint.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "GC_SETTLE_SECONDS", 3600.0)  # only the preload may freeze here
+    gc.disable()
+    try:
+        app = make_app(demo_store, "maria")
+        assert app.manages_gc
+        async with app.run_test(size=(160, 50)) as pilot:
+            await settle(pilot)
+            await until(pilot, lambda: app.css_preloaded, what="the CSS of every screen is preloaded")
+            frozen = gc.get_freeze_count()
+            assert frozen > 0, "the preload's objects were not frozen"
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+@async_test
+async def test_an_app_that_did_not_pause_the_collector_freezes_nothing(demo_store: Any) -> None:
+    import gc
+
+    before = gc.get_freeze_count()
+    app = make_app(demo_store, "maria")
+    assert not app.manages_gc
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.css_preloaded, what="the CSS of every screen is preloaded")
+    assert gc.get_freeze_count() == before
