@@ -148,7 +148,9 @@ class CardList(ScrollView, Generic[T], can_focus=True):
         """The list's height follows its items. A change that leaves the scrollbar
         as it was (shown, or not needed) moves its thumb only: the screen's layout
         (and the full repaint after it) is redone only when the scrollbar comes or goes."""
-        size = Size(self.scrollable_content_region.width, max(0, len(self.items) * ITEM_HEIGHT - 1))
+        # Width 0: cards never scroll sideways. The content width would shrink when
+        # the vertical scrollbar comes, leaving a horizontal scrollbar under every lane.
+        size = Size(0, max(0, len(self.items) * ITEM_HEIGHT - 1))
         old, viewport = self.virtual_size, self.container_size.height
         if size == old:
             return
