@@ -55,6 +55,18 @@ async def test_board_opens_first_with_the_team_and_cards(demo_store: Any) -> Non
 
 
 @async_test
+async def test_lanes_never_scroll_sideways(demo_store: Any) -> None:
+    """A lane long enough for a vertical scrollbar had a horizontal one under it too
+    (its virtual width was the width before the vertical scrollbar came)."""
+    app = make_app(demo_store, "maria")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        lanes = list(app.screen.query(CardList))
+        assert any(lane.show_vertical_scrollbar for lane in lanes)
+        assert not [lane.id for lane in lanes if lane.show_horizontal_scrollbar]
+
+
+@async_test
 async def test_shift_right_moves_my_card_to_doing_in_the_store(demo_store: Any) -> None:
     app = make_app(demo_store, "alex")
     async with app.run_test(size=(140, 40)) as pilot:
