@@ -138,6 +138,22 @@ def test_stored_markup_and_escapes_show_as_typed(demo_store: Any) -> None:
     asyncio.run(run())
 
 
+def test_a_long_task_title_leaves_its_due_date_in_view(demo_store: Any) -> None:
+    """At 140 columns the due dates were cut ("20 Oct 20") by long task titles."""
+    app = make_app(demo_store, "alex")
+    room_data = deal_room(demo_store, "alex", 29)
+    dues = [f"{t.due_on:%d %b %Y}" for t in room_data.tasks if t.due_on]
+    assert dues
+
+    async def run() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            await open_room(pilot, app, 29)
+            text = screen_text(app)
+            assert all(due in text for due in dues), dues
+
+    asyncio.run(run())
+
+
 def test_the_room_reads_close_date_moves(demo_store: Any) -> None:
     deal = add_deal(demo_store, "alex", title="Moving target", account="Hooli", value="1", expected_close="2026-12-10")
     for day in ("2026-12-17", "2026-12-24", "2027-01-07"):

@@ -36,6 +36,10 @@ def _money(currency: str, amount: object) -> str:
     return f"{currency} {amount:,.2f}"
 
 
+TASK_TITLE_CELLS = 30
+"""A task's title in the deal room's task list is cut here (with "…")."""
+
+
 class DealRoomScreen(BaseScreen):
     TITLE_TEXT = "Deal room"
     DEFAULT_CSS = """
@@ -137,9 +141,9 @@ class DealRoomScreen(BaseScreen):
         tasks = self.query_one("#room-tasks", DataTable)
         tasks.clear()
         for task in room.tasks:
-            tasks.add_row(
-                shown(Text(task.title)), Text(task.status), Text(f"{task.due_on:%d %b %Y}" if task.due_on else "")
-            )
+            title = shown(Text(task.title))
+            title.truncate(TASK_TITLE_CELLS, overflow="ellipsis")  # so the due date stays in view at 140 columns
+            tasks.add_row(title, Text(task.status), Text(f"{task.due_on:%d %b %Y}" if task.due_on else ""))
         if not room.tasks:
             tasks.add_row(Text("No tasks on this deal.", style="dim"), Text(""), Text(""))
 
