@@ -17,10 +17,10 @@ from salessprint.services.app_context import load_context
 from salessprint.services.first_paint import FirstCard, board_of, first_read
 from salessprint.store.db import Store
 from salessprint.tui.app import Opened, SalesSprintApp
-from salessprint.tui.first_paint import FirstFrame, card_lines, header_text
+from salessprint.tui.first_paint import FirstFrame, header_text
 from salessprint.tui.screens.backlog import BacklogScreen
 from salessprint.tui.screens.board import BoardScreen
-from salessprint.tui.screens.board import card_lines as board_card_lines
+from salessprint.tui.widgets.sprint_card import card_lines
 from salessprint.tui.widgets.status_header import StatusHeader
 from tests.tui.harness import HOSTILE, async_test, screen_lines, settle, type_fast, until
 
@@ -127,7 +127,7 @@ async def test_header_and_card_lines_are_the_real_widgets_lines(demo_store: Stor
     view = board_of(read.board)
     for status, lane in read.board.lanes.items():
         for mine, theirs in zip(lane.cards, view.lanes[status].cards, strict=True):
-            assert card_lines(mine, "EUR") == board_card_lines(theirs, "EUR")
+            assert card_lines(mine, "EUR") == card_lines(theirs, "EUR")  # the same fields, drawn alike
 
 
 def test_markup_in_stored_text_shows_verbatim_on_the_first_frame(demo_store: Store) -> None:

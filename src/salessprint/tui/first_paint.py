@@ -8,7 +8,7 @@ cards. Nothing here takes keys: typed keys wait for the real screen
 (`KeyDeliveryApp.hold_keys_until`). A rep's first screen is Today, which this
 frame does not draw: for a rep it is the header alone.
 
-The lines are those of `StatusHeader` and the board screen (`card_lines`,
+The lines are those of `StatusHeader` and the board screen (`widgets/sprint_card.card_lines`,
 the lane headings, the status line); `tests/tui/test_first_paint.py` holds
 them equal, as this module may not import theirs (they import pydantic).
 """
@@ -28,9 +28,10 @@ from salessprint.domain import clock
 from salessprint.domain.text import counted
 from salessprint.tui.widgets.card_list import CardList
 from salessprint.tui.widgets.safe_text import shown
+from salessprint.tui.widgets.sprint_card import card_lines
 
 if TYPE_CHECKING:
-    from salessprint.services.first_paint import FirstCard, FirstRead
+    from salessprint.services.first_paint import FirstRead
 
 LANES = (("todo", "To do"), ("doing", "Doing"), ("done", "Done"))
 
@@ -74,18 +75,6 @@ def store_label(url: str) -> str:
     user = f"{parts.username}@" if parts.username else ""
     port = f":{parts.port}" if parts.port else ""
     return f"{user}{parts.hostname or 'localhost'}{port}/{parts.path.removeprefix('/')}"
-
-
-def card_lines(card: FirstCard, currency: str = "") -> tuple[Text, Text]:
-    """`tui.screens.board.card_lines` for a first-read card."""
-    title = Text(" ".join(card.title.split()), style="bold")
-    details = Text(f"{card.owner_name} · {card.points} pt")
-    if card.value is not None:
-        details.append(f" · {currency} {card.value:,.0f}".replace("  ", " "))
-    if card.account:
-        details.append(" · ")
-        details.append(" ".join(card.account.split()), style="italic")
-    return title, details
 
 
 def lane_heading(title: str, count: int, points: int, limit: int | None) -> tuple[Text, bool]:

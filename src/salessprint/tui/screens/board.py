@@ -44,20 +44,9 @@ from salessprint.tui.guards import Owned
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
 from salessprint.tui.widgets.card_list import CardList
+from salessprint.tui.widgets.sprint_card import card_lines
 
 LANES = ((TaskStatus.TODO, "To do"), (TaskStatus.DOING, "Doing"), (TaskStatus.DONE, "Done"))
-
-
-def card_lines(card: SprintItemView, currency: str = "") -> tuple[Text, Text]:
-    """A card as two lines of plain text: the title, then owner, points, value, account."""
-    title = Text(" ".join(card.title.split()), style="bold")
-    details = Text(f"{card.owner_name} · {card.points} pt")
-    if card.value is not None:
-        details.append(f" · {currency} {card.value:,.0f}".replace("  ", " "))
-    if card.account:
-        details.append(" · ")
-        details.append(" ".join(card.account.split()), style="italic")
-    return title, details
 
 
 class Heading(Label):
