@@ -324,6 +324,34 @@ def test_two_letters_are_found_through_the_trigrams_that_hold_them(pool: Any) ->
     assert "json_each" in window and "INDEXED BY ix_deals_open_rank" not in window
 
 
+def test_two_letters_leave_the_engine_s_listeners_alone(pool: Any) -> None:
+    """The vocabulary two letters are read from is set up on the connection
+    that asks, not by an engine listener added then: adding one while another
+    worker thread opens a connection broke that open ("deque mutated during
+    iteration") and a filter typed fast after `1` never answered (CI, test_keys)."""
+    import threading
+
+    store, _ids = pool
+    listeners = len(store.engine.pool.dispatch.connect)
+    assert {r.title for r in backlog_page(store, "rita", mine=False, text="d3").rows} == {"d3"}
+    assert len(store.engine.pool.dispatch.connect) == listeners
+    store.engine.dispose()  # new connections, each asked two letters from its own thread
+    failures: list[BaseException] = []
+
+    def ask(text: str) -> None:
+        try:
+            assert {r.title for r in backlog_page(store, "rita", mine=False, text=text).rows} == {text}
+        except BaseException as exc:  # noqa: BLE001 (reported by the test below)
+            failures.append(exc)
+
+    threads = [threading.Thread(target=ask, args=(f"d{i % 6}",)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+
+
 def test_the_filter_learns_the_trigram_tables_ahead(pool: Any) -> None:
     """`learn_filter` (the backlog calls it after its first window) reads the
     trigram tables' first characters, so two letters typed next do not; after

@@ -31,7 +31,6 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
-    event,
     func,
     literal_column,
 )
@@ -188,23 +187,21 @@ term, then the first one past its first character, ...), and its rows with
 no trigram (their size is 0)."""
 
 
-def _make_vocab(dbapi_connection: Any, _record: object = None) -> None:
-    """Give a SQLite connection its TEMP fts5vocab tables over the trigram
-    tables (nothing is written to the store): set up once per connection, as
-    the pragmas are."""
-    cursor = dbapi_connection.cursor()
+def _vocab_ready(connection: Connection) -> None:
+    """Give this SQLite connection its TEMP fts5vocab tables over the trigram
+    tables (nothing is written to the store), once per pooled connection: its
+    `info` lives as long as the connection does.
+
+    Not an engine "connect" listener added here: adding one while another
+    worker thread opens a connection breaks that open ("deque mutated during
+    iteration"), and the filter that asked first then never answers."""
+    if connection.info.get("salessprint_vocab"):
+        return
+    cursor = connection.connection.dbapi_connection.cursor()
     for fts in SEARCHED.values():
         cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{fts}_vocab USING fts5vocab(main, {fts}, row)")
     cursor.close()
-
-
-def _vocab_ready(connection: Connection) -> None:
-    engine = connection.engine
-    if not event.contains(engine, "connect", _make_vocab):
-        event.listen(engine, "connect", _make_vocab)  # connections opened from now on
-    if not connection.info.get("salessprint_vocab"):
-        _make_vocab(connection.connection.dbapi_connection)  # this one, opened before
-        connection.info["salessprint_vocab"] = True
+    connection.info["salessprint_vocab"] = True
 
 
 def two_letters(connection: Connection, text: str, most: int) -> dict[str, str]:
