@@ -610,3 +610,30 @@ async def test_work_waiting_for_a_paint_runs_when_nothing_is_drawn(demo_store: A
         lane.call_after_paint(lambda: ran.append(1))
         await until(pilot, lambda: ran, what="the waiting work ran")
         assert ran == [1]
+
+
+@async_test
+async def test_no_garbage_collection_runs_while_a_move_is_drawn(demo_store: Any, monkeypatch: Any) -> None:
+    """The paint allocates enough for a full collection now and then (30-140 ms in
+    the middle of it): the collector is off from the key until the card is drawn,
+    and on again after."""
+    import gc
+
+    drawn_with_gc: list[bool] = []
+    render_line = CardList.render_line
+
+    def watched(self: CardList[Any], y: int) -> Any:
+        if self.id == "cards-doing":
+            drawn_with_gc.append(gc.isenabled())
+        return render_line(self, y)
+
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await open_board(pilot)
+        assert gc.isenabled()
+        monkeypatch.setattr(CardList, "render_line", watched)
+        await pilot.press("shift+right")
+        await settle(pilot)
+        assert drawn_with_gc and not drawn_with_gc[0], drawn_with_gc
+        assert gc.isenabled()

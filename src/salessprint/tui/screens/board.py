@@ -12,7 +12,8 @@ A move shows at once: the card goes into its new column before the store
 has answered (only the two columns' changed lines repaint), and the write
 follows in a worker, started once those lines are drawn (`CardList.call_after_paint`):
 a worker started with the key held the GIL while the lanes were being drawn,
-so the card showed no sooner than the commit. A card's moves are queued like the pipeline's
+so the card showed no sooner than the commit. The garbage collector waits
+for that paint too. A card's moves are queued like the pipeline's
 (`PendingMove`): one write on its way at a time, each sent with the version
 the previous one returned, the last column asked for winning, so `> >` typed
 at once moves it two columns and nothing is refused as stale. A refused
@@ -23,6 +24,7 @@ The change feed's news of my own moves reads nothing
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -389,9 +391,18 @@ class BoardScreen(BaseScreen):
         else:
             move.target = status
         self._placed += 1
-        # the write goes to this column, not a later key's: each key stays a write (and an undo) of its own
-        send = (lambda: self._send(move, status)) if first else None
-        self._place(card.model_copy(update={"status": status.value}), LANES[target - step][0], then=send)
+        # No collection while the lanes are drawn: the paint allocates a few thousand
+        # short-lived objects, enough for a full collection now and then (30-140 ms).
+        collect = gc.isenabled()
+        gc.disable()
+
+        def drawn() -> None:
+            if first:  # the write goes to this column, not a later key's: a write (and an undo) per key
+                self._send(move, status)
+            if collect:
+                gc.enable()
+
+        self._place(card.model_copy(update={"status": status.value}), LANES[target - step][0], then=drawn)
 
     def _send(self, move: PendingMove, target: TaskStatus | None = None) -> None:
         def moved(found: CardMoved) -> None:
