@@ -114,6 +114,9 @@ class CommitWatch:
         finally:
             counter.close()
 
+    def committed(self) -> bool:
+        return self.seen is not None
+
     def wait(self) -> float | None:
         self._thread.join()
         return self.seen
@@ -391,7 +394,7 @@ def _card_moves(pane: Pane, ui: Ui, counter: RowCounter, run: TuiRun, moves: int
         screen = pane.capture()
         watch = counter.watch_above("changes", before, timeout=20)
         t = _press(pane, ui, binding)
-        frames = pane.frames(t, baseline=screen, quiet=QUIET, timeout=20, done=lambda w=watch: w.seen is not None)
+        frames = pane.frames(t, baseline=screen, quiet=QUIET, timeout=20, done=watch.committed)
         committed = watch.wait()
         if committed is None and binding == "board.move_left":
             back_and_forth = False

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
 
 from benchmarks import tui
+from benchmarks.terminal import Pane
 
 CAPTURE_S = 0.004
 """What one `tmux capture-pane` costs on the fake clock."""
@@ -113,8 +113,8 @@ class FakePane:
     def dead(self) -> bool:
         return False
 
-    frames = tui.Pane.frames
-    settle = tui.Pane.settle
+    frames = Pane.frames
+    settle = Pane.settle
 
 
 class FakeWatch:
@@ -128,6 +128,9 @@ class FakeWatch:
         if move is None or self.app.committed() <= self.before:
             return None
         return move.pressed + move.committed_after + 0.001
+
+    def committed(self) -> bool:
+        return self.seen is not None
 
     def wait(self) -> float | None:
         if self.seen is None:
@@ -161,12 +164,14 @@ class FakeCounter:
 UI = tui.Ui(modes={"board": "3"}, bindings={"board.move_right": ">", "board.move_left": "<"})
 
 
-def run_moves(monkeypatch: pytest.MonkeyPatch, script: list[tuple[Any, ...]]) -> tui.TuiRun:
+def run_moves(
+    monkeypatch: pytest.MonkeyPatch, script: list[tuple[float | None, float, float | None, float | None]]
+) -> tui.TuiRun:
     clock = Clock()
     monkeypatch.setattr(time, "perf_counter", clock.now)
     monkeypatch.setattr(time, "sleep", clock.sleep)
     lanes = {"todo": ["Call: Acme Logistics", "Demo: Hopfen"], "doing": ["Note: Juniper"], "done": []}
-    app = FakeApp(clock, lanes, script)  # type: ignore[arg-type]
+    app = FakeApp(clock, lanes, script)
     run = tui.TuiRun()
     tui._card_moves(FakePane(app), UI, FakeCounter(app), run, len(script))  # type: ignore[arg-type]
     return run
