@@ -521,10 +521,10 @@ async def test_a_ten_thousand_card_sprint_holds_a_window_per_lane_and_reads_on_a
 
 @async_test
 async def test_a_moves_write_and_its_wip_toast_wait_until_the_card_is_drawn(demo_store: Any, monkeypatch: Any) -> None:
-    """The write's thread and the WIP toast start once Doing has drawn the card:
-    started with the key, the thread held the GIL while the lanes were drawn (in
-    a terminal the card showed no sooner than the commit), and the toast's mount
-    and layout came before the lanes' repaint. Still one write, and it lands."""
+    """The write's thread starts once Doing has drawn the card, and the WIP toast
+    comes with the store's answer: started with the key, the thread held the GIL
+    while the lanes were drawn (in a terminal the card showed no sooner than the
+    commit), and the toast's mount and layout came before the lanes' repaint."""
     from salessprint.tui.screens import board as board_module
 
     lines, _headings = _count_draws(monkeypatch)
@@ -557,6 +557,7 @@ async def test_a_moves_write_and_its_wip_toast_wait_until_the_card_is_drawn(demo
         await settle(pilot)
         assert at.get("write", 0) > 0, at  # Doing had drawn lines when the write started
         assert at.get("toast", 0) > 0, at
+        assert len([m for m in notified(app) if "WIP limit" in m]) == 1
         assert any("WIP limit" in m for m in notified(app))
 
 

@@ -99,6 +99,8 @@ class PendingMove:
     """The card as the store last returned it (its version is what the next write expects)."""
     target: TaskStatus
     """The column the user last asked for."""
+    warning: str | None = None
+    """The WIP limit that column is over, said once the store has the card there."""
 
 
 class BoardScreen(BaseScreen):
@@ -402,7 +404,9 @@ class BoardScreen(BaseScreen):
             if collect:
                 gc.enable()
 
-        self._place(card.model_copy(update={"status": status.value}), LANES[target - step][0], then=drawn)
+        move.warning = self._place(
+            card.model_copy(update={"status": status.value}), LANES[target - step][0], then=drawn
+        )
 
     def _send(self, move: PendingMove, target: TaskStatus | None = None) -> None:
         def moved(found: CardMoved) -> None:
@@ -413,6 +417,9 @@ class BoardScreen(BaseScreen):
                 return
             del self._moves[move.card.id]
             self._place(found.card, move.target, follow=False)  # the store's card (its new version), drawn as shown
+            if move.warning is not None:
+                # after the write, not with the paint: the toast's mount and layout would slow the write down
+                self.notify(move.warning, title="Over WIP limit", severity="warning", markup=False)
             if not self._moves and self._stale:
                 self.reload()
 
@@ -435,11 +442,12 @@ class BoardScreen(BaseScreen):
 
     def _place(
         self, card: SprintItemView, was: TaskStatus, *, follow: bool = True, then: Callable[[], object] | None = None
-    ) -> None:
+    ) -> str | None:
         """Put `card`, shown in column `was`, in the column of its status: two columns
         change (their counts too), the others are left alone; with `follow` the selection
         goes with it. A column holding only a window of a longer one does not take a card
-        whose place is past its window. `then` (and a WIP toast) run once the card is drawn."""
+        whose place is past its window. `then` runs once the card is drawn. Returns the
+        warning to give if its new column is now over its WIP limit."""
         new = TaskStatus(card.status)
         toast: str | None = None
         if was == new:
@@ -463,9 +471,4 @@ class BoardScreen(BaseScreen):
         lane = self.query_one(f"#cards-{shown}", CardList)
         if then is not None:
             lane.call_after_paint(then)
-        if toast is not None:
-            # after the columns' repaint: a toast's mount and layout would hold it back
-            message = toast
-            lane.call_after_paint(
-                lambda: self.notify(message, title="Over WIP limit", severity="warning", markup=False)
-            )
+        return toast
