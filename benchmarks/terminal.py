@@ -160,6 +160,35 @@ class Pane:
             first_change = last_change = since
         return Settled(first_change, last_change, last_text)
 
+    def frames(
+        self,
+        since: float,
+        *,
+        baseline: str,
+        quiet: float,
+        timeout: float,
+        done: Callable[[], bool] = lambda: True,
+    ) -> list[tuple[float, str]]:
+        """Every screen that differed from the one before it, from `since`, with
+        the time its capture returned (never earlier than the screen was there).
+
+        Watches until there was a change, `done()` holds and the screen has not
+        changed for `quiet` seconds since; or until `timeout`."""
+        out: list[tuple[float, str]] = []
+        last_text, last_change = baseline, None
+        deadline = since + timeout
+        while True:
+            now = time.perf_counter()
+            if now > deadline or (last_change is not None and now - last_change > quiet and done()):
+                break
+            text = self.capture()
+            t = time.perf_counter()
+            if text != last_text:
+                out.append((t, text))
+                last_text, last_change = text, t
+            time.sleep(0.002)
+        return out
+
     def close(self) -> None:
         _tmux("kill-session", "-t", self.name)
 

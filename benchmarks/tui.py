@@ -9,17 +9,25 @@ number keys come from `salessprint.tui.app.SCREENS`, keys from Binding ids
 Every write is detected where it lands: the store's audit log (`changes`)
 or `activities` gets a new row; "keystroke to committed" is the time from
 `tmux send-keys` until a separate connection sees that row.
+
+A card move is repainted when the moved card (the one the change log names)
+is drawn in its new lane and no longer in its old one: the screen is watched
+from the keystroke, while another thread watches the store, so a repaint
+before the commit counts as such, and a toast or another later change of
+the screen does not stretch the figure (`move_last_change_ms` keeps that).
 """
 
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import pkgutil
 import re
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -80,10 +88,45 @@ def discover_ui() -> Ui:
     return ui
 
 
+@dataclass(frozen=True)
+class MovedCard:
+    """The card a move wrote, as the change log has it."""
+
+    title: str
+    was: str
+    """Its status before the move (the lane it left)."""
+    now: str
+
+
+class CommitWatch:
+    """A thread that waits, on a connection of its own, for a table to grow past `before`."""
+
+    def __init__(self, url: str, table: str, before: int, timeout: float) -> None:
+        self.seen: float | None = None
+        """When the new row was first seen, or None (not yet, or never)."""
+        self._thread = threading.Thread(target=self._run, args=(url, table, before, timeout), daemon=True)
+        self._thread.start()
+
+    def _run(self, url: str, table: str, before: int, timeout: float) -> None:
+        counter = RowCounter(url)
+        try:
+            self.seen = counter.wait_above(table, before, timeout=timeout)
+        finally:
+            counter.close()
+
+    def committed(self) -> bool:
+        return self.seen is not None
+
+    def wait(self) -> float | None:
+        self._thread.join()
+        return self.seen
+
+
 class RowCounter:
     """max(id) of a table, read by a connection of its own."""
 
     def __init__(self, url: str) -> None:
+        self.url = url
         if url.startswith("sqlite"):
             self.conn: Any = sqlite3.connect(url.split("///", 1)[1], isolation_level=None)
         else:
@@ -105,6 +148,25 @@ class RowCounter:
             time.sleep(0.001)
         return None
 
+    def watch_above(self, table: str, before: int, timeout: float = 20.0) -> CommitWatch:
+        """Wait for a new row in a thread (the screen is watched meanwhile)."""
+        return CommitWatch(self.url, table, before, timeout)
+
+    def moved_card(self, before: int) -> MovedCard | None:
+        """The first sprint card changed after change `before`: its title, old and new status."""
+        rows = self.rows(
+            "SELECT c.before, c.after, coalesce(t.title, d.title) FROM changes c "
+            "JOIN sprint_items i ON i.id = c.entity_id LEFT JOIN tasks t ON t.id = i.task_id "
+            f"LEFT JOIN deals d ON d.id = i.deal_id WHERE c.id > {int(before)} AND c.entity = 'sprint_item' "
+            "ORDER BY c.id LIMIT 1"
+        )
+        if not rows or not rows[0][2]:
+            return None
+        old, new = (json.loads(v) if isinstance(v, str) else v for v in rows[0][:2])
+        if not old or not new:
+            return None
+        return MovedCard(rows[0][2], old["status"], new["status"])
+
     def close(self) -> None:
         self.conn.close()
 
@@ -125,6 +187,9 @@ class TuiRun:
     filter_ok: bool | None = None
     move_commit_ms: list[float] = field(default_factory=list)
     move_repaint_ms: list[float] = field(default_factory=list)
+    """Keystroke until the moved card is drawn in its new lane (and gone from the old one)."""
+    move_last_change_ms: list[float] = field(default_factory=list)
+    """Keystroke until the screen's last change (a toast after the move included)."""
     log_commit_ms: list[float] = field(default_factory=list)
     screen_settle_ms: dict[str, float] = field(default_factory=dict)
     """Each screen's first open: its key until the screen stopped changing."""
@@ -258,30 +323,96 @@ def _switch(pane: Pane, ui: Ui, mode: str) -> float | None:
     return None if settled.last_change is None else settled.last_change - t
 
 
+def board_lanes() -> dict[str, str]:
+    """The board's lanes, status -> the title its heading starts with."""
+    from salessprint.tui.screens.board import LANES
+
+    return {status.value: title for status, title in LANES}
+
+
+def lane_columns(screen: str, lanes: dict[str, str]) -> dict[str, range] | None:
+    """Where each lane's column is on the screen, from the line holding every lane's
+    heading (a title followed by two spaces: "To do  17 cards"); None if none does."""
+    for line in screen.splitlines():
+        starts: dict[str, int] = {}
+        for status, title in lanes.items():
+            m = re.search(rf"(?<!\w){re.escape(title)}\s\s", line)
+            if m is None:
+                break
+            starts[status] = m.start()
+        else:
+            order = sorted(starts, key=lambda s: starts[s])
+            ends = [starts[s] for s in order[1:]] + [sys.maxsize]
+            return {s: range(starts[s], end) for s, end in zip(order, ends, strict=True)}
+    return None
+
+
+def drawn_in(screen: str, columns: dict[str, range], title: str) -> dict[str, int]:
+    """How often a card title (its first characters) is drawn in each lane's column."""
+    prefix = " ".join(title.split())[:14]
+    counts = dict.fromkeys(columns, 0)
+    for line in screen.splitlines():
+        at = line.find(prefix)
+        while at != -1:
+            for status, span in columns.items():
+                counts[status] += at in span
+            at = line.find(prefix, at + 1)
+    return counts
+
+
+def card_drawn_at(
+    frames: list[tuple[float, str]], baseline: str, card: MovedCard, lanes: dict[str, str]
+) -> float | None:
+    """The first frame with the moved card in its new lane and gone from its old one."""
+    columns = lane_columns(baseline, lanes)
+    if columns is None or card.was not in columns or card.now not in columns:
+        return None
+    base = drawn_in(baseline, columns, card.title)
+    for t, text in frames:
+        counts = drawn_in(text, columns, card.title)
+        if counts[card.now] > base[card.now] and counts[card.was] < base[card.was]:
+            return t
+    return None
+
+
 def _card_moves(pane: Pane, ui: Ui, counter: RowCounter, run: TuiRun, moves: int) -> None:
     """Move the selected card right, then back left (the selection follows the
-    card on the board); a board whose selection stays put keeps moving right."""
+    card on the board); a board whose selection stays put keeps moving right.
+
+    The screen is watched from the keystroke while a thread watches the store:
+    "repainted" is the first frame with the card the change log names drawn in
+    its new lane, whether that came before the commit or after it."""
     if "board" not in ui.modes or "board.move_right" not in ui.bindings:
         run.notes.append("not measured: card move (no board screen or board.move_right binding)")
         return
+    lanes = board_lanes()
     back_and_forth = "board.move_left" in ui.bindings
+    unseen = 0
     for i in range(moves):
         binding = "board.move_left" if back_and_forth and i % 2 else "board.move_right"
         before = counter.max_id("changes")
         screen = pane.capture()
+        watch = counter.watch_above("changes", before, timeout=20)
         t = _press(pane, ui, binding)
-        committed = counter.wait_above("changes", before, timeout=20)
+        frames = pane.frames(t, baseline=screen, quiet=QUIET, timeout=20, done=watch.committed)
+        committed = watch.wait()
         if committed is None and binding == "board.move_left":
             back_and_forth = False
-            pane.settle(t, quiet=QUIET)
             continue
         if committed is None:
             run.notes.append("card move: no change-log row within 20 s (nothing to move?)")
             return
         run.move_commit_ms.append((committed - t) * 1000)
-        settled = pane.settle(t, quiet=QUIET, baseline=screen, require_change=True, timeout=20)
-        if settled.last_change is not None:
-            run.move_repaint_ms.append((settled.last_change - t) * 1000)
+        if frames:
+            run.move_last_change_ms.append((frames[-1][0] - t) * 1000)
+        card = counter.moved_card(before)
+        drawn = None if card is None else card_drawn_at(frames, screen, card, lanes)
+        if drawn is None:
+            unseen += 1
+        else:
+            run.move_repaint_ms.append((drawn - t) * 1000)
+    if unseen:
+        run.notes.append(f"card move: {unseen} moved card(s) never seen drawn in the new lane (not counted)")
 
 
 def _backlog_filter(pane: Pane, ui: Ui, counter: RowCounter, run: TuiRun) -> None:

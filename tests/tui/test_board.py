@@ -517,3 +517,124 @@ async def test_a_ten_thousand_card_sprint_holds_a_window_per_lane_and_reads_on_a
         assert todo.highlighted == LANE_WINDOW - 1 and LANE_WINDOW > AHEAD
         await pilot.press("down")
         assert todo.highlighted == LANE_WINDOW
+
+
+@async_test
+async def test_a_moves_write_and_its_wip_toast_wait_until_the_card_is_drawn(demo_store: Any, monkeypatch: Any) -> None:
+    """The write's thread starts once Doing has drawn the card, and the WIP toast
+    comes with the store's answer: started with the key, the thread held the GIL
+    while the lanes were drawn (in a terminal the card showed no sooner than the
+    commit), and the toast's mount and layout came before the lanes' repaint."""
+    from salessprint.tui.screens import board as board_module
+
+    lines, _headings = _count_draws(monkeypatch)
+    at: dict[str, int] = {}
+    write = move_board_card
+
+    def watched_write(*args: Any, **kwargs: Any) -> Any:
+        at.setdefault("write", lines["cards-doing"])
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(board_module, "move_board_card", watched_write)
+    app = make_app(demo_store, "alex")
+    show = app.notify
+
+    def watched_notify(message: Any, *args: Any, **kwargs: Any) -> None:
+        if "WIP limit" in str(message):
+            at.setdefault("toast", lines["cards-doing"])
+        show(message, *args, **kwargs)
+
+    app.notify = watched_notify  # type: ignore[method-assign]
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await open_board(pilot)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        first = screen.cards[TaskStatus.TODO][0]
+        lines.clear()
+        await pilot.press("shift+right")
+        await until(pilot, lambda: _cards(demo_store)[first.id].status == "doing", what="the move written")
+        await settle(pilot)
+        assert at.get("write", 0) > 0, at  # Doing had drawn lines when the write started
+        assert at.get("toast", 0) > 0, at
+        assert len([m for m in notified(app) if "WIP limit" in m]) == 1
+        assert any("WIP limit" in m for m in notified(app))
+
+
+@async_test
+async def test_a_lane_works_out_its_styles_once_per_paint_not_per_line(demo_store: Any, monkeypatch: Any) -> None:
+    """`rich_style` walks every ancestor's styles: asked for each of a move's
+    eighty-odd lines it cost more than drawing them."""
+    from textual.dom import DOMNode
+
+    lines, _headings = _count_draws(monkeypatch)
+    asked: Counter[str] = Counter()
+    rich_style = DOMNode.rich_style
+
+    def counted(self: DOMNode) -> Any:
+        if isinstance(self, CardList):
+            asked[str(self.id)] += 1
+        return rich_style.fget(self)  # type: ignore[attr-defined]
+
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await open_board(pilot)
+        paints: Counter[str] = Counter()
+        render_lines = CardList.render_lines
+
+        def counted_paint(self: CardList[Any], crop: Any) -> Any:
+            paints[str(self.id)] += 1
+            return render_lines(self, crop)
+
+        monkeypatch.setattr(DOMNode, "rich_style", property(counted))
+        monkeypatch.setattr(CardList, "render_lines", counted_paint)
+        lines.clear()
+        await pilot.press("shift+right")
+        await settle(pilot)
+        assert lines["cards-todo"] > 10 and lines["cards-doing"] > 10, lines
+        for lane in ("cards-todo", "cards-doing"):
+            assert asked[lane] <= paints[lane], (asked, paints)
+
+
+@async_test
+async def test_work_waiting_for_a_paint_runs_when_nothing_is_drawn(demo_store: Any) -> None:
+    """A list that draws nothing (its screen not shown) still runs what waits for its paint."""
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await open_board(pilot)
+        lane = app.screen.query_one("#cards-done", CardList)
+        await pilot.press("1")  # another screen: the board draws nothing
+        await settle(pilot)
+        ran: list[int] = []
+        lane.call_after_paint(lambda: ran.append(1))
+        await until(pilot, lambda: ran, what="the waiting work ran")
+        assert ran == [1]
+
+
+@async_test
+async def test_no_garbage_collection_runs_while_a_move_is_drawn(demo_store: Any, monkeypatch: Any) -> None:
+    """The paint allocates enough for a full collection now and then (30-140 ms in
+    the middle of it): the collector is off from the key until the card is drawn,
+    and on again after."""
+    import gc
+
+    drawn_with_gc: list[bool] = []
+    render_line = CardList.render_line
+
+    def watched(self: CardList[Any], y: int) -> Any:
+        if self.id == "cards-doing":
+            drawn_with_gc.append(gc.isenabled())
+        return render_line(self, y)
+
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await open_board(pilot)
+        assert gc.isenabled()
+        monkeypatch.setattr(CardList, "render_line", watched)
+        await pilot.press("shift+right")
+        await settle(pilot)
+        assert drawn_with_gc and not drawn_with_gc[0], drawn_with_gc
+        assert gc.isenabled()

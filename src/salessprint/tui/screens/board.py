@@ -10,7 +10,10 @@ on screen and repaint only the cards that changed.
 
 A move shows at once: the card goes into its new column before the store
 has answered (only the two columns' changed lines repaint), and the write
-follows in a worker. A card's moves are queued like the pipeline's
+follows in a worker, started once those lines are drawn (`CardList.call_after_paint`):
+a worker started with the key held the GIL while the lanes were being drawn,
+so the card showed no sooner than the commit. The garbage collector waits
+for that paint too. A card's moves are queued like the pipeline's
 (`PendingMove`): one write on its way at a time, each sent with the version
 the previous one returned, the last column asked for winning, so `> >` typed
 at once moves it two columns and nothing is refused as stale. A refused
@@ -21,6 +24,7 @@ The change feed's news of my own moves reads nothing
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar
@@ -95,6 +99,8 @@ class PendingMove:
     """The card as the store last returned it (its version is what the next write expects)."""
     target: TaskStatus
     """The column the user last asked for."""
+    warning: str | None = None
+    """The WIP limit that column is over, said once the store has the card there."""
 
 
 class BoardScreen(BaseScreen):
@@ -381,15 +387,28 @@ class BoardScreen(BaseScreen):
             return
         status = LANES[target][0]
         move = self._moves.get(card.id)
+        first = move is None
         if move is None:
             move = self._moves[card.id] = PendingMove(card, status)
-            self._send(move)
         else:
             move.target = status
         self._placed += 1
-        self._place(card.model_copy(update={"status": status.value}), LANES[target - step][0])
+        # No collection while the lanes are drawn: the paint allocates a few thousand
+        # short-lived objects, enough for a full collection now and then (30-140 ms).
+        collect = gc.isenabled()
+        gc.disable()
 
-    def _send(self, move: PendingMove) -> None:
+        def drawn() -> None:
+            if first:  # the write goes to this column, not a later key's: a write (and an undo) per key
+                self._send(move, status)
+            if collect:
+                gc.enable()
+
+        move.warning = self._place(
+            card.model_copy(update={"status": status.value}), LANES[target - step][0], then=drawn
+        )
+
+    def _send(self, move: PendingMove, target: TaskStatus | None = None) -> None:
         def moved(found: CardMoved) -> None:
             move.card = found.card
             self._mine.update(found.changes)
@@ -398,6 +417,9 @@ class BoardScreen(BaseScreen):
                 return
             del self._moves[move.card.id]
             self._place(found.card, move.target, follow=False)  # the store's card (its new version), drawn as shown
+            if move.warning is not None:
+                # after the write, not with the paint: the toast's mount and layout would slow the write down
+                self.notify(move.warning, title="Over WIP limit", severity="warning", markup=False)
             if not self._moves and self._stale:
                 self.reload()
 
@@ -412,18 +434,22 @@ class BoardScreen(BaseScreen):
             self.app,
             move_board_card,
             move.card.id,
-            move.target.value,
+            (target or move.target).value,
             expected_version=move.card.version,
             done=moved,
             failed=failed,
         )
 
-    def _place(self, card: SprintItemView, was: TaskStatus, *, follow: bool = True) -> None:
+    def _place(
+        self, card: SprintItemView, was: TaskStatus, *, follow: bool = True, then: Callable[[], object] | None = None
+    ) -> str | None:
         """Put `card`, shown in column `was`, in the column of its status: two columns
         change (their counts too), the others are left alone; with `follow` the selection
         goes with it. A column holding only a window of a longer one does not take a card
-        whose place is past its window."""
+        whose place is past its window. `then` runs once the card is drawn. Returns the
+        warning to give if its new column is now over its WIP limit."""
         new = TaskStatus(card.status)
+        toast: str | None = None
         if was == new:
             self.cards[new] = [card if c.id == card.id else c for c in self.cards[new]]
         else:
@@ -437,9 +463,12 @@ class BoardScreen(BaseScreen):
             self.counts[new] = (n + 1, pts + card.points)
             limit = self.wip_limit(new)
             if limit is not None and n + 1 > limit:
-                message = f"{dict(LANES)[new]} now holds {counted(n + 1, 'card')}; its WIP limit is {limit}."
-                # after the columns' repaint: a toast's layout would hold it back
-                self.call_after_refresh(self.notify, message, title="Over WIP limit", severity="warning", markup=False)
+                toast = f"{dict(LANES)[new]} now holds {counted(n + 1, 'card')}; its WIP limit is {limit}."
         if follow:
             self._follow = card.id
         self.render_lanes()
+        shown = new if any(c.id == card.id for c in self.cards[new]) else was
+        lane = self.query_one(f"#cards-{shown}", CardList)
+        if then is not None:
+            lane.call_after_paint(then)
+        return toast

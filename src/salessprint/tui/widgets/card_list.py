@@ -9,7 +9,8 @@ first scrolls into view. New items repaint only the items that changed (an
 item at the same place that is equal, or drawn the same, keeps its lines), a
 cursor step the two items it touches. The list may hold a window of a longer one: with `more` set, it
 posts `NearEnd` as the cursor nears its last item, and `append_items` adds
-the next window.
+the next window. `call_after_paint` runs work once the list's new lines are
+on the terminal (a move's write, a toast), so it never holds the paint back.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
 from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
@@ -36,6 +38,8 @@ ITEM_HEIGHT = 3
 """Lines per item: a heading line, a detail line, and a rule (none after the last)."""
 AHEAD = 20
 """Items before the last one held at which the next window is asked for."""
+PAINT_LIMIT = 0.25
+"""Seconds after which work waiting for a paint runs anyway (the list was hidden, say)."""
 
 
 class CardList(ScrollView, Generic[T], can_focus=True):
@@ -97,6 +101,10 @@ class CardList(ScrollView, Generic[T], can_focus=True):
         """More items follow the last one held (the screen reads them on `NearEnd`)."""
         self._asked_at = -1
         """How many items were held when `NearEnd` was last posted (once per window)."""
+        self._after_paint: list[Callable[[], object]] = []
+        """Work to run once the next lines are drawn (`call_after_paint`)."""
+        self._paint: _Paint | None = None
+        """What every line of one `render_lines` shares (styles, width, scroll)."""
 
     # -- content --------------------------------------------------------
     @property
@@ -215,22 +223,73 @@ class CardList(ScrollView, Generic[T], can_focus=True):
             self.highlighted = (offset.y + round(self.scroll_offset.y)) // ITEM_HEIGHT
 
     # -- drawing ------------------------------------------------------------
-    def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+    def call_after_paint(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the list's next lines are on the terminal.
+
+        Textual's `call_after_refresh` may run before a repaint asked for just
+        now (the screen can go idle before this list has told it what changed),
+        so work started there (a thread holding the GIL, a toast's layout) held
+        the paint back. The compositor draws this list's lines inside one
+        screen update, which writes the frame before anything queued meanwhile
+        runs: a callback queued from `render_line` runs after the frame is out.
+        Should nothing be drawn (the list hidden), it runs after `PAINT_LIMIT`."""
+        self._after_paint.append(callback)
+        if len(self._after_paint) == 1:
+            self.set_timer(PAINT_LIMIT, self._painted)
+
+    def _painted(self) -> None:
+        callbacks, self._after_paint = self._after_paint, []
+        for callback in callbacks:
+            self.call_later(callback)
+
+    def _paint_context(self) -> _Paint:
         base = self.rich_style
-        line = round(self.scroll_offset.y) + y
+        return _Paint(
+            self.scrollable_content_region.width,
+            round(self.scroll_offset.y),
+            base,
+            base + self.get_component_rich_style("card-list--rule"),
+            base + self.get_component_rich_style("card-list--cursor"),
+        )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Draw the lines in `crop`, working out once what they share: `rich_style`
+        walks every ancestor's styles, which cost more than the line itself when
+        asked for each of a move's eighty lines."""
+        self._paint = self._paint_context()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._paint = None
+
+    def render_line(self, y: int) -> Strip:
+        if self._after_paint:
+            self._painted()
+        paint = self._paint or self._paint_context()
+        width = paint.width
+        line = paint.top + y
         index, part = divmod(line, ITEM_HEIGHT)
         if index >= len(self.items) or width <= 0:
-            return Strip.blank(width, base)
+            return Strip.blank(width, paint.base)
         if part == ITEM_HEIGHT - 1:
-            return Strip([Segment("─" * width, base + self.get_component_rich_style("card-list--rule"))], width)
+            return Strip([Segment("─" * width, paint.rule)], width)
         texts = self._texts.get(index)
         if texts is None:
             texts = self._texts[index] = self.render_item(self.items[index])
         text = shown(texts[part])
         text.truncate(width, overflow="ellipsis", pad=True)
-        style = base
-        if index == self.highlighted:
-            style = base + self.get_component_rich_style("card-list--cursor")
+        style = paint.cursor if index == self.highlighted else paint.base
         segments: Any = Segment.apply_style(text.render(self.app.console), style)
         return Strip(segments, width).crop_extend(0, width, style)
+
+
+@dataclass(frozen=True)
+class _Paint:
+    """What the lines of one paint of a `CardList` share."""
+
+    width: int
+    top: int
+    """The first line on screen (the scroll offset)."""
+    base: Style
+    rule: Style
+    cursor: Style
