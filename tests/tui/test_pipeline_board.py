@@ -349,6 +349,37 @@ def test_opening_the_board_builds_its_footer_once_and_lays_each_column_out_once(
     on_board(demo_store, "maria", scenario)
 
 
+def test_opening_the_board_draws_each_card_line_once(demo_store, monkeypatch) -> None:
+    """The board's first paint draws every card line on screen, and nothing draws
+    them again as the board settles: the columns' first resize used to repaint
+    them all (a second paint of the whole board, ~100 ms of CPU at 160x48)."""
+    from collections import Counter
+
+    from salessprint.tui.widgets.stage_board import StageCards
+
+    lines: Counter[tuple[str, int]] = Counter()
+    render_line = StageCards.render_line
+
+    def counted(self: StageCards, y: int) -> Any:
+        lines[(self.stage, y)] += 1
+        return render_line(self, y)
+
+    monkeypatch.setattr(StageCards, "render_line", counted)
+
+    async def scenario(pilot: Pilot[Any], app: SalesSprintApp, screen: PipelineScreen, board: StageBoard) -> None:
+        await settle(pilot)
+        for column in board.columns:
+            height = column.cards.size.height
+            drawn = {y for (stage, y) in lines if stage == column.stage.name}
+            assert drawn == set(range(height)), column.stage.name
+        # The first column's first card is highlighted as it takes the focus: its lines twice.
+        twice = {key for key, n in lines.items() if n > 1}
+        first = board.columns[0].stage.name
+        assert twice <= {(first, 0), (first, 1)}, sorted(twice)
+
+    on_board(demo_store, "maria", scenario)
+
+
 def test_a_footer_rebuild_waits_for_the_last_of_a_burst_of_binding_changes(demo_store) -> None:
     async def scenario(pilot: Pilot[Any], app: SalesSprintApp, screen: PipelineScreen, board: StageBoard) -> None:
         footer = screen.query_one(LeanFooter)
