@@ -181,14 +181,14 @@ class PipelineScreen(BaseScreen):
         if self.table_built:
             return
         self.table_built = True
-        stages = DataTable(id="stages", cursor_type="row", zebra_stripes=True)
+        stages: DataTable[Text] = DataTable(id="stages", cursor_type="row", zebra_stripes=True)
         stages.add_column("Stage", key="stage")
         stages.add_column("Prob.", key="prob")
         stages.add_column("Deals", key="count")
         stages.add_column("Value", key="value")
         stages.add_column("Weighted", key="weighted")
         stages.add_column("Rotting", key="rotting")
-        deals = DataTable(id="deals", cursor_type="row", zebra_stripes=True)
+        deals: DataTable[Text] = DataTable(id="deals", cursor_type="row", zebra_stripes=True)
         await self.query_one(f"#{TABLE}", Vertical).mount_all([stages, Static("", id="deals-title"), deals])
         self._build_deal_columns()
 
