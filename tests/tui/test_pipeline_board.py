@@ -157,6 +157,23 @@ def test_v_toggles_table_and_board_on_the_same_stage_and_is_remembered(demo_stor
     on_board(demo_store, "maria", scenario)
 
 
+def test_the_table_view_is_made_the_first_time_v_shows_it(demo_store) -> None:
+    """While the board shows, no table is mounted, styled or filled (they cost the
+    board's first open a third of its style work); the first v makes and fills them once."""
+
+    async def scenario(pilot: Pilot[Any], app: SalesSprintApp, screen: PipelineScreen, board: StageBoard) -> None:
+        assert not screen.query(DataTable) and not screen.table_built
+        await pilot.press("v")
+        stages = screen.query_one("#stages", DataTable)
+        assert screen.view is not None and stages.row_count == len(screen.view.stages)
+        assert screen.query_one("#deals", DataTable).row_count == len(screen.shown) > 0
+        await pilot.press("v", "v")
+        assert screen.view_name == "table" and screen.query_one("#stages", DataTable) is stages
+        assert len(screen.query(DataTable)) == 2
+
+    on_board(demo_store, "maria", scenario)
+
+
 def test_mine_shows_only_my_cards_and_titles_show_as_typed(demo_store) -> None:
     for title in HOSTILE:
         add_deal(demo_store, "maria", title=title, account="Acme", value="1000", stage="Lead")
