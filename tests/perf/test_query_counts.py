@@ -122,6 +122,8 @@ SCREEN_OPENS = [
     ("Today (manager)", "salessprint.services.today:today", BENCH_LOGIN, 7),
     ("Planning (rep)", "salessprint.tui.screens.planning:load_planning", "rep01", 9),
     ("Planning (manager)", "salessprint.tui.screens.planning:load_planning", BENCH_LOGIN, 9),
+    ("Pipeline (rep)", "salessprint.services.pipeline_view:pipeline", "rep01", 3),
+    ("Pipeline (manager)", "salessprint.services.pipeline_view:pipeline", BENCH_LOGIN, 3),
     ("Activity (rep)", "salessprint.services.activity_view:my_goals", "rep01", 4),
     ("Activity (manager)", "salessprint.services.activity_view:my_goals", BENCH_LOGIN, 4),
     ("Retro (rep)", "salessprint.services.retro:retro_board", "rep01", 6),

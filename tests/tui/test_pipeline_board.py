@@ -157,6 +157,23 @@ def test_v_toggles_table_and_board_on_the_same_stage_and_is_remembered(demo_stor
     on_board(demo_store, "maria", scenario)
 
 
+def test_the_table_view_is_made_the_first_time_v_shows_it(demo_store) -> None:
+    """While the board shows, no table is mounted, styled or filled (they cost the
+    board's first open a third of its style work); the first v makes and fills them once."""
+
+    async def scenario(pilot: Pilot[Any], app: SalesSprintApp, screen: PipelineScreen, board: StageBoard) -> None:
+        assert not screen.query(DataTable) and not screen.table_built
+        await pilot.press("v")
+        stages = screen.query_one("#stages", DataTable)
+        assert screen.view is not None and stages.row_count == len(screen.view.stages)
+        assert screen.query_one("#deals", DataTable).row_count == len(screen.shown) > 0
+        await pilot.press("v", "v")
+        assert screen.view_name == "table" and screen.query_one("#stages", DataTable) is stages
+        assert len(screen.query(DataTable)) == 2
+
+    on_board(demo_store, "maria", scenario)
+
+
 def test_mine_shows_only_my_cards_and_titles_show_as_typed(demo_store) -> None:
     for title in HOSTILE:
         add_deal(demo_store, "maria", title=title, account="Acme", value="1000", stage="Lead")
@@ -345,6 +362,37 @@ def test_opening_the_board_builds_its_footer_once_and_lays_each_column_out_once(
         await pilot.press("right")  # a focus change with the same keys shown: no rebuild
         await settle(pilot)
         assert board.focused_index() == 1 and footer.rebuilds == 1
+
+    on_board(demo_store, "maria", scenario)
+
+
+def test_opening_the_board_draws_each_card_line_once(demo_store, monkeypatch) -> None:
+    """The board's first paint draws every card line on screen, and nothing draws
+    them again as the board settles: the columns' first resize used to repaint
+    them all (a second paint of the whole board, ~100 ms of CPU at 160x48)."""
+    from collections import Counter
+
+    from salessprint.tui.widgets.stage_board import StageCards
+
+    lines: Counter[tuple[str, int]] = Counter()
+    render_line = StageCards.render_line
+
+    def counted(self: StageCards, y: int) -> Any:
+        lines[(self.stage, y)] += 1
+        return render_line(self, y)
+
+    monkeypatch.setattr(StageCards, "render_line", counted)
+
+    async def scenario(pilot: Pilot[Any], app: SalesSprintApp, screen: PipelineScreen, board: StageBoard) -> None:
+        await settle(pilot)
+        for column in board.columns:
+            height = column.cards.size.height
+            drawn = {y for (stage, y) in lines if stage == column.stage.name}
+            assert drawn == set(range(height)), column.stage.name
+        # The first column's first card is highlighted as it takes the focus: its lines twice.
+        twice = {key for key, n in lines.items() if n > 1}
+        first = board.columns[0].stage.name
+        assert twice <= {(first, 0), (first, 1)}, sorted(twice)
 
     on_board(demo_store, "maria", scenario)
 

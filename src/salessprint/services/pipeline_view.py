@@ -263,23 +263,13 @@ def pipeline(
 
         window = max(1, per_stage)
         deep_id = next((r[0] for r in stage_rows if r[1] == deep_stage), None)
-        # Every column a PipelineDeal needs rides in the ranked subquery: joining
-        # back to deals by id lets PostgreSQL merge-join the whole primary key.
-        seen = scope.in_view(
-            Deal.id,
-            Deal.title,
-            Deal.account_id,
-            Deal.owner_id,
-            Deal.stage_id,
-            Deal.value,
-            Deal.probability,
-            Deal.stage_entered_at,
-            Deal.closed_on,
-            Deal.lost_reason,
-            Deal.version,
-        )
+        # Only the ranking's keys are ranked (a narrow sort of every deal in
+        # view); the window's rows are then read by primary key. Ranking every
+        # column a PipelineDeal needs sorted ~11,000 wide rows on the large store.
+        seen = scope.in_view(Deal.id, Deal.stage_id, Deal.stage_entered_at)
         ranked = select(
-            *seen.c,
+            seen.c.id,
+            seen.c.stage_id,
             func.row_number()
             .over(partition_by=seen.c.stage_id, order_by=(seen.c.stage_entered_at, seen.c.id))
             .label("rn"),
@@ -290,9 +280,11 @@ def pipeline(
             else window
         )
         deal_rows = uow.session.execute(
-            select(*scope.deal_columns(ranked.c))
+            select(*scope.deal_columns(Deal.__table__.c))
+            .select_from(ranked)
+            .join(Deal, Deal.id == ranked.c.id)
             .join(Stage, Stage.id == ranked.c.stage_id)
-            .join(Member, Member.id == ranked.c.owner_id)
+            .join(Member, Member.id == Deal.owner_id)
             .where(ranked.c.rn <= limit)
             .order_by(Stage.position, ranked.c.rn)
         ).all()

@@ -9,7 +9,9 @@ for the session):
   Left/right go between columns, up/down between cards, Enter opens the
   deal room;
 - the **table**: the stages with their SQL aggregates on top, the deals of
-  the highlighted stage below, oldest stage change first.
+  the highlighted stage below, oldest stage change first. Its widgets are
+  made and filled the first time `v` asks for it: while the board shows,
+  nothing mounts, styles or sizes them.
 
 Deals move with `m` (choose a stage), `>`/`<` or shift+→/← (next/previous
 open stage), `w` (won), `x` (lost, with a reason). A moved card goes to its
@@ -159,31 +161,36 @@ class PipelineScreen(BaseScreen):
         """The deal just moved: the board selects it (and focuses its column) until the moves are written."""
         self.narrow = False
         """Below 110 columns the deals table leaves out the account."""
+        self.table_built = False
+        """The table view's widgets are mounted (the first `v` makes them)."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Static("Loading the pipeline…", id="pipeline-totals")
         with ContentSwitcher(initial=self.view_name, id="pipeline-views"):
             yield StageBoard(self._card_lines, id=BOARD)
-            with Vertical(id=TABLE):
-                yield DataTable(id="stages", cursor_type="row", zebra_stripes=True)
-                yield Static("", id="deals-title")
-                yield DataTable(id="deals", cursor_type="row", zebra_stripes=True)
+            yield Vertical(id=TABLE)  # its tables come with the first `v` (`_build_table`)
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        stages = self.query_one("#stages", DataTable)
+        # Cells and cards carry theme colours resolved at render time: redo them on a theme change.
+        self.watch(self.app, "theme", self._theme_changed, init=False)
+
+    async def _build_table(self) -> None:
+        """The table view's widgets, mounted the first time it is shown."""
+        if self.table_built:
+            return
+        self.table_built = True
+        stages: DataTable[Text] = DataTable(id="stages", cursor_type="row", zebra_stripes=True)
         stages.add_column("Stage", key="stage")
         stages.add_column("Prob.", key="prob")
         stages.add_column("Deals", key="count")
         stages.add_column("Value", key="value")
         stages.add_column("Weighted", key="weighted")
         stages.add_column("Rotting", key="rotting")
+        deals: DataTable[Text] = DataTable(id="deals", cursor_type="row", zebra_stripes=True)
+        await self.query_one(f"#{TABLE}", Vertical).mount_all([stages, Static("", id="deals-title"), deals])
         self._build_deal_columns()
-        if self.view_name == TABLE:
-            stages.focus()
-        # Cells and cards carry theme colours resolved at render time: redo them on a theme change.
-        self.watch(self.app, "theme", self._theme_changed, init=False)
 
     @property
     def board(self) -> StageBoard:
@@ -200,6 +207,8 @@ class PipelineScreen(BaseScreen):
 
     def _build_deal_columns(self) -> None:
         """Narrow terminals drop the account column so days and flags stay visible."""
+        if not self.table_built:
+            return
         deals = self.query_one("#deals", DataTable)
         deals.clear(columns=True)
         deals.add_column("Deal", key="title")
@@ -218,10 +227,13 @@ class PipelineScreen(BaseScreen):
             self.show_stage_deals()
 
     # -- the two views -----------------------------------------------------
-    def action_toggle_view(self) -> None:
+    async def action_toggle_view(self) -> None:
         """Board to table or back, on the same stage and deal."""
         stage = self.current_stage()
         selected = self._selection()
+        built_now = not self.table_built
+        if self.view_name == BOARD:
+            await self._build_table()
         self.view_name = TABLE if self.view_name == BOARD else BOARD
         self.query_one(ContentSwitcher).current = self.view_name
         if self.view is None:
@@ -231,6 +243,8 @@ class PipelineScreen(BaseScreen):
         self._keep_deal = selected
         if self.view_name == TABLE:
             table = self.query_one("#stages", DataTable)
+            if built_now:
+                self._fill_stages()
             table.move_cursor(row=self.stage_index)
             self.show_stage_deals()
             table.focus()  # as the table opens: the stages, the deal's row highlighted below (tab goes to it)
@@ -243,7 +257,7 @@ class PipelineScreen(BaseScreen):
         if self.view_name == BOARD:
             deal = self.board.selected()
             return deal.id if deal is not None else None
-        if not self.shown or not self.query_one("#deals", DataTable).has_focus:
+        if not self.shown or not self.table_built or not self.query_one("#deals", DataTable).has_focus:
             return None
         return self.shown[min(self.query_one("#deals", DataTable).cursor_row, len(self.shown) - 1)].id
 
@@ -299,16 +313,23 @@ class PipelineScreen(BaseScreen):
         totals.append(f" (no stage change for over {view.rotting_days} days)")
         totals.append(" · Won/Lost: this quarter", style="dim")
         self.query_one("#pipeline-totals", Static).update(totals)
-        table = self.query_one("#stages", DataTable)
-        table.clear()
-        for stage in view.stages:
-            table.add_row(*self._stage_cells(stage, cur), key=stage.name)
         if view.stages:
             self.stage_index = min(self.stage_index, len(view.stages) - 1)
-            table.move_cursor(row=self.stage_index)
+        self._fill_stages()
         keep = self._keep_deal
         self.show_stage_deals()
         self._show_board(keep)
+
+    def _fill_stages(self) -> None:
+        """The stages table from the view held (once the table view is built)."""
+        if self.view is None or not self.table_built:
+            return
+        table = self.query_one("#stages", DataTable)
+        table.clear()
+        for stage in self.view.stages:
+            table.add_row(*self._stage_cells(stage, self.view.currency), key=stage.name)
+        if self.view.stages:
+            table.move_cursor(row=self.stage_index)
 
     def _show_board(self, select: int | None) -> None:
         view = self.view
@@ -365,13 +386,17 @@ class PipelineScreen(BaseScreen):
 
     def show_stage_deals(self) -> None:
         stage = self.view.stages[min(self.stage_index, len(self.view.stages) - 1)] if self.view else None
+        if stage is None or self.view is None:
+            self.shown, self.shown_stage = [], None
+        else:
+            self.shown, self.shown_stage = list(self.loaded.get(stage.name, [])), stage.name
+        if not self.table_built:
+            return  # the board shows: the deals table is filled when the table view is first shown
         table = self.query_one("#deals", DataTable)
         old_row = table.cursor_row
         table.clear()
         if stage is None or self.view is None:
-            self.shown, self.shown_stage = [], None
             return
-        self.shown, self.shown_stage = list(self.loaded.get(stage.name, [])), stage.name
         title = Text(f"{stage.name}: {counted(stage.count, 'deal')}")
         if stage.kind == StageKind.OPEN:
             title.append("  · days = days since the last stage change; ", style="dim")
@@ -410,9 +435,10 @@ class PipelineScreen(BaseScreen):
             fresh = [d for d in window.deals if d.id not in known]
             held.extend(fresh)
             if self.shown_stage == window.stage:
-                table = self.query_one("#deals", DataTable)
-                for deal in fresh:
-                    table.add_row(*self._deal_cells(deal, self.view.currency), key=str(deal.id))
+                if self.table_built:
+                    table = self.query_one("#deals", DataTable)
+                    for deal in fresh:
+                        table.add_row(*self._deal_cells(deal, self.view.currency), key=str(deal.id))
                 self.shown.extend(fresh)
             self.board.append(window.stage, fresh)
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -119,6 +120,14 @@ class StageCards(CardList[PipelineDeal]):
         # Cards never scroll sideways: a virtual width of 0 does not change when the
         # column is first laid out, so that layout is not followed by another one.
         self.virtual_size = Size(0, max(0, len(self.items) * ITEM_HEIGHT - 1))
+
+    def on_resize(self, event: events.Resize) -> None:
+        # CardList repaints every line on a resize. The size change has already
+        # marked them (ScrollView._size_updated) and the layout that sent this
+        # event painted them: repainting again cost the board's whole first paint
+        # a second time (~100 ms of CPU on a 160x48 terminal).
+        event.prevent_default()
+        self._resize_virtual()
 
     def watch_show_vertical_scrollbar(self) -> None:
         if self.is_mounted:
