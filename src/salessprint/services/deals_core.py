@@ -31,7 +31,7 @@ from salessprint.domain.text import check_text
 from salessprint.services.core_uow import core_unit_of_work, retrying, row_json
 from salessprint.services.tasks_core import OPEN_SPRINTS
 from salessprint.store.db import Store
-from salessprint.store.tables import deal_collaborators, deal_events, deals, sprint_items, sprints, stages
+from salessprint.store.move_tables import deal_collaborators, deal_events, deals, sprint_items, sprints, stages
 
 NO_DEAL = "No deal #{id} in this team."
 WON_CARD_TOLD = "Its card in sprint {number} is now done."

@@ -26,7 +26,8 @@ from salessprint.domain.permissions import Action
 from salessprint.domain.values import TaskView
 from salessprint.services.core_uow import CoreUnitOfWork, core_unit_of_work, retrying, row_json
 from salessprint.store.db import Store
-from salessprint.store.tables import activities, members, sprint_items, sprints, tasks
+from salessprint.store.move_tables import sprint_items, sprints, tasks
+from salessprint.store.tables import activities, members
 
 OPEN_SPRINTS = (SprintState.ACTIVE, SprintState.PLANNED)
 """The sprints whose cards follow their items (a closed sprint's cards are its snapshot)."""

@@ -44,7 +44,7 @@ from salessprint.domain.enums import (
 )
 from salessprint.domain.forecast_categories import ForecastCategory
 from salessprint.store.codec import JSONRow
-from salessprint.store.tables import _card_ref, _card_type  # one copy of the card key defaults
+from salessprint.store.move_tables import _card_ref, _card_type  # one copy of the card key defaults
 from salessprint.store.types import Money, StrEnumType, UTCDateTime
 
 NAMING = {
