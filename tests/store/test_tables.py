@@ -8,10 +8,31 @@ from typing import Any
 import pytest
 from sqlalchemy import Column, Table
 
-from salessprint.store import tables
+from salessprint.store import move_tables, tables
 from salessprint.store.models import Base
 
-CORE = [tables.activities, tables.changes, tables.members, tables.teams, tables.deals]
+CORE = [
+    tables.activities,
+    tables.changes,
+    tables.members,
+    tables.teams,
+    tables.deals,
+    move_tables.deals,
+    move_tables.deal_collaborators,
+    move_tables.deal_events,
+    move_tables.stages,
+    move_tables.tasks,
+    move_tables.sprints,
+    move_tables.sprint_items,
+]
+WHOLE = [
+    tables.activities,
+    tables.changes,
+    move_tables.deals,
+    move_tables.deal_events,
+    move_tables.tasks,
+    move_tables.sprint_items,
+]
 
 
 def _default(column: Column[Any]) -> object:
@@ -22,20 +43,25 @@ def _default(column: Column[Any]) -> object:
     return f"callable {default.arg.__name__}" if default.is_callable else default.arg
 
 
+PLAIN_TEXT = {("deals", "forecast_category")}
+"""Enum columns the Core tables read as their text (see store/tables.py)."""
+
+
 def _shape(column: Column[Any]) -> tuple[object, ...]:
     kind = column.type
+    plain = (column.table.name, column.key) in PLAIN_TEXT
     return (
         column.key,
-        type(kind).__name__,
+        "String" if plain else type(kind).__name__,
         getattr(kind, "length", None),
-        getattr(getattr(kind, "enum", None), "__name__", None),
+        None if plain else getattr(getattr(kind, "enum", None), "__name__", None),
         column.nullable,
         column.primary_key,
         _default(column),
     )
 
 
-@pytest.mark.parametrize("core", CORE, ids=[t.name for t in CORE])
+@pytest.mark.parametrize("core", CORE, ids=[f"{t.name}-{len(t.columns)}" for t in CORE])
 def test_each_core_column_is_the_model_s(core: Table) -> None:
     model = Base.metadata.tables[core.name]
     for column in core.columns:
@@ -43,7 +69,7 @@ def test_each_core_column_is_the_model_s(core: Table) -> None:
         assert _shape(column) == _shape(model.columns[column.key])
 
 
-@pytest.mark.parametrize("core", [tables.activities, tables.changes], ids=["activities", "changes"])
+@pytest.mark.parametrize("core", WHOLE, ids=[t.name for t in WHOLE])
 def test_the_tables_the_hot_path_writes_have_every_column_in_order(core: Table) -> None:
     """An insert and its change-log snapshot cover the whole row, as the ORM's do."""
     assert [c.key for c in core.columns] == [c.key for c in Base.metadata.tables[core.name].columns]

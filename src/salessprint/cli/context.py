@@ -11,7 +11,6 @@ words the error; `tests/cli/test_context.py` checks the two agree.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -51,6 +50,8 @@ def _config_file() -> dict[str, Any] | None:
         return {}
     except OSError:
         return None
+    import tomllib  # only when there is a file to read
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -111,8 +112,10 @@ class Ctx:
     def store(self, *, check_schema: bool = True) -> Store:
         """The opened store (schema checked unless the command creates it)."""
         if self._store is None:
+            from salessprint.cli import collect_again
             from salessprint.services import open_store
 
+            collect_again()  # the command's work starts: its garbage is collected again
             self._store = open_store(self._db_and_user()[0], check_schema=check_schema)
         return self._store
 

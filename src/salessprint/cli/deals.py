@@ -79,9 +79,9 @@ def deal_list(
 @pass_ctx
 def deal_move(ctx: Ctx, deal_id: int, stage: str, reason: str | None) -> None:
     """Move a deal to STAGE (Won and Lost close it)."""
-    from salessprint.services.deals import move_deal
+    from salessprint.services.deals_core import move_deal_core  # Core only: no ORM to import
 
-    view = move_deal(ctx.store(), ctx.login, deal_id, stage, lost_reason=reason)
+    view = move_deal_core(ctx.store(), ctx.login, deal_id, stage, lost_reason=reason)
     echo(f"Deal #{view.id} is now in {view.stage}.")
     for line in view.also:
         echo(line)

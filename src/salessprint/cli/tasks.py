@@ -62,9 +62,9 @@ def task_list(ctx: Ctx, mine: bool, status: str | None, assignee: str | None, se
 @pass_ctx
 def task_move(ctx: Ctx, task_id: int, status: str) -> None:
     """Move a task to todo, doing or done."""
-    from salessprint.services.tasks import move_task
+    from salessprint.services.tasks_core import move_task_core  # Core only: no ORM to import
 
-    view = move_task(ctx.store(), ctx.login, task_id, status)
+    view = move_task_core(ctx.store(), ctx.login, task_id, status)
     echo(f"Task #{view.id} is now {view.status}.")
 
 

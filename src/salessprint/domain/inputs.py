@@ -138,7 +138,7 @@ Points = Annotated[int, Field(ge=0, le=100)]
 
 
 class Form(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
     @field_validator("*", mode="after")
     @classmethod

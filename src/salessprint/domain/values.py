@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 
 class Value(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 class TeamView(Value):

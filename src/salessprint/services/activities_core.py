@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
 
@@ -44,6 +43,8 @@ def activity_values(data: ActivityIn, team_id: int, member_id: int, timezone: Ca
     without one. InvalidInput for a time a day or more in the future."""
     when: datetime = data.when or clock.now()
     if when.tzinfo is None:  # a time as typed is in the team's timezone
+        from zoneinfo import ZoneInfo
+
         when = when.replace(tzinfo=ZoneInfo(timezone()))
     if when > clock.now().replace(microsecond=0) and (when - clock.now()).days >= 1:
         raise InvalidInput("when: an activity cannot be logged in the future", field="when")

@@ -27,7 +27,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, Table, bindparam, insert, select
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from salessprint.domain import clock
@@ -289,13 +289,54 @@ class CoreUnitOfWork:
         self.last_change = (self.actor.team_id, change_id)
         return change_id
 
+    def check_version(self, table: Table, row: dict[str, Any], expected: int | None, what: str) -> dict[str, Any]:
+        """`UnitOfWork.check_version` on Core: the row (a dict of every
+        column of `table`) as it stands now, refusing a write based on an
+        older version (`expected`; None: apply it to the newest).
+
+        On PostgreSQL, and whenever a version is to be checked, the row is
+        locked and re-read first (its row alone, as the ORM path does), so
+        two writers that both read version N cannot both pass. On SQLite
+        the transaction holds the write lock from its start already."""
+        if expected is None and self.conn.dialect.name == "sqlite":
+            return row
+        fresh_query = select(table).where(table.c.id == row["id"])
+        if self.conn.dialect.name != "sqlite":
+            fresh_query = fresh_query.with_for_update()
+        fresh = self.conn.execute(fresh_query).first()
+        if fresh is None:
+            raise StaleWrite(f"Someone else deleted {what} #{row['id']} since you opened it; reload and carry on.")
+        now_row = dict(fresh._mapping)
+        if expected is not None and now_row["version"] != expected:
+            raise StaleWrite(
+                f"Someone else changed {what} #{row['id']} since you opened it "
+                f"(now version {now_row['version']}); review the fresh values and try again.",
+                current=row_json(table, now_row),
+            )
+        return now_row
+
+    def update(self, table: Table, row: dict[str, Any], values: dict[str, Any], what: str) -> dict[str, Any]:
+        """Write `values` to a versioned row read in this transaction (`row`:
+        every column) and return it as it now stands, its version counted
+        up, as the ORM's versioned UPDATE does. ChangedMeanwhile when another
+        writer committed a newer version in between."""
+        done = self.conn.execute(
+            update(table)
+            .where(table.c.id == row["id"], table.c.version == row["version"])
+            .values(**values, version=row["version"] + 1)
+        )
+        if done.rowcount != 1:
+            raise ChangedMeanwhile(f"Someone else changed this {what} at the same moment; reload and try again.")
+        return {**row, **values, "version": row["version"] + 1}
+
     def _insert(self, table: Table, values: dict[str, Any]) -> int:
         key = self.conn.execute(insert(table), values).inserted_primary_key
         assert key is not None
         return int(key[0])
 
-    def add(self, entity: str, table: Table, values: dict[str, Any]) -> int:
-        """Insert a row and log its creation; returns its id. Python-side
+    def add(self, entity: str, table: Table, values: dict[str, Any], *, cause_id: int | None = None) -> int:
+        """Insert a row and log its creation (`cause_id`: the change it
+        follows from); returns its id. Python-side
         column defaults (`created_at`) are filled first, so the logged row is
         the stored one."""
         row = dict(values)
@@ -305,7 +346,7 @@ class CoreUnitOfWork:
                 row[column.key] = default.arg(None) if default.is_callable else default.arg
         row_id = self._insert(table, row)
         row["id"] = row_id
-        self.record(entity, row_id, "create", None, row_json(table, row))
+        self.record(entity, row_id, "create", None, row_json(table, row), cause_id=cause_id)
         return row_id
 
 

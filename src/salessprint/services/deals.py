@@ -8,14 +8,21 @@ from sqlalchemy import Row, Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from salessprint.domain import clock
-from salessprint.domain.enums import SprintState, StageKind, TaskStatus
+from salessprint.domain.enums import StageKind, TaskStatus
 from salessprint.domain.errors import Conflict, InvalidInput, NotFound
 from salessprint.domain.forecast_categories import effective_category, parse_category, push_flag
 from salessprint.domain.inputs import DealIn, DealPatch, validate
 from salessprint.domain.permissions import Action
-from salessprint.domain.text import check_text
 from salessprint.domain.values import DealView
 from salessprint.services.archive import ArchivedDeal, archive_deal
+from salessprint.services.deals_core import (
+    WON_CARD_TOLD,
+    stage_event_values,
+    stage_move_values,
+    stage_named,
+    won_card_values,
+)
+from salessprint.services.tasks_core import OPEN_SPRINTS
 from salessprint.services.uow import UnitOfWork, retrying, snapshot, unit_of_work
 from salessprint.services.views import deal_view
 from salessprint.store.db import Store
@@ -268,23 +275,15 @@ def move_deal(
         deal = deal_by_id(uow.session, team_id, deal_id)
         uow.require(Action.EDIT_DEAL, owns=owns_deal(uow, deal))
         uow.check_version(deal, expected_version, "deal")
-        stage = stage_by_name(uow.session, team_id, stage_name)
+        stage: Stage = stage_named(uow.session.scalars(select(Stage).where(Stage.team_id == team_id)).all(), stage_name)
         if stage.id == deal.stage_id:
             return full_view(uow, deal)
         before = snapshot(deal)
         today = clock.team_today(uow.team().timezone)
         old_stage = deal.stage.name
-        deal.stage_id = stage.id
+        for key, value in stage_move_values(stage, lost_reason, today).items():
+            setattr(deal, key, value)
         deal.stage = stage
-        deal.stage_entered_at = clock.now()
-        deal.probability = None
-        if stage.kind == StageKind.OPEN:
-            deal.closed_on = None
-            deal.lost_reason = None
-        else:
-            deal.closed_on = today
-            deal.lost_reason = (lost_reason or "").strip() or None if stage.kind == StageKind.LOST else None
-            check_text(deal.lost_reason, "lost reason")
         log_stage_move(uow, deal, old_stage, stage)
         uow.session.flush()
         change = uow.record("deal", deal.id, "update", before, snapshot(deal))
@@ -294,16 +293,7 @@ def move_deal(
 
 def log_stage_move(uow: UnitOfWork, deal: Deal, old_stage: str, stage: Stage) -> None:
     """A deal moved from `old_stage` to `stage`: log the move in its stage history."""
-    uow.session.add(
-        DealEvent(
-            deal_id=deal.id,
-            member_id=uow.actor.member_id,
-            at=clock.now(),
-            kind="stage",
-            old=old_stage,
-            new=stage.name,
-        )
-    )
+    uow.session.add(DealEvent(**stage_event_values(deal.id, uow.actor.member_id, old_stage, stage.name)))
 
 
 def _won_cards_done(uow: UnitOfWork, deal_id: int, today: date, cause: Change | None) -> list[str]:
@@ -313,7 +303,8 @@ def _won_cards_done(uow: UnitOfWork, deal_id: int, today: date, cause: Change | 
 
     No other stage change touches a card: reopening a won deal, or losing
     one, leaves its card where it is (it used to put a done card back to
-    "doing", unlogged). Moving the card is the card's own write."""
+    "doing", unlogged). Moving the card is the card's own write. The rules
+    are `services/deals_core.py`'s (the command line's Core path)."""
     rows = uow.session.execute(
         select(SprintItem, Sprint.number)
         .join(Sprint, Sprint.id == SprintItem.sprint_id)
@@ -321,19 +312,18 @@ def _won_cards_done(uow: UnitOfWork, deal_id: int, today: date, cause: Change | 
             SprintItem.deal_id == deal_id,
             SprintItem.removed_at.is_(None),
             SprintItem.status != TaskStatus.DONE,
-            Sprint.state.in_([SprintState.ACTIVE, SprintState.PLANNED]),
+            Sprint.state.in_(OPEN_SPRINTS),
         )
         .order_by(SprintItem.id)
     ).all()
     told = []
     for item, number in rows:
         before = snapshot(item)
-        item.status = TaskStatus.DONE
-        item.done_on = today
-        item.done_at = clock.now()
+        for key, value in won_card_values(today).items():
+            setattr(item, key, value)
         uow.session.flush()
         uow.record("sprint_item", item.id, "update", before, snapshot(item), cause=cause)
-        told.append(f"Its card in sprint {number} is now done.")
+        told.append(WON_CARD_TOLD.format(number=number))
     return told
 
 

@@ -11,12 +11,12 @@ from typing import TypeVar
 from sqlalchemy import SQLColumnExpression, func, or_, select
 from sqlalchemy.orm import Session
 
-from salessprint.domain import clock
-from salessprint.domain.enums import ACTIVITY_FOR_TASK, ItemType, SprintState, TaskKind, TaskStatus, parse_choice
+from salessprint.domain.enums import ItemType, SprintState, TaskStatus, parse_choice
 from salessprint.domain.inputs import TaskIn, TaskPatch, validate
 from salessprint.domain.permissions import Action
 from salessprint.domain.values import TaskView
 from salessprint.services.deals import next_rank
+from salessprint.services.tasks_core import OPEN_SPRINTS, card_values, done_activity_values, task_status_values
 from salessprint.services.uow import UnitOfWork, retrying, snapshot, unit_of_work
 from salessprint.services.views import task_view
 from salessprint.store.db import Store
@@ -111,28 +111,21 @@ def set_task_status(uow: UnitOfWork, task: Task, status: TaskStatus) -> None:
     activity a finished task logs (or, back out of done, the one it logged
     goes) and its cards in the planned or active sprint. Each row besides
     the task is logged as following from the task's change, so history
-    shows it and undo takes it back with the task."""
+    shows it and undo takes it back with the task. The rules are
+    `services/tasks_core.py`'s (the command line's Core path)."""
     if task.status == status:
         return
     before = snapshot(task)
     was_done = task.status == TaskStatus.DONE
-    task.status = status
+    for key, value in task_status_values(status, task.status, task.done_at).items():
+        setattr(task, key, value)
     session = uow.session
-    task.done_at = clock.now() if status is TaskStatus.DONE else None if was_done else task.done_at
     session.flush()
     change = uow.record("task", task.id, "update", before, snapshot(task))
     if status is TaskStatus.DONE:
-        kind = ACTIVITY_FOR_TASK.get(TaskKind(task.kind))
-        if kind is not None:
-            activity = Activity(
-                team_id=task.team_id,
-                member_id=task.assignee_id,
-                kind=kind.value,
-                occurred_at=task.done_at,
-                deal_id=task.deal_id,
-                task_id=task.id,
-                outcome=f"Task done: {task.title}"[:300],
-            )
+        values = done_activity_values(task)
+        if values is not None:
+            activity = Activity(**values)
             session.add(activity)
             session.flush()
             uow.record("activity", activity.id, "create", None, snapshot(activity), cause=change)
@@ -150,21 +143,16 @@ def _sync_items(uow: UnitOfWork, task: Task, cause: Change | None) -> None:
     items = uow.session.scalars(
         select(SprintItem)
         .join(Sprint, Sprint.id == SprintItem.sprint_id)
-        .where(
-            SprintItem.task_id == task.id,
-            Sprint.state.in_([SprintState.ACTIVE, SprintState.PLANNED]),
-        )
+        .where(SprintItem.task_id == task.id, Sprint.state.in_(OPEN_SPRINTS))
         .order_by(SprintItem.id)
     )
     for item in items:
-        done_on = clock.team_day(task.done_at, uow.team().timezone) if task.done_at else None
-        if item.status == task.status and item.done_on == done_on:
+        wanted = card_values(task, uow.team().timezone)
+        if item.status == wanted["status"] and item.done_on == wanted["done_on"]:
             continue
         before = snapshot(item)
-        item.status = task.status
-        # The team's day, not UTC's: done at 20:00 in Los Angeles is done that day.
-        item.done_on = done_on
-        item.done_at = task.done_at
+        for key, value in wanted.items():
+            setattr(item, key, value)
         uow.session.flush()
         uow.record("sprint_item", item.id, "update", before, snapshot(item), cause=cause)
 

@@ -44,6 +44,7 @@ from salessprint.domain.enums import (
 )
 from salessprint.domain.forecast_categories import ForecastCategory
 from salessprint.store.codec import JSONRow
+from salessprint.store.move_tables import _card_ref, _card_type  # one copy of the card key defaults
 from salessprint.store.types import Money, StrEnumType, UTCDateTime
 
 NAMING = {
@@ -263,18 +264,6 @@ class Sprint(Versioned, Base):
     state: Mapped[SprintState] = mapped_column(StrEnumType(SprintState, 8), default=SprintState.PLANNED)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
-
-
-def _card_type(context: Any) -> str:
-    """A card's type from its key, on every insert (ORM or not)."""
-    return "task" if context.get_current_parameters().get("task_id") is not None else "deal"
-
-
-def _card_ref(context: Any) -> int | None:
-    """A card's item id from its key, on every insert."""
-    params = context.get_current_parameters()
-    ref: int | None = params.get("task_id") or params.get("deal_id")
-    return ref
 
 
 class SprintItem(Versioned, Base):

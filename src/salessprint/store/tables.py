@@ -7,7 +7,10 @@ names, columns, types, Python-side defaults), declared on a metadata of their
 own that never builds a mapper; `tests/store/test_tables.py` compares every
 column with the model's, so the two cannot drift. Only the columns the hot
 path reads are declared for the tables it does not write (members, teams,
-deals). Nothing creates or migrates from this metadata: the migrations do.
+deals). The tables of `task move` and `deal move` are in
+`store/move_tables.py`, on a metadata of their own: `log call` does not pay for
+building them. Nothing creates or migrates from this metadata: the
+migrations do.
 """
 
 from __future__ import annotations
