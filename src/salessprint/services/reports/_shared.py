@@ -202,7 +202,9 @@ def points_history(uow: UnitOfWork, sprints: list[Sprint]) -> dict[int, list[int
     key = "points_history:" + ",".join(str(sp.id) for sp in sprints)
     if key not in uow.memo:
         out: dict[int, list[int]] = {}
-        for member_id, _number, points in uow.rows(queries.points_history_statement(), {"ids": [sp.id for sp in sprints]}):
+        for member_id, _number, points in uow.rows(
+            queries.points_history_statement(), {"ids": [sp.id for sp in sprints]}
+        ):
             out.setdefault(member_id, []).append(int(points))
         uow.memo[key] = out
     return {member_id: list(points) for member_id, points in uow.memo[key].items()}

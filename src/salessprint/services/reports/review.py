@@ -20,7 +20,6 @@ from salessprint.store.db import Store
 from salessprint.store.models import RetroEntry, RetroVote, Sprint
 
 
-
 class RetroLine(Report):
     text: str
     votes: int
