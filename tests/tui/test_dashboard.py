@@ -190,11 +190,11 @@ def test_the_first_open_plots_each_chart_once(demo_store: Any, monkeypatch: Any)
     (a plotext build and an ANSI decode, thrown away at once): one plot each."""
     from textual_plotext import PlotextPlot
 
-    plotted: list[str | None] = []
+    plotted: list[str] = []
     render = PlotextPlot.render
 
     def counted(self: PlotextPlot) -> Any:
-        plotted.append(self.id)
+        plotted.append(self.id or "")
         return render(self)
 
     monkeypatch.setattr(PlotextPlot, "render", counted)
