@@ -183,3 +183,30 @@ def test_the_pipeline_table_is_never_rendered_to_measure_it(demo_store: Any, mon
             assert measured == []
 
     asyncio.run(run())
+
+
+def test_the_first_open_plots_each_chart_once(demo_store: Any, monkeypatch: Any) -> None:
+    """No chart plots its empty axes for the frame before the figures come
+    (a plotext build and an ANSI decode, thrown away at once): one plot each."""
+    from textual_plotext import PlotextPlot
+
+    plotted: list[str] = []
+    render = PlotextPlot.render
+
+    def counted(self: PlotextPlot) -> Any:
+        plotted.append(self.id or "")
+        return render(self)
+
+    monkeypatch.setattr(PlotextPlot, "render", counted)
+
+    async def run() -> None:
+        app = SalesSprintApp(demo_store, "maria")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            plotted.clear()
+            await pilot.press("7")
+            await settle(pilot)
+            assert isinstance(app.screen, DashboardScreen) and app.screen.data is not None
+            assert sorted(plotted) == ["burndown-chart", "velocity-chart"]
+
+    asyncio.run(run())

@@ -198,11 +198,16 @@ def points_history(uow: UnitOfWork, sprints: list[Sprint]) -> dict[int, list[int
     """Completed points per member per closed sprint they had items in, oldest first."""
     if not sprints:
         return {}
-    rows = uow.rows(queries.points_history_statement(), {"ids": [sp.id for sp in sprints]})
-    out: dict[int, list[int]] = {}
-    for member_id, _number, points in rows:
-        out.setdefault(member_id, []).append(int(points))
-    return out
+    # The dashboard and the review read it for the velocity, the coaching flags and the forecast.
+    key = "points_history:" + ",".join(str(sp.id) for sp in sprints)
+    if key not in uow.memo:
+        out: dict[int, list[int]] = {}
+        for member_id, _number, points in uow.rows(
+            queries.points_history_statement(), {"ids": [sp.id for sp in sprints]}
+        ):
+            out.setdefault(member_id, []).append(int(points))
+        uow.memo[key] = out
+    return {member_id: list(points) for member_id, points in uow.memo[key].items()}
 
 
 def rotting_in(uow: UnitOfWork, owner_ids: list[int] | None = None) -> Rotting:

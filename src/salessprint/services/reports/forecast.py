@@ -194,13 +194,7 @@ def forecast_in(
                 period=period_label(period, lo), won_value=won, quota=quota, chance=chance, reason=reason
             )
         members.append(MemberForecast(login=m.login, name=m.name, month=chances["month"], quarter=chances["quarter"]))
-    points = points_history(uow, sprints)
-    logins = dict(uow.rows(queries.ACTIVE_IDS_AND_LOGINS, {"team_id": team.id}).all())
-    per_login = {logins[mid]: hist for mid, hist in points.items() if mid in logins}
-    gap = history_gap(len(sprints), min_history)
-    next_sprint = team_points_range(per_login) if gap is None else None
-    if gap is None and next_sprint is None:
-        gap = "no points completed in the closed sprints"
+    next_sprint, gap = _next_sprint(uow, sprints, min_history)
     throughput = _team_points_per_sprint(uow, sprints)
     known = history_gap(len(sprints), min_history)
     return ForecastReport(
@@ -208,7 +202,7 @@ def forecast_in(
         trials=trials,
         sprints_sampled=len(sprints),
         members=members,
-        next_sprint=PointsRange(**next_sprint) if next_sprint is not None else None,
+        next_sprint=next_sprint,
         next_sprint_reason=gap,
         by_date=None
         if by_date is None
@@ -219,6 +213,26 @@ def forecast_in(
             uow, throughput, known, today, when_done_items, when_done_points, per_sprint_days, seed, trials
         ),
     )
+
+
+def next_sprint_in(
+    uow: UnitOfWork, history: int = HISTORY_SPRINTS, min_history: int = MIN_HISTORY
+) -> tuple[PointsRange | None, str | None]:
+    """The team's 50/85/95 % range of points next sprint over the last
+    `history` closed sprints, as `forecast_in` reports it, without the reps'
+    quota chances (what the review shows); else None and why not."""
+    return _next_sprint(uow, closed_sprints(uow, history), min_history)
+
+
+def _next_sprint(uow: UnitOfWork, sprints: list[Sprint], min_history: int) -> tuple[PointsRange | None, str | None]:
+    points = points_history(uow, sprints)
+    logins = dict(uow.rows(queries.ACTIVE_IDS_AND_LOGINS, {"team_id": uow.actor.team_id}).all())
+    per_login = {logins[mid]: hist for mid, hist in points.items() if mid in logins}
+    gap = history_gap(len(sprints), min_history)
+    found = team_points_range(per_login) if gap is None else None
+    if gap is None and found is None:
+        gap = NO_THROUGHPUT
+    return (PointsRange(**found) if found is not None else None), gap
 
 
 NO_THROUGHPUT = "no points completed in the closed sprints"

@@ -8,20 +8,16 @@ from decimal import Decimal
 from sqlalchemy import distinct, func, select
 
 from salessprint.domain.capacity import per_available_day
-from salessprint.domain.montecarlo import DEFAULT_SEED
 from salessprint.services.capacity import available_by_sprint
 from salessprint.services.reports._shared import HISTORY_SPRINTS, Report, reps
 from salessprint.services.reports.activity import MemberActivity, activity_in
-from salessprint.services.reports.forecast import ForecastReport, forecast_in
+from salessprint.services.reports.forecast import PointsRange, next_sprint_in
 from salessprint.services.reports.sales_forecast import PushedDeal, pushed_deals_in
 from salessprint.services.reports.sprint import SprintReport, sprint_report_in
 from salessprint.services.reports.velocity import VelocityReport, velocity_in
 from salessprint.services.uow import unit_of_work
 from salessprint.store.db import Store
 from salessprint.store.models import RetroEntry, RetroVote, Sprint
-
-REVIEW_TRIALS = 2000
-"""Monte Carlo trials on the shared screen (fewer than the report's: it must open fast)."""
 
 
 class RetroLine(Report):
@@ -30,10 +26,20 @@ class RetroLine(Report):
     """Members who voted for it."""
 
 
+class NextSprint(Report):
+    """The forecast the review shows: the team's points next sprint (the
+    forecast report's `next_sprint`; the reps' quota chances are not read)."""
+
+    next_sprint: PointsRange | None
+    """None while unknown: fewer closed sprints than a forecast needs."""
+    next_sprint_reason: str | None = None
+    """Why next_sprint is unknown; None when known."""
+
+
 class Review(Report):
     report: SprintReport
     velocity: VelocityReport
-    forecast: ForecastReport
+    forecast: NextSprint
     activity: list[MemberActivity]
     """Each rep's activity over the sprint (empty without a sprint)."""
     retro: dict[str, list[RetroLine]]
@@ -47,13 +53,14 @@ class Review(Report):
     """Completed points of that sprint / its available days, to a hundredth."""
 
 
-def review(store: Store, login: str, *, seed: int = DEFAULT_SEED) -> Review:
+def review(store: Store, login: str) -> Review:
     """Everything the weekly review's slides show, for the sprint under review
     (the active one, else the last closed)."""
     with unit_of_work(store, login, read_only=True) as uow:
         report = sprint_report_in(uow)
         velocity = velocity_in(uow, HISTORY_SPRINTS)
-        forecast = forecast_in(uow, seed, REVIEW_TRIALS)
+        next_sprint, reason = next_sprint_in(uow)
+        forecast = NextSprint(next_sprint=next_sprint, next_sprint_reason=reason)
         sprint = report.sprint
         if sprint is None:
             return Review(

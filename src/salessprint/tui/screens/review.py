@@ -37,6 +37,7 @@ from salessprint.services.reports.review import Review, review
 from salessprint.tui.keys import hold_keys
 from salessprint.tui.screens.base import AppScreen
 from salessprint.tui.service_calls import call_service
+from salessprint.tui.theme_css import ROOM_THEME
 from salessprint.tui.widgets.charts import VelocityChart
 from salessprint.tui.widgets.slide import SlideFigure, SlideTitle
 
@@ -373,7 +374,8 @@ class ReviewScreen(AppScreen):
             yield Label(self.HINT, id="slide-hint", markup=False)
             yield Label("", id="slide-number", markup=False)
 
-    PROJECTOR = "projector"
+    PROJECTOR = ROOM_THEME
+    """The room's theme (its stylesheet is parsed ahead while the app is idle, see tui.theme_css)."""
 
     # No load on mount: a mode screen is resumed right after it is mounted,
     # and loading in both places ran the review (seconds on a large store) twice.

@@ -3,12 +3,19 @@
 Plotext plots whose colours come from the app theme's variables
 ($velocity-bar, $goal-bar, $goal-behind), so the projector theme shows them
 in its own loud colours.
+
+A chart draws nothing until it is shown its figures: plotting the empty axes
+(a plotext build and an ANSI decode, ~15 ms each) for the frame before the
+data arrive, at a size the data frame then changes, was thrown away on every
+first open of the dashboard.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.text import Text
+from textual.app import RenderResult
 from textual.color import Color
 from textual.widget import Widget
 from textual_plotext import PlotextPlot
@@ -24,10 +31,23 @@ def theme_rgb(widget: Widget, variable: str, fallback: str = "foreground") -> tu
     return Color.parse(raw).rgb
 
 
-class VelocityChart(PlotextPlot):
+class Chart(PlotextPlot):
+    """A plotext plot that stays blank until `show` has given it its figures."""
+
+    shown = False
+    """Whether the chart has its figures (until then it draws nothing)."""
+
+    def render(self) -> RenderResult:
+        if not self.shown:
+            return Text("")
+        return super().render()
+
+
+class VelocityChart(Chart):
     """Completed points per closed sprint, with the forecast as a line."""
 
     def show(self, velocity: VelocityReport) -> None:
+        self.shown = True
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
@@ -89,11 +109,12 @@ def burndown_lines(burndown: BurndownReport) -> BurndownLines:
     )
 
 
-class BurndownChart(PlotextPlot):
+class BurndownChart(Chart):
     """Remaining points against the ideal line, both from the points at the
     start; today is marked with a vertical line."""
 
     def show(self, burndown: BurndownReport) -> None:
+        self.shown = True
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
