@@ -127,8 +127,9 @@ class Shape(NamedTuple):
     with new values: building one cost ~10 ms per keystroke (issue 16)."""
 
     trigram: bool
-    """The filter's matches are few and found by the SQLite trigram tables
-    (`_sparse`): read by id off the indexes, then sorted. Else a filtered
+    """The filter's matches are few and found by the trigram indexes
+    (`_sparse`; SQLite's FTS5 tables, PostgreSQL's pg_trgm GIN indexes):
+    read by id off the indexes, column by column, then sorted. Else a filtered
     list walks the rank index and tests each open row until the window is
     full, which is quick when matches are many (or the text too short to
     have a trigram: then it is the only way)."""
@@ -150,14 +151,26 @@ SPARSE = 2000
 """At most this many trigram candidates (deals, tasks, accounts) make a filter "sparse"."""
 
 
-@lru_cache(maxsize=2)
-def _sparse_statement(short: bool) -> Select[int, int, int, int]:
+@lru_cache(maxsize=4)
+def _sparse_statement(short: bool, fts: bool = True) -> Select[int, int, int, int]:
     """How many deals, tasks and accounts hold the trigrams of `:phrase` (each
     counted to SPARSE + 1; `short`: are listed for two letters), and how many
-    members and stages match `:like`."""
+    members and stages match `:like`. Without `fts` (PostgreSQL), how many
+    match `:like`, through the pg_trgm indexes: every deal (a task's deal may
+    be closed: migration 0012), the open tasks, every account."""
+
+    def fts_ids(table: str) -> Select[Any]:
+        return search.matched_ids(table, short)
+
+    def like_ids(table: str) -> Select[Any]:
+        return {
+            "deals": select(Deal.id).where(search.like(Deal.title)),
+            "tasks": select(Task.id).where(Task.status != DONE, search.like(Task.title)),
+            "accounts": select(Account.id).where(search.like(Account.name)),
+        }[table]
 
     def capped(table: str) -> Any:
-        found = search.matched_ids(table, short).limit(SPARSE + 1).subquery()
+        found = (fts_ids if fts else like_ids)(table).limit(SPARSE + 1).subquery()
         return select(func.count()).select_from(found).scalar_subquery()
 
     people = select(func.count()).where(
@@ -174,7 +187,8 @@ def _sparse_statement(short: bool) -> Select[int, int, int, int]:
 
 def _sparse(uow: UnitOfWork, text: str) -> bool:
     """Whether the filter's matches are few enough to read by id (one small statement)."""
-    statement = _sparse_statement(search.two_letters_ready(text))
+    fts = uow.session.get_bind().dialect.name == "sqlite"
+    statement = _sparse_statement(fts and search.two_letters_ready(text), fts)
     found = uow.session.execute(statement, _params(uow, text)).one()
     return all(n <= SPARSE for n in found[:2]) and found[2] <= SPARSE // 10 and not found[3]
 
@@ -184,10 +198,13 @@ def _shape(uow: UnitOfWork, mine: bool, text: str) -> Shape:
     first whether its candidates are few (`_sparse`)."""
     clean = text.strip().lower()
     backend = uow.session.get_bind().dialect.name
-    indexed = search.trigram_ready(clean) or search.two_letters_ready(clean)
-    sparse = bool(clean) and backend == "sqlite" and indexed and _sparse(uow, text)
+    if backend == "sqlite":
+        indexed = search.trigram_ready(clean) or search.two_letters_ready(clean)
+    else:  # pg_trgm finds three characters or more
+        indexed = search.trigram_ready(clean)
+    sparse = bool(clean) and indexed and _sparse(uow, text)
     return Shape(
-        short=sparse and search.two_letters_ready(clean),
+        short=sparse and backend == "sqlite" and search.two_letters_ready(clean),
         trigram=sparse,
         filtered=bool(clean),
         mine=mine,
@@ -252,10 +269,16 @@ def _among(shape: Shape, column: SQLColumnExpression[int | None], ids: Select[An
     return column.in_(ids)
 
 
+def _fts(shape: Shape) -> bool:
+    """Whether the matches are read off SQLite's FTS5 trigram tables (`search.matches`):
+    on PostgreSQL the LIKE itself is served by the pg_trgm indexes."""
+    return shape.trigram and not shape.any_array
+
+
 def _matching_accounts(shape: Shape) -> Select[int]:
     team = queries.sqlite_hint(Account.team_id) if shape.trigram else Account.team_id  # read by id off the trigrams
     return select(Account.id).where(
-        team == TEAM, search.matches(Account.id, Account.name, "accounts", shape.trigram, shape.short)
+        team == TEAM, search.matches(Account.id, Account.name, "accounts", _fts(shape), shape.short)
     )
 
 
@@ -282,7 +305,7 @@ def _deal_filter(shape: Shape) -> list[ColumnElement[bool]]:
     if shape.deals_filtered:
         where.append(
             or_(
-                search.matches(Deal.id, Deal.title, "deals", shape.trigram, shape.short),
+                search.matches(Deal.id, Deal.title, "deals", _fts(shape), shape.short),
                 _among(shape, Deal.account_id, _matching_accounts(shape)),
                 _among(shape, Deal.owner_id, _matching_members()),
                 _among(shape, Deal.stage_id, select(Stage.id).where(Stage.team_id == TEAM, search.like(Stage.name))),
@@ -321,12 +344,12 @@ def _task_filter(shape: Shape) -> list[ColumnElement[bool]]:
     elif shape.filtered:
         deals = select(Deal.id).where(
             or_(
-                search.matches(Deal.id, Deal.title, "deals", shape.trigram, shape.short),
+                search.matches(Deal.id, Deal.title, "deals", _fts(shape), shape.short),
                 _among(shape, Deal.account_id, _matching_accounts(shape)),
             )
         )
         terms = [
-            search.matches(Task.id, Task.title, "tasks", shape.trigram, shape.short),
+            search.matches(Task.id, Task.title, "tasks", _fts(shape), shape.short),
             _among(shape, Task.assignee_id, _matching_members()),
             _among(shape, Task.deal_id, deals),
         ]
