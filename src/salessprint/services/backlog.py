@@ -303,15 +303,30 @@ def _deal_filter(shape: Shape) -> list[ColumnElement[bool]]:
     if shape.mine:
         where.append(Deal.owner_id == ME)
     if shape.deals_filtered:
-        where.append(
-            or_(
-                search.matches(Deal.id, Deal.title, "deals", _fts(shape), shape.short),
-                _among(shape, Deal.account_id, _matching_accounts(shape)),
+        terms = [
+            search.matches(Deal.id, Deal.title, "deals", _fts(shape), shape.short),
+            _among(shape, Deal.account_id, _matching_accounts(shape)),
+        ]
+        if not _by_id_pg(shape):
+            terms += [
                 _among(shape, Deal.owner_id, _matching_members()),
                 _among(shape, Deal.stage_id, select(Stage.id).where(Stage.team_id == TEAM, search.like(Stage.name))),
-            )
-        )
+            ]
+        where.append(or_(*terms))
     return where
+
+
+def _by_id_pg(shape: Shape) -> bool:
+    """PostgreSQL, few matches (`Shape.trigram`): the rows are read by id off
+    the indexes of the columns that can match, then sorted.
+
+    No member and no stage matched the text (`_sparse` says so before this
+    shape is taken, in the same unit of work), so their terms are left out:
+    PostgreSQL cannot tell how few ids `owner_id = ANY(ARRAY(...))` brings
+    (it guesses a fifth of the rows for the owner, all of them for the
+    stage), and with them in the OR it reads every open deal (and joins
+    every deal to the tasks) instead of the few the trigram indexes find."""
+    return shape.trigram and shape.any_array
 
 
 def open_deal_match(uow: UnitOfWork, text: str) -> tuple[dict[bool, list[ColumnElement[bool]]], dict[str, Any]]:
@@ -350,15 +365,28 @@ def _task_filter(shape: Shape) -> list[ColumnElement[bool]]:
         )
         terms = [
             search.matches(Task.id, Task.title, "tasks", _fts(shape), shape.short),
-            _among(shape, Task.assignee_id, _matching_members()),
             _among(shape, Task.deal_id, deals),
         ]
+        if not _by_id_pg(shape):  # no member matched (`_by_id_pg`)
+            terms.append(_among(shape, Task.assignee_id, _matching_members()))
         if shape.task_status:
             terms.append(search.like(Task.status))
         if shape.task_kind:
             terms.append(search.like(Task.kind))
         where.append(or_(*terms))
     return where
+
+
+def _unordered(shape: Shape, rank: SQLColumnExpression[float]) -> ColumnElement[float]:
+    """The rank as an expression no index yields in order, for a window of few
+    matches (`Shape.trigram`): the planner then reads the matches by id off
+    their indexes and sorts them. Walking the rank index instead looks cheap
+    to PostgreSQL, which cannot tell how few ids the sub-selects return (it
+    guessed 18,000 of 98,000 open tasks for one match), and reads every open
+    row (0.8 s at 100,000). `rank + 0`; on SQLite `queries.sqlite_hint`."""
+    if shape.any_array:
+        return rank + literal_column("0")
+    return queries.sqlite_hint(rank)
 
 
 def _deal_rows(shape: Shape, key_type: str | None, op: Op) -> Select[*tuple[Any, ...]]:
@@ -371,7 +399,7 @@ def _deal_rows(shape: Shape, key_type: str | None, op: Op) -> Select[*tuple[Any,
     # open deal off (team_id, closed_on) or walk closed deals too), testing
     # each against the filter, until `:depth` are found.
     walk = not shape.trigram
-    rank = Deal.backlog_rank if walk else queries.sqlite_hint(Deal.backlog_rank)
+    rank = Deal.backlog_rank if walk else _unordered(shape, Deal.backlog_rank)
     if key_type is not None:
         where.append(_keyset(rank, Deal.id, ItemType.DEAL, key_type, op))
     order = [rank, Deal.id] if op != "<" else [rank.desc(), Deal.id.desc()]
@@ -420,9 +448,13 @@ def _deal_rows(shape: Shape, key_type: str | None, op: Op) -> Select[*tuple[Any,
 def _task_rows(shape: Shape, key_type: str | None, op: Op) -> Select[*tuple[Any, ...]]:
     """At most `:depth` open tasks in order, walking the partial index."""
     where = _task_filter(shape)
+    by_id = _by_id_pg(shape)
+    rank = _unordered(shape, Task.backlog_rank) if by_id else Task.backlog_rank
     if key_type is not None:
-        where.append(_keyset(Task.backlog_rank, Task.id, ItemType.TASK, key_type, op))
-    order = [Task.backlog_rank, Task.id] if op != "<" else [Task.backlog_rank.desc(), Task.id.desc()]
+        where.append(_keyset(rank, Task.id, ItemType.TASK, key_type, op))
+    order = [rank, Task.id] if op != "<" else [rank.desc(), Task.id.desc()]
+    if by_id:
+        return _task_rows_by_id(where, order)
     window = (
         select(
             literal(ItemType.TASK).label("item_type"),
@@ -447,6 +479,50 @@ def _task_rows(shape: Shape, key_type: str | None, op: Op) -> Select[*tuple[Any,
         .subquery("tw")
     )
     return select(window)
+
+
+def _task_rows_by_id(where: list[ColumnElement[bool]], order: list[Any]) -> Select[*tuple[Any, ...]]:
+    """`_task_rows` for PostgreSQL's few matches (`_by_id_pg`): the window off
+    the tasks table alone (the match tests the task's own columns), then
+    joined for display, as deals are (`_deal_rows`): PostgreSQL, guessing
+    thousands of matches, would hash-join every deal and account first."""
+    tasks = (
+        select(
+            Task.id,
+            Task.title,
+            Task.deal_id,
+            Task.assignee_id,
+            Task.status,
+            Task.kind,
+            Task.points,
+            Task.backlog_rank,
+            Task.version,
+        )
+        .where(*where)
+        .order_by(*order)
+        .limit(DEPTH)
+        .subquery("tw")
+    )
+    account = (
+        select(Account.name)
+        .join(Deal, Deal.account_id == Account.id)
+        .where(Deal.id == tasks.c.deal_id)
+        .scalar_subquery()
+    )
+    return select(
+        literal(ItemType.TASK).label("item_type"),
+        tasks.c.id.label("id"),
+        tasks.c.title.label("title"),
+        account.label("account"),
+        Member.login.label("owner"),
+        Member.name.label("owner_name"),
+        tasks.c.status.label("stage"),
+        tasks.c.kind.label("kind"),
+        cast(null(), Numeric(14, 2)).label("value"),
+        tasks.c.points.label("points"),
+        tasks.c.backlog_rank.label("rank"),
+        tasks.c.version.label("version"),
+    ).join_from(tasks, Member, Member.id == tasks.c.assignee_id)
 
 
 @lru_cache(maxsize=128)
