@@ -148,7 +148,9 @@ def test_a_filter_of_few_matches_reads_them_by_id_column_by_column(pg_store) -> 
 
     store, raw = pg_store
     with store.engine.connect() as conn:
-        title = conn.execute(sql("SELECT title FROM deals WHERE closed_on IS NOT NULL ORDER BY id LIMIT 1")).scalar_one()
+        title = conn.execute(
+            sql("SELECT title FROM deals WHERE closed_on IS NOT NULL ORDER BY id LIMIT 1")
+        ).scalar_one()
     ref = re.search(r"\(ref (\w+)\)", title)
     assert ref, title
     with clock.freeze(FROZEN_NOW), recording(store.engine) as seen:

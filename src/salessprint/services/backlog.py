@@ -145,6 +145,10 @@ class Shape(NamedTuple):
     short: bool = False
     """With `trigram`: the text is two characters, found through the trigrams
     that hold them and the rows too short for any (`search.two_letters`)."""
+    deals_trigram: bool = False
+    """PostgreSQL, without `trigram`: the deals' matches are few (the tasks'
+    are not), so the deals side is read by id while the tasks side walks
+    (`_deal_side`): walking the open deals tested each of them when few match."""
 
 
 SPARSE = 2000
@@ -185,24 +189,26 @@ def _sparse_statement(short: bool, fts: bool = True) -> Select[int, int, int, in
     )
 
 
-def _sparse(uow: UnitOfWork, text: str) -> bool:
-    """Whether the filter's matches are few enough to read by id (one small statement)."""
+def _sparse(uow: UnitOfWork, text: str) -> tuple[bool, bool]:
+    """Whether the filter's matches are few enough to read by id (one small
+    statement): all of them, and those of the deals side alone."""
     fts = uow.session.get_bind().dialect.name == "sqlite"
     statement = _sparse_statement(fts and search.two_letters_ready(text), fts)
     found = uow.session.execute(statement, _params(uow, text)).one()
-    return all(n <= SPARSE for n in found[:2]) and found[2] <= SPARSE // 10 and not found[3]
+    deals = found[0] <= SPARSE and found[2] <= SPARSE // 10 and not found[3]
+    return deals and found[1] <= SPARSE, deals
 
 
 def _shape(uow: UnitOfWork, mine: bool, text: str) -> Shape:
-    """The statement's shape; on SQLite a text with trigrams asks the store
-    first whether its candidates are few (`_sparse`)."""
+    """The statement's shape; a text with trigrams asks the store first
+    whether its candidates are few (`_sparse`)."""
     clean = text.strip().lower()
     backend = uow.session.get_bind().dialect.name
     if backend == "sqlite":
         indexed = search.trigram_ready(clean) or search.two_letters_ready(clean)
     else:  # pg_trgm finds three characters or more
         indexed = search.trigram_ready(clean)
-    sparse = bool(clean) and indexed and _sparse(uow, text)
+    sparse, deals_sparse = _sparse(uow, text) if clean and indexed else (False, False)
     return Shape(
         short=sparse and backend == "sqlite" and search.two_letters_ready(clean),
         trigram=sparse,
@@ -212,7 +218,14 @@ def _shape(uow: UnitOfWork, mine: bool, text: str) -> Shape:
         task_status=bool(clean) and any(clean in s for s in TaskStatus),
         task_kind=bool(clean) and any(clean in k for k in TaskKind),
         any_array=backend == "postgresql",
+        deals_trigram=deals_sparse and not sparse and backend == "postgresql",
     )
+
+
+def _deal_side(shape: Shape) -> Shape:
+    """The shape the deals side is read in: by id (`trigram`) also when only
+    its own matches are few (`Shape.deals_trigram`)."""
+    return shape._replace(trigram=True, deals_trigram=False) if shape.deals_trigram else shape
 
 
 def _params(uow: UnitOfWork, text: str, **more: Any) -> dict[str, Any]:
@@ -292,6 +305,7 @@ def _deal_filter(shape: Shape) -> list[ColumnElement[bool]]:
     Each part is a test of one indexed column against a small sub-select
     (evaluated once), so that the planner can read the matching deals off
     the indexes instead of checking every open deal."""
+    shape = _deal_side(shape)
     if shape.trigram and shape.deals_filtered:
         # Every part of the match is indexed: SQLite then reads the matching
         # deals off those indexes (a MULTI-INDEX OR) if nothing else looks
@@ -347,7 +361,21 @@ def _task_filter(shape: Shape) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [team == TEAM, Task.status != DONE]
     if shape.mine:
         where.append(Task.assignee_id == ME)
-    if shape.filtered and not shape.trigram:
+    if shape.filtered and not shape.trigram and shape.any_array:
+        # PostgreSQL walking the rank index: each open task is tested on its
+        # own columns and its deal looked up by id (`_deal_of_task_matches`),
+        # so that the window is the tasks table alone until it is full.
+        terms = [
+            search.like(Task.title),
+            _among(shape, Task.assignee_id, _matching_members()),
+            _deal_of_task_matches(shape),
+        ]
+        if shape.task_status:
+            terms.append(search.like(Task.status))
+        if shape.task_kind:
+            terms.append(search.like(Task.kind))
+        where.append(or_(*terms))
+    elif shape.filtered and not shape.trigram:
         # Walking the rank index: each open task is tested on the rows
         # `_task_rows` (and the count) join to it.
         terms = [search.like(c) for c in (Task.title, Account.name, Member.login, Member.name, Deal.title)]
@@ -377,6 +405,24 @@ def _task_filter(shape: Shape) -> list[ColumnElement[bool]]:
     return where
 
 
+def _deal_of_task_matches(shape: Shape) -> ColumnElement[bool]:
+    """The task's deal matches `:like` by title or account, for the walk of
+    the rank index (PostgreSQL): `deal_id IN (the matching deals)`, which
+    PostgreSQL answers from a hash of those deals, read once through the
+    trigram indexes (every deal's title: migration 0012; the accounts').
+
+    Written as joins of the task to its deal and account, the whole match
+    was one OR across a join, whose selectivity PostgreSQL cannot tell: it
+    guessed 145 matches of 98,000 for "follow" (10,786 match the title
+    alone), hash-joined every open task to every deal and account and
+    sorted them (2.3 s) instead of walking the rank index until the window
+    was full."""
+    deals = select(Deal.id).where(
+        or_(search.like(Deal.title), _among(shape, Deal.account_id, _matching_accounts(shape)))
+    )
+    return Task.deal_id.in_(deals)
+
+
 def _unordered(shape: Shape, rank: SQLColumnExpression[float]) -> ColumnElement[float]:
     """The rank as an expression no index yields in order, for a window of few
     matches (`Shape.trigram`): the planner then reads the matches by id off
@@ -392,6 +438,7 @@ def _unordered(shape: Shape, rank: SQLColumnExpression[float]) -> ColumnElement[
 def _deal_rows(shape: Shape, key_type: str | None, op: Op) -> Select[*tuple[Any, ...]]:
     """At most `:depth` deals in order off the deals table alone, then joined
     for display (account, owner, stage) — `depth` rows, not every open deal."""
+    shape = _deal_side(shape)
     where = _deal_filter(shape)
     # Unless the trigram tables found the few matches (then they are read by
     # id and sorted), the window walks the open deals' rank index
@@ -453,7 +500,7 @@ def _task_rows(shape: Shape, key_type: str | None, op: Op) -> Select[*tuple[Any,
     if key_type is not None:
         where.append(_keyset(rank, Task.id, ItemType.TASK, key_type, op))
     order = [rank, Task.id] if op != "<" else [rank.desc(), Task.id.desc()]
-    if by_id:
+    if shape.any_array:  # the match tests the task's own row (PostgreSQL): joined after the limit
         return _task_rows_by_id(where, order)
     window = (
         select(
@@ -482,10 +529,10 @@ def _task_rows(shape: Shape, key_type: str | None, op: Op) -> Select[*tuple[Any,
 
 
 def _task_rows_by_id(where: list[ColumnElement[bool]], order: list[Any]) -> Select[*tuple[Any, ...]]:
-    """`_task_rows` for PostgreSQL's few matches (`_by_id_pg`): the window off
-    the tasks table alone (the match tests the task's own columns), then
-    joined for display, as deals are (`_deal_rows`): PostgreSQL, guessing
-    thousands of matches, would hash-join every deal and account first."""
+    """`_task_rows` for PostgreSQL: the window off the tasks table alone (the
+    match tests the task's own row: `_task_filter`), then joined for
+    display, as deals are (`_deal_rows`): joined first, PostgreSQL, guessing
+    thousands of matches among few, hash-joined every deal and account."""
     tasks = (
         select(
             Task.id,
@@ -570,7 +617,7 @@ def _count_statement(shape: Shape) -> Select[int, int]:
     when unfiltered; filtered, each side counted no further than COUNT_CAP."""
     deals = select(Deal.id).where(*_deal_filter(shape))
     tasks = select(Task.id).where(*_task_filter(shape))
-    if shape.filtered and not shape.trigram:
+    if shape.filtered and not shape.trigram and not shape.any_array:
         tasks = (
             tasks.join(Member, Member.id == Task.assignee_id)
             .outerjoin(Deal, Deal.id == Task.deal_id)
