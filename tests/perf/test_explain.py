@@ -132,3 +132,51 @@ def test_the_filters_match_is_served_by_a_trigram_index(pg_store, table: str) ->
     assert row is not None
     used = _index_names(row[0][0]["Plan"])
     assert used == {f"ix_{table}_open_title_trgm" if table != "accounts" else "ix_accounts_name_trgm"}, used
+
+
+def test_a_filter_of_few_matches_reads_them_by_id_column_by_column(pg_store) -> None:
+    """A text held by one deal's title (and so by its tasks through their
+    deal): the window reads the matching rows off the trigram indexes, the
+    tasks' through their deal's id (every deal's titles: migration 0012), and
+    sorts them. No OR across a task's join to its deal and account, which no
+    index serves: every open task was walked and joined (1 s at 100,000)."""
+    import re
+
+    from sqlalchemy import text as sql
+
+    from salessprint.services.backlog import backlog_page
+
+    store, raw = pg_store
+    with store.engine.connect() as conn:
+        title = conn.execute(
+            sql("SELECT title FROM deals WHERE closed_on IS NOT NULL ORDER BY id LIMIT 1")
+        ).scalar_one()
+    ref = re.search(r"\(ref (\w+)\)", title)
+    assert ref, title
+    with clock.freeze(FROZEN_NOW), recording(store.engine) as seen:
+        backlog_page(store, "maria", mine=False, text=ref.group(1))
+    (window,) = [s for s in seen if "AS backlog" in s.sql]
+    cur = psycopg.ClientCursor(raw.conn)
+
+    class Undo(Exception):
+        pass
+
+    row = None
+    try:
+        with raw.conn.transaction():
+            # A small store, few open tasks: reading them all off a rank index
+            # is cheapest here. Without the rank indexes (rolled back below)
+            # and sequential scans, whether the match itself can be served
+            # column by column is the question: an OR holding the joined
+            # account's name could not be.
+            for name in ("ix_tasks_open_rank", "ix_tasks_team_rank", "ix_deals_open_rank", "ix_deals_team_rank"):
+                cur.execute(f'DROP INDEX "{name}"')
+            cur.execute("SET LOCAL enable_seqscan = off")
+            cur.execute(f"EXPLAIN (FORMAT JSON) {window.sql}", window.params)
+            row = cur.fetchone()
+            raise Undo
+    except Undo:
+        pass
+    assert row is not None
+    used = _index_names(row[0][0]["Plan"])
+    assert {"ix_deals_title_trgm", "ix_tasks_open_title_trgm", "ix_tasks_deal_id"} <= used, used

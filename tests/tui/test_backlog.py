@@ -532,3 +532,38 @@ async def test_a_filter_keystroke_repaints_only_what_changed(demo_store: Any, mo
         assert screen.page.text == "falk " and [(r.item_type, r.id) for r in screen._rows_cache] == held
         assert same["lines"] == 0 and same["whole"] == 0 and same["status_layouts"] == 0
         assert same["statements"] <= 8
+
+
+@async_test
+async def test_typing_in_the_filter_does_not_lay_the_screen_out_again(demo_store: Any, monkeypatch: Any) -> None:
+    """`Input` asks for a layout of the screen whenever its text's width
+    changes (its `virtual_size`), so every letter typed laid out and drew the
+    whole backlog again: the filter box repaints itself only. A text longer
+    than the box still scrolls to keep the cursor in view."""
+    layouts = {"n": 0}
+    original = Input.refresh
+
+    def counted(self: Input, *regions: Any, layout: bool = False, **kwargs: Any) -> Any:
+        if layout and self.id == "backlog-filter":
+            layouts["n"] += 1
+        return original(self, *regions, layout=layout, **kwargs)
+
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_backlog(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        box = screen.query_one("#backlog-filter", Input)
+        monkeypatch.setattr(Input, "refresh", counted)
+        for key in "acm":
+            await pilot.press(key)
+            await settle(pilot)
+        assert screen.page is not None and screen.page.text == "acm"
+        assert layouts["n"] == 0
+        long = "x" * (box.content_region.width + 20)
+        await pilot.press(*long)
+        await settle(pilot)
+        assert box.value == "acm" + long and box.scroll_offset.x > 0
+        assert "x" * 10 in screen_text(app)

@@ -127,8 +127,9 @@ class Shape(NamedTuple):
     with new values: building one cost ~10 ms per keystroke (issue 16)."""
 
     trigram: bool
-    """The filter's matches are few and found by the SQLite trigram tables
-    (`_sparse`): read by id off the indexes, then sorted. Else a filtered
+    """The filter's matches are few and found by the trigram indexes
+    (`_sparse`; SQLite's FTS5 tables, PostgreSQL's pg_trgm GIN indexes):
+    read by id off the indexes, column by column, then sorted. Else a filtered
     list walks the rank index and tests each open row until the window is
     full, which is quick when matches are many (or the text too short to
     have a trigram: then it is the only way)."""
@@ -144,20 +145,36 @@ class Shape(NamedTuple):
     short: bool = False
     """With `trigram`: the text is two characters, found through the trigrams
     that hold them and the rows too short for any (`search.two_letters`)."""
+    deals_trigram: bool = False
+    """PostgreSQL, without `trigram`: the deals' matches are few (the tasks'
+    are not), so the deals side is read by id while the tasks side walks
+    (`_deal_side`): walking the open deals tested each of them when few match."""
 
 
 SPARSE = 2000
 """At most this many trigram candidates (deals, tasks, accounts) make a filter "sparse"."""
 
 
-@lru_cache(maxsize=2)
-def _sparse_statement(short: bool) -> Select[int, int, int, int]:
+@lru_cache(maxsize=4)
+def _sparse_statement(short: bool, fts: bool = True) -> Select[int, int, int, int]:
     """How many deals, tasks and accounts hold the trigrams of `:phrase` (each
     counted to SPARSE + 1; `short`: are listed for two letters), and how many
-    members and stages match `:like`."""
+    members and stages match `:like`. Without `fts` (PostgreSQL), how many
+    match `:like`, through the pg_trgm indexes: every deal (a task's deal may
+    be closed: migration 0012), the open tasks, every account."""
+
+    def fts_ids(table: str) -> Select[Any]:
+        return search.matched_ids(table, short)
+
+    def like_ids(table: str) -> Select[Any]:
+        return {
+            "deals": select(Deal.id).where(search.like(Deal.title)),
+            "tasks": select(Task.id).where(Task.status != DONE, search.like(Task.title)),
+            "accounts": select(Account.id).where(search.like(Account.name)),
+        }[table]
 
     def capped(table: str) -> Any:
-        found = search.matched_ids(table, short).limit(SPARSE + 1).subquery()
+        found = (fts_ids if fts else like_ids)(table).limit(SPARSE + 1).subquery()
         return select(func.count()).select_from(found).scalar_subquery()
 
     people = select(func.count()).where(
@@ -172,22 +189,28 @@ def _sparse_statement(short: bool) -> Select[int, int, int, int]:
     )
 
 
-def _sparse(uow: UnitOfWork, text: str) -> bool:
-    """Whether the filter's matches are few enough to read by id (one small statement)."""
-    statement = _sparse_statement(search.two_letters_ready(text))
+def _sparse(uow: UnitOfWork, text: str) -> tuple[bool, bool]:
+    """Whether the filter's matches are few enough to read by id (one small
+    statement): all of them, and those of the deals side alone."""
+    fts = uow.session.get_bind().dialect.name == "sqlite"
+    statement = _sparse_statement(fts and search.two_letters_ready(text), fts)
     found = uow.session.execute(statement, _params(uow, text)).one()
-    return all(n <= SPARSE for n in found[:2]) and found[2] <= SPARSE // 10 and not found[3]
+    deals = found[0] <= SPARSE and found[2] <= SPARSE // 10 and not found[3]
+    return deals and found[1] <= SPARSE, deals
 
 
 def _shape(uow: UnitOfWork, mine: bool, text: str) -> Shape:
-    """The statement's shape; on SQLite a text with trigrams asks the store
-    first whether its candidates are few (`_sparse`)."""
+    """The statement's shape; a text with trigrams asks the store first
+    whether its candidates are few (`_sparse`)."""
     clean = text.strip().lower()
     backend = uow.session.get_bind().dialect.name
-    indexed = search.trigram_ready(clean) or search.two_letters_ready(clean)
-    sparse = bool(clean) and backend == "sqlite" and indexed and _sparse(uow, text)
+    if backend == "sqlite":
+        indexed = search.trigram_ready(clean) or search.two_letters_ready(clean)
+    else:  # pg_trgm finds three characters or more
+        indexed = search.trigram_ready(clean)
+    sparse, deals_sparse = _sparse(uow, text) if clean and indexed else (False, False)
     return Shape(
-        short=sparse and search.two_letters_ready(clean),
+        short=sparse and backend == "sqlite" and search.two_letters_ready(clean),
         trigram=sparse,
         filtered=bool(clean),
         mine=mine,
@@ -195,7 +218,14 @@ def _shape(uow: UnitOfWork, mine: bool, text: str) -> Shape:
         task_status=bool(clean) and any(clean in s for s in TaskStatus),
         task_kind=bool(clean) and any(clean in k for k in TaskKind),
         any_array=backend == "postgresql",
+        deals_trigram=deals_sparse and not sparse and backend == "postgresql",
     )
+
+
+def _deal_side(shape: Shape) -> Shape:
+    """The shape the deals side is read in: by id (`trigram`) also when only
+    its own matches are few (`Shape.deals_trigram`)."""
+    return shape._replace(trigram=True, deals_trigram=False) if shape.deals_trigram else shape
 
 
 def _params(uow: UnitOfWork, text: str, **more: Any) -> dict[str, Any]:
@@ -252,10 +282,16 @@ def _among(shape: Shape, column: SQLColumnExpression[int | None], ids: Select[An
     return column.in_(ids)
 
 
+def _fts(shape: Shape) -> bool:
+    """Whether the matches are read off SQLite's FTS5 trigram tables (`search.matches`):
+    on PostgreSQL the LIKE itself is served by the pg_trgm indexes."""
+    return shape.trigram and not shape.any_array
+
+
 def _matching_accounts(shape: Shape) -> Select[int]:
     team = queries.sqlite_hint(Account.team_id) if shape.trigram else Account.team_id  # read by id off the trigrams
     return select(Account.id).where(
-        team == TEAM, search.matches(Account.id, Account.name, "accounts", shape.trigram, shape.short)
+        team == TEAM, search.matches(Account.id, Account.name, "accounts", _fts(shape), shape.short)
     )
 
 
@@ -269,6 +305,7 @@ def _deal_filter(shape: Shape) -> list[ColumnElement[bool]]:
     Each part is a test of one indexed column against a small sub-select
     (evaluated once), so that the planner can read the matching deals off
     the indexes instead of checking every open deal."""
+    shape = _deal_side(shape)
     if shape.trigram and shape.deals_filtered:
         # Every part of the match is indexed: SQLite then reads the matching
         # deals off those indexes (a MULTI-INDEX OR) if nothing else looks
@@ -280,15 +317,30 @@ def _deal_filter(shape: Shape) -> list[ColumnElement[bool]]:
     if shape.mine:
         where.append(Deal.owner_id == ME)
     if shape.deals_filtered:
-        where.append(
-            or_(
-                search.matches(Deal.id, Deal.title, "deals", shape.trigram, shape.short),
-                _among(shape, Deal.account_id, _matching_accounts(shape)),
+        terms = [
+            search.matches(Deal.id, Deal.title, "deals", _fts(shape), shape.short),
+            _among(shape, Deal.account_id, _matching_accounts(shape)),
+        ]
+        if not _by_id_pg(shape):
+            terms += [
                 _among(shape, Deal.owner_id, _matching_members()),
                 _among(shape, Deal.stage_id, select(Stage.id).where(Stage.team_id == TEAM, search.like(Stage.name))),
-            )
-        )
+            ]
+        where.append(or_(*terms))
     return where
+
+
+def _by_id_pg(shape: Shape) -> bool:
+    """PostgreSQL, few matches (`Shape.trigram`): the rows are read by id off
+    the indexes of the columns that can match, then sorted.
+
+    No member and no stage matched the text (`_sparse` says so before this
+    shape is taken, in the same unit of work), so their terms are left out:
+    PostgreSQL cannot tell how few ids `owner_id = ANY(ARRAY(...))` brings
+    (it guesses a fifth of the rows for the owner, all of them for the
+    stage), and with them in the OR it reads every open deal (and joins
+    every deal to the tasks) instead of the few the trigram indexes find."""
+    return shape.trigram and shape.any_array
 
 
 def open_deal_match(uow: UnitOfWork, text: str) -> tuple[dict[bool, list[ColumnElement[bool]]], dict[str, Any]]:
@@ -309,7 +361,21 @@ def _task_filter(shape: Shape) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [team == TEAM, Task.status != DONE]
     if shape.mine:
         where.append(Task.assignee_id == ME)
-    if shape.filtered and not shape.trigram:
+    if shape.filtered and not shape.trigram and shape.any_array:
+        # PostgreSQL walking the rank index: each open task is tested on its
+        # own columns and its deal looked up by id (`_deal_of_task_matches`),
+        # so that the window is the tasks table alone until it is full.
+        terms = [
+            search.like(Task.title),
+            _among(shape, Task.assignee_id, _matching_members()),
+            _deal_of_task_matches(shape),
+        ]
+        if shape.task_status:
+            terms.append(search.like(Task.status))
+        if shape.task_kind:
+            terms.append(search.like(Task.kind))
+        where.append(or_(*terms))
+    elif shape.filtered and not shape.trigram:
         # Walking the rank index: each open task is tested on the rows
         # `_task_rows` (and the count) join to it.
         terms = [search.like(c) for c in (Task.title, Account.name, Member.login, Member.name, Deal.title)]
@@ -321,15 +387,16 @@ def _task_filter(shape: Shape) -> list[ColumnElement[bool]]:
     elif shape.filtered:
         deals = select(Deal.id).where(
             or_(
-                search.matches(Deal.id, Deal.title, "deals", shape.trigram, shape.short),
+                search.matches(Deal.id, Deal.title, "deals", _fts(shape), shape.short),
                 _among(shape, Deal.account_id, _matching_accounts(shape)),
             )
         )
         terms = [
-            search.matches(Task.id, Task.title, "tasks", shape.trigram, shape.short),
-            _among(shape, Task.assignee_id, _matching_members()),
+            search.matches(Task.id, Task.title, "tasks", _fts(shape), shape.short),
             _among(shape, Task.deal_id, deals),
         ]
+        if not _by_id_pg(shape):  # no member matched (`_by_id_pg`)
+            terms.append(_among(shape, Task.assignee_id, _matching_members()))
         if shape.task_status:
             terms.append(search.like(Task.status))
         if shape.task_kind:
@@ -338,9 +405,40 @@ def _task_filter(shape: Shape) -> list[ColumnElement[bool]]:
     return where
 
 
+def _deal_of_task_matches(shape: Shape) -> ColumnElement[bool]:
+    """The task's deal matches `:like` by title or account, for the walk of
+    the rank index (PostgreSQL): `deal_id IN (the matching deals)`, which
+    PostgreSQL answers from a hash of those deals, read once through the
+    trigram indexes (every deal's title: migration 0012; the accounts').
+
+    Written as joins of the task to its deal and account, the whole match
+    was one OR across a join, whose selectivity PostgreSQL cannot tell: it
+    guessed 145 matches of 98,000 for "follow" (10,786 match the title
+    alone), hash-joined every open task to every deal and account and
+    sorted them (2.3 s) instead of walking the rank index until the window
+    was full."""
+    deals = select(Deal.id).where(
+        or_(search.like(Deal.title), _among(shape, Deal.account_id, _matching_accounts(shape)))
+    )
+    return Task.deal_id.in_(deals)
+
+
+def _unordered(shape: Shape, rank: SQLColumnExpression[float]) -> ColumnElement[float]:
+    """The rank as an expression no index yields in order, for a window of few
+    matches (`Shape.trigram`): the planner then reads the matches by id off
+    their indexes and sorts them. Walking the rank index instead looks cheap
+    to PostgreSQL, which cannot tell how few ids the sub-selects return (it
+    guessed 18,000 of 98,000 open tasks for one match), and reads every open
+    row (0.8 s at 100,000). `rank + 0`; on SQLite `queries.sqlite_hint`."""
+    if shape.any_array:
+        return rank + literal_column("0")
+    return queries.sqlite_hint(rank)
+
+
 def _deal_rows(shape: Shape, key_type: str | None, op: Op) -> Select[*tuple[Any, ...]]:
     """At most `:depth` deals in order off the deals table alone, then joined
     for display (account, owner, stage) — `depth` rows, not every open deal."""
+    shape = _deal_side(shape)
     where = _deal_filter(shape)
     # Unless the trigram tables found the few matches (then they are read by
     # id and sorted), the window walks the open deals' rank index
@@ -348,7 +446,7 @@ def _deal_rows(shape: Shape, key_type: str | None, op: Op) -> Select[*tuple[Any,
     # open deal off (team_id, closed_on) or walk closed deals too), testing
     # each against the filter, until `:depth` are found.
     walk = not shape.trigram
-    rank = Deal.backlog_rank if walk else queries.sqlite_hint(Deal.backlog_rank)
+    rank = Deal.backlog_rank if walk else _unordered(shape, Deal.backlog_rank)
     if key_type is not None:
         where.append(_keyset(rank, Deal.id, ItemType.DEAL, key_type, op))
     order = [rank, Deal.id] if op != "<" else [rank.desc(), Deal.id.desc()]
@@ -397,9 +495,13 @@ def _deal_rows(shape: Shape, key_type: str | None, op: Op) -> Select[*tuple[Any,
 def _task_rows(shape: Shape, key_type: str | None, op: Op) -> Select[*tuple[Any, ...]]:
     """At most `:depth` open tasks in order, walking the partial index."""
     where = _task_filter(shape)
+    by_id = _by_id_pg(shape)
+    rank = _unordered(shape, Task.backlog_rank) if by_id else Task.backlog_rank
     if key_type is not None:
-        where.append(_keyset(Task.backlog_rank, Task.id, ItemType.TASK, key_type, op))
-    order = [Task.backlog_rank, Task.id] if op != "<" else [Task.backlog_rank.desc(), Task.id.desc()]
+        where.append(_keyset(rank, Task.id, ItemType.TASK, key_type, op))
+    order = [rank, Task.id] if op != "<" else [rank.desc(), Task.id.desc()]
+    if shape.any_array:  # the match tests the task's own row (PostgreSQL): joined after the limit
+        return _task_rows_by_id(where, order)
     window = (
         select(
             literal(ItemType.TASK).label("item_type"),
@@ -424,6 +526,50 @@ def _task_rows(shape: Shape, key_type: str | None, op: Op) -> Select[*tuple[Any,
         .subquery("tw")
     )
     return select(window)
+
+
+def _task_rows_by_id(where: list[ColumnElement[bool]], order: list[Any]) -> Select[*tuple[Any, ...]]:
+    """`_task_rows` for PostgreSQL: the window off the tasks table alone (the
+    match tests the task's own row: `_task_filter`), then joined for
+    display, as deals are (`_deal_rows`): joined first, PostgreSQL, guessing
+    thousands of matches among few, hash-joined every deal and account."""
+    tasks = (
+        select(
+            Task.id,
+            Task.title,
+            Task.deal_id,
+            Task.assignee_id,
+            Task.status,
+            Task.kind,
+            Task.points,
+            Task.backlog_rank,
+            Task.version,
+        )
+        .where(*where)
+        .order_by(*order)
+        .limit(DEPTH)
+        .subquery("tw")
+    )
+    account = (
+        select(Account.name)
+        .join(Deal, Deal.account_id == Account.id)
+        .where(Deal.id == tasks.c.deal_id)
+        .scalar_subquery()
+    )
+    return select(
+        literal(ItemType.TASK).label("item_type"),
+        tasks.c.id.label("id"),
+        tasks.c.title.label("title"),
+        account.label("account"),
+        Member.login.label("owner"),
+        Member.name.label("owner_name"),
+        tasks.c.status.label("stage"),
+        tasks.c.kind.label("kind"),
+        cast(null(), Numeric(14, 2)).label("value"),
+        tasks.c.points.label("points"),
+        tasks.c.backlog_rank.label("rank"),
+        tasks.c.version.label("version"),
+    ).join_from(tasks, Member, Member.id == tasks.c.assignee_id)
 
 
 @lru_cache(maxsize=128)
@@ -471,7 +617,7 @@ def _count_statement(shape: Shape) -> Select[int, int]:
     when unfiltered; filtered, each side counted no further than COUNT_CAP."""
     deals = select(Deal.id).where(*_deal_filter(shape))
     tasks = select(Task.id).where(*_task_filter(shape))
-    if shape.filtered and not shape.trigram:
+    if shape.filtered and not shape.trigram and not shape.any_array:
         tasks = (
             tasks.join(Member, Member.id == Task.assignee_id)
             .outerjoin(Deal, Deal.id == Task.deal_id)

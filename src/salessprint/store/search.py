@@ -197,7 +197,9 @@ def _vocab_ready(connection: Connection) -> None:
     iteration"), and the filter that asked first then never answers."""
     if connection.info.get("salessprint_vocab"):
         return
-    cursor = connection.connection.dbapi_connection.cursor()
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None  # a connection in use holds its DB-API connection
+    cursor = dbapi.cursor()
     for fts in SEARCHED.values():
         cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{fts}_vocab USING fts5vocab(main, {fts}, row)")
     cursor.close()

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Input, Label
 
 from salessprint.domain.enums import ItemType
@@ -59,6 +61,20 @@ COLUMNS = (
     Column("Value", 13, "right"),
     Column("Sprint", 6),
 )
+
+
+class FilterInput(Input):
+    """The filter box: an `Input` whose typing does not lay the screen out again.
+
+    `Input` sets its `virtual_size` to the text's width on every keystroke,
+    and `Widget.virtual_size` asks for a layout when it changes: the whole
+    screen was laid out and drawn again for each letter typed in the filter
+    (a reflow and a full compositor pass, most of the UI thread's work per
+    keystroke on the backlog). Its size here is fixed by the stylesheet (one
+    line, the screen's width), so a repaint of the box is all a change needs;
+    its horizontal scroll reads `virtual_size` as it is drawn."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), repaint=True)
 
 
 def row_cells(row: BacklogRow, currency: str) -> list[Text]:
@@ -163,7 +179,7 @@ class BacklogScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        yield Input(
+        yield FilterInput(
             placeholder="Filter: title, account, owner, stage or kind (enter keeps, escape clears)", id="backlog-filter"
         )
         yield Label("", id="backlog-scope", classes="screen-status")
