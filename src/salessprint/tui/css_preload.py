@@ -18,7 +18,9 @@ key press. Here, once the first screen has shown and the app is idle:
    change meanwhile: one parse while idle instead of a re-parse per first open.
 
 A screen built afterwards is marked as styled by the current stylesheet
-(`mark_styled`), so opening its mode re-parses nothing.
+(`mark_styled`), so opening its mode re-parses nothing. The installed
+stylesheet keeps its parse per theme, and the room's theme (the review's
+projector) is parsed ahead too (`tui.theme_css`).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from textual.css.types import CSSLocation
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
+
+from salessprint.tui.theme_css import ROOM_THEME, KeptStylesheet, preparse_theme
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -93,7 +97,7 @@ def with_every_source(stylesheet: Stylesheet) -> Stylesheet | None:
     """A copy of `stylesheet` plus the CSS of every imported widget and screen
     class, added as Textual would add it when it first meets them; None when
     nothing is new. The copy is not parsed yet: `parse()` it off the UI thread."""
-    candidate = stylesheet.copy()
+    candidate = KeptStylesheet.copy_of(stylesheet)  # a theme switch later re-parses once per theme at most
     for cls in _widget_classes():
         for read_from, css, tie_breaker, scope in _default_css(cls):
             candidate.add_source(css, read_from=read_from, is_default_css=True, tie_breaker=tie_breaker, scope=scope)
@@ -122,6 +126,7 @@ def install(app: App[Any], candidate: Stylesheet) -> None:
         if screen is not shown:  # the shown one was restyled just now: not twice
             candidate.update(screen)
         mark_styled(app, screen)  # restyled with the current colours: going back to it re-parses nothing
+    preparse_theme(app, ROOM_THEME)  # the review's switch to the projector then re-parses nothing
 
 
 def mark_styled(app: App[Any], screen: Screen[Any]) -> None:
