@@ -116,9 +116,11 @@ def install(app: App[Any], candidate: Stylesheet) -> None:
     """Use the parsed `candidate` as the app's stylesheet and restyle what is
     mounted (as Textual does when a CSS file changes, `App._on_css_change`)."""
     app.stylesheet = candidate
-    candidate.update(app)
+    candidate.update(app)  # the app and the screen shown (its only child), every node once
+    shown = app.screen
     for screen in app.screen_stack:
-        candidate.update(screen)
+        if screen is not shown:  # the shown one was restyled just now: not twice
+            candidate.update(screen)
         mark_styled(app, screen)  # restyled with the current colours: going back to it re-parses nothing
 
 
