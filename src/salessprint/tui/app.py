@@ -215,15 +215,13 @@ def shed_render_caches(screen: Screen[Any]) -> None:
     it every line its widgets drew and the crops and styles derived from them:
     ~1 kB a line, thousands of lines a screen, ~10 MB once every screen of the
     large store has been opened. Going back redraws the visible lines once."""
+    from textual.widget import Widget
     from textual.widgets import DataTable
 
-    for widget in screen.walk_children(with_self=True):
+    for widget in screen.walk_children(Widget, with_self=True):
         widget._styles_cache.clear()
         if isinstance(widget, DataTable):
             widget._clear_caches()
-        shed = getattr(widget, "shed_render_cache", None)
-        if shed is not None:
-            shed()
 
 
 def read_themes() -> LoadedThemes:
