@@ -416,8 +416,12 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
         left = self.screen_stack[-1] if mode != self.current_mode and self.screen_stack else None
         mounted = super().switch_mode(mode)
         if left is not None:
-            self.call_after_refresh(shed_render_caches, left)
+            self.call_after_refresh(self._shed_left, left)
         return mounted
+
+    def _shed_left(self, screen: Screen[Any]) -> None:
+        if screen is not self.screen:  # not switched straight back to it
+            shed_render_caches(screen)
 
     def action_open_import(self) -> None:
         from salessprint.tui.modals.import_dialog import ImportDialog
