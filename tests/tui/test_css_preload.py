@@ -115,3 +115,34 @@ async def test_an_app_that_did_not_pause_the_collector_freezes_nothing(demo_stor
         await settle(pilot)
         await until(pilot, lambda: app.css_preloaded, what="the CSS of every screen is preloaded")
     assert gc.get_freeze_count() == before
+
+
+@async_test
+async def test_installing_the_preloaded_css_restyles_each_node_once(
+    demo_store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The install restyles the app and the screen shown; the shown screen is
+    in the stack too, and was restyled a second time (the board: every card)."""
+    from salessprint.tui import css_preload
+
+    restyled: list[int] = []
+    install = css_preload.install
+
+    def counted_install(app: Any, candidate: Stylesheet) -> None:
+        apply = candidate.apply
+
+        def counted_apply(node: Any, *args: Any, **kwargs: Any) -> None:
+            restyled.append(id(node))
+            apply(node, *args, **kwargs)
+
+        candidate.apply = counted_apply  # type: ignore[method-assign]
+        install(app, candidate)
+        del candidate.apply
+
+    monkeypatch.setattr(css_preload, "install", counted_install)
+    app = make_app(demo_store, "maria")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await until(pilot, lambda: app.css_preloaded, what="the CSS of every screen is preloaded")
+        assert restyled, "the preload installed nothing"
+        assert len(restyled) == len(set(restyled)), f"{len(restyled) - len(set(restyled))} nodes restyled twice"

@@ -20,6 +20,7 @@ from salessprint.tui.app import Opened, SalesSprintApp
 from salessprint.tui.first_paint import FirstFrame, header_text
 from salessprint.tui.screens.backlog import BacklogScreen
 from salessprint.tui.screens.board import BoardScreen
+from salessprint.tui.widgets.card_list import CardList
 from salessprint.tui.widgets.sprint_card import card_lines
 from salessprint.tui.widgets.status_header import StatusHeader
 from tests.tui.harness import HOSTILE, async_test, screen_lines, settle, type_fast, until
@@ -71,6 +72,25 @@ async def test_the_first_frame_shows_what_the_board_then_shows(demo_store: Store
     assert "Sprint 13 (active)" in first[0] and "Maria Keller (manager)" in first[0]
     assert any("To do  " in line and "Doing  " in line for line in first)
     assert first == real
+
+
+@async_test
+async def test_the_first_frame_is_taken_down_once_the_board_is_up(demo_store: Store) -> None:
+    """The default mode's screen is never shown again: it must not keep the
+    first frame's widgets and the lines they drew for the app's lifetime."""
+    url = demo_store.url.render_as_string(hide_password=False)
+    app, gate = gated_app(url, "maria")
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: bool(app.query(FirstFrame)), SLOW, what="the first frame")
+        frame = app.query_one(FirstFrame)
+        await until(pilot, lambda: bool(frame.query(CardList)), SLOW, what="the first frame's lanes")
+        cards = list(frame.query(CardList))
+        gate.set()
+        await until(pilot, lambda: isinstance(app.screen, BoardScreen) and app.screen._painted, SLOW, what="the board")
+        await until(pilot, lambda: not frame.is_attached, SLOW, what="the first frame taken down")
+        assert cards and not any(card.is_attached for card in cards)
+        assert isinstance(app.screen, BoardScreen)
+    dispose(app)
 
 
 @async_test

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from textual.screen import Screen
+    from textual.widget import AwaitMount, Widget
 
     from salessprint.domain.values import MemberView, SprintView, TeamView
     from salessprint.quick_settings import QuickSettings
@@ -207,6 +208,22 @@ def freeze_long_lived() -> None:
     gc.freeze()
 
 
+def shed_render_caches(screen: Screen[Any]) -> None:
+    """Drop the lines the widgets of a screen that was left have drawn.
+
+    Every mode's screen stays alive once opened (its state is kept), and with
+    it every line its widgets drew and the crops and styles derived from them:
+    ~1 kB a line, thousands of lines a screen, ~10 MB once every screen of the
+    large store has been opened. Going back redraws the visible lines once."""
+    from textual.widget import Widget
+    from textual.widgets import DataTable
+
+    for widget in screen.walk_children(Widget, with_self=True):
+        widget._styles_cache.clear()
+        if isinstance(widget, DataTable):
+            widget._clear_caches()
+
+
 def read_themes() -> LoadedThemes:
     """The shipped themes and the user's theme folder (see `tui.themes`)."""
     from salessprint.paths import user_themes_dir
@@ -286,6 +303,8 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
         self.css_preloaded = False
         """True once every screen's, dialog's and widget's CSS is in the stylesheet
         (see `tui.css_preload`): from then on no first open re-parses it."""
+        self._first_frame: Widget | None = None
+        """The first frame with data while it is mounted (see `_drop_first_frame`)."""
         self._first_screen: asyncio.Future[None] | None = None
         """Done when the first screen is open (or start-up failed): keys typed while
         the store opens wait for it, instead of meeting the disabled loading frame."""
@@ -338,7 +357,8 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
 
             self.first_read = read
             loading = self.query("#loading")
-            self.mount(FirstFrame(read))
+            self._first_frame = FirstFrame(read)
+            self.mount(self._first_frame)
             loading.remove()
         self.call_after_refresh(self._start)
 
@@ -392,6 +412,17 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
             return None
         return guarded_state(self, self, action)  # my role's keys only (tui/guards.py)
 
+    def switch_mode(self, mode: str) -> AwaitMount:
+        left = self.screen_stack[-1] if mode != self.current_mode and self.screen_stack else None
+        mounted = super().switch_mode(mode)
+        if left is not None:
+            self.call_after_refresh(self._shed_left, left)
+        return mounted
+
+    def _shed_left(self, screen: Screen[Any]) -> None:
+        if screen is not self.screen:  # not switched straight back to it
+            shed_render_caches(screen)
+
     def action_open_import(self) -> None:
         from salessprint.tui.modals.import_dialog import ImportDialog
 
@@ -432,10 +463,28 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
                 mode = first_mode(ctx)
                 mounted = self.switch_mode(mode)
                 self._seed_first_screen(mode, ctx, mounted)
+                self._drop_first_frame(mounted)
                 return
+            self._drop_first_frame(None)
         for screen in self.screen_stack:
             if hasattr(screen, "context_changed"):
                 screen.context_changed()
+
+    def _drop_first_frame(self, mounted: Awaitable[Any] | None) -> None:
+        """Once the first screen is up, take the first frame down: the default
+        mode's screen is never shown again, yet it kept the frame's widgets and
+        every line they drew (~4 MB on the large store's board)."""
+        frame = self._first_frame
+        if frame is None:
+            return
+        self._first_frame = None
+
+        async def drop() -> None:
+            if mounted is not None:
+                await mounted
+            await frame.remove()
+
+        self.call_later(drop)
 
     def _seed_first_screen(self, mode: str, ctx: AppContext, mounted: Awaitable[Any]) -> None:
         """The board opens with the cards the first frame showed, if the store's
