@@ -159,6 +159,8 @@ class KeyDeliveryApp(App[None]):
     # --- Textual's entry point ------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
         if not isinstance(event, events.Key) or event.is_forwarded:
+            if isinstance(event, events.Key) and self._top() is None:
+                return  # a key on its way back up as the app closes: no screen has bindings any more
             await super().on_event(event)
             return
         if self._releasing is not None and event is self._releasing[0]:
