@@ -16,6 +16,8 @@ from salessprint.tui.screens.deal_room import AccountScreen, DealRoomScreen
 from tests.tui.harness import make_app, notified, run_on, screen_text, settle, type_fast, until
 
 SIZE = (140, 40)
+SLOW = 60.0
+"""Seconds a busy machine may take to work through keys typed at once (the waits end as soon as it has)."""
 
 
 async def open_room(pilot: Pilot[Any], app: SalesSprintApp, deal_id: int) -> DealRoomScreen:
@@ -195,7 +197,18 @@ def test_keys_typed_as_the_room_opens_are_not_lost(demo_store: Any) -> None:
             await pilot.press("slash", *"Quick keys", "enter")
             await settle(pilot)
             type_fast(app, "enter", "n", *"typed at once", "enter")
-            await until(pilot, lambda: "typed at once" in screen_text(app), what="the note in the room")
+            # Not the text on screen: the prompt shows it as it is typed, before the Enter saves it
+            # (a busy machine's screenshot caught that, the app closed, and the note was never saved).
+            await until(
+                pilot,
+                lambda: [n.text for n in list_notes(demo_store, "alex", deal_id=deal.id)] == ["typed at once"],
+                SLOW,
+                what="the note stored",
+            )
+            await settle(pilot)
+            room = app.screen
+            assert isinstance(room, DealRoomScreen) and room.deal_id == deal.id  # the prompt closed
+            await until(pilot, lambda: "typed at once" in screen_text(app), SLOW, what="the note in the room")
 
     asyncio.run(run())
     assert [n.text for n in list_notes(demo_store, "alex", deal_id=deal.id)] == ["typed at once"]

@@ -28,7 +28,13 @@ until the one before has done what it does:
 
 Nothing is dropped and nobody is slowed down: the waits end when the thing
 waited for happens. Each wait has a generous limit, so a screen that never
-settles, or a store that stops answering, cannot swallow the keyboard.
+settles, or a store that stops answering, cannot swallow the keyboard. The
+limits count the app's own work (its CPU time), not the clock: on a machine
+so busy that a screen takes ten times as long to open, the next key still
+waits for it (a wall-clock limit sent it to the screen being left). Only a
+wait that outlasts WALL_LIMIT by the clock, working or not, is given up.
+
+A key that arrives while the app closes (its screens gone already) goes nowhere.
 """
 
 from __future__ import annotations
@@ -36,11 +42,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from time import monotonic
+from time import monotonic, process_time
 from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.app import App
+from textual.app import App, ScreenStackError
 from textual.worker import Worker, WorkerState
 
 if TYPE_CHECKING:
@@ -48,11 +54,19 @@ if TYPE_CHECKING:
 
     from textual.dom import DOMNode
     from textual.message_pump import MessagePump
+    from textual.screen import Screen
 
 SETTLE_LIMIT = 10.0
-"""Seconds, at most, that a key waits for the one before it to settle."""
+"""Seconds, at most, that a key waits for the one before it to settle: seconds
+of the app's work (CPU time, all its threads), and as many by the clock."""
 HOLD_LIMIT = 30.0
-"""Seconds, at most, that keys wait for work holding them (a store that stopped answering)."""
+"""Seconds, at most, that keys wait for work holding them (a store that stopped
+answering): of the app's work, and as many by the clock."""
+WALL_LIMIT = 60.0
+"""Seconds by the clock after which any wait is given up, however much work it took
+(something that never answers and costs nothing: a server gone, a lost message)."""
+LOOK_AGAIN = 1.0
+"""Seconds by the clock between looks at a limit's work while waiting."""
 MAX_ROUNDS = 100
 """Rounds of draining the focus chain before a key goes on regardless (a widget that never goes quiet)."""
 
@@ -90,6 +104,32 @@ async def _first(*futures: asyncio.Future[Any]) -> None:
     await asyncio.wait(futures, return_when=asyncio.FIRST_COMPLETED)
 
 
+class Patience:
+    """How long a wait may last: `limit` seconds of the app's own work (its CPU
+    time) and `limit` seconds by the clock, or WALL_LIMIT by the clock alone.
+
+    A busy machine stretches the clock, not the work: a screen that takes 0.5 s
+    of CPU to open takes 6 s by the clock when a dozen processes share two cores
+    (measured here), and a limit by the clock alone sent the next key on before
+    it had opened."""
+
+    def __init__(self, limit: float) -> None:
+        self.limit = limit
+        self.wall_start = monotonic()
+        self.work_start = process_time()
+
+    def left(self) -> float:
+        """Seconds by the clock to wait before looking again (0: the wait is over)."""
+        wall = monotonic() - self.wall_start
+        if wall >= WALL_LIMIT or (wall >= self.limit and process_time() - self.work_start >= self.limit):
+            return 0.0
+        # Until the clock's limit; then, now and then, how much work it has been.
+        return max(0.001, min(WALL_LIMIT - wall, self.limit - wall if wall < self.limit else LOOK_AGAIN))
+
+    def spent(self) -> bool:
+        return self.left() <= 0
+
+
 class KeyDeliveryApp(App[None]):
     """The app's part that delivers keys in order (see the module docstring)."""
 
@@ -119,6 +159,8 @@ class KeyDeliveryApp(App[None]):
     # --- Textual's entry point ------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
         if not isinstance(event, events.Key) or event.is_forwarded:
+            if isinstance(event, events.Key) and self._top() is None:
+                return  # a key on its way back up as the app closes: no screen has bindings any more
             await super().on_event(event)
             return
         if self._releasing is not None and event is self._releasing[0]:
@@ -139,12 +181,24 @@ class KeyDeliveryApp(App[None]):
 
     async def _route(self, event: events.Key) -> None:
         """Textual's own key handling (priority bindings, then the focused widget), noting where the key went."""
-        self._key_target, self._key_event = self.focused or self.screen, event
+        screen = self._top()
+        if screen is None:
+            return  # the app is closing: its screens are gone, and the key with them
+        self._key_target, self._key_event = self.focused or screen, event
         await super().on_event(event)
+
+    def _top(self) -> Screen[Any] | None:
+        """The screen on top; None once the app has closed its screens (it may take
+        messages a while longer: `run_test` closes them while the app still runs)."""
+        try:
+            return self.screen
+        except ScreenStackError:
+            return None
 
     def _quiet_now(self) -> bool:
         """Nothing holds keys and the screen on top is mounted."""
-        return not self._live_holds() and self.screen.is_mounted
+        screen = self._top()
+        return not self._live_holds() and (screen is None or screen.is_mounted)
 
     def _live_holds(self) -> list[Worker[Any] | asyncio.Future[Any]]:
         self._key_holds = [
@@ -172,48 +226,51 @@ class KeyDeliveryApp(App[None]):
                 self._key_target = self._key_event = None
                 if not self.post_message(event):
                     return  # the app is closing
-                await self._wait(routed, monotonic() + SETTLE_LIMIT)
+                await self._wait(routed, Patience(SETTLE_LIMIT))
                 await self._settle()
         finally:
             self._key_delivery = None
 
     async def _settle(self) -> None:
         """Wait until the key last routed has done what it does (steps 1-3 of the module docstring)."""
-        deadline = monotonic() + SETTLE_LIMIT
+        patience = Patience(SETTLE_LIMIT)
         target, event = self._key_target, self._key_event
         self._key_target = self._key_event = None
         if target is not None and event is not None:
             # The key's own way up: each node has passed it on (or stopped it) before its parent is asked.
             for node in target.ancestors_with_self:
-                await self._drain([node], deadline)
+                await self._drain([node], patience)
                 if event._stop_propagation:  # handled there (Textual has no public flag for it)
                     break
         # What its handlers left for the app: a focus move, a screen to switch to.
-        await self._drain([self], deadline)
-        hold_deadline = monotonic() + HOLD_LIMIT
+        await self._drain([self], patience)
+        holding = Patience(HOLD_LIMIT)
         for _round in range(MAX_ROUNDS):
-            screen, focused = self.screen, self.focused
+            screen = self._top()
+            if screen is None:
+                return  # the app is closing
+            focused = self.focused
             if not screen.is_mounted:
-                await self._wait(screen._mounted_event.wait(), deadline)
-                await self._drain([screen, self], deadline)  # its resume and the focus its mount asked for
+                await self._wait(screen._mounted_event.wait(), patience)
+                await self._drain([screen, self], patience)  # its resume and the focus its mount asked for
                 continue
             holds = self._live_holds()
             if holds:
-                await self._wait(self._all_done(holds), hold_deadline)
-                deadline = monotonic() + SETTLE_LIMIT  # what the answer opened settles from now
-                await self._drain([self], deadline)
+                await self._wait(self._all_done(holds), holding)
+                patience = Patience(SETTLE_LIMIT)  # what the answer opened settles from now
+                await self._drain([self], patience)
                 continue
             # Messages the key caused on the way to the focused widget (an option chosen,
             # a value changed): handled before the next key, which they may send elsewhere.
             chain: list[MessagePump] = list(focused.ancestors_with_self) if focused else [screen, self]
             busy = [node for node in chain if _has_pending(node)]
-            if not busy and self.screen is screen and self.focused is focused:
+            if not busy and self._top() is screen and self.focused is focused:
                 return
-            if monotonic() > deadline:
+            if patience.spent():
                 return
-            await self._drain(busy or [self], deadline)
+            await self._drain(busy or [self], patience)
 
-    async def _drain(self, nodes: Iterable[MessagePump], deadline: float) -> None:
+    async def _drain(self, nodes: Iterable[MessagePump], patience: Patience) -> None:
         """Wait until each node has handled what was in its queue when asked (or has closed)."""
         loop = asyncio.get_running_loop()
         waits: list[asyncio.Future[Any]] = []
@@ -225,18 +282,19 @@ class KeyDeliveryApp(App[None]):
             loop_task = node._task
             waits.append(mark if loop_task is None else asyncio.ensure_future(_first(mark, loop_task)))
         if waits:
-            await self._wait(asyncio.gather(*waits), deadline)
+            await self._wait(asyncio.gather(*waits), patience)
 
     @staticmethod
     async def _all_done(holds: list[Worker[Any] | asyncio.Future[Any]]) -> None:
         for work in holds:
             await _quietly(work.wait() if isinstance(work, Worker) else asyncio.shield(work))
 
-    async def _wait(self, awaitable: Awaitable[Any], deadline: float) -> None:
-        """Await it until the deadline; past it, the key goes on (best effort, as Textual alone)."""
+    async def _wait(self, awaitable: Awaitable[Any], patience: Patience) -> None:
+        """Await it while patience lasts; past it, the key goes on (best effort, as Textual alone)."""
         task = asyncio.ensure_future(_quietly(awaitable))
         try:
-            await asyncio.wait([task], timeout=max(0.0, deadline - monotonic()))
+            while not task.done() and (left := patience.left()) > 0:
+                await asyncio.wait([task], timeout=left)
         finally:
             if not task.done():
                 task.cancel()
