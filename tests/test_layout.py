@@ -23,6 +23,8 @@ TESTED_ELSEWHERE: dict[str, dict[str, str]] = {
         "uow": "the unit of work under every service: test_concurrency.py, test_sqlite_writers.py, test_read_views.py",
         "importing": "a package: tests/services/test_import_*.py (formats, maven, values, closing)",
         "app_context": "the screens' header read: tests/services/test_read_views.py",
+        "tasks_core": "task moves on Core, case by case against the ORM path: tests/services/test_moves_core.py",
+        "deals_core": "deal moves on Core, case by case against the ORM path: tests/services/test_moves_core.py",
         "members": "test_permission_matrix.py (who may manage members) and tests/cli/test_members.py",
         "targets": "test_permission_matrix.py, test_activities.py (targets scaled to the range), tests/cli/test_targets.py"
         " (and the quota ramp)",
@@ -38,6 +40,7 @@ TESTED_ELSEWHERE: dict[str, dict[str, str]] = {
         "types": "column types (money, UTC times), round-tripped in tests/store/test_codec.py",
         "migrations": "tests/store/test_schema.py upgrades an empty database on both backends",
         "lookups": "the NotFound messages: tests/services/test_deals.py::test_unknown_names_are_not_found",
+        "move_tables": "the Core tables of the moves: tests/services/test_moves_core.py writes through them",
     },
 }
 
