@@ -28,11 +28,7 @@ until the one before has done what it does:
 
 Nothing is dropped and nobody is slowed down: the waits end when the thing
 waited for happens. Each wait has a generous limit, so a screen that never
-settles, or a store that stops answering, cannot swallow the keyboard. The
-limits count the app's own work (its CPU time), not the clock: on a machine
-so busy that a screen takes ten times as long to open, the next key still
-waits for it (a wall-clock limit sent it to the screen being left). Only a
-wait that outlasts WALL_LIMIT by the clock, working or not, is given up.
+settles, or a store that stops answering, cannot swallow the keyboard.
 
 A key that arrives while the app closes (its screens gone already) goes nowhere.
 """
@@ -42,7 +38,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from time import monotonic, process_time
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -57,16 +53,9 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 SETTLE_LIMIT = 10.0
-"""Seconds, at most, that a key waits for the one before it to settle: seconds
-of the app's work (CPU time, all its threads), and as many by the clock."""
+"""Seconds, at most, that a key waits for the one before it to settle."""
 HOLD_LIMIT = 30.0
-"""Seconds, at most, that keys wait for work holding them (a store that stopped
-answering): of the app's work, and as many by the clock."""
-WALL_LIMIT = 60.0
-"""Seconds by the clock after which any wait is given up, however much work it took
-(something that never answers and costs nothing: a server gone, a lost message)."""
-LOOK_AGAIN = 1.0
-"""Seconds by the clock between looks at a limit's work while waiting."""
+"""Seconds, at most, that keys wait for work holding them (a store that stopped answering)."""
 MAX_ROUNDS = 100
 """Rounds of draining the focus chain before a key goes on regardless (a widget that never goes quiet)."""
 
@@ -105,26 +94,20 @@ async def _first(*futures: asyncio.Future[Any]) -> None:
 
 
 class Patience:
-    """How long a wait may last: `limit` seconds of the app's own work (its CPU
-    time) and `limit` seconds by the clock, or WALL_LIMIT by the clock alone.
+    """How long a wait may last: `limit` seconds by the clock.
 
-    A busy machine stretches the clock, not the work: a screen that takes 0.5 s
-    of CPU to open takes 6 s by the clock when a dozen processes share two cores
-    (measured here), and a limit by the clock alone sent the next key on before
-    it had opened."""
+    By the clock, not the app's CPU time: a store that stopped answering costs
+    no CPU, and a limit in CPU time would hold the keyboard until some far
+    longer cap. On a machine so busy that a screen takes longer than the limit
+    to open, a key may go on early (best effort, as Textual alone)."""
 
     def __init__(self, limit: float) -> None:
         self.limit = limit
         self.wall_start = monotonic()
-        self.work_start = process_time()
 
     def left(self) -> float:
-        """Seconds by the clock to wait before looking again (0: the wait is over)."""
-        wall = monotonic() - self.wall_start
-        if wall >= WALL_LIMIT or (wall >= self.limit and process_time() - self.work_start >= self.limit):
-            return 0.0
-        # Until the clock's limit; then, now and then, how much work it has been.
-        return max(0.001, min(WALL_LIMIT - wall, self.limit - wall if wall < self.limit else LOOK_AGAIN))
+        """Seconds by the clock still to wait (0: the wait is over)."""
+        return max(0.0, self.limit - (monotonic() - self.wall_start))
 
     def spent(self) -> bool:
         return self.left() <= 0
