@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.css.stylesheet import Stylesheet
 
 from salessprint.services import open_store
 from salessprint.services.changes import ChangeFeed
@@ -38,3 +39,22 @@ def connected_feeds(monkeypatch: pytest.MonkeyPatch) -> list[ChangeFeed]:
 
     monkeypatch.setattr(ChangeFeed, "connect", recorded)
     return feeds
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every full (re-)parse of a stylesheet, in order ('reparse' or 'parse')."""
+    seen: list[str] = []
+    reparse, parse = Stylesheet.reparse, Stylesheet.parse
+
+    def counted_reparse(self: Stylesheet) -> None:
+        seen.append("reparse")
+        reparse(self)
+
+    def counted_parse(self: Stylesheet) -> None:
+        seen.append("parse")
+        parse(self)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counted_reparse)
+    monkeypatch.setattr(Stylesheet, "parse", counted_parse)
+    yield seen

@@ -3,7 +3,6 @@ before it is first opened, so no first open re-parses the stylesheet."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -12,25 +11,6 @@ from textual.css.stylesheet import Stylesheet
 from salessprint.tui.app import SCREENS
 from salessprint.tui.modals.help import KeysModal
 from tests.tui.harness import async_test, make_app, settle, until
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every full (re-)parse of a stylesheet, in order ('reparse' or 'parse')."""
-    seen: list[str] = []
-    reparse, parse = Stylesheet.reparse, Stylesheet.parse
-
-    def counted_reparse(self: Stylesheet) -> None:
-        seen.append("reparse")
-        reparse(self)
-
-    def counted_parse(self: Stylesheet) -> None:
-        seen.append("parse")
-        parse(self)
-
-    monkeypatch.setattr(Stylesheet, "reparse", counted_reparse)
-    monkeypatch.setattr(Stylesheet, "parse", counted_parse)
-    yield seen
 
 
 @async_test

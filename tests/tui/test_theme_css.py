@@ -4,34 +4,13 @@ theme's parse is kept (tui/theme_css.py); the rules are a fresh parse's."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from textual.css.stylesheet import Stylesheet
 
 from salessprint.tui.screens.review import ReviewScreen
 from salessprint.tui.theme_css import ROOM_THEME, KeptStylesheet
 from tests.tui.harness import async_test, make_app, settle, until
-
-
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every full (re-)parse of a Textual stylesheet, in order ('reparse' or 'parse')."""
-    seen: list[str] = []
-    reparse, parse = Stylesheet.reparse, Stylesheet.parse
-
-    def counted_reparse(self: Stylesheet) -> None:
-        seen.append("reparse")
-        reparse(self)
-
-    def counted_parse(self: Stylesheet) -> None:
-        seen.append("parse")
-        parse(self)
-
-    monkeypatch.setattr(Stylesheet, "reparse", counted_reparse)
-    monkeypatch.setattr(Stylesheet, "parse", counted_parse)
-    yield seen
 
 
 def rules(stylesheet: Stylesheet) -> list[str]:
