@@ -70,6 +70,10 @@ class RawConnection:
         self.sqlite = url.startswith("sqlite")
         if self.sqlite:
             self.conn: Any = sqlite3.connect(url.split("///", 1)[1])
+            from salessprint.store.search import vocab_statements
+
+            for statement in vocab_statements():  # per connection, as the store's pool does (store/search.py)
+                self.conn.execute(statement)
         else:
             import psycopg
 

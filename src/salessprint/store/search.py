@@ -187,6 +187,15 @@ term, then the first one past its first character, ...), and its rows with
 no trigram (their size is 0)."""
 
 
+def vocab_statements() -> list[str]:
+    """The statements that give an SQLite connection its TEMP vocabulary tables
+    (run on the raw driver: the benchmark's replay needs them too)."""
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{fts}_vocab USING fts5vocab(main, {fts}, row)"
+        for fts in SEARCHED.values()
+    ]
+
+
 def _vocab_ready(connection: Connection) -> None:
     """Give this SQLite connection its TEMP fts5vocab tables over the trigram
     tables (nothing is written to the store), once per pooled connection: its
@@ -200,8 +209,8 @@ def _vocab_ready(connection: Connection) -> None:
     dbapi = connection.connection.dbapi_connection
     assert dbapi is not None  # a connection in use holds its DB-API connection
     cursor = dbapi.cursor()
-    for fts in SEARCHED.values():
-        cursor.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{fts}_vocab USING fts5vocab(main, {fts}, row)")
+    for statement in vocab_statements():
+        cursor.execute(statement)
     cursor.close()
     connection.info["salessprint_vocab"] = True
 
