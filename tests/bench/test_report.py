@@ -103,9 +103,17 @@ def test_every_screen_is_set_against_the_target_of_its_store() -> None:
 
 def test_the_scaling_table_has_a_column_per_size() -> None:
     text = report.scaling_table({"1k": results(), "10k": paired_results()})
-    assert text.splitlines()[0] == "| figure (medians) | 1k | 10k |"
-    assert "| sqlite: board with data / minimal app (pairs) | 2.00x | 1.75x |" in text
-    assert "| sqlite: slowest screen's first open | 100.0 ms | 100.0 ms |" in text
+    assert text.splitlines()[0] == "| figure (medians) | 1k | 10k | target |"
+    assert "| sqlite: board with data / minimal app (pairs) | 2.00x ✓ | 1.75x ✓ | ≤ 2 x minimal app |" in text
+    assert "| sqlite: slowest screen's first open | 100.0 ms ✓ | 100.0 ms ✓ | ≤ 300 ms (large: ≤ 500 ms) |" in text
+
+
+def test_log_call_and_the_import_are_set_against_the_issues_targets() -> None:
+    assert report.TARGETS["cli_log_s"][0] == 0.4 and report.TARGETS["import_s"][0] == 2.0
+    text = report.table(
+        {**results(), "backends": {"sqlite": {**results()["backends"]["sqlite"], "cli": {"log_call_s": 0.5}}}}
+    )
+    assert "| `salessprint log call` whole command | 0.50 s ✗ | ≤ 0.4 s |" in text
 
 
 def test_each_first_open_shows_the_apps_cpu_time_beside_it() -> None:
