@@ -289,6 +289,7 @@ def run_app_session(
                 run.board_cpu_s = cpu_seconds(pid) if pid else None
             pane.settle(time.perf_counter(), quiet=QUIET)
             first_mode = _visit_screens(pane, ui, run)
+            _open_deal_room(pane, ui, run)
             if first_mode is not None:
                 _switch(pane, ui, first_mode)
             _card_moves(pane, ui, counter, run, moves)
@@ -499,6 +500,34 @@ def _visit_screens(pane: Pane, ui: Ui, run: TuiRun) -> str | None:
             if cpu_before is not None and cpu_after is not None:
                 run.screen_cpu_ms[mode] = round((cpu_after - cpu_before) * 1000, 1)
     return first
+
+
+DEAL_ROOM = "deal room"
+"""The deal room's first open is reported beside the screens' (Enter on the pipeline's selected deal)."""
+
+
+def _open_deal_room(pane: Pane, ui: Ui, run: TuiRun) -> None:
+    """The deal room's first open: Enter on the pipeline board's selected deal
+    (every card there is a deal; a board card may be a task), key until the
+    room stopped changing; then back with Escape."""
+    if "pipeline" not in ui.modes or "pipeline.open" not in ui.bindings:
+        return
+    _switch(pane, ui, "pipeline")
+    screen = pane.capture()
+    pid = pane.pid()
+    cpu_before = cpu_seconds(pid) if pid else None
+    t = _press(pane, ui, "pipeline.open")
+    settled = pane.settle(t, quiet=QUIET, timeout=SWITCH_TIMEOUT, baseline=screen, require_change=True)
+    cpu_after = cpu_seconds(pid) if pid else None
+    header = next(iter(pane.capture().splitlines()), "")
+    if settled.last_change is None or "Deal room" not in header:
+        run.notes.append(f"not measured: the deal room (the header read {header.strip()[:80]!r})")
+    else:
+        run.screen_settle_ms[DEAL_ROOM] = (settled.last_change - t) * 1000
+        if cpu_before is not None and cpu_after is not None:
+            run.screen_cpu_ms[DEAL_ROOM] = round((cpu_after - cpu_before) * 1000, 1)
+    t = pane.send("Escape")
+    pane.settle(t, quiet=0.5)
 
 
 def run_tui(

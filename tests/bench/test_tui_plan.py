@@ -54,3 +54,38 @@ def test_the_open_screen_is_the_one_the_header_names_in_full(monkeypatch: pytest
     header = FakePane("Team  ›  Pipeline board   Sprint 2")
     assert tui._visit_screens(header, ui, tui.TuiRun()) == "pipeline_board"  # type: ignore[arg-type]
     assert opened == ["pipeline"]
+
+
+class SettledPane(FakePane):
+    """A pane whose screen settles 0.3 s after each key, showing `after`."""
+
+    def __init__(self, header: str, after: str) -> None:
+        super().__init__(header)
+        self.after = after
+
+    def send(self, key: str, *, literal: bool = False) -> float:
+        self.sent = key
+        return 10.0
+
+    def settle(self, t: float, **_: Any) -> Any:
+        if self.sent != "Escape":
+            self.header = self.after
+        return type("Settled", (), {"last_change": t + 0.3})()
+
+
+@pytest.mark.parametrize(
+    ("after", "measured"),
+    [("Northwind Field Sales  ›  Deal room   Sprint 13", True), ("Northwind Field Sales  ›  Pipeline", False)],
+)
+def test_the_deal_room_gets_a_first_open_from_the_pipeline(
+    monkeypatch: pytest.MonkeyPatch, after: str, measured: bool
+) -> None:
+    ui = tui.discover_ui()
+    assert "pipeline.open" in ui.bindings
+    monkeypatch.setattr(tui, "_switch", lambda _pane, _ui, mode: 0.2)
+    run = tui.TuiRun()
+    tui._open_deal_room(SettledPane("Northwind Field Sales  ›  Pipeline", after), ui, run)  # type: ignore[arg-type]
+    if measured:
+        assert run.screen_settle_ms == {tui.DEAL_ROOM: pytest.approx(300.0)}
+    else:  # the key opened nothing: no figure, and a note says why
+        assert run.screen_settle_ms == {} and run.notes and "deal room" in run.notes[0]
