@@ -29,6 +29,7 @@ from salessprint.tui.guards import Owned
 from salessprint.tui.keys import hold_keys
 from salessprint.tui.screens.base import BaseScreen
 from salessprint.tui.service_calls import call_service
+from salessprint.tui.widgets.row_table import Column, RowTable
 from salessprint.tui.widgets.safe_text import shown
 
 
@@ -38,6 +39,10 @@ def _money(currency: str, amount: object) -> str:
 
 TASK_TITLE_CELLS = 30
 """A task's title in the deal room's task list is cut here (with "…")."""
+TIMELINE_COLUMNS = (Column("When", 16), Column("Who", 16), Column("What", None, min_width=20))
+TASK_COLUMNS = (Column("Task", TASK_TITLE_CELLS), Column("Status", 6), Column("Due", 11))
+"""The room's lists are `RowTable`s: fixed columns, only the rows on screen drawn
+(a `DataTable` measured every cell of a long timeline on the first open)."""
 
 
 class DealRoomScreen(BaseScreen):
@@ -49,7 +54,7 @@ class DealRoomScreen(BaseScreen):
     DealRoomScreen #room-timeline-box { width: 3fr; }
     DealRoomScreen #room-tasks-box { width: 2fr; }
     DealRoomScreen .room-section { text-style: bold; padding: 0 1; color: $text-muted; }
-    DealRoomScreen DataTable { height: 1fr; }
+    DealRoomScreen RowTable { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="room.back", tooltip="Back to where you came from"),
@@ -80,16 +85,14 @@ class DealRoomScreen(BaseScreen):
         with Horizontal(id="room-body"):
             with Vertical(id="room-timeline-box"):
                 yield Label("Timeline, newest first", classes="room-section")
-                yield DataTable(id="room-timeline", cursor_type="row", zebra_stripes=True)
+                yield RowTable(TIMELINE_COLUMNS, id="room-timeline")
             with Vertical(id="room-tasks-box"):
                 yield Label("Tasks", classes="room-section")
-                yield DataTable(id="room-tasks", cursor_type="row")
+                yield RowTable(TASK_COLUMNS, id="room-tasks")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        self.query_one("#room-timeline", DataTable).add_columns("When", "Who", "What")
-        self.query_one("#room-tasks", DataTable).add_columns("Task", "Status", "Due")
-        self.query_one("#room-timeline", DataTable).focus()
+        self.query_one("#room-timeline", RowTable).focus()
 
     def reload(self) -> None:
         work = call_service(
@@ -127,25 +130,28 @@ class DealRoomScreen(BaseScreen):
             lines.append(Text(f"Lost: {deal.lost_reason}"))
         # Each line made safe on its own: a stored newline must not break the layout either.
         self.query_one("#room-facts", Static).update(Text("\n").join(shown(line) for line in lines))
-        timeline = self.query_one("#room-timeline", DataTable)
-        timeline.clear()
         tz = self.app.team.timezone if self.app.team else "UTC"
         from zoneinfo import ZoneInfo
 
         zone = ZoneInfo(tz)
-        for entry in room.timeline:
-            when = entry.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-            timeline.add_row(Text(when), shown(Text(entry.name or "someone")), shown(Text(entry.text)))
-        if not room.timeline:
-            timeline.add_row(Text(""), Text(""), Text("Nothing yet: l logs an activity, n adds a note.", style="dim"))
-        tasks = self.query_one("#room-tasks", DataTable)
-        tasks.clear()
-        for task in room.tasks:
-            title = shown(Text(task.title))
-            title.truncate(TASK_TITLE_CELLS, overflow="ellipsis")  # so the due date stays in view at 140 columns
-            tasks.add_row(title, Text(task.status), Text(f"{task.due_on:%d %b %Y}" if task.due_on else ""))
-        if not room.tasks:
-            tasks.add_row(Text("No tasks on this deal.", style="dim"), Text(""), Text(""))
+        rows = [
+            (
+                Text(entry.at.astimezone(zone).strftime("%Y-%m-%d %H:%M")),
+                Text(entry.name or "someone"),
+                Text(entry.text),
+            )
+            for entry in room.timeline
+        ]  # user text is drawn as typed by RowTable (never as markup, control characters as symbols)
+        if not rows:
+            rows = [(Text(""), Text(""), Text("Nothing yet: l logs an activity, n adds a note.", style="dim"))]
+        self.query_one("#room-timeline", RowTable).set_rows(rows)
+        tasks = [
+            (Text(task.title), Text(task.status), Text(f"{task.due_on:%d %b %Y}" if task.due_on else ""))
+            for task in room.tasks
+        ]  # a long title is cut at its column (with "…"), so the due date stays in view
+        if not tasks:
+            tasks = [(Text("No tasks on this deal.", style="dim"), Text(""), Text(""))]
+        self.query_one("#room-tasks", RowTable).set_rows(tasks)
 
     def _not_found(self, exc: SalesSprintError) -> None:
         """The deal is gone (deleted, or archived): go back (the error is told)."""
