@@ -352,6 +352,14 @@ class ReviewScreen(AppScreen):
         app = active_app.get(None)
         self.came_from: str | None = app.current_mode if app is not None else None
         """The mode the review was opened from, which Esc goes back to."""
+        if app is not None:
+            # Sized for the terminal before the screen is mounted and styled: set
+            # by the first resize, these classes restyled the whole screen again.
+            self._fit_classes(app.size.width, app.size.height, update=False)
+
+    def _fit_classes(self, width: int, height: int, *, update: bool = True) -> None:
+        """The spacing classes for a terminal of `width` x `height` (one restyle, if any changed)."""
+        self.update_classes({"-roomy": Fit(width, height).roomy, "-narrow": width < SIDE_BY_SIDE}, update=update)
 
     def on_mount(self) -> None:
         self.app.mode_change_signal.subscribe(self, self._mode_changed, immediate=True)
@@ -418,8 +426,7 @@ class ReviewScreen(AppScreen):
         self._theme_before = None
 
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(Fit(event.size.width, event.size.height).roomy, "-roomy")
-        self.set_class(event.size.width < SIDE_BY_SIDE, "-narrow")
+        self._fit_classes(event.size.width, event.size.height)
         if self.data is not None:
             self.render_slide()
 
