@@ -68,3 +68,31 @@ def test_an_admin_cannot_delete_another_teams_entry(team_store) -> None:
     with pytest.raises(NotFound, match=f"No retro entry #{entry.id}"):
         delete_entry(team_store, "bea", entry.id)
     assert [e.id for e in list_entries(team_store, "rita")] == [entry.id]
+
+
+def test_the_board_reads_its_entries_counts_and_my_votes_in_one_statement(team_store) -> None:
+    """Me, the sprints, the sprint, then one read of the entries that carries the
+    count per column and my vote on each: four statements (six before), and the
+    votes of other sprints' entries are not counted."""
+    from benchmarks.queries import recording
+
+    plan_sprint(team_store, "max")
+    start_sprint(team_store, "max")
+    old = add_entry(team_store, "rob", "to_improve", "Late notes")
+    vote(team_store, "rita", old.id)
+    close_sprint(team_store, "max")
+    plan_sprint(team_store, "max")
+    start_sprint(team_store, "max")
+    well = add_entry(team_store, "rita", "went_well", "Short calls")
+    other = add_entry(team_store, "rob", "went_well", "Pairing on demos")
+    vote(team_store, "rita", well.id)
+    vote(team_store, "rob", well.id)
+    vote(team_store, "rob", other.id)
+
+    with recording(team_store.engine) as seen:
+        board = retro_board(team_store, "rita")
+    assert len(seen) == 4, [s.sql for s in seen]
+    assert board.counts == {"went_well": 2}
+    assert [(e.id, e.votes) for e in board.entries] == [(well.id, 2), (other.id, 1)]
+    assert board.my_votes == [well.id]
+    assert retro_board(team_store, "rita", 1).my_votes == [old.id]

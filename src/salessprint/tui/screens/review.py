@@ -345,11 +345,21 @@ class ReviewScreen(AppScreen):
         self.index = 0
         self.data: Review | None = None
         self._theme_before: str | None = None
+        self._on_top = False
+        """Resumed and not suspended since (the first open's second resume is skipped)."""
         """The user's theme while the review shows the projector theme."""
         # Built as its mode is first opened, while the mode it is opened from is still current.
         app = active_app.get(None)
         self.came_from: str | None = app.current_mode if app is not None else None
         """The mode the review was opened from, which Esc goes back to."""
+        if app is not None:
+            # Sized for the terminal before the screen is mounted and styled: set
+            # by the first resize, these classes restyled the whole screen again.
+            self._fit_classes(app.size.width, app.size.height, update=False)
+
+    def _fit_classes(self, width: int, height: int, *, update: bool = True) -> None:
+        """The spacing classes for a terminal of `width` x `height` (one restyle, if any changed)."""
+        self.update_classes({"-roomy": Fit(width, height).roomy, "-narrow": width < SIDE_BY_SIDE}, update=update)
 
     def on_mount(self) -> None:
         self.app.mode_change_signal.subscribe(self, self._mode_changed, immediate=True)
@@ -380,7 +390,14 @@ class ReviewScreen(AppScreen):
     # No load on mount: a mode screen is resumed right after it is mounted,
     # and loading in both places ran the review (seconds on a large store) twice.
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if self._on_top:
+            # A first open is resumed twice (Textual's `_init_mode` posts one
+            # resume, `switch_mode` another): the second would restyle the
+            # whole screen and ask for the slides again, to no end.
+            event.prevent_default()  # nor Textual's own handler (its restyle)
+            return
+        self._on_top = True
         app = self.app
         # `salessprint review` opens in the theme it was given (the projector
         # unless --theme chose another); F5 in the app switches to the room's.
@@ -390,6 +407,9 @@ class ReviewScreen(AppScreen):
             self._theme_before = app.theme
             app.wanted_theme = self.PROJECTOR
             app.theme = self.PROJECTOR
+            # The theme's change restyles the screen on top (App.refresh_css,
+            # next): Textual's restyle of this resume would be in the old theme.
+            event.refresh_styles = False
         worker = self.reload()
         if self.data is None:
             # Keys typed while the slides load (F5, then right right) wait for
@@ -397,6 +417,7 @@ class ReviewScreen(AppScreen):
             hold_keys(app, worker)
 
     def on_screen_suspend(self) -> None:
+        self._on_top = False
         app = self.app
         before = self._theme_before
         if before is not None and app.theme == self.PROJECTOR:
@@ -405,8 +426,7 @@ class ReviewScreen(AppScreen):
         self._theme_before = None
 
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(Fit(event.size.width, event.size.height).roomy, "-roomy")
-        self.set_class(event.size.width < SIDE_BY_SIDE, "-narrow")
+        self._fit_classes(event.size.width, event.size.height)
         if self.data is not None:
             self.render_slide()
 
