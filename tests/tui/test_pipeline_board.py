@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
@@ -422,5 +423,27 @@ def test_a_footer_rebuild_waits_for_the_last_of_a_burst_of_binding_changes(demo_
         footer.call_next(burst)  # in the footer's own turn, as the screen's signal calls it
         await settle(pilot)
         assert footer.rebuilds == before + 1
+
+    on_board(demo_store, "maria", scenario)
+
+
+def test_a_click_selects_a_card_and_the_wheel_scrolls_the_column_under_it(demo_store) -> None:
+    """The board draws its columns itself: a click finds the column and card under
+    it, the wheel scrolls that column only, and the cursor keys keep working after."""
+
+    async def scenario(pilot: Pilot[Any], app: SalesSprintApp, screen: PipelineScreen, board: StageBoard) -> None:
+        x, _width = board._slots(board.size.width)[2]
+        await pilot.click(StageBoard, offset=(x + 3, 1 + HEADING_ROWS + 3))  # the third column's second card
+        assert board.focused_index() == 2
+        assert board.selected() is not None and board.selected().id == board.columns[2].cards.items[1].id  # type: ignore[union-attr]
+        scrolling = next(
+            i for i, c in enumerate(board.columns) if c.cards.lines > board.size.height - COLUMN_CHROME_ROWS
+        )
+        sx, _ = board._slots(board.size.width)[scrolling]
+        board.post_message(events.MouseScrollDown(board, sx + 2, 10, 0, 0, 0, False, False, False))
+        await until(pilot, lambda: board.columns[scrolling].cards.top == 3, what="the column scrolled one card")
+        assert all(c.cards.top == 0 for i, c in enumerate(board.columns) if i != scrolling)
+        await pilot.press("down")
+        assert board.selected() is not None and board.selected().id == board.columns[2].cards.items[2].id  # type: ignore[union-attr]
 
     on_board(demo_store, "maria", scenario)
