@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 from textual.widgets._footer import FooterKey
@@ -29,7 +30,14 @@ from salessprint.tui.app import SalesSprintApp
 from salessprint.tui.screens.deal_room import DealRoomScreen
 from salessprint.tui.screens.pipeline import PipelineScreen
 from salessprint.tui.widgets.footer import LeanFooter
-from salessprint.tui.widgets.stage_board import BoardStyle, StageBoard, card_lines
+from salessprint.tui.widgets.stage_board import (
+    COLUMN_CHROME_ROWS,
+    HEADING_ROWS,
+    BoardStyle,
+    StageBoard,
+    StageColumn,
+    card_lines,
+)
 from tests.conftest import FROZEN_NOW
 from tests.tui.harness import HOSTILE, notified, run_on, screen_text, settle, toast_shown, type_fast, until
 
@@ -52,10 +60,15 @@ def column_ids(board: StageBoard, stage: str) -> list[int]:
     return [d.id for d in column.cards.items]
 
 
-def drawn(column: Any) -> str:
-    """The lines a column's cards draw on screen now, as text."""
-    cards = column.cards
-    return "\n".join(cards.render_line(y).text for y in range(cards.size.height))
+def card_rows(board: StageBoard) -> range:
+    """The board's lines that show cards (below the headings, above the bottom border)."""
+    return range(1 + HEADING_ROWS, board.size.height - 1)
+
+
+def drawn(board: StageBoard, column: StageColumn) -> str:
+    """The lines the board draws for a column's cards now, as text."""
+    x, width = board._slots(board.size.width)[board.columns.index(column)]
+    return "\n".join(board.render_line(y).crop(x, x + width).text for y in card_rows(board))
 
 
 def test_the_board_is_the_default_with_open_stages_as_columns_and_sql_totals(demo_store) -> None:
@@ -102,9 +115,9 @@ def test_two_fast_keys_move_a_deal_two_stages_and_it_shows_in_that_column(demo_s
         # the selection followed the card into its new column
         assert board.selected() is not None and board.selected().id == deal.id  # type: ignore[union-attr]
         meeting = board.column("Meeting")
-        assert meeting is not None and deal.title in drawn(meeting)
+        assert meeting is not None and deal.title in drawn(board, meeting)
         assert deal.title in screen_text(app)
-        assert meeting is not None and f"Meeting · 40%\n{after['Meeting']} deals" in str(meeting.heading.render())
+        assert f"Meeting · 40%\n{after['Meeting']} deals" in meeting.heading.plain
         # each stage was its own change: undo takes the deal back one stage
         await pilot.press("ctrl+z")
         await settle(pilot)
@@ -333,10 +346,10 @@ def test_a_column_of_a_large_store_holds_only_its_window(many_deals: Store, monk
         on_board(many_deals, BENCH_LOGIN, scenario)
 
 
-def test_opening_the_board_builds_its_footer_once_and_lays_each_column_out_once(demo_store, monkeypatch) -> None:
+def test_opening_the_board_builds_its_footer_once_and_draws_the_scrollbars_it_needs(demo_store, monkeypatch) -> None:
     """The footer's keys are mounted once per open (not once per focus change) and not
-    restyled as they mount; every column takes its scrollbar before its first layout
-    (its later coming is a second layout and paint of the whole board)."""
+    restyled as they mount; a column whose cards do not fit draws its scrollbar, the
+    others none (the board draws them itself: no scrollbar widget comes or goes)."""
     restyled: list[FooterKey] = []
     restyle = FooterKey.update_node_styles
 
@@ -352,11 +365,14 @@ def test_opening_the_board_builds_its_footer_once_and_lays_each_column_out_once(
         assert restyled == []  # Textual's keys start compact, then take the footer's: two restyles each
         assert "Open deal" in " ".join(str(key.render()) for key in footer.query("FooterKey"))
         overflowing = 0
-        for column in board.columns:
-            cards = column.cards
-            assert cards.scrollbar_flips == 0, column.stage.name
-            needs_bar = len(cards.items) * 3 - 1 > cards.size.height
-            assert cards.show_vertical_scrollbar == needs_bar, column.stage.name
+        rows = board.size.height - COLUMN_CHROME_ROWS
+        back = board._paint_context().bar_back
+        for column, (x, width) in zip(board.columns, board._slots(board.size.width), strict=True):
+            needs_bar = column.cards.lines > rows
+            bar = [board.render_line(y).crop(x + width - 2, x + width - 1) for y in card_rows(board)]
+            styles = [segment.style for strip in bar for segment in strip if segment.style is not None]
+            has_bar = all(style.bgcolor == back or style.reverse for style in styles)
+            assert has_bar == needs_bar, column.stage.name
             overflowing += needs_bar
         assert overflowing, "the demo's longest column scrolls at this size"
         await pilot.press("right")  # a focus change with the same keys shown: no rebuild
@@ -366,33 +382,30 @@ def test_opening_the_board_builds_its_footer_once_and_lays_each_column_out_once(
     on_board(demo_store, "maria", scenario)
 
 
-def test_opening_the_board_draws_each_card_line_once(demo_store, monkeypatch) -> None:
-    """The board's first paint draws every card line on screen, and nothing draws
-    them again as the board settles: the columns' first resize used to repaint
-    them all (a second paint of the whole board, ~100 ms of CPU at 160x48)."""
+def test_opening_the_board_draws_each_line_once(demo_store, monkeypatch) -> None:
+    """Once the data has come, the board draws each of its lines once, and nothing
+    draws them again as the board settles (a focus, a resize, a highlight, each
+    used to repaint a column or the whole board)."""
     from collections import Counter
 
-    from salessprint.tui.widgets.stage_board import StageCards
+    lines: Counter[int] = Counter()
+    render_line = StageBoard.render_line
 
-    lines: Counter[tuple[str, int]] = Counter()
-    render_line = StageCards.render_line
-
-    def counted(self: StageCards, y: int) -> Any:
-        lines[(self.stage, y)] += 1
+    def counted(self: StageBoard, y: int) -> Any:
+        if self.columns:
+            lines[y] += 1
         return render_line(self, y)
 
-    monkeypatch.setattr(StageCards, "render_line", counted)
+    monkeypatch.setattr(StageBoard, "render_line", counted)
 
     async def scenario(pilot: Pilot[Any], app: SalesSprintApp, screen: PipelineScreen, board: StageBoard) -> None:
         await settle(pilot)
-        for column in board.columns:
-            height = column.cards.size.height
-            drawn = {y for (stage, y) in lines if stage == column.stage.name}
-            assert drawn == set(range(height)), column.stage.name
-        # The first column's first card is highlighted as it takes the focus: its lines twice.
-        twice = {key for key, n in lines.items() if n > 1}
-        first = board.columns[0].stage.name
-        assert twice <= {(first, 0), (first, 1)}, sorted(twice)
+        assert set(lines) == set(range(board.size.height))
+        assert set(lines.values()) == {1}, sorted(y for y, n in lines.items() if n > 1)
+        assert board.repaints == 1
+        await pilot.press("down")  # a cursor step: the lines of the two cards it touches
+        await settle(pilot)
+        assert sum(lines.values()) == board.size.height + 4
 
     on_board(demo_store, "maria", scenario)
 
@@ -410,5 +423,27 @@ def test_a_footer_rebuild_waits_for_the_last_of_a_burst_of_binding_changes(demo_
         footer.call_next(burst)  # in the footer's own turn, as the screen's signal calls it
         await settle(pilot)
         assert footer.rebuilds == before + 1
+
+    on_board(demo_store, "maria", scenario)
+
+
+def test_a_click_selects_a_card_and_the_wheel_scrolls_the_column_under_it(demo_store) -> None:
+    """The board draws its columns itself: a click finds the column and card under
+    it, the wheel scrolls that column only, and the cursor keys keep working after."""
+
+    async def scenario(pilot: Pilot[Any], app: SalesSprintApp, screen: PipelineScreen, board: StageBoard) -> None:
+        x, _width = board._slots(board.size.width)[2]
+        await pilot.click(StageBoard, offset=(x + 3, 1 + HEADING_ROWS + 3))  # the third column's second card
+        assert board.focused_index() == 2
+        assert board.selected() is not None and board.selected().id == board.columns[2].cards.items[1].id  # type: ignore[union-attr]
+        scrolling = next(
+            i for i, c in enumerate(board.columns) if c.cards.lines > board.size.height - COLUMN_CHROME_ROWS
+        )
+        sx, _ = board._slots(board.size.width)[scrolling]
+        board.post_message(events.MouseScrollDown(board, sx + 2, 10, 0, 0, 0, False, False, False))
+        await until(pilot, lambda: board.columns[scrolling].cards.top == 3, what="the column scrolled one card")
+        assert all(c.cards.top == 0 for i, c in enumerate(board.columns) if i != scrolling)
+        await pilot.press("down")
+        assert board.selected() is not None and board.selected().id == board.columns[2].cards.items[2].id  # type: ignore[union-attr]
 
     on_board(demo_store, "maria", scenario)

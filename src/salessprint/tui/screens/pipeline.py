@@ -84,9 +84,10 @@ class PipelineScreen(BaseScreen):
     """Deals by stage, as a board or a table; move them, win them, lose them with a reason."""
 
     TITLE_TEXT = "Pipeline"
-    AUTO_FOCUS = ""
-    """Nothing focused until the data comes: then a board column (or the table, `on_mount`).
-    Textual's default would focus the first focusable widget, the hidden table."""
+    AUTO_FOCUS = "StageBoard"
+    """The board has the focus from the start: its keys (and the footer's) are those
+    of the open board before the data comes, so the data's arrival changes no focus,
+    no key shown, only the board's lines. (The table view's widgets come with `v`.)"""
     DEFAULT_CSS = """
     PipelineScreen #pipeline-totals {
         height: auto;
@@ -163,6 +164,8 @@ class PipelineScreen(BaseScreen):
         """Below 110 columns the deals table leaves out the account."""
         self.table_built = False
         """The table view's widgets are mounted (the first `v` makes them)."""
+        self._totals_lines = 1
+        """Lines the totals took when last shown (a change of height needs a layout)."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -312,7 +315,11 @@ class PipelineScreen(BaseScreen):
         totals.append(f" · {rotting} rotting", style=f"bold {self.colour('rotting')}" if rotting else "")
         totals.append(f" (no stage change for over {view.rotting_days} days)")
         totals.append(" · Won/Lost: this quarter", style="dim")
-        self.query_one("#pipeline-totals", Static).update(totals)
+        box = self.query_one("#pipeline-totals", Static)
+        lines = len(totals.wrap(self.app.console, max(1, box.content_size.width))) if box.size else 1
+        # The same height: a repaint of its line, not a layout of the whole screen.
+        box.update(totals, layout=lines != self._totals_lines or not box.size)
+        self._totals_lines = lines
         if view.stages:
             self.stage_index = min(self.stage_index, len(view.stages) - 1)
         self._fill_stages()
