@@ -151,7 +151,9 @@ async def test_the_skipped_restyle_would_have_changed_nothing(demo_store: Any) -
                 assert app.current_mode == name
                 before = _styles(app.screen)
                 app.stylesheet.update_nodes(app.screen.walk_children(with_self=True), animate=False)
-                assert _styles(app.screen) == before, f"{name} (preload={preload}) was not styled as a restyle styles it"
+                assert _styles(app.screen) == before, (
+                    f"{name} (preload={preload}) was not styled as a restyle styles it"
+                )
 
 
 @async_test
