@@ -9,6 +9,8 @@ from collections.abc import Callable
 from functools import partial, wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual import events
+from textual._context import active_app
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding
 from textual.screen import ModalScreen, Screen
@@ -51,6 +53,39 @@ class GuardedKeys(Screen[Any]):
         return shown
 
 
+class StylingState:
+    """What the styles of a screen's nodes were computed from, outside the nodes:
+    the stylesheet's parsed rules and the app's theme, classes and pseudo-classes.
+    Textual restyles a whole screen on every resume; on its first resume the
+    nodes were all styled as they mounted, and when this state is still the one
+    they were styled with, restyling them gives the same styles again."""
+
+    __slots__ = ("classes", "css_updates", "pseudo", "rules", "sheet")
+
+    def __init__(self, app: App[Any]) -> None:
+        sheet = app.stylesheet
+        self.sheet = sheet
+        self.rules = None if sheet._require_parse else sheet._rules
+        """The parsed rules (a re-parse makes a new list; None: sources wait for a parse)."""
+        self.css_updates = app._css_update_count
+        """Bumped by Textual on every theme change."""
+        self.classes = frozenset(app.classes)
+        self.pseudo = frozenset(app.get_pseudo_classes())
+
+    def still(self, app: App[Any]) -> bool:
+        """True when the app is still styled by exactly this state."""
+        sheet = app.stylesheet
+        return (
+            self.rules is not None
+            and sheet is self.sheet
+            and not sheet._require_parse
+            and sheet._rules is self.rules
+            and app._css_update_count == self.css_updates
+            and frozenset(app.classes) == self.classes
+            and frozenset(app.get_pseudo_classes()) == self.pseudo
+        )
+
+
 def _row_checked(name: str, method: Callable[..., object]) -> Callable[..., object]:
     """`method` (an action) run only when my role may do it to the selected row."""
 
@@ -63,10 +98,47 @@ def _row_checked(name: str, method: Callable[..., object]) -> Callable[..., obje
 
 
 class AppScreen(GuardedKeys):
-    """A screen of the salessprint app."""
+    """A screen of the salessprint app.
+
+    A screen's first open is resumed once. Textual posts `ScreenResume` twice
+    when a mode is first opened (`App._init_mode`, then `switch_mode`): the
+    screen reloaded its data and restyled all its nodes twice. Here a resume
+    that finds the screen already resumed (no `ScreenSuspend` since) is
+    dropped, and the first resume skips Textual's whole-screen restyle when
+    the nodes were styled as they mounted by the stylesheet and theme still
+    current (`StylingState`). Every later resume (back from a dialog or
+    another mode) restyles as Textual does."""
 
     if TYPE_CHECKING:  # `self.app` is the salessprint app
         app = getters.app(SalesSprintApp)
+
+    _on_top = False
+    """A `ScreenResume` was handled and no `ScreenSuspend` since."""
+    _styled_with: StylingState | None = None
+    """What the nodes are styled by, until the first resume (None: unknown, or resumed)."""
+    resumes = 0
+    """`ScreenResume`s handled (the repeats dropped are not counted)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        app = active_app.get(None)
+        # Built as its mode opens or just before it is pushed: Textual styles
+        # the screen with the stylesheet of now, and its children as they mount.
+        self._styled_with = StylingState(app) if app is not None else None
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.ScreenResume):
+            if self._on_top:
+                return  # Textual's second post for the same open: the first did the work
+            self._on_top = True
+            self.resumes += 1
+            styled, self._styled_with = self._styled_with, None
+            if styled is not None and event.refresh_styles and styled.still(self.app):
+                event.refresh_styles = False  # styled as it mounted, by what is still current
+        elif isinstance(event, events.ScreenSuspend):
+            self._on_top = False
+            self._styled_with = None
+        await super().on_event(event)
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -130,7 +202,15 @@ class BaseScreen(AppScreen):
         self._loading: list[Worker[Any]] = []
         """The workers the last resume started (its data loading)."""
 
+    _resume_done = -1
+    """The resume (`resumes`) whose work `on_screen_resume` has done."""
+
     def on_screen_resume(self) -> None:
+        # Textual calls each class's handler in turn, so a subclass's handler
+        # that calls this one through super() would run it twice per resume.
+        if self._resume_done == self.resumes:
+            return
+        self._resume_done = self.resumes
         self.context_changed()
         before = set(self.app.workers)
         self.reload()
