@@ -345,8 +345,6 @@ class ReviewScreen(AppScreen):
         self.index = 0
         self.data: Review | None = None
         self._theme_before: str | None = None
-        self._on_top = False
-        """Resumed and not suspended since (the first open's second resume is skipped)."""
         """The user's theme while the review shows the projector theme."""
         # Built as its mode is first opened, while the mode it is opened from is still current.
         app = active_app.get(None)
@@ -391,13 +389,7 @@ class ReviewScreen(AppScreen):
     # and loading in both places ran the review (seconds on a large store) twice.
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
-        if self._on_top:
-            # A first open is resumed twice (Textual's `_init_mode` posts one
-            # resume, `switch_mode` another): the second would restyle the
-            # whole screen and ask for the slides again, to no end.
-            event.prevent_default()  # nor Textual's own handler (its restyle)
-            return
-        self._on_top = True
+        # (A first open's second ScreenResume never gets here: AppScreen drops it.)
         app = self.app
         # `salessprint review` opens in the theme it was given (the projector
         # unless --theme chose another); F5 in the app switches to the room's.
@@ -417,7 +409,6 @@ class ReviewScreen(AppScreen):
             hold_keys(app, worker)
 
     def on_screen_suspend(self) -> None:
-        self._on_top = False
         app = self.app
         before = self._theme_before
         if before is not None and app.theme == self.PROJECTOR:
