@@ -521,10 +521,12 @@ async def test_a_filter_keystroke_repaints_only_what_changed(demo_store: Any, mo
         assert first["status_layouts"] == 0
         assert first["statements"] <= 8
 
-        for key in "alk":  # fewer rows: lines go blank, the scrollbar may go (then all is drawn again)
+        for key in "alk":  # fewer rows: lines go blank, the rest of the screen stays
             narrowed = await keystroke(key)
             # Two letters ask the trigram tables for the trigrams holding them first (two more).
             assert narrowed["status_layouts"] == 0 and narrowed["statements"] <= (10 if key == "a" else 8)
+            # A new row count neither lays the screen out nor repaints the whole table.
+            assert narrowed["whole"] == 0 and narrowed["lines"] <= visible + 2
         assert screen.page.text == "falk" and screen._rows_cache
 
         held = [(r.item_type, r.id) for r in screen._rows_cache]
@@ -567,3 +569,38 @@ async def test_typing_in_the_filter_does_not_lay_the_screen_out_again(demo_store
         await settle(pilot)
         assert box.value == "acm" + long and box.scroll_offset.x > 0
         assert "x" * 10 in screen_text(app)
+
+
+@async_test
+async def test_the_filter_gets_ready_when_its_box_first_opens_not_with_the_first_window(
+    demo_store: Any, monkeypatch: Any
+) -> None:
+    """`learn_filter` (the filter's statements and trigram letters) was a
+    seventh of the backlog's first open: a list only looked at no longer pays
+    for it. The first `/` asks for it, once; the filter then works as before."""
+    from salessprint.services import backlog as backlog_service
+    from salessprint.tui.screens import backlog as backlog_screen
+
+    asked: list[bool] = []
+
+    def learn(store: Any, login: str, *, mine: bool = False) -> None:
+        asked.append(mine)
+        backlog_service.learn_filter(store, login, mine=mine)
+
+    monkeypatch.setattr(backlog_screen, "learn_filter", learn)
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = await open_backlog(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert screen.page is not None and screen.page.total > 0
+        assert asked == []
+        await pilot.press("slash")
+        await settle(pilot)
+        assert asked == [False]  # the team's list is on screen
+        await pilot.press(*"falk", "enter")
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert asked == [False]
+        assert screen.page.text == "falk" and screen.page.rows

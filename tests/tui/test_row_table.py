@@ -147,3 +147,54 @@ async def test_a_cursor_step_repaints_the_two_rows_it_touches() -> None:
         table.set_rows(rows(50))  # the answer of a reload: the same rows
         await pilot.pause()
         assert drawn == []
+
+
+@async_test
+async def test_a_row_is_drawn_as_few_segments_as_it_has_styles() -> None:
+    """Each segment reaches the terminal with its whole style and a reset: a
+    plain row is one segment (its cells' gaps and padding joined in), a row
+    with a bold cell three (before it, it, after it)."""
+    app = TableApp()
+    async with app.run_test(size=(60, 8)) as pilot:
+        table = app.query_one(RowTable)
+        table.set_rows([[Text("deal 0"), Text("0")], [Text("deal 1", style="bold"), Text("1")]])
+        await pilot.pause()
+        plain, bold = list(table.render_line(1)), list(table.render_line(2))
+        assert len(plain) == 1 and "deal 0" in plain[0].text
+        assert len(bold) == 3 and bold[1].text.startswith("deal 1") and bold[1].style and bold[1].style.bold
+
+
+@async_test
+async def test_a_new_row_count_repaints_the_rows_not_the_screen() -> None:
+    """A filter that changes how many rows there are lays nothing out and does
+    not repaint the whole table: the lines whose row changed are repainted,
+    and the scrollbar takes the new height at once (before, its new thumb came
+    a frame after the layout the new height asked for). The scrollbar stays,
+    as on the backlog: its coming and going would change the rows' width."""
+    app = TableApp()
+    async with app.run_test(size=(60, 12)) as pilot:
+        table = app.query_one(RowTable)
+        table.styles.overflow_y = "scroll"
+        table.set_rows(rows(50))
+        await pilot.pause()
+        calls = {"layout": 0, "whole": 0}
+        original = RowTable.refresh
+
+        def refresh(self: RowTable, *regions: Any, **kwargs: Any) -> Any:
+            calls["layout"] += bool(kwargs.get("layout"))
+            calls["whole"] += not regions and kwargs.get("repaint", True)
+            return original(self, *regions, **kwargs)
+
+        table.refresh = refresh.__get__(table)  # type: ignore[method-assign]
+        drawn = count_lines(table)
+        table.set_rows(rows(3))
+        assert table.vertical_scrollbar.window_virtual_size == 4  # the header and three rows, at once
+        await pilot.pause()
+        assert calls == {"layout": 0, "whole": 0}
+        assert sorted(set(drawn)) == list(range(4, 12))  # the rows gone go blank; rows 0-2 are the same
+        assert "deal 2" in table.render_line(3).text and table.render_line(4).text.strip() == ""
+        drawn.clear()
+        table.set_rows(rows(50))  # and back: the rows that came back are drawn
+        await pilot.pause()
+        assert calls == {"layout": 0, "whole": 0} and sorted(set(drawn)) == list(range(4, 12))
+        assert table.vertical_scrollbar.window_virtual_size == 51

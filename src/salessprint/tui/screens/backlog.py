@@ -176,6 +176,8 @@ class BacklogScreen(BaseScreen):
         """A member with nothing of their own (a manager, say) first sees the team's."""
         self._status_width = 0
         """Cells of the status line shown last (it is re-laid-out only when it wraps)."""
+        self._learned = False
+        """The filter's statements and trigram letters were asked for (`learn_filter`, once)."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
@@ -313,8 +315,6 @@ class BacklogScreen(BaseScreen):
             )
         if (newest.mine, newest.text) != (self.mine, self.text):
             return  # an answer to a filter the user has already typed past
-        if self._first_answer:
-            call_service(self.app, learn_filter, mine=newest.mine, group="backlog-learn")  # after the first paint
         self._first_answer = False
         table = self.query_one(RowTable)
         old_row = table.cursor_row
@@ -422,6 +422,13 @@ class BacklogScreen(BaseScreen):
         box = self.query_one("#backlog-filter", Input)
         box.display = True
         box.focus()
+        if not self._learned:
+            # Got ready when the box first opens, not with the first window: a
+            # list looked at and not filtered never pays for it (a seventh of
+            # the backlog's first open), and the first letters are typed
+            # after the box is seen.
+            self._learned = True
+            call_service(self.app, learn_filter, mine=self.mine, group="backlog-learn")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id != "backlog-filter" or event.value == self.text:

@@ -26,7 +26,7 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -94,6 +94,18 @@ class RowTable(ScrollView, can_focus=True):
 
     cursor_row: reactive[int] = reactive(0, always_update=False, repaint=False)
     """Index of the selected row (0 when the table is empty)."""
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), repaint=False)
+    """The rows' height, without the layout (nor the repaint of the whole
+    table) `Widget.virtual_size` asks for.
+
+    The table's own size is fixed by the stylesheet (`1fr`), so a new row
+    count changes nothing around it; yet a layout was the whole screen laid
+    out and drawn again (about 13 kB to the terminal for a few rows) on every
+    filter keystroke that changed the count, and the scrollbar's new thumb
+    came in a frame of its own after it. `set_rows` and `append_rows` repaint
+    the lines whose row changed, and `_resize_virtual` updates the scrollbar,
+    in the same frame as the rows."""
 
     @dataclass
     class RowHighlighted(Message):
@@ -200,7 +212,14 @@ class RowTable(ScrollView, can_focus=True):
         self.set_rows([])
 
     def _resize_virtual(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows) + 1)
+        size = Size(self.scrollable_content_region.width, len(self.rows) + 1)
+        if size == self.virtual_size:
+            return
+        self.virtual_size = size
+        if self.is_mounted:
+            # What a layout would do for a scrollable widget: the scrollbar's
+            # thumb, and the scroll offset clamped to the new height.
+            self._scroll_update(size)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -331,8 +350,15 @@ class RowTable(ScrollView, can_focus=True):
         return found
 
     def _strip(self, segments: list[Segment], style: Style, width: int) -> Strip:
+        """One line in the row's style, its runs of one style joined into one segment.
+
+        Each segment goes to the terminal with its whole style and a reset
+        (`Strip.render`): a row of eight cells, each cut and padded, was some
+        25 segments, about 1 kB a line, 45 kB for a screenful; joined, a plain
+        row is a few segments (its bold or italic cells apart), and Textual's
+        per-segment work on the line shrinks alike."""
         line = Segment.adjust_line_length(list(Segment.apply_style(segments, style)), width, style)
-        return Strip(line, width)
+        return Strip(list(Segment.simplify(line)), width)
 
     def _component(self, name: str) -> Style:
         """The style of a component class (kept until the styles change)."""
