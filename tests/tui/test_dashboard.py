@@ -210,3 +210,43 @@ def test_the_first_open_plots_each_chart_once(demo_store: Any, monkeypatch: Any)
             assert sorted(plotted) == ["burndown-chart", "velocity-chart"]
 
     asyncio.run(run())
+
+
+def test_the_first_open_lays_out_and_paints_each_panel_once(demo_store: Any, monkeypatch: Any) -> None:
+    """The panels are laid out once, with their figures: the empty panels'
+    layout and paint, then a second round when the figures changed every
+    panel's size (the pipeline table's height), cost every first open."""
+    from textual import events
+    from textual.widget import Widget
+
+    resized: list[str] = []
+    rendered: list[str] = []
+    post = Widget.post_message
+    render = Static.render
+
+    def posted(self: Widget, message: Any) -> bool:
+        if isinstance(message, events.Resize) and isinstance(self.screen, DashboardScreen) and self.id:
+            resized.append(self.id)
+        return post(self, message)
+
+    def static_render(self: Static) -> Any:
+        if self.id in ("flags", "pipeline-by"):
+            rendered.append(self.id)
+        return render(self)
+
+    monkeypatch.setattr(Widget, "post_message", posted)
+    monkeypatch.setattr(Static, "render", static_render)
+
+    async def run() -> None:
+        app = SalesSprintApp(demo_store, "maria")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("7")
+            await settle(pilot)
+            assert isinstance(app.screen, DashboardScreen) and app.screen.data is not None
+            panels = ["velocity-panel", "attainment-panel", "burndown-panel", "coaching-panel", "pipeline-panel"]
+            for name in [*panels, "velocity-chart", "burndown-chart", "reps", "flags", "pipeline-by"]:
+                assert resized.count(name) == 1, (name, resized.count(name))
+            assert sorted(rendered) == ["flags", "pipeline-by"]
+
+    asyncio.run(run())
