@@ -128,8 +128,8 @@ SCREEN_OPENS = [
     ("Activity (manager)", "salessprint.services.activity_view:my_goals", BENCH_LOGIN, 4),
     ("Retro (rep)", "salessprint.services.retro:retro_board", "rep01", 4),
     ("Retro (manager)", "salessprint.services.retro:retro_board", BENCH_LOGIN, 4),
-    ("Dashboard (rep: no coaching)", "salessprint.services.reports.dashboard:dashboard", "rep01", 16),
-    ("Dashboard (manager)", "salessprint.services.reports.dashboard:dashboard", BENCH_LOGIN, 25),
+    ("Dashboard (rep: no coaching)", "salessprint.services.reports.dashboard:dashboard", "rep01", 15),
+    ("Dashboard (manager)", "salessprint.services.reports.dashboard:dashboard", BENCH_LOGIN, 19),
     ("Review (rep)", "salessprint.services.reports.review:review", "rep01", 20),
     ("Review (manager)", "salessprint.services.reports.review:review", BENCH_LOGIN, 20),
 ]

@@ -188,16 +188,17 @@ def test_the_pipeline_table_is_never_rendered_to_measure_it(demo_store: Any, mon
 def test_the_first_open_plots_each_chart_once(demo_store: Any, monkeypatch: Any) -> None:
     """No chart plots its empty axes for the frame before the figures come
     (a plotext build and an ANSI decode, thrown away at once): one plot each."""
-    from textual_plotext import PlotextPlot
+    from salessprint.tui.widgets.charts import Chart
 
     plotted: list[str] = []
-    render = PlotextPlot.render
+    render = Chart.render
 
-    def counted(self: PlotextPlot) -> Any:
-        plotted.append(self.id or "")
+    def counted(self: Chart) -> Any:
+        if self.shown:
+            plotted.append(self.id or "")
         return render(self)
 
-    monkeypatch.setattr(PlotextPlot, "render", counted)
+    monkeypatch.setattr(Chart, "render", counted)
 
     async def run() -> None:
         app = SalesSprintApp(demo_store, "maria")
@@ -208,5 +209,84 @@ def test_the_first_open_plots_each_chart_once(demo_store: Any, monkeypatch: Any)
             await settle(pilot)
             assert isinstance(app.screen, DashboardScreen) and app.screen.data is not None
             assert sorted(plotted) == ["burndown-chart", "velocity-chart"]
+
+    asyncio.run(run())
+
+
+def test_the_first_open_lays_out_and_paints_each_panel_once(demo_store: Any, monkeypatch: Any) -> None:
+    """The panels are laid out once, with their figures: the empty panels'
+    layout and paint, then a second round when the figures changed every
+    panel's size (the pipeline table's height), cost every first open."""
+    from textual import events
+    from textual.widget import Widget
+
+    resized: list[str] = []
+    rendered: list[str] = []
+    post = Widget.post_message
+    render = Static.render
+
+    def posted(self: Widget, message: Any) -> bool:
+        if isinstance(message, events.Resize) and isinstance(self.screen, DashboardScreen) and self.id:
+            resized.append(self.id)
+        return post(self, message)
+
+    def static_render(self: Static) -> Any:
+        if self.id in ("flags", "pipeline-by"):
+            rendered.append(self.id)
+        return render(self)
+
+    monkeypatch.setattr(Widget, "post_message", posted)
+    monkeypatch.setattr(Static, "render", static_render)
+
+    async def run() -> None:
+        app = SalesSprintApp(demo_store, "maria")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("7")
+            await settle(pilot)
+            assert isinstance(app.screen, DashboardScreen) and app.screen.data is not None
+            panels = ["velocity-panel", "attainment-panel", "burndown-panel", "coaching-panel", "pipeline-panel"]
+            for name in [*panels, "velocity-chart", "burndown-chart", "reps", "flags", "pipeline-by"]:
+                assert resized.count(name) == 1, (name, resized.count(name))
+            assert sorted(rendered) == ["flags", "pipeline-by"]
+
+    asyncio.run(run())
+
+
+def test_the_charts_draw_what_plotext_prints_without_parsing_escape_codes(demo_store: Any, monkeypatch: Any) -> None:
+    """A chart turns plotext's built matrix into text directly: the same
+    cells and colours as its printed output parsed back (Text.from_ansi,
+    half a chart's drawing time), which no longer runs."""
+    from rich.segment import Segment
+    from rich.text import Text
+
+    from salessprint.tui.widgets.charts import BurndownChart, Chart, VelocityChart
+
+    parsed: list[str] = []
+    from_ansi = Text.from_ansi.__func__  # type: ignore[attr-defined]
+
+    def counted(cls: type[Text], *args: Any, **kwargs: Any) -> Text:
+        parsed.append("from_ansi")
+        text: Text = from_ansi(cls, *args, **kwargs)
+        return text
+
+    async def run() -> None:
+        app = SalesSprintApp(demo_store, "maria")
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            monkeypatch.setattr(Text, "from_ansi", classmethod(counted))
+            await pilot.press("7")
+            await settle(pilot)
+            assert parsed == []
+            monkeypatch.undo()
+            for kind in (VelocityChart, BurndownChart):
+                chart: Chart = app.screen.query_one(kind)
+                drawn = chart.render()
+                printed = Text.from_ansi(chart.plt.build())
+                assert isinstance(drawn, Text) and drawn.plain == printed.plain and drawn.plain.strip()
+                options = app.console.options.update_width(chart.size.width)
+                assert list(Segment.simplify(app.console.render(drawn, options))) == list(
+                    Segment.simplify(app.console.render(printed, options))
+                )
 
     asyncio.run(run())

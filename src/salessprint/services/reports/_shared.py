@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 from sqlalchemy import bindparam, select
 
 from salessprint.domain import clock
-from salessprint.domain.enums import Period
+from salessprint.domain.enums import Metric, Period
 from salessprint.domain.errors import InvalidInput
 from salessprint.domain.metrics import Ramp, TargetChange, money, quota_in_force, ramp_of
 from salessprint.domain.values import Value
@@ -177,12 +177,96 @@ def quota_ramps(uow: UnitOfWork, ids: list[int]) -> dict[int, Ramp]:
     return dict(uow.memo[key])
 
 
+MonthKey = tuple[int, int, int]
+"""(member id, year, month)."""
+
+
+def read_won_months(uow: UnitOfWork, ids: list[int], start: date, end: date) -> None:
+    """Read the won value and count per member and month of the whole months
+    [start, end] once, for the reports composed after it in this unit of work:
+    `won_by_member` and `won_per_month` answer from it for whole months inside
+    the range (the dashboard's attainment and coaching asked four times)."""
+    uow.memo["won_months"] = (tuple(ids), start, end, _won_months_read(uow, ids, start, end))
+
+
+def _won_months_read(uow: UnitOfWork, ids: list[int], start: date, end: date) -> dict[MonthKey, tuple[Decimal, int]]:
+    rows = uow.rows(
+        queries.won_per_month_statement(), {"team_id": uow.actor.team_id, "ids": ids, "start": start, "end": end}
+    )
+    return {(mid, int(y), int(mo)): (money(v), int(n)) for mid, y, mo, v, n in rows}
+
+
+def _whole_months(start: date, end: date) -> bool:
+    return start.day == 1 and (end + timedelta(days=1)).day == 1 and start <= end
+
+
+def _months_read(uow: UnitOfWork, ids: list[int], start: date, end: date) -> dict[MonthKey, tuple[Decimal, int]] | None:
+    """The months of [start, end] from `read_won_months`, when it read them (whole months, the same members)."""
+    found = uow.memo.get("won_months")
+    if found is None or not _whole_months(start, end):
+        return None
+    read_ids, lo, hi, months = found
+    if read_ids != tuple(ids) or start < lo or end > hi:
+        return None
+    first, last = (start.year, start.month), (end.year, end.month)
+    return {key: figures for key, figures in months.items() if first <= key[1:] <= last}
+
+
+def won_per_month(uow: UnitOfWork, ids: list[int], start: date, end: date) -> dict[MonthKey, tuple[Decimal, int]]:
+    """Won value and count per (member id, year, month), for deals won in [start, end] (one GROUP BY)."""
+    if not ids:
+        return {}
+    found = _months_read(uow, ids, start, end)
+    return found if found is not None else _won_months_read(uow, ids, start, end)
+
+
 def won_by_member(uow: UnitOfWork, ids: list[int], start: date, end: date) -> dict[int, tuple[Decimal, int]]:
     """Won value and count per member id, for deals won in [start, end]."""
+    months = _months_read(uow, ids, start, end)
+    if months is not None:
+        out: dict[int, tuple[Decimal, int]] = {}
+        for (mid, _y, _mo), (v, n) in sorted(months.items()):
+            before = out.get(mid)
+            out[mid] = (v, n) if before is None else (before[0] + v, before[1] + n)
+        return out
     rows = uow.rows(
         queries.won_by_member_statement(), {"team_id": uow.actor.team_id, "ids": ids, "start": start, "end": end}
     )
     return {mid: (money(v), int(n)) for mid, v, n in rows}
+
+
+def read_targets(uow: UnitOfWork, ids: list[int], until: date) -> None:
+    """Read every target of the members starting on or before `until` once,
+    for the reports composed after it: `target_histories_in` and
+    `revenue_targets` answer from it for any day up to `until` (the
+    dashboard's attainment, coaching and activity read them three times)."""
+    uow.memo["targets"] = (tuple(ids), until, queries.target_histories(uow.session, ids, until))
+
+
+def target_histories_in(
+    uow: UnitOfWork, ids: list[int], until: date, metric: Metric | None = None
+) -> dict[int, dict[Metric, list[TargetChange]]]:
+    """`queries.target_histories` in this unit of work (from `read_targets` when it read them)."""
+    found = uow.memo.get("targets")
+    if found is None or found[0] != tuple(ids) or until > found[1]:
+        return queries.target_histories(uow.session, ids, until, metric)
+    out: dict[int, dict[Metric, list[TargetChange]]] = {}
+    for member_id, mine in found[2].items():
+        for metric_, changes in mine.items():
+            if metric is not None and metric_ != metric:
+                continue
+            kept = [c for c in changes if c.effective_from <= until]
+            if kept:
+                out.setdefault(member_id, {})[metric_] = kept
+    return out
+
+
+def revenue_targets(uow: UnitOfWork, ids: list[int], until: date) -> dict[int, list[TargetChange]]:
+    """The members' revenue targets (their quotas), as `queries.target_history` reads them."""
+    return {
+        member_id: mine[Metric.REVENUE]
+        for member_id, mine in target_histories_in(uow, ids, until, Metric.REVENUE).items()
+    }
 
 
 def closed_sprints(uow: UnitOfWork, last: int = HISTORY_SPRINTS) -> list[Sprint]:
@@ -228,7 +312,11 @@ def rotting_in(uow: UnitOfWork, owner_ids: list[int] | None = None) -> Rotting:
 
 
 def rotting_counts(uow: UnitOfWork, ids: list[int]) -> dict[int, int]:
-    """How many rotting deals each owner has (one GROUP BY)."""
+    """How many rotting deals each owner has (one GROUP BY; none when the
+    pipeline read every owner's open deals in this unit of work)."""
+    counted: dict[int, int] | None = uow.memo.get("rotting_counts")
+    if counted is not None:
+        return {owner: counted[owner] for owner in ids if owner in counted}
     team = uow.team()
     limit = clock.now() - timedelta(days=team.rotting_days)
     return {

@@ -15,7 +15,7 @@ from salessprint.domain.calendar import utc_bounds, week_start_on_or_before
 from salessprint.domain.enums import METRIC_FOR_ACTIVITY, ActivityKind
 from salessprint.domain.errors import InvalidInput
 from salessprint.domain.metrics import TENTH, TargetChange, expected_exact, pace, target_in_force
-from salessprint.services.reports._shared import Rep, Report
+from salessprint.services.reports._shared import Rep, Report, target_histories_in
 from salessprint.services.uow import UnitOfWork, unit_of_work
 from salessprint.store import queries
 from salessprint.store.db import Store
@@ -114,7 +114,7 @@ def activity_in(uow: UnitOfWork, members: Sequence[Rep], start: date, end: date)
             queries.ACTIVITY_COUNTS, {"team_id": team.id, "ids": ids, "lo": lo, "hi": hi}
         ):
             counts[(member_id, kind)] = int(n)
-    targets = queries.target_histories(uow.session, ids, end)
+    targets = target_histories_in(uow, ids, end)
     today = clock.team_today(team.timezone)
     # Fifty reps share a handful of targets: each target history's figure for
     # the range, and each target's share due by now, is worked out once.

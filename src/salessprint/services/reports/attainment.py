@@ -27,10 +27,11 @@ from salessprint.services.reports._shared import (
     quota_ramps,
     reps,
     revenue_quota,
+    revenue_targets,
     won_by_member,
+    won_per_month,
 )
 from salessprint.services.uow import UnitOfWork, unit_of_work
-from salessprint.store import queries
 from salessprint.store.db import Store
 
 
@@ -115,14 +116,9 @@ def attainment_in(uow: UnitOfWork, start: date, end: date, member: str | None = 
     members = reps(uow, member)
     ids = [m.id for m in members]
     won = won_by_member(uow, ids, start, end) if ids else {}
-    targets = queries.target_history(uow.session, ids, end)
+    targets = revenue_targets(uow, ids, end)
     ramps = quota_ramps(uow, ids)
-    monthly: dict[tuple[int, int, int], tuple[Decimal, int]] = {}
-    if ids:
-        for mid, y, mo, v, n in uow.rows(
-            queries.won_per_month_statement(), {"team_id": team.id, "ids": ids, "start": start, "end": end}
-        ):
-            monthly[(mid, int(y), int(mo))] = (money(v), int(n))
+    monthly = won_per_month(uow, ids, start, end)
 
     def bucket(mid: int, period: Period, lo: date, hi: date) -> PeriodAttainment:
         value, count = Decimal("0.00"), 0

@@ -12,7 +12,7 @@ from salessprint.domain import clock
 from salessprint.domain.calendar import period_range
 from salessprint.domain.coaching import FALLING_RUN, RepFigures, flags_for
 from salessprint.domain.enums import Period
-from salessprint.domain.metrics import attainment, money, period_label, periods_in_range
+from salessprint.domain.metrics import attainment, period_label, periods_in_range
 from salessprint.domain.permissions import Action
 from salessprint.services.reports._shared import (
     FlagLine,
@@ -24,13 +24,14 @@ from salessprint.services.reports._shared import (
     quota_ramps,
     reps,
     revenue_quota,
+    revenue_targets,
     rotting_counts,
     rotting_in,
     won_by_member,
+    won_per_month,
 )
 from salessprint.services.reports.activity import MemberActivity, activity_in
 from salessprint.services.uow import UnitOfWork, unit_of_work
-from salessprint.store import queries
 from salessprint.store.db import Store
 
 
@@ -69,10 +70,9 @@ def coaching_figures(uow: UnitOfWork, members: Sequence[Rep]) -> CoachingFigures
     team = uow.team()
     today = clock.team_today(team.timezone)
     ids = [m.id for m in members]
-    last_month_end = today.replace(day=1) - timedelta(days=1)
-    q_lo, q_hi = period_range(Period.MONTH, last_month_end)
+    q_lo, q_hi = quota_month(today)
     won = won_by_member(uow, ids, q_lo, q_hi) if ids else {}
-    targets = queries.target_history(uow.session, ids, q_hi)
+    targets = revenue_targets(uow, ids, q_hi)
     ramps = quota_ramps(uow, ids)
     # The last FALLING_RUN + 1 ended months, for "attainment falling three months running".
     trend_months = _months_back(q_lo, FALLING_RUN + 1)
@@ -134,6 +134,19 @@ def coaching_figures(uow: UnitOfWork, members: Sequence[Rep]) -> CoachingFigures
     return CoachingFigures(figures, activity, quota_period, history, rotting_one)
 
 
+def quota_month(today: date) -> tuple[date, date]:
+    """The month whose quota is checked: last month."""
+    return period_range(Period.MONTH, today.replace(day=1) - timedelta(days=1))
+
+
+def won_months(today: date) -> tuple[date, date]:
+    """The whole months whose won deals the flags read: the last FALLING_RUN + 1
+    ended months, for "attainment falling three months running" (the last of
+    them is the quota month)."""
+    q_lo, q_hi = quota_month(today)
+    return _months_back(q_lo, FALLING_RUN + 1)[0][0], q_hi
+
+
 def _months_back(last_month_start: date, count: int) -> list[tuple[date, date]]:
     """The `count` whole months ending with the one starting on `last_month_start`, oldest first."""
     first = last_month_start
@@ -144,12 +157,7 @@ def _months_back(last_month_start: date, count: int) -> list[tuple[date, date]]:
 
 def _won_per_month(uow: UnitOfWork, ids: list[int], start: date, end: date) -> dict[tuple[int, int, int], Decimal]:
     """Won value per (member id, year, month) in [start, end] (one GROUP BY)."""
-    if not ids:
-        return {}
-    rows = uow.rows(
-        queries.won_per_month_statement(), {"team_id": uow.actor.team_id, "ids": ids, "start": start, "end": end}
-    )
-    return {(mid, int(y), int(mo)): money(v) for mid, y, mo, v, _n in rows}
+    return {key: value for key, (value, _n) in won_per_month(uow, ids, start, end).items()}
 
 
 def coaching(store: Store, login: str) -> CoachingReport:

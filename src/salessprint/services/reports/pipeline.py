@@ -204,7 +204,7 @@ def _open_sums_today(uow: UnitOfWork, owner_id: int | None) -> dict[int, Pipelin
         .group_by(Deal.owner_id),
         {"limit": clock.now() - timedelta(days=team.rotting_days)},
     )
-    return {
+    out = {
         owner: PipelineSums(
             open=int(n),
             open_value=money(v),
@@ -215,6 +215,10 @@ def _open_sums_today(uow: UnitOfWork, owner_id: int | None) -> dict[int, Pipelin
         )
         for owner, n, v, w, q, r, rv in rows
     }
+    if owner_id is None:
+        # Every owner's rotting deals: the coaching flags composed after it count them from here.
+        uow.memo["rotting_counts"] = {owner: s.rotting for owner, s in out.items() if s.rotting}
+    return out
 
 
 # --- the open pipeline at the end of a past day -------------------------------------

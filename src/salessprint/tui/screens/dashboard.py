@@ -122,7 +122,12 @@ class DashboardScreen(BaseScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
-        with Grid(id="dash"):
+        # The panels are laid out once, with their figures: before the first
+        # figures come the grid is not shown (laying out and painting empty
+        # panels, then again when the figures change every panel's size, cost
+        # a layout round on every first open).
+        with Grid(id="dash") as grid:
+            grid.display = False
             with Vertical(classes="dash-panel", id="velocity-panel"):
                 yield VelocityChart(id="velocity-chart")
             with Vertical(classes="dash-panel", id="attainment-panel"):
@@ -142,7 +147,11 @@ class DashboardScreen(BaseScreen):
         self.query_one("#reps", OptionList).focus()
 
     def reload(self) -> None:
-        call_service(self.app, dashboard, self.grouping, done=self.show, group="dashboard")
+        call_service(self.app, dashboard, self.grouping, done=self.show, failed=self._reveal, group="dashboard")
+
+    def _reveal(self, _error: object = None) -> None:
+        """Show the panels (their figures have come, or will not: then they stay empty)."""
+        self.query_one("#dash", Grid).display = True
 
     def action_reload(self) -> None:
         self.reload()
@@ -157,6 +166,7 @@ class DashboardScreen(BaseScreen):
 
     def show(self, data: Dashboard) -> None:
         self.data = data
+        self._reveal()
         self.query_one(VelocityChart).show(data.velocity)
         self.query_one(BurndownChart).show(data.burndown)
         coaching = data.coaching

@@ -13,7 +13,12 @@ first open of the dashboard.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
+import plotext._utility as plotext_utility
+from rich.ansi import AnsiDecoder
+from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
 from textual.color import Color
@@ -31,6 +36,38 @@ def theme_rgb(widget: Widget, variable: str, fallback: str = "foreground") -> tu
     return Color.parse(raw).rgb
 
 
+@lru_cache(maxsize=256)
+def _run_style(sgr: str) -> Style | None:
+    """The Rich style the terminal codes `sgr` stand for, as Text.from_ansi reads them."""
+    line = AnsiDecoder().decode_line(sgr + "x")
+    return line.spans[0].style if line.spans else None  # type: ignore[return-value]
+
+
+def matrix_text(matrix: Any) -> Text:
+    """A built plotext matrix as Rich text: what Text.from_ansi(plot.build())
+    gives, without writing every cell's colours out as escape codes and
+    parsing them back (half of a chart's drawing time)."""
+    rows: list[Text] = []
+    markers, fgs, styles, bgs = matrix.marker, matrix.fullground, matrix.style, matrix.background
+    for r in range(matrix.rows - 1, -1, -1):
+        line = Text()
+        marker_row, fg_row, style_row, bg_row = markers[r], fgs[r], styles[r], bgs[r]
+        run: list[str] = []
+        colours: tuple[Any, Any, Any] = (None, None, None)
+        for c in range(matrix.cols):
+            here = (fg_row[c], style_row[c], bg_row[c])
+            if here != colours and run:
+                line.append("".join(run), _run_style(plotext_utility.colors_to_ansi(*colours)))
+                run = []
+            colours = here
+            run.append(marker_row[c])
+        if run:
+            line.append("".join(run), _run_style(plotext_utility.colors_to_ansi(*colours)))
+        rows.append(line)
+    rows.append(Text())  # plotext ends its last line too
+    return Text("\n").join(rows)
+
+
 class Chart(PlotextPlot):
     """A plotext plot that stays blank until `show` has given it its figures."""
 
@@ -40,7 +77,15 @@ class Chart(PlotextPlot):
     def render(self) -> RenderResult:
         if not self.shown:
             return Text("")
-        return super().render()
+        # PlotextPlot.render, with the built matrix turned into text directly.
+        plot: Any = self.plt  # plotext's figure internals: its build without the printing
+        width, height = self.size
+        plot.plotsize(width, height)
+        plot._set_size(width, height)
+        plot.theme(self._get_plotext_theme_name(self.app.theme))
+        plot._set_sizes()
+        plot._build_matrix()
+        return matrix_text(plot.monitor.matrix)
 
 
 class VelocityChart(Chart):
