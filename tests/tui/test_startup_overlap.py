@@ -80,7 +80,7 @@ async def test_a_full_collection_that_is_due_runs_while_the_app_is_idle(
         await settle(pilot)
         gc.callbacks.append(on_gc)
         try:
-            kept = []
+            kept: list[list[list[object]]] = []
             while gc.get_count()[2] < app_module.IDLE_COLLECT_AFTER:  # young collections, as an open makes
                 kept.append([[] for _ in range(100)])
             assert not full, "CPython's own full collection ran already"
@@ -89,3 +89,40 @@ async def test_a_full_collection_that_is_due_runs_while_the_app_is_idle(
             gc.callbacks.remove(on_gc)
         assert full[0] == (threading.main_thread().name, [])
         assert gc.get_count()[2] < app_module.IDLE_COLLECT_AFTER
+
+
+@async_test
+async def test_each_step_of_the_preload_waits_for_the_work_of_a_key_pressed_meanwhile(
+    demo_store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key pressed while the preload's thread imports (a screen's load, held
+    here) used to meet the next steps at once: the sources gathered and parsed,
+    then every node restyled and the room's theme parsed, all within its open."""
+    steps: list[str] = []
+    importing, go_on, held = threading.Event(), threading.Event(), threading.Event()
+    imports, gather = css_preload.import_ui_modules, css_preload.with_every_source
+
+    def gated_imports(extra: Any = ()) -> list[str]:
+        importing.set()
+        assert go_on.wait(30)
+        return imports(extra)
+
+    def gathered(stylesheet: Any) -> Any:
+        steps.append("gather")
+        return gather(stylesheet)
+
+    monkeypatch.setattr(css_preload, "import_ui_modules", gated_imports)
+    monkeypatch.setattr(css_preload, "with_every_source", gathered)
+    app = make_app(demo_store, "maria")
+    async with app.run_test(size=(160, 50)) as pilot:
+        await until(pilot, importing.is_set, what="the preload imports")
+        key_work = app.run_worker(lambda: held.wait(30), thread=True, name="a key's open")  # as a screen's load
+        go_on.set()
+        preload = next(w for w in app.workers if w.name == "preload")
+        await until(pilot, lambda: preload.state is WorkerState.SUCCESS, what="the imports are done")
+        await pilot.pause()
+        assert steps == [], "the preload went on during the key's work"
+        held.set()
+        await key_work.wait()
+        await until(pilot, lambda: app.css_preloaded, what="the CSS of every screen is preloaded")
+        assert steps == ["gather"]

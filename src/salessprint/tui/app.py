@@ -568,6 +568,13 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
         import every screen, dialog and widget module and parse their CSS in a
         worker, then install it: the likely next screen, and every other, then
         opens without a re-parse (see `tui.css_preload`)."""
+        self._when_idle(self._preload_css)
+
+    def _when_idle(self, then: Callable[[], object]) -> None:
+        """Call `then` once the app has been idle for IDLE_POLLS looks in a row: no
+        worker pending or running (a key's delivery, a screen's load), the screen
+        on top mounted. Each step of the preload waits so: a key pressed while
+        one step runs has its open done before the next step starts."""
         from textual.app import ScreenStackError
         from textual.worker import WorkerState
 
@@ -583,7 +590,7 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
             quiet = 0 if busy or not mounted else quiet + 1
             if quiet >= IDLE_POLLS:
                 timer.stop()
-                self._preload_css()
+                then()
 
         timer = self.set_interval(IDLE_POLL_SECONDS, check)
 
@@ -596,7 +603,7 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
             except BaseException:
                 self.call_from_thread(self._preload_over)
                 raise
-            self.call_from_thread(parse)
+            self.call_from_thread(self._when_idle, parse)  # not in the middle of a key's open
 
         def parse() -> None:
             base = dict(self.stylesheet.source)
@@ -616,7 +623,7 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
                 except BaseException:
                     self.call_from_thread(self._preload_over)
                     raise
-                self.call_from_thread(install, candidate, base)
+                self.call_from_thread(self._when_idle, lambda: install(candidate, base))
 
             self.run_worker(parse_job, thread=True, group="preload", exit_on_error=False, name="preload css")
 
