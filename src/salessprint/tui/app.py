@@ -182,7 +182,14 @@ IDLE_POLLS = 4
 """Looks in a row with no worker running before the app counts as idle."""
 
 GC_SETTLE_SECONDS = 2.0
-"""When, after start-up, the garbage collector is switched back on."""
+"""When, after start-up, the garbage collector is switched back on, unless the
+preload is still to come or under way: then the preload does it, once it has
+frozen what it imported."""
+IDLE_COLLECT_POLL_SECONDS = 0.25
+"""How often the app looks whether a full collection is due and it is idle."""
+IDLE_COLLECT_AFTER = 4
+"""Young collections since the last full one after which the app runs the full
+one itself once idle (CPython's own comes after 10, whatever the app is doing)."""
 
 
 def settle_garbage_collector() -> None:
@@ -206,6 +213,12 @@ def freeze_long_lived() -> None:
     app. Left in view, a full collection walks them all while the user types
     (100–330 ms on a first open or a keystroke on the large store)."""
     gc.freeze()
+
+
+def full_collection_due() -> bool:
+    """Enough young collections have run since the last full one that CPython's
+    own full pass is near (it runs after 10, in whatever allocates: a first open)."""
+    return gc.isenabled() and gc.get_count()[2] >= IDLE_COLLECT_AFTER
 
 
 def shed_render_caches(screen: Screen[Any]) -> None:
@@ -300,6 +313,9 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
         self.manages_gc = not gc.isenabled()
         """`open_tui` paused the garbage collector for start-up: the app switches it
         back on, and freezes what the preload imports (see `freeze_long_lived`)."""
+        self._preloading = True
+        """The preload is still to come or under way: the collector stays off until it
+        has frozen what it imported (see `_settle_gc`)."""
         self.css_preloaded = False
         """True once every screen's, dialog's and widget's CSS is in the stylesheet
         (see `tui.css_preload`): from then on no first open re-parses it."""
@@ -399,7 +415,47 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
             self._apply_themes(themes)
         self.start_live()
         self._got_context(ctx)
-        self.set_timer(GC_SETTLE_SECONDS, settle_garbage_collector)
+        if self.manages_gc:
+            self.set_timer(GC_SETTLE_SECONDS, self._settle_gc)
+
+    def _settle_gc(self) -> None:
+        """Switch the collector back on, unless the preload is under way: it does
+        so itself once it has frozen what it imported (a collection meanwhile
+        would walk every module the preload's thread brings in, on that thread,
+        holding the GIL, while the user types)."""
+        if self._preloading or gc.isenabled():
+            return
+        settle_garbage_collector()
+        self._collect_when_idle()
+
+    def _preload_over(self) -> None:
+        """The preload installed, found nothing new, or gave up: the collector back on."""
+        self._preloading = False
+        if self.manages_gc:
+            freeze_long_lived()
+            self._settle_gc()
+
+    def _collect_when_idle(self) -> None:
+        """Run the full collections CPython would run in the middle of a key's
+        work (a first open allocates enough for one: 30-150 ms walking every
+        screen opened so far) while the app is idle instead, just before they
+        are due. Idle: no worker (key delivery, a screen's load) for two looks."""
+        from textual.worker import WorkerState
+
+        quiet = 0
+
+        def check() -> None:
+            nonlocal quiet
+            if not full_collection_due():
+                quiet = 0
+                return
+            busy = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in self.workers)
+            quiet = 0 if busy else quiet + 1
+            if quiet >= 2:
+                quiet = 0
+                gc.collect()
+
+        self.set_interval(IDLE_COLLECT_POLL_SECONDS, check, name="idle collection")
 
     def _fail(self, message: str) -> None:
         self._first_screen_open()
@@ -512,6 +568,13 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
         import every screen, dialog and widget module and parse their CSS in a
         worker, then install it: the likely next screen, and every other, then
         opens without a re-parse (see `tui.css_preload`)."""
+        self._when_idle(self._preload_css)
+
+    def _when_idle(self, then: Callable[[], object]) -> None:
+        """Call `then` once the app has been idle for IDLE_POLLS looks in a row: no
+        worker pending or running (a key's delivery, a screen's load), the screen
+        on top mounted. Each step of the preload waits so: a key pressed while
+        one step runs has its open done before the next step starts."""
         from textual.app import ScreenStackError
         from textual.worker import WorkerState
 
@@ -527,7 +590,7 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
             quiet = 0 if busy or not mounted else quiet + 1
             if quiet >= IDLE_POLLS:
                 timer.stop()
-                self._preload_css()
+                then()
 
         timer = self.set_interval(IDLE_POLL_SECONDS, check)
 
@@ -535,19 +598,32 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
         from salessprint.tui import css_preload
 
         def job() -> None:
-            css_preload.import_ui_modules(screen.module for _name, _key, _title, screen in SCREENS)
-            self.call_from_thread(parse)
+            try:
+                css_preload.import_ui_modules(screen.module for _name, _key, _title, screen in SCREENS)
+            except BaseException:
+                self.call_from_thread(self._preload_over)
+                raise
+            self.call_from_thread(self._when_idle, parse)  # not in the middle of a key's open
 
         def parse() -> None:
             base = dict(self.stylesheet.source)
-            candidate = css_preload.with_every_source(self.stylesheet)
+            try:
+                candidate = css_preload.with_every_source(self.stylesheet)
+            except BaseException:
+                self._preload_over()
+                raise
             if candidate is None:
                 self.css_preloaded = True
+                self._preload_over()
                 return
 
             def parse_job() -> None:
-                candidate.parse()
-                self.call_from_thread(install, candidate, base)
+                try:
+                    candidate.parse()
+                except BaseException:
+                    self.call_from_thread(self._preload_over)
+                    raise
+                self.call_from_thread(self._when_idle, lambda: install(candidate, base))
 
             self.run_worker(parse_job, thread=True, group="preload", exit_on_error=False, name="preload css")
 
@@ -555,10 +631,11 @@ class SalesSprintApp(KeyDeliveryApp, LiveStoreApp, App[None]):
             if css_preload.still_current(self, candidate, base):
                 css_preload.install(self, candidate)
                 self.css_preloaded = True
-                if self.manages_gc:
-                    freeze_long_lived()
+                self._preload_over()  # what it imported frozen, then the collector back on
             elif tries > 1:  # a theme changed meanwhile: again, with its colours
                 self._preload_css(tries - 1)
+            else:
+                self._preload_over()
 
         self.run_worker(job, thread=True, group="preload", exit_on_error=False, name="preload")
 

@@ -17,6 +17,11 @@ key press. Here, once the first screen has shown and the app is idle:
    the UI thread) and `install`ed on the UI thread if the stylesheet did not
    change meanwhile: one parse while idle instead of a re-parse per first open.
 
+Each step starts only once the app is idle again (`SalesSprintApp._when_idle`):
+a key pressed while the imports run has its open done before the CSS is
+gathered and parsed, and that before every node is restyled. The collector,
+paused for start-up, stays off until what the preload imported is frozen.
+
 A screen built afterwards is marked as styled by the current stylesheet
 (`mark_styled`), so opening its mode re-parses nothing. The installed
 stylesheet keeps its parse per theme, and the room's theme (the review's
