@@ -29,6 +29,13 @@ PG_ADMIN_URL = os.environ.get("SALESSPRINT_TEST_PG", "postgresql+psycopg://postg
 FROZEN_NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)  # a Thursday
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the stores this process built to copy (tests/templates.py)."""
+    from tests import templates
+
+    templates.cleanup()
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Config, data dir and identity never leak in from the developer's machine."""
@@ -98,15 +105,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def team_store(db_url: str, frozen: datetime):
     """A store holding a small team: admin 'ada', manager 'max', reps 'rita' and 'rob'."""
-    from salessprint.services import open_store
-    from salessprint.services.members import add_member
-    from salessprint.services.team import init_team
+    from tests.templates import team_copy
 
-    store = open_store(db_url, check_schema=False)
-    init_team(store, "Test Team", "ada", "Ada Admin")
-    add_member(store, "ada", login="max", name="Max Manager", role="manager")
-    add_member(store, "ada", login="rita", name="Rita Rep", role="rep", sales_role="AE")
-    add_member(store, "ada", login="rob", name="Rob Rep", role="rep", sales_role="SDR")
+    store = team_copy(db_url)  # tests/team_helpers.make_team's team, copied from a template
     yield store
     store.dispose()
 
