@@ -36,6 +36,8 @@ _lock = threading.Lock()
 _sqlite: dict[tuple[str, datetime], Path] = {}
 _pg: dict[datetime, str] = {}
 _folder: Path | None = None
+_prefilled: set[str] = set()
+"""Databases created as team copies that `team_copy` has not opened yet."""
 
 
 def _frozen_now() -> datetime | None:
@@ -118,11 +120,35 @@ def adopt(conn: Any, template: str) -> None:
     ensure_roles(conn)
 
 
+def can_copy_pg() -> bool:
+    """A PostgreSQL team may be copied: the clock is frozen and salessprint
+    makes no login roles (as in the suite: a template holds none)."""
+    return _frozen_now() is not None and not manages_logins()
+
+
+def create_team_database(name: str) -> None:
+    """Create the database `name` as a copy of the team template (one
+    CREATE DATABASE, where an empty one and then the copy took two); the
+    next `team_copy` of its URL opens it."""
+    now = _frozen_now()
+    assert now is not None and can_copy_pg()
+    with _lock:
+        template = _pg_template(now)
+    _admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    owner = Store(PG_PREFIX + name)
+    try:
+        with owner.engine.begin() as conn:
+            adopt(conn, template)
+    finally:
+        owner.dispose()
+    _prefilled.add(name)
+
+
 def team_copy(url: str) -> Any:
     """`make_team(url)`, copied from this process's template when the clock
     is frozen and `url` is a new SQLite file or an empty PostgreSQL database
-    on the test server (the copy replaces it; only while salessprint makes
-    no login roles, as in the suite: a template holds none); else built afresh."""
+    on the test server (the copy replaces it; see `can_copy_pg`), or one
+    `create_team_database` made; else built afresh."""
     from salessprint.services import open_store
 
     now = _frozen_now()
@@ -133,21 +159,14 @@ def team_copy(url: str) -> Any:
         file = parsed.database
         if not file or file == ":memory:" or not sqlite_copy("team", Path(file).expanduser(), _build_team):
             return _fresh(url)
-    elif url.startswith(PG_PREFIX) and parsed.database and "?" not in url and not manages_logins():
+    elif parsed.database in _prefilled:
+        _prefilled.discard(parsed.database)  # made a copy by create_team_database
+    elif url.startswith(PG_PREFIX) and parsed.database and "?" not in url and can_copy_pg():
         if _holds_tables(url):
             return _fresh(url)
-        with _lock:
-            template = _pg_template(now)
-        _admin(
-            f'DROP DATABASE "{parsed.database}" WITH (FORCE)',
-            f'CREATE DATABASE "{parsed.database}" TEMPLATE "{template}"',
-        )
-        owner = Store(url)
-        try:
-            with owner.engine.begin() as conn:
-                adopt(conn, template)
-        finally:
-            owner.dispose()
+        _admin(f'DROP DATABASE "{parsed.database}" WITH (FORCE)')
+        create_team_database(parsed.database)
+        _prefilled.discard(parsed.database)
     else:
         return _fresh(url)
     store = open_store(url, check_schema=False)

@@ -22,7 +22,7 @@ from tests.team_helpers import make_team
 def sqlite_content(path: Path) -> list[Any]:
     conn = sqlite3.connect(path)
     try:
-        schema = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").fetchall()
+        schema = sorted(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall(), key=repr)
         tables = [name for kind, name, _t, _s in schema if kind == "table" and not name.startswith("sqlite_")]
         rows = [(t, sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)) for t in tables]
         pragmas = [conn.execute(f"PRAGMA {p}").fetchall() for p in ("journal_mode", "user_version", "page_size")]
