@@ -29,6 +29,13 @@ PG_ADMIN_URL = os.environ.get("SALESSPRINT_TEST_PG", "postgresql+psycopg://postg
 FROZEN_NOW = datetime(2026, 11, 26, 10, 30, tzinfo=UTC)  # a Thursday
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the stores this process built to copy (tests/templates.py)."""
+    from tests import templates
+
+    templates.cleanup()
+
+
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Config, data dir and identity never leak in from the developer's machine."""
@@ -64,14 +71,25 @@ def pg_server() -> str:
     return PG_ADMIN_URL
 
 
+TEAM_IN_PG_URL = "_salessprint_team_in_pg_url"
+"""Set on a test by `db_url` when `team_store` will fill its database: `pg_url`
+then creates it as a copy of the team template (tests/templates.py)."""
+
+
 @pytest.fixture
-def pg_url(pg_server: str) -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+def pg_url(pg_server: str, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards
+    (for `team_store`'s `db_url`: one holding its team, see TEAM_IN_PG_URL)."""
     import psycopg
 
+    from tests import templates
+
     name = f"salessprint_test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    if getattr(request.node, TEAM_IN_PG_URL, False) and templates.can_copy_pg():
+        templates.create_team_database(name)  # db_url for team_store: the team already in it
+    else:
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
@@ -91,6 +109,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database URL, once per backend."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
+    if "team_store" in request.fixturenames and "pg_url" not in request.fixturenames:
+        request.getfixturevalue("frozen")  # the team's rows carry the frozen clock
+        setattr(request.node, TEAM_IN_PG_URL, True)
     url: str = request.getfixturevalue("pg_url")
     return url
 
@@ -98,15 +119,9 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 @pytest.fixture
 def team_store(db_url: str, frozen: datetime):
     """A store holding a small team: admin 'ada', manager 'max', reps 'rita' and 'rob'."""
-    from salessprint.services import open_store
-    from salessprint.services.members import add_member
-    from salessprint.services.team import init_team
+    from tests.templates import team_copy
 
-    store = open_store(db_url, check_schema=False)
-    init_team(store, "Test Team", "ada", "Ada Admin")
-    add_member(store, "ada", login="max", name="Max Manager", role="manager")
-    add_member(store, "ada", login="rita", name="Rita Rep", role="rep", sales_role="AE")
-    add_member(store, "ada", login="rob", name="Rob Rep", role="rep", sales_role="SDR")
+    store = team_copy(db_url)  # tests/team_helpers.make_team's team, copied from a template
     yield store
     store.dispose()
 

@@ -23,7 +23,7 @@ from salessprint.services.history import history
 from salessprint.services.sprints import add_item, list_sprints, plan_sprint, sprint_items, start_sprint
 from salessprint.services.tasks import add_task, move_task
 from tests.conftest import FROZEN_NOW
-from tests.team_helpers import make_team
+from tests.templates import team_copy
 
 # Runs `salessprint ARGS...` N times (ARGS may use {i}); prints one JSON line per run.
 CLI_WORKER = r"""
@@ -63,7 +63,7 @@ except StaleWrite as exc:
 
 @pytest.fixture
 def team_url(db_url: str, frozen) -> str:
-    store = make_team(db_url)
+    store = team_copy(db_url)
     store.dispose()
     return db_url
 

@@ -11,13 +11,14 @@ from salessprint.services.activities import list_activities
 from salessprint.services.deals import list_deals
 from salessprint.services.uow import unit_of_work
 from salessprint.store.models import Account, Activity, Deal
-from tests.team_helpers import TcpProxy, make_team
+from tests.team_helpers import TcpProxy
+from tests.templates import team_copy
 
 pytestmark = pytest.mark.postgres
 
 
 def test_connection_lost_before_commit_writes_nothing(pg_url: str, frozen) -> None:
-    direct = make_team(pg_url)
+    direct = team_copy(pg_url)
     proxy = TcpProxy().start()
     remote = open_store(proxy.url_for(pg_url))
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import signal
 import time
 from collections.abc import Callable
@@ -112,13 +113,16 @@ def points(url: str) -> tuple[str, ...]:
 
 
 def _kill_everywhere(
-    url: str, call: Callable[[], object], before: Dump, after: Dump, reset: Callable[[], None], randoms: int = 2
-) -> list[str]:
-    """Kill `call` at each point, then at random moments; the store is always
-    `before` or `after` (reset to `before` when it was `after`)."""
+    url: str, call: Callable[[], object], before: Dump, reset: Callable[[], None], randoms: int = 2
+) -> tuple[list[str], Dump]:
+    """Run `call` whole once (the store after it is `after`, and its time
+    bounds the random moments), then kill it at each point and at random
+    moments: the store is always `before` or `after` (reset to `before`
+    when it was `after`). The outcomes, and `after`."""
     outcomes: list[str] = []
     seconds = timed(call)
-    assert dump(url) == after
+    after = dump(url)
+    assert after is not None and after != before
     reset()
     rng = random.Random(13)
     runs: list[tuple[str, str | float]] = [(p, p) for p in points(url)]
@@ -135,14 +139,16 @@ def _kill_everywhere(
         outcomes.append("after" if state == after else "before")
         if state == after:
             reset()
-    return outcomes
+    return outcomes, after
 
 
-@pytest.fixture
-def backup_file(tmp_path: Path, demo_db_path: Path, frozen: object) -> Path:
+@pytest.fixture(scope="module")
+def backup_file(tmp_path_factory: pytest.TempPathFactory, demo_db_path: Path) -> Path:
+    """The demo team's backup (one per module: the tests only read it)."""
     store = open_store(f"sqlite:///{demo_db_path}")
-    path = tmp_path / "demo.json"
-    export_json(store, "maria", path)
+    path = tmp_path_factory.mktemp("backup") / "demo.json"
+    with clock.freeze(FROZEN_NOW):
+        export_json(store, "maria", path)
     store.dispose()
     return path
 
@@ -172,18 +178,8 @@ def test_a_killed_restore_leaves_the_store_empty_or_restored(db_url: str, backup
     def run() -> None:
         restore(Store(db_url), backup_file)
 
-    outcomes = _kill_everywhere(db_url, run, before, _after(db_url, run), _clear(db_url))
+    outcomes, _after = _kill_everywhere(db_url, run, before, _clear(db_url))
     assert outcomes[: len(BUILD_POINTS) + 1] == ["before"] * (len(BUILD_POINTS) + 1)
-
-
-def _after(url: str, run: Callable[[], object]) -> Dump:
-    """The dump of an unkilled run (the store is then cleared again)."""
-    _, status = os.waitpid(_child(None, run), 0)
-    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
-    state = dump(url)
-    assert state is not None
-    _clear(url)()
-    return state
 
 
 @pytest.mark.skipif(not PIPELINE.exists(), reason="shared data set not beside the repo")
@@ -191,41 +187,44 @@ def test_a_killed_import_into_an_empty_store_leaves_it_empty_or_imported(db_url:
     def run() -> None:
         import_deals(Store(db_url), "ada", PIPELINE, "maven", team_name="Imported")
 
-    outcomes = _kill_everywhere(db_url, run, None, _after(db_url, run), _clear(db_url))
+    outcomes, _after = _kill_everywhere(db_url, run, None, _clear(db_url))
     assert outcomes[: len(BUILD_POINTS)] == ["before"] * len(BUILD_POINTS)
 
 
-def test_a_killed_demo_rebuild_keeps_the_previous_demo_or_the_new_one(db_url: str) -> None:
-    def old() -> None:
-        with clock.freeze(FROZEN_NOW):
-            store = open_store(db_url, check_schema=False)
-            build_demo(store, seed=7)
-            store.dispose()
+def _demo(url: str, demo_db_path: Path) -> None:
+    """The demo team (seed 7, the frozen clock) in the empty store at `url`:
+    on SQLite a copy of the session's demo store, which was built so."""
+    store = Store(url)
+    store.dispose()
+    if store.file is not None:
+        shutil.copyfile(demo_db_path, store.file)
+        return
+    with clock.freeze(FROZEN_NOW):
+        store = open_store(url, check_schema=False)
+        build_demo(store, seed=7)
+        store.dispose()
 
-    old()
+
+def test_a_killed_demo_rebuild_keeps_the_previous_demo_or_the_new_one(
+    db_url: str, demo_db_path: Path, request: pytest.FixtureRequest
+) -> None:
+    _demo(db_url, demo_db_path)
     before = dump(db_url)
     assert before is not None and before["teams"]
+    old = _snapshot(db_url, request)  # back to the previous demo
 
     def run() -> None:
         build_demo(Store(db_url), seed=3)
 
-    outcomes = _kill_everywhere(db_url, run, before, _rebuilt(db_url, run, old), old)
+    outcomes, after = _kill_everywhere(db_url, run, before, old)
     assert outcomes[: len(BUILD_POINTS)] == ["before"] * len(BUILD_POINTS)
+    assert after is not None and after["teams"]
 
 
-def _rebuilt(url: str, run: Callable[[], object], old: Callable[[], None]) -> Dump:
-    _, status = os.waitpid(_child(None, run), 0)
-    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
-    state = dump(url)
-    old()
-    return state
-
-
-def test_a_killed_sprint_close_leaves_the_sprint_open_or_closed(db_url: str, request: pytest.FixtureRequest) -> None:
-    with clock.freeze(FROZEN_NOW):
-        store = open_store(db_url, check_schema=False)
-        build_demo(store, seed=7)
-        store.dispose()
+def test_a_killed_sprint_close_leaves_the_sprint_open_or_closed(
+    db_url: str, demo_db_path: Path, request: pytest.FixtureRequest
+) -> None:
+    _demo(db_url, demo_db_path)
     before = dump(db_url)
 
     def run() -> None:
@@ -235,14 +234,11 @@ def test_a_killed_sprint_close_leaves_the_sprint_open_or_closed(db_url: str, req
     assert os.WIFSIGNALED(status), "never reached the commit"
     assert dump(db_url) == before
     saved = _snapshot(db_url, request)
-    _, status = os.waitpid(_child(None, run), 0)
-    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    seconds = timed(run)
     after = dump(db_url)
     assert after != before
     saved()  # back to the open sprint
     assert dump(db_url) == before
-    seconds = timed(run)
-    saved()
     rng = random.Random(5)
     for _ in range(4):
         killed_after(rng.uniform(0.1, 0.9) * seconds, run)

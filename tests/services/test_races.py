@@ -32,7 +32,7 @@ from salessprint.services.team import init_team
 from salessprint.services.uow import retrying, unit_of_work
 from salessprint.store.db import STORE_BUSY, Store
 from salessprint.store.models import Account, Deal, Stage, Team
-from tests.team_helpers import make_team
+from tests.templates import team_copy
 
 FORK = multiprocessing.get_context("fork")
 
@@ -74,7 +74,7 @@ def race(url: str, call: Callable[[Store, int], object], n: int | None = None) -
 
 @pytest.fixture
 def team_url(db_url: str, frozen: object) -> str:
-    store = make_team(db_url)
+    store = team_copy(db_url)
     store.dispose()  # nothing pooled crosses the fork
     return db_url
 
@@ -196,7 +196,7 @@ def _lock_two(store: Store, first: int, second: int, both_hold_one: threading.Ba
 
 @pytest.mark.postgres
 def test_a_deadlock_is_retried_and_both_writes_land(pg_url: str, frozen: object) -> None:
-    store = make_team(pg_url)
+    store = team_copy(pg_url)
     a = add_deal(store, "rita", title="A", account="Acme", value="1")
     b = add_deal(store, "rita", title="B", account="Acme", value="1")
     both_hold_one = threading.Barrier(2)
@@ -227,7 +227,7 @@ def test_a_deadlock_is_retried_and_both_writes_land(pg_url: str, frozen: object)
 def test_a_version_check_racing_a_stage_change_is_a_stale_write(pg_url: str, frozen: object) -> None:
     """The stage change holds the deal's row; the edit waits for it, then finds
     the deal changed (before: `Could not refresh instance`, 'Something went wrong')."""
-    store = make_team(pg_url)
+    store = team_copy(pg_url)
     deal = add_deal(store, "rita", title="Acme renewal", account="Acme", value="1000")
     outcome: queue.Queue[BaseException | None] = queue.Queue()
 
@@ -293,7 +293,7 @@ def test_cannot_reach_is_said_only_when_the_server_did_not_answer(code: str | No
 def test_a_deadlock_in_a_use_case_is_store_busy_not_an_outage(sqlite_url: str, frozen: object) -> None:
     from sqlalchemy.exc import OperationalError
 
-    store = make_team(sqlite_url)
+    store = team_copy(sqlite_url)
     with pytest.raises(StoreBusy, match=r"^The store is busy; try again\.$"), unit_of_work(store, "ada"):
         raise OperationalError("UPDATE deals", {}, _DriverError("40P01"))
     store.dispose()
@@ -309,7 +309,7 @@ def test_a_stage_move_aborted_as_a_deadlock_is_retried_and_lands(
     runs it again once the other commits; before, the rep read "busy"."""
     from salessprint.services import deals
 
-    store = make_team(pg_url)
+    store = team_copy(pg_url)
     deal = add_deal(store, "rita", title="Acme renewal", account="Acme", value="1000", points="3")
     plan_sprint(store, "max", goal="Q4")
     add_item(store, "max", "deal", deal.id)

@@ -22,7 +22,8 @@ from salessprint.domain.errors import StoreUnavailable
 from salessprint.services import open_store
 from salessprint.services.deals import add_deal, list_deals
 from salessprint.store.db import LinkSettings, Store, parse_url
-from tests.team_helpers import StallProxy, make_team
+from tests.team_helpers import StallProxy
+from tests.templates import team_copy
 
 
 def test_link_defaults_and_what_a_url_sets() -> None:
@@ -69,7 +70,7 @@ def _sessions_named(direct: Store, name: str) -> int:
 def test_a_write_whose_commit_stalls_fails_in_time_and_is_never_committed(
     pg_url: str, stall_proxy: StallProxy, frozen: object
 ) -> None:
-    direct = make_team(pg_url)
+    direct = team_copy(pg_url)
     name = f"stall-{uuid.uuid4().hex[:8]}"
     remote = open_store(f"{stall_proxy.url_for(pg_url)}?statement_timeout=2&connect_timeout=2&application_name={name}")
     try:
@@ -105,7 +106,7 @@ def test_a_write_whose_commit_stalls_fails_in_time_and_is_never_committed(
 def test_a_write_on_a_link_already_stalled_fails_within_its_timeout(
     pg_url: str, stall_proxy: StallProxy, frozen: object
 ) -> None:
-    direct = make_team(pg_url)
+    direct = team_copy(pg_url)
     remote = open_store(f"{stall_proxy.url_for(pg_url)}?statement_timeout=2&connect_timeout=2&heartbeat=1")
     try:
         add_deal(remote, "rita", title="Before", account="Acme", value="10")  # a pooled connection

@@ -12,7 +12,7 @@ from salessprint.services.changes import change_feed, latest_change_id
 from salessprint.services.deals import add_deal
 from salessprint.services.uow import unit_of_work
 from salessprint.store.feed import CHANNEL
-from tests.team_helpers import make_team
+from tests.templates import team_copy
 
 
 def _listener(url: str) -> psycopg.Connection:
@@ -24,7 +24,7 @@ def _listener(url: str) -> psycopg.Connection:
 
 @pytest.fixture
 def pg_team(pg_url, frozen):
-    store = make_team(pg_url)
+    store = team_copy(pg_url)
     yield store
     store.dispose()
 

@@ -12,11 +12,11 @@ from sqlalchemy.exc import IntegrityError
 
 from salessprint.store.db import Store
 from salessprint.store.models import Member, Team, TimeOff
-from tests.team_helpers import make_team
+from tests.templates import team_copy
 
 
 def test_upgrade_adds_time_off_with_its_unique_rules_and_downgrade_removes_it(db_url: str) -> None:
-    make_team(db_url).dispose()
+    team_copy(db_url).dispose()
     store = Store(db_url)
     when = datetime(2026, 11, 30, tzinfo=UTC)
     with store.session() as s:

@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState
 from salessprint.services.sprints import add_item, plan_sprint, start_sprint
 from salessprint.services.tasks import add_task
 from salessprint.tui.app import SalesSprintApp
-from tests.team_helpers import make_team
+from tests.templates import team_copy
 
 SETTLE_TIMEOUT = 60.0
 """Seconds `settle` waits for the app to go quiet before it fails."""
@@ -209,7 +209,7 @@ def notified_titles(app: App[Any]) -> list[str]:
 
 def sprint_team(url: str) -> Any:
     """The small team with an active sprint of three of rita's tasks."""
-    store = make_team(url)
+    store = team_copy(url)
     plan_sprint(store, "max", goal="Close Q4")
     for title in ("Call Acme", "Email Globex", "Demo for Initech"):
         add_item(store, "max", "task", add_task(store, "max", title=title, assignee="rita", points="2").id)

@@ -14,7 +14,7 @@ from salessprint.services.deals import add_deal, get_deal, update_deal
 from salessprint.services.tasks import add_task, get_task, update_task
 from salessprint.tui.modals.deal_form import DealForm
 from salessprint.tui.modals.task_form import TaskForm
-from tests.team_helpers import make_team
+from tests.templates import team_copy
 from tests.tui.harness import async_test, make_app, screen_text, settle, until
 
 
@@ -44,7 +44,7 @@ async def open_stale_deal_form(pilot: Pilot[Any], store: Any) -> tuple[DealForm,
 
 @async_test
 async def test_a_stale_save_shows_theirs_beside_mine_and_saves_nothing(sqlite_url: str, frozen: object) -> None:
-    store = make_team(sqlite_url)
+    store = team_copy(sqlite_url)
     async with make_app(store, "rita").run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         form, deal_id = await open_stale_deal_form(pilot, store)
@@ -71,7 +71,7 @@ async def test_a_stale_save_shows_theirs_beside_mine_and_saves_nothing(sqlite_ur
 
 @async_test
 async def test_overwrite_saves_mine_over_theirs(sqlite_url: str, frozen: object) -> None:
-    store = make_team(sqlite_url)
+    store = team_copy(sqlite_url)
     async with make_app(store, "rita").run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         form, deal_id = await open_stale_deal_form(pilot, store)
@@ -86,7 +86,7 @@ async def test_overwrite_saves_mine_over_theirs(sqlite_url: str, frozen: object)
 
 @async_test
 async def test_take_theirs_fills_the_form_with_their_values(sqlite_url: str, frozen: object) -> None:
-    store = make_team(sqlite_url)
+    store = team_copy(sqlite_url)
     task = add_task(store, "rita", title="Call the CFO", points="2")
     async with make_app(store, "rita").run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
