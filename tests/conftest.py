@@ -71,25 +71,15 @@ def pg_server() -> str:
     return PG_ADMIN_URL
 
 
-TEAM_IN_PG_URL = "_salessprint_team_in_pg_url"
-"""Set on a test by `db_url` when `team_store` will fill its database: `pg_url`
-then creates it as a copy of the team template (tests/templates.py)."""
-
-
 @pytest.fixture
-def pg_url(pg_server: str, request: pytest.FixtureRequest) -> Iterator[str]:
+def pg_url(pg_server: str) -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test, dropped afterwards
-    (for `team_store`'s `db_url`: one holding its team, see TEAM_IN_PG_URL)."""
+    (`team_store` replaces it with a copy of the team's template: tests/templates.py)."""
     import psycopg
 
-    from tests import templates
-
     name = f"salessprint_test_{uuid.uuid4().hex[:12]}"
-    if getattr(request.node, TEAM_IN_PG_URL, False) and templates.can_copy_pg():
-        templates.create_team_database(name)  # db_url for team_store: the team already in it
-    else:
-        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
     try:
         yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
     finally:
@@ -109,9 +99,6 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database URL, once per backend."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'store.db'}"
-    if "team_store" in request.fixturenames and "pg_url" not in request.fixturenames:
-        request.getfixturevalue("frozen")  # the team's rows carry the frozen clock
-        setattr(request.node, TEAM_IN_PG_URL, True)
     url: str = request.getfixturevalue("pg_url")
     return url
 

@@ -22,7 +22,20 @@ from tests.team_helpers import make_team
 def sqlite_content(path: Path) -> list[Any]:
     conn = sqlite3.connect(path)
     try:
-        schema = sorted(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master").fetchall(), key=repr)
+        # A table's constraints come in no fixed order (Alembic's batch rebuilds on
+        # SQLite), so its definition is compared line by line, sorted.
+        schema = sorted(
+            (
+                (
+                    kind,
+                    name,
+                    table,
+                    "\n".join(sorted(sql.rstrip(")").replace(", \n", "\n").splitlines())) if sql else sql,
+                )
+                for kind, name, table, sql in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")
+            ),
+            key=repr,
+        )
         tables = [name for kind, name, _t, _s in schema if kind == "table" and not name.startswith("sqlite_")]
         rows = [(t, sorted(conn.execute(f'SELECT * FROM "{t}"').fetchall(), key=repr)) for t in tables]
         pragmas = [conn.execute(f"PRAGMA {p}").fetchall() for p in ("journal_mode", "user_version", "page_size")]
