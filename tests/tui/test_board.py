@@ -10,7 +10,7 @@ import pytest
 
 from salessprint.domain.enums import TaskStatus
 from salessprint.services.sprints import move_board_card, move_card, sprint_items
-from salessprint.tui.screens.board import LANES, BoardScreen, Lane
+from salessprint.tui.screens.board import LANES, BoardScreen, Lane, Lanes
 from salessprint.tui.widgets.card_list import CardList
 from tests.tui.harness import (
     async_test,
@@ -34,6 +34,16 @@ async def open_board(pilot: Any) -> None:
     await settle(pilot)
 
 
+def selected(screen: Any, status: str) -> bool:
+    """The selection is in lane `status`: lit, while the board's lanes hold the focus."""
+    lanes = screen.lanes
+    return bool(
+        lanes.has_focus
+        and screen.selected_lane == status
+        and [lane.lit for lane in lanes.lists] == [s == status for s, _ in LANES]
+    )
+
+
 @async_test
 async def test_board_opens_first_with_the_team_and_cards(demo_store: Any) -> None:
     app = make_app(demo_store, "maria")  # a manager's first screen (a rep's is Today)
@@ -43,12 +53,13 @@ async def test_board_opens_first_with_the_team_and_cards(demo_store: Any) -> Non
         text = screen_text(app)
         assert "Northwind Field Sales" in text
         assert "Maria Keller (manager)" in text
+        assert selected(app.screen, "todo")
         await pilot.press("right")
-        assert app.screen.query_one("#cards-doing", CardList).has_focus
+        assert selected(app.screen, "doing")
         await pilot.press("left", "left")
-        assert app.screen.query_one("#cards-done", CardList).has_focus  # wraps around
+        assert selected(app.screen, "done")  # wraps around
         await pilot.press("l")
-        assert app.screen.query_one("#cards-todo", CardList).has_focus
+        assert selected(app.screen, "todo")
         todo = [c for c in sprint_items(demo_store, "alex") if c.status == "todo" and not c.removed]
         assert app.screen.query_one("#cards-todo", CardList).item_count == len(todo)
         assert todo[0].title in text
@@ -81,7 +92,7 @@ async def test_shift_right_moves_my_card_to_doing_in_the_store(demo_store: Any) 
         assert _cards(demo_store)[first.id].status == "doing"
         assert first.id in [c.id for c in screen.cards[TaskStatus.DOING]]
         # the moved card stays selected, so a second press moves it on to Done
-        assert screen.query_one("#cards-doing", CardList).has_focus
+        assert selected(screen, "doing")
         await pilot.press("greater_than_sign")
         await settle(pilot)
         assert _cards(demo_store)[first.id].status == "done"
@@ -246,7 +257,7 @@ async def test_a_move_shows_at_once_and_the_answer_repaints_nothing(demo_store: 
         assert not gate.is_set() and _cards(demo_store)[first.id].status == "todo"  # not written yet
         assert first.id in [c.id for c in doing.items]
         assert first.id not in [c.id for c in screen.query_one("#cards-todo", CardList).items]
-        assert doing.has_focus and doing.items[doing.highlighted or 0].id == first.id
+        assert selected(screen, "doing") and doing.items[doing.highlighted or 0].id == first.id
         assert lines["cards-todo"] and lines["cards-done"] == 0, lines
         assert screen.query_one("#cards-done", CardList).items is done_items
         assert set(headings) == {"lane-todo", "lane-doing"} and max(headings.values()) == 1, headings
@@ -258,7 +269,7 @@ async def test_a_move_shows_at_once_and_the_answer_repaints_nothing(demo_store: 
         await settle(pilot)
         app.post_message(StoreChanged(0))  # the change feed's news of my own move
         await settle(pilot)
-        assert doing.items[doing.highlighted or 0].id == first.id and doing.has_focus
+        assert doing.items[doing.highlighted or 0].id == first.id and selected(screen, "doing")
         assert not lines and not headings, (lines, headings)
         assert not reads  # the board was not read again for a change it shows
         moved = doing.items[doing.highlighted or 0]
@@ -293,7 +304,7 @@ def test_quick_moves_are_queued_not_refused(
             await settle(pilot)
             assert _cards(demo_store)[card.id].status == lane.value
             shown = screen.query_one(f"#cards-{lane}", CardList)
-            assert shown.has_focus and shown.items[shown.highlighted or 0].id == card.id
+            assert selected(screen, lane) and shown.items[shown.highlighted or 0].id == card.id
             assert all(card.id not in [c.id for c in screen.cards[s]] for s, _ in LANES if s != lane)
             assert "Changed by someone else" not in notified_titles(app) and not [
                 m for m in notified(app) if "since you opened it" in m
@@ -323,7 +334,7 @@ async def test_the_footer_is_not_rebuilt_when_focus_moves_between_lanes(demo_sto
         await pilot.pause()
         await pilot.press("right")
         await settle(pilot)
-        assert app.screen.query_one("#cards-done", CardList).has_focus
+        assert selected(app.screen, "done")
         after = list(footer.query(FooterKey))
         assert len(after) == len(keys) and all(a is b for a, b in zip(after, keys, strict=True))
         assert "Move card right" in screen_text(app)
@@ -448,6 +459,158 @@ async def test_a_cursor_step_repaints_the_two_cards_it_touches(demo_store: Any, 
         assert app.screen.query_one("#cards-todo", CardList).highlighted == 1
         # two cards of three lines (title, details, rule), once each
         assert dict(lines) == {"cards-todo": 6} and not headings, (lines, headings)
+
+
+def _count_whole_repaints(monkeypatch: Any) -> tuple[Counter[str], list[str]]:
+    """Lanes and card lists repainted whole (`refresh()` with no region: a heading,
+    a scrollbar may be), by id or type, and the lanes' nodes restyled, from now on."""
+    from textual.css.stylesheet import Stylesheet
+    from textual.widget import Widget
+
+    whole: Counter[str] = Counter()
+    restyled: list[str] = []
+    refresh, update_nodes = Widget.refresh, Stylesheet.update_nodes
+
+    def in_lanes(node: Any) -> bool:
+        return any(getattr(a, "id", None) == "lanes" for a in node.ancestors_with_self)
+
+    def counted_refresh(self: Widget, *regions: Any, **kwargs: Any) -> Any:
+        if not regions and kwargs.get("repaint", True) and isinstance(self, Lane | Lanes | CardList):
+            whole[self.id or type(self).__name__] += 1
+        return refresh(self, *regions, **kwargs)
+
+    def counted_update(self: Stylesheet, nodes: Any, *args: Any, **kwargs: Any) -> Any:
+        nodes = list(nodes)
+        restyled.extend(str(getattr(n, "id", None) or type(n).__name__) for n in nodes if in_lanes(n))
+        return update_nodes(self, nodes, *args, **kwargs)
+
+    monkeypatch.setattr(Widget, "refresh", counted_refresh)
+    monkeypatch.setattr(Stylesheet, "update_nodes", counted_update)
+    return whole, restyled
+
+
+def _on_screen(lane: CardList[Any]) -> range:
+    top = round(lane.scroll_offset.y)
+    return range(top // 3, (top + lane.scrollable_content_region.height) // 3 + 1)
+
+
+@async_test
+async def test_a_step_to_the_next_lane_repaints_the_two_cursor_cards(demo_store: Any, monkeypatch: Any) -> None:
+    """right: the selection leaves To do for Doing. The focus stays where it is (on
+    the lanes): the two cursor cards repaint, once each, and nothing else; moving
+    the focus restyled both lanes (their `:focus-within` border) and repainted
+    every line of them."""
+    lines, headings = _count_draws(monkeypatch)
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await open_board(pilot)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen) and selected(screen, "todo")
+        whole, restyled = _count_whole_repaints(monkeypatch)
+        lines.clear()
+        headings.clear()
+        await pilot.press("right")
+        await settle(pilot)
+        assert selected(screen, "doing")
+        assert dict(lines) == {"cards-todo": 3, "cards-doing": 3} and not headings, (lines, headings)
+        assert not whole and not restyled, (whole, restyled)
+
+
+@async_test
+async def test_a_card_move_repaints_the_cards_that_changed_and_no_lane_whole(demo_store: Any, monkeypatch: Any) -> None:
+    """shift+right: the lines drawn are those of the cards on screen that changed
+    place (the moved card's old and new places, the cards below them, the two
+    cursor cards), each once; no lane, card list or border is repainted whole nor
+    restyled, also after the store's answer."""
+    lines, headings = _count_draws(monkeypatch)
+    drawn: Counter[tuple[str, int]] = Counter()
+    render_line = CardList.render_line
+
+    def counted_line(self: CardList[Any], y: int) -> Any:
+        drawn[(str(self.id), y)] += 1
+        return render_line(self, y)
+
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await open_board(pilot)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen)
+        todo, doing = screen.lane[TaskStatus.TODO].cards, screen.lane[TaskStatus.DOING].cards
+        before = {lane.id: [c.id for c in lane.items] for lane in (todo, doing)}
+        cursors = {lane.id: lane.highlighted for lane in (todo, doing)}
+        first = screen.cards[TaskStatus.TODO][0]
+        whole, restyled = _count_whole_repaints(monkeypatch)
+        monkeypatch.setattr(CardList, "render_line", counted_line)
+        lines.clear()
+        headings.clear()
+        await pilot.press("shift+right")
+        await until(pilot, lambda: _cards(demo_store)[first.id].status == "doing", what="the move written")
+        await settle(pilot)
+        assert selected(screen, "doing") and doing.items[doing.highlighted or 0].id == first.id
+        for lane in (todo, doing):
+            after = [c.id for c in lane.items]
+            old = before[str(lane.id)]
+            changed = {
+                i
+                for i in _on_screen(lane)
+                if i < max(len(old), len(after))
+                and (old[i : i + 1] != after[i : i + 1] or i in (cursors[lane.id], lane.highlighted))
+            }
+            assert 0 < len([y for (lid, y) in drawn if lid == lane.id]) <= 3 * len(changed), (lane.id, changed, lines)
+        assert drawn and max(drawn.values()) == 1, [k for k, n in drawn.items() if n > 1]
+        assert "cards-done" not in lines
+        assert set(headings) == {"lane-todo", "lane-doing"} and max(headings.values()) == 1, headings
+        assert not whole and not restyled, (whole, restyled)
+
+
+@async_test
+async def test_a_click_on_a_card_selects_it_in_its_lane(demo_store: Any) -> None:
+    app = make_app(demo_store, "alex")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await open_board(pilot)
+        screen = app.screen
+        assert isinstance(screen, BoardScreen) and selected(screen, "todo")
+        done = screen.lane[TaskStatus.DONE].cards
+        await pilot.click(done, offset=(2, 4))  # the second card's details line
+        await settle(pilot)
+        assert selected(screen, "done") and done.highlighted == 1
+        card = screen.selected_card()
+        assert card is not None and card.id == screen.cards[TaskStatus.DONE][1].id
+
+
+@async_test
+async def test_a_lane_resized_draws_each_line_once(monkeypatch: Any) -> None:
+    """A new size marks every line and the layout draws them: the list's `Resize`
+    handler repainted them all a second time (every lane, as the board opened)."""
+    from rich.text import Text
+    from textual.app import App, ComposeResult
+
+    drawn: Counter[int] = Counter()
+
+    class OneLane(App[None]):
+        def compose(self) -> ComposeResult:
+            yield CardList(lambda n: (Text(f"card {n}"), Text("details")), id="lane")
+
+    render_line = CardList.render_line
+
+    def counted(self: CardList[Any], y: int) -> Any:
+        drawn[y] += 1
+        return render_line(self, y)
+
+    app = OneLane()
+    async with app.run_test(size=(40, 30)) as pilot:
+        lane = app.query_one(CardList)
+        lane.set_items(list(range(5)))
+        await pilot.pause()
+        monkeypatch.setattr(CardList, "render_line", counted)
+        await pilot.resize_terminal(50, 30)
+        await until(pilot, lambda: lane.size.width == 50, what="the new size")
+        await pilot.pause()
+        await pilot.pause()
+        assert drawn and max(drawn.values()) == 1, drawn
 
 
 @async_test

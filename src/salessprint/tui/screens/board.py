@@ -8,6 +8,12 @@ as the cursor nears the end of those held, so a sprint of 10,000 cards
 opens like one of 200. Columns are `CardList`s, which draw only the cards
 on screen and repaint only the cards that changed.
 
+The focus stays on one widget, `Lanes`, which lights the lane the selection
+is in (`CardList.lit`) and steers its cursor: a move or a step to the next lane
+repaints the cursor's card in each of the two lanes, where moving the focus
+from lane to lane restyled both (their `:focus-within` border) and repainted
+every line of them.
+
 A move shows at once: the card goes into its new column before the store
 has answered (only the two columns' changed lines repaint), and the write
 follows in a worker, started once those lines are drawn (`CardList.call_after_paint`):
@@ -27,13 +33,15 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.dom import DOMNode
 from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Label
@@ -73,6 +81,16 @@ class Heading(Label):
         self.update(text, layout=not one_line)
 
 
+class LaneCards(CardList[SprintItemView], can_focus=False):
+    """A lane's cards. The focus stays on `Lanes`: focusing a lane lights it instead."""
+
+    def focus(self, scroll_visible: bool = True) -> Self:
+        lanes = next((a for a in self.ancestors if isinstance(a, Lanes)), None)
+        if lanes is not None:
+            lanes.select(lanes.lists.index(self))
+        return self
+
+
 class Lane(Vertical):
     """One column of the board."""
 
@@ -82,13 +100,71 @@ class Lane(Vertical):
         super().__init__(id=f"lane-{status}", classes="lane")
         self.status = status
         self.lane_title = title
-        self.render_card = render_card
+        self.heading = Heading(classes="lane-title")
+        self.cards = LaneCards(render_card, id=f"cards-{status}", classes="cards")
 
     def compose(self) -> ComposeResult:
-        title = Heading(classes="lane-title")
-        title.show(Text(self.lane_title))
-        yield title
-        yield CardList(self.render_card, id=f"cards-{self.status}", classes="cards")
+        self.heading.show(Text(self.lane_title))
+        yield self.heading
+        yield self.cards
+
+
+class Lanes(Horizontal, can_focus=True):
+    """The board's lanes, and the board's one focusable widget: it keeps the focus
+    while the selection goes from lane to lane (`select`), lights the lane it is in
+    and sends the cursor keys there."""
+
+    BINDINGS: ClassVar[list[BindingType]] = list(CardList.BINDINGS)  # sent to the lit lane (ids kept for keymaps)
+
+    def __init__(self, lanes: list[Lane]) -> None:
+        super().__init__(*lanes, id="lanes")
+        self.lists: list[CardList[SprintItemView]] = [lane.cards for lane in lanes]
+        self.active = 0
+        """The lane the selection is in (an index into `lists`)."""
+
+    @property
+    def cards(self) -> CardList[SprintItemView]:
+        """The card list the selection is in."""
+        return self.lists[self.active]
+
+    def select(self, index: int) -> None:
+        """Put the selection in lane `index`: the cursor's card of it and of the lane it
+        leaves repaint, nothing else (no focus change, no restyle)."""
+        self.active = index
+        if self.has_focus:
+            self._light(True)
+        else:
+            self.focus()  # lit once it has the focus
+
+    def _light(self, focused: bool) -> None:
+        for i, cards in enumerate(self.lists):
+            cards.lit = focused and i == self.active
+
+    def watch_has_focus(self, has_focus: bool) -> None:
+        # Textual's restyles this widget and everything in it (the whole board) when
+        # its focus changes; no style of the board follows this widget's focus.
+        self._light(has_focus)
+
+    def on_click(self, event: events.Click) -> None:
+        """A click in a lane (its card list has moved its cursor) puts the selection there."""
+        node: DOMNode | None = event.widget
+        while node is not None and node is not self:
+            if isinstance(node, Lane):
+                self.select(self.lists.index(node.cards))
+                return
+            node = node.parent
+
+    def action_cursor(self, step: int) -> None:
+        self.cards.action_cursor(step)
+
+    def action_page(self, step: int) -> None:
+        self.cards.action_page(step)
+
+    def action_first(self) -> None:
+        self.cards.action_first()
+
+    def action_last(self) -> None:
+        self.cards.action_last()
 
 
 @dataclass
@@ -108,9 +184,8 @@ class BoardScreen(BaseScreen):
 
     TITLE_TEXT = "Board"
     focused: Reactive[Widget | None] = Reactive(None, repaint=False)
-    """Textual's, without its repaint of the whole screen: a move takes the focus to
-    the card's new column, and the columns whose look follows the focus repaint
-    themselves (their styles change)."""
+    """Textual's, without its repaint of the whole screen: the widgets whose look
+    follows the focus repaint themselves."""
     BINDINGS: ClassVar[list[BindingType]] = [
         # priority: the card lists would otherwise take left/right to scroll sideways
         Binding(
@@ -180,17 +255,19 @@ class BoardScreen(BaseScreen):
         """Changes my moves wrote since then (shown already)."""
         self._stale = False
         """A reload was asked for while moves were on their way: read once they are written."""
+        self.lane = {status: Lane(status, title, self._card_lines) for status, title in LANES}
+        """Each lane by its status."""
+        self.lanes = Lanes(list(self.lane.values()))
+        """The lanes, the widget that holds the board's focus."""
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Heading(id="board-status", classes="screen-status")
-        with Horizontal(id="lanes"):
-            for status, title in LANES:
-                yield Lane(status, title, self._card_lines)
+        yield self.lanes
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        self.query_one("#cards-todo", CardList).focus()
+        self.lanes.focus()
 
     def _card_lines(self, card: SprintItemView) -> tuple[Text, Text]:
         app = self.app
@@ -267,9 +344,9 @@ class BoardScreen(BaseScreen):
                 heading.append(f"  WIP {count}/{limit}")
                 if over:
                     heading.append(" ⚠ over", style="bold")
-            box = self.query_one(f"#lane-{status}", Lane)
+            box = self.lane[status]
             box.set_class(over, "over-wip")
-            self.query_one(f"#lane-{status} .lane-title", Heading).show(heading)
+            box.heading.show(heading)
         self._follow = None
         self._painted = True
         status_line = Text()
@@ -292,9 +369,9 @@ class BoardScreen(BaseScreen):
 
         Only a lane whose cards changed gets new items (a card move touches two
         lanes); the list repaints only the cards that changed. The followed
-        card (just moved) is selected and its lane focused.
+        card (just moved) is selected and its lane lit.
         """
-        lane = self.query_one(f"#cards-{status}", CardList)
+        lane = self.lane[status].cards
         cards = self.cards[status]
         before = lane.items
         lane.more = self.more[status]
@@ -307,7 +384,7 @@ class BoardScreen(BaseScreen):
             index = next((i for i, c in enumerate(cards) if c.id == self._follow), None)
             if index is not None:
                 lane.highlighted = index
-                lane.focus()
+                self.lanes.select(self.lanes.lists.index(lane))
 
     def on_card_list_near_end(self, event: CardList.NearEnd) -> None:
         """The cursor nears the last card a lane holds: read the lane's next window."""
@@ -331,15 +408,16 @@ class BoardScreen(BaseScreen):
             self.app, lane_window, status.value, after=last, rep=rep, done=got, group=f"board-lane-{status.value}"
         )
 
+    @property
+    def selected_lane(self) -> TaskStatus:
+        """The lane the selection is in."""
+        return LANES[self.lanes.active][0]
+
     def _focused_lane(self) -> int:
-        for i, (status, _) in enumerate(LANES):
-            if self.query_one(f"#cards-{status}", CardList).has_focus:
-                return i
-        return 0
+        return self.lanes.active
 
     def action_focus_lane(self, step: int) -> None:
-        i = (self._focused_lane() + step) % len(LANES)
-        self.query_one(f"#cards-{LANES[i][0]}", CardList).focus()
+        self.lanes.select((self.lanes.active + step) % len(LANES))
 
     def action_filter_rep(self) -> None:
         logins = [login for _name, login in self.reps]
@@ -354,8 +432,8 @@ class BoardScreen(BaseScreen):
         self.read_whole()
 
     def selected_card(self) -> SprintItemView | None:
-        status = LANES[self._focused_lane()][0]
-        lane = self.query_one(f"#cards-{status}", CardList)
+        status = self.selected_lane
+        lane = self.lane[status].cards
         if lane.highlighted is None or lane.highlighted >= len(self.cards[status]):
             return None
         return self.cards[status][lane.highlighted]
@@ -468,7 +546,7 @@ class BoardScreen(BaseScreen):
             self._follow = card.id
         self.render_lanes()
         shown = new if any(c.id == card.id for c in self.cards[new]) else was
-        lane = self.query_one(f"#cards-{shown}", CardList)
+        lane = self.lane[shown].cards
         if then is not None:
             lane.call_after_paint(then)
         return toast

@@ -11,6 +11,11 @@ cursor step the two items it touches. The list may hold a window of a longer one
 posts `NearEnd` as the cursor nears its last item, and `append_items` adds
 the next window. `call_after_paint` runs work once the list's new lines are
 on the terminal (a move's write, a toast), so it never holds the paint back.
+
+The cursor is drawn in the focused style when the list has the focus, or when
+it is `lit`: a board that keeps the focus on one widget lights the list its
+selection is in, and only the cursor's card repaints (a focus change restyled
+the list and repainted every line of it, and of its neighbour).
 """
 
 from __future__ import annotations
@@ -45,7 +50,7 @@ PAINT_LIMIT = 0.25
 class CardList(ScrollView, Generic[T], can_focus=True):
     """Items drawn two lines each by `render_item`; `highlighted` is the selected index."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"card-list--cursor", "card-list--rule"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"card-list--cursor", "card-list--focused-cursor", "card-list--rule"}
     DEFAULT_CSS = """
     CardList {
         background: $surface;
@@ -54,7 +59,7 @@ class CardList(ScrollView, Generic[T], can_focus=True):
         background: $block-cursor-blurred-background;
         color: $block-cursor-blurred-foreground;
     }
-    CardList:focus > .card-list--cursor {
+    CardList > .card-list--focused-cursor {
         background: $block-cursor-background;
         color: $block-cursor-foreground;
         text-style: $block-cursor-text-style;
@@ -105,6 +110,9 @@ class CardList(ScrollView, Generic[T], can_focus=True):
         """Work to run once the next lines are drawn (`call_after_paint`)."""
         self._paint: _Paint | None = None
         """What every line of one `render_lines` shares (styles, width, scroll)."""
+        self._lit = False
+        self._sized: Size | None = None
+        """The size at the last `Resize` (a new size has marked every line already)."""
 
     # -- content --------------------------------------------------------
     @property
@@ -173,9 +181,28 @@ class CardList(ScrollView, Generic[T], can_focus=True):
             bar.refresh()
         self.scroll_y = self.validate_scroll_y(self.scroll_y)
 
-    def on_resize(self, _event: events.Resize) -> None:
+    def on_resize(self, event: events.Resize) -> None:
         self._resize_virtual()
-        self.refresh()
+        # A new size has marked every line (ScrollView._size_updated) and the layout
+        # that sent this event drew them: repainting them again drew every lane twice
+        # as the board opened. The same size with a new content width (the scrollbar
+        # came or went) marked nothing.
+        if event.size == self._sized:
+            self.refresh()
+        self._sized = event.size
+
+    # -- lit ----------------------------------------------------------------
+    @property
+    def lit(self) -> bool:
+        """The cursor is drawn as if the list had the focus (another widget has it)."""
+        return self._lit
+
+    @lit.setter
+    def lit(self, lit: bool) -> None:
+        if lit != self._lit:
+            self._lit = lit
+            if self.highlighted is not None:
+                self._refresh_items([self.highlighted])  # the cursor's card, nothing else
 
     # -- selection --------------------------------------------------------
     def validate_highlighted(self, value: int | None) -> int | None:
@@ -244,12 +271,13 @@ class CardList(ScrollView, Generic[T], can_focus=True):
 
     def _paint_context(self) -> _Paint:
         base = self.rich_style
+        cursor = "card-list--focused-cursor" if self._lit or self.has_focus else "card-list--cursor"
         return _Paint(
             self.scrollable_content_region.width,
             round(self.scroll_offset.y),
             base,
             base + self.get_component_rich_style("card-list--rule"),
-            base + self.get_component_rich_style("card-list--cursor"),
+            base + self.get_component_rich_style(cursor),
         )
 
     def render_lines(self, crop: Region) -> list[Strip]:
