@@ -122,6 +122,10 @@ GUARDS: dict[str, Guard] = {
     "reschedule.cancel": ANYONE,
     "planning.time_off": Guard(Action.TIME_OFF),  # a rep's form is always for their own days
     # board
+    # The board's lanes widget passes the cursor keys of its lists on (tui/widgets/card_list.py).
+    **dict.fromkeys(
+        ("cards.up", "cards.down", "cards.page_up", "cards.page_down", "cards.first", "cards.last"), ANYONE
+    ),
     "board.prev_lane": ANYONE,
     "board.next_lane": ANYONE,
     "board.move_right": _deal_or_task("move {it}"),
