@@ -311,12 +311,29 @@ def _press(pane: Pane, ui: Ui, binding_id: str) -> float:
     return pane.send(tmux_key(ui.bindings[binding_id]), literal=len(ui.bindings[binding_id]) == 1)
 
 
+TOAST_EDGE = "▌"
+"""The left edge Textual draws on a toast (the app draws this character nowhere else)."""
+TOAST_WAIT_S = 12.0
+"""Longer than any toast stays up (Textual's 5 s; the app's longest, 10 s)."""
+
+
+def _toasts_gone(pane: Pane, timeout: float = TOAST_WAIT_S) -> None:
+    """Wait until no toast shows: one left by the screen before would vanish in
+    the middle of the next screen's first open and be counted as that open's last
+    change (the backlog's "no open items of your own" hid 4 lines of the pipeline)."""
+    deadline = time.perf_counter() + timeout
+    while TOAST_EDGE in pane.capture() and time.perf_counter() < deadline:
+        time.sleep(0.05)
+
+
 def _switch(pane: Pane, ui: Ui, mode: str) -> float | None:
     """Switch to a mode by its number key; seconds until the screen settled.
 
-    Escape first: a focused text box would take the number as text."""
+    Escape first: a focused text box would take the number as text. A toast
+    still up from before is let go first (`_toasts_gone`)."""
     t = pane.send("Escape")
     pane.settle(t, quiet=0.5)
+    _toasts_gone(pane)
     screen = pane.capture()
     key = ui.modes[mode]
     t = pane.send(tmux_key(key), literal=len(key) == 1)

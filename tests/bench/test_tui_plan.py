@@ -89,3 +89,25 @@ def test_the_deal_room_gets_a_first_open_from_the_pipeline(
         assert run.screen_settle_ms == {tui.DEAL_ROOM: pytest.approx(300.0)}
     else:  # the key opened nothing: no figure, and a note says why
         assert run.screen_settle_ms == {} and run.notes and "deal room" in run.notes[0]
+
+
+class ToastPane:
+    """A screen with a toast for its first `toasts` captures."""
+
+    def __init__(self, toasts: int) -> None:
+        self.toasts = toasts
+        self.captures = 0
+
+    def capture(self) -> str:
+        self.captures += 1
+        body = "Pipeline\n│ card │"
+        return body + ("  ▌ You have no open items of your own" if self.captures <= self.toasts else "")
+
+
+def test_a_toast_left_from_before_is_let_go_before_the_next_key() -> None:
+    pane = ToastPane(toasts=3)
+    tui._toasts_gone(pane, timeout=5)  # type: ignore[arg-type]
+    assert pane.captures == 4  # waited through the three captures with the toast
+    quick = ToastPane(toasts=0)
+    tui._toasts_gone(quick, timeout=5)  # type: ignore[arg-type]
+    assert quick.captures == 1
