@@ -44,6 +44,7 @@ from textual.widget import Widget
 from salessprint.domain.enums import StageKind
 from salessprint.domain.text import counted
 from salessprint.services.pipeline_view import PipelineDeal, StageSummary
+from salessprint.tui.widgets.card_list import CardList
 from salessprint.tui.widgets.safe_text import shown
 
 ITEM_HEIGHT = 3
@@ -208,12 +209,7 @@ class StageBoard(Widget, can_focus=True):
     }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="cards.up", tooltip="Select the card above"),
-        Binding("down,j", "cursor(1)", "Down", show=False, id="cards.down", tooltip="Select the card below"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="cards.page_up", tooltip="A page of cards up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="cards.page_down", tooltip="A page of cards down"),
-        Binding("home", "first", "First", show=False, id="cards.first", tooltip="Select the first card"),
-        Binding("end", "last", "Last", show=False, id="cards.last", tooltip="Select the last card"),
+        *CardList.BINDINGS,  # the cards' cursor keys, the same ids as a card list's (keymaps)
         Binding(
             "left,h", "column(-1)", "Previous stage", show=False, id="stage_board.left", tooltip="The stage on the left"
         ),
